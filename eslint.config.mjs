@@ -1,0 +1,71 @@
+import nx from '@nx/eslint-plugin';
+
+// Module boundaries (STYLE.md "Boundaries"): every project carries scope:* and type:* tags.
+// type:domain and type:contracts are pure: no framework, broker or database imports.
+const infraPackages = ['@nestjs/*', 'mongoose', 'mongodb', 'kafkajs', 'node:sqlite', 'express', '@eventstore/*', '@kurrent/*'];
+const contexts = ['intake', 'grid-dispatch', 'mediation', 'petitions', 'analytics'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '.nx', '.local-servers', 'data', 'coverage', 'services/console/**'],
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+          depConstraints: [
+            // purity
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: infraPackages },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'], bannedExternalImports: infraPackages },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform'] },
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service', 'type:testing'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service', 'type:testing'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+            // a context never imports another context; they meet in libs/contracts (scope:shared)
+            ...contexts.map((c) => ({ sourceTag: `scope:${c}`, onlyDependOnLibsWithTags: [`scope:${c}`, 'scope:shared'] })),
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  {
+    // no-restricted-imports also covers node built-ins, which bannedExternalImports does not see
+    files: ['libs/kernel/**/*.ts', 'libs/contracts/**/*.ts', 'libs/*/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'mongoose', 'mongodb', 'kafkajs', 'express', '@eventstore/*', '@kurrent/*'], message: 'Domain code stays pure: no framework, broker or database.' },
+          ],
+          paths: [
+            { name: 'node:sqlite', message: 'Domain code stays pure: no database.' },
+            { name: 'node:fs', message: 'Domain code stays pure: no I/O.' },
+            { name: 'node:net', message: 'Domain code stays pure: no I/O.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'libs/testing/**/*.ts', 'e2e/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

@@ -1,0 +1,61 @@
+/**
+ * Working-day calendars are data, per region and year (DESIGN §5): statutory holidays and
+ * make-up workdays (调休) come from the State Council's yearly notice, never from code.
+ * Every deadline records which rule, calendar and calendar version it was computed with.
+ */
+export type DeadlineUnit = 'calendar_days' | 'working_days' | 'working_hours';
+
+export interface WorkingPeriod {
+  /** 'HH:MM' local time */
+  start: string;
+  /** 'HH:MM' local time */
+  end: string;
+}
+
+export interface WorkingCalendar {
+  /** e.g. 'CN' (national) or 'CN-370100' (a city's own calendar) */
+  region: string;
+  /** stable id of this calendar, e.g. 'CN' */
+  id: string;
+  /** version of the data, bumped when a year is added or a notice corrected, e.g. '2026-1' */
+  version: string;
+  /** fixed UTC offset of the region in minutes (China: +480) */
+  utcOffsetMinutes: number;
+  /** years this calendar has data for; computing outside them is an error */
+  years: number[];
+  /** 'YYYY-MM-DD' dates that are days off although Monday–Friday (statutory holidays) */
+  holidays: string[];
+  /** 'YYYY-MM-DD' Saturdays/Sundays that are working days (调休上班) */
+  makeUpWorkdays: string[];
+  /** working hours of a working day, used by the working_hours unit */
+  workingHours: WorkingPeriod[];
+  /** where the data comes from, e.g. '国务院办公厅关于2024年部分节假日安排的通知' */
+  source?: string;
+}
+
+export interface DeadlineRule {
+  /** stable rule id, e.g. 'petition.handling' */
+  ruleId: string;
+  /** legal basis where a law applies, e.g. '信访工作条例§34'; local rules are labelled by jurisdiction */
+  legalBasis?: string;
+  duration: number;
+  unit: DeadlineUnit;
+  /** optional warning lead: the deadline warns this many units before it is due */
+  warnBefore?: number;
+}
+
+/** A deadline as recorded on an event: enough to recompute and audit it. */
+export interface Deadline {
+  ruleId: string;
+  legalBasis?: string;
+  duration: number;
+  unit: DeadlineUnit;
+  /** ISO instant the clock started */
+  startAt: string;
+  /** ISO instant the deadline falls due */
+  dueAt: string;
+  /** ISO instant a warning is due, when the rule has warnBefore */
+  warnAt?: string;
+  calendarId: string;
+  calendarVersion: string;
+}
