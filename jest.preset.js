@@ -33,6 +33,8 @@ module.exports = function preset(projectDir, overrides = {}) {
     moduleNameMapper,
     testMatch: ['<rootDir>/**/*.spec.ts'],
     setupFiles: [path.join(__dirname, 'jest.setup.js')],
+    globalSetup: path.join(__dirname, 'jest.global-setup.js'),
+    globalTeardown: path.join(__dirname, 'jest.global-teardown.js'),
     ...overrides,
   };
 };

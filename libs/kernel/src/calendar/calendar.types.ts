@@ -23,7 +23,10 @@ export interface WorkingCalendar {
   utcOffsetMinutes: number;
   /** years this calendar has data for; computing outside them is an error */
   years: number[];
-  /** 'YYYY-MM-DD' dates that are days off although Monday–Friday (statutory holidays) */
+  /**
+   * 'YYYY-MM-DD' days off under the yearly notice: every day of a holiday period (放假调休), weekend
+   * days inside the period included. A Monday–Friday listed here is not worked.
+   */
   holidays: string[];
   /** 'YYYY-MM-DD' Saturdays/Sundays that are working days (调休上班) */
   makeUpWorkdays: string[];
@@ -31,6 +34,42 @@ export interface WorkingCalendar {
   workingHours: WorkingPeriod[];
   /** where the data comes from, e.g. '国务院办公厅关于2024年部分节假日安排的通知' */
   source?: string;
+  /** the named holiday periods behind `holidays`, for display and audit */
+  holidayPeriods?: HolidayPeriod[];
+  /** one entry per covered year: the notice the year's data was taken from */
+  notices?: CalendarNotice[];
+}
+
+/** One holiday period of a yearly notice, e.g. 国庆节 2024-10-01..2024-10-07. */
+export interface HolidayPeriod {
+  /** e.g. '春节' */
+  name: string;
+  /** first day off, 'YYYY-MM-DD' */
+  from: string;
+  /** last day off, 'YYYY-MM-DD' (inclusive) */
+  to: string;
+}
+
+/** The published notice a year of calendar data was taken from. */
+export interface CalendarNotice {
+  year: number;
+  /** e.g. '国务院办公厅关于2024年部分节假日安排的通知' */
+  title: string;
+  /** e.g. '国办发明电〔2023〕7号', when known */
+  documentNumber?: string;
+  /** 'YYYY-MM-DD' the notice was issued */
+  issuedOn: string;
+  /** where the text was read */
+  url?: string;
+}
+
+/** One year of a calendar as it is kept in the data files: periods and make-up workdays. */
+export interface CalendarYearData {
+  year: number;
+  notice: CalendarNotice;
+  periods: HolidayPeriod[];
+  /** 'YYYY-MM-DD' Saturdays/Sundays worked (调休上班) */
+  makeUpWorkdays: string[];
 }
 
 export interface DeadlineRule {
@@ -58,4 +97,14 @@ export interface Deadline {
   warnAt?: string;
   calendarId: string;
   calendarVersion: string;
+  /**
+   * Local 'YYYY-MM-DD' last day of the period (days units only), after any move past a holiday.
+   * Absent for working_hours.
+   */
+  lastDay?: string;
+  /**
+   * Local 'YYYY-MM-DD' day the period would have ended on had it not fallen on a holiday
+   * (民法典 §203): present only when the end was moved.
+   */
+  shiftedFrom?: string;
 }
