@@ -2,3 +2,5 @@ export * from './decider';
 export * from './domain-error';
 export * from './ids';
 export * from './clock';
+export * from './calendar';
+export * from './testing';

@@ -1,0 +1,156 @@
+import { ValidationError } from '../domain-error';
+import { Deadline, DeadlineRule, WorkingCalendar } from './calendar.types';
+import { addDays, endOfLocalDay, localDateOf, localMidnight, MS, parseInstant } from './local-date';
+import { addWorkingDays, isWorkingDay, workingDayOnOrAfter, workingPeriodsOf } from './working-calendar';
+
+const wholeMinutes = (hours: number): number => Math.round(hours * 60);
+const isWholeMinutes = (hours: number): boolean => Math.abs(hours * 60 - wholeMinutes(hours)) < 1e-9;
+
+/**
+ * Computes when a deadline falls due under a rule, on a working-day calendar that is data.
+ *
+ * Semantics (Chinese law on periods: 民法典 §200–§204; 民事诉讼法 (2023) §85), in the calendar's
+ * local time (its fixed UTC offset, China +08:00):
+ *
+ * - `calendar_days`: the start day is not counted (民法典 §201 ¶1, 民诉法 §85 ¶2); day 1 is the local
+ *   day after `startAt`, the last day is start day + duration. If the last day is a statutory day off
+ *   (法定休假日: a day of a holiday period or a weekend that is not a make-up workday), the period
+ *   ends on the first working day after it (民法典 §203 ¶1, 民诉法 §85 ¶3); `shiftedFrom` records
+ *   the original last day. Days off inside the period are counted.
+ * - `working_days`: only working days are counted (Monday–Friday not in a holiday period, plus
+ *   make-up workdays 调休上班); the start day is not counted even if it is a working day, so a case
+ *   started on a Saturday counts from Monday. The last day is always a working day.
+ * - Both day units end at 24:00 of the last day (民法典 §203 ¶2), i.e. `dueAt` is 00:00 local of the
+ *   following day. The "close of business" variant of §203 ¶2 is not applied.
+ * - `working_hours`: counted from the exact `startAt` (民法典 §201 ¶2: a period in hours runs from
+ *   the stated time), only inside the calendar's `workingHours` on working days; time outside them
+ *   (nights, lunch, days off) does not count. A start outside working hours counts from the next
+ *   working period; a deadline reached exactly at the end of a period is due at that end.
+ *   `duration` may be fractional if it is a whole number of minutes (0.5 = 30 minutes).
+ * - `warnAt` (when the rule has `warnBefore`): the instant `warnBefore` units before `dueAt`,
+ *   counted in the same unit: calendar days → `dueAt` − warnBefore days; working days → 24:00 of the
+ *   working day `warnBefore` working days before the last day; working hours → when
+ *   `duration − warnBefore` working hours have run. `warnBefore` must be > 0 and < `duration`.
+ *
+ * Every date the computation looks at must lie in a year the calendar covers, otherwise
+ * `CALENDAR.YEAR_NOT_COVERED` is thrown (no guessing about a year whose notice is not published).
+ * Instants in the result are UTC ISO strings (`toISOString()`).
+ */
+export function computeDeadline(rule: DeadlineRule, startAt: string, calendar: WorkingCalendar): Deadline {
+  validateRule(rule);
+  const startMs = parseInstant(startAt);
+  const base = {
+    ruleId: rule.ruleId,
+    ...(rule.legalBasis !== undefined ? { legalBasis: rule.legalBasis } : {}),
+    duration: rule.duration,
+    unit: rule.unit,
+    startAt: new Date(startMs).toISOString(),
+    calendarId: calendar.id,
+    calendarVersion: calendar.version,
+  };
+  const offset = calendar.utcOffsetMinutes;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const warn = rule.warnBefore;
+
+  switch (rule.unit) {
+    case 'calendar_days': {
+      const startDay = localDateOf(startMs, offset);
+      const nominal = addDays(startDay, rule.duration);
+      const lastDay = workingDayOnOrAfter(nominal, calendar);
+      const dueMs = endOfLocalDay(lastDay, offset);
+      return {
+        ...base,
+        dueAt: iso(dueMs),
+        ...(warn !== undefined ? { warnAt: iso(dueMs - warn * MS.day) } : {}),
+        lastDay,
+        ...(lastDay !== nominal ? { shiftedFrom: nominal } : {}),
+      };
+    }
+    case 'working_days': {
+      const startDay = localDateOf(startMs, offset);
+      const lastDay = addWorkingDays(startDay, rule.duration, calendar);
+      return {
+        ...base,
+        dueAt: iso(endOfLocalDay(lastDay, offset)),
+        ...(warn !== undefined
+          ? { warnAt: iso(endOfLocalDay(addWorkingDays(lastDay, -warn, calendar), offset)) }
+          : {}),
+        lastDay,
+      };
+    }
+    case 'working_hours': {
+      const dueMs = addWorkingTime(startMs, wholeMinutes(rule.duration) * MS.minute, calendar);
+      return {
+        ...base,
+        dueAt: iso(dueMs),
+        ...(warn !== undefined
+          ? { warnAt: iso(addWorkingTime(startMs, (wholeMinutes(rule.duration) - wholeMinutes(warn)) * MS.minute, calendar)) }
+          : {}),
+      };
+    }
+    default: {
+      const unknown: never = rule.unit;
+      throw new ValidationError('DEADLINE.INVALID_UNIT', `期限单位无效：${String(unknown)}`, { rule });
+    }
+  }
+}
+
+/**
+ * The instant at which `amountMs` of working time has run from `fromMs`, counting only inside the
+ * calendar's working hours on working days.
+ */
+export function addWorkingTime(fromMs: number, amountMs: number, calendar: WorkingCalendar): number {
+  if (!(Number.isFinite(amountMs) && amountMs >= 0)) {
+    throw new ValidationError('CALENDAR.INVALID_DURATION', `工作时长无效：${amountMs}`, { amountMs });
+  }
+  const periods = workingPeriodsOf(calendar);
+  if (periods.length === 0) {
+    throw new ValidationError('CALENDAR.NO_WORKING_HOURS', `工作日历“${calendar.id}”未设置工作时段，无法按工作小时计算期限`, {
+      calendarId: calendar.id,
+    });
+  }
+  const offset = calendar.utcOffsetMinutes;
+  let remaining = amountMs;
+  let cursor = fromMs;
+  for (let day = localDateOf(fromMs, offset); ; day = addDays(day, 1)) {
+    if (isWorkingDay(day, calendar)) {
+      const midnight = localMidnight(day, offset);
+      for (const p of periods) {
+        const pStart = midnight + p.start * MS.minute;
+        const pEnd = midnight + p.end * MS.minute;
+        if (cursor >= pEnd) continue;
+        const from = Math.max(cursor, pStart);
+        if (remaining <= pEnd - from) return from + remaining;
+        remaining -= pEnd - from;
+        cursor = pEnd;
+      }
+    }
+  }
+}
+
+/** Whether the deadline's warning is due at `now` (false when the deadline has no warning). */
+export function isWarningDue(deadline: Deadline, now: string): boolean {
+  return deadline.warnAt !== undefined && parseInstant(now) >= parseInstant(deadline.warnAt);
+}
+
+/** Whether the deadline has passed at `now` (due at `dueAt` exactly). */
+export function isBreached(deadline: Deadline, now: string): boolean {
+  return parseInstant(now) >= parseInstant(deadline.dueAt);
+}
+
+function validateRule(rule: DeadlineRule): void {
+  const fail = (message: string): never => {
+    throw new ValidationError('DEADLINE.INVALID_RULE', `期限规则“${rule.ruleId}”无效：${message}`, { rule });
+  };
+  if (!(Number.isFinite(rule.duration) && rule.duration > 0)) fail('时长须为正数');
+  if (rule.unit === 'working_hours') {
+    if (!isWholeMinutes(rule.duration)) fail('工作小时时长须为整分钟');
+    if (rule.warnBefore !== undefined && !isWholeMinutes(rule.warnBefore)) fail('工作小时预警量须为整分钟');
+  } else if (!Number.isInteger(rule.duration)) {
+    fail('按日计算的时长须为整数');
+  }
+  if (rule.warnBefore !== undefined) {
+    if (!(rule.warnBefore > 0 && rule.warnBefore < rule.duration)) fail('提前预警量须大于 0 且小于时长');
+    if (rule.unit !== 'working_hours' && !Number.isInteger(rule.warnBefore)) fail('按日计算的预警量须为整数');
+  }
+}

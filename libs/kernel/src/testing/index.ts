@@ -1,0 +1,2 @@
+export { deciderSpec, firstDifference } from './decider-spec';
+export type { DeciderSpecification, DeciderThen } from './decider-spec';

@@ -1,0 +1,114 @@
+import 'reflect-metadata';
+import { DynamicModule, INestApplication, Module, ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import mongoose from 'mongoose';
+import { Logger } from 'nestjs-pino';
+import { ServiceConfig } from '../config/service-config';
+import { DomainErrorFilter } from '../errors/domain-error.filter';
+import { createValidationPipe } from '../errors/validation.pipe';
+import { HealthModule } from '../health/health.module';
+import { EmbeddedStorageProbe, HealthProbe, KafkaProbe, MongoProbe } from '../health/indicators';
+import { loggingModule } from '../logging/logging.module';
+
+export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
+
+export interface ServiceAppDefinition {
+  /** service name, e.g. 'intake' or 'standalone' */
+  name: string;
+  /** the context modules this process hosts */
+  imports: NonNullable<ModuleMetadata['imports']>;
+  /** human title for the OpenAPI document */
+  title: string;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+@Module({})
+class ServiceRootModule {}
+
+/** Creates a configured Nest app (HTTP, logs, validation, errors, health, OpenAPI); does not listen. */
+export async function createServiceApp(def: ServiceAppDefinition, config: ServiceConfig): Promise<INestApplication> {
+  const probes: HealthProbe[] = [];
+  const providers: NonNullable<ModuleMetadata['providers']> = [];
+  let connection: mongoose.Connection | undefined;
+  if (config.mode === 'distributed') {
+    probes.push(new KafkaProbe(config.kafkaBrokers, def.name));
+    connection = mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 5000 });
+    // The connection keeps retrying in the background; /health reports it down until it answers.
+    connection.on('error', () => undefined);
+    probes.push(new MongoProbe(connection));
+    providers.push({ provide: MONGO_CONNECTION, useValue: connection });
+  } else {
+    probes.push(new EmbeddedStorageProbe(config.dataDir));
+  }
+
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [loggingModule(def.name, config.logLevel), HealthModule.forRoot(probes), ...def.imports],
+    providers,
+    exports: providers.length ? [MONGO_CONNECTION] : [],
+    global: true,
+  };
+
+  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.use(helmet());
+  app.useBodyParser('json', { limit: '256kb' });
+  app.useBodyParser('urlencoded', { limit: '256kb', extended: true });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new DomainErrorFilter());
+  app.enableShutdownHooks();
+  if (connection) {
+    const conn = connection;
+    const close = app.close.bind(app);
+    app.close = async () => {
+      await close();
+      await conn.close().catch(() => undefined);
+    };
+  }
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(def.title)
+      .setDescription(`枫桥 Fengqiao — ${def.name} (${config.mode} mode)`)
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  if (config.mode === 'distributed') {
+    app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.KAFKA,
+        options: {
+          client: { clientId: def.name, brokers: config.kafkaBrokers },
+          consumer: { groupId: `${def.name}.main`, allowAutoTopicCreation: true },
+          subscribe: { fromBeginning: true },
+          postfixId: '',
+        },
+      },
+      { inheritAppConfig: true },
+    );
+  }
+  return app;
+}
+
+/** Creates the app, starts its Kafka consumer (distributed mode) and listens. */
+export async function startService(def: ServiceAppDefinition, config: ServiceConfig): Promise<RunningService> {
+  const app = await createServiceApp(def, config);
+  await app.listen(config.port, config.host);
+  if (config.mode === 'distributed') await app.startAllMicroservices();
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  app.get(Logger).log(`${def.name} listening on ${url} (${config.mode} mode)`);
+  return { app, url, close: () => app.close() };
+}

@@ -1,0 +1,82 @@
+/**
+ * Configuration read once from the environment (or files named by *_FILE variables).
+ * Secrets never have defaults in production: see `requireSecret`.
+ */
+import { readFileSync } from 'node:fs';
+
+export type RunMode = 'standalone' | 'distributed';
+
+export interface ServiceConfig {
+  serviceName: string;
+  mode: RunMode;
+  port: number;
+  host: string;
+  /** distributed mode */
+  kafkaBrokers: string[];
+  mongoUrl: string;
+  /** standalone mode: where the embedded stores keep their files */
+  dataDir: string;
+  logLevel: string;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function env(name: string, source: NodeJS.ProcessEnv): string | undefined {
+  const fileVar = source[`${name}_FILE`];
+  if (fileVar) return readFileSync(fileVar, 'utf8').trim();
+  const v = source[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function port(name: string, fallback: number, source: NodeJS.ProcessEnv): number {
+  const raw = env(name, source);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number (0–65535), got "${raw}"`);
+  return n;
+}
+
+export function loadServiceConfig(
+  serviceName: string,
+  defaults: { port: number; mode: RunMode },
+  source: NodeJS.ProcessEnv = process.env,
+): ServiceConfig {
+  const mode = (env('FENGQIAO_MODE', source) ?? defaults.mode) as RunMode;
+  if (mode !== 'standalone' && mode !== 'distributed') {
+    throw new ConfigError(`FENGQIAO_MODE must be "standalone" or "distributed", got "${mode}"`);
+  }
+  const kafkaBrokers = (env('KAFKA_BROKERS', source) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const mongoUrl = env('MONGO_URL', source) ?? '';
+  if (mode === 'distributed') {
+    if (kafkaBrokers.length === 0) throw new ConfigError('KAFKA_BROKERS is required in distributed mode (e.g. 127.0.0.1:9092)');
+    if (!mongoUrl) throw new ConfigError('MONGO_URL is required in distributed mode (e.g. mongodb://127.0.0.1:27017/fengqiao)');
+  }
+  return {
+    serviceName,
+    mode,
+    port: port('PORT', defaults.port, source),
+    host: env('HOST', source) ?? '127.0.0.1',
+    kafkaBrokers,
+    mongoUrl,
+    dataDir: env('FENGQIAO_DATA_DIR', source) ?? './data',
+    logLevel: env('LOG_LEVEL', source) ?? 'info',
+    production: source.NODE_ENV === 'production',
+  };
+}
+
+/** A secret from the environment; demo values are refused in production mode. */
+export function requireSecret(name: string, demoValue: string, source: NodeJS.ProcessEnv = process.env): string {
+  const v = env(name, source);
+  if (source.NODE_ENV === 'production') {
+    if (!v) throw new ConfigError(`${name} must be set in production (NODE_ENV=production)`);
+    if (v === demoValue) throw new ConfigError(`${name} still has the demo value; refusing to start in production`);
+    return v;
+  }
+  return v ?? demoValue;
+}

@@ -1,0 +1,21 @@
+import { ServiceAppDefinition } from '@fengqiao/platform';
+import { AnalyticsModule } from '@fengqiao/analytics-service';
+import { GridDispatchModule } from '@fengqiao/grid-dispatch-service';
+import { IntakeModule } from '@fengqiao/intake-service';
+import { MediationModule } from '@fengqiao/mediation-service';
+import { PetitionsModule } from '@fengqiao/petitions-service';
+
+export const DEFAULT_PORT = 3000;
+
+/** All five contexts in one process on the embedded adapters (npm start). */
+export const appDefinition: ServiceAppDefinition = {
+  name: 'standalone',
+  title: '枫桥 Fengqiao (standalone)',
+  imports: [
+    IntakeModule.register(),
+    GridDispatchModule.register(),
+    MediationModule.register(),
+    PetitionsModule.register(),
+    AnalyticsModule.register(),
+  ],
+};
