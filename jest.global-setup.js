@@ -54,7 +54,7 @@ async function dockerAnswers() {
     const { getContainerRuntimeClient } = require('testcontainers');
     await Promise.race([
       getContainerRuntimeClient(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000)),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000).unref()),
     ]);
     return true;
   } catch {

@@ -51,8 +51,17 @@ export class DomainErrorFilter implements ExceptionFilter {
       }
       return { statusCode: status, code: httpCode(status), message: httpMessage(status) };
     }
+    // body-parser and other middleware errors carry an exposed 4xx status (e.g. 413 entity.too.large)
+    const status = clientErrorStatus(exception);
+    if (status !== undefined) return { statusCode: status, code: httpCode(status), message: httpMessage(status) };
     return { statusCode: 500, code: 'INTERNAL', message: '服务器内部错误，请稍后重试' };
   }
+}
+
+function clientErrorStatus(e: unknown): number | undefined {
+  if (typeof e !== 'object' || e === null || !('expose' in e) || e.expose !== true) return undefined;
+  const status = 'statusCode' in e ? e.statusCode : 'status' in e ? e.status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
 function httpCode(status: number): string {

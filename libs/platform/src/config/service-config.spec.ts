@@ -1,0 +1,33 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadServiceConfig, requireSecret } from './service-config';
+
+describe('service config', () => {
+  it('defaults to the given mode and port', () => {
+    const c = loadServiceConfig('intake', { port: 3101, mode: 'standalone' }, {});
+    expect(c).toMatchObject({ serviceName: 'intake', mode: 'standalone', port: 3101, host: '127.0.0.1', dataDir: './data' });
+  });
+  it('requires Kafka and MongoDB endpoints in distributed mode', () => {
+    expect(() => loadServiceConfig('intake', { port: 1, mode: 'distributed' }, {})).toThrow(/KAFKA_BROKERS is required/);
+    expect(() => loadServiceConfig('intake', { port: 1, mode: 'distributed' }, { KAFKA_BROKERS: 'k:9092' })).toThrow(/MONGO_URL is required/);
+    const c = loadServiceConfig('intake', { port: 1, mode: 'distributed' }, { KAFKA_BROKERS: 'a:1, b:2', MONGO_URL: 'mongodb://m/x' });
+    expect(c.kafkaBrokers).toEqual(['a:1', 'b:2']);
+  });
+  it('rejects a bad port and a bad mode', () => {
+    expect(() => loadServiceConfig('x', { port: 1, mode: 'standalone' }, { PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadServiceConfig('x', { port: 1, mode: 'standalone' }, { FENGQIAO_MODE: 'cluster' })).toThrow(/FENGQIAO_MODE/);
+  });
+  it('reads *_FILE variables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fq-cfg-'));
+    writeFileSync(join(dir, 'url'), 'mongodb://from-file/db\n');
+    const c = loadServiceConfig('x', { port: 1, mode: 'distributed' }, { KAFKA_BROKERS: 'k:1', MONGO_URL_FILE: join(dir, 'url') });
+    expect(c.mongoUrl).toBe('mongodb://from-file/db');
+  });
+  it('refuses demo secrets in production and missing ones too', () => {
+    expect(requireSecret('JWT_KEY', 'demo', {})).toBe('demo');
+    expect(() => requireSecret('JWT_KEY', 'demo', { NODE_ENV: 'production' })).toThrow(/must be set/);
+    expect(() => requireSecret('JWT_KEY', 'demo', { NODE_ENV: 'production', JWT_KEY: 'demo' })).toThrow(/demo value/);
+    expect(requireSecret('JWT_KEY', 'demo', { NODE_ENV: 'production', JWT_KEY: 's3cret' })).toBe('s3cret');
+  });
+});

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// npm start: the whole system in one process on the embedded adapters (standalone mode).
+// Usage: npm start            (all five contexts, http://127.0.0.1:3000, data under ./data)
+//        npm start -- intake  (one service in distributed mode; needs KAFKA_BROKERS and MONGO_URL)
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { requireNode24 } from './node-check.mjs';
+
+requireNode24('start');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const service = process.argv[2] ?? 'standalone';
+const main = join(root, 'services', service, 'src', 'main.ts');
+if (!existsSync(main)) {
+  console.error(`fengqiao: unknown service "${service}" (one of standalone, intake, grid-dispatch, mediation, petitions, analytics)`);
+  process.exit(2);
+}
+const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-r', '@swc-node/register', main], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
