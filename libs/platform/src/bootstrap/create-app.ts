@@ -65,7 +65,6 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   app.useBodyParser('urlencoded', { limit: '256kb', extended: true });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
-  app.enableShutdownHooks();
   if (connection) {
     const conn = connection;
     const close = app.close.bind(app);

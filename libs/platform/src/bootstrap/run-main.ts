@@ -16,8 +16,28 @@ export function runMain(def: ServiceAppDefinition, defaults: { port: number; mod
     }
     throw e;
   }
-  startService(def, config).catch((e: unknown) => {
-    process.stderr.write(`fengqiao ${def.name}: failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
-  });
+  startService(def, config).then(
+    (service) => {
+      // Graceful stop: Nest closes modules (consumers drain, stores close), then exit 0.
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`fengqiao ${def.name}: ${signal} received, stopping\n`);
+        service.close().then(
+          () => process.exit(0),
+          (e: unknown) => {
+            process.stderr.write(`fengqiao ${def.name}: error while stopping: ${String(e)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (e: unknown) => {
+      process.stderr.write(`fengqiao ${def.name}: failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -29,6 +29,7 @@ export function loggingModule(serviceName: string, level: string): DynamicModule
       autoLogging: { ignore: (req) => req.url === '/health' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     },
   });

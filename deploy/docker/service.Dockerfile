@@ -1,0 +1,27 @@
+# One image recipe for every Fengqiao deployable; SERVICE picks which (intake, grid-dispatch,
+# mediation, petitions, analytics, standalone). Multi-stage: dependencies are installed in a
+# build stage, the runtime stage runs as the unprivileged `node` user with a health check.
+# syntax=docker/dockerfile:1
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Node 24 is the base image; the `node` npm package's installer is not needed here.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+FROM node:24-bookworm-slim AS runtime
+ARG SERVICE=standalone
+ENV NODE_ENV=production \
+    SERVICE=${SERVICE} \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    SWC_NODE_PROJECT=/app/tsconfig.json
+WORKDIR /app
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --chown=node:node package.json tsconfig.base.json tsconfig.json .swcrc ./
+COPY --chown=node:node libs ./libs
+COPY --chown=node:node services ./services
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["sh", "-c", "exec node --disable-warning=ExperimentalWarning -r @swc-node/register services/${SERVICE}/src/main.ts"]

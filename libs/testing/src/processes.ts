@@ -1,0 +1,62 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+/** Root of the workspace (libs/testing/src → ../../..). */
+export const workspaceRoot = resolve(__dirname, '..', '..', '..');
+
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  pid: number;
+  /** everything the process printed so far */
+  output(): string;
+  /** SIGTERM and wait for exit (graceful) */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit (crash) */
+  kill(): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts a deployable (services/<name>/src/main.ts) as a real OS process with Node 24 and the
+ * SWC register hook, on a free port, and resolves once it logs that it listens.
+ */
+export async function spawnService(
+  name: string,
+  env: Record<string, string>,
+  { timeoutMs = 60_000 } = {},
+): Promise<ServiceProcess> {
+  const main = join(workspaceRoot, 'services', name, 'src', 'main.ts');
+  const child: ChildProcess = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-r', '@swc-node/register', main], {
+    cwd: workspaceRoot,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', SWC_NODE_PROJECT: join(workspaceRoot, 'tsconfig.json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs);
+    const onData = () => {
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before listening:\n${out.slice(-3000)}`));
+    });
+  });
+
+  const waitExit = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return { name, url, pid: child.pid!, output: () => out, stop: () => waitExit('SIGTERM'), kill: () => waitExit('SIGKILL'), exited };
+}

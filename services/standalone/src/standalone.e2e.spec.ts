@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServiceProcess, spawnService } from '@fengqiao/testing';
+
+/** `npm start`: one process, all five contexts, no external server. */
+describe('standalone process', () => {
+  let proc: ServiceProcess;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fq-standalone-'));
+    // explicit endpoints must not matter in standalone mode
+    proc = await spawnService('standalone', { FENGQIAO_DATA_DIR: dataDir, KAFKA_BROKERS: '', MONGO_URL: '' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await proc?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves /health for all five modules and the embedded storage', async () => {
+    const res = await fetch(`${proc.url}/health`);
+    const body = await res.json();
+    expect(res.status).toBe(200);
+    for (const key of ['intake', 'grid-dispatch', 'mediation', 'petitions', 'analytics', 'storage']) {
+      expect(body.info[key]?.status).toBe('up');
+    }
+    expect(body.info.kafka).toBeUndefined();
+    expect(existsSync(dataDir)).toBe(true);
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await fetch(`${proc.url}/api/docs-json`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).info.title).toContain('Fengqiao');
+  });
+
+  it('logs structured JSON lines with the correlation id of a request', async () => {
+    const res = await fetch(`${proc.url}/no-such-route`, { headers: { 'x-correlation-id': 'e2e-corr-1' } });
+    expect(res.status).toBe(404);
+    const deadline = Date.now() + 5000;
+    let line: Record<string, unknown> | undefined;
+    while (!line && Date.now() < deadline) {
+      line = proc
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.correlationId === 'e2e-corr-1');
+      if (!line) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(line).toMatchObject({ service: 'standalone', correlationId: 'e2e-corr-1' });
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    expect(await proc.stop()).toBe(0);
+  });
+});
