@@ -96,3 +96,14 @@ export function uniqueName(prefix: string): string {
   counter += 1;
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
+
+/**
+ * The parsed body of an HTTP response in test assertions, which read arbitrary JSON and let
+ * `expect` do the checking.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions over arbitrary JSON
+export type LooseJson = any;
+
+export async function jsonOf(res: Response): Promise<LooseJson> {
+  return res.json();
+}

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProcess, spawnService } from '@fengqiao/testing';
+import { jsonOf, ServiceProcess, spawnService } from '@fengqiao/testing';
 
 /** `npm start`: one process, all five contexts, no external server. */
 describe('standalone process', () => {
@@ -21,7 +21,7 @@ describe('standalone process', () => {
 
   it('serves /health for all five modules and the embedded storage', async () => {
     const res = await fetch(`${proc.url}/health`);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(res.status).toBe(200);
     for (const key of ['intake', 'grid-dispatch', 'mediation', 'petitions', 'analytics', 'storage']) {
       expect(body.info[key]?.status).toBe('up');
@@ -33,7 +33,7 @@ describe('standalone process', () => {
   it('serves the OpenAPI document', async () => {
     const res = await fetch(`${proc.url}/api/docs-json`);
     expect(res.status).toBe(200);
-    expect((await res.json()).info.title).toContain('Fengqiao');
+    expect((await jsonOf(res)).info.title).toContain('Fengqiao');
   });
 
   it('logs structured JSON lines with the correlation id of a request', async () => {

@@ -8,6 +8,10 @@ import { loadServiceConfig } from '../config/service-config';
 import { RunningService, startService } from './create-app';
 import { buildContextModule } from './context-module';
 
+// Response bodies in assertions: arbitrary JSON, checked by expect.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const jsonOf = (res: Response): Promise<any> => res.json();
+
 class ReportDto {
   @IsString({ message: '事件类别必须是文字' })
   @IsNotEmpty({ message: '请选择事件类别' })
@@ -72,14 +76,14 @@ describe('service app (platform bootstrap, standalone mode, real HTTP)', () => {
   it('serves /health with the storage and every context module', async () => {
     const res = await fetch(`${service.url}/health`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.status).toBe('ok');
     expect(body.info.storage.status).toBe('up');
     expect(body.info['probe-context'].status).toBe('up');
   });
 
   it('publishes an OpenAPI document at /api/docs', async () => {
-    const json = await (await fetch(`${service.url}/api/docs-json`)).json();
+    const json = await jsonOf(await fetch(`${service.url}/api/docs-json`));
     expect(json.openapi).toMatch(/^3\./);
     expect(Object.keys(json.paths)).toEqual(expect.arrayContaining(['/health', '/probe']));
     expect((await fetch(`${service.url}/api/docs`)).status).toBe(200);
@@ -88,13 +92,13 @@ describe('service app (platform bootstrap, standalone mode, real HTTP)', () => {
   it('accepts a valid body', async () => {
     const res = await post({ category: '消防通道', urgency: 'urgent', description: '堵塞' });
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ received: { category: '消防通道', urgency: 'urgent', description: '堵塞' } });
+    expect(await jsonOf(res)).toEqual({ received: { category: '消防通道', urgency: 'urgent', description: '堵塞' } });
   });
 
   it('rejects bad input with 400, every failing field, and Chinese messages', async () => {
     const res = await post({ category: '', urgency: 'whenever', description: 'x'.repeat(21), extra: 1 });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.code).toBe('VALIDATION_FAILED');
     const fields = body.details.fields as { field: string; message: string }[];
     expect(fields.map((f) => f.field).sort()).toEqual(['category', 'description', 'extra', 'urgency']);
@@ -105,10 +109,10 @@ describe('service app (platform bootstrap, standalone mode, real HTTP)', () => {
   it('maps domain errors to HTTP with the stable code and the Chinese message', async () => {
     const missing = await fetch(`${service.url}/probe/missing`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ statusCode: 404, code: 'CASE.NOT_FOUND', message: '未找到该事件' });
+    expect(await jsonOf(missing)).toEqual({ statusCode: 404, code: 'CASE.NOT_FOUND', message: '未找到该事件' });
     const illegal = await fetch(`${service.url}/probe/illegal`);
     expect(illegal.status).toBe(409);
-    expect((await illegal.json()).code).toBe('CASE.NOT_DISPATCHED');
+    expect((await jsonOf(illegal)).code).toBe('CASE.NOT_DISPATCHED');
   });
 
   it('hides internals of unexpected errors', async () => {

@@ -41,7 +41,8 @@ export function createInboundEventsController(contextName: string, topics: reado
       return this.receive(message, context);
     };
     Object.defineProperty(InboundEventsController.prototype, key, { value: method, writable: true, configurable: true });
-    const descriptor = Object.getOwnPropertyDescriptor(InboundEventsController.prototype, key)!;
+    const descriptor = Object.getOwnPropertyDescriptor(InboundEventsController.prototype, key);
+    if (!descriptor) throw new Error(`could not define ${key} on the inbound controller of ${contextName}`);
     Payload()(InboundEventsController.prototype, key, 0);
     Ctx()(InboundEventsController.prototype, key, 1);
     EventPattern(topic)(InboundEventsController.prototype, key, descriptor);
