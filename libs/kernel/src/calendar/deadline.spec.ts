@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DomainError } from '../domain-error';
 import { DeadlineRule } from './calendar.types';
 import { CN_NATIONAL_CALENDAR as CN } from './data/china-national';
-import { addWorkingTime, computeDeadline, isBreached, isWarningDue } from './deadline';
+import { addWorkingTime, computeDeadline, extendDeadline, isBreached, isWarningDue } from './deadline';
 import { fromEpochDay, localDateOf, MS, toEpochDay } from './local-date';
 import { isWorkingDay } from './working-calendar';
 
@@ -243,5 +243,24 @@ describe('properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('extendDeadline', () => {
+  const first = computeDeadline(rule('working_days', 5), '2024-09-27T10:00:00+08:00', CN); // last day Thu 10 Oct
+
+  it('day units continue after the previous last day (Fri 11, make-up Sat 12 Oct 2024)', () => {
+    const ext = extendDeadline(first, rule('working_days', 2), CN);
+    expect(ext.lastDay).toBe('2024-10-12');
+    expect(ext.dueAt).toBe('2024-10-12T16:00:00.000Z');
+    expect(computeDeadline(rule('working_days', 2), ext.startAt, CN)).toEqual(ext);
+  });
+
+  it('calendar days continue after the previous last day too', () => {
+    expect(extendDeadline(first, rule('calendar_days', 1), CN).lastDay).toBe('2024-10-11');
+  });
+
+  it('working hours start at the previous due time', () => {
+    expect(extendDeadline(first, rule('working_hours', 2), CN).dueAt).toBe('2024-10-11T03:00:00.000Z'); // Fri 11:00
   });
 });

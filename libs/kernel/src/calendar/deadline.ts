@@ -154,3 +154,15 @@ function validateRule(rule: DeadlineRule): void {
     if (rule.unit !== 'working_hours' && !Number.isInteger(rule.warnBefore)) fail('按日计算的预警量须为整数');
   }
 }
+
+/**
+ * A new deadline that runs on from the end of `previous` (an extension 延期): for day units the
+ * previous last day is the (uncounted) start day, so n more days follow it; for working hours the
+ * count starts at the previous `dueAt`. The recorded `startAt` is the instant used (for day units
+ * the last millisecond of the previous period), so `computeDeadline(rule, startAt)` reproduces it.
+ */
+export function extendDeadline(previous: Deadline, rule: DeadlineRule, calendar: WorkingCalendar): Deadline {
+  const dueMs = parseInstant(previous.dueAt);
+  const startMs = rule.unit === 'working_hours' ? dueMs : dueMs - 1;
+  return computeDeadline(rule, new Date(startMs).toISOString(), calendar);
+}
