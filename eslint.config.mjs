@@ -5,6 +5,35 @@ import nx from '@nx/eslint-plugin';
 const infraPackages = ['@nestjs/*', 'mongoose', 'mongodb', 'kafkajs', 'node:sqlite', 'express', '@eventstore/*', '@kurrent/*'];
 const contexts = ['intake', 'grid-dispatch', 'mediation', 'petitions', 'analytics'];
 
+
+/** Dependency constraints; tests (`*.spec.ts`) may also use the shared test helpers (type:testing). */
+function boundaries(forSpecs) {
+  const t = (...tags) => (forSpecs ? [...tags, 'type:testing'] : tags);
+  return {
+    enforceBuildableLibDependency: false,
+    banTransitiveDependencies: false,
+    checkDynamicDependenciesExceptions: [],
+    depConstraints: [
+      // purity
+      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: t('type:domain'), bannedExternalImports: infraPackages },
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: t('type:domain', 'type:contracts'), bannedExternalImports: infraPackages },
+      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: t('type:domain', 'type:contracts', 'type:infra') },
+      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: t('type:domain', 'type:contracts', 'type:infra', 'type:platform') },
+      { sourceTag: 'type:service', onlyDependOnLibsWithTags: t('type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service') },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service', 'type:testing'] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service', 'type:testing'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+      { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
+      // a context never imports another context; they meet in libs/contracts (scope:shared)
+      ...contexts.map((c) => ({ sourceTag: `scope:${c}`, onlyDependOnLibsWithTags: [`scope:${c}`, 'scope:shared'] })),
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['*'] },
+      { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },
+      { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['*'] },
+    ],
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -14,32 +43,7 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          checkDynamicDependenciesExceptions: [],
-          depConstraints: [
-            // purity
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: infraPackages },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'], bannedExternalImports: infraPackages },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:platform', 'type:service', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
-            // a context never imports another context; they meet in libs/contracts (scope:shared)
-            ...contexts.map((c) => ({ sourceTag: `scope:${c}`, onlyDependOnLibsWithTags: [`scope:${c}`, 'scope:shared'] })),
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['*'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },
-            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['*'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries(false)],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: false }],
@@ -65,7 +69,10 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', 'libs/testing/**/*.ts', 'e2e/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    files: ['**/*.spec.ts', '**/testing/**/*.ts', 'e2e/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': ['error', boundaries(true)],
+    },
   },
 ];

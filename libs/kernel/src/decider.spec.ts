@@ -56,3 +56,20 @@ describe('kernel', () => {
     expect(c.now().toISOString()).toBe('2026-01-01T00:00:01.000Z');
   });
 });
+
+describe('deterministicEventId', () => {
+  // imported lazily to keep the top of the file about deciders
+  const { deterministicEventId } = jest.requireActual<typeof import('./ids')>('./ids');
+  it('is a valid UUIDv7, stable for a seed, different across seeds', () => {
+    const t = Date.parse('2026-03-01T08:00:00Z');
+    const a = deterministicEventId('evt-1/grid-dispatch/0', t);
+    expect(isUuidV7(a)).toBe(true);
+    expect(deterministicEventId('evt-1/grid-dispatch/0', t)).toBe(a);
+    expect(deterministicEventId('evt-1/grid-dispatch/1', t)).not.toBe(a);
+  });
+  it('sorts by the time it was given', () => {
+    const early = deterministicEventId('z', Date.parse('2026-01-01T00:00:00Z'));
+    const late = deterministicEventId('a', Date.parse('2026-01-02T00:00:00Z'));
+    expect(early < late).toBe(true);
+  });
+});

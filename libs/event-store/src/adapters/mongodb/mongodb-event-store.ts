@@ -1,0 +1,418 @@
+/**
+ * EventStore on MongoDB ≥ 6 and on FerretDB 1.24 (distributed mode, DESIGN §3), through the
+ * `mongodb` driver, using only what both share: single-document atomic inserts, unique indexes,
+ * find/sort/limit. No transactions, change streams, bulkWrite, $lookup, partial or TTL indexes.
+ *
+ * One document per append (a "commit"): `{ _id: firstPosition, lastPosition, streamId,
+ * firstRevision, lastRevision, eventIds, events: [...] }`. A single-document insert is atomic on both
+ * servers, so an append is all-or-nothing without transactions: a crash can never leave half of it.
+ * Unique indexes: `_id` (the global position), `(streamId, firstRevision)` (optimistic concurrency:
+ * two appends at the same revision collide) and `lastPosition`. `data` is stored as its RFC 8785
+ * JSON string, because payload keys may contain `.` or start with `$`, which FerretDB (and older
+ * MongoDB tooling) refuse as field names; it is parsed on read, so it reads back exactly.
+ *
+ * Global positions without skips. A commit takes positions only by being inserted with
+ * `_id = (last position visible in the collection) + 1`: the writer reads the head, then inserts;
+ * if another commit took that `_id` first, the unique `_id` index refuses the insert and the writer
+ * re-reads the head and tries again. Hence position p + 1 is only ever inserted after the commit at p
+ * is committed and visible, positions are dense, and nothing is reserved that a crash could leave
+ * as a hole. Readers read `lastPosition > checkpoint` in position order and additionally stop at
+ * the first gap in what a query returned (a query that yields mid-scan may show a commit inserted
+ * after it passed the earlier key); because holes are never permanent the next read returns it.
+ * Within one process the insert step is serialised (a promise chain), so concurrent appenders in
+ * one process queue instead of racing each other for the same `_id`; across processes the unique
+ * index arbitrates. The cost: commits are inserted one at a time per store.
+ *
+ * Event ids: looked up (multikey index on `eventIds`) before every append and again after any
+ * conflict, which gives the idempotency rule of the port. The index is created `unique` where the
+ * server enforces unique multikey indexes (MongoDB; probed at start), so two different appends can
+ * never share an id. FerretDB 1.24 accepts such an index but compares whole arrays, so there the
+ * index is plain and the lookup before each append guards, which leaves one race: two different
+ * appends racing with a shared id and neither seeing the other's.
+ *
+ * Durability: inserts use write concern `{ w: 'majority', j: true }` by default, so a resolved
+ * append is journaled (and replicated to a majority on a replica set).
+ */
+import { MongoClient, MongoServerError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
+import { systemClock, type Actor, type Clock } from '@fengqiao/kernel';
+import {
+  DEFAULT_READ_ALL_MAX_COUNT,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type StreamRevision,
+} from '../../event-store.port';
+import {
+  EMPTY_HEAD,
+  assertStreamId,
+  buildEvents,
+  checkExpectedRevision,
+  decodeData,
+  encodeData,
+  matchIdempotentAppend,
+  maxCountOf,
+  normaliseExpected,
+  normaliseReadStream,
+  toSafeInteger,
+  validateNewEvents,
+  type StreamHead,
+} from '../../envelope';
+import { WrongExpectedRevisionError } from '../../errors';
+
+export interface MongoEventStoreOptions {
+  /** An open database handle; the store does not close its client. */
+  db: Db;
+  /** Default `'events'`. */
+  collection?: string;
+  clock?: Clock;
+  /** Default `{ w: 'majority', journal: true }`. */
+  writeConcern?: WriteConcernSettings;
+}
+
+interface StoredSubEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  occurredAt: string;
+  recordedAt: string;
+  actor: Actor;
+  correlationId: string;
+  causationId: string;
+  jurisdiction: string[];
+  legalBasis?: string;
+  /** RFC 8785 JSON of the event's data. */
+  data: string;
+  hash: string;
+}
+
+interface CommitDoc {
+  _id: number;
+  lastPosition: number;
+  streamId: string;
+  firstRevision: number;
+  lastRevision: number;
+  eventIds: string[];
+  events: StoredSubEvent[];
+}
+
+const INDEX = {
+  streamRevision: 'stream_revision',
+  lastPosition: 'last_position',
+  eventIds: 'event_ids',
+} as const;
+
+const DUPLICATE_KEY = 11000;
+
+export class MongoEventStore implements EventStore {
+  private readonly commits: Collection<CommitDoc>;
+  private readonly clock: Clock;
+  private readonly writeConcern: WriteConcernSettings;
+  /** Serialises the insert step of this process's appends. */
+  private insertChain: Promise<unknown> = Promise.resolve();
+  /** Next free position as last seen by this process (undefined: read it from the collection). */
+  private nextPosition: number | undefined;
+  private ownedClient: MongoClient | undefined;
+  private uniqueEventIds = false;
+
+  private constructor(options: MongoEventStoreOptions) {
+    this.commits = options.db.collection<CommitDoc>(options.collection ?? 'events');
+    this.clock = options.clock ?? systemClock;
+    this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true };
+  }
+
+  /** Creates the indexes (idempotent) and returns a ready store. */
+  static async create(options: MongoEventStoreOptions): Promise<MongoEventStore> {
+    const store = new MongoEventStore(options);
+    await store.ensureIndexes();
+    return store;
+  }
+
+  /** Connects to `url` and owns the client: `close()` closes it. */
+  static async connect(url: string, dbName: string, options: Omit<MongoEventStoreOptions, 'db'> = {}): Promise<MongoEventStore> {
+    const client = await MongoClient.connect(url);
+    try {
+      const store = await MongoEventStore.create({ ...options, db: client.db(dbName) });
+      store.ownedClient = client;
+      return store;
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+  }
+
+  /** Whether event ids are enforced unique by an index (see the header comment). */
+  get enforcesUniqueEventIds(): boolean {
+    return this.uniqueEventIds;
+  }
+
+  private async ensureIndexes(): Promise<void> {
+    await this.commits.createIndex({ streamId: 1, firstRevision: 1 }, { name: INDEX.streamRevision, unique: true });
+    await this.commits.createIndex({ lastPosition: 1 }, { name: INDEX.lastPosition, unique: true });
+    const existing = (await this.commits.listIndexes().toArray()).find((i) => i.name === INDEX.eventIds);
+    if (existing) {
+      this.uniqueEventIds = existing.unique === true;
+      return;
+    }
+    try {
+      await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds, unique: true });
+      this.uniqueEventIds = await this.probeUniqueMultikey();
+    } catch (e) {
+      if (!(e instanceof MongoServerError)) throw e;
+      await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds });
+      this.uniqueEventIds = false;
+    }
+  }
+
+  /**
+   * Whether the unique index really holds per array element: FerretDB 1.24 accepts the index but
+   * compares whole arrays. Probe once with two commits at negative positions (never read: positions
+   * start at 1) that share one id; the second must be refused. Then remove them.
+   */
+  private async probeUniqueMultikey(): Promise<boolean> {
+    const probe = (id: number, eventIds: string[]): CommitDoc => ({
+      _id: id,
+      lastPosition: id,
+      streamId: 'fengqiao:unique-multikey-probe',
+      firstRevision: id,
+      lastRevision: id,
+      eventIds,
+      events: [],
+    });
+    let enforced = false;
+    try {
+      await this.commits.insertOne(probe(-1, ['probe-a', 'probe-b']));
+      await this.commits.insertOne(probe(-2, ['probe-b', 'probe-c']));
+    } catch (e) {
+      if (!(e instanceof MongoServerError)) throw e;
+      enforced = e.code === DUPLICATE_KEY;
+    } finally {
+      await this.commits.deleteMany({ _id: { $lt: 0 } });
+    }
+    if (!enforced) {
+      await this.commits.dropIndex(INDEX.eventIds);
+      await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds });
+    }
+    return enforced;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    validateNewEvents(streamId, events);
+    const expected = normaliseExpected(options.expectedRevision);
+    const ids = events.map((e) => e.id);
+    // With the unique index on event ids, an insert carrying a stored id always fails, and every
+    // failure path below looks the ids up; without it, look them up before writing as well.
+    if (!this.uniqueEventIds) {
+      const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
+      if (replay) return replay;
+    }
+    for (;;) {
+      const head = await this.head(streamId);
+      if (expected !== 'any' && expected !== head.revision) {
+        // a stale expected revision, or a retry of an append that is already stored
+        const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
+        if (replay) return replay;
+        checkExpectedRevision(streamId, expected, head.revision);
+      }
+      const built = buildEvents(streamId, events, head, this.clock.now().toISOString());
+      const outcome = await this.serialised(() => this.insertCommit(streamId, built));
+      if (outcome.kind === 'inserted') {
+        return {
+          streamId,
+          firstRevision: built[0].revision,
+          nextExpectedRevision: built[built.length - 1].revision,
+          lastPosition: outcome.lastPosition,
+        };
+      }
+      // Another append took the revision (or holds one of our ids). It may be this very append
+      // sent twice: the idempotency rule answers that. Otherwise a fixed expected revision is a
+      // conflict, and 'any' goes round again on the new head.
+      const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
+      if (replay) return replay;
+      if (expected !== 'any') throw new WrongExpectedRevisionError(streamId, expected, await this.streamRevision(streamId));
+    }
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    assertStreamId(streamId);
+    const o = normaliseReadStream(options);
+    if (o.maxCount === 0) return [];
+    const out: StoredEvent[] = [];
+    const max = o.maxCount ?? Number.POSITIVE_INFINITY;
+    if (o.direction === 'forward') {
+      const from = o.fromRevision ?? 0;
+      const cursor = this.commits.find({ streamId, lastRevision: { $gte: from } }).sort({ firstRevision: 1 });
+      for await (const doc of cursor) {
+        for (const e of unwrap(doc)) {
+          if (e.revision < from) continue;
+          out.push(e);
+          if (out.length >= max) return closeAndReturn(cursor, out);
+        }
+      }
+    } else {
+      const from = o.fromRevision ?? Number.MAX_SAFE_INTEGER;
+      const cursor = this.commits.find({ streamId, firstRevision: { $lte: from } }).sort({ firstRevision: -1 });
+      for await (const doc of cursor) {
+        for (const e of unwrap(doc).reverse()) {
+          if (e.revision > from) continue;
+          out.push(e);
+          if (out.length >= max) return closeAndReturn(cursor, out);
+        }
+      }
+    }
+    return out;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const after = options.afterPosition === undefined ? 0 : toSafeInteger(options.afterPosition, 'afterPosition');
+    const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
+    if (maxCount === 0) return [];
+    const out: StoredEvent[] = [];
+    let expectedNext = after + 1;
+    // Each commit holds at least one event, so maxCount commits are enough.
+    const docs = await this.commits.find({ lastPosition: { $gt: after } }).sort({ lastPosition: 1 }).limit(maxCount).toArray();
+    for (const doc of docs) {
+      // a gap: the commit before `doc` is not visible to this query yet; stop before it
+      if (doc._id > expectedNext) break;
+      for (const e of unwrap(doc)) {
+        if (e.globalPosition <= after) continue;
+        out.push(e);
+        if (out.length >= maxCount) return out;
+      }
+      expectedNext = doc.lastPosition + 1;
+    }
+    return out;
+  }
+
+  async streamRevision(streamId: string): Promise<StreamRevision> {
+    assertStreamId(streamId);
+    return (await this.head(streamId)).revision;
+  }
+
+  async close(): Promise<void> {
+    await this.insertChain;
+    const client = this.ownedClient;
+    this.ownedClient = undefined;
+    if (client) await client.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private serialised<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.insertChain.then(task, task);
+    this.insertChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async insertCommit(
+    streamId: string,
+    built: ReturnType<typeof buildEvents>,
+  ): Promise<{ kind: 'inserted'; lastPosition: number } | { kind: 'stream_conflict' }> {
+    const first = built[0];
+    const last = built[built.length - 1];
+    for (;;) {
+      const position = this.nextPosition ?? (await this.globalHead()) + 1;
+      const doc: CommitDoc = {
+        _id: position,
+        lastPosition: position + built.length - 1,
+        streamId,
+        firstRevision: first.revision,
+        lastRevision: last.revision,
+        eventIds: built.map((e) => e.id),
+        events: built.map((e) => {
+          const sub: StoredSubEvent = {
+            id: e.id,
+            type: e.type,
+            schemaVersion: e.schemaVersion,
+            occurredAt: e.occurredAt,
+            recordedAt: e.recordedAt,
+            actor: { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId },
+            correlationId: e.correlationId,
+            causationId: e.causationId,
+            jurisdiction: e.jurisdiction,
+            data: encodeData(e.data),
+            hash: e.hash,
+          };
+          if (e.legalBasis !== undefined) sub.legalBasis = e.legalBasis;
+          return sub;
+        }),
+      };
+      try {
+        await this.commits.insertOne(doc, { writeConcern: this.writeConcern });
+        this.nextPosition = doc.lastPosition + 1;
+        return { kind: 'inserted', lastPosition: doc.lastPosition };
+      } catch (e) {
+        if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) {
+          this.nextPosition = undefined;
+          throw e;
+        }
+        this.nextPosition = undefined;
+        if (await this.isPositionConflict(e, streamId, first.revision, doc.eventIds)) continue;
+        return { kind: 'stream_conflict' };
+      }
+    }
+  }
+
+  /**
+   * Which unique index refused the insert: the position (try the next one) or the stream revision /
+   * an event id (the append's own conflict). Servers differ in how they name the index in the error,
+   * so when the message does not say, the store looks at what is there.
+   */
+  private async isPositionConflict(e: MongoServerError, streamId: string, firstRevision: number, ids: string[]): Promise<boolean> {
+    const text = `${e.message} ${JSON.stringify(e.keyPattern ?? {})}`;
+    if (text.includes(INDEX.streamRevision) || text.includes(INDEX.eventIds) || text.includes('firstRevision') || text.includes('eventIds')) {
+      return false;
+    }
+    if (text.includes(INDEX.lastPosition) || /_id_|"_id"|index: _id/.test(text)) return true;
+    const taken = await this.commits.findOne({ $or: [{ streamId, firstRevision }, { eventIds: { $in: ids } }] }, { projection: { _id: 1 } });
+    return taken === null;
+  }
+
+  private async globalHead(): Promise<number> {
+    const doc = await this.commits.find({}, { projection: { lastPosition: 1 } }).sort({ lastPosition: -1 }).limit(1).next();
+    return doc && doc.lastPosition > 0 ? doc.lastPosition : 0;
+  }
+
+  private async head(streamId: string): Promise<StreamHead> {
+    const doc = await this.commits.find({ streamId }).sort({ firstRevision: -1 }).limit(1).next();
+    if (!doc) return EMPTY_HEAD;
+    return { revision: doc.lastRevision, hash: doc.events[doc.events.length - 1].hash };
+  }
+
+  private async eventsById(ids: string[]): Promise<StoredEvent[]> {
+    const wanted = new Set(ids);
+    const docs = await this.commits.find({ eventIds: { $in: ids } }).toArray();
+    return docs.flatMap(unwrap).filter((e) => wanted.has(e.id));
+  }
+}
+
+function unwrap(doc: CommitDoc): StoredEvent[] {
+  return doc.events.map((s, i) => {
+    const event: StoredEvent = {
+      id: s.id,
+      type: s.type,
+      schemaVersion: s.schemaVersion,
+      streamId: doc.streamId,
+      revision: doc.firstRevision + i,
+      globalPosition: doc._id + i,
+      occurredAt: s.occurredAt,
+      recordedAt: s.recordedAt,
+      actor: { userId: s.actor.userId, role: s.actor.role, unitId: s.actor.unitId },
+      correlationId: s.correlationId,
+      causationId: s.causationId,
+      jurisdiction: [...s.jurisdiction],
+      data: decodeData(s.data),
+      hash: s.hash,
+    };
+    if (s.legalBasis !== undefined && s.legalBasis !== null) event.legalBasis = s.legalBasis;
+    return event;
+  });
+}
+
+async function closeAndReturn<T>(cursor: { close(): Promise<void> }, value: T): Promise<T> {
+  await cursor.close();
+  return value;
+}

@@ -1,0 +1,23 @@
+export * from './event-store.port';
+export * from './errors';
+export {
+  buildEvents,
+  checkExpectedRevision,
+  decodeData,
+  encodeData,
+  EMPTY_HEAD,
+  matchIdempotentAppend,
+  normaliseExpected,
+  validateNewEvents,
+  type StreamHead,
+} from './envelope';
+export * from './integrity/hash-chain';
+export * from './adapters/sqlite/sqlite-event-store';
+export * from './adapters/mongodb/mongodb-event-store';
+export * from './adapters/kurrentdb/kurrentdb-event-store';
+export * from './upcasting';
+export * from './replay';
+export * from './testing/event-store.contract';
+export * from './merkle';
+export * from './pii';
+export * from './tamper';

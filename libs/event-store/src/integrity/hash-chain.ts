@@ -1,0 +1,109 @@
+/**
+ * Per-stream hash chain (DESIGN §4).
+ *
+ *   hash(e) = SHA-256 hex of UTF-8( prevHash + "\n" + JCS(content(e)) )
+ *
+ * - `prevHash` is the hash of the previous event of the same stream (revision − 1), or
+ *   `GENESIS_HASH` (64 zeros) for revision 0;
+ * - `JCS` is RFC 8785 canonical JSON (`canonicalize`);
+ * - `content(e)` is the stored event without `hash` and without `globalPosition`. An absent
+ *   `legalBasis` is absent, never `null`.
+ *
+ * Why `globalPosition` is left out: it is an index the store assigns (SQLite rowid, a MongoDB
+ * position, KurrentDB's commit position, which is only known after the write). Covering it would make
+ * the chain depend on the backend, break when events are copied from the embedded store to a
+ * distributed one, and be impossible on KurrentDB. The order of the whole log is protected by the
+ * Merkle log over event hashes instead; the order within a stream is protected here, through
+ * `revision` and the chaining.
+ */
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { HashedContent, StoredEvent } from '../event-store.port';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The exact object that is hashed: the event without `hash` and `globalPosition`. */
+export function hashedContent(event: HashedContent | StoredEvent): HashedContent {
+  const content: HashedContent = {
+    id: event.id,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    streamId: event.streamId,
+    revision: event.revision,
+    occurredAt: event.occurredAt,
+    recordedAt: event.recordedAt,
+    actor: { userId: event.actor.userId, role: event.actor.role, unitId: event.actor.unitId },
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    jurisdiction: [...event.jurisdiction],
+    data: event.data,
+  };
+  if (event.legalBasis !== undefined) content.legalBasis = event.legalBasis;
+  return content;
+}
+
+/** RFC 8785 canonical JSON of the hashed content. */
+export function canonicalContent(event: HashedContent | StoredEvent): string {
+  const json = canonicalize(hashedContent(event));
+  if (json === undefined) throw new Error('event content is not serialisable to JSON');
+  return json;
+}
+
+/** SHA-256 hex over the previous hash of the stream and the canonical JSON of `event` (without hash). */
+export function hashEvent(prevHash: string, event: HashedContent | StoredEvent): string {
+  return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(canonicalContent(event), 'utf8').digest('hex');
+}
+
+export type ChainFailureReason = 'hash_mismatch' | 'revision_gap' | 'wrong_stream' | 'reordered';
+
+export interface ChainFailure {
+  /** Index in the array given to `verifyStreamChain`. */
+  index: number;
+  event: StoredEvent;
+  reason: ChainFailureReason;
+  detail: string;
+}
+
+export type ChainVerification = { ok: true; eventCount: number; lastHash: string } | ({ ok: false } & ChainFailure);
+
+export interface VerifyOptions {
+  /**
+   * Hash of the event just before `events[0]` when verifying a slice that does not start at
+   * revision 0. Default: `GENESIS_HASH`, and `events[0]` must then be revision 0.
+   */
+  prevHash?: string;
+}
+
+/**
+ * Verifies the events of one stream, given in revision order. Returns the first bad event and why:
+ * - `wrong_stream`: its `streamId` differs from the first event's;
+ * - `reordered`: its revision is not greater than the previous one (swapped or repeated);
+ * - `revision_gap`: its revision skips one or more revisions (an event removed), or the chain does
+ *   not start at revision 0 without a `prevHash`;
+ * - `hash_mismatch`: the recomputed hash differs (content altered, or a predecessor altered).
+ */
+export function verifyStreamChain(events: readonly StoredEvent[], options: VerifyOptions = {}): ChainVerification {
+  let prevHash = options.prevHash ?? GENESIS_HASH;
+  if (events.length === 0) return { ok: true, eventCount: 0, lastHash: prevHash };
+  const streamId = events[0].streamId;
+  let expectedRevision = options.prevHash === undefined ? 0 : events[0].revision;
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index];
+    if (event.streamId !== streamId) {
+      return { ok: false, index, event, reason: 'wrong_stream', detail: `stream ${event.streamId}, expected ${streamId}` };
+    }
+    if (event.revision < expectedRevision) {
+      return { ok: false, index, event, reason: 'reordered', detail: `revision ${event.revision} after ${expectedRevision - 1}` };
+    }
+    if (event.revision > expectedRevision) {
+      return { ok: false, index, event, reason: 'revision_gap', detail: `revision ${event.revision}, expected ${expectedRevision}` };
+    }
+    const recomputed = hashEvent(prevHash, event);
+    if (recomputed !== event.hash) {
+      return { ok: false, index, event, reason: 'hash_mismatch', detail: `stored ${event.hash}, recomputed ${recomputed}` };
+    }
+    prevHash = event.hash;
+    expectedRevision += 1;
+  }
+  return { ok: true, eventCount: events.length, lastHash: prevHash };
+}
