@@ -8,3 +8,4 @@ export * from './bootstrap/context-module';
 export * from './bootstrap/inbound-events';
 export * from './bootstrap/create-app';
 export * from './bootstrap/run-main';
+export * from './application/command-handler';

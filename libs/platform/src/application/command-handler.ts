@@ -1,0 +1,96 @@
+import { Command, Decider, Event, newId } from '@fengqiao/kernel';
+import { EventStore, NewEvent, StoredEvent, StreamRevision, WrongExpectedRevisionError } from '@fengqiao/event-store';
+
+/**
+ * The one shape of every command handler (STYLE "Adapters"): load the stream, fold it, decide,
+ * append with the expected revision, return. No business rule lives here.
+ */
+export interface CommandHandlerDeps<S, C extends Command, E extends Event> {
+  store: EventStore;
+  decider: Decider<S, C, E>;
+  /** unit path (district → … → unit) of the case after these events, recorded on each event */
+  jurisdictionOf: (state: S, command: C) => string[];
+  /** schema version of each event type written now; default 1 */
+  schemaVersionOf?: (type: string) => number;
+  /** maps a stored event back to the decider's event (after upcasting); default type/data/legalBasis */
+  toDomainEvent?: (stored: StoredEvent) => E;
+}
+
+export interface HandleOptions {
+  /**
+   * The revision the caller saw (HTTP If-Match). When given, a different current revision is a
+   * conflict (412) — the caller decided on stale state. When absent, a concurrent append makes the
+   * handler re-read and decide again (decide is pure, so this is safe).
+   */
+  expectedRevision?: number | 'no_stream';
+  /** ids for the new events; default fresh UUIDv7, deterministic ones for reactions to messages */
+  eventId?: (index: number, event: Event) => string;
+  /** attempts on a concurrent append without an explicit expected revision; default 5 */
+  maxAttempts?: number;
+}
+
+export interface HandleResult<S> {
+  state: S;
+  /** the events this command appended (empty when the decider decided nothing) */
+  appended: Event[];
+  /** revision of the stream after the command */
+  revision: StreamRevision;
+  /** global position of the last appended event (to wait for projections), if any */
+  lastPosition?: number;
+}
+
+function defaultToDomain<E extends Event>(stored: StoredEvent): E {
+  const e: Event = { type: stored.type, data: stored.data };
+  if (stored.legalBasis !== undefined) e.legalBasis = stored.legalBasis;
+  return e as E;
+}
+
+export async function loadState<S, C extends Command, E extends Event>(
+  deps: CommandHandlerDeps<S, C, E>,
+  streamId: string,
+): Promise<{ state: S; revision: StreamRevision; events: StoredEvent[] }> {
+  const events = await deps.store.readStream(streamId);
+  const toDomain = deps.toDomainEvent ?? defaultToDomain<E>;
+  const state = events.reduce<S>((s, e) => deps.decider.evolve(s, toDomain(e)), deps.decider.initialState());
+  const revision: StreamRevision = events.length === 0 ? 'no_stream' : events[events.length - 1].revision;
+  return { state, revision, events };
+}
+
+export async function handleCommand<S, C extends Command, E extends Event>(
+  deps: CommandHandlerDeps<S, C, E>,
+  streamId: string,
+  command: C,
+  options: HandleOptions = {},
+): Promise<HandleResult<S>> {
+  const maxAttempts = options.expectedRevision === undefined ? (options.maxAttempts ?? 5) : 1;
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await loadState(deps, streamId);
+    if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
+      throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
+    }
+    const decided = deps.decider.decide(command, state);
+    if (decided.length === 0) return { state, appended: [], revision };
+    const after = decided.reduce<S>((s, e) => deps.decider.evolve(s, e), state);
+    const jurisdiction = deps.jurisdictionOf(after, command);
+    const meta = command.meta;
+    const newEvents: NewEvent[] = decided.map((e, i) => ({
+      id: options.eventId ? options.eventId(i, e) : newId(),
+      type: e.type,
+      schemaVersion: deps.schemaVersionOf?.(e.type) ?? 1,
+      occurredAt: meta.now,
+      actor: { userId: meta.actor.userId, role: meta.actor.role, unitId: meta.actor.unitId },
+      correlationId: meta.correlationId ?? newId(),
+      causationId: meta.causationId ?? meta.correlationId ?? 'command',
+      jurisdiction,
+      ...(e.legalBasis !== undefined ? { legalBasis: e.legalBasis } : {}),
+      data: e.data as Record<string, unknown>,
+    }));
+    try {
+      const result = await deps.store.append(streamId, newEvents, { expectedRevision: revision });
+      return { state: after, appended: decided, revision: result.nextExpectedRevision, lastPosition: result.lastPosition };
+    } catch (e) {
+      if (e instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
+      throw e;
+    }
+  }
+}
