@@ -217,7 +217,7 @@ export function exportCheckpoint(signed: SignedCheckpoint, publicKey: KeyObject)
 }
 
 /** Parses an exported checkpoint (JSON text or object); throws a TypeError when it is not one. */
-export function parseExportedCheckpoint(input: string | unknown): ExportedCheckpoint {
+export function parseExportedCheckpoint(input: unknown): ExportedCheckpoint {
   const value: unknown = typeof input === 'string' ? JSON.parse(input) : input;
   if (typeof value !== 'object' || value === null) throw new TypeError('exported checkpoint must be an object');
   const v = value as Partial<ExportedCheckpoint>;

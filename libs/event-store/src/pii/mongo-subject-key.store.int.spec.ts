@@ -1,6 +1,3 @@
-// The integration harness lives in a type:testing lib, which the module-boundary rule does not yet
-// allow for type:infra specs (eslint.config.mjs needs a spec-file exception); the import is test-only.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
 import { MongoClient } from 'mongodb';
 import { MongoSubjectKeyStore, SubjectKeyDocument } from './mongo-subject-key.store';

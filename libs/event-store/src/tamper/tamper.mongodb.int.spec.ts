@@ -3,9 +3,6 @@
  * driver directly (updateOne / deleteOne / insertOne), as anyone with database access could.
  * Every seeded append holds one event, so one event = one commit document (`_id` = its position).
  */
-// The integration harness lives in a type:testing lib, which the module-boundary rule does not yet
-// allow for type:infra specs (eslint.config.mjs needs a spec-file exception); the import is test-only.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
 import canonicalize from 'canonicalize';
 import { Collection, MongoClient } from 'mongodb';
