@@ -52,6 +52,7 @@ export default [
   {
     // no-restricted-imports also covers node built-ins, which bannedExternalImports does not see
     files: ['libs/kernel/**/*.ts', 'libs/contracts/**/*.ts', 'libs/*/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,1 +1,5 @@
 export * from './topics';
+export * from './schema/schema';
+export * from './integration-event';
+export * from './intake/intake.contracts';
+export * from './grid-dispatch/grid-dispatch.contracts';
