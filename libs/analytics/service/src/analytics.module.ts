@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { subscriptions } from '@fengqiao/contracts';
 import { buildContextModule } from '@fengqiao/platform';
 
 /** The analytics context: hosted by services/analytics (distributed) and services/standalone. */
 @Module({})
 export class AnalyticsModule {
   static register(): DynamicModule {
-    return buildContextModule(AnalyticsModule, { name: 'analytics', subscribesTo: subscriptions['analytics'] });
+    return buildContextModule(AnalyticsModule, { name: 'analytics' });
   }
 }

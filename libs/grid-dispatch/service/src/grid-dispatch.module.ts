@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { subscriptions } from '@fengqiao/contracts';
 import { buildContextModule } from '@fengqiao/platform';
 
 /** The grid-dispatch context: hosted by services/grid-dispatch (distributed) and services/standalone. */
 @Module({})
 export class GridDispatchModule {
   static register(): DynamicModule {
-    return buildContextModule(GridDispatchModule, { name: 'grid-dispatch', subscribesTo: subscriptions['grid-dispatch'] });
+    return buildContextModule(GridDispatchModule, { name: 'grid-dispatch' });
   }
 }

@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { subscriptions } from '@fengqiao/contracts';
 import { buildContextModule } from '@fengqiao/platform';
 
 /** The intake context: hosted by services/intake (distributed) and services/standalone. */
 @Module({})
 export class IntakeModule {
   static register(): DynamicModule {
-    return buildContextModule(IntakeModule, { name: 'intake', subscribesTo: subscriptions['intake'] });
+    return buildContextModule(IntakeModule, { name: 'intake' });
   }
 }

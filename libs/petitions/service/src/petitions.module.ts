@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { subscriptions } from '@fengqiao/contracts';
 import { buildContextModule } from '@fengqiao/platform';
 
 /** The petitions context: hosted by services/petitions (distributed) and services/standalone. */
 @Module({})
 export class PetitionsModule {
   static register(): DynamicModule {
-    return buildContextModule(PetitionsModule, { name: 'petitions', subscribesTo: subscriptions['petitions'] });
+    return buildContextModule(PetitionsModule, { name: 'petitions' });
   }
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IllegalStateError, NotFoundError } from '@fengqiao/kernel';
 import { loadServiceConfig } from '../config/service-config';
+import { Public } from '../auth/decorators';
 import { RunningService, startService } from './create-app';
 import { buildContextModule } from './context-module';
 
@@ -25,6 +26,7 @@ class ReportDto {
   description!: string;
 }
 
+@Public()
 @Controller('probe')
 class ProbeController {
   @Post()
@@ -59,7 +61,7 @@ describe('service app (platform bootstrap, standalone mode, real HTTP)', () => {
       {
         name: 'probe',
         title: 'probe',
-        imports: [buildContextModule(ProbeContextModule, { name: 'probe-context', subscribesTo: [], controllers: [ProbeController] })],
+        imports: [buildContextModule(ProbeContextModule, { name: 'probe-context', controllers: [ProbeController] })],
       },
       config,
     );

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { DynamicModule, INestApplication, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, INestApplication, Inject, Injectable, Module, ModuleMetadata, OnApplicationShutdown } from '@nestjs/common';
+import { Bus } from '@fengqiao/bus';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -13,6 +13,11 @@ import { createValidationPipe } from '../errors/validation.pipe';
 import { HealthModule } from '../health/health.module';
 import { EmbeddedStorageProbe, HealthProbe, KafkaProbe, MongoProbe } from '../health/indicators';
 import { loggingModule } from '../logging/logging.module';
+import { authImports } from '../auth/identity.module';
+import { corsOptions } from '../auth/cors';
+import { loadAuthConfig } from '../auth/auth.config';
+import { createBus } from '../infrastructure/context-infrastructure';
+import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
 
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 
@@ -34,6 +39,15 @@ export interface RunningService {
 @Module({})
 class ServiceRootModule {}
 
+/** Closes the process-wide bus (draining its consumers) when the app stops. */
+@Injectable()
+class BusLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(BUS) private readonly bus: Bus) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+  }
+}
+
 /** Creates a configured Nest app (HTTP, logs, validation, errors, health, OpenAPI); does not listen. */
 export async function createServiceApp(def: ServiceAppDefinition, config: ServiceConfig): Promise<INestApplication> {
   const probes: HealthProbe[] = [];
@@ -50,15 +64,24 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
     probes.push(new EmbeddedStorageProbe(config.dataDir));
   }
 
+  const bus = createBus(config);
+  providers.push({ provide: SERVICE_CONFIG, useValue: config }, { provide: BUS, useValue: bus }, BusLifecycle);
   const root: DynamicModule = {
     module: ServiceRootModule,
-    imports: [loggingModule(def.name, config.logLevel), HealthModule.forRoot(probes), ...def.imports],
+    imports: [
+      loggingModule(def.name, config.logLevel),
+      HealthModule.forRoot(probes),
+      // the token guard on every route; the built-in issuer where this process hosts it
+      ...authImports({ ...process.env, FENGQIAO_MODE: config.mode, FENGQIAO_DATA_DIR: config.dataDir }),
+      ...def.imports,
+    ],
     providers,
-    exports: providers.length ? [MONGO_CONNECTION] : [],
+    exports: [SERVICE_CONFIG, BUS, ...(connection ? [MONGO_CONNECTION] : [])],
     global: true,
   };
 
-  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false });
+  app.enableCors(corsOptions(loadAuthConfig({ ...process.env, FENGQIAO_MODE: config.mode }).consoleOrigin));
   app.useLogger(app.get(Logger));
   app.use(helmet());
   app.useBodyParser('json', { limit: '256kb' });
@@ -85,20 +108,6 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
-  if (config.mode === 'distributed') {
-    app.connectMicroservice<MicroserviceOptions>(
-      {
-        transport: Transport.KAFKA,
-        options: {
-          client: { clientId: def.name, brokers: config.kafkaBrokers },
-          consumer: { groupId: `${def.name}.main`, allowAutoTopicCreation: true },
-          subscribe: { fromBeginning: true },
-          postfixId: '',
-        },
-      },
-      { inheritAppConfig: true },
-    );
-  }
   return app;
 }
 
@@ -106,7 +115,6 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
 export async function startService(def: ServiceAppDefinition, config: ServiceConfig): Promise<RunningService> {
   const app = await createServiceApp(def, config);
   await app.listen(config.port, config.host);
-  if (config.mode === 'distributed') await app.startAllMicroservices();
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   app.get(Logger).log(`${def.name} listening on ${url} (${config.mode} mode)`);
   return { app, url, close: () => app.close() };

@@ -2,6 +2,7 @@ import { Controller, DynamicModule, Get, Inject, Module } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { HealthProbe } from './indicators';
+import { Public } from '../auth/decorators';
 
 export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
 
@@ -18,6 +19,7 @@ export class HealthRegistry {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

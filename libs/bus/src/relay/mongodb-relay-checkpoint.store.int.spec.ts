@@ -1,0 +1,29 @@
+/** The RelayCheckpointStore contract against a MongoDB-wire server (MongoDB or FerretDB). */
+import { MongoClient } from 'mongodb';
+import { describeIntegration, uniqueName } from '@fengqiao/testing';
+import { relayCheckpointStoreContract } from '../testing/relay-checkpoint.contract';
+import { MongoRelayCheckpointStore } from './mongodb-relay-checkpoint.store';
+
+describeIntegration('MongoRelayCheckpointStore (MongoDB / FerretDB)', ['mongo'], (env) => {
+  let client: MongoClient;
+  const dbName = uniqueName('fq_bus_cp').replace(/-/g, '_');
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(env().mongoUrl);
+  });
+  afterAll(async () => {
+    await client?.db(dbName).dropDatabase();
+    await client?.close();
+  });
+
+  relayCheckpointStoreContract('mongodb', () => MongoRelayCheckpointStore.forDb(client.db(dbName)));
+
+  it('is shared by two store instances (two processes): the greatest position wins', async () => {
+    const a = MongoRelayCheckpointStore.forDb(client.db(dbName), 'shared_checkpoints');
+    const b = MongoRelayCheckpointStore.forDb(client.db(dbName), 'shared_checkpoints');
+    const relay = uniqueName('intake.relay');
+    await Promise.all([a.set(relay, 10), b.set(relay, 20), a.set(relay, 15)]);
+    expect(await a.get(relay)).toBe(20);
+    expect(await b.get(relay)).toBe(20);
+  });
+});

@@ -1,0 +1,264 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { CloudEvent, Kafka as CEKafka, type KafkaMessage } from 'cloudevents';
+import { contractEvent, SqliteEventStore, type StoredEvent } from '@fengqiao/event-store';
+import { newId } from '@fengqiao/kernel';
+import { eventually, uniqueName } from '@fengqiao/testing';
+import { InProcessBus } from '../adapters/in-process/in-process-bus';
+import type { Bus, DeliveredMessage, OutgoingMessage } from '../bus.port';
+import { cloudEventFromStored, fromCloudEventMessage } from '../cloudevents';
+import { InMemoryRelayCheckpointStore, type RelayCheckpointStore } from './relay-checkpoint.store';
+import { SqliteRelayCheckpointStore } from './sqlite-relay-checkpoint.store';
+import { Relay, type RelayMapper } from './relay';
+
+const silent = pino({ level: 'silent' });
+
+/** Streams `case-<id>` publish to `topic` keyed by the case id; `Internal*` events stay private. */
+const mapperFor =
+  (topic: string): RelayMapper =>
+  (e: StoredEvent) => {
+    if (e.type.startsWith('Internal')) return null;
+    const caseId = e.streamId.replace(/^case-/, '');
+    return { topic, key: caseId, event: cloudEventFromStored(e, { source: '/fengqiao/test', subject: caseId }) };
+  };
+
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
+describe('Relay: event store → bus, from a checkpoint', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let bus: InProcessBus;
+  let topic: string;
+  let received: DeliveredMessage[];
+  const relays: Relay[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fq-relay-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.db') });
+    bus = new InProcessBus({ logger: silent });
+    topic = uniqueName('test.case.events.v1');
+    received = [];
+    await bus.subscribe({ groupId: uniqueName('test.reader'), topics: [topic], handler: async (m) => void received.push(m) });
+  });
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await bus.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function relay(options: { checkpoints?: RelayCheckpointStore; bus?: Pick<Bus, 'publish'>; pollIntervalMs?: number; batchSize?: number; map?: RelayMapper; name?: string } = {}) {
+    const r = new Relay({
+      name: options.name ?? 'test.relay',
+      events: store,
+      bus: options.bus ?? bus,
+      checkpoints: options.checkpoints ?? new InMemoryRelayCheckpointStore(),
+      map: options.map ?? mapperFor(topic),
+      pollIntervalMs: options.pollIntervalMs ?? 60_000,
+      batchSize: options.batchSize,
+      maxBackoffMs: 50,
+      logger: silent,
+    });
+    relays.push(r);
+    return r;
+  }
+
+  async function appendCase(caseId: string, types: string[]): Promise<StoredEvent[]> {
+    const streamId = `case-${caseId}`;
+    await store.append(
+      streamId,
+      types.map((type, i) => contractEvent({ type, data: { caseId, step: i } })),
+      { expectedRevision: 'any' },
+    );
+    return (await store.readStream(streamId)).slice(-types.length);
+  }
+
+  const ids = () => received.map((m) => m.headers.ce_id);
+
+  it('publishes every public event as a CloudEvent keyed by case, in order, and saves the last position', async () => {
+    const a = await appendCase('a', ['CaseReported', 'InternalNote', 'CaseFiled']);
+    const b = await appendCase('b', ['CaseReported']);
+    const a2 = await appendCase('a', ['CaseDispatched', 'InternalNote']);
+    const checkpoints = new InMemoryRelayCheckpointStore();
+    const r = relay({ checkpoints, batchSize: 2 });
+
+    expect(await r.runOnce()).toBe(6);
+    await eventually(() => (received.length >= 4 ? true : undefined), { what: 'four messages' });
+
+    const aEvents = [...a, ...a2].filter((e) => !e.type.startsWith('Internal'));
+    expect(received.filter((m) => m.key === 'a').map((m) => m.headers.ce_id)).toEqual(aEvents.map((e) => e.id));
+    expect(received.filter((m) => m.key === 'b').map((m) => m.headers.ce_id)).toEqual([b[0].id]);
+    // the checkpoint passes the trailing private event too
+    expect(await checkpoints.get('test.relay')).toBe(a2[1].globalPosition);
+
+    const first = received.find((m) => m.headers.ce_id === a[0].id)!;
+    const ce = fromCloudEventMessage(first);
+    expect(ce).toMatchObject({
+      id: a[0].id,
+      type: 'CaseReported',
+      source: '/fengqiao/test',
+      subject: 'a',
+      time: a[0].occurredAt,
+      data: { caseId: 'a', step: 0 },
+      extensions: { correlationid: a[0].correlationId, causationid: a[0].causationId, schemaversion: '1' },
+    });
+    const record: KafkaMessage<string> = { key: first.key, value: first.value, headers: { ...first.headers }, body: first.value };
+    const sdk = CEKafka.toEvent(record) as CloudEvent<unknown>;
+    expect(sdk.validate()).toBe(true);
+
+    // a second run finds nothing new
+    expect(await r.runOnce()).toBe(0);
+    expect(received).toHaveLength(4);
+  });
+
+  it('wakes on notify() without waiting for the poll interval', async () => {
+    const r = relay({ pollIntervalMs: 10 * 60_000 });
+    r.start();
+    await eventually(() => (r.status().lastPassAt ? true : undefined), { what: 'the first pass' });
+    const [e] = await appendCase(newId(), ['CaseReported']);
+    r.notify();
+    await eventually(() => (ids().includes(e.id) ? true : undefined), { what: 'the notified event', timeoutMs: 5_000 });
+  });
+
+  it('polls: an event appended without notify() is published within the interval', async () => {
+    const r = relay({ pollIntervalMs: 20 });
+    r.start();
+    const [e] = await appendCase(newId(), ['CaseReported']);
+    await eventually(() => (ids().includes(e.id) ? true : undefined), { what: 'the polled event', timeoutMs: 5_000 });
+  });
+
+  it('re-publishes after a crash between the publish and the checkpoint save, and loses nothing', async () => {
+    const durable = new InMemoryRelayCheckpointStore();
+    let failNext = true;
+    const crashingOnce: RelayCheckpointStore = {
+      get: (name) => durable.get(name),
+      set: async (name, position) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('simulated crash before the checkpoint was saved');
+        }
+        await durable.set(name, position);
+      },
+    };
+    const events = [...(await appendCase('x', ['CaseReported', 'CaseFiled'])), ...(await appendCase('y', ['CaseReported']))];
+    const r = relay({ checkpoints: crashingOnce, pollIntervalMs: 10 });
+    r.start();
+    await eventually(async () => ((await durable.get('test.relay')) === events[2].globalPosition ? true : undefined), { what: 'the checkpoint after the retry' });
+    await r.stop();
+
+    // published twice (before and after the "crash"), nothing missing, order per case kept
+    for (const e of events) expect(ids().filter((id) => id === e.id)).toHaveLength(2);
+    const x = received.filter((m) => m.key === 'x').map((m) => m.headers.ce_id);
+    expect(x).toEqual([events[0].id, events[1].id, events[0].id, events[1].id]);
+    expect(r.status().consecutiveFailures).toBe(0);
+
+    // a new relay (a restarted process) resumes after the checkpoint: only new events go out
+    received.length = 0;
+    const [later] = await appendCase('x', ['CaseDispatched']);
+    expect(await relay({ checkpoints: durable }).runOnce()).toBe(1);
+    await eventually(() => (received.length >= 1 ? true : undefined), { what: 'the new event' });
+    expect(ids()).toEqual([later.id]);
+  });
+
+  it('standalone: saves the checkpoint only after the in-process consumers handled the events, so a crash before loses nothing', async () => {
+    const checkpoints = new SqliteRelayCheckpointStore({ path: join(dir, 'events.db') });
+    const events = await appendCase('k', ['CaseReported', 'CaseFiled']);
+    // process 1: its consumer is stuck in the first event when the process "dies"
+    const bus1 = new InProcessBus({ logger: silent });
+    let release!: () => void;
+    const stuck = new Promise<void>((r) => (release = r));
+    let started = false;
+    await bus1.subscribe({ groupId: 'analytics.case-board', topics: [topic], handler: async () => { started = true; await stuck; } });
+    const relay1 = relay({ checkpoints, bus: bus1 });
+    const pass = relay1.runOnce().catch((e: unknown) => e);
+    await eventually(() => (started ? true : undefined), { what: 'the consumer to start' });
+    expect(await checkpoints.get('test.relay')).toBeUndefined();
+
+    // process 2 starts from the same files: consumers first, then the relay
+    const bus2 = new InProcessBus({ logger: silent });
+    const handled: string[] = [];
+    await bus2.subscribe({ groupId: 'analytics.case-board', topics: [topic], handler: async (m) => void handled.push(m.headers.ce_id) });
+    expect(await relay({ checkpoints, bus: bus2 }).runOnce()).toBe(2);
+    expect(handled).toEqual(events.map((e) => e.id));
+    expect(await checkpoints.get('test.relay')).toBe(events[1].globalPosition);
+
+    release(); // let process 1's leftovers wind down
+    await pass;
+    await bus1.close();
+    await bus2.close();
+    checkpoints.close();
+  });
+
+  it('keeps its checkpoint in SQLite next to the events across a restart', async () => {
+    const path = join(dir, 'events.db');
+    const cp1 = new SqliteRelayCheckpointStore({ path });
+    const first = await appendCase('s', ['CaseReported', 'CaseFiled']);
+    await relay({ checkpoints: cp1 }).runOnce();
+    cp1.close();
+
+    const second = await appendCase('s', ['CaseDispatched']);
+    const cp2 = new SqliteRelayCheckpointStore({ path });
+    expect(await cp2.get('test.relay')).toBe(first[1].globalPosition);
+    await relay({ checkpoints: cp2 }).runOnce();
+    cp2.close();
+    await eventually(() => (received.length >= 3 ? true : undefined), { what: 'three messages' });
+    expect(ids()).toEqual([first[0].id, first[1].id, second[0].id]);
+  });
+
+  it('stalls rather than skip an event it cannot map, then goes on once it can', async () => {
+    const checkpoints = new InMemoryRelayCheckpointStore();
+    const events = await appendCase('m', ['CaseReported', 'CaseFiled', 'CaseDispatched']);
+    let broken = true;
+    const base = mapperFor(topic);
+    const r = relay({
+      checkpoints,
+      pollIntervalMs: 10,
+      map: (e) => {
+        if (broken && e.type === 'CaseFiled') throw new Error('unknown schema');
+        return base(e);
+      },
+    });
+    r.start();
+    await eventually(() => (r.status().consecutiveFailures >= 2 ? true : undefined), { what: 'repeated failures' });
+    expect(r.status().lastError).toMatch(/cannot map event .* \(CaseFiled\)/);
+    expect(await checkpoints.get('test.relay')).toBeUndefined();
+    expect(received).toHaveLength(0); // the batch is all or nothing: the earlier event waits too
+    broken = false;
+    await eventually(async () => ((await checkpoints.get('test.relay')) === events[2].globalPosition ? true : undefined), { what: 'recovery' });
+    await eventually(() => (received.length >= 3 ? true : undefined), { what: 'the three events' });
+    expect(ids()).toEqual(events.map((e) => e.id));
+  });
+
+  it('stop() waits for the batch in progress, which saves its checkpoint', async () => {
+    const checkpoints = new InMemoryRelayCheckpointStore();
+    const publishing = gate();
+    let publishCalls = 0;
+    const slowBus: Pick<Bus, 'publish'> = {
+      publish: async (t: string, messages: readonly OutgoingMessage[]) => {
+        publishCalls++;
+        await publishing.wait;
+        await bus.publish(t, messages);
+      },
+    };
+    const [e] = await appendCase('st', ['CaseReported']);
+    const r = relay({ checkpoints, bus: slowBus, pollIntervalMs: 10 });
+    r.start();
+    await eventually(() => (publishCalls === 1 ? true : undefined), { what: 'the publish to start' });
+    let stopped = false;
+    const stopping = r.stop().then(() => (stopped = true));
+    const early = await Promise.race([stopping.then(() => 'stopped'), new Promise((res) => setTimeout(res, 200, 'pending'))]);
+    expect(early).toBe('pending');
+    expect(stopped).toBe(false);
+    publishing.open();
+    await stopping;
+    expect(await checkpoints.get('test.relay')).toBe(e.globalPosition);
+    expect(publishCalls).toBe(1);
+    expect(r.status().running).toBe(false);
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * The relay (DESIGN §3): moves a service's events from its event store to the bus, from a stored
+ * checkpoint, never inside the request that appended them.
+ *
+ * One pass: read `readAll({ afterPosition: checkpoint, maxCount: batchSize })`, map each event
+ * (`null`: a private event, not published), publish the messages (per topic, in store order, so
+ * the events of one case keep their order), and only then save the checkpoint = the last event's
+ * `globalPosition`. At-least-once: a crash (or a failed save) after the publish and before the
+ * checkpoint re-publishes the batch on the next pass; consumers dedupe by `ce_id` (the inbox).
+ * Nothing is lost: the checkpoint never passes an event that was not published.
+ *
+ * The loop polls every `pollIntervalMs`; `notify()` (called by the command handler after an
+ * append) wakes it at once. A failing pass (store, bus, mapper or checkpoint error) is logged and
+ * retried with exponential backoff up to `maxBackoffMs`: the relay stalls rather than skip an
+ * event. `stop()` lets the pass in progress finish.
+ *
+ * One relay per store should run; two (e.g. two replicas) are safe — both publish, consumers
+ * dedupe, and the checkpoint only moves forward — but do the work twice.
+ */
+import type { EventStore, StoredEvent } from '@fengqiao/event-store';
+import type { Bus, BusLogger, OutgoingMessage } from '../bus.port';
+import { toCloudEventMessage, type CloudEventInput } from '../cloudevents';
+import { defaultLogger } from '../delivery';
+import { assertRelayName, type RelayCheckpointStore } from './relay-checkpoint.store';
+
+/** Where an event goes: topic, key (the case id) and the CloudEvent. */
+export interface RelayRoute {
+  topic: string;
+  key: string;
+  event: CloudEventInput;
+}
+
+/** Maps a stored event to its message; `null` for an event that is not published. */
+export type RelayMapper = (event: StoredEvent) => RelayRoute | null;
+
+export interface RelayOptions {
+  /** The checkpoint's name, e.g. `intake.relay`. */
+  name: string;
+  events: Pick<EventStore, 'readAll'>;
+  bus: Pick<Bus, 'publish'>;
+  checkpoints: RelayCheckpointStore;
+  map: RelayMapper;
+  /** Events per pass. Default 500. */
+  batchSize?: number;
+  /** Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Longest wait after failures. Default 30 000 ms. */
+  maxBackoffMs?: number;
+  logger?: BusLogger;
+}
+
+export interface RelayStatus {
+  running: boolean;
+  /** Last saved checkpoint (undefined before the first read of it). */
+  position: number | undefined;
+  /** Events read, messages published since start (re-publications included). */
+  eventsRead: number;
+  messagesPublished: number;
+  consecutiveFailures: number;
+  lastError: string | undefined;
+  lastPassAt: string | undefined;
+}
+
+export class Relay {
+  private readonly name: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly logger: BusLogger;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  /** Serialises passes (the loop and `runOnce` callers). */
+  private passing: Promise<unknown> = Promise.resolve();
+  private wake: (() => void) | undefined;
+  private notified = false;
+  private position: number | undefined;
+  private eventsRead = 0;
+  private messagesPublished = 0;
+  private consecutiveFailures = 0;
+  private lastError: string | undefined;
+  private lastPassAt: string | undefined;
+
+  constructor(private readonly options: RelayOptions) {
+    assertRelayName(options.name);
+    this.name = options.name;
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.logger = options.logger ?? defaultLogger(`relay.${options.name}`);
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new TypeError('batchSize must be an integer ≥ 1');
+  }
+
+  /** Starts the loop (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Wakes the loop now: call it after an append. */
+  notify(): void {
+    this.notified = true;
+    this.wake?.();
+  }
+
+  /** Stops the loop after the pass in progress. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /**
+   * Relays everything stored so far (passes until one reads less than a batch) and returns the
+   * number of events read. Errors propagate. For tests, tools and shutdown hooks.
+   */
+  async runOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.pass();
+      total += n;
+      if (n < this.batchSize) return total;
+    }
+  }
+
+  status(): RelayStatus {
+    return {
+      running: this.running,
+      position: this.position,
+      eventsRead: this.eventsRead,
+      messagesPublished: this.messagesPublished,
+      consecutiveFailures: this.consecutiveFailures,
+      lastError: this.lastError,
+      lastPassAt: this.lastPassAt,
+    };
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let full = false;
+      try {
+        full = (await this.pass()) >= this.batchSize;
+      } catch (error) {
+        const delay = Math.min(this.maxBackoffMs, this.pollIntervalMs * 2 ** Math.min(this.consecutiveFailures, 20));
+        this.logger.error({ relay: this.name, position: this.position, failures: this.consecutiveFailures, retryInMs: delay, err: error }, 'relay pass failed: retrying');
+        await this.idle(delay, false);
+        continue;
+      }
+      if (!full) await this.idle(this.pollIntervalMs, true);
+    }
+  }
+
+  /** Waits `ms`, or less if woken by stop() (always) or notify() (when `wakeOnNotify`). */
+  private idle(ms: number, wakeOnNotify: boolean): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (wakeOnNotify && this.notified) {
+      this.notified = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = () => {
+        if (!this.running || wakeOnNotify) done();
+      };
+    });
+  }
+
+  private pass(): Promise<number> {
+    const next = this.passing.then(() => this.relayBatch());
+    this.passing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async relayBatch(): Promise<number> {
+    try {
+      this.notified = false;
+      const checkpoint = await this.options.checkpoints.get(this.name);
+      this.position = checkpoint;
+      const events = await this.options.events.readAll({ afterPosition: checkpoint ?? 0, maxCount: this.batchSize });
+      if (events.length === 0) {
+        this.succeeded();
+        return 0;
+      }
+      const byTopic = new Map<string, OutgoingMessage[]>();
+      for (const event of events) {
+        const routed = this.route(event);
+        if (!routed) continue;
+        const list = byTopic.get(routed.topic) ?? [];
+        list.push(routed.message);
+        byTopic.set(routed.topic, list);
+      }
+      // each topic's messages in store order; topics are independent of one another
+      await Promise.all([...byTopic].map(([topic, messages]) => this.options.bus.publish(topic, messages)));
+      const last = events[events.length - 1].globalPosition;
+      await this.options.checkpoints.set(this.name, last);
+      this.position = last;
+      this.eventsRead += events.length;
+      for (const messages of byTopic.values()) this.messagesPublished += messages.length;
+      this.logger.debug({ relay: this.name, events: events.length, position: last }, 'relayed');
+      this.succeeded();
+      return events.length;
+    } catch (error) {
+      this.consecutiveFailures++;
+      this.lastError = error instanceof Error ? error.message : String(error);
+      throw error;
+    }
+  }
+
+  private route(event: StoredEvent): { topic: string; message: OutgoingMessage } | null {
+    try {
+      const route = this.options.map(event);
+      return route && { topic: route.topic, message: toCloudEventMessage(route.event, route.key) };
+    } catch (error) {
+      throw new Error(`relay ${this.name}: cannot map event ${event.id} (${event.type}) at position ${event.globalPosition}`, { cause: error });
+    }
+  }
+
+  private succeeded(): void {
+    this.consecutiveFailures = 0;
+    this.lastError = undefined;
+    this.lastPassAt = new Date().toISOString();
+  }
+}

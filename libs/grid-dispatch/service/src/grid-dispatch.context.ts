@@ -1,0 +1,142 @@
+import { Logger } from '@nestjs/common';
+import { IntegrationEvent } from '@fengqiao/contracts';
+import { DeadlineRuleEntry } from '@fengqiao/grid-dispatch-domain';
+import { Actor, defaultCalendarRegistry, IllegalStateError, WorkingCalendar } from '@fengqiao/kernel';
+import { ContextRuntime, ServiceConfig } from '@fengqiao/platform';
+import { ResolvedGridDispatchOptions } from './config/grid-dispatch.options';
+import { UnitDirectory } from './directory/unit-directory';
+import { gridCaseViewProjection } from './read-models/grid-case-view.projection';
+import { StoreProjector, viewOf } from './read-models/store-projector';
+import { validateDeadlineRuleTable } from './reference-data/deadline-rule-table';
+import { RoutingRule, validateRoutingRules } from './reference-data/routing-rules';
+import { VersionedTable } from './reference-data/versioned-table';
+import { DeadlineScheduler } from './timers/deadline-scheduler';
+import { onCaseFiled } from './work-orders/on-case-filed.consumer';
+import { WorkOrderHandler } from './work-orders/work-order.handler';
+
+export const CONTEXT_NAME = 'grid-dispatch';
+export const ROUTING_RULES_STREAM = 'routing-rules';
+export const ROUTING_RULES_PUBLISHED = 'RoutingRulesPublished';
+export const DEADLINE_RULES_STREAM = 'deadline-rules';
+export const DEADLINE_RULES_PUBLISHED = 'DeadlineRulesPublished';
+const SEED_ACTOR: Actor = { userId: 'system:seed', role: 'system', unitId: 'system' };
+
+/** How long a command's HTTP answer waits for the case view to show the command (read your writes). */
+const VIEW_WAIT_MS = 2000;
+
+/** Injection token of the grid-dispatch context (one per `GridDispatchModule.register()`). */
+export const GRID_DISPATCH = Symbol.for('fengqiao.grid-dispatch.context');
+
+interface Started {
+  runtime: ContextRuntime;
+  routingRules: VersionedTable<RoutingRule>;
+  deadlineRules: VersionedTable<DeadlineRuleEntry>;
+  workOrders: WorkOrderHandler;
+  projector: StoreProjector;
+  scheduler?: DeadlineScheduler;
+}
+
+/**
+ * The running parts of the grid-dispatch context, created with the module and started with the
+ * context's runtime (its stores): rule tables, the work-order command handler, the consumer of
+ * intake's events, the read-model projector and the deadline scheduler. Controllers reach them
+ * through the GRID_DISPATCH token.
+ */
+export class GridDispatchContext {
+  private readonly logger = new Logger('grid-dispatch');
+  readonly calendar: WorkingCalendar;
+  private parts?: Started;
+  private issuerDirectory?: UnitDirectory;
+  private config?: ServiceConfig;
+
+  constructor(readonly options: ResolvedGridDispatchOptions) {
+    this.calendar = defaultCalendarRegistry.get(options.calendarId);
+  }
+
+  /** Called by the module's binder provider with what Nest can inject. */
+  bind(issuerDirectory: UnitDirectory | undefined, config: ServiceConfig | undefined): void {
+    this.issuerDirectory = issuerDirectory;
+    this.config = config;
+  }
+
+  get clock() {
+    return this.options.clock;
+  }
+
+  /** Units and their paths (configured, else the in-process issuer's directory, else none). */
+  directory(): UnitDirectory | undefined {
+    return this.options.directory ?? this.issuerDirectory;
+  }
+
+  private get started(): Started {
+    if (!this.parts) throw new IllegalStateError('GRID_DISPATCH.NOT_READY', '网格派单服务尚未就绪，请稍后重试');
+    return this.parts;
+  }
+
+  get runtime(): ContextRuntime {
+    return this.started.runtime;
+  }
+  get routingRules(): VersionedTable<RoutingRule> {
+    return this.started.routingRules;
+  }
+  get deadlineRules(): VersionedTable<DeadlineRuleEntry> {
+    return this.started.deadlineRules;
+  }
+  get workOrders(): WorkOrderHandler {
+    return this.started.workOrders;
+  }
+  get projector(): StoreProjector {
+    return this.started.projector;
+  }
+  get scheduler(): DeadlineScheduler | undefined {
+    return this.started.scheduler;
+  }
+
+  async start(runtime: ContextRuntime): Promise<void> {
+    const { events, readStore } = runtime.infra;
+    const routingRules = new VersionedTable<RoutingRule>(events, ROUTING_RULES_STREAM, ROUTING_RULES_PUBLISHED, (r) => validateRoutingRules(r, this.directory()), '派单规则');
+    const deadlineRules = new VersionedTable<DeadlineRuleEntry>(events, DEADLINE_RULES_STREAM, DEADLINE_RULES_PUBLISHED, (t) => validateDeadlineRuleTable(t, this.calendar), '期限配置');
+    const projector = new StoreProjector(events, readStore, [viewOf(gridCaseViewProjection)], 'grid-dispatch.views', this.options.projectorIntervalMs);
+    const workOrders = new WorkOrderHandler(events, deadlineRules, this.calendar, () => this.directory(), () => {
+      runtime.published();
+      projector.wake();
+    });
+    this.parts = { runtime, routingRules, deadlineRules, workOrders, projector };
+
+    await this.seed();
+    await projector.init();
+    await projector.catchUp();
+    projector.start();
+    if (this.options.runScheduler) {
+      const scheduler = new DeadlineScheduler(readStore, workOrders, this.clock, this.options.timerIntervalMs);
+      this.parts.scheduler = scheduler;
+      scheduler.start();
+    }
+  }
+
+  private async seed(): Promise<void> {
+    const seedWanted = this.options.seedReferenceData ?? this.config?.mode !== 'distributed';
+    const seed = this.options.seed;
+    if (!seedWanted || !seed) return;
+    const at = this.clock.now().toISOString();
+    if (await this.routingRules.seedIfEmpty(seed.routingRules, SEED_ACTOR, at)) this.logger.log(`seeded ${seed.routingRules.length} routing rules`);
+    if (await this.deadlineRules.seedIfEmpty(seed.deadlineRules, SEED_ACTOR, at)) this.logger.log(`seeded ${seed.deadlineRules.length} deadline rules`);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.parts) return;
+    await this.parts.scheduler?.stop();
+    await this.parts.projector.stop();
+  }
+
+  /** Consumer `grid-dispatch.work-orders`. */
+  async onIntakeEvent(event: IntegrationEvent): Promise<void> {
+    const outcome = await onCaseFiled(event, { workOrders: this.workOrders, routingRules: this.routingRules, directory: () => this.directory(), clock: this.clock }, this.logger);
+    if (outcome.kind === 'dispatched') this.logger.log(`case ${event.subject}: dispatched to ${outcome.unitId} by routing rules v${outcome.rulesVersion}`);
+  }
+
+  /** After a command: wait (bounded) until the case view shows it, so the next read sees the change. */
+  async viewsCaughtUp(lastPosition: number | undefined): Promise<void> {
+    if (lastPosition !== undefined) await this.projector.waitFor(lastPosition, VIEW_WAIT_MS);
+  }
+}

@@ -1,0 +1,129 @@
+import { ValidationError } from '@fengqiao/kernel';
+import { assertKnownUnit, UnitDirectory } from '../directory/unit-directory';
+
+/**
+ * Routing (DESIGN §5.1): category × grid → responsible unit, like FixMyStreet's area → body →
+ * contact. A rule's scope is one grid, one village, one town, or (empty scope) the whole
+ * district; the most specific matching rule wins (grid > village > town > district). A case no
+ * rule matches stays `filed` in the unroutable queue until an operator dispatches it by hand.
+ */
+export interface RoutingScope {
+  gridId?: string;
+  villageId?: string;
+  townId?: string;
+}
+
+export interface RoutingRule {
+  category: string;
+  scope: RoutingScope;
+  unitId: string;
+}
+
+export const MAX_ROUTING_RULES = 5000;
+const SCOPE_KEYS = ['gridId', 'villageId', 'townId'] as const;
+type ScopeKey = (typeof SCOPE_KEYS)[number];
+const SCOPE_KIND: Record<ScopeKey, string> = { gridId: 'grid', villageId: 'village', townId: 'town' };
+const SPECIFICITY: Record<ScopeKey | 'district', number> = { gridId: 3, villageId: 2, townId: 1, district: 0 };
+/** kinds of unit a case can be dispatched to (not a mediation committee: that is a referral) */
+export const DISPATCH_UNIT_KINDS = ['department', 'grid', 'village', 'town', 'district'] as const;
+
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+function scopeKeyOf(scope: RoutingScope): ScopeKey | 'district' {
+  return SCOPE_KEYS.find((k) => scope[k] !== undefined) ?? 'district';
+}
+
+function scopeLabel(scope: RoutingScope): string {
+  const key = scopeKeyOf(scope);
+  return key === 'district' ? '全区' : `${key}=${scope[key]}`;
+}
+
+function invalid(index: number, message: string, details: Record<string, unknown> = {}): never {
+  throw new ValidationError('GRID_DISPATCH.INVALID_ROUTING_RULE', `第 ${index + 1} 条派单规则无效：${message}`, { index, ...details });
+}
+
+/**
+ * Checks a routing table: each rule names a category and a responsible unit, its scope names at
+ * most one of grid, village or town, and no two rules share a category and a scope. With a
+ * directory, every unit must exist, not be retired, and be of the right kind.
+ */
+export function validateRoutingRules(rules: readonly RoutingRule[], directory?: UnitDirectory): RoutingRule[] {
+  if (!Array.isArray(rules)) throw new ValidationError('GRID_DISPATCH.INVALID_ROUTING_RULE', '派单规则必须是列表');
+  if (rules.length > MAX_ROUTING_RULES) {
+    throw new ValidationError('GRID_DISPATCH.TOO_MANY_ROUTING_RULES', `派单规则不能超过 ${MAX_ROUTING_RULES} 条`, { count: rules.length });
+  }
+  const seen = new Map<string, number>();
+  return rules.map((rule, i) => {
+    if (typeof rule !== 'object' || rule === null) invalid(i, '必须是对象');
+    if (!nonEmpty(rule.category)) invalid(i, '缺少事件类别');
+    if (!nonEmpty(rule.unitId)) invalid(i, '缺少承办单位');
+    const scope = rule.scope ?? {};
+    if (typeof scope !== 'object' || scope === null) invalid(i, '适用范围必须是对象');
+    const given = Object.keys(scope).filter((k) => (scope as Record<string, unknown>)[k] !== undefined);
+    const unknown = given.filter((k) => !(SCOPE_KEYS as readonly string[]).includes(k));
+    if (unknown.length) invalid(i, `适用范围只能是 gridId、villageId 或 townId 之一，不能有 ${unknown.join('、')}`);
+    if (given.length > 1) invalid(i, '适用范围只能指定网格、村居或街镇中的一个');
+    const key = scopeKeyOf(scope);
+    if (key !== 'district' && !nonEmpty(scope[key])) invalid(i, `${key} 不能为空`);
+    const clean: RoutingRule = {
+      category: rule.category.trim(),
+      scope: key === 'district' ? {} : { [key]: (scope[key] as string).trim() },
+      unitId: rule.unitId.trim(),
+    };
+    const dup = `${clean.category}\u0000${scopeLabel(clean.scope)}`;
+    const earlier = seen.get(dup);
+    if (earlier !== undefined) {
+      throw new ValidationError(
+        'GRID_DISPATCH.DUPLICATE_ROUTING_RULE',
+        `第 ${i + 1} 条派单规则与第 ${earlier + 1} 条重复（类别“${clean.category}”，范围 ${scopeLabel(clean.scope)}）`,
+        { index: i, duplicateOf: earlier },
+      );
+    }
+    seen.set(dup, i);
+    try {
+      assertKnownUnit(directory, clean.unitId, `rules[${i}].unitId`, DISPATCH_UNIT_KINDS);
+      if (key !== 'district') assertKnownUnit(directory, clean.scope[key] as string, `rules[${i}].scope.${key}`, [SCOPE_KIND[key]]);
+    } catch (e) {
+      if (e instanceof ValidationError) invalid(i, e.message, { field: e.details?.['field'] });
+      throw e;
+    }
+    return clean;
+  });
+}
+
+/** Where a case is: its grid (if any) and the unit path of its location (district → … → grid). */
+export interface CaseLocation {
+  gridId: string | null;
+  path: readonly string[];
+}
+
+export interface RouteMatch {
+  rule: RoutingRule;
+  /** index of the rule in its table version */
+  index: number;
+  /** grid | village | town | district */
+  matchedBy: ScopeKey | 'district';
+}
+
+/** The most specific rule for this category at this location, if any. */
+export function resolveRoute(rules: readonly RoutingRule[], category: string, location: CaseLocation): RouteMatch | undefined {
+  let best: RouteMatch | undefined;
+  rules.forEach((rule, index) => {
+    if (rule.category !== category) return;
+    const key = scopeKeyOf(rule.scope);
+    const matches =
+      key === 'district' ||
+      (key === 'gridId' ? location.gridId !== null && rule.scope.gridId === location.gridId : location.path.includes(rule.scope[key] as string));
+    if (!matches) return;
+    if (!best || SPECIFICITY[key] > SPECIFICITY[best.matchedBy]) best = { rule, index, matchedBy: key };
+  });
+  return best;
+}
+
+const MATCHED_BY_LABEL: Record<ScopeKey | 'district', string> = { gridId: '网格', villageId: '村居', townId: '街镇', district: '全区' };
+
+/** The reason recorded on an automatic dispatch: which table version and which rule chose the unit. */
+export function autoDispatchReason(version: number, match: RouteMatch): string {
+  const scope = match.matchedBy === 'district' ? '全区' : `${MATCHED_BY_LABEL[match.matchedBy]} ${match.rule.scope[match.matchedBy]}`;
+  return `按派单规则第 ${version} 版第 ${match.index + 1} 条自动派单（类别“${match.rule.category}”，范围：${scope}）`;
+}

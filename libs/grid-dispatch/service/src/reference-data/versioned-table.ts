@@ -1,0 +1,142 @@
+import { EventStore, StoredEvent, StreamRevision, WrongExpectedRevisionError } from '@fengqiao/event-store';
+import { Actor, newId, NotFoundError } from '@fengqiao/kernel';
+
+/** One published version of a reference table, as recorded in its stream. */
+export interface TableVersion<R> {
+  /** 1, 2, 3, … (= stream revision + 1) */
+  version: number;
+  rules: R[];
+  /** user id of whoever published it */
+  by: string;
+  /** ISO instant it was published */
+  at: string;
+  /** why (optional note of the publisher) */
+  note?: string;
+}
+
+export type TableVersionSummary = Omit<TableVersion<unknown>, 'rules'> & { count: number };
+
+interface PublishedData<R> {
+  version: number;
+  rules: R[];
+  by: string;
+  at: string;
+  note?: string;
+}
+
+/**
+ * Versioned reference data kept as a stream of the context's own event store (`routing-rules`,
+ * `deadline-rules`): each version is one `<Kind>Published { version, rules, by, at }` event, so the
+ * table's history is hash-chained, auditable and replayable like any case ("which table applied on
+ * that day?"). The current version is cached and re-read whenever the stream's revision moved
+ * (another replica published), checked at most once per call.
+ */
+export class VersionedTable<R> {
+  private cache: { revision: StreamRevision; versions: TableVersion<R>[] } = { revision: 'no_stream', versions: [] };
+  private loaded = false;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly streamId: string,
+    readonly eventType: string,
+    /** validates and normalises a new table; throws ValidationError */
+    private readonly validate: (rules: readonly R[]) => R[],
+    /** Chinese name for messages, e.g. 派单规则 */
+    readonly label: string,
+  ) {}
+
+  /** Re-reads the stream if it changed since the last read. */
+  async refresh(): Promise<void> {
+    const revision = await this.store.streamRevision(this.streamId);
+    if (this.loaded && revision === this.cache.revision) return;
+    const events = await this.store.readStream(this.streamId);
+    this.cache = {
+      revision: events.length ? events[events.length - 1].revision : 'no_stream',
+      versions: events.filter((e) => e.type === this.eventType).map((e) => this.toVersion(e)),
+    };
+    this.loaded = true;
+  }
+
+  private toVersion(e: StoredEvent): TableVersion<R> {
+    const d = e.data as unknown as PublishedData<R>;
+    return { version: e.revision + 1, rules: d.rules, by: d.by, at: d.at, ...(d.note ? { note: d.note } : {}) };
+  }
+
+  /** The version in force, or null before the first publication. */
+  async current(): Promise<TableVersion<R> | null> {
+    await this.refresh();
+    return this.cache.versions[this.cache.versions.length - 1] ?? null;
+  }
+
+  /** The cached current version without touching the store (for synchronous callers after a refresh). */
+  cachedCurrent(): TableVersion<R> | null {
+    return this.cache.versions[this.cache.versions.length - 1] ?? null;
+  }
+
+  async history(): Promise<TableVersionSummary[]> {
+    await this.refresh();
+    return this.cache.versions.map(({ rules, ...rest }) => ({ ...rest, count: rules.length }));
+  }
+
+  async version(n: number): Promise<TableVersion<R>> {
+    await this.refresh();
+    const found = this.cache.versions.find((v) => v.version === n);
+    if (!found) throw new NotFoundError('GRID_DISPATCH.TABLE_VERSION_NOT_FOUND', `${this.label}第 ${n} 版不存在`, { stream: this.streamId, version: n });
+    return found;
+  }
+
+  /**
+   * Publishes a new version (validated). `expectedVersion` (If-Match) is the version the publisher
+   * saw: 0 for "no version yet"; a different current version is a conflict (412).
+   */
+  async publish(
+    rules: readonly R[],
+    by: { actor: Actor; jurisdiction: string[] },
+    at: string,
+    options: { expectedVersion?: number; note?: string; correlationId?: string } = {},
+  ): Promise<TableVersion<R>> {
+    const clean = this.validate(rules);
+    await this.refresh();
+    const currentRevision = this.cache.revision;
+    const expectedRevision: StreamRevision =
+      options.expectedVersion === undefined ? currentRevision : options.expectedVersion === 0 ? 'no_stream' : options.expectedVersion - 1;
+    if (options.expectedVersion !== undefined && expectedRevision !== currentRevision) {
+      throw new WrongExpectedRevisionError(this.streamId, expectedRevision, currentRevision);
+    }
+    const version = currentRevision === 'no_stream' ? 1 : currentRevision + 2;
+    const data: PublishedData<R> = { version, rules: clean, by: by.actor.userId, at, ...(options.note ? { note: options.note } : {}) };
+    const correlationId = options.correlationId ?? newId();
+    await this.store.append(
+      this.streamId,
+      [
+        {
+          id: newId(),
+          type: this.eventType,
+          schemaVersion: 1,
+          occurredAt: at,
+          actor: by.actor,
+          correlationId,
+          causationId: correlationId,
+          jurisdiction: by.jurisdiction,
+          data: data as unknown as Record<string, unknown>,
+        },
+      ],
+      { expectedRevision },
+    );
+    await this.refresh();
+    return this.version(version);
+  }
+
+  /** Publishes `rules` as version 1 if the stream is empty; returns whether it did. */
+  async seedIfEmpty(rules: readonly R[], actor: Actor, at: string): Promise<boolean> {
+    await this.refresh();
+    if (this.cache.revision !== 'no_stream') return false;
+    try {
+      await this.publish(rules, { actor, jurisdiction: [] }, at, { expectedVersion: 0, note: '首次启动时载入的默认数据' });
+      return true;
+    } catch (e) {
+      if (e instanceof WrongExpectedRevisionError) return false; // another replica seeded it first
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Authentication settings from the environment (or *_FILE files). The signing key is a secret:
+ * `requireSecret` refuses a missing key or the demo key when NODE_ENV=production.
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | FENGQIAO_MODE | standalone | standalone or distributed |
+ * | AUTH_ISSUER | urn:fengqiao:standalone (standalone only) | `iss` of access tokens |
+ * | AUTH_AUDIENCE | fengqiao | `aud` of access tokens |
+ * | AUTH_BUILTIN_ISSUER | true in standalone, false in distributed | whether this process hosts the built-in issuer |
+ * | AUTH_JWKS_URL | — (required in distributed mode unless this process hosts the issuer) | key set to verify tokens with |
+ * | AUTH_SIGNING_KEY / AUTH_SIGNING_KEY_FILE | demo Ed25519 key, refused in production | PKCS#8 PEM, Ed25519 or RSA ≥ 2048 |
+ * | AUTH_PREVIOUS_JWKS | — | JSON key set of retired keys still accepted |
+ * | AUTH_ACCESS_TTL_SECONDS | 300 | access-token lifetime |
+ * | AUTH_REFRESH_TTL_SECONDS | 28800 | refresh-token lifetime (idle timeout) |
+ * | AUTH_SESSION_MAX_AGE_SECONDS | 43200 | absolute session lifetime |
+ * | AUTH_LOCKOUT_MAX_FAILURES / _WINDOW_SECONDS / AUTH_LOCKOUT_SECONDS | 5 / 900 / 900 | login lockout |
+ * | RATE_LIMIT_LOGIN_PER_MINUTE / RATE_LIMIT_INTAKE_PER_MINUTE | 10 / 60 | rate limits |
+ * | CONSOLE_ORIGIN | — (no cross-origin calls) | the web console's origin, the only one CORS allows |
+ * | FENGQIAO_DATA_DIR | ./data | where the issuer keeps identity.sqlite |
+ */
+import { readFileSync } from 'node:fs';
+import type { JWK } from 'jose';
+import { DEFAULT_LOCKOUT, DEMO_SIGNING_KEY_PEM, type LockoutPolicy } from '@fengqiao/identity';
+import { ConfigError, requireSecret, type RunMode } from '../config/service-config';
+import type { RateLimitName } from './decorators';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit';
+
+export interface AuthConfig {
+  mode: RunMode;
+  issuer: string;
+  audience: string;
+  /** whether this process runs the built-in issuer (login, refresh, logout, JWKS, directory) */
+  hostIssuer: boolean;
+  /** distributed services that do not host the issuer verify against this key set */
+  jwksUrl?: string;
+  /** PEM of the signing key, only where the issuer runs */
+  signingKeyPem?: string;
+  previousPublicKeys: JWK[];
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  lockout: LockoutPolicy;
+  rateLimits: Record<RateLimitName, RateLimitSettings>;
+  consoleOrigin?: string;
+  dataDir: string;
+  production: boolean;
+}
+
+export const STANDALONE_ISSUER = 'urn:fengqiao:standalone';
+
+function read(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file) return readFileSync(file, 'utf8').trim();
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = read(name, env);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  return n;
+}
+
+function flag(name: string, fallback: boolean, env: NodeJS.ProcessEnv): boolean {
+  const raw = read(name, env);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(name: string, raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  }
+}
+
+export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const mode = (read('FENGQIAO_MODE', env) ?? 'standalone') as RunMode;
+  if (mode !== 'standalone' && mode !== 'distributed') throw new ConfigError(`FENGQIAO_MODE must be "standalone" or "distributed", got "${mode}"`);
+  const hostIssuer = flag('AUTH_BUILTIN_ISSUER', mode === 'standalone', env);
+
+  const issuer = read('AUTH_ISSUER', env) ?? (mode === 'standalone' ? STANDALONE_ISSUER : undefined);
+  if (!issuer) throw new ConfigError('AUTH_ISSUER is required in distributed mode (the `iss` of the tokens, e.g. https://fengqiao.example/auth)');
+  const jwksUrl = read('AUTH_JWKS_URL', env);
+  if (jwksUrl) url('AUTH_JWKS_URL', jwksUrl);
+  if (mode === 'distributed' && !hostIssuer && !jwksUrl) {
+    throw new ConfigError('AUTH_JWKS_URL is required in distributed mode (e.g. http://analytics:3005/.well-known/jwks.json)');
+  }
+
+  let previousPublicKeys: JWK[] = [];
+  const previous = read('AUTH_PREVIOUS_JWKS', env);
+  if (previous) {
+    try {
+      const parsed = JSON.parse(previous) as { keys?: unknown };
+      if (!Array.isArray(parsed.keys)) throw new Error('no keys');
+      previousPublicKeys = parsed.keys as JWK[];
+    } catch {
+      throw new ConfigError('AUTH_PREVIOUS_JWKS must be a JSON key set: {"keys": [...]}');
+    }
+    if (previousPublicKeys.some((k) => 'd' in k)) throw new ConfigError('AUTH_PREVIOUS_JWKS must hold public keys only');
+  }
+
+  const consoleOrigin = read('CONSOLE_ORIGIN', env);
+  if (consoleOrigin !== undefined) {
+    const u = url('CONSOLE_ORIGIN', consoleOrigin);
+    if (u.origin !== consoleOrigin.replace(/\/$/, '')) throw new ConfigError(`CONSOLE_ORIGIN must be an origin such as https://console.example, got "${consoleOrigin}"`);
+  }
+
+  return {
+    mode,
+    issuer,
+    audience: read('AUTH_AUDIENCE', env) ?? 'fengqiao',
+    hostIssuer,
+    ...(jwksUrl ? { jwksUrl } : {}),
+    ...(hostIssuer ? { signingKeyPem: requireSecret('AUTH_SIGNING_KEY', DEMO_SIGNING_KEY_PEM, env) } : {}),
+    previousPublicKeys,
+    accessTokenTtlSeconds: positive('AUTH_ACCESS_TTL_SECONDS', 300, env),
+    refreshTokenTtlSeconds: positive('AUTH_REFRESH_TTL_SECONDS', 8 * 3600, env),
+    sessionMaxAgeSeconds: positive('AUTH_SESSION_MAX_AGE_SECONDS', 12 * 3600, env),
+    lockout: {
+      maxFailures: positive('AUTH_LOCKOUT_MAX_FAILURES', DEFAULT_LOCKOUT.maxFailures, env),
+      windowSeconds: positive('AUTH_LOCKOUT_WINDOW_SECONDS', DEFAULT_LOCKOUT.windowSeconds, env),
+      lockSeconds: positive('AUTH_LOCKOUT_SECONDS', DEFAULT_LOCKOUT.lockSeconds, env),
+    },
+    rateLimits: {
+      login: { limit: positive('RATE_LIMIT_LOGIN_PER_MINUTE', DEFAULT_RATE_LIMITS.login.limit, env), ttlSeconds: 60 },
+      intake: { limit: positive('RATE_LIMIT_INTAKE_PER_MINUTE', DEFAULT_RATE_LIMITS.intake.limit, env), ttlSeconds: 60 },
+    },
+    ...(consoleOrigin ? { consoleOrigin: consoleOrigin.replace(/\/$/, '') } : {}),
+    dataDir: read('FENGQIAO_DATA_DIR', env) ?? './data',
+    production: env.NODE_ENV === 'production',
+  };
+}

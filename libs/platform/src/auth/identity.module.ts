@@ -1,0 +1,291 @@
+/**
+ * HTTP face of the built-in issuer (libs/identity): login, refresh, logout, JWKS, the caller's own
+ * account, and the directory for admins. Standalone mode hosts it in the one process; in distributed
+ * mode it runs in the `analytics` service (AUTH_BUILTIN_ISSUER=true there, one replica) unless an
+ * external OIDC provider issues the tokens: see libs/identity/README.md.
+ */
+import {
+  Body,
+  Controller,
+  DynamicModule,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnModuleDestroy,
+  Param,
+  Post,
+  Put,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  affectedUnitPaths,
+  AuthenticationError,
+  BuiltInIssuer,
+  Directory,
+  parseDirectoryChange,
+  signingKeyFromPem,
+  SqliteAuthStore,
+  SqliteDirectoryJournal,
+  type DirectoryEntry,
+  type JsonWebKeySet,
+  type Principal,
+  type TokenPair,
+  type Unit,
+} from '@fengqiao/identity';
+import { NotFoundError } from '@fengqiao/kernel';
+import { actionsOf, type Action } from './actions';
+import { loadAuthConfig, type AuthConfig } from './auth.config';
+import { AuthModule } from './auth.module';
+import { CurrentPrincipal, Public, RateLimit, RequireAction } from './decorators';
+import { denialLog } from './denials';
+import { assertInJurisdiction } from './jurisdiction';
+
+class LoginRequest {
+  @IsString({ message: '请输入用户名' })
+  @IsNotEmpty({ message: '请输入用户名' })
+  @MaxLength(64, { message: '用户名过长' })
+  username!: string;
+
+  @IsString({ message: '请输入密码' })
+  @IsNotEmpty({ message: '请输入密码' })
+  @MaxLength(256, { message: '密码过长' })
+  password!: string;
+}
+
+class RefreshRequest {
+  @IsString({ message: '缺少刷新凭证' })
+  @IsNotEmpty({ message: '缺少刷新凭证' })
+  @MaxLength(128, { message: '刷新凭证无效' })
+  refreshToken!: string;
+}
+
+class SetPasswordRequest {
+  @IsString({ message: '请输入新密码' })
+  @MaxLength(256, { message: '密码不能超过 256 位' })
+  password!: string;
+}
+
+class DirectoryChangeRequest {
+  @IsObject({ message: 'change 必须是对象' })
+  change!: Record<string, unknown>;
+}
+
+interface HeaderResponse {
+  setHeader(name: string, value: string): void;
+}
+
+/** AuthenticationError → 401 (429 with Retry-After while locked); the denial is logged without the username. */
+function refuse(e: unknown, res: HeaderResponse, route: string): never {
+  if (!(e instanceof AuthenticationError)) throw e;
+  denialLog.record({ status: 401, reason: e.code, userId: null, roles: [], action: null, resource: { type: route } });
+  if (e.code === 'AUTH.LOCKED') {
+    res.setHeader('Retry-After', String(e.retryAfterSeconds ?? 60));
+    throw new HttpException({ code: e.code, message: e.message, details: { retryAfterSeconds: e.retryAfterSeconds } }, HttpStatus.TOO_MANY_REQUESTS);
+  }
+  throw new UnauthorizedException({ code: e.code, message: e.message });
+}
+
+export interface MeResponse {
+  userId: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  unitId: string;
+  unitName: string;
+  unitPath: string[];
+  directoryVersion: number;
+  actions: Action[];
+}
+
+@ApiTags('auth')
+@Controller()
+export class IdentityController {
+  constructor(@Inject(BuiltInIssuer) private readonly issuer: BuiltInIssuer) {}
+
+  @Post('auth/login')
+  @Public()
+  @RateLimit('login')
+  @HttpCode(200)
+  async login(@Body() body: LoginRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<TokenPair> {
+    try {
+      return await this.issuer.login(body.username, body.password);
+    } catch (e) {
+      return refuse(e, res, 'POST /auth/login');
+    }
+  }
+
+  @Post('auth/refresh')
+  @Public()
+  @RateLimit('login')
+  @HttpCode(200)
+  async refresh(@Body() body: RefreshRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<TokenPair> {
+    try {
+      return await this.issuer.refresh(body.refreshToken);
+    } catch (e) {
+      return refuse(e, res, 'POST /auth/refresh');
+    }
+  }
+
+  /** Ends the session of the refresh token; answers 204 whether or not the token was known. */
+  @Post('auth/logout')
+  @Public()
+  @RateLimit('login')
+  @HttpCode(204)
+  logout(@Body() body: RefreshRequest): void {
+    this.issuer.logout(body.refreshToken);
+  }
+
+  @Get('.well-known/jwks.json')
+  @Public()
+  jwks(): JsonWebKeySet {
+    return this.issuer.jwks();
+  }
+
+  @Get('auth/me')
+  @ApiBearerAuth()
+  @RequireAction('self.read')
+  me(@CurrentPrincipal() principal: Principal): MeResponse {
+    const snapshot = this.issuer.directory.current();
+    const user = snapshot.user(principal.userId);
+    return {
+      userId: principal.userId,
+      username: principal.username,
+      displayName: user?.displayName ?? principal.username,
+      roles: [...principal.roles],
+      unitId: principal.unitId,
+      unitName: snapshot.unit(principal.unitId)?.name ?? principal.unitId,
+      unitPath: principal.unitPath,
+      directoryVersion: principal.directoryVersion,
+      actions: actionsOf(principal),
+    };
+  }
+}
+
+@ApiTags('directory')
+@ApiBearerAuth()
+@Controller('directory')
+export class DirectoryController {
+  constructor(@Inject(BuiltInIssuer) private readonly issuer: BuiltInIssuer) {}
+
+  /** Units and grid boundaries in force (no personal data). */
+  @Get('units')
+  @RequireAction('directory.read')
+  units(): { version: number; units: Unit[] } {
+    const snapshot = this.issuer.directory.current();
+    return { version: snapshot.version, units: snapshot.units() };
+  }
+
+  /** Records one change; an admin may only change what lies in their own unit's subtree. */
+  @Post('changes')
+  @RequireAction('directory.manage')
+  change(@Body() body: DirectoryChangeRequest, @CurrentPrincipal() principal: Principal): DirectoryEntry {
+    const change = parseDirectoryChange(body.change);
+    const snapshot = this.issuer.directory.current();
+    for (const path of affectedUnitPaths(snapshot, change)) {
+      assertInJurisdiction(principal, path, 'directory.manage', { type: 'directory' });
+    }
+    const entry = this.issuer.directory.apply(change, { by: principal.userId, at: this.issuer.now() });
+    if (change.type === 'UserDisabled') this.issuer.revokeUser(change.userId, 'user_disabled');
+    return entry;
+  }
+
+  @Put('users/:id/password')
+  @RequireAction('user.manage')
+  @HttpCode(204)
+  async setPassword(@Param('id') id: string, @Body() body: SetPasswordRequest, @CurrentPrincipal() principal: Principal): Promise<void> {
+    const snapshot = this.issuer.directory.current();
+    const user = snapshot.user(id);
+    if (!user) throw new NotFoundError('DIRECTORY.USER_NOT_FOUND', '用户不存在', { userId: id });
+    assertInJurisdiction(principal, snapshot.pathOf(user.unitId), 'user.manage', { type: 'user', id });
+    await this.issuer.setPassword(id, body.password);
+  }
+}
+
+export interface IdentityHost {
+  issuer: BuiltInIssuer;
+  /** releases the stores (called when the app closes) */
+  close?: () => void;
+}
+
+export const IDENTITY_HOST = Symbol('IDENTITY_HOST');
+
+@Injectable()
+class IdentityShutdown implements OnModuleDestroy {
+  constructor(@Inject(IDENTITY_HOST) private readonly host: IdentityHost) {}
+  onModuleDestroy(): void {
+    this.host.close?.();
+  }
+}
+
+/** A built-in issuer on SQLite under the data directory, from the loaded configuration. */
+export function createIdentityHost(config: AuthConfig): IdentityHost {
+  if (!config.signingKeyPem) throw new Error('createIdentityHost: this process is not configured to host the issuer (AUTH_BUILTIN_ISSUER)');
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'identity.sqlite');
+  const journal = new SqliteDirectoryJournal(file);
+  const store = new SqliteAuthStore(file);
+  const logger = new Logger('Identity');
+  const issuer = new BuiltInIssuer({
+    issuer: config.issuer,
+    audience: config.audience,
+    signingKey: signingKeyFromPem(config.signingKeyPem),
+    previousPublicKeys: config.previousPublicKeys,
+    directory: Directory.open(journal),
+    store,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
+    lockout: config.lockout,
+    logger: { info: (obj, msg) => logger.log({ ...obj, msg }), warn: (obj, msg) => logger.warn({ ...obj, msg }) },
+  });
+  return {
+    issuer,
+    close: () => {
+      store.close();
+      journal.close();
+    },
+  };
+}
+
+/** Hosts the built-in issuer: exports `BuiltInIssuer` globally (AuthModule then verifies with its keys). */
+@Module({})
+export class IdentityModule {
+  static forRoot(host: () => IdentityHost | Promise<IdentityHost>): DynamicModule {
+    return {
+      module: IdentityModule,
+      global: true,
+      controllers: [IdentityController, DirectoryController],
+      providers: [
+        { provide: IDENTITY_HOST, useFactory: host },
+        { provide: BuiltInIssuer, useFactory: (h: IdentityHost) => h.issuer, inject: [IDENTITY_HOST] },
+        IdentityShutdown,
+      ],
+      exports: [BuiltInIssuer],
+    };
+  }
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return IdentityModule.forRoot(() => createIdentityHost(loadAuthConfig(env)));
+  }
+}
+
+/**
+ * The auth modules a service adds to its imports: the built-in issuer where it runs
+ * (AUTH_BUILTIN_ISSUER, default on in standalone mode) and AuthModule everywhere.
+ */
+export function authImports(env: NodeJS.ProcessEnv = process.env): DynamicModule[] {
+  const mode = env['FENGQIAO_MODE'] ?? 'standalone';
+  const raw = env['AUTH_BUILTIN_ISSUER'];
+  const hosts = raw === undefined || raw === '' ? mode === 'standalone' : /^(1|true|yes)$/i.test(raw);
+  return [...(hosts ? [IdentityModule.fromEnv(env)] : []), AuthModule.fromEnv(env)];
+}

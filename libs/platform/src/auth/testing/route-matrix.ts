@@ -1,0 +1,257 @@
+/**
+ * The route matrix (DESIGN §7: "every endpoint checks role and jurisdiction"). For a running app:
+ *
+ * 1. enumerates every HTTP route from the app's controllers (Nest metadata, not a hand list);
+ * 2. fails for any route missing from the table, any table entry without a route, any route whose
+ *    decorators (@Public / @RequireAction) disagree with the table, and any unclassified route;
+ * 3. calls every route without a token, and as every user inside and outside their jurisdiction,
+ *    expecting success exactly where the role × action table and the jurisdiction allow it and
+ *    401/403 elsewhere, with nothing written (the `snapshot` of the app's state is unchanged).
+ *
+ *   const report = await routeMatrix(app, table, { baseUrl, users, snapshot });
+ *   expect(report.failures).toEqual([]);
+ *
+ * Limits: routes under a global prefix need `globalPrefix`; RouterModule paths and versioning are
+ * not read.
+ */
+import type { INestApplication, Type } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import type { Principal } from '@fengqiao/identity';
+import { can, type Action } from '../actions';
+import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../auth.options';
+import { routeAccessOf, type RouteAccess } from '../decorators';
+
+export interface DiscoveredRoute {
+  method: string;
+  /** Express-style pattern, e.g. `/cases/:id` */
+  path: string;
+  /** `GET /cases/:id`: the key in the route table */
+  key: string;
+  controller: string;
+  handler: string;
+  access: RouteAccess;
+}
+
+const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [''] : [String(v)]);
+
+function joinPath(...parts: string[]): string {
+  const joined = '/' + parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  return joined;
+}
+
+/** Every HTTP route of the app, from its controllers' metadata. */
+export function discoverRoutes(app: INestApplication, options: { globalPrefix?: string } = {}): DiscoveredRoute[] {
+  let resolved: ResolvedAuthOptions;
+  try {
+    resolved = app.get<ResolvedAuthOptions>(AUTH_OPTIONS, { strict: false });
+  } catch {
+    throw new Error('routeMatrix: the app has no AuthModule; every service must import it');
+  }
+  const reflector = new Reflector();
+  const scanner = new MetadataScanner();
+  const discovery = new DiscoveryService(app.get(ModulesContainer));
+  const seen = new Set<string>();
+  const routes: DiscoveredRoute[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const controller = wrapper.metatype as Type<unknown> | undefined;
+    if (!controller || typeof controller !== 'function') continue;
+    const prototype = controller.prototype as Record<string, unknown>;
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[name];
+      if (typeof handler !== 'function') continue;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (method === undefined) continue; // Kafka handlers and plain methods
+      for (const base of asList(Reflect.getMetadata(PATH_METADATA, controller))) {
+        for (const sub of asList(Reflect.getMetadata(PATH_METADATA, handler))) {
+          const path = joinPath(options.globalPrefix ?? '', base, sub);
+          const key = `${RequestMethod[method]} ${path}`;
+          if (seen.has(`${key} ${controller.name}`)) continue;
+          seen.add(`${key} ${controller.name}`);
+          routes.push({
+            method: RequestMethod[method],
+            path,
+            key,
+            controller: controller.name,
+            handler: name,
+            access: routeAccessOf(reflector, handler, controller, resolved.publicControllers),
+          });
+        }
+      }
+    }
+  }
+  return routes.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+export interface MatrixUser {
+  /** label in failure messages, e.g. `operator@v-fy` */
+  name: string;
+  principal: Principal;
+  token: string;
+}
+
+export type MatrixWhere = 'inside' | 'outside';
+
+export interface MatrixRequest {
+  /** the concrete path (with query string if any), e.g. `/cases/123` */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface MatrixContext {
+  /** undefined: the call without a token */
+  user: MatrixUser | undefined;
+  where: MatrixWhere;
+}
+
+export interface RouteSpec {
+  /** what the route must declare: `public` (@Public) or its action (@RequireAction) */
+  access: Action | 'public';
+  /**
+   * `resource`: the request names one resource (or creates one in a unit), called once inside and
+   * once outside the user's jurisdiction; `collection`: lists or reads within the caller's scope
+   * (called once; use `check` to prove nothing outside the scope comes back).
+   */
+  target: 'resource' | 'collection';
+  /**
+   * Builds the request (it may set up fresh data first). Undefined: no such resource exists for
+   * this user (e.g. nothing lies outside a district-level user); the call is reported as skipped.
+   */
+  request(ctx: MatrixContext): MatrixRequest | undefined | Promise<MatrixRequest | undefined>;
+  /** extra assertion on a successful response; return a message to fail */
+  check?(response: { status: number; body: unknown }, ctx: MatrixContext): string | undefined | Promise<string | undefined>;
+}
+
+/** keyed by `METHOD /path/:param`, as in `DiscoveredRoute.key` */
+export type RouteTable = Record<string, RouteSpec>;
+
+export interface RouteMatrixOptions {
+  baseUrl: string;
+  users: MatrixUser[];
+  /** the app's state (a digest is enough); compared before and after every refused call */
+  snapshot(): unknown | Promise<unknown>;
+  globalPrefix?: string;
+}
+
+export interface RouteMatrixReport {
+  routes: DiscoveredRoute[];
+  /** empty when the app passes */
+  failures: string[];
+  /** calls made */
+  calls: number;
+  skipped: string[];
+}
+
+function patternOf(path: string): RegExp {
+  const escaped = path
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${escaped}(\\?.*)?$`);
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function sameState(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function codeOf(body: unknown): string {
+  return typeof body === 'object' && body !== null && 'code' in body ? String((body as { code: unknown }).code) : '';
+}
+
+export async function routeMatrix(app: INestApplication, table: RouteTable, options: RouteMatrixOptions): Promise<RouteMatrixReport> {
+  const routes = discoverRoutes(app, { globalPrefix: options.globalPrefix });
+  const failures: string[] = [];
+  const skipped: string[] = [];
+  let calls = 0;
+
+  const byKey = new Map(routes.map((r) => [r.key, r]));
+  for (const key of Object.keys(table)) {
+    if (!byKey.has(key)) failures.push(`${key}: in the route table but the app has no such route`);
+  }
+
+  const runnable: [DiscoveredRoute, RouteSpec][] = [];
+  for (const route of routes) {
+    const where = `${route.key} (${route.controller}.${route.handler})`;
+    const spec = table[route.key];
+    if (route.access.kind === 'unclassified') {
+      failures.push(`${where}: has neither @Public nor @RequireAction`);
+      continue;
+    }
+    if (!spec) {
+      failures.push(`${where}: not in the route table; add it with the action it performs`);
+      continue;
+    }
+    const declared = route.access.kind === 'public' ? 'public' : route.access.action;
+    if (declared !== spec.access) {
+      failures.push(`${where}: declares ${declared} but the table says ${spec.access}`);
+      continue;
+    }
+    if (route.method === 'ALL') {
+      failures.push(`${where}: @All routes cannot be checked; declare each method`);
+      continue;
+    }
+    runnable.push([route, spec]);
+  }
+
+  for (const [route, spec] of runnable) {
+    const contexts: MatrixContext[] = [{ user: undefined, where: 'inside' }];
+    for (const user of options.users) {
+      contexts.push({ user, where: 'inside' });
+      if (spec.target === 'resource') contexts.push({ user, where: 'outside' });
+    }
+    for (const ctx of contexts) {
+      const label = `${route.key} as ${ctx.user ? ctx.user.name : 'anonymous'}${spec.target === 'resource' ? ` (${ctx.where})` : ''}`;
+      const req = await spec.request(ctx);
+      if (!req) {
+        skipped.push(label);
+        continue;
+      }
+      if (!patternOf(route.path).test(req.path)) {
+        failures.push(`${label}: the table's request goes to ${req.path}, not to this route`);
+        continue;
+      }
+      let expected: 'success' | 401 | 403;
+      if (spec.access === 'public') expected = 'success';
+      else if (!ctx.user) expected = 401;
+      else if (!can(ctx.user.principal, spec.access)) expected = 403;
+      else if (spec.target === 'resource' && ctx.where === 'outside') expected = 403;
+      else expected = 'success';
+
+      const before = expected === 'success' ? undefined : await options.snapshot();
+      const headers: Record<string, string> = { ...(req.headers ?? {}) };
+      if (ctx.user) headers['authorization'] = `Bearer ${ctx.user.token}`;
+      if (req.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${options.baseUrl}${req.path}`, {
+        method: route.method,
+        headers,
+        ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+      });
+      calls++;
+      const body = await readBody(res);
+      if (expected === 'success') {
+        if (res.status < 200 || res.status >= 300) {
+          failures.push(`${label}: expected success, got ${res.status} ${codeOf(body)}`.trim());
+          continue;
+        }
+        const problem = await spec.check?.({ status: res.status, body }, ctx);
+        if (problem) failures.push(`${label}: ${problem}`);
+      } else {
+        if (res.status !== expected) failures.push(`${label}: expected ${expected}, got ${res.status} ${codeOf(body)}`.trim());
+        if (!sameState(before, await options.snapshot())) failures.push(`${label}: refused, yet the state changed`);
+      }
+    }
+  }
+  return { routes, failures, calls, skipped };
+}

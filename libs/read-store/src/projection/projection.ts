@@ -1,0 +1,214 @@
+/**
+ * Read-model projections (STYLE "Adapters", Oskar Dudycz's revision guard): a pure
+ * `evolve(doc | null, event) → doc | null` per view, and `project`, which loads the document,
+ * evolves it and writes it back through the store's revision guard.
+ *
+ * Which number guards the write — the decision:
+ *
+ * `guard: 'streamRevision'` (default). The document's `_revision` is the revision (0-based position
+ * in its stream) of the last event applied. Chosen because
+ * - delivery keeps exactly that order: Kafka messages are keyed by case id, i.e. one stream per
+ *   key, so a consumer sees a stream's events in revision order (and the in-process bus promises
+ *   the same); a redelivered event carries the revision it had → `_revision` ≥ it → no-op;
+ * - it is the same number in every event store and in every rebuild or migration (SQLite, MongoDB,
+ *   KurrentDB), while `globalPosition` is store-specific (KurrentDB's is a log offset);
+ * - it is the revision HTTP handlers use for ETag / If-Match, so a view that sees every event of
+ *   its stream can hand `_revision` out as the ETag of the case.
+ * It works for views with ONE STREAM PER DOCUMENT (a case's board entry, a petition's dossier
+ * summary). `project` records the stream in `_stream` and refuses an event of another stream
+ * (`ProjectionStreamMismatchError`) instead of silently comparing revisions of two streams.
+ *
+ * `guard: 'globalPosition'`: `_revision` is the store-wide position. For a view fed from ONE
+ * ordered feed of all events (the event store's `readAll`, a rebuild), including documents built
+ * from several streams. Do not use it behind Kafka for documents fed by several partitions: their
+ * events arrive out of global order and a later-arriving older position would be dropped.
+ * Documents that count across many streams in distributed mode (per-unit counters) need the
+ * consumer inbox (processed event ids), not a revision guard.
+ *
+ * Delivery contract: call `project` for one document's events in order (the bus's per-key order).
+ * Calls for the same document within one process are queued (a keyed lock), so concurrent calls
+ * cannot interleave load → evolve → write. `evolve` returning `null` removes the document with a
+ * guarded delete (a tombstone), so an older event redelivered after the removal does not bring it
+ * back.
+ */
+import { DomainError, ValidationError } from '@fengqiao/kernel';
+import { KeyedLock } from '../internal/keyed-lock';
+import { assertCollectionName, validateIndexSpecs } from '../query/query-validation';
+import type { IndexSpec, ReadDoc, ReadStore } from '../read-store.port';
+
+/** What `project` needs of an event: the stored envelope (`StoredEvent` of the event store) fits. */
+export interface ProjectionEvent {
+  streamId: string;
+  /** 0-based position of the event in its stream. */
+  revision: number;
+  /** Store-wide position; required by `guard: 'globalPosition'`. */
+  globalPosition?: number;
+}
+
+export type ProjectionGuard = 'streamRevision' | 'globalPosition';
+
+/** Field in which `project` records the source stream of a `streamRevision` view's document. */
+export const STREAM_FIELD = '_stream';
+
+/** A view document as `evolve` receives it: the view's fields plus the store's metadata. */
+export type ViewDoc<Doc extends object> = ReadDoc<Doc> & { [STREAM_FIELD]?: string };
+
+export interface ProjectionDefinition<Doc extends object, E extends ProjectionEvent> {
+  /** For logs and consumer-group names, e.g. `case-board`. */
+  name: string;
+  collection: string;
+  /** The document an event belongs to; `null` when the view does not use the event. */
+  idOf: (event: E) => string | null;
+  /** Pure, never throws: the next document, or `null` for "no document" (removes an existing one). */
+  evolve: (doc: ViewDoc<Doc> | null, event: E) => Doc | null;
+  /** Default `'streamRevision'`; see the module comment. */
+  guard?: ProjectionGuard;
+  /** Indexes for the view's queries, created by `ensureProjectionIndexes` and rebuilds. */
+  indexes?: readonly IndexSpec[];
+}
+
+export interface Projection<Doc extends object, E extends ProjectionEvent> {
+  readonly name: string;
+  readonly collection: string;
+  readonly idOf: (event: E) => string | null;
+  readonly evolve: (doc: ViewDoc<Doc> | null, event: E) => Doc | null;
+  readonly guard: ProjectionGuard;
+  readonly indexes: readonly IndexSpec[];
+}
+
+export type ProjectOutcome =
+  /** The document was written at `revision`. */
+  | { kind: 'written'; id: string; revision: number }
+  /** `evolve` returned null for an existing document: it was removed (tombstone at `revision`). */
+  | { kind: 'deleted'; id: string; revision: number }
+  /** The document already reflects this event or a later one (redelivery, older event): nothing written. */
+  | { kind: 'stale'; id: string; revision: number }
+  /** The view does not use the event (`idOf` gave null, or there is no document and `evolve` made none). */
+  | { kind: 'ignored'; id: string | null };
+
+export class ProjectionStreamMismatchError extends DomainError {
+  static readonly code = 'PROJECTION.STREAM_MISMATCH';
+
+  constructor(projection: string, id: string, stored: string | undefined, incoming: string) {
+    super(
+      ProjectionStreamMismatchError.code,
+      `读模型 ${projection} 的文档 ${id} 来自事件流 ${stored ?? '（未记录）'}，不能再应用事件流 ${incoming} 的事件：按流版本防重只适用于"一个文档对应一个事件流"`,
+      'illegal_state',
+      { projection, id, stored, incoming },
+    );
+  }
+}
+
+export class ProjectionEventError extends ValidationError {
+  static readonly code = 'PROJECTION.INVALID_EVENT';
+
+  constructor(projection: string, reason: string) {
+    super(ProjectionEventError.code, `读模型 ${projection} 收到的事件无效：${reason}`, { projection, reason });
+  }
+}
+
+export function defineProjection<Doc extends object, E extends ProjectionEvent>(
+  definition: ProjectionDefinition<Doc, E>,
+): Projection<Doc, E> {
+  if (typeof definition.name !== 'string' || definition.name.length === 0) throw new ProjectionEventError(String(definition.name), '投影须有名称');
+  assertCollectionName(definition.collection);
+  const guard = definition.guard ?? 'streamRevision';
+  if (guard !== 'streamRevision' && guard !== 'globalPosition') throw new ProjectionEventError(definition.name, `未知的防重方式 ${String(guard)}`);
+  const indexes = definition.indexes ?? [];
+  validateIndexSpecs(indexes);
+  return Object.freeze({
+    name: definition.name,
+    collection: definition.collection,
+    idOf: definition.idOf,
+    evolve: definition.evolve,
+    guard,
+    indexes,
+  });
+}
+
+const locks = new WeakMap<ReadStore, KeyedLock>();
+
+function lockOf(store: ReadStore): KeyedLock {
+  let lock = locks.get(store);
+  if (!lock) {
+    lock = new KeyedLock();
+    locks.set(store, lock);
+  }
+  return lock;
+}
+
+/** The number the write is guarded by (see the module comment). */
+export function guardRevisionOf(projection: Pick<Projection<object, ProjectionEvent>, 'name' | 'guard'>, event: ProjectionEvent): number {
+  const value = projection.guard === 'streamRevision' ? event.revision : event.globalPosition;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    const field = projection.guard === 'streamRevision' ? 'revision' : 'globalPosition';
+    throw new ProjectionEventError(projection.name, `${field} 须为不小于 0 的安全整数（实际：${String(value)}）`);
+  }
+  return value;
+}
+
+/** Applies one event to its view document: load, evolve, write guarded by the revision. */
+export async function project<Doc extends object, E extends ProjectionEvent>(
+  store: ReadStore,
+  projection: Projection<Doc, E>,
+  event: E,
+): Promise<ProjectOutcome> {
+  const id = projection.idOf(event);
+  if (id === null) return { kind: 'ignored', id: null };
+  const revision = guardRevisionOf(projection, event);
+  const byStream = projection.guard === 'streamRevision';
+  if (byStream && (typeof event.streamId !== 'string' || event.streamId.length === 0)) {
+    throw new ProjectionEventError(projection.name, 'streamId 须为非空字符串');
+  }
+  return lockOf(store).run(`${projection.collection}\u0000${id}`, async (): Promise<ProjectOutcome> => {
+    const current = await store.get<Doc & { [STREAM_FIELD]?: string }>(projection.collection, id);
+    if (current !== null && byStream && current[STREAM_FIELD] !== event.streamId) {
+      throw new ProjectionStreamMismatchError(projection.name, id, current[STREAM_FIELD], event.streamId);
+    }
+    if (current !== null && current._revision >= revision) return { kind: 'stale', id, revision };
+    const next = projection.evolve(current, event);
+    if (next === null) {
+      if (current === null) return { kind: 'ignored', id };
+      const removed = await store.delete(projection.collection, id, { revision });
+      return removed ? { kind: 'deleted', id, revision } : { kind: 'stale', id, revision };
+    }
+    const { _revision: _ignored, [STREAM_FIELD]: _stream, ...fields } = next as Doc & { _revision?: number; [STREAM_FIELD]?: string };
+    const doc = byStream ? { ...fields, _id: id, [STREAM_FIELD]: event.streamId } : { ...fields, _id: id };
+    const wrote = await store.upsert(projection.collection, doc, { revision });
+    return wrote ? { kind: 'written', id, revision } : { kind: 'stale', id, revision };
+  });
+}
+
+/** Creates the view's indexes (idempotent); call at startup, before the consumer runs. */
+export async function ensureProjectionIndexes(store: ReadStore, projection: Pick<Projection<object, ProjectionEvent>, 'collection' | 'indexes'>): Promise<void> {
+  await store.ensureIndexes(projection.collection, projection.indexes);
+}
+
+export interface RebuildResult {
+  events: number;
+  written: number;
+  deleted: number;
+  stale: number;
+  ignored: number;
+}
+
+/**
+ * Rebuilds a view from scratch: empties its collection, ensures its indexes, and projects `events`
+ * (a stream or the event store's `readAll`, in order). Stop the view's live consumer first (or
+ * rebuild into a new collection and switch), or its writes interleave with the rebuild.
+ */
+export async function rebuildProjection<Doc extends object, E extends ProjectionEvent>(
+  store: ReadStore,
+  projection: Projection<Doc, E>,
+  events: Iterable<E> | AsyncIterable<E>,
+): Promise<RebuildResult> {
+  await store.deleteAll(projection.collection);
+  await store.ensureIndexes(projection.collection, projection.indexes);
+  const result: RebuildResult = { events: 0, written: 0, deleted: 0, stale: 0, ignored: 0 };
+  for await (const event of events) {
+    const outcome = await project(store, projection, event);
+    result.events += 1;
+    result[outcome.kind] += 1;
+  }
+  return result;
+}
