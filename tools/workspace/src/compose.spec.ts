@@ -28,11 +28,19 @@ describe('docker-compose.yml', () => {
     expect(s.build?.args?.SERVICE).toBe(name);
     expect(existsSync(join(root, 'services', name, 'src', 'main.ts'))).toBe(true);
     expect(s.healthcheck?.test).toBeDefined();
-    for (const key of ['FENGQIAO_MODE', 'KAFKA_BROKERS', 'MONGO_URL', 'KURRENTDB_URL', 'PORT']) {
+    for (const key of ['FENGQIAO_MODE', 'KAFKA_BROKERS', 'MONGO_URL', 'KURRENTDB_URL', 'PORT', 'AUTH_ISSUER', 'AUTH_JWKS_URL']) {
       expect(s.environment?.[key]).toBeTruthy();
     }
     expect(s.environment!.FENGQIAO_MODE).toBe('distributed');
     for (const dep of ['kafka', 'mongodb', 'kurrentdb']) expect(s.depends_on?.[dep]?.condition).toBe('service_healthy');
+  });
+
+  it('runs the token issuer in analytics with a signing key from a secret file, never a default', () => {
+    const a = compose.services.analytics as ComposeService & { secrets?: string[] };
+    expect(a.environment?.AUTH_BUILTIN_ISSUER).toBe('true');
+    expect(a.environment?.AUTH_SIGNING_KEY_FILE).toMatch(/^\/run\/secrets\//);
+    expect(a.secrets).toContain('auth_signing_key');
+    expect(compose.services.intake.environment!.AUTH_JWKS_URL).toBe('http://analytics:3000/.well-known/jwks.json');
   });
 
   it('runs Kafka in KRaft mode, MongoDB as a replica set and KurrentDB, each with a health check', () => {
