@@ -1,11 +1,16 @@
-import { ServiceAppDefinition } from '@fengqiao/platform';
+import { requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
 import { AnalyticsModule } from '@fengqiao/analytics-service';
+import { DEMO_PASSWORD, demoEnabled, demoIdentitySeed } from '@fengqiao/demo';
 
 export const DEFAULT_PORT = 3105;
 
-/** The analytics deployable in distributed mode: its context module, HTTP and a Kafka consumer. */
+/**
+ * The analytics deployable in distributed mode. It also hosts the built-in token issuer
+ * (AUTH_BUILTIN_ISSUER=true); with FENGQIAO_DEMO=true its first start loads the demo directory.
+ */
 export const appDefinition: ServiceAppDefinition = {
   name: 'analytics',
   title: '枫桥 统计与审计服务 analytics',
   imports: [AnalyticsModule.register()],
+  identitySeed: () => (demoEnabled('distributed') ? demoIdentitySeed(requireSecret('DEMO_PASSWORD', DEMO_PASSWORD)) : undefined),
 };

@@ -1,5 +1,6 @@
-import { ServiceAppDefinition } from '@fengqiao/platform';
+import { requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
 import { AnalyticsModule } from '@fengqiao/analytics-service';
+import { DEMO_PASSWORD, demoEnabled, demoIdentitySeed } from '@fengqiao/demo';
 import { GridDispatchModule } from '@fengqiao/grid-dispatch-service';
 import { IntakeModule } from '@fengqiao/intake-service';
 import { MediationModule } from '@fengqiao/mediation-service';
@@ -7,7 +8,7 @@ import { PetitionsModule } from '@fengqiao/petitions-service';
 
 export const DEFAULT_PORT = 3000;
 
-/** All five contexts in one process on the embedded adapters (npm start). */
+/** All five contexts in one process on the embedded adapters (npm start), with the demo district on first start. */
 export const appDefinition: ServiceAppDefinition = {
   name: 'standalone',
   title: '枫桥 Fengqiao (standalone)',
@@ -18,4 +19,5 @@ export const appDefinition: ServiceAppDefinition = {
     PetitionsModule.register(),
     AnalyticsModule.register(),
   ],
+  identitySeed: () => (demoEnabled('standalone') ? demoIdentitySeed(requireSecret('DEMO_PASSWORD', DEMO_PASSWORD)) : undefined),
 };

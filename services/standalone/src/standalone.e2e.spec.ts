@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_PASSWORD } from '@fengqiao/demo';
 import { jsonOf, ServiceProcess, spawnService } from '@fengqiao/testing';
 
 /** `npm start`: one process, all five contexts, no external server. */
@@ -51,6 +52,29 @@ describe('standalone process', () => {
       if (!line) await new Promise((r) => setTimeout(r, 50));
     }
     expect(line).toMatchObject({ service: 'standalone', correlationId: 'e2e-corr-1' });
+  });
+
+  it('loads the demo district on first start: a demo operator logs in and sees who they are', async () => {
+    const login = await fetch(`${proc.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'op.d', password: DEMO_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const tokens = await jsonOf(login);
+    const me = await fetch(`${proc.url}/auth/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    expect(me.status).toBe(200);
+    expect(await jsonOf(me)).toMatchObject({ username: 'op.d', unitId: 'd-fq' });
+  });
+
+  it('answers 401 without a token and with a wrong password', async () => {
+    expect((await fetch(`${proc.url}/auth/me`)).status).toBe(401);
+    const bad = await fetch(`${proc.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'op.d', password: 'not-the-password' }),
+    });
+    expect(bad.status).toBe(401);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -34,6 +34,7 @@ export const ACTIONS = {
   'case.close': { writes: true, zh: '结案' },
   'case.callback': { writes: true, zh: '回访评价' },
   'case.supervise': { writes: true, zh: '督办' },
+  'case.escalate': { writes: true, zh: '提级办理' },
   'case.answer_supervision': { writes: true, zh: '回复督办' },
   'case.suspend': { writes: true, zh: '挂账或恢复' },
   'case.reopen': { writes: true, zh: '重新打开' },

@@ -35,6 +35,8 @@ import {
   parseDirectoryChange,
   signingKeyFromPem,
   SqliteAuthStore,
+  seedDirectory,
+  type DirectorySeed,
   SqliteDirectoryJournal,
   type DirectoryEntry,
   type JsonWebKeySet,
@@ -227,20 +229,41 @@ class IdentityShutdown implements OnModuleDestroy {
   }
 }
 
+/**
+ * Reference data an issuer loads into an EMPTY directory on its first start (the demo district in
+ * standalone mode, a deployment's initial units and admin): units, users and their passwords.
+ */
+export interface IdentitySeed {
+  directory: DirectorySeed;
+  passwords: readonly { userId: string; password: string }[];
+}
+
 /** A built-in issuer on SQLite under the data directory, from the loaded configuration. */
-export function createIdentityHost(config: AuthConfig): IdentityHost {
+export async function createSeededIdentityHost(config: AuthConfig, seed?: () => IdentitySeed | undefined): Promise<IdentityHost> {
+  const host = createIdentityHost(config);
+  const data = seed?.();
+  if (data && host.directory.version === 0) {
+    const entries = seedDirectory(host.directory, data.directory, { by: 'system:seed', at: new Date() });
+    for (const { userId, password } of data.passwords) await host.issuer.setPassword(userId, password);
+    new Logger('Identity').log(`seeded the directory: ${entries.length} changes, ${data.passwords.length} passwords`);
+  }
+  return host;
+}
+
+export function createIdentityHost(config: AuthConfig): IdentityHost & { directory: Directory } {
   if (!config.signingKeyPem) throw new Error('createIdentityHost: this process is not configured to host the issuer (AUTH_BUILTIN_ISSUER)');
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'identity.sqlite');
   const journal = new SqliteDirectoryJournal(file);
   const store = new SqliteAuthStore(file);
   const logger = new Logger('Identity');
+  const directory = Directory.open(journal);
   const issuer = new BuiltInIssuer({
     issuer: config.issuer,
     audience: config.audience,
     signingKey: signingKeyFromPem(config.signingKeyPem),
     previousPublicKeys: config.previousPublicKeys,
-    directory: Directory.open(journal),
+    directory,
     store,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
@@ -250,6 +273,7 @@ export function createIdentityHost(config: AuthConfig): IdentityHost {
   });
   return {
     issuer,
+    directory,
     close: () => {
       store.close();
       journal.close();
@@ -274,8 +298,8 @@ export class IdentityModule {
     };
   }
 
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    return IdentityModule.forRoot(() => createIdentityHost(loadAuthConfig(env)));
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, seed?: () => IdentitySeed | undefined): DynamicModule {
+    return IdentityModule.forRoot(() => createSeededIdentityHost(loadAuthConfig(env), seed));
   }
 }
 
@@ -283,9 +307,9 @@ export class IdentityModule {
  * The auth modules a service adds to its imports: the built-in issuer where it runs
  * (AUTH_BUILTIN_ISSUER, default on in standalone mode) and AuthModule everywhere.
  */
-export function authImports(env: NodeJS.ProcessEnv = process.env): DynamicModule[] {
+export function authImports(env: NodeJS.ProcessEnv = process.env, seed?: () => IdentitySeed | undefined): DynamicModule[] {
   const mode = env['FENGQIAO_MODE'] ?? 'standalone';
   const raw = env['AUTH_BUILTIN_ISSUER'];
   const hosts = raw === undefined || raw === '' ? mode === 'standalone' : /^(1|true|yes)$/i.test(raw);
-  return [...(hosts ? [IdentityModule.fromEnv(env)] : []), AuthModule.fromEnv(env)];
+  return [...(hosts ? [IdentityModule.fromEnv(env, seed)] : []), AuthModule.fromEnv(env)];
 }

@@ -13,7 +13,7 @@ import { createValidationPipe } from '../errors/validation.pipe';
 import { HealthModule } from '../health/health.module';
 import { EmbeddedStorageProbe, HealthProbe, KafkaProbe, MongoProbe } from '../health/indicators';
 import { loggingModule } from '../logging/logging.module';
-import { authImports } from '../auth/identity.module';
+import { authImports, IdentitySeed } from '../auth/identity.module';
 import { corsOptions } from '../auth/cors';
 import { loadAuthConfig } from '../auth/auth.config';
 import { createBus } from '../infrastructure/context-infrastructure';
@@ -28,6 +28,8 @@ export interface ServiceAppDefinition {
   imports: NonNullable<ModuleMetadata['imports']>;
   /** human title for the OpenAPI document */
   title: string;
+  /** reference data the built-in issuer loads into an empty directory (where this process hosts it) */
+  identitySeed?: () => IdentitySeed | undefined;
 }
 
 export interface RunningService {
@@ -72,7 +74,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
       loggingModule(def.name, config.logLevel),
       HealthModule.forRoot(probes),
       // the token guard on every route; the built-in issuer where this process hosts it
-      ...authImports({ ...process.env, FENGQIAO_MODE: config.mode, FENGQIAO_DATA_DIR: config.dataDir }),
+      ...authImports({ ...process.env, FENGQIAO_MODE: config.mode, FENGQIAO_DATA_DIR: config.dataDir }, def.identitySeed),
       ...def.imports,
     ],
     providers,
