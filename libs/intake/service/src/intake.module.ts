@@ -1,10 +1,74 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { buildContextModule } from '@fengqiao/platform';
+import { buildContextModule, ContextRuntime } from '@fengqiao/platform';
+import { AcceptCaseController } from './accept-case/accept-case.http.controller';
+import { AcceptCaseHandler } from './accept-case/accept-case.handler';
+import { IntakeCases } from './application/intake-cases';
+import { CASE_VIEW } from './case-view/case-view';
+import { CASE_VIEW_INDEXES } from './case-view/case-view.store';
+import { DeclineCaseController } from './decline-case/decline-case.http.controller';
+import { DeclineCaseHandler } from './decline-case/decline-case.handler';
+import { DuplicatesController } from './duplicates/duplicates.http.controller';
+import { DuplicatesHandler } from './duplicates/duplicates.handler';
+import { FileCaseController } from './file-case/file-case.http.controller';
+import { FileCaseHandler } from './file-case/file-case.handler';
+import { GetCaseController } from './get-case/get-case.http.controller';
+import { GetCaseHandler } from './get-case/get-case.handler';
+import { INTAKE_CONTEXT, IntakeModuleOptions, resolveIntakeOptions } from './intake.options';
+import { ListCasesController } from './list-cases/list-cases.http.controller';
+import { ListCasesHandler } from './list-cases/list-cases.handler';
+import { MergeDuplicateController } from './merge-duplicate/merge-duplicate.http.controller';
+import { MergeDuplicateHandler } from './merge-duplicate/merge-duplicate.handler';
+import { caseStatusConsumer } from './on-grid-dispatch-event/on-grid-dispatch-event.consumer';
+import { Open311Controller } from './open311/open311.http.controller';
+import { Open311Handler } from './open311/open311.handler';
+import { publish } from './publish/intake.publish';
+import { ReportCaseController } from './report-case/report-case.http.controller';
+import { ReportCaseHandler } from './report-case/report-case.handler';
 
-/** The intake context: hosted by services/intake (distributed) and services/standalone. */
+/**
+ * The intake context (DESIGN §5.1, 受理): reports from grid workers, the hotline, walk-ins, the web
+ * and video patrols; acceptance, refusal, filing and merging of duplicates by the governance
+ * centres; the unlocated queue; and the public Open311 GeoReport v2 interface. Hosted by
+ * services/intake (distributed) and services/standalone. Publishes `intake.case.events.v1`;
+ * consumes `grid-dispatch.case.events.v1` to show a filed case's progress (Open311 status).
+ */
 @Module({})
 export class IntakeModule {
-  static register(): DynamicModule {
-    return buildContextModule(IntakeModule, { name: 'intake' });
+  /** Without options: the demo district's reference data and Open311 keys from the environment. */
+  static register(options: IntakeModuleOptions = {}): DynamicModule {
+    return buildContextModule(IntakeModule, {
+      name: 'intake',
+      controllers: [
+        ReportCaseController,
+        ListCasesController,
+        GetCaseController,
+        AcceptCaseController,
+        DeclineCaseController,
+        FileCaseController,
+        MergeDuplicateController,
+        DuplicatesController,
+        Open311Controller,
+      ],
+      providers: [
+        { provide: INTAKE_CONTEXT, useFactory: () => resolveIntakeOptions(options) },
+        IntakeCases,
+        ReportCaseHandler,
+        AcceptCaseHandler,
+        DeclineCaseHandler,
+        FileCaseHandler,
+        MergeDuplicateHandler,
+        GetCaseHandler,
+        ListCasesHandler,
+        DuplicatesHandler,
+        Open311Handler,
+      ],
+      runtime: {
+        publish,
+        consumers: [caseStatusConsumer],
+        onReady: async (runtime: ContextRuntime) => {
+          await runtime.infra.readStore.ensureIndexes(CASE_VIEW, CASE_VIEW_INDEXES);
+        },
+      },
+    });
   }
 }

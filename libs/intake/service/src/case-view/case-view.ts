@@ -150,6 +150,11 @@ export function isReportEvent(type: string): type is GridCaseReportEvent['type']
   return (REPORT_EVENT_TYPES as readonly string[]).includes(type);
 }
 
+/** The domain event of a stored report event (the store keeps type and data as written). */
+export function toReportEvent(stored: StoredEvent): GridCaseReportEvent | null {
+  return isReportEvent(stored.type) ? ({ type: stored.type, data: stored.data } as unknown as GridCaseReportEvent) : null;
+}
+
 /** The case id of a stored report event (its data's caseId), or null for other events. */
 export function caseIdOfStored(stored: StoredEvent): string | null {
   if (!isReportEvent(stored.type)) return null;
@@ -189,12 +194,11 @@ function derive(view: CaseView, at: string): CaseView {
  * changes nothing (not a report event, or already applied: `revision` ≤ `reportRevision`).
  */
 export function evolveReport(doc: CaseView | null, stored: StoredEvent): CaseView | null {
-  if (!isReportEvent(stored.type)) return null;
+  const event = toReportEvent(stored);
   const caseId = caseIdOfStored(stored);
-  if (caseId === null) return null;
+  if (event === null || caseId === null) return null;
   const view = doc ?? emptyCaseView(caseId);
   if (stored.revision <= view.reportRevision) return null;
-  const event = { type: stored.type, data: stored.data } as GridCaseReportEvent;
   const base: CaseView = {
     ...view,
     reportRevision: stored.revision,

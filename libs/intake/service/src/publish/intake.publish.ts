@@ -15,7 +15,7 @@ import {
 import { StoredEvent } from '@fengqiao/event-store';
 import { CaseLocation, GridCaseReportEvent } from '@fengqiao/intake-domain';
 import { assertNever } from '@fengqiao/kernel';
-import { isReportEvent } from '../case-view/case-view';
+import { toReportEvent } from '../case-view/case-view';
 
 export const INTAKE_SOURCE = '/fengqiao/intake';
 
@@ -90,8 +90,8 @@ function dataOf(event: GridCaseReportEvent, jurisdiction: string[]): { type: str
 
 /** The integration event of a stored intake event (null for events intake keeps to itself). */
 export function publish(stored: StoredEvent): IntegrationEvent | null {
-  if (!isReportEvent(stored.type)) return null;
-  const event = { type: stored.type, data: stored.data } as GridCaseReportEvent;
+  const event = toReportEvent(stored);
+  if (event === null) return null;
   const { type, data } = dataOf(event, [...stored.jurisdiction]);
   return {
     id: stored.id,

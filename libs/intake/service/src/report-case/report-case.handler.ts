@@ -4,6 +4,7 @@ import { AttachmentRef, CaseLocation, ReportCase, ReportChannel, ReporterContact
 import { Actor, newId } from '@fengqiao/kernel';
 import { assertInJurisdiction, inJurisdiction } from '@fengqiao/platform';
 import { CaseCommandResult, IntakeCases } from '../application/intake-cases';
+import { OPEN311_ACTOR_PREFIX } from '../open311/open311.mapper';
 import { LocatedBy } from '../reference/intake-reference';
 
 export interface ReportInput {
@@ -57,7 +58,7 @@ export class ReportCaseHandler {
       receiving = ref.receivingCentreOf(reporter.principal.unitId);
     } else {
       receiving = ref.reference.receivingUnitId;
-      actor = { userId: `open311:${reporter.label}`, role: 'system', unitId: receiving };
+      actor = { userId: `${OPEN311_ACTOR_PREFIX}${reporter.label}`, role: 'system', unitId: receiving };
     }
     const jurisdiction = ref.jurisdictionOf(gridId, receiving);
     if (reporter.kind === 'user' && !this.mayReportIn(reporter.principal, jurisdiction)) {

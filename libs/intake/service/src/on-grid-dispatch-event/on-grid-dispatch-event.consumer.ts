@@ -1,0 +1,27 @@
+import { IntegrationEvent, topics } from '@fengqiao/contracts';
+import { ContextConsumer, ContextRuntime } from '@fengqiao/platform';
+import { evolveDispatch, isWorkOrderEvent } from '../case-view/case-view';
+import { mutateCaseView } from '../case-view/case-view.store';
+
+/**
+ * Keeps the intake view (and so the Open311 status) up to date with what grid-dispatch reports
+ * after filing: status, responsible unit and due time (consumer group `intake.case-status`).
+ * Intake does not own grid-dispatch's stream; it only records what grid-dispatch published.
+ *
+ * Twice the same event changes nothing: the runtime's inbox skips a redelivered event id, and the
+ * view's own guard (`evolveDispatch`: ids of the last events applied, business time) makes a
+ * replay or an older event a no-op even without the inbox.
+ */
+export const caseStatusConsumer: ContextConsumer = {
+  purpose: 'case-status',
+  topics: [topics.gridDispatchCase],
+  async handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
+    await applyGridDispatchEvent(runtime, event);
+  },
+};
+
+/** Applies one grid-dispatch integration event to the case view; whether it wrote. */
+export async function applyGridDispatchEvent(runtime: Pick<ContextRuntime, 'infra'>, event: IntegrationEvent): Promise<boolean> {
+  if (!isWorkOrderEvent(event)) return false;
+  return mutateCaseView(runtime.infra.readStore, event.data.caseId, (doc) => evolveDispatch(doc, event));
+}

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ValidationError } from '@fengqiao/kernel';
+import { Public, RateLimit } from '@fengqiao/platform';
+import { CorrelationId } from '../application/http';
+import { Open311Discovery, Open311Handler, Open311PostResponse } from './open311.handler';
+import { Open311Service, Open311ServiceDefinition, Open311ServiceRequest } from './open311.mapper';
+import { Open311ExceptionFilter } from './open311.exception-filter';
+import { Open311ItemQuery, Open311ListQuery, Open311PostRequest } from './open311.request.dto';
+
+export const OPEN311_ROOT = 'open311/v2';
+
+interface HostRequest {
+  protocol: string;
+  get(name: string): string | undefined;
+}
+
+/**
+ * `services/fire_lane_blocked.json` → `fire_lane_blocked`. JSON only: a name with no format
+ * suffix is served as JSON too; `.xml` (the spec's other format) is refused with 400.
+ */
+export function stripFormat(name: string, field: string): string {
+  if (name.endsWith('.json')) return name.slice(0, -'.json'.length);
+  if (name.endsWith('.xml')) throw new ValidationError('OPEN311.FORMAT_NOT_SUPPORTED', `本接口只提供 JSON 格式，请使用 ${field}.json`);
+  return name;
+}
+
+/**
+ * Open311 GeoReport v2 (JSON). Reads are public (no token); POST requests needs the `api_key` of
+ * a registered client (not a user token) and is rate-limited per client address. Errors come as
+ * `[{code, description}]` (Open311ExceptionFilter). `.json` suffixes are optional.
+ */
+@ApiTags('open311')
+@Controller(OPEN311_ROOT)
+@Public()
+@UseFilters(Open311ExceptionFilter)
+export class Open311Controller {
+  constructor(@Inject(Open311Handler) private readonly handler: Open311Handler) {}
+
+  @Get(['discovery.json', 'discovery'])
+  @ApiOperation({ summary: 'Open311 服务发现（discovery）' })
+  discovery(@Req() req: HostRequest): Open311Discovery {
+    return this.handler.discovery(`${req.protocol}://${req.get('host') ?? 'localhost'}/${OPEN311_ROOT}`);
+  }
+
+  @Get(['services.json', 'services'])
+  @ApiOperation({ summary: 'Open311 服务列表：可经 Open311 反映的事件类别' })
+  services(@Query() query: Open311ItemQuery): Open311Service[] {
+    this.handler.checkJurisdiction(query.jurisdiction_id);
+    return this.handler.services();
+  }
+
+  @Get('services/:code')
+  @ApiOperation({
+    summary: 'Open311 服务定义',
+    description: '所有服务 metadata 均为 false（没有附加属性）：已知服务返回 { service_code, attributes: [] }，未知服务返回 404。',
+  })
+  serviceDefinition(@Param('code') code: string, @Query() query: Open311ItemQuery): Open311ServiceDefinition {
+    this.handler.checkJurisdiction(query.jurisdiction_id);
+    return this.handler.serviceDefinition(stripFormat(code, 'services/{service_code}'));
+  }
+
+  @Get(['requests.json', 'requests'])
+  @ApiOperation({
+    summary: 'Open311 查询服务请求',
+    description:
+      '默认最近 90 天、最多 1000 条，最新在前；service_request_id（逗号分隔）优先于其他条件；start_date 与 end_date 相差不超过 90 天；status 为 open 或 closed；扩展 page、page_size。不含反映人信息，描述和地址中的电话、身份证号已脱敏。',
+  })
+  @ApiOkResponse({ description: '[{ service_request_id, status, status_notes, service_name, service_code, description, agency_responsible, requested_datetime, updated_datetime, expected_datetime, address, lat, long, media_url }]' })
+  requests(@Query() query: Open311ListQuery): Promise<Open311ServiceRequest[]> {
+    return this.handler.requests(query);
+  }
+
+  @Post(['requests.json', 'requests'])
+  @HttpCode(201)
+  @RateLimit('intake')
+  @ApiOperation({
+    summary: 'Open311 提交服务请求',
+    description: '需要 api_key；lat+long 或 address_string 至少一项；description 必填。以“网上”渠道登记为事件，由区综治中心受理，反映人姓名电话仅供回访、不公开。',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: Open311PostRequest })
+  post(@Body() body: Open311PostRequest, @CorrelationId() correlationId: string | undefined): Promise<Open311PostResponse[]> {
+    return this.handler.post(body, correlationId);
+  }
+
+  @Get('requests/:id')
+  @ApiOperation({ summary: 'Open311 查看一个服务请求' })
+  request(@Param('id') id: string, @Query() query: Open311ItemQuery): Promise<Open311ServiceRequest[]> {
+    this.handler.checkJurisdiction(query.jurisdiction_id);
+    return this.handler.request(stripFormat(id, 'requests/{service_request_id}'));
+  }
+}
