@@ -135,6 +135,18 @@ export class GridDispatchContext {
     if (outcome.kind === 'dispatched') this.logger.log(`case ${event.subject}: dispatched to ${outcome.unitId} by routing rules v${outcome.rulesVersion}`);
   }
 
+  /** /health: the read-model projector's position and the scheduler's last tick; down while the projector keeps failing. */
+  health(): Record<string, unknown> {
+    const { projector, scheduler } = this.started;
+    const views = projector.health();
+    if (views.failures > 3) throw new Error(`read-model projector failing (${views.failures} attempts) at position ${views.position}`);
+    const timers = scheduler?.status();
+    return {
+      projector: views,
+      ...(timers ? { scheduler: { ticks: timers.ticks, lastTickAt: timers.last?.now ?? null, lastFailed: timers.last?.failed.length ?? 0 } } : {}),
+    };
+  }
+
   /** After a command: wait (bounded) until the case view shows it, so the next read sees the change. */
   async viewsCaughtUp(lastPosition: number | undefined): Promise<void> {
     if (lastPosition !== undefined) await this.projector.waitFor(lastPosition, VIEW_WAIT_MS);

@@ -95,7 +95,7 @@ const common: Action[] = ['self.read', 'directory.read'];
 export const ROLE_ACTIONS: Readonly<Record<UserRole, readonly Action[]>> = {
   // 综治中心: the whole grid-case process, oversight
   operator: [...starting('case.'), 'analytics.board', 'personal_data.read', ...common],
-  // 网格员: report on patrol, accept and handle what is dispatched, feed back, call back
+  // 网格员: report on patrol, accept and handle what is dispatched, feed back (回访 is the centre's: GridCase decider)
   grid_worker: [
     'case.read',
     'case.list',
@@ -104,7 +104,6 @@ export const ROLE_ACTIONS: Readonly<Record<UserRole, readonly Action[]>> = {
     'case.handle',
     'case.request_extension',
     'case.feedback',
-    'case.callback',
     'personal_data.read',
     ...common,
   ],

@@ -19,6 +19,7 @@ export interface ReferenceDataSeed {
  * | GRID_DISPATCH_PROJECTOR_INTERVAL_MS | 500 | how often the read-model projector polls the store when not woken |
  * | GRID_DISPATCH_CALENDAR | CN | working-day calendar of the deadlines (kernel calendar registry id) |
  * | GRID_DISPATCH_SEED_REFERENCE_DATA | true in standalone, false in distributed | seed empty rule streams from the demo data |
+ * | GRID_DISPATCH_RUN_SCHEDULER | true | false on replicas that should not issue deadline commands (running it on several is safe, only wasteful) |
  * | FENGQIAO_CLOCK_OFFSET_MS | 0 | shifts "now" (drills and tests: move time forward without waiting) |
  */
 export interface GridDispatchOptions {
@@ -91,6 +92,6 @@ export function resolveGridDispatchOptions(options: GridDispatchOptions, env: No
     seed: options.seed === undefined ? defaultSeed : options.seed,
     seedReferenceData: options.seedReferenceData ?? flag('GRID_DISPATCH_SEED_REFERENCE_DATA', env['GRID_DISPATCH_SEED_REFERENCE_DATA']),
     directory: options.directory,
-    runScheduler: options.runScheduler ?? true,
+    runScheduler: options.runScheduler ?? flag('GRID_DISPATCH_RUN_SCHEDULER', env['GRID_DISPATCH_RUN_SCHEDULER']) ?? true,
   };
 }

@@ -24,8 +24,12 @@ const SCOPE_KEYS = ['gridId', 'villageId', 'townId'] as const;
 type ScopeKey = (typeof SCOPE_KEYS)[number];
 const SCOPE_KIND: Record<ScopeKey, string> = { gridId: 'grid', villageId: 'village', townId: 'town' };
 const SPECIFICITY: Record<ScopeKey | 'district', number> = { gridId: 3, villageId: 2, townId: 1, district: 0 };
-/** kinds of unit a case can be dispatched to (not a mediation committee: that is a referral) */
-export const DISPATCH_UNIT_KINDS = ['department', 'grid', 'village', 'town', 'district'] as const;
+/**
+ * Kinds of unit a case can be dispatched to. A mediation committee is allowed because the demo
+ * district routes neighbour disputes to the village committee; note that `mediator` users hold no
+ * `case.*` action, so such a case waits for the centre to refer it (ReferCase → mediation).
+ */
+export const DISPATCH_UNIT_KINDS = ['department', 'grid', 'village', 'town', 'district', 'mediation_committee'] as const;
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 

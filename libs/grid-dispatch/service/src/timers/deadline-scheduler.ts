@@ -35,6 +35,8 @@ export class DeadlineScheduler {
   private timer?: NodeJS.Timeout;
   private current?: Promise<SchedulerTick>;
   private stopped = true;
+  private completedTicks = 0;
+  private last?: SchedulerTick;
 
   constructor(
     private readonly readStore: ReadStore,
@@ -43,6 +45,11 @@ export class DeadlineScheduler {
     private readonly intervalMs: number,
     private readonly batchSize = 200,
   ) {}
+
+  /** Ticks completed since start, and what the last one did (health, tests). */
+  status(): { ticks: number; last?: SchedulerTick } {
+    return { ticks: this.completedTicks, ...(this.last ? { last: this.last } : {}) };
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -84,6 +91,8 @@ export class DeadlineScheduler {
       // (a case the view dropped meanwhile shifts the pages: what is skipped is due at the next tick)
       skip += due.length;
     }
+    this.completedTicks += 1;
+    this.last = result;
     if (result.warned.length || result.breached.length || result.failed.length) {
       this.logger.log(`deadlines at ${now}: warned ${result.warned.length}, breached ${result.breached.length}, failed ${result.failed.length}`);
     }

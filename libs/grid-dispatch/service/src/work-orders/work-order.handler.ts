@@ -58,7 +58,7 @@ export function withSnapshots(inner: Decider<GridCaseState, GridCaseCommand, Gri
       let s = state;
       return inner.decide(command, state).map((e) => {
         s = inner.evolve(s, e);
-        return { ...e, data: { ...e.data, after: snapshotOf(s) } } as GridCaseEvent;
+        return { ...e, data: { ...e.data, after: snapshotOf(s) } } as unknown as GridCaseEvent;
       });
     },
   };

@@ -1,0 +1,112 @@
+import { IntakeCaseAcceptedV1, IntakeCaseReportedV1 } from '@fengqiao/contracts';
+import { newId } from '@fengqiao/kernel';
+import { eventually } from '@fengqiao/testing';
+import { GridDispatchHarness } from '../testing/grid-dispatch.harness';
+import { onCaseFiled } from './on-case-filed.consumer';
+
+/** Consumer `grid-dispatch.work-orders` on intake's topic, through the in-process bus of a real app. */
+describe('work-orders consumer: intake CaseFiled → work order → routing', () => {
+  let h: GridDispatchHarness;
+
+  beforeAll(async () => {
+    h = await GridDispatchHarness.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('opens the work order and dispatches it by routing (category × grid → unit), recording the rule version', async () => {
+    const caseId = `c-${newId()}`;
+    const [opened, dispatched] = await h.fileCase({ caseId, category: 'fire_lane_blocked', gridId: 'g-1-1-1' });
+    expect(opened).toMatchObject({
+      type: 'WorkOrderOpened',
+      actor: { role: 'system' },
+      jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-1'],
+      data: { caseId, category: 'fire_lane_blocked', urgency: 'urgent', gridId: 'g-1-1-1', level: 'village' },
+    });
+    // 枫溪街道 (t-1) has its own fire station: the town rule beats the district-wide one
+    expect(dispatched).toMatchObject({
+      type: 'CaseDispatched',
+      actor: { userId: 'system:auto-routing', unitId: 'v-1-1' },
+      jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-1', 'dept-t1-xf'],
+      data: { unitId: 'dept-t1-xf', timer: { step: 'accept' } },
+    });
+    expect((dispatched.data as { reason: string }).reason).toMatch(/^按派单规则第 1 版第 \d+ 条自动派单（类别“fire_lane_blocked”，范围：街镇 t-1）$/);
+  });
+
+  it('shows on the case detail what intake published about the report', async () => {
+    const caseId = `c-${newId()}`;
+    const filed = h.filedEvent({ caseId });
+    const reported = {
+      ...filed,
+      id: newId(),
+      type: IntakeCaseReportedV1.type,
+      data: { caseId, channel: 'hotline', category: 'fire_lane_blocked', description: '3 幢楼道堆满杂物，消防通道堵塞', urgency: 'urgent', gridId: 'g-1-1-1', location: {}, jurisdiction: filed.data.jurisdiction, reportedAt: filed.time },
+    };
+    await h.deliver(reported);
+    await h.deliver(reported);
+    await h.fileCase({ caseId });
+    const detail = await eventually(async () => {
+      const res = await h.call('GET', `/grid-dispatch/cases/${caseId}`, { as: 'op.v-1-1' });
+      return res.body.report ? res : undefined;
+    }, { what: 'the report on the detail' });
+    expect(detail.body.report).toEqual({ channel: 'hotline', description: '3 幢楼道堆满杂物，消防通道堵塞', reportedAt: filed.time });
+  });
+
+  it('takes a grid-level rule over the village, town and district ones', async () => {
+    const caseId = `c-${newId()}`;
+    const [, dispatched] = await h.fileCase({ caseId, category: 'street_vending', gridId: 'g-1-1-1' });
+    expect(dispatched.data).toMatchObject({ unitId: 'dept-d-cg' });
+    const other = `c-${newId()}`;
+    const [, elsewhere] = await h.fileCase({ caseId: other, category: 'street_vending', gridId: 'g-1-1-2' });
+    expect(elsewhere.data).toMatchObject({ unitId: 'dept-t1-cg' });
+  });
+
+  it('opens a work order once when intake delivers CaseFiled twice', async () => {
+    const caseId = `c-${newId()}`;
+    const event = h.filedEvent({ caseId });
+    await h.deliver(event);
+    await h.deliver(event);
+    // a third message with the same key (so the same partition, after both copies): once the
+    // inbox holds it, both copies were handled
+    const marker = { ...event, id: newId(), type: IntakeCaseAcceptedV1.type, data: { caseId, jurisdiction: event.data.jurisdiction, at: event.time } };
+    await h.deliver(marker);
+    await eventually(() => h.gd.runtime.infra.readStore.get('inbox', `grid-dispatch.work-orders/${marker.id}`).then((d) => d ?? undefined), { what: 'the marker in the inbox' });
+    expect(await h.types(caseId)).toEqual(['WorkOrderOpened', 'CaseDispatched']);
+    expect(await h.gd.runtime.infra.readStore.count('inbox', { eventId: event.id, group: 'grid-dispatch.work-orders' })).toBe(1);
+  });
+
+  it('appends nothing when the handler runs again for the same event (a crash before the inbox was written)', async () => {
+    const caseId = `c-${newId()}`;
+    const event = h.filedEvent({ caseId });
+    const deps = { workOrders: h.gd.workOrders, routingRules: h.gd.routingRules, directory: () => h.gd.directory(), clock: h.clock };
+    expect(await onCaseFiled(event, deps)).toMatchObject({ kind: 'dispatched', unitId: 'dept-t1-xf' });
+    const first = await h.events(caseId);
+    expect(await onCaseFiled(event, deps)).toEqual({ kind: 'not_filed', status: 'dispatched' });
+    expect(await h.events(caseId)).toEqual(first);
+  });
+
+  it('leaves an unroutable case filed, in the operators\' queue with no suggestion, until an operator dispatches it by hand', async () => {
+    const caseId = `c-${newId()}`;
+    // 陈家村 (v-2-3) has no unit for neighbour disputes in the demo routing table
+    await h.fileCase({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-1' }, 1);
+    const deps = { workOrders: h.gd.workOrders, routingRules: h.gd.routingRules, directory: () => h.gd.directory(), clock: h.clock };
+    expect(await onCaseFiled(h.filedEvent({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-1' }), deps)).toEqual({ kind: 'unroutable', rulesVersion: 1 });
+    expect(await h.types(caseId)).toEqual(['WorkOrderOpened']);
+
+    const queue = await h.call('GET', '/grid-dispatch/queue?kind=dispatch&pageSize=200', { as: 'op.v-2-3' });
+    expect(queue.status).toBe(200);
+    const mine = queue.body.items.find((i: { caseId: string }) => i.caseId === caseId);
+    expect(mine).toMatchObject({ status: 'filed', queueKind: 'dispatch', waitingFor: ['dispatch'] });
+    expect(mine.suggestedUnitId).toBeUndefined();
+    const board = await h.call('GET', '/grid-dispatch/board?status=filed', { as: 'op.v-2-3' });
+    expect(board.body.items.map((i: { caseId: string }) => i.caseId)).toContain(caseId);
+
+    const res = await h.command(caseId, 'dispatch', 'op.v-2-3', { unitId: 'mc-v-2-3', reason: '调委会换届期间由村调委会临时受理' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ caseId, status: 'dispatched', appended: ['CaseDispatched'] });
+    const after = await h.call('GET', '/grid-dispatch/queue?kind=dispatch&pageSize=200', { as: 'op.v-2-3' });
+    expect(after.body.items.map((i: { caseId: string }) => i.caseId)).not.toContain(caseId);
+  });
+});
