@@ -18,6 +18,8 @@ export function runMain(def: ServiceAppDefinition, defaults: { port: number; mod
   }
   startService(def, config).then(
     (service) => {
+      // one plain line whatever the log level: operators and scripts wait for it
+      process.stderr.write(`fengqiao ${def.name}: listening on ${service.url} (${config.mode} mode)\n`);
       // Graceful stop: Nest closes modules (consumers drain, stores close), then exit 0.
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServiceProcess, spawnService, uniqueName } from '@fengqiao/testing';
+
+/** The running system a journey talks to: one process (standalone) or one per service (distributed). */
+export interface SystemUnderTest {
+  mode: 'standalone' | 'distributed';
+  authUrl: string;
+  intakeUrl: string;
+  gridUrl: string;
+  /** the database name prefix of the distributed services (their stores are `<db>_<context>`) */
+  mongoDb?: string;
+  /** kills the process hosting grid-dispatch with SIGKILL and starts it again on the same data */
+  killAndRestartGridDispatch(extraEnv?: Record<string, string>): Promise<void>;
+  /** restarts gracefully with other settings (e.g. a clock offset) */
+  restartGridDispatch(extraEnv: Record<string, string>): Promise<void>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const fast = {
+  LOG_LEVEL: 'warn',
+  GRID_DISPATCH_TIMER_INTERVAL_MS: '300',
+  GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200',
+};
+
+export async function startStandalone(): Promise<SystemUnderTest> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-'));
+  const env = { ...fast, FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '' };
+  let proc = await spawnService('standalone', env, { timeoutMs: 120_000 });
+  let log = '';
+  const sut: SystemUnderTest = {
+    mode: 'standalone',
+    get authUrl() {
+      return proc.url;
+    },
+    get intakeUrl() {
+      return proc.url;
+    },
+    get gridUrl() {
+      return proc.url;
+    },
+    async killAndRestartGridDispatch(extra = {}) {
+      log += proc.output();
+      await proc.kill();
+      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
+    },
+    async restartGridDispatch(extra) {
+      log += proc.output();
+      await proc.stop();
+      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
+    },
+    output: () => log + proc.output(),
+    async stop() {
+      await proc.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return sut;
+}
+
+export async function startDistributed(kafkaBrokers: string[], mongoUrl: string): Promise<SystemUnderTest> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-d-'));
+  const db = uniqueName('journey').replace(/[^A-Za-z0-9_]/g, '_');
+  const url = new URL(mongoUrl);
+  url.pathname = `/${db}`;
+  const common = {
+    ...fast,
+    FENGQIAO_MODE: 'distributed',
+    FENGQIAO_DEMO: 'true',
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    MONGO_URL: url.toString(),
+    AUTH_ISSUER: 'urn:fengqiao:journey',
+    GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
+  };
+  const analytics = await spawnService('analytics', { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir }, { timeoutMs: 120_000 });
+  const verifyEnv = { ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` };
+  const intake = await spawnService('intake', verifyEnv, { timeoutMs: 120_000 });
+  let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: 120_000 });
+  let log = '';
+  return {
+    mode: 'distributed',
+    authUrl: analytics.url,
+    intakeUrl: intake.url,
+    get gridUrl() {
+      return grid.url;
+    },
+    mongoDb: db,
+    async killAndRestartGridDispatch(extra = {}) {
+      log += grid.output();
+      await grid.kill();
+      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: 120_000 });
+    },
+    async restartGridDispatch(extra) {
+      log += grid.output();
+      await grid.stop();
+      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: 120_000 });
+    },
+    output: () => log + [analytics, intake, grid].map((p) => p.output()).join('\n'),
+    async stop() {
+      await Promise.all([analytics.stop(), intake.stop(), grid.stop()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
