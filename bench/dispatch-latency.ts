@@ -1,0 +1,220 @@
+/**
+ * Issue 5 benchmark: intake → dispatched latency at a sustained rate, in standalone mode and in
+ * distributed mode (real Kafka + MongoDB wire), and in the same run the raw kafkajs produce →
+ * consume round trip on the same broker — the floor any Kafka-based pipeline sits on.
+ *
+ * Latency of a case = the grid-dispatch `CaseDispatched` event's recordedAt − the intake
+ * `CaseFiled` time (both stamped by the servers on this machine's clock), so polling by the
+ * benchmark adds no noise. Load: `rate` cases per second for `seconds`, each case = report + file
+ * (two HTTP calls) by a grid worker and a village operator of the demo district.
+ *
+ * Usage: node -r @swc-node/register bench/dispatch-latency.ts [--seconds 60] [--rate 5] [--out BENCHMARKS.md]
+ * Needs KAFKA_BROKERS and MONGO_URL for the distributed mode and the Kafka round trip.
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { demoDistrict, DEMO_PASSWORD } from '@fengqiao/demo';
+import { spawnService, ServiceProcess } from '@fengqiao/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const ROOT = resolve(__dirname, '..');
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const SECONDS = Number(arg('seconds', '60'));
+const RATE = Number(arg('rate', '5'));
+const OUT = resolve(arg('out', join(ROOT, 'BENCHMARKS.md')));
+const say = (s: string) => process.stderr.write(`[dispatch-latency] ${s}\n`);
+
+interface Stats {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  lost: number;
+}
+
+function stats(samples: number[], expected: number): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] : NaN);
+  return { n: s.length, p50: q(0.5), p99: q(0.99), max: s[s.length - 1] ?? NaN, lost: expected - s.length };
+}
+
+async function login(url: string, username: string): Promise<string> {
+  const r = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
+  return ((await r.json()) as { accessToken: string }).accessToken;
+}
+
+async function post(url: string, token: string, body: unknown): Promise<Record<string, unknown>> {
+  const r = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await r.json()) as Record<string, unknown>;
+  if (r.status >= 300) throw new Error(`${url}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Drives `rate` cases/s for `seconds` and returns per-case latency (ms) from filed to dispatched. */
+async function drive(urls: { auth: string; intake: string; grid: string }): Promise<Stats> {
+  const gw = await login(urls.auth, 'gw.g-1-1-1');
+  const op = await login(urls.auth, 'op.v-1-1');
+  const [lon, lat] = demoDistrict.pointInGrid('g-1-1-1');
+  const filed = new Map<string, number>();
+  const started = Date.now();
+  let sent = 0;
+  const inflight: Promise<void>[] = [];
+  say(`  ${RATE}/s for ${SECONDS} s …`);
+  while (Date.now() - started < SECONDS * 1000) {
+    const due = started + (sent * 1000) / RATE;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    sent++;
+    inflight.push(
+      (async () => {
+        const { caseId } = (await post(`${urls.intake}/intake/cases`, gw, {
+          channel: 'grid_worker',
+          category: 'illegal_parking',
+          description: `压测事件 ${sent}`,
+          location: { point: { lat, lng: lon } },
+          urgency: 'normal',
+        })) as { caseId: string };
+        const t0 = Date.now();
+        await post(`${urls.intake}/intake/cases/${caseId}/file`, op, { level: 'village' });
+        filed.set(caseId, t0);
+      })(),
+    );
+    if (sent % (RATE * 10) === 0) say(`  ${sent} cases sent`);
+  }
+  await Promise.all(inflight);
+  // collect: the dispatch time recorded by grid-dispatch for each case
+  const latencies: number[] = [];
+  const deadline = Date.now() + 60_000;
+  const pending = new Set(filed.keys());
+  while (pending.size && Date.now() < deadline) {
+    for (const caseId of [...pending]) {
+      const r = await fetch(`${urls.grid}/grid-dispatch/cases/${caseId}`, { headers: { authorization: `Bearer ${op}` } });
+      if (r.status !== 200) continue;
+      const d = (await r.json()) as { timeline: { type: string; recordedAt: string }[] };
+      const dispatched = d.timeline.find((e) => e.type === 'CaseDispatched');
+      if (dispatched) {
+        latencies.push(Date.parse(dispatched.recordedAt) - filed.get(caseId)!);
+        pending.delete(caseId);
+      }
+    }
+    if (pending.size) await new Promise((r) => setTimeout(r, 200));
+  }
+  return stats(latencies, filed.size);
+}
+
+async function standalone(): Promise<Stats> {
+  const dir = mkdtempSync(join(tmpdir(), 'fq-bench-'));
+  const p = await spawnService('standalone', { FENGQIAO_DATA_DIR: dir, FENGQIAO_DEMO: 'true', LOG_LEVEL: 'warn', KAFKA_BROKERS: '', MONGO_URL: '' }, { timeoutMs: 180_000 });
+  try {
+    return await drive({ auth: p.url, intake: p.url, grid: p.url });
+  } finally {
+    await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
+  const dir = mkdtempSync(join(tmpdir(), 'fq-bench-d-'));
+  const url = new URL(mongoUrl);
+  url.pathname = `/bench_${Date.now().toString(36)}`;
+  const common = { FENGQIAO_MODE: 'distributed', FENGQIAO_DEMO: 'true', LOG_LEVEL: 'warn', KAFKA_BROKERS: brokers, MONGO_URL: url.toString(), AUTH_ISSUER: 'urn:fengqiao:bench', GRID_DISPATCH_SEED_REFERENCE_DATA: 'true' };
+  const procs: ServiceProcess[] = [];
+  try {
+    const analytics = await spawnService('analytics', { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dir }, { timeoutMs: 180_000 });
+    procs.push(analytics);
+    const env = { ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` };
+    const intake = await spawnService('intake', env, { timeoutMs: 180_000 });
+    procs.push(intake);
+    const grid = await spawnService('grid-dispatch', env, { timeoutMs: 180_000 });
+    procs.push(grid);
+    return await drive({ auth: analytics.url, intake: intake.url, grid: grid.url });
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The raw kafkajs produce → consume round trip at the same rate, keyed, through a consumer group. */
+async function kafkaRoundTrip(brokers: string): Promise<Stats> {
+  const kafka = new Kafka({ clientId: 'bench-roundtrip', brokers: brokers.split(','), logLevel: logLevel.WARN });
+  const topic = `bench.roundtrip.${Date.now().toString(36)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const consumer = kafka.consumer({ groupId: `${topic}.group`, maxWaitTimeInMs: 100 });
+  await Promise.all([producer.connect(), consumer.connect()]);
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const latencies: number[] = [];
+  await consumer.run({ eachMessage: async ({ message }) => void latencies.push(Date.now() - Number(message.value!.toString())) });
+  await new Promise((r) => setTimeout(r, 3000)); // group join
+  const total = RATE * SECONDS;
+  const started = Date.now();
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / RATE - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await producer.send({ topic, acks: -1, messages: [{ key: `case-${i % 50}`, value: String(Date.now()) }] });
+  }
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await consumer.disconnect();
+  await producer.disconnect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  return stats(latencies, total);
+}
+
+function render(rows: [string, Stats | string][]): string {
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${loadavg()[0].toFixed(2)}`;
+  const fmt = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '—');
+  const lines = [
+    '## Intake → dispatched latency (issue 5)',
+    '',
+    `Measured ${new Date().toISOString()} on ${machine}. ${RATE} cases/s for ${SECONDS} s per mode; latency = grid-dispatch's`,
+    '`CaseDispatched` recordedAt − the time the operator\'s file request was sent. The Kafka row is the raw kafkajs',
+    'produce (acks=all) → consumer-group round trip at the same rate on the same broker, measured in the same run.',
+    '',
+    '| path | cases | p50 | p99 | max | not dispatched within 60 s |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(([name, s]) => (typeof s === 'string' ? `| ${name} | — | — | — | — | not run: ${s} |` : `| ${name} | ${s.n} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${s.lost} |`)),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const START = '<!-- dispatch-latency:start (written by bench/dispatch-latency.ts) -->';
+const END = '<!-- dispatch-latency:end -->';
+
+async function main() {
+  const rows: [string, Stats | string][] = [];
+  say('standalone mode');
+  rows.push(['standalone (one process, in-process bus, SQLite)', await standalone()]);
+  const brokers = process.env.KAFKA_BROKERS;
+  const mongo = process.env.MONGO_URL;
+  if (brokers && mongo) {
+    say('distributed mode');
+    rows.push(['distributed (intake → Kafka → grid-dispatch, FerretDB)', await distributed(brokers, mongo)]);
+    say('raw Kafka round trip');
+    rows.push(['raw kafkajs produce → consume, same broker', await kafkaRoundTrip(brokers)]);
+  } else {
+    rows.push(['distributed', 'KAFKA_BROKERS / MONGO_URL not set'], ['raw kafkajs round trip', 'KAFKA_BROKERS not set']);
+  }
+  const section = `${START}\n${render(rows)}\n${END}`;
+  const current = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '# Benchmarks\n';
+  const next = current.includes(START) ? current.replace(new RegExp(`${START}[\\s\\S]*?${END}`), section) : `${current.trimEnd()}\n\n${section}\n`;
+  writeFileSync(OUT, next);
+  say(`written to ${OUT}`);
+  process.stdout.write(`${render(rows)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
