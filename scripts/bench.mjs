@@ -41,16 +41,44 @@ if (!wantsMongo) {
   if (url && (startedFerretDb || sh('status').status === 0)) env.MONGO_URL = url.replace(/^['"]|['"]$/g, '');
 }
 
-const child = spawn(
-  process.execPath,
-  ['--disable-warning=ExperimentalWarning', '--max-old-space-size=4096', '-r', '@swc-node/register', join(root, 'bench', 'main.ts'), ...passArgs],
-  { cwd: root, stdio: 'inherit', env },
-);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => {
-  if (startedFerretDb) {
-    say('stopping the FerretDB this benchmark started');
-    sh('stop', true);
-  }
-  process.exit(code ?? (signal ? 1 : 0));
-});
+// The dispatch-latency benchmark (issue 5) runs after the event-store one: intake → dispatched in
+// both modes plus the raw Kafka round trip; --only dispatch runs just it; --quick shortens it.
+const quick = passArgs.includes('--quick') || process.env.BENCH_QUICK === '1';
+const onlyList = onlyIndex >= 0 ? (passArgs[onlyIndex + 1] ?? '').split(',') : undefined;
+const runStore = !onlyList || onlyList.some((s) => ['sqlite', 'mongodb', 'integrity'].includes(s));
+const runDispatch = !onlyList || onlyList.includes('dispatch');
+const storeArgs = onlyList ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => s !== 'dispatch').join(',') : a)) : passArgs;
+
+if (runDispatch && !env.KAFKA_BROKERS) {
+  const kafka = spawnSync('bash', [join(root, 'deploy', 'local', 'servers.sh'), 'env'], { cwd: root, encoding: 'utf8' });
+  const status = spawnSync('bash', [join(root, 'deploy', 'local', 'kafka.sh'), 'status'], { cwd: root, stdio: 'ignore' });
+  const brokers = /KAFKA_BROKERS=(\S+)/.exec(kafka.stdout ?? '')?.[1];
+  if (brokers && status.status === 0) env.KAFKA_BROKERS = brokers.replace(/^['"]|['"]$/g, '');
+  else say('Kafka is not running (bash deploy/local/servers.sh start): the dispatch benchmark runs standalone only');
+}
+
+function run(script, args) {
+  return new Promise((resolveRun) => {
+    const child = spawn(
+      process.execPath,
+      ['--disable-warning=ExperimentalWarning', '--max-old-space-size=4096', '-r', '@swc-node/register', join(root, 'bench', script), ...args],
+      { cwd: root, stdio: 'inherit', env },
+    );
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => resolveRun(code ?? (signal ? 1 : 0)));
+  });
+}
+
+let code = 0;
+if (runStore) code = await run('main.ts', storeArgs);
+if (code === 0 && runDispatch) {
+  const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];
+  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2'] : []), ...out]);
+}
+if (startedFerretDb) {
+  say('stopping the FerretDB this benchmark started');
+  sh('stop', true);
+}
+process.exit(code);
