@@ -15,7 +15,7 @@ import type {
   StreamRevision,
 } from './event-store.port';
 import { DuplicateEventIdError, InvalidEventError, WrongExpectedRevisionError, type ComparedRevision } from './errors';
-import { GENESIS_HASH, hashEvent } from './integrity/hash-chain';
+import { GENESIS_HASH, canonicalEnvelope, hashCanonical } from './integrity/hash-chain';
 
 export const MAX_STREAM_ID_LENGTH = 512;
 
@@ -169,13 +169,23 @@ export interface StreamHead {
 
 export const EMPTY_HEAD: StreamHead = { revision: 'no_stream', hash: GENESIS_HASH };
 
-/** The new events with revision, recordedAt and hash; `globalPosition` is the adapter's to add. */
-export function buildEvents(
-  streamId: string,
-  events: readonly NewEvent[],
-  head: StreamHead,
-  recordedAt: string,
-): Array<HashedContent & { hash: string }> {
+/** A built event and the RFC 8785 JSON of its `data`, produced once and used both for the hash and for storage. */
+export interface EncodedEvent {
+  /**
+   * The stored event without `globalPosition`. Its `data` is the caller's object itself (not a
+   * copy): adapters store `dataJson`, which was taken at the same moment as the hash input.
+   */
+  event: HashedContent & { hash: string };
+  dataJson: string;
+}
+
+/**
+ * The new events with revision, recordedAt and hash, each with the canonical JSON of its data.
+ * Each event's data is serialised exactly once: that string is spliced into the canonical JSON of
+ * the envelope (`canonicalEnvelope`, byte-identical to `canonicalContent`) for the hash, and is what
+ * the adapters store.
+ */
+export function encodeEvents(streamId: string, events: readonly NewEvent[], head: StreamHead, recordedAt: string): EncodedEvent[] {
   let prevHash = head.hash;
   let revision = head.revision === 'no_stream' ? 0 : head.revision + 1;
   return events.map((e) => {
@@ -191,14 +201,28 @@ export function buildEvents(
       correlationId: e.correlationId,
       causationId: e.causationId,
       jurisdiction: [...e.jurisdiction],
-      data: structuredClone(e.data) as Record<string, unknown>,
+      data: e.data,
     };
     if (e.legalBasis !== undefined) content.legalBasis = e.legalBasis;
-    const hash = hashEvent(prevHash, content);
+    const dataJson = encodeData(e.data);
+    const hash = hashCanonical(prevHash, canonicalEnvelope(content, dataJson));
     prevHash = hash;
     revision += 1;
-    return { ...content, hash };
+    return { event: { ...content, hash }, dataJson };
   });
+}
+
+/** The new events with revision, recordedAt and hash (and a deep copy of `data`); `globalPosition` is the adapter's to add. */
+export function buildEvents(
+  streamId: string,
+  events: readonly NewEvent[],
+  head: StreamHead,
+  recordedAt: string,
+): Array<HashedContent & { hash: string }> {
+  return encodeEvents(streamId, events, head, recordedAt).map(({ event }) => ({
+    ...event,
+    data: structuredClone(event.data) as Record<string, unknown>,
+  }));
 }
 
 /** Canonical JSON of `data`: how the adapters store it (MongoDB keys may not contain `.` or start with `$`). */

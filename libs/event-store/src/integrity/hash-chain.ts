@@ -51,7 +51,32 @@ export function canonicalContent(event: HashedContent | StoredEvent): string {
 
 /** SHA-256 hex over the previous hash of the stream and the canonical JSON of `event` (without hash). */
 export function hashEvent(prevHash: string, event: HashedContent | StoredEvent): string {
-  return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(canonicalContent(event), 'utf8').digest('hex');
+  return hashCanonical(prevHash, canonicalContent(event));
+}
+
+/** SHA-256 hex over the previous hash and an already canonical JSON of the hashed content. */
+export function hashCanonical(prevHash: string, canonicalJson: string): string {
+  return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(canonicalJson, 'utf8').digest('hex');
+}
+
+const str = (s: string): string => JSON.stringify(s);
+
+/**
+ * `canonicalContent(event)` with the canonical JSON of `event.data` given (`dataJson`), so that the
+ * payload is serialised only once per append. The envelope has a fixed shape, so its keys are
+ * written here in RFC 8785 order (UTF-16 code-unit order, as `canonicalize` sorts them); strings and
+ * numbers are serialised by `JSON.stringify`, exactly as `canonicalize` does. Byte-identical to
+ * `canonicalContent` (pinned by the hash-chain spec and the golden fixtures).
+ */
+export function canonicalEnvelope(event: HashedContent | StoredEvent, dataJson: string): string {
+  const a = event.actor;
+  let out = `{"actor":{"role":${str(a.role)},"unitId":${str(a.unitId)},"userId":${str(a.userId)}}`;
+  out += `,"causationId":${str(event.causationId)},"correlationId":${str(event.correlationId)},"data":${dataJson}`;
+  out += `,"id":${str(event.id)},"jurisdiction":[${event.jurisdiction.map(str).join(',')}]`;
+  if (event.legalBasis !== undefined) out += `,"legalBasis":${str(event.legalBasis)}`;
+  out += `,"occurredAt":${str(event.occurredAt)},"recordedAt":${str(event.recordedAt)},"revision":${JSON.stringify(event.revision)}`;
+  out += `,"schemaVersion":${JSON.stringify(event.schemaVersion)},"streamId":${str(event.streamId)},"type":${str(event.type)}}`;
+  return out;
 }
 
 export type ChainFailureReason = 'hash_mismatch' | 'revision_gap' | 'wrong_stream' | 'reordered';

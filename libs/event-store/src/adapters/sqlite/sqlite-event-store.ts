@@ -12,7 +12,8 @@
  * loop (setImmediate) in ONE write transaction (one fsync) in which every append runs in its own
  * SAVEPOINT, so one append's conflict does not undo its neighbours'. Each promise resolves after
  * the COMMIT, so no caller sees success before its events are durable. With 16 concurrent writers
- * the fsync cost is shared by up to 16 appends.
+ * the fsync cost is shared by up to 16 appends. A batch of a single append skips the SAVEPOINT (the
+ * transaction is its own rollback unit).
  *
  * Order. `globalPosition` is the INTEGER PRIMARY KEY AUTOINCREMENT (rowid). Every write transaction
  * is `BEGIN IMMEDIATE` and holds SQLite's single write lock from allocation to commit, so positions
@@ -35,10 +36,9 @@ import {
 } from '../../event-store.port';
 import {
   EMPTY_HEAD,
-  buildEvents,
   checkExpectedRevision,
   decodeData,
-  encodeData,
+  encodeEvents,
   matchIdempotentAppend,
   maxCountOf,
   normaliseExpected,
@@ -140,6 +140,7 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     if (options.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec(`PRAGMA synchronous = ${synchronous}`);
+    this.db.exec('PRAGMA temp_store = MEMORY');
     this.db.exec(SCHEMA);
     this.stmt = {
       head: this.db.prepare('SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
@@ -219,17 +220,24 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** Commits queued appends in one transaction, one SAVEPOINT each; settles their promises after COMMIT. */
+  /**
+   * Commits queued appends in one transaction, one SAVEPOINT each; settles their promises after
+   * COMMIT. A batch of one append needs no SAVEPOINT: its failure rolls the whole transaction back.
+   */
   private flush(): void {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
       try {
         this.db.exec('BEGIN IMMEDIATE');
       } catch (error) {
         for (const p of batch) p.reject(error);
         continue;
       }
+      if (batch.length === 1) {
+        this.flushOne(batch[0]);
+        continue;
+      }
+      const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
       try {
         const recordedAt = this.clock.now().toISOString();
         for (const p of batch) {
@@ -258,6 +266,20 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** The transaction is open; runs one append in it and commits, or rolls it back and rejects. */
+  private flushOne(p: PendingAppend): void {
+    let result: AppendResult;
+    try {
+      result = this.applyAppend(p, this.clock.now().toISOString());
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      p.reject(error);
+      return;
+    }
+    p.resolve(result);
+  }
+
   /** Runs inside the write transaction: SQLite's write lock makes head → insert atomic. */
   private applyAppend(p: PendingAppend, recordedAt: string): AppendResult {
     const stored = p.events.map((e) => this.stmt.byId.get(e.id) as Row | undefined).filter((r): r is Row => r !== undefined);
@@ -265,9 +287,9 @@ export class SqliteEventStore implements EventStore {
     if (replay) return replay;
     const head = this.head(p.streamId);
     checkExpectedRevision(p.streamId, p.expected, head.revision);
-    const built = buildEvents(p.streamId, p.events, head, recordedAt);
+    const built = encodeEvents(p.streamId, p.events, head, recordedAt);
     let lastPosition = 0;
-    for (const e of built) {
+    for (const { event: e, dataJson } of built) {
       const r = this.stmt.insert.run(
         e.id,
         e.streamId,
@@ -281,15 +303,15 @@ export class SqliteEventStore implements EventStore {
         e.causationId,
         JSON.stringify(e.jurisdiction),
         e.legalBasis ?? null,
-        encodeData(e.data),
+        dataJson,
         e.hash,
       );
       lastPosition = Number(r.lastInsertRowid);
     }
     return {
       streamId: p.streamId,
-      firstRevision: built[0].revision,
-      nextExpectedRevision: built[built.length - 1].revision,
+      firstRevision: built[0].event.revision,
+      nextExpectedRevision: built[built.length - 1].event.revision,
       lastPosition,
     };
   }
