@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { IntegrationEvent } from '@fengqiao/contracts';
+import { demoEnabled } from '@fengqiao/demo';
 import { DeadlineRuleEntry } from '@fengqiao/grid-dispatch-domain';
 import { Actor, defaultCalendarRegistry, IllegalStateError, WorkingCalendar } from '@fengqiao/kernel';
 import { ContextRuntime, ServiceConfig } from '@fengqiao/platform';
@@ -115,7 +116,8 @@ export class GridDispatchContext {
   }
 
   private async seed(): Promise<void> {
-    const seedWanted = this.options.seedReferenceData ?? this.config?.mode !== 'distributed';
+    // the demo tables are reference data of the demo district: only where the demo is loaded
+    const seedWanted = this.options.seedReferenceData ?? demoEnabled(this.config?.mode ?? 'standalone');
     const seed = this.options.seed;
     if (!seedWanted || !seed) return;
     const at = this.clock.now().toISOString();
