@@ -100,7 +100,7 @@ async function drive(urls: { auth: string; intake: string; grid: string }): Prom
       const d = (await r.json()) as { timeline: { type: string; recordedAt: string }[] };
       const dispatched = d.timeline.find((e) => e.type === 'CaseDispatched');
       if (dispatched) {
-        latencies.push(Date.parse(dispatched.recordedAt) - filed.get(caseId)!);
+        latencies.push(Date.parse(dispatched.recordedAt) - (filed.get(caseId) ?? Number.NaN));
         pending.delete(caseId);
       }
     }
@@ -153,7 +153,7 @@ async function kafkaRoundTrip(brokers: string): Promise<Stats> {
   await Promise.all([producer.connect(), consumer.connect()]);
   await consumer.subscribe({ topic, fromBeginning: true });
   const latencies: number[] = [];
-  await consumer.run({ eachMessage: async ({ message }) => void latencies.push(Date.now() - Number(message.value!.toString())) });
+  await consumer.run({ eachMessage: async ({ message }) => void latencies.push(Date.now() - Number(message.value?.toString())) });
   await new Promise((r) => setTimeout(r, 3000)); // group join
   const total = RATE * SECONDS;
   const started = Date.now();
