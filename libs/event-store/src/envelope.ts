@@ -146,6 +146,8 @@ export function validateNewEvents(streamId: string, events: readonly NewEvent[])
     const a = e.actor as unknown as Record<string, unknown> | null;
     if (a === null || typeof a !== 'object' || !nonEmptyString(a.userId) || !nonEmptyString(a.role) || !nonEmptyString(a.unitId)) {
       fail(i, 'actor', '必须含 userId、role、unitId');
+    } else if (a.directoryVersion !== undefined && !(Number.isSafeInteger(a.directoryVersion) && (a.directoryVersion as number) >= 0)) {
+      fail(i, 'actor.directoryVersion', '必须是非负整数');
     }
     if (!nonEmptyString(e.correlationId)) fail(i, 'correlationId', '必须是非空字符串');
     if (!nonEmptyString(e.causationId)) fail(i, 'causationId', '必须是非空字符串');
@@ -197,7 +199,12 @@ export function encodeEvents(streamId: string, events: readonly NewEvent[], head
       revision,
       occurredAt: e.occurredAt,
       recordedAt,
-      actor: { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId },
+      actor: {
+        userId: e.actor.userId,
+        role: e.actor.role,
+        unitId: e.actor.unitId,
+        ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}),
+      },
       correlationId: e.correlationId,
       causationId: e.causationId,
       jurisdiction: [...e.jurisdiction],

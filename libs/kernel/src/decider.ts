@@ -6,6 +6,11 @@ export interface Actor {
   userId: string;
   role: Role;
   unitId: string;
+  /**
+   * Version of the directory (units, users, roles) in force when the actor acted — from their
+   * token — so a past decision can be checked against the directory of its day.
+   */
+  directoryVersion?: number;
 }
 
 export type Role =

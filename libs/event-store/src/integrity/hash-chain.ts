@@ -70,7 +70,8 @@ const str = (s: string): string => JSON.stringify(s);
  */
 export function canonicalEnvelope(event: HashedContent | StoredEvent, dataJson: string): string {
   const a = event.actor;
-  let out = `{"actor":{"role":${str(a.role)},"unitId":${str(a.unitId)},"userId":${str(a.userId)}}`;
+  const dv = a.directoryVersion !== undefined ? `"directoryVersion":${JSON.stringify(a.directoryVersion)},` : '';
+  let out = `{"actor":{${dv}"role":${str(a.role)},"unitId":${str(a.unitId)},"userId":${str(a.userId)}}`;
   out += `,"causationId":${str(event.causationId)},"correlationId":${str(event.correlationId)},"data":${dataJson}`;
   out += `,"id":${str(event.id)},"jurisdiction":[${event.jurisdiction.map(str).join(',')}]`;
   if (event.legalBasis !== undefined) out += `,"legalBasis":${str(event.legalBasis)}`;

@@ -294,7 +294,7 @@ export function eventStoreContract(
           type: 'PetitionAccepted',
           schemaVersion: 3,
           occurredAt: '2024-02-29T23:59:59.999+08:00',
-          actor: { userId: '王五', role: 'petition_officer', unitId: '信访办-01' },
+          actor: { userId: '王五', role: 'petition_officer', unitId: '信访办-01', directoryVersion: 42 },
           jurisdiction: ['区-1', '街镇-3'],
           legalBasis: '信访工作条例§23',
           data,

@@ -36,7 +36,7 @@ const tally: Decider<TallyState, TallyCommand, TallyEvent> = {
   },
 };
 
-const meta = { actor: { userId: 'u1', role: 'operator' as const, unitId: 'v1' }, now: '2026-03-02T09:00:00+08:00', correlationId: 'corr-1' };
+const meta = { actor: { userId: 'u1', role: 'operator' as const, unitId: 'v1', directoryVersion: 7 }, now: '2026-03-02T09:00:00+08:00', correlationId: 'corr-1' };
 const cmd = <T extends TallyCommand['type']>(type: T, data: Extract<TallyCommand, { type: T }>['data']) => ({ type, data, meta }) as TallyCommand;
 
 describe('handleCommand (on the real sqlite event store)', () => {

@@ -78,7 +78,12 @@ export async function handleCommand<S, C extends Command, E extends Event>(
       type: e.type,
       schemaVersion: deps.schemaVersionOf?.(e.type) ?? 1,
       occurredAt: meta.now,
-      actor: { userId: meta.actor.userId, role: meta.actor.role, unitId: meta.actor.unitId },
+      actor: {
+        userId: meta.actor.userId,
+        role: meta.actor.role,
+        unitId: meta.actor.unitId,
+        ...(meta.actor.directoryVersion !== undefined ? { directoryVersion: meta.actor.directoryVersion } : {}),
+      },
       correlationId: meta.correlationId ?? newId(),
       causationId: meta.causationId ?? meta.correlationId ?? 'command',
       jurisdiction,

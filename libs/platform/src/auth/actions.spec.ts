@@ -30,7 +30,8 @@ describe('role × action table', () => {
     const p = { ...fixturePrincipal('operator'), roles: ['grid_worker' as const, 'operator' as const] };
     expect(can(p, 'case.file')).toBe(true);
     expect(can(p, 'mediation.read')).toBe(false);
-    expect(actorOf(p, 'case.report')).toEqual({ userId: p.userId, role: 'grid_worker', unitId: p.unitId });
+    // the directory version of the token goes on the events the actor causes (issue 4: the directory of its day)
+    expect(actorOf(p, 'case.report')).toEqual({ userId: p.userId, role: 'grid_worker', unitId: p.unitId, directoryVersion: p.directoryVersion });
     expect(actorOf(p, 'case.file').role).toBe('operator');
     expect(() => actorOf(p, 'mediation.read')).toThrow();
     expect(actionsOf(fixturePrincipal('admin'))).toEqual(['analytics.board', 'directory.read', 'directory.manage', 'user.manage', 'config.manage', 'self.read']);

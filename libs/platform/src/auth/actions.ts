@@ -150,5 +150,5 @@ export function actionsOf(principal: Pick<Principal, 'roles'>): Action[] {
 export function actorOf(principal: Principal, action: Action): Actor {
   const role = principal.roles.find((r) => ROLE_ACTIONS[r].includes(action));
   if (!role) throw new Error(`actorOf: ${principal.userId} may not ${action}; check can() first`);
-  return { userId: principal.userId, role, unitId: principal.unitId };
+  return { userId: principal.userId, role, unitId: principal.unitId, directoryVersion: principal.directoryVersion };
 }
