@@ -21,7 +21,7 @@ const args = process.argv.slice(2);
 const noMongo = args.includes('--no-mongo');
 const passArgs = args.filter((a) => a !== '--no-mongo');
 const onlyIndex = passArgs.indexOf('--only');
-const wantsMongo = !noMongo && (onlyIndex < 0 || (passArgs[onlyIndex + 1] ?? '').split(',').includes('mongodb'));
+const wantsMongo = !noMongo && (onlyIndex < 0 || (passArgs[onlyIndex + 1] ?? '').split(',').some((s) => s === 'mongodb' || s === 'dispatch'));
 
 const say = (line) => process.stderr.write(`[bench] ${line}\n`);
 const sh = (cmd, inherit = false) =>
