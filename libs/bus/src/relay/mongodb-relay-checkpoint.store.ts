@@ -29,9 +29,29 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
     return doc?.position;
   }
 
+  /** Saves of one name are serialised in this process (see `set`). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  /**
+   * `$max` in an upsert is atomic on MongoDB; FerretDB 1.24 reads, compares and writes in separate
+   * steps, so two concurrent saves of one name could lose the greater one. Saves of one name are
+   * therefore serialised within the process (one relay per store runs per process); across
+   * processes on FerretDB a lower racing save can still win until the next pass saves again.
+   */
   async set(name: string, position: number): Promise<void> {
     assertRelayName(name);
     assertPosition(position);
+    const previous = this.queues.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.save(name, position));
+    this.queues.set(name, next);
+    try {
+      await next;
+    } finally {
+      if (this.queues.get(name) === next) this.queues.delete(name);
+    }
+  }
+
+  private async save(name: string, position: number): Promise<void> {
     const write = () =>
       this.collection.updateOne(
         { _id: name },

