@@ -237,7 +237,10 @@ async function main() {
   }
   const section = `${START}\n${render(rows)}\n${END}`;
   const current = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '# Benchmarks\n';
-  const next = current.includes(START) ? current.replace(new RegExp(`${START}[\\s\\S]*?${END}`), section) : `${current.trimEnd()}\n\n${section}\n`;
+  const from = current.indexOf(START);
+  const to = current.indexOf(END, from);
+  // plain string slicing: the markers hold regex metacharacters
+  const next = from >= 0 && to > from ? current.slice(0, from) + section + current.slice(to + END.length) : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(OUT, next);
   say(`written to ${OUT}`);
   process.stdout.write(`${render(rows)}\n`);
