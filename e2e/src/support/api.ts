@@ -54,6 +54,7 @@ export async function waitForCase(client: Client, gridUrl: string, caseId: strin
       const r = await client.get(`${gridUrl}/grid-dispatch/cases/${caseId}`);
       return r.status === 200 && pred(r.body) ? r.body : undefined;
     },
-    { what, timeoutMs: 60_000, intervalMs: 200 },
+    // generous: a Kafka rebalance (a member joining or leaving) can hold a partition for tens of seconds
+    { what, timeoutMs: 150_000, intervalMs: 200 },
   );
 }
