@@ -29,25 +29,28 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
     return doc?.position;
   }
 
-  /** Saves of one name are serialised in this process (see `set`). */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Saves of one name are serialised in this process, across instances (see `set`). */
+  private static readonly queues = new Map<string, Promise<unknown>>();
 
   /**
    * `$max` in an upsert is atomic on MongoDB; FerretDB 1.24 reads, compares and writes in separate
    * steps, so two concurrent saves of one name could lose the greater one. Saves of one name are
-   * therefore serialised within the process (one relay per store runs per process); across
-   * processes on FerretDB a lower racing save can still win until the next pass saves again.
+   * therefore serialised within the process, whatever the store instance; across processes on
+   * FerretDB a lower racing save can still win until the next pass saves again (on MongoDB the
+   * upsert itself is atomic).
    */
   async set(name: string, position: number): Promise<void> {
     assertRelayName(name);
     assertPosition(position);
-    const previous = this.queues.get(name) ?? Promise.resolve();
+    const queues = MongoRelayCheckpointStore.queues;
+    const key = `${this.collection.namespace}/${name}`;
+    const previous = queues.get(key) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.save(name, position));
-    this.queues.set(name, next);
+    queues.set(key, next);
     try {
       await next;
     } finally {
-      if (this.queues.get(name) === next) this.queues.delete(name);
+      if (queues.get(key) === next) queues.delete(key);
     }
   }
 
