@@ -16,7 +16,7 @@ export class WrongExpectedRevisionError extends DomainError {
     super(
       WrongExpectedRevisionError.code,
       `事件流 ${streamId} 已被他人修改：期望版本 ${label(expected)}，实际版本 ${label(actual)}，请刷新后重试`,
-      'conflict',
+      'revision_conflict',
       { streamId, expected, actual },
     );
   }

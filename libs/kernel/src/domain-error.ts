@@ -1,8 +1,11 @@
 /**
  * A broken business rule. `code` is stable for programs (e.g. `MEDIATION.CONSENT_REQUIRED`);
- * `message` is Chinese for people. `kind` tells the HTTP edge how to map it.
+ * `message` is Chinese for people. `kind` tells the HTTP edge how to map it:
+ * `validation` 400, `forbidden` 403, `not_found` 404, `illegal_state` 409 (the case is not in a state
+ * that allows this), `conflict` 409 (it already exists), `revision_conflict` 412 (the caller decided
+ * on a stale revision: refresh and retry; the only kind a consumer retries as a race).
  */
-export type DomainErrorKind = 'validation' | 'not_found' | 'illegal_state' | 'conflict' | 'forbidden';
+export type DomainErrorKind = 'validation' | 'not_found' | 'illegal_state' | 'conflict' | 'revision_conflict' | 'forbidden';
 
 export class DomainError extends Error {
   constructor(

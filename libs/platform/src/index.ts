@@ -8,6 +8,8 @@ export * from './bootstrap/context-module';
 export * from './bootstrap/create-app';
 export * from './bootstrap/run-main';
 export * from './application/command-handler';
+export * from './application/case-command-runner';
+export * from './application/command-http';
 export * from './infrastructure/context-infrastructure';
 export * from './infrastructure/context-runtime';
 export * from './auth';

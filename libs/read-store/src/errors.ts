@@ -50,7 +50,7 @@ export class ReadStoreContentionError extends DomainError {
   static readonly code = 'READ_STORE.CONTENTION';
 
   constructor(collection: string, id: string, attempts: number) {
-    super(ReadStoreContentionError.code, `读模型文档 ${collection}/${id} 并发写入冲突，${attempts} 次重试后仍未完成，请稍后重试`, 'conflict', {
+    super(ReadStoreContentionError.code, `读模型文档 ${collection}/${id} 并发写入冲突，${attempts} 次重试后仍未完成，请稍后重试`, 'revision_conflict', {
       collection,
       id,
       attempts,

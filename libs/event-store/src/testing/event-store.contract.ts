@@ -127,7 +127,7 @@ export function eventStoreContract(
         expect(e).toBeInstanceOf(DomainError);
         const err = e as WrongExpectedRevisionError;
         expect(err.code).toBe('EVENT_STORE.WRONG_EXPECTED_REVISION');
-        expect(err.kind).toBe('conflict');
+        expect(err.kind).toBe('revision_conflict');
         expect(err.streamId).toBe(s);
         expect(err.expected).toBe(0);
         expect(err.actual).toBe(1);

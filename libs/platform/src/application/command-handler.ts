@@ -45,15 +45,60 @@ function defaultToDomain<E extends Event>(stored: StoredEvent): E {
   return e as E;
 }
 
+/** Folds stored events into the decider's state. */
+export function foldStream<S, C extends Command, E extends Event>(deps: CommandHandlerDeps<S, C, E>, events: readonly StoredEvent[]): S {
+  const toDomain = deps.toDomainEvent ?? defaultToDomain<E>;
+  return events.reduce<S>((s, e) => deps.decider.evolve(s, toDomain(e)), deps.decider.initialState());
+}
+
 export async function loadState<S, C extends Command, E extends Event>(
   deps: CommandHandlerDeps<S, C, E>,
   streamId: string,
 ): Promise<{ state: S; revision: StreamRevision; events: StoredEvent[] }> {
   const events = await deps.store.readStream(streamId);
-  const toDomain = deps.toDomainEvent ?? defaultToDomain<E>;
-  const state = events.reduce<S>((s, e) => deps.decider.evolve(s, toDomain(e)), deps.decider.initialState());
-  const revision: StreamRevision = events.length === 0 ? 'no_stream' : events[events.length - 1].revision;
+  const state = foldStream(deps, events);
+  const last = events[events.length - 1];
+  const revision: StreamRevision = last === undefined ? 'no_stream' : last.revision;
   return { state, revision, events };
+}
+
+/**
+ * Decides on a state already loaded at `revision` and appends what was decided with that expected
+ * revision (a concurrent append throws WrongExpectedRevisionError). The envelope (actor, time,
+ * correlation, jurisdiction, legal basis) is filled from the command's meta.
+ */
+export async function appendDecided<S, C extends Command, E extends Event>(
+  deps: CommandHandlerDeps<S, C, E>,
+  streamId: string,
+  state: S,
+  revision: StreamRevision,
+  command: C,
+  options: Pick<HandleOptions, 'eventId'> = {},
+): Promise<HandleResult<S>> {
+  const decided = deps.decider.decide(command, state);
+  if (decided.length === 0) return { state, appended: [], revision };
+  const after = decided.reduce<S>((s, e) => deps.decider.evolve(s, e), state);
+  const jurisdiction = deps.jurisdictionOf(after, command);
+  const meta = command.meta;
+  const newEvents: NewEvent[] = decided.map((e, i) => ({
+    id: options.eventId ? options.eventId(i, e) : newId(),
+    type: e.type,
+    schemaVersion: deps.schemaVersionOf?.(e.type) ?? 1,
+    occurredAt: meta.now,
+    actor: {
+      userId: meta.actor.userId,
+      role: meta.actor.role,
+      unitId: meta.actor.unitId,
+      ...(meta.actor.directoryVersion !== undefined ? { directoryVersion: meta.actor.directoryVersion } : {}),
+    },
+    correlationId: meta.correlationId ?? newId(),
+    causationId: meta.causationId ?? meta.correlationId ?? 'command',
+    jurisdiction,
+    ...(e.legalBasis !== undefined ? { legalBasis: e.legalBasis } : {}),
+    data: e.data as Record<string, unknown>,
+  }));
+  const result = await deps.store.append(streamId, newEvents, { expectedRevision: revision });
+  return { state: after, appended: decided, revision: result.nextExpectedRevision, lastPosition: result.lastPosition };
 }
 
 export async function handleCommand<S, C extends Command, E extends Event>(
@@ -68,31 +113,8 @@ export async function handleCommand<S, C extends Command, E extends Event>(
     if (options.expectedRevision !== undefined && options.expectedRevision !== revision) {
       throw new WrongExpectedRevisionError(streamId, options.expectedRevision, revision);
     }
-    const decided = deps.decider.decide(command, state);
-    if (decided.length === 0) return { state, appended: [], revision };
-    const after = decided.reduce<S>((s, e) => deps.decider.evolve(s, e), state);
-    const jurisdiction = deps.jurisdictionOf(after, command);
-    const meta = command.meta;
-    const newEvents: NewEvent[] = decided.map((e, i) => ({
-      id: options.eventId ? options.eventId(i, e) : newId(),
-      type: e.type,
-      schemaVersion: deps.schemaVersionOf?.(e.type) ?? 1,
-      occurredAt: meta.now,
-      actor: {
-        userId: meta.actor.userId,
-        role: meta.actor.role,
-        unitId: meta.actor.unitId,
-        ...(meta.actor.directoryVersion !== undefined ? { directoryVersion: meta.actor.directoryVersion } : {}),
-      },
-      correlationId: meta.correlationId ?? newId(),
-      causationId: meta.causationId ?? meta.correlationId ?? 'command',
-      jurisdiction,
-      ...(e.legalBasis !== undefined ? { legalBasis: e.legalBasis } : {}),
-      data: e.data as Record<string, unknown>,
-    }));
     try {
-      const result = await deps.store.append(streamId, newEvents, { expectedRevision: revision });
-      return { state: after, appended: decided, revision: result.nextExpectedRevision, lastPosition: result.lastPosition };
+      return await appendDecided(deps, streamId, state, revision, command, options);
     } catch (e) {
       if (e instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
       throw e;

@@ -9,7 +9,8 @@ const statusOf: Record<DomainErrorKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
   not_found: HttpStatus.NOT_FOUND,
   illegal_state: HttpStatus.CONFLICT,
-  conflict: HttpStatus.PRECONDITION_FAILED,
+  conflict: HttpStatus.CONFLICT,
+  revision_conflict: HttpStatus.PRECONDITION_FAILED,
   forbidden: HttpStatus.FORBIDDEN,
 };
 

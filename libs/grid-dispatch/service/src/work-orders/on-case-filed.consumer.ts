@@ -90,7 +90,7 @@ export async function onCaseFiled(event: IntegrationEvent, deps: OnCaseFiledDeps
     await deps.workOrders.execute(dispatch, { eventId: idsFor('dispatch'), expectedRevision: loaded.revision });
   } catch (e) {
     // an operator dispatched it by hand in between: nothing left to do
-    if (e instanceof DomainError && (e.kind === 'conflict' || e.kind === 'illegal_state')) {
+    if (e instanceof DomainError && (e.kind === 'revision_conflict' || e.kind === 'illegal_state')) {
       const now = await deps.workOrders.load(d.caseId);
       if (now.state.status !== 'filed') return { kind: 'not_filed', status: now.state.status };
     }
@@ -101,5 +101,5 @@ export async function onCaseFiled(event: IntegrationEvent, deps: OnCaseFiledDeps
 
 /** A broken business rule will not heal by retrying: dead-letter it at once. Anything else is retried. */
 function permanent(e: unknown): unknown {
-  return e instanceof DomainError && e.kind !== 'conflict' ? new NonRetriableError(`${e.code}: ${e.message}`, { cause: e }) : e;
+  return e instanceof DomainError && e.kind !== 'revision_conflict' ? new NonRetriableError(`${e.code}: ${e.message}`, { cause: e }) : e;
 }

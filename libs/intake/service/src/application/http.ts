@@ -17,7 +17,7 @@ export function expectedRevisionOf(ifMatch: string | undefined): number | undefi
   if (value === '' || value === '*') return undefined;
   const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
   if (!m) {
-    throw new DomainError('INTAKE.IF_MATCH_INVALID', `If-Match 无法识别：${value}（应为 GET 返回的 ETag，例如 "3"）`, 'conflict', { ifMatch: value });
+    throw new DomainError('INTAKE.IF_MATCH_INVALID', `If-Match 无法识别：${value}（应为 GET 返回的 ETag，例如 "3"）`, 'revision_conflict', { ifMatch: value });
   }
   return Number(m[1]);
 }

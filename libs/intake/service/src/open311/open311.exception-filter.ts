@@ -11,7 +11,7 @@ interface JsonResponse {
   status(code: number): { json(body: unknown): void };
 }
 
-const STATUS: Record<DomainErrorKind, number> = { validation: 400, not_found: 404, illegal_state: 409, conflict: 412, forbidden: 403 };
+const STATUS: Record<DomainErrorKind, number> = { validation: 400, not_found: 404, illegal_state: 409, conflict: 409, revision_conflict: 412, forbidden: 403 };
 
 const GENERIC: Readonly<Record<number, string>> = {
   400: '请求格式错误',

@@ -1,0 +1,195 @@
+import { fixtureJurisdictions, fixturePrincipal } from '@fengqiao/identity';
+import { Command, Decider, DomainError, Event, IllegalStateError } from '@fengqiao/kernel';
+import { SqliteEventStore, WrongExpectedRevisionError } from '@fengqiao/event-store';
+import { CaseCommandRunner } from './case-command-runner';
+import { expectedRevisionOf, requiredRevisionOf } from './command-http';
+
+type NoteState = { status: 'none' } | { status: 'open' | 'closed'; unit: string[]; notes: number; mergedInto?: string };
+type NoteCommand =
+  | Command<'Open', { unit: string[] }>
+  | Command<'Note', { text: string }>
+  | Command<'Merge', { into: string }>
+  | Command<'Close', Record<string, never>>;
+type NoteEvent = Event<'Opened', { unit: string[] }> | Event<'Noted', { text: string }> | Event<'Merged', { into: string }> | Event<'Closed', Record<string, never>>;
+
+const decider: Decider<NoteState, NoteCommand, NoteEvent> = {
+  initialState: () => ({ status: 'none' }),
+  decide: (c, s) => {
+    if (c.type === 'Open') {
+      if (s.status !== 'none') throw new DomainError('NOTE.ALREADY_OPEN', '已存在', 'conflict');
+      return [{ type: 'Opened', data: c.data as { unit: string[] } }];
+    }
+    if (s.status !== 'open') throw new IllegalStateError('NOTE.NOT_OPEN', '未开启');
+    switch (c.type) {
+      case 'Note': {
+        const text = (c.data as { text: string }).text;
+        return text === '' ? [] : [{ type: 'Noted', data: { text } }];
+      }
+      case 'Merge':
+        return [{ type: 'Merged', data: c.data as { into: string } }];
+      case 'Close':
+        return [{ type: 'Closed', data: {} }];
+    }
+  },
+  evolve: (s, e) => {
+    switch (e.type) {
+      case 'Opened':
+        return { status: 'open', unit: (e.data as { unit: string[] }).unit, notes: 0 };
+      case 'Noted':
+        return s.status === 'none' ? s : { ...s, notes: s.notes + 1 };
+      case 'Merged':
+        return s.status === 'none' ? s : { ...s, mergedInto: (e.data as { into: string }).into };
+      case 'Closed':
+        return s.status === 'none' ? s : { ...s, status: 'closed' };
+    }
+  },
+};
+
+const operator = fixturePrincipal('operator');
+const j = fixtureJurisdictions();
+const inside = j.operator.inside;
+const outside = j.operator.outside as string[];
+
+describe('CaseCommandRunner (on the real sqlite event store)', () => {
+  let store: SqliteEventStore;
+  let runner: CaseCommandRunner<NoteState, NoteCommand, NoteEvent>;
+  let caughtUp: number;
+  let reads: number;
+
+  beforeEach(() => {
+    store = new SqliteEventStore({ path: ':memory:' });
+    caughtUp = 0;
+    reads = 0;
+    const counting = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'readStream') reads++;
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    runner = new CaseCommandRunner({
+      store: counting,
+      decider,
+      context: 'NOTE',
+      resourceType: 'case',
+      noun: '记录',
+      streamIdOf: (id) => `note-${id}`,
+      exists: (s) => s.status !== 'none',
+      statusOf: (s) => s.status,
+      now: () => '2026-12-06T09:00:00+08:00',
+      jurisdictionOf: (s) => (s.status === 'none' ? [] : s.unit),
+      afterAppend: async () => {
+        caughtUp++;
+      },
+    });
+  });
+  afterEach(() => store.close());
+
+  const open = (id: string, unit: string[]) =>
+    runner.run({ caseId: id, principal: operator, action: 'case.file', mode: 'create', command: (_, meta) => ({ type: 'Open', data: { unit }, meta }) });
+  const note = (id: string, text: string, expectedRevision?: number) =>
+    runner.run({ caseId: id, principal: operator, action: 'case.file', expectedRevision, reason: '  巡查记录 ', command: (_, meta) => ({ type: 'Note', data: { text }, meta }) });
+
+  it('answers one shape, records actor and reason, and catches the views up once per append', async () => {
+    expect(await open('a', inside)).toEqual({ caseId: 'a', status: 'open', revision: 0, events: ['Opened'] });
+    reads = 0;
+    expect(await note('a', 'x')).toEqual({ caseId: 'a', status: 'open', revision: 1, events: ['Noted'] });
+    expect(reads).toBe(1); // the stream is read once per command
+    expect(caughtUp).toBe(2);
+    const [, noted] = await store.readStream('note-a');
+    expect(noted.actor).toMatchObject({ userId: operator.userId, role: 'operator', unitId: operator.unitId });
+    expect(noted.jurisdiction).toEqual(inside);
+  });
+
+  it('a command that decides nothing appends nothing and does not catch up', async () => {
+    await open('a', inside);
+    expect(await note('a', '')).toEqual({ caseId: 'a', status: 'open', revision: 0, events: [] });
+    expect(caughtUp).toBe(1);
+  });
+
+  it('404 for an unknown case, 403 outside the jurisdiction, nothing appended', async () => {
+    await expect(note('nope', 'x')).rejects.toMatchObject({ code: 'NOTE.CASE_NOT_FOUND', kind: 'not_found' });
+    await open('far', outside);
+    await expect(note('far', 'x')).rejects.toMatchObject({ code: 'AUTH.OUT_OF_JURISDICTION', kind: 'forbidden' });
+    expect(await store.readStream('note-far')).toHaveLength(1);
+  });
+
+  it('a stale If-Match is a 412 revision conflict; a matching one appends', async () => {
+    await open('a', inside);
+    await note('a', 'x');
+    const stale = note('a', 'y', 0);
+    await expect(stale).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(note('a', 'y', 0)).rejects.toMatchObject({ kind: 'revision_conflict' });
+    expect((await note('a', 'y', 1)).revision).toBe(2);
+  });
+
+  it('"already exists" is a 409 conflict, not a 412', async () => {
+    await open('a', inside);
+    await expect(open('a', inside)).rejects.toMatchObject({ code: 'NOTE.ALREADY_OPEN', kind: 'conflict' });
+  });
+
+  it('authorises every other case the command names: an unknown target and one outside the jurisdiction answer alike', async () => {
+    await open('a', inside);
+    await open('far', outside);
+    const merge = (into: string) =>
+      runner.run({
+        caseId: 'a',
+        principal: operator,
+        action: 'case.file',
+        authorize: async () => {
+          await runner.loadOther(operator, into, 'case.file');
+        },
+        command: (_, meta) => ({ type: 'Merge', data: { into }, meta }),
+      });
+    const unknown = await merge('ghost').catch((e: DomainError) => e);
+    const foreign = await merge('far').catch((e: DomainError) => e);
+    expect(unknown).toMatchObject({ code: 'NOTE.TARGET_NOT_FOUND', kind: 'not_found' });
+    expect(foreign).toMatchObject({ code: 'NOTE.TARGET_NOT_FOUND', kind: 'not_found' });
+    expect((foreign as DomainError).message.replace('far', 'ghost')).toBe((unknown as DomainError).message);
+    expect(await store.readStream('note-a')).toHaveLength(1);
+    await open('b', inside);
+    expect((await merge('b')).events).toEqual(['Merged']);
+  });
+
+  it('re-decides on a concurrent append when no If-Match was given', async () => {
+    await open('a', inside);
+    let raced = false;
+    const result = await runner.run({
+      caseId: 'a',
+      principal: operator,
+      action: 'case.file',
+      command: async (loaded, meta) => {
+        if (!raced) {
+          raced = true; // another writer appends between our read and our append
+          await runner.execute('a', { type: 'Note', data: { text: 'other' }, meta });
+        }
+        expect(loaded.revision).toBeGreaterThanOrEqual(0);
+        return { type: 'Note', data: { text: 'mine' }, meta };
+      },
+    });
+    expect(result.revision).toBe(2);
+    expect((await store.readStream('note-a')).map((e) => e.type)).toEqual(['Opened', 'Noted', 'Noted']);
+  });
+});
+
+describe('If-Match, one dialect', () => {
+  it.each([
+    ['"3"', 3],
+    ['W/"3"', 3],
+    ['3', 3],
+    ['*', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('%p → %p', (header, expected) => {
+    expect(expectedRevisionOf(header)).toBe(expected);
+  });
+
+  it('anything else cannot match: 412 COMMAND.IF_MATCH_INVALID', () => {
+    expect(() => expectedRevisionOf('"abc"')).toThrow(expect.objectContaining({ code: 'COMMAND.IF_MATCH_INVALID', kind: 'revision_conflict' }));
+  });
+
+  it('reference data requires it', () => {
+    expect(() => requiredRevisionOf(undefined)).toThrow(expect.objectContaining({ code: 'COMMAND.IF_MATCH_REQUIRED' }));
+    expect(requiredRevisionOf('"0"')).toBe(0);
+  });
+});

@@ -1,0 +1,111 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { DomainError } from '@fengqiao/kernel';
+
+/**
+ * The HTTP side of the one command path: ETags, If-Match, correlation ids, the response shape and
+ * the request DTOs every context shares. Contexts import these; they do not write their own.
+ */
+
+/** Longest reason, opinion or note a command takes (characters). */
+export const MAX_REASON_LENGTH = 2000;
+
+/** A resource's ETag: its stream revision, quoted (RFC 9110 strong validator). */
+export function etagOf(revision: number): string {
+  return `"${revision}"`;
+}
+
+/**
+ * The expected revision from an If-Match header: `"3"` (or `W/"3"`, `3`) → 3; absent, blank or `*`
+ * → undefined (no precondition: a concurrent change makes the runner decide again). Anything that
+ * is not one of our ETags cannot match the current one: 412 `COMMAND.IF_MATCH_INVALID`
+ * (RFC 9110 §13.1.1), in every context.
+ */
+export function expectedRevisionOf(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined) return undefined;
+  const value = ifMatch.trim();
+  if (value === '' || value === '*') return undefined;
+  const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
+  if (!m) {
+    throw new DomainError(
+      'COMMAND.IF_MATCH_INVALID',
+      `If-Match 无法识别：${value.slice(0, 40)}（应为读取时返回的 ETag，例如 "3"）`,
+      'revision_conflict',
+      { ifMatch: value.slice(0, 40) },
+    );
+  }
+  return Number(m[1]);
+}
+
+/** Like `expectedRevisionOf`, but the header is required (publishing reference data): 412 `COMMAND.IF_MATCH_REQUIRED` without it. */
+export function requiredRevisionOf(ifMatch: string | undefined): number {
+  const revision = expectedRevisionOf(ifMatch);
+  if (revision === undefined) {
+    throw new DomainError('COMMAND.IF_MATCH_REQUIRED', '此操作须带 If-Match（读取时返回的 ETag），以免覆盖他人的修改', 'revision_conflict');
+  }
+  return revision;
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's correlation id: set by the logging middleware from x-correlation-id, or made up there. */
+export const CorrelationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {
+  const req = ctx.switchToHttp().getRequest<{ id?: unknown; headers?: Record<string, unknown> }>();
+  if (typeof req.id === 'string' && CORRELATION_ID.test(req.id)) return req.id;
+  const header = req.headers?.['x-correlation-id'];
+  return typeof header === 'string' && CORRELATION_ID.test(header) ? header : undefined;
+});
+
+export interface HeaderResponse {
+  setHeader(name: string, value: string): void;
+}
+
+/** OpenAPI description of the If-Match header every command takes. */
+export const IF_MATCH_HEADER = {
+  name: 'If-Match',
+  required: false,
+  description: '读取时返回的 ETag（例如 "3"）；已被他人修改时返回 412，刷新后重试',
+} as const;
+
+/** What every case command answers; the ETag header carries `revision` too. */
+export class CaseCommandResponse {
+  @ApiProperty({ description: '案件编号（事件、调解案件或信访事项）' })
+  caseId!: string;
+
+  @ApiProperty({ description: '命令执行后的状态' })
+  status!: string;
+
+  @ApiProperty({ description: '事件流版本：新的 ETag，下一次命令的 If-Match' })
+  revision!: number;
+
+  @ApiProperty({ type: [String], description: '本次记录的事件；未改变任何内容时为空', example: ['CaseAccepted'] })
+  events!: string[];
+}
+
+/** Commands whose reason is optional (recorded on the events when given). */
+export class OptionalReasonRequest {
+  @ApiPropertyOptional({ description: '说明（记入事件）', maxLength: MAX_REASON_LENGTH })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_REASON_LENGTH)
+  reason?: string;
+}
+
+/** Commands that must say why (an objection, a ruling, a suspension). */
+export class RequiredReasonRequest {
+  @ApiProperty({ description: '理由（记入事件）', maxLength: MAX_REASON_LENGTH })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(MAX_REASON_LENGTH)
+  reason!: string;
+}
+
+/** Commands that record a note (progress, a visit). */
+export class NoteRequest {
+  @ApiProperty({ description: '记录内容', maxLength: MAX_REASON_LENGTH })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(MAX_REASON_LENGTH)
+  note!: string;
+}
