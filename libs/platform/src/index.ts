@@ -10,6 +10,7 @@ export * from './bootstrap/run-main';
 export * from './application/command-handler';
 export * from './application/case-command-runner';
 export * from './application/command-http';
+export * from './timers/deadline-scheduler';
 export * from './infrastructure/context-infrastructure';
 export * from './infrastructure/context-runtime';
 export * from './auth';

@@ -3,7 +3,7 @@ import { IntegrationEvent } from '@fengqiao/contracts';
 import { demoEnabled } from '@fengqiao/demo';
 import { DeadlineRuleEntry } from '@fengqiao/grid-dispatch-domain';
 import { Actor, defaultCalendarRegistry, IllegalStateError, WorkingCalendar } from '@fengqiao/kernel';
-import { ContextRuntime, ServiceConfig } from '@fengqiao/platform';
+import { ContextRuntime, DeadlineScheduler, ServiceConfig } from '@fengqiao/platform';
 import { ResolvedGridDispatchOptions } from './config/grid-dispatch.options';
 import { UnitDirectory } from './directory/unit-directory';
 import { gridCaseViewProjection } from './read-models/grid-case-view.projection';
@@ -11,7 +11,7 @@ import { StoreProjector, viewOf } from './read-models/store-projector';
 import { validateDeadlineRuleTable } from './reference-data/deadline-rule-table';
 import { RoutingRule, validateRoutingRules } from './reference-data/routing-rules';
 import { VersionedTable } from './reference-data/versioned-table';
-import { DeadlineScheduler } from './timers/deadline-scheduler';
+import { workOrderScheduler } from './timers/deadline-scheduler';
 import { onCaseFiled } from './work-orders/on-case-filed.consumer';
 import { WorkOrderHandler } from './work-orders/work-order.handler';
 
@@ -109,7 +109,7 @@ export class GridDispatchContext {
     await projector.catchUp();
     projector.start();
     if (this.options.runScheduler) {
-      const scheduler = new DeadlineScheduler(readStore, workOrders, this.clock, this.options.timerIntervalMs);
+      const scheduler = workOrderScheduler(readStore, workOrders, this.clock, this.options.timerIntervalMs);
       this.parts.scheduler = scheduler;
       scheduler.start();
     }
