@@ -22,8 +22,13 @@ import type { HashedContent, StoredEvent } from '../event-store.port';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The exact object that is hashed: the event without `hash` and `globalPosition`. */
+/**
+ * The exact object that is hashed: the event without `hash` and `globalPosition` (every other
+ * envelope field, `actor.directoryVersion` included when present). For display and proofs; the
+ * bytes are always produced by `canonicalEnvelope`, the one function append and verify share.
+ */
 export function hashedContent(event: HashedContent | StoredEvent): HashedContent {
+  const a = event.actor;
   const content: HashedContent = {
     id: event.id,
     type: event.type,
@@ -32,7 +37,7 @@ export function hashedContent(event: HashedContent | StoredEvent): HashedContent
     revision: event.revision,
     occurredAt: event.occurredAt,
     recordedAt: event.recordedAt,
-    actor: { userId: event.actor.userId, role: event.actor.role, unitId: event.actor.unitId },
+    actor: { userId: a.userId, role: a.role, unitId: a.unitId, ...(a.directoryVersion !== undefined ? { directoryVersion: a.directoryVersion } : {}) },
     correlationId: event.correlationId,
     causationId: event.causationId,
     jurisdiction: [...event.jurisdiction],
@@ -42,14 +47,18 @@ export function hashedContent(event: HashedContent | StoredEvent): HashedContent
   return content;
 }
 
-/** RFC 8785 canonical JSON of the hashed content. */
+/** RFC 8785 canonical JSON of the hashed content: `canonicalEnvelope` over the canonical data. */
 export function canonicalContent(event: HashedContent | StoredEvent): string {
-  const json = canonicalize(hashedContent(event));
-  if (json === undefined) throw new Error('event content is not serialisable to JSON');
-  return json;
+  const dataJson = canonicalize(event.data);
+  if (dataJson === undefined) throw new Error('event data is not serialisable to JSON');
+  return canonicalEnvelope(event, dataJson);
 }
 
-/** SHA-256 hex over the previous hash of the stream and the canonical JSON of `event` (without hash). */
+/**
+ * SHA-256 hex over the previous hash of the stream and the canonical JSON of `event` (without hash).
+ * The verify path; the append path (`encodeEvents`) calls `canonicalEnvelope` + `hashCanonical`
+ * with the data JSON it stores, which gives the same bytes.
+ */
 export function hashEvent(prevHash: string, event: HashedContent | StoredEvent): string {
   return hashCanonical(prevHash, canonicalContent(event));
 }
