@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { EventStore, MongoEventStore, SqliteEventStore } from '@fengqiao/event-store';
 import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@fengqiao/read-store';
-import { Bus, InMemoryRelayCheckpointStore, InProcessBus, KafkaBus, MongoRelayCheckpointStore, RelayCheckpointStore } from '@fengqiao/bus';
+import { Bus, InMemoryRelayCheckpointStore, InProcessBus, KafkaBus, MongoRelayCheckpointStore, PrefixedBus, RelayCheckpointStore } from '@fengqiao/bus';
 import { ServiceConfig } from '../config/service-config';
 
 /**
@@ -68,5 +68,7 @@ export async function openContextInfrastructure(context: string, config: Service
 
 /** The process-wide bus: Kafka in distributed mode, in-process in standalone mode. */
 export function createBus(config: ServiceConfig): Bus {
-  return config.mode === 'distributed' ? new KafkaBus({ brokers: config.kafkaBrokers, clientId: `fengqiao-${config.serviceName}` }) : new InProcessBus();
+  if (config.mode !== 'distributed') return new InProcessBus();
+  const kafka = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `fengqiao-${config.serviceName}` });
+  return config.kafkaTopicPrefix ? new PrefixedBus(kafka, config.kafkaTopicPrefix) : kafka;
 }
