@@ -6,6 +6,7 @@ export * from './cloudevents';
 export * from './adapters/in-process/in-process-bus';
 export * from './adapters/kafka/kafka-bus';
 export * from './adapters/prefixed-bus';
+export * from './trace-context';
 export * from './relay/relay';
 export * from './relay/relay-checkpoint.store';
 export * from './relay/sqlite-relay-checkpoint.store';

@@ -10,6 +10,7 @@ import {
   NonRetriableError,
   Relay,
   Subscription,
+  traceparentFor,
 } from '@fengqiao/bus';
 import { ServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.module';
@@ -141,14 +142,31 @@ export class ContextRuntime {
   }
 }
 
+/** The `dataschema` of an integration event type: the contract's schema id in `libs/contracts`. */
+export function dataschemaOf(type: string): string {
+  return `urn:fengqiao:contract:${type}`;
+}
+
+/**
+ * The CloudEvent of an integration event: correlation and causation ids, the contract's major
+ * version (`schemaversion`, from the `.v<major>` of its type), the W3C `traceparent` of the
+ * request that caused it (its correlation), and the contract's schema id as `dataschema`.
+ */
 export function toCloudEvent(event: IntegrationEvent): CloudEventInput {
+  const major = /\.v(\d+)$/.exec(event.type)?.[1];
   return {
     id: event.id,
     type: event.type,
     source: event.source,
     subject: event.subject,
     time: event.time,
-    extensions: { correlationid: event.correlationId, causationid: event.causationId },
+    dataschema: dataschemaOf(event.type),
+    extensions: {
+      correlationid: event.correlationId,
+      causationid: event.causationId,
+      ...(major !== undefined ? { schemaversion: major } : {}),
+      traceparent: traceparentFor(event.correlationId, event.id),
+    },
     data: event.data,
   };
 }
