@@ -3,24 +3,38 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { EventStore, MongoEventStore, SqliteEventStore } from '@fengqiao/event-store';
 import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@fengqiao/read-store';
-import { Bus, InMemoryRelayCheckpointStore, InProcessBus, KafkaBus, MongoRelayCheckpointStore, PrefixedBus, RelayCheckpointStore } from '@fengqiao/bus';
+import {
+  Bus,
+  Inbox,
+  InProcessBus,
+  KafkaBus,
+  MongoInbox,
+  MongoRelayCheckpointStore,
+  PrefixedBus,
+  RelayCheckpointStore,
+  SqliteInbox,
+  SqliteRelayCheckpointStore,
+} from '@fengqiao/bus';
 import { ServiceConfig } from '../config/service-config';
 
 /**
  * What one context owns (DESIGN §3: each service owns its streams): its event store, its read
- * models, and its relay checkpoint. Standalone: files under `<dataDir>/<context>/` (node:sqlite).
- * Distributed: the database `<db of MONGO_URL>_<context>` on MongoDB (or FerretDB).
+ * models, its relay checkpoint and its consumers' inbox. Standalone: files under
+ * `<dataDir>/<context>/` (node:sqlite). Distributed: the database `<db of MONGO_URL>_<context>` on
+ * MongoDB (or FerretDB).
  *
- * Standalone keeps the relay checkpoint in memory on purpose: the in-process bus is a transport
- * that does not survive a restart, so after a restart the relay publishes the store again from
- * the start and the consumers' inboxes and revision-guarded projections drop what they already
- * handled. Nothing published but not yet handled before a crash can be lost that way.
+ * The relay checkpoint is persisted in both modes. Standalone's in-process bus resolves a publish
+ * only once every consumer has handled (or dead-lettered) the message, so a checkpoint saved after
+ * the publish never runs ahead of what consumers took in: a restart re-publishes at most the last
+ * batch, not the whole store. The inbox is claim-based (a unique (group, id) record taken before the
+ * effect), so two concurrent deliveries of one message cannot both take effect.
  */
 export interface ContextInfrastructure {
   context: string;
   events: EventStore;
   readStore: ReadStore;
   relayCheckpoints: RelayCheckpointStore;
+  inbox: Inbox;
   close(): Promise<void>;
 }
 
@@ -35,15 +49,19 @@ export async function openContextInfrastructure(context: string, config: Service
     mkdirSync(dir, { recursive: true });
     const events = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
     const readStore = new EmbeddedReadStore({ path: join(dir, 'read-models.sqlite') });
-    const relayCheckpoints = new InMemoryRelayCheckpointStore();
+    const relayCheckpoints = new SqliteRelayCheckpointStore({ path: join(dir, 'relay.sqlite') });
+    const inbox = new SqliteInbox({ path: join(dir, 'inbox.sqlite') });
     return {
       context,
       events,
       readStore,
       relayCheckpoints,
+      inbox,
       async close() {
         await events.close();
         await readStore.close();
+        relayCheckpoints.close();
+        inbox.close();
       },
     };
   }
@@ -53,11 +71,14 @@ export async function openContextInfrastructure(context: string, config: Service
   const events = await MongoEventStore.create({ db });
   const readStore = await MongoReadStore.connect({ url: config.mongoUrl, dbName });
   const relayCheckpoints = MongoRelayCheckpointStore.forDb(db);
+  // not `inbox`: that name holds the read-model records of the inbox before it was claim-based
+  const inbox = await MongoInbox.create({ db, collection: 'inbox_claims' });
   return {
     context,
     events,
     readStore,
     relayCheckpoints,
+    inbox,
     async close() {
       await events.close();
       await readStore.close();

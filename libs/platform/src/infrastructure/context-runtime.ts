@@ -40,7 +40,8 @@ export interface ContextRuntimeOptions {
   onStop?: (runtime: ContextRuntime) => Promise<void>;
 }
 
-const INBOX = 'inbox';
+/** where handled messages were recorded before the claim-based inbox; read, never written */
+const LEGACY_INBOX = 'inbox';
 
 /**
  * A context's running parts: its stores, the relay that publishes its events (from a checkpoint,
@@ -67,11 +68,21 @@ export class ContextRuntime {
   }
 
   async start(): Promise<void> {
-    await this.infra.readStore.ensureIndexes(INBOX, [{ keys: { group: 1 } }]);
     if (this.options.onReady) await this.options.onReady(this);
+    // consumers first: a relay must not publish before every consumer of the process listens
+    for (const consumer of this.options.consumers ?? []) {
+      const groupId = `${this.context}.${consumer.purpose}`;
+      this.subscriptions.push(
+        await this.bus.subscribe({
+          groupId,
+          topics: consumer.topics,
+          handler: (message) => this.deliver(groupId, consumer, message),
+        }),
+      );
+    }
     const publish = this.options.publish;
     if (publish) {
-      this.relay = new Relay({
+      const relay = new Relay({
         name: `${this.context}.relay`,
         events: this.infra.events,
         bus: this.bus,
@@ -86,17 +97,12 @@ export class ContextRuntime {
         },
         logger: busLogger(this.logger),
       });
-      this.relay.start();
-    }
-    for (const consumer of this.options.consumers ?? []) {
-      const groupId = `${this.context}.${consumer.purpose}`;
-      this.subscriptions.push(
-        await this.bus.subscribe({
-          groupId,
-          topics: consumer.topics,
-          handler: (message) => this.deliver(groupId, consumer, message),
-        }),
-      );
+      this.relay = relay;
+      relayGateOf(this.bus).arrive(this.context, () => {
+        if (!this.stopped) relay.start();
+      });
+    } else {
+      relayGateOf(this.bus).arrive(this.context, () => undefined);
     }
     this.started = true;
   }
@@ -125,16 +131,16 @@ export class ContextRuntime {
       if (e instanceof ContractViolation) throw new NonRetriableError(e.message, { cause: e });
       throw e;
     }
-    const inboxId = `${groupId}/${event.id}`;
-    if (await this.infra.readStore.get(INBOX, inboxId)) return; // handled before: a redelivery
-    await consumer.handle(event, this);
-    await this.infra.readStore.upsert(INBOX, { _id: inboxId, group: groupId, eventId: event.id, type: event.type }, { revision: 1 });
-    this.consumed.set(message.topic, (this.consumed.get(message.topic) ?? 0) + 1);
+    // handled before the inbox was claim-based (a read-model record): a redelivery
+    if (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`)) return;
+    const outcome = await this.infra.inbox.runOnce(groupId, event.id, () => consumer.handle(event, this));
+    if (outcome.executed) this.consumed.set(message.topic, (this.consumed.get(message.topic) ?? 0) + 1);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    relayGateOf(this.bus).leave(this.context);
     for (const s of this.subscriptions) await s.close();
     await this.relay?.stop();
     if (this.options.onStop) await this.options.onStop(this);
@@ -194,6 +200,49 @@ function busLogger(logger: Logger) {
   };
 }
 
+/**
+ * Holds back the relays of the contexts sharing one bus until every one of them has subscribed
+ * its consumers. Standalone runs five contexts on one in-process bus, which resolves a publish to
+ * a topic nobody listens to yet at once; with relay checkpoints persisted, a message published
+ * before its consumer subscribed and followed by a crash would never reach it. Contexts register
+ * when their providers are built (before any starts) and arrive when subscribed.
+ */
+export class RelayGate {
+  private readonly expected = new Set<string>();
+  private readonly arrived = new Set<string>();
+  private waiting: (() => void)[] = [];
+
+  register(context: string): void {
+    this.expected.add(context);
+  }
+
+  /** A stopped context must arrive again (after a restart on the same bus) before relays start. */
+  leave(context: string): void {
+    this.arrived.delete(context);
+  }
+
+  arrive(context: string, start: () => void): void {
+    this.arrived.add(context);
+    this.waiting.push(start);
+    if ([...this.expected].every((c) => this.arrived.has(c))) {
+      const run = this.waiting;
+      this.waiting = [];
+      for (const fn of run) fn();
+    }
+  }
+}
+
+const gates = new WeakMap<Bus, RelayGate>();
+
+export function relayGateOf(bus: Bus): RelayGate {
+  let gate = gates.get(bus);
+  if (!gate) {
+    gate = new RelayGate();
+    gates.set(bus, gate);
+  }
+  return gate;
+}
+
 /** The Nest provider of a context's runtime: opens, starts and stops it with the app. */
 export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider[] {
   const token = runtimeToken(options.context);
@@ -204,6 +253,7 @@ export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider
       @Inject(HealthRegistry) registry: HealthRegistry,
     ) {
       registry.add({ key: options.context, check: async () => this.runtime.health() });
+      relayGateOf(runtime.bus).register(options.context);
     }
     async onApplicationBootstrap(): Promise<void> {
       await this.runtime.start();
