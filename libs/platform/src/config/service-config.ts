@@ -19,6 +19,8 @@ export interface ServiceConfig {
    */
   kafkaTopicPrefix: string;
   mongoUrl: string;
+  /** KURRENTDB_URL (distributed mode): the event store of every context on KurrentDB, else on MongoDB */
+  kurrentdbUrl: string;
   /** standalone mode: where the embedded stores keep their files */
   dataDir: string;
   logLevel: string;
@@ -74,6 +76,7 @@ export function loadServiceConfig(
     kafkaBrokers,
     kafkaTopicPrefix,
     mongoUrl,
+    kurrentdbUrl: env('KURRENTDB_URL', source) ?? '',
     dataDir: env('FENGQIAO_DATA_DIR', source) ?? './data',
     logLevel: env('LOG_LEVEL', source) ?? 'info',
     production: source.NODE_ENV === 'production',

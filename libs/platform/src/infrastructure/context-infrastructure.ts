@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { EventStore, MongoEventStore, SqliteEventStore } from '@fengqiao/event-store';
+import { EventStore, KurrentDbEventStore, MongoEventStore, SqliteEventStore } from '@fengqiao/event-store';
 import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@fengqiao/read-store';
 import {
   Bus,
@@ -21,7 +21,8 @@ import { ServiceConfig } from '../config/service-config';
  * What one context owns (DESIGN §3: each service owns its streams): its event store, its read
  * models, its relay checkpoint and its consumers' inbox. Standalone: files under
  * `<dataDir>/<context>/` (node:sqlite). Distributed: the database `<db of MONGO_URL>_<context>` on
- * MongoDB (or FerretDB).
+ * MongoDB (or FerretDB), and the event store there too unless KURRENTDB_URL names a KurrentDB
+ * (streams `<context>.<stream>`).
  *
  * The relay checkpoint is persisted in both modes. Standalone's in-process bus resolves a publish
  * only once every consumer has handled (or dead-lettered) the message, so a checkpoint saved after
@@ -68,7 +69,10 @@ export async function openContextInfrastructure(context: string, config: Service
   const dbName = contextDatabaseName(config.mongoUrl, context);
   const client = await new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect();
   const db = client.db(dbName);
-  const events = await MongoEventStore.create({ db });
+  // KurrentDB has no databases: each context's streams carry its name as a prefix
+  const events: EventStore = config.kurrentdbUrl
+    ? KurrentDbEventStore.connect(config.kurrentdbUrl, { streamPrefix: `${context.replace(/[^A-Za-z0-9]/g, '_')}.` })
+    : await MongoEventStore.create({ db });
   const readStore = await MongoReadStore.connect({ url: config.mongoUrl, dbName });
   const relayCheckpoints = MongoRelayCheckpointStore.forDb(db);
   // not `inbox`: that name holds the read-model records of the inbox before it was claim-based
