@@ -14,7 +14,11 @@ import {
 } from '@fengqiao/bus';
 import { ServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.module';
+import { metrics } from '../metrics/metrics';
 import { ContextInfrastructure, openContextInfrastructure } from './context-infrastructure';
+
+/** Relay lag is counted up to this many events per scrape (a bounded read). */
+const LAG_SCAN_LIMIT = 10_000;
 
 export const BUS = Symbol.for('fengqiao.bus');
 export const SERVICE_CONFIG = Symbol.for('fengqiao.service-config');
@@ -98,6 +102,11 @@ export class ContextRuntime {
         logger: busLogger(this.logger),
       });
       this.relay = relay;
+      metrics.gaugeFrom('fengqiao_relay_lag_events', `Stored events not yet published by the relay (counted up to ${LAG_SCAN_LIMIT})`, ['context'], this.context, async () => {
+        const position = relay.status().position ?? 0;
+        const behind = await this.infra.events.readAll({ afterPosition: position, maxCount: LAG_SCAN_LIMIT });
+        return [{ labels: { context: this.context }, value: behind.length }];
+      });
       relayGateOf(this.bus).arrive(this.context, () => {
         if (!this.stopped) relay.start();
       });
@@ -133,7 +142,14 @@ export class ContextRuntime {
     }
     // handled before the inbox was claim-based (a read-model record): a redelivery
     if (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`)) return;
-    const outcome = await this.infra.inbox.runOnce(groupId, event.id, () => consumer.handle(event, this));
+    let outcome;
+    try {
+      outcome = await this.infra.inbox.runOnce(groupId, event.id, () => consumer.handle(event, this));
+    } catch (e) {
+      metrics.consumed.inc({ group: groupId, outcome: 'failed' });
+      throw e;
+    }
+    metrics.consumed.inc({ group: groupId, outcome: outcome.executed ? 'handled' : 'duplicate' });
     if (outcome.executed) this.consumed.set(message.topic, (this.consumed.get(message.topic) ?? 0) + 1);
   }
 
@@ -141,6 +157,7 @@ export class ContextRuntime {
     if (this.stopped) return;
     this.stopped = true;
     relayGateOf(this.bus).leave(this.context);
+    metrics.dropSource('fengqiao_relay_lag_events', this.context);
     for (const s of this.subscriptions) await s.close();
     await this.relay?.stop();
     if (this.options.onStop) await this.options.onStop(this);
