@@ -1,7 +1,8 @@
 import { ValidationError } from '../domain-error';
 import { Deadline, DeadlineRule, WorkingCalendar } from './calendar.types';
 import { addDays, endOfLocalDay, localDateOf, localMidnight, MS, parseInstant } from './local-date';
-import { addWorkingDays, isWorkingDay, workingDayOnOrAfter, workingPeriodsOf } from './working-calendar';
+import { addDays as addLocalDays, yearOf } from './local-date';
+import { addWorkingDays, isProvisionalYear, isWorkingDay, workingDayOnOrAfter, workingPeriodsOf } from './working-calendar';
 
 const wholeMinutes = (hours: number): number => Math.round(hours * 60);
 const isWholeMinutes = (hours: number): boolean => Math.abs(hours * 60 - wholeMinutes(hours)) < 1e-9;
@@ -32,11 +33,45 @@ const isWholeMinutes = (hours: number): boolean => Math.abs(hours * 60 - wholeMi
  *   working day `warnBefore` working days before the last day; working hours → when
  *   `duration − warnBefore` working hours have run. `warnBefore` must be > 0 and < `duration`.
  *
- * Every date the computation looks at must lie in a year the calendar covers, otherwise
- * `CALENDAR.YEAR_NOT_COVERED` is thrown (no guessing about a year whose notice is not published).
+ * A day in a year the calendar holds no notice for is counted on the provisional calendar of that
+ * year (statutory holidays and weekends, no 调休; working-calendar.ts). When any day the period
+ * counts or ends on lies in such a year, the deadline is `provisional: true`, lists those
+ * `provisionalYears`, and its `calendarVersion` names them after the data version, e.g.
+ * `2026-1+CN-2027-provisional`. Only a year the statutory rules cannot compute throws
+ * `CALENDAR.YEAR_NOT_COVERED`.
  * Instants in the result are UTC ISO strings (`toISOString()`).
  */
 export function computeDeadline(rule: DeadlineRule, startAt: string, calendar: WorkingCalendar): Deadline {
+  return markProvisional(computeOnCalendar(rule, startAt, calendar), calendar);
+}
+
+/** Calendar version of a computation that counted days of `provisionalYears` provisionally. */
+export function provisionalCalendarVersion(calendar: WorkingCalendar, provisionalYears: readonly number[]): string {
+  return [calendar.version, ...provisionalYears.map((y) => `${calendar.id}-${y}-provisional`)].join('+');
+}
+
+/**
+ * Years whose days the computation looked at: from the first day counted (or, for calendar days,
+ * the nominal last day, the first day whose kind matters) to the last day (or the day of `dueAt`).
+ */
+function markProvisional(deadline: Deadline, calendar: WorkingCalendar): Deadline {
+  const offset = calendar.utcOffsetMinutes;
+  const startDay = localDateOf(parseInstant(deadline.startAt), offset);
+  const from =
+    deadline.unit === 'calendar_days'
+      ? (deadline.shiftedFrom ?? deadline.lastDay ?? startDay)
+      : deadline.unit === 'working_days'
+        ? addLocalDays(startDay, 1)
+        : startDay;
+  const to = deadline.lastDay ?? localDateOf(parseInstant(deadline.dueAt), offset);
+  const years: number[] = [];
+  for (let y = yearOf(from); y <= yearOf(to); y++) if (isProvisionalYear(calendar, y)) years.push(y);
+  // a working-days warning day is counted back from the last day, so it lies in [from, to] already
+  if (years.length === 0) return deadline;
+  return { ...deadline, calendarVersion: provisionalCalendarVersion(calendar, years), provisional: true, provisionalYears: years };
+}
+
+function computeOnCalendar(rule: DeadlineRule, startAt: string, calendar: WorkingCalendar): Deadline {
   validateRule(rule);
   const startMs = parseInstant(startAt);
   const base = {
