@@ -15,6 +15,8 @@ export interface WorkingPeriod {
 export interface WorkingCalendar {
   /** e.g. 'CN' (national) or 'CN-370100' (a city's own calendar) */
   region: string;
+  /** who a regional calendar applies to, e.g. '济南市' (absent for the national one) */
+  jurisdiction?: string;
   /** stable id of this calendar, e.g. 'CN' */
   id: string;
   /** version of the data, bumped when a year is added or a notice corrected, e.g. '2026-1' */

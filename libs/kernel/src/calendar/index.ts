@@ -22,3 +22,4 @@ export {
   STATUTORY_RULES_FIRST_YEAR,
   STATUTORY_RULES_LAST_YEAR,
 } from './statutory-holidays';
+export * from './calendar-notices';
