@@ -2,7 +2,7 @@ import { ValidationError } from '../domain-error';
 import { Deadline, DeadlineRule, WorkingCalendar } from './calendar.types';
 import { addDays, endOfLocalDay, localDateOf, localMidnight, MS, parseInstant } from './local-date';
 import { addDays as addLocalDays, yearOf } from './local-date';
-import { addWorkingDays, isProvisionalYear, isWorkingDay, workingDayOnOrAfter, workingPeriodsOf } from './working-calendar';
+import { addWorkingDays, countWorkingDays, isProvisionalYear, isWorkingDay, workingDayOnOrAfter, workingPeriodsOf } from './working-calendar';
 
 const wholeMinutes = (hours: number): number => Math.round(hours * 60);
 const isWholeMinutes = (hours: number): boolean => Math.abs(hours * 60 - wholeMinutes(hours)) < 1e-9;
@@ -200,4 +200,70 @@ export function extendDeadline(previous: Deadline, rule: DeadlineRule, calendar:
   const dueMs = parseInstant(previous.dueAt);
   const startMs = rule.unit === 'working_hours' ? dueMs : dueMs - 1;
   return computeDeadline(rule, new Date(startMs).toISOString(), calendar);
+}
+
+/**
+ * The rule a recorded deadline was computed with, read back from the deadline itself (its
+ * `warnBefore` is not recorded, so it is taken from the distance between `warnAt` and `dueAt`:
+ * in days for calendar days, in working days / working hours on `calendar` for the other units).
+ */
+export function ruleOfDeadline(deadline: Deadline, calendar: WorkingCalendar): DeadlineRule {
+  const rule: DeadlineRule = {
+    ruleId: deadline.ruleId,
+    ...(deadline.legalBasis !== undefined ? { legalBasis: deadline.legalBasis } : {}),
+    duration: deadline.duration,
+    unit: deadline.unit,
+  };
+  if (deadline.warnAt === undefined) return rule;
+  const dueMs = parseInstant(deadline.dueAt);
+  const warnMs = parseInstant(deadline.warnAt);
+  const offset = calendar.utcOffsetMinutes;
+  let warnBefore: number;
+  switch (deadline.unit) {
+    case 'calendar_days':
+      warnBefore = Math.round((dueMs - warnMs) / MS.day);
+      break;
+    case 'working_days': {
+      const warnDay = localDateOf(warnMs - 1, offset);
+      warnBefore = deadline.lastDay ? countWorkingDays(warnDay, deadline.lastDay, calendar) : Math.round((dueMs - warnMs) / MS.day);
+      break;
+    }
+    case 'working_hours':
+      warnBefore = deadline.duration - workingMinutesBetween(parseInstant(deadline.startAt), warnMs, calendar) / 60;
+      break;
+  }
+  return warnBefore > 0 && warnBefore < deadline.duration ? { ...rule, warnBefore } : rule;
+}
+
+function workingMinutesBetween(fromMs: number, toMs: number, calendar: WorkingCalendar): number {
+  let minutes = 0;
+  const offset = calendar.utcOffsetMinutes;
+  for (let day = localDateOf(fromMs, offset); localMidnight(day, offset) < toMs; day = addDays(day, 1)) {
+    if (!isWorkingDay(day, calendar)) continue;
+    const midnight = localMidnight(day, offset);
+    for (const p of workingPeriodsOf(calendar)) {
+      const from = Math.max(fromMs, midnight + p.start * MS.minute);
+      const to = Math.min(toMs, midnight + p.end * MS.minute);
+      if (to > from) minutes += (to - from) / MS.minute;
+    }
+  }
+  return Math.round(minutes);
+}
+
+/**
+ * A recorded deadline recomputed on a newer calendar (a notice loaded, a year no longer
+ * provisional, a correction): the same rule from the same start. Returns null when nothing that
+ * matters changed (due, warning, last day, provisional or not), so revising twice changes nothing
+ * (a new table version that leaves the dates alone revises nothing either); also null for a
+ * deadline kept on another calendar.
+ */
+export function reviseDeadline(previous: Deadline, calendar: WorkingCalendar): Deadline | null {
+  if (previous.calendarId !== calendar.id) return null;
+  const next = computeDeadline(ruleOfDeadline(previous, calendar), previous.startAt, calendar);
+  const same =
+    next.dueAt === previous.dueAt &&
+    next.warnAt === previous.warnAt &&
+    next.lastDay === previous.lastDay &&
+    (next.provisional ?? false) === (previous.provisional ?? false);
+  return same ? null : next;
 }
