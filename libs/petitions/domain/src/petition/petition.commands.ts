@@ -132,6 +132,11 @@ export type SupervisePetition = Cmd<
 /** Timer commands, sent by the scheduler with `meta.now` = the time it fired. */
 export type WarnPetitionDeadline = Cmd<'WarnDeadline', { deadline: PetitionDeadlineKind }>;
 export type BreachPetitionDeadline = Cmd<'BreachDeadline', { deadline: PetitionDeadlineKind }>;
+/**
+ * Sent by the calendar revision (a holiday notice loaded): recompute the running deadlines on the
+ * calendar the decider holds. `notice` names what changed (e.g. the notice's document number).
+ */
+export type RevisePetitionDeadline = Cmd<'ReviseDeadline', { notice?: string }>;
 
 export type PetitionCommand =
   | RegisterPetition
@@ -159,6 +164,7 @@ export type PetitionCommand =
   | DecideReReview
   | SupervisePetition
   | WarnPetitionDeadline
-  | BreachPetitionDeadline;
+  | BreachPetitionDeadline
+  | RevisePetitionDeadline;
 
 export type PetitionCommandType = PetitionCommand['type'];

@@ -693,7 +693,7 @@ describe('Petition decider — refusals', () => {
       not_accepted: history.notAccepted(),
     };
     const m = meta('2025-10-14T09:00:00+08:00', { reason: '理由' });
-    const samples: Record<Exclude<PetitionCommandType, 'RegisterPetition' | 'WarnDeadline' | 'BreachDeadline'>, PetitionCommand> = {
+    const samples: Record<Exclude<PetitionCommandType, 'RegisterPetition' | 'WarnDeadline' | 'BreachDeadline' | 'ReviseDeadline'>, PetitionCommand> = {
       TransferPetition: cmd('TransferPetition', { toUnitId: 'street-office-1', route: 'competent_body' }, m),
       AssignPetition: cmd('AssignPetition', { toUnitId: 'street-office-1', reportWithin: 10 }, m),
       ObjectToRouting: cmd('ObjectToRouting', {}, m),

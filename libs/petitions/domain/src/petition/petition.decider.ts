@@ -53,6 +53,7 @@ import {
   WarnPetitionDeadline,
 } from './petition.commands';
 import { PetitionEvent } from './petition.events';
+import { revisePetitionDeadlines, trackRevised } from './petition.revision';
 import { defaultPetitionRules, PETITION_LEGAL_BASIS as LB, PetitionRules, validatePetitionRules } from './petition.rules';
 import {
   PETITION_STATUS_LABELS,
@@ -137,6 +138,7 @@ const COMMAND_LABELS: Record<PetitionCommandType, string> = {
   SupervisePetition: '督办',
   WarnDeadline: '期限预警',
   BreachDeadline: '期限超期',
+  ReviseDeadline: '按新日历修订期限',
 };
 
 const ACTIVE: readonly Exclude<PetitionStatus, 'none' | 'closed' | 'terminated' | 'not_accepted'>[] = [
@@ -210,6 +212,8 @@ function decidePetition(command: PetitionCommand, state: PetitionState, deps: Pe
       return warnDeadline(command, state, stamp);
     case 'BreachDeadline':
       return breachDeadline(command, state, stamp);
+    case 'ReviseDeadline':
+      return revisePetitionDeadlines(state, deps.calendar, stamp, isRunning);
     default:
       return assertNever(command, 'petition command');
   }
@@ -1247,6 +1251,11 @@ export function evolvePetition(state: PetitionState, event: PetitionEvent): Peti
       if (tracked === undefined || tracked.deadline.dueAt !== event.data.deadline.dueAt) return s;
       const updated = event.type === 'DeadlineWarned' ? { ...tracked, warned: true } : { ...tracked, breached: true };
       return { ...s, deadlines: { ...s.deadlines, [event.data.kind]: updated } };
+    }
+    case 'DeadlineRevised': {
+      const tracked = s.deadlines[event.data.kind];
+      if (tracked === undefined) return s;
+      return { ...s, deadlines: { ...s.deadlines, [event.data.kind]: trackRevised(tracked, event.data.deadline, event.data.occurredAt) } };
     }
     default: {
       // Compile-time exhaustiveness (a new event type must be handled above). At run time an

@@ -150,6 +150,20 @@ export type PetitionDeadlineBreached = Evt<
   { petitionId: string; kind: PetitionDeadlineKind; deadline: Deadline }
 >;
 
+/** What a revised deadline was before (DeadlineRevised keeps old and new side by side for the audit). */
+export interface RevisedFrom {
+  dueAt: string;
+  warnAt?: string;
+  lastDay?: string;
+  calendarVersion: string;
+  provisional?: true;
+}
+/** A running deadline recomputed on a newer calendar (a holiday notice loaded): old and new, both calendar versions. */
+export type PetitionDeadlineRevised = Evt<
+  'DeadlineRevised',
+  { petitionId: string; kind: PetitionDeadlineKind; previous: RevisedFrom; deadline: Deadline }
+>;
+
 export type PetitionEvent =
   | PetitionRegistered
   | PetitionNotAccepted
@@ -176,6 +190,7 @@ export type PetitionEvent =
   | ReReviewDecided
   | PetitionSupervised
   | PetitionDeadlineWarned
-  | PetitionDeadlineBreached;
+  | PetitionDeadlineBreached
+  | PetitionDeadlineRevised;
 
 export type PetitionEventType = PetitionEvent['type'];
