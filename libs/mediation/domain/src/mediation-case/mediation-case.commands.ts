@@ -163,6 +163,8 @@ export type ArchiveCase = Cmd<'ArchiveCase', Record<string, never>>;
 /** Timer commands, sent by the scheduler with `meta.now` = the time it fired. */
 export type WarnMediationDeadline = Cmd<'WarnDeadline', { deadline: MediationDeadlineKind }>;
 export type BreachMediationDeadline = Cmd<'BreachDeadline', { deadline: MediationDeadlineKind }>;
+/** Sent by the calendar revision (a holiday notice loaded); `notice` names what changed. */
+export type ReviseMediationDeadline = Cmd<'ReviseDeadline', { notice?: string }>;
 
 export type MediationCommand =
   | RegisterDispute
@@ -188,6 +190,7 @@ export type MediationCommand =
   | TransferCase
   | ArchiveCase
   | WarnMediationDeadline
-  | BreachMediationDeadline;
+  | BreachMediationDeadline
+  | ReviseMediationDeadline;
 
 export type MediationCommandType = MediationCommand['type'];

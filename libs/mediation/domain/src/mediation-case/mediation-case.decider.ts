@@ -14,6 +14,7 @@ import {
   WorkingCalendar,
 } from '@fengqiao/kernel';
 import { AuditStamp, auditStamp } from '../audit';
+import { evolveRevised, reviseMediationDeadlines } from './mediation-case.revision';
 import {
   ArchiveCase,
   AssignMediator,
@@ -136,6 +137,7 @@ const COMMAND_LABELS: Record<MediationCommandType, string> = {
   ArchiveCase: '归档',
   WarnDeadline: '期限预警',
   BreachDeadline: '期限超期',
+  ReviseDeadline: '按新日历修订期限',
 };
 
 /** Open statuses: everything after registration and before archiving. */
@@ -218,6 +220,8 @@ function decideMediation(command: MediationCommand, state: MediationCaseState, d
       return warnDeadline(command, state, stamp);
     case 'BreachDeadline':
       return breachDeadline(command, state, stamp);
+    case 'ReviseDeadline':
+      return reviseMediationDeadlines(state, deps.calendar, stamp);
     default:
       return assertNever(command, 'mediation command');
   }
@@ -1122,6 +1126,8 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
         event.type === 'DeadlineWarned' ? { ...tracked, warned: true } : { ...tracked, breached: true };
       return { ...s, mediationDeadline };
     }
+    case 'DeadlineRevised':
+      return evolveRevised(s, event);
     default: {
       // Compile-time exhaustiveness (a new event type must be handled above). At run time an
       // unknown event leaves the state unchanged, because evolve never throws.

@@ -166,6 +166,22 @@ export type MediationDeadlineBreached = Evt<
   { caseId: string; kind: MediationDeadlineKind; deadline: Deadline }
 >;
 
+/** The deadlines a calendar change may revise: the mediation clock and the §33 window. */
+export type RevisableMediationDeadline = MediationDeadlineKind | 'judicial_confirmation_window';
+/** What a revised deadline was before (DeadlineRevised keeps old and new side by side for the audit). */
+export interface RevisedFrom {
+  dueAt: string;
+  warnAt?: string;
+  lastDay?: string;
+  calendarVersion: string;
+  provisional?: true;
+}
+/** A deadline recomputed on a newer calendar (a holiday notice loaded): old and new, both calendar versions. */
+export type MediationDeadlineRevised = Evt<
+  'DeadlineRevised',
+  { caseId: string; kind: RevisableMediationDeadline; previous: RevisedFrom; deadline: Deadline }
+>;
+
 /** Statuses a case can be archived from. */
 export type ClosedStatus =
   | 'declined'
@@ -201,6 +217,7 @@ export type MediationEvent =
   | CaseTransferred
   | CaseArchived
   | MediationDeadlineWarned
-  | MediationDeadlineBreached;
+  | MediationDeadlineBreached
+  | MediationDeadlineRevised;
 
 export type MediationEventType = MediationEvent['type'];
