@@ -251,6 +251,23 @@ function workingMinutesBetween(fromMs: number, toMs: number, calendar: WorkingCa
 }
 
 /**
+ * The calendar as the deadline saw it, as far as it can be rebuilt: its provisional years were
+ * counted without their notice, so they are taken out of `calendar` again (a year corrected after
+ * an official notice cannot be rebuilt and is read on the newer data).
+ */
+function calendarSeenBy(deadline: Deadline, calendar: WorkingCalendar): WorkingCalendar {
+  const years = deadline.provisionalYears ?? [];
+  if (!years.some((y) => calendar.years.includes(y))) return calendar;
+  const drop = (d: string) => years.includes(yearOf(d));
+  return {
+    ...calendar,
+    years: calendar.years.filter((y) => !years.includes(y)),
+    holidays: calendar.holidays.filter((d) => !drop(d)),
+    makeUpWorkdays: calendar.makeUpWorkdays.filter((d) => !drop(d)),
+  };
+}
+
+/**
  * A recorded deadline recomputed on a newer calendar (a notice loaded, a year no longer
  * provisional, a correction): the same rule from the same start. Returns null when nothing that
  * matters changed (due, warning, last day, provisional or not), so revising twice changes nothing
@@ -259,7 +276,7 @@ function workingMinutesBetween(fromMs: number, toMs: number, calendar: WorkingCa
  */
 export function reviseDeadline(previous: Deadline, calendar: WorkingCalendar): Deadline | null {
   if (previous.calendarId !== calendar.id) return null;
-  const next = computeDeadline(ruleOfDeadline(previous, calendar), previous.startAt, calendar);
+  const next = computeDeadline(ruleOfDeadline(previous, calendarSeenBy(previous, calendar)), previous.startAt, calendar);
   const same =
     next.dueAt === previous.dueAt &&
     next.warnAt === previous.warnAt &&

@@ -539,7 +539,7 @@ describe('gridCaseDecider — deadlines', () => {
 // ------------------------------------------------------------------ refusals
 
 describe('gridCaseDecider — refusals by state', () => {
-  const allowed: Record<Exclude<GridCaseCommand['type'], 'WarnDeadline' | 'BreachDeadline'>, readonly GridCaseStatus[]> = {
+  const allowed: Record<Exclude<GridCaseCommand['type'], 'WarnDeadline' | 'BreachDeadline' | 'ReviseDeadline'>, readonly GridCaseStatus[]> = {
     OpenWorkOrder: ['none'],
     DispatchCase: ['filed', 'reopened'],
     AcceptDispatch: ['dispatched'],
