@@ -11,3 +11,4 @@ export * from './application/command-handler';
 export * from './infrastructure/context-infrastructure';
 export * from './infrastructure/context-runtime';
 export * from './auth';
+export * from './calendar';
