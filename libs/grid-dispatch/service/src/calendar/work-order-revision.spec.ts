@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bus, toCloudEventMessage } from '@fengqiao/bus';
@@ -159,5 +159,19 @@ describe('calendar notices loaded → open work orders revised (grid-dispatch)',
     expect((await call('GET', `/calendars/as-of?at=${encodeURIComponent('2027-02-04T18:00:00+08:00')}`, 'op.v-1-1')).body.version).toBe(1);
     expect((await call('GET', '/calendars/statutory/2027', 'op.v-1-1')).body.holidays[1]).toEqual({ name: '春节', from: '2027-02-05', to: '2027-02-08' });
     expect(await events(caseId)).toHaveLength(before);
+  });
+
+  it('a file import layers a region\'s own calendar on the national one, labelled by jurisdiction', async () => {
+    const file = JSON.parse(readFileSync(join(__dirname, '../../../../../scripts/calendar-notice.example.json'), 'utf8'));
+    const local = {
+      region: 'CN-330681',
+      year: 2027,
+      source: { title: '诸暨市关于2027年调整工作日的通知（测试数据）', issuedOn: '2027-01-10' },
+      periods: [{ name: '地方节日', from: '2027-03-10', to: '2027-03-10' }],
+      makeUpWorkdays: [],
+    };
+    const imported = await call('POST', '/calendars/import', 'admin', { notices: [...file.notices, local], note: '测试导入' }, '"2"');
+    expect([imported.status, imported.body.version, imported.body.calendarVersion]).toEqual([201, 3, '2027-3']);
+    expect(imported.body.rows.find((n: { region: string }) => n.region === 'CN-330681')).toMatchObject({ jurisdiction: '诸暨市' });
   });
 });
