@@ -235,7 +235,8 @@ export function ruleOfDeadline(deadline: Deadline, calendar: WorkingCalendar): D
   return warnBefore > 0 && warnBefore < deadline.duration ? { ...rule, warnBefore } : rule;
 }
 
-function workingMinutesBetween(fromMs: number, toMs: number, calendar: WorkingCalendar): number {
+/** Minutes of working time (inside the calendar's working hours on working days) between two instants. */
+export function workingMinutesBetween(fromMs: number, toMs: number, calendar: WorkingCalendar): number {
   let minutes = 0;
   const offset = calendar.utcOffsetMinutes;
   for (let day = localDateOf(fromMs, offset); localMidnight(day, offset) < toMs; day = addDays(day, 1)) {

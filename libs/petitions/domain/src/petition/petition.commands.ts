@@ -68,7 +68,12 @@ export type RegisterPetition = Cmd<
 >;
 export type TransferPetition = Cmd<
   'TransferPetition',
-  { toUnitId: string; route: 'competent_body' | 'political_legal' | 'discipline_inspection' }
+  {
+    toUnitId: string;
+    route: 'competent_body' | 'political_legal' | 'discipline_inspection';
+    /** when the receiving body got the matter (§23: its 15 days run from receipt); default: the transfer time */
+    receivedAt?: string;
+  }
 >;
 export type AssignPetition = Cmd<
   'AssignPetition',
@@ -76,6 +81,8 @@ export type AssignPetition = Cmd<
     toUnitId: string;
     /** the 办结报告 is due this many units (rules.assignmentReportUnit) after the assignment */
     reportWithin: number;
+    /** when the receiving body got the matter (§23: its 15 days run from receipt); default: the assignment time */
+    receivedAt?: string;
   }
 >;
 /** The receiving body says the matter is outside its competence; `meta.reason` gives the detailed reasons. */

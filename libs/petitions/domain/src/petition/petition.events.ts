@@ -50,6 +50,8 @@ export type PetitionTransferred = Evt<
     petitionId: string;
     toUnitId: string;
     route: 'competent_body' | 'political_legal' | 'discipline_inspection';
+    /** receipt by the receiving body, when it differs from the transfer time (the §23 clocks run from it) */
+    receivedAt?: string;
     /** absent for 政法 / 纪检监察 routes, which notify under their own rules (§23 ¶4) */
     acceptanceNoticeDeadline?: Deadline;
     objectionWindow?: Deadline;
@@ -60,6 +62,8 @@ export type PetitionAssigned = Evt<
   {
     petitionId: string;
     toUnitId: string;
+    /** receipt by the receiving body, when it differs from the assignment time (the §23 clocks run from it) */
+    receivedAt?: string;
     reportDeadline: Deadline;
     acceptanceNoticeDeadline: Deadline;
     objectionWindow: Deadline;
