@@ -117,11 +117,23 @@ export type ReachAgreement = Cmd<
 >;
 export type SignAgreement = Cmd<
   'SignAgreement',
-  { signedByPartyIds: string[]; mediatorSigned: boolean; committeeSealed: boolean }
+  {
+    signedByPartyIds: string[];
+    mediatorSigned: boolean;
+    committeeSealed: boolean;
+    /** when the last signature and the seal were put on (§29: the agreement takes effect then); default: the recording time */
+    signedAt?: string;
+  }
 >;
 export type TerminateMediation = Cmd<
   'TerminateMediation',
-  { grounds: TerminationGrounds; routesTold: ReliefRoute[]; noticeRef?: string }
+  {
+    grounds: TerminationGrounds;
+    routesTold: ReliefRoute[];
+    noticeRef?: string;
+    /** the party who ended the mediation (§23), required when `grounds` is 'party_withdrew' */
+    withdrawingPartyId?: string;
+  }
 >;
 export type RecordPerformance = Cmd<
   'RecordPerformance',

@@ -93,13 +93,15 @@ export type AgreementTookEffect = Evt<
     caseId: string;
     agreementId: string;
     effectiveAt: string;
+    /** the signing date given on the command (the agreement took effect then: §29, and §33's 30 days run from it) */
+    signedAt?: string;
     signedByPartyIds?: string[];
     judicialConfirmationWindow: Deadline;
   }
 >;
 export type MediationTerminated = Evt<
   'MediationTerminated',
-  { caseId: string; grounds: TerminationGrounds; routesTold: ReliefRoute[]; noticeRef?: string }
+  { caseId: string; grounds: TerminationGrounds; routesTold: ReliefRoute[]; noticeRef?: string; withdrawingPartyId?: string }
 >;
 export type PerformanceRecorded = Evt<
   'PerformanceRecorded',
