@@ -77,8 +77,10 @@ export async function reviseOpenDeadlines(
         revisedCount++;
       } else outcome.unchanged++;
     } catch (e) {
-      // a case that cannot be revised (e.g. closed meanwhile) must not stop the others
-      const error = e instanceof DomainError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+      // a case the decider refuses (e.g. closed meanwhile) must not stop the others; anything else
+      // (a store down, a crash) stops the run: the message is redelivered and the run resumes here
+      if (!(e instanceof DomainError)) throw e;
+      const error = `${e.code}: ${e.message}`;
       outcome.failed.push({ caseId, error });
       logger.error(`revision of case ${caseId} on calendar ${calendarVersion} failed: ${error}`);
     }
