@@ -16,3 +16,4 @@ export * from './infrastructure/context-runtime';
 export * from './auth';
 export * from './metrics/metrics';
 export * from './metrics/metrics.http';
+export * from './calendar';

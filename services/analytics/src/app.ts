@@ -1,4 +1,4 @@
-import { requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
+import { CalendarModule, requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
 import { AnalyticsModule } from '@fengqiao/analytics-service';
 import { DEMO_PASSWORD, demoEnabled, demoIdentitySeed } from '@fengqiao/demo';
 
@@ -11,6 +11,7 @@ export const DEFAULT_PORT = 3105;
 export const appDefinition: ServiceAppDefinition = {
   name: 'analytics',
   title: '枫桥 统计与审计服务 analytics',
-  imports: [AnalyticsModule.register()],
+  // analytics also hosts the calendar module (holiday notices, /calendars) in distributed mode
+  imports: [AnalyticsModule.register(), CalendarModule.register()],
   identitySeed: () => (demoEnabled('distributed') ? demoIdentitySeed(requireSecret('DEMO_PASSWORD', DEMO_PASSWORD)) : undefined),
 };

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { IntegrationEvent } from '@fengqiao/contracts';
 import { demoEnabled } from '@fengqiao/demo';
 import { DeadlineRuleEntry } from '@fengqiao/grid-dispatch-domain';
-import { Actor, defaultCalendarRegistry, IllegalStateError, WorkingCalendar } from '@fengqiao/kernel';
-import { ContextRuntime, DeadlineScheduler, ServiceConfig } from '@fengqiao/platform';
+import { Actor, IllegalStateError, WorkingCalendar } from '@fengqiao/kernel';
+import { CalendarCatalog, ContextRuntime, DeadlineScheduler, ServiceConfig } from '@fengqiao/platform';
 import { ResolvedGridDispatchOptions } from './config/grid-dispatch.options';
 import { UnitDirectory } from './directory/unit-directory';
 import { gridCaseViewProjection } from './read-models/grid-case-view.projection';
@@ -13,6 +13,7 @@ import { RoutingRule, validateRoutingRules } from './reference-data/routing-rule
 import { VersionedTable } from './reference-data/versioned-table';
 import { workOrderScheduler } from './timers/deadline-scheduler';
 import { onCaseFiled } from './work-orders/on-case-filed.consumer';
+import { workOrderRevisionTarget } from './calendar/work-order-revision';
 import { WorkOrderHandler } from './work-orders/work-order.handler';
 
 export const CONTEXT_NAME = 'grid-dispatch';
@@ -45,13 +46,19 @@ interface Started {
  */
 export class GridDispatchContext {
   private readonly logger = new Logger('grid-dispatch');
-  readonly calendar: WorkingCalendar;
+  /** the working calendars, kept current from the holiday-notice table (calendar/work-order-revision.ts) */
+  readonly calendars = new CalendarCatalog();
   private parts?: Started;
   private issuerDirectory?: UnitDirectory;
   private config?: ServiceConfig;
 
   constructor(readonly options: ResolvedGridDispatchOptions) {
-    this.calendar = defaultCalendarRegistry.get(options.calendarId);
+    this.calendars.get(options.calendarId); // fails fast on an unknown calendar id
+  }
+
+  /** The calendar in force for new deadlines. */
+  get calendar(): WorkingCalendar {
+    return this.calendars.get(this.options.calendarId);
   }
 
   /** Called by the module's binder provider with what Nest can inject. */
@@ -93,12 +100,18 @@ export class GridDispatchContext {
     return this.started.scheduler;
   }
 
+  /** What the calendar revision works on (after a holiday notice is loaded). */
+  revisionTarget() {
+    return workOrderRevisionTarget(this.runtime.infra.readStore, this.workOrders, this.clock);
+  }
+
   async start(runtime: ContextRuntime): Promise<void> {
     const { events, readStore } = runtime.infra;
     const routingRules = new VersionedTable<RoutingRule>(events, ROUTING_RULES_STREAM, ROUTING_RULES_PUBLISHED, (r) => validateRoutingRules(r, this.directory()), '派单规则');
     const deadlineRules = new VersionedTable<DeadlineRuleEntry>(events, DEADLINE_RULES_STREAM, DEADLINE_RULES_PUBLISHED, (t) => validateDeadlineRuleTable(t, this.calendar), '期限配置');
     const projector = new StoreProjector(events, readStore, [viewOf(gridCaseViewProjection)], 'grid-dispatch.views', this.options.projectorIntervalMs);
-    const workOrders = new WorkOrderHandler(events, deadlineRules, this.calendar, () => this.directory(), () => {
+    await this.calendars.load(readStore);
+    const workOrders = new WorkOrderHandler(events, deadlineRules, () => this.calendar, () => this.directory(), () => {
       runtime.published();
       projector.wake();
     });

@@ -12,6 +12,7 @@ import { CASE_INFO_PURPOSE, onIntakeReport } from './read-models/intake-report.p
 import { ReadModelsController } from './read-models/read-models.http.controller';
 import { DeadlineRulesController, RoutingRulesController } from './reference-data/reference-data.http.controller';
 import { WORK_ORDERS_PURPOSE } from './work-orders/on-case-filed.consumer';
+import { workOrderCalendarConsumer } from './calendar/work-order-revision';
 
 const BINDER = Symbol.for('fengqiao.grid-dispatch.binder');
 
@@ -48,6 +49,7 @@ export class GridDispatchModule {
         consumers: [
           { purpose: WORK_ORDERS_PURPOSE, topics: [topics.intakeCase], handle: (event) => context.onIntakeEvent(event) },
           { purpose: CASE_INFO_PURPOSE, topics: [topics.intakeCase], handle: (event, runtime) => onIntakeReport(event, runtime.infra.readStore).then(() => undefined) },
+          workOrderCalendarConsumer({ catalog: context.calendars, readStore: () => context.runtime.infra.readStore, target: () => context.revisionTarget() }),
         ],
         onReady: (runtime) => context.start(runtime),
         onStop: () => context.stop(),

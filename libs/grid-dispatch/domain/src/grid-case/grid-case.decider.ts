@@ -31,6 +31,7 @@ import {
   URGENCIES,
   WorkOrder,
 } from './grid-case.types';
+import { orderWithRevised, reviseWorkOrderDeadline } from './grid-case.revision';
 
 /**
  * The grid-dispatch work order of a grid case (DESIGN §5.1, notes/domain.md §7.1), from filing to
@@ -118,6 +119,7 @@ const COMMAND_LABEL: Record<GridCaseCommand['type'], string> = {
   EscalateCase: '提级',
   WarnDeadline: '期限预警',
   BreachDeadline: '期限超时',
+  ReviseDeadline: '按新日历修订期限',
 };
 
 const DEADLINE_UNITS: readonly DeadlineUnit[] = ['calendar_days', 'working_days', 'working_hours'];
@@ -521,6 +523,10 @@ export function createGridCaseDecider(deps: GridCaseDeciderDeps): Decider<GridCa
           : [breached];
       }
 
+      case 'ReviseDeadline':
+        requireRole('system');
+        return reviseWorkOrderDeadline(state, calendar, b);
+
       default:
         return assertNever(command, 'command');
     }
@@ -653,6 +659,8 @@ export function evolveGridCase(state: GridCaseState, event: GridCaseEvent): Grid
       return o.timer?.timerId === event.data.timerId
         ? keep({ timer: { ...o.timer, breached: true }, breachCount: o.breachCount + 1 })
         : state;
+    case 'DeadlineRevised':
+      return { ...state, order: orderWithRevised(o, event) };
     default:
       return assertNever(event, 'event');
   }

@@ -101,6 +101,8 @@ export type EscalateCase = C<'EscalateCase', Record<never, never>>;
 /** issued by the scheduler (role `system`) with `meta.now` */
 export type WarnDeadline = C<'WarnDeadline', { timerId: string }>;
 export type BreachDeadline = C<'BreachDeadline', { timerId: string }>;
+/** issued by the calendar revision (role `system`) when a holiday notice is loaded; `notice` names it */
+export type ReviseDeadline = C<'ReviseDeadline', { notice?: string }>;
 
 export type GridCaseCommand =
   | OpenWorkOrder
@@ -125,7 +127,8 @@ export type GridCaseCommand =
   | AnswerSupervision
   | EscalateCase
   | WarnDeadline
-  | BreachDeadline;
+  | BreachDeadline
+  | ReviseDeadline;
 
 // ---------------------------------------------------------------- events
 
@@ -165,6 +168,16 @@ export type Escalated = E<
 >;
 export type DeadlineWarned = E<'DeadlineWarned', { timerId: string; step: GridCaseStep; warnAt: string; dueAt: string }>;
 export type DeadlineBreached = E<'DeadlineBreached', { timerId: string; step: GridCaseStep; dueAt: string }>;
+/** What a revised deadline was before (DeadlineRevised keeps old and new side by side for the audit). */
+export interface RevisedFrom {
+  dueAt: string;
+  warnAt?: string;
+  lastDay?: string;
+  calendarVersion: string;
+  provisional?: true;
+}
+/** The running timer's deadline recomputed on a newer calendar (a holiday notice loaded). */
+export type DeadlineRevised = E<'DeadlineRevised', { timerId: string; step: GridCaseStep; previous: RevisedFrom; deadline: Deadline }>;
 
 export type GridCaseEvent =
   | WorkOrderOpened
@@ -192,7 +205,8 @@ export type GridCaseEvent =
   | SupervisionAnswered
   | Escalated
   | DeadlineWarned
-  | DeadlineBreached;
+  | DeadlineBreached
+  | DeadlineRevised;
 
 // ---------------------------------------------------------------- state
 

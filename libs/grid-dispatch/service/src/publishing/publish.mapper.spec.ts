@@ -1,7 +1,7 @@
-import { Bus, fromCloudEventMessage, Subscription } from '@fengqiao/bus';
-import { IntegrationEvent, topics, validateIntegrationEvent, WORK_ORDER_EVENTS, WorkOrderEventData } from '@fengqiao/contracts';
-import { newId } from '@fengqiao/kernel';
-import { BUS, fromCloudEvent } from '@fengqiao/platform';
+import { Bus, fromCloudEventMessage, Subscription, toCloudEventMessage } from '@fengqiao/bus';
+import { CalendarNoticesPublishedV1, IntegrationEvent, topics, validateIntegrationEvent, WORK_ORDER_EVENTS, WorkOrderEventData } from '@fengqiao/contracts';
+import { calendarVersionOf, newId, SHIPPED_CALENDAR_NOTICES } from '@fengqiao/kernel';
+import { BUS, fromCloudEvent, toCloudEvent } from '@fengqiao/platform';
 import { eventually } from '@fengqiao/testing';
 import { GridDispatchHarness } from '../testing/grid-dispatch.harness';
 import { publishGridDispatchEvent } from './publish.mapper';
@@ -88,6 +88,22 @@ describe('publishing grid-dispatch events', () => {
     await h.gd.scheduler!.tick();
     h.clock.set('2026-03-02T11:10:00+08:00');
     await h.gd.scheduler!.tick();
+    // f: a corrected 2026 notice (a made-up day off on Mon 03-02) moves f's accept deadline: DeadlineRevised
+    const f = `c-${newId()}`;
+    await h.fileCase({ caseId: f });
+    const notices = SHIPPED_CALENDAR_NOTICES.map((n) => (n.year === 2026 ? { ...n, periods: [...n.periods, { name: '测试', from: '2026-03-02', to: '2026-03-02' }] } : n));
+    const table: IntegrationEvent = {
+      id: newId(),
+      type: CalendarNoticesPublishedV1.type,
+      source: '/fengqiao/calendar',
+      subject: 'calendar-notices',
+      time: h.clock.now().toISOString(),
+      correlationId: newId(),
+      causationId: newId(),
+      data: { version: 2, calendarVersion: calendarVersionOf(notices, 2), notices, changed: { region: 'CN', year: 2026 }, by: 'admin', at: h.clock.now().toISOString() },
+    };
+    await h.app.get<Bus>(BUS, { strict: false }).publish(topics.calendarNotices, [toCloudEventMessage(toCloudEvent(table), table.subject)]);
+    await h.waitForEvents(f, 3);
 
     const stored = (await h.gd.runtime.infra.events.readAll({ maxCount: 100_000 })).filter((s) => s.streamId.startsWith('grid-case-'));
     expect(new Set(stored.map((s) => s.type))).toEqual(new Set(Object.keys(WORK_ORDER_EVENTS)));
@@ -95,7 +111,7 @@ describe('publishing grid-dispatch events', () => {
     expect(received.map((r) => r.id)).toEqual(expect.arrayContaining(stored.map((s) => s.id)));
     expect(received).toHaveLength(stored.length); // the rule tables are not published
 
-    for (const caseId of [a, b, c, d, e]) {
+    for (const caseId of [a, b, c, d, e, f]) {
       const mine = stored.filter((s) => s.data['caseId'] === caseId).map((s) => s.id);
       expect(received.filter((r) => r.subject === caseId).map((r) => r.id)).toEqual(mine);
     }

@@ -83,22 +83,24 @@ export interface ExecuteOptions extends HandleOptions {
  * location path followed by the path of the unit handling it (@fengqiao/identity `jurisdictionOf`).
  */
 export class WorkOrderHandler {
-  private decider?: { version: number; decider: Decider<GridCaseState, GridCaseCommand, GridCaseEvent> };
+  private decider?: { version: number; calendar: WorkingCalendar; decider: Decider<GridCaseState, GridCaseCommand, GridCaseEvent> };
 
   constructor(
     private readonly store: EventStore,
     private readonly deadlineRules: VersionedTable<DeadlineRuleEntry>,
-    private readonly calendar: WorkingCalendar,
+    /** the calendar in force (it changes when a holiday notice is loaded) */
+    private readonly calendar: () => WorkingCalendar,
     private readonly directory: () => UnitDirectory | undefined,
     private readonly onAppended: (lastPosition: number) => void,
   ) {}
 
-  /** The decider for the deadline table in force (rebuilt when a new version is published). */
+  /** The decider for the deadline table and calendar in force (rebuilt when either changes). */
   async currentDecider(): Promise<Decider<GridCaseState, GridCaseCommand, GridCaseEvent>> {
     const table: TableVersion<DeadlineRuleEntry> | null = await this.deadlineRules.current();
     const version = table?.version ?? 0;
-    if (!this.decider || this.decider.version !== version) {
-      this.decider = { version, decider: withSnapshots(createGridCaseDecider({ deadlineRules: table?.rules ?? [], calendar: this.calendar })) };
+    const calendar = this.calendar();
+    if (!this.decider || this.decider.version !== version || this.decider.calendar !== calendar) {
+      this.decider = { version, calendar, decider: withSnapshots(createGridCaseDecider({ deadlineRules: table?.rules ?? [], calendar })) };
     }
     return this.decider.decider;
   }
