@@ -25,7 +25,7 @@ describe('safe text', () => {
 
   it('names the path of the first unsafe string or key in a value', () => {
     expect(findUnsafeText({ reporter: { name: 'ok', phone: 'a\u0000' } })).toMatchObject({ path: 'reporter.phone', reason: 'control_character' });
-    expect(findUnsafeText({ attachments: [{ ref: 'ok' }, { ref: '\uDFFF' }] })).toMatchObject({ path: 'attachments[1].ref', reason: 'lone_surrogate' });
+    expect(findUnsafeText({ attachments: [{ ref: 'ok' }, { ref: '\uDFFF' }] })).toMatchObject({ path: 'attachments.1.ref', reason: 'lone_surrogate' });
     expect(findUnsafeText({ ['k\u0000']: 1 })).toMatchObject({ path: 'k\u0000', reason: 'control_character' });
     expect(findUnsafeText({ a: null, b: 1, c: true, d: ['x'] })).toBeUndefined();
   });

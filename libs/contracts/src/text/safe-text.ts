@@ -18,7 +18,7 @@
 export type UnsafeTextReason = 'control_character' | 'lone_surrogate' | 'too_long' | 'too_deep';
 
 export interface UnsafeText {
-  /** where, e.g. `reporter.name`, `attachments[2].ref`, `(root)` */
+  /** where, e.g. `reporter.name`, `attachments.2.ref`, `(root)` */
   path: string;
   reason: UnsafeTextReason;
   /** the offending code point as `U+0000` (control characters and surrogates) */
@@ -71,8 +71,8 @@ export function isSafeText(text: string, options: SafeTextOptions = {}): boolean
   return unsafeTextOf(text, '', options) === undefined;
 }
 
-const childPath = (parent: string, key: string | number): string =>
-  typeof key === 'number' ? `${parent === '(root)' ? '' : parent}[${key}]` : parent === '(root)' ? key : `${parent}.${key}`;
+/** `reporter.name`, `attachments.0.ref` (the paths the HTTP validation errors use). */
+const childPath = (parent: string, key: string | number): string => (parent === '(root)' ? String(key) : `${parent}.${key}`);
 
 /**
  * The first unsafe string, key or nesting in a JSON-like value (objects, arrays, strings,
@@ -83,8 +83,8 @@ export function findUnsafeText(value: unknown, options: SafeValueOptions = {}, r
   const maxDepth = options.maxDepth ?? TEXT_LIMITS.maxDepth;
   const keyOptions: SafeTextOptions = { lineBreaks: false, maxLength: options.maxKeyLength ?? TEXT_LIMITS.maxKeyLength };
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: rootPath, depth: 0 }];
-  while (stack.length > 0) {
-    const { value: v, path, depth } = stack.pop()!;
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value: v, path, depth } = next;
     if (typeof v === 'string') {
       const found = unsafeTextOf(v, path, options);
       if (found) return found;

@@ -8,8 +8,7 @@ import helmet from 'helmet';
 import mongoose from 'mongoose';
 import { Logger } from 'nestjs-pino';
 import { ServiceConfig } from '../config/service-config';
-import { DomainErrorFilter } from '../errors/domain-error.filter';
-import { createValidationPipe } from '../errors/validation.pipe';
+import { configureHttpEdge } from './http-edge';
 import { HealthModule } from '../health/health.module';
 import { EmbeddedStorageProbe, HealthProbe, KafkaProbe, MongoProbe } from '../health/indicators';
 import { loggingModule } from '../logging/logging.module';
@@ -86,10 +85,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   app.enableCors(corsOptions(loadAuthConfig({ ...process.env, FENGQIAO_MODE: config.mode }).consoleOrigin));
   app.useLogger(app.get(Logger));
   app.use(helmet());
-  app.useBodyParser('json', { limit: '256kb' });
-  app.useBodyParser('urlencoded', { limit: '256kb', extended: true });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new DomainErrorFilter());
+  configureHttpEdge(app);
   if (connection) {
     const conn = connection;
     const close = app.close.bind(app);
