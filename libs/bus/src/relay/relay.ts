@@ -40,6 +40,14 @@ export interface RelayOptions {
   bus: Pick<Bus, 'publish'>;
   checkpoints: RelayCheckpointStore;
   map: RelayMapper;
+  /**
+   * Called when `map` throws for an event (the error `map` threw). Resolving `true` means the
+   * event was recorded elsewhere (parked, with the reason) and the relay goes on without it;
+   * `false` (or no hook) keeps the default: the relay stalls on the event and retries it, so a
+   * fixable mapper bug loses nothing. Use it for failures the event itself causes (a contract
+   * violation), never for transient ones.
+   */
+  onUnmappable?: (event: StoredEvent, error: unknown) => Promise<boolean>;
   /** Events per pass. Default 500. */
   batchSize?: number;
   /** Default 250 ms. */
@@ -189,7 +197,14 @@ export class Relay {
       }
       const byTopic = new Map<string, OutgoingMessage[]>();
       for (const event of events) {
-        const routed = this.route(event);
+        let routed: { topic: string; message: OutgoingMessage } | null;
+        try {
+          routed = this.route(event);
+        } catch (error) {
+          const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+          if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
+          throw error;
+        }
         if (!routed) continue;
         const list = byTopic.get(routed.topic) ?? [];
         list.push(routed.message);

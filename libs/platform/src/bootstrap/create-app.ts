@@ -9,8 +9,7 @@ import helmet from 'helmet';
 import mongoose from 'mongoose';
 import { Logger } from 'nestjs-pino';
 import { ServiceConfig } from '../config/service-config';
-import { DomainErrorFilter } from '../errors/domain-error.filter';
-import { createValidationPipe } from '../errors/validation.pipe';
+import { configureHttpEdge } from './http-edge';
 import { HealthModule } from '../health/health.module';
 import { EmbeddedStorageProbe, HealthProbe, KafkaProbe, MongoProbe } from '../health/indicators';
 import { loggingModule } from '../logging/logging.module';
@@ -93,10 +92,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
     app.getHttpAdapter().get('/metrics', (req: IncomingMessage, res: ServerResponse) => void serveMetrics(req, res));
   }
   app.use(helmet());
-  app.useBodyParser('json', { limit: '256kb' });
-  app.useBodyParser('urlencoded', { limit: '256kb', extended: true });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new DomainErrorFilter());
+  configureHttpEdge(app);
   if (connection) {
     const conn = connection;
     const close = app.close.bind(app);

@@ -40,7 +40,7 @@ describe('ContextRuntime', () => {
     await eventually(() => (handled.length >= 1 ? true : undefined), { what: 'the first delivery' });
     await new Promise((r) => setTimeout(r, 200)); // give the second delivery its chance to (wrongly) run
     release();
-    await eventually(() => (a.health().consumed && b.health().consumed ? true : undefined), { what: 'health' });
+    await eventually(async () => ((await a.health()).consumed && (await b.health()).consumed ? true : undefined), { what: 'health' });
     expect(handled).toEqual([fixture.id]);
     await a.stop();
     await b.stop();

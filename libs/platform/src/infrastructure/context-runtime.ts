@@ -12,6 +12,7 @@ import {
   Subscription,
   traceparentFor,
 } from '@fengqiao/bus';
+import { classifyProjectionFailure, countParkedEvents, parkEvent, type ParkingOptions } from '@fengqiao/read-store';
 import { ServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.module';
 import { metrics } from '../metrics/metrics';
@@ -99,6 +100,14 @@ export class ContextRuntime {
           validateIntegrationEvent(event);
           return { topic: def.topic, key: event.subject, event: toCloudEvent(event) };
         },
+        // an event that cannot become its integration event (a contract violation, a mapper that
+        // throws on its data) is parked with the reason instead of stopping every publication of
+        // the context; transient failures still stall and retry
+        onUnmappable: async (stored, error) => {
+          if (!(error instanceof ContractViolation) && classifyProjectionFailure(error) !== 'poison') return false;
+          await parkEvent(this.infra.readStore, `${this.context}.relay`, stored, error, projectionParking(`${this.context}.relay`));
+          return true;
+        },
         logger: busLogger(this.logger),
       });
       this.relay = relay;
@@ -121,12 +130,17 @@ export class ContextRuntime {
     this.relay?.notify();
   }
 
-  /** What /health shows for this context. */
-  health(): Record<string, unknown> {
+  /**
+   * What /health shows for this context. Parked events (read-store `parking.ts`: events a
+   * projection of this context could not apply) are counted, not a failure: the context works,
+   * and the count tells an operator to look at `parked_events`.
+   */
+  async health(): Promise<Record<string, unknown>> {
     if (!this.started) throw new Error('not started');
     const relay = this.relay?.status();
     if (relay && relay.consecutiveFailures > 3) throw new Error(`relay failing: ${relay.lastError ?? 'unknown error'}`);
     return {
+      parkedEvents: await countParkedEvents(this.infra.readStore),
       consumed: Object.fromEntries(this.consumed),
       ...(relay ? { relay: { position: relay.position ?? 0, published: relay.messagesPublished, failures: relay.consecutiveFailures } } : {}),
     };
@@ -163,6 +177,17 @@ export class ContextRuntime {
     if (this.options.onStop) await this.options.onStop(this);
     await this.infra.close();
   }
+}
+
+/** Parking options for a projection of a context: every parked event is logged as an error with its reason. */
+export function projectionParking(projection: string): ParkingOptions {
+  const logger = new Logger(`${projection}.projection`);
+  return {
+    onParked: (p) =>
+      logger.error(
+        `parked event ${p.eventId ?? '?'} (${p.eventType ?? '?'}, stream ${p.streamId} revision ${p.revision}, position ${p.globalPosition ?? '?'}) after ${p.attempts} attempt(s): ${p.code} ${p.reason}`,
+      ),
+  };
 }
 
 /** The `dataschema` of an integration event type: the contract's schema id in `libs/contracts`. */

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, StoredEvent } from '@fengqiao/event-store';
-import { IndexSpec, project, Projection, ReadStore } from '@fengqiao/read-store';
+import { IndexSpec, Projection, projectOrPark, ReadStore } from '@fengqiao/read-store';
+import { projectionParking } from '@fengqiao/platform';
 
 /** A projection with its document type erased, as the projector runs it. */
 export interface ProjectedView {
@@ -15,7 +16,8 @@ export function viewOf<Doc extends object>(projection: Projection<Doc, StoredEve
     name: projection.name,
     collection: projection.collection,
     indexes: projection.indexes,
-    apply: (store, event) => project(store, projection, event),
+    // an event the view cannot apply is parked (read-store parking.ts), never a stop of the projector
+    apply: (store, event) => projectOrPark(store, projection, event, projectionParking(projection.name)),
   };
 }
 

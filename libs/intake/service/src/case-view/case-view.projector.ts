@@ -1,12 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { EventStore } from '@fengqiao/event-store';
-import { ReadStore } from '@fengqiao/read-store';
+import { applyOrPark, ReadStore } from '@fengqiao/read-store';
+import { projectionParking } from '@fengqiao/platform';
 import { caseIdOfStored, evolveReport } from './case-view';
 import { mutateCaseView } from './case-view.store';
 
 const CHECKPOINTS = 'intake_checkpoints';
 const CHECKPOINT_ID = 'case-view';
 const BATCH = 500;
+const PARKING = projectionParking(CHECKPOINT_ID);
 
 /**
  * Keeps the case view in step with this context's own event store: reads every event after a
@@ -78,7 +80,8 @@ export class CaseViewProjector {
       const batch = await this.events.readAll({ afterPosition: after, maxCount: BATCH });
       for (const stored of batch) {
         const caseId = caseIdOfStored(stored);
-        if (caseId !== null) await mutateCaseView(this.store, caseId, (doc) => evolveReport(doc, stored));
+        // an event the view cannot apply is parked (read-store parking.ts), never a stop of the view
+        if (caseId !== null) await applyOrPark(this.store, CHECKPOINT_ID, stored, () => mutateCaseView(this.store, caseId, (doc) => evolveReport(doc, stored)), PARKING);
       }
       if (batch.length > 0) {
         const position = batch[batch.length - 1].globalPosition;
