@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { buildContextModule, ContextRuntime } from '@fengqiao/platform';
 import { AcceptCaseController } from './accept-case/accept-case.http.controller';
-import { AcceptCaseHandler } from './accept-case/accept-case.handler';
 import { IntakeCases } from './application/intake-cases';
 import { CASE_VIEW } from './case-view/case-view';
 import { CASE_VIEW_INDEXES } from './case-view/case-view.store';
@@ -53,7 +52,6 @@ export class IntakeModule {
         { provide: INTAKE_CONTEXT, useFactory: () => resolveIntakeOptions(options) },
         IntakeCases,
         ReportCaseHandler,
-        AcceptCaseHandler,
         DeclineCaseHandler,
         FileCaseHandler,
         MergeDuplicateHandler,

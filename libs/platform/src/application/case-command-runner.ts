@@ -36,6 +36,11 @@ export interface CaseRunnerConfig<S, C extends Command, E extends Event> extends
    * by the caller's projector, which catches up on its next pass.
    */
   afterAppend?(): Promise<void>;
+  /**
+   * Before each command (HTTP or not): bring what the decider closes over up to date, e.g. the
+   * deadline table in force. Optional.
+   */
+  prepare?(): Promise<void>;
 }
 
 /** A case as its stream holds it, loaded once per command. */
@@ -148,6 +153,7 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
   /** Runs a command from HTTP: load once, authorise, decide, append, catch up, answer. */
   async run(request: CaseCommandRequest<S, C>): Promise<CaseCommandResult> {
     const mode = request.mode ?? 'existing';
+    await this.config.prepare?.();
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.read(request.caseId);
       if (mode === 'existing' && !this.config.exists(loaded.state)) throw this.notFound(request.caseId);
@@ -173,6 +179,7 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
    * on a concurrent append.
    */
   async execute(caseId: string, command: C, options: Pick<HandleOptions, 'eventId'> = {}): Promise<CaseCommandResult> {
+    await this.config.prepare?.();
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.read(caseId);
       try {

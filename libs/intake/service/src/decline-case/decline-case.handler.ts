@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Principal } from '@fengqiao/identity';
-import { DeclineCase, DeclineReason } from '@fengqiao/intake-domain';
+import { DeclineReason } from '@fengqiao/intake-domain';
+import { CaseCommandResult, CommandRequest } from '@fengqiao/platform';
 import { loadDuplicateTarget } from '../application/case-target';
-import { CaseCommandResult, IntakeCases } from '../application/intake-cases';
+import { IntakeCases } from '../application/intake-cases';
 
 export interface DeclineInput {
   declineReason: DeclineReason;
@@ -19,19 +19,25 @@ export interface DeclineInput {
 export class DeclineCaseHandler {
   constructor(@Inject(IntakeCases) private readonly cases: IntakeCases) {}
 
-  async handle(caseId: string, principal: Principal, input: DeclineInput, expectedRevision: number | undefined, correlationId?: string): Promise<CaseCommandResult> {
-    await this.cases.loadFor(principal, caseId, 'case.accept_report');
-    if (input.duplicateOf !== undefined) await loadDuplicateTarget(this.cases, principal, caseId, input.duplicateOf, 'case.accept_report');
-    const command: DeclineCase = {
-      type: 'DeclineCase',
-      data: {
-        caseId,
-        declineReason: input.declineReason,
-        ...(input.duplicateOf !== undefined ? { duplicateOf: input.duplicateOf } : {}),
-        ...(input.legalRoute !== undefined ? { legalRoute: input.legalRoute.trim() } : {}),
+  handle(caseId: string, input: DeclineInput, request: CommandRequest): Promise<CaseCommandResult> {
+    const { duplicateOf, legalRoute } = input;
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: input.reason,
+      authorize: async () => {
+        if (duplicateOf !== undefined) await loadDuplicateTarget(this.cases, request.principal, caseId, duplicateOf, request.action);
       },
-      meta: this.cases.meta(this.cases.actorOf(principal, 'case.accept_report'), correlationId, input.reason),
-    };
-    return this.cases.run(command, expectedRevision);
+      command: (_, meta) => ({
+        type: 'DeclineCase',
+        data: {
+          caseId,
+          declineReason: input.declineReason,
+          ...(duplicateOf !== undefined ? { duplicateOf } : {}),
+          ...(legalRoute !== undefined ? { legalRoute: legalRoute.trim() } : {}),
+        },
+        meta,
+      }),
+    });
   }
 }
