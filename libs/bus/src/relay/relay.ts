@@ -30,8 +30,11 @@ export interface RelayRoute {
   event: CloudEventInput;
 }
 
-/** Maps a stored event to its message; `null` for an event that is not published. */
-export type RelayMapper = (event: StoredEvent) => RelayRoute | null;
+/**
+ * Maps a stored event to its message; `null` for an event that is not published. May be async (a
+ * mapper that folds the event's stream to compute what it publishes).
+ */
+export type RelayMapper = (event: StoredEvent) => RelayRoute | null | Promise<RelayRoute | null>;
 
 export interface RelayOptions {
   /** The checkpoint's name, e.g. `intake.relay`. */
@@ -189,7 +192,7 @@ export class Relay {
       }
       const byTopic = new Map<string, OutgoingMessage[]>();
       for (const event of events) {
-        const routed = this.route(event);
+        const routed = await this.route(event);
         if (!routed) continue;
         const list = byTopic.get(routed.topic) ?? [];
         list.push(routed.message);
@@ -212,9 +215,9 @@ export class Relay {
     }
   }
 
-  private route(event: StoredEvent): { topic: string; message: OutgoingMessage } | null {
+  private async route(event: StoredEvent): Promise<{ topic: string; message: OutgoingMessage } | null> {
     try {
-      const route = this.options.map(event);
+      const route = await this.options.map(event);
       return route && { topic: route.topic, message: toCloudEventMessage(route.event, route.key) };
     } catch (error) {
       throw new Error(`relay ${this.name}: cannot map event ${event.id} (${event.type}) at position ${event.globalPosition}`, { cause: error });

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { contractOf, IntegrationEvent, validateIntegrationEvent, ContractViolation } from '@fengqiao/contracts';
 import { StoredEvent } from '@fengqiao/event-store';
 import {
@@ -28,11 +29,33 @@ export interface ContextConsumer {
   handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void>;
 }
 
+/**
+ * A provider of the context's module taking part in its start and stop: `onContextReady` runs after
+ * the stores are open and `onReady`, before the relay and the consumers start (seed data, views
+ * caught up, schedulers); `onContextStop` before the stores close. Listed by class in `lifecycle`
+ * and resolved from the module, so it is an ordinary injectable (no binder, no context object).
+ */
+export interface ContextLifecycle {
+  onContextReady?(runtime: ContextRuntime): Promise<void>;
+  onContextStop?(runtime: ContextRuntime): Promise<void>;
+}
+
+/** What the relay's mapper may use besides the event: the context's own store (to fold a stream). */
+export interface PublishContext {
+  events: ContextInfrastructure['events'];
+}
+
 export interface ContextRuntimeOptions {
   context: string;
-  /** Maps a stored event of this context to the integration event it publishes (null: private). */
-  publish?: (stored: StoredEvent) => IntegrationEvent | null;
-  consumers?: ContextConsumer[];
+  /**
+   * Maps a stored event of this context to the integration event it publishes (null: private).
+   * May read the context's own stream (`context.events`) to fold the state the event leads to.
+   */
+  publish?: (stored: StoredEvent, context: PublishContext) => IntegrationEvent | null | Promise<IntegrationEvent | null>;
+  /** consumers, as objects or as provider classes of the context's module (resolved from it) */
+  consumers?: (ContextConsumer | Type<ContextConsumer>)[];
+  /** provider classes of the context's module that take part in start and stop (see ContextLifecycle) */
+  lifecycle?: Type<ContextLifecycle>[];
   /** After the stores are open and before consumers start: indexes, seed data, schedulers. */
   onReady?: (runtime: ContextRuntime) => Promise<void>;
   /** Before the stores close. */
@@ -52,6 +75,10 @@ export class ContextRuntime {
   private readonly consumed = new Map<string, number>();
   private started = false;
   private stopped = false;
+  private resolve: <T>(type: Type<T>) => T = (type) => {
+    throw new Error(`${this.options.context}: cannot resolve ${type.name} outside a Nest module`);
+  };
+  private lifecycle: ContextLifecycle[] = [];
 
   constructor(
     readonly options: ContextRuntimeOptions,
@@ -65,18 +92,26 @@ export class ContextRuntime {
     return this.options.context;
   }
 
+  /** How class consumers and lifecycle providers are found (the module's ModuleRef). */
+  useResolver(resolve: <T>(type: Type<T>) => T): void {
+    this.resolve = resolve;
+  }
+
   async start(): Promise<void> {
     await this.infra.readStore.ensureIndexes(INBOX, [{ keys: { group: 1 } }]);
     if (this.options.onReady) await this.options.onReady(this);
+    this.lifecycle = (this.options.lifecycle ?? []).map((type) => this.resolve(type));
+    for (const part of this.lifecycle) await part.onContextReady?.(this);
     const publish = this.options.publish;
+    const publishContext: PublishContext = { events: this.infra.events };
     if (publish) {
       this.relay = new Relay({
         name: `${this.context}.relay`,
         events: this.infra.events,
         bus: this.bus,
         checkpoints: this.infra.relayCheckpoints,
-        map: (stored: StoredEvent) => {
-          const event = publish(stored);
+        map: async (stored: StoredEvent) => {
+          const event = await publish(stored, publishContext);
           if (!event) return null;
           const def = contractOf(event.type);
           if (!def) throw new Error(`no contract for ${event.type}`);
@@ -87,7 +122,8 @@ export class ContextRuntime {
       });
       this.relay.start();
     }
-    for (const consumer of this.options.consumers ?? []) {
+    for (const listed of this.options.consumers ?? []) {
+      const consumer: ContextConsumer = typeof listed === 'function' ? this.resolve(listed) : listed;
       const groupId = `${this.context}.${consumer.purpose}`;
       this.subscriptions.push(
         await this.bus.subscribe({
@@ -136,6 +172,7 @@ export class ContextRuntime {
     this.stopped = true;
     for (const s of this.subscriptions) await s.close();
     await this.relay?.stop();
+    for (const part of [...this.lifecycle].reverse()) await part.onContextStop?.(this);
     if (this.options.onStop) await this.options.onStop(this);
     await this.infra.close();
   }
@@ -184,8 +221,10 @@ export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider
     constructor(
       @Inject(token) private readonly runtime: ContextRuntime,
       @Inject(HealthRegistry) registry: HealthRegistry,
+      @Inject(ModuleRef) moduleRef: ModuleRef,
     ) {
       registry.add({ key: options.context, check: async () => this.runtime.health() });
+      runtime.useResolver((type) => moduleRef.get(type, { strict: true }));
     }
     async onApplicationBootstrap(): Promise<void> {
       await this.runtime.start();

@@ -240,16 +240,20 @@ export function createGridCaseDecider(deps: GridCaseDeciderDeps): Decider<GridCa
         throw new NotFoundError('GRID_CASE.NOT_FOUND', `工单 ${command.data.caseId} 不存在`, { caseId: command.data.caseId });
       }
       requireRole('operator', 'system');
-      const { caseId, category, urgency, gridId, level, filedAt } = command.data;
+      const { caseId, category, urgency, gridId, level, filedAt, location } = command.data;
       if (!nonEmpty(caseId)) invalid('CASE_ID_REQUIRED', '缺少事件编号');
       if (!nonEmpty(category)) invalid('CATEGORY_REQUIRED', '缺少事件类别');
       if (!URGENCIES.includes(urgency)) invalid('INVALID_URGENCY', `紧急程度无效：${urgency}`);
       if (!ESCALATION_LEVELS.includes(level)) invalid('INVALID_LEVEL', `层级无效：${level}`);
       if (gridId !== null && !nonEmpty(gridId)) invalid('INVALID_GRID', '网格编号无效');
+      if (location !== undefined && !(Array.isArray(location) && location.every(nonEmpty))) invalid('INVALID_LOCATION', '事件所在位置（单位路径）无效');
       parseInstant(filedAt);
       const timer = startTimer({ category, urgency, timerSeq: 0 }, 'dispatch', filedAt);
       return [
-        withBasis({ type: 'WorkOrderOpened', data: { ...base(caseId), category, urgency, gridId, level, filedAt, timer } }, timer?.deadline),
+        withBasis(
+          { type: 'WorkOrderOpened', data: { ...base(caseId), category, urgency, gridId, level, filedAt, ...(location ? { location: [...location] } : {}), timer } },
+          timer?.deadline,
+        ),
       ];
     }
 
@@ -544,6 +548,7 @@ export function evolveGridCase(state: GridCaseState, event: GridCaseEvent): Grid
         urgency: d.urgency,
         gridId: d.gridId,
         filedAt: d.filedAt,
+        ...(d.location ? { location: [...d.location] } : {}),
         level: d.level,
         unitId: null,
         timer: d.timer ? { ...d.timer, warned: false, breached: false } : null,
