@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ModuleRef } from '@nestjs/core';
 import { contractOf, IntegrationEvent, validateIntegrationEvent, ContractViolation } from '@fengqiao/contracts';
 import { StoredEvent } from '@fengqiao/event-store';
+import { DomainError } from '@fengqiao/kernel';
 import {
   Bus,
   CloudEventInput,
@@ -162,7 +163,11 @@ export class ContextRuntime {
     }
     const inboxId = `${groupId}/${event.id}`;
     if (await this.infra.readStore.get(INBOX, inboxId)) return; // handled before: a redelivery
-    await consumer.handle(event, this);
+    try {
+      await consumer.handle(event, this);
+    } catch (e) {
+      throw retryableOrDeadLetter(e);
+    }
     await this.infra.readStore.upsert(INBOX, { _id: inboxId, group: groupId, eventId: event.id, type: event.type }, { revision: 1 });
     this.consumed.set(message.topic, (this.consumed.get(message.topic) ?? 0) + 1);
   }
@@ -176,6 +181,19 @@ export class ContextRuntime {
     if (this.options.onStop) await this.options.onStop(this);
     await this.infra.close();
   }
+}
+
+/**
+ * What a consumer's failure means for the bus: only a stale revision (`revision_conflict`: a race
+ * with another writer, which the next attempt decides again) is retried; any other broken rule
+ * (`illegal_state`, `conflict`, `validation`, `not_found`, `forbidden`) will not heal by retrying
+ * and goes to the dead-letter topic at once. Errors that are not DomainErrors (a database or broker
+ * hiccup) are retried with backoff as before. A consumer that treats an outcome as done (e.g. "the
+ * work order is already open") catches it itself and returns.
+ */
+export function retryableOrDeadLetter(e: unknown): unknown {
+  if (e instanceof DomainError && e.kind !== 'revision_conflict') return new NonRetriableError(`${e.code}: ${e.message}`, { cause: e });
+  return e;
 }
 
 export function toCloudEvent(event: IntegrationEvent): CloudEventInput {

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IntakeCaseFiledV1, IntakeCaseFiledV1Data, IntegrationEvent, topics } from '@fengqiao/contracts';
-import { NonRetriableError } from '@fengqiao/bus';
 import { Actor, deterministicEventId, DomainError } from '@fengqiao/kernel';
 import { OpenWorkOrder, DispatchCase } from '@fengqiao/grid-dispatch-domain';
 import { ContextConsumer } from '@fengqiao/platform';
@@ -48,10 +47,10 @@ export type CaseFiledOutcome =
  * and dispatches only if it is still `filed`. Event ids are deterministic from the intake event's
  * id, so even a concurrent double delivery stores each event once.
  *
- * Failures: only a stale revision (`revision_conflict`, a race the runner already re-decided a few
- * times) is retried by the bus; a broken rule (`illegal_state`, `conflict`, `validation`, …) will
- * not heal by retrying and goes to the dead-letter topic at once, except the outcomes that mean
- * "already done" (the order already open, or dispatched by hand meanwhile).
+ * Failures: the runtime retries only a stale revision (`revision_conflict`, a race the runner
+ * already re-decided a few times) and dead-letters any other broken rule at once
+ * (`retryableOrDeadLetter`); the outcomes that mean "already done" (the order already open, or
+ * dispatched by hand meanwhile) are caught here and end the handling.
  */
 @Injectable()
 export class OnCaseFiledConsumer implements ContextConsumer {
@@ -89,7 +88,7 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     try {
       await this.cases.execute(d.caseId, open, { eventId: idsFor('open') });
     } catch (e) {
-      if (!(e instanceof DomainError && e.code === 'GRID_CASE.ALREADY_OPEN')) throw permanent(e);
+      if (!(e instanceof DomainError && e.code === 'GRID_CASE.ALREADY_OPEN')) throw e;
     }
 
     const loaded = await this.cases.read(d.caseId);
@@ -113,13 +112,8 @@ export class OnCaseFiledConsumer implements ContextConsumer {
         const after = await this.cases.read(d.caseId);
         if (after.state.status !== 'filed') return { kind: 'not_filed', status: after.state.status };
       }
-      throw permanent(e);
+      throw e;
     }
     return { kind: 'dispatched', unitId: match.rule.unitId, rulesVersion: table.version };
   }
-}
-
-/** A broken business rule will not heal by retrying: dead-letter it at once. Only a stale revision is retried. */
-export function permanent(e: unknown): unknown {
-  return e instanceof DomainError && e.kind !== 'revision_conflict' ? new NonRetriableError(`${e.code}: ${e.message}`, { cause: e }) : e;
 }
