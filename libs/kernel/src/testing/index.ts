@@ -1,2 +1,2 @@
-export { deciderSpec, firstDifference } from './decider-spec';
+export { deciderSpec, firstDifference, firstMismatch } from './decider-spec';
 export type { DeciderSpecification, DeciderThen } from './decider-spec';
