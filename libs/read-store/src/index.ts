@@ -16,3 +16,4 @@ export * from './adapters/mongodb/mongodb-read-store';
 export * from './testing/read-store.contract';
 export * from './projection/projection';
 export * from './projection/parking';
+export * from './projection/store-projector';

@@ -30,8 +30,11 @@ export interface RelayRoute {
   event: CloudEventInput;
 }
 
-/** Maps a stored event to its message; `null` for an event that is not published. */
-export type RelayMapper = (event: StoredEvent) => RelayRoute | null;
+/**
+ * Maps a stored event to its message; `null` for an event that is not published. May be async (a
+ * mapper that folds the event's stream to compute what it publishes).
+ */
+export type RelayMapper = (event: StoredEvent) => RelayRoute | null | Promise<RelayRoute | null>;
 
 export interface RelayOptions {
   /** The checkpoint's name, e.g. `intake.relay`. */
@@ -199,7 +202,7 @@ export class Relay {
       for (const event of events) {
         let routed: { topic: string; message: OutgoingMessage } | null;
         try {
-          routed = this.route(event);
+          routed = await this.route(event);
         } catch (error) {
           const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
           if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
@@ -227,9 +230,9 @@ export class Relay {
     }
   }
 
-  private route(event: StoredEvent): { topic: string; message: OutgoingMessage } | null {
+  private async route(event: StoredEvent): Promise<{ topic: string; message: OutgoingMessage } | null> {
     try {
-      const route = this.options.map(event);
+      const route = await this.options.map(event);
       return route && { topic: route.topic, message: toCloudEventMessage(route.event, route.key) };
     } catch (error) {
       throw new Error(`relay ${this.name}: cannot map event ${event.id} (${event.type}) at position ${event.globalPosition}`, { cause: error });

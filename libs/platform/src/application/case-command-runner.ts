@@ -37,6 +37,11 @@ export interface CaseRunnerConfig<S, C extends Command, E extends Event> extends
    * by the caller's projector, which catches up on its next pass.
    */
   afterAppend?(): Promise<void>;
+  /**
+   * Before each command (HTTP or not): bring what the decider closes over up to date, e.g. the
+   * deadline table in force. Optional.
+   */
+  prepare?(): Promise<void>;
 }
 
 /** A case as its stream holds it, loaded once per command. */
@@ -159,6 +164,7 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
   async execute(caseId: string, command: C, options: Pick<HandleOptions, 'eventId'> = {}): Promise<CaseCommandResult> {
     return this.measured(async (seen) => {
       seen.command = command.type;
+      await this.config.prepare?.();
       for (let attempt = 1; ; attempt++) {
         const loaded = await this.read(caseId);
         try {
@@ -191,6 +197,7 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
 
   private async runOnce(request: CaseCommandRequest<S, C>, seen: { command: string }): Promise<CaseCommandResult> {
     const mode = request.mode ?? 'existing';
+    await this.config.prepare?.();
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.read(request.caseId);
       if (mode === 'existing' && !this.config.exists(loaded.state)) throw this.notFound(request.caseId);

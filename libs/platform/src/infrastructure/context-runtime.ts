@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { contractOf, IntegrationEvent, validateIntegrationEvent, ContractViolation } from '@fengqiao/contracts';
 import { StoredEvent } from '@fengqiao/event-store';
+import { DomainError } from '@fengqiao/kernel';
 import {
   Bus,
   CloudEventInput,
@@ -34,11 +36,33 @@ export interface ContextConsumer {
   handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void>;
 }
 
+/**
+ * A provider of the context's module taking part in its start and stop: `onContextReady` runs after
+ * the stores are open and `onReady`, before the relay and the consumers start (seed data, views
+ * caught up, schedulers); `onContextStop` before the stores close. Listed by class in `lifecycle`
+ * and resolved from the module, so it is an ordinary injectable (no binder, no context object).
+ */
+export interface ContextLifecycle {
+  onContextReady?(runtime: ContextRuntime): Promise<void>;
+  onContextStop?(runtime: ContextRuntime): Promise<void>;
+}
+
+/** What the relay's mapper may use besides the event: the context's own store (to fold a stream). */
+export interface PublishContext {
+  events: ContextInfrastructure['events'];
+}
+
 export interface ContextRuntimeOptions {
   context: string;
-  /** Maps a stored event of this context to the integration event it publishes (null: private). */
-  publish?: (stored: StoredEvent) => IntegrationEvent | null;
-  consumers?: ContextConsumer[];
+  /**
+   * Maps a stored event of this context to the integration event it publishes (null: private).
+   * May read the context's own stream (`context.events`) to fold the state the event leads to.
+   */
+  publish?: (stored: StoredEvent, context: PublishContext) => IntegrationEvent | null | Promise<IntegrationEvent | null>;
+  /** consumers, as objects or as provider classes of the context's module (resolved from it) */
+  consumers?: (ContextConsumer | Type<ContextConsumer>)[];
+  /** provider classes of the context's module that take part in start and stop (see ContextLifecycle) */
+  lifecycle?: Type<ContextLifecycle>[];
   /** After the stores are open and before consumers start: indexes, seed data, schedulers. */
   onReady?: (runtime: ContextRuntime) => Promise<void>;
   /** Before the stores close. */
@@ -59,6 +83,10 @@ export class ContextRuntime {
   private readonly consumed = new Map<string, number>();
   private started = false;
   private stopped = false;
+  private resolve: <T>(type: Type<T>) => T = (type) => {
+    throw new Error(`${this.options.context}: cannot resolve ${type.name} outside a Nest module`);
+  };
+  private lifecycle: ContextLifecycle[] = [];
 
   constructor(
     readonly options: ContextRuntimeOptions,
@@ -72,10 +100,18 @@ export class ContextRuntime {
     return this.options.context;
   }
 
+  /** How class consumers and lifecycle providers are found (the module's ModuleRef). */
+  useResolver(resolve: <T>(type: Type<T>) => T): void {
+    this.resolve = resolve;
+  }
+
   async start(): Promise<void> {
     if (this.options.onReady) await this.options.onReady(this);
+    this.lifecycle = (this.options.lifecycle ?? []).map((type) => this.resolve(type));
+    for (const part of this.lifecycle) await part.onContextReady?.(this);
     // consumers first: a relay must not publish before every consumer of the process listens
-    for (const consumer of this.options.consumers ?? []) {
+    for (const listed of this.options.consumers ?? []) {
+      const consumer: ContextConsumer = typeof listed === 'function' ? this.resolve(listed) : listed;
       const groupId = `${this.context}.${consumer.purpose}`;
       this.subscriptions.push(
         await this.bus.subscribe({
@@ -86,14 +122,15 @@ export class ContextRuntime {
       );
     }
     const publish = this.options.publish;
+    const publishContext: PublishContext = { events: this.infra.events };
     if (publish) {
       const relay = new Relay({
         name: `${this.context}.relay`,
         events: this.infra.events,
         bus: this.bus,
         checkpoints: this.infra.relayCheckpoints,
-        map: (stored: StoredEvent) => {
-          const event = publish(stored);
+        map: async (stored: StoredEvent) => {
+          const event = await publish(stored, publishContext);
           if (!event) return null;
           const def = contractOf(event.type);
           if (!def) throw new Error(`no contract for ${event.type}`);
@@ -161,7 +198,7 @@ export class ContextRuntime {
       outcome = await this.infra.inbox.runOnce(groupId, event.id, () => consumer.handle(event, this));
     } catch (e) {
       metrics.consumed.inc({ group: groupId, outcome: 'failed' });
-      throw e;
+      throw retryableOrDeadLetter(e);
     }
     metrics.consumed.inc({ group: groupId, outcome: outcome.executed ? 'handled' : 'duplicate' });
     if (outcome.executed) this.consumed.set(message.topic, (this.consumed.get(message.topic) ?? 0) + 1);
@@ -174,10 +211,25 @@ export class ContextRuntime {
     metrics.dropSource('fengqiao_relay_lag_events', this.context);
     for (const s of this.subscriptions) await s.close();
     await this.relay?.stop();
+    for (const part of [...this.lifecycle].reverse()) await part.onContextStop?.(this);
     if (this.options.onStop) await this.options.onStop(this);
     await this.infra.close();
   }
 }
+
+/**
+ * What a consumer's failure means for the bus: only a stale revision (`revision_conflict`: a race
+ * with another writer, which the next attempt decides again) is retried; any other broken rule
+ * (`illegal_state`, `conflict`, `validation`, `not_found`, `forbidden`) will not heal by retrying
+ * and goes to the dead-letter topic at once. Errors that are not DomainErrors (a database or broker
+ * hiccup) are retried with backoff as before. A consumer that treats an outcome as done (e.g. "the
+ * work order is already open") catches it itself and returns.
+ */
+export function retryableOrDeadLetter(e: unknown): unknown {
+  if (e instanceof DomainError && e.kind !== 'revision_conflict') return new NonRetriableError(`${e.code}: ${e.message}`, { cause: e });
+  return e;
+}
+
 
 /** Parking options for a projection of a context: every parked event is logged as an error with its reason. */
 export function projectionParking(projection: string): ParkingOptions {
@@ -293,9 +345,11 @@ export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider
     constructor(
       @Inject(token) private readonly runtime: ContextRuntime,
       @Inject(HealthRegistry) registry: HealthRegistry,
+      @Inject(ModuleRef) moduleRef: ModuleRef,
     ) {
       registry.add({ key: options.context, check: async () => this.runtime.health() });
       relayGateOf(runtime.bus).register(options.context);
+      runtime.useResolver((type) => moduleRef.get(type, { strict: true }));
     }
     async onApplicationBootstrap(): Promise<void> {
       await this.runtime.start();

@@ -598,7 +598,7 @@ describe('gridCaseDecider — refusals by state', () => {
     } else {
       const e = spec.given(H[status]).when(build[type]()).thenThrows(code(type), 'illegal_state');
       expect(e.message).toMatch(/^工单当前状态为“.+”，不能.+/);
-      expect(e.details).toEqual({ command: type, status });
+      expect(e.details).toMatchObject({ command: type, status });
     }
   });
 

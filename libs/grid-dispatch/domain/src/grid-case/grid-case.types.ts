@@ -60,7 +60,15 @@ type C<T extends string, D> = Command<T, { caseId: string } & D>;
 /** From intake's published CaseFiled: opens the work order (status `filed`). */
 export type OpenWorkOrder = C<
   'OpenWorkOrder',
-  { category: string; urgency: Urgency; gridId: string | null; level: EscalationLevel; filedAt: string }
+  {
+    category: string;
+    urgency: Urgency;
+    gridId: string | null;
+    level: EscalationLevel;
+    filedAt: string;
+    /** where the case is: the unit path intake filed it under (district → … → grid or village) */
+    location?: string[];
+  }
 >;
 /** 派单 to the responsible unit chosen by routing (category × grid) or by the operator */
 export type DispatchCase = C<'DispatchCase', { unitId: string }>;
@@ -138,7 +146,7 @@ type Timed = { timer: StepTimer | null };
 
 export type WorkOrderOpened = E<
   'WorkOrderOpened',
-  { category: string; urgency: Urgency; gridId: string | null; level: EscalationLevel; filedAt: string } & Timed
+  { category: string; urgency: Urgency; gridId: string | null; level: EscalationLevel; filedAt: string; location?: string[] } & Timed
 >;
 export type CaseDispatched = E<'CaseDispatched', { unitId: string } & Timed>;
 export type DispatchAccepted = E<'DispatchAccepted', { unitId: string } & Timed>;
@@ -227,6 +235,8 @@ export interface WorkOrder {
   urgency: Urgency;
   gridId: string | null;
   filedAt: string;
+  /** where the case is (unit path from intake's filing); absent on work orders opened before it was recorded */
+  location?: string[];
   /** escalation level (attribute): raised by breaches and manual escalation, capped at district */
   level: EscalationLevel;
   /** the unit the case is assigned to, null before dispatch and after reopening */

@@ -8,8 +8,8 @@ import { StoredEvent } from '@fengqiao/event-store';
 import { toGridCaseStreamId } from '@fengqiao/grid-dispatch-domain';
 import { BuiltInIssuer, principalOf } from '@fengqiao/identity';
 import { FixedClock, newId, TEST_NOTICE_2027 } from '@fengqiao/kernel';
-import { BUS, CalendarModule, loadServiceConfig, RunningService, startService, toCloudEvent } from '@fengqiao/platform';
-import { GRID_DISPATCH, GridDispatchContext } from '../grid-dispatch.context';
+import { BUS, CalendarModule, ContextRuntime, loadServiceConfig, RunningService, runtimeToken, startService, toCloudEvent } from '@fengqiao/platform';
+import { GridDispatchStartup } from '../application/grid-dispatch.startup';
 import { GridDispatchModule } from '../grid-dispatch.module';
 
 /**
@@ -24,7 +24,10 @@ describe('calendar notices loaded → open work orders revised (grid-dispatch)',
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-calendar-'));
   let service: RunningService;
   const tokens = new Map<string, string>();
-  const gd = (): GridDispatchContext => service.app.get<GridDispatchContext>(GRID_DISPATCH, { strict: false });
+  const gd = () => ({
+    runtime: service.app.get<ContextRuntime>(runtimeToken('grid-dispatch'), { strict: false }),
+    scheduler: service.app.get(GridDispatchStartup, { strict: false }).deadlineScheduler,
+  });
 
   beforeAll(async () => {
     const config = loadServiceConfig('standalone', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'error', HOST: '127.0.0.1' });

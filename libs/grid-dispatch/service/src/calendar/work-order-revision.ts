@@ -1,9 +1,13 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IntegrationEvent } from '@fengqiao/contracts';
 import { ReviseDeadline } from '@fengqiao/grid-dispatch-domain';
 import { Actor, Clock, deterministicEventId } from '@fengqiao/kernel';
-import { CalendarCatalog, calendarConsumer, ContextConsumer, DeadlineRevisionTarget, RevisionOutcome } from '@fengqiao/platform';
+import { calendarConsumer, ContextConsumer, ContextRuntime, DeadlineRevisionTarget, runtimeToken } from '@fengqiao/platform';
 import { ReadStore } from '@fengqiao/read-store';
+import { GridCases } from '../application/grid-cases';
+import { CONTEXT_NAME } from '../application/grid-dispatch.tokens';
 import { GRID_CASE_VIEW, GridCaseView } from '../read-models/grid-case-view.projection';
-import { WorkOrderHandler } from '../work-orders/work-order.handler';
+import { ReferenceTables } from '../reference-data/reference-tables';
 
 /** The actor of deadline revisions. */
 export const CALENDAR_REVISION_ACTOR: Actor = { userId: 'grid-dispatch.calendar-revision', role: 'system', unitId: 'system' };
@@ -18,7 +22,7 @@ const REVISABLE = ['filed', 'reopened', 'dispatched', 'objection', 'in_progress'
  * and position, so a repeat appends nothing; the case view (and so the scheduler, which reads
  * `nextTimerAtMs` from it) follows the new due date.
  */
-export function workOrderRevisionTarget(readStore: ReadStore, workOrders: WorkOrderHandler, clock: Clock): DeadlineRevisionTarget {
+export function workOrderRevisionTarget(readStore: ReadStore, workOrders: Pick<GridCases, 'execute'>, clock: Clock): DeadlineRevisionTarget {
   return {
     context: 'grid-dispatch',
     async openCaseIds() {
@@ -36,18 +40,38 @@ export function workOrderRevisionTarget(readStore: ReadStore, workOrders: WorkOr
         data: { caseId, notice },
         meta: { actor: CALENDAR_REVISION_ACTOR, now: now.toISOString(), correlationId: `calendar:${calendarVersion}:${caseId}` },
       };
-      const res = await workOrders.execute(command, { eventId: (i) => deterministicEventId(`${caseId}/revise/${calendarVersion}/${i}`, now.getTime()) });
-      return res.appended.length;
+      const res = await workOrders.execute(caseId, command, { eventId: (i: number) => deterministicEventId(`${caseId}/revise/${calendarVersion}/${i}`, now.getTime()) });
+      return res.events.length;
     },
   };
 }
 
 /** The consumer grid-dispatch adds to its runtime: calendars kept current, open work orders revised. */
-export function workOrderCalendarConsumer(parts: {
-  catalog: CalendarCatalog;
-  readStore: () => ReadStore;
-  target: () => DeadlineRevisionTarget | undefined;
-  onRevised?: (outcome: RevisionOutcome) => void;
-}): ContextConsumer {
-  return calendarConsumer({ catalog: parts.catalog, store: parts.readStore, target: parts.target, ...(parts.onRevised ? { onRevised: parts.onRevised } : {}) });
+@Injectable()
+export class OnCalendarNoticeConsumer implements ContextConsumer {
+  private readonly inner: ContextConsumer;
+
+  constructor(
+    @Inject(runtimeToken(CONTEXT_NAME)) runtime: ContextRuntime,
+    @Inject(ReferenceTables) tables: ReferenceTables,
+    @Inject(GridCases) cases: GridCases,
+  ) {
+    this.inner = calendarConsumer({
+      catalog: tables.calendars,
+      store: () => runtime.infra.readStore,
+      target: () => workOrderRevisionTarget(runtime.infra.readStore, cases, cases.clock),
+    });
+  }
+
+  get purpose(): string {
+    return this.inner.purpose;
+  }
+
+  get topics(): readonly string[] {
+    return this.inner.topics;
+  }
+
+  handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
+    return this.inner.handle(event, runtime);
+  }
 }

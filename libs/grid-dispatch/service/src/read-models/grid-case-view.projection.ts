@@ -12,11 +12,13 @@ import {
 } from '@fengqiao/grid-dispatch-domain';
 import { assertNever, Deadline } from '@fengqiao/kernel';
 import { defineProjection, ViewDoc } from '@fengqiao/read-store';
+import { upcastGridCaseEvent } from '../application/grid-case.upcast';
 
 /**
  * The read model of a work order (one document per case stream, guarded by the stream revision):
  * what the board lists and filters, what the work queues select, and the case's timeline.
- * Fed from the context's own event store (see `StoreProjector` for why not from Kafka).
+ * Fed from the context's own event store by the shared `StoreProjector` (libs/read-store; it says
+ * why not from Kafka).
  */
 export const GRID_CASE_VIEW = 'gd_case_view';
 export const GRID_CASE_STREAM_PREFIX = 'grid-case-';
@@ -337,15 +339,10 @@ function details(event: GridCaseEvent): Partial<TimelineEntry> {
 
 const UNIT_LABEL: Record<string, string> = { calendar_days: '自然日', working_days: '工作日', working_hours: '工作小时' };
 
-function toDomainEvent(stored: StoredEvent): GridCaseEvent {
-  const { after: _after, ...data } = stored.data as Record<string, unknown>;
-  return { type: stored.type, data, ...(stored.legalBasis !== undefined ? { legalBasis: stored.legalBasis } : {}) } as unknown as GridCaseEvent;
-}
-
 /** Pure: the view after one stored event of the case's stream (null before the work order exists). */
 export function evolveGridCaseView(doc: ViewDoc<GridCaseView> | GridCaseView | null, stored: StoredEvent): GridCaseView | null {
   if (!isWorkOrderEvent(stored.type)) return doc ? stripMeta(doc) : null;
-  const event = toDomainEvent(stored);
+  const event = upcastGridCaseEvent(stored);
   const before = doc?.state ?? initialGridCaseState();
   const state = evolveGridCase(before, event);
   if (state.status === 'none') return doc ? stripMeta(doc) : null;
