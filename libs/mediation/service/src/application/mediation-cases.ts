@@ -14,6 +14,7 @@ import {
   CaseCommandResult,
   CaseCommandRunner,
   ContextRuntime,
+  DeadlineScheduler,
   etagOf,
   expectedRevisionOf,
   HeaderResponse,
@@ -27,6 +28,7 @@ import { MediationCaseProjector } from '../case-view/mediation-case.projector';
 import { MEDIATION_CASE_VIEW, MediationCaseView } from '../case-view/mediation-case.view';
 import { MEDIATION_OPTIONS, MediationContextOptions } from '../mediation.options';
 import { openPartyKeyStore, OpenedKeyStore, PartyRecords } from '../parties/party-records';
+import { mediationScheduler } from '../timers/mediation-deadlines';
 import { Committee } from './committees';
 import { MEDIATION_LINK, MediationLink } from './mediation-link';
 
@@ -56,6 +58,7 @@ export interface MediationCommandRequest {
 export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runner: CaseCommandRunner<MediationCaseState, MediationCommand, MediationEvent>;
   readonly projector: MediationCaseProjector;
+  readonly scheduler: DeadlineScheduler;
   private partyKeys?: OpenedKeyStore;
   private partyRecords?: PartyRecords;
 
@@ -84,15 +87,18 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
         this.runtime.published();
       },
     });
+    this.scheduler = mediationScheduler(runtime.infra.readStore, this.runner, options.clock, options.schedulerIntervalMs);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.parties();
     await this.projector.catchUp();
     this.projector.start();
+    this.scheduler.start();
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.scheduler.stop();
     await this.projector.stop();
     await this.partyKeys?.close();
   }

@@ -23,7 +23,7 @@ export class GetCaseController {
     const s = view.state;
     const parties = s.status === 'none' ? [] : await (await this.cases.parties()).read(id, s.parties);
     res.setHeader('ETag', etagOf(view._revision));
-    const { state, _id, ...rest } = view;
+    const { state: _state, _id, ...rest } = view;
     return {
       ...rest,
       revision: view._revision,

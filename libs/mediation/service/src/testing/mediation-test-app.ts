@@ -13,7 +13,7 @@ import { demoDistrict } from '@fengqiao/demo';
 import { BuiltInIssuer, principalOf, type Principal } from '@fengqiao/identity';
 import { FixedClock, newId } from '@fengqiao/kernel';
 import { ContextRuntime, loadServiceConfig, runtimeToken, startService, toCloudEvent, type RunningService } from '@fengqiao/platform';
-import { eventually } from '@fengqiao/testing';
+import { eventually, LooseJson } from '@fengqiao/testing';
 import { MEDIATION_CASE_VIEW, MediationCaseView } from '../case-view/mediation-case.view';
 import { MediationModule } from '../mediation.module';
 import { MediationModuleOptions } from '../mediation.options';
@@ -58,7 +58,7 @@ export interface MediationTestApp {
   principal(user: TestUser): Principal;
   userId(user: TestUser): string;
   token(user: TestUser): Promise<string>;
-  call<T = any>(method: string, path: string, options?: CallOptions): Promise<JsonResponse<T>>;
+  call<T = LooseJson>(method: string, path: string, options?: CallOptions): Promise<JsonResponse<T>>;
   /** POST /mediation/cases as `user` (a neighbour dispute with two parties), answering 201 or failing */
   register(user?: TestUser, body?: Record<string, unknown>): Promise<{ caseId: string; revision: number; partyIds: string[] }>;
   /** a grid-dispatch integration event on the bus, as grid-dispatch's relay publishes it */
