@@ -1,4 +1,5 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { demoEnabled } from '@fengqiao/demo';
 import { BuiltInIssuer, Principal } from '@fengqiao/identity';
 import { CommandMeta, NotFoundError, ValidationError } from '@fengqiao/kernel';
 import {
@@ -28,6 +29,7 @@ import { MediationCaseProjector } from '../case-view/mediation-case.projector';
 import { MEDIATION_CASE_VIEW, MediationCaseView } from '../case-view/mediation-case.view';
 import { MEDIATION_OPTIONS, MediationContextOptions } from '../mediation.options';
 import { openPartyKeyStore, OpenedKeyStore, PartyRecords } from '../parties/party-records';
+import { seedDemoCases } from '../demo/demo-cases';
 import { mediationScheduler } from '../timers/mediation-deadlines';
 import { Committee } from './committees';
 import { MEDIATION_LINK, MediationLink } from './mediation-link';
@@ -59,6 +61,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runner: CaseCommandRunner<MediationCaseState, MediationCommand, MediationEvent>;
   readonly projector: MediationCaseProjector;
   readonly scheduler: DeadlineScheduler;
+  private readonly logger = new Logger('mediation');
   private partyKeys?: OpenedKeyStore;
   private partyRecords?: PartyRecords;
 
@@ -93,6 +96,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     await this.parties();
     await this.projector.catchUp();
+    if (this.options.seedDemo ?? demoEnabled(this.config.mode)) await this.seedDemo();
     this.projector.start();
     this.scheduler.start();
   }
@@ -101,6 +105,25 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
     await this.scheduler.stop();
     await this.projector.stop();
     await this.partyKeys?.close();
+  }
+
+  /** The demo's cases in every state, through the decider (once: deterministic ids). */
+  private async seedDemo(): Promise<void> {
+    const seeder = new CaseCommandRunner({ ...this.runner.config, afterAppend: undefined });
+    const directory = this.issuer?.directory.current();
+    const seeded = await seedDemoCases({
+      runner: seeder,
+      parties: await this.parties(),
+      committees: this.options.committees.all(),
+      // the demo's naming (med.v-1-1 → u-med-v-1-1) where the directory is not in this process
+      mediatorOf: (c) => directory?.users().find((u) => u.unitId === c.id && u.roles.includes('mediator'))?.id ?? `u-med-${c.id.replace(/^mc-/, '')}`,
+      now: this.options.clock.now(),
+    });
+    if (seeded > 0) {
+      await this.projector.catchUp();
+      this.runtime.published();
+      this.logger.log(`demo: ${seeded} mediation cases seeded through commands`);
+    }
   }
 
   now(): string {

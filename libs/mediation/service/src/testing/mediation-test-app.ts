@@ -24,6 +24,7 @@ export const TEST_START = '2025-03-03T09:00:00+08:00';
 export const USERS = {
   mediator11: 'med.v-1-1',
   mediator12: 'med.v-1-2',
+  mediator21: 'med.v-2-1',
   mediatorTown1: 'med.t-1',
   mediatorDistrict: 'med.d-fq',
   operator11: 'op.v-1-1',
@@ -55,6 +56,7 @@ export interface MediationTestApp {
   service: RunningService;
   runtime: ContextRuntime;
   clock: FixedClock;
+  issuer: BuiltInIssuer;
   principal(user: TestUser): Principal;
   userId(user: TestUser): string;
   token(user: TestUser): Promise<string>;
@@ -81,15 +83,25 @@ export const NEIGHBOURS = {
 export async function startMediationTestApp(options: Partial<MediationModuleOptions> = {}): Promise<MediationTestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-mediation-'));
   const clock = new FixedClock(TEST_START);
-  const service = await startService(
-    {
-      name: 'mediation',
-      title: 'mediation (test)',
-      imports: [MediationModule.register({ clock, viewPollIntervalMs: 100, schedulerIntervalMs: 3_600_000, seedDemo: false, ...options })],
-      identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
-    },
-    loadServiceConfig('mediation', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
-  );
+  // the platform reads the rate limits from the environment when the app is created
+  const limit = 'RATE_LIMIT_LOGIN_PER_MINUTE';
+  const saved = process.env[limit];
+  process.env[limit] = '10000';
+  let service: RunningService;
+  try {
+    service = await startService(
+      {
+        name: 'mediation',
+        title: 'mediation (test)',
+        imports: [MediationModule.register({ clock, viewPollIntervalMs: 100, schedulerIntervalMs: 3_600_000, seedDemo: false, ...options })],
+        identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
+      },
+      loadServiceConfig('mediation', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
+    );
+  } finally {
+    if (saved === undefined) delete process.env[limit];
+    else process.env[limit] = saved;
+  }
   const issuer = service.app.get(BuiltInIssuer, { strict: false });
   const directory = issuer.directory;
   const runtime = service.app.get<ContextRuntime>(runtimeToken('mediation'));
@@ -134,6 +146,7 @@ export async function startMediationTestApp(options: Partial<MediationModuleOpti
     service,
     runtime,
     clock,
+    issuer,
     principal,
     userId,
     token,
