@@ -109,7 +109,7 @@ describe('mediation route matrix: every route × every role × inside/outside ×
     'GET /mediation/cases': {
       access: 'mediation.list',
       target: 'collection',
-      request: async (ctx) => {
+      request: async () => {
         await caseIn(t, 'mc-v-1-1', 'registered');
         await caseIn(t, 'mc-v-2-1', 'registered');
         return { path: '/mediation/cases?limit=200' };
