@@ -12,6 +12,8 @@ import { CASE_INFO_PURPOSE, onIntakeReport } from './read-models/intake-report.p
 import { ReadModelsController } from './read-models/read-models.http.controller';
 import { DeadlineRulesController, RoutingRulesController } from './reference-data/reference-data.http.controller';
 import { WORK_ORDERS_PURPOSE } from './work-orders/on-case-filed.consumer';
+import { GridCaseMediationController } from './on-mediation-outcome/grid-case-mediation.http.controller';
+import { MEDIATION_OUTCOMES_PURPOSE, onMediationEvent } from './on-mediation-outcome/on-mediation-outcome.consumer';
 
 const BINDER = Symbol.for('fengqiao.grid-dispatch.binder');
 
@@ -29,7 +31,7 @@ export class GridDispatchModule {
     const context = new GridDispatchContext(resolveGridDispatchOptions(options, process.env, DEMO_REFERENCE_DATA));
     return buildContextModule(GridDispatchModule, {
       name: CONTEXT_NAME,
-      controllers: [CaseCommandsController, ReadModelsController, RoutingRulesController, DeadlineRulesController],
+      controllers: [CaseCommandsController, ReadModelsController, RoutingRulesController, DeadlineRulesController, GridCaseMediationController],
       providers: [
         { provide: GRID_DISPATCH, useValue: context },
         {
@@ -48,6 +50,11 @@ export class GridDispatchModule {
         consumers: [
           { purpose: WORK_ORDERS_PURPOSE, topics: [topics.intakeCase], handle: (event) => context.onIntakeEvent(event) },
           { purpose: CASE_INFO_PURPOSE, topics: [topics.intakeCase], handle: (event, runtime) => onIntakeReport(event, runtime.infra.readStore).then(() => undefined) },
+          {
+            purpose: MEDIATION_OUTCOMES_PURPOSE,
+            topics: [topics.mediationCase],
+            handle: (event, runtime) => onMediationEvent(event, { events: runtime.infra.events, readStore: runtime.infra.readStore, workOrders: context.workOrders, clock: context.clock }).then(() => undefined),
+          },
         ],
         onReady: (runtime) => context.start(runtime),
         onStop: () => context.stop(),

@@ -7,6 +7,7 @@ import { unionPaths, UnitDirectory } from '../directory/unit-directory';
 import { autoDispatchReason, resolveRoute, RoutingRule } from '../reference-data/routing-rules';
 import { VersionedTable } from '../reference-data/versioned-table';
 import { WorkOrderHandler } from './work-order.handler';
+import { referByRoutingRule, routesToMediation } from '../on-mediation-outcome/route-to-mediation';
 
 export const WORK_ORDERS_PURPOSE = 'work-orders';
 
@@ -40,6 +41,7 @@ export type CaseFiledOutcome =
   | { kind: 'ignored' }
   | { kind: 'dispatched'; unitId: string; rulesVersion: number }
   | { kind: 'unroutable'; rulesVersion: number | null }
+  | { kind: 'referred_to_mediation'; committeeId: string; rulesVersion: number }
   | { kind: 'not_filed'; status: string };
 
 /**
@@ -80,6 +82,13 @@ export async function onCaseFiled(event: IntegrationEvent, deps: OnCaseFiledDeps
   if (!table || !match) {
     logger?.warn(`case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`);
     return { kind: 'unroutable', rulesVersion: table?.version ?? null };
+  }
+  if (routesToMediation(directory, match.rule.unitId)) {
+    const meta2 = { ...meta, actor: autoRoutingActor(d.level, location), now: deps.clock.now().toISOString() };
+    await referByRoutingRule(deps.workOrders, d.caseId, match, table.version, meta2, loaded.revision, `${event.id}/${WORK_ORDERS_PURPOSE}`, eventTimeMs).catch((e: unknown) => {
+      throw permanent(e);
+    });
+    return { kind: 'referred_to_mediation', committeeId: match.rule.unitId, rulesVersion: table.version };
   }
   const dispatch: DispatchCase = {
     type: 'DispatchCase',
