@@ -6,10 +6,12 @@
  * |---|---|---|
  * | MEDIATION_PII_MASTER_KEY(_FILE) | standalone: a key generated once into `<data dir>/mediation/pii-master.key`; refused missing when NODE_ENV=production | base64 of 32 bytes: wraps each party's data key (crypto-shredding) |
  * | MEDIATION_SCHEDULER_INTERVAL_MS | 30000 | how often the deadline scheduler looks for due mediation-duration timers |
+ * | MEDIATION_CLOCK_OFFSET_MS | 0 | shifts the mediation service's "now" (drills and tests) |
  * | MEDIATION_SEED_DEMO | as the demo district (`FENGQIAO_DEMO`, on in standalone) | seed demo cases in every state through commands on an empty store |
  */
 import { Clock, CN_NATIONAL_CALENDAR, systemClock, WorkingCalendar } from '@fengqiao/kernel';
 import { defaultMediationRules, MediationRules } from '@fengqiao/mediation-domain';
+import { ConfigError } from '@fengqiao/platform';
 import { CommitteeDirectory, demoCommittees } from './application/committees';
 
 export interface MediationModuleOptions {
@@ -55,8 +57,11 @@ export function resolveMediationOptions(options: MediationModuleOptions, env: No
   const interval = Number(read(env, 'MEDIATION_SCHEDULER_INTERVAL_MS') ?? 30_000);
   const seed = read(env, 'MEDIATION_SEED_DEMO');
   const key = options.piiMasterKey ?? read(env, 'MEDIATION_PII_MASTER_KEY');
+  const offsetMs = Number(read(env, 'MEDIATION_CLOCK_OFFSET_MS') ?? 0);
+  if (!Number.isSafeInteger(offsetMs)) throw new ConfigError(`MEDIATION_CLOCK_OFFSET_MS must be a whole number of milliseconds, got "${env['MEDIATION_CLOCK_OFFSET_MS']}"`);
+  const clock: Clock = options.clock ?? (offsetMs === 0 ? systemClock : { now: () => new Date(Date.now() + offsetMs) });
   return {
-    clock: options.clock ?? systemClock,
+    clock,
     calendar: options.calendar ?? CN_NATIONAL_CALENDAR,
     rules: options.rules ?? defaultMediationRules,
     committees: options.committees ?? demoCommittees(),

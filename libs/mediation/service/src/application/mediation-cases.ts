@@ -62,6 +62,8 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   readonly projector: MediationCaseProjector;
   readonly scheduler: DeadlineScheduler;
   private readonly logger = new Logger('mediation');
+  /** resolves when the demo cases are in (tests, health) */
+  demoSeeded: Promise<void> = Promise.resolve();
   private partyKeys?: OpenedKeyStore;
   private partyRecords?: PartyRecords;
 
@@ -96,19 +98,23 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     await this.parties();
     await this.projector.catchUp();
-    if (this.options.seedDemo ?? demoEnabled(this.config.mode)) await this.seedDemo();
     this.projector.start();
     this.scheduler.start();
+    // the demo's cases go in behind the running service (a first start answers at once)
+    if (this.options.seedDemo ?? demoEnabled(this.config.mode)) {
+      this.demoSeeded = this.seedDemo().catch((e: unknown) => this.logger.error(`demo cases not seeded: ${e instanceof Error ? e.stack : String(e)}`));
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.demoSeeded;
     await this.scheduler.stop();
     await this.projector.stop();
     await this.partyKeys?.close();
   }
 
   /** The demo's cases in every state, through the decider (once: deterministic ids). */
-  private async seedDemo(): Promise<void> {
+  async seedDemo(): Promise<void> {
     const seeder = new CaseCommandRunner({ ...this.runner.config, afterAppend: undefined });
     const directory = this.issuer?.directory.current();
     const seeded = await seedDemoCases({
@@ -118,6 +124,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
       // the demo's naming (med.v-1-1 → u-med-v-1-1) where the directory is not in this process
       mediatorOf: (c) => directory?.users().find((u) => u.unitId === c.id && u.roles.includes('mediator'))?.id ?? `u-med-${c.id.replace(/^mc-/, '')}`,
       now: this.options.clock.now(),
+      onError: (caseId, status, e) => this.logger.warn(`demo case ${caseId} (${status}) not seeded: ${e instanceof Error ? e.message : String(e)}`),
     });
     if (seeded > 0) {
       await this.projector.catchUp();

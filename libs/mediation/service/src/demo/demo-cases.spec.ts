@@ -1,3 +1,4 @@
+import { MediationCases } from '../application/mediation-cases';
 import { DEMO_CASE_STATES } from './demo-cases';
 import { MediationTestApp, startMediationTestApp } from '../testing/mediation-test-app';
 
@@ -6,6 +7,7 @@ describe('demo mediation cases (seeded through commands on first start)', () => 
   let t: MediationTestApp;
   beforeAll(async () => {
     t = await startMediationTestApp({ seedDemo: true });
+    await t.service.app.get(MediationCases).demoSeeded;
   }, 120_000);
   afterAll(() => t?.close());
 
@@ -24,7 +26,7 @@ describe('demo mediation cases (seeded through commands on first start)', () => 
 
   it('a second start seeds nothing twice', async () => {
     const before = (await t.storedEvents()).length;
-    await (t.service.app.get((await import('../application/mediation-cases')).MediationCases) as unknown as { seedDemo(): Promise<void> }).seedDemo();
+    await t.service.app.get(MediationCases).seedDemo();
     expect((await t.storedEvents()).length).toBe(before);
   });
 });

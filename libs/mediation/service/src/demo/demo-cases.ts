@@ -59,6 +59,7 @@ export interface DemoSeedDeps {
   /** the demo mediator of a committee (user id), if it has one */
   mediatorOf(committee: Committee): string | undefined;
   now: Date;
+  onError?(caseId: string, status: string, error: unknown): void;
 }
 
 const HOUR = 3600_000;
@@ -74,14 +75,15 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
   for (const [ci, committee] of deps.committees.entries()) {
     const mediatorId = deps.mediatorOf(committee);
     if (!mediatorId) continue;
+    const mediator: string = mediatorId;
     const actor: Actor = { userId: mediatorId, role: 'mediator', unitId: committee.id };
     for (const [si, status] of DEMO_CASE_STATES.entries()) {
       const caseId = deterministicEventId(`demo/mediation/${committee.id}/${status}`, Date.UTC(2025, 0, 1));
       const existing = await deps.runner.read(caseId);
       if (existing.revision >= 0) continue;
       const dispute = DISPUTES[(ci + si) % DISPUTES.length];
-      // the case started 4 to 25 days ago, one step a few hours after the other
-      let at = deps.now.getTime() - (4 + ((ci * 7 + si * 3) % 22)) * DAY;
+      // the case started 10 to 39 days ago, one step a few hours after the other
+      let at = deps.now.getTime() - (10 + ((ci * 7 + si * 3) % 30)) * DAY;
       const meta = (): CommandMeta => ({ actor, now: new Date((at += 3 * HOUR)).toISOString(), correlationId: `demo-${caseId}` });
       let n = 0;
       const run = async (command: Omit<MediationCommand, 'meta'>, m: CommandMeta = meta()) =>
@@ -96,82 +98,90 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
         details: { name: p.name, phone: p.phone, address: `${committee.name.replace(/人民调解委员会$/, '')}${10 + si}号` },
       }));
       const ids = parties.map((p) => p.partyId);
-      const registered = meta();
-      await deps.parties.record(caseId, committee.path, parties, registered);
-      await run(
-        {
-          type: 'RegisterDispute',
-          data: {
-            caseId,
-            committeeId: committee.id,
-            committeeLevel: committee.level,
-            source: si % 3 === 2 ? { kind: 'own_initiative' } : { kind: 'application' },
-            parties: parties.map((p) => ({ partyId: p.partyId, role: p.role })),
-            summary: dispute.summary,
-            category: dispute.category,
-            registrationDocumentRef: documentUrl(caseId, 'application'),
+      try {
+        await seedOne();
+        count++;
+      } catch (e) {
+        // one case the decider refuses (e.g. a deadline in a year the calendar does not cover yet) does not stop the rest
+        deps.onError?.(caseId, status, e);
+      }
+      async function seedOne(): Promise<void> {
+        const registered = meta();
+        await deps.parties.record(caseId, committee.path, parties, registered);
+        await run(
+          {
+            type: 'RegisterDispute',
+            data: {
+              caseId,
+              committeeId: committee.id,
+              committeeLevel: committee.level,
+              source: si % 3 === 2 ? { kind: 'own_initiative' } : { kind: 'application' },
+              parties: parties.map((p) => ({ partyId: p.partyId, role: p.role })),
+              summary: dispute.summary,
+              category: dispute.category,
+              registrationDocumentRef: documentUrl(caseId, 'application'),
+            },
           },
-        },
-        { ...registered, reason: '当事人来访申请' },
-      );
-      const now = () => new Date(at).toISOString();
-      for (const step of PATH[status]) {
-        switch (step) {
-          case 'consent':
-            await run({ type: 'RequestConsent', data: {} });
-            await run({ type: 'NotifyRights', data: { partyIds: ids, documentRef: documentUrl(caseId, 'rights-notice') } });
-            await run({ type: 'AddDossierItem', data: { item: 'identity_proof', documentRef: '当事人身份证复印件' } });
-            break;
-          case 'refuse':
-            await run({ type: 'RecordConsent', data: { partyId: ids[1], consented: false } });
-            break;
-          case 'agree':
-            for (const partyId of ids) await run({ type: 'RecordConsent', data: { partyId, consented: true } });
-            break;
-          case 'assign':
-            await run({ type: 'AssignMediator', data: { mediatorIds: [mediatorId], method: 'designated' } });
-            break;
-          case 'session':
-            await run({ type: 'RecordSession', data: { sessionId: `${caseId}-s${n}`, heldAt: now(), mediatorIds: [mediatorId], attendingPartyIds: ids, summary: '听取双方陈述，释法说理', recordRef: `调解笔录-${n}` } });
-            break;
-          case 'reach':
-            await run({ type: 'ReachAgreement', data: { agreementId: `${caseId}-agreement`, form: 'written', terms: dispute.terms, documentRef: documentUrl(caseId, 'agreement') } });
-            break;
-          case 'sign':
-            await run({ type: 'SignAgreement', data: { signedByPartyIds: ids, mediatorSigned: true, committeeSealed: true } });
-            break;
-          case 'partly':
-            await run({ type: 'RecordPerformance', data: { complete: false, description: '已履行一部分' } });
-            break;
-          case 'perform':
-            await run({ type: 'RecordPerformance', data: { complete: true, description: '协议已全部履行', evidenceRef: '履行确认书' } });
-            break;
-          case 'visit':
-            await run({ type: 'RecordFollowUpVisit', data: { visitedPartyIds: ids, performanceSatisfactory: true, reescalationRisk: false, recordRef: '回访记录' } });
-            break;
-          case 'fail':
-            await run({ type: 'ReportPerformanceFailure', data: { defaultingPartyIds: [ids[1]], description: '被申请人逾期未履行' } });
-            break;
-          case 'file':
-            await run({ type: 'FileJudicialConfirmation', data: { courtId: 'court-d-fq', filedAt: now(), applicantPartyIds: ids } });
-            break;
-          case 'confirm':
-          case 'reject':
-            await run({ type: 'RecordJudicialConfirmationDecision', data: { confirmed: step === 'confirm', decidedAt: now(), rulingRef: `(2025)浙0681民特${100 + si}号` } });
-            break;
-          case 'terminate':
-            await run({ type: 'TerminateMediation', data: { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] } }, { ...meta(), reason: '双方分歧较大，调解不成' });
-            break;
-          case 'dossier':
-            break;
-          case 'archive':
-            await run({ type: 'ArchiveCase', data: {} });
-            break;
-          default:
-            throw new Error(`unknown demo step ${step}`);
+          { ...registered, reason: '当事人来访申请' },
+        );
+        const now = () => new Date(at).toISOString();
+        for (const step of PATH[status]) {
+          switch (step) {
+            case 'consent':
+              await run({ type: 'RequestConsent', data: {} });
+              await run({ type: 'NotifyRights', data: { partyIds: ids, documentRef: documentUrl(caseId, 'rights-notice') } });
+              await run({ type: 'AddDossierItem', data: { item: 'identity_proof', documentRef: '当事人身份证复印件' } });
+              break;
+            case 'refuse':
+              await run({ type: 'RecordConsent', data: { partyId: ids[1], consented: false } });
+              break;
+            case 'agree':
+              for (const partyId of ids) await run({ type: 'RecordConsent', data: { partyId, consented: true } });
+              break;
+            case 'assign':
+              await run({ type: 'AssignMediator', data: { mediatorIds: [mediator], method: 'designated' } });
+              break;
+            case 'session':
+              await run({ type: 'RecordSession', data: { sessionId: `${caseId}-s${n}`, heldAt: now(), mediatorIds: [mediator], attendingPartyIds: ids, summary: '听取双方陈述，释法说理', recordRef: `调解笔录-${n}` } });
+              break;
+            case 'reach':
+              await run({ type: 'ReachAgreement', data: { agreementId: `${caseId}-agreement`, form: 'written', terms: dispute.terms, documentRef: documentUrl(caseId, 'agreement') } });
+              break;
+            case 'sign':
+              await run({ type: 'SignAgreement', data: { signedByPartyIds: ids, mediatorSigned: true, committeeSealed: true } });
+              break;
+            case 'partly':
+              await run({ type: 'RecordPerformance', data: { complete: false, description: '已履行一部分' } });
+              break;
+            case 'perform':
+              await run({ type: 'RecordPerformance', data: { complete: true, description: '协议已全部履行', evidenceRef: '履行确认书' } });
+              break;
+            case 'visit':
+              await run({ type: 'RecordFollowUpVisit', data: { visitedPartyIds: ids, performanceSatisfactory: true, reescalationRisk: false, recordRef: '回访记录' } });
+              break;
+            case 'fail':
+              await run({ type: 'ReportPerformanceFailure', data: { defaultingPartyIds: [ids[1]], description: '被申请人逾期未履行' } });
+              break;
+            case 'file':
+              await run({ type: 'FileJudicialConfirmation', data: { courtId: 'court-d-fq', filedAt: now(), applicantPartyIds: ids } });
+              break;
+            case 'confirm':
+            case 'reject':
+              await run({ type: 'RecordJudicialConfirmationDecision', data: { confirmed: step === 'confirm', decidedAt: now(), rulingRef: `(2025)浙0681民特${100 + si}号` } });
+              break;
+            case 'terminate':
+              await run({ type: 'TerminateMediation', data: { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] } }, { ...meta(), reason: '双方分歧较大，调解不成' });
+              break;
+            case 'dossier':
+              break;
+            case 'archive':
+              await run({ type: 'ArchiveCase', data: {} });
+              break;
+            default:
+              throw new Error(`unknown demo step ${step}`);
+          }
         }
       }
-      count++;
     }
   }
   return count;

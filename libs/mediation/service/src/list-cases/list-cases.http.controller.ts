@@ -21,6 +21,7 @@ export class ListCasesController {
     const filters: ReadQuery[] = [jurisdictionFilter(principal, 'mediation.list')];
     if (q.scope === 'mine') filters.push({ mediatorIds: principal.userId });
     if (q.status) filters.push({ status: q.status });
+    if (q.gridCaseId) filters.push({ gridCaseId: q.gridCaseId });
     if (q.queue) filters.push(queueFilter(q.queue, this.cases.options.clock.now().getTime()));
     const query = { $and: filters };
     const store = this.cases.runtime.infra.readStore;

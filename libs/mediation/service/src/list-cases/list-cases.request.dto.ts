@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MEDIATION_STATUS_LABELS } from '@fengqiao/mediation-domain';
 
 export const DESK_QUEUES = ['waiting_consent', 'session_this_week', 'agreement_without_performance', 'confirmation_due_soon', 'overdue'] as const;
@@ -26,6 +26,12 @@ export class ListCasesRequest {
   @IsOptional()
   @IsIn(DESK_QUEUES)
   queue?: DeskQueue;
+
+  @ApiPropertyOptional({ description: '移交本案的网格事件编号', maxLength: 80 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(80)
+  gridCaseId?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
