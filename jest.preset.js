@@ -32,6 +32,8 @@ module.exports = function preset(projectDir, overrides = {}) {
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper,
     testMatch: ['<rootDir>/**/*.spec.ts'],
+    // service specs drive real apps over HTTP; on 2 busy cores 5 s is too tight for a journey
+    testTimeout: 30_000,
     setupFiles: [path.join(__dirname, 'jest.setup.js')],
     globalSetup: path.join(__dirname, 'jest.global-setup.js'),
     globalTeardown: path.join(__dirname, 'jest.global-teardown.js'),

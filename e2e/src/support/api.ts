@@ -45,6 +45,12 @@ export class Client {
   async get(url: string): Promise<Reply> {
     return this.call('GET', url);
   }
+
+  /** GET of a page that is not JSON (printable documents). */
+  async text(url: string): Promise<{ status: number; text: string }> {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${this.token}` } });
+    return { status: res.status, text: await res.text() };
+  }
 }
 
 /** Waits until the grid-dispatch case detail satisfies `pred` (the work order is fed through the bus). */

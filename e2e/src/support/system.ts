@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +10,16 @@ export interface SystemUnderTest {
   authUrl: string;
   intakeUrl: string;
   gridUrl: string;
+  /** the mediation service (standalone: the one process; distributed: only with `{ mediation: true }`) */
+  mediationUrl: string;
   /** the database name prefix of the distributed services (their stores are `<db>_<context>`) */
   mongoDb?: string;
   /** kills the process hosting grid-dispatch with SIGKILL and starts it again on the same data */
   killAndRestartGridDispatch(extraEnv?: Record<string, string>): Promise<void>;
   /** restarts gracefully with other settings (e.g. a clock offset) */
   restartGridDispatch(extraEnv: Record<string, string>): Promise<void>;
+  /** kills the process hosting mediation with SIGKILL and starts it again on the same data */
+  killAndRestartMediation(): Promise<void>;
   output(): string;
   stop(): Promise<void>;
 }
@@ -25,9 +30,9 @@ const fast = {
   GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200',
 };
 
-export async function startStandalone(): Promise<SystemUnderTest> {
+export async function startStandalone(extraEnv: Record<string, string> = {}): Promise<SystemUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-'));
-  const env = { ...fast, FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '' };
+  const env = { ...fast, FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '', ...extraEnv };
   let proc = await spawnService('standalone', env, { timeoutMs: 120_000 });
   let log = '';
   const sut: SystemUnderTest = {
@@ -41,10 +46,16 @@ export async function startStandalone(): Promise<SystemUnderTest> {
     get gridUrl() {
       return proc.url;
     },
+    get mediationUrl() {
+      return proc.url;
+    },
     async killAndRestartGridDispatch(extra = {}) {
       log += proc.output();
       await proc.kill();
       proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
+    },
+    async killAndRestartMediation() {
+      await sut.killAndRestartGridDispatch();
     },
     async restartGridDispatch(extra) {
       log += proc.output();
@@ -60,7 +71,7 @@ export async function startStandalone(): Promise<SystemUnderTest> {
   return sut;
 }
 
-export async function startDistributed(kafkaBrokers: string[], mongoUrl: string): Promise<SystemUnderTest> {
+export async function startDistributed(kafkaBrokers: string[], mongoUrl: string, options: { mediation?: boolean; mediationEnv?: Record<string, string> } = {}): Promise<SystemUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-d-'));
   const db = uniqueName('journey').replace(/[^A-Za-z0-9_]/g, '_');
   const url = new URL(mongoUrl);
@@ -78,6 +89,9 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string)
   const verifyEnv = { ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` };
   const intake = await spawnService('intake', verifyEnv, { timeoutMs: 120_000 });
   let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: 120_000 });
+  // mediation: its parties' master key from the environment, no demo cases (seeded through commands, slow on FerretDB)
+  const mediationEnv = { ...verifyEnv, MEDIATION_PII_MASTER_KEY: randomBytes(32).toString('base64'), MEDIATION_SEED_DEMO: 'false', FENGQIAO_DATA_DIR: dataDir, ...options.mediationEnv };
+  let mediation: ServiceProcess | undefined = options.mediation ? await spawnService('mediation', mediationEnv, { timeoutMs: 120_000 }) : undefined;
   let log = '';
   return {
     mode: 'distributed',
@@ -86,7 +100,17 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string)
     get gridUrl() {
       return grid.url;
     },
+    get mediationUrl() {
+      if (!mediation) throw new Error('started without the mediation service');
+      return mediation.url;
+    },
     mongoDb: db,
+    async killAndRestartMediation() {
+      if (!mediation) throw new Error('started without the mediation service');
+      log += mediation.output();
+      await mediation.kill();
+      mediation = await spawnService('mediation', mediationEnv, { timeoutMs: 120_000 });
+    },
     async killAndRestartGridDispatch(extra = {}) {
       log += grid.output();
       await grid.kill();
@@ -97,9 +121,9 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string)
       await grid.stop();
       grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: 120_000 });
     },
-    output: () => log + [analytics, intake, grid].map((p) => p.output()).join('\n'),
+    output: () => log + [analytics, intake, grid, ...(mediation ? [mediation] : [])].map((p) => p.output()).join('\n'),
     async stop() {
-      await Promise.all([analytics.stop(), intake.stop(), grid.stop()]);
+      await Promise.all([analytics.stop(), intake.stop(), grid.stop(), mediation?.stop()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

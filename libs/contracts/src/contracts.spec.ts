@@ -5,6 +5,7 @@ import { ContractViolation } from './schema/schema';
 import { gridDispatchContracts, WORK_ORDER_EVENTS } from './grid-dispatch/grid-dispatch.contracts';
 import { IntakeCaseFiledV1 } from './intake/intake.contracts';
 import { CalendarNoticesPublishedV1 } from './calendar/calendar.contracts';
+import { MEDIATION_CASE_EVENTS, mediationContracts, mediationEventNameOf } from './mediation/mediation.contracts';
 
 const fixturesDir = join(__dirname, '__fixtures__');
 const fixtures = readdirSync(fixturesDir)
@@ -25,6 +26,20 @@ describe('integration event contracts', () => {
     const types = allContracts().map((c) => c.type);
     expect(new Set(types).size).toBe(types.length);
     for (const c of Object.values(gridDispatchContracts)) expect(c.topic).toBe('grid-dispatch.case.events.v1');
+  });
+
+  it('declares one type per mediation event, all on the mediation topic, keyed by the mediation case', () => {
+    expect(Object.keys(mediationContracts)).toEqual(Object.keys(MEDIATION_CASE_EVENTS));
+    for (const [name, c] of Object.entries(mediationContracts)) {
+      expect(c.topic).toBe('mediation.case.events.v1');
+      expect(mediationEventNameOf(c.type)).toBe(name);
+    }
+  });
+
+  it('keeps parties\' personal data out of the mediation contract', () => {
+    const registered = fixtures.find(([n]) => n === 'mediation.case.registered.v1.json')![1];
+    expect(violation({ ...registered, data: { ...registered.data, partyNames: ['张三', '李四'] } })).toEqual(['partyNames is not part of the contract']);
+    expect(violation({ ...registered, data: { ...registered.data, partyCount: 1 } })).toEqual(['partyCount must be ≥ 2']);
   });
 
   const filed = fixtures.find(([n]) => n === 'intake.case.filed.v1.json')![1];

@@ -5,3 +5,4 @@ export * from './integration-event';
 export * from './intake/intake.contracts';
 export * from './grid-dispatch/grid-dispatch.contracts';
 export * from './calendar/calendar.contracts';
+export * from './mediation/mediation.contracts';

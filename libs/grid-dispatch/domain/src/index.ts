@@ -29,3 +29,4 @@ export {
   toGridCaseStreamId,
 } from './grid-case/grid-case.decider';
 export type { GridCaseDeciderDeps } from './grid-case/grid-case.decider';
+export * from './mediation-referral/mediation-referral.decider';

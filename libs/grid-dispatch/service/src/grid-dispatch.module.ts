@@ -40,6 +40,8 @@ import { SuspendCaseController } from './suspend-case/suspend-case.http.controll
 import { VerifyCaseController } from './verify-case/verify-case.http.controller';
 import { OnCaseFiledConsumer } from './work-orders/on-case-filed.consumer';
 import { OnCalendarNoticeConsumer } from './calendar/work-order-revision';
+import { GridCaseMediationController } from './on-mediation-outcome/grid-case-mediation.http.controller';
+import { OnMediationOutcomeConsumer } from './on-mediation-outcome/on-mediation-outcome.consumer';
 
 /** The reference data an empty store starts with when none is configured: the demo district's tables. */
 export const DEMO_REFERENCE_DATA: ReferenceDataSeed = { routingRules: demoDistrict.routing, deadlineRules: demoDistrict.deadlineRules };
@@ -81,7 +83,7 @@ export class GridDispatchModule {
     const publisher = new WorkOrderPublisher();
     return buildContextModule(GridDispatchModule, {
       name: CONTEXT_NAME,
-      controllers: [...COMMAND_CONTROLLERS, ReadModelsController, RoutingRulesController, DeadlineRulesController],
+      controllers: [...COMMAND_CONTROLLERS, ReadModelsController, RoutingRulesController, DeadlineRulesController, GridCaseMediationController],
       providers: [
         { provide: GRID_DISPATCH_OPTIONS, useFactory: () => resolveGridDispatchOptions(options, process.env, DEMO_REFERENCE_DATA) },
         GridDispatchDirectory,
@@ -91,6 +93,7 @@ export class GridDispatchModule {
         GridDispatchStartup,
         OnCaseFiledConsumer,
         OnCalendarNoticeConsumer,
+        OnMediationOutcomeConsumer,
         DispatchCaseHandler,
         RuleOnObjectionHandler,
         RuleOnExtensionHandler,
@@ -103,6 +106,7 @@ export class GridDispatchModule {
         consumers: [
           OnCaseFiledConsumer,
           OnCalendarNoticeConsumer,
+          OnMediationOutcomeConsumer,
           { purpose: CASE_INFO_PURPOSE, topics: [topics.intakeCase], handle: (event, runtime) => onIntakeReport(event, runtime.infra.readStore).then(() => undefined) },
         ],
       },

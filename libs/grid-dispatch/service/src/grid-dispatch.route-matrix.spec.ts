@@ -2,6 +2,7 @@ import { newId } from '@fengqiao/kernel';
 import { BuiltInIssuer, principalOf, UserRole } from '@fengqiao/identity';
 import { MatrixContext, MatrixRequest, MatrixUser, routeMatrix, RouteTable, scopeUnitIds } from '@fengqiao/platform';
 import { GridDispatchHarness } from './testing/grid-dispatch.harness';
+import { referToMediation } from './on-mediation-outcome/mediation-events.testing';
 
 /**
  * Every grid-dispatch route against the role × action table and jurisdiction (platform
@@ -27,6 +28,8 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
   let anyCase: string;
   let t1Case: string;
   let t2Case: string;
+  let t1Referred: string;
+  let t2Referred: string;
 
   beforeAll(async () => {
     h = await GridDispatchHarness.start();
@@ -41,6 +44,8 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
     );
     anyCase = t1Case = await filed('g-1-1-1', 'fire_lane_blocked', 2);
     t2Case = await filed('g-2-1-1', 'illegal_parking', 2);
+    t1Referred = await referToMediation(h, await filed('g-1-1-1', 'fire_lane_blocked', 2), 'op.v-1-1'); // dispatched to dept-t1-xf first
+    t2Referred = await referToMediation(h, await filed('g-2-1-1', 'illegal_parking', 2), 'op.v-2-1');
   }, 60_000);
 
   afterAll(async () => {
@@ -176,6 +181,14 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         },
       ),
       'POST /grid-dispatch/cases/:caseId/escalate': command('escalate', 'case.escalate', () => dispatchedTo('dept-t1-xf'), () => ({ reason: '需街道协调' })),
+      'GET /grid-dispatch/cases/:caseId/mediation': {
+        access: 'case.read',
+        target: 'resource',
+        request: (ctx) => {
+          const auditor = roleOf(ctx) === 'auditor';
+          return { path: `/grid-dispatch/cases/${(ctx.where === 'outside') !== auditor ? t2Referred : t1Referred}/mediation` };
+        },
+      },
       'GET /grid-dispatch/cases/:caseId': {
         access: 'case.read',
         target: 'resource',

@@ -8,6 +8,7 @@ import { GridDispatchDirectory } from '../directory/grid-dispatch-directory';
 import { unionPaths } from '../directory/unit-directory';
 import { ReferenceTables } from '../reference-data/reference-tables';
 import { autoDispatchReason, resolveRoute } from '../reference-data/routing-rules';
+import { referByRoutingRule, routesToMediation } from '../on-mediation-outcome/route-to-mediation';
 
 export const WORK_ORDERS_PURPOSE = 'work-orders';
 
@@ -34,6 +35,7 @@ export type CaseFiledOutcome =
   | { kind: 'ignored' }
   | { kind: 'dispatched'; unitId: string; rulesVersion: number }
   | { kind: 'unroutable'; rulesVersion: number | null }
+  | { kind: 'referred_to_mediation'; committeeId: string; rulesVersion: number }
   | { kind: 'not_filed'; status: string };
 
 /**
@@ -98,6 +100,12 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     if (!table || !match) {
       this.logger.warn(`case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`);
       return { kind: 'unroutable', rulesVersion: table?.version ?? null };
+    }
+    // a people's mediation committee takes no work order: the case is referred to mediation instead
+    if (routesToMediation(directory, match.rule.unitId)) {
+      const referMeta = { ...meta, actor: autoRoutingActor(d.level, location), now: now() };
+      await referByRoutingRule(this.cases, d.caseId, match, table.version, referMeta, `${event.id}/${WORK_ORDERS_PURPOSE}`, eventTimeMs);
+      return { kind: 'referred_to_mediation', committeeId: match.rule.unitId, rulesVersion: table.version };
     }
     const dispatch: DispatchCase = {
       type: 'DispatchCase',

@@ -1,0 +1,46 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@fengqiao/identity';
+import { CurrentPrincipal, jurisdictionFilter, NoPersonalData, RequireAction } from '@fengqiao/platform';
+import { MediationCases } from '../application/mediation-cases';
+import { MEDIATION_CASE_VIEW } from '../case-view/mediation-case.view';
+
+/**
+ * The figures a district reports upwards (DESIGN §2 journey 5: "7,735 disputes taken, 7,666
+ * settled: 99.11%"): cases taken = accepted for mediation (受理), settled = an agreement took
+ * effect (调解成功), success rate = settled / taken; with registered, declined, terminated and
+ * open counts beside them. Counted in the desk view, inside the caller's jurisdiction.
+ */
+@ApiTags('mediation')
+@ApiBearerAuth()
+@Controller('mediation')
+export class FiguresController {
+  constructor(@Inject(MediationCases) private readonly cases: MediationCases) {}
+
+  @Get('figures')
+  @RequireAction('mediation.list')
+  @NoPersonalData()
+  @ApiOperation({ summary: '调解统计', description: '受理数、调解成功数、调解成功率（成功数 ÷ 受理数），以及登记、不予调解、终止和在办数。' })
+  async figures(@CurrentPrincipal() principal: Principal) {
+    const scope = jurisdictionFilter(principal, 'mediation.list');
+    const store = this.cases.runtime.infra.readStore;
+    const count = (q: Record<string, unknown>) => store.count(MEDIATION_CASE_VIEW, { $and: [scope, q] });
+    const [registered, taken, settled, declined, terminated, byStatus] = await Promise.all([
+      count({}),
+      count({ acceptedAtMs: { $ne: null } }),
+      count({ settled: true }),
+      count({ 'state.declined': { $exists: true } }),
+      count({ 'state.termination': { $exists: true } }),
+      store.aggregateCounts(MEDIATION_CASE_VIEW, scope, 'status'),
+    ]);
+    return {
+      registered,
+      taken,
+      settled,
+      declined,
+      terminated,
+      successRate: taken === 0 ? null : Math.round((settled / taken) * 10_000) / 100,
+      byStatus: Object.fromEntries(byStatus.map((g) => [String(g.key), g.count])),
+    };
+  }
+}

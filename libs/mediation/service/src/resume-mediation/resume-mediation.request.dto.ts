@@ -1,0 +1,5 @@
+import { OptionalReasonRequest } from '@fengqiao/platform';
+
+/** 重新调解 */
+export class ResumeMediationRequest extends OptionalReasonRequest {
+}
