@@ -4,6 +4,7 @@ import { allContracts, contractOf, registerIntegrationUpcaster, validateIntegrat
 import { ContractViolation } from './schema/schema';
 import { gridDispatchContracts, WORK_ORDER_EVENTS } from './grid-dispatch/grid-dispatch.contracts';
 import { IntakeCaseFiledV1 } from './intake/intake.contracts';
+import { PETITION_EVENTS, petitionsContracts } from './petitions/petitions.contracts';
 
 const fixturesDir = join(__dirname, '__fixtures__');
 const fixtures = readdirSync(fixturesDir)
@@ -24,6 +25,13 @@ describe('integration event contracts', () => {
     const types = allContracts().map((c) => c.type);
     expect(new Set(types).size).toBe(types.length);
     for (const c of Object.values(gridDispatchContracts)) expect(c.topic).toBe('grid-dispatch.case.events.v1');
+  });
+
+  it('declares one type per petition event, all on the petitions topic, none carrying personal data', () => {
+    expect(Object.keys(petitionsContracts)).toEqual(Object.keys(PETITION_EVENTS));
+    for (const c of Object.values(petitionsContracts)) expect(c.topic).toBe('petitions.petition.events.v1');
+    const registered = fixtures.find(([n]) => n === 'petitions.petition.registered.v1.json')![1];
+    expect(() => validateIntegrationEvent({ ...registered, data: { ...registered.data, petitionerName: '张三' } })).toThrow(ContractViolation);
   });
 
   const filed = fixtures.find(([n]) => n === 'intake.case.filed.v1.json')![1];

@@ -3,3 +3,4 @@ export * from './schema/schema';
 export * from './integration-event';
 export * from './intake/intake.contracts';
 export * from './grid-dispatch/grid-dispatch.contracts';
+export * from './petitions/petitions.contracts';
