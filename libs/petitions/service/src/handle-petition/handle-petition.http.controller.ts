@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
+import { IllegalStateError } from '@fengqiao/kernel';
 import { CaseCommandResponse, CaseCommandResult, CorrelationId, CurrentPrincipal, HeaderResponse, IF_MATCH_HEADER, RequireAction } from '@fengqiao/platform';
 import { runPetitionCommand } from '../application/petition-command';
 import { PETITIONS_CONTEXT, PetitionsContext } from '../petitions.context';
@@ -43,7 +44,13 @@ export class HandlePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res }, 'ExtendHandling', { extendBy: body.extendBy, approvedBy: body.approvedBy });
+    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res }, 'ExtendHandling', (p) => {
+      const handling = p.deadlines.handling?.deadline;
+      if (handling && Date.parse(handling.dueAt) <= this.ctx.clock.now().getTime()) {
+        throw new IllegalStateError('PETITIONS.EXTENSION_TOO_LATE', `办理期限已于${handling.lastDay ?? handling.dueAt}届满，不能再延长（延期须在期限届满前批准，第三十四条）`, { dueAt: handling.dueAt });
+      }
+      return { extendBy: body.extendBy, approvedBy: body.approvedBy };
+    });
   }
 
   @Post('hearings')

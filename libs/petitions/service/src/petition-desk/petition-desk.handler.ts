@@ -1,4 +1,6 @@
 import { Principal } from '@fengqiao/identity';
+import { Deadline } from '@fengqiao/kernel';
+import { RegisteredPetition } from '@fengqiao/petitions-domain';
 import { jurisdictionFilter } from '@fengqiao/platform';
 import { ReadQuery } from '@fengqiao/read-store';
 import { OpenedPetitioner, PETITIONER_VIEW, PetitionerDoc } from '../application/petitioners';
@@ -45,6 +47,18 @@ export function clockLine(c: ClockView, nowMs: number, within = NEAR_DUE_DAYS): 
     warned: c.warned,
     breached: c.breached,
     paused: c.paused,
+  };
+}
+
+const windowLine = (d: Deadline | undefined) =>
+  d ? { ruleId: d.ruleId, legalBasis: d.legalBasis ?? null, unit: d.unit, duration: d.duration, startAt: d.startAt, dueAt: d.dueAt, lastDay: d.lastDay ?? null, shiftedFrom: d.shiftedFrom ?? null } : null;
+
+/** The petitioner's and the receiving body's windows: objection (§23), review request (§35), re-review request (§36). */
+export function windowsOf(s: RegisteredPetition) {
+  return {
+    objection: windowLine(s.routing?.objectionWindow),
+    reviewRequest: windowLine(s.reviewRequestWindow),
+    reReviewRequest: windowLine(s.review?.nextWindow),
   };
 }
 
@@ -138,6 +152,7 @@ export class PetitionDesk {
     return {
       ...rest,
       clocks: view.clocks.map((c) => clockLine(c, nowMs)),
+      windows: windowsOf(view.state),
       petitioners,
       documents: view.documents.map((d) => ({ kind: d.kind, at: d.at, legalBasis: d.legalBasis, href: `/petitions/${view.petitionId}/documents/${d.kind}` })),
     };
