@@ -27,6 +27,8 @@ export interface ClockLine {
   warned: boolean;
   breached: boolean;
   paused: boolean;
+  /** hearing days not counted (§36) */
+  excludedDays: number;
 }
 
 export function clockLine(c: ClockView, nowMs: number, within = NEAR_DUE_DAYS): ClockLine {
@@ -47,6 +49,7 @@ export function clockLine(c: ClockView, nowMs: number, within = NEAR_DUE_DAYS): 
     warned: c.warned,
     breached: c.breached,
     paused: c.paused,
+    excludedDays: c.excludedDays,
   };
 }
 
