@@ -7,6 +7,8 @@ import { DecideAcceptanceController } from './decide-acceptance/decide-acceptanc
 import { HandlePetitionController } from './handle-petition/handle-petition.http.controller';
 import { referralConsumer } from './on-case-referred/on-case-referred.consumer';
 import { PetitionDeskController } from './petition-desk/petition-desk.http.controller';
+import { PetitionDocumentsController } from './petition-documents/petition-documents.http.controller';
+import { PublicPetitionsController } from './public-petitions/public-petitions.http.controller';
 import { PETITIONS, PETITIONS_CONTEXT, PetitionsContext } from './petitions.context';
 import { PetitionsModuleOptions, resolvePetitionsOptions } from './petitions.options';
 import { publishPetitionEvent } from './publishing/petitions.publish';
@@ -38,6 +40,8 @@ export class PetitionsModule {
         AnswerPetitionController,
         ReviewPetitionController,
         SupervisePetitionController,
+        PetitionDocumentsController,
+        PublicPetitionsController,
       ],
       providers: [
         { provide: PETITIONS_CONTEXT, useValue: ctx },

@@ -128,7 +128,9 @@ export class PetitionsProjector {
       const data = stored.data as { petitionId: string; codeHash?: string; stage?: string; rating?: number };
       if (stored.type === 'QueryCodeIssued' && data.codeHash) {
         await this.mutate(QUERY_CODES, data.codeHash, at, () => ({ petitionId: data.petitionId, codeHash: data.codeHash }));
-        await this.mutate<PetitionView>(PETITION_VIEW, data.petitionId, at, (doc) => (doc ? { ...doc, hasQueryCode: true } : null));
+        if (await this.store.get(PETITION_VIEW, data.petitionId)) {
+          await this.mutate<PetitionView>(PETITION_VIEW, data.petitionId, at, (doc) => (doc ? { ...doc, hasQueryCode: true } : null));
+        } else await this.mutate<Pending>(PENDING, data.petitionId, at, (doc) => ({ ...(doc ?? {}), hasQueryCode: true }));
       } else if (stored.type === 'PetitionRated') {
         await this.mutate<PetitionView>(PETITION_VIEW, data.petitionId, at, (doc) =>
           doc ? { ...doc, ratings: [...doc.ratings, { stage: String(data.stage), rating: Number(data.rating), at: stored.occurredAt }] } : null,
@@ -141,7 +143,7 @@ export class PetitionsProjector {
       const record = stored.data as unknown as RegistrationRecord;
       const existing = await this.store.get<PetitionView>(PETITION_VIEW, record.petitionId);
       if (existing) await this.mutate<PetitionView>(PETITION_VIEW, record.petitionId, at, (doc) => (doc ? withRecord(doc, record) : null));
-      else await this.mutate(PENDING, record.petitionId, at, () => ({ ...record }));
+      else await this.mutate<Pending>(PENDING, record.petitionId, at, (doc) => ({ ...(doc ?? {}), record }));
       return;
     }
     if (id.startsWith('petitioner-')) {
@@ -165,13 +167,21 @@ export class PetitionsProjector {
     }
     if (id.startsWith('petition-')) {
       const petitionId = id.slice('petition-'.length);
-      const pending = stored.type === 'PetitionRegistered' ? await this.store.get<RegistrationRecord>(PENDING, petitionId) : null;
+      const pending = stored.type === 'PetitionRegistered' ? await this.store.get<Pending>(PENDING, petitionId) : null;
       await this.mutate<PetitionView>(PETITION_VIEW, petitionId, at, (doc) => {
         const next = evolvePetitionView(doc, stored, this.jurisdictionOf);
-        return next && pending ? withRecord(next, pending) : next;
+        if (!next || !pending) return next;
+        const withCode = pending.hasQueryCode ? { ...next, hasQueryCode: true } : next;
+        return pending.record ? withRecord(withCode, pending.record) : withCode;
       });
     }
   }
+}
+
+/** What arrived for a petition before its registration: the service's record, its query code. */
+interface Pending {
+  record?: RegistrationRecord;
+  hasQueryCode?: boolean;
 }
 
 function withRecord(doc: PetitionView, r: RegistrationRecord): PetitionView {
