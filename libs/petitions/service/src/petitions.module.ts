@@ -12,6 +12,7 @@ import { PublicPetitionsController } from './public-petitions/public-petitions.h
 import { PETITIONS, PETITIONS_CONTEXT, PetitionsContext } from './petitions.context';
 import { PetitionsModuleOptions, resolvePetitionsOptions } from './petitions.options';
 import { publishPetitionEvent } from './publishing/petitions.publish';
+import { ReceptionController } from './reception/reception.http.controller';
 import { RegisterPetitionController } from './register-petition/register-petition.http.controller';
 import { ReviewPetitionController } from './review-petition/review-petition.http.controller';
 import { RoutePetitionController } from './route-petition/route-petition.http.controller';
@@ -42,6 +43,7 @@ export class PetitionsModule {
         SupervisePetitionController,
         PetitionDocumentsController,
         PublicPetitionsController,
+        ReceptionController,
       ],
       providers: [
         { provide: PETITIONS_CONTEXT, useValue: ctx },

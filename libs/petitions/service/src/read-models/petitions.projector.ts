@@ -31,6 +31,7 @@ export const VIEW_INDEXES = {
     { keys: { nextDueAtMs: 1 } },
     { keys: { petitionerIds: 1 } },
     { keys: { addressKeys: 1 } },
+    { keys: { 'source.dayId': 1 } },
   ],
   [PETITIONER_VIEW]: [{ keys: { addressKey: 1 } }],
 } as const;
