@@ -17,6 +17,7 @@ import {
   toPetitionStreamId,
 } from '@fengqiao/petitions-domain';
 import { PetitionUnits } from './application/petition-units';
+import { seedDemoPetitions } from './demo/petitions-demo.seed';
 import { Petitioners } from './application/petitioners';
 import { ResolvedPetitionsOptions } from './petitions.options';
 import { PetitionsProjector } from './read-models/petitions.projector';
@@ -55,10 +56,10 @@ export class PetitionsContext {
 
   constructor(
     readonly options: ResolvedPetitionsOptions,
-    demo: () => boolean,
+    private readonly demoLoaded: () => boolean,
   ) {
     this.decider = createPetitionDecider({ rules: options.rules, calendar: options.calendar.calendar() });
-    this.units = new PetitionUnits(() => this.issuerDirectory, demo());
+    this.units = new PetitionUnits(() => this.issuerDirectory, () => demoLoaded());
   }
 
   bind(issuerDirectory: Pick<Directory, 'current'> | undefined, config: ServiceConfig | undefined): void {
@@ -158,6 +159,14 @@ export class PetitionsContext {
     await projector.init();
     await projector.catchUp();
     projector.start();
+    if (this.options.seedDemo ?? this.demoLoaded()) {
+      try {
+        const seeded = await seedDemoPetitions(this);
+        if (seeded > 0) this.logger.log(`seeded ${seeded} demo petitions`);
+      } catch (e) {
+        this.logger.error(`demo petitions not seeded: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     if (this.options.runScheduler) scheduler.start();
   }
 

@@ -18,7 +18,7 @@ export interface PetitionUnit {
 export class PetitionUnits {
   constructor(
     private readonly directory: () => Pick<Directory, 'current'> | undefined,
-    private readonly demo: boolean,
+    private readonly demo: () => boolean,
   ) {}
 
   unit(id: string): PetitionUnit | undefined {
@@ -27,7 +27,7 @@ export class PetitionUnits {
       const u = dir.current().unit(id);
       return u && !u.retired ? { id: u.id, name: u.name, kind: u.kind, path: [...u.path] } : undefined;
     }
-    if (this.demo) {
+    if (this.demo()) {
       try {
         const path = demoDistrict.unitPath(id);
         return { id, name: demoUnitName(id), kind: demoDistrict.directory.units.find((u) => u.id === id)?.kind ?? 'unit', path };
@@ -40,7 +40,7 @@ export class PetitionUnits {
 
   /** Whether units can be checked at all (a directory or the demo). */
   get known(): boolean {
-    return this.directory() !== undefined || this.demo;
+    return this.directory() !== undefined || this.demo();
   }
 
   pathOf(id: string): string[] {
