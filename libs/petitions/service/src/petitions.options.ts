@@ -11,6 +11,7 @@
  * | PETITIONS_POW_BITS | 16 | proof-of-work difficulty of the public form (leading zero bits of SHA-256) |
  * | PETITIONS_TIMER_INTERVAL_MS | 30000 | how often the deadline scheduler looks for due clocks |
  * | PETITIONS_VIEW_INTERVAL_MS | 500 | how often the views pick up events appended by another replica |
+ * | PETITIONS_CLOCK_OFFSET_MS | 0 | shifts the petitions' "now" (drills and tests) |
  */
 import { Clock, CN_NATIONAL_CALENDAR, defaultCalendarRegistry, systemClock, WorkingCalendar } from '@fengqiao/kernel';
 import { ConfigError, requireSecret } from '@fengqiao/platform';
@@ -65,6 +66,10 @@ export interface ResolvedPetitionsOptions {
   seedDemo?: boolean;
 }
 
+function offsetClock(offsetMs: number): Clock {
+  return offsetMs === 0 ? systemClock : { now: () => new Date(Date.now() + offsetMs) };
+}
+
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -80,7 +85,7 @@ export function resolvePetitionsOptions(o: PetitionsModuleOptions = {}): Resolve
   const idHashKey = o.idHashKey ?? requireSecret('PETITIONS_ID_HASH_KEY', DEMO_ID_HASH_KEY, env);
   if (idHashKey.length < 16) throw new ConfigError('PETITIONS_ID_HASH_KEY must have at least 16 characters');
   return {
-    clock: o.clock ?? systemClock,
+    clock: o.clock ?? offsetClock(int(env, 'PETITIONS_CLOCK_OFFSET_MS', 0, -10 * 365 * 86_400_000, 10 * 365 * 86_400_000)),
     calendar: o.calendar ?? registryCalendar(env['PETITIONS_CALENDAR_ID']?.trim() || CN_NATIONAL_CALENDAR.id),
     rules: o.rules ?? defaultPetitionRules,
     idHashKey,

@@ -49,6 +49,8 @@ export interface MatchFound {
 }
 
 export interface TimelineEntry {
+  eventId: string;
+  revision: number;
   type: string;
   at: string;
   role: string;
@@ -253,6 +255,8 @@ export function evolvePetitionView(doc: PetitionView | null, stored: StoredEvent
     timeline: [
       ...base.timeline,
       {
+        eventId: stored.id,
+        revision: stored.revision,
         type: stored.type,
         at: stored.occurredAt,
         role: stored.actor.role,
