@@ -32,7 +32,13 @@ export function hashedContent(event: HashedContent | StoredEvent): HashedContent
     revision: event.revision,
     occurredAt: event.occurredAt,
     recordedAt: event.recordedAt,
-    actor: { userId: event.actor.userId, role: event.actor.role, unitId: event.actor.unitId },
+    actor: {
+      userId: event.actor.userId,
+      role: event.actor.role,
+      unitId: event.actor.unitId,
+      // as canonicalEnvelope writes it at append time: verification must hash the same bytes
+      ...(event.actor.directoryVersion !== undefined ? { directoryVersion: event.actor.directoryVersion } : {}),
+    },
     correlationId: event.correlationId,
     causationId: event.causationId,
     jurisdiction: [...event.jurisdiction],
