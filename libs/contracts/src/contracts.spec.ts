@@ -6,6 +6,7 @@ import { gridDispatchContracts, WORK_ORDER_EVENTS } from './grid-dispatch/grid-d
 import { IntakeCaseFiledV1 } from './intake/intake.contracts';
 import { CalendarNoticesPublishedV1 } from './calendar/calendar.contracts';
 import { MEDIATION_CASE_EVENTS, mediationContracts, mediationEventNameOf } from './mediation/mediation.contracts';
+import { PETITION_EVENTS, petitionsContracts } from './petitions/petitions.contracts';
 
 const fixturesDir = join(__dirname, '__fixtures__');
 const fixtures = readdirSync(fixturesDir)
@@ -40,6 +41,13 @@ describe('integration event contracts', () => {
     const registered = fixtures.find(([n]) => n === 'mediation.case.registered.v1.json')![1];
     expect(violation({ ...registered, data: { ...registered.data, partyNames: ['张三', '李四'] } })).toEqual(['partyNames is not part of the contract']);
     expect(violation({ ...registered, data: { ...registered.data, partyCount: 1 } })).toEqual(['partyCount must be ≥ 2']);
+  });
+
+  it('declares one type per petition event, all on the petitions topic, none carrying personal data', () => {
+    expect(Object.keys(petitionsContracts)).toEqual(Object.keys(PETITION_EVENTS));
+    for (const c of Object.values(petitionsContracts)) expect(c.topic).toBe('petitions.petition.events.v1');
+    const registered = fixtures.find(([n]) => n === 'petitions.petition.registered.v1.json')![1];
+    expect(() => validateIntegrationEvent({ ...registered, data: { ...registered.data, petitionerName: '张三' } })).toThrow(ContractViolation);
   });
 
   const filed = fixtures.find(([n]) => n === 'intake.case.filed.v1.json')![1];

@@ -6,3 +6,4 @@ export * from './intake/intake.contracts';
 export * from './grid-dispatch/grid-dispatch.contracts';
 export * from './calendar/calendar.contracts';
 export * from './mediation/mediation.contracts';
+export * from './petitions/petitions.contracts';

@@ -100,7 +100,7 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
     }, { what: 'intake parks the poison in its view and its relay', timeoutMs: 10_000, intervalMs: 50 });
     expect(parked).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ projection: 'case-view', eventId: intakePoison.event.id, code: 'READ_STORE.INVALID_DOCUMENT', reason: expect.stringContaining('NUL') }),
+        expect.objectContaining({ projection: 'intake.case-view', eventId: intakePoison.event.id, code: 'READ_STORE.INVALID_DOCUMENT', reason: expect.stringContaining('NUL') }),
         expect.objectContaining({ projection: 'intake.relay', eventId: intakePoison.event.id, code: 'ContractViolation', reason: expect.stringContaining('control character U+0000') }),
       ]),
     );

@@ -16,6 +16,9 @@ const PUBLIC = [
   /^GET \/open311\/v2\/(discovery|discovery\.json|services|services\.json|services\/:code|requests|requests\.json|requests\/:id)$/,
   // Open311 POST is guarded by its API key instead of a user token (checked below)
   /^POST \/open311\/v2\/(requests|requests\.json)$/,
+  // 网上信访 (petitions): the public form, its proof-of-work challenge, what a query code opens, the reception schedule
+  /^GET \/public\/petitions\/(challenge|reception-schedule)$/,
+  /^POST \/public\/petitions(\/progress|\/rating|\/documents\/:kind)?$/,
 ];
 
 describe('every route of the standalone app', () => {

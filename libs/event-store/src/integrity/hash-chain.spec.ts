@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import { newId } from '@fengqiao/kernel';
 import type { NewEvent, StoredEvent } from '../event-store.port';
 import { buildEvents, EMPTY_HEAD } from '../envelope';
-import { GENESIS_HASH, canonicalContent, hashEvent, verifyStreamChain } from './hash-chain';
+import { GENESIS_HASH, canonicalContent, canonicalEnvelope, hashEvent, verifyStreamChain } from './hash-chain';
 
 function newEvent(i: number, legalBasis?: string): NewEvent {
   return {
@@ -63,6 +63,12 @@ describe('hash chain', () => {
       { data: { ...e0.data, i: 1 } },
     ];
     for (const change of changes) expect(hashEvent(GENESIS_HASH, { ...e0, ...change })).not.toBe(e0.hash);
+  });
+
+  it('hashes the actor\'s directory version the same way at append (canonicalEnvelope) and at verification', () => {
+    const e = { ...chain(1)[0], actor: { ...chain(1)[0].actor, directoryVersion: 7 } };
+    expect(canonicalEnvelope(e, canonicalize(e.data) as string)).toBe(canonicalContent(e));
+    expect(hashEvent(GENESIS_HASH, e)).not.toBe(hashEvent(GENESIS_HASH, { ...e, actor: { ...e.actor, directoryVersion: 8 } }));
   });
 
   it('verifies a good chain and names the first bad event and why', () => {

@@ -20,3 +20,4 @@ export * from './petition/petition.events';
 export * from './petition/petition.state';
 export * from './petition/petition.rules';
 export * from './petition/petition.decider';
+export * from './portal/petition-portal.decider';

@@ -1,10 +1,70 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { buildContextModule } from '@fengqiao/platform';
+import { demoEnabled } from '@fengqiao/demo';
+import { BuiltInIssuer } from '@fengqiao/identity';
+import { buildContextModule, HealthRegistry, SERVICE_CONFIG, ServiceConfig } from '@fengqiao/platform';
+import { AnswerPetitionController } from './answer-petition/answer-petition.http.controller';
+import { DecideAcceptanceController } from './decide-acceptance/decide-acceptance.http.controller';
+import { HandlePetitionController } from './handle-petition/handle-petition.http.controller';
+import { referralConsumer } from './on-case-referred/on-case-referred.consumer';
+import { PetitionDeskController } from './petition-desk/petition-desk.http.controller';
+import { PetitionDocumentsController } from './petition-documents/petition-documents.http.controller';
+import { PublicPetitionsController } from './public-petitions/public-petitions.http.controller';
+import { PETITIONS, PETITIONS_CONTEXT, PetitionsContext } from './petitions.context';
+import { PetitionsModuleOptions, resolvePetitionsOptions } from './petitions.options';
+import { publishPetitionEvent } from './publishing/petitions.publish';
+import { ReceptionController } from './reception/reception.http.controller';
+import { RegisterPetitionController } from './register-petition/register-petition.http.controller';
+import { ReviewPetitionController } from './review-petition/review-petition.http.controller';
+import { RoutePetitionController } from './route-petition/route-petition.http.controller';
+import { SupervisePetitionController } from './supervise-petition/supervise-petition.http.controller';
 
-/** The petitions context: hosted by services/petitions (distributed) and services/standalone. */
+const BINDER = Symbol.for('fengqiao.petitions.binder');
+
+/**
+ * The petitions context (DESIGN §2 journey 3, §5.3, 信访工作条例 2022): hosted by services/petitions
+ * (distributed) and services/standalone. Publishes `petitions.petition.events.v1`; consumes
+ * `grid-dispatch.case.events.v1` (grid cases referred to petitions).
+ */
 @Module({})
 export class PetitionsModule {
-  static register(): DynamicModule {
-    return buildContextModule(PetitionsModule, { name: 'petitions' });
+  static register(options: PetitionsModuleOptions = {}): DynamicModule {
+    let config: ServiceConfig | undefined;
+    const ctx = new PetitionsContext(resolvePetitionsOptions(options), () => demoEnabled(config?.mode ?? 'standalone', options.env));
+    return buildContextModule(PetitionsModule, {
+      name: PETITIONS,
+      controllers: [
+        PetitionDeskController,
+        RegisterPetitionController,
+        RoutePetitionController,
+        DecideAcceptanceController,
+        HandlePetitionController,
+        AnswerPetitionController,
+        ReviewPetitionController,
+        SupervisePetitionController,
+        PetitionDocumentsController,
+        PublicPetitionsController,
+        ReceptionController,
+      ],
+      providers: [
+        { provide: PETITIONS_CONTEXT, useValue: ctx },
+        {
+          // hands the context what only Nest can give: the in-process directory and the service config
+          provide: BINDER,
+          inject: [{ token: BuiltInIssuer, optional: true }, { token: SERVICE_CONFIG, optional: true }, { token: HealthRegistry, optional: true }],
+          useFactory: (issuer: BuiltInIssuer | undefined, cfg: ServiceConfig | undefined, health: HealthRegistry | undefined) => {
+            config = cfg;
+            ctx.bind(issuer?.directory, cfg);
+            health?.add({ key: `${PETITIONS}.views`, check: async () => ctx.health() });
+            return true;
+          },
+        },
+      ],
+      runtime: {
+        publish: publishPetitionEvent,
+        consumers: [referralConsumer(ctx)],
+        onReady: (runtime) => ctx.start(runtime, config),
+        onStop: () => ctx.stop(),
+      },
+    });
   }
 }

@@ -63,6 +63,8 @@ export const ACTIONS = {
   'petition.opinion': { writes: true, zh: '出具处理意见' },
   'petition.review': { writes: true, zh: '复查复核' },
   'petition.close': { writes: true, zh: '办结或终结' },
+  'petition.supervise': { writes: true, zh: '督办信访事项' },
+  'petition.reception': { writes: true, zh: '维护接访点和领导接访日' },
   // audit and oversight
   'audit.timeline': { writes: false, zh: '查看全过程记录' },
   'audit.verify': { writes: false, zh: '校验完整性' },

@@ -15,7 +15,7 @@
  * | AUTH_REFRESH_TTL_SECONDS | 28800 | refresh-token lifetime (idle timeout) |
  * | AUTH_SESSION_MAX_AGE_SECONDS | 43200 | absolute session lifetime |
  * | AUTH_LOCKOUT_MAX_FAILURES / _WINDOW_SECONDS / AUTH_LOCKOUT_SECONDS | 5 / 900 / 900 | login lockout |
- * | RATE_LIMIT_LOGIN_PER_MINUTE / RATE_LIMIT_INTAKE_PER_MINUTE | 10 / 60 | rate limits |
+ * | RATE_LIMIT_LOGIN_PER_MINUTE / RATE_LIMIT_INTAKE_PER_MINUTE / RATE_LIMIT_PETITION_PUBLIC_PER_MINUTE | 10 / 60 / 20 | rate limits |
  * | CONSOLE_ORIGIN | — (no cross-origin calls) | the web console's origin, the only one CORS allows |
  * | FENGQIAO_DATA_DIR | ./data | where the issuer keeps identity.sqlite |
  */
@@ -131,6 +131,7 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     rateLimits: {
       login: { limit: positive('RATE_LIMIT_LOGIN_PER_MINUTE', DEFAULT_RATE_LIMITS.login.limit, env), ttlSeconds: 60 },
       intake: { limit: positive('RATE_LIMIT_INTAKE_PER_MINUTE', DEFAULT_RATE_LIMITS.intake.limit, env), ttlSeconds: 60 },
+      petition_public: { limit: positive('RATE_LIMIT_PETITION_PUBLIC_PER_MINUTE', DEFAULT_RATE_LIMITS.petition_public.limit, env), ttlSeconds: 60 },
     },
     ...(consoleOrigin ? { consoleOrigin: consoleOrigin.replace(/\/$/, '') } : {}),
     dataDir: read('FENGQIAO_DATA_DIR', env) ?? './data',

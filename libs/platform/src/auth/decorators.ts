@@ -20,7 +20,7 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
  */
 export const RequireAction = (action: Action): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ACTION, action);
 
-export type RateLimitName = 'login' | 'intake';
+export type RateLimitName = 'login' | 'intake' | 'petition_public';
 
 /** Puts a route under a named rate limit (per client IP, or per user once authenticated). */
 export const RateLimit = (name: RateLimitName): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMIT, name);

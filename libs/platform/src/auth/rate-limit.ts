@@ -19,6 +19,8 @@ export interface RateLimitSettings {
 export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitName, RateLimitSettings>> = {
   login: { limit: 10, ttlSeconds: 60 },
   intake: { limit: 60, ttlSeconds: 60 },
+  // the public petition form and query-code routes, per client IP (no login)
+  petition_public: { limit: 20, ttlSeconds: 60 },
 };
 
 const reflector = new Reflector();

@@ -25,7 +25,7 @@ describe('mediation integration events (relay → mediation.case.events.v1)', ()
     const { caseId, partyIds } = await t.register();
     await t.call('POST', `/mediation/cases/${caseId}/request-consent`, { as: 'mediator11', body: {} });
     for (const p of partyIds) await t.call('POST', `/mediation/cases/${caseId}/consents`, { as: 'mediator11', body: { partyId: p, consented: true } });
-    await t.call('POST', `/mediation/cases/${caseId}/terminate`, { as: 'mediator11', body: { grounds: 'party_withdrew', routesTold: ['arbitration', 'administrative', 'judicial'] } });
+    await t.call('POST', `/mediation/cases/${caseId}/terminate`, { as: 'mediator11', body: { grounds: 'party_withdrew', withdrawingPartyId: partyIds[0], routesTold: ['arbitration', 'administrative', 'judicial'] } });
     const mine = await eventually(async () => {
       const got = received.filter((e) => e.subject === caseId);
       return got.length >= 6 ? got : undefined;

@@ -34,7 +34,7 @@ export class SignAgreementController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'SignAgreement', data: { signedByPartyIds: body.signedByPartyIds, mediatorSigned: body.mediatorSigned, committeeSealed: body.committeeSealed }, meta });
+        return ({ type: 'SignAgreement', data: { signedByPartyIds: body.signedByPartyIds, mediatorSigned: body.mediatorSigned, committeeSealed: body.committeeSealed, ...(body.signedAt ? { signedAt: body.signedAt } : {}) }, meta });
       },
     });
   }

@@ -34,7 +34,7 @@ export class TerminateMediationController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'TerminateMediation', data: { grounds: body.grounds, routesTold: body.routesTold, ...(body.noticeRef ? { noticeRef: body.noticeRef } : {}) }, meta });
+        return ({ type: 'TerminateMediation', data: { grounds: body.grounds, routesTold: body.routesTold, ...(body.noticeRef ? { noticeRef: body.noticeRef } : {}), ...(body.withdrawingPartyId ? { withdrawingPartyId: body.withdrawingPartyId } : {}) }, meta });
       },
     });
   }

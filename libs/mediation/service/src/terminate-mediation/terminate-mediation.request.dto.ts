@@ -19,4 +19,10 @@ export class TerminateMediationRequest extends OptionalReasonRequest {
   @IsString()
   @MaxLength(200)
   noticeRef?: string;
+
+  @ApiPropertyOptional({ description: '撤回调解的当事人（事由为当事人撤回时必填，人民调解法§23、§26）', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  withdrawingPartyId?: string;
 }

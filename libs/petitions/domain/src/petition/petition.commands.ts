@@ -92,6 +92,11 @@ export type RuleOnObjection = Cmd<'RuleOnObjection', { agreed: boolean }>;
 export type NotifyAcceptance = Cmd<'NotifyAcceptance', { noticeRef: string }>;
 /** §23 ¶1: not within this body's or its system's competence → tell the petitioner where to go. */
 export type RedirectPetitioner = Cmd<'RedirectPetitioner', { toldToApplyTo: string }>;
+/** 申诉求决类 matters that belong in another legal procedure (§31 (1)–(4), 诉访分离). */
+export type LegalProcedure = 'litigation' | 'arbitration' | 'administrative_review' | 'other_statutory';
+export const LEGAL_PROCEDURES: readonly LegalProcedure[] = ['litigation', 'arbitration', 'administrative_review', 'other_statutory'];
+/** §31: direct the petitioner into that procedure, naming the body (court, arbitration commission, review organ). */
+export type DirectToLegalProcedure = Cmd<'DirectToLegalProcedure', { procedure: LegalProcedure; body: string }>;
 /** §19 ¶3 found after registration. */
 export type RejectAsRepeat = Cmd<'RejectAsRepeat', { relatedPetitionId: string }>;
 export type StartHandling = Cmd<'StartHandling', { handlerIds: string[] }>;
@@ -153,6 +158,7 @@ export type PetitionCommand =
   | RuleOnObjection
   | NotifyAcceptance
   | RedirectPetitioner
+  | DirectToLegalProcedure
   | RejectAsRepeat
   | StartHandling
   | ExtendHandling

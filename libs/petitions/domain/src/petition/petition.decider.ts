@@ -25,9 +25,12 @@ import {
   DecideReview,
   DeliverOpinion,
   DeliverReviewDecision,
+  DirectToLegalProcedure,
   EndHearing,
   ExtendHandling,
   IssueOpinion,
+  LEGAL_PROCEDURES,
+  LegalProcedure,
   NotifyAcceptance,
   ObjectToRouting,
   OpinionOutcome,
@@ -118,6 +121,7 @@ const COMMAND_LABELS: Record<PetitionCommandType, string> = {
   RuleOnObjection: '核实异议',
   NotifyAcceptance: '告知受理',
   RedirectPetitioner: '告知向有权机关提出',
+  DirectToLegalProcedure: '导入法定途径',
   RejectAsRepeat: '按重复信访不予受理',
   StartHandling: '开始办理',
   ExtendHandling: '延长办理期限',
@@ -173,6 +177,8 @@ function decidePetition(command: PetitionCommand, state: PetitionState, deps: Pe
       return notifyAcceptance(command, state, stamp, deps);
     case 'RedirectPetitioner':
       return redirectPetitioner(command, state, stamp);
+    case 'DirectToLegalProcedure':
+      return directToLegalProcedure(command, state, stamp);
     case 'RejectAsRepeat':
       return rejectAsRepeat(command, state, stamp);
     case 'StartHandling':
@@ -570,6 +576,35 @@ function redirectPetitioner(command: RedirectPetitioner, state: PetitionState, s
       type: 'PetitionNotAccepted',
       data: { petitionId: s.petitionId, grounds: 'outside_competence', toldToApplyTo: command.data.toldToApplyTo, ...stamp },
       legalBasis: LB.acceptance,
+    },
+  ];
+}
+
+const PROCEDURE_LABELS: Record<LegalProcedure, string> = {
+  litigation: '诉讼',
+  arbitration: '仲裁',
+  administrative_review: '行政复议',
+  other_statutory: '其他法定程序',
+};
+
+/** §31 (1)–(4): the matter goes into its own legal procedure; the petitioner is told which body to apply to. */
+function directToLegalProcedure(command: DirectToLegalProcedure, state: PetitionState, stamp: AuditStamp): PetitionEvent[] {
+  const s = expectStatus(state, command.type, ['registered', 'routed']);
+  if (s.status === 'routed' && s.routing.objection?.status === 'pending') {
+    throw new IllegalStateError('PETITION.OBJECTION_PENDING', '异议尚待核实，不能导入法定途径', {});
+  }
+  const { procedure, body } = command.data;
+  if (!LEGAL_PROCEDURES.includes(procedure)) {
+    throw new ValidationError('PETITION.INVALID_PROCEDURE', `法定途径无效：${String(procedure)}（应为${Object.values(PROCEDURE_LABELS).join('、')}）`, {
+      field: 'procedure',
+    });
+  }
+  required(body, 'body', '受理机关');
+  return [
+    {
+      type: 'PetitionNotAccepted',
+      data: { petitionId: s.petitionId, grounds: 'legal_procedure', procedure, toldToApplyTo: body, ...stamp },
+      legalBasis: LB.legalProcedure,
     },
   ];
 }
@@ -1131,7 +1166,7 @@ export function evolvePetition(state: PetitionState, event: PetitionEvent): Peti
       return {
         ...s,
         status: 'not_accepted',
-        flags: { ...s.flags, repeat: s.flags.repeat || d.grounds !== 'outside_competence' },
+        flags: { ...s.flags, repeat: s.flags.repeat || d.grounds === 'repeat_to_higher_level' || d.grounds === 'same_facts_after_re_review' },
         notAccepted: {
           grounds: d.grounds,
           at: d.occurredAt,

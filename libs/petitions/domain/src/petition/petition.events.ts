@@ -1,6 +1,7 @@
 import { Deadline, Event } from '@fengqiao/kernel';
 import { Audited } from '../audit';
 import {
+  LegalProcedure,
   OpinionOutcome,
   PetitionCategory,
   PetitionChannel,
@@ -39,9 +40,11 @@ export type PetitionNotAccepted = Evt<
   'PetitionNotAccepted',
   {
     petitionId: string;
-    grounds: 'repeat_to_higher_level' | 'same_facts_after_re_review' | 'outside_competence';
+    grounds: 'repeat_to_higher_level' | 'same_facts_after_re_review' | 'outside_competence' | 'legal_procedure';
     relatedPetitionId?: string;
     toldToApplyTo?: string;
+    /** §31: the procedure the petitioner was directed into (with `toldToApplyTo` naming the body) */
+    procedure?: LegalProcedure;
   }
 >;
 export type PetitionTransferred = Evt<

@@ -20,6 +20,8 @@ export const PETITION_LEGAL_BASIS = {
   routing: `${XF}§22`,
   /** other bodies: tell the petitioner within 15 days; object within 5 working days */
   acceptance: `${XF}§23`,
+  /** 申诉求决类: matters for litigation, arbitration, administrative review … go to those procedures (§31 (1)–(4)) */
+  legalProcedure: `${XF}§31`,
   /** hearing for major, complex or difficult matters */
   hearing: `${XF}§31`,
   /** handling opinion: support / explain / not support, with facts, reasons and legal basis */

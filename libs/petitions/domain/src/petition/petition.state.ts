@@ -105,7 +105,7 @@ export type PetitionState =
       'not_accepted',
       {
         notAccepted: {
-          grounds: 'repeat_to_higher_level' | 'same_facts_after_re_review' | 'outside_competence';
+          grounds: 'repeat_to_higher_level' | 'same_facts_after_re_review' | 'outside_competence' | 'legal_procedure';
           at: string;
           relatedPetitionId?: string;
           toldToApplyTo?: string;

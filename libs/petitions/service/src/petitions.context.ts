@@ -1,0 +1,187 @@
+import { Logger } from '@nestjs/common';
+import type { Directory } from '@fengqiao/identity';
+import { IllegalStateError } from '@fengqiao/kernel';
+import { CaseCommandRunner, ContextRuntime, DeadlineScheduler, ServiceConfig } from '@fengqiao/platform';
+import {
+  createPetitionDecider,
+  PetitionCommand,
+  PetitionDecider,
+  PetitionEvent,
+  PetitionPortalCommand,
+  PetitionPortalEvent,
+  petitionPortalDecider,
+  PetitionPortalState,
+  PetitionState,
+  RegisteredPetition,
+  toPetitionPortalStreamId,
+  toPetitionStreamId,
+} from '@fengqiao/petitions-domain';
+import { PetitionUnits } from './application/petition-units';
+import { seedDemoPetitions } from './demo/petitions-demo.seed';
+import { Petitioners } from './application/petitioners';
+import { ResolvedPetitionsOptions } from './petitions.options';
+import { PetitionsProjector } from './read-models/petitions.projector';
+import { PetitionTimers } from './timers/petition-timers';
+
+export const PETITIONS = 'petitions';
+/** Injection token of the petitions context (one per `PetitionsModule.register()`). */
+export const PETITIONS_CONTEXT = Symbol.for('fengqiao.petitions.context');
+
+export type PetitionRunner = CaseCommandRunner<PetitionState, PetitionCommand, PetitionEvent>;
+export type PortalRunner = CaseCommandRunner<PetitionPortalState, PetitionPortalCommand, PetitionPortalEvent>;
+
+interface Started {
+  runtime: ContextRuntime;
+  runner: PetitionRunner;
+  portal: PortalRunner;
+  petitioners: Petitioners;
+  projector: PetitionsProjector;
+  scheduler: DeadlineScheduler;
+}
+
+/**
+ * The running parts of the petitions context, created with the module and started with the
+ * context's runtime (its stores): the petition command runner (the platform's one command path
+ * around the `Petition` decider), the petitioner portal runner, the petitioners' keyed identity and
+ * sealed personal data, the views and the deadline scheduler. Controllers reach them through
+ * the PETITIONS_CONTEXT token.
+ */
+export class PetitionsContext {
+  readonly logger = new Logger('petitions');
+  readonly decider: PetitionDecider;
+  readonly units: PetitionUnits;
+  private parts?: Started;
+  private issuerDirectory?: Pick<Directory, 'current'>;
+  config?: ServiceConfig;
+
+  constructor(
+    readonly options: ResolvedPetitionsOptions,
+    private readonly demoLoaded: () => boolean,
+  ) {
+    this.decider = createPetitionDecider({ rules: options.rules, calendar: options.calendar.calendar() });
+    this.units = new PetitionUnits(() => this.issuerDirectory, () => demoLoaded());
+  }
+
+  bind(issuerDirectory: Pick<Directory, 'current'> | undefined, config: ServiceConfig | undefined): void {
+    this.issuerDirectory = issuerDirectory;
+    this.config = config;
+  }
+
+  get clock() {
+    return this.options.clock;
+  }
+
+  now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  private get started(): Started {
+    if (!this.parts) throw new IllegalStateError('PETITIONS.NOT_READY', '信访服务尚未就绪，请稍后重试');
+    return this.parts;
+  }
+  get runtime(): ContextRuntime {
+    return this.started.runtime;
+  }
+  get runner(): PetitionRunner {
+    return this.started.runner;
+  }
+  get portal(): PortalRunner {
+    return this.started.portal;
+  }
+  get petitioners(): Petitioners {
+    return this.started.petitioners;
+  }
+  get projector(): PetitionsProjector {
+    return this.started.projector;
+  }
+  get scheduler(): DeadlineScheduler {
+    return this.started.scheduler;
+  }
+
+  /** Unit path of a petition: every unit it has been at (received, routed, handling, review, re-review). */
+  jurisdictionOfState(s: PetitionState): string[] {
+    if (s.status === 'none') return [];
+    return this.units.jurisdictionOf(
+      s.receivingUnitId,
+      s.routing?.toUnitId,
+      s.handlingUnitId,
+      s.review?.unitId,
+      s.reReview?.unitId,
+    );
+  }
+
+  /** After an append: the views have it before the answer, and the relay is woken. */
+  async caughtUp(): Promise<void> {
+    const { projector, runtime } = this.started;
+    await projector.catchUp();
+    runtime.published();
+  }
+
+  async start(runtime: ContextRuntime, config: ServiceConfig | undefined): Promise<void> {
+    const { events, readStore } = runtime.infra;
+    const cfg = config ?? this.config;
+    if (!cfg) throw new Error('petitions: no service config');
+    const petitioners = await Petitioners.open(cfg, this.options.piiMasterKey, this.options.idHashKey);
+    const afterAppend = () => this.caughtUp();
+    const runner: PetitionRunner = new CaseCommandRunner({
+      store: events,
+      decider: this.decider,
+      context: 'PETITIONS',
+      resourceType: 'petition',
+      noun: '信访事项',
+      streamIdOf: toPetitionStreamId,
+      exists: (s) => s.status !== 'none',
+      statusOf: (s) => s.status,
+      now: () => this.now(),
+      jurisdictionOf: (s) => this.jurisdictionOfState(s),
+      afterAppend,
+    });
+    const portal: PortalRunner = new CaseCommandRunner({
+      store: events,
+      decider: petitionPortalDecider,
+      context: 'PETITIONS',
+      resourceType: 'petition',
+      noun: '信访事项',
+      streamIdOf: toPetitionPortalStreamId,
+      exists: (s) => s.status !== 'none',
+      statusOf: (s) => s.status,
+      now: () => this.now(),
+      jurisdictionOf: () => [],
+      afterAppend,
+    });
+    const projector = new PetitionsProjector(events, readStore, (s: RegisteredPetition) => this.jurisdictionOfState(s), this.options.viewIntervalMs);
+    const scheduler = new DeadlineScheduler(new PetitionTimers(readStore, runner), {
+      name: 'petitions.scheduler',
+      clock: this.clock,
+      intervalMs: this.options.timerIntervalMs,
+    });
+    this.parts = { runtime, runner, portal, petitioners, projector, scheduler };
+    await projector.init();
+    await projector.catchUp();
+    projector.start();
+    if (this.options.seedDemo ?? this.demoLoaded()) {
+      try {
+        const seeded = await seedDemoPetitions(this);
+        if (seeded > 0) this.logger.log(`seeded ${seeded} demo petitions`);
+      } catch (e) {
+        this.logger.error(`demo petitions not seeded: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (this.options.runScheduler) scheduler.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.parts) return;
+    await this.parts.scheduler.stop();
+    await this.parts.projector.stop();
+    await this.parts.petitioners.close();
+  }
+
+  health(): Record<string, unknown> {
+    const { projector, scheduler } = this.started;
+    const views = projector.health();
+    if (views.failures > 3) throw new Error(`petitions views failing (${views.failures} attempts) at position ${views.position}`);
+    const timers = scheduler.status();
+    return { views, scheduler: { ticks: timers.ticks, lastTickAt: timers.last?.now ?? null, lastFailed: timers.last?.failed.length ?? 0 } };
+  }
+}
