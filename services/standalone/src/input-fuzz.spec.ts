@@ -92,6 +92,35 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('answers the inputs found in issue 8 with a 400 naming the field, and stores nothing for them', async () => {
+    // each request carries a correlation id of this test: no stored event may carry one
+    let n = 0;
+    const as = (user: string, body: string, contentType = 'application/json') => ({
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.get(user)}`, 'content-type': contentType, 'x-correlation-id': `issue-8.${++n}` },
+      body,
+    });
+    const fieldsOf = async (res: Response) => ({ status: res.status, fields: (((await res.json()) as Json).details?.fields ?? []).map((f: Json) => `${f.field} ${f.code}`) });
+    // {"reason":null} on accept and {"category":null} on file were 500s (TypeError reading 'trim')
+    expect(await fieldsOf(await fetch(`${service.url}/intake/cases/${caseIds[0]}/accept`, as('op.v-1-1', '{"reason":null}')))).toEqual({ status: 400, fields: ['reason VALIDATION.NULL_NOT_ALLOWED'] });
+    expect(await fieldsOf(await fetch(`${service.url}/intake/cases/${caseIds[0]}/file`, as('op.v-1-1', '{"category":null}')))).toEqual({ status: 400, fields: ['category VALIDATION.NULL_NOT_ALLOWED'] });
+    // a NUL in a description was stored, then stopped every report and the projector for good
+    const nul = JSON.stringify({ channel: 'hotline', category: 'fire_lane_blocked', description: 'a\u0000b', location: { address: '枫源小区3号楼北侧' } });
+    expect(await fieldsOf(await fetch(`${service.url}/intake/cases`, as('op.v-1-1', nul)))).toEqual({ status: 400, fields: ['description INPUT.CONTROL_CHARACTER'] });
+    // JSON nested 5,000 deep was a stack overflow in class-transformer
+    expect(await fieldsOf(await fetch(`${service.url}/intake/cases`, as('op.v-1-1', '['.repeat(5000) + ']'.repeat(5000))))).toEqual({ status: 400, fields: ['body INPUT.TOO_DEEP'] });
+    // a lone surrogate in an Open311 email was a URIError in isEmail, without any login
+    const open311 = await fetch(`${service.url}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-correlation-id': `issue-8.${++n}` },
+      body: JSON.stringify({ service_code: 'garbage_overflow', description: 'x', lat: 29.7, long: 120.16, email: 'a\ud800@b.cn' }),
+    });
+    expect(open311.status).toBe(400);
+    expect(await open311.json()).toEqual([{ code: 400, description: expect.stringMatching(/^email: .*U\+D800/) }]);
+    const stored = await service.app.get<ContextRuntime>(runtimeToken('intake'), { strict: false }).infra.events.readAll({ maxCount: 1_000_000 });
+    expect(stored.filter((e) => e.correlationId.startsWith('issue-8.'))).toEqual([]);
+  });
+
   it(`answers ${RUNS} malformed requests without a 5xx, appends nothing for a refused one, refuses in Chinese, and keeps answering`, async () => {
     const doc = (await (await fetch(`${service.url}/api/docs-json`)).json()) as OpenApiDocument;
     const routes = discoverRoutes(service.app);
@@ -193,7 +222,11 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
     expect(serverErrors).toEqual([]);
     expect(english).toEqual([]);
     // every route was fuzzed, many times
-    const rarely = routes.filter((r) => (hits.get(r.key) ?? 0) < RUNS / routes.length / 4).map((r) => `${r.key}: ${hits.get(r.key) ?? 0}`);
+    // (routes are drawn at random: at 10,000 runs each gets ~150, and fewer than a quarter of that
+    // does not happen by chance; a small FUZZ_RUNS, for a quick local try, does not check this)
+    const quarter = Math.floor(RUNS / routes.length / 4);
+    const minimum = quarter >= 10 ? quarter : 0;
+    const rarely = routes.filter((r) => (hits.get(r.key) ?? 0) < minimum).map((r) => `${r.key}: ${hits.get(r.key) ?? 0}`);
     expect(rarely).toEqual([]);
 
     // nothing was appended by a refused request, nothing unsafe was stored by an accepted one, and
