@@ -142,6 +142,11 @@ describe('HTTP edge: no unsafe input reaches a handler, and every refusal speaks
       code: 'VALIDATION_FAILED',
       fields: [{ field: 'status', code: 'INPUT.CONTROL_CHARACTER', in: 'query' }],
     });
+    expect(await refusal(await fetch(`${service.url}/edge/list?colour=red`))).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'colour', code: 'VALIDATION.UNKNOWN_FIELD', in: 'query' }],
+    });
     expect(calls).toEqual([]);
   });
 

@@ -143,7 +143,12 @@ export class FengqiaoValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && Array.isArray(value) && metadata.metatype && this.toValidate(metadata)) {
       throw validationFailed([{ field: 'body', constraint: 'isObject', code: constraintCode('isObject'), message: constraintMessage('isObject', 'body') }]);
     }
-    return super.transform(value, metadata);
+    if (metadata.type !== 'query' && metadata.type !== 'param') return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (e) {
+      throw withLocation(e, metadata.type === 'query' ? 'query' : 'path');
+    }
   }
 
   protected override async validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> {
@@ -152,6 +157,14 @@ export class FengqiaoValidationPipe extends ValidationPipe {
     translate(errors);
     return errors;
   }
+}
+
+/** Marks the fields of a validation failure as coming from the query string or the path. */
+function withLocation(e: unknown, where: 'query' | 'path'): unknown {
+  if (!(e instanceof BadRequestException)) return e;
+  const body = e.getResponse() as { details?: { fields?: FieldError[] } };
+  const fields = body.details?.fields;
+  return Array.isArray(fields) ? validationFailed(fields.map((f) => ({ ...f, in: where }))) : e;
 }
 
 export function createValidationPipe(): ValidationPipe {

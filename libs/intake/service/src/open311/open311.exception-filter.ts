@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@fengqiao/kernel';
+import { httpMessage } from '@fengqiao/platform';
 
 /** One Open311 error, as the spec shows them: `[{ "code": 404, "description": "…" }]`. */
 export interface Open311Error {
@@ -64,10 +65,10 @@ export class Open311ExceptionFilter implements ExceptionFilter {
       const fields = fieldsOf(details);
       if (fields.length) return { status, errors: fields.map((f) => ({ code: status, description: `${f.field}: ${f.message}` })) };
       const message = typeof body === 'object' && body !== null && 'code' in body && 'message' in body ? String((body as { message: unknown }).message) : undefined;
-      return { status, errors: [{ code: status, description: message ?? GENERIC[status] ?? '请求失败' }] };
+      return { status, errors: [{ code: status, description: message ?? GENERIC[status] ?? httpMessage(status) }] };
     }
     const exposed = exposedStatus(exception);
-    if (exposed !== undefined) return { status: exposed, errors: [{ code: exposed, description: GENERIC[exposed] ?? '请求失败' }] };
+    if (exposed !== undefined) return { status: exposed, errors: [{ code: exposed, description: GENERIC[exposed] ?? httpMessage(exposed) }] };
     return { status: 500, errors: [{ code: 500, description: '服务器内部错误，请稍后重试' }] };
   }
 }
