@@ -90,6 +90,10 @@ export type RecordSession = Cmd<
     summary: string;
     /** the signed 调解记录, when filed with the session */
     recordRef?: string;
+    /** where the session was held */
+    place?: string;
+    /** held in public or not, at the parties' wish (人民调解法 §23) */
+    openToPublic?: boolean;
   }
 >;
 export type ReportRisk = Cmd<

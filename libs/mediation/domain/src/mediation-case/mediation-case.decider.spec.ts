@@ -368,6 +368,13 @@ describe('MediationCase decider — transitions', () => {
         ]);
       expect(state).toMatchObject({ status: 'mediating', sessionIds: ['session-1', 'session-2'] });
     });
+
+    it('records where the session was held and whether it was public, at the parties\' wish (人民调解法§23)', () => {
+      spec
+        .given(history.mediating())
+        .when(session({ sessionId: 'session-2', place: '村委会调解室', openToPublic: false }))
+        .then([{ ...ev.session(), data: { ...ev.session().data, sessionId: 'session-2', place: '村委会调解室', openToPublic: false } } as MediationEvent]);
+    });
   });
 
   it('ReportRisk records a police report as an event; the status does not change (人民调解法§25)', () => {

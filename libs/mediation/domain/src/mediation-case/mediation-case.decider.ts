@@ -503,6 +503,8 @@ function recordSession(command: RecordSession, state: MediationCaseState, stamp:
         invitedParticipants: invited,
         summary: d.summary,
         ...(d.recordRef !== undefined ? { recordRef: d.recordRef } : {}),
+        ...(d.place !== undefined ? { place: d.place } : {}),
+        ...(d.openToPublic !== undefined ? { openToPublic: d.openToPublic } : {}),
         ...stamp,
       },
       legalBasis: invited.length > 0 ? `${LB.invitedParticipants};${LB.records}` : LB.records,

@@ -63,6 +63,9 @@ export type SessionRecorded = Evt<
     invitedParticipants: InvitedParticipant[];
     summary: string;
     recordRef?: string;
+    place?: string;
+    /** §23: public or not, at the parties' wish */
+    openToPublic?: boolean;
   }
 >;
 export type RiskReportedToPolice = Evt<

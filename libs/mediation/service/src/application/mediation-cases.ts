@@ -64,6 +64,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('mediation');
   /** resolves when the demo cases are in (tests, health) */
   demoSeeded: Promise<void> = Promise.resolve();
+  private stopping = false;
   private partyKeys?: OpenedKeyStore;
   private partyRecords?: PartyRecords;
 
@@ -107,6 +108,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
     await this.demoSeeded;
     await this.scheduler.stop();
     await this.projector.stop();
@@ -124,6 +126,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
       // the demo's naming (med.v-1-1 → u-med-v-1-1) where the directory is not in this process
       mediatorOf: (c) => directory?.users().find((u) => u.unitId === c.id && u.roles.includes('mediator'))?.id ?? `u-med-${c.id.replace(/^mc-/, '')}`,
       now: this.options.clock.now(),
+      stopping: () => this.stopping,
       onError: (caseId, status, e) => this.logger.warn(`demo case ${caseId} (${status}) not seeded: ${e instanceof Error ? e.message : String(e)}`),
     });
     if (seeded > 0) {

@@ -21,6 +21,9 @@ export interface SessionEntry {
   invitedParticipants: { participantId: string; relation: string }[];
   summary: string;
   recordRef?: string;
+  place?: string;
+  /** §23: held in public or not, at the parties' wish */
+  openToPublic?: boolean;
 }
 
 export interface TimelineEntry {
@@ -110,6 +113,8 @@ export function evolveMediationCaseView(doc: ReadDoc<MediationCaseView> | Mediat
       invitedParticipants: ((data['invitedParticipants'] as { participantId: string; relation: string }[]) ?? []).map((p) => ({ participantId: p.participantId, relation: p.relation })),
       summary: String(data['summary']),
       ...(typeof data['recordRef'] === 'string' ? { recordRef: data['recordRef'] } : {}),
+      ...(typeof data['place'] === 'string' ? { place: data['place'] } : {}),
+      ...(typeof data['openToPublic'] === 'boolean' ? { openToPublic: data['openToPublic'] } : {}),
     });
   }
   const riskReports = [...(doc?.riskReports ?? [])];

@@ -60,6 +60,8 @@ export interface DemoSeedDeps {
   mediatorOf(committee: Committee): string | undefined;
   now: Date;
   onError?(caseId: string, status: string, error: unknown): void;
+  /** asked between cases: true stops the seeding (the service is shutting down; the next start goes on) */
+  stopping?(): boolean;
 }
 
 const HOUR = 3600_000;
@@ -78,6 +80,7 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
     const mediator: string = mediatorId;
     const actor: Actor = { userId: mediatorId, role: 'mediator', unitId: committee.id };
     for (const [si, status] of DEMO_CASE_STATES.entries()) {
+      if (deps.stopping?.()) return count;
       const caseId = deterministicEventId(`demo/mediation/${committee.id}/${status}`, Date.UTC(2025, 0, 1));
       const existing = await deps.runner.read(caseId);
       if (existing.revision >= 0) continue;

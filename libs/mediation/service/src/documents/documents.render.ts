@@ -117,7 +117,7 @@ function agreement(input: DocumentInput): string {
     `<table>
 ${partyRows(input.parties)}
 <tr><th>纠纷主要事实、争议事项</th><td>${escapeHtml(state.summary)}</td></tr>
-<tr><th>调解情况</th><td>${view.sessions.map((s) => `${chineseDate(s.heldAt)}：${escapeHtml(s.summary)}`).join('<br>') || '—'}</td></tr>
+<tr><th>调解情况</th><td>${view.sessions.map((s) => `${chineseDate(s.heldAt)}${s.place ? `（${escapeHtml(s.place)}${s.openToPublic === false ? '，不公开' : s.openToPublic ? '，公开' : ''}）` : ''}：${escapeHtml(s.summary)}`).join('<br>') || '—'}</td></tr>
 </table>
 <p>经${escapeHtml(input.committeeName)}主持调解，当事人自愿达成如下协议：</p>
 <div class="terms" data-field="terms">${escapeHtml(a?.terms ?? '（尚未达成协议）')}</div>

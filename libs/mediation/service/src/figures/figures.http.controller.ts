@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
 import { CurrentPrincipal, jurisdictionFilter, NoPersonalData, RequireAction } from '@fengqiao/platform';
 import { MediationCases } from '../application/mediation-cases';
+import { ReadQuery, ReadStore } from '@fengqiao/read-store';
 import { MEDIATION_CASE_VIEW } from '../case-view/mediation-case.view';
 
 /**
@@ -22,25 +23,39 @@ export class FiguresController {
   @NoPersonalData()
   @ApiOperation({ summary: '调解统计', description: '受理数、调解成功数、调解成功率（成功数 ÷ 受理数），以及登记、不予调解、终止和在办数。' })
   async figures(@CurrentPrincipal() principal: Principal) {
-    const scope = jurisdictionFilter(principal, 'mediation.list');
-    const store = this.cases.runtime.infra.readStore;
-    const count = (q: Record<string, unknown>) => store.count(MEDIATION_CASE_VIEW, { $and: [scope, q] });
-    const [registered, taken, settled, declined, terminated, byStatus] = await Promise.all([
-      count({}),
-      count({ acceptedAtMs: { $ne: null } }),
-      count({ settled: true }),
-      count({ 'state.declined': { $exists: true } }),
-      count({ 'state.termination': { $exists: true } }),
-      store.aggregateCounts(MEDIATION_CASE_VIEW, scope, 'status'),
-    ]);
-    return {
-      registered,
-      taken,
-      settled,
-      declined,
-      terminated,
-      successRate: taken === 0 ? null : Math.round((settled / taken) * 10_000) / 100,
-      byStatus: Object.fromEntries(byStatus.map((g) => [String(g.key), g.count])),
-    };
+    return mediationFigures(this.cases.runtime.infra.readStore, jurisdictionFilter(principal, 'mediation.list'));
   }
+}
+
+export interface MediationFigures {
+  registered: number;
+  taken: number;
+  settled: number;
+  declined: number;
+  terminated: number;
+  /** settled ÷ taken, in percent with two decimals; null before anything was taken */
+  successRate: number | null;
+  byStatus: Record<string, number>;
+}
+
+/** The figures inside `scope` (a jurisdiction filter), with queries MongoDB, FerretDB and mingo share. */
+export async function mediationFigures(store: ReadStore, scope: ReadQuery): Promise<MediationFigures> {
+  const count = (q: ReadQuery) => store.count(MEDIATION_CASE_VIEW, { $and: [scope, q] });
+  const [registered, taken, settled, declined, terminated, byStatus] = await Promise.all([
+    count({}),
+    count({ acceptedAtMs: { $ne: null } }),
+    count({ settled: true }),
+    count({ 'state.declined': { $exists: true } }),
+    count({ 'state.termination': { $exists: true } }),
+    store.aggregateCounts(MEDIATION_CASE_VIEW, scope, 'status'),
+  ]);
+  return {
+    registered,
+    taken,
+    settled,
+    declined,
+    terminated,
+    successRate: taken === 0 ? null : Math.round((settled / taken) * 10_000) / 100,
+    byStatus: Object.fromEntries(byStatus.map((g) => [String(g.key), g.count])),
+  };
 }

@@ -25,7 +25,7 @@ describe('a mediation case end to end (every command route, in order)', () => {
     expect(await post(caseId, 'consents', { partyId: b, consented: true })).toMatchObject({ status: 'accepted', events: ['ConsentGiven', 'MediationAccepted'] });
     expect((await post(caseId, 'assign-mediator', { mediatorIds: [med], method: 'designated' })).status).toBe('mediator_assigned');
     t.clock.advance(3600_000);
-    expect((await post(caseId, 'sessions', { heldAt: '2025-03-03T09:30:00+08:00', mediatorIds: [med], attendingPartyIds: [a, b], summary: '双方陈述漏水经过' })).status).toBe('mediating');
+    expect((await post(caseId, 'sessions', { heldAt: '2025-03-03T09:30:00+08:00', mediatorIds: [med], attendingPartyIds: [a, b], summary: '双方陈述漏水经过', place: '枫源社区调解室', openToPublic: false })).status).toBe('mediating');
     expect((await post(caseId, 'sessions', { heldAt: '2025-03-03T09:50:00+08:00', mediatorIds: [med], attendingPartyIds: [a, b], summary: '现场查看，提出维修方案', invitedParticipants: [{ participantId: 'neighbour-1', relation: 'neighbour', partiesConsented: true }] })).events).toEqual(['SessionRecorded']);
     expect((await post(caseId, 'risk-reports', { riskKind: 'public_order', measures: '安排双方分开调解', policeUnitId: 'dept-t1-ga' })).events).toEqual(['RiskReportedToPolice']);
     expect((await post(caseId, 'extend', { extendBy: 10, consentingPartyIds: [a, b] })).events).toEqual(['MediationExtended']);
@@ -50,6 +50,7 @@ describe('a mediation case end to end (every command route, in order)', () => {
 
     const got = await t.call('GET', `/mediation/cases/${caseId}`, { as: 'mediator11' });
     expect(got.body).toMatchObject({ status: 'archived', settled: true, sessionCount: 2, gridCaseId: null, sourceKind: 'application' });
+    expect(got.body.sessions[0]).toMatchObject({ place: '枫源社区调解室', openToPublic: false });
     expect(got.body.parties.map((p: { name: string }) => p.name)).toEqual(['王建国', '李秀英']);
     expect(got.body.timeline[0]).toMatchObject({ type: 'DisputeRegistered', reason: '当事人来访申请' });
   });

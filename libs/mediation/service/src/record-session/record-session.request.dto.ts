@@ -65,4 +65,15 @@ export class RecordSessionRequest extends OptionalReasonRequest {
   @IsString()
   @MaxLength(200)
   recordRef?: string;
+
+  @ApiPropertyOptional({ description: '调解地点', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  place?: string;
+
+  @ApiPropertyOptional({ description: '是否公开进行（依当事人意愿，人民调解法第二十三条）' })
+  @IsOptional()
+  @IsBoolean()
+  openToPublic?: boolean;
 }
