@@ -14,3 +14,4 @@ export * from './timers/deadline-scheduler';
 export * from './infrastructure/context-infrastructure';
 export * from './infrastructure/context-runtime';
 export * from './auth';
+export * from './audit';

@@ -31,6 +31,8 @@ export interface StoreAuditorOptions {
   origin?: string;
   clock?: Clock;
   pageSize?: number;
+  /** Sees every event as it joins the log (e.g. to index a matter's streams). */
+  onEvent?: (event: StoredEvent, leafIndex: number) => void;
 }
 
 /** The event as hashed: the stored event without `globalPosition`. */
@@ -87,6 +89,7 @@ export class StoreAuditor {
       const page = await this.options.events.readAll({ afterPosition: this.last, maxCount: pageSize });
       if (page.length === 0) return this.log.size;
       for (const e of page) {
+        this.options.onEvent?.(e, this.log.size);
         this.leafOf.set(e.id, this.log.size);
         this.log.append(eventHashLeaf(e.hash));
         this.last = e.globalPosition;

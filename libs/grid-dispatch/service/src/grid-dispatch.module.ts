@@ -12,6 +12,7 @@ import { CASE_INFO_PURPOSE, onIntakeReport } from './read-models/intake-report.p
 import { ReadModelsController } from './read-models/read-models.http.controller';
 import { DeadlineRulesController, RoutingRulesController } from './reference-data/reference-data.http.controller';
 import { WORK_ORDERS_PURPOSE } from './work-orders/on-case-filed.consumer';
+import { gridDispatchAudit } from './audit/grid-case.audit';
 
 const BINDER = Symbol.for('fengqiao.grid-dispatch.binder');
 
@@ -29,6 +30,7 @@ export class GridDispatchModule {
     const context = new GridDispatchContext(resolveGridDispatchOptions(options, process.env, DEMO_REFERENCE_DATA));
     return buildContextModule(GridDispatchModule, {
       name: CONTEXT_NAME,
+      audit: gridDispatchAudit,
       controllers: [CaseCommandsController, ReadModelsController, RoutingRulesController, DeadlineRulesController],
       providers: [
         { provide: GRID_DISPATCH, useValue: context },

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { EventStore, MongoEventStore, SqliteEventStore } from '@fengqiao/event-store';
+import { CheckpointStore, EventStore, MongoCheckpointStore, MongoEventStore, SqliteCheckpointStore, SqliteEventStore } from '@fengqiao/event-store';
 import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@fengqiao/read-store';
 import { Bus, InMemoryRelayCheckpointStore, InProcessBus, KafkaBus, MongoRelayCheckpointStore, RelayCheckpointStore } from '@fengqiao/bus';
 import { ServiceConfig } from '../config/service-config';
@@ -21,6 +21,8 @@ export interface ContextInfrastructure {
   events: EventStore;
   readStore: ReadStore;
   relayCheckpoints: RelayCheckpointStore;
+  /** Signed checkpoints of the event store's Merkle log (DESIGN §4), beside the store. */
+  checkpoints: CheckpointStore;
   close(): Promise<void>;
 }
 
@@ -36,14 +38,17 @@ export async function openContextInfrastructure(context: string, config: Service
     const events = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
     const readStore = new EmbeddedReadStore({ path: join(dir, 'read-models.sqlite') });
     const relayCheckpoints = new InMemoryRelayCheckpointStore();
+    const checkpoints = new SqliteCheckpointStore({ database: join(dir, 'checkpoints.sqlite') });
     return {
       context,
       events,
       readStore,
       relayCheckpoints,
+      checkpoints,
       async close() {
         await events.close();
         await readStore.close();
+        checkpoints.close();
       },
     };
   }
@@ -53,11 +58,13 @@ export async function openContextInfrastructure(context: string, config: Service
   const events = await MongoEventStore.create({ db });
   const readStore = await MongoReadStore.connect({ url: config.mongoUrl, dbName });
   const relayCheckpoints = MongoRelayCheckpointStore.forDb(db);
+  const checkpoints = MongoCheckpointStore.forDb(db);
   return {
     context,
     events,
     readStore,
     relayCheckpoints,
+    checkpoints,
     async close() {
       await events.close();
       await readStore.close();

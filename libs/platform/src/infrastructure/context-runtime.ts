@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
 import { contractOf, IntegrationEvent, validateIntegrationEvent, ContractViolation } from '@fengqiao/contracts';
 import { StoredEvent } from '@fengqiao/event-store';
 import {
@@ -14,6 +14,8 @@ import {
 import { ServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.module';
 import { ContextInfrastructure, openContextInfrastructure } from './context-infrastructure';
+import { AuditRegistry } from '../audit/audit-registry';
+import type { ContextAuditOptions } from '../audit/context-audit.options';
 
 export const BUS = Symbol.for('fengqiao.bus');
 export const SERVICE_CONFIG = Symbol.for('fengqiao.service-config');
@@ -37,6 +39,8 @@ export interface ContextRuntimeOptions {
   onReady?: (runtime: ContextRuntime) => Promise<void>;
   /** Before the stores close. */
   onStop?: (runtime: ContextRuntime) => Promise<void>;
+  /** How the audit replays this context's streams (see AuditRegistry; only where the app serves the audit). */
+  audit?: ContextAuditOptions;
 }
 
 const INBOX = 'inbox';
@@ -184,11 +188,14 @@ export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider
     constructor(
       @Inject(token) private readonly runtime: ContextRuntime,
       @Inject(HealthRegistry) registry: HealthRegistry,
+      @Optional() @Inject(AuditRegistry) private readonly audits?: AuditRegistry,
     ) {
       registry.add({ key: options.context, check: async () => this.runtime.health() });
     }
     async onApplicationBootstrap(): Promise<void> {
       await this.runtime.start();
+      // signed checkpoints of this context's store on a schedule, its audit routes (DESIGN §4)
+      await this.audits?.attach(this.runtime, options.audit);
     }
     async onApplicationShutdown(): Promise<void> {
       await this.runtime.stop();
