@@ -17,6 +17,10 @@ export interface SystemUnderTest {
   restartGridDispatch(extraEnv: Record<string, string>): Promise<void>;
   output(): string;
   stop(): Promise<void>;
+  /** standalone: where the process keeps its files */
+  dataDir?: string;
+  /** standalone: stops the process and leaves its files for the test to inspect (stop() removes them) */
+  stopKeepingData?(): Promise<void>;
 }
 
 const fast = {
@@ -52,6 +56,10 @@ export async function startStandalone(): Promise<SystemUnderTest> {
       proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
     },
     output: () => log + proc.output(),
+    dataDir,
+    async stopKeepingData() {
+      await proc.stop();
+    },
     async stop() {
       await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -8,10 +8,12 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { CheckpointKeySet } from '@fengqiao/event-store';
 import type { ServiceConfig } from '../config/service-config';
 import type { ContextRuntime } from '../infrastructure/context-runtime';
-import { SERVICE_CONFIG } from '../infrastructure/context-runtime';
 import { checkpointSignerFrom, retiredKeysFrom } from './audit-signing-key';
 import { ContextAudit } from './context-audit';
 import type { ContextAuditOptions } from './context-audit.options';
+
+/** = SERVICE_CONFIG of context-runtime.ts (not imported: that module imports this one) */
+const SERVICE_CONFIG = Symbol.for('fengqiao.service-config');
 
 @Injectable()
 export class AuditRegistry implements BeforeApplicationShutdown {
