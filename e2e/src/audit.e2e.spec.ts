@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { demoDistrict } from '@fengqiao/demo';
 import { SqliteCheckpointStore, SqliteEventStore, StoredEvent, verifyStore, type CheckpointKeySet } from '@fengqiao/event-store';
-import { LooseJson } from '@fengqiao/testing';
+import { eventually, LooseJson } from '@fengqiao/testing';
 import { Client, waitForCase } from './support/api';
 import { startStandalone, SystemUnderTest } from './support/system';
 
@@ -115,6 +115,34 @@ describe('audit of a grid case in standalone mode', () => {
     const bad = run('tampered.json');
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(`CHAIN_HASH_MISMATCH at grid-dispatch / grid-case-${caseId} / revision ${closed.revision} / CaseClosed / event ${closed.id}`);
+  });
+
+  it('analytics: figures from the integration events, and an early warning when the same place reports again and again', async () => {
+    const lead = await Client.login(sut.authUrl, 'op.d');
+    for (const description of ['消防通道又被占用', '消防通道再次被占用']) {
+      await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'illegal_parking', description, location: { point: { lat, lng: lon } }, urgency: 'normal' });
+    }
+    const byGrid = await eventually(
+      async () => {
+        const r = await lead.get(`${sut.authUrl}/analytics/figures?by=grid`);
+        const row = r.body?.rows?.find((x: LooseJson) => x.key === 'g-1-1-1');
+        return row && row.taken >= 3 && row.closed >= 1 ? row : undefined;
+      },
+      { what: 'the figures of grid g-1-1-1', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(byGrid).toMatchObject({ taken: 3, filed: 1, closed: 1, onTime: 1, overdue: 0, closedRate: 1 });
+    const warning = await eventually(
+      async () => (await lead.get(`${sut.authUrl}/analytics/warnings`)).body?.warnings?.find((w: LooseJson) => w.rule === 'EW.REPEATED_PLACE'),
+      { what: 'the repeated-place warning', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(warning).toMatchObject({ status: 'raised', count: 3, gridId: 'g-1-1-1' });
+    expect(warning.caseIds).toContain(caseId);
+    expect(warning.explanation).toContain('天内已上报 3 件事件');
+    const csv = await fetch(`${sut.authUrl}/analytics/reports/monthly.csv?by=grid`, { headers: { authorization: `Bearer ${(lead as unknown as { token: string }).token}` } });
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    expect(text.split('\r\n')[0]).toContain('受理数');
+    expect(text).toMatch(/\r\ng-1-1-1,3,1,1,1,0,1,/);
   });
 
   describe('tampering with the SQLite file', () => {

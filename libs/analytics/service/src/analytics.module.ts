@@ -2,19 +2,31 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { buildContextModule } from '@fengqiao/platform';
 import { AuditController } from './audit/audit.http.controller';
 import { auditSourcesProvider } from './audit/audit.sources.provider';
+import { figuresConsumer } from './figures/analytics.consumer';
+import { CASE_FACTS } from './figures/case-facts.projection';
+import { FiguresController } from './figures/figures.http.controller';
 
 /**
  * The analytics context: hosted by services/analytics (distributed, with the token issuer) and
- * services/standalone. It serves the audit API (`/audit/matters/…`), which reads every context's
- * store only through the per-store audits (in-process in standalone, HTTP in distributed mode).
+ * services/standalone.
+ * - Oversight: figures, early warnings and the monthly report from its own read models, fed only
+ *   by the published integration events (Kafka in distributed mode, in-process in standalone).
+ * - Audit API (`/audit/matters/…`): reads every context's store only through the per-store
+ *   audits (in-process in standalone, HTTP in distributed mode).
  */
 @Module({})
 export class AnalyticsModule {
   static register(): DynamicModule {
     return buildContextModule(AnalyticsModule, {
       name: 'analytics',
-      controllers: [AuditController],
+      controllers: [AuditController, FiguresController],
       providers: [auditSourcesProvider],
+      runtime: {
+        consumers: [figuresConsumer],
+        onReady: async (runtime) => {
+          await runtime.infra.readStore.ensureIndexes(CASE_FACTS, [{ keys: { placeKey: 1 } }, { keys: { month: 1 } }]);
+        },
+      },
     });
   }
 }
