@@ -1,10 +1,10 @@
 /**
  * Oversight (DESIGN §2 journey 5), action `analytics.board`, inside the caller's jurisdiction:
  *   GET /analytics/figures?by=unit|category|channel|month|grid&month=yyyy-mm
- *   GET /analytics/reports/monthly.csv?month=yyyy-mm&by=unit
+ *   GET /analytics/reports/monthly.csv?month=yyyy-mm&by=unit   (and monthly.xlsx)
  *   GET /analytics/warnings                     early warnings with rule, evidence and explanation
  */
-import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
 import { ValidationError } from '@fengqiao/kernel';
@@ -12,8 +12,10 @@ import { CurrentPrincipal, jurisdictionFilter, RequireAction, runtimeToken, type
 import { WARNING_STREAM_PREFIX } from './analytics.consumer';
 import { CASE_FACTS, type CaseFacts } from './case-facts.projection';
 import { figures, figuresCsv, type GroupBy } from './figures';
+import { monthlyReportXlsx } from './monthly-report.xlsx';
 
 const GROUPS: readonly GroupBy[] = ['unit', 'category', 'channel', 'month', 'grid'];
+const GROUP_LABEL: Record<GroupBy, string> = { unit: '单位', category: '类别', channel: '渠道', month: '月份', grid: '网格' };
 
 function groupOf(by: string | undefined): GroupBy {
   const g = (by ?? 'unit') as GroupBy;
@@ -48,6 +50,16 @@ export class FiguresController {
   @Header('content-type', 'text/csv; charset=utf-8')
   async monthlyCsv(@CurrentPrincipal() principal: Principal, @Query('month') month?: string, @Query('by') by?: string) {
     return figuresCsv(figures(await this.facts(principal, month), groupOf(by)));
+  }
+
+  @RequireAction('analytics.board')
+  @Get('reports/monthly.xlsx')
+  @Header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async monthlyXlsx(@CurrentPrincipal() principal: Principal, @Query('month') month?: string, @Query('by') by?: string) {
+    const group = groupOf(by);
+    const title = `事件办理情况月报（${month ?? '全部月份'}，按${GROUP_LABEL[group]}）`;
+    const file = await monthlyReportXlsx(figures(await this.facts(principal, month), group), title);
+    return new StreamableFile(file, { disposition: `attachment; filename="monthly-report-${month ?? 'all'}.xlsx"` });
   }
 
   @RequireAction('analytics.board')

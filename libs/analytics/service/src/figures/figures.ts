@@ -83,7 +83,12 @@ export function figures(facts: readonly CaseFacts[], by: GroupBy): FigureRow[] {
     }));
 }
 
-const HEADER = ['单位/分组', '受理数', '立案数', '结案数', '按期结案数', '超期数', '结案率', '按期率', '返工率', '挂账率', '延期率', '满意度', '评价数'];
+export const REPORT_HEADER = ['单位/分组', '受理数', '立案数', '结案数', '按期结案数', '超期数', '结案率', '按期率', '返工率', '挂账率', '延期率', '满意度', '评价数'];
+
+/** One row of the monthly report, in REPORT_HEADER's order. */
+export function reportCells(r: FigureRow): Array<string | number | null> {
+  return [r.key, r.taken, r.filed, r.closed, r.onTime, r.overdue, r.closedRate, r.onTimeRate, r.reworkRate, r.suspensionRate, r.extensionRate, r.satisfaction, r.rated];
+}
 
 /** The monthly report as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese header). */
 export function figuresCsv(rows: readonly FigureRow[]): string {
@@ -91,6 +96,6 @@ export function figuresCsv(rows: readonly FigureRow[]): string {
     const s = v === null ? '' : String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [HEADER, ...rows.map((r) => [r.key, r.taken, r.filed, r.closed, r.onTime, r.overdue, r.closedRate, r.onTimeRate, r.reworkRate, r.suspensionRate, r.extensionRate, r.satisfaction, r.rated])];
+  const lines = [REPORT_HEADER, ...rows.map(reportCells)];
   return `\uFEFF${lines.map((l) => l.map(cell).join(',')).join('\r\n')}\r\n`;
 }
