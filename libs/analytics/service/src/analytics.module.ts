@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { buildContextModule } from '@fengqiao/platform';
 import { AuditController } from './audit/audit.http.controller';
 import { auditSourcesProvider } from './audit/audit.sources.provider';
-import { figuresConsumer } from './figures/analytics.consumer';
+import { createFiguresConsumer } from './figures/analytics.consumer';
 import { CASE_FACTS } from './figures/case-facts.projection';
 import { FiguresController } from './figures/figures.http.controller';
 
@@ -17,14 +17,16 @@ import { FiguresController } from './figures/figures.http.controller';
 @Module({})
 export class AnalyticsModule {
   static register(): DynamicModule {
+    const figures = createFiguresConsumer();
     return buildContextModule(AnalyticsModule, {
       name: 'analytics',
       controllers: [AuditController, FiguresController],
       providers: [auditSourcesProvider],
       runtime: {
-        consumers: [figuresConsumer],
+        consumers: [figures.consumer],
         onReady: async (runtime) => {
           await runtime.infra.readStore.ensureIndexes(CASE_FACTS, [{ keys: { placeKey: 1 } }, { keys: { month: 1 } }]);
+          await figures.prepare(runtime);
         },
       },
     });

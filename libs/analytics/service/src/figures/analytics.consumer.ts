@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { IntakeCaseReportedV1, IntegrationEvent, topics } from '@fengqiao/contracts';
 import { WrongExpectedRevisionError, DuplicateEventIdError } from '@fengqiao/event-store';
-import { deterministicEventId } from '@fengqiao/kernel';
+import { deterministicEventId, newId } from '@fengqiao/kernel';
 import type { ContextConsumer, ContextRuntime } from '@fengqiao/platform';
 import { CASE_FACTS, CaseFacts, evolveCaseFacts } from './case-facts.projection';
 
@@ -21,20 +21,51 @@ export const REPEAT_THRESHOLD = 3;
 export const REPEAT_WINDOW_DAYS = 30;
 export const WARNING_STREAM_PREFIX = 'early-warning-';
 
-export const figuresConsumer: ContextConsumer = {
-  purpose: FIGURES_PURPOSE,
-  topics: [topics.intakeCase, topics.gridDispatchCase],
-  async handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
-    const store = runtime.infra.readStore;
-    const current = await store.get<CaseFacts>(CASE_FACTS, event.subject);
-    const next = evolveCaseFacts(current, event);
-    if (current && next.applied.length === current.applied.length) return;
-    const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as CaseFacts & { _id: string; _revision: number };
-    const wrote = await store.upsert<CaseFacts>(CASE_FACTS, { ...plain, _id: event.subject }, { revision: (current?._revision ?? 0) + 1 });
-    if (!wrote) throw new Error(`analytics_cases ${event.subject} changed meanwhile; retrying`);
-    if (event.type === IntakeCaseReportedV1.type && next.placeKey && next.reportedAt) await repeatedPlace(runtime, next, event);
-  },
-};
+export const ANALYTICS_META = 'analytics_meta';
+
+/**
+ * The figures consumer, rebuildable from the topics: its consumer group is
+ * `analytics.figures.<generation>`, where the generation is kept in the read store itself. An empty
+ * read store (a new database, or one wiped for a rebuild) gets a new generation, hence a new
+ * consumer group, which Kafka starts from the beginning of the topics (the in-process bus
+ * republishes every store from the start after a restart anyway).
+ */
+export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(runtime: ContextRuntime): Promise<string> } {
+  let generation: string | undefined;
+  const consumer: ContextConsumer = {
+    get purpose() {
+      return generation ? `${FIGURES_PURPOSE}.${generation}` : FIGURES_PURPOSE;
+    },
+    topics: [topics.intakeCase, topics.gridDispatchCase],
+    handle: handleFigures,
+  };
+  return {
+    consumer,
+    async prepare(runtime) {
+      const store = runtime.infra.readStore;
+      const meta = await store.get<{ generation: string }>(ANALYTICS_META, 'figures');
+      if (meta) {
+        generation = meta.generation;
+      } else {
+        generation = newId().replace(/-/g, '').slice(-12);
+        await store.deleteAll(CASE_FACTS);
+        await store.upsert(ANALYTICS_META, { _id: 'figures', generation, createdAt: new Date().toISOString() }, { revision: 1 });
+      }
+      return generation;
+    },
+  };
+}
+
+async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
+  const store = runtime.infra.readStore;
+  const current = await store.get<CaseFacts>(CASE_FACTS, event.subject);
+  const next = evolveCaseFacts(current, event);
+  if (current && next.applied.length === current.applied.length) return;
+  const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as CaseFacts & { _id: string; _revision: number };
+  const wrote = await store.upsert<CaseFacts>(CASE_FACTS, { ...plain, _id: event.subject }, { revision: (current?._revision ?? 0) + 1 });
+  if (!wrote) throw new Error(`analytics_cases ${event.subject} changed meanwhile; retrying`);
+  if (event.type === IntakeCaseReportedV1.type && next.placeKey && next.reportedAt) await repeatedPlace(runtime, next, event);
+}
 
 async function repeatedPlace(runtime: ContextRuntime, facts: CaseFacts, cause: IntegrationEvent): Promise<void> {
   const at = Date.parse(facts.reportedAt as string);
