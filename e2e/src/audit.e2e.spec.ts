@@ -25,6 +25,7 @@ describe('audit of a grid case in standalone mode', () => {
   let dept: Client;
   let auditor: Client; // audit.d: the whole district, no personal data
   let caseId: string;
+  let personalDataCaseId: string;
 
   beforeAll(async () => {
     sut = await startStandalone();
@@ -145,6 +146,44 @@ describe('audit of a grid case in standalone mode', () => {
     expect(text).toMatch(/\r\ng-1-1-1,3,1,1,1,0,1,/);
   });
 
+  it('operators acknowledge and resolve a warning; each step is an event with who and why', async () => {
+    const lead = await Client.login(sut.authUrl, 'op.v-1-1');
+    const [warning] = (await lead.get(`${sut.authUrl}/analytics/warnings?status=raised`)).body.warnings;
+    const ack = await lead.ok(`${sut.authUrl}/analytics/warnings/${warning.warningId}/acknowledge`, { note: '已安排网格员排查' });
+    expect(ack.status).toBe('acknowledged');
+    const again = await lead.call('POST', `${sut.authUrl}/analytics/warnings/${warning.warningId}/acknowledge`, { note: '重复' });
+    expect(again.status).toBe(409);
+    const resolved = await lead.ok(`${sut.authUrl}/analytics/warnings/${warning.warningId}/resolve`, { note: '已设置隔离桩，问题消除' });
+    expect(resolved.status).toBe('resolved');
+    expect(resolved.history.map((h: LooseJson) => [h.type, h.by.userId, h.note ?? null])).toEqual([
+      ['EarlyWarningRaised', 'system:analytics', null],
+      ['EarlyWarningAcknowledged', 'u-op-v-1-1', '已安排网格员排查'],
+      ['EarlyWarningResolved', 'u-op-v-1-1', '已设置隔离桩，问题消除'],
+    ]);
+    expect((await auditor.call('POST', `${sut.authUrl}/analytics/warnings/${warning.warningId}/resolve`, { note: 'x' })).status).toBe(403);
+  });
+
+  it('shows parties’ personal data to an auditor whose scope covers it, and records that read as an event', async () => {
+    const opT2 = await Client.login(sut.authUrl, 'op.v-2-1');
+    const [lon2, lat2] = demoDistrict.pointInGrid('g-2-1-1');
+    const other = await opT2.ok(`${sut.intakeUrl}/intake/cases`, {
+      channel: 'hotline',
+      category: 'illegal_parking',
+      description: '小区门口占道',
+      location: { point: { lat: lat2, lng: lon2 } },
+      reporter: { anonymous: false, name: '李四', phone: '13900001111' },
+    });
+    const t2 = await Client.login(sut.authUrl, 'audit.t-2');
+    const shown = await t2.get(`${sut.authUrl}/audit/matters/${other.caseId}/timeline`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.streams[0].personalData).toBe('shown');
+    expect(JSON.stringify(shown.body.events)).toContain('13900001111');
+    // the district auditor without personal-data scope sees it masked; t-2's auditor cannot see a t-1 case at all
+    expect(JSON.stringify((await auditor.get(`${sut.authUrl}/audit/matters/${other.caseId}/timeline`)).body.events)).not.toContain('13900001111');
+    expect((await t2.get(`${sut.authUrl}/audit/matters/${caseId}/timeline`)).status).toBe(404);
+    personalDataCaseId = other.caseId;
+  });
+
   describe('tampering with the SQLite file', () => {
     let file: string;
     let keys: CheckpointKeySet;
@@ -180,6 +219,11 @@ describe('audit of a grid case in standalone mode', () => {
       events = await store.readStream(`grid-case-${caseId}`);
       await store.close();
       expect((await verifyFile()).failures).toEqual([]);
+      // the personal-data read of the test above is an event of the intake store, in its chain and Merkle log
+      const intake = new SqliteEventStore({ path: join(sut.dataDir!, 'intake', 'events.sqlite') });
+      const reads = await intake.readStream('audit-personal-data-reads');
+      await intake.close();
+      expect(reads.some((e) => e.type === 'PersonalDataRead' && e.actor.userId === 'u-audit-t-2' && JSON.stringify(e.data).includes(personalDataCaseId))).toBe(true);
     }, 120_000);
 
     it('one byte of an event altered: named', async () => {

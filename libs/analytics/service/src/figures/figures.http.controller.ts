@@ -2,14 +2,16 @@
  * Oversight (DESIGN §2 journey 5), action `analytics.board`, inside the caller's jurisdiction:
  *   GET /analytics/figures?by=unit|category|channel|month|grid&month=yyyy-mm
  *   GET /analytics/reports/monthly.csv?month=yyyy-mm&by=unit   (and monthly.xlsx)
- *   GET /analytics/warnings                     early warnings with rule, evidence and explanation
+ *   GET /analytics/warnings?status=raised|acknowledged|resolved   early warnings with rule, evidence, explanation
+ *   POST /analytics/warnings/:warningId/acknowledge | resolve  {note}   (operators: action analytics.warning)
  */
-import { Controller, Get, Header, Inject, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
 import { ValidationError } from '@fengqiao/kernel';
-import { CurrentPrincipal, jurisdictionFilter, RequireAction, runtimeToken, type ContextRuntime } from '@fengqiao/platform';
-import { WARNING_STREAM_PREFIX } from './analytics.consumer';
+import { CurrentPrincipal, inJurisdiction, jurisdictionFilter, RequireAction, runtimeToken, type ContextRuntime } from '@fengqiao/platform';
+import { handleWarning, listWarnings } from '../warnings/early-warnings';
 import { CASE_FACTS, type CaseFacts } from './case-facts.projection';
 import { figures, figuresCsv, type GroupBy } from './figures';
 import { monthlyReportXlsx } from './monthly-report.xlsx';
@@ -27,6 +29,13 @@ function monthFilter(month: string | undefined): Record<string, unknown> {
   if (month === undefined) return {};
   if (!/^\d{4}-\d{2}$/.test(month)) throw new ValidationError('ANALYTICS.BAD_MONTH', '月份格式为 yyyy-mm', { field: 'month' });
   return { month };
+}
+
+export class WarningNoteDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  note!: string;
 }
 
 @ApiTags('analytics')
@@ -64,22 +73,22 @@ export class FiguresController {
 
   @RequireAction('analytics.board')
   @Get('warnings')
-  async warnings(@CurrentPrincipal() principal: Principal) {
-    const scope = jurisdictionFilter(principal, 'analytics.board').jurisdiction.$in;
-    const out: Record<string, unknown>[] = [];
-    for (let after = 0; ; ) {
-      const page = await this.runtime.infra.events.readAll({ afterPosition: after, maxCount: 1000 });
-      if (page.length === 0) break;
-      after = page[page.length - 1].globalPosition;
-      for (const e of page) {
-        if (!e.streamId.startsWith(WARNING_STREAM_PREFIX) || !e.jurisdiction.some((u) => scope.includes(u))) continue;
-        const d = e.data as Record<string, unknown>;
-        const status = e.type === 'EarlyWarningRaised' ? 'raised' : e.type === 'EarlyWarningAcknowledged' ? 'acknowledged' : 'resolved';
-        const existing = out.find((w) => w.warningId === e.streamId);
-        if (existing) existing.status = status;
-        else out.push({ ...d, warningId: e.streamId, status, raisedAt: e.occurredAt, eventId: e.id });
-      }
-    }
-    return { warnings: out };
+  async warnings(@CurrentPrincipal() principal: Principal, @Query('status') status?: string) {
+    const all = await listWarnings(this.runtime);
+    return { warnings: all.filter((w) => inJurisdiction(principal, w.jurisdiction, 'analytics.board') && (status === undefined || w.status === status)) };
+  }
+
+  @RequireAction('analytics.warning')
+  @Post('warnings/:warningId/acknowledge')
+  @HttpCode(200)
+  async acknowledge(@CurrentPrincipal() principal: Principal, @Param('warningId') warningId: string, @Body() body: WarningNoteDto) {
+    return handleWarning(this.runtime, principal, warningId, 'acknowledge', body.note);
+  }
+
+  @RequireAction('analytics.warning')
+  @Post('warnings/:warningId/resolve')
+  @HttpCode(200)
+  async resolve(@CurrentPrincipal() principal: Principal, @Param('warningId') warningId: string, @Body() body: WarningNoteDto) {
+    return handleWarning(this.runtime, principal, warningId, 'resolve', body.note);
   }
 }
