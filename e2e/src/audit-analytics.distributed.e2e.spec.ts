@@ -28,12 +28,7 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
   let lead: Client;
   let auditor: Client;
   let caseId: string;
-  let figuresBefore: LooseJson;
-
-  const gridRow = async () => {
-    const r = await lead.get(`${sut.analyticsUrl}/analytics/figures?by=grid`);
-    return r.body?.rows?.find((x: LooseJson) => x.key === 'g-1-1-2');
-  };
+  let figuresBefore: LooseJson[];
 
   beforeAll(async () => {
     sut = await startDistributed(env().kafkaBrokers, env().mongoUrl);
@@ -57,18 +52,37 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
     await sut?.stop();
   }, 60_000);
 
+  /** The figures once this run's cases are in and two reads a second apart agree (the topics also hold earlier runs' cases). */
+  const settledFigures = async (what: string) => {
+    await eventually(async () => {
+      const r = await lead.get(`${sut.analyticsUrl}/analytics/cases/${caseId}`);
+      return r.status === 200 && r.body.closed ? r.body : undefined;
+    }, { what: `${what}: case ${caseId} closed in analytics`, timeoutMs: 150_000, intervalMs: 500 });
+    let previous = '';
+    return eventually(async () => {
+      const rows = JSON.stringify((await lead.get(`${sut.analyticsUrl}/analytics/figures?by=grid`)).body.rows);
+      const settled = rows === previous;
+      previous = rows;
+      return settled ? (JSON.parse(rows) as LooseJson[]) : undefined;
+    }, { what: `${what}: figures settled`, timeoutMs: 60_000, intervalMs: 1000 });
+  };
+
   it('shows the figures and the repeated-place warning from the journeys over Kafka', async () => {
-    figuresBefore = await eventually(async () => {
-      const row = await gridRow();
-      return row && row.taken === 3 && row.closed === 1 ? row : undefined;
-    }, { what: 'figures of g-1-1-2 from Kafka', timeoutMs: 150_000, intervalMs: 500 });
-    expect(figuresBefore).toMatchObject({ taken: 3, filed: 1, closed: 1, onTime: 1, overdue: 0 });
+    figuresBefore = await settledFigures('figures from Kafka');
+    const row = figuresBefore.find((x: LooseJson) => x.key === 'g-1-1-2');
+    expect(row.taken).toBeGreaterThanOrEqual(3);
+    expect(row.closed).toBeGreaterThanOrEqual(1);
+    const facts = (await lead.get(`${sut.analyticsUrl}/analytics/cases/${caseId}`)).body;
+    expect(facts).toMatchObject({ caseId, gridId: 'g-1-1-2', channel: 'grid_worker', filed: true, closed: true, breached: false });
     const warning = await eventually(
-      async () => (await lead.get(`${sut.analyticsUrl}/analytics/warnings`)).body?.warnings?.find((w: LooseJson) => w.gridId === 'g-1-1-2'),
+      // one warning per place stays open until resolved: on a broker that kept earlier runs' cases at
+      // this point, the warning may name those; on a fresh one it names this run's three
+      async () => (await lead.get(`${sut.analyticsUrl}/analytics/warnings`)).body?.warnings?.find((w: LooseJson) => w.rule === 'EW.REPEATED_PLACE' && w.gridId === 'g-1-1-2'),
       { what: 'the repeated-place warning', timeoutMs: 60_000, intervalMs: 500 },
     );
-    expect(warning).toMatchObject({ rule: 'EW.REPEATED_PLACE', status: 'raised', count: 3 });
-  }, 200_000);
+    expect(warning).toMatchObject({ rule: 'EW.REPEATED_PLACE', status: 'raised', gridId: 'g-1-1-2' });
+    expect(warning.count).toBeGreaterThanOrEqual(3);
+  }, 250_000);
 
   it('rebuilds the same figures from the topics after a restart with an empty read store', async () => {
     const client = await new MongoClient(env().mongoUrl).connect();
@@ -82,9 +96,9 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
     const urls = sut.serviceUrls!();
     await sut.restartAnalytics!({ AUDIT_SOURCES: Object.entries(urls).map(([c, u]) => `${c}=${u}`).join(',') });
     const rebuilt = await eventually(async () => {
-      const row = await gridRow();
-      return row && row.taken === 3 && row.closed === 1 ? row : undefined;
-    }, { what: 'figures rebuilt from the topics', timeoutMs: 150_000, intervalMs: 500 });
+      const rows = (await lead.get(`${sut.analyticsUrl}/analytics/figures?by=grid`)).body.rows;
+      return JSON.stringify(rows) === JSON.stringify(figuresBefore) ? rows : undefined;
+    }, { what: 'the same figures rebuilt from the topics', timeoutMs: 150_000, intervalMs: 500 });
     expect(rebuilt).toEqual(figuresBefore);
   }, 300_000);
 
@@ -122,4 +136,45 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
     const store = await auditor.get(`${sut.gridUrl}/audit/stores/grid-dispatch/verify`);
     expect(store.body.firstFailure).toMatchObject({ reason: 'CHAIN_HASH_MISMATCH', event: { id: target.id } });
   }, 200_000);
+
+  it('names the event when one is deleted, two are swapped or the stream is truncated in FerretDB (the service’s own verify route)', async () => {
+    const client = await new MongoClient(env().mongoUrl).connect();
+    const commits = client.db(contextDatabaseName(`mongodb://x/${sut.mongoDb}`, 'grid-dispatch')).collection<LooseJson>('events');
+    const streamId = `grid-case-${caseId}`;
+    const verify = async () => (await auditor.get(`${sut.gridUrl}/audit/stores/grid-dispatch/verify`)).body;
+    try {
+      // put back the event the test above altered, from the hash the chain still holds
+      const saved = await commits.find({ streamId }).sort({ _id: 1 }).toArray();
+      const restore = async () => {
+        await commits.deleteMany({ streamId });
+        await commits.insertMany(saved);
+      };
+      const single = saved.filter((c) => c.events.length === 1);
+      expect(single.length).toBeGreaterThanOrEqual(3);
+
+      await commits.deleteOne({ _id: single[1]._id });
+      let v = await verify();
+      expect(v.ok).toBe(false);
+      expect(v.failures.map((f: LooseJson) => f.event?.id ?? f.suspectLeaves?.firstEvent?.id)).toEqual(expect.arrayContaining([single[2].events[0].id]));
+      await restore();
+
+      const [a, b] = [single[1], single[2]];
+      await commits.updateOne({ _id: a._id }, { $set: { firstRevision: -1, lastRevision: -1 } });
+      await commits.updateOne({ _id: b._id }, { $set: { firstRevision: a.firstRevision, lastRevision: a.lastRevision } });
+      await commits.updateOne({ _id: a._id }, { $set: { firstRevision: b.firstRevision, lastRevision: b.lastRevision } });
+      v = await verify();
+      expect(v.ok).toBe(false);
+      expect([a.events[0].id, b.events[0].id]).toContain(v.firstFailure.event.id);
+      await restore();
+
+      const last = saved[saved.length - 1];
+      await commits.deleteOne({ _id: last._id });
+      v = await verify();
+      expect(v.ok).toBe(false);
+      expect(v.failures.some((f: LooseJson) => f.check === 'checkpoint' || f.reason === 'LOG_POSITION_GAP')).toBe(true);
+      await restore();
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
 });

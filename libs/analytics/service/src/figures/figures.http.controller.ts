@@ -1,6 +1,7 @@
 /**
  * Oversight (DESIGN §2 journey 5), action `analytics.board`, inside the caller's jurisdiction:
  *   GET /analytics/figures?by=unit|category|channel|month|grid&month=yyyy-mm
+ *   GET /analytics/cases/:caseId               the facts of one case behind the figures
  *   GET /analytics/reports/monthly.csv?month=yyyy-mm&by=unit   (and monthly.xlsx)
  *   GET /analytics/warnings?status=raised|acknowledged|resolved   early warnings with rule, evidence, explanation
  *   POST /analytics/warnings/:warningId/acknowledge | resolve  {note}   (operators: action analytics.warning)
@@ -9,8 +10,8 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, St
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
-import { ValidationError } from '@fengqiao/kernel';
-import { CurrentPrincipal, inJurisdiction, jurisdictionFilter, RequireAction, runtimeToken, type ContextRuntime } from '@fengqiao/platform';
+import { NotFoundError, ValidationError } from '@fengqiao/kernel';
+import { assertInJurisdiction, CurrentPrincipal, inJurisdiction, jurisdictionFilter, RequireAction, runtimeToken, type ContextRuntime } from '@fengqiao/platform';
 import { handleWarning, listWarnings } from '../warnings/early-warnings';
 import { CASE_FACTS, type CaseFacts } from './case-facts.projection';
 import { figures, figuresCsv, type GroupBy } from './figures';
@@ -52,6 +53,17 @@ export class FiguresController {
   async figures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string) {
     const group = groupOf(by);
     return { by: group, ...(month ? { month } : {}), rows: figures(await this.facts(principal, month), group) };
+  }
+
+  /** What analytics knows of one case (the facts behind the figures). */
+  @RequireAction('analytics.board')
+  @Get('cases/:caseId')
+  async caseFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
+    const facts = await this.runtime.infra.readStore.get<CaseFacts>(CASE_FACTS, caseId);
+    if (!facts) throw new NotFoundError('ANALYTICS.CASE_NOT_FOUND', '统计中没有该事件');
+    assertInJurisdiction(principal, facts.jurisdiction, 'analytics.board', { type: 'case', id: caseId });
+    const { _id: _i, _revision: _r, applied: _a, ...rest } = facts;
+    return rest;
   }
 
   @RequireAction('analytics.board')
