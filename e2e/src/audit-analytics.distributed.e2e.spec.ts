@@ -90,6 +90,7 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
       const db = client.db(contextDatabaseName(`mongodb://x/${sut.mongoDb}`, 'analytics'));
       await db.collection('analytics_cases').deleteMany({});
       await db.collection('analytics_meta').deleteMany({});
+      await db.collection('analytics_recent_reports').deleteMany({});
     } finally {
       await client.close();
     }

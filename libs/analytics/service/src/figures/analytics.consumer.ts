@@ -7,7 +7,7 @@ import { gridDispatchContracts, IntakeCaseReportedV1, IntegrationEvent, topics }
 import { newId } from '@fengqiao/kernel';
 import type { ContextConsumer, ContextRuntime } from '@fengqiao/platform';
 import { CASE_FACTS, CaseFacts, evolveCaseFacts } from './case-facts.projection';
-import { categorySurge, overdueRising, repeatedPlace } from '../warnings/early-warning.rules';
+import { categorySurge, overdueRising, REPEAT_WINDOW_DAYS, repeatedPlace, SURGE_BASELINE_WEEKS, SURGE_WINDOW_DAYS } from '../warnings/early-warning.rules';
 import { raiseWarning } from '../warnings/early-warnings';
 
 export const FIGURES_PURPOSE = 'figures';
@@ -40,6 +40,7 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
       } else {
         generation = newId().replace(/-/g, '').slice(-12);
         await store.deleteAll(CASE_FACTS);
+        await store.deleteAll(RECENT_REPORTS);
         await store.upsert(ANALYTICS_META, { _id: 'figures', generation, createdAt: new Date().toISOString() }, { revision: 1 });
       }
       return generation;
@@ -58,14 +59,35 @@ async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): 
   await evaluateWarnings(runtime, next, event);
 }
 
-async function evaluateWarnings(runtime: ContextRuntime, facts: CaseFacts, cause: IntegrationEvent): Promise<void> {
+/** Recent reports per place and per grid × category, bounded to the rules' windows: one small document per key, so a rule reads O(1) documents. */
+export const RECENT_REPORTS = 'analytics_recent_reports';
+const PLACE_WINDOW_MS = REPEAT_WINDOW_DAYS * 86_400_000;
+const SURGE_SPAN_MS = (SURGE_WINDOW_DAYS + SURGE_BASELINE_WEEKS * 7) * 86_400_000;
+
+interface RecentReports {
+  reports: Array<{ caseId: string; reportedAt: string }>;
+}
+
+async function recordRecent(runtime: ContextRuntime, key: string, facts: CaseFacts, spanMs: number): Promise<CaseFacts[]> {
   const store = runtime.infra.readStore;
+  const doc = await store.get<RecentReports>(RECENT_REPORTS, key);
+  const at = Date.parse(facts.reportedAt as string);
+  const reports = [...(doc?.reports ?? []).filter((r) => r.caseId !== facts.caseId), { caseId: facts.caseId, reportedAt: facts.reportedAt as string }]
+    .filter((r) => Date.parse(r.reportedAt) > at - spanMs)
+    .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt));
+  if (!(await store.upsert<RecentReports>(RECENT_REPORTS, { _id: key, reports }, { revision: (doc?._revision ?? 0) + 1 }))) {
+    throw new Error(`${RECENT_REPORTS} ${key} changed meanwhile; retrying`);
+  }
+  return reports.map((r) => ({ ...facts, caseId: r.caseId, reportedAt: r.reportedAt }));
+}
+
+async function evaluateWarnings(runtime: ContextRuntime, facts: CaseFacts, cause: IntegrationEvent): Promise<void> {
   const drafts = [];
-  if (cause.type === IntakeCaseReportedV1.type) {
-    if (facts.placeKey) drafts.push(repeatedPlace(facts, await store.find<CaseFacts>(CASE_FACTS, { placeKey: facts.placeKey })));
-    if (facts.gridId && facts.category) drafts.push(categorySurge(facts, await store.find<CaseFacts>(CASE_FACTS, { gridId: facts.gridId, category: facts.category })));
+  if (cause.type === IntakeCaseReportedV1.type && facts.reportedAt) {
+    if (facts.placeKey) drafts.push(repeatedPlace(facts, await recordRecent(runtime, `place:${facts.placeKey}`, facts, PLACE_WINDOW_MS)));
+    if (facts.gridId && facts.category) drafts.push(categorySurge(facts, await recordRecent(runtime, `surge:${facts.gridId}/${facts.category}`, facts, SURGE_SPAN_MS)));
   } else if (cause.type === gridDispatchContracts.DeadlineBreached.type && facts.jurisdiction[2]) {
-    drafts.push(overdueRising(facts, await store.find<CaseFacts>(CASE_FACTS, { jurisdiction: facts.jurisdiction[2] })));
+    drafts.push(overdueRising(facts, await runtime.infra.readStore.find<CaseFacts>(CASE_FACTS, { jurisdiction: facts.jurisdiction[2] })));
   }
   for (const draft of drafts) if (draft) await raiseWarning(runtime, draft, cause);
 }
