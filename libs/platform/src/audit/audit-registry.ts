@@ -32,7 +32,7 @@ export class AuditRegistry implements BeforeApplicationShutdown {
       intervalMs: Number.isFinite(interval) ? interval : 60_000,
     });
     this.audits.set(runtime.context, audit);
-    await audit.start();
+    audit.start();
     return audit;
   }
 
@@ -51,7 +51,7 @@ export class AuditRegistry implements BeforeApplicationShutdown {
     return { keys: [...keys.values()] };
   }
 
-  beforeApplicationShutdown(): void {
-    for (const a of this.audits.values()) a.stop();
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.audits.values()].map((a) => a.stop()));
   }
 }

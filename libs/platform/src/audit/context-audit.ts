@@ -83,6 +83,7 @@ export class ContextAudit {
   readonly auditor: StoreAuditor;
   private readonly index = new Map<string, StreamIndex>();
   private timer: NodeJS.Timeout | undefined;
+  private first: Promise<void> | undefined;
   private readonly logger: Logger;
   private readonly clock: Clock;
 
@@ -105,9 +106,12 @@ export class ContextAudit {
     });
   }
 
-  /** Signs a first checkpoint and then one per interval (when the log grew). */
-  async start(): Promise<void> {
-    await this.checkpointQuietly();
+  /**
+   * Signs a first checkpoint (in the background: following a large store into its Merkle log takes
+   * a while and must not hold up the start) and then one per interval when the log grew.
+   */
+  start(): void {
+    this.first = this.checkpointQuietly();
     const every = this.options.intervalMs ?? 60_000;
     if (every > 0) {
       this.timer = setInterval(() => void this.checkpointQuietly(), every);
@@ -115,9 +119,16 @@ export class ContextAudit {
     }
   }
 
-  stop(): void {
+  /** Resolves once the first checkpoint after start is signed (or failed and was logged). */
+  started(): Promise<void> {
+    return this.first ?? Promise.resolve();
+  }
+
+  /** Stops the schedule and waits for a checkpoint in progress, so the stores can close. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.first;
   }
 
   private async checkpointQuietly(): Promise<void> {
