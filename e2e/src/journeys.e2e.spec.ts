@@ -182,6 +182,44 @@ function journeys(start: () => Promise<SystemUnderTest>) {
       }
     }
   }, 300_000);
+
+  it('a case whose deadline falls in 2027 is dispatched with a provisional deadline (no dead letter); the 2027 notice revises it once', async () => {
+    // grid-dispatch's clock on Thu 2027-02-04 17:00 (+08:00), before any 2027 notice: the accept
+    // deadline (2 working hours) runs to Tue 02-09 10:00, after the statutory 春节 02-05..02-08
+    await sut.restartGridDispatch({ FENGQIAO_CLOCK_OFFSET_MS: String(Date.parse('2027-02-04T17:00:00+08:00') - Date.now()) });
+    const caseId = await report('illegal_parking', '春节前占道停车');
+    await op.ok(`${sut.intakeUrl}/intake/cases/${caseId}/file`, { level: 'village' });
+    const dispatched = await waitForCase(op, sut.gridUrl, caseId, (c) => c.status === 'dispatched', 'dispatch with a 2027 deadline');
+    // (the clock runs on from 17:00 while the system restarts: due a few seconds or minutes after 10:00)
+    expect(dispatched.timer).toMatchObject({ step: 'accept', dueAt: expect.stringMatching(/^2027-02-09T02:[0-5]\d:/), provisional: true, calendarVersion: '2026-1+CN-2027-provisional' });
+    expect(dispatched.timer.calendarNote).toContain('暂定，待国务院办公厅公布2027年放假安排');
+    const deadLettered = sut.output().split('\n').filter((line) => line.includes('dead-letter') && line.includes(caseId));
+    expect(deadLettered).toEqual([]);
+
+    // the admin loads a (made-up) 2027 notice: 春节 02-05..02-11; the calendar module publishes it,
+    // grid-dispatch revises the open work order once: due Fri 02-12 10:00
+    const admin = await Client.login(sut.authUrl, 'admin');
+    const notice = {
+      region: 'CN',
+      year: 2027,
+      source: { title: '国务院办公厅关于2027年部分节假日安排的通知（测试数据）', documentNumber: '测试〔2026〕1号', issuedOn: '2026-12-20' },
+      periods: [
+        { name: '元旦', from: '2027-01-01', to: '2027-01-03' },
+        { name: '春节', from: '2027-02-05', to: '2027-02-11' },
+      ],
+      makeUpWorkdays: ['2027-01-31', '2027-02-20'],
+    };
+    const loaded = await admin.call('PUT', `${sut.authUrl}/calendars/notices`, notice, { 'if-match': '"1"' });
+    expect([loaded.status, loaded.body.calendarVersion]).toEqual([200, '2027-2']);
+    const revised = await waitForCase(op, sut.gridUrl, caseId, (c) => types(c).includes('DeadlineRevised'), 'the revised deadline');
+    expect(revised.timer).toMatchObject({ dueAt: dispatched.timer.dueAt.replace('2027-02-09', '2027-02-12'), calendarVersion: '2027-2' });
+    expect(revised.timer).not.toHaveProperty('provisional');
+    // loading the same notice again changes nothing
+    expect((await admin.call('PUT', `${sut.authUrl}/calendars/notices`, notice)).body.version).toBe(2);
+    await sut.restartGridDispatch({});
+    const after = await waitForCase(op, sut.gridUrl, caseId, () => true, 'the case after the restart');
+    expect(types(after).filter((t) => t === 'DeadlineRevised')).toHaveLength(1);
+  }, 300_000);
 }
 
 describe('journeys in standalone mode', () => journeys(startStandalone));

@@ -144,12 +144,47 @@ describe('CloudEvents Kafka binding, binary content mode', () => {
     }
     const bad = (patch: Record<string, string>, value = good.value) => () => fromCloudEventMessage({ key: 'k', value, headers: { ...good.headers!, ...patch } });
     expect(bad({ ce_specversion: '0.3' })).toThrow(/specversion/);
-    expect(bad({ 'content-type': 'application/cloudevents+json' })).toThrow(/content-type/);
+    expect(bad({ 'content-type': 'text/plain' })).toThrow(/content-type/);
+    // a structured-mode content type with a binary-mode value is not a structured CloudEvent
+    expect(bad({ 'content-type': 'application/cloudevents+json' })).toThrow(/attribute|specversion/);
     expect(bad({ ce_time: 'yesterday' })).toThrow(/RFC 3339/);
     expect(bad({}, '{not json')).toThrow(/JSON/);
     expect(bad({}, '{not json')).toThrow(NonRetriableError);
     // header names are case-insensitive on the way in
     expect(fromCloudEventMessage({ key: 'k', value: good.value, headers: { 'Content-Type': 'application/json; charset=utf-8', CE_ID: 'x', ce_type: 't', ce_source: 's', ce_specversion: '1.0', ce_time: '2024-01-01T00:00:00Z' } }).id).toBe('x');
+  });
+
+  it('reads structured content mode as the SDK writes it (Kafka.structured), the same event as binary mode', () => {
+    const sdkEvent = new CloudEvent({
+      id: caseFiled.id,
+      type: caseFiled.type,
+      source: caseFiled.source,
+      time: caseFiled.time,
+      subject: caseFiled.subject,
+      dataschema: caseFiled.dataschema,
+      datacontenttype: 'application/json',
+      correlationid: 'corr-1',
+      data: caseFiled.data,
+    });
+    const structured = CEKafka.structured(sdkEvent) as KafkaMessage<string>;
+    const headers = Object.fromEntries(Object.entries(structured.headers).map(([k, v]) => [k, String(v)]));
+    expect(headers['content-type']).toMatch(/^application\/cloudevents\+json/);
+    const decoded = fromCloudEventMessage({ key: 'case-123', value: String(structured.value), headers });
+    expect(decoded).toMatchObject({ id: caseFiled.id, type: caseFiled.type, source: caseFiled.source, subject: caseFiled.subject, data: caseFiled.data });
+    expect(decoded.extensions).toMatchObject({ correlationid: 'corr-1' });
+    const asBinary = toCloudEventMessage({ ...caseFiled, extensions: { correlationid: 'corr-1' } }, 'case-123');
+    const binary = fromCloudEventMessage({ key: asBinary.key, value: asBinary.value, headers: asBinary.headers! });
+    // the SDK normalises time to UTC: the same instant
+    expect(Date.parse(decoded.time)).toBe(Date.parse(binary.time));
+    expect({ ...decoded, time: binary.time, datacontenttype: binary.datacontenttype }).toEqual(binary);
+    // a structured event with binary data or a bad attribute is refused, not retried
+    const value = (o: Record<string, unknown>) => ({ key: 'k', value: JSON.stringify(o), headers: { 'content-type': 'application/cloudevents+json' } });
+    const base = { specversion: '1.0', id: 'x', type: 't', source: '/s', time: '2024-01-01T00:00:00Z', data: {} };
+    expect(fromCloudEventMessage(value(base)).id).toBe('x');
+    expect(() => fromCloudEventMessage(value({ ...base, data: undefined, data_base64: 'AA==' }))).toThrow(CloudEventDecodeError);
+    expect(() => fromCloudEventMessage(value({ ...base, time: 'noon' }))).toThrow(/RFC 3339/);
+    expect(() => fromCloudEventMessage(value({ ...base, 'Bad-Name': 1 }))).toThrow(CloudEventDecodeError);
+    expect(() => fromCloudEventMessage({ key: 'k', value: '[1]', headers: { 'content-type': 'application/cloudevents+json' } })).toThrow(CloudEventDecodeError);
   });
 
   it('decodes with the SDK what went through the bus', async () => {

@@ -1,5 +1,8 @@
 /**
- * CloudEvents 1.0 on the bus: the Kafka protocol binding, binary content mode (DESIGN §3).
+ * CloudEvents 1.0 on the bus: the Kafka protocol binding (DESIGN §3). Producers write binary
+ * content mode; consumers read binary and structured mode (`content-type:
+ * application/cloudevents+json`, the whole event as JSON in the value), as the binding says they
+ * SHOULD.
  * https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/bindings/kafka-protocol-binding.md
  *
  *   key      = partition key (the case id), "partitionkey" in the CloudEvents SDK
@@ -117,12 +120,14 @@ export function toCloudEventMessage(event: CloudEventInput, key: string): Outgoi
 }
 
 /**
- * Decodes a binary-mode CloudEvent from a message (header names are case-insensitive). Throws
- * `CloudEventDecodeError` (not retriable: the message goes to the dead-letter topic).
+ * Decodes a CloudEvent from a message, in binary or structured content mode (header names are
+ * case-insensitive). Throws `CloudEventDecodeError` (not retriable: the message goes to the
+ * dead-letter topic).
  */
 export function fromCloudEventMessage<Data = unknown>(message: { key: string; value: string; headers: MessageHeaders }): DecodedCloudEvent<Data> {
   const h: MessageHeaders = {};
   for (const [name, v] of Object.entries(message.headers)) h[name.toLowerCase()] = v;
+  if (STRUCTURED.test(h[CE_HEADERS.contentType] ?? '')) return fromStructured<Data>(message);
   const need = (name: string) => {
     const v = h[name];
     if (v === undefined || v === '') throw new CloudEventDecodeError(`not a CloudEvent: header ${name} is missing`);
@@ -131,8 +136,8 @@ export function fromCloudEventMessage<Data = unknown>(message: { key: string; va
   const specversion = need(CE_HEADERS.specversion);
   if (specversion !== CE_SPEC_VERSION) throw new CloudEventDecodeError(`unsupported CloudEvents specversion ${JSON.stringify(specversion)}`);
   const contentType = need(CE_HEADERS.contentType);
-  if (/^application\/cloudevents/i.test(contentType) || !/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
-    throw new CloudEventDecodeError(`unsupported content-type ${JSON.stringify(contentType)}: binary mode with JSON data expected`);
+  if (/^application\/cloudevents/i.test(contentType) || !JSON_DATA.test(contentType)) {
+    throw new CloudEventDecodeError(`unsupported content-type ${JSON.stringify(contentType)}: JSON data (binary mode) or application/cloudevents+json (structured mode) expected`);
   }
   const time = need(CE_HEADERS.time);
   if (!RFC3339.test(time) || Number.isNaN(Date.parse(time))) throw new CloudEventDecodeError(`ce_time is not an RFC 3339 timestamp: ${JSON.stringify(time)}`);
@@ -161,6 +166,55 @@ export function fromCloudEventMessage<Data = unknown>(message: { key: string; va
   };
   if (h[CE_HEADERS.subject] !== undefined) event.subject = h[CE_HEADERS.subject];
   if (h[CE_HEADERS.dataschema] !== undefined) event.dataschema = h[CE_HEADERS.dataschema];
+  return event;
+}
+
+const STRUCTURED = /^application\/cloudevents\+json\s*(;|$)/i;
+const JSON_DATA = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+/** Structured content mode: the value is the whole CloudEvent as JSON (the JSON event format). */
+function fromStructured<Data>(message: { key: string; value: string }): DecodedCloudEvent<Data> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.value);
+  } catch (e) {
+    throw new CloudEventDecodeError('structured CloudEvent is not valid JSON', { cause: e });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CloudEventDecodeError('structured CloudEvent must be a JSON object');
+  const o = parsed as Record<string, unknown>;
+  const need = (name: string): string => {
+    const v = o[name];
+    if (typeof v !== 'string' || v === '') throw new CloudEventDecodeError(`not a CloudEvent: attribute ${name} is missing`);
+    return v;
+  };
+  const specversion = need('specversion');
+  if (specversion !== CE_SPEC_VERSION) throw new CloudEventDecodeError(`unsupported CloudEvents specversion ${JSON.stringify(specversion)}`);
+  const time = need('time');
+  if (!RFC3339.test(time) || Number.isNaN(Date.parse(time))) throw new CloudEventDecodeError(`time is not an RFC 3339 timestamp: ${JSON.stringify(time)}`);
+  const datacontenttype = o.datacontenttype === undefined ? CE_DATA_CONTENT_TYPE : o.datacontenttype;
+  if (typeof datacontenttype !== 'string' || !JSON_DATA.test(datacontenttype)) {
+    throw new CloudEventDecodeError(`unsupported datacontenttype ${JSON.stringify(datacontenttype)}: JSON data expected`);
+  }
+  if (o.data_base64 !== undefined || !('data' in o)) throw new CloudEventDecodeError('structured CloudEvent must carry JSON data in "data"');
+  const extensions: Record<string, string> = {};
+  for (const [name, v] of Object.entries(o)) {
+    if (RESERVED.has(name)) continue;
+    if (!EXTENSION_NAME.test(name)) throw new CloudEventDecodeError(`bad CloudEvent attribute name ${JSON.stringify(name)}`);
+    extensions[name] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  const event: DecodedCloudEvent<Data> = {
+    specversion: CE_SPEC_VERSION,
+    id: need('id'),
+    type: need('type'),
+    source: need('source'),
+    time,
+    datacontenttype,
+    extensions,
+    partitionkey: message.key,
+    data: o.data as Data,
+  };
+  if (o.subject !== undefined) event.subject = need('subject');
+  if (o.dataschema !== undefined) event.dataschema = need('dataschema');
   return event;
 }
 

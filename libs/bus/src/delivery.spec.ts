@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { DEFAULT_RETRY_POLICY, DLQ_HEADERS, backoffDelayMs, retryPolicyOf, type DeliveredMessage, type OutgoingMessage } from './bus.port';
-import { deadLetterMessage, deliver } from './delivery';
+import { deadLetterMessage, deliver, portableStack } from './delivery';
 
 const message: Omit<DeliveredMessage, 'attempt'> = {
   topic: 'intake.case.events.v1',
@@ -73,5 +73,20 @@ describe('deliver', () => {
       [DLQ_HEADERS.originalPartition]: '2',
     });
     expect(deadLetterMessage(message, 'x'.repeat(5000), 1).headers![DLQ_HEADERS.errorMessage].length).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('portableStack (the dlq-error-stack header)', () => {
+  it('is one line with paths relative to the working directory and node_modules', () => {
+    const stack = [
+      'TypeError: boom',
+      '    at handle (/srv/app/libs/x/src/y.ts:10:5)',
+      '    at run (/srv/app/node_modules/kafkajs/src/consumer.js:1:1)',
+      '    at file:///opt/elsewhere/node_modules/z/index.js:2:2',
+      '',
+    ].join('\n');
+    const out = portableStack(stack, '/srv/app');
+    expect(out).toBe('TypeError: boom | at handle (libs/x/src/y.ts:10:5) | at run (node_modules/kafkajs/src/consumer.js:1:1) | at node_modules/z/index.js:2:2');
+    expect(out).not.toMatch(/\n/);
   });
 });

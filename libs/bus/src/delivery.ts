@@ -37,6 +37,20 @@ export interface DeliveryRun {
 const MAX_ERROR_MESSAGE = 2_000;
 const MAX_ERROR_STACK = 8_000;
 
+/**
+ * A stack trace fit for a header other programs read: one line (frames joined by " | "), and file
+ * paths relative to the working directory, so the machine's layout does not leak into the topic.
+ */
+export function portableStack(stack: string, cwd = process.cwd()): string {
+  const root = cwd.endsWith('/') ? cwd : `${cwd}/`;
+  return stack
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => line.split(root).join('').replace(/file:\/\/\/?[^\s()]*\/node_modules\//g, 'node_modules/').replace(/(\(|\s)\/[^\s()]*\/node_modules\//g, '$1node_modules/'))
+    .join(' | ');
+}
+
 /** The message as published to `<topic>.dlq`: same key, value and headers, plus `DLQ_HEADERS`. */
 export function deadLetterMessage(message: Omit<DeliveredMessage, 'attempt'>, error: unknown, attempts: number, now = new Date()): OutgoingMessage {
   const e = error instanceof Error ? error : undefined;
@@ -53,7 +67,7 @@ export function deadLetterMessage(message: Omit<DeliveredMessage, 'attempt'>, er
       [DLQ_HEADERS.attempts]: String(attempts),
       [DLQ_HEADERS.errorName]: e?.name ?? typeof error,
       [DLQ_HEADERS.errorMessage]: truncate(e ? e.message : describe(error), MAX_ERROR_MESSAGE),
-      [DLQ_HEADERS.errorStack]: truncate(e?.stack ?? '', MAX_ERROR_STACK),
+      [DLQ_HEADERS.errorStack]: truncate(portableStack(e?.stack ?? ''), MAX_ERROR_STACK),
       [DLQ_HEADERS.failedAt]: now.toISOString(),
     },
   };

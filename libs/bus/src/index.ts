@@ -5,6 +5,8 @@ export { deliver, deadLetterMessage, type DeliveryOutcome, type DeliveryRun } fr
 export * from './cloudevents';
 export * from './adapters/in-process/in-process-bus';
 export * from './adapters/kafka/kafka-bus';
+export * from './adapters/prefixed-bus';
+export * from './trace-context';
 export * from './relay/relay';
 export * from './relay/relay-checkpoint.store';
 export * from './relay/sqlite-relay-checkpoint.store';

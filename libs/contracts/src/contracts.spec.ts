@@ -4,6 +4,7 @@ import { allContracts, contractOf, registerIntegrationUpcaster, validateIntegrat
 import { ContractViolation } from './schema/schema';
 import { gridDispatchContracts, WORK_ORDER_EVENTS } from './grid-dispatch/grid-dispatch.contracts';
 import { IntakeCaseFiledV1 } from './intake/intake.contracts';
+import { CalendarNoticesPublishedV1 } from './calendar/calendar.contracts';
 
 const fixturesDir = join(__dirname, '__fixtures__');
 const fixtures = readdirSync(fixturesDir)
@@ -36,6 +37,10 @@ describe('integration event contracts', () => {
     }
     throw new Error('expected a contract violation');
   };
+
+  it('publishes the holiday-notice table on its own topic', () => {
+    expect([CalendarNoticesPublishedV1.topic, CalendarNoticesPublishedV1.type]).toEqual(['calendar.notices.events.v1', 'cn.fengqiao.calendar.notices.published.v1']);
+  });
 
   it('names the field and the reason of every violation', () => {
     expect(violation({ ...filed, data: { ...filed.data, urgency: 'whenever', gridId: 3 } })).toEqual([

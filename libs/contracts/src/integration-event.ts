@@ -1,4 +1,5 @@
-import { ContractViolation, Schema, validate } from './schema/schema';
+import { ContractViolation, Schema, unsafeTextReason, validate } from './schema/schema';
+import { unsafeTextOf } from './text/safe-text';
 import { Topic } from './topics';
 
 /**
@@ -66,7 +67,12 @@ const envelopeFields = ['id', 'type', 'source', 'subject', 'time', 'correlationI
 export function validateIntegrationEvent(event: unknown): IntegrationEvent {
   if (typeof event !== 'object' || event === null) throw new ContractViolation('integration event', [{ path: '(root)', reason: 'must be an object' }]);
   const e = event as Record<string, unknown>;
-  const issues = envelopeFields.filter((f) => typeof e[f] !== 'string' || (e[f] as string).length === 0).map((f) => ({ path: f, reason: 'is required' }));
+  const issues = envelopeFields.flatMap((f) => {
+    const value = e[f];
+    if (typeof value !== 'string' || value.length === 0) return [{ path: f, reason: 'is required' }];
+    const unsafe = unsafeTextOf(value, f, { lineBreaks: false, maxLength: 1000 });
+    return unsafe ? [{ path: f, reason: unsafeTextReason(unsafe) }] : [];
+  });
   if (issues.length) throw new ContractViolation('integration event', issues);
   const def = registry.get(e.type as string);
   if (!def) throw new ContractViolation(String(e.type), [{ path: 'type', reason: 'is not a known contract' }]);

@@ -7,6 +7,8 @@ export const topics = {
   gridDispatchCase: 'grid-dispatch.case.events.v1',
   mediationCase: 'mediation.case.events.v1',
   petitionsPetition: 'petitions.petition.events.v1',
+  /** the holiday-notice table (reference data, key 'calendar-notices'), published by the calendar module */
+  calendarNotices: 'calendar.notices.events.v1',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];
@@ -27,8 +29,8 @@ export function consumerGroup(service: ContextName, purpose: string): string {
 /** Which topics each service reacts to; a service never reads another service's store. */
 export const subscriptions: Record<ContextName, readonly Topic[]> = {
   intake: [topics.gridDispatchCase],
-  'grid-dispatch': [topics.intakeCase, topics.mediationCase, topics.petitionsPetition],
-  mediation: [topics.gridDispatchCase],
-  petitions: [topics.gridDispatchCase],
+  'grid-dispatch': [topics.intakeCase, topics.mediationCase, topics.petitionsPetition, topics.calendarNotices],
+  mediation: [topics.gridDispatchCase, topics.calendarNotices],
+  petitions: [topics.gridDispatchCase, topics.calendarNotices],
   analytics: [topics.intakeCase, topics.gridDispatchCase, topics.mediationCase, topics.petitionsPetition],
 };

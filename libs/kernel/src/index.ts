@@ -3,4 +3,6 @@ export * from './domain-error';
 export * from './ids';
 export * from './clock';
 export * from './calendar';
+export * from './audit';
+export * from './guards';
 export * from './testing';

@@ -15,3 +15,5 @@ export * from './adapters/embedded/embedded-read-store';
 export * from './adapters/mongodb/mongodb-read-store';
 export * from './testing/read-store.contract';
 export * from './projection/projection';
+export * from './projection/parking';
+export * from './projection/store-projector';

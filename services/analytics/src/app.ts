@@ -1,4 +1,4 @@
-import { requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
+import { CalendarModule, requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
 import { AnalyticsModule } from '@fengqiao/analytics-service';
 import { DEMO_PASSWORD, demoEnabled, demoIdentitySeed } from '@fengqiao/demo';
 
@@ -13,6 +13,7 @@ export const appDefinition: ServiceAppDefinition = {
   title: '枫桥 统计与审计服务 analytics',
   // signed checkpoints of every store on a schedule, public checkpoint routes, per-store audit routes
   audit: true,
-  imports: [AnalyticsModule.register()],
+  // analytics also hosts the calendar module (holiday notices, /calendars) in distributed mode
+  imports: [AnalyticsModule.register(), CalendarModule.register()],
   identitySeed: () => (demoEnabled('distributed') ? demoIdentitySeed(requireSecret('DEMO_PASSWORD', DEMO_PASSWORD)) : undefined),
 };

@@ -1,4 +1,4 @@
-import { requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
+import { CalendarModule, requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
 import { AnalyticsModule } from '@fengqiao/analytics-service';
 import { DEMO_PASSWORD, demoEnabled, demoIdentitySeed } from '@fengqiao/demo';
 import { GridDispatchModule } from '@fengqiao/grid-dispatch-service';
@@ -20,6 +20,7 @@ export const appDefinition: ServiceAppDefinition = {
     MediationModule.register(),
     PetitionsModule.register(),
     AnalyticsModule.register(),
+    CalendarModule.register(),
   ],
   identitySeed: () => (demoEnabled('standalone') ? demoIdentitySeed(requireSecret('DEMO_PASSWORD', DEMO_PASSWORD)) : undefined),
 };

@@ -33,11 +33,12 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
   private static readonly queues = new Map<string, Promise<unknown>>();
 
   /**
-   * `$max` in an upsert is atomic on MongoDB; FerretDB 1.24 reads, compares and writes in separate
-   * steps, so two concurrent saves of one name could lose the greater one. Saves of one name are
-   * therefore serialised within the process, whatever the store instance; across processes on
-   * FerretDB a lower racing save can still win until the next pass saves again (on MongoDB the
-   * upsert itself is atomic).
+   * Never moves a checkpoint back, on every backend and across processes: the comparison is in the
+   * update's filter (`position < new`), which MongoDB and FerretDB both apply to the document they
+   * write, instead of `$max`, which FerretDB 1.24 evaluates after a separate read. A first save
+   * inserts; when two first saves race, the loser's insert hits the unique `_id` and it retries the
+   * conditional update. Saves of one name are also serialised in this process (fewer round trips
+   * lost to that race).
    */
   async set(name: string, position: number): Promise<void> {
     assertRelayName(name);
@@ -55,18 +56,21 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
   }
 
   private async save(name: string, position: number): Promise<void> {
-    const write = () =>
-      this.collection.updateOne(
-        { _id: name },
-        { $max: { position }, $set: { updatedAt: new Date() } },
-        { upsert: true, writeConcern: this.writeConcern },
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const moved = await this.collection.updateOne(
+        { _id: name, position: { $lt: position } },
+        { $set: { position, updatedAt: new Date() } },
+        { writeConcern: this.writeConcern },
       );
-    try {
-      await write();
-    } catch (e) {
-      // two first saves racing: one upsert inserts, the other hits the unique _id; now it exists
-      if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) throw e;
-      await write();
+      if (moved.matchedCount === 1) return;
+      if (await this.collection.findOne({ _id: name }, { projection: { _id: 1 } })) return; // already at or past it
+      try {
+        await this.collection.insertOne({ _id: name, position, updatedAt: new Date() }, { writeConcern: this.writeConcern });
+        return;
+      } catch (e) {
+        // another process inserted it first: compare again
+        if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) throw e;
+      }
     }
   }
 }

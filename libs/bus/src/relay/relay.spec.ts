@@ -11,7 +11,7 @@ import type { Bus, DeliveredMessage, OutgoingMessage } from '../bus.port';
 import { cloudEventFromStored, fromCloudEventMessage } from '../cloudevents';
 import { InMemoryRelayCheckpointStore, type RelayCheckpointStore } from './relay-checkpoint.store';
 import { SqliteRelayCheckpointStore } from './sqlite-relay-checkpoint.store';
-import { Relay, type RelayMapper } from './relay';
+import { Relay, type RelayMapper, type RelayOptions } from './relay';
 
 const silent = pino({ level: 'silent' });
 
@@ -53,13 +53,16 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function relay(options: { checkpoints?: RelayCheckpointStore; bus?: Pick<Bus, 'publish'>; pollIntervalMs?: number; batchSize?: number; map?: RelayMapper; name?: string } = {}) {
+  function relay(
+    options: { checkpoints?: RelayCheckpointStore; bus?: Pick<Bus, 'publish'>; pollIntervalMs?: number; batchSize?: number; map?: RelayMapper; name?: string; onUnmappable?: RelayOptions['onUnmappable'] } = {},
+  ) {
     const r = new Relay({
       name: options.name ?? 'test.relay',
       events: store,
       bus: options.bus ?? bus,
       checkpoints: options.checkpoints ?? new InMemoryRelayCheckpointStore(),
       map: options.map ?? mapperFor(topic),
+      onUnmappable: options.onUnmappable,
       pollIntervalMs: options.pollIntervalMs ?? 60_000,
       batchSize: options.batchSize,
       maxBackoffMs: 50,
@@ -233,6 +236,35 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     await eventually(async () => ((await checkpoints.get('test.relay')) === events[2].globalPosition ? true : undefined), { what: 'recovery' });
     await eventually(() => (received.length >= 3 ? true : undefined), { what: 'the three events' });
     expect(ids()).toEqual(events.map((e) => e.id));
+  });
+
+  it('goes on past an event it cannot map when the onUnmappable hook records it, and stalls when the hook declines', async () => {
+    const checkpoints = new InMemoryRelayCheckpointStore();
+    const events = await appendCase('p', ['CaseReported', 'CaseFiled', 'CaseDispatched']);
+    const recorded: string[] = [];
+    let accept = false;
+    const base = mapperFor(topic);
+    const r = relay({
+      checkpoints,
+      pollIntervalMs: 10,
+      map: (e) => {
+        if (e.type === 'CaseFiled') throw new Error('contract violation');
+        return base(e);
+      },
+      onUnmappable: async (e, error) => {
+        if (!accept) return false;
+        recorded.push(`${e.id} ${(error as Error).message}`);
+        return true;
+      },
+    });
+    await expect(r.runOnce()).rejects.toThrow(/cannot map event/);
+    expect(received).toHaveLength(0);
+    accept = true;
+    await r.runOnce();
+    expect(recorded).toEqual([`${events[1].id} contract violation`]);
+    await eventually(() => (received.length >= 2 ? true : undefined), { what: 'the two mappable events' });
+    expect(ids()).toEqual([events[0].id, events[2].id]);
+    expect(await checkpoints.get('test.relay')).toBe(events[2].globalPosition);
   });
 
   it('stop() waits for the batch in progress, which saves its checkpoint', async () => {

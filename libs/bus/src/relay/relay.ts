@@ -30,8 +30,11 @@ export interface RelayRoute {
   event: CloudEventInput;
 }
 
-/** Maps a stored event to its message; `null` for an event that is not published. */
-export type RelayMapper = (event: StoredEvent) => RelayRoute | null;
+/**
+ * Maps a stored event to its message; `null` for an event that is not published. May be async (a
+ * mapper that folds the event's stream to compute what it publishes).
+ */
+export type RelayMapper = (event: StoredEvent) => RelayRoute | null | Promise<RelayRoute | null>;
 
 export interface RelayOptions {
   /** The checkpoint's name, e.g. `intake.relay`. */
@@ -40,6 +43,14 @@ export interface RelayOptions {
   bus: Pick<Bus, 'publish'>;
   checkpoints: RelayCheckpointStore;
   map: RelayMapper;
+  /**
+   * Called when `map` throws for an event (the error `map` threw). Resolving `true` means the
+   * event was recorded elsewhere (parked, with the reason) and the relay goes on without it;
+   * `false` (or no hook) keeps the default: the relay stalls on the event and retries it, so a
+   * fixable mapper bug loses nothing. Use it for failures the event itself causes (a contract
+   * violation), never for transient ones.
+   */
+  onUnmappable?: (event: StoredEvent, error: unknown) => Promise<boolean>;
   /** Events per pass. Default 500. */
   batchSize?: number;
   /** Default 250 ms. */
@@ -189,7 +200,14 @@ export class Relay {
       }
       const byTopic = new Map<string, OutgoingMessage[]>();
       for (const event of events) {
-        const routed = this.route(event);
+        let routed: { topic: string; message: OutgoingMessage } | null;
+        try {
+          routed = await this.route(event);
+        } catch (error) {
+          const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+          if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
+          throw error;
+        }
         if (!routed) continue;
         const list = byTopic.get(routed.topic) ?? [];
         list.push(routed.message);
@@ -212,9 +230,9 @@ export class Relay {
     }
   }
 
-  private route(event: StoredEvent): { topic: string; message: OutgoingMessage } | null {
+  private async route(event: StoredEvent): Promise<{ topic: string; message: OutgoingMessage } | null> {
     try {
-      const route = this.options.map(event);
+      const route = await this.options.map(event);
       return route && { topic: route.topic, message: toCloudEventMessage(route.event, route.key) };
     } catch (error) {
       throw new Error(`relay ${this.name}: cannot map event ${event.id} (${event.type}) at position ${event.globalPosition}`, { cause: error });

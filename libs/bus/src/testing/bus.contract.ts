@@ -278,6 +278,9 @@ export function busContract(name: string, factory: () => Promise<Bus> | Bus, opt
           [DLQ_HEADERS.errorMessage]: '无法处理的消息 (poison)',
         });
         expect(poison.headers[DLQ_HEADERS.errorStack]).toContain('TypeError');
+        // one line, and no absolute path of this machine
+        expect(poison.headers[DLQ_HEADERS.errorStack]).not.toMatch(/[\r\n]/);
+        expect(poison.headers[DLQ_HEADERS.errorStack]).not.toContain(process.cwd());
         expect(Number.isNaN(Date.parse(poison.headers[DLQ_HEADERS.failedAt]))).toBe(false);
 
         const notRetriable = dead.find((m) => m.headers.ce_id === 'case-q#0')!;

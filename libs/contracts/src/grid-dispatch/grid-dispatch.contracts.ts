@@ -35,6 +35,7 @@ export const WORK_ORDER_EVENTS = {
   Escalated: ['escalated', '升级'],
   DeadlineWarned: ['deadline-warned', '临期预警'],
   DeadlineBreached: ['deadline-breached', '超期'],
+  DeadlineRevised: ['deadline-revised', '按新放假安排修订期限'],
 } as const;
 export type WorkOrderEventName = keyof typeof WORK_ORDER_EVENTS;
 

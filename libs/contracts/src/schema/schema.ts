@@ -12,6 +12,8 @@ export interface SchemaIssue {
   reason: string;
 }
 
+import { TEXT_LIMITS, unsafeTextOf, type UnsafeText } from '../text/safe-text';
+
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
 const issue = (errors: SchemaIssue[], path: string, reason: string) => {
@@ -19,10 +21,31 @@ const issue = (errors: SchemaIssue[], path: string, reason: string) => {
   return false;
 };
 
-export const str = (opts: { min?: number; max?: number; pattern?: RegExp } = {}): Schema<string> => ({
+/** The reason `safe-text` gives, in the schema's words. */
+export function unsafeTextReason(found: UnsafeText): string {
+  switch (found.reason) {
+    case 'control_character':
+      return `must not contain the control character ${found.codePoint}`;
+    case 'lone_surrogate':
+      return `must not contain the unpaired surrogate ${found.codePoint}`;
+    case 'too_long':
+      return `must have at most ${found.limit} characters`;
+    case 'too_deep':
+      return `must not be nested deeper than ${found.limit} levels`;
+  }
+}
+
+/**
+ * A string that is safe text (libs/contracts `safe-text`: no control characters but TAB, LF and
+ * CR, or none at all with `lineBreaks: false`; no unpaired surrogates; at most
+ * `TEXT_LIMITS.maxStringLength` characters unless `max` says otherwise).
+ */
+export const str = (opts: { min?: number; max?: number; pattern?: RegExp; lineBreaks?: boolean } = {}): Schema<string> => ({
   kind: 'string',
   check(v, path, errors): v is string {
     if (typeof v !== 'string') return issue(errors, path, 'must be a string');
+    const unsafe = unsafeTextOf(v, path, { lineBreaks: opts.lineBreaks, maxLength: Math.max(opts.max ?? 0, TEXT_LIMITS.maxStringLength) });
+    if (unsafe) return issue(errors, path, unsafeTextReason(unsafe));
     if (opts.min !== undefined && v.length < opts.min) return issue(errors, path, `must have at least ${opts.min} characters`);
     if (opts.max !== undefined && v.length > opts.max) return issue(errors, path, `must have at most ${opts.max} characters`);
     if (opts.pattern && !opts.pattern.test(v)) return issue(errors, path, `must match ${opts.pattern}`);

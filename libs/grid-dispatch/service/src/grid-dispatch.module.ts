@@ -1,58 +1,112 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { topics } from '@fengqiao/contracts';
 import { demoDistrict } from '@fengqiao/demo';
-import { BuiltInIssuer } from '@fengqiao/identity';
-import { buildContextModule, HealthRegistry, SERVICE_CONFIG, ServiceConfig } from '@fengqiao/platform';
-import { CaseCommandsController } from './case-commands/case-commands.http.controller';
+import { buildContextModule } from '@fengqiao/platform';
+import { AcceptDispatchController } from './accept-dispatch/accept-dispatch.http.controller';
+import { AnswerSupervisionController } from './answer-supervision/answer-supervision.http.controller';
+import { GridCases } from './application/grid-cases';
+import { GridDispatchStartup } from './application/grid-dispatch.startup';
+import { CONTEXT_NAME, GRID_DISPATCH_OPTIONS } from './application/grid-dispatch.tokens';
+import { ArchiveCaseController } from './archive-case/archive-case.http.controller';
+import { CloseCaseController } from './close-case/close-case.http.controller';
 import { GridDispatchOptions, ReferenceDataSeed, resolveGridDispatchOptions } from './config/grid-dispatch.options';
-import { unitDirectoryOf } from './directory/unit-directory';
-import { CONTEXT_NAME, GRID_DISPATCH, GridDispatchContext } from './grid-dispatch.context';
-import { publishGridDispatchEvent } from './publishing/publish.mapper';
+import { GridDispatchDirectory } from './directory/grid-dispatch-directory';
+import { DispatchCaseController } from './dispatch-case/dispatch-case.http.controller';
+import { DispatchCaseHandler } from './dispatch-case/dispatch-case.handler';
+import { EscalateCaseController } from './escalate-case/escalate-case.http.controller';
+import { MergeDuplicateController } from './merge-duplicate/merge-duplicate.http.controller';
+import { MergeDuplicateHandler } from './merge-duplicate/merge-duplicate.handler';
+import { NoteProgressController } from './note-progress/note-progress.http.controller';
+import { ObjectToDispatchController } from './object-to-dispatch/object-to-dispatch.http.controller';
+import { WorkOrderPublisher } from './publishing/publish.mapper';
+import { GridDispatchViews } from './read-models/grid-dispatch.views';
 import { CASE_INFO_PURPOSE, onIntakeReport } from './read-models/intake-report.projection';
 import { ReadModelsController } from './read-models/read-models.http.controller';
+import { RecordCallbackController } from './record-callback/record-callback.http.controller';
+import { ReferCaseController } from './refer-case/refer-case.http.controller';
 import { DeadlineRulesController, RoutingRulesController } from './reference-data/reference-data.http.controller';
-import { WORK_ORDERS_PURPOSE } from './work-orders/on-case-filed.consumer';
+import { ReferenceTables } from './reference-data/reference-tables';
+import { ReopenCaseController } from './reopen-case/reopen-case.http.controller';
+import { RequestExtensionController } from './request-extension/request-extension.http.controller';
+import { ResumeCaseController } from './resume-case/resume-case.http.controller';
+import { RuleOnExtensionController } from './rule-on-extension/rule-on-extension.http.controller';
+import { RuleOnExtensionHandler } from './rule-on-extension/rule-on-extension.handler';
+import { RuleOnObjectionController } from './rule-on-objection/rule-on-objection.http.controller';
+import { RuleOnObjectionHandler } from './rule-on-objection/rule-on-objection.handler';
+import { SubmitFeedbackController } from './submit-feedback/submit-feedback.http.controller';
+import { SuperviseCaseController } from './supervise-case/supervise-case.http.controller';
+import { SuperviseCaseHandler } from './supervise-case/supervise-case.handler';
+import { SuspendCaseController } from './suspend-case/suspend-case.http.controller';
+import { VerifyCaseController } from './verify-case/verify-case.http.controller';
+import { OnCaseFiledConsumer } from './work-orders/on-case-filed.consumer';
+import { OnCalendarNoticeConsumer } from './calendar/work-order-revision';
 import { gridDispatchAudit } from './audit/grid-case.audit';
-
-const BINDER = Symbol.for('fengqiao.grid-dispatch.binder');
 
 /** The reference data an empty store starts with when none is configured: the demo district's tables. */
 export const DEMO_REFERENCE_DATA: ReferenceDataSeed = { routingRules: demoDistrict.routing, deadlineRules: demoDistrict.deadlineRules };
 
+/** One controller per work-order command (one folder per use case). */
+const COMMAND_CONTROLLERS = [
+  DispatchCaseController,
+  AcceptDispatchController,
+  ObjectToDispatchController,
+  RuleOnObjectionController,
+  NoteProgressController,
+  RequestExtensionController,
+  RuleOnExtensionController,
+  SuspendCaseController,
+  ResumeCaseController,
+  SubmitFeedbackController,
+  VerifyCaseController,
+  CloseCaseController,
+  RecordCallbackController,
+  ArchiveCaseController,
+  ReopenCaseController,
+  MergeDuplicateController,
+  ReferCaseController,
+  SuperviseCaseController,
+  AnswerSupervisionController,
+  EscalateCaseController,
+];
+
 /**
  * The grid-dispatch context: hosted by services/grid-dispatch (distributed) and
  * services/standalone. `register()` reads its settings from the environment (see
- * GridDispatchOptions); tests pass a clock, intervals, a seed or a directory.
+ * GridDispatchOptions); tests pass a clock, intervals, a seed or a directory. Every part is an
+ * ordinary Nest provider: the case runner (`GridCases`), the rule tables, the views, the intake
+ * consumer and the start-up (`GridDispatchStartup`: seed, views, scheduler).
  */
 @Module({})
 export class GridDispatchModule {
   static register(options: GridDispatchOptions = {}): DynamicModule {
-    const context = new GridDispatchContext(resolveGridDispatchOptions(options, process.env, DEMO_REFERENCE_DATA));
+    const publisher = new WorkOrderPublisher();
     return buildContextModule(GridDispatchModule, {
       name: CONTEXT_NAME,
       audit: gridDispatchAudit,
-      controllers: [CaseCommandsController, ReadModelsController, RoutingRulesController, DeadlineRulesController],
+      controllers: [...COMMAND_CONTROLLERS, ReadModelsController, RoutingRulesController, DeadlineRulesController],
       providers: [
-        { provide: GRID_DISPATCH, useValue: context },
-        {
-          // hands the context what only Nest can give: the in-process directory and the service config
-          provide: BINDER,
-          inject: [{ token: BuiltInIssuer, optional: true }, { token: SERVICE_CONFIG, optional: true }, { token: HealthRegistry, optional: true }],
-          useFactory: (issuer: BuiltInIssuer | undefined, config: ServiceConfig | undefined, health: HealthRegistry | undefined) => {
-            context.bind(issuer ? unitDirectoryOf(issuer.directory) : undefined, config);
-            health?.add({ key: `${CONTEXT_NAME}.views`, check: async () => context.health() });
-            return true;
-          },
-        },
+        { provide: GRID_DISPATCH_OPTIONS, useFactory: () => resolveGridDispatchOptions(options, process.env, DEMO_REFERENCE_DATA) },
+        GridDispatchDirectory,
+        ReferenceTables,
+        GridDispatchViews,
+        GridCases,
+        GridDispatchStartup,
+        OnCaseFiledConsumer,
+        OnCalendarNoticeConsumer,
+        DispatchCaseHandler,
+        RuleOnObjectionHandler,
+        RuleOnExtensionHandler,
+        MergeDuplicateHandler,
+        SuperviseCaseHandler,
       ],
       runtime: {
-        publish: publishGridDispatchEvent,
+        publish: (stored, context) => publisher.publish(stored, context),
+        lifecycle: [GridDispatchStartup],
         consumers: [
-          { purpose: WORK_ORDERS_PURPOSE, topics: [topics.intakeCase], handle: (event) => context.onIntakeEvent(event) },
+          OnCaseFiledConsumer,
+          OnCalendarNoticeConsumer,
           { purpose: CASE_INFO_PURPOSE, topics: [topics.intakeCase], handle: (event, runtime) => onIntakeReport(event, runtime.infra.readStore).then(() => undefined) },
         ],
-        onReady: (runtime) => context.start(runtime),
-        onStop: () => context.stop(),
       },
     });
   }

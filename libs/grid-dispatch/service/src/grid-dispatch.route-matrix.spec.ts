@@ -192,18 +192,24 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
       'PUT /grid-dispatch/routing-rules': {
         access: 'config.manage',
         target: 'collection',
-        request: async () => ({ path: '/grid-dispatch/routing-rules', body: { rules: (await h.gd.routingRules.current())!.rules } }),
+        request: async () => {
+          const current = (await h.tables.routingRules.current())!;
+          return { path: '/grid-dispatch/routing-rules', body: { rules: current.rules }, headers: { 'if-match': `"${current.version}"` } };
+        },
       },
       'GET /grid-dispatch/deadline-rules': { access: 'directory.read', target: 'collection', request: () => ({ path: '/grid-dispatch/deadline-rules' }) },
       'GET /grid-dispatch/deadline-rules/versions/:version': { access: 'directory.read', target: 'collection', request: () => ({ path: '/grid-dispatch/deadline-rules/versions/1' }) },
       'PUT /grid-dispatch/deadline-rules': {
         access: 'config.manage',
         target: 'collection',
-        request: async () => ({ path: '/grid-dispatch/deadline-rules', body: { rules: (await h.gd.deadlineRules.current())!.rules } }),
+        request: async () => {
+          const current = (await h.tables.deadlineRules.current())!;
+          return { path: '/grid-dispatch/deadline-rules', body: { rules: current.rules }, headers: { 'if-match': `"${current.version}"` } };
+        },
       },
     };
 
-    const store = h.gd.runtime.infra.events;
+    const store = h.runtime.infra.events;
     const report = await routeMatrix(h.app, table, {
       baseUrl: h.url,
       users,
@@ -217,4 +223,33 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
     expect(report.calls).toBeGreaterThan(200);
     expect(report.skipped).toEqual([]);
   }, 120_000);
+
+  /**
+   * Every route that names a second case (today: merge's `duplicateOf`): the second case is
+   * authorised like the first. A target outside the caller's jurisdiction and one that does not
+   * exist give the same 404, and nothing is written.
+   */
+  it('merge: the target case must lie in the caller\'s jurisdiction too, and an unknown target looks the same', async () => {
+    const merge = (caseId: string, duplicateOf: string, as = USERS.operator) => h.command(caseId, 'merge', as, { duplicateOf });
+    const before = async (caseId: string) => (await h.events(caseId)).length;
+    for (const [as, inside, outsideTarget] of [
+      [USERS.operator, () => dispatchedTo('dept-t1-xf'), t2Case], // a village operator, a case of another town
+      ['op.t-2', () => filed('g-2-1-2', NO_ROUTE, 1), t1Case], // a town operator, a case of another town
+    ] as const) {
+      const caseId = await inside();
+      const n = await before(caseId);
+      const outside = await merge(caseId, outsideTarget, as);
+      const unknown = await merge(caseId, `m-${newId()}`, as);
+      expect({ status: outside.status, code: outside.body.code }).toEqual({ status: 404, code: 'GRID_DISPATCH.TARGET_NOT_FOUND' });
+      expect({ status: unknown.status, code: unknown.body.code }).toEqual({ status: 404, code: 'GRID_DISPATCH.TARGET_NOT_FOUND' });
+      expect(await before(caseId)).toBe(n);
+      expect(await before(outsideTarget)).toBeGreaterThan(0);
+    }
+    // the district sees both towns: the same merge goes through
+    const caseId = await filed('g-1-1-2', NO_ROUTE, 1);
+    expect((await merge(caseId, t2Case, 'op.d')).status).toBe(200);
+    // …but not into a case that is itself merged away
+    const third = await filed('g-1-1-2', NO_ROUTE, 1);
+    expect(await merge(third, caseId, 'op.d')).toMatchObject({ status: 409, body: { code: 'GRID_DISPATCH.TARGET_MERGED', details: { mergedInto: t2Case } } });
+  }, 60_000);
 });

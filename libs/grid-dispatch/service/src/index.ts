@@ -1,9 +1,11 @@
 export * from './grid-dispatch.module';
-export { GRID_DISPATCH, GridDispatchContext, ROUTING_RULES_STREAM, DEADLINE_RULES_STREAM } from './grid-dispatch.context';
+export { CONTEXT_NAME as GRID_DISPATCH_CONTEXT } from './application/grid-dispatch.tokens';
+export { GridCases } from './application/grid-cases';
+export { ROUTING_RULES_STREAM, DEADLINE_RULES_STREAM } from './reference-data/reference-tables';
 export type { GridDispatchOptions, ReferenceDataSeed } from './config/grid-dispatch.options';
 export { offsetClock } from './config/grid-dispatch.options';
-export type { RoutingRule, RoutingScope } from './reference-data/routing-rules';
-export { resolveRoute, validateRoutingRules } from './reference-data/routing-rules';
-export { publishGridDispatchEvent } from './publishing/publish.mapper';
+export type { RoutingRule, RoutingScope, RoutingGap } from './reference-data/routing-rules';
+export { resolveRoute, validateRoutingRules, routingGaps } from './reference-data/routing-rules';
+export { WorkOrderPublisher, toIntegrationEvent } from './publishing/publish.mapper';
 export type { UnitDirectory, DirectoryUnit } from './directory/unit-directory';
 export { unitDirectoryOf } from './directory/unit-directory';

@@ -51,7 +51,7 @@ describe('intake module', () => {
       meta: { actor: { userId: 'u-other-replica', role: 'operator', unitId: 'd-fq' }, now: t.clock.now().toISOString() },
     };
     // straight into the store, as another process would: no catch-up, no relay wake-up here
-    await handleCommand(cases.deps, toGridCaseReportStreamId(caseId), command, { expectedRevision: 0 });
+    await handleCommand(cases.config, toGridCaseReportStreamId(caseId), command, { expectedRevision: 0 });
     const view = await t.viewWhen(caseId, (v) => v.status === 'accepted', 'the poll to project the other replica\'s event');
     expect(view.reportRevision).toBe(1);
   });

@@ -1,12 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { buildContextModule, ContextRuntime } from '@fengqiao/platform';
 import { AcceptCaseController } from './accept-case/accept-case.http.controller';
-import { AcceptCaseHandler } from './accept-case/accept-case.handler';
 import { IntakeCases } from './application/intake-cases';
 import { CASE_VIEW } from './case-view/case-view';
 import { CASE_VIEW_INDEXES } from './case-view/case-view.store';
 import { DeclineCaseController } from './decline-case/decline-case.http.controller';
-import { DeclineCaseHandler } from './decline-case/decline-case.handler';
 import { DuplicatesController } from './duplicates/duplicates.http.controller';
 import { DuplicatesHandler } from './duplicates/duplicates.handler';
 import { FileCaseController } from './file-case/file-case.http.controller';
@@ -17,7 +15,6 @@ import { INTAKE_CONTEXT, IntakeModuleOptions, resolveIntakeOptions } from './int
 import { ListCasesController } from './list-cases/list-cases.http.controller';
 import { ListCasesHandler } from './list-cases/list-cases.handler';
 import { MergeDuplicateController } from './merge-duplicate/merge-duplicate.http.controller';
-import { MergeDuplicateHandler } from './merge-duplicate/merge-duplicate.handler';
 import { caseStatusConsumer } from './on-grid-dispatch-event/on-grid-dispatch-event.consumer';
 import { Open311Controller } from './open311/open311.http.controller';
 import { Open311Handler } from './open311/open311.handler';
@@ -55,10 +52,7 @@ export class IntakeModule {
         { provide: INTAKE_CONTEXT, useFactory: () => resolveIntakeOptions(options) },
         IntakeCases,
         ReportCaseHandler,
-        AcceptCaseHandler,
-        DeclineCaseHandler,
         FileCaseHandler,
-        MergeDuplicateHandler,
         GetCaseHandler,
         ListCasesHandler,
         DuplicatesHandler,

@@ -259,4 +259,29 @@ describe('intake route matrix: every route × every role × inside/outside × no
     const skippedUsers = new Set(report.skipped.map((s) => /as (\S+) \(outside\)$/.exec(s)?.[1]));
     expect([...skippedUsers].sort()).toEqual([USERS.admin, USERS.auditorDistrict, USERS.districtOperator].sort());
   });
+
+  /**
+   * Every route that names a second case (merge's and a repeat decline's `duplicateOf`): the second
+   * case is authorised like the first. Outside the caller's jurisdiction and unknown give the same
+   * 404 (nobody learns which case ids exist elsewhere); nothing is written.
+   */
+  it('authorises the second case a route names: the merge target and the earlier case of a repeat', async () => {
+    const routes = [
+      { command: 'merge', body: (duplicateOf: string) => ({ duplicateOf }) },
+      { command: 'decline', body: (duplicateOf: string) => ({ declineReason: 'duplicate', duplicateOf, reason: '已告知原事件进展' }) },
+    ];
+    for (const { command, body } of routes) {
+      const caseId = await caseAt('g-1-1-1');
+      const elsewhere = await caseAt('g-1-2-1');
+      const before = await snapshot();
+      const outside = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/${command}`, { as: 'village11Operator', body: body(elsewhere) });
+      const unknown = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/${command}`, { as: 'village11Operator', body: body('no-such-case') });
+      expect({ command, status: outside.status, code: outside.body.code }).toEqual({ command, status: 404, code: 'INTAKE.TARGET_NOT_FOUND' });
+      expect({ command, status: unknown.status, code: unknown.body.code }).toEqual({ command, status: 404, code: 'INTAKE.TARGET_NOT_FOUND' });
+      expect((await snapshot()).last).toBe(before.last);
+      // the town centre sees both villages: the same command goes through
+      const ok = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/${command}`, { as: 'town1Operator', body: body(elsewhere) });
+      expect({ command, status: ok.status }).toEqual({ command, status: 200 });
+    }
+  });
 });

@@ -38,7 +38,7 @@ export class CalendarRegistry {
     return calendar;
   }
 
-  /** The calendar with this id, checked to cover `year`; `CALENDAR.YEAR_NOT_COVERED` otherwise. */
+  /** The calendar with this id, checked to cover `year` (by a notice, or provisionally); `CALENDAR.YEAR_NOT_COVERED` otherwise. */
   calendarFor(id: string, year: number): WorkingCalendar {
     const calendar = this.get(id);
     assertYearCovered(calendar, year);

@@ -15,6 +15,8 @@ export interface WorkingPeriod {
 export interface WorkingCalendar {
   /** e.g. 'CN' (national) or 'CN-370100' (a city's own calendar) */
   region: string;
+  /** who a regional calendar applies to, e.g. '济南市' (absent for the national one) */
+  jurisdiction?: string;
   /** stable id of this calendar, e.g. 'CN' */
   id: string;
   /** version of the data, bumped when a year is added or a notice corrected, e.g. '2026-1' */
@@ -96,7 +98,19 @@ export interface Deadline {
   /** ISO instant a warning is due, when the rule has warnBefore */
   warnAt?: string;
   calendarId: string;
+  /**
+   * Version of the calendar data used; when days of a year without a notice were counted, the
+   * provisional years are named after it, e.g. '2026-1+CN-2027-provisional'.
+   */
   calendarVersion: string;
+  /**
+   * true when the period counted or ended on days of a year whose notice was not yet held, computed
+   * from the statutory holidays (《全国年节及纪念日放假办法》) and weekends without 调休: the due date
+   * may change when the notice is published (see DeadlineRevised in the deciders).
+   */
+  provisional?: true;
+  /** the provisional years counted, when `provisional` */
+  provisionalYears?: number[];
   /**
    * Local 'YYYY-MM-DD' last day of the period (days units only), after any move past a holiday.
    * Absent for working_hours.

@@ -101,17 +101,34 @@ describe('computeDeadline: working_days', () => {
     expect(computeDeadline(rule('working_days', 1), '2024-03-09T10:00:00+08:00', CN).lastDay).toBe('2024-03-11');
   });
 
-  it('a deadline running into 2027 throws CALENDAR.YEAR_NOT_COVERED', () => {
-    expect(computeDeadline(rule('working_days', 3), '2026-12-28T10:00:00+08:00', CN).lastDay).toBe('2026-12-31');
-    const e = errorOf(() => computeDeadline(rule('working_days', 5), '2026-12-28T10:00:00+08:00', CN));
-    expect(e.code).toBe('CALENDAR.YEAR_NOT_COVERED');
-    expect(e.details).toMatchObject({ year: 2027 });
+  it('a deadline running into 2027 is computed on the provisional 2027 calendar and says so', () => {
+    const inYear = computeDeadline(rule('working_days', 3), '2026-12-28T10:00:00+08:00', CN);
+    expect(inYear.lastDay).toBe('2026-12-31');
+    expect(inYear).not.toHaveProperty('provisional');
+    expect(inYear.calendarVersion).toBe('2026-1');
+    // 2026-12-29, 30, 31 (Tue–Thu), 2027-01-01 is 元旦 (statutory), 01-04 (Mon) is the 4th, 01-05 the 5th
+    const d = computeDeadline(rule('working_days', 5), '2026-12-28T10:00:00+08:00', CN);
+    expect(d).toMatchObject({
+      lastDay: '2027-01-05',
+      dueAt: '2027-01-05T16:00:00.000Z',
+      calendarId: 'CN',
+      calendarVersion: '2026-1+CN-2027-provisional',
+      provisional: true,
+      provisionalYears: [2027],
+    });
   });
 
-  it('a calendar-day deadline ending in an uncovered year throws too', () => {
-    expect(errorOf(() => computeDeadline(rule('calendar_days', 3), '2023-12-25T10:00:00+08:00', CN)).code).toBe(
-      'CALENDAR.YEAR_NOT_COVERED',
-    );
+  it('a calendar-day deadline ending on a provisional 2027 holiday moves past it', () => {
+    // 2026-12-10 + 60 days = 2027-02-08 (正月初三, Mon), the last statutory day of 春节 2027
+    const d = computeDeadline(rule('calendar_days', 60), '2026-12-10T09:00:00+08:00', CN);
+    expect(d).toMatchObject({ shiftedFrom: '2027-02-08', lastDay: '2027-02-09', provisional: true });
+    expect(d.dueAt).toBe('2027-02-09T16:00:00.000Z');
+  });
+
+  it('a calendar-day deadline ending in a year before the 2024 amendment without data still throws', () => {
+    const e = errorOf(() => computeDeadline(rule('calendar_days', 3), '2023-12-25T10:00:00+08:00', CN));
+    expect(e.code).toBe('CALENDAR.YEAR_NOT_COVERED');
+    expect(e.details).toMatchObject({ year: 2023 });
   });
 });
 

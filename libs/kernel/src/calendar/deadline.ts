@@ -1,7 +1,8 @@
 import { ValidationError } from '../domain-error';
 import { Deadline, DeadlineRule, WorkingCalendar } from './calendar.types';
 import { addDays, endOfLocalDay, localDateOf, localMidnight, MS, parseInstant } from './local-date';
-import { addWorkingDays, isWorkingDay, workingDayOnOrAfter, workingPeriodsOf } from './working-calendar';
+import { addDays as addLocalDays, yearOf } from './local-date';
+import { addWorkingDays, countWorkingDays, isProvisionalYear, isWorkingDay, workingDayOnOrAfter, workingPeriodsOf } from './working-calendar';
 
 const wholeMinutes = (hours: number): number => Math.round(hours * 60);
 const isWholeMinutes = (hours: number): boolean => Math.abs(hours * 60 - wholeMinutes(hours)) < 1e-9;
@@ -32,11 +33,45 @@ const isWholeMinutes = (hours: number): boolean => Math.abs(hours * 60 - wholeMi
  *   working day `warnBefore` working days before the last day; working hours → when
  *   `duration − warnBefore` working hours have run. `warnBefore` must be > 0 and < `duration`.
  *
- * Every date the computation looks at must lie in a year the calendar covers, otherwise
- * `CALENDAR.YEAR_NOT_COVERED` is thrown (no guessing about a year whose notice is not published).
+ * A day in a year the calendar holds no notice for is counted on the provisional calendar of that
+ * year (statutory holidays and weekends, no 调休; working-calendar.ts). When any day the period
+ * counts or ends on lies in such a year, the deadline is `provisional: true`, lists those
+ * `provisionalYears`, and its `calendarVersion` names them after the data version, e.g.
+ * `2026-1+CN-2027-provisional`. Only a year the statutory rules cannot compute throws
+ * `CALENDAR.YEAR_NOT_COVERED`.
  * Instants in the result are UTC ISO strings (`toISOString()`).
  */
 export function computeDeadline(rule: DeadlineRule, startAt: string, calendar: WorkingCalendar): Deadline {
+  return markProvisional(computeOnCalendar(rule, startAt, calendar), calendar);
+}
+
+/** Calendar version of a computation that counted days of `provisionalYears` provisionally. */
+export function provisionalCalendarVersion(calendar: WorkingCalendar, provisionalYears: readonly number[]): string {
+  return [calendar.version, ...provisionalYears.map((y) => `${calendar.id}-${y}-provisional`)].join('+');
+}
+
+/**
+ * Years whose days the computation looked at: from the first day counted (or, for calendar days,
+ * the nominal last day, the first day whose kind matters) to the last day (or the day of `dueAt`).
+ */
+function markProvisional(deadline: Deadline, calendar: WorkingCalendar): Deadline {
+  const offset = calendar.utcOffsetMinutes;
+  const startDay = localDateOf(parseInstant(deadline.startAt), offset);
+  const from =
+    deadline.unit === 'calendar_days'
+      ? (deadline.shiftedFrom ?? deadline.lastDay ?? startDay)
+      : deadline.unit === 'working_days'
+        ? addLocalDays(startDay, 1)
+        : startDay;
+  const to = deadline.lastDay ?? localDateOf(parseInstant(deadline.dueAt), offset);
+  const years: number[] = [];
+  for (let y = yearOf(from); y <= yearOf(to); y++) if (isProvisionalYear(calendar, y)) years.push(y);
+  // a working-days warning day is counted back from the last day, so it lies in [from, to] already
+  if (years.length === 0) return deadline;
+  return { ...deadline, calendarVersion: provisionalCalendarVersion(calendar, years), provisional: true, provisionalYears: years };
+}
+
+function computeOnCalendar(rule: DeadlineRule, startAt: string, calendar: WorkingCalendar): Deadline {
   validateRule(rule);
   const startMs = parseInstant(startAt);
   const base = {
@@ -165,4 +200,88 @@ export function extendDeadline(previous: Deadline, rule: DeadlineRule, calendar:
   const dueMs = parseInstant(previous.dueAt);
   const startMs = rule.unit === 'working_hours' ? dueMs : dueMs - 1;
   return computeDeadline(rule, new Date(startMs).toISOString(), calendar);
+}
+
+/**
+ * The rule a recorded deadline was computed with, read back from the deadline itself (its
+ * `warnBefore` is not recorded, so it is taken from the distance between `warnAt` and `dueAt`:
+ * in days for calendar days, in working days / working hours on `calendar` for the other units).
+ */
+export function ruleOfDeadline(deadline: Deadline, calendar: WorkingCalendar): DeadlineRule {
+  const rule: DeadlineRule = {
+    ruleId: deadline.ruleId,
+    ...(deadline.legalBasis !== undefined ? { legalBasis: deadline.legalBasis } : {}),
+    duration: deadline.duration,
+    unit: deadline.unit,
+  };
+  if (deadline.warnAt === undefined) return rule;
+  const dueMs = parseInstant(deadline.dueAt);
+  const warnMs = parseInstant(deadline.warnAt);
+  const offset = calendar.utcOffsetMinutes;
+  let warnBefore: number;
+  switch (deadline.unit) {
+    case 'calendar_days':
+      warnBefore = Math.round((dueMs - warnMs) / MS.day);
+      break;
+    case 'working_days': {
+      const warnDay = localDateOf(warnMs - 1, offset);
+      warnBefore = deadline.lastDay ? countWorkingDays(warnDay, deadline.lastDay, calendar) : Math.round((dueMs - warnMs) / MS.day);
+      break;
+    }
+    case 'working_hours':
+      warnBefore = deadline.duration - workingMinutesBetween(parseInstant(deadline.startAt), warnMs, calendar) / 60;
+      break;
+  }
+  return warnBefore > 0 && warnBefore < deadline.duration ? { ...rule, warnBefore } : rule;
+}
+
+/** Minutes of working time (inside the calendar's working hours on working days) between two instants. */
+export function workingMinutesBetween(fromMs: number, toMs: number, calendar: WorkingCalendar): number {
+  let minutes = 0;
+  const offset = calendar.utcOffsetMinutes;
+  for (let day = localDateOf(fromMs, offset); localMidnight(day, offset) < toMs; day = addDays(day, 1)) {
+    if (!isWorkingDay(day, calendar)) continue;
+    const midnight = localMidnight(day, offset);
+    for (const p of workingPeriodsOf(calendar)) {
+      const from = Math.max(fromMs, midnight + p.start * MS.minute);
+      const to = Math.min(toMs, midnight + p.end * MS.minute);
+      if (to > from) minutes += (to - from) / MS.minute;
+    }
+  }
+  return Math.round(minutes);
+}
+
+/**
+ * The calendar as the deadline saw it, as far as it can be rebuilt: its provisional years were
+ * counted without their notice, so they are taken out of `calendar` again (a year corrected after
+ * an official notice cannot be rebuilt and is read on the newer data).
+ */
+function calendarSeenBy(deadline: Deadline, calendar: WorkingCalendar): WorkingCalendar {
+  const years = deadline.provisionalYears ?? [];
+  if (!years.some((y) => calendar.years.includes(y))) return calendar;
+  const drop = (d: string) => years.includes(yearOf(d));
+  return {
+    ...calendar,
+    years: calendar.years.filter((y) => !years.includes(y)),
+    holidays: calendar.holidays.filter((d) => !drop(d)),
+    makeUpWorkdays: calendar.makeUpWorkdays.filter((d) => !drop(d)),
+  };
+}
+
+/**
+ * A recorded deadline recomputed on a newer calendar (a notice loaded, a year no longer
+ * provisional, a correction): the same rule from the same start. Returns null when nothing that
+ * matters changed (due, warning, last day, provisional or not), so revising twice changes nothing
+ * (a new table version that leaves the dates alone revises nothing either); also null for a
+ * deadline kept on another calendar.
+ */
+export function reviseDeadline(previous: Deadline, calendar: WorkingCalendar): Deadline | null {
+  if (previous.calendarId !== calendar.id) return null;
+  const next = computeDeadline(ruleOfDeadline(previous, calendarSeenBy(previous, calendar)), previous.startAt, calendar);
+  const same =
+    next.dueAt === previous.dueAt &&
+    next.warnAt === previous.warnAt &&
+    next.lastDay === previous.lastDay &&
+    (next.provisional ?? false) === (previous.provisional ?? false);
+  return same ? null : next;
 }

@@ -13,3 +13,13 @@ export {
   localDateOf,
   parseInstant,
 } from './local-date';
+export {
+  qingmingOf,
+  solarOfLunar,
+  statutoryHolidays,
+  statutoryRulesCover,
+  STATUTORY_HOLIDAYS_BASIS,
+  STATUTORY_RULES_FIRST_YEAR,
+  STATUTORY_RULES_LAST_YEAR,
+} from './statutory-holidays';
+export * from './calendar-notices';

@@ -4,7 +4,15 @@ import { CalendarYearData, WorkingCalendar } from './calendar.types';
 import { CalendarRegistry, calendarFor, defaultCalendarRegistry } from './calendar-registry';
 import { CN_NATIONAL_CALENDAR as CN } from './data/china-national';
 import { addDays, datesBetween, fromEpochDay, isWeekend, toEpochDay } from './local-date';
-import { addWorkingDays, countWorkingDays, defineCalendar, isWorkingDay, workingDayOnOrAfter } from './working-calendar';
+import {
+  addWorkingDays,
+  countWorkingDays,
+  coversYear,
+  defineCalendar,
+  isProvisionalYear,
+  isWorkingDay,
+  workingDayOnOrAfter,
+} from './working-calendar';
 
 function errorOf(fn: () => unknown): DomainError {
   try {
@@ -73,23 +81,36 @@ describe('China national calendar data', () => {
   });
 });
 
-describe('years not covered', () => {
-  it.each(['2023-12-29', '2027-01-04'])('isWorkingDay(%s) throws CALENDAR.YEAR_NOT_COVERED', (date) => {
-    const e = errorOf(() => isWorkingDay(date, CN));
+describe('years without a notice', () => {
+  it('a year before the 2024 amendment without data throws CALENDAR.YEAR_NOT_COVERED', () => {
+    const e = errorOf(() => isWorkingDay('2023-12-29', CN));
     expect(e.code).toBe('CALENDAR.YEAR_NOT_COVERED');
-    expect(e.details).toMatchObject({ calendarId: 'CN', year: Number(date.slice(0, 4)) });
-    expect(e.message).toContain(date.slice(0, 4));
+    expect(e.details).toMatchObject({ calendarId: 'CN', year: 2023 });
+    expect(e.message).toContain('2023');
   });
 
-  it('addWorkingDays that walks into 2027 throws instead of guessing', () => {
+  it('2027 is provisional: statutory holidays and weekends off, no 调休', () => {
+    expect(coversYear(CN, 2027)).toBe(false);
+    expect(isProvisionalYear(CN, 2027)).toBe(true);
+    expect(isProvisionalYear(CN, 2026)).toBe(false);
+    expect(isWorkingDay('2027-01-01', CN)).toBe(false); // 元旦 (Fri)
+    expect(isWorkingDay('2027-01-04', CN)).toBe(true); // Mon
+    expect(isWorkingDay('2027-02-05', CN)).toBe(false); // 除夕 (Fri)
+    expect(isWorkingDay('2027-02-08', CN)).toBe(false); // 正月初三 (Mon)
+    expect(isWorkingDay('2027-02-09', CN)).toBe(true); // Tue: no bridging days without the notice
+    expect(isWorkingDay('2027-02-06', CN)).toBe(false); // Saturday
+  });
+
+  it('addWorkingDays walks into 2027 on the provisional calendar', () => {
     expect(addWorkingDays('2026-12-28', 3, CN)).toBe('2026-12-31');
-    expect(errorOf(() => addWorkingDays('2026-12-28', 4, CN)).code).toBe('CALENDAR.YEAR_NOT_COVERED');
+    expect(addWorkingDays('2026-12-28', 4, CN)).toBe('2027-01-04');
   });
 
-  it('the registry finds a calendar by id and year, and refuses unknown ids and years', () => {
+  it('the registry finds a calendar by id and year, and refuses unknown ids and uncomputable years', () => {
     expect(calendarFor('CN', 2025)).toBe(CN);
+    expect(calendarFor('CN', 2027)).toBe(CN);
     expect(defaultCalendarRegistry.ids()).toEqual(['CN']);
-    expect(errorOf(() => calendarFor('CN', 2027)).code).toBe('CALENDAR.YEAR_NOT_COVERED');
+    expect(errorOf(() => calendarFor('CN', 2023)).code).toBe('CALENDAR.YEAR_NOT_COVERED');
     const notFound = errorOf(() => calendarFor('CN-370100', 2025));
     expect([notFound.code, notFound.kind]).toEqual(['CALENDAR.NOT_FOUND', 'not_found']);
     expect(errorOf(() => new CalendarRegistry([CN, CN])).code).toBe('CALENDAR.DUPLICATE_ID');

@@ -1,14 +1,19 @@
 import { DomainError, ValidationError } from '../domain-error';
 import { CalendarYearData, WorkingCalendar, WorkingPeriod } from './calendar.types';
 import { addDays, datesBetween, isWeekend, minutesOfDay, toEpochDay, yearOf } from './local-date';
+import { statutoryHolidays, statutoryRulesCover } from './statutory-holidays';
 
 /**
  * Working days of a data calendar. A date is a working day when
  *  - it is a make-up workday (调休上班, a Saturday or Sunday listed in `makeUpWorkdays`), or
  *  - it is Monday–Friday and not in `holidays`.
  * Every other date (weekends, days of a holiday period) is a day off (法定休假日).
- * Asking about a date whose year the calendar does not cover throws `CALENDAR.YEAR_NOT_COVERED`:
- * the system never guesses a year whose notice it does not hold.
+ *
+ * A year the calendar holds no notice for is **provisional**: its days off are the statutory
+ * holidays of 《全国年节及纪念日放假办法》 (statutory-holidays.ts) plus weekends, with no 调休,
+ * until the notice is loaded. Only a year the statutory rules cannot compute (before the 2024
+ * amendment took effect, or beyond the lunar library's trusted range) throws
+ * `CALENDAR.YEAR_NOT_COVERED`.
  */
 
 interface CalendarIndex {
@@ -54,26 +59,49 @@ export function workingPeriodsOf(calendar: WorkingCalendar): readonly { start: n
   return indexOf(calendar).periods;
 }
 
-/** Throws `CALENDAR.YEAR_NOT_COVERED` unless the calendar holds data for `year`. */
+const provisionalDaysOff = new Map<number, ReadonlySet<string>>();
+
+/** Statutory holiday days of a provisional year (cached: the rules never change for a year). */
+function provisionalHolidays(year: number): ReadonlySet<string> {
+  let days = provisionalDaysOff.get(year);
+  if (!days) {
+    days = new Set(statutoryHolidays(year).flatMap((p) => datesBetween(p.from, p.to)));
+    provisionalDaysOff.set(year, days);
+  }
+  return days;
+}
+
+/** Whether the calendar has no notice for `year` and computes it from the statutory rules. */
+export function isProvisionalYear(calendar: WorkingCalendar, year: number): boolean {
+  return !indexOf(calendar).years.has(year) && statutoryRulesCover(year);
+}
+
+/**
+ * Throws `CALENDAR.YEAR_NOT_COVERED` unless the calendar holds a notice for `year` or the year can
+ * be computed provisionally from the statutory rules.
+ */
 export function assertYearCovered(calendar: WorkingCalendar, year: number): void {
-  if (!indexOf(calendar).years.has(year)) {
+  if (!indexOf(calendar).years.has(year) && !statutoryRulesCover(year)) {
     throw new DomainError(
       'CALENDAR.YEAR_NOT_COVERED',
-      `工作日历“${calendar.id}”（版本 ${calendar.version}）未包含${year}年的节假日安排，无法计算期限；请在国务院办公厅公布该年节假日安排后补充日历数据`,
+      `工作日历“${calendar.id}”（版本 ${calendar.version}）未包含${year}年的节假日安排，且该年不适用《全国年节及纪念日放假办法》（2024年修订）的暂定推算，无法计算期限`,
       'illegal_state',
       { calendarId: calendar.id, calendarVersion: calendar.version, year, years: [...calendar.years] },
     );
   }
 }
 
+/** Whether the calendar holds an official notice for `year` (a provisional year is not covered). */
 export function coversYear(calendar: WorkingCalendar, year: number): boolean {
   return indexOf(calendar).years.has(year);
 }
 
-/** Whether a local date ('YYYY-MM-DD') is a working day in this calendar. */
+/** Whether a local date ('YYYY-MM-DD') is a working day in this calendar (provisionally for a year without a notice). */
 export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
-  assertYearCovered(calendar, yearOf(date));
+  const year = yearOf(date);
+  assertYearCovered(calendar, year);
   const index = indexOf(calendar);
+  if (!index.years.has(year)) return !(provisionalHolidays(year).has(date) || isWeekend(date));
   if (index.makeUp.has(date)) return true;
   if (index.holidays.has(date)) return false;
   return !isWeekend(date);

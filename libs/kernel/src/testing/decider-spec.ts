@@ -20,11 +20,19 @@ export interface DeciderSpecification<State, Cmd extends Command, Evt extends Ev
 }
 
 export interface DeciderThen<State, Evt extends Event> {
-  /** decide returns exactly these events, in this order */
-  then(expected: readonly Evt[]): void;
+  /** decide returns exactly these events, in this order; returns them and the state after them */
+  then(expected: readonly Evt[]): { events: Evt[]; state: State };
+  /**
+   * decide returns as many events as `expected`, each containing the given fields (a partial
+   * match, for events whose every field another case already pins); returns events and state
+   */
+  thenMatch(expected: readonly object[]): { events: Evt[]; state: State };
   /** decide returns no event (an idempotent no-op) */
   thenNothing(): void;
-  /** decide throws a DomainError with this code (and kind, if given); returns it for more checks */
+  /**
+   * decide throws a DomainError with this code (and kind, if given) whose message is Chinese
+   * (messages are for people); returns it for more checks
+   */
   thenThrows(code: string, kind?: DomainErrorKind): DomainError;
   /** the state after given + the decided events equals `expected` */
   thenState(expected: State): void;
@@ -40,9 +48,23 @@ export function deciderSpec<State, Cmd extends Command, Evt extends Event>(
       return {
         when(command) {
           const run = (): Evt[] => decider.decide(command, fold(decider, given));
+          const outcome = (events: Evt[]) => ({ events, state: fold(decider, [...given, ...events]) });
           return {
             then(expected) {
-              assertEqual(run(), expected, `${command.type}: events`);
+              const events = run();
+              assertEqual(events, expected, `${command.type}: events`);
+              return outcome(events);
+            },
+            thenMatch(expected) {
+              const events = run();
+              if (events.length !== expected.length) {
+                throw new Error(`${command.type}: expected ${expected.length} events, got ${events.length}\n${stringify(events)}`);
+              }
+              expected.forEach((partial, i) => {
+                const path = firstMismatch(events[i], partial, `$[${i}]`);
+                if (path !== undefined) throw new Error(`${command.type}: event ${i} differs at ${path}\n--- expected (partial)\n${stringify(partial)}\n--- actual\n${stringify(events[i])}`);
+              });
+              return outcome(events);
             },
             thenNothing() {
               assertEqual(run(), [], `${command.type}: events`);
@@ -60,6 +82,9 @@ export function deciderSpec<State, Cmd extends Command, Evt extends Event>(
                 }
                 if (kind !== undefined && e.kind !== kind) {
                   throw new Error(`${command.type}: expected ${code} of kind ${kind}, got kind ${e.kind}`);
+                }
+                if (!/[\u4e00-\u9fff]/.test(e.message)) {
+                  throw new Error(`${command.type}: ${code} has no Chinese message (messages are for people): ${e.message}`);
                 }
                 return e;
               }
@@ -92,6 +117,18 @@ function assertEqual(actual: unknown, expected: unknown, what: string): void {
       `${what} differ at ${path}\n--- expected\n${stringify(expected)}\n--- actual\n${stringify(actual)}`,
     );
   }
+}
+
+/** The JSON path of the first field of `partial` that `actual` does not have (arrays compared whole, objects by their given keys). */
+export function firstMismatch(actual: unknown, partial: unknown, path = '$'): string | undefined {
+  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) return firstDifference(actual, partial, path);
+  if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return path;
+  const a = actual as Record<string, unknown>;
+  for (const [k, v] of Object.entries(partial)) {
+    const d = firstMismatch(a[k], v, `${path}.${k}`);
+    if (d !== undefined) return d;
+  }
+  return undefined;
 }
 
 /** The JSON path of the first difference, or undefined when equal. */

@@ -1,2 +1,3 @@
-export { deciderSpec, firstDifference } from './decider-spec';
+export { deciderSpec, firstDifference, firstMismatch } from './decider-spec';
 export type { DeciderSpecification, DeciderThen } from './decider-spec';
+export * from './test-notices';

@@ -1,6 +1,7 @@
 import { fixtureJurisdictions, fixturePrincipal } from '@fengqiao/identity';
 import { Command, Decider, DomainError, Event, IllegalStateError } from '@fengqiao/kernel';
 import { SqliteEventStore, WrongExpectedRevisionError } from '@fengqiao/event-store';
+import { metrics } from '../metrics/metrics';
 import { CaseCommandRunner } from './case-command-runner';
 import { expectedRevisionOf, requiredRevisionOf } from './command-http';
 
@@ -99,6 +100,22 @@ describe('CaseCommandRunner (on the real sqlite event store)', () => {
     const [, noted] = await store.readStream('note-a');
     expect(noted.actor).toMatchObject({ userId: operator.userId, role: 'operator', unitId: operator.unitId });
     expect(noted.jurisdiction).toEqual(inside);
+  });
+
+  it('counts commands by type and outcome for /metrics', async () => {
+    const count = async (outcome: string) => {
+      const m = new RegExp(`fengqiao_commands_total\\{context="note",command="Note",outcome="${outcome}"\\} (\\d+)`).exec(await metrics.text());
+      return m ? Number(m[1]) : 0;
+    };
+    const before = { appended: await count('appended'), unchanged: await count('unchanged'), not_found: await count('not_found') };
+    await open('m', inside);
+    await note('m', 'x');
+    await note('m', '');
+    await expect(note('missing', 'x')).rejects.toMatchObject({ kind: 'not_found' });
+    expect(await count('appended')).toBe(before.appended + 1);
+    expect(await count('unchanged')).toBe(before.unchanged + 1);
+    // a case that is not there is refused before any command is built: counted as `unknown`
+    expect(await count('not_found')).toBe(before.not_found);
   });
 
   it('a command that decides nothing appends nothing and does not catch up', async () => {

@@ -3,6 +3,7 @@ import { Command, CommandMeta, Event, NotFoundError } from '@fengqiao/kernel';
 import { StoredEvent, WrongExpectedRevisionError } from '@fengqiao/event-store';
 import { Action, actorOf } from '../auth/actions';
 import { assertInJurisdiction } from '../auth/jurisdiction';
+import { metrics } from '../metrics/metrics';
 import { appendDecided, CommandHandlerDeps, foldStream, HandleOptions } from './command-handler';
 
 /**
@@ -36,6 +37,11 @@ export interface CaseRunnerConfig<S, C extends Command, E extends Event> extends
    * by the caller's projector, which catches up on its next pass.
    */
   afterAppend?(): Promise<void>;
+  /**
+   * Before each command (HTTP or not): bring what the decider closes over up to date, e.g. the
+   * deadline table in force. Optional.
+   */
+  prepare?(): Promise<void>;
 }
 
 /** A case as its stream holds it, loaded once per command. */
@@ -147,7 +153,51 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
 
   /** Runs a command from HTTP: load once, authorise, decide, append, catch up, answer. */
   async run(request: CaseCommandRequest<S, C>): Promise<CaseCommandResult> {
+    return this.measured((seen) => this.runOnce(request, seen));
+  }
+
+  /**
+   * Runs a command that is not an HTTP request (a reaction to a message, a timer): no principal,
+   * the command carries its own meta; deterministic event ids make a redelivery a no-op. Re-decides
+   * on a concurrent append.
+   */
+  async execute(caseId: string, command: C, options: Pick<HandleOptions, 'eventId'> = {}): Promise<CaseCommandResult> {
+    return this.measured(async (seen) => {
+      seen.command = command.type;
+      await this.config.prepare?.();
+      for (let attempt = 1; ; attempt++) {
+        const loaded = await this.read(caseId);
+        try {
+          return await this.apply(loaded, command, options);
+        } catch (e) {
+          if (!(e instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw e;
+        }
+      }
+    });
+  }
+
+  /** Counts the command by type and outcome (appended, unchanged or the error kind) and times it. */
+  private async measured(work: (seen: { command: string }) => Promise<CaseCommandResult>): Promise<CaseCommandResult> {
+    const started = process.hrtime.bigint();
+    const context = this.config.context.toLowerCase();
+    const seen = { command: 'unknown' };
+    try {
+      const result = await work(seen);
+      metrics.commands.inc({ context, command: seen.command, outcome: result.events.length > 0 ? 'appended' : 'unchanged' });
+      if (result.events.length > 0) metrics.appendedEvents.inc({ context }, result.events.length);
+      return result;
+    } catch (e) {
+      const kind = (e as { kind?: unknown }).kind;
+      metrics.commands.inc({ context, command: seen.command, outcome: typeof kind === 'string' ? kind : 'error' });
+      throw e;
+    } finally {
+      metrics.commandDuration.observe({ context, command: seen.command }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private async runOnce(request: CaseCommandRequest<S, C>, seen: { command: string }): Promise<CaseCommandResult> {
     const mode = request.mode ?? 'existing';
+    await this.config.prepare?.();
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.read(request.caseId);
       if (mode === 'existing' && !this.config.exists(loaded.state)) throw this.notFound(request.caseId);
@@ -158,27 +208,12 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
       await request.authorize?.(loaded);
       const meta = this.meta(request.principal, request.action, request.correlationId, request.reason);
       const command = await request.command(loaded, meta);
+      seen.command = command.type;
       try {
         return await this.apply(loaded, command);
       } catch (e) {
         const retry = e instanceof WrongExpectedRevisionError && request.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retry) throw e;
-      }
-    }
-  }
-
-  /**
-   * Runs a command that is not an HTTP request (a reaction to a message, a timer): no principal,
-   * the command carries its own meta; deterministic event ids make a redelivery a no-op. Re-decides
-   * on a concurrent append.
-   */
-  async execute(caseId: string, command: C, options: Pick<HandleOptions, 'eventId'> = {}): Promise<CaseCommandResult> {
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await this.read(caseId);
-      try {
-        return await this.apply(loaded, command, options);
-      } catch (e) {
-        if (!(e instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw e;
       }
     }
   }

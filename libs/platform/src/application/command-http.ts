@@ -1,7 +1,22 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  CallHandler,
+  createParamDecorator,
+  ExecutionContext,
+  HttpCode,
+  Injectable,
+  NestInterceptor,
+  Post,
+  UnauthorizedException,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { map, Observable } from 'rxjs';
+import type { Principal } from '@fengqiao/identity';
 import { DomainError } from '@fengqiao/kernel';
+import type { Action } from '../auth/actions';
+import { principalOfRequest, REQUIRED_ACTION, RequireAction } from '../auth/decorators';
 
 /**
  * The HTTP side of the one command path: ETags, If-Match, correlation ids, the response shape and
@@ -49,13 +64,81 @@ export function requiredRevisionOf(ifMatch: string | undefined): number {
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The request's correlation id: set by the logging middleware from x-correlation-id, or made up there. */
-export const CorrelationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {
-  const req = ctx.switchToHttp().getRequest<{ id?: unknown; headers?: Record<string, unknown> }>();
+interface CommandHttpRequest {
+  id?: unknown;
+  headers?: Record<string, unknown>;
+}
+
+function correlationIdOf(req: CommandHttpRequest): string | undefined {
   if (typeof req.id === 'string' && CORRELATION_ID.test(req.id)) return req.id;
   const header = req.headers?.['x-correlation-id'];
   return typeof header === 'string' && CORRELATION_ID.test(header) ? header : undefined;
+}
+
+/** The request's correlation id: set by the logging middleware from x-correlation-id, or made up there. */
+export const CorrelationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined =>
+  correlationIdOf(ctx.switchToHttp().getRequest<CommandHttpRequest>()),
+);
+
+/**
+ * What every case command takes from its HTTP request, apart from the body: who (the principal),
+ * what (the route's action, from `@RequireAction`), the expected revision (If-Match, one dialect)
+ * and the correlation id. Spread it into `CaseCommandRunner.run({ ...request, caseId, … })`.
+ */
+export interface CommandRequest {
+  principal: Principal;
+  action: Action;
+  expectedRevision?: number | undefined;
+  correlationId?: string | undefined;
+}
+
+/** Handler parameter: the `CommandRequest` of this request (401 without a principal). */
+export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandRequest => {
+  const req = ctx.switchToHttp().getRequest<CommandHttpRequest>();
+  const principal = principalOfRequest(req);
+  if (!principal) throw new UnauthorizedException({ code: 'AUTH.TOKEN_MISSING', message: '请先登录' });
+  const action = Reflect.getMetadata(REQUIRED_ACTION, ctx.getHandler()) as Action | undefined;
+  if (!action) throw new Error(`route ${ctx.getClass().name}.${ctx.getHandler().name} takes a CommandRequest but declares no @RequireAction`);
+  const ifMatch = req.headers?.['if-match'];
+  return {
+    principal,
+    action,
+    expectedRevision: expectedRevisionOf(typeof ifMatch === 'string' ? ifMatch : undefined),
+    correlationId: correlationIdOf(req),
+  };
 });
+
+/** Sets the ETag header from the `revision` of what the route answers. */
+@Injectable()
+export class RevisionEtagInterceptor implements NestInterceptor {
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const res = ctx.switchToHttp().getResponse<HeaderResponse>();
+    return next.handle().pipe(
+      map((body: unknown) => {
+        const revision = (body as { revision?: unknown } | null)?.revision;
+        if (typeof revision === 'number') res.setHeader('ETag', etagOf(revision));
+        return body;
+      }),
+    );
+  }
+}
+
+/**
+ * A case-command route: `POST <path>` answering 200 with `CaseCommandResponse` and its ETag,
+ * guarded by `action`, documented with the If-Match header. With `@CommandRequest()` and the
+ * runner, a use case's controller is its DTO and its command, nothing else.
+ */
+export function CaseCommandRoute(path: string, action: Action, doc: { summary: string; description?: string }, response: new () => object = CaseCommandResponse) {
+  return applyDecorators(
+    Post(path),
+    HttpCode(200),
+    RequireAction(action),
+    UseInterceptors(RevisionEtagInterceptor),
+    ApiOperation(doc),
+    ApiHeader(IF_MATCH_HEADER),
+    ApiOkResponse({ type: response, description: 'ETag 头为新的事件流版本' }),
+  );
+}
 
 export interface HeaderResponse {
   setHeader(name: string, value: string): void;

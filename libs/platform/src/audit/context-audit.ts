@@ -18,6 +18,7 @@ import {
   BundledLog,
   ExportedCheckpoint,
   GENESIS_HASH,
+  KurrentDbEventStore,
   Replayer,
   SignedCheckpoint,
   StatePoint,
@@ -291,7 +292,9 @@ export class ContextAudit {
   /** The whole store: every chain, the log order, every stored checkpoint (verifyStore). */
   async verifyWholeStore(): Promise<StoreVerification> {
     const checkpoints = await this.auditor.listCheckpoints();
-    return verifyStore(this.runtime.infra.events, { checkpoints, keySet: this.auditor.keySet(), origin: this.auditor.origin, densePositions: true });
+    // the sqlite and mongodb stores number positions 1, 2, 3 …; KurrentDB uses its log's commit positions
+    const densePositions = !(this.runtime.infra.events instanceof KurrentDbEventStore);
+    return verifyStore(this.runtime.infra.events, { checkpoints, keySet: this.auditor.keySet(), origin: this.auditor.origin, densePositions });
   }
 
   /** Masks personal data, or shows it and records the read, per the principal's scope. */

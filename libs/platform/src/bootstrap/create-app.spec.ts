@@ -132,6 +132,11 @@ describe('service app (platform bootstrap, standalone mode, real HTTP)', () => {
     expect(made.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
     const junk = await fetch(`${service.url}/health`, { headers: { 'x-correlation-id': 'bad id with spaces' } });
     expect(junk.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    // a W3C traceparent continues the caller's trace: its trace id becomes the correlation id
+    const traced = await fetch(`${service.url}/health`, { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+    expect(traced.headers.get('x-correlation-id')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const badTrace = await fetch(`${service.url}/health`, { headers: { traceparent: '00-zz-00f067aa0ba902b7-01' } });
+    expect(badTrace.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sets security headers and limits the body size', async () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, INestApplication, Inject, Injectable, Module, ModuleMetadata, OnApplicationShutdown } from '@nestjs/common';
 import { Bus } from '@fengqiao/bus';
 import { NestFactory } from '@nestjs/core';
@@ -8,8 +9,7 @@ import helmet from 'helmet';
 import mongoose from 'mongoose';
 import { Logger } from 'nestjs-pino';
 import { ServiceConfig } from '../config/service-config';
-import { DomainErrorFilter } from '../errors/domain-error.filter';
-import { createValidationPipe } from '../errors/validation.pipe';
+import { configureHttpEdge } from './http-edge';
 import { HealthModule } from '../health/health.module';
 import { EmbeddedStorageProbe, HealthProbe, KafkaProbe, MongoProbe } from '../health/indicators';
 import { loggingModule } from '../logging/logging.module';
@@ -18,6 +18,7 @@ import { corsOptions } from '../auth/cors';
 import { loadAuthConfig } from '../auth/auth.config';
 import { createBus } from '../infrastructure/context-infrastructure';
 import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
+import { httpMetricsMiddleware, metricsPlacementOf, serveMetrics, startMetricsServer } from '../metrics/metrics.http';
 import { AuditRegistry } from '../audit/audit-registry';
 import { ContextAuditController } from '../audit/context-audit.http.controller';
 
@@ -94,11 +95,13 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false });
   app.enableCors(corsOptions(loadAuthConfig({ ...process.env, FENGQIAO_MODE: config.mode }).consoleOrigin));
   app.useLogger(app.get(Logger));
+  app.use(httpMetricsMiddleware);
+  // Prometheus scrape endpoint, no login: here, or on its own listener when METRICS_PORT is set
+  if (metricsPlacementOf().port === undefined) {
+    app.getHttpAdapter().get('/metrics', (req: IncomingMessage, res: ServerResponse) => void serveMetrics(req, res));
+  }
   app.use(helmet());
-  app.useBodyParser('json', { limit: '256kb' });
-  app.useBodyParser('urlencoded', { limit: '256kb', extended: true });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new DomainErrorFilter());
+  configureHttpEdge(app);
   if (connection) {
     const conn = connection;
     const close = app.close.bind(app);
@@ -128,5 +131,18 @@ export async function startService(def: ServiceAppDefinition, config: ServiceCon
   await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   app.get(Logger).log(`${def.name} listening on ${url} (${config.mode} mode)`);
+  const placement = metricsPlacementOf();
+  if (placement.port !== undefined) {
+    const { server, url: metricsUrl } = await startMetricsServer({ port: placement.port, host: placement.host });
+    app.get(Logger).log(`metrics on ${metricsUrl}`);
+    return {
+      app,
+      url,
+      close: async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await app.close();
+      },
+    };
+  }
   return { app, url, close: () => app.close() };
 }

@@ -13,6 +13,13 @@ describe('service config', () => {
     expect(() => loadServiceConfig('intake', { port: 1, mode: 'distributed' }, { KAFKA_BROKERS: 'k:9092' })).toThrow(/MONGO_URL is required/);
     const c = loadServiceConfig('intake', { port: 1, mode: 'distributed' }, { KAFKA_BROKERS: 'a:1, b:2', MONGO_URL: 'mongodb://m/x' });
     expect(c.kafkaBrokers).toEqual(['a:1', 'b:2']);
+    expect(c.kurrentdbUrl).toBe('');
+    expect(loadServiceConfig('intake', { port: 1, mode: 'distributed' }, { KAFKA_BROKERS: 'a:1', MONGO_URL: 'mongodb://m/x', KURRENTDB_URL: 'kurrentdb://k:2113?tls=false' }).kurrentdbUrl).toBe('kurrentdb://k:2113?tls=false');
+  });
+  it('names the deployment on a shared broker with KAFKA_TOPIC_PREFIX, and refuses an unsafe one', () => {
+    expect(loadServiceConfig('x', { port: 1, mode: 'standalone' }, {}).kafkaTopicPrefix).toBe('');
+    expect(loadServiceConfig('x', { port: 1, mode: 'standalone' }, { KAFKA_TOPIC_PREFIX: 'town-7' }).kafkaTopicPrefix).toBe('town-7');
+    expect(() => loadServiceConfig('x', { port: 1, mode: 'standalone' }, { KAFKA_TOPIC_PREFIX: 'Town.7' })).toThrow(/KAFKA_TOPIC_PREFIX/);
   });
   it('rejects a bad port and a bad mode', () => {
     expect(() => loadServiceConfig('x', { port: 1, mode: 'standalone' }, { PORT: 'eighty' })).toThrow(ConfigError);

@@ -13,7 +13,14 @@ export interface ServiceConfig {
   host: string;
   /** distributed mode */
   kafkaBrokers: string[];
+  /**
+   * KAFKA_TOPIC_PREFIX: names this deployment's topics and consumer groups on a shared broker
+   * (`<prefix>.intake.case.events.v1`); empty = the contract names as they are.
+   */
+  kafkaTopicPrefix: string;
   mongoUrl: string;
+  /** KURRENTDB_URL (distributed mode): the event store of every context on KurrentDB, else on MongoDB */
+  kurrentdbUrl: string;
   /** standalone mode: where the embedded stores keep their files */
   dataDir: string;
   logLevel: string;
@@ -53,6 +60,10 @@ export function loadServiceConfig(
   }
   const kafkaBrokers = (env('KAFKA_BROKERS', source) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const mongoUrl = env('MONGO_URL', source) ?? '';
+  const kafkaTopicPrefix = env('KAFKA_TOPIC_PREFIX', source) ?? '';
+  if (kafkaTopicPrefix !== '' && !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(kafkaTopicPrefix)) {
+    throw new ConfigError(`KAFKA_TOPIC_PREFIX must be 1–40 lower-case letters, digits, "-" or "_", got "${kafkaTopicPrefix}"`);
+  }
   if (mode === 'distributed') {
     if (kafkaBrokers.length === 0) throw new ConfigError('KAFKA_BROKERS is required in distributed mode (e.g. 127.0.0.1:9092)');
     if (!mongoUrl) throw new ConfigError('MONGO_URL is required in distributed mode (e.g. mongodb://127.0.0.1:27017/fengqiao)');
@@ -63,7 +74,9 @@ export function loadServiceConfig(
     port: port('PORT', defaults.port, source),
     host: env('HOST', source) ?? '127.0.0.1',
     kafkaBrokers,
+    kafkaTopicPrefix,
     mongoUrl,
+    kurrentdbUrl: env('KURRENTDB_URL', source) ?? '',
     dataDir: env('FENGQIAO_DATA_DIR', source) ?? './data',
     logLevel: env('LOG_LEVEL', source) ?? 'info',
     production: source.NODE_ENV === 'production',

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@fengqiao/kernel';
+import { bodyError, httpCode, httpMessage, unsafeTextFieldError, validationSummary, type FieldError } from './messages';
 
 interface JsonResponse {
   status(code: number): { json(body: unknown): void };
@@ -52,39 +53,29 @@ export class DomainErrorFilter implements ExceptionFilter {
       }
       return { statusCode: status, code: httpCode(status), message: httpMessage(status) };
     }
-    // body-parser and other middleware errors carry an exposed 4xx status (e.g. 413 entity.too.large)
+    // body-parser and other middleware errors: a known `type`, or at least an exposed 4xx status
+    const parsed = bodyParserError(exception);
+    if (parsed) return parsed;
     const status = clientErrorStatus(exception);
     if (status !== undefined) return { statusCode: status, code: httpCode(status), message: httpMessage(status) };
-    return { statusCode: 500, code: 'INTERNAL', message: '服务器内部错误，请稍后重试' };
+    return { statusCode: 500, code: 'INTERNAL', message: httpMessage(500) };
   }
+}
+
+/** The body parser refused the body: too deep (our `verify`), malformed, too large, a charset it cannot read. */
+function bodyParserError(e: unknown): ErrorBody | undefined {
+  if (typeof e !== 'object' || e === null || !('type' in e) || typeof e.type !== 'string') return undefined;
+  if (e.type === 'entity.too.deep') {
+    const limit = 'limit' in e && typeof e.limit === 'number' ? e.limit : undefined;
+    const fields: FieldError[] = [unsafeTextFieldError({ path: 'body', reason: 'too_deep', limit })];
+    return { statusCode: 400, code: 'VALIDATION_FAILED', message: validationSummary(fields), details: { fields } };
+  }
+  const known = bodyError(e.type);
+  return known && known.status < 500 ? { statusCode: known.status, code: known.code, message: known.message } : undefined;
 }
 
 function clientErrorStatus(e: unknown): number | undefined {
   if (typeof e !== 'object' || e === null || !('expose' in e) || e.expose !== true) return undefined;
   const status = 'statusCode' in e ? e.statusCode : 'status' in e ? e.status : undefined;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
-}
-
-function httpCode(status: number): string {
-  switch (status) {
-    case 400: return 'BAD_REQUEST';
-    case 401: return 'UNAUTHENTICATED';
-    case 403: return 'FORBIDDEN';
-    case 404: return 'NOT_FOUND';
-    case 413: return 'PAYLOAD_TOO_LARGE';
-    case 429: return 'TOO_MANY_REQUESTS';
-    default: return `HTTP_${status}`;
-  }
-}
-
-function httpMessage(status: number): string {
-  switch (status) {
-    case 400: return '请求格式错误';
-    case 401: return '请先登录';
-    case 403: return '无权执行此操作';
-    case 404: return '请求的资源不存在';
-    case 413: return '请求内容过大';
-    case 429: return '请求过于频繁，请稍后再试';
-    default: return '请求失败';
-  }
 }

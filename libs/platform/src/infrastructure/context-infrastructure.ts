@@ -1,26 +1,41 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { CheckpointStore, EventStore, MongoCheckpointStore, MongoEventStore, SqliteCheckpointStore, SqliteEventStore } from '@fengqiao/event-store';
+import { CheckpointStore, EventStore, KurrentDbEventStore, MongoCheckpointStore, MongoEventStore, SqliteCheckpointStore, SqliteEventStore } from '@fengqiao/event-store';
 import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@fengqiao/read-store';
-import { Bus, InMemoryRelayCheckpointStore, InProcessBus, KafkaBus, MongoRelayCheckpointStore, RelayCheckpointStore } from '@fengqiao/bus';
+import {
+  Bus,
+  Inbox,
+  InProcessBus,
+  KafkaBus,
+  MongoInbox,
+  MongoRelayCheckpointStore,
+  PrefixedBus,
+  RelayCheckpointStore,
+  SqliteInbox,
+  SqliteRelayCheckpointStore,
+} from '@fengqiao/bus';
 import { ServiceConfig } from '../config/service-config';
 
 /**
  * What one context owns (DESIGN §3: each service owns its streams): its event store, its read
- * models, and its relay checkpoint. Standalone: files under `<dataDir>/<context>/` (node:sqlite).
- * Distributed: the database `<db of MONGO_URL>_<context>` on MongoDB (or FerretDB).
+ * models, its relay checkpoint and its consumers' inbox. Standalone: files under
+ * `<dataDir>/<context>/` (node:sqlite). Distributed: the database `<db of MONGO_URL>_<context>` on
+ * MongoDB (or FerretDB), and the event store there too unless KURRENTDB_URL names a KurrentDB
+ * (streams `<context>.<stream>`).
  *
- * Standalone keeps the relay checkpoint in memory on purpose: the in-process bus is a transport
- * that does not survive a restart, so after a restart the relay publishes the store again from
- * the start and the consumers' inboxes and revision-guarded projections drop what they already
- * handled. Nothing published but not yet handled before a crash can be lost that way.
+ * The relay checkpoint is persisted in both modes. Standalone's in-process bus resolves a publish
+ * only once every consumer has handled (or dead-lettered) the message, so a checkpoint saved after
+ * the publish never runs ahead of what consumers took in: a restart re-publishes at most the last
+ * batch, not the whole store. The inbox is claim-based (a unique (group, id) record taken before the
+ * effect), so two concurrent deliveries of one message cannot both take effect.
  */
 export interface ContextInfrastructure {
   context: string;
   events: EventStore;
   readStore: ReadStore;
   relayCheckpoints: RelayCheckpointStore;
+  inbox: Inbox;
   /** Signed checkpoints of the event store's Merkle log (DESIGN §4), beside the store. */
   checkpoints: CheckpointStore;
   close(): Promise<void>;
@@ -37,17 +52,21 @@ export async function openContextInfrastructure(context: string, config: Service
     mkdirSync(dir, { recursive: true });
     const events = new SqliteEventStore({ path: join(dir, 'events.sqlite') });
     const readStore = new EmbeddedReadStore({ path: join(dir, 'read-models.sqlite') });
-    const relayCheckpoints = new InMemoryRelayCheckpointStore();
+    const relayCheckpoints = new SqliteRelayCheckpointStore({ path: join(dir, 'relay.sqlite') });
+    const inbox = new SqliteInbox({ path: join(dir, 'inbox.sqlite') });
     const checkpoints = new SqliteCheckpointStore({ database: join(dir, 'checkpoints.sqlite') });
     return {
       context,
       events,
       readStore,
       relayCheckpoints,
+      inbox,
       checkpoints,
       async close() {
         await events.close();
         await readStore.close();
+        relayCheckpoints.close();
+        inbox.close();
         checkpoints.close();
       },
     };
@@ -55,15 +74,21 @@ export async function openContextInfrastructure(context: string, config: Service
   const dbName = contextDatabaseName(config.mongoUrl, context);
   const client = await new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect();
   const db = client.db(dbName);
-  const events = await MongoEventStore.create({ db });
+  // KurrentDB has no databases: each context's streams carry its name as a prefix
+  const events: EventStore = config.kurrentdbUrl
+    ? KurrentDbEventStore.connect(config.kurrentdbUrl, { streamPrefix: `${context.replace(/[^A-Za-z0-9]/g, '_')}.` })
+    : await MongoEventStore.create({ db });
   const readStore = await MongoReadStore.connect({ url: config.mongoUrl, dbName });
   const relayCheckpoints = MongoRelayCheckpointStore.forDb(db);
+  // not `inbox`: that name holds the read-model records of the inbox before it was claim-based
+  const inbox = await MongoInbox.create({ db, collection: 'inbox_claims' });
   const checkpoints = MongoCheckpointStore.forDb(db);
   return {
     context,
     events,
     readStore,
     relayCheckpoints,
+    inbox,
     checkpoints,
     async close() {
       await events.close();
@@ -75,5 +100,7 @@ export async function openContextInfrastructure(context: string, config: Service
 
 /** The process-wide bus: Kafka in distributed mode, in-process in standalone mode. */
 export function createBus(config: ServiceConfig): Bus {
-  return config.mode === 'distributed' ? new KafkaBus({ brokers: config.kafkaBrokers, clientId: `fengqiao-${config.serviceName}` }) : new InProcessBus();
+  if (config.mode !== 'distributed') return new InProcessBus();
+  const kafka = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `fengqiao-${config.serviceName}` });
+  return config.kafkaTopicPrefix ? new PrefixedBus(kafka, config.kafkaTopicPrefix) : kafka;
 }

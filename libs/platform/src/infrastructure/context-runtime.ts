@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { contractOf, IntegrationEvent, validateIntegrationEvent, ContractViolation } from '@fengqiao/contracts';
 import { StoredEvent } from '@fengqiao/event-store';
+import { DomainError } from '@fengqiao/kernel';
 import {
   Bus,
   CloudEventInput,
@@ -10,12 +12,18 @@ import {
   NonRetriableError,
   Relay,
   Subscription,
+  traceparentFor,
 } from '@fengqiao/bus';
+import { classifyProjectionFailure, countParkedEvents, parkEvent, type ParkingOptions } from '@fengqiao/read-store';
 import { ServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.module';
+import { metrics } from '../metrics/metrics';
 import { ContextInfrastructure, openContextInfrastructure } from './context-infrastructure';
 import { AuditRegistry } from '../audit/audit-registry';
 import type { ContextAuditOptions } from '../audit/context-audit.options';
+
+/** Relay lag is counted up to this many events per scrape (a bounded read). */
+const LAG_SCAN_LIMIT = 10_000;
 
 export const BUS = Symbol.for('fengqiao.bus');
 export const SERVICE_CONFIG = Symbol.for('fengqiao.service-config');
@@ -30,11 +38,33 @@ export interface ContextConsumer {
   handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void>;
 }
 
+/**
+ * A provider of the context's module taking part in its start and stop: `onContextReady` runs after
+ * the stores are open and `onReady`, before the relay and the consumers start (seed data, views
+ * caught up, schedulers); `onContextStop` before the stores close. Listed by class in `lifecycle`
+ * and resolved from the module, so it is an ordinary injectable (no binder, no context object).
+ */
+export interface ContextLifecycle {
+  onContextReady?(runtime: ContextRuntime): Promise<void>;
+  onContextStop?(runtime: ContextRuntime): Promise<void>;
+}
+
+/** What the relay's mapper may use besides the event: the context's own store (to fold a stream). */
+export interface PublishContext {
+  events: ContextInfrastructure['events'];
+}
+
 export interface ContextRuntimeOptions {
   context: string;
-  /** Maps a stored event of this context to the integration event it publishes (null: private). */
-  publish?: (stored: StoredEvent) => IntegrationEvent | null;
-  consumers?: ContextConsumer[];
+  /**
+   * Maps a stored event of this context to the integration event it publishes (null: private).
+   * May read the context's own stream (`context.events`) to fold the state the event leads to.
+   */
+  publish?: (stored: StoredEvent, context: PublishContext) => IntegrationEvent | null | Promise<IntegrationEvent | null>;
+  /** consumers, as objects or as provider classes of the context's module (resolved from it) */
+  consumers?: (ContextConsumer | Type<ContextConsumer>)[];
+  /** provider classes of the context's module that take part in start and stop (see ContextLifecycle) */
+  lifecycle?: Type<ContextLifecycle>[];
   /** After the stores are open and before consumers start: indexes, seed data, schedulers. */
   onReady?: (runtime: ContextRuntime) => Promise<void>;
   /** Before the stores close. */
@@ -43,7 +73,8 @@ export interface ContextRuntimeOptions {
   audit?: ContextAuditOptions;
 }
 
-const INBOX = 'inbox';
+/** where handled messages were recorded before the claim-based inbox; read, never written */
+const LEGACY_INBOX = 'inbox';
 
 /**
  * A context's running parts: its stores, the relay that publishes its events (from a checkpoint,
@@ -56,6 +87,10 @@ export class ContextRuntime {
   private readonly consumed = new Map<string, number>();
   private started = false;
   private stopped = false;
+  private resolve: <T>(type: Type<T>) => T = (type) => {
+    throw new Error(`${this.options.context}: cannot resolve ${type.name} outside a Nest module`);
+  };
+  private lifecycle: ContextLifecycle[] = [];
 
   constructor(
     readonly options: ContextRuntimeOptions,
@@ -69,29 +104,18 @@ export class ContextRuntime {
     return this.options.context;
   }
 
+  /** How class consumers and lifecycle providers are found (the module's ModuleRef). */
+  useResolver(resolve: <T>(type: Type<T>) => T): void {
+    this.resolve = resolve;
+  }
+
   async start(): Promise<void> {
-    await this.infra.readStore.ensureIndexes(INBOX, [{ keys: { group: 1 } }]);
     if (this.options.onReady) await this.options.onReady(this);
-    const publish = this.options.publish;
-    if (publish) {
-      this.relay = new Relay({
-        name: `${this.context}.relay`,
-        events: this.infra.events,
-        bus: this.bus,
-        checkpoints: this.infra.relayCheckpoints,
-        map: (stored: StoredEvent) => {
-          const event = publish(stored);
-          if (!event) return null;
-          const def = contractOf(event.type);
-          if (!def) throw new Error(`no contract for ${event.type}`);
-          validateIntegrationEvent(event);
-          return { topic: def.topic, key: event.subject, event: toCloudEvent(event) };
-        },
-        logger: busLogger(this.logger),
-      });
-      this.relay.start();
-    }
-    for (const consumer of this.options.consumers ?? []) {
+    this.lifecycle = (this.options.lifecycle ?? []).map((type) => this.resolve(type));
+    for (const part of this.lifecycle) await part.onContextReady?.(this);
+    // consumers first: a relay must not publish before every consumer of the process listens
+    for (const listed of this.options.consumers ?? []) {
+      const consumer: ContextConsumer = typeof listed === 'function' ? this.resolve(listed) : listed;
       const groupId = `${this.context}.${consumer.purpose}`;
       this.subscriptions.push(
         await this.bus.subscribe({
@@ -101,6 +125,44 @@ export class ContextRuntime {
         }),
       );
     }
+    const publish = this.options.publish;
+    const publishContext: PublishContext = { events: this.infra.events };
+    if (publish) {
+      const relay = new Relay({
+        name: `${this.context}.relay`,
+        events: this.infra.events,
+        bus: this.bus,
+        checkpoints: this.infra.relayCheckpoints,
+        map: async (stored: StoredEvent) => {
+          const event = await publish(stored, publishContext);
+          if (!event) return null;
+          const def = contractOf(event.type);
+          if (!def) throw new Error(`no contract for ${event.type}`);
+          validateIntegrationEvent(event);
+          return { topic: def.topic, key: event.subject, event: toCloudEvent(event) };
+        },
+        // an event that cannot become its integration event (a contract violation, a mapper that
+        // throws on its data) is parked with the reason instead of stopping every publication of
+        // the context; transient failures still stall and retry
+        onUnmappable: async (stored, error) => {
+          if (!(error instanceof ContractViolation) && classifyProjectionFailure(error) !== 'poison') return false;
+          await parkEvent(this.infra.readStore, `${this.context}.relay`, stored, error, projectionParking(`${this.context}.relay`));
+          return true;
+        },
+        logger: busLogger(this.logger),
+      });
+      this.relay = relay;
+      metrics.gaugeFrom('fengqiao_relay_lag_events', `Stored events not yet published by the relay (counted up to ${LAG_SCAN_LIMIT})`, ['context'], this.context, async () => {
+        const position = relay.status().position ?? 0;
+        const behind = await this.infra.events.readAll({ afterPosition: position, maxCount: LAG_SCAN_LIMIT });
+        return [{ labels: { context: this.context }, value: behind.length }];
+      });
+      relayGateOf(this.bus).arrive(this.context, () => {
+        if (!this.stopped) relay.start();
+      });
+    } else {
+      relayGateOf(this.bus).arrive(this.context, () => undefined);
+    }
     this.started = true;
   }
 
@@ -109,12 +171,17 @@ export class ContextRuntime {
     this.relay?.notify();
   }
 
-  /** What /health shows for this context. */
-  health(): Record<string, unknown> {
+  /**
+   * What /health shows for this context. Parked events (read-store `parking.ts`: events a
+   * projection of this context could not apply) are counted, not a failure: the context works,
+   * and the count tells an operator to look at `parked_events`.
+   */
+  async health(): Promise<Record<string, unknown>> {
     if (!this.started) throw new Error('not started');
     const relay = this.relay?.status();
     if (relay && relay.consecutiveFailures > 3) throw new Error(`relay failing: ${relay.lastError ?? 'unknown error'}`);
     return {
+      parkedEvents: await countParkedEvents(this.infra.readStore),
       consumed: Object.fromEntries(this.consumed),
       ...(relay ? { relay: { position: relay.position ?? 0, published: relay.messagesPublished, failures: relay.consecutiveFailures } } : {}),
     };
@@ -128,31 +195,82 @@ export class ContextRuntime {
       if (e instanceof ContractViolation) throw new NonRetriableError(e.message, { cause: e });
       throw e;
     }
-    const inboxId = `${groupId}/${event.id}`;
-    if (await this.infra.readStore.get(INBOX, inboxId)) return; // handled before: a redelivery
-    await consumer.handle(event, this);
-    await this.infra.readStore.upsert(INBOX, { _id: inboxId, group: groupId, eventId: event.id, type: event.type }, { revision: 1 });
-    this.consumed.set(message.topic, (this.consumed.get(message.topic) ?? 0) + 1);
+    // handled before the inbox was claim-based (a read-model record): a redelivery
+    if (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`)) return;
+    let outcome;
+    try {
+      outcome = await this.infra.inbox.runOnce(groupId, event.id, () => consumer.handle(event, this));
+    } catch (e) {
+      metrics.consumed.inc({ group: groupId, outcome: 'failed' });
+      throw retryableOrDeadLetter(e);
+    }
+    metrics.consumed.inc({ group: groupId, outcome: outcome.executed ? 'handled' : 'duplicate' });
+    if (outcome.executed) this.consumed.set(message.topic, (this.consumed.get(message.topic) ?? 0) + 1);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    relayGateOf(this.bus).leave(this.context);
+    metrics.dropSource('fengqiao_relay_lag_events', this.context);
     for (const s of this.subscriptions) await s.close();
     await this.relay?.stop();
+    for (const part of [...this.lifecycle].reverse()) await part.onContextStop?.(this);
     if (this.options.onStop) await this.options.onStop(this);
     await this.infra.close();
   }
 }
 
+/**
+ * What a consumer's failure means for the bus: only a stale revision (`revision_conflict`: a race
+ * with another writer, which the next attempt decides again) is retried; any other broken rule
+ * (`illegal_state`, `conflict`, `validation`, `not_found`, `forbidden`) will not heal by retrying
+ * and goes to the dead-letter topic at once. Errors that are not DomainErrors (a database or broker
+ * hiccup) are retried with backoff as before. A consumer that treats an outcome as done (e.g. "the
+ * work order is already open") catches it itself and returns.
+ */
+export function retryableOrDeadLetter(e: unknown): unknown {
+  if (e instanceof DomainError && e.kind !== 'revision_conflict') return new NonRetriableError(`${e.code}: ${e.message}`, { cause: e });
+  return e;
+}
+
+
+/** Parking options for a projection of a context: every parked event is logged as an error with its reason. */
+export function projectionParking(projection: string): ParkingOptions {
+  const logger = new Logger(`${projection}.projection`);
+  return {
+    onParked: (p) =>
+      logger.error(
+        `parked event ${p.eventId ?? '?'} (${p.eventType ?? '?'}, stream ${p.streamId} revision ${p.revision}, position ${p.globalPosition ?? '?'}) after ${p.attempts} attempt(s): ${p.code} ${p.reason}`,
+      ),
+  };
+}
+
+/** The `dataschema` of an integration event type: the contract's schema id in `libs/contracts`. */
+export function dataschemaOf(type: string): string {
+  return `urn:fengqiao:contract:${type}`;
+}
+
+/**
+ * The CloudEvent of an integration event: correlation and causation ids, the contract's major
+ * version (`schemaversion`, from the `.v<major>` of its type), the W3C `traceparent` of the
+ * request that caused it (its correlation), and the contract's schema id as `dataschema`.
+ */
 export function toCloudEvent(event: IntegrationEvent): CloudEventInput {
+  const major = /\.v(\d+)$/.exec(event.type)?.[1];
   return {
     id: event.id,
     type: event.type,
     source: event.source,
     subject: event.subject,
     time: event.time,
-    extensions: { correlationid: event.correlationId, causationid: event.causationId },
+    dataschema: dataschemaOf(event.type),
+    extensions: {
+      correlationid: event.correlationId,
+      causationid: event.causationId,
+      ...(major !== undefined ? { schemaversion: major } : {}),
+      traceparent: traceparentFor(event.correlationId, event.id),
+    },
     data: event.data,
   };
 }
@@ -180,6 +298,49 @@ function busLogger(logger: Logger) {
   };
 }
 
+/**
+ * Holds back the relays of the contexts sharing one bus until every one of them has subscribed
+ * its consumers. Standalone runs five contexts on one in-process bus, which resolves a publish to
+ * a topic nobody listens to yet at once; with relay checkpoints persisted, a message published
+ * before its consumer subscribed and followed by a crash would never reach it. Contexts register
+ * when their providers are built (before any starts) and arrive when subscribed.
+ */
+export class RelayGate {
+  private readonly expected = new Set<string>();
+  private readonly arrived = new Set<string>();
+  private waiting: (() => void)[] = [];
+
+  register(context: string): void {
+    this.expected.add(context);
+  }
+
+  /** A stopped context must arrive again (after a restart on the same bus) before relays start. */
+  leave(context: string): void {
+    this.arrived.delete(context);
+  }
+
+  arrive(context: string, start: () => void): void {
+    this.arrived.add(context);
+    this.waiting.push(start);
+    if ([...this.expected].every((c) => this.arrived.has(c))) {
+      const run = this.waiting;
+      this.waiting = [];
+      for (const fn of run) fn();
+    }
+  }
+}
+
+const gates = new WeakMap<Bus, RelayGate>();
+
+export function relayGateOf(bus: Bus): RelayGate {
+  let gate = gates.get(bus);
+  if (!gate) {
+    gate = new RelayGate();
+    gates.set(bus, gate);
+  }
+  return gate;
+}
+
 /** The Nest provider of a context's runtime: opens, starts and stops it with the app. */
 export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider[] {
   const token = runtimeToken(options.context);
@@ -188,9 +349,12 @@ export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider
     constructor(
       @Inject(token) private readonly runtime: ContextRuntime,
       @Inject(HealthRegistry) registry: HealthRegistry,
+      @Inject(ModuleRef) moduleRef: ModuleRef,
       @Optional() @Inject(AuditRegistry) private readonly audits?: AuditRegistry,
     ) {
       registry.add({ key: options.context, check: async () => this.runtime.health() });
+      relayGateOf(runtime.bus).register(options.context);
+      runtime.useResolver((type) => moduleRef.get(type, { strict: true }));
     }
     async onApplicationBootstrap(): Promise<void> {
       await this.runtime.start();

@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { DynamicModule } from '@nestjs/common';
+import { traceIdOf } from '@fengqiao/bus';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Takes a well-formed correlation id from the caller, or makes one; echoes it on the response. */
+/**
+ * Takes a well-formed correlation id from the caller (x-correlation-id, else the trace id of a W3C
+ * `traceparent`, so the events of the request continue the caller's trace on Kafka), or makes
+ * one; echoes it on the response.
+ */
 export function correlationIdOf(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers[CORRELATION_HEADER];
-  const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+  const traceparent = req.headers.traceparent;
+  const traced = typeof traceparent === 'string' ? traceIdOf(traceparent) : undefined;
+  const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : (traced ?? randomUUID());
   res.setHeader(CORRELATION_HEADER, id);
   return id;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Clock, DomainError } from '@fengqiao/kernel';
+import { metrics } from '../metrics/metrics';
 
 /** One timer action that is due: warn before the deadline, or breach it. */
 export interface DueTimer {
@@ -97,8 +98,10 @@ export class DeadlineScheduler {
     const result: SchedulerTick = { now, warned: [], breached: [], unchanged: [], failed: [] };
     const limit = this.options.batchSize ?? 200;
     let skip = 0;
+    let dueCount = 0;
     for (;;) {
       const due = await this.source.due(nowDate.getTime(), { limit, skip });
+      dueCount += due.length;
       for (const timer of due) await this.fire(timer, nowDate, result);
       if (due.length < limit || this.stopped) break;
       // each due case once per tick: the view may not show this tick's events yet, so page on
@@ -107,6 +110,7 @@ export class DeadlineScheduler {
     }
     this.completedTicks += 1;
     this.last = result;
+    metrics.timersDue.set({ scheduler: this.options.name }, dueCount);
     if (result.warned.length || result.breached.length || result.failed.length) {
       this.logger.log(`deadlines at ${now}: warned ${result.warned.length}, breached ${result.breached.length}, failed ${result.failed.length}`);
     }
@@ -117,7 +121,10 @@ export class DeadlineScheduler {
     try {
       const appended = await this.source.fire(timer, now);
       if (appended === 0) result.unchanged.push(timer.caseId);
-      else (timer.action === 'breach' ? result.breached : result.warned).push(timer.caseId);
+      else {
+        (timer.action === 'breach' ? result.breached : result.warned).push(timer.caseId);
+        metrics.timersFired.inc({ scheduler: this.options.name, action: timer.action });
+      }
     } catch (e) {
       const error = e instanceof DomainError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
       result.failed.push({ caseId: timer.caseId, error });

@@ -258,7 +258,7 @@ describe('rebuildProjection', () => {
     await store.upsert(caseBoard.collection, { _id: 'c1', title: 'corrupted' }, { revision: 99 });
     const result = await rebuildProjection(store, caseBoard, FIXED);
     expect(await board(store)).toEqual(EXPECTED_BOARD);
-    expect(result).toEqual({ events: 11, written: 9, deleted: 1, stale: 0, ignored: 1 });
+    expect(result).toEqual({ events: 11, written: 9, deleted: 1, stale: 0, ignored: 1, parked: 0 });
   });
 
   it('reads an async iterable (an event store reader)', async () => {

@@ -33,6 +33,7 @@
  */
 import { DomainError, ValidationError } from '@fengqiao/kernel';
 import { KeyedLock } from '../internal/keyed-lock';
+import { applyOrPark, type ParkingOptions, type ParkOutcome } from './parking';
 import { assertCollectionName, validateIndexSpecs } from '../query/query-validation';
 import type { IndexSpec, ReadDoc, ReadStore } from '../read-store.port';
 
@@ -107,6 +108,24 @@ export class ProjectionEventError extends ValidationError {
   }
 }
 
+/** `idOf` or `evolve` threw: the event is one this view cannot apply (it gets parked, see parking.ts). */
+export class ProjectionEvolveError extends ValidationError {
+  static readonly code = 'PROJECTION.EVOLVE_FAILED';
+
+  constructor(projection: string, cause: unknown) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(ProjectionEvolveError.code, `读模型 ${projection} 无法应用该事件：${reason}`, { projection, reason });
+  }
+}
+
+function guarded<T>(projection: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new ProjectionEvolveError(projection, e);
+  }
+}
+
 export function defineProjection<Doc extends object, E extends ProjectionEvent>(
   definition: ProjectionDefinition<Doc, E>,
 ): Projection<Doc, E> {
@@ -153,7 +172,7 @@ export async function project<Doc extends object, E extends ProjectionEvent>(
   projection: Projection<Doc, E>,
   event: E,
 ): Promise<ProjectOutcome> {
-  const id = projection.idOf(event);
+  const id = guarded(projection.name, () => projection.idOf(event));
   if (id === null) return { kind: 'ignored', id: null };
   const revision = guardRevisionOf(projection, event);
   const byStream = projection.guard === 'streamRevision';
@@ -166,7 +185,7 @@ export async function project<Doc extends object, E extends ProjectionEvent>(
       throw new ProjectionStreamMismatchError(projection.name, id, current[STREAM_FIELD], event.streamId);
     }
     if (current !== null && current._revision >= revision) return { kind: 'stale', id, revision };
-    const next = projection.evolve(current, event);
+    const next = guarded(projection.name, () => projection.evolve(current, event));
     if (next === null) {
       if (current === null) return { kind: 'ignored', id };
       const removed = await store.delete(projection.collection, id, { revision });
@@ -177,6 +196,20 @@ export async function project<Doc extends object, E extends ProjectionEvent>(
     const wrote = await store.upsert(projection.collection, doc, { revision });
     return wrote ? { kind: 'written', id, revision } : { kind: 'stale', id, revision };
   });
+}
+
+/**
+ * `project`, except that an event the view cannot apply is parked (recorded with the reason in
+ * `parked_events`, see parking.ts) instead of thrown; transient failures still throw, for the
+ * caller to retry. What every projector should call.
+ */
+export function projectOrPark<Doc extends object, E extends ProjectionEvent & { id?: string; type?: string }>(
+  store: ReadStore,
+  projection: Projection<Doc, E>,
+  event: E,
+  options: ParkingOptions = {},
+): Promise<ProjectOutcome | ParkOutcome> {
+  return applyOrPark(store, projection.name, event, () => project(store, projection, event), options);
 }
 
 /** Creates the view's indexes (idempotent); call at startup, before the consumer runs. */
@@ -190,23 +223,26 @@ export interface RebuildResult {
   deleted: number;
   stale: number;
   ignored: number;
+  parked: number;
 }
 
 /**
  * Rebuilds a view from scratch: empties its collection, ensures its indexes, and projects `events`
- * (a stream or the event store's `readAll`, in order). Stop the view's live consumer first (or
+ * (a stream or the event store's `readAll`, in order); an event it cannot apply is parked, not
+ * thrown. Stop the view's live consumer first (or
  * rebuild into a new collection and switch), or its writes interleave with the rebuild.
  */
 export async function rebuildProjection<Doc extends object, E extends ProjectionEvent>(
   store: ReadStore,
   projection: Projection<Doc, E>,
   events: Iterable<E> | AsyncIterable<E>,
+  options: ParkingOptions = {},
 ): Promise<RebuildResult> {
   await store.deleteAll(projection.collection);
   await store.ensureIndexes(projection.collection, projection.indexes);
-  const result: RebuildResult = { events: 0, written: 0, deleted: 0, stale: 0, ignored: 0 };
+  const result: RebuildResult = { events: 0, written: 0, deleted: 0, stale: 0, ignored: 0, parked: 0 };
   for await (const event of events) {
-    const outcome = await project(store, projection, event);
+    const outcome = await projectOrPark(store, projection, event, options);
     result.events += 1;
     result[outcome.kind] += 1;
   }

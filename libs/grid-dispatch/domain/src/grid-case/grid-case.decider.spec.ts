@@ -511,21 +511,35 @@ describe('gridCaseDecider — deadlines', () => {
     spec.given(H.archived).when(cmd.breach('callback-5', '2024-10-30T00:00:00+08:00')).thenNothing();
   });
 
-  it('a deadline running into a year without calendar data is refused (CALENDAR.YEAR_NOT_COVERED)', () => {
+  it('a deadline running into a year without a notice is computed on the provisional calendar and marked so', () => {
     const late = run(c('OpenWorkOrder', { category: '消防通道占用', urgency: 'normal', gridId: 'grid-3', level: 'village', filedAt: '2026-12-30T09:00:00+08:00' }, system, '2026-12-30T09:00:00+08:00'));
     const e = spec.given(late).when(c('DispatchCase', { unitId: unitA.unitId }, operator, '2026-12-30T10:00:00+08:00')).events();
     expect(e[0].type).toBe('CaseDispatched'); // 4 working hours still inside 2026
-    spec
-      .given([...late, ...e])
-      .when(c('AcceptDispatch', {}, unitA, '2026-12-31T10:00:00+08:00'))
-      .thenThrows('CALENDAR.YEAR_NOT_COVERED', 'illegal_state');
+    expect(e[0]).not.toHaveProperty('data.deadline.provisional');
+    const accepted = spec.given([...late, ...e]).when(c('AcceptDispatch', {}, unitA, '2026-12-31T10:00:00+08:00')).events();
+    // 5 working days from Thu 2026-12-31: 2027-01-01 is 元旦 (statutory), then Mon 01-04 … Fri 01-08
+    expect(accepted[0]).toMatchObject({
+      type: 'DispatchAccepted',
+      data: {
+        timer: {
+          step: 'handle',
+          deadline: {
+            lastDay: '2027-01-08',
+            dueAt: '2027-01-08T16:00:00.000Z',
+            calendarVersion: '2026-1+CN-2027-provisional',
+            provisional: true,
+            provisionalYears: [2027],
+          },
+        },
+      },
+    });
   });
 });
 
 // ------------------------------------------------------------------ refusals
 
 describe('gridCaseDecider — refusals by state', () => {
-  const allowed: Record<Exclude<GridCaseCommand['type'], 'WarnDeadline' | 'BreachDeadline'>, readonly GridCaseStatus[]> = {
+  const allowed: Record<Exclude<GridCaseCommand['type'], 'WarnDeadline' | 'BreachDeadline' | 'ReviseDeadline'>, readonly GridCaseStatus[]> = {
     OpenWorkOrder: ['none'],
     DispatchCase: ['filed', 'reopened'],
     AcceptDispatch: ['dispatched'],
@@ -584,7 +598,7 @@ describe('gridCaseDecider — refusals by state', () => {
     } else {
       const e = spec.given(H[status]).when(build[type]()).thenThrows(code(type), 'illegal_state');
       expect(e.message).toMatch(/^工单当前状态为“.+”，不能.+/);
-      expect(e.details).toEqual({ command: type, status });
+      expect(e.details).toMatchObject({ command: type, status });
     }
   });
 

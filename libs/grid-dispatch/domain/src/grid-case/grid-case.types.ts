@@ -60,7 +60,15 @@ type C<T extends string, D> = Command<T, { caseId: string } & D>;
 /** From intake's published CaseFiled: opens the work order (status `filed`). */
 export type OpenWorkOrder = C<
   'OpenWorkOrder',
-  { category: string; urgency: Urgency; gridId: string | null; level: EscalationLevel; filedAt: string }
+  {
+    category: string;
+    urgency: Urgency;
+    gridId: string | null;
+    level: EscalationLevel;
+    filedAt: string;
+    /** where the case is: the unit path intake filed it under (district → … → grid or village) */
+    location?: string[];
+  }
 >;
 /** 派单 to the responsible unit chosen by routing (category × grid) or by the operator */
 export type DispatchCase = C<'DispatchCase', { unitId: string }>;
@@ -101,6 +109,8 @@ export type EscalateCase = C<'EscalateCase', Record<never, never>>;
 /** issued by the scheduler (role `system`) with `meta.now` */
 export type WarnDeadline = C<'WarnDeadline', { timerId: string }>;
 export type BreachDeadline = C<'BreachDeadline', { timerId: string }>;
+/** issued by the calendar revision (role `system`) when a holiday notice is loaded; `notice` names it */
+export type ReviseDeadline = C<'ReviseDeadline', { notice?: string }>;
 
 export type GridCaseCommand =
   | OpenWorkOrder
@@ -125,7 +135,8 @@ export type GridCaseCommand =
   | AnswerSupervision
   | EscalateCase
   | WarnDeadline
-  | BreachDeadline;
+  | BreachDeadline
+  | ReviseDeadline;
 
 // ---------------------------------------------------------------- events
 
@@ -135,7 +146,7 @@ type Timed = { timer: StepTimer | null };
 
 export type WorkOrderOpened = E<
   'WorkOrderOpened',
-  { category: string; urgency: Urgency; gridId: string | null; level: EscalationLevel; filedAt: string } & Timed
+  { category: string; urgency: Urgency; gridId: string | null; level: EscalationLevel; filedAt: string; location?: string[] } & Timed
 >;
 export type CaseDispatched = E<'CaseDispatched', { unitId: string } & Timed>;
 export type DispatchAccepted = E<'DispatchAccepted', { unitId: string } & Timed>;
@@ -165,6 +176,16 @@ export type Escalated = E<
 >;
 export type DeadlineWarned = E<'DeadlineWarned', { timerId: string; step: GridCaseStep; warnAt: string; dueAt: string }>;
 export type DeadlineBreached = E<'DeadlineBreached', { timerId: string; step: GridCaseStep; dueAt: string }>;
+/** What a revised deadline was before (DeadlineRevised keeps old and new side by side for the audit). */
+export interface RevisedFrom {
+  dueAt: string;
+  warnAt?: string;
+  lastDay?: string;
+  calendarVersion: string;
+  provisional?: true;
+}
+/** The running timer's deadline recomputed on a newer calendar (a holiday notice loaded). */
+export type DeadlineRevised = E<'DeadlineRevised', { timerId: string; step: GridCaseStep; previous: RevisedFrom; deadline: Deadline }>;
 
 export type GridCaseEvent =
   | WorkOrderOpened
@@ -192,7 +213,8 @@ export type GridCaseEvent =
   | SupervisionAnswered
   | Escalated
   | DeadlineWarned
-  | DeadlineBreached;
+  | DeadlineBreached
+  | DeadlineRevised;
 
 // ---------------------------------------------------------------- state
 
@@ -213,6 +235,8 @@ export interface WorkOrder {
   urgency: Urgency;
   gridId: string | null;
   filedAt: string;
+  /** where the case is (unit path from intake's filing); absent on work orders opened before it was recorded */
+  location?: string[];
   /** escalation level (attribute): raised by breaches and manual escalation, capped at district */
   level: EscalationLevel;
   /** the unit the case is assigned to, null before dispatch and after reopening */

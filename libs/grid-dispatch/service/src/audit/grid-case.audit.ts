@@ -1,18 +1,13 @@
 /**
- * How the audit replays a work order (`grid-case-<caseId>`): the domain's versioned `evolve`
- * over the stored events (the `after` snapshot the relay publishes is not part of the domain
- * event), compared with the `gd_case_view` document, which keeps the state it folded.
+ * How the audit replays a work order (`grid-case-<caseId>`): the domain's `evolve` over the stored
+ * events read through the service's own upcaster (every schema version, `data.after` of old events
+ * dropped), compared with the `gd_case_view` document, which keeps the state it folded.
  */
 import canonicalize from 'canonicalize';
-import type { StoredEvent } from '@fengqiao/event-store';
 import { evolveGridCase, initialGridCaseState, type GridCaseEvent, type GridCaseState } from '@fengqiao/grid-dispatch-domain';
 import { auditedKind, type ContextAuditOptions } from '@fengqiao/platform';
+import { upcastGridCaseEvent } from '../application/grid-case.upcast';
 import { GRID_CASE_STREAM_PREFIX, GRID_CASE_VIEW } from '../read-models/grid-case-view.projection';
-
-function toDomainEvent(stored: StoredEvent): GridCaseEvent {
-  const { after: _after, ...data } = stored.data as Record<string, unknown>;
-  return { type: stored.type, data, ...(stored.legalBasis !== undefined ? { legalBasis: stored.legalBasis } : {}) } as unknown as GridCaseEvent;
-}
 
 export const gridDispatchAudit: ContextAuditOptions = {
   streams: [
@@ -21,7 +16,8 @@ export const gridDispatchAudit: ContextAuditOptions = {
       kind: 'grid_case',
       label: '网格事件工单',
       evolver: { evolve: (s, e) => evolveGridCase(s, e as GridCaseEvent), initialState: initialGridCaseState },
-      toEvent: toDomainEvent,
+      // the service's own upcaster: events of every schema version read as the decider expects
+      toEvent: upcastGridCaseEvent,
       statusOf: (s) => s.status,
       readModel: {
         collection: GRID_CASE_VIEW,

@@ -19,6 +19,8 @@ export interface DirectoryUnit {
  */
 export interface UnitDirectory {
   unit(id: string): DirectoryUnit | undefined;
+  /** every unit (for the routing table's coverage check); absent: coverage is checked by category only */
+  units?(): DirectoryUnit[];
 }
 
 /** The live directory of @fengqiao/identity (changes are seen at once). */
@@ -27,6 +29,9 @@ export function unitDirectoryOf(directory: Pick<Directory, 'current'>): UnitDire
     unit(id) {
       const u = directory.current().unit(id);
       return u ? { id: u.id, kind: u.kind, name: u.name, path: [...u.path], retired: u.retired } : undefined;
+    },
+    units() {
+      return directory.current().units().map((u) => ({ id: u.id, kind: u.kind, name: u.name, path: [...u.path], retired: u.retired }));
     },
   };
 }

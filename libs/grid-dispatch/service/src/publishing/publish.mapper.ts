@@ -1,7 +1,9 @@
 import { gridDispatchContracts, IntegrationEvent, WORK_ORDER_EVENTS, WorkOrderEventData, WorkOrderEventName } from '@fengqiao/contracts';
 import { StoredEvent } from '@fengqiao/event-store';
+import { evolveGridCase, GridCaseState, initialGridCaseState } from '@fengqiao/grid-dispatch-domain';
+import { PublishContext } from '@fengqiao/platform';
+import { upcastGridCaseEvent } from '../application/grid-case.upcast';
 import { caseIdOfStream } from '../read-models/grid-case-view.projection';
-import { WorkOrderSnapshot } from '../work-orders/work-order.handler';
 
 export const GRID_DISPATCH_SOURCE = '/fengqiao/grid-dispatch';
 const MAX_TEXT = 4000;
@@ -30,22 +32,85 @@ function textOf(type: WorkOrderEventName, data: Record<string, unknown>): string
   return text === undefined ? undefined : text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
 
+/** What the published snapshot says of the work order after the event (computed, never stored). */
+interface Snapshot {
+  status: string;
+  category: string;
+  urgency: string;
+  gridId: string | null;
+  level: string;
+  unitId: string | null;
+  step: string | null;
+  dueAt: string | null;
+  supervised: number;
+}
+
+function snapshotOf(state: GridCaseState): Snapshot | null {
+  if (state.status === 'none') return null;
+  const o = state.order;
+  return {
+    status: state.status,
+    category: o.category,
+    urgency: o.urgency,
+    gridId: o.gridId,
+    level: o.level,
+    unitId: o.unitId,
+    step: o.timer?.step ?? null,
+    dueAt: o.timer?.deadline.dueAt ?? null,
+    supervised: o.supervisions.filter((s) => s.answeredAt === undefined).length,
+  };
+}
+
+/** Streams whose folded state the publisher keeps between events (the relay reads in store order). */
+const CACHED_STREAMS = 1000;
+
 /**
  * Maps a stored event of this context to the integration event it publishes on
  * `grid-dispatch.case.events.v1` (one CloudEvent type per work-order event, snapshot schema
- * `WorkOrderEventData`); null for what stays private (the rule tables' streams). The snapshot
- * comes from `data.after`, written with the event (see `withSnapshots`).
+ * `WorkOrderEventData`); null for what stays private (the rule tables' streams).
+ *
+ * The snapshot (status, unit, level, step and due time after the event) is a view: it is computed
+ * here by folding the case's stream up to the event with the decider's `evolve`, not stored on the
+ * event. The relay reads in store order, so the state of the stream's previous event is usually
+ * cached and one `evolve` suffices; otherwise (a restart, a re-publication) the stream is read up
+ * to the event. Events stored with the old `data.after` snapshot are published the same way (the
+ * snapshot on them is ignored; see `upcastGridCaseEvent`).
  */
-export function publishGridDispatchEvent(stored: StoredEvent): IntegrationEvent<WorkOrderEventData> | null {
-  const caseId = caseIdOfStream(stored.streamId);
-  if (caseId === null || !isWorkOrderEvent(stored.type)) return null;
+export class WorkOrderPublisher {
+  private readonly states = new Map<string, { revision: number; state: GridCaseState }>();
+
+  async publish(stored: StoredEvent, context: PublishContext): Promise<IntegrationEvent<WorkOrderEventData> | null> {
+    const caseId = caseIdOfStream(stored.streamId);
+    if (caseId === null || !isWorkOrderEvent(stored.type)) return null;
+    return toIntegrationEvent(stored, caseId, await this.stateAfter(stored, context));
+  }
+
+  private async stateAfter(stored: StoredEvent, context: PublishContext): Promise<GridCaseState> {
+    const cached = this.states.get(stored.streamId);
+    let state: GridCaseState;
+    if (cached && cached.revision === stored.revision - 1) {
+      state = evolveGridCase(cached.state, upcastGridCaseEvent(stored));
+    } else {
+      const history = await context.events.readStream(stored.streamId, { maxCount: stored.revision + 1 });
+      state = history.filter((e) => e.revision <= stored.revision).reduce((s, e) => evolveGridCase(s, upcastGridCaseEvent(e)), initialGridCaseState());
+    }
+    this.states.delete(stored.streamId);
+    this.states.set(stored.streamId, { revision: stored.revision, state });
+    if (this.states.size > CACHED_STREAMS) this.states.delete(this.states.keys().next().value as string);
+    return state;
+  }
+}
+
+/** The integration event of a stored work-order event, given the state after it. */
+export function toIntegrationEvent(stored: StoredEvent, caseId: string, state: GridCaseState): IntegrationEvent<WorkOrderEventData> {
+  const after = snapshotOf(state);
+  if (!after) throw new Error(`grid-dispatch event ${stored.id} (${stored.type}): no work order after folding ${stored.streamId} to revision ${stored.revision}`);
+  const type = stored.type as WorkOrderEventName;
   const data = stored.data as Record<string, unknown>;
-  const after = data['after'] as WorkOrderSnapshot | null | undefined;
-  if (!after) throw new Error(`grid-dispatch event ${stored.id} (${stored.type}) has no snapshot (data.after)`);
-  const text = textOf(stored.type, data);
+  const text = textOf(type, data);
   const out: WorkOrderEventData = {
     caseId,
-    event: stored.type,
+    event: type,
     jurisdiction: [...stored.jurisdiction],
     at: stored.occurredAt,
     actor: { userId: stored.actor.userId, role: stored.actor.role, unitId: stored.actor.unitId },
@@ -59,13 +124,13 @@ export function publishGridDispatchEvent(stored: StoredEvent): IntegrationEvent<
     dueAt: after.dueAt,
     ...(after.supervised > 0 ? { supervised: after.supervised } : {}),
     ...(text !== undefined ? { text } : {}),
-    ...(stored.type === 'CallbackRecorded' && typeof data['rating'] === 'number' ? { rating: data['rating'] } : {}),
-    ...(stored.type === 'CaseReferred' ? { referredTo: data['target'] as 'mediation' | 'petitions' } : {}),
-    ...(stored.type === 'CaseMerged' ? { duplicateOf: String(data['duplicateOf']) } : {}),
+    ...(type === 'CallbackRecorded' && typeof data['rating'] === 'number' ? { rating: data['rating'] } : {}),
+    ...(type === 'CaseReferred' ? { referredTo: data['target'] as 'mediation' | 'petitions' } : {}),
+    ...(type === 'CaseMerged' ? { duplicateOf: String(data['duplicateOf']) } : {}),
   };
   return {
     id: stored.id,
-    type: gridDispatchContracts[stored.type].type,
+    type: gridDispatchContracts[type].type,
     source: GRID_DISPATCH_SOURCE,
     subject: caseId,
     time: stored.occurredAt,

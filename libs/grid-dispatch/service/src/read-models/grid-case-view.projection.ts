@@ -10,13 +10,15 @@ import {
   initialGridCaseState,
   StepTimer,
 } from '@fengqiao/grid-dispatch-domain';
-import { assertNever } from '@fengqiao/kernel';
+import { assertNever, Deadline } from '@fengqiao/kernel';
 import { defineProjection, ViewDoc } from '@fengqiao/read-store';
+import { upcastGridCaseEvent } from '../application/grid-case.upcast';
 
 /**
  * The read model of a work order (one document per case stream, guarded by the stream revision):
  * what the board lists and filters, what the work queues select, and the case's timeline.
- * Fed from the context's own event store (see `StoreProjector` for why not from Kafka).
+ * Fed from the context's own event store by the shared `StoreProjector` (libs/read-store; it says
+ * why not from Kafka).
  */
 export const GRID_CASE_VIEW = 'gd_case_view';
 export const GRID_CASE_STREAM_PREFIX = 'grid-case-';
@@ -62,12 +64,25 @@ export interface TimerView {
   warnAtMs?: number;
   calendarId: string;
   calendarVersion: string;
+  /** the due date counts days of a year whose holiday notice is not out yet (may still move) */
+  provisional?: true;
+  /** what to tell people about the calendar, e.g. 暂定，待国务院办公厅公布2027年放假安排 */
+  calendarNote: string;
   warned: boolean;
   breached: boolean;
 }
 
+/** The label a deadline's calendar gets in views: provisional (with the years awaited) or the version applied. */
+export function calendarNoteOf(d: Pick<Deadline, 'calendarId' | 'calendarVersion' | 'provisional' | 'provisionalYears'>): string {
+  if (d.provisional) {
+    const years = (d.provisionalYears ?? []).map((y) => `${y}年`).join('、') || '相关年份';
+    return `暂定，待国务院办公厅公布${years}放假安排（日历 ${d.calendarId} 版本 ${d.calendarVersion}）`;
+  }
+  return `按日历 ${d.calendarId} 版本 ${d.calendarVersion} 计算`;
+}
+
 export interface DeadlineMarker {
-  kind: 'started' | 'warned' | 'breached' | 'paused';
+  kind: 'started' | 'warned' | 'breached' | 'paused' | 'revised';
   timerId: string;
   step?: GridCaseStep;
   stepLabel?: string;
@@ -76,6 +91,11 @@ export interface DeadlineMarker {
   ruleId?: string;
   legalBasis?: string;
   calendar?: string;
+  provisional?: true;
+  calendarNote?: string;
+  /** for `revised`: the due date before the revision and its calendar */
+  previousDueAt?: string;
+  previousCalendar?: string;
 }
 
 export interface TimelineEntry {
@@ -177,6 +197,8 @@ function timerView(state: GridCaseState): TimerView | null {
     ...(d.warnAt !== undefined ? { warnAt: d.warnAt, warnAtMs: ms(d.warnAt) } : {}),
     calendarId: d.calendarId,
     calendarVersion: d.calendarVersion,
+    ...(d.provisional ? { provisional: true as const } : {}),
+    calendarNote: calendarNoteOf(d),
     warned: t.warned,
     breached: t.breached,
   };
@@ -234,6 +256,8 @@ function started(timer: StepTimer | null): DeadlineMarker | undefined {
     ruleId: d.ruleId,
     ...(d.legalBasis !== undefined ? { legalBasis: d.legalBasis } : {}),
     calendar: `${d.calendarId}@${d.calendarVersion}`,
+    ...(d.provisional ? { provisional: true as const } : {}),
+    calendarNote: calendarNoteOf(d),
   };
 }
 
@@ -288,6 +312,26 @@ function details(event: GridCaseEvent): Partial<TimelineEntry> {
       return { deadline: { kind: 'warned', timerId: event.data.timerId, step: event.data.step, stepLabel: STEP_LABEL[event.data.step], dueAt: event.data.dueAt, warnAt: event.data.warnAt } };
     case 'DeadlineBreached':
       return { deadline: { kind: 'breached', timerId: event.data.timerId, step: event.data.step, stepLabel: STEP_LABEL[event.data.step], dueAt: event.data.dueAt } };
+    case 'DeadlineRevised': {
+      const d = event.data.deadline;
+      return {
+        deadline: {
+          kind: 'revised',
+          timerId: event.data.timerId,
+          step: event.data.step,
+          stepLabel: STEP_LABEL[event.data.step],
+          dueAt: d.dueAt,
+          ...(d.warnAt !== undefined ? { warnAt: d.warnAt } : {}),
+          ruleId: d.ruleId,
+          ...(d.legalBasis !== undefined ? { legalBasis: d.legalBasis } : {}),
+          calendar: `${d.calendarId}@${d.calendarVersion}`,
+          ...(d.provisional ? { provisional: true as const } : {}),
+          calendarNote: calendarNoteOf(d),
+          previousDueAt: event.data.previous.dueAt,
+          previousCalendar: `${d.calendarId}@${event.data.previous.calendarVersion}`,
+        },
+      };
+    }
     default:
       return assertNever(event, 'event');
   }
@@ -295,15 +339,10 @@ function details(event: GridCaseEvent): Partial<TimelineEntry> {
 
 const UNIT_LABEL: Record<string, string> = { calendar_days: '自然日', working_days: '工作日', working_hours: '工作小时' };
 
-function toDomainEvent(stored: StoredEvent): GridCaseEvent {
-  const { after: _after, ...data } = stored.data as Record<string, unknown>;
-  return { type: stored.type, data, ...(stored.legalBasis !== undefined ? { legalBasis: stored.legalBasis } : {}) } as unknown as GridCaseEvent;
-}
-
 /** Pure: the view after one stored event of the case's stream (null before the work order exists). */
 export function evolveGridCaseView(doc: ViewDoc<GridCaseView> | GridCaseView | null, stored: StoredEvent): GridCaseView | null {
   if (!isWorkOrderEvent(stored.type)) return doc ? stripMeta(doc) : null;
-  const event = toDomainEvent(stored);
+  const event = upcastGridCaseEvent(stored);
   const before = doc?.state ?? initialGridCaseState();
   const state = evolveGridCase(before, event);
   if (state.status === 'none') return doc ? stripMeta(doc) : null;

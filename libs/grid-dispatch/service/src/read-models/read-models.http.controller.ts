@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GRID_CASE_STATUS_LABEL, GridCaseStatus } from '@fengqiao/grid-dispatch-domain';
 import type { Principal } from '@fengqiao/identity';
 import { NotFoundError, ValidationError } from '@fengqiao/kernel';
-import { assertInJurisdiction, CurrentPrincipal, jurisdictionFilter, RequireAction } from '@fengqiao/platform';
+import { assertInJurisdiction, CurrentPrincipal, etagOf, HeaderResponse, jurisdictionFilter, RequireAction } from '@fengqiao/platform';
 import { ReadDoc, ReadQuery, ReadSort } from '@fengqiao/read-store';
-import { GRID_DISPATCH, GridDispatchContext } from '../grid-dispatch.context';
-import { etagOf, HeaderResponse } from '../http/etag';
+import { GridCases } from '../application/grid-cases';
+
 import { resolveRoute } from '../reference-data/routing-rules';
 import { GRID_CASE_VIEW, GridCaseView, QUEUE_KINDS, QueueKind } from './grid-case-view.projection';
 import { INTAKE_REPORTS, IntakeReportView } from './intake-report.projection';
@@ -83,14 +83,14 @@ const UNIT_KINDS = (Object.keys(QUEUE_KINDS) as QueueKind[]).filter((k) => QUEUE
 @ApiBearerAuth()
 @Controller('grid-dispatch')
 export class ReadModelsController {
-  constructor(@Inject(GRID_DISPATCH) private readonly gd: GridDispatchContext) {}
+  constructor(@Inject(GridCases) private readonly cases: GridCases) {}
 
   @Get('board')
   @RequireAction('case.list')
   @ApiOperation({ summary: '事件看板：按状态、类别、网格、承办单位、是否超期筛选，分页，并按状态计数' })
   async board(@Query() q: BoardQuery, @CurrentPrincipal() p: Principal): Promise<BoardResponse> {
-    const store = this.gd.runtime.infra.readStore;
-    const now = this.gd.clock.now();
+    const store = this.cases.runtime.infra.readStore;
+    const now = this.cases.clock.now();
     const nowMs = now.getTime();
     const statuses = q.status?.split(',');
     const unknown = statuses?.filter((s) => !STATUSES.includes(s as GridCaseStatus)) ?? [];
@@ -129,8 +129,8 @@ export class ReadModelsController {
     summary: '我的待办：承办单位（部门、网格员）待签收、办理中、返工、待答复督办；综治中心待派单（含无法自动派单）、退单待裁定、延期待审批、待核查、待结案、待回访等',
   })
   async queue(@Query() q: QueueQuery, @CurrentPrincipal() p: Principal): Promise<QueueResponse> {
-    const store = this.gd.runtime.infra.readStore;
-    const now = this.gd.clock.now();
+    const store = this.cases.runtime.infra.readStore;
+    const now = this.cases.clock.now();
     const nowMs = now.getTime();
     const centre = p.roles.includes('operator');
     const unit = p.roles.includes('department') || p.roles.includes('grid_worker');
@@ -154,7 +154,7 @@ export class ReadModelsController {
       store.aggregateCounts(GRID_CASE_VIEW, query, 'queueKind'),
       unit ? store.count(GRID_CASE_VIEW, and(query, { unitId: p.unitId, openSupervisions: { $gt: 0 } })) : Promise.resolve(0),
     ]);
-    const routing = docs.some((d) => d.queueKind === 'dispatch') ? await this.gd.routingRules.current() : null;
+    const routing = docs.some((d) => d.queueKind === 'dispatch') ? await this.cases.tables.routingRules.current() : null;
     const items = docs.map((d): QueueItem => {
       const base = item(d, nowMs) as CaseListItem;
       const waitingFor: (QueueKind | 'supervision')[] = [];
@@ -175,13 +175,13 @@ export class ReadModelsController {
   @RequireAction('case.read')
   @ApiOperation({ summary: '工单详情及全过程时间线（每一步的操作人、时间、期限、预警和超期）' })
   async detail(@Param('caseId') caseId: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: HeaderResponse): Promise<CaseDetail> {
-    const doc = await this.gd.runtime.infra.readStore.get<GridCaseView & { _stream?: string }>(GRID_CASE_VIEW, caseId);
+    const doc = await this.cases.runtime.infra.readStore.get<GridCaseView & { _stream?: string }>(GRID_CASE_VIEW, caseId);
     if (!doc) throw new NotFoundError('GRID_CASE.NOT_FOUND', `工单 ${caseId} 不存在`, { caseId });
     assertInJurisdiction(p, doc.jurisdiction, 'case.read', { type: 'case', id: caseId });
-    const report = await this.gd.runtime.infra.readStore.get<IntakeReportView>(INTAKE_REPORTS, caseId);
+    const report = await this.cases.runtime.infra.readStore.get<IntakeReportView>(INTAKE_REPORTS, caseId);
     res.setHeader('ETag', etagOf(doc._revision));
     return {
-      ...(item(doc, this.gd.clock.now().getTime()) as CaseDetail),
+      ...(item(doc, this.cases.clock.now().getTime()) as CaseDetail),
       ...(report ? { report: { channel: report.channel, description: report.description, reportedAt: report.reportedAt } } : {}),
     };
   }

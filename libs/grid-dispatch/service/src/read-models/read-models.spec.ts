@@ -36,7 +36,7 @@ describe('read models', () => {
 
   describe('case view projection', () => {
     it('gives the same documents when run twice over the store, and the same as the live view', async () => {
-      const events = await h.gd.runtime.infra.events.readAll({ maxCount: 100_000 });
+      const events = await h.runtime.infra.events.readAll({ maxCount: 100_000 });
       const store = new EmbeddedReadStore({ path: ':memory:' });
       try {
         const first = await rebuildProjection(store, gridCaseViewProjection, events);
@@ -60,7 +60,7 @@ describe('read models', () => {
         await doubled.close();
 
         // the app's view, built live as commands came in, is the same
-        expect(await h.gd.runtime.infra.readStore.find(GRID_CASE_VIEW, {})).toEqual(once);
+        expect(await h.runtime.infra.readStore.find(GRID_CASE_VIEW, {})).toEqual(once);
       } finally {
         await store.close();
       }

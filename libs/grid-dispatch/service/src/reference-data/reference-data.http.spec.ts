@@ -27,7 +27,7 @@ describe('rule tables (versioned reference data)', () => {
     const deadlines = await h.call('GET', '/grid-dispatch/deadline-rules', { as: 'audit.d' });
     expect(deadlines.body.current).toMatchObject({ version: 1 });
     expect(deadlines.body.current.rules).toHaveLength(demoDistrict.deadlineRules.length);
-    const [stored] = await h.gd.runtime.infra.events.readStream('routing-rules');
+    const [stored] = await h.runtime.infra.events.readStream('routing-rules');
     expect(stored).toMatchObject({ type: 'RoutingRulesPublished', revision: 0, actor: { userId: 'system:seed', role: 'system' }, data: { version: 1, by: 'system:seed' } });
   });
 
@@ -50,10 +50,37 @@ describe('rule tables (versioned reference data)', () => {
     const [, dispatched] = await h.fileCase({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-2' });
     expect(dispatched.data).toMatchObject({ unitId: 'g-2-3-1', reason: `按派单规则第 2 版第 ${rules.length} 条自动派单（类别“neighbour_dispute”，范围：村居 v-2-3）` });
 
-    // a stale If-Match, another role, nothing written
-    expect(await put('/grid-dispatch/routing-rules', { rules }, '"1"')).toMatchObject({ status: 412, body: { code: 'EVENT_STORE.WRONG_EXPECTED_REVISION' } });
-    expect(await put('/grid-dispatch/routing-rules', { rules }, undefined, 'op.d')).toMatchObject({ status: 403, body: { code: 'AUTH.ACTION_FORBIDDEN' } });
+    // a stale If-Match (the message names the versions, not stream revisions), none at all, another role: nothing written
+    expect(await put('/grid-dispatch/routing-rules', { rules }, '"1"')).toMatchObject({
+      status: 412,
+      body: { code: 'GRID_DISPATCH.TABLE_VERSION_CONFLICT', message: '派单规则已更新为第 2 版（您编辑的是第 1 版），请刷新后重试', details: { expectedVersion: 1, currentVersion: 2 } },
+    });
+    expect(await put('/grid-dispatch/routing-rules', { rules })).toMatchObject({ status: 412, body: { code: 'COMMAND.IF_MATCH_REQUIRED' } });
+    expect(await put('/grid-dispatch/routing-rules', { rules }, 'two')).toMatchObject({ status: 412, body: { code: 'COMMAND.IF_MATCH_INVALID' } });
+    expect(await put('/grid-dispatch/routing-rules', { rules }, '"2"', 'op.d')).toMatchObject({ status: 403, body: { code: 'AUTH.ACTION_FORBIDDEN' } });
     expect((await routing()).body.versions).toHaveLength(2);
+  });
+
+  it('refuses a routing table that leaves a category × grid without a route, listing the gaps, unless allowUnroutable says so', async () => {
+    const current = (await routing()).body;
+    const etag = `"${current.current.version}"`;
+    const empty = await put('/grid-dispatch/routing-rules', { rules: [] }, etag);
+    expect(empty).toMatchObject({ status: 400, body: { code: 'GRID_DISPATCH.ROUTING_GAPS' } });
+    expect(empty.body.details.count).toBeGreaterThan(100); // every category × every grid the table routed
+    expect(empty.body.details.gaps).toHaveLength(50); // listed up to 50, the count says how many
+    expect(empty.body.details.gaps[0]).toEqual({ category: expect.any(String), gridId: expect.stringMatching(/^g-/) });
+    // one town's fire-lane rule removed: exactly that town's grids lose their route
+    const withoutTown = current.current.rules.filter((r: { category: string; scope: { townId?: string } }) => !(r.category === 'fire_lane_blocked' && r.scope.townId === 't-1'));
+    const partial = await put('/grid-dispatch/routing-rules', { rules: withoutTown.filter((r: { category: string; scope: object }) => !(r.category === 'fire_lane_blocked' && Object.keys(r.scope).length === 0)) }, etag);
+    expect(partial.body.code).toBe('GRID_DISPATCH.ROUTING_GAPS');
+    expect(partial.body.details.gaps.every((g: { category: string }) => g.category === 'fire_lane_blocked')).toBe(true);
+    expect(partial.body.message).toMatch(/allowUnroutable/);
+    expect((await routing()).body.versions).toHaveLength(current.versions.length);
+    // said on purpose: published, and such cases wait in the unroutable queue
+    const allowed = await put('/grid-dispatch/routing-rules', { rules: withoutTown.filter((r: { category: string; scope: object }) => !(r.category === 'fire_lane_blocked' && Object.keys(r.scope).length === 0)), allowUnroutable: true, note: '暂停消防通道自动派单' }, etag);
+    expect(allowed).toMatchObject({ status: 200, body: { version: current.current.version + 1 } });
+    // and back to the full table (it leaves no gap)
+    expect(await put('/grid-dispatch/routing-rules', { rules: current.current.rules }, `"${current.current.version + 1}"`)).toMatchObject({ status: 200 });
   });
 
   it('refuses a bad routing table whole', async () => {
@@ -90,6 +117,7 @@ describe('rule tables (versioned reference data)', () => {
     expect(await put('/grid-dispatch/deadline-rules', { rules: [{ step: 'lunch', rule: { ruleId: 'x', duration: 1, unit: 'working_days' } }] })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
 
     const res = await put('/grid-dispatch/deadline-rules', { rules }, '"1"');
+    expect(await put('/grid-dispatch/deadline-rules', { rules }, '"1"')).toMatchObject({ status: 412, body: { code: 'GRID_DISPATCH.TABLE_VERSION_CONFLICT', message: '期限配置已更新为第 2 版（您编辑的是第 1 版），请刷新后重试' } });
     expect(res).toMatchObject({ status: 200, body: { version: 2, by: 'u-admin' } });
     const caseId = `c-${newId()}`;
     const [, dispatched] = await h.fileCase({ caseId });
@@ -99,7 +127,7 @@ describe('rule tables (versioned reference data)', () => {
 
   it('keeps the published versions across a restart and does not seed again', async () => {
     await h.restart();
-    expect((await routing()).body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect((await routing()).body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2, 3, 4]);
     expect((await h.call('GET', '/grid-dispatch/deadline-rules', { as: 'op.d' })).body.current.version).toBe(2);
   });
 

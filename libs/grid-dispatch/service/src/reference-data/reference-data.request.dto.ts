@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsNotEmpty,
@@ -71,6 +72,11 @@ export class PublishRoutingRulesRequest {
   @ValidateNested({ each: true })
   @Type(() => RoutingRuleRequest)
   rules!: RoutingRuleRequest[];
+
+  @ApiPropertyOptional({ description: 'true：明知新版本会使某些“类别 × 网格”无法自动派单，仍然发布（这些事件进入“无法派单”队列）' })
+  @IsOptional()
+  @IsBoolean()
+  allowUnroutable?: boolean;
 
   @ApiPropertyOptional({ description: '本版说明' })
   @IsOptional()

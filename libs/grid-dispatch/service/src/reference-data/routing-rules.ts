@@ -124,6 +124,50 @@ export function resolveRoute(rules: readonly RoutingRule[], category: string, lo
   return best;
 }
 
+/** A category × grid that a routing table leaves without a responsible unit (`gridId` null: nowhere at all). */
+export interface RoutingGap {
+  category: string;
+  gridId: string | null;
+}
+
+/** Gaps listed in a refusal at most (the total is given too). */
+export const MAX_LISTED_GAPS = 50;
+
+/**
+ * The category × grid pairs `next` leaves unrouted that `current` routes (or, for a first table,
+ * every unrouted pair of the categories it names): a new version must not switch automatic
+ * dispatch off anywhere by mistake. Grids are the active grids of the directory; without a
+ * directory that can list its units, only whole categories are compared.
+ */
+export function routingGaps(current: readonly RoutingRule[] | null, next: readonly RoutingRule[], directory?: UnitDirectory): RoutingGap[] {
+  const categories = [...new Set([...(current ?? []), ...next].map((r) => r.category))].sort();
+  const grids = directory?.units?.().filter((u) => u.kind === 'grid' && !u.retired);
+  if (!grids) {
+    const nextCategories = new Set(next.map((r) => r.category));
+    return categories.filter((c) => !nextCategories.has(c)).map((category) => ({ category, gridId: null }));
+  }
+  const gaps: RoutingGap[] = [];
+  for (const category of categories) {
+    for (const grid of grids) {
+      const location = { gridId: grid.id, path: grid.path };
+      if (resolveRoute(next, category, location)) continue;
+      if (current === null || resolveRoute(current, category, location)) gaps.push({ category, gridId: grid.id });
+    }
+  }
+  return gaps;
+}
+
+/** 422-like refusal of a table with gaps, listing them (400 `GRID_DISPATCH.ROUTING_GAPS`). */
+export function assertNoRoutingGaps(gaps: readonly RoutingGap[]): void {
+  if (gaps.length === 0) return;
+  const shown = gaps.slice(0, 10).map((g) => `${g.category} × ${g.gridId ?? '全区'}`).join('、');
+  throw new ValidationError(
+    'GRID_DISPATCH.ROUTING_GAPS',
+    `新的派单规则会使 ${gaps.length} 个“类别 × 网格”无法自动派单（${shown}${gaps.length > 10 ? ' 等' : ''}）；确需如此请加 "allowUnroutable": true`,
+    { count: gaps.length, gaps: gaps.slice(0, MAX_LISTED_GAPS), field: 'rules' },
+  );
+}
+
 const MATCHED_BY_LABEL: Record<ScopeKey | 'district', string> = { gridId: '网格', villageId: '村居', townId: '街镇', district: '全区' };
 
 /** The reason recorded on an automatic dispatch: which table version and which rule chose the unit. */

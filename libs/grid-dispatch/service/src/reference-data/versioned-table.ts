@@ -1,5 +1,6 @@
 import { EventStore, StoredEvent, StreamRevision, WrongExpectedRevisionError } from '@fengqiao/event-store';
-import { Actor, newId, NotFoundError } from '@fengqiao/kernel';
+import { Actor, DomainError, newId, NotFoundError } from '@fengqiao/kernel';
+import { requiredRevisionOf } from '@fengqiao/platform';
 
 /** One published version of a reference table, as recorded in its stream. */
 export interface TableVersion<R> {
@@ -93,17 +94,26 @@ export class VersionedTable<R> {
     rules: readonly R[],
     by: { actor: Actor; jurisdiction: string[] },
     at: string,
-    options: { expectedVersion?: number; note?: string; correlationId?: string } = {},
+    options: {
+      expectedVersion?: number;
+      /** true: without `expectedVersion` (If-Match) the table is not published (412 COMMAND.IF_MATCH_REQUIRED) */
+      requireExpectedVersion?: boolean;
+      note?: string;
+      correlationId?: string;
+      /** checks of the new table against the current one (e.g. routing gaps), after the validation */
+      check?: (clean: R[], current: TableVersion<R> | null) => void;
+    } = {},
   ): Promise<TableVersion<R>> {
     const clean = this.validate(rules);
     await this.refresh();
+    options.check?.(clean, this.cachedCurrent());
+    if (options.requireExpectedVersion && options.expectedVersion === undefined) requiredRevisionOf(undefined);
     const currentRevision = this.cache.revision;
+    const currentVersion = currentRevision === 'no_stream' ? 0 : currentRevision + 1;
     const expectedRevision: StreamRevision =
       options.expectedVersion === undefined ? currentRevision : options.expectedVersion === 0 ? 'no_stream' : options.expectedVersion - 1;
-    if (options.expectedVersion !== undefined && expectedRevision !== currentRevision) {
-      throw new WrongExpectedRevisionError(this.streamId, expectedRevision, currentRevision);
-    }
-    const version = currentRevision === 'no_stream' ? 1 : currentRevision + 2;
+    if (options.expectedVersion !== undefined && options.expectedVersion !== currentVersion) throw this.stale(options.expectedVersion, currentVersion);
+    const version = currentVersion + 1;
     const data: PublishedData<R> = { version, rules: clean, by: by.actor.userId, at, ...(options.note ? { note: options.note } : {}) };
     const correlationId = options.correlationId ?? newId();
     await this.store.append(
@@ -122,9 +132,23 @@ export class VersionedTable<R> {
         },
       ],
       { expectedRevision },
-    );
+    ).catch((e: unknown) => {
+      // another replica published between our read and our append
+      if (e instanceof WrongExpectedRevisionError) throw this.stale(options.expectedVersion ?? currentVersion, typeof e.actual === 'number' ? e.actual + 1 : 0);
+      throw e;
+    });
     await this.refresh();
     return this.version(version);
+  }
+
+  /** 412: the publisher edited another version than the one in force (versions, not stream revisions). */
+  private stale(edited: number, current: number): DomainError {
+    return new DomainError(
+      'GRID_DISPATCH.TABLE_VERSION_CONFLICT',
+      `${this.label}已更新为第 ${current} 版（您编辑的是第 ${edited} 版），请刷新后重试`,
+      'revision_conflict',
+      { stream: this.streamId, expectedVersion: edited, currentVersion: current },
+    );
   }
 
   /** Publishes `rules` as version 1 if the stream is empty; returns whether it did. */
@@ -135,7 +159,7 @@ export class VersionedTable<R> {
       await this.publish(rules, { actor, jurisdiction: [] }, at, { expectedVersion: 0, note: '首次启动时载入的默认数据' });
       return true;
     } catch (e) {
-      if (e instanceof WrongExpectedRevisionError) return false; // another replica seeded it first
+      if (e instanceof DomainError && e.code === 'GRID_DISPATCH.TABLE_VERSION_CONFLICT') return false; // another replica seeded it first
       throw e;
     }
   }

@@ -14,10 +14,16 @@ import { StoredEvent } from '@fengqiao/event-store';
 import { toGridCaseStreamId } from '@fengqiao/grid-dispatch-domain';
 import { BuiltInIssuer, principalOf } from '@fengqiao/identity';
 import { FixedClock, newId } from '@fengqiao/kernel';
-import { BUS, loadServiceConfig, RunningService, startService, toCloudEvent } from '@fengqiao/platform';
+import { BUS, ContextRuntime, DeadlineScheduler, loadServiceConfig, RunningService, runtimeToken, startService, toCloudEvent } from '@fengqiao/platform';
+import { StoreProjector } from '@fengqiao/read-store';
+import { GridCases } from '../application/grid-cases';
+import { GridDispatchStartup } from '../application/grid-dispatch.startup';
+import { CONTEXT_NAME } from '../application/grid-dispatch.tokens';
 import { GridDispatchOptions } from '../config/grid-dispatch.options';
-import { GRID_DISPATCH, GridDispatchContext } from '../grid-dispatch.context';
 import { GridDispatchModule } from '../grid-dispatch.module';
+import { OnCaseFiledConsumer } from '../work-orders/on-case-filed.consumer';
+import { GridDispatchViews } from '../read-models/grid-dispatch.views';
+import { ReferenceTables } from '../reference-data/reference-tables';
 
 export interface HttpResult {
   status: number;
@@ -90,8 +96,33 @@ export class GridDispatchHarness {
     return this.service.url;
   }
 
-  get gd(): GridDispatchContext {
-    return this.service.app.get<GridDispatchContext>(GRID_DISPATCH, { strict: false });
+  /** a provider of the grid-dispatch module, as Nest built it */
+  get<T>(type: new (...args: never[]) => T): T {
+    return this.service.app.get(type, { strict: false });
+  }
+
+  get runtime(): ContextRuntime {
+    return this.service.app.get<ContextRuntime>(runtimeToken(CONTEXT_NAME), { strict: false });
+  }
+
+  get cases(): GridCases {
+    return this.get(GridCases);
+  }
+
+  get tables(): ReferenceTables {
+    return this.get(ReferenceTables);
+  }
+
+  get projector(): StoreProjector<StoredEvent> {
+    return this.get(GridDispatchViews).projector;
+  }
+
+  get scheduler(): DeadlineScheduler | undefined {
+    return this.get(GridDispatchStartup).deadlineScheduler;
+  }
+
+  get workOrders(): OnCaseFiledConsumer {
+    return this.get(OnCaseFiledConsumer);
   }
 
   async token(username: string): Promise<string> {
@@ -154,7 +185,7 @@ export class GridDispatchHarness {
   }
 
   events(caseId: string): Promise<StoredEvent[]> {
-    return this.gd.runtime.infra.events.readStream(toGridCaseStreamId(caseId));
+    return this.runtime.infra.events.readStream(toGridCaseStreamId(caseId));
   }
 
   async types(caseId: string): Promise<string[]> {
@@ -174,8 +205,8 @@ export class GridDispatchHarness {
 
   /** Waits until the read models have applied everything stored so far. */
   async viewsSettled(timeoutMs = 10_000): Promise<void> {
-    const [last] = await this.gd.runtime.infra.events.readAll({ afterPosition: this.gd.projector.checkpoint, maxCount: 100_000 }).then((all) => all.slice(-1));
-    if (last && !(await this.gd.projector.waitFor(last.globalPosition, timeoutMs))) throw new Error('read models did not catch up');
+    const [last] = await this.runtime.infra.events.readAll({ afterPosition: this.projector.checkpoint, maxCount: 100_000 }).then((all) => all.slice(-1));
+    if (last && !(await this.projector.waitFor(last.globalPosition, timeoutMs))) throw new Error('read models did not catch up');
   }
 
   /** Opens and routes a work order through the real consumer, and waits until it is handled. */

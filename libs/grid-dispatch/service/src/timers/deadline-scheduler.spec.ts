@@ -21,8 +21,8 @@ describe('deadline scheduler', () => {
 
   /** waits for `n` more completed scheduler ticks */
   async function ticks(n: number): Promise<void> {
-    const from = h.gd.scheduler!.status().ticks;
-    await eventually(() => (h.gd.scheduler!.status().ticks >= from + n ? true : undefined), { what: `${n} scheduler ticks` });
+    const from = h.scheduler!.status().ticks;
+    await eventually(() => (h.scheduler!.status().ticks >= from + n ? true : undefined), { what: `${n} scheduler ticks` });
   }
 
   it('warns, breaches and escalates as the clock passes the deadlines, and does it once across restarts', async () => {
@@ -104,8 +104,8 @@ describe('deadline scheduler', () => {
     const timerId = before[1].data['timer'] as { timerId: string };
     const system = { userId: 'grid-dispatch.scheduler', role: 'system' as const, unitId: 'system' };
     for (const type of ['WarnDeadline', 'BreachDeadline'] as const) {
-      const res = await h.gd.workOrders.execute({ type, data: { caseId, timerId: timerId.timerId }, meta: { actor: system, now: h.clock.now().toISOString() } });
-      expect(res.appended).toEqual([]);
+      const res = await h.cases.execute(caseId, { type, data: { caseId, timerId: timerId.timerId }, meta: { actor: system, now: h.clock.now().toISOString() } });
+      expect(res.events).toEqual([]);
     }
     expect(await h.events(caseId)).toEqual(before);
   }, 30_000);

@@ -2,8 +2,8 @@ import { BreachDeadline, WarnDeadline } from '@fengqiao/grid-dispatch-domain';
 import { Actor, Clock, deterministicEventId } from '@fengqiao/kernel';
 import { DeadlineScheduler, DeadlineTimerSource, DueTimer } from '@fengqiao/platform';
 import { ReadStore } from '@fengqiao/read-store';
+import { GridCases } from '../application/grid-cases';
 import { GRID_CASE_VIEW, GridCaseView } from '../read-models/grid-case-view.projection';
-import { WorkOrderHandler } from '../work-orders/work-order.handler';
 
 /** The actor of deadline warnings and breaches. */
 export const SCHEDULER_ACTOR: Actor = { userId: 'grid-dispatch.scheduler', role: 'system', unitId: 'system' };
@@ -11,13 +11,13 @@ export const SCHEDULER_ACTOR: Actor = { userId: 'grid-dispatch.scheduler', role:
 /**
  * Grid-dispatch's timers for the shared scheduler (libs/platform): the work orders whose next timer
  * action is due (`nextTimerAtMs <= now`: the warning, then the breach) from the case view, fired
- * as WarnDeadline / BreachDeadline by the `system` actor; the decider appends DeadlineWarned, or
- * DeadlineBreached + Escalated (village → town → district).
+ * as WarnDeadline / BreachDeadline by the `system` actor through the case runner; the decider
+ * appends DeadlineWarned, or DeadlineBreached + Escalated (village → town → district).
  */
 export class WorkOrderTimers implements DeadlineTimerSource {
   constructor(
     private readonly readStore: ReadStore,
-    private readonly workOrders: WorkOrderHandler,
+    private readonly cases: Pick<GridCases, 'execute'>,
   ) {}
 
   async due(nowMs: number, page: { limit: number; skip: number }): Promise<DueTimer[]> {
@@ -43,14 +43,14 @@ export class WorkOrderTimers implements DeadlineTimerSource {
       data: { caseId: timer.caseId, timerId: timer.timerId },
       meta: { actor: SCHEDULER_ACTOR, now: now.toISOString(), correlationId: `deadline:${timer.caseId}:${timer.timerId}` },
     };
-    const res = await this.workOrders.execute(command, {
+    const res = await this.cases.execute(timer.caseId, command, {
       eventId: (i) => deterministicEventId(`${timer.caseId}/${timer.timerId}/${timer.action}/${i}`, timer.atMs),
     });
-    return res.appended.length;
+    return res.events.length;
   }
 }
 
 /** The shared scheduler over grid-dispatch's work-order timers. */
-export function workOrderScheduler(readStore: ReadStore, workOrders: WorkOrderHandler, clock: Clock, intervalMs: number): DeadlineScheduler {
-  return new DeadlineScheduler(new WorkOrderTimers(readStore, workOrders), { name: 'grid-dispatch.scheduler', clock, intervalMs });
+export function workOrderScheduler(readStore: ReadStore, cases: Pick<GridCases, 'execute'>, clock: Clock, intervalMs: number): DeadlineScheduler {
+  return new DeadlineScheduler(new WorkOrderTimers(readStore, cases), { name: 'grid-dispatch.scheduler', clock, intervalMs });
 }

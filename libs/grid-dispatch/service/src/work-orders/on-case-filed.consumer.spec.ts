@@ -2,7 +2,6 @@ import { IntakeCaseAcceptedV1, IntakeCaseReportedV1 } from '@fengqiao/contracts'
 import { newId } from '@fengqiao/kernel';
 import { eventually } from '@fengqiao/testing';
 import { GridDispatchHarness } from '../testing/grid-dispatch.harness';
-import { onCaseFiled } from './on-case-filed.consumer';
 
 /** Consumer `grid-dispatch.work-orders` on intake's topic, through the in-process bus of a real app. */
 describe('work-orders consumer: intake CaseFiled → work order → routing', () => {
@@ -23,7 +22,7 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
       type: 'WorkOrderOpened',
       actor: { role: 'system' },
       jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-1'],
-      data: { caseId, category: 'fire_lane_blocked', urgency: 'urgent', gridId: 'g-1-1-1', level: 'village' },
+      data: { caseId, category: 'fire_lane_blocked', urgency: 'urgent', gridId: 'g-1-1-1', level: 'village', location: ['d-fq', 't-1', 'v-1-1', 'g-1-1-1'] },
     });
     // 枫溪街道 (t-1) has its own fire station: the town rule beats the district-wide one
     expect(dispatched).toMatchObject({
@@ -72,18 +71,18 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
     // inbox holds it, both copies were handled
     const marker = { ...event, id: newId(), type: IntakeCaseAcceptedV1.type, data: { caseId, jurisdiction: event.data.jurisdiction, at: event.time } };
     await h.deliver(marker);
-    await eventually(() => h.gd.runtime.infra.readStore.get('inbox', `grid-dispatch.work-orders/${marker.id}`).then((d) => d ?? undefined), { what: 'the marker in the inbox' });
+    const inbox = h.runtime.infra.inbox;
+    await eventually(() => inbox.seen('grid-dispatch.work-orders', marker.id).then((done) => done || undefined), { what: 'the marker in the inbox' });
     expect(await h.types(caseId)).toEqual(['WorkOrderOpened', 'CaseDispatched']);
-    expect(await h.gd.runtime.infra.readStore.count('inbox', { eventId: event.id, group: 'grid-dispatch.work-orders' })).toBe(1);
+    expect(await inbox.seen('grid-dispatch.work-orders', event.id)).toBe(true);
   });
 
   it('appends nothing when the handler runs again for the same event (a crash before the inbox was written)', async () => {
     const caseId = `c-${newId()}`;
     const event = h.filedEvent({ caseId });
-    const deps = { workOrders: h.gd.workOrders, routingRules: h.gd.routingRules, directory: () => h.gd.directory(), clock: h.clock };
-    expect(await onCaseFiled(event, deps)).toMatchObject({ kind: 'dispatched', unitId: 'dept-t1-xf' });
+    expect(await h.workOrders.onCaseFiled(event)).toMatchObject({ kind: 'dispatched', unitId: 'dept-t1-xf' });
     const first = await h.events(caseId);
-    expect(await onCaseFiled(event, deps)).toEqual({ kind: 'not_filed', status: 'dispatched' });
+    expect(await h.workOrders.onCaseFiled(event)).toEqual({ kind: 'not_filed', status: 'dispatched' });
     expect(await h.events(caseId)).toEqual(first);
   });
 
@@ -91,8 +90,7 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
     const caseId = `c-${newId()}`;
     // 陈家村 (v-2-3) has no unit for neighbour disputes in the demo routing table
     await h.fileCase({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-1' }, 1);
-    const deps = { workOrders: h.gd.workOrders, routingRules: h.gd.routingRules, directory: () => h.gd.directory(), clock: h.clock };
-    expect(await onCaseFiled(h.filedEvent({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-1' }), deps)).toEqual({ kind: 'unroutable', rulesVersion: 1 });
+    expect(await h.workOrders.onCaseFiled(h.filedEvent({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-1' }))).toEqual({ kind: 'unroutable', rulesVersion: 1 });
     expect(await h.types(caseId)).toEqual(['WorkOrderOpened']);
 
     const queue = await h.call('GET', '/grid-dispatch/queue?kind=dispatch&pageSize=200', { as: 'op.v-2-3' });
@@ -105,7 +103,7 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
 
     const res = await h.command(caseId, 'dispatch', 'op.v-2-3', { unitId: 'mc-v-2-3', reason: '调委会换届期间由村调委会临时受理' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ caseId, status: 'dispatched', appended: ['CaseDispatched'] });
+    expect(res.body).toEqual({ caseId, status: 'dispatched', revision: 1, events: ['CaseDispatched'] });
     const after = await h.call('GET', '/grid-dispatch/queue?kind=dispatch&pageSize=200', { as: 'op.v-2-3' });
     expect(after.body.items.map((i: { caseId: string }) => i.caseId)).not.toContain(caseId);
   });

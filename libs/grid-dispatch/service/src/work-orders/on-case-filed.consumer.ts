@@ -1,12 +1,13 @@
-import { Logger } from '@nestjs/common';
-import { IntakeCaseFiledV1, IntakeCaseFiledV1Data, IntegrationEvent } from '@fengqiao/contracts';
-import { NonRetriableError } from '@fengqiao/bus';
-import { Actor, Clock, deterministicEventId, DomainError, IllegalStateError } from '@fengqiao/kernel';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { IntakeCaseFiledV1, IntakeCaseFiledV1Data, IntegrationEvent, topics } from '@fengqiao/contracts';
+import { Actor, deterministicEventId, DomainError } from '@fengqiao/kernel';
 import { OpenWorkOrder, DispatchCase } from '@fengqiao/grid-dispatch-domain';
-import { unionPaths, UnitDirectory } from '../directory/unit-directory';
-import { autoDispatchReason, resolveRoute, RoutingRule } from '../reference-data/routing-rules';
-import { VersionedTable } from '../reference-data/versioned-table';
-import { WorkOrderHandler } from './work-order.handler';
+import { ContextConsumer } from '@fengqiao/platform';
+import { GridCases } from '../application/grid-cases';
+import { GridDispatchDirectory } from '../directory/grid-dispatch-directory';
+import { unionPaths } from '../directory/unit-directory';
+import { ReferenceTables } from '../reference-data/reference-tables';
+import { autoDispatchReason, resolveRoute } from '../reference-data/routing-rules';
 
 export const WORK_ORDERS_PURPOSE = 'work-orders';
 
@@ -29,13 +30,6 @@ export function autoRoutingActor(level: string, location: readonly string[]): Ac
   return { userId: 'system:auto-routing', role: 'operator', unitId };
 }
 
-export interface OnCaseFiledDeps {
-  workOrders: WorkOrderHandler;
-  routingRules: VersionedTable<RoutingRule>;
-  directory: () => UnitDirectory | undefined;
-  clock: Clock;
-}
-
 export type CaseFiledOutcome =
   | { kind: 'ignored' }
   | { kind: 'dispatched'; unitId: string; rulesVersion: number }
@@ -44,62 +38,82 @@ export type CaseFiledOutcome =
 
 /**
  * Consumer `grid-dispatch.work-orders` on `intake.case.events.v1`: intake's CaseFiled opens the work
- * order, then routing (category × grid → responsible unit) dispatches it. No route: the case
- * stays `filed`, in the unroutable queue of the board, until an operator dispatches it by hand.
+ * order (its location recorded on it), then routing (category × grid → responsible unit)
+ * dispatches it. No route: the case stays `filed`, in the unroutable queue of the board, until an
+ * operator dispatches it by hand.
  *
  * Redelivery: the runtime's inbox skips an event handled before; if a crash came between the
  * append and the inbox write, the second run finds the work order open (GRID_CASE.ALREADY_OPEN)
  * and dispatches only if it is still `filed`. Event ids are deterministic from the intake event's
  * id, so even a concurrent double delivery stores each event once.
+ *
+ * Failures: the runtime retries only a stale revision (`revision_conflict`, a race the runner
+ * already re-decided a few times) and dead-letters any other broken rule at once
+ * (`retryableOrDeadLetter`); the outcomes that mean "already done" (the order already open, or
+ * dispatched by hand meanwhile) are caught here and end the handling.
  */
-export async function onCaseFiled(event: IntegrationEvent, deps: OnCaseFiledDeps, logger?: Logger): Promise<CaseFiledOutcome> {
-  if (event.type !== IntakeCaseFiledV1.type) return { kind: 'ignored' };
-  const d = event.data as IntakeCaseFiledV1Data;
-  const directory = deps.directory();
-  // where the case is: intake's unit path, completed with the grid's own path when the directory knows it
-  const location = unionPaths(d.jurisdiction, (d.gridId && directory?.unit(d.gridId)?.path) || []);
-  const eventTimeMs = Date.parse(event.time);
-  const idsFor = (step: string) => (i: number) => deterministicEventId(`${event.id}/${WORK_ORDERS_PURPOSE}/${step}/${i}`, eventTimeMs);
-  const meta = { correlationId: event.correlationId, causationId: event.id };
+@Injectable()
+export class OnCaseFiledConsumer implements ContextConsumer {
+  readonly purpose = WORK_ORDERS_PURPOSE;
+  readonly topics = [topics.intakeCase];
+  private readonly logger = new Logger('grid-dispatch.work-orders');
 
-  const open: OpenWorkOrder = {
-    type: 'OpenWorkOrder',
-    data: { caseId: d.caseId, category: d.category, urgency: d.urgency, gridId: d.gridId, level: d.level, filedAt: d.filedAt },
-    meta: { ...meta, actor: INTAKE_REACTION_ACTOR, now: deps.clock.now().toISOString() },
-  };
-  try {
-    await deps.workOrders.execute(open, { location, eventId: idsFor('open') });
-  } catch (e) {
-    if (!(e instanceof IllegalStateError && e.code === 'GRID_CASE.ALREADY_OPEN')) throw permanent(e);
+  constructor(
+    @Inject(GridCases) private readonly cases: GridCases,
+    @Inject(ReferenceTables) private readonly tables: ReferenceTables,
+    @Inject(GridDispatchDirectory) private readonly directory: GridDispatchDirectory,
+  ) {}
+
+  async handle(event: IntegrationEvent): Promise<void> {
+    const outcome = await this.onCaseFiled(event);
+    if (outcome.kind === 'dispatched') this.logger.log(`case ${event.subject}: dispatched to ${outcome.unitId} by routing rules v${outcome.rulesVersion}`);
   }
 
-  const loaded = await deps.workOrders.load(d.caseId);
-  if (loaded.state.status !== 'filed') return { kind: 'not_filed', status: loaded.state.status };
-  const table = await deps.routingRules.current();
-  const match = table ? resolveRoute(table.rules, d.category, { gridId: d.gridId, path: location }) : undefined;
-  if (!table || !match) {
-    logger?.warn(`case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`);
-    return { kind: 'unroutable', rulesVersion: table?.version ?? null };
-  }
-  const dispatch: DispatchCase = {
-    type: 'DispatchCase',
-    data: { caseId: d.caseId, unitId: match.rule.unitId },
-    meta: { ...meta, actor: autoRoutingActor(d.level, location), now: deps.clock.now().toISOString(), reason: autoDispatchReason(table.version, match) },
-  };
-  try {
-    await deps.workOrders.execute(dispatch, { eventId: idsFor('dispatch'), expectedRevision: loaded.revision });
-  } catch (e) {
-    // an operator dispatched it by hand in between: nothing left to do
-    if (e instanceof DomainError && (e.kind === 'revision_conflict' || e.kind === 'illegal_state')) {
-      const now = await deps.workOrders.load(d.caseId);
-      if (now.state.status !== 'filed') return { kind: 'not_filed', status: now.state.status };
+  async onCaseFiled(event: IntegrationEvent): Promise<CaseFiledOutcome> {
+    if (event.type !== IntakeCaseFiledV1.type) return { kind: 'ignored' };
+    const d = event.data as IntakeCaseFiledV1Data;
+    const directory = this.directory.current();
+    // where the case is: intake's unit path, completed with the grid's own path when the directory knows it
+    const location = unionPaths(d.jurisdiction, (d.gridId && directory?.unit(d.gridId)?.path) || []);
+    const eventTimeMs = Date.parse(event.time);
+    const idsFor = (step: string) => (i: number) => deterministicEventId(`${event.id}/${WORK_ORDERS_PURPOSE}/${step}/${i}`, eventTimeMs);
+    const meta = { correlationId: event.correlationId, causationId: event.id };
+    const now = () => this.cases.clock.now().toISOString();
+
+    const open: OpenWorkOrder = {
+      type: 'OpenWorkOrder',
+      data: { caseId: d.caseId, category: d.category, urgency: d.urgency, gridId: d.gridId, level: d.level, filedAt: d.filedAt, location },
+      meta: { ...meta, actor: INTAKE_REACTION_ACTOR, now: now() },
+    };
+    try {
+      await this.cases.execute(d.caseId, open, { eventId: idsFor('open') });
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'GRID_CASE.ALREADY_OPEN')) throw e;
     }
-    throw permanent(e);
-  }
-  return { kind: 'dispatched', unitId: match.rule.unitId, rulesVersion: table.version };
-}
 
-/** A broken business rule will not heal by retrying: dead-letter it at once. Anything else is retried. */
-function permanent(e: unknown): unknown {
-  return e instanceof DomainError && e.kind !== 'revision_conflict' ? new NonRetriableError(`${e.code}: ${e.message}`, { cause: e }) : e;
+    const loaded = await this.cases.read(d.caseId);
+    if (loaded.state.status !== 'filed') return { kind: 'not_filed', status: loaded.state.status };
+    const table = await this.tables.routingRules.current();
+    const match = table ? resolveRoute(table.rules, d.category, { gridId: d.gridId, path: location }) : undefined;
+    if (!table || !match) {
+      this.logger.warn(`case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`);
+      return { kind: 'unroutable', rulesVersion: table?.version ?? null };
+    }
+    const dispatch: DispatchCase = {
+      type: 'DispatchCase',
+      data: { caseId: d.caseId, unitId: match.rule.unitId },
+      meta: { ...meta, actor: autoRoutingActor(d.level, location), now: now(), reason: autoDispatchReason(table.version, match) },
+    };
+    try {
+      await this.cases.execute(d.caseId, dispatch, { eventId: idsFor('dispatch') });
+    } catch (e) {
+      // an operator dispatched (or merged, or referred) it by hand in between: nothing left to do
+      if (e instanceof DomainError && e.kind === 'illegal_state') {
+        const after = await this.cases.read(d.caseId);
+        if (after.state.status !== 'filed') return { kind: 'not_filed', status: after.state.status };
+      }
+      throw e;
+    }
+    return { kind: 'dispatched', unitId: match.rule.unitId, rulesVersion: table.version };
+  }
 }

@@ -2,6 +2,7 @@ import {
   assertNever,
   CommandMeta,
   Decider,
+  expectStatus,
   ForbiddenError,
   IllegalStateError,
   NotFoundError,
@@ -65,12 +66,15 @@ function base(caseId: string, meta: CommandMeta): ReportEventBase {
   };
 }
 
-function illegal(command: GridCaseReportCommand, state: GridCaseReportState): never {
-  throw new IllegalStateError(
-    `GRID_CASE_REPORT.CANNOT_${command.type.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c).toUpperCase()}`,
-    `事件当前状态为“${STATUS_LABEL[state.status]}”，不能${COMMAND_LABEL[command.type]}`,
-    { command: command.type, status: state.status },
-  );
+/** The state narrowed to `allowed`, else 409 `GRID_CASE_REPORT.CANNOT_<COMMAND>` (kernel `expectStatus`). */
+function expectIn<K extends GridCaseReportStatus>(command: GridCaseReportCommand, state: GridCaseReportState, allowed: readonly K[]) {
+  return expectStatus(state, allowed, {
+    code: `GRID_CASE_REPORT.CANNOT_${command.type.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c).toUpperCase()}`,
+    noun: '事件',
+    statusLabels: STATUS_LABEL,
+    command: command.type,
+    commandLabel: COMMAND_LABEL[command.type],
+  });
 }
 
 function requireOperator(command: GridCaseReportCommand): void {
@@ -182,12 +186,12 @@ export function decide(command: GridCaseReportCommand, state: GridCaseReportStat
       ];
     }
     case 'AcceptCase': {
-      if (state.status !== 'reported') return illegal(command, state);
+      expectIn(command, state, ['reported']);
       requireOperator(command);
       return [{ type: 'CaseAccepted', data: base(command.data.caseId, meta) }];
     }
     case 'DeclineCase': {
-      if (state.status !== 'reported') return illegal(command, state);
+      expectIn(command, state, ['reported']);
       requireOperator(command);
       requireReason(command);
       const { declineReason, duplicateOf, legalRoute } = command.data;
@@ -211,7 +215,7 @@ export function decide(command: GridCaseReportCommand, state: GridCaseReportStat
       ];
     }
     case 'FileCase': {
-      if (state.status !== 'reported' && state.status !== 'accepted') return illegal(command, state);
+      const open = expectIn(command, state, ['reported', 'accepted']);
       requireOperator(command);
       const { level, category, urgency, gridId } = command.data;
       if (!CENTRE_LEVELS.includes(level)) invalid('INVALID_LEVEL', `综治中心层级无效：${level}`);
@@ -219,7 +223,7 @@ export function decide(command: GridCaseReportCommand, state: GridCaseReportStat
       if (urgency !== undefined && !URGENCIES.includes(urgency)) invalid('INVALID_URGENCY', `紧急程度无效：${urgency}`);
       if (gridId !== undefined && gridId !== null && !nonEmpty(gridId)) invalid('INVALID_GRID', '网格编号无效');
       const accepted: GridCaseReportEvent[] =
-        state.status === 'reported' ? [{ type: 'CaseAccepted', data: base(command.data.caseId, meta) }] : [];
+        open.status === 'reported' ? [{ type: 'CaseAccepted', data: base(command.data.caseId, meta) }] : [];
       return [
         ...accepted,
         {
@@ -227,17 +231,17 @@ export function decide(command: GridCaseReportCommand, state: GridCaseReportStat
           data: {
             ...base(command.data.caseId, meta),
             level,
-            category: category?.trim() ?? state.report.category,
-            urgency: urgency ?? state.report.urgency,
-            gridId: gridId !== undefined ? gridId : state.report.gridId,
-            location: state.report.location,
-            channel: state.report.channel,
+            category: category?.trim() ?? open.report.category,
+            urgency: urgency ?? open.report.urgency,
+            gridId: gridId !== undefined ? gridId : open.report.gridId,
+            location: open.report.location,
+            channel: open.report.channel,
           },
         },
       ];
     }
     case 'MergeAsDuplicate': {
-      if (state.status !== 'reported' && state.status !== 'accepted') return illegal(command, state);
+      expectIn(command, state, ['reported', 'accepted']);
       requireOperator(command);
       const { duplicateOf } = command.data;
       if (!nonEmpty(duplicateOf) || duplicateOf === command.data.caseId) {

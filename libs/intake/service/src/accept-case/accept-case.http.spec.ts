@@ -46,7 +46,7 @@ describe('accept a case (POST /intake/cases/:id/accept)', () => {
     expect(stale.body.message).toContain('请刷新后重试');
     const garbage = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/accept`, { as: 'village11Operator', body: {}, headers: { 'if-match': 'yesterday' } });
     expect(garbage.status).toBe(412);
-    expect(garbage.body.code).toBe('INTAKE.IF_MATCH_INVALID');
+    expect(garbage.body.code).toBe('COMMAND.IF_MATCH_INVALID');
     expect((await streamEvents(caseId)).map((e) => e.type)).toEqual(['CaseReported']);
     // without If-Match the command runs on the current state
     expect((await t.call('POST', `/intake/cases/${caseId}/accept`, { as: 'village11Operator', body: {} })).status).toBe(200);
@@ -86,6 +86,6 @@ describe('accept a case (POST /intake/cases/:id/accept)', () => {
     const { caseId } = await reportIn('g-1-1-1');
     const res = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/accept`, { as: 'village11Operator', body: { reason: 42 } });
     expect(res.status).toBe(400);
-    expect(res.body.details.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'reason', message: '说明须为文字' })]));
+    expect(res.body.details.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'reason' })]));
   });
 });

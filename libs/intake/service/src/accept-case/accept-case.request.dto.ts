@@ -1,4 +1,4 @@
-import { OptionalReasonRequest } from '../application/reason.dto';
+import { OptionalReasonRequest } from '@fengqiao/platform';
 
 /** 受理: nothing but an optional note. */
 export class AcceptCaseRequest extends OptionalReasonRequest {}

@@ -1,35 +1,29 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Principal } from '@fengqiao/identity';
-import { CurrentPrincipal, RequireAction } from '@fengqiao/platform';
-import { CaseCommandResponse, IF_MATCH_HEADER } from '../application/command.response';
-import { CorrelationId, etagOf, expectedRevisionOf, HeaderResponse } from '../application/http';
-import { CaseCommandResult } from '../application/intake-cases';
-import { DeclineCaseHandler } from './decline-case.handler';
+import { Body, Inject, Param } from '@nestjs/common';
+import { CaseCommandResult, CaseCommandRoute, CommandRequest } from '@fengqiao/platform';
+import { loadDuplicateTarget } from '../application/case-target';
+import { IntakeCases } from '../application/intake-cases';
+import { IntakeCommands } from '../application/intake-commands';
 import { DeclineCaseRequest } from './decline-case.request.dto';
 
-@ApiTags('intake')
-@ApiBearerAuth()
-@Controller('intake/cases')
+/**
+ * 不予受理 (接诉即办 §11): answered at once, told the legal route, or a repeat of an earlier case
+ * (which must exist in the operator's jurisdiction: `loadDuplicateTarget`, shared with the merge).
+ * What the reporter was told is required.
+ */
+@IntakeCommands()
 export class DeclineCaseController {
-  constructor(@Inject(DeclineCaseHandler) private readonly handler: DeclineCaseHandler) {}
+  constructor(@Inject(IntakeCases) private readonly cases: IntakeCases) {}
 
-  @Post(':id/decline')
-  @HttpCode(200)
-  @RequireAction('case.accept_report')
-  @ApiOperation({ summary: '不予受理', description: '综治中心在管辖范围内对已上报的事件不予受理：即时答复、告知法定途径或重复反映（须写明原事件）。答复内容必填。' })
-  @ApiHeader(IF_MATCH_HEADER)
-  @ApiOkResponse({ type: CaseCommandResponse })
-  async decline(
-    @Param('id') id: string,
-    @Body() body: DeclineCaseRequest,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentPrincipal() principal: Principal,
-    @CorrelationId() correlationId: string | undefined,
-    @Res({ passthrough: true }) res: HeaderResponse,
-  ): Promise<CaseCommandResult> {
-    const result = await this.handler.handle(id, principal, body, expectedRevisionOf(ifMatch), correlationId);
-    res.setHeader('ETag', etagOf(result.revision));
-    return result;
+  @CaseCommandRoute(':id/decline', 'case.accept_report', {
+    summary: '不予受理',
+    description: '综治中心在管辖范围内对已上报的事件不予受理：即时答复、告知法定途径或重复反映（须写明原事件）。答复内容必填。',
+  })
+  async decline(@Param('id') caseId: string, @Body() body: DeclineCaseRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
+    const { declineReason, duplicateOf, legalRoute, reason } = body;
+    const authorize = async () => {
+      if (duplicateOf !== undefined) await loadDuplicateTarget(this.cases, request.principal, caseId, duplicateOf, request.action);
+    };
+    const data = { caseId, declineReason, ...(duplicateOf !== undefined ? { duplicateOf } : {}), ...(legalRoute !== undefined ? { legalRoute: legalRoute.trim() } : {}) };
+    return this.cases.run({ ...request, caseId, reason, authorize, command: (_, meta) => ({ type: 'DeclineCase', data, meta }) });
   }
 }

@@ -35,8 +35,8 @@ describe('decline a case (POST /intake/cases/:id/decline)', () => {
       as: 'districtOperator',
       body: { declineReason: 'duplicate', duplicateOf: 'no-such-case', reason: '已告知原事件进展' },
     });
-    expect(missing.status).toBe(400);
-    expect(missing.body).toMatchObject({ code: 'INTAKE.DUPLICATE_TARGET_NOT_FOUND', details: { fields: [{ field: 'duplicateOf' }] } });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'INTAKE.TARGET_NOT_FOUND', details: { caseId: 'no-such-case' } });
     const ok = await t.call<LooseJson>('POST', `/intake/cases/${repeat.caseId}/decline`, {
       as: 'districtOperator',
       body: { declineReason: 'duplicate', duplicateOf: first.caseId, reason: '已告知原事件进展' },

@@ -1,16 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { DECLINE_REASONS, DeclineReason } from '@fengqiao/intake-domain';
+import { MAX_REASON_LENGTH } from '@fengqiao/platform';
 
 export class DeclineCaseRequest {
   @ApiProperty({ enum: DECLINE_REASONS, description: '不予受理原因：即时答复、告知法定途径、重复反映' })
   @IsIn(DECLINE_REASONS, { message: `不予受理原因须为 ${DECLINE_REASONS.join('、')} 之一` })
   declineReason!: DeclineReason;
 
-  @ApiProperty({ description: '向反映人答复或告知的内容（必填，记入事件）', maxLength: 1000 })
+  @ApiProperty({ description: '向反映人答复或告知的内容（必填，记入事件）', maxLength: MAX_REASON_LENGTH })
   @IsString({ message: '请填写向反映人答复或告知的内容' })
   @IsNotEmpty({ message: '请填写向反映人答复或告知的内容' })
-  @MaxLength(1000, { message: '答复内容不能超过 1000 字' })
+  @MaxLength(MAX_REASON_LENGTH, { message: `答复内容不能超过 ${MAX_REASON_LENGTH} 字` })
   reason!: string;
 
   @ApiPropertyOptional({ description: '告知的法定途径（原因为 told_legal_route 时必填），如“向人民法院起诉”' })

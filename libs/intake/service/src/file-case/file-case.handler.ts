@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Principal } from '@fengqiao/identity';
-import { CentreLevel, FileCase, Urgency } from '@fengqiao/intake-domain';
-import { assertInJurisdiction } from '@fengqiao/platform';
-import { CaseCommandResult, IntakeCases } from '../application/intake-cases';
+import { CentreLevel, Urgency } from '@fengqiao/intake-domain';
+import { assertInJurisdiction, CaseCommandResult, CommandRequest } from '@fengqiao/platform';
+import { IntakeCases } from '../application/intake-cases';
 
 export interface FileInput {
   level?: CentreLevel;
@@ -23,26 +22,33 @@ export interface FileInput {
 export class FileCaseHandler {
   constructor(@Inject(IntakeCases) private readonly cases: IntakeCases) {}
 
-  async handle(caseId: string, principal: Principal, input: FileInput, expectedRevision: number | undefined, correlationId?: string): Promise<CaseCommandResult> {
+  handle(caseId: string, input: FileInput, request: CommandRequest): Promise<CaseCommandResult> {
     const ref = this.cases.reference;
-    await this.cases.loadFor(principal, caseId, 'case.file');
-    if (input.category !== undefined) ref.requireCategory(input.category.trim());
-    if (typeof input.gridId === 'string') {
-      ref.requireGrid(input.gridId);
-      assertInJurisdiction(principal, ref.pathOf(input.gridId), 'case.file', { type: 'grid', id: input.gridId });
-    }
-    const level = input.level ?? ref.centreLevelOf(ref.receivingCentreOf(principal.unitId)) ?? 'district';
-    const command: FileCase = {
-      type: 'FileCase',
-      data: {
-        caseId,
-        level,
-        ...(input.category !== undefined ? { category: input.category.trim() } : {}),
-        ...(input.urgency !== undefined ? { urgency: input.urgency } : {}),
-        ...(input.gridId !== undefined ? { gridId: input.gridId } : {}),
+    const { principal } = request;
+    const category = input.category?.trim();
+    const gridId = input.gridId;
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: input.reason,
+      authorize: () => {
+        if (category !== undefined) ref.requireCategory(category);
+        if (typeof gridId === 'string') {
+          ref.requireGrid(gridId);
+          assertInJurisdiction(principal, ref.pathOf(gridId), request.action, { type: 'grid', id: gridId });
+        }
       },
-      meta: this.cases.meta(this.cases.actorOf(principal, 'case.file'), correlationId, input.reason),
-    };
-    return this.cases.run(command, expectedRevision);
+      command: (_, meta) => ({
+        type: 'FileCase',
+        data: {
+          caseId,
+          level: input.level ?? ref.centreLevelOf(ref.receivingCentreOf(principal.unitId)) ?? 'district',
+          ...(category !== undefined ? { category } : {}),
+          ...(input.urgency !== undefined ? { urgency: input.urgency } : {}),
+          ...(gridId !== undefined ? { gridId } : {}),
+        },
+        meta,
+      }),
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { CENTRE_LEVELS, CentreLevel, URGENCIES, Urgency } from '@fengqiao/intake-domain';
-import { OptionalReasonRequest } from '../application/reason.dto';
+import { OptionalReasonRequest } from '@fengqiao/platform';
 
 export class FileCaseRequest extends OptionalReasonRequest {
   @ApiPropertyOptional({ enum: CENTRE_LEVELS, description: '立案的综治中心层级；默认为操作人所在中心的层级' })

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
-import { CurrentPrincipal, PersonalDataFields, RequireAction } from '@fengqiao/platform';
+import { CurrentPrincipal, etagOf, HeaderResponse, PersonalDataFields, RequireAction } from '@fengqiao/platform';
 import { CASE_PERSONAL_DATA, CaseResponse } from '../application/case.response';
-import { etagOf, HeaderResponse } from '../application/http';
+
 import { GetCaseHandler } from './get-case.handler';
 
 @ApiTags('intake')

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
-import { CurrentPrincipal, PersonalDataFields, RequireAction } from '@fengqiao/platform';
+import { CurrentPrincipal, HeaderResponse, PersonalDataFields, RequireAction } from '@fengqiao/platform';
 import { CASE_PERSONAL_DATA, CaseListResponse } from '../application/case.response';
-import { HeaderResponse } from '../application/http';
+
 import { ListCasesHandler } from './list-cases.handler';
 import { ListCasesQuery } from './list-cases.request.dto';
 

@@ -1,35 +1,23 @@
-import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Principal } from '@fengqiao/identity';
-import { CurrentPrincipal, RequireAction } from '@fengqiao/platform';
-import { CaseCommandResponse, IF_MATCH_HEADER } from '../application/command.response';
-import { CorrelationId, etagOf, expectedRevisionOf, HeaderResponse } from '../application/http';
-import { CaseCommandResult } from '../application/intake-cases';
-import { MergeDuplicateHandler } from './merge-duplicate.handler';
+import { Body, Inject, Param } from '@nestjs/common';
+import { CaseCommandResult, CaseCommandRoute, CommandRequest } from '@fengqiao/platform';
+import { loadDuplicateTarget } from '../application/case-target';
+import { IntakeCases } from '../application/intake-cases';
+import { IntakeCommands } from '../application/intake-commands';
 import { MergeDuplicateRequest } from './merge-duplicate.request.dto';
 
-@ApiTags('intake')
-@ApiBearerAuth()
-@Controller('intake/cases')
+/**
+ * 合并重复事件: a report not yet filed goes into an earlier case. Both must lie in the operator's
+ * jurisdiction; the earlier case must exist and must not itself be merged away or declined (the
+ * checks of `loadDuplicateTarget`, shared with a repeat's decline).
+ */
+@IntakeCommands()
 export class MergeDuplicateController {
-  constructor(@Inject(MergeDuplicateHandler) private readonly handler: MergeDuplicateHandler) {}
+  constructor(@Inject(IntakeCases) private readonly cases: IntakeCases) {}
 
-  @Post(':id/merge')
-  @HttpCode(200)
-  @RequireAction('case.merge')
-  @ApiOperation({ summary: '合并重复事件', description: '把尚未立案的事件合并到较早的原事件；两者都须在操作人的管辖范围内。' })
-  @ApiHeader(IF_MATCH_HEADER)
-  @ApiOkResponse({ type: CaseCommandResponse })
-  async merge(
-    @Param('id') id: string,
-    @Body() body: MergeDuplicateRequest,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentPrincipal() principal: Principal,
-    @CorrelationId() correlationId: string | undefined,
-    @Res({ passthrough: true }) res: HeaderResponse,
-  ): Promise<CaseCommandResult> {
-    const result = await this.handler.handle(id, principal, body, expectedRevisionOf(ifMatch), correlationId);
-    res.setHeader('ETag', etagOf(result.revision));
-    return result;
+  @CaseCommandRoute(':id/merge', 'case.merge', { summary: '合并重复事件', description: '把尚未立案的事件合并到较早的原事件；两者都须在操作人的管辖范围内。' })
+  async merge(@Param('id') caseId: string, @Body() body: MergeDuplicateRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
+    const { duplicateOf, reason } = body;
+    const authorize = () => loadDuplicateTarget(this.cases, request.principal, caseId, duplicateOf, request.action).then(() => undefined);
+    return this.cases.run({ ...request, caseId, reason, authorize, command: (_, meta) => ({ type: 'MergeAsDuplicate', data: { caseId, duplicateOf }, meta }) });
   }
 }

@@ -28,7 +28,7 @@ describe('merge a duplicate (POST /intake/cases/:id/merge)', () => {
     expect(view.body).toMatchObject({ status: 'merged_duplicate', duplicateOf: earlier.caseId, open311Status: 'closed' });
   });
 
-  it('refuses: a target that does not exist (400), outside the jurisdiction (403), itself merged (409), the case itself (400)', async () => {
+  it('refuses: a target that does not exist or lies outside the jurisdiction (the same 404), itself merged (409), the case itself (400)', async () => {
     const a = await report('g-1-1-2');
     const b = await report('g-1-1-2');
     const c = await report('g-1-1-2');
@@ -38,10 +38,15 @@ describe('merge a duplicate (POST /intake/cases/:id/merge)', () => {
       t.call<LooseJson>('POST', `/intake/cases/${id}/merge`, { as, body: { duplicateOf } });
 
     const missing = await merge(b.caseId, 'no-such-case');
-    expect(missing.status).toBe(400);
-    expect(missing.body).toMatchObject({ code: 'INTAKE.DUPLICATE_TARGET_NOT_FOUND', details: { fields: [{ field: 'duplicateOf' }] } });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'INTAKE.TARGET_NOT_FOUND', details: { caseId: 'no-such-case' } });
     const outside = await merge(b.caseId, elsewhere.caseId);
-    expect(outside.status).toBe(403);
+    // the caller cannot tell a case of another village from no case at all
+    expect({ status: outside.status, code: outside.body.code, message: outside.body.message.replace(elsewhere.caseId, 'X') }).toEqual({
+      status: 404,
+      code: 'INTAKE.TARGET_NOT_FOUND',
+      message: missing.body.message.replace('no-such-case', 'X'),
+    });
     const self = await merge(b.caseId, b.caseId);
     expect(self.status).toBe(400);
     expect(self.body.code).toBe('INTAKE.DUPLICATE_OF_ITSELF');

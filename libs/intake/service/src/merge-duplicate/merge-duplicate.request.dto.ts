@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { OptionalReasonRequest } from '../application/reason.dto';
+import { OptionalReasonRequest } from '@fengqiao/platform';
 
 export class MergeDuplicateRequest extends OptionalReasonRequest {
   @ApiProperty({ description: '合并到的原事件编号（见 GET /intake/cases/{id}/duplicates 的建议）' })

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@fengqiao/kernel';
-import { Public, RateLimit } from '@fengqiao/platform';
-import { CorrelationId } from '../application/http';
+import { CorrelationId, Public, RateLimit } from '@fengqiao/platform';
+
 import { Open311Discovery, Open311Handler, Open311PostResponse } from './open311.handler';
 import { Open311Service, Open311ServiceDefinition, Open311ServiceRequest } from './open311.mapper';
 import { Open311ExceptionFilter } from './open311.exception-filter';

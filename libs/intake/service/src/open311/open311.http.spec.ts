@@ -170,7 +170,7 @@ describe('Open311 GeoReport v2', () => {
       ['no description', { description: '' }, 400, 'description: description 必填'],
       ['a description over 4000 characters', { description: '长'.repeat(4001) }, 400, 'description: description 不能超过 4000 字'],
       ['a media_url that is not http', { media_url: 'ftp://x/y.jpg' }, 400, 'media_url: media_url 须为 http 或 https 地址'],
-      ['an unknown field', { colour: 'red' }, 400, 'colour: property colour should not exist'],
+      ['an unknown field', { colour: 'red' }, 400, 'colour: 不接受字段 colour：请删除该字段'],
     ])('%s: the status and the Open311 error list, nothing written', async (_what, over, status, description) => {
       const before = (await t.storedEvents()).length;
       const res = await t.call<LooseJson>('POST', '/open311/v2/requests.json', { form: form(over) });

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isWithin, Principal } from '@fengqiao/identity';
 import { AttachmentRef, CaseLocation, ReportCase, ReportChannel, ReporterContact, Urgency } from '@fengqiao/intake-domain';
-import { Actor, newId } from '@fengqiao/kernel';
-import { assertInJurisdiction, inJurisdiction } from '@fengqiao/platform';
-import { CaseCommandResult, IntakeCases } from '../application/intake-cases';
+import { CommandMeta, newId } from '@fengqiao/kernel';
+import { assertInJurisdiction, CaseCommandResult, inJurisdiction } from '@fengqiao/platform';
+import { IntakeCases } from '../application/intake-cases';
 import { OPEN311_ACTOR_PREFIX } from '../open311/open311.mapper';
 import { LocatedBy } from '../reference/intake-reference';
 
@@ -51,14 +51,15 @@ export class ReportCaseHandler {
     const { gridId, locatedBy } = ref.locate(location);
     const caseId = newId();
 
-    let actor: Actor;
+    let meta: CommandMeta;
     let receiving: string;
     if (reporter.kind === 'user') {
-      actor = this.cases.actorOf(reporter.principal, 'case.report');
+      meta = this.cases.meta(reporter.principal, 'case.report', correlationId);
       receiving = ref.receivingCentreOf(reporter.principal.unitId);
     } else {
       receiving = ref.reference.receivingUnitId;
-      actor = { userId: `${OPEN311_ACTOR_PREFIX}${reporter.label}`, role: 'system', unitId: receiving };
+      const actor = { userId: `${OPEN311_ACTOR_PREFIX}${reporter.label}`, role: 'system' as const, unitId: receiving };
+      meta = { actor, now: this.cases.config.now(), ...(correlationId ? { correlationId } : {}) };
     }
     const jurisdiction = ref.jurisdictionOf(gridId, receiving);
     if (reporter.kind === 'user' && !this.mayReportIn(reporter.principal, jurisdiction)) {
@@ -78,9 +79,10 @@ export class ReportCaseHandler {
         ...(input.attachments?.length ? { attachments: input.attachments.map(attachmentOf) } : {}),
         gridId,
       },
-      meta: this.cases.meta(actor, correlationId),
+      meta,
     };
-    const result = await this.cases.run(command, 'no_stream');
+    // a new stream: the reporter's jurisdiction was checked above; a fresh id cannot exist yet
+    const result = await this.cases.execute(caseId, command);
     return { ...result, gridId, locatedBy, unlocated: gridId === null, jurisdiction };
   }
 

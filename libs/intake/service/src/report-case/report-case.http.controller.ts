@@ -1,9 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
-import { CurrentPrincipal, RateLimit, RequireAction } from '@fengqiao/platform';
-import { CaseCommandResponse } from '../application/command.response';
-import { CorrelationId, etagOf, HeaderResponse } from '../application/http';
+import { CaseCommandResponse, CorrelationId, CurrentPrincipal, etagOf, HeaderResponse, RateLimit, RequireAction } from '@fengqiao/platform';
 import { ReportCaseHandler, ReportResult } from './report-case.handler';
 import { ReportCaseRequest } from './report-case.request.dto';
 

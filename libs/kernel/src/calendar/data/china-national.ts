@@ -7,10 +7,10 @@ import { CN_2026 } from './cn-2026';
 /**
  * The national working-day calendar of China (id 'CN', Asia/Shanghai = UTC+08:00, no DST).
  *
- * Covers 2024–2026. 2027 is NOT included: its notice (国务院办公厅关于2027年部分节假日安排的通知)
- * had not been found when this data was written. When it is published, add `data/cn-2027.ts`
- * from the official text, list it below and bump `version` (e.g. '2027-1'); deadlines running
- * into 2027 fail with CALENDAR.YEAR_NOT_COVERED until then.
+ * Covers 2024–2026 from the notices. A later year without a notice (2027 until it is published) is
+ * computed provisionally from the statutory holidays (statutory-holidays.ts) and weekends, and the
+ * deadlines counted on it are marked `provisional`. When the notice is published, add it as data
+ * (`data/cn-2027.ts`, or loaded at run time as reference data) and bump `version` (e.g. '2027-1').
  *
  * Working hours are a national default for the working_hours unit (09:00–12:00, 13:00–18:00,
  * 8 hours); a city with other office hours defines its own calendar (e.g. id 'CN-370100').

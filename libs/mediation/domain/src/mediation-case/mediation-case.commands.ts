@@ -117,11 +117,23 @@ export type ReachAgreement = Cmd<
 >;
 export type SignAgreement = Cmd<
   'SignAgreement',
-  { signedByPartyIds: string[]; mediatorSigned: boolean; committeeSealed: boolean }
+  {
+    signedByPartyIds: string[];
+    mediatorSigned: boolean;
+    committeeSealed: boolean;
+    /** when the last signature and the seal were put on (§29: the agreement takes effect then); default: the recording time */
+    signedAt?: string;
+  }
 >;
 export type TerminateMediation = Cmd<
   'TerminateMediation',
-  { grounds: TerminationGrounds; routesTold: ReliefRoute[]; noticeRef?: string }
+  {
+    grounds: TerminationGrounds;
+    routesTold: ReliefRoute[];
+    noticeRef?: string;
+    /** the party who ended the mediation (§23), required when `grounds` is 'party_withdrew' */
+    withdrawingPartyId?: string;
+  }
 >;
 export type RecordPerformance = Cmd<
   'RecordPerformance',
@@ -163,6 +175,8 @@ export type ArchiveCase = Cmd<'ArchiveCase', Record<string, never>>;
 /** Timer commands, sent by the scheduler with `meta.now` = the time it fired. */
 export type WarnMediationDeadline = Cmd<'WarnDeadline', { deadline: MediationDeadlineKind }>;
 export type BreachMediationDeadline = Cmd<'BreachDeadline', { deadline: MediationDeadlineKind }>;
+/** Sent by the calendar revision (a holiday notice loaded); `notice` names what changed. */
+export type ReviseMediationDeadline = Cmd<'ReviseDeadline', { notice?: string }>;
 
 export type MediationCommand =
   | RegisterDispute
@@ -188,6 +202,7 @@ export type MediationCommand =
   | TransferCase
   | ArchiveCase
   | WarnMediationDeadline
-  | BreachMediationDeadline;
+  | BreachMediationDeadline
+  | ReviseMediationDeadline;
 
 export type MediationCommandType = MediationCommand['type'];

@@ -191,8 +191,27 @@ describe('MediationCase deadlines — mediation duration (default one month = 30
       ]);
   });
 
-  it('a deadline running into a year the calendar does not cover is refused, not guessed', () => {
-    spec.given(pendingWithA()).when(lastConsent('2026-12-15T10:00:00+08:00')).thenThrows('CALENDAR.YEAR_NOT_COVERED', 'illegal_state');
+  it('a deadline running into 2027 (no notice yet) is computed on the provisional calendar and marked so', () => {
+    const now = '2026-12-15T10:00:00+08:00';
+    // day 30 is Thu 2027-01-14, a working day on the provisional 2027 calendar
+    spec
+      .given(pendingWithA())
+      .when(lastConsent(now))
+      .then([
+        ev.consentGiven(PARTY_B, now),
+        ev.accepted(
+          now,
+          duration({
+            startAt: '2026-12-15T02:00:00.000Z',
+            dueAt: '2027-01-14T16:00:00.000Z',
+            warnAt: '2027-01-09T16:00:00.000Z',
+            lastDay: '2027-01-14',
+            calendarVersion: '2026-1+CN-2027-provisional',
+            provisional: true,
+            provisionalYears: [2027],
+          }),
+        ),
+      ]);
   });
 
   it('timers are refused when the mediation clock is not running, or the rule has no warning', () => {

@@ -810,7 +810,7 @@ describe('MediationCase decider — refusals', () => {
     };
     const LATE = '2025-04-10T09:00:00+08:00';
     const m = meta(LATE, { reason: '理由' });
-    const samples: Record<Exclude<MediationCommandType, 'RegisterDispute' | 'WarnDeadline' | 'BreachDeadline'>, MediationCommand> = {
+    const samples: Record<Exclude<MediationCommandType, 'RegisterDispute' | 'WarnDeadline' | 'BreachDeadline' | 'ReviseDeadline'>, MediationCommand> = {
       RequestConsent: cmd('RequestConsent', {}, m),
       RecordConsent: cmd('RecordConsent', { partyId: PARTY_A, consented: true }, m),
       DeclineMediation: cmd('DeclineMediation', { grounds: 'outside_scope' }, m),

@@ -14,6 +14,7 @@ import {
   WorkingCalendar,
 } from '@fengqiao/kernel';
 import { AuditStamp, auditStamp } from '../audit';
+import { evolveRevised, reviseMediationDeadlines } from './mediation-case.revision';
 import {
   ArchiveCase,
   AssignMediator,
@@ -136,6 +137,7 @@ const COMMAND_LABELS: Record<MediationCommandType, string> = {
   ArchiveCase: '归档',
   WarnDeadline: '期限预警',
   BreachDeadline: '期限超期',
+  ReviseDeadline: '按新日历修订期限',
 };
 
 /** Open statuses: everything after registration and before archiving. */
@@ -218,6 +220,8 @@ function decideMediation(command: MediationCommand, state: MediationCaseState, d
       return warnDeadline(command, state, stamp);
     case 'BreachDeadline':
       return breachDeadline(command, state, stamp);
+    case 'ReviseDeadline':
+      return reviseMediationDeadlines(state, deps.calendar, stamp);
     default:
       return assertNever(command, 'mediation command');
   }
@@ -565,15 +569,18 @@ function agreementTookEffect(
   deps: MediationDeciderDeps,
   signedByPartyIds: string[] | undefined,
   legalBasis: string,
+  signedAt?: string,
 ): MediationEvent {
+  const effectiveAt = signedAt ?? stamp.occurredAt;
   return {
     type: 'AgreementTookEffect',
     data: {
       caseId,
       agreementId,
-      effectiveAt: stamp.occurredAt,
+      effectiveAt,
+      ...(signedAt !== undefined ? { signedAt } : {}),
       ...(signedByPartyIds !== undefined ? { signedByPartyIds } : {}),
-      judicialConfirmationWindow: computeDeadline(deps.rules.judicialConfirmationWindow, stamp.occurredAt, deps.calendar),
+      judicialConfirmationWindow: computeDeadline(deps.rules.judicialConfirmationWindow, effectiveAt, deps.calendar),
       ...stamp,
     },
     legalBasis,
@@ -622,7 +629,23 @@ function signAgreement(
       { unsignedPartyIds: unsigned, mediatorSigned, committeeSealed },
     );
   }
-  return [agreementTookEffect(s.caseId, s.agreement.agreementId, stamp, deps, signedByPartyIds, LB.writtenAgreementEffect)];
+  const { signedAt } = command.data;
+  if (signedAt !== undefined) {
+    let t: number;
+    try {
+      t = parseInstant(signedAt);
+    } catch {
+      throw new ValidationError('MEDIATION.INVALID_SIGNING_TIME', `签署时间格式无效：${signedAt}`, { signedAt });
+    }
+    if (t < parseInstant(s.agreement.reachedAt) || t > parseInstant(stamp.occurredAt)) {
+      throw new ValidationError('MEDIATION.INVALID_SIGNING_TIME', `签署时间 ${signedAt} 须在达成协议之后、记录之前`, {
+        signedAt,
+        reachedAt: s.agreement.reachedAt,
+        recordedAt: stamp.occurredAt,
+      });
+    }
+  }
+  return [agreementTookEffect(s.caseId, s.agreement.agreementId, stamp, deps, signedByPartyIds, LB.writtenAgreementEffect, signedAt)];
 }
 
 function terminateMediation(command: TerminateMediation, state: MediationCaseState, stamp: AuditStamp): MediationEvent[] {
@@ -632,7 +655,18 @@ function terminateMediation(command: TerminateMediation, state: MediationCaseSta
       agreementId: s.agreement.agreementId,
     });
   }
-  const { grounds, routesTold, noticeRef } = command.data;
+  const { grounds, routesTold, noticeRef, withdrawingPartyId } = command.data;
+  if (grounds === 'party_withdrew') {
+    // §23: a party may end the mediation; the record says which party did
+    if (withdrawingPartyId === undefined || !s.parties.some((p) => p.partyId === withdrawingPartyId)) {
+      throw new ValidationError('MEDIATION.WITHDRAWING_PARTY_REQUIRED', '当事人要求终止调解的，须注明是哪一方当事人（人民调解法第二十三条）', {
+        withdrawingPartyId,
+        parties: s.parties.map((p) => p.partyId),
+      });
+    }
+  } else if (withdrawingPartyId !== undefined) {
+    throw new ValidationError('MEDIATION.WITHDRAWING_PARTY_NOT_APPLICABLE', '只有当事人要求终止调解时才记录终止方', { grounds });
+  }
   const notTold = RELIEF_ROUTES.filter((r) => !routesTold.includes(r));
   if (notTold.length > 0) {
     throw new ValidationError(
@@ -645,8 +679,15 @@ function terminateMediation(command: TerminateMediation, state: MediationCaseSta
   return [
     {
       type: 'MediationTerminated',
-      data: { caseId: s.caseId, grounds, routesTold, ...(noticeRef !== undefined ? { noticeRef } : {}), ...stamp },
-      legalBasis: LB.termination,
+      data: {
+        caseId: s.caseId,
+        grounds,
+        routesTold,
+        ...(noticeRef !== undefined ? { noticeRef } : {}),
+        ...(withdrawingPartyId !== undefined ? { withdrawingPartyId } : {}),
+        ...stamp,
+      },
+      legalBasis: grounds === 'party_withdrew' ? `${LB.partyRights};${LB.termination}` : LB.termination,
     },
   ];
 }
@@ -1122,6 +1163,8 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
         event.type === 'DeadlineWarned' ? { ...tracked, warned: true } : { ...tracked, breached: true };
       return { ...s, mediationDeadline };
     }
+    case 'DeadlineRevised':
+      return evolveRevised(s, event);
     default: {
       // Compile-time exhaustiveness (a new event type must be handled above). At run time an
       // unknown event leaves the state unchanged, because evolve never throws.

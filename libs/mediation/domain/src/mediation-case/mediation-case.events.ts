@@ -93,13 +93,15 @@ export type AgreementTookEffect = Evt<
     caseId: string;
     agreementId: string;
     effectiveAt: string;
+    /** the signing date given on the command (the agreement took effect then: §29, and §33's 30 days run from it) */
+    signedAt?: string;
     signedByPartyIds?: string[];
     judicialConfirmationWindow: Deadline;
   }
 >;
 export type MediationTerminated = Evt<
   'MediationTerminated',
-  { caseId: string; grounds: TerminationGrounds; routesTold: ReliefRoute[]; noticeRef?: string }
+  { caseId: string; grounds: TerminationGrounds; routesTold: ReliefRoute[]; noticeRef?: string; withdrawingPartyId?: string }
 >;
 export type PerformanceRecorded = Evt<
   'PerformanceRecorded',
@@ -166,6 +168,22 @@ export type MediationDeadlineBreached = Evt<
   { caseId: string; kind: MediationDeadlineKind; deadline: Deadline }
 >;
 
+/** The deadlines a calendar change may revise: the mediation clock and the §33 window. */
+export type RevisableMediationDeadline = MediationDeadlineKind | 'judicial_confirmation_window';
+/** What a revised deadline was before (DeadlineRevised keeps old and new side by side for the audit). */
+export interface RevisedFrom {
+  dueAt: string;
+  warnAt?: string;
+  lastDay?: string;
+  calendarVersion: string;
+  provisional?: true;
+}
+/** A deadline recomputed on a newer calendar (a holiday notice loaded): old and new, both calendar versions. */
+export type MediationDeadlineRevised = Evt<
+  'DeadlineRevised',
+  { caseId: string; kind: RevisableMediationDeadline; previous: RevisedFrom; deadline: Deadline }
+>;
+
 /** Statuses a case can be archived from. */
 export type ClosedStatus =
   | 'declined'
@@ -201,6 +219,7 @@ export type MediationEvent =
   | CaseTransferred
   | CaseArchived
   | MediationDeadlineWarned
-  | MediationDeadlineBreached;
+  | MediationDeadlineBreached
+  | MediationDeadlineRevised;
 
 export type MediationEventType = MediationEvent['type'];

@@ -68,7 +68,12 @@ export type RegisterPetition = Cmd<
 >;
 export type TransferPetition = Cmd<
   'TransferPetition',
-  { toUnitId: string; route: 'competent_body' | 'political_legal' | 'discipline_inspection' }
+  {
+    toUnitId: string;
+    route: 'competent_body' | 'political_legal' | 'discipline_inspection';
+    /** when the receiving body got the matter (§23: its 15 days run from receipt); default: the transfer time */
+    receivedAt?: string;
+  }
 >;
 export type AssignPetition = Cmd<
   'AssignPetition',
@@ -76,6 +81,8 @@ export type AssignPetition = Cmd<
     toUnitId: string;
     /** the 办结报告 is due this many units (rules.assignmentReportUnit) after the assignment */
     reportWithin: number;
+    /** when the receiving body got the matter (§23: its 15 days run from receipt); default: the assignment time */
+    receivedAt?: string;
   }
 >;
 /** The receiving body says the matter is outside its competence; `meta.reason` gives the detailed reasons. */
@@ -132,6 +139,11 @@ export type SupervisePetition = Cmd<
 /** Timer commands, sent by the scheduler with `meta.now` = the time it fired. */
 export type WarnPetitionDeadline = Cmd<'WarnDeadline', { deadline: PetitionDeadlineKind }>;
 export type BreachPetitionDeadline = Cmd<'BreachDeadline', { deadline: PetitionDeadlineKind }>;
+/**
+ * Sent by the calendar revision (a holiday notice loaded): recompute the running deadlines on the
+ * calendar the decider holds. `notice` names what changed (e.g. the notice's document number).
+ */
+export type RevisePetitionDeadline = Cmd<'ReviseDeadline', { notice?: string }>;
 
 export type PetitionCommand =
   | RegisterPetition
@@ -159,6 +171,7 @@ export type PetitionCommand =
   | DecideReReview
   | SupervisePetition
   | WarnPetitionDeadline
-  | BreachPetitionDeadline;
+  | BreachPetitionDeadline
+  | RevisePetitionDeadline;
 
 export type PetitionCommandType = PetitionCommand['type'];

@@ -423,10 +423,30 @@ describe('Petition deadlines — timers that do not apply', () => {
       .then([timerEvent('DeadlineBreached', 'acceptance_notice', { ...D.routing, ruleId: 'petition.acceptance_notice', legalBasis: LB.acceptance }, '2025-06-19T00:00:00+08:00')]);
   });
 
-  it('a deadline running into a year the calendar does not cover is refused, not guessed', () => {
+  it('accepted on 2026-12-10: a provisional 60-day handling deadline, its 60th day in 春节 2027, moved past it', () => {
+    // Start day not counted (民法典 §201): day 1 is 12-11; 21 days to 12-31, 31 in January, day 60 is
+    // 2027-02-08 = 正月初三 (Mon), the last statutory day of 春节 (除夕 02-05 .. 初三 02-08) on the
+    // provisional 2027 calendar. A last day off moves to the next working day (民法典 §203): Tue 02-09,
+    // with no bridging days or 调休 until the notice is out. Due at 24:00 that day, 16:00Z.
+    const at = '2026-12-10T09:00:00+08:00';
+    const handling: Deadline = {
+      ruleId: 'petition.handling',
+      legalBasis: LB.handling,
+      duration: 60,
+      unit: 'calendar_days',
+      startAt: '2026-12-10T01:00:00.000Z',
+      dueAt: '2027-02-09T16:00:00.000Z',
+      warnAt: '2027-01-30T16:00:00.000Z',
+      lastDay: '2027-02-09',
+      shiftedFrom: '2027-02-08',
+      calendarId: 'CN',
+      calendarVersion: '2026-1+CN-2027-provisional',
+      provisional: true,
+      provisionalYears: [2027],
+    };
     spec
       .given(history.routed())
-      .when(cmd<NotifyAcceptance>('NotifyAcceptance', { noticeRef: 'doc' }, meta('2026-12-01T09:00:00+08:00')))
-      .thenThrows('CALENDAR.YEAR_NOT_COVERED', 'illegal_state');
+      .when(cmd<NotifyAcceptance>('NotifyAcceptance', { noticeRef: 'doc-acceptance' }, meta(at)))
+      .then([ev.acceptanceNotified(at, handling)]);
   });
 });

@@ -693,7 +693,7 @@ describe('Petition decider — refusals', () => {
       not_accepted: history.notAccepted(),
     };
     const m = meta('2025-10-14T09:00:00+08:00', { reason: '理由' });
-    const samples: Record<Exclude<PetitionCommandType, 'RegisterPetition' | 'WarnDeadline' | 'BreachDeadline'>, PetitionCommand> = {
+    const samples: Record<Exclude<PetitionCommandType, 'RegisterPetition' | 'WarnDeadline' | 'BreachDeadline' | 'ReviseDeadline'>, PetitionCommand> = {
       TransferPetition: cmd('TransferPetition', { toUnitId: 'street-office-1', route: 'competent_body' }, m),
       AssignPetition: cmd('AssignPetition', { toUnitId: 'street-office-1', reportWithin: 10 }, m),
       ObjectToRouting: cmd('ObjectToRouting', {}, m),
@@ -940,9 +940,13 @@ describe('Petition decider — refusals', () => {
       const error = spec.given(history.handling()).when(extend(31)).thenThrows('PETITION.EXTENSION_TOO_LONG', 'validation');
       expect(error.details).toEqual({ extendBy: 31, max: 30 });
     });
-    it('refuses a second extension', () => {
+    it('allows a second extension while the total stays within 30 days (§34), and refuses one beyond', () => {
       const extended = decider.decide(extend(10), fold(decider, history.handling()));
-      spec.given([...history.handling(), ...extended]).when(extend(5)).thenThrows('PETITION.ALREADY_EXTENDED', 'illegal_state');
+      const error = spec.given([...history.handling(), ...extended]).when(extend(21)).thenThrows('PETITION.EXTENSION_TOO_LONG', 'validation');
+      expect(error.details).toEqual({ extendBy: 21, max: 30, alreadyExtended: 10 });
+      const { events, state } = spec.given([...history.handling(), ...extended]).when(extend(20)).thenMatch([{ type: 'HandlingExtended', data: { extendBy: 20 } }]);
+      expect(events[0].data).toMatchObject({ handlingDeadline: { duration: 90 } });
+      expect(state).toMatchObject({ extension: { extendBy: 30 } });
     });
     it('refuses a non-positive or fractional extension', () => {
       spec.given(history.handling()).when(extend(0)).thenThrows('PETITION.INVALID_EXTENSION', 'validation');

@@ -1,5 +1,4 @@
 import {
-  addDays,
   CN_NATIONAL_CALENDAR,
   computeDeadline,
   Deadline,
@@ -9,13 +8,13 @@ import {
   IllegalStateError,
   isBreached,
   isWarningDue,
-  isWorkingDay,
-  localDateOf,
   NotFoundError,
   parseInstant,
   ValidationError,
   WorkingCalendar,
   assertNever,
+  workingMinutesBetween,
+  workingPeriodsOf,
 } from '@fengqiao/kernel';
 import { AuditStamp, auditStamp } from '../audit';
 import {
@@ -53,6 +52,7 @@ import {
   WarnPetitionDeadline,
 } from './petition.commands';
 import { PetitionEvent } from './petition.events';
+import { revisePetitionDeadlines, trackRevised } from './petition.revision';
 import { defaultPetitionRules, PETITION_LEGAL_BASIS as LB, PetitionRules, validatePetitionRules } from './petition.rules';
 import {
   PETITION_STATUS_LABELS,
@@ -137,6 +137,7 @@ const COMMAND_LABELS: Record<PetitionCommandType, string> = {
   SupervisePetition: '督办',
   WarnDeadline: '期限预警',
   BreachDeadline: '期限超期',
+  ReviseDeadline: '按新日历修订期限',
 };
 
 const ACTIVE: readonly Exclude<PetitionStatus, 'none' | 'closed' | 'terminated' | 'not_accepted'>[] = [
@@ -210,6 +211,8 @@ function decidePetition(command: PetitionCommand, state: PetitionState, deps: Pe
       return warnDeadline(command, state, stamp);
     case 'BreachDeadline':
       return breachDeadline(command, state, stamp);
+    case 'ReviseDeadline':
+      return revisePetitionDeadlines(state, deps.calendar, stamp, isRunning);
     default:
       return assertNever(command, 'petition command');
   }
@@ -381,11 +384,36 @@ function registerPetition(
   ];
 }
 
-function routingDeadlines(stamp: AuditStamp, deps: PetitionDeciderDeps): { acceptanceNoticeDeadline: Deadline; objectionWindow: Deadline } {
+/**
+ * The §23 clocks of the receiving body run from when it got the matter: `receivedAt` on the
+ * command (a transfer by post arrives days later), else the routing time.
+ */
+function routingDeadlines(receivedAt: string, deps: PetitionDeciderDeps): { acceptanceNoticeDeadline: Deadline; objectionWindow: Deadline } {
   return {
-    acceptanceNoticeDeadline: computeDeadline(deps.rules.acceptanceNotice, stamp.occurredAt, deps.calendar),
-    objectionWindow: computeDeadline(deps.rules.objectionWindow, stamp.occurredAt, deps.calendar),
+    acceptanceNoticeDeadline: computeDeadline(deps.rules.acceptanceNotice, receivedAt, deps.calendar),
+    objectionWindow: computeDeadline(deps.rules.objectionWindow, receivedAt, deps.calendar),
   };
+}
+
+/**
+ * The receipt instant of a routed petition: not before the petition itself was received, and at
+ * most 30 days after the routing was recorded (a receipt date is a fact, not a plan).
+ */
+function receiptOf(receivedAt: string | undefined, s: RegisteredPetition, stamp: AuditStamp): { at: string; field: { receivedAt?: string } } {
+  if (receivedAt === undefined) return { at: stamp.occurredAt, field: {} };
+  let t: number;
+  try {
+    t = parseInstant(receivedAt);
+  } catch {
+    throw new ValidationError('PETITION.INVALID_RECEIPT_TIME', `收到时间格式无效：${receivedAt}`, { receivedAt });
+  }
+  if (t < parseInstant(s.receivedAt) || t > parseInstant(stamp.occurredAt) + 30 * 86_400_000) {
+    throw new ValidationError('PETITION.INVALID_RECEIPT_TIME', `收到时间 ${receivedAt} 须在信访事项收到之后、转送交办记录后 30 日以内`, {
+      receivedAt,
+      routedAt: stamp.occurredAt,
+    });
+  }
+  return { at: receivedAt, field: { receivedAt } };
 }
 
 function routingBasis(s: RegisteredPetition): string {
@@ -404,12 +432,13 @@ function transferPetition(
   if (toUnitId === s.receivingUnitId) {
     throw new ValidationError('PETITION.SAME_UNIT', '不能转送给本单位', { toUnitId });
   }
+  const receipt = receiptOf(command.data.receivedAt, s, stamp);
   // 政法 and 纪检监察 routes notify and handle under their own rules (§22 ¶2, §23 ¶4)
-  const clocks = route === 'competent_body' ? routingDeadlines(stamp, deps) : {};
+  const clocks = route === 'competent_body' ? routingDeadlines(receipt.at, deps) : {};
   return [
     {
       type: 'PetitionTransferred',
-      data: { petitionId: s.petitionId, toUnitId, route, ...clocks, ...stamp },
+      data: { petitionId: s.petitionId, toUnitId, route, ...receipt.field, ...clocks, ...stamp },
       legalBasis: routingBasis(s),
     },
   ];
@@ -430,6 +459,7 @@ function assignPetition(
   if (!(Number.isInteger(reportWithin) && reportWithin > 0)) {
     throw new ValidationError('PETITION.INVALID_REPORT_DEADLINE', '交办的办理期限须为正整数', { reportWithin });
   }
+  const receipt = receiptOf(command.data.receivedAt, s, stamp);
   const reportDeadline = computeDeadline(
     { ruleId: 'petition.assignment_report', legalBasis: LB.routing, duration: reportWithin, unit: deps.rules.assignmentReportUnit },
     stamp.occurredAt,
@@ -438,7 +468,7 @@ function assignPetition(
   return [
     {
       type: 'PetitionAssigned',
-      data: { petitionId: s.petitionId, toUnitId, reportDeadline, ...routingDeadlines(stamp, deps), ...stamp },
+      data: { petitionId: s.petitionId, toUnitId, ...receipt.field, reportDeadline, ...routingDeadlines(receipt.at, deps), ...stamp },
       legalBasis: routingBasis(s),
     },
   ];
@@ -511,7 +541,9 @@ function notifyAcceptance(
     throw new IllegalStateError('PETITION.OBJECTION_PENDING', '异议尚待核实，不能告知受理', {});
   }
   required(command.data.noticeRef, 'noticeRef', '书面告知');
-  const handlingDeadline = computeDeadline(deps.rules.handling, stamp.occurredAt, deps.calendar);
+  // §34's 60 days for the matters it covers; a category configured otherwise uses its own rule, which names its basis
+  const rule = (s.category !== undefined ? deps.rules.handlingByCategory?.[s.category] : undefined) ?? deps.rules.handling;
+  const handlingDeadline = computeDeadline(rule, stamp.occurredAt, deps.calendar);
   return [
     {
       type: 'AcceptanceNotified',
@@ -522,7 +554,7 @@ function notifyAcceptance(
         handlingDeadline,
         ...stamp,
       },
-      legalBasis: joinBases(LB.acceptance, LB.handling),
+      legalBasis: joinBases(LB.acceptance, rule.legalBasis ?? LB.handling),
     },
   ];
 }
@@ -580,20 +612,26 @@ function extendHandling(
   deps: PetitionDeciderDeps,
 ): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['handling']);
-  if (s.extension !== undefined) {
-    throw new IllegalStateError('PETITION.ALREADY_EXTENDED', '办理期限已延长过一次，不能再次延长（信访工作条例第三十四条）', {
-      extendedBy: s.extension.extendBy,
-    });
-  }
   const { extendBy, approvedBy } = command.data;
   if (!(Number.isInteger(extendBy) && extendBy > 0)) {
     throw new ValidationError('PETITION.INVALID_EXTENSION', '延长期限须为正整数', { extendBy });
   }
+  // §34: extensions may be granted more than once while they add up to at most 30 days
   const max = deps.rules.maxHandlingExtension;
-  if (extendBy > max) {
-    throw new ValidationError('PETITION.EXTENSION_TOO_LONG', `延长期限不得超过${max}日（信访工作条例第三十四条）`, {
-      extendBy,
-      max,
+  const already = s.extension?.extendBy ?? 0;
+  if (already + extendBy > max) {
+    throw new ValidationError(
+      'PETITION.EXTENSION_TOO_LONG',
+      already > 0 ? `已延长${already}日，累计延长不得超过${max}日（信访工作条例第三十四条）` : `延长期限不得超过${max}日（信访工作条例第三十四条）`,
+      already > 0 ? { extendBy, max, alreadyExtended: already } : { extendBy, max },
+    );
+  }
+  // an extension is granted within the handling period, not after it has run out
+  const running = trackedOrFail(s, 'handling').deadline;
+  if (isBreached(running, stamp.occurredAt)) {
+    throw new IllegalStateError('PETITION.HANDLING_PERIOD_EXPIRED', `办理期限已于 ${running.dueAt} 届满，不能再延长（信访工作条例第三十四条）`, {
+      dueAt: running.dueAt,
+      now: stamp.occurredAt,
     });
   }
   required(approvedBy, 'approvedBy', '批准延期的负责人');
@@ -629,15 +667,19 @@ function startHearing(command: StartHearing, state: PetitionState, stamp: AuditS
   ];
 }
 
-/** Days of a hearing, in the deadline's unit: local dates from its start to its end, both included. */
+/**
+ * Days a hearing actually took (§36 ¶2: hearing time is not counted), from its start and end
+ * instants rather than both calendar dates: in calendar days the elapsed time rounded up to whole
+ * days (a hearing from 14:00 to 10:00 the next morning is 1 day); in working days the working time
+ * it spent rounded up to whole working days.
+ */
 function hearingDays(startedAt: string, endedAt: string, deadline: Deadline, calendar: WorkingCalendar): number {
-  const first = localDateOf(parseInstant(startedAt), calendar.utcOffsetMinutes);
-  const last = localDateOf(parseInstant(endedAt), calendar.utcOffsetMinutes);
-  let count = 0;
-  for (let day = first; day <= last; day = addDays(day, 1)) {
-    if (deadline.unit !== 'working_days' || isWorkingDay(day, calendar)) count++;
-  }
-  return count;
+  const from = parseInstant(startedAt);
+  const to = parseInstant(endedAt);
+  if (to <= from) return 0;
+  if (deadline.unit !== 'working_days') return Math.ceil((to - from) / 86_400_000);
+  const perDay = workingPeriodsOf(calendar).reduce((sum, p) => sum + (p.end - p.start), 0);
+  return perDay > 0 ? Math.ceil(workingMinutesBetween(from, to, calendar) / perDay) : 0;
 }
 
 function endHearing(command: EndHearing, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
@@ -1149,7 +1191,8 @@ export function evolvePetition(state: PetitionState, event: PetitionEvent): Peti
     case 'HandlingExtended':
       return {
         ...s,
-        extension: { extendBy: event.data.extendBy, approvedBy: event.data.approvedBy, at: event.data.occurredAt },
+        // the total extension so far (several extensions may be granted within §34's 30 days)
+        extension: { extendBy: (s.extension?.extendBy ?? 0) + event.data.extendBy, approvedBy: event.data.approvedBy, at: event.data.occurredAt },
         deadlines: withDeadline(s.deadlines, 'handling', event.data.handlingDeadline),
       };
     case 'HearingStarted': {
@@ -1247,6 +1290,11 @@ export function evolvePetition(state: PetitionState, event: PetitionEvent): Peti
       if (tracked === undefined || tracked.deadline.dueAt !== event.data.deadline.dueAt) return s;
       const updated = event.type === 'DeadlineWarned' ? { ...tracked, warned: true } : { ...tracked, breached: true };
       return { ...s, deadlines: { ...s.deadlines, [event.data.kind]: updated } };
+    }
+    case 'DeadlineRevised': {
+      const tracked = s.deadlines[event.data.kind];
+      if (tracked === undefined) return s;
+      return { ...s, deadlines: { ...s.deadlines, [event.data.kind]: trackRevised(tracked, event.data.deadline, event.data.occurredAt) } };
     }
     default: {
       // Compile-time exhaustiveness (a new event type must be handled above). At run time an

@@ -50,6 +50,8 @@ export type PetitionTransferred = Evt<
     petitionId: string;
     toUnitId: string;
     route: 'competent_body' | 'political_legal' | 'discipline_inspection';
+    /** receipt by the receiving body, when it differs from the transfer time (the §23 clocks run from it) */
+    receivedAt?: string;
     /** absent for 政法 / 纪检监察 routes, which notify under their own rules (§23 ¶4) */
     acceptanceNoticeDeadline?: Deadline;
     objectionWindow?: Deadline;
@@ -60,6 +62,8 @@ export type PetitionAssigned = Evt<
   {
     petitionId: string;
     toUnitId: string;
+    /** receipt by the receiving body, when it differs from the assignment time (the §23 clocks run from it) */
+    receivedAt?: string;
     reportDeadline: Deadline;
     acceptanceNoticeDeadline: Deadline;
     objectionWindow: Deadline;
@@ -150,6 +154,20 @@ export type PetitionDeadlineBreached = Evt<
   { petitionId: string; kind: PetitionDeadlineKind; deadline: Deadline }
 >;
 
+/** What a revised deadline was before (DeadlineRevised keeps old and new side by side for the audit). */
+export interface RevisedFrom {
+  dueAt: string;
+  warnAt?: string;
+  lastDay?: string;
+  calendarVersion: string;
+  provisional?: true;
+}
+/** A running deadline recomputed on a newer calendar (a holiday notice loaded): old and new, both calendar versions. */
+export type PetitionDeadlineRevised = Evt<
+  'DeadlineRevised',
+  { petitionId: string; kind: PetitionDeadlineKind; previous: RevisedFrom; deadline: Deadline }
+>;
+
 export type PetitionEvent =
   | PetitionRegistered
   | PetitionNotAccepted
@@ -176,6 +194,7 @@ export type PetitionEvent =
   | ReReviewDecided
   | PetitionSupervised
   | PetitionDeadlineWarned
-  | PetitionDeadlineBreached;
+  | PetitionDeadlineBreached
+  | PetitionDeadlineRevised;
 
 export type PetitionEventType = PetitionEvent['type'];

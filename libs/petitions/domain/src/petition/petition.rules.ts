@@ -1,4 +1,5 @@
 import { DeadlineRule, DeadlineUnit, ValidationError } from '@fengqiao/kernel';
+import { PetitionCategory } from './petition.commands';
 
 /**
  * Legal bases recorded on petition events (`Event.legalBasis`): 《信访工作条例》(中共中央、国务院
@@ -52,6 +53,12 @@ export interface PetitionRules {
    * (§31(1)–(4)) follow those procedures' own limits and are not modelled here.
    */
   handling: DeadlineRule;
+  /**
+   * The handling rule per petition category, where it is not §34's: configuration, each rule
+   * naming its own `legalBasis` (e.g. a local rule for 建议意见类 matters). A category without an
+   * entry (and a petition without a category) uses `handling`.
+   */
+  handlingByCategory?: Partial<Record<PetitionCategory, DeadlineRule>>;
   /** longest handling extension, in the unit of the handling rule (§34: 30 days) */
   maxHandlingExtension: number;
   /** unit of the report deadline an assignment (交办) sets; its length is given by the petition office */
@@ -95,6 +102,11 @@ export function validatePetitionRules(rules: PetitionRules): void {
   };
   if (!(Number.isInteger(rules.maxHandlingExtension) && rules.maxHandlingExtension > 0)) {
     invalid('最长延期须为正整数', { maxHandlingExtension: rules.maxHandlingExtension });
+  }
+  for (const [category, rule] of Object.entries(rules.handlingByCategory ?? {})) {
+    if (!rule) continue;
+    if (rule.unit === 'working_hours') invalid(`“${category}”类办理期限须按日计算`, { category, unit: rule.unit });
+    if (!rule.legalBasis) invalid(`“${category}”类办理期限须注明依据`, { category });
   }
   if (rules.handling.unit === 'working_hours' || rules.reReview.unit === 'working_hours') {
     invalid('办理期限与复核期限须按日计算（延期与听证时间以日计）', {

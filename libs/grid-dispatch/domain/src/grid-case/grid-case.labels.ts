@@ -1,0 +1,47 @@
+import { GridCaseCommand, GridCaseStatus } from './grid-case.types';
+
+export const STATUS_LABEL: Record<GridCaseStatus, string> = {
+  none: '不存在',
+  filed: '已立案',
+  reopened: '已重新打开',
+  dispatched: '待签收',
+  objection: '退单待裁定',
+  in_progress: '处置中',
+  extension_requested: '延期待审批',
+  suspended: '挂账',
+  feedback_submitted: '待核查',
+  verified: '已核查',
+  closed: '已结案',
+  callback_done: '已回访',
+  archived: '已归档',
+  merged_duplicate: '已作为重复事件合并',
+  referred: '已移交',
+};
+
+export const COMMAND_LABEL: Record<GridCaseCommand['type'], string> = {
+  OpenWorkOrder: '建立工单',
+  DispatchCase: '派单',
+  AcceptDispatch: '签收',
+  ObjectToDispatch: '退单',
+  RuleOnObjection: '裁定退单',
+  NoteProgress: '记录办理进展',
+  RequestExtension: '申请延期',
+  RuleOnExtension: '审批延期',
+  SuspendCase: '挂账',
+  ResumeCase: '恢复办理',
+  SubmitFeedback: '反馈办理结果',
+  VerifyCase: '核查',
+  CloseCase: '结案',
+  RecordCallback: '记录回访',
+  ArchiveCase: '归档',
+  ReopenCase: '重新打开',
+  MergeAsDuplicate: '合并为重复事件',
+  ReferCase: '移交',
+  SuperviseCase: '督办',
+  AnswerSupervision: '答复督办',
+  EscalateCase: '提级',
+  WarnDeadline: '期限预警',
+  BreachDeadline: '期限超时',
+  ReviseDeadline: '按新日历修订期限',
+};
+

@@ -1,0 +1,3 @@
+import { OptionalReasonRequest } from '@fengqiao/platform';
+
+export class AcceptDispatchRequest extends OptionalReasonRequest {}

@@ -1,0 +1,11 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { OptionalReasonRequest } from '@fengqiao/platform';
+
+export class MergeDuplicateRequest extends OptionalReasonRequest {
+  @ApiProperty({ description: '重复的是哪一个事件（事件编号）；须在操作人的管辖范围内' })
+  @IsString({ message: '请指定重复的事件' })
+  @IsNotEmpty({ message: '请指定重复的事件' })
+  @MaxLength(128, { message: '事件编号过长' })
+  duplicateOf!: string;
+}

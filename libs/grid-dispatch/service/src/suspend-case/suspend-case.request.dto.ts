@@ -1,0 +1,3 @@
+import { RequiredReasonRequest } from '@fengqiao/platform';
+
+export class SuspendCaseRequest extends RequiredReasonRequest {}

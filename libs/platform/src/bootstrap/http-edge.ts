@@ -1,0 +1,40 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { jsonDepthExceeds, TEXT_LIMITS } from '@fengqiao/contracts';
+import { DomainErrorFilter } from '../errors/domain-error.filter';
+import { InputSafetyGuard } from '../errors/input-safety.guard';
+import { createValidationPipe } from '../errors/validation.pipe';
+
+export const BODY_LIMIT = '256kb';
+
+/** A JSON body nested deeper than `TEXT_LIMITS.maxDepth`, refused by the body parser before it is parsed. */
+export class BodyTooDeepError extends Error {
+  readonly status = 400;
+  readonly statusCode = 400;
+  readonly expose = true;
+  readonly type = 'entity.too.deep';
+  constructor(readonly limit: number) {
+    super(`request body nested deeper than ${limit} levels`);
+    this.name = 'BodyTooDeepError';
+  }
+}
+
+/** body-parser's `verify` hook: runs on the raw bytes, before JSON.parse. */
+function refuseDeepJson(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (jsonDepthExceeds(buf, TEXT_LIMITS.maxDepth)) throw new BodyTooDeepError(TEXT_LIMITS.maxDepth);
+}
+
+/**
+ * What every HTTP request of every service passes through, in order: the JSON and form body
+ * parsers (size limit; JSON nesting limited on the raw bytes, so a 5,000-deep body is a 400
+ * before any recursive code sees it), the token guard (registered by AuthModule), the input-safety
+ * guard, the validation pipe, and the one error filter.
+ */
+export function configureHttpEdge(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: BODY_LIMIT, verify: refuseDeepJson });
+  express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: true, depth: 8 });
+  app.useGlobalGuards(new InputSafetyGuard());
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new DomainErrorFilter());
+}

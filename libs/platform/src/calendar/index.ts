@@ -1,0 +1,6 @@
+export * from './versioned-table';
+export * from './calendar-catalog';
+export * from './deadline-revision';
+export * from './calendar-notices.service';
+export * from './calendars.http.controller';
+export * from './calendar.module';

@@ -1,0 +1,147 @@
+import { EventStore, StoredEvent, StreamRevision, WrongExpectedRevisionError } from '@fengqiao/event-store';
+import { Actor, newId, NotFoundError } from '@fengqiao/kernel';
+
+/** One published version of a reference table, as recorded in its stream. */
+export interface TableVersion<R> {
+  /** 1, 2, 3, … (= stream revision + 1) */
+  version: number;
+  rows: R[];
+  /** user id of whoever published it */
+  by: string;
+  /** ISO instant it was published */
+  at: string;
+  note?: string;
+  /** event id of the publication (the integration event carries it) */
+  eventId: string;
+}
+
+export type TableVersionSummary = Omit<TableVersion<unknown>, 'rows'> & { count: number };
+
+/**
+ * Versioned reference data kept as a stream of the hosting context's own event store (the same
+ * pattern as grid-dispatch's routing and deadline tables, which can move onto this one): each
+ * version is one `<Kind>Published { version, rows, by, at }` event, so the history is
+ * hash-chained and auditable, and "which version applied on that day?" is `asOf(instant)`.
+ * Publishing names the version the publisher edited (If-Match); another version in between is a
+ * revision conflict (412).
+ */
+export class ReferenceTable<R> {
+  private cache: { revision: StreamRevision; versions: TableVersion<R>[] } = { revision: 'no_stream', versions: [] };
+  private loaded = false;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly streamId: string,
+    readonly eventType: string,
+    /** validates and normalises a new table; throws ValidationError */
+    private readonly validate: (rows: readonly R[]) => R[],
+    /** Chinese name for messages, e.g. 节假日安排 */
+    readonly label: string,
+    /** extra data recorded on each publication, computed from the clean rows and the version */
+    private readonly extra: (rows: readonly R[], version: number) => Record<string, unknown> = () => ({}),
+  ) {}
+
+  async refresh(): Promise<void> {
+    const revision = await this.store.streamRevision(this.streamId);
+    if (this.loaded && revision === this.cache.revision) return;
+    const events = await this.store.readStream(this.streamId);
+    this.cache = {
+      revision: events.length ? events[events.length - 1].revision : 'no_stream',
+      versions: events.filter((e) => e.type === this.eventType).map((e) => this.toVersion(e)),
+    };
+    this.loaded = true;
+  }
+
+  private toVersion(e: StoredEvent): TableVersion<R> {
+    const d = e.data as { rows: R[]; by: string; at: string; note?: string };
+    return { version: e.revision + 1, rows: d.rows, by: d.by, at: d.at, ...(d.note ? { note: d.note } : {}), eventId: e.id };
+  }
+
+  async current(): Promise<TableVersion<R> | null> {
+    await this.refresh();
+    return this.cache.versions[this.cache.versions.length - 1] ?? null;
+  }
+
+  async history(): Promise<TableVersionSummary[]> {
+    await this.refresh();
+    return this.cache.versions.map(({ rows, ...rest }) => ({ ...rest, count: rows.length }));
+  }
+
+  async version(n: number): Promise<TableVersion<R>> {
+    await this.refresh();
+    const found = this.cache.versions.find((v) => v.version === n);
+    if (!found) throw new NotFoundError('REFERENCE_DATA.VERSION_NOT_FOUND', `${this.label}第 ${n} 版不存在`, { stream: this.streamId, version: n });
+    return found;
+  }
+
+  /** The version in force at `instant` (the last one published at or before it); 404 before the first. */
+  async asOf(instant: string): Promise<TableVersion<R>> {
+    await this.refresh();
+    const t = Date.parse(instant);
+    const found = [...this.cache.versions].reverse().find((v) => Date.parse(v.at) <= t);
+    if (!found) throw new NotFoundError('REFERENCE_DATA.VERSION_NOT_FOUND', `${instant} 时尚无${this.label}`, { stream: this.streamId, at: instant });
+    return found;
+  }
+
+  /**
+   * Publishes a new version (validated). `expectedVersion` (If-Match) is the version the publisher
+   * saw: 0 for "no version yet"; a different current version is a conflict (412).
+   */
+  async publish(
+    rows: readonly R[],
+    by: { actor: Actor; jurisdiction: string[] },
+    at: string,
+    options: { expectedVersion?: number; note?: string; correlationId?: string; data?: Record<string, unknown> } = {},
+  ): Promise<TableVersion<R>> {
+    const clean = this.validate(rows);
+    await this.refresh();
+    const currentRevision = this.cache.revision;
+    const expectedRevision: StreamRevision =
+      options.expectedVersion === undefined ? currentRevision : options.expectedVersion === 0 ? 'no_stream' : options.expectedVersion - 1;
+    if (options.expectedVersion !== undefined && expectedRevision !== currentRevision) {
+      throw new WrongExpectedRevisionError(this.streamId, expectedRevision, currentRevision);
+    }
+    const version = currentRevision === 'no_stream' ? 1 : currentRevision + 2;
+    const correlationId = options.correlationId ?? newId();
+    await this.store.append(
+      this.streamId,
+      [
+        {
+          id: newId(),
+          type: this.eventType,
+          schemaVersion: 1,
+          occurredAt: at,
+          actor: by.actor,
+          correlationId,
+          causationId: correlationId,
+          jurisdiction: by.jurisdiction,
+          data: {
+            version,
+            rows: clean,
+            by: by.actor.userId,
+            at,
+            ...(options.note ? { note: options.note } : {}),
+            ...this.extra(clean, version),
+            ...(options.data ?? {}),
+          } as unknown as Record<string, unknown>,
+        },
+      ],
+      { expectedRevision },
+    );
+    await this.refresh();
+    return this.version(version);
+  }
+
+  /** Publishes `rows` as version 1 if the stream is empty; returns whether it did. */
+  async seedIfEmpty(rows: readonly R[], actor: Actor, at: string, note: string): Promise<boolean> {
+    await this.refresh();
+    if (this.cache.revision !== 'no_stream') return false;
+    try {
+      await this.publish(rows, { actor, jurisdiction: [] }, at, { expectedVersion: 0, note });
+      return true;
+    } catch (e) {
+      if (e instanceof WrongExpectedRevisionError) return false; // another replica seeded it first
+      throw e;
+    }
+  }
+}

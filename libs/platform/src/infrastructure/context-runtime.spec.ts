@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Bus, DeliveredMessage, InProcessBus, toCloudEventMessage } from '@fengqiao/bus';
+import { newId } from '@fengqiao/kernel';
+import { IntegrationEvent, topics } from '@fengqiao/contracts';
+import { eventually } from '@fengqiao/testing';
+import { loadServiceConfig } from '../config/service-config';
+import { openContextInfrastructure } from './context-infrastructure';
+import { ContextRuntime, relayGateOf, toCloudEvent } from './context-runtime';
+
+const fixture = JSON.parse(readFileSync(join(__dirname, '../../../contracts/src/__fixtures__/intake.case.filed.v1.json'), 'utf8')) as IntegrationEvent;
+const silent = pino({ level: 'silent' });
+
+/** The runtime of one context in standalone mode, on its own files under `dataDir`. */
+async function runtimeOn(dataDir: string, bus: Bus, handle: (e: IntegrationEvent) => Promise<void>): Promise<ContextRuntime> {
+  const config = loadServiceConfig('grid-dispatch', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
+  const infra = await openContextInfrastructure('grid-dispatch', config);
+  return new ContextRuntime({ context: 'grid-dispatch', consumers: [{ purpose: 'probe', topics: [topics.intakeCase], handle: (e) => handle(e) }] }, infra, bus);
+}
+
+describe('ContextRuntime', () => {
+  it('two replicas delivered the same message at the same time take it in once (claim-based inbox)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fq-runtime-'));
+    const handled: string[] = [];
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const handler = async (e: IntegrationEvent) => {
+      handled.push(e.id);
+      await slow; // still working when the second delivery arrives
+    };
+    const [busA, busB] = [new InProcessBus({ logger: silent, publishResolves: 'appended' }), new InProcessBus({ logger: silent, publishResolves: 'appended' })];
+    const [a, b] = [await runtimeOn(dataDir, busA, handler), await runtimeOn(dataDir, busB, handler)];
+    await a.start();
+    await b.start();
+    const message = toCloudEventMessage(toCloudEvent(fixture), fixture.subject);
+    await busA.publish(topics.intakeCase, [message]);
+    await busB.publish(topics.intakeCase, [message]);
+    await eventually(() => (handled.length >= 1 ? true : undefined), { what: 'the first delivery' });
+    await new Promise((r) => setTimeout(r, 200)); // give the second delivery its chance to (wrongly) run
+    release();
+    await eventually(async () => ((await a.health()).consumed && (await b.health()).consumed ? true : undefined), { what: 'health' });
+    expect(handled).toEqual([fixture.id]);
+    await a.stop();
+    await b.stop();
+  });
+
+  it('keeps its relay checkpoint across a restart in standalone mode: nothing is published twice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fq-relay-'));
+    const config = loadServiceConfig('intake', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
+    const seen: DeliveredMessage[] = [];
+    const run = async () => {
+      const bus = new InProcessBus({ logger: silent });
+      await bus.subscribe({ groupId: 'probe', topics: [topics.intakeCase], handler: async (m) => void seen.push(m) });
+      const infra = await openContextInfrastructure('intake', config);
+      const runtime = new ContextRuntime(
+        { context: 'intake', publish: (stored) => ({ ...fixture, id: stored.id, subject: String(stored.data.caseId) }) },
+        infra,
+        bus,
+      );
+      await runtime.start();
+      return { runtime, infra, bus };
+    };
+    const first = await run();
+    const append = (caseId: string) =>
+      first.infra.events.append(`case-${caseId}`, [
+        { id: newId(), type: 'CaseFiled', schemaVersion: 1, occurredAt: fixture.time, actor: { userId: 'u', role: 'operator', unitId: 'v-1' }, correlationId: 'c', causationId: 'c', jurisdiction: ['d-1'], data: { caseId } },
+      ], { expectedRevision: 'no_stream' });
+    await append('a');
+    await append('b');
+    first.runtime.published();
+    await eventually(() => (seen.length === 2 ? true : undefined), { what: 'two published' });
+    await first.runtime.stop();
+    await first.bus.close();
+
+    const second = await run();
+    await second.infra.events.append(`case-c`, [
+      { id: newId(), type: 'CaseFiled', schemaVersion: 1, occurredAt: fixture.time, actor: { userId: 'u', role: 'operator', unitId: 'v-1' }, correlationId: 'c', causationId: 'c', jurisdiction: ['d-1'], data: { caseId: 'c' } },
+    ], { expectedRevision: 'no_stream' });
+    second.runtime.published();
+    await eventually(() => (seen.length >= 3 ? true : undefined), { what: 'the new event' });
+    expect(seen.map((m) => m.key)).toEqual(['a', 'b', 'c']);
+    await second.runtime.stop();
+    await second.bus.close();
+  });
+
+  it('holds a relay back until every context on the bus has subscribed', () => {
+    const bus = new InProcessBus({ logger: silent });
+    const gate = relayGateOf(bus);
+    gate.register('intake');
+    gate.register('mediation');
+    const started: string[] = [];
+    gate.arrive('intake', () => started.push('intake'));
+    expect(started).toEqual([]);
+    gate.arrive('mediation', () => started.push('mediation'));
+    expect(started).toEqual(['intake', 'mediation']);
+    // after a restart on the same bus, a context must arrive again
+    gate.leave('intake');
+    gate.arrive('mediation', () => started.push('mediation again'));
+    expect(started).toHaveLength(2);
+    gate.arrive('intake', () => started.push('intake again'));
+    expect(started).toEqual(['intake', 'mediation', 'mediation again', 'intake again']);
+  });
+});
+

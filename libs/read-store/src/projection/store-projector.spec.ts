@@ -1,0 +1,118 @@
+import { EmbeddedReadStore } from '../adapters/embedded/embedded-read-store';
+import { caseBoard, CaseBoardEntry, type SampleCaseEvent, type SampleStoredEvent } from './case-board.sample';
+import { ProjectorFeed, StoreProjector, viewOf } from './store-projector';
+
+/** An append-only log in the store's global order, as `EventStore.readAll` serves it. */
+class Log implements ProjectorFeed<SampleStoredEvent> {
+  readonly events: SampleStoredEvent[] = [];
+  reads = 0;
+  append(caseNo: number, ...events: SampleCaseEvent[]): void {
+    const streamId = `grid-case-${caseNo}`;
+    for (const e of events) {
+      const revision = this.events.filter((x) => x.streamId === streamId).length;
+      this.events.push({ ...e, streamId, revision, globalPosition: this.events.length + 1 } as SampleStoredEvent);
+    }
+  }
+  async readAll(o: { afterPosition: number; maxCount: number }): Promise<SampleStoredEvent[]> {
+    this.reads++;
+    return this.events.filter((e) => e.globalPosition > o.afterPosition).slice(0, o.maxCount);
+  }
+}
+
+describe('StoreProjector (the one projector of the contexts)', () => {
+  let store: EmbeddedReadStore;
+  let log: Log;
+  const projector = (batchSize = 3) =>
+    new StoreProjector({ name: 'test.views', feed: log, store, views: [viewOf(caseBoard)], checkpoints: 'checkpoints', pollIntervalMs: 20, batchSize, onError: () => undefined });
+
+  beforeEach(() => {
+    store = new EmbeddedReadStore({ path: ':memory:' });
+    log = new Log();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('catches up in batches, saves the checkpoint, and a restart resumes from it without re-reading', async () => {
+    for (let n = 1; n <= 4; n++) log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '东村' } }, { type: 'CaseDispatched', data: { department: '城管' } });
+    const p = projector();
+    await p.init();
+    expect(await p.catchUp()).toBe(8);
+    expect(p.checkpoint).toBe(8);
+    expect(await store.get('checkpoints', 'test.views')).toMatchObject({ position: 8 });
+    expect(await store.count('case_board', { status: 'dispatched' })).toBe(4);
+
+    log.append(2, { type: 'CaseClosed', data: {} });
+    const again = projector();
+    await again.init();
+    expect(again.checkpoint).toBe(8);
+    expect(await again.catchUp()).toBe(1);
+    expect(await store.get<CaseBoardEntry>('case_board', '2')).toMatchObject({ status: 'closed' });
+  });
+
+  it('serialises passes: concurrent catch-ups (commands in flight) apply each event once, and each resolves with its write visible', async () => {
+    const p = projector(2);
+    await p.init();
+    const passes: Promise<number>[] = [];
+    for (let n = 1; n <= 5; n++) {
+      log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '西村' } }, { type: 'CaseHandled', data: { note: '已处置' } });
+      passes.push(p.catchUp().then(async (count) => {
+        // read-your-writes: once its catch-up resolves, the command's own case shows it
+        expect(await store.get<CaseBoardEntry>('case_board', String(n))).toMatchObject({ status: 'handled', notes: 1 });
+        return count;
+      }));
+    }
+    expect((await Promise.all(passes)).reduce((a, b) => a + b, 0)).toBe(10);
+    expect(await store.count('case_board', { notes: 1 })).toBe(5);
+  });
+
+  it('polls for what another replica appended, and waitFor resolves once the views have a position', async () => {
+    const p = projector();
+    await p.init();
+    p.start();
+    try {
+      log.append(7, { type: 'CaseReported', data: { title: '事件 7', village: '东村' } });
+      expect(await p.waitFor(1, 5_000)).toBe(true);
+      expect(await store.get('case_board', '7')).not.toBeNull();
+      expect(await p.waitFor(99, 50)).toBe(false);
+    } finally {
+      await p.stop();
+    }
+  });
+
+  it('takes over a checkpoint another replica moved on (the two share the read store)', async () => {
+    log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } }, { type: 'CaseDispatched', data: { department: '城管' } });
+    const a = projector();
+    const b = projector();
+    await a.init();
+    await b.init();
+    await a.catchUp();
+    const readsBefore = log.reads;
+    expect(await b.catchUp()).toBe(0);
+    expect(b.checkpoint).toBe(2);
+    expect(log.reads - readsBefore).toBe(1);
+  });
+
+  it('reports a failing view on health and keeps trying on the poll', async () => {
+    const failing = new StoreProjector({
+      name: 'test.failing',
+      feed: log,
+      store,
+      views: [{ name: 'broken', collection: 'broken', indexes: [], apply: async () => { throw new Error('cannot apply'); } }],
+      checkpoints: 'checkpoints',
+      pollIntervalMs: 5,
+      onError: () => undefined,
+    });
+    log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } });
+    await failing.init();
+    failing.start();
+    try {
+      const deadline = Date.now() + 5_000;
+      while (failing.health().failures < 2 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      expect(failing.health()).toEqual({ position: 0, failures: expect.any(Number) });
+      expect(failing.health().failures).toBeGreaterThanOrEqual(2);
+    } finally {
+      await failing.stop();
+    }
+  });
+});

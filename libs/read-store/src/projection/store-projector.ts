@@ -1,0 +1,226 @@
+import type { IndexSpec, ReadStore } from '../read-store.port';
+import { applyOrPark, type ParkingOptions } from './parking';
+import { project, Projection, ProjectionEvent } from './projection';
+
+/**
+ * The one projector mechanism of the contexts (intake, grid-dispatch, and the next ones): it
+ * follows the context's OWN event store (`readAll` after a checkpoint, in the store's global order,
+ * which never skips an event) and applies each event to the context's views; the checkpoint is a
+ * read-store document guarded by the position, saved after each batch.
+ *
+ * Read-your-writes: a command handler awaits `catchUp()` after its append (the case-command
+ * runner's `afterAppend`), so the caller's next read sees its write; events another replica
+ * appended are picked up by the poll loop (`start()`), or woken early by `wake()`.
+ *
+ * Passes are serialised (the loop, `catchUp()` callers): two never interleave. A crash between a
+ * view write and the checkpoint re-applies a few events on the next pass, which each view's own
+ * guard (the stream revision of `project`, or the view's write counter) turns into no-ops.
+ *
+ * An event a view cannot apply (a poison event: bad data, a bug) is parked with its reason
+ * (`parking.ts`: the parked-events collection, counted on /health) and the projector goes on; it
+ * never stops the context or its start-up. Transient failures still fail the pass, to be retried.
+ *
+ * Why from the own store and not the own topic: the stored event has the stream revision (the
+ * guard, the ETag) and the full actor, reason and rule of each step; it works alike in standalone
+ * and distributed mode, without a broker round trip; and the context owns that store.
+ */
+
+/** An event as the projector reads it: the stored envelope (`StoredEvent` of the event store) fits. */
+export interface FeedEvent extends ProjectionEvent {
+  globalPosition: number;
+  /** the event id (the parking key); stream and revision when absent */
+  id?: string;
+  type?: string;
+}
+
+/** Where the events come from: the context's event store (`EventStore.readAll`). */
+export interface ProjectorFeed<E extends FeedEvent> {
+  readAll(options: { afterPosition: number; maxCount: number }): Promise<E[]>;
+}
+
+/** A view as the projector runs it: its collection, indexes and how one event is applied. */
+export interface ProjectedView<E> {
+  name: string;
+  collection: string;
+  indexes: readonly IndexSpec[];
+  apply(store: ReadStore, event: E): Promise<unknown>;
+}
+
+/** A `defineProjection` view (pure `evolve` + guarded upsert) as the projector runs it. */
+export function viewOf<Doc extends object, E extends ProjectionEvent>(projection: Projection<Doc, E>): ProjectedView<E> {
+  return {
+    name: projection.name,
+    collection: projection.collection,
+    indexes: projection.indexes,
+    apply: (store, event) => project(store, projection, event),
+  };
+}
+
+export interface StoreProjectorOptions<E extends FeedEvent> {
+  /** name of the checkpoint and in logs, e.g. `grid-dispatch.views` */
+  name: string;
+  feed: ProjectorFeed<E>;
+  store: ReadStore;
+  views: readonly ProjectedView<E>[];
+  /** read-store collection of the checkpoint document (`_id` = name) */
+  checkpoints: string;
+  /** how often the loop looks for events appended by another replica */
+  pollIntervalMs: number;
+  /** events per batch; default 500 */
+  batchSize?: number;
+  /** where failed passes of the loop are reported; default console.error */
+  onError?: (message: string) => void;
+  /** how events a view cannot apply are parked (the platform logs each: `projectionParking`) */
+  parking?: ParkingOptions;
+}
+
+export interface StoreProjectorHealth {
+  /** last store position every view has applied */
+  position: number;
+  /** failed passes in a row */
+  failures: number;
+}
+
+export class StoreProjector<E extends FeedEvent> {
+  private position = 0;
+  private initialised = false;
+  private passing: Promise<unknown> = Promise.resolve();
+  private running?: Promise<void>;
+  private stopped = true;
+  private wakeUp?: () => void;
+  private woken = false;
+  private waiters: { position: number; resolve: () => void }[] = [];
+  private failures = 0;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: StoreProjectorOptions<E>) {
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** The last store position every view has applied. */
+  get checkpoint(): number {
+    return this.position;
+  }
+
+  /** Creates the views' indexes and reads the saved checkpoint. Idempotent. */
+  async init(): Promise<void> {
+    for (const v of this.options.views) await this.options.store.ensureIndexes(v.collection, v.indexes);
+    const saved = await this.options.store.get<{ position: number }>(this.options.checkpoints, this.options.name);
+    this.position = Math.max(this.position, saved?.position ?? 0);
+    this.initialised = true;
+  }
+
+  /** Applies everything stored so far; resolves when the views have it (errors propagate). */
+  catchUp(): Promise<number> {
+    const next = this.passing.then(() => this.drain());
+    this.passing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Applies one event to every view (for rebuilds and "run twice" tests); moves no checkpoint. */
+  async apply(event: E): Promise<void> {
+    const store = this.options.store;
+    for (const v of this.options.views) await applyOrPark(store, v.name, event, () => v.apply(store, event), this.options.parking);
+  }
+
+  /** Starts the poll loop (after `init()` and a first `catchUp()`, typically). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.running = this.loop();
+  }
+
+  /** Asks the loop to read now (after an append in this process). */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Resolves true once the views have applied `position`, false after `timeoutMs`. */
+  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    if (this.position >= position) return true;
+    this.wake();
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.running;
+    await this.passing;
+  }
+
+  health(): StoreProjectorHealth {
+    return { position: this.position, failures: this.failures };
+  }
+
+  private async drain(): Promise<number> {
+    if (!this.initialised) await this.init();
+    // another replica sharing this read store may have moved the checkpoint on
+    const saved = await this.options.store.get<{ position: number }>(this.options.checkpoints, this.options.name);
+    this.position = Math.max(this.position, saved?.position ?? 0);
+    let total = 0;
+    for (;;) {
+      const batch = await this.options.feed.readAll({ afterPosition: this.position, maxCount: this.batchSize });
+      const lastEvent = batch[batch.length - 1];
+      if (lastEvent === undefined) break;
+      for (const event of batch) await this.apply(event);
+      const last = lastEvent.globalPosition;
+      await this.options.store.upsert(this.options.checkpoints, { _id: this.options.name, position: last }, { revision: last });
+      this.position = last;
+      total += batch.length;
+      this.release();
+      if (batch.length < this.batchSize) break;
+    }
+    return total;
+  }
+
+  private release(): void {
+    const ready = this.waiters.filter((w) => w.position <= this.position);
+    this.waiters = this.waiters.filter((w) => w.position > this.position);
+    for (const w of ready) w.resolve();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      this.woken = false;
+      let delay = this.options.pollIntervalMs;
+      try {
+        await this.catchUp();
+        this.failures = 0;
+      } catch (error) {
+        this.failures += 1;
+        delay = Math.min(30_000, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 10));
+        const report = this.options.onError ?? ((m: string) => console.error(m));
+        report(`projector ${this.options.name} failed at position ${this.position} (${this.failures} in a row): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+      if (this.stopped) break;
+      if (this.woken && this.failures === 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+}
