@@ -39,7 +39,16 @@ const common = {
 };
 const demo = /^(1|true|yes)$/i.test(common.FENGQIAO_DEMO);
 const services = [
-  ['analytics', 3105, { AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir }],
+  [
+    'analytics',
+    3105,
+    {
+      AUTH_BUILTIN_ISSUER: 'true',
+      FENGQIAO_DATA_DIR: dataDir,
+      // the audit API reads the other services' stores through their own audit routes
+      AUDIT_SOURCES: 'intake=http://127.0.0.1:3101,grid-dispatch=http://127.0.0.1:3102,mediation=http://127.0.0.1:3103,petitions=http://127.0.0.1:3104',
+    },
+  ],
   ['intake', 3101, {}],
   ['grid-dispatch', 3102, demo ? { GRID_DISPATCH_SEED_REFERENCE_DATA: 'true' } : {}],
   ['mediation', 3103, {}],

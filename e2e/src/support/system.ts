@@ -22,6 +22,16 @@ export interface SystemUnderTest {
   killAndRestartMediation(): Promise<void>;
   output(): string;
   stop(): Promise<void>;
+  /** distributed: the analytics service (issuer, audit API, figures) */
+  analyticsUrl?: string;
+  /** distributed: restarts analytics on the same port (tokens stay valid), with more settings */
+  restartAnalytics?(extraEnv: Record<string, string>): Promise<void>;
+  /** distributed: the base URL of each service hosting a context, for AUDIT_SOURCES */
+  serviceUrls?(): Record<string, string>;
+  /** standalone: where the process keeps its files */
+  dataDir?: string;
+  /** standalone: stops the process and leaves its files for the test to inspect (stop() removes them) */
+  stopKeepingData?(): Promise<void>;
 }
 
 const fast = {
@@ -63,6 +73,10 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
       proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
     },
     output: () => log + proc.output(),
+    dataDir,
+    async stopKeepingData() {
+      await proc.stop();
+    },
     async stop() {
       await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -85,7 +99,8 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
     AUTH_ISSUER: 'urn:fengqiao:journey',
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
   };
-  const analytics = await spawnService('analytics', { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir }, { timeoutMs: 120_000 });
+  const analyticsEnv = { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir };
+  let analytics = await spawnService('analytics', analyticsEnv, { timeoutMs: 120_000 });
   const verifyEnv = { ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` };
   const intake = await spawnService('intake', verifyEnv, { timeoutMs: 120_000 });
   let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: 120_000 });
@@ -111,6 +126,16 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
       await mediation.kill();
       mediation = await spawnService('mediation', mediationEnv, { timeoutMs: 120_000 });
     },
+    get analyticsUrl() {
+      return analytics.url;
+    },
+    async restartAnalytics(extra) {
+      log += analytics.output();
+      const port = new URL(analytics.url).port;
+      await analytics.stop();
+      analytics = await spawnService('analytics', { ...analyticsEnv, PORT: port, ...extra }, { timeoutMs: 120_000 });
+    },
+    serviceUrls: () => ({ intake: intake.url, 'grid-dispatch': grid.url, ...(mediation ? { mediation: mediation.url } : {}) }),
     async killAndRestartGridDispatch(extra = {}) {
       log += grid.output();
       await grid.kill();

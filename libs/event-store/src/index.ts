@@ -21,3 +21,4 @@ export * from './testing/event-store.contract';
 export * from './merkle';
 export * from './pii';
 export * from './tamper';
+export * from './evidence';

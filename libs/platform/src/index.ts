@@ -20,3 +20,4 @@ export * from './auth';
 export * from './metrics/metrics';
 export * from './metrics/metrics.http';
 export * from './calendar';
+export * from './audit';

@@ -1,2 +1,3 @@
 export * from './integration';
 export * from './processes';
+export * from './integrity/append-verify';

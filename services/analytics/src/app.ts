@@ -11,6 +11,8 @@ export const DEFAULT_PORT = 3105;
 export const appDefinition: ServiceAppDefinition = {
   name: 'analytics',
   title: '枫桥 统计与审计服务 analytics',
+  // signed checkpoints of every store on a schedule, public checkpoint routes, per-store audit routes
+  audit: true,
   // analytics also hosts the calendar module (holiday notices, /calendars) in distributed mode
   imports: [AnalyticsModule.register(), CalendarModule.register()],
   identitySeed: () => (demoEnabled('distributed') ? demoIdentitySeed(requireSecret('DEMO_PASSWORD', DEMO_PASSWORD)) : undefined),

@@ -7,5 +7,7 @@ export const DEFAULT_PORT = 3102;
 export const appDefinition: ServiceAppDefinition = {
   name: 'grid-dispatch',
   title: '枫桥 网格派单服务 grid-dispatch',
+  // signed checkpoints of every store on a schedule, public checkpoint routes, per-store audit routes
+  audit: true,
   imports: [GridDispatchModule.register()],
 };

@@ -11,5 +11,7 @@ export const DEFAULT_PORT = 3101;
 export const appDefinition: ServiceAppDefinition = {
   name: 'intake',
   title: '枫桥 受理服务 intake',
+  // signed checkpoints of every store on a schedule, public checkpoint routes, per-store audit routes
+  audit: true,
   imports: [IntakeModule.register()],
 };

@@ -7,5 +7,7 @@ export const DEFAULT_PORT = 3103;
 export const appDefinition: ServiceAppDefinition = {
   name: 'mediation',
   title: '枫桥 人民调解服务 mediation',
+  // signed checkpoints of every store on a schedule, public checkpoint routes, per-store audit routes
+  audit: true,
   imports: [MediationModule.register()],
 };

@@ -7,5 +7,7 @@ export const DEFAULT_PORT = 3104;
 export const appDefinition: ServiceAppDefinition = {
   name: 'petitions',
   title: '枫桥 信访服务 petitions',
+  // signed checkpoints of every store on a schedule, public checkpoint routes, per-store audit routes
+  audit: true,
   imports: [PetitionsModule.register()],
 };

@@ -12,6 +12,8 @@ export const DEFAULT_PORT = 3000;
 export const appDefinition: ServiceAppDefinition = {
   name: 'standalone',
   title: '枫桥 Fengqiao (standalone)',
+  // signed checkpoints of every store on a schedule, public checkpoint routes, per-store audit routes
+  audit: true,
   imports: [
     IntakeModule.register(),
     GridDispatchModule.register(),

@@ -13,6 +13,8 @@ const PUBLIC = [
   /^GET \/health$/,
   /^POST \/auth\/(login|refresh|logout)$/,
   /^GET \/\.well-known\/jwks\.json$/,
+  // signed Merkle checkpoints and their public keys, published so outsiders can keep copies (DESIGN §4)
+  /^GET \/audit\/(checkpoint-keys|stores\/:context\/checkpoints|stores\/:context\/checkpoints\/latest)$/,
   /^GET \/open311\/v2\/(discovery|discovery\.json|services|services\.json|services\/:code|requests|requests\.json|requests\/:id)$/,
   // Open311 POST is guarded by its API key instead of a user token (checked below)
   /^POST \/open311\/v2\/(requests|requests\.json)$/,

@@ -42,6 +42,7 @@ import { OnCaseFiledConsumer } from './work-orders/on-case-filed.consumer';
 import { OnCalendarNoticeConsumer } from './calendar/work-order-revision';
 import { GridCaseMediationController } from './on-mediation-outcome/grid-case-mediation.http.controller';
 import { OnMediationOutcomeConsumer } from './on-mediation-outcome/on-mediation-outcome.consumer';
+import { gridDispatchAudit } from './audit/grid-case.audit';
 
 /** The reference data an empty store starts with when none is configured: the demo district's tables. */
 export const DEMO_REFERENCE_DATA: ReferenceDataSeed = { routingRules: demoDistrict.routing, deadlineRules: demoDistrict.deadlineRules };
@@ -83,6 +84,7 @@ export class GridDispatchModule {
     const publisher = new WorkOrderPublisher();
     return buildContextModule(GridDispatchModule, {
       name: CONTEXT_NAME,
+      audit: gridDispatchAudit,
       controllers: [...COMMAND_CONTROLLERS, ReadModelsController, RoutingRulesController, DeadlineRulesController, GridCaseMediationController],
       providers: [
         { provide: GRID_DISPATCH_OPTIONS, useFactory: () => resolveGridDispatchOptions(options, process.env, DEMO_REFERENCE_DATA) },

@@ -21,6 +21,7 @@ import { Open311Handler } from './open311/open311.handler';
 import { publish } from './publish/intake.publish';
 import { ReportCaseController } from './report-case/report-case.http.controller';
 import { ReportCaseHandler } from './report-case/report-case.handler';
+import { intakeAudit } from './audit/grid-case-report.audit';
 
 /**
  * The intake context (DESIGN §5.1, 受理): reports from grid workers, the hotline, walk-ins, the web
@@ -35,6 +36,7 @@ export class IntakeModule {
   static register(options: IntakeModuleOptions = {}): DynamicModule {
     return buildContextModule(IntakeModule, {
       name: 'intake',
+      audit: intakeAudit,
       controllers: [
         ReportCaseController,
         ListCasesController,

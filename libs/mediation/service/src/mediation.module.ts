@@ -33,6 +33,7 @@ import { RequestConsentController } from './request-consent/request-consent.http
 import { ResumeMediationController } from './resume-mediation/resume-mediation.http.controller';
 import { SignAgreementController } from './sign-agreement/sign-agreement.http.controller';
 import { TerminateMediationController } from './terminate-mediation/terminate-mediation.http.controller';
+import { mediationAudit } from './audit/mediation-case.audit';
 import { TransferCaseController } from './transfer-case/transfer-case.http.controller';
 
 /**
@@ -49,6 +50,7 @@ export class MediationModule {
     const link = new MediationLink();
     return buildContextModule(MediationModule, {
       name: 'mediation',
+      audit: mediationAudit,
       controllers: [
         RegisterDisputeController,
         RecordPartyDetailsController,

@@ -16,6 +16,7 @@ import { ReceptionController } from './reception/reception.http.controller';
 import { RegisterPetitionController } from './register-petition/register-petition.http.controller';
 import { ReviewPetitionController } from './review-petition/review-petition.http.controller';
 import { RoutePetitionController } from './route-petition/route-petition.http.controller';
+import { petitionsAudit } from './audit/petition.audit';
 import { SupervisePetitionController } from './supervise-petition/supervise-petition.http.controller';
 
 const BINDER = Symbol.for('fengqiao.petitions.binder');
@@ -32,6 +33,7 @@ export class PetitionsModule {
     const ctx = new PetitionsContext(resolvePetitionsOptions(options), () => demoEnabled(config?.mode ?? 'standalone', options.env));
     return buildContextModule(PetitionsModule, {
       name: PETITIONS,
+      audit: petitionsAudit,
       controllers: [
         PetitionDeskController,
         RegisterPetitionController,

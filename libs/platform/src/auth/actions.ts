@@ -70,6 +70,7 @@ export const ACTIONS = {
   'audit.verify': { writes: false, zh: '校验完整性' },
   'audit.export': { writes: false, zh: '导出证据包' },
   'analytics.board': { writes: false, zh: '查看统计看板' },
+  'analytics.warning': { writes: true, zh: '签收或处置预警' },
   // directory and configuration
   'directory.read': { writes: false, zh: '查看组织架构' },
   'directory.manage': { writes: true, zh: '维护单位、网格和用户' },
@@ -96,7 +97,7 @@ const common: Action[] = ['self.read', 'directory.read'];
 /** Which roles may perform which actions. Jurisdiction is checked separately (jurisdiction.ts). */
 export const ROLE_ACTIONS: Readonly<Record<UserRole, readonly Action[]>> = {
   // 综治中心: the whole grid-case process, oversight
-  operator: [...starting('case.'), 'analytics.board', 'personal_data.read', ...common],
+  operator: [...starting('case.'), 'analytics.board', 'analytics.warning', 'personal_data.read', ...common],
   // 网格员: report on patrol, accept and handle what is dispatched, feed back (回访 is the centre's: GridCase decider)
   grid_worker: [
     'case.read',

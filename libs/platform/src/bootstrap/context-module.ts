@@ -1,5 +1,6 @@
 import { DynamicModule, Provider, Type } from '@nestjs/common';
 import { ContextRuntimeOptions, contextRuntimeProvider } from '../infrastructure/context-runtime';
+import type { ContextAuditOptions } from '../audit/context-audit.options';
 
 export interface ContextModuleParts {
   name: string;
@@ -8,6 +9,8 @@ export interface ContextModuleParts {
   imports?: DynamicModule['imports'];
   /** what the context publishes and consumes; its stores open with the app */
   runtime?: Omit<ContextRuntimeOptions, 'context'>;
+  /** how the audit replays this context's streams (kinds, evolve, read models); its store is audited either way */
+  audit?: ContextAuditOptions;
 }
 
 /**
@@ -19,7 +22,7 @@ export function buildContextModule(module: Type<unknown>, parts: ContextModulePa
     module,
     imports: parts.imports ?? [],
     controllers: parts.controllers ?? [],
-    providers: [...contextRuntimeProvider({ context: parts.name, ...(parts.runtime ?? {}) }), ...(parts.providers ?? [])],
+    providers: [...contextRuntimeProvider({ context: parts.name, ...(parts.runtime ?? {}), ...(parts.audit ? { audit: parts.audit } : {}) }), ...(parts.providers ?? [])],
     exports: [],
   };
 }

@@ -19,6 +19,8 @@ import { loadAuthConfig } from '../auth/auth.config';
 import { createBus } from '../infrastructure/context-infrastructure';
 import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
 import { httpMetricsMiddleware, metricsPlacementOf, serveMetrics, startMetricsServer } from '../metrics/metrics.http';
+import { AuditRegistry } from '../audit/audit-registry';
+import { ContextAuditController } from '../audit/context-audit.http.controller';
 
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 
@@ -31,6 +33,11 @@ export interface ServiceAppDefinition {
   title: string;
   /** reference data the built-in issuer loads into an empty directory (where this process hosts it) */
   identitySeed?: () => IdentitySeed | undefined;
+  /**
+   * Serve the audit of the stores this process hosts: signed checkpoints on a schedule, the public
+   * checkpoint routes and the auditors' per-store routes (`/audit/…`). On in every deployable.
+   */
+  audit?: boolean;
 }
 
 export interface RunningService {
@@ -69,6 +76,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
 
   const bus = createBus(config);
   providers.push({ provide: SERVICE_CONFIG, useValue: config }, { provide: BUS, useValue: bus }, BusLifecycle);
+  if (def.audit) providers.push(AuditRegistry);
   const root: DynamicModule = {
     module: ServiceRootModule,
     imports: [
@@ -79,7 +87,8 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
       ...def.imports,
     ],
     providers,
-    exports: [SERVICE_CONFIG, BUS, ...(connection ? [MONGO_CONNECTION] : [])],
+    controllers: def.audit ? [ContextAuditController] : [],
+    exports: [SERVICE_CONFIG, BUS, ...(connection ? [MONGO_CONNECTION] : []), ...(def.audit ? [AuditRegistry] : [])],
     global: true,
   };
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { EventStore, KurrentDbEventStore, MongoEventStore, SqliteEventStore } from '@fengqiao/event-store';
+import { CheckpointStore, EventStore, KurrentDbEventStore, MongoCheckpointStore, MongoEventStore, SqliteCheckpointStore, SqliteEventStore } from '@fengqiao/event-store';
 import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@fengqiao/read-store';
 import {
   Bus,
@@ -36,6 +36,8 @@ export interface ContextInfrastructure {
   readStore: ReadStore;
   relayCheckpoints: RelayCheckpointStore;
   inbox: Inbox;
+  /** Signed checkpoints of the event store's Merkle log (DESIGN §4), beside the store. */
+  checkpoints: CheckpointStore;
   close(): Promise<void>;
 }
 
@@ -52,17 +54,20 @@ export async function openContextInfrastructure(context: string, config: Service
     const readStore = new EmbeddedReadStore({ path: join(dir, 'read-models.sqlite') });
     const relayCheckpoints = new SqliteRelayCheckpointStore({ path: join(dir, 'relay.sqlite') });
     const inbox = new SqliteInbox({ path: join(dir, 'inbox.sqlite') });
+    const checkpoints = new SqliteCheckpointStore({ database: join(dir, 'checkpoints.sqlite') });
     return {
       context,
       events,
       readStore,
       relayCheckpoints,
       inbox,
+      checkpoints,
       async close() {
         await events.close();
         await readStore.close();
         relayCheckpoints.close();
         inbox.close();
+        checkpoints.close();
       },
     };
   }
@@ -77,12 +82,14 @@ export async function openContextInfrastructure(context: string, config: Service
   const relayCheckpoints = MongoRelayCheckpointStore.forDb(db);
   // not `inbox`: that name holds the read-model records of the inbox before it was claim-based
   const inbox = await MongoInbox.create({ db, collection: 'inbox_claims' });
+  const checkpoints = MongoCheckpointStore.forDb(db);
   return {
     context,
     events,
     readStore,
     relayCheckpoints,
     inbox,
+    checkpoints,
     async close() {
       await events.close();
       await readStore.close();

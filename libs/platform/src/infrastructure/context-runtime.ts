@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Provider, Type } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { contractOf, IntegrationEvent, validateIntegrationEvent, ContractViolation } from '@fengqiao/contracts';
 import { StoredEvent } from '@fengqiao/event-store';
@@ -19,6 +19,8 @@ import { ServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.module';
 import { metrics } from '../metrics/metrics';
 import { ContextInfrastructure, openContextInfrastructure } from './context-infrastructure';
+import { AuditRegistry } from '../audit/audit-registry';
+import type { ContextAuditOptions } from '../audit/context-audit.options';
 
 /** Relay lag is counted up to this many events per scrape (a bounded read). */
 const LAG_SCAN_LIMIT = 10_000;
@@ -67,6 +69,8 @@ export interface ContextRuntimeOptions {
   onReady?: (runtime: ContextRuntime) => Promise<void>;
   /** Before the stores close. */
   onStop?: (runtime: ContextRuntime) => Promise<void>;
+  /** How the audit replays this context's streams (see AuditRegistry; only where the app serves the audit). */
+  audit?: ContextAuditOptions;
 }
 
 /** where handled messages were recorded before the claim-based inbox; read, never written */
@@ -346,6 +350,7 @@ export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider
       @Inject(token) private readonly runtime: ContextRuntime,
       @Inject(HealthRegistry) registry: HealthRegistry,
       @Inject(ModuleRef) moduleRef: ModuleRef,
+      @Optional() @Inject(AuditRegistry) private readonly audits?: AuditRegistry,
     ) {
       registry.add({ key: options.context, check: async () => this.runtime.health() });
       relayGateOf(runtime.bus).register(options.context);
@@ -353,6 +358,8 @@ export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider
     }
     async onApplicationBootstrap(): Promise<void> {
       await this.runtime.start();
+      // signed checkpoints of this context's store on a schedule, its audit routes (DESIGN §4)
+      await this.audits?.attach(this.runtime, options.audit);
     }
     async onApplicationShutdown(): Promise<void> {
       await this.runtime.stop();

@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IntakeCaseFiledV1, IntakeCaseReportedV1, IntegrationEvent, gridDispatchContracts, type WorkOrderEventName } from '@fengqiao/contracts';
+import { CaseFacts, evolveCaseFacts } from './case-facts.projection';
+import { figures, figuresCsv } from './figures';
+import { monthlyReportXlsx } from './monthly-report.xlsx';
+
+let n = 0;
+const ev = (type: string, subject: string, data: Record<string, unknown>): IntegrationEvent => ({
+  id: `e-${++n}`,
+  type,
+  source: '/test',
+  subject,
+  time: '2026-03-02T09:00:00+08:00',
+  correlationId: 'c',
+  causationId: 'c',
+  data,
+});
+const J = ['d-fq', 't-1', 'v-1-1', 'g-1-1-1'];
+const reported = (id: string, at = '2026-03-02T09:00:00+08:00') =>
+  ev(IntakeCaseReportedV1.type, id, { caseId: id, channel: 'hotline', category: 'illegal_parking', description: 'x', urgency: 'normal', gridId: 'g-1-1-1', location: { address: '枫源村3组' }, jurisdiction: J, reportedAt: at });
+const filed = (id: string) => ev(IntakeCaseFiledV1.type, id, { caseId: id, jurisdiction: J, filedAt: '2026-03-02T10:00:00+08:00', level: 'village', category: 'illegal_parking', urgency: 'normal', gridId: 'g-1-1-1', channel: 'hotline', location: {} });
+const wo = (name: WorkOrderEventName, id: string, extra: Record<string, unknown> = {}) =>
+  ev(gridDispatchContracts[name].type, id, { caseId: id, event: name, jurisdiction: J, at: '2026-03-03T09:00:00+08:00', actor: { userId: 'u', role: 'operator', unitId: 'v-1-1' }, status: 's', category: 'illegal_parking', urgency: 'normal', gridId: 'g-1-1-1', level: 'village', unitId: null, step: null, dueAt: null, ...extra });
+
+function fold(events: IntegrationEvent[]): CaseFacts[] {
+  const docs = new Map<string, CaseFacts>();
+  for (const e of events) docs.set(e.subject, evolveCaseFacts(docs.get(e.subject) ?? null, e));
+  return [...docs.values()];
+}
+
+describe('analytics figures from integration events', () => {
+  const events = [
+    reported('a'), filed('a'), wo('ReworkOrdered', 'a'), wo('CaseClosed', 'a'), wo('CallbackRecorded', 'a', { rating: 4 }),
+    reported('b'), filed('b'), wo('DeadlineBreached', 'b'), wo('ExtensionGranted', 'b'), wo('CaseClosed', 'b'), wo('CallbackRecorded', 'b', { rating: 2 }),
+    reported('c'), filed('c'), wo('CaseSuspended', 'c'),
+    reported('d', '2026-04-01T09:00:00+08:00'),
+  ];
+
+  it('counts taken, filed, closed, on time, overdue and the rates per unit at every level, per month', () => {
+    const rows = figures(fold(events), 'unit');
+    expect(rows.map((r) => r.key)).toEqual(['d-fq', 'g-1-1-1', 't-1', 'v-1-1']);
+    expect(rows.find((r) => r.key === 'v-1-1')).toEqual({
+      key: 'v-1-1', taken: 4, filed: 3, closed: 2, onTime: 1, overdue: 1, closedRate: 0.6667, onTimeRate: 0.5,
+      reworkRate: 0.3333, suspensionRate: 0.3333, extensionRate: 0.3333, satisfaction: 3, rated: 2,
+    });
+    expect(figures(fold(events), 'month').map((r) => [r.key, r.taken])).toEqual([['2026-03', 3], ['2026-04', 1]]);
+  });
+
+  it('is unchanged by a redelivered event (run twice)', () => {
+    expect(figures(fold([...events, ...events]), 'unit')).toEqual(figures(fold(events), 'unit'));
+  });
+
+  it('writes the monthly report as CSV and as XLSX that a reader independent of exceljs (unzip + the sheet XML) opens with the same figures', async () => {
+    const rows = figures(fold(events), 'unit');
+    const csv = figuresCsv(rows);
+    expect(csv.startsWith('\uFEFF单位/分组,受理数,立案数,结案数')).toBe(true);
+    expect(csv).toContain('\r\nv-1-1,4,3,2,1,1,0.6667,0.5,');
+
+    const dir = mkdtempSync(join(tmpdir(), 'fq-xlsx-'));
+    const file = join(dir, 'report.xlsx');
+    writeFileSync(file, await monthlyReportXlsx(rows, '事件办理情况月报（2026-03，按单位）'));
+    const unzip = (part: string) => execFileSync('unzip', ['-p', file, part], { encoding: 'utf8' });
+    const shared = [...unzip('xl/sharedStrings.xml').matchAll(/<si>(?:<t[^>]*>([^<]*)<\/t>|<r>.*?<\/r>)<\/si>/g)].map((m) => m[1]);
+    const sheet = unzip('xl/worksheets/sheet1.xml');
+    const cells = new Map<string, string>();
+    for (const m of sheet.matchAll(/<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>(?:<f>[^<]*<\/f>)?<v>([^<]*)<\/v><\/c>)/g)) {
+      const [, ref, attrs, v] = m;
+      if (v === undefined) continue;
+      cells.set(ref, / t="s"/.test(attrs) ? shared[Number(v)] : v);
+    }
+    expect(cells.get('A1')).toBe('事件办理情况月报（2026-03，按单位）');
+    expect([1, 2, 3, 4, 5, 6, 7].map((c) => cells.get(`${String.fromCharCode(64 + c)}2`))).toEqual(['单位/分组', '受理数', '立案数', '结案数', '按期结案数', '超期数', '结案率']);
+    const rowOf = (key: string) => [...cells.entries()].find(([ref, v]) => ref.startsWith('A') && v === key)?.[0].slice(1);
+    const r = rowOf('v-1-1');
+    expect(['B', 'C', 'D', 'E', 'F', 'G', 'L'].map((c) => Number(cells.get(`${c}${r}`)))).toEqual([4, 3, 2, 1, 1, 0.6667, 3]);
+  });
+});

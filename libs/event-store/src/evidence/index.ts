@@ -1,0 +1,2 @@
+export * from './evidence-bundle';
+export * from './store-auditor';

@@ -1,0 +1,26 @@
+/**
+ * How the audit replays a petition (`petition-<petitionId>`): the domain's `evolve` over the stored
+ * events, compared with the `petition_view` read model (its status).
+ */
+import { petitionDecider, toPetitionStreamId, type PetitionEvent, type PetitionState } from '@fengqiao/petitions-domain';
+import { auditedKind, type ContextAuditOptions } from '@fengqiao/platform';
+import { PETITION_VIEW } from '../read-models/petition-view';
+
+const PREFIX = toPetitionStreamId('');
+
+export const petitionsAudit: ContextAuditOptions = {
+  streams: [
+    auditedKind<PetitionState>({
+      prefix: PREFIX,
+      kind: 'petition',
+      label: '信访事项',
+      evolver: { evolve: (s, e) => petitionDecider.evolve(s, e as PetitionEvent), initialState: petitionDecider.initialState },
+      statusOf: (s) => s.status,
+      readModel: {
+        collection: PETITION_VIEW,
+        idOf: (streamId) => streamId.slice(PREFIX.length),
+        compare: (replayed, doc) => (replayed.status === doc.status ? [] : [`status: replayed ${replayed.status}, read model ${String(doc.status)}`]),
+      },
+    }),
+  ],
+};

@@ -1,0 +1,364 @@
+/**
+ * The read-only audit of one context's own store (DESIGN §2 journey 4, §4), hosted by the context
+ * itself: every context gets one through `buildContextModule`, with its routes under
+ * `/audit/stores/<context>` (context-audit.http.controller.ts). The audit API (analytics) reads
+ * other contexts' stores only through this: in-process in standalone (AuditRegistry), over HTTP in
+ * distributed mode — never by opening another context's store.
+ *
+ * It signs checkpoints of the store's Merkle log on a schedule, finds the streams of a matter
+ * (by case id, correlation id or a linking field), replays them with the context's versioned
+ * `evolve`, verifies them (chains, inclusion, consistency with a held checkpoint, replay = read
+ * model, complete envelopes), and builds their part of an evidence bundle. Parties' personal
+ * data is masked unless the auditor's scope covers it; when it is shown, the read is recorded as
+ * a `PersonalDataRead` event in this store (stream `audit-personal-data-reads`).
+ */
+import { Logger } from '@nestjs/common';
+import { newId, systemClock, type Clock } from '@fengqiao/kernel';
+import {
+  BundledLog,
+  ExportedCheckpoint,
+  GENESIS_HASH,
+  KurrentDbEventStore,
+  Replayer,
+  SignedCheckpoint,
+  StatePoint,
+  StoreAuditor,
+  StoredEvent,
+  verifyStore,
+  verifyStreamChain,
+  type CheckpointKeySet,
+  type CheckpointSigner,
+  type StoreVerification,
+} from '@fengqiao/event-store';
+import type { Principal } from '@fengqiao/identity';
+import { actorOf } from '../auth/actions';
+import { inJurisdiction, mayReadPersonalData } from '../auth/jurisdiction';
+import { MASKS } from '../auth/personal-data';
+import type { ContextRuntime } from '../infrastructure/context-runtime';
+import { AuditedStreamKind, ContextAuditOptions, PERSONAL_DATA_KEYS, PERSONAL_FIELD_KINDS } from './context-audit.options';
+
+export const PERSONAL_DATA_READ = 'PersonalDataRead';
+export const ACCESS_LOG_STREAM = 'audit-personal-data-reads';
+const LINK_FIELDS = ['caseId', 'sourceCaseId', 'gridCaseId', 'linkedCaseId', 'referredFrom', 'fromCaseId', 'mediationCaseId', 'petitionId', 'targetCaseId'];
+
+export interface MatterQuery {
+  ids: string[];
+  correlationIds: string[];
+}
+
+export interface AuditStream {
+  context: string;
+  streamId: string;
+  kind?: string;
+  kindLabel?: string;
+  events: StoredEvent[];
+  /** status after each event (by revision), when the kind is replayed */
+  statusAfter?: Array<string | undefined>;
+  personalData: 'shown' | 'masked' | 'none';
+}
+
+export interface StreamVerification {
+  streamId: string;
+  eventCount: number;
+  chain: { ok: boolean; reason?: string; detail?: string; eventId?: string; revision?: number };
+  included: { ok: boolean; treeSize: number; missing: string[] };
+  envelope: { ok: boolean; incomplete: Array<{ eventId: string; missing: string[] }> };
+  readModel: { checked: boolean; ok: boolean; differences: string[] };
+}
+
+export interface MatterVerification {
+  context: string;
+  ok: boolean;
+  checkpoint: ExportedCheckpoint;
+  consistency?: { ok: boolean; reason?: string; detail?: string; fromSize: number; toSize: number };
+  streams: StreamVerification[];
+}
+
+interface StreamIndex {
+  correlationIds: Set<string>;
+  linkIds: Set<string>;
+}
+
+export class ContextAudit {
+  readonly context: string;
+  readonly auditor: StoreAuditor;
+  private readonly index = new Map<string, StreamIndex>();
+  private timer: NodeJS.Timeout | undefined;
+  private first: Promise<void> | undefined;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly runtime: ContextRuntime,
+    signer: CheckpointSigner,
+    private readonly options: ContextAuditOptions & { retiredKeys?: CheckpointKeySet; intervalMs?: number; clock?: Clock } = {},
+  ) {
+    this.context = runtime.context;
+    this.clock = options.clock ?? systemClock;
+    this.logger = new Logger(`${this.context}.audit`);
+    this.auditor = new StoreAuditor({
+      context: this.context,
+      events: runtime.infra.events,
+      checkpoints: runtime.infra.checkpoints,
+      signer,
+      clock: this.clock,
+      onEvent: (e) => this.indexEvent(e),
+      ...(options.retiredKeys ? { retiredKeys: options.retiredKeys } : {}),
+    });
+  }
+
+  /**
+   * Signs a first checkpoint (in the background: following a large store into its Merkle log takes
+   * a while and must not hold up the start) and then one per interval when the log grew.
+   */
+  start(): void {
+    this.first = this.checkpointQuietly();
+    const every = this.options.intervalMs ?? 60_000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.checkpointQuietly(), every);
+      this.timer.unref();
+    }
+  }
+
+  /** Resolves once the first checkpoint after start is signed (or failed and was logged). */
+  started(): Promise<void> {
+    return this.first ?? Promise.resolve();
+  }
+
+  /** Stops the schedule and waits for a checkpoint in progress, so the stores can close. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.first;
+  }
+
+  private async checkpointQuietly(): Promise<void> {
+    try {
+      await this.auditor.checkpoint();
+    } catch (e) {
+      this.logger.error(`checkpoint failed: ${(e as Error).message}`);
+    }
+  }
+
+  private indexEvent(e: StoredEvent): void {
+    let entry = this.index.get(e.streamId);
+    if (!entry) {
+      entry = { correlationIds: new Set(), linkIds: new Set() };
+      this.index.set(e.streamId, entry);
+    }
+    entry.correlationIds.add(e.correlationId);
+    const data = e.data as Record<string, unknown>;
+    for (const f of LINK_FIELDS) if (typeof data[f] === 'string') entry.linkIds.add(data[f] as string);
+  }
+
+  kindOf(streamId: string): AuditedStreamKind<unknown> | undefined {
+    return (this.options.streams ?? []).filter((k) => streamId.startsWith(k.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+  }
+
+  /** Streams of this store that belong to the matter: named by id, linked by a field, or sharing a correlation id. */
+  async findStreams(query: MatterQuery): Promise<string[]> {
+    await this.auditor.catchUp();
+    const ids = new Set(query.ids);
+    const corr = new Set(query.correlationIds);
+    const out: string[] = [];
+    for (const [streamId, entry] of this.index) {
+      if (streamId === ACCESS_LOG_STREAM) continue;
+      const named = [...ids].some((id) => streamId === id || streamId.endsWith(`-${id}`));
+      const linked = [...entry.linkIds].some((id) => ids.has(id));
+      const correlated = [...entry.correlationIds].some((c) => corr.has(c));
+      if (named || linked || correlated) out.push(streamId);
+    }
+    return out;
+  }
+
+  private async readStream(streamId: string): Promise<StoredEvent[]> {
+    return this.runtime.infra.events.readStream(streamId);
+  }
+
+  private inScope(principal: Principal, events: readonly StoredEvent[], action: 'audit.timeline' | 'audit.verify' | 'audit.export'): boolean {
+    const last = events[events.length - 1];
+    return last !== undefined && inJurisdiction(principal, last.jurisdiction, action);
+  }
+
+  /** The streams of a matter the principal may see, each with its events (personal data masked or logged). */
+  async matter(principal: Principal, query: MatterQuery, purpose: string): Promise<AuditStream[]> {
+    const out: AuditStream[] = [];
+    for (const streamId of await this.findStreams(query)) {
+      const events = await this.readStream(streamId);
+      if (!this.inScope(principal, events, 'audit.timeline')) continue;
+      const shown = await this.disclose(principal, events, purpose);
+      const kind = this.kindOf(streamId);
+      const stream: AuditStream = { context: this.context, streamId, events: shown.events, personalData: shown.personalData };
+      if (kind) {
+        stream.kind = kind.kind;
+        stream.kindLabel = kind.label;
+        stream.statusAfter = this.statuses(kind, events);
+      }
+      out.push(stream);
+    }
+    return out;
+  }
+
+  private statuses(kind: AuditedStreamKind<unknown>, events: readonly StoredEvent[]): Array<string | undefined> {
+    let state = kind.evolver.initialState();
+    return events.map((e) => {
+      const upcast = kind.upcasters ? kind.upcasters.upcast(e) : e;
+      state = kind.evolver.evolve(state, kind.toEvent ? kind.toEvent(upcast) : upcast);
+      return kind.statusOf?.(state);
+    });
+  }
+
+  /** The state of a stream at a revision or an instant, replayed with the context's versioned evolve. */
+  async stateAt(principal: Principal, streamId: string, point: StatePoint) {
+    const events = await this.readStream(streamId);
+    if (events.length === 0 || !this.inScope(principal, events, 'audit.timeline')) return undefined;
+    const kind = this.kindOf(streamId);
+    if (!kind) return { streamId, replayed: false as const, reason: 'AUDIT.KIND_NOT_REPLAYED' };
+    const replayer = new Replayer(this.runtime.infra.events, kind.evolver, {
+      ...(kind.upcasters ? { upcasters: kind.upcasters } : {}),
+      ...(kind.toEvent ? { toEvent: kind.toEvent } : {}),
+    });
+    const at = await replayer.stateAt(streamId, point);
+    const shown = await this.disclose(principal, at.lastEvent ? [at.lastEvent] : [], 'state');
+    return {
+      streamId,
+      kind: kind.kind,
+      replayed: true as const,
+      revision: at.revision,
+      status: kind.statusOf?.(at.state),
+      state: shown.personalData === 'masked' ? maskEventPersonalData(at.state) : at.state,
+      lastEvent: shown.events[0],
+      integrity: at.integrity.ok ? { ok: true } : { ok: false, reason: at.integrity.reason, eventId: at.integrity.event.id },
+    };
+  }
+
+  /** Verifies the streams of a matter in this store; `held` is a checkpoint the auditor kept. */
+  async verifyMatter(principal: Principal, streamIds: readonly string[], held?: SignedCheckpoint): Promise<MatterVerification> {
+    const signed = await this.auditor.checkpoint();
+    const treeSize = signed.checkpoint.treeSize;
+    const streams: StreamVerification[] = [];
+    for (const streamId of streamIds) {
+      const events = await this.readStream(streamId);
+      if (!this.inScope(principal, events, 'audit.verify')) continue;
+      const chain = verifyStreamChain(events, { prevHash: GENESIS_HASH });
+      const missing = events.filter((e) => !this.auditor.inclusionProof(e.id, treeSize)).map((e) => e.id);
+      const incomplete = events.map((e) => ({ eventId: e.id, missing: missingEnvelope(e) })).filter((x) => x.missing.length > 0);
+      streams.push({
+        streamId,
+        eventCount: events.length,
+        chain: chain.ok ? { ok: true } : { ok: false, reason: chain.reason, detail: chain.detail, eventId: chain.event.id, revision: chain.event.revision },
+        included: { ok: missing.length === 0, treeSize, missing },
+        envelope: { ok: incomplete.length === 0, incomplete },
+        readModel: await this.compareReadModel(streamId),
+      });
+    }
+    let consistency: MatterVerification['consistency'];
+    if (held) {
+      const r = await this.auditor.checkAgainst(held);
+      consistency = r.ok
+        ? { ok: true, fromSize: r.checkpointSize, toSize: r.logSize }
+        : { ok: false, reason: r.reason, detail: r.detail, fromSize: r.checkpointSize, toSize: r.logSize };
+    }
+    const ok = streams.every((s) => s.chain.ok && s.included.ok && s.envelope.ok && s.readModel.ok) && (consistency?.ok ?? true);
+    return { context: this.context, ok, checkpoint: this.auditor.exported(signed), ...(consistency ? { consistency } : {}), streams };
+  }
+
+  private async compareReadModel(streamId: string): Promise<StreamVerification['readModel']> {
+    const kind = this.kindOf(streamId);
+    if (!kind?.readModel) return { checked: false, ok: true, differences: [] };
+    const replayer = new Replayer(this.runtime.infra.events, kind.evolver, {
+      ...(kind.upcasters ? { upcasters: kind.upcasters } : {}),
+      ...(kind.toEvent ? { toEvent: kind.toEvent } : {}),
+    });
+    const { finalState } = await replayer.history(streamId);
+    const doc = await this.runtime.infra.readStore.get(kind.readModel.collection, kind.readModel.idOf(streamId));
+    if (!doc) return { checked: true, ok: false, differences: ['read model has no document for this stream'] };
+    const differences = kind.readModel.compare(finalState, doc as unknown as Record<string, unknown>);
+    return { checked: true, ok: differences.length === 0, differences };
+  }
+
+  /** This store's part of an evidence bundle (raw events: the hashes cover personal data too, so showing them is logged). */
+  async evidence(principal: Principal, streamIds: readonly string[]): Promise<BundledLog> {
+    const allowed: string[] = [];
+    for (const streamId of streamIds) {
+      const events = await this.readStream(streamId);
+      if (!this.inScope(principal, events, 'audit.export')) continue;
+      allowed.push(streamId);
+      if (containsPersonalData(events)) await this.logRead(principal, events, 'evidence');
+    }
+    return this.auditor.bundleLog(allowed);
+  }
+
+  /** The whole store: every chain, the log order, every stored checkpoint (verifyStore). */
+  async verifyWholeStore(): Promise<StoreVerification> {
+    const checkpoints = await this.auditor.listCheckpoints();
+    // the sqlite and mongodb stores number positions 1, 2, 3 …; KurrentDB uses its log's commit positions
+    const densePositions = !(this.runtime.infra.events instanceof KurrentDbEventStore);
+    return verifyStore(this.runtime.infra.events, { checkpoints, keySet: this.auditor.keySet(), origin: this.auditor.origin, densePositions });
+  }
+
+  /** Masks personal data, or shows it and records the read, per the principal's scope. */
+  private async disclose(principal: Principal, events: StoredEvent[], purpose: string): Promise<{ events: StoredEvent[]; personalData: AuditStream['personalData'] }> {
+    if (!containsPersonalData(events)) return { events, personalData: 'none' };
+    const last = events[events.length - 1];
+    if (mayReadPersonalData(principal, last.jurisdiction)) {
+      await this.logRead(principal, events, purpose);
+      return { events, personalData: 'shown' };
+    }
+    return { events: events.map((e) => ({ ...e, data: maskEventPersonalData(e.data) as Record<string, unknown> })), personalData: 'masked' };
+  }
+
+  private async logRead(principal: Principal, events: readonly StoredEvent[], purpose: string): Promise<void> {
+    const id = newId();
+    const read = events.filter((e) => containsPersonalData([e]));
+    await this.runtime.infra.events.append(
+      ACCESS_LOG_STREAM,
+      [
+        {
+          id,
+          type: PERSONAL_DATA_READ,
+          schemaVersion: 1,
+          occurredAt: this.clock.now().toISOString(),
+          actor: actorOf(principal, 'personal_data.read'),
+          correlationId: id,
+          causationId: id,
+          jurisdiction: [...events[events.length - 1].jurisdiction],
+          data: { purpose, streamIds: [...new Set(read.map((e) => e.streamId))], eventIds: read.map((e) => e.id) },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+  }
+}
+
+function missingEnvelope(e: StoredEvent): string[] {
+  const missing: string[] = [];
+  if (!e.actor?.userId || !e.actor.role || !e.actor.unitId) missing.push('actor');
+  if (!e.occurredAt || Number.isNaN(Date.parse(e.occurredAt))) missing.push('occurredAt');
+  if (!e.recordedAt || Number.isNaN(Date.parse(e.recordedAt))) missing.push('recordedAt');
+  if (!e.correlationId) missing.push('correlationId');
+  if (!e.causationId) missing.push('causationId');
+  return missing;
+}
+
+export function containsPersonalData(events: readonly StoredEvent[]): boolean {
+  const has = (v: unknown, depth: number): boolean => {
+    if (depth > 6 || typeof v !== 'object' || v === null) return false;
+    if (Array.isArray(v)) return v.some((x) => has(x, depth + 1));
+    return Object.entries(v).some(([k, x]) => ((PERSONAL_DATA_KEYS as readonly string[]).includes(k) && x != null) || has(x, depth + 1));
+  };
+  return events.some((e) => has(e.data, 0));
+}
+
+/** A copy with every value under a personal-data key masked (names, phones, ID numbers, addresses). */
+export function maskEventPersonalData(value: unknown, inside = false, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskEventPersonalData(v, inside, key));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, maskEventPersonalData(v, inside || (PERSONAL_DATA_KEYS as readonly string[]).includes(k), k)]),
+    );
+  }
+  if (!inside || typeof value !== 'string') return value;
+  const kind = PERSONAL_FIELD_KINDS[key];
+  return kind ? MASKS[kind](value) : '***';
+}

@@ -1,0 +1,5 @@
+export * from './audit-registry';
+export * from './audit-signing-key';
+export * from './context-audit';
+export * from './context-audit.options';
+export * from './context-audit.http.controller';
