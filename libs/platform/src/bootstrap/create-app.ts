@@ -18,6 +18,7 @@ import { corsOptions } from '../auth/cors';
 import { loadAuthConfig } from '../auth/auth.config';
 import { createBus } from '../infrastructure/context-infrastructure';
 import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
+import { ConsoleSite, serveConsole } from './serve-console';
 
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 
@@ -30,6 +31,8 @@ export interface ServiceAppDefinition {
   title: string;
   /** reference data the built-in issuer loads into an empty directory (where this process hosts it) */
   identitySeed?: () => IdentitySeed | undefined;
+  /** the web console's build served at `/` (standalone); skipped when the build is missing */
+  console?: ConsoleSite;
 }
 
 export interface RunningService {
@@ -90,6 +93,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   app.useBodyParser('urlencoded', { limit: '256kb', extended: true });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
+  if (def.console && !serveConsole(app, def.console)) app.get(Logger).warn(`web console not built (${def.console.dir}): run node services/console/build.mjs`);
   if (connection) {
     const conn = connection;
     const close = app.close.bind(app);
