@@ -8,7 +8,7 @@ import { SessionProvider } from './shell/session';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#1f6feb' } }}>
+    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1f6feb' } }}>
       <AntApp>
         <BrowserRouter>
           <SessionProvider>

@@ -1,7 +1,7 @@
 import { ApiError, namePath, toApiError } from './api-error';
 
 describe('toApiError', () => {
-  it('keeps the Chinese message and the code, and names each field once (the first message)', () => {
+  it('keeps the Chinese message and the code, and names each field once ("missing" before other checks)', () => {
     const e = toApiError(400, {
       statusCode: 400,
       code: 'VALIDATION_FAILED',
@@ -17,7 +17,7 @@ describe('toApiError', () => {
     expect(e).toBeInstanceOf(ApiError);
     expect([e.status, e.code, e.message]).toEqual([400, 'VALIDATION_FAILED', '提交的内容有误，请检查标注的字段']);
     expect(e.fields).toEqual([
-      { field: 'category', message: '事件类别编码不能超过 64 字' },
+      { field: 'category', message: '请选择事件类别' },
       { field: 'location.address', message: '地址须为文字' },
     ]);
   });

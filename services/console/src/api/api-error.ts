@@ -26,15 +26,19 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function fieldsOf(details: unknown): FieldError[] {
   const list = Array.isArray(details) ? details : isRecord(details) ? (Array.isArray(details.fields) ? details.fields : Array.isArray(details.errors) ? details.errors : [details]) : [];
-  const out: FieldError[] = [];
+  const out: (FieldError & { rank: number })[] = [];
   for (const d of list) {
     if (!isRecord(d)) continue;
     const field = typeof d.field === 'string' ? d.field : typeof d.property === 'string' ? d.property : typeof d.path === 'string' ? d.path : undefined;
     const message = typeof d.message === 'string' ? d.message : Array.isArray(d.messages) && typeof d.messages[0] === 'string' ? d.messages[0] : undefined;
-    // one message per field: the first the API gave (it lists the most telling one first)
-    if (field && message && !out.some((f) => f.field === field)) out.push({ field, message });
+    if (!field || !message) continue;
+    // one message per field: "missing" says more than a length or type check on the same empty field
+    const rank = d.constraint === 'isDefined' || d.constraint === 'isNotEmpty' ? 0 : 1;
+    const seen = out.findIndex((f) => f.field === field);
+    if (seen < 0) out.push({ field, message, rank });
+    else if (rank < out[seen].rank) out[seen] = { field, message, rank };
   }
-  return out;
+  return out.map(({ field, message }) => ({ field, message }));
 }
 
 /** Reads an error answer (any status ≥ 400) into an ApiError, whatever the body is. */

@@ -32,7 +32,9 @@ async function orNull<T>(p: Promise<T>): Promise<T | null> {
 
 async function loadCase(caseId: string): Promise<CaseData> {
   const id = encodeURIComponent(caseId);
-  const [intake, order, units] = await Promise.all([orNull(call<IntakeCase>(`/intake/cases/${id}`)), orNull(call<GridCase>(`/grid-dispatch/cases/${id}`)), loadUnits()]);
+  const [intake, units] = await Promise.all([orNull(call<IntakeCase>(`/intake/cases/${id}`)), loadUnits()]);
+  // the work order exists once intake shows its dispatch side (asking earlier would only answer 404)
+  const order = !intake || intake.data.dispatch ? await orNull(call<GridCase>(`/grid-dispatch/cases/${id}`)) : null;
   if (!intake && !order) throw new ApiError(404, 'CASE.NOT_FOUND', `事件 ${caseId} 不存在或不在您的管辖范围内`);
   return { intake: intake?.data ?? null, intakeEtag: intake?.etag, order: order?.data ?? null, gridEtag: order?.etag, units };
 }
@@ -43,10 +45,7 @@ async function settle(caseId: string, action: CaseAction, answer: CommandAnswer)
   while (Date.now() < deadline) {
     const d = await loadCase(caseId).catch(() => null);
     if (d) {
-      if (action === 'intake.file' && d.order && d.order.status !== 'filed' && d.order.timeline?.length) return;
-      if (action === 'intake.file' && d.order && d.order.queueKind === 'dispatch') return;
-      if (action.startsWith('intake.') && action !== 'intake.file' && d.intake && d.intake.revision >= answer.revision) return;
-      if (!action.startsWith('intake.') && d.order && d.order.revision >= answer.revision) return;
+      if (action === 'intake.file' ? !!d.order : action.startsWith('intake.') ? (d.intake?.revision ?? -1) >= answer.revision : (d.order?.revision ?? -1) >= answer.revision) return;
     }
     await new Promise((r) => setTimeout(r, 300));
   }

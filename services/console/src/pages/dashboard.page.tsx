@@ -12,7 +12,7 @@ import { useLoad } from '../shared/use-load';
  */
 export default function DashboardPage() {
   const loaded = useLoad(
-    () => Promise.all([get<ListAnswer<GridCase>>('/grid-dispatch/board', { pageSize: 1 }), get<ListAnswer<GridCase>>('/grid-dispatch/board', { overdue: 'true', pageSize: 1 }), get<ListAnswer<IntakeCase>>('/intake/cases', { pageSize: 200 })]),
+    () => Promise.all([get<ListAnswer<GridCase>>('/grid-dispatch/board', { pageSize: 1 }), get<ListAnswer<GridCase>>('/grid-dispatch/board', { overdue: 'true', pageSize: 1 }), get<ListAnswer<IntakeCase>>('/intake/cases', { pageSize: 100 })]),
     [],
   );
   return (
@@ -51,7 +51,7 @@ export default function DashboardPage() {
               </Card>
             </Col>
             <Col xs={24} lg={12}>
-              <Card title="事件类别（最近 200 件）">
+              <Card title="事件类别（最近 100 件）">
                 <EChart label="事件类别柱状图" height={320} option={{ tooltip: {}, grid: { left: 100, right: 16, top: 8, bottom: 24 }, xAxis: { type: 'value' }, yAxis: { type: 'category', data: cats.map((c) => c[0]).reverse() }, series: [{ type: 'bar', data: cats.map((c) => c[1]).reverse(), itemStyle: { color: '#1f6feb' } }] }} />
               </Card>
             </Col>

@@ -14,7 +14,7 @@ const CLOSED = ['closed', 'callback_done', 'archived', 'merged_duplicate', 'refe
 
 /** The district's towns, villages and grids from the directory's GeoJSON (no tile server), cases as points coloured by state. */
 export default function MapPage() {
-  const loaded = useLoad(() => Promise.all([loadUnits(), get<ListAnswer<IntakeCase>>('/intake/cases', { pageSize: 200 })]), []);
+  const loaded = useLoad(() => Promise.all([loadUnits(), get<ListAnswer<IntakeCase>>('/intake/cases', { pageSize: 100 })]), []);
   const [grid, setGrid] = useState<Unit | null>(null);
   return (
     <LoadState loaded={loaded}>

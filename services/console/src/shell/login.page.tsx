@@ -5,9 +5,9 @@ import { ApiError, namePath } from '../api/api-error';
 import { useSession } from './session';
 
 const DEMO = [
-  ['op.v-2-3', '陈家村综治中心（村居综治中心）'],
+  ['op.v-3-3', '云岭村综治中心（村居综治中心）'],
   ['op.d', '区综治中心值班长'],
-  ['gw.g-2-3-1', '陈家村第一网格网格员'],
+  ['gw.g-3-3-1', '云岭村第一网格网格员'],
   ['dept.d-cg', '区综合行政执法局办件人员'],
   ['med.v-1-1', '枫源社区人民调解员'],
   ['audit.d', '区纪委监委（审计）'],
