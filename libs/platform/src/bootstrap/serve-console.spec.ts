@@ -62,7 +62,7 @@ describe('serveConsole (real HTTP)', () => {
     const api = await fetch(`${service.url}/cases-api`, { headers: html });
     expect([api.status, await api.json()]).toEqual([200, { items: [] }]);
     const health = await fetch(`${service.url}/health`, { headers: html });
-    expect((await health.json()).status).toBe('ok');
+    expect(((await health.json()) as { status: string }).status).toBe('ok');
     const docs = await fetch(`${service.url}/api/docs`, { headers: html });
     expect(await docs.text()).toContain('swagger');
     const wellKnown = await fetch(`${service.url}/.well-known/jwks.json`, { headers: html });
@@ -72,7 +72,7 @@ describe('serveConsole (real HTTP)', () => {
   it('gives a program asking for JSON at a page path the API 404, not the page', async () => {
     const res = await fetch(`${service.url}/board`, { headers: { accept: 'application/json' } });
     expect(res.status).toBe(404);
-    expect((await res.json()).code).toBe('NOT_FOUND');
+    expect(((await res.json()) as { code: string }).code).toBe('NOT_FOUND');
     const missing = await fetch(`${service.url}/assets/none.js`);
     expect(missing.status).toBe(404);
   });
