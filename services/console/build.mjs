@@ -13,12 +13,14 @@ const dist = join(here, 'dist');
 const newest = (dir) => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
 if (process.argv.includes('--if-stale') && existsSync(join(dist, 'index.html'))) {
   const built = statSync(join(dist, 'index.html')).mtimeMs;
-  if (Math.max(newest(join(here, 'src')), newest(join(here, 'public')), statSync(join(here, 'index.html')).mtimeMs) <= built) process.exit(0);
+  if (Math.max(newest(join(here, 'src')), newest(join(here, 'public')), ...['index.html', 'build.mjs', 'vite.config.mjs'].map((f) => statSync(join(here, f)).mtimeMs)) <= built) process.exit(0);
 }
 
+// jest (NODE_ENV=test) and shells may set NODE_ENV: the console is always built for production
+process.env.NODE_ENV = 'production';
 const { build } = await import('vite');
 const started = Date.now();
-await build({ configFile: join(here, 'vite.config.mjs'), logLevel: 'warn' });
+await build({ configFile: join(here, 'vite.config.mjs'), logLevel: 'warn', mode: 'production' });
 
 const gz = (file) => gzipSync(readFileSync(file)).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;

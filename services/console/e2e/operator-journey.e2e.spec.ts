@@ -24,7 +24,7 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     dataDir = mkdtempSync(join(tmpdir(), 'fq-console-e2e-'));
     app = await spawnService(
       'standalone',
-      { FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '', LOG_LEVEL: 'warn', GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200' },
+      { FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '', LOG_LEVEL: 'warn', GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200', RATE_LIMIT_LOGIN_PER_MINUTE: '100' },
       { timeoutMs: 120_000 },
     );
     ui = await openBrowser();
@@ -147,6 +147,85 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     await page.getByRole('menuitem', { name: '领导驾驶舱' }).click();
     await page.getByText('工单状态分布').waitFor();
     await ui.shot(page, '12-dashboard');
+    await context.close();
+  }, 60_000);
+
+  it('shows each role only its pages: a mediator gets the labelled desk, not the board', async () => {
+    const { page, context } = await ui.newPage();
+    await login(page, app.url, 'med.v-1-1');
+    await expect(page.getByTestId('user-role').textContent()).resolves.toBe('人民调解员');
+    await expect(page.getByRole('menuitem').allTextContents()).resolves.toEqual(['调解工作台']);
+    await page.getByText('调解工作台（建设中）').waitFor();
+    await ui.shot(page, '13-mediator-desk-placeholder');
+    await page.goto(`${app.url}/board`);
+    await page.getByText('无权访问').waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('a department objects and asks for more time; the operator rules on both (by clicking)', async () => {
+    // set-up through the public API: a second case dispatched to the district's 城管 (a department may object; a grid worker may not)
+    const tokens = new Map<string, string>();
+    const token = async (username: string) => tokens.get(username) ?? tokens.set(username, await issue(username)).get(username)!;
+    const issue = async (username: string) =>
+      ((await (await fetch(`${app.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'fengqiao-demo-2025' }) })).json()) as { accessToken: string }).accessToken;
+    const call = async (username: string, path: string, body: unknown) => {
+      const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(username)}` }, body: JSON.stringify(body) });
+      expect(res.status).toBeLessThan(300);
+      return (await res.json()) as { caseId: string };
+    };
+    const { caseId: second } = await call('gw.g-3-3-1', '/intake/cases', { channel: 'grid_worker', category: 'elderly_care', description: '老人需要代购药品', location: { address: '云岭村1组3号', point: { lng: 120.235, lat: 29.735 } } });
+    await call('op.v-3-3', `/intake/cases/${second}/file`, {});
+    const dispatchDeadline = Date.now() + 20_000;
+    for (;;) {
+      const res = await fetch(`${app.url}/grid-dispatch/cases/${second}/dispatch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('op.v-3-3')}` }, body: JSON.stringify({ unitId: 'dept-d-cg' }) });
+      if (res.status < 300) break;
+      if (Date.now() > dispatchDeadline) throw new Error(`dispatch refused: ${res.status} ${await res.text()}`);
+      await new Promise((r) => setTimeout(r, 300)); // the work order opens asynchronously after filing
+    }
+
+    const worker = await ui.newPage();
+    await login(worker.page, app.url, 'dept.d-cg');
+    await worker.page.getByRole('menuitem', { name: '我的工单' }).click();
+    await worker.page.getByRole('link', { name: `工单 ${second.slice(-8)}` }).click();
+    await act(worker.page, '退单', () => worker.page.getByLabel('退单理由').fill('代购药品不属于城管职责，应由村居办理'));
+    await expectStatus(worker.page, '退单待裁定');
+    await ui.shot(worker.page, '14-department-objection');
+
+    const desk = await ui.newPage();
+    await login(desk.page, app.url, 'op.v-3-3');
+    await desk.page.goto(`${app.url}/cases/${second}`);
+    await act(desk.page, '裁定退单', async () => {
+      await choose(desk.page, '裁定结果', '退单不成立');
+      await desk.page.getByLabel('裁定理由').fill('先行处置，费用另行协调');
+    });
+    await expectStatus(desk.page, '待签收');
+
+    await worker.page.reload();
+    await act(worker.page, '签收');
+    await expectStatus(worker.page, '处置中');
+    await act(worker.page, '申请延期', async () => {
+      await worker.page.getByLabel('延期时长').fill('2');
+      await worker.page.getByLabel('延期理由').fill('药店缺货，需等待配送');
+    });
+    await expectStatus(worker.page, '延期待审批');
+
+    await desk.page.reload();
+    await act(desk.page, '审批延期', async () => {
+      await choose(desk.page, '审批结果', '批准');
+      await desk.page.getByLabel('审批意见').fill('同意延期');
+    });
+    await expectStatus(desk.page, '处置中');
+    await ui.shot(desk.page, '15-extension-granted');
+    await worker.context.close();
+    await desk.context.close();
+  }, 120_000);
+
+  it('shows the whole board with its filters', async () => {
+    const { page, context } = await ui.newPage();
+    await login(page, app.url, 'op.d');
+    await page.getByRole('tab', { name: '全部工单' }).click();
+    await page.getByText('按状态').waitFor();
+    await ui.shot(page, '16-board-all');
     await context.close();
   }, 60_000);
 

@@ -100,7 +100,7 @@ export function ActionModal({ action, caseId, etags, order, units, onClose, onDo
 
   return (
     <Modal open={!!spec} title={spec?.title} okText={`确认${spec?.title ?? ''}`} cancelText="取消" confirmLoading={busy} onOk={() => void submit()} onCancel={onClose} destroyOnHidden>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}
       {spec && (
         <Form form={form} layout="vertical" aria-label={spec.title} onFinish={() => void submit()}>
           {spec.fields

@@ -4,7 +4,9 @@ import { availableActions } from './case-actions';
 const operatorActions = ['case.read', 'case.list', 'case.accept_report', 'case.merge', 'case.file', 'case.dispatch', 'case.accept', 'case.object', 'case.rule_objection', 'case.handle', 'case.request_extension', 'case.rule_extension', 'case.feedback', 'case.verify', 'case.close', 'case.callback', 'case.supervise', 'case.escalate', 'case.answer_supervision', 'case.suspend', 'case.reopen', 'case.refer', 'case.archive'];
 const me = (roles: Me['roles'], unitId: string, actions: string[]): Me => ({ userId: 'u', username: 'u', displayName: 'u', roles, unitId, unitName: '', unitPath: [], actions });
 const operator = me(['operator'], 'v-2-3', operatorActions);
-const gridWorker = me(['grid_worker'], 'g-2-3-1', ['case.read', 'case.list', 'case.report', 'case.accept', 'case.object', 'case.handle', 'case.request_extension', 'case.feedback', 'case.answer_supervision']);
+// the actions /auth/me gives the demo grid worker and department (a grid worker may not object)
+const gridWorker = me(['grid_worker'], 'g-2-3-1', ['case.read', 'case.list', 'case.report', 'case.accept', 'case.handle', 'case.request_extension', 'case.feedback', 'case.answer_supervision']);
+const department = me(['department'], 'g-2-3-1', ['case.read', 'case.list', 'case.accept', 'case.object', 'case.handle', 'case.request_extension', 'case.feedback', 'case.answer_supervision']);
 const order = (status: string, extra: Partial<GridCase> = {}): GridCase =>
   ({ caseId: 'c', status, statusLabel: '', category: 'x', urgency: 'normal', gridId: 'g-2-3-1', level: 'village', unitId: 'g-2-3-1', filedAt: '', updatedAt: '', timer: null, queueKind: null, awaiting: null, inRework: false, supervisions: [], openSupervisions: 0, overdue: false, revision: 1, ...extra }) as GridCase;
 const intake = (status: string) => ({ caseId: 'c', status }) as IntakeCase;
@@ -16,8 +18,9 @@ describe('availableActions', () => {
     expect(availableActions(gridWorker, intake('reported'), null)).toEqual([]);
   });
 
-  it('offers accept and object only to the assigned unit of a dispatched work order', () => {
-    expect(availableActions(gridWorker, null, order('dispatched'))).toEqual(['accept', 'object']);
+  it('offers accept (and object, where the role may) only to the assigned unit of a dispatched work order', () => {
+    expect(availableActions(gridWorker, null, order('dispatched'))).toEqual(['accept']);
+    expect(availableActions(department, null, order('dispatched'))).toEqual(['accept', 'object']);
     expect(availableActions(gridWorker, null, order('dispatched', { unitId: 'g-2-3-2' }))).toEqual([]);
     expect(availableActions(operator, null, order('dispatched'))).toEqual(['supervise', 'escalate', 'merge', 'refer']);
   });

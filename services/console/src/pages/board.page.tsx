@@ -15,7 +15,7 @@ export default function BoardPage() {
   const reference = useLoad(() => Promise.all([loadUnits(), loadCategories()]), []);
   const [tab, setTab] = useState('queue');
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Input.Search placeholder="按事件编号查找" enterButton="查找" aria-label="按事件编号查找" allowClear onSearch={(v) => v.trim() && navigate(`/cases/${v.trim()}`)} style={{ maxWidth: 480 }} />
       <LoadState loaded={reference}>
         {([units, categories]) => (
@@ -46,7 +46,7 @@ function QueuePanel({ units, categories }: RefProps) {
   return (
     <LoadState loaded={loaded}>
       {(a) => (
-        <Space direction="vertical" style={{ width: '100%' }}>
+        <Space orientation="vertical" style={{ width: '100%' }}>
           <Space wrap aria-label="待办类型">
             <Tag.CheckableTag checked={!kind} onChange={() => setKind(undefined)}>
               全部 {kind ? '' : a.total}
@@ -73,7 +73,7 @@ function IntakePanel({ units, categories }: RefProps) {
   const loaded = useLoad(() => get<ListAnswer<IntakeCase>>('/intake/cases', { status, channel, category, page, pageSize: 50 }), [status, channel, category, page]);
   const match = (c: IntakeCase) => !text || [c.caseId, c.description, c.location.address ?? '', c.gridName ?? ''].some((s) => s.includes(text));
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Space wrap>
         <Select aria-label="受理状态" value={status} onChange={(v) => (setStatus(v), setPage(1))} style={{ width: 160 }} options={['reported', 'accepted', 'filed', 'declined', 'merged'].map((s) => ({ value: s, label: STATUS_LABEL[s] ?? s }))} />
         <Select aria-label="渠道" allowClear placeholder="渠道" value={channel} onChange={setChannel} style={{ width: 140 }} options={Object.entries(CHANNEL_LABEL).map(([value, label]) => ({ value, label }))} />
@@ -119,7 +119,7 @@ function BoardPanel({ units, categories }: RefProps) {
   const overdue = useLoad(() => get<ListAnswer<GridCase>>('/grid-dispatch/board', { overdue: 'true', pageSize: 1 }), []);
   const unitOptions = units.filter((u) => u.kind !== 'district').map((u) => ({ value: u.id, label: u.name }));
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <LoadState loaded={loaded}>
         {(a) => (
           <Row gutter={[12, 12]}>
@@ -130,12 +130,12 @@ function BoardPanel({ units, categories }: RefProps) {
             </Col>
             <Col xs={12} md={4}>
               <Card size="small">
-                <Statistic title="超期" value={overdue.data?.total ?? 0} valueStyle={{ color: '#cf1322' }} />
+                <Statistic title="超期" value={overdue.data?.total ?? 0} styles={{ content: { color: '#cf1322' } }} />
               </Card>
             </Col>
             <Col xs={12} md={4}>
               <Card size="small">
-                <Statistic title="临期（本页）" value={a.items.filter((c) => c.timer?.warned && !c.timer.breached).length} valueStyle={{ color: '#d48806' }} />
+                <Statistic title="临期（本页）" value={a.items.filter((c) => c.timer?.warned && !c.timer.breached).length} styles={{ content: { color: '#d48806' } }} />
               </Card>
             </Col>
             <Col xs={12} md={4}>

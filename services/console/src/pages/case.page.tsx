@@ -77,7 +77,7 @@ export default function CasePage() {
         const actions = availableActions(me, d.intake, d.order);
         const timer = d.order?.timer;
         return (
-          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
             <Card
               title={
                 <Space wrap>
@@ -106,7 +106,7 @@ export default function CasePage() {
                   <Typography.Text copyable>{caseId}</Typography.Text>
                 </Descriptions.Item>
                 <Descriptions.Item label="类别">{d.intake?.categoryName ?? d.order?.category}</Descriptions.Item>
-                <Descriptions.Item label="描述" span={2}>
+                <Descriptions.Item label="描述" span="filled">
                   {d.intake?.description ?? d.order?.report?.description ?? '—'}
                 </Descriptions.Item>
                 <Descriptions.Item label="地址">{d.intake?.location.address ?? '—'}</Descriptions.Item>
@@ -117,7 +117,7 @@ export default function CasePage() {
                 <Descriptions.Item label="反映人">{d.intake?.reporter ? (d.intake.reporter.anonymous ? '匿名' : `${d.intake.reporter.name ?? ''} ${d.intake.reporter.phone ?? ''}`) : '—'}</Descriptions.Item>
                 <Descriptions.Item label="承办单位">{unitName(d.order?.unitId)}</Descriptions.Item>
                 <Descriptions.Item label="层级">{LEVEL_LABEL[d.order?.level ?? d.intake?.level ?? ''] ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label="当前环节期限" span={2}>
+                <Descriptions.Item label="当前环节期限" span="filled">
                   {timer ? (
                     <Space wrap>
                       <span>
@@ -181,7 +181,7 @@ function timelineOf(d: CaseData, unitName: (id?: string | null) => string) {
   entries.sort((a, b) => a.at.localeCompare(b.at));
   return entries.map((e) => ({
     color: e.color ?? 'blue',
-    children: (
+    content: (
       <div>
         <Typography.Text strong>{e.label}</Typography.Text> <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>
         {e.who && <div style={{ fontSize: 12, color: '#666' }}>{e.who}</div>}

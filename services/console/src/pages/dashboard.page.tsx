@@ -37,7 +37,7 @@ export default function DashboardPage() {
             </Col>
             <Col xs={12} md={6}>
               <Card>
-                <Statistic title="超期" value={overdue.total} valueStyle={{ color: '#cf1322' }} />
+                <Statistic title="超期" value={overdue.total} styles={{ content: { color: '#cf1322' } }} />
               </Card>
             </Col>
             <Col xs={12} md={6}>

@@ -1,4 +1,4 @@
-import { Card, Descriptions, Drawer, List, Space, Tag, Typography } from 'antd';
+import { Card, Descriptions, Drawer, Empty, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { get } from '../api/client';
@@ -58,9 +58,9 @@ function GridMap({ units, cases, grid, onGrid }: { units: Unit[]; cases: IntakeC
   return (
     <Card title="网格地图" extra={<Typography.Text type="secondary">共 {units.filter((u) => u.kind === 'grid').length} 个网格，{cases.length} 件事件；点击网格查看详情</Typography.Text>}>
       <EChart label="网格地图：各网格边界与事件位置" option={option} height="70vh" onClick={(p) => p.componentType === 'geo' && onGrid(units.find((u) => u.id === p.name) ?? null)} />
-      <Drawer open={!!grid} onClose={() => onGrid(null)} title={grid?.name} width={420}>
+      <Drawer open={!!grid} onClose={() => onGrid(null)} title={grid?.name} size={420}>
         {grid && (
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
             <Descriptions size="small" column={1} bordered>
               <Descriptions.Item label="网格编号">{grid.id}</Descriptions.Item>
               <Descriptions.Item label="所属村居">{village?.name ?? '—'}</Descriptions.Item>
@@ -68,17 +68,16 @@ function GridMap({ units, cases, grid, onGrid }: { units: Unit[]; cases: IntakeC
               <Descriptions.Item label="未办结">{gridCases.filter((c) => !CLOSED.includes(stateOf(c))).length}</Descriptions.Item>
               <Descriptions.Item label="已办结">{gridCases.filter((c) => CLOSED.includes(stateOf(c))).length}</Descriptions.Item>
             </Descriptions>
-            <List
-              header="本网格事件"
-              dataSource={gridCases}
-              locale={{ emptyText: '暂无事件' }}
-              renderItem={(c) => (
-                <List.Item>
+            <Typography.Title level={5}>本网格事件</Typography.Title>
+            {gridCases.length === 0 && <Empty description="暂无事件" />}
+            <ul style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="本网格事件">
+              {gridCases.map((c) => (
+                <li key={c.caseId} style={{ padding: '6px 0', borderBottom: '1px solid #f0f0f0' }}>
                   <Link to={`/cases/${c.caseId}`}>{c.categoryName}</Link> <Tag color={STATUS_COLOR[stateOf(c)]}>{statusLabel(stateOf(c))}</Tag>
                   <Typography.Text type="secondary">{formatTime(c.reportedAt)}</Typography.Text>
-                </List.Item>
-              )}
-            />
+                </li>
+              ))}
+            </ul>
           </Space>
         )}
       </Drawer>

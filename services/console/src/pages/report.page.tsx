@@ -71,7 +71,7 @@ export default function ReportPage() {
             initialValues={{ channel: gridWorker ? 'grid_worker' : 'hotline', urgency: 'normal', gridId: gridWorker ? me.unitId : undefined }}
             onFinish={(v) => void submit(v, units)}
           >
-            {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
+            {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}
             <Form.Item name="channel" label="上报渠道">
               <Select options={Object.entries(CHANNEL_LABEL).map(([value, label]) => ({ value, label }))} />
             </Form.Item>

@@ -1,4 +1,4 @@
-import { Card, List, Segmented, Space, Tag, Typography } from 'antd';
+import { Card, Col, Empty, Row, Segmented, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { get } from '../api/client';
@@ -16,7 +16,7 @@ export default function WorkOrdersPage() {
     [kind],
   );
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ margin: 0 }}>
         我的工单
       </Typography.Title>
@@ -30,12 +30,10 @@ export default function WorkOrdersPage() {
               options={[{ value: 'all', label: '全部' }, ...(a.counts ?? []).map((c) => ({ value: c.kind, label: `${c.label} ${c.count}` }))]}
               style={{ maxWidth: '100%', overflowX: 'auto' }}
             />
-            <List
-              grid={{ gutter: 12, xs: 1, sm: 1, md: 2, lg: 3 }}
-              dataSource={a.items}
-              locale={{ emptyText: '暂无待办工单' }}
-              renderItem={(c) => (
-                <List.Item>
+            {a.items.length === 0 && <Empty description="暂无待办工单" />}
+            <Row gutter={[12, 12]}>
+              {a.items.map((c) => (
+                <Col key={c.caseId} xs={24} md={12} lg={8}>
                   <Link to={`/cases/${c.caseId}`} aria-label={`工单 ${c.caseId.slice(-8)}`}>
                     <Card size="small" hoverable title={categories.find((x) => x.service_code === c.category)?.service_name ?? c.category} extra={<Tag color={STATUS_COLOR[c.status]}>{c.statusLabel}</Tag>}>
                       <div>编号：{c.caseId.slice(-8)}</div>
@@ -52,9 +50,9 @@ export default function WorkOrdersPage() {
                       </Space>
                     </Card>
                   </Link>
-                </List.Item>
-              )}
-            />
+                </Col>
+              ))}
+            </Row>
           </>
         )}
       </LoadState>

@@ -10,7 +10,7 @@ export function LoadState<T>({ loaded, empty, children }: { loaded: Loaded<T>; e
         type="error"
         showIcon
         role="alert"
-        message="加载失败"
+        title="加载失败"
         description={loaded.error.message}
         action={
           <Button size="small" onClick={loaded.reload}>
@@ -22,7 +22,7 @@ export function LoadState<T>({ loaded, empty, children }: { loaded: Loaded<T>; e
   if (loaded.data === undefined)
     return (
       <div style={{ padding: 48, textAlign: 'center' }}>
-        <Spin tip="加载中…" size="large">
+        <Spin description="加载中…" size="large">
           <div style={{ minHeight: 40 }} />
         </Spin>
       </div>

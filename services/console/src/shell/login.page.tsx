@@ -42,7 +42,7 @@ export function LoginPage() {
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
           综治中心 · 网格 · 人民调解 · 信访 · 审计
         </Typography.Paragraph>
-        {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />}
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
         <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} aria-label="登录">
           <Form.Item label="用户名" name="username">
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
