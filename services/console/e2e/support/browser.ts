@@ -44,6 +44,10 @@ export async function openBrowser(): Promise<ConsoleBrowser> {
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()} (${page.url()})`));
+      // an API refusal is logged with its body, so a failing test says what the API answered
+      page.on('response', (r) => {
+        if (r.status() >= 400) void r.text().then((t) => errors.push(`response ${r.status()} ${r.request().method()} ${r.url()}: ${t.slice(0, 300)}`), () => undefined);
+      });
       page.on('pageerror', (e) => errors.push(`page error: ${e.message} (${page.url()})`));
       // a request cut off by leaving the page is not an error; any other failure is
       page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
@@ -56,6 +60,16 @@ export async function openBrowser(): Promise<ConsoleBrowser> {
       await browser.close();
     },
   };
+}
+
+/** Waits (with a deadline) for a logged entry, e.g. a deliberate refusal's answer; returns every entry of the same status. */
+export async function loggedRefusal(ui: ConsoleBrowser, status: number, match: (entry: string) => boolean): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  while (!ui.errors.some((e) => e.startsWith(`response ${status} `) && match(e))) {
+    if (Date.now() > deadline) throw new Error(`no ${status} answer logged; logged: ${ui.errors.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return ui.errors.filter((e) => e.includes(String(status)));
 }
 
 /** Signs in through the login form, as a person would. */

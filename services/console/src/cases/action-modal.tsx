@@ -1,5 +1,5 @@
 import { Alert, Form, Input, InputNumber, Modal, Rate, Select, Switch } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ApiError, namePath } from '../api/api-error';
 import { call } from '../api/client';
 import type { CommandAnswer, GridCase, Unit } from '../api/types';
@@ -27,15 +27,13 @@ export function ActionModal({ action, caseId, etags, order, units, onClose, onDo
   const spec = action ? ACTION_FORMS[action] : null;
   const values = Form.useWatch([], form) as Record<string, unknown> | undefined;
 
-  useEffect(() => {
-    if (!spec) return;
-    form.resetFields();
-    setError(undefined);
-    const initial: Record<string, unknown> = {};
-    for (const f of spec.fields) if (f.initial !== undefined) initial[f.name] = f.initial;
-    if (action === 'dispatch' && order?.suggestedUnitId) initial.unitId = order.suggestedUnitId;
-    form.setFieldsValue(initial);
-  }, [action, spec, form, order]);
+  // the form starts from these values each time it opens (no effect after opening that could wipe what the user typed)
+  const initial = useMemo(() => {
+    const v: Record<string, unknown> = {};
+    for (const f of spec?.fields ?? []) if (f.initial !== undefined) v[f.name] = f.initial;
+    if (action === 'dispatch' && order?.suggestedUnitId) v.unitId = order.suggestedUnitId;
+    return v;
+  }, [action, spec, order]);
 
   const unitOptions = useMemo(() => {
     const groups = new Map<string, { label: string; value: string }[]>();
@@ -99,10 +97,10 @@ export function ActionModal({ action, caseId, etags, order, units, onClose, onDo
   };
 
   return (
-    <Modal open={!!spec} title={spec?.title} okText={`确认${spec?.title ?? ''}`} cancelText="取消" confirmLoading={busy} onOk={() => void submit()} onCancel={onClose} destroyOnHidden>
+    <Modal open={!!spec} title={spec?.title} okText={`确认${spec?.title ?? ''}`} cancelText="取消" confirmLoading={busy} onOk={() => void submit()} onCancel={onClose} destroyOnHidden afterClose={() => (form.resetFields(), setError(undefined))}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}
       {spec && (
-        <Form form={form} layout="vertical" aria-label={spec.title} onFinish={() => void submit()}>
+        <Form form={form} layout="vertical" aria-label={spec.title} initialValues={initial} preserve={false} onFinish={() => void submit()}>
           {spec.fields
             .filter((f) => !f.showIf || f.showIf.values.includes(values?.[f.showIf.field]))
             .map((f) => (
