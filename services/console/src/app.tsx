@@ -38,9 +38,11 @@ export function App() {
           <Route path="/map" element={guard('/map', <MapPage />)} />
           <Route path="/dashboard" element={guard('/dashboard', <DashboardPage />)} />
           <Route path="/cases/:caseId" element={<CasePage />} />
-          <Route path="/mediation" element={guard('/mediation', <PlaceholderPage title="调解工作台" api="/mediation" />)} />
-          <Route path="/petitions" element={guard('/petitions', <PlaceholderPage title="信访工作台" api="/petitions" />)} />
-          <Route path="/audit" element={guard('/audit', <PlaceholderPage title="审计查证" api="/audit" />)} />
+          {/* under /desk: a page path never names an API prefix (/mediation, /petitions, /audit are APIs) */}
+          <Route path="/desk/mediation" element={guard('/desk/mediation', <PlaceholderPage title="调解工作台" api="/mediation" />)} />
+          <Route path="/desk/petitions" element={guard('/desk/petitions', <PlaceholderPage title="信访工作台" api="/petitions" />)} />
+          <Route path="/desk/audit" element={guard('/desk/audit', <PlaceholderPage title="审计查证" api="/audit" />)} />
+          <Route path="/none" element={<Result status="info" title="您的角色在控制台中暂无可用页面" subTitle="如需使用，请联系系统管理员" />} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>
       </Suspense>

@@ -16,9 +16,9 @@ export const NAV: NavItem[] = [
   { path: '/report', label: '事件上报', show: (me) => can(me, 'case.report') },
   { path: '/map', label: '网格地图', show: (me) => can(me, 'case.list') && can(me, 'directory.read') },
   { path: '/dashboard', label: '领导驾驶舱', show: (me) => can(me, 'analytics.board') },
-  { path: '/mediation', label: '调解工作台', show: (me) => has(me, 'mediator') },
-  { path: '/petitions', label: '信访工作台', show: (me) => has(me, 'petition_officer') },
-  { path: '/audit', label: '审计查证', show: (me) => has(me, 'auditor') },
+  { path: '/desk/mediation', label: '调解工作台', show: (me) => has(me, 'mediator') },
+  { path: '/desk/petitions', label: '信访工作台', show: (me) => has(me, 'petition_officer') },
+  { path: '/desk/audit', label: '审计查证', show: (me) => has(me, 'auditor') },
 ];
 
 export const navFor = (me: Me): NavItem[] => NAV.filter((n) => n.show(me));
