@@ -6,6 +6,7 @@ import { call } from '../api/client';
 import type { CommandAnswer, GridCase, IntakeCase, Unit } from '../api/types';
 import { ACTION_FORMS } from '../cases/action-forms';
 import { ActionModal } from '../cases/action-modal';
+import { DuplicatesCard } from '../cases/duplicates-card';
 import { availableActions, type CaseAction } from '../cases/case-actions';
 import { CHANNEL_LABEL, dueIn, formatTime, LEVEL_LABEL, ROLE_LABEL, statusLabel, STATUS_COLOR, URGENCY_LABEL } from '../format';
 import { loadUnits } from '../shared/reference';
@@ -139,6 +140,11 @@ export default function CasePage() {
                 </Card>
               </Col>
               <Col xs={24} lg={10}>
+                {actions.includes('intake.merge') && (
+                  <div style={{ marginBottom: 16 }}>
+                    <DuplicatesCard caseId={caseId} />
+                  </div>
+                )}
                 <Card title="督办">
                   {(d.order?.supervisions ?? []).length === 0 ? (
                     <Typography.Text type="secondary">暂无督办</Typography.Text>

@@ -43,14 +43,25 @@ function GridMap({ units, cases, grid, onGrid }: { units: Unit[]; cases: IntakeC
         emphasis: { itemStyle: { areaColor: '#d6e4ff' } },
         regions: grids.map((u) => ({ name: u.id, itemStyle: { areaColor: open(u.id) > 2 ? '#ffd8bf' : open(u.id) > 0 ? '#fff1b8' : '#f0f5ff' } })),
       },
-      series: states.map((s) => ({
+      series: [
+        // village and town boundaries over the grids
+        ...(['village', 'town'] as const).map((kind) => ({
+          type: 'lines',
+          coordinateSystem: 'geo',
+          polyline: true,
+          silent: true,
+          lineStyle: { color: kind === 'town' ? '#1d39c4' : '#597ef7', width: kind === 'town' ? 2.5 : 1.5, opacity: 0.9 },
+          data: units.filter((u) => u.kind === kind && u.boundary?.type === 'Polygon').map((u) => ({ coords: (u.boundary!.coordinates as number[][][])[0] })),
+        })),
+        ...states.map((s) => ({
         type: 'scatter',
         coordinateSystem: 'geo',
         name: statusLabel(s),
         symbolSize: 10,
         itemStyle: { color: STATUS_COLOR[s] ?? '#1677ff' },
         data: cases.filter((c) => stateOf(c) === s && c.location.point).map((c) => ({ name: c.caseId, caseName: `${c.categoryName}（${statusLabel(s)}）`, value: [c.location.point!.lng, c.location.point!.lat] })),
-      })),
+        })),
+      ],
     };
   }, [units, cases]);
   const gridCases = grid ? cases.filter((c) => c.gridId === grid.id) : [];

@@ -1,11 +1,11 @@
-import { BarChart, PieChart, ScatterChart } from 'echarts/charts';
+import { BarChart, LinesChart, PieChart, ScatterChart } from 'echarts/charts';
 import { GeoComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
 // only what the console draws: polygons (geo), points, bars and pies, on canvas
-echarts.use([GeoComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, ScatterChart, BarChart, PieChart, CanvasRenderer]);
+echarts.use([GeoComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, ScatterChart, LinesChart, BarChart, PieChart, CanvasRenderer]);
 export { echarts };
 
 type Option = Parameters<echarts.ECharts['setOption']>[0];
