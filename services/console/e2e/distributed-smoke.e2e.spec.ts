@@ -73,7 +73,7 @@ const body = (env: () => { kafkaBrokers: string[]; mongoUrl: string }) => {
     await desk.page.getByText('枫溪消防救援站').first().waitFor();
     await ui.shot(desk.page, 'distributed-02-dispatched');
     await desk.page.getByRole('menuitem', { name: '网格地图' }).click();
-    await desk.page.getByRole('img', { name: /网格地图/ }).locator('canvas').waitFor();
+    await desk.page.getByRole('img', { name: /网格地图/ }).locator('canvas').first().waitFor();
     await ui.shot(desk.page, 'distributed-03-map');
     await desk.context.close();
     expect(ui.errors).toEqual([]);

@@ -140,7 +140,7 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     const { page, context } = await ui.newPage();
     await login(page, app.url, 'op.v-3-3');
     await page.getByRole('menuitem', { name: '网格地图' }).click();
-    await page.getByRole('img', { name: /网格地图/ }).locator('canvas').waitFor();
+    await page.getByRole('img', { name: /网格地图/ }).locator('canvas').first().waitFor();
     await ui.shot(page, '11-grid-map');
     await page.getByRole('menuitem', { name: '领导驾驶舱' }).click();
     await page.getByText('工单状态分布').waitFor();
@@ -239,6 +239,7 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     const after = (await stored())!;
     expect(after.accessToken).not.toBe('expired');
     expect(after.refreshToken).not.toBe(before.refreshToken);
+    await page.getByText('全部工单').waitFor();
     await logout(page);
     expect(await stored()).toBeNull();
     const reuse = await fetch(`${app.url}/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: after.refreshToken }) });

@@ -99,9 +99,15 @@ export async function act(page: Page, title: string, fill?: () => Promise<void>)
   await page.getByRole('button', { name: title, exact: true }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
+  // fill the form once the dialog has finished opening (its content settles after the zoom-in)
+  const deadline = Date.now() + 10_000;
+  while (/\bant-zoom/.test((await dialog.getAttribute('class')) ?? '') && Date.now() < deadline) await page.waitForTimeout(50);
   if (fill) await fill();
   await dialog.getByRole('button', { name: `确认${title}` }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  await dialog.waitFor({ state: 'hidden', timeout: 30_000 }).catch(async (e: Error) => {
+    // say what the form shows (the API's message, the fields' errors) rather than only "timeout"
+    throw new Error(`${title}: the form stayed open showing: ${(await dialog.innerText().catch(() => '?')).replace(/\s+/g, ' ')} (${e.message.split('\n')[0]})`);
+  });
 }
 
 /** Waits until the case page shows this state (the read models are fed asynchronously). */

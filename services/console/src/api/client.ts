@@ -94,6 +94,8 @@ export function withQuery(path: string, query?: RequestOptions['query']): string
 export async function call<T>(path: string, opts: RequestOptions = {}, retried = false): Promise<Answer<T>> {
   // refresh a little before expiry rather than after a 401
   if (!opts.anonymous && tokens && tokens.expiresAt - Date.now() < 15_000 && !retried) await refreshTokens();
+  // signed out (or the session ended while this call waited): a protected API is not asked at all
+  if (!opts.anonymous && !tokens) throw new ApiError(401, 'AUTH.NO_SESSION', statusMessage(401));
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.ifMatch) headers['if-match'] = opts.ifMatch;

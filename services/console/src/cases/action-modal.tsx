@@ -100,7 +100,7 @@ export function ActionModal({ action, caseId, etags, order, units, onClose, onDo
     <Modal open={!!spec} title={spec?.title} okText={`确认${spec?.title ?? ''}`} cancelText="取消" confirmLoading={busy} onOk={() => void submit()} onCancel={onClose} destroyOnHidden afterClose={() => (form.resetFields(), setError(undefined))}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}
       {spec && (
-        <Form form={form} layout="vertical" aria-label={spec.title} initialValues={initial} preserve={false} onFinish={() => void submit()}>
+        <Form form={form} layout="vertical" aria-label={spec.title} initialValues={initial} onFinish={() => void submit()}>
           {spec.fields
             .filter((f) => !f.showIf || f.showIf.values.includes(values?.[f.showIf.field]))
             .map((f) => (

@@ -62,8 +62,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     const t = currentTokens();
-    if (t) await call('/auth/logout', { method: 'POST', body: { refreshToken: t.refreshToken }, anonymous: true }).catch(() => undefined);
+    // forget the session here first, so no call of the page still loading goes out with a token being revoked
     setTokens(null);
+    if (t) await call('/auth/logout', { method: 'POST', body: { refreshToken: t.refreshToken }, anonymous: true }).catch(() => undefined);
   }, []);
 
   return <SessionContext.Provider value={{ me, checking, login, logout }}>{children}</SessionContext.Provider>;
