@@ -89,9 +89,19 @@ export async function logout(page: Page): Promise<void> {
 /** Picks an option of an Ant Design select by its label (typing first when the select searches). */
 export async function choose(page: Page, label: string, option: string, { search = false } = {}): Promise<void> {
   const field = page.getByLabel(label, { exact: true });
-  await field.click();
-  if (search) await field.fill(option);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  const item = page.locator('.ant-form-item', { has: field });
+  // a click on an option still sliding in can miss it: check the select shows the choice, and pick again if not
+  for (let attempt = 1; ; attempt++) {
+    await field.click();
+    if (search) await field.fill(option);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+    const deadline = Date.now() + 2_000;
+    while (Date.now() < deadline) {
+      if ((await item.innerText()).includes(option)) return;
+      await page.waitForTimeout(50);
+    }
+    if (attempt === 3) throw new Error(`${label}: the select does not show "${option}" after ${attempt} tries`);
+  }
 }
 
 /** Runs a case action: its button, its form (filled by `fill`), then the modal's confirm button. */
