@@ -2,7 +2,7 @@
 // npm start: the whole system in one process on the embedded adapters (standalone mode).
 // Usage: npm start            (all five contexts, http://127.0.0.1:3000, data under ./data)
 //        npm start -- intake  (one service in distributed mode; needs KAFKA_BROKERS and MONGO_URL)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,11 @@ const main = join(root, 'services', service, 'src', 'main.ts');
 if (!existsSync(main)) {
   console.error(`fengqiao: unknown service "${service}" (one of standalone, intake, grid-dispatch, mediation, petitions, analytics)`);
   process.exit(2);
+}
+if (service === 'standalone') {
+  // the web console served at / : built on the first start (and again when its sources changed), about 10 s
+  const built = spawnSync(process.execPath, [join(root, 'services', 'console', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) console.error('fengqiao: the web console did not build; the APIs start without it');
 }
 const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-r', '@swc-node/register', main], {
   cwd: root,

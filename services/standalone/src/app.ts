@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { CalendarModule, requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
 import { AnalyticsModule } from '@fengqiao/analytics-service';
 import { DEMO_PASSWORD, demoEnabled, demoIdentitySeed } from '@fengqiao/demo';
@@ -22,5 +23,7 @@ export const appDefinition: ServiceAppDefinition = {
     AnalyticsModule.register(),
     CalendarModule.register(),
   ],
+  // the web console (services/console), built by `npm start` when missing, at http://<host>:<port>/
+  console: { dir: process.env.FENGQIAO_CONSOLE_DIR ?? join(__dirname, '..', '..', 'console', 'dist') },
   identitySeed: () => (demoEnabled('standalone') ? demoIdentitySeed(requireSecret('DEMO_PASSWORD', DEMO_PASSWORD)) : undefined),
 };

@@ -21,6 +21,7 @@ import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
 import { httpMetricsMiddleware, metricsPlacementOf, serveMetrics, startMetricsServer } from '../metrics/metrics.http';
 import { AuditRegistry } from '../audit/audit-registry';
 import { ContextAuditController } from '../audit/context-audit.http.controller';
+import { ConsoleSite, serveConsole } from './serve-console';
 
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 
@@ -38,6 +39,8 @@ export interface ServiceAppDefinition {
    * checkpoint routes and the auditors' per-store routes (`/audit/…`). On in every deployable.
    */
   audit?: boolean;
+  /** the web console's build served at `/` (standalone); skipped when the build is missing */
+  console?: ConsoleSite;
 }
 
 export interface RunningService {
@@ -102,6 +105,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   }
   app.use(helmet());
   configureHttpEdge(app);
+  if (def.console && !serveConsole(app, def.console)) app.get(Logger).warn(`web console not built (${def.console.dir}): run node services/console/build.mjs`);
   if (connection) {
     const conn = connection;
     const close = app.close.bind(app);
