@@ -24,7 +24,7 @@ export interface ServiceProcess {
 export async function spawnService(
   name: string,
   env: Record<string, string>,
-  { timeoutMs = 60_000 } = {},
+  { timeoutMs = 120_000 } = {},
 ): Promise<ServiceProcess> {
   const main = join(workspaceRoot, 'services', name, 'src', 'main.ts');
   const child: ChildProcess = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-r', '@swc-node/register', main], {
@@ -54,8 +54,16 @@ export async function spawnService(
     });
   });
 
+  // a process that ignores SIGTERM is killed after 30 s, so a test run never hangs on it
   const waitExit = (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (signal !== 'SIGKILL') {
+      const force = setTimeout(() => {
+        out += `\n[test] ${name} did not exit within 30 s of ${signal}: SIGKILL\n`;
+        child.kill('SIGKILL');
+      }, 30_000);
+      void exited.finally(() => clearTimeout(force));
+    }
     return exited;
   };
   return { name, url, pid: child.pid!, output: () => out, stop: () => waitExit('SIGTERM'), kill: () => waitExit('SIGKILL'), exited };

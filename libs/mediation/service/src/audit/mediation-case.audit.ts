@@ -2,11 +2,12 @@
  * How the audit replays a mediation case (`mediation-<caseId>`): the domain's `evolve` over the
  * stored events, compared with the `mediation_cases` view (its status).
  */
-import { mediationDecider, toMediationStreamId, type MediationEvent, type MediationCaseState } from '@fengqiao/mediation-domain';
+import { mediationDecider, type MediationEvent, type MediationCaseState } from '@fengqiao/mediation-domain';
 import { auditedKind, type ContextAuditOptions } from '@fengqiao/platform';
 import { MEDIATION_CASE_VIEW } from '../case-view/mediation-case.view';
 
-const PREFIX = toMediationStreamId('');
+// the prefix of toMediationStreamId (which refuses an empty id)
+const PREFIX = 'mediation-';
 
 export const mediationAudit: ContextAuditOptions = {
   streams: [

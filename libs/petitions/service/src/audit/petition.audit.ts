@@ -2,11 +2,12 @@
  * How the audit replays a petition (`petition-<petitionId>`): the domain's `evolve` over the stored
  * events, compared with the `petition_view` read model (its status).
  */
-import { petitionDecider, toPetitionStreamId, type PetitionEvent, type PetitionState } from '@fengqiao/petitions-domain';
+import { petitionDecider, type PetitionEvent, type PetitionState } from '@fengqiao/petitions-domain';
 import { auditedKind, type ContextAuditOptions } from '@fengqiao/platform';
 import { PETITION_VIEW } from '../read-models/petition-view';
 
-const PREFIX = toPetitionStreamId('');
+// the prefix of toPetitionStreamId (which refuses an empty id)
+const PREFIX = 'petition-';
 
 export const petitionsAudit: ContextAuditOptions = {
   streams: [
