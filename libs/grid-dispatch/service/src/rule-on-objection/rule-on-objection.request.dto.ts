@@ -1,7 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { RequiredReasonRequest } from '@fengqiao/platform';
 
+// one name per schema in the OpenAPI document of a process hosting several contexts
+@ApiSchema({ name: 'GridDispatchRuleOnObjectionRequest' })
 export class RuleOnObjectionRequest extends RequiredReasonRequest {
   @ApiProperty({ enum: ['upheld', 'rejected'], description: 'upheld：退单成立，改派；rejected：退单不成立，仍由原单位办理' })
   @IsIn(['upheld', 'rejected'], { message: '裁定结果只能是 upheld（退单成立）或 rejected（退单不成立）' })

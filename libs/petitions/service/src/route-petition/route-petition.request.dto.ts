@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { OptionalReasonRequest } from '@fengqiao/platform';
 
@@ -28,6 +28,8 @@ export class AssignPetitionRequest extends OptionalReasonRequest {
   reportWithin!: number;
 }
 
+// one name per schema in the OpenAPI document of a process hosting several contexts
+@ApiSchema({ name: 'PetitionRuleOnObjectionRequest' })
 export class RuleOnObjectionRequest extends OptionalReasonRequest {
   @ApiProperty({ description: 'true：异议成立，退回重新转送交办' })
   @IsBoolean()
