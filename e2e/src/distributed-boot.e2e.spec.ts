@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeIntegration, eventually, ServiceProcess, spawnService, uniqueName } from '@fengqiao/testing';
+import { describeIntegration, eventually, ServiceProcess, spawnService, uniqueName, uniqueTopicPrefix } from '@fengqiao/testing';
 
 const services = ['intake', 'grid-dispatch', 'mediation', 'petitions', 'analytics'] as const;
 
@@ -26,7 +26,7 @@ describeIntegration('distributed mode: five services boot on real Kafka and Mong
     url.pathname = `/${uniqueName('boot').replace(/[^A-Za-z0-9_]/g, '_')}`;
     mongoUrl = url.toString();
     dataDir = mkdtempSync(join(tmpdir(), 'fq-boot-'));
-    const common = { FENGQIAO_MODE: 'distributed', KAFKA_BROKERS: env().kafkaBrokers.join(','), MONGO_URL: mongoUrl, AUTH_ISSUER: 'urn:fengqiao:e2e' };
+    const common = { FENGQIAO_MODE: 'distributed', KAFKA_BROKERS: env().kafkaBrokers.join(','), KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('boot'), MONGO_URL: mongoUrl, AUTH_ISSUER: 'urn:fengqiao:e2e' };
     // analytics hosts the built-in token issuer in distributed mode; the others verify with its key set
     const analytics = await spawnService('analytics', { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir });
     procs.push(analytics);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProcess, spawnService, uniqueName } from '@fengqiao/testing';
+import { ServiceProcess, spawnService, uniqueName, uniqueTopicPrefix } from '@fengqiao/testing';
 
 /** The system the petition journeys talk to: one process (standalone) or a process per service (distributed). */
 export interface PetitionsSystem {
@@ -70,6 +70,7 @@ export async function startPetitionsDistributed(kafkaBrokers: string[], mongoUrl
     FENGQIAO_MODE: 'distributed',
     FENGQIAO_DEMO: 'true',
     KAFKA_BROKERS: kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('pjourney'),
     MONGO_URL: url.toString(),
     AUTH_ISSUER: 'urn:fengqiao:petitions-journey',
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',

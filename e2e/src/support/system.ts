@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProcess, spawnService, uniqueName } from '@fengqiao/testing';
+import { ServiceProcess, spawnService, uniqueName, uniqueTopicPrefix } from '@fengqiao/testing';
 
 /** The running system a journey talks to: one process (standalone) or one per service (distributed). */
 export interface SystemUnderTest {
@@ -95,6 +95,7 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
     FENGQIAO_MODE: 'distributed',
     FENGQIAO_DEMO: 'true',
     KAFKA_BROKERS: kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('journey'),
     MONGO_URL: url.toString(),
     AUTH_ISSUER: 'urn:fengqiao:journey',
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',

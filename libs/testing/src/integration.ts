@@ -90,6 +90,14 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * A KAFKA_TOPIC_PREFIX unique to one test deployment: test runs (and suites running side by side)
+ * on one broker never share a topic or a consumer group.
+ */
+export function uniqueTopicPrefix(label: string): string {
+  return uniqueName(label).toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
+}
+
 /** A name unique to this test run, for topics, groups, databases and streams. */
 let counter = 0;
 export function uniqueName(prefix: string): string {

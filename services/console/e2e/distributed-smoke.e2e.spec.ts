@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeIntegration, ServiceProcess, spawnService, uniqueName, workspaceRoot } from '@fengqiao/testing';
+import { describeIntegration, ServiceProcess, spawnService, uniqueName, uniqueTopicPrefix, workspaceRoot } from '@fengqiao/testing';
 import { startGateway } from '../gateway/gateway';
 import { act, browserMissing, choose, ConsoleBrowser, ensureConsoleBuilt, expectStatus, login, logout, openBrowser } from './support/browser';
 
@@ -26,6 +26,7 @@ const body = (env: () => { kafkaBrokers: string[]; mongoUrl: string }) => {
       FENGQIAO_MODE: 'distributed',
       FENGQIAO_DEMO: 'true',
       KAFKA_BROKERS: env().kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('console'),
       MONGO_URL: mongo.toString(),
       AUTH_ISSUER: 'urn:fengqiao:console-smoke',
       GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
