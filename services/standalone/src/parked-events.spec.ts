@@ -147,4 +147,34 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
     expect((await call('GET', `/intake/cases/${third}`, 'op.v-1-1')).body).toMatchObject({ caseId: third });
     expect((await call('GET', `/intake/cases/${second}`, 'op.v-1-1')).status).toBe(200);
   }, 120_000);
+
+  it('mediation and petitions park an event their views cannot apply, and keep going', async () => {
+    if (!service) await start();
+    for (const [context, prefix, projection, isOpening] of [
+      ['mediation', 'mediation-', 'mediation.case-view', (e: StoredEvent) => /^mediation-[0-9a-f]{8}-/.test(e.streamId)],
+      ['petitions', 'petition-', 'petitions.views', (e: StoredEvent) => e.type === 'PetitionRegistered'],
+    ] as const) {
+      const rt = runtime(context);
+      // the first event of a case the demo seeded through commands
+      const opening = await eventually(
+        async () => (await rt.infra.events.readAll({ maxCount: 100_000 })).find((e) => e.revision === 0 && e.streamId.startsWith(prefix) && isOpening(e)),
+        { what: `${context} stores its demo cases`, timeoutMs: 60_000, intervalMs: 100 },
+      );
+      const poison = poisonCopy(opening, prefix);
+      await rt.infra.events.append(poison.streamId, [poison.event], { expectedRevision: 'no_stream' });
+      const parked = await eventually(async () => {
+        const found = (await listParkedEvents(rt.infra.readStore)).filter((p) => p.projection === projection);
+        return found.length > 0 ? found : undefined;
+      }, { what: `${context} parks the poison in its views`, timeoutMs: 20_000, intervalMs: 50 });
+      expect(parked).toEqual([expect.objectContaining({ projection, eventId: poison.event.id })]);
+      expect(parked[0].reason.length).toBeGreaterThan(0);
+    }
+    // both contexts still up, with the parked event counted
+    const res = await call('GET', '/health');
+    expect(res.status).toBe(200);
+    for (const context of ['mediation', 'petitions']) {
+      expect(res.body.info[context]).toMatchObject({ status: 'up' });
+      expect(res.body.info[context].parkedEvents).toBeGreaterThanOrEqual(1);
+    }
+  }, 120_000);
 });

@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { EventStore } from '@fengqiao/event-store';
-import { ReadStore } from '@fengqiao/read-store';
+import { applyOrPark, ReadStore } from '@fengqiao/read-store';
+import { projectionParking } from '@fengqiao/platform';
 import { caseIdOfStream, evolveMediationCaseView, isMediationCaseStream, MEDIATION_CASE_VIEW, MediationCaseView } from './mediation-case.view';
 
 const CHECKPOINTS = 'mediation_checkpoints';
 const CHECKPOINT_ID = 'case-view';
 const BATCH = 500;
+const PARKING = projectionParking('mediation.case-view');
 
 /**
  * Keeps the desk view in step with this context's own store (like intake's case view): reads every
@@ -66,11 +68,14 @@ export class MediationCaseProjector {
       const batch = await this.events.readAll({ afterPosition: after, maxCount: BATCH });
       for (const stored of batch) {
         if (!isMediationCaseStream(stored.streamId)) continue;
-        const caseId = caseIdOfStream(stored.streamId);
-        const doc = await this.store.get<MediationCaseView>(MEDIATION_CASE_VIEW, caseId);
-        if (doc && doc._revision >= stored.revision) continue;
-        const next = evolveMediationCaseView(doc, stored);
-        if (next) await this.store.upsert(MEDIATION_CASE_VIEW, next, { revision: stored.revision });
+        // an event the view cannot apply is parked with its reason (read-store parking), never a stop of the view
+        await applyOrPark(this.store, 'mediation.case-view', stored, async () => {
+          const caseId = caseIdOfStream(stored.streamId);
+          const doc = await this.store.get<MediationCaseView>(MEDIATION_CASE_VIEW, caseId);
+          if (doc && doc._revision >= stored.revision) return;
+          const next = evolveMediationCaseView(doc, stored);
+          if (next) await this.store.upsert(MEDIATION_CASE_VIEW, next, { revision: stored.revision });
+        }, PARKING);
       }
       if (batch.length > 0) {
         const position = batch[batch.length - 1].globalPosition;

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { EventStore, StoredEvent } from '@fengqiao/event-store';
 import { RegisteredPetition } from '@fengqiao/petitions-domain';
-import { ReadDoc, ReadStore } from '@fengqiao/read-store';
+import { applyOrPark, ReadDoc, ReadStore } from '@fengqiao/read-store';
+import { projectionParking } from '@fengqiao/platform';
 import { PETITIONER_RECORDED, PETITIONER_VIEW, PetitionerDoc } from '../application/petitioners';
 import { evolvePetitionView, MatchFound, PETITION_VIEW, PetitionSource, PetitionView } from './petition-view';
 import { applyReceptionEvent, RECEPTION_INDEXES } from './reception-views';
@@ -13,6 +14,7 @@ const PENDING = 'petition_view_pending';
 const CHECKPOINTS = 'petitions_checkpoints';
 const CHECKPOINT_ID = 'views';
 const BATCH = 500;
+const PARKING = projectionParking('petitions.views');
 
 /** What the service found and decided when it registered a petition (stream `petition-record-<id>`). */
 export interface RegistrationRecord {
@@ -103,7 +105,8 @@ export class PetitionsProjector {
       const saved = await this.store.get<{ position: number }>(CHECKPOINTS, CHECKPOINT_ID);
       const after = saved?.position ?? 0;
       const batch = await this.events.readAll({ afterPosition: after, maxCount: BATCH });
-      for (const stored of batch) await this.apply(stored);
+      // an event the views cannot apply is parked with its reason (read-store parking), never a stop of the views
+      for (const stored of batch) await applyOrPark(this.store, 'petitions.views', stored, () => this.apply(stored), PARKING);
       if (batch.length > 0) {
         this.position = batch[batch.length - 1].globalPosition;
         await this.store.upsert(CHECKPOINTS, { _id: CHECKPOINT_ID, position: this.position }, { revision: this.position });
