@@ -24,6 +24,7 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
   let gw: Client; // grid worker of g-1-1-1
   let op: Client; // village centre v-1-1
   let med: Client; // mediator of 枫源社区人民调解委员会 mc-v-1-1
+  const outcomes: Record<'settled' | 'declined' | 'terminated', string> = { settled: '', declined: '', terminated: '' };
 
   beforeAll(async () => {
     sut = await start();
@@ -57,6 +58,7 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
     const [mc] = await mediationCaseOf(gridCaseId);
     expect(mc).toMatchObject({ committeeId: 'mc-v-1-1', status: 'registered', sourceKind: 'referred_from_grid_case' });
     const caseId = mc.caseId as string;
+    outcomes.settled = caseId;
     const detail = await med.get(`${sut.mediationUrl}/mediation/cases/${caseId}`);
     const [a, b] = detail.body.parties.map((p: LooseJson) => p.partyId as string);
     expect((await med.call('PUT', `${sut.mediationUrl}/mediation/cases/${caseId}/parties/${a}`, { name: '王建国', phone: '13800001111' })).status).toBe(200);
@@ -91,6 +93,7 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
     const gridCaseId = await referredDispute('宅基地界址争议');
     const [mc] = await mediationCaseOf(gridCaseId);
     const caseId = mc.caseId as string;
+    outcomes.declined = caseId;
     const parties = (await med.get(`${sut.mediationUrl}/mediation/cases/${caseId}`)).body.parties.map((p: LooseJson) => p.partyId as string);
     await step(caseId, 'request-consent');
     await step(caseId, 'consents', { partyId: parties[0], consented: true });
@@ -104,11 +107,31 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
     const gridCaseId = await referredDispute('噪音扰民');
     const [mc] = await mediationCaseOf(gridCaseId);
     const caseId = mc.caseId as string;
+    outcomes.terminated = caseId;
     const parties = (await med.get(`${sut.mediationUrl}/mediation/cases/${caseId}`)).body.parties.map((p: LooseJson) => p.partyId as string);
     await step(caseId, 'request-consent');
     for (const p of parties) await step(caseId, 'consents', { partyId: p, consented: true });
     await step(caseId, 'terminate', { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'], reason: '分歧较大' });
     expect(await gridMediation(gridCaseId, (m) => m.outcome === 'terminated', 'the termination')).toMatchObject({ routesTold: ['arbitration', 'administrative', 'judicial'] });
+  }, 300_000);
+
+  it('analytics counts each dispute from the mediation events: settled, declined, terminated, in the committee’s figures', async () => {
+    const lead = await Client.login(sut.authUrl, 'op.d');
+    const factsOf = (caseId: string, pred: (f: LooseJson) => boolean, what: string) =>
+      eventually(async () => {
+        const r = await lead.get(`${sut.authUrl}/analytics/mediation/cases/${caseId}`);
+        return r.status === 200 && pred(r.body) ? r.body : undefined;
+      }, { what, ...SLOW });
+    expect(await factsOf(outcomes.settled, (f) => f.performed === true, 'the settled dispute in analytics')).toMatchObject({
+      source: 'referred_from_grid_case', category: 'neighbour_dispute', committeeId: 'mc-v-1-1', accepted: true, settled: true, agreementForm: 'written', terminated: false,
+    });
+    expect(await factsOf(outcomes.declined, (f) => f.declined === true, 'the declined dispute in analytics')).toMatchObject({ accepted: false, settled: false });
+    expect(await factsOf(outcomes.terminated, (f) => f.terminated === true, 'the terminated dispute in analytics')).toMatchObject({ accepted: true, settled: false });
+    const row = ((await lead.get(`${sut.authUrl}/analytics/mediation/figures?by=unit`)).body.rows as LooseJson[]).find((r) => r.key === 'mc-v-1-1');
+    expect(row.settled).toBeGreaterThanOrEqual(1);
+    expect(row.declined).toBeGreaterThanOrEqual(1);
+    expect(row.concluded).toBeGreaterThanOrEqual(2);
+    expect(row.successRate).toBeCloseTo(row.settled / row.concluded, 4);
   }, 300_000);
 
   it('mediation killed with SIGKILL right after the referral is published: exactly one mediation case', async () => {

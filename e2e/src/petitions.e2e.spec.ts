@@ -34,6 +34,13 @@ function journeys(start: () => Promise<PetitionsSystem>) {
     return { status: res.status, text, body: (res.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as LooseJson) : undefined };
   };
   const detail = async (id: string) => (await xfD.get(P(`/petitions/${id}`))).body;
+  let onlinePetitionId = '';
+  /** what analytics (fed only by the petition events on the bus) knows of a petition, once `pred` holds */
+  const analyticsFacts = (lead: Client, id: string, pred: (f: LooseJson) => boolean, what: string) =>
+    eventually(async () => {
+      const r = await lead.get(`${sut.authUrl}/analytics/petitions/${id}`);
+      return r.status === 200 && pred(r.body) ? r.body : undefined;
+    }, { what, timeoutMs: 150_000, intervalMs: 300 });
 
   it('online petition → query code → routed → accepted → opinion delivered → the petitioner rates it through the code', async () => {
     const challenge = (await (await fetch(P('/public/petitions/challenge'))).json()) as LooseJson;
@@ -51,6 +58,7 @@ function journeys(start: () => Promise<PetitionsSystem>) {
       return (r.body.items as LooseJson[]).find((i) => i.summary === '旅程：小区旁工地夜间施工噪声扰民');
     }, { what: 'the online petition on the desk', timeoutMs: 20_000 });
     const id: string = listed.petitionId;
+    onlinePetitionId = id;
     await xfD.ok(P(`/petitions/${id}/transfer`), { toUnitId: 't-1', route: 'competent_body' });
     await xfT.ok(P(`/petitions/${id}/acceptance`), { noticeRef: '枫溪受〔旅程〕1号' });
     await xfT.ok(P(`/petitions/${id}/handling`), { handlerIds: ['u-handler'] });
@@ -66,6 +74,35 @@ function journeys(start: () => Promise<PetitionsSystem>) {
     expect((await pub('/public/petitions/rating', { queryCode: code, rating: 5, comment: '处理及时' })).status).toBe(200);
     expect((await pub('/public/petitions/progress', { queryCode: code })).body.ratings).toEqual([expect.objectContaining({ stage: 'opinion', rating: 5 })]);
   }, 120_000);
+
+  it('analytics counts the petition from its events: online, accepted, answered within the handling deadline', async () => {
+    const lead = await Client.login(sut.authUrl, 'op.d');
+    const facts = await analyticsFacts(lead, onlinePetitionId, (f) => f.answeredAt !== null, 'the answered petition in analytics');
+    expect(facts).toMatchObject({ channel: 'online', source: 'online_form', accepted: true, notAccepted: false, handlingBreached: false, groupVisitors: 0 });
+    expect(Date.parse(facts.answeredAt)).toBeLessThanOrEqual(Date.parse(facts.handlingDueAt));
+    const rows = (await lead.get(`${sut.authUrl}/analytics/petitions/figures?by=channel`)).body.rows as LooseJson[];
+    expect(rows.find((r) => r.key === 'online')).toMatchObject({ answered: expect.any(Number), answeredOnTime: expect.any(Number) });
+    expect(rows.find((r) => r.key === 'online').answeredOnTime).toBeGreaterThanOrEqual(1);
+    const csv = await fetch(`${sut.authUrl}/analytics/reports/monthly.csv?kind=petitions&by=channel`, { headers: { authorization: `Bearer ${(lead as unknown as { token: string }).token}` } });
+    // (fetch's text() drops the BOM the CSV starts with)
+    expect((await csv.text()).split('\r\n')[0]).toBe('单位/分组,登记数,受理数,不予受理数,答复数,按期答复数,按期答复率,超期数,申请复查数,申请复核数,复查申请率,集体访,重复信访');
+  }, 200_000);
+
+  it('a group visit of eight raises an early warning of an escalating petition matter, with its evidence', async () => {
+    const people = [person(), person()];
+    const visit = await xfT.ok(P('/petitions'), {
+      channel: 'visit', form: 'oral', recordRef: '集体访接谈记录', petitioners: people, summary: '旅程：拆迁补偿集体访', matterType: 'urban_rural_construction',
+      groupVisit: { visitorCount: 8, representatives: [0, 1] },
+    });
+    const lead = await Client.login(sut.authUrl, 'op.d');
+    const warning = await eventually(async () => {
+      const r = await lead.get(`${sut.authUrl}/analytics/warnings`);
+      return (r.body?.warnings as LooseJson[] | undefined)?.find((w) => w.rule === 'EW.PETITION_ESCALATING' && w.matterId === visit.petitionId);
+    }, { what: 'the escalation warning', timeoutMs: 150_000, intervalMs: 300 });
+    expect(warning).toMatchObject({ status: 'raised', caseIds: [visit.petitionId], signals: [expect.objectContaining({ kind: 'group_visit', visitors: 8 })] });
+    expect(warning.explanation).toContain('集体访（8 人）');
+    expect(JSON.stringify(warning)).not.toContain(people[0].name);
+  }, 200_000);
 
   it('a repeat petition to a higher level is refused with §19', async () => {
     const p = person();

@@ -1,13 +1,15 @@
 /**
  * Consumer group `analytics.figures.<generation>`: every context's integration events →
- * `analytics_cases` (revision-guarded upsert; a lost race is retried by the bus), then the
- * early-warning rules (warnings/early-warning.rules.ts), raised as events in analytics' own store.
+ * `analytics_cases` (grid cases), `analytics_mediation_cases`, `analytics_petitions`
+ * (revision-guarded upserts; a lost race is retried by the bus), then the early-warning rules
+ * (warnings/early-warning.rules.ts), raised as events in analytics' own store.
  */
-import { gridDispatchContracts, IntakeCaseReportedV1, IntegrationEvent, topics } from '@fengqiao/contracts';
+import { gridDispatchContracts, IntakeCaseReportedV1, IntegrationEvent, PetitionEventData, topics } from '@fengqiao/contracts';
 import { newId } from '@fengqiao/kernel';
 import type { ContextConsumer, ContextRuntime } from '@fengqiao/platform';
 import { CASE_FACTS, CaseFacts, evolveCaseFacts } from './case-facts.projection';
-import { categorySurge, overdueRising, REPEAT_WINDOW_DAYS, repeatedPlace, SURGE_BASELINE_WEEKS, SURGE_WINDOW_DAYS } from '../warnings/early-warning.rules';
+import { evolveMediationFacts, evolvePetitionFacts, MEDIATION_FACTS, MediationFacts, PETITION_FACTS, PetitionFacts } from './dispute-facts.projection';
+import { categorySurge, overdueRising, petitionEscalating, PetitionSignal, REPEAT_WINDOW_DAYS, repeatedPlace, SURGE_BASELINE_WEEKS, SURGE_WINDOW_DAYS } from '../warnings/early-warning.rules';
 import { raiseWarning } from '../warnings/early-warnings';
 
 export const FIGURES_PURPOSE = 'figures';
@@ -27,8 +29,12 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
     get purpose() {
       return generation ? `${FIGURES_PURPOSE}.${generation}` : FIGURES_PURPOSE;
     },
-    topics: [topics.intakeCase, topics.gridDispatchCase],
-    handle: handleFigures,
+    topics: [topics.intakeCase, topics.gridDispatchCase, topics.mediationCase, topics.petitionsPetition],
+    handle: (event, runtime) => {
+      if (event.type.startsWith('cn.fengqiao.mediation.')) return handleMediation(event, runtime);
+      if (event.type.startsWith('cn.fengqiao.petitions.')) return handlePetition(event, runtime);
+      return handleFigures(event, runtime);
+    },
   };
   return {
     consumer,
@@ -39,8 +45,7 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
         generation = meta.generation;
       } else {
         generation = newId().replace(/-/g, '').slice(-12);
-        await store.deleteAll(CASE_FACTS);
-        await store.deleteAll(RECENT_REPORTS);
+        for (const collection of [CASE_FACTS, RECENT_REPORTS, MEDIATION_FACTS, PETITION_FACTS, PETITION_MATTERS]) await store.deleteAll(collection);
         await store.upsert(ANALYTICS_META, { _id: 'figures', generation, createdAt: new Date().toISOString() }, { revision: 1 });
       }
       return generation;
@@ -49,14 +54,51 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
 }
 
 async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
+  const next = await foldInto<CaseFacts>(runtime, CASE_FACTS, event.subject, (doc) => evolveCaseFacts(doc, event));
+  if (next) await evaluateWarnings(runtime, next, event);
+}
+
+/** Folds one event into a per-case facts document with a revision-guarded upsert (a lost race throws: the bus retries). */
+async function foldInto<T extends { applied: string[] }>(runtime: ContextRuntime, collection: string, id: string, evolve: (doc: T | null) => T): Promise<T | undefined> {
   const store = runtime.infra.readStore;
-  const current = await store.get<CaseFacts>(CASE_FACTS, event.subject);
-  const next = evolveCaseFacts(current, event);
-  if (current && next.applied.length === current.applied.length) return;
-  const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as CaseFacts & { _id: string; _revision: number };
-  const wrote = await store.upsert<CaseFacts>(CASE_FACTS, { ...plain, _id: event.subject }, { revision: (current?._revision ?? 0) + 1 });
-  if (!wrote) throw new Error(`analytics_cases ${event.subject} changed meanwhile; retrying`);
-  await evaluateWarnings(runtime, next, event);
+  const current = await store.get<T>(collection, id);
+  const next = evolve(current);
+  if (next.applied.length === (current?.applied.length ?? 0)) return undefined;
+  const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as T & { _id: string; _revision: number };
+  if (!(await store.upsert<T>(collection, { ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1 }))) {
+    throw new Error(`${collection} ${id} changed meanwhile; retrying`);
+  }
+  return next;
+}
+
+async function handleMediation(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
+  await foldInto<MediationFacts>(runtime, MEDIATION_FACTS, event.subject, (doc) => evolveMediationFacts(doc, event));
+}
+
+/** Escalation steps per petition matter (the original petition): one small document per matter. */
+export const PETITION_MATTERS = 'analytics_petition_matters';
+
+async function handlePetition(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
+  const facts = await foldInto<PetitionFacts>(runtime, PETITION_FACTS, event.subject, (doc) => evolvePetitionFacts(doc, event));
+  if (!facts) return;
+  const d = event.data as Partial<PetitionEventData>;
+  const signals: PetitionSignal[] = [];
+  if (d.event === 'PetitionRegistered' && d.relatedPetitionId) signals.push({ petitionId: facts.petitionId, kind: 'repeat', at: d.at as string });
+  if (d.event === 'ReviewRequested') signals.push({ petitionId: facts.petitionId, kind: 'review', at: d.at as string });
+  if (d.event === 'ReReviewRequested') signals.push({ petitionId: facts.petitionId, kind: 're_review', at: d.at as string });
+  if (d.groupVisit) signals.push({ petitionId: facts.petitionId, kind: 'group_visit', at: d.at as string, visitors: d.groupVisit.visitors });
+  if (signals.length === 0) return;
+  const matterId = facts.relatedPetitionId ?? facts.petitionId;
+  const store = runtime.infra.readStore;
+  const doc = await store.get<{ signals: PetitionSignal[]; jurisdiction: string[] }>(PETITION_MATTERS, matterId);
+  const known = new Set((doc?.signals ?? []).map((s) => `${s.petitionId}/${s.kind}`));
+  const fresh = signals.filter((s) => !known.has(`${s.petitionId}/${s.kind}`));
+  const all = [...(doc?.signals ?? []), ...fresh];
+  if (fresh.length > 0 && !(await store.upsert(PETITION_MATTERS, { _id: matterId, signals: all, jurisdiction: facts.jurisdiction }, { revision: (doc?._revision ?? 0) + 1 }))) {
+    throw new Error(`${PETITION_MATTERS} ${matterId} changed meanwhile; retrying`);
+  }
+  const draft = petitionEscalating(matterId, facts.jurisdiction, all);
+  if (draft) await raiseWarning(runtime, draft, event);
 }
 
 /** Recent reports per place and per grid × category, bounded to the rules' windows: one small document per key, so a rule reads O(1) documents. */

@@ -2,7 +2,11 @@
  * Oversight (DESIGN §2 journey 5), action `analytics.board`, inside the caller's jurisdiction:
  *   GET /analytics/figures?by=unit|category|channel|month|grid&month=yyyy-mm
  *   GET /analytics/cases/:caseId               the facts of one case behind the figures
- *   GET /analytics/reports/monthly.csv?month=yyyy-mm&by=unit   (and monthly.xlsx)
+ *   GET /analytics/mediation/figures?by=unit|category|month|source|level&month=yyyy-mm   people's mediation
+ *   GET /analytics/petitions/figures?by=unit|channel|month|source&month=yyyy-mm        petitions
+ *   GET /analytics/mediation/cases/:caseId, /analytics/petitions/:petitionId   the facts behind them
+ *   GET /analytics/reports/monthly.csv?month=yyyy-mm&by=unit&kind=cases|mediation|petitions
+ *   GET /analytics/reports/monthly.xlsx?month=yyyy-mm&by=unit   three sheets: cases, mediation, petitions
  *   GET /analytics/warnings?status=raised|acknowledged|resolved   early warnings with rule, evidence, explanation
  *   POST /analytics/warnings/:warningId/acknowledge | resolve  {note}   (operators: action analytics.warning)
  */
@@ -14,17 +18,36 @@ import { NotFoundError, ValidationError } from '@fengqiao/kernel';
 import { assertInJurisdiction, CurrentPrincipal, inJurisdiction, jurisdictionFilter, RequireAction, runtimeToken, type ContextRuntime } from '@fengqiao/platform';
 import { handleWarning, listWarnings } from '../warnings/early-warnings';
 import { CASE_FACTS, type CaseFacts } from './case-facts.projection';
-import { figures, figuresCsv, type GroupBy } from './figures';
+import { MEDIATION_FACTS, PETITION_FACTS, type MediationFacts, type PetitionFacts } from './dispute-facts.projection';
+import {
+  MEDIATION_GROUPS,
+  MEDIATION_RATE_COLUMNS,
+  MEDIATION_REPORT_HEADER,
+  mediationFigures,
+  mediationReportCells,
+  PETITION_GROUPS,
+  PETITION_RATE_COLUMNS,
+  PETITION_REPORT_HEADER,
+  petitionFigures,
+  petitionReportCells,
+  type MediationGroupBy,
+  type PetitionGroupBy,
+} from './dispute-figures';
+import { figures, REPORT_HEADER, REPORT_RATE_COLUMNS, reportCells, reportCsv, type GroupBy } from './figures';
 import { monthlyReportXlsx } from './monthly-report.xlsx';
 
 const GROUPS: readonly GroupBy[] = ['unit', 'category', 'channel', 'month', 'grid'];
-const GROUP_LABEL: Record<GroupBy, string> = { unit: '单位', category: '类别', channel: '渠道', month: '月份', grid: '网格' };
+const GROUP_LABEL: Record<string, string> = { unit: '单位', category: '类别', channel: '渠道', month: '月份', grid: '网格', source: '来源', level: '调解组织层级' };
+const KINDS = ['cases', 'mediation', 'petitions'] as const;
 
-function groupOf(by: string | undefined): GroupBy {
-  const g = (by ?? 'unit') as GroupBy;
-  if (!GROUPS.includes(g)) throw new ValidationError('ANALYTICS.BAD_GROUP', `分组只能是 ${GROUPS.join('、')}`, { field: 'by' });
+function groupOf<G extends string = GroupBy>(by: string | undefined, groups: readonly G[] = GROUPS as unknown as readonly G[]): G {
+  const g = (by ?? 'unit') as G;
+  if (!groups.includes(g)) throw new ValidationError('ANALYTICS.BAD_GROUP', `分组只能是 ${groups.join('、')}`, { field: 'by' });
   return g;
 }
+
+/** The grouping of a report sheet: the one asked for where the sheet has it, else by unit. */
+const sheetGroup = <G extends string>(by: string, groups: readonly G[]): G => (groups.includes(by as G) ? (by as G) : ('unit' as G));
 
 function monthFilter(month: string | undefined): Record<string, unknown> {
   if (month === undefined) return {};
@@ -45,7 +68,42 @@ export class FiguresController {
   constructor(@Inject(runtimeToken('analytics')) private readonly runtime: ContextRuntime) {}
 
   private async facts(principal: Principal, month: string | undefined): Promise<CaseFacts[]> {
-    return this.runtime.infra.readStore.find<CaseFacts>(CASE_FACTS, { $and: [jurisdictionFilter(principal, 'analytics.board'), monthFilter(month)] });
+    return this.inScope<CaseFacts>(CASE_FACTS, principal, month);
+  }
+
+  private inScope<T extends object>(collection: string, principal: Principal, month: string | undefined): Promise<T[]> {
+    return this.runtime.infra.readStore.find<T>(collection, { $and: [jurisdictionFilter(principal, 'analytics.board'), monthFilter(month)] });
+  }
+
+  /** People's mediation: registered, taken, settled, success rate … per unit, category, month, source or committee level. */
+  @RequireAction('analytics.board')
+  @Get('mediation/figures')
+  async mediationFigures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string) {
+    const group = groupOf<MediationGroupBy>(by, MEDIATION_GROUPS);
+    return { by: group, ...(month ? { month } : {}), rows: mediationFigures(await this.inScope<MediationFacts>(MEDIATION_FACTS, principal, month), group) };
+  }
+
+  /** What analytics knows of one mediation case (the facts behind the figures). */
+  @RequireAction('analytics.board')
+  @Get('mediation/cases/:caseId')
+  async mediationFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
+    return this.factsOf<MediationFacts>(principal, MEDIATION_FACTS, caseId, 'mediation_case', '统计中没有该调解案件');
+  }
+
+  private async factsOf<T extends { jurisdiction: string[] }>(principal: Principal, collection: string, id: string, type: string, missing: string) {
+    const facts = await this.runtime.infra.readStore.get<T & { applied: string[] }>(collection, id);
+    if (!facts) throw new NotFoundError('ANALYTICS.CASE_NOT_FOUND', missing);
+    assertInJurisdiction(principal, facts.jurisdiction, 'analytics.board', { type, id });
+    const { _id: _i, _revision: _r, applied: _a, ...rest } = facts;
+    return rest;
+  }
+
+  /** Petitions: registered, accepted, answered on time, reviews, group visits, repeats … per unit, channel, month or source. */
+  @RequireAction('analytics.board')
+  @Get('petitions/figures')
+  async petitionFigures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string) {
+    const group = groupOf<PetitionGroupBy>(by, PETITION_GROUPS);
+    return { by: group, ...(month ? { month } : {}), rows: petitionFigures(await this.inScope<PetitionFacts>(PETITION_FACTS, principal, month), group) };
   }
 
   @RequireAction('analytics.board')
@@ -59,18 +117,30 @@ export class FiguresController {
   @RequireAction('analytics.board')
   @Get('cases/:caseId')
   async caseFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
-    const facts = await this.runtime.infra.readStore.get<CaseFacts>(CASE_FACTS, caseId);
-    if (!facts) throw new NotFoundError('ANALYTICS.CASE_NOT_FOUND', '统计中没有该事件');
-    assertInJurisdiction(principal, facts.jurisdiction, 'analytics.board', { type: 'case', id: caseId });
-    const { _id: _i, _revision: _r, applied: _a, ...rest } = facts;
-    return rest;
+    return this.factsOf<CaseFacts>(principal, CASE_FACTS, caseId, 'case', '统计中没有该事件');
+  }
+
+  // declared after petitions/figures: Express matches routes in declaration order
+  /** What analytics knows of one petition (the facts behind the figures). */
+  @RequireAction('analytics.board')
+  @Get('petitions/:petitionId')
+  async petitionFacts(@CurrentPrincipal() principal: Principal, @Param('petitionId') petitionId: string) {
+    return this.factsOf<PetitionFacts>(principal, PETITION_FACTS, petitionId, 'petition', '统计中没有该信访事项');
   }
 
   @RequireAction('analytics.board')
   @Get('reports/monthly.csv')
   @Header('content-type', 'text/csv; charset=utf-8')
-  async monthlyCsv(@CurrentPrincipal() principal: Principal, @Query('month') month?: string, @Query('by') by?: string) {
-    return figuresCsv(figures(await this.facts(principal, month), groupOf(by)));
+  async monthlyCsv(@CurrentPrincipal() principal: Principal, @Query('month') month?: string, @Query('by') by?: string, @Query('kind') kind?: string) {
+    const k = kind ?? 'cases';
+    if (!(KINDS as readonly string[]).includes(k)) throw new ValidationError('ANALYTICS.BAD_KIND', `报表种类只能是 ${KINDS.join('、')}`, { field: 'kind' });
+    if (k === 'mediation') {
+      return reportCsv(MEDIATION_REPORT_HEADER, mediationFigures(await this.inScope<MediationFacts>(MEDIATION_FACTS, principal, month), groupOf<MediationGroupBy>(by, MEDIATION_GROUPS)).map(mediationReportCells));
+    }
+    if (k === 'petitions') {
+      return reportCsv(PETITION_REPORT_HEADER, petitionFigures(await this.inScope<PetitionFacts>(PETITION_FACTS, principal, month), groupOf<PetitionGroupBy>(by, PETITION_GROUPS)).map(petitionReportCells));
+    }
+    return reportCsv(REPORT_HEADER, figures(await this.facts(principal, month), groupOf(by)).map(reportCells));
   }
 
   @RequireAction('analytics.board')
@@ -78,8 +148,32 @@ export class FiguresController {
   @Header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async monthlyXlsx(@CurrentPrincipal() principal: Principal, @Query('month') month?: string, @Query('by') by?: string) {
     const group = groupOf(by);
-    const title = `事件办理情况月报（${month ?? '全部月份'}，按${GROUP_LABEL[group]}）`;
-    const file = await monthlyReportXlsx(figures(await this.facts(principal, month), group), title);
+    const period = month ?? '全部月份';
+    const mg = sheetGroup<MediationGroupBy>(group, MEDIATION_GROUPS);
+    const pg = sheetGroup<PetitionGroupBy>(group, PETITION_GROUPS);
+    const file = await monthlyReportXlsx([
+      {
+        name: '事件办理',
+        title: `事件办理情况月报（${period}，按${GROUP_LABEL[group]}）`,
+        header: REPORT_HEADER,
+        rows: figures(await this.facts(principal, month), group).map(reportCells),
+        rateColumns: REPORT_RATE_COLUMNS,
+      },
+      {
+        name: '矛盾纠纷调解',
+        title: `人民调解工作月报（${period}，按${GROUP_LABEL[mg]}）`,
+        header: MEDIATION_REPORT_HEADER,
+        rows: mediationFigures(await this.inScope<MediationFacts>(MEDIATION_FACTS, principal, month), mg).map(mediationReportCells),
+        rateColumns: MEDIATION_RATE_COLUMNS,
+      },
+      {
+        name: '信访',
+        title: `信访工作月报（${period}，按${GROUP_LABEL[pg]}）`,
+        header: PETITION_REPORT_HEADER,
+        rows: petitionFigures(await this.inScope<PetitionFacts>(PETITION_FACTS, principal, month), pg).map(petitionReportCells),
+        rateColumns: PETITION_RATE_COLUMNS,
+      },
+    ]);
     return new StreamableFile(file, { disposition: `attachment; filename="monthly-report-${month ?? 'all'}.xlsx"` });
   }
 

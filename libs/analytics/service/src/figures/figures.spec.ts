@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IntakeCaseFiledV1, IntakeCaseReportedV1, IntegrationEvent, gridDispatchContracts, type WorkOrderEventName } from '@fengqiao/contracts';
 import { CaseFacts, evolveCaseFacts } from './case-facts.projection';
-import { figures, figuresCsv } from './figures';
+import { figures, figuresCsv, REPORT_HEADER, REPORT_RATE_COLUMNS, reportCells } from './figures';
 import { monthlyReportXlsx } from './monthly-report.xlsx';
+import { readXlsxSheet, rowOf } from './xlsx-reader.testing';
 
 let n = 0;
 const ev = (type: string, subject: string, data: Record<string, unknown>): IntegrationEvent => ({
@@ -61,20 +61,11 @@ describe('analytics figures from integration events', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'fq-xlsx-'));
     const file = join(dir, 'report.xlsx');
-    writeFileSync(file, await monthlyReportXlsx(rows, '事件办理情况月报（2026-03，按单位）'));
-    const unzip = (part: string) => execFileSync('unzip', ['-p', file, part], { encoding: 'utf8' });
-    const shared = [...unzip('xl/sharedStrings.xml').matchAll(/<si>(?:<t[^>]*>([^<]*)<\/t>|<r>.*?<\/r>)<\/si>/g)].map((m) => m[1]);
-    const sheet = unzip('xl/worksheets/sheet1.xml');
-    const cells = new Map<string, string>();
-    for (const m of sheet.matchAll(/<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>(?:<f>[^<]*<\/f>)?<v>([^<]*)<\/v><\/c>)/g)) {
-      const [, ref, attrs, v] = m;
-      if (v === undefined) continue;
-      cells.set(ref, / t="s"/.test(attrs) ? shared[Number(v)] : v);
-    }
+    writeFileSync(file, await monthlyReportXlsx([{ name: '事件办理', title: '事件办理情况月报（2026-03，按单位）', header: REPORT_HEADER, rows: rows.map(reportCells), rateColumns: REPORT_RATE_COLUMNS }]));
+    const cells = readXlsxSheet(file, 1);
     expect(cells.get('A1')).toBe('事件办理情况月报（2026-03，按单位）');
     expect([1, 2, 3, 4, 5, 6, 7].map((c) => cells.get(`${String.fromCharCode(64 + c)}2`))).toEqual(['单位/分组', '受理数', '立案数', '结案数', '按期结案数', '超期数', '结案率']);
-    const rowOf = (key: string) => [...cells.entries()].find(([ref, v]) => ref.startsWith('A') && v === key)?.[0].slice(1);
-    const r = rowOf('v-1-1');
+    const r = rowOf(cells, 'v-1-1');
     expect(['B', 'C', 'D', 'E', 'F', 'G', 'L'].map((c) => Number(cells.get(`${c}${r}`)))).toEqual([4, 3, 2, 1, 1, 0.6667, 3]);
   });
 });

@@ -83,6 +83,9 @@ export function figures(facts: readonly CaseFacts[], by: GroupBy): FigureRow[] {
     }));
 }
 
+/** 1-based columns of REPORT_HEADER holding rates: 结案率 … 延期率 */
+export const REPORT_RATE_COLUMNS = [7, 8, 9, 10, 11];
+
 export const REPORT_HEADER = ['单位/分组', '受理数', '立案数', '结案数', '按期结案数', '超期数', '结案率', '按期率', '返工率', '挂账率', '延期率', '满意度', '评价数'];
 
 /** One row of the monthly report, in REPORT_HEADER's order. */
@@ -92,10 +95,15 @@ export function reportCells(r: FigureRow): Array<string | number | null> {
 
 /** The monthly report as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese header). */
 export function figuresCsv(rows: readonly FigureRow[]): string {
+  return reportCsv(REPORT_HEADER, rows.map(reportCells));
+}
+
+/** Any report table as CSV: UTF-8 with BOM, CRLF, cells quoted where needed. */
+export function reportCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
   const cell = (v: unknown) => {
-    const s = v === null ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [REPORT_HEADER, ...rows.map(reportCells)];
+  const lines = [header, ...rows];
   return `\uFEFF${lines.map((l) => l.map(cell).join(',')).join('\r\n')}\r\n`;
 }

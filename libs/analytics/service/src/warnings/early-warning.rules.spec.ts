@@ -1,5 +1,5 @@
 import { CaseFacts, emptyFacts, monthOf } from '../figures/case-facts.projection';
-import { categorySurge, overdueRising, repeatedPlace } from './early-warning.rules';
+import { categorySurge, overdueRising, petitionEscalating, repeatedPlace } from './early-warning.rules';
 
 const J = ['d-fq', 't-1', 'v-1-1', 'g-1-1-1'];
 let n = 0;
@@ -40,5 +40,19 @@ describe('early-warning rules', () => {
     expect(w).toMatchObject({ rule: 'EW.OVERDUE_RISING', unitId: 'v-1-1', shareThisMonth: 0.5, shareLastMonth: 0.25, count: 2 });
     const calmer = [fact('2026-03-02'), fact('2026-03-03'), fact('2026-03-04'), fact('2026-03-05', { breached: true })];
     expect(overdueRising(calmer[3], [...feb, ...calmer])).toBeUndefined();
+  });
+
+  it('EW.PETITION_ESCALATING: a group visit of 5 or more at once; otherwise 2 escalation steps within 90 days', () => {
+    const T = ['d-fq', 't-1'];
+    expect(petitionEscalating('p1', T, [{ petitionId: 'p1', kind: 'group_visit', at: '2026-03-01T09:00:00+08:00', visitors: 4 }])).toBeUndefined();
+    const group = petitionEscalating('p1', T, [{ petitionId: 'p1', kind: 'group_visit', at: '2026-03-01T09:00:00+08:00', visitors: 6 }]);
+    expect(group).toMatchObject({ rule: 'EW.PETITION_ESCALATING', matterId: 'p1', caseIds: ['p1'], count: 1, jurisdiction: T });
+    expect(group?.explanation).toContain('集体访（6 人）');
+    const review = { petitionId: 'p1', kind: 'review' as const, at: '2026-06-01T09:00:00+08:00' };
+    expect(petitionEscalating('p1', T, [review])).toBeUndefined();
+    const repeat = { petitionId: 'p2', kind: 'repeat' as const, at: '2026-04-01T09:00:00+08:00' };
+    expect(petitionEscalating('p1', T, [repeat, review])).toMatchObject({ caseIds: ['p1', 'p2'], count: 2 });
+    // the repeat 120 days before the review is outside the window
+    expect(petitionEscalating('p1', T, [{ ...repeat, at: '2026-02-01T09:00:00+08:00' }, review])).toBeUndefined();
   });
 });

@@ -8,15 +8,17 @@
  *   3 and at least twice the grid's own weekly average of that category over the 8 weeks before.
  * - EW.OVERDUE_RISING: a village's share of overdue cases among those filed this month is at least
  *   20 points above last month's, with at least 3 filed cases this month.
- * (Petition escalation — repeat petitions, review requests, group visits — plugs in here once
- * petitions publish its integration events.)
+ * - EW.PETITION_ESCALATING: a petition matter (a petition and the repeat petitions naming it)
+ *   escalates: a group visit (集体访) of 5 or more people (信访工作条例§18: a group visiting in
+ *   person sends at most 5 representatives), or 2 or more escalation steps (a repeat petition, a review request, a
+ *   re-review request) within 90 days.
  */
 import { createHash } from 'node:crypto';
 import type { CaseFacts } from '../figures/case-facts.projection';
 
 export interface WarningDraft {
   key: string;
-  rule: 'EW.REPEATED_PLACE' | 'EW.CATEGORY_SURGE' | 'EW.OVERDUE_RISING';
+  rule: 'EW.REPEATED_PLACE' | 'EW.CATEGORY_SURGE' | 'EW.OVERDUE_RISING' | 'EW.PETITION_ESCALATING';
   ruleText: string;
   jurisdiction: string[];
   gridId: string | null;
@@ -33,6 +35,9 @@ export const SURGE_BASELINE_WEEKS = 8;
 export const SURGE_MIN = 3;
 export const OVERDUE_RISE_POINTS = 0.2;
 export const OVERDUE_MIN_FILED = 3;
+export const GROUP_VISIT_MIN = 5;
+export const ESCALATION_STEPS = 2;
+export const ESCALATION_WINDOW_DAYS = 90;
 
 const DAY = 86_400_000;
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -111,5 +116,39 @@ export function overdueRising(facts: CaseFacts, candidates: readonly CaseFacts[]
     caseIds,
     count: caseIds.length,
     explanation: `${village} 本月立案 ${now.length} 件，超期 ${caseIds.length} 件，超期占比 ${pct(share(now))}，上月为 ${pct(share(before))}，明显上升，建议督办超期事件并检查办理力量。`,
+  };
+}
+
+/** One step by which a petition matter escalates. */
+export interface PetitionSignal {
+  petitionId: string;
+  kind: 'repeat' | 'review' | 're_review' | 'group_visit';
+  at: string;
+  visitors?: number;
+}
+
+const SIGNAL_LABEL: Record<PetitionSignal['kind'], string> = { repeat: '重复信访', review: '申请复查', re_review: '申请复核', group_visit: '集体访' };
+
+/** `signals`: every escalation step recorded for the matter (the original petition `matterId`). */
+export function petitionEscalating(matterId: string, jurisdiction: readonly string[], signals: readonly PetitionSignal[]): WarningDraft | undefined {
+  if (signals.length === 0) return undefined;
+  const last = Math.max(...signals.map((s) => Date.parse(s.at)));
+  const group = signals.filter((s) => s.kind === 'group_visit' && (s.visitors ?? 0) >= GROUP_VISIT_MIN);
+  const steps = signals.filter((s) => s.kind !== 'group_visit' && Date.parse(s.at) > last - ESCALATION_WINDOW_DAYS * DAY);
+  if (group.length === 0 && steps.length < ESCALATION_STEPS) return undefined;
+  const behind = [...group, ...steps];
+  const caseIds = [...new Set([matterId, ...behind.map((s) => s.petitionId)])].sort();
+  const what = behind.map((s) => `${SIGNAL_LABEL[s.kind]}${s.visitors ? `（${s.visitors} 人）` : ''}`).join('、');
+  return {
+    key: `petition-escalating-${hash(matterId)}`,
+    rule: 'EW.PETITION_ESCALATING',
+    ruleText: `信访事项出现 ${GROUP_VISIT_MIN} 人及以上集体访，或 ${ESCALATION_WINDOW_DAYS} 天内重复信访、申请复查、申请复核合计 ${ESCALATION_STEPS} 次及以上`,
+    jurisdiction: [...jurisdiction],
+    gridId: null,
+    matterId,
+    signals: behind.map((s) => ({ ...s })),
+    caseIds,
+    count: behind.length,
+    explanation: `信访事项 ${matterId} 出现升级迹象：${what}。建议责任单位负责人包案化解，核查前期处理意见是否落实到位，必要时组织听证或公开答复，防止矛盾激化。`,
   };
 }
