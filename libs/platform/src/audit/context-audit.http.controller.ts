@@ -127,10 +127,10 @@ export class ContextAuditController {
     return this.audit(context).evidence(principal, body.streamIds);
   }
 
-  /** The whole store: chains, log order, every stored checkpoint. District-wide auditors only make sense here. */
+  /** The whole store: chains, log order, every stored checkpoint; failures outside the auditor's scope are shown without their event. */
   @RequireAction('audit.verify')
   @Get('stores/:context/verify')
-  async verifyStore(@Param('context') context: string) {
-    return this.audit(context).verifyWholeStore();
+  async verifyStore(@CurrentPrincipal() principal: Principal, @Param('context') context: string) {
+    return this.audit(context).verifyWholeStore(principal);
   }
 }

@@ -35,6 +35,7 @@ import { actorOf } from '../auth/actions';
 import { inJurisdiction, mayReadPersonalData } from '../auth/jurisdiction';
 import { MASKS } from '../auth/personal-data';
 import type { ContextRuntime } from '../infrastructure/context-runtime';
+import { redactOutOfScope, type ScopedStoreVerification } from './scope-redaction';
 import { AuditedStreamKind, ContextAuditOptions, PERSONAL_DATA_KEYS, PERSONAL_FIELD_KINDS } from './context-audit.options';
 
 export const PERSONAL_DATA_READ = 'PersonalDataRead';
@@ -289,12 +290,17 @@ export class ContextAudit {
     return this.auditor.bundleLog(allowed);
   }
 
-  /** The whole store: every chain, the log order, every stored checkpoint (verifyStore). */
-  async verifyWholeStore(): Promise<StoreVerification> {
+  /**
+   * The whole store: every chain, the log order, every stored checkpoint (verifyStore). The result
+   * says whether the store verifies to any auditor; failures about events outside the principal's
+   * scope are shown without their reference (scope-redaction.ts).
+   */
+  async verifyWholeStore(principal: Principal): Promise<ScopedStoreVerification> {
     const checkpoints = await this.auditor.listCheckpoints();
     // the sqlite and mongodb stores number positions 1, 2, 3 …; KurrentDB uses its log's commit positions
     const densePositions = !(this.runtime.infra.events instanceof KurrentDbEventStore);
-    return verifyStore(this.runtime.infra.events, { checkpoints, keySet: this.auditor.keySet(), origin: this.auditor.origin, densePositions });
+    const result = await verifyStore(this.runtime.infra.events, { checkpoints, keySet: this.auditor.keySet(), origin: this.auditor.origin, densePositions });
+    return redactOutOfScope(result, async (streamId) => this.inScope(principal, await this.readStream(streamId), 'audit.verify'));
   }
 
   /** Masks personal data, or shows it and records the read, per the principal's scope. */

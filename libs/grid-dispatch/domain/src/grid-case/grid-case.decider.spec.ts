@@ -1,6 +1,11 @@
 import fc from 'fast-check';
+import { appendAndVerifyEveryEvent } from '@fengqiao/testing';
 import {
   Actor,
+  calendarsFromNotices,
+  SHIPPED_CALENDAR_NOTICES,
+  TEST_NOTICE_2027,
+  withNotice,
   CN_NATIONAL_CALENDAR as CN,
   CommandMeta,
   computeDeadline,
@@ -831,5 +836,42 @@ describe('evolveGridCase', () => {
   it('ignores events before the work order is opened and a second opening', () => {
     expect(fold(decider, H.dispatched.slice(1))).toEqual({ status: 'none' });
     expect(fold(decider, [...H.dispatched, H.filed[0]]).status).toBe('dispatched');
+  });
+});
+
+describe('grid case events in the event store (append and verify agree)', () => {
+  it('for every event type the decider emits, with a human actor carrying every envelope field', async () => {
+    const on = (history: GridCaseEvent[], ...commands: GridCaseCommand[]) =>
+      commands.reduce<GridCaseEvent[]>((events, command) => [...events, ...decider.decide(command, fold(decider, [...history, ...events]))], []);
+    const supervised = [...H.in_progress, ...on(H.in_progress, cmd.supervise())];
+    const emitted: GridCaseEvent[] = [
+      ...Object.values(H).flat(),
+      ...on(H.objection, cmd.uphold()),
+      ...on(H.objection, cmd.reject()),
+      ...on(H.in_progress, cmd.note(), cmd.escalate(), cmd.warn('handle-3', '2024-10-11T00:00:00+08:00'), cmd.breach('handle-3', '2024-10-12T00:00:00+08:00')),
+      ...on(H.extension_requested, cmd.grantExt()),
+      ...on(H.extension_requested, cmd.denyExt()),
+      ...on(H.suspended, cmd.resume()),
+      ...on(H.feedback_submitted, cmd.fail()),
+      ...supervised,
+      ...on(supervised, cmd.answer()),
+    ];
+    // a deadline revised on a newer calendar: accepted on the provisional 2027, revised once the notice is loaded
+    const [withNotice2027] = calendarsFromNotices(withNotice(SHIPPED_CALENDAR_NOTICES, TEST_NOTICE_2027), { tableVersion: 2 });
+    const at2027 = (t: string) => `2027-02-01T${t}:00+08:00`;
+    const accepted2027 = run(cmd.open({ filedAt: at2027('09:00') }), c('DispatchCase', { unitId: unitA.unitId }, operator, at2027('09:30')), c('AcceptDispatch', {}, unitA, at2027('10:00')));
+    const revised = createGridCaseDecider({ deadlineRules: rules, calendar: withNotice2027 }).decide(c('ReviseDeadline', { notice: '测试〔2026〕1号' }, system, at2027('12:00')), fold(decider, accepted2027));
+    emitted.push(...revised);
+
+    const every: Record<GridCaseEvent['type'], true> = {
+      WorkOrderOpened: true, CaseDispatched: true, DispatchAccepted: true, DispatchObjected: true, ObjectionUpheld: true, ObjectionRejected: true,
+      ProgressNoted: true, ExtensionRequested: true, ExtensionGranted: true, ExtensionDenied: true, CaseSuspended: true, CaseResumed: true,
+      FeedbackSubmitted: true, CaseVerified: true, ReworkOrdered: true, CaseClosed: true, CallbackRecorded: true, CaseArchived: true,
+      CaseReopened: true, CaseMerged: true, CaseReferred: true, SupervisionIssued: true, SupervisionAnswered: true, Escalated: true,
+      DeadlineWarned: true, DeadlineBreached: true, DeadlineRevised: true,
+    };
+    const result = await appendAndVerifyEveryEvent(emitted, 'grid-case-');
+    expect(result.failures).toEqual([]);
+    expect(result.types).toEqual(Object.keys(every).sort());
   });
 });

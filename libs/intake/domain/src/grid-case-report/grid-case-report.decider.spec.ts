@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { appendAndVerifyEveryEvent } from '@fengqiao/testing';
 import { Actor, CommandMeta, deciderSpec, fold } from '@fengqiao/kernel';
 import { gridCaseReportDecider as decider, toGridCaseReportStreamId } from './grid-case-report.decider';
 import {
@@ -323,5 +324,14 @@ describe('gridCaseReportDecider — evolve', () => {
     );
     expect(fold(decider, [accepted, filed])).toEqual({ status: 'none' });
     expect(fold(decider, [reported, accepted, declined]).status).toBe('accepted');
+  });
+});
+
+describe('grid case report events in the event store (append and verify agree)', () => {
+  it('for every event type (the fixtures above, which the transitions assert the decider emits), with a human actor carrying every envelope field', async () => {
+    const every: Record<GridCaseReportEvent['type'], true> = { CaseReported: true, CaseAccepted: true, CaseDeclined: true, CaseFiled: true, CaseMerged: true };
+    const result = await appendAndVerifyEveryEvent(Object.values(history).flat(), 'grid-case-report-');
+    expect(result.failures).toEqual([]);
+    expect(result.types).toEqual(Object.keys(every).sort());
   });
 });
