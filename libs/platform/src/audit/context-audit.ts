@@ -28,7 +28,6 @@ import {
   verifyStreamChain,
   type CheckpointKeySet,
   type CheckpointSigner,
-  type StoreVerification,
 } from '@fengqiao/event-store';
 import type { Principal } from '@fengqiao/identity';
 import { actorOf } from '../auth/actions';
