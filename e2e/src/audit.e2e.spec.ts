@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { demoDistrict } from '@fengqiao/demo';
@@ -162,6 +162,22 @@ describe('audit of a grid case in standalone mode', () => {
     ]);
     expect((await auditor.call('POST', `${sut.authUrl}/analytics/warnings/${warning.warningId}/resolve`, { note: 'x' })).status).toBe(403);
   });
+
+  it('analytics restarted with an empty read store rebuilds the same figures: the relays publish their stores again', async () => {
+    let lead = await Client.login(sut.authUrl, 'op.d');
+    const figuresNow = async () => (await lead.get(`${sut.authUrl}/analytics/figures?by=grid`)).body.rows as LooseJson[];
+    const before = await figuresNow();
+    expect(before.find((r) => r.key === 'g-1-1-1')).toMatchObject({ taken: 3, closed: 1 });
+    await sut.restartStandalone!(() => {
+      for (const f of ['read-models.sqlite', 'read-models.sqlite-wal', 'read-models.sqlite-shm']) rmSync(join(sut.dataDir!, 'analytics', f), { force: true });
+    });
+    [gw, op, dept, auditor, lead] = await Promise.all(['gw.g-1-1-1', 'op.v-1-1', 'dept.d-cg', 'audit.d', 'op.d'].map((u) => Client.login(sut.authUrl, u)));
+    const after = await eventually(async () => {
+      const rows = await figuresNow();
+      return JSON.stringify(rows) === JSON.stringify(before) ? rows : undefined;
+    }, { what: 'the same figures rebuilt', timeoutMs: 60_000, intervalMs: 300 });
+    expect(after).toEqual(before);
+  }, 240_000);
 
   it('shows parties’ personal data to an auditor whose scope covers it, and records that read as an event', async () => {
     const opT2 = await Client.login(sut.authUrl, 'op.v-2-1');

@@ -32,6 +32,8 @@ export interface SystemUnderTest {
   dataDir?: string;
   /** standalone: stops the process and leaves its files for the test to inspect (stop() removes them) */
   stopKeepingData?(): Promise<void>;
+  /** standalone: stops the process, runs `between` (e.g. to remove a file), starts it again on the same data */
+  restartStandalone?(between: () => void): Promise<void>;
 }
 
 const fast = {
@@ -76,6 +78,12 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
     dataDir,
     async stopKeepingData() {
       await proc.stop();
+    },
+    async restartStandalone(between) {
+      log += proc.output();
+      await proc.stop();
+      between();
+      proc = await spawnService('standalone', env, { timeoutMs: 120_000 });
     },
     async stop() {
       await proc.stop();

@@ -112,6 +112,12 @@ export interface Bus {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Closes every subscription of this bus (draining each), then the connections. */
   close(): Promise<void>;
+  /**
+   * Whether a new consumer group reads the topics from their beginning (Kafka: the topics keep
+   * the messages, and the groups subscribe `fromBeginning`). The in-process bus keeps nothing once
+   * consumed: there, a consumer that must rebuild asks the relays to publish their stores again.
+   */
+  readonly replaysHistoryToNewGroups?: boolean;
 }
 
 /**

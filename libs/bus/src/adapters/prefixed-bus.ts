@@ -27,6 +27,10 @@ export class PrefixedBus implements Bus {
     this.head = `${prefix}.`;
   }
 
+  get replaysHistoryToNewGroups(): boolean | undefined {
+    return this.inner.replaysHistoryToNewGroups;
+  }
+
   /** The broker's name of a contract topic or group (an empty name stays empty, for the inner bus to refuse). */
   onBroker(name: string): string {
     return name === '' ? name : this.head + name;

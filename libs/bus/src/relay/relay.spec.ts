@@ -120,6 +120,35 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     expect(received).toHaveLength(4);
   });
 
+  it('rewind(): publishes the store again from its start, never moves the checkpoint back, and resolves once caught up', async () => {
+    const a = await appendCase('a', ['CaseReported', 'CaseFiled', 'CaseDispatched']);
+    const b = await appendCase('b', ['CaseReported', 'CaseFiled']);
+    const checkpoints = new InMemoryRelayCheckpointStore();
+    const r = relay({ checkpoints, batchSize: 2, pollIntervalMs: 20 });
+    r.start();
+    await eventually(() => (received.length === 5 ? true : undefined), { what: 'the first publication' });
+    const saved = await checkpoints.get('test.relay');
+    expect(saved).toBe(b[1].globalPosition);
+
+    const moves: Array<number | undefined> = [];
+    const set = checkpoints.set.bind(checkpoints);
+    checkpoints.set = async (name: string, position: number) => {
+      moves.push(position);
+      return set(name, position);
+    };
+    await r.rewind();
+    // every event again, in store order per case; the checkpoint was never written lower
+    expect(received.filter((m) => m.key === 'a').map((m) => m.headers.ce_id)).toEqual([...a, ...a].map((e) => e.id));
+    expect(received.filter((m) => m.key === 'b').map((m) => m.headers.ce_id)).toEqual([...b, ...b].map((e) => e.id));
+    expect(moves.every((m) => (m ?? 0) > (saved ?? 0))).toBe(true);
+    expect(await checkpoints.get('test.relay')).toBe(saved);
+    // afterwards it goes on from the checkpoint: a new event once
+    const [c] = await appendCase('c', ['CaseReported']);
+    r.notify();
+    await eventually(() => (ids().filter((id) => id === c.id).length === 1 ? true : undefined), { what: 'the new event' });
+    expect(received).toHaveLength(11);
+  });
+
   it('wakes on notify() without waiting for the poll interval', async () => {
     const r = relay({ pollIntervalMs: 10 * 60_000 });
     r.start();

@@ -85,6 +85,8 @@ export class Relay {
   private wake: (() => void) | undefined;
   private notified = false;
   private position: number | undefined;
+  /** A replay from the start of the store in progress (`rewind`): where it is, and who waits for it. */
+  private replay: { after: number; caughtUp: () => void; done: Promise<void> } | undefined;
   private eventsRead = 0;
   private messagesPublished = 0;
   private consecutiveFailures = 0;
@@ -112,6 +114,23 @@ export class Relay {
   notify(): void {
     this.notified = true;
     this.wake?.();
+  }
+
+  /**
+   * Publishes the store again from its start (for a consumer that lost what it had built and whose
+   * bus keeps no history: the in-process bus). The checkpoint never moves back: after a crash the
+   * relay goes on from it, and whoever asked for the replay asks again. Resolves when the replay
+   * has caught up with the checkpoint.
+   */
+  rewind(): Promise<void> {
+    if (!this.replay) {
+      let caughtUp!: () => void;
+      const done = new Promise<void>((resolve) => (caughtUp = resolve));
+      this.replay = { after: 0, caughtUp, done };
+      this.logger.info({ relay: this.name }, 'replaying the store from its start');
+    }
+    this.notify();
+    return this.replay.done;
   }
 
   /** Stops the loop after the pass in progress. */
@@ -192,9 +211,12 @@ export class Relay {
     try {
       this.notified = false;
       const checkpoint = await this.options.checkpoints.get(this.name);
-      this.position = checkpoint;
-      const events = await this.options.events.readAll({ afterPosition: checkpoint ?? 0, maxCount: this.batchSize });
+      const replay = this.replay;
+      const after = replay ? replay.after : (checkpoint ?? 0);
+      this.position = replay ? after : checkpoint;
+      const events = await this.options.events.readAll({ afterPosition: after, maxCount: this.batchSize });
       if (events.length === 0) {
+        if (replay) this.endReplay(replay);
         this.succeeded();
         return 0;
       }
@@ -216,8 +238,12 @@ export class Relay {
       // each topic's messages in store order; topics are independent of one another
       await Promise.all([...byTopic].map(([topic, messages]) => this.options.bus.publish(topic, messages)));
       const last = events[events.length - 1].globalPosition;
-      await this.options.checkpoints.set(this.name, last);
+      if (last > (checkpoint ?? 0)) await this.options.checkpoints.set(this.name, last);
       this.position = last;
+      if (replay) {
+        replay.after = last;
+        if (last >= (checkpoint ?? 0)) this.endReplay(replay);
+      }
       this.eventsRead += events.length;
       for (const messages of byTopic.values()) this.messagesPublished += messages.length;
       this.logger.debug({ relay: this.name, events: events.length, position: last }, 'relayed');
@@ -228,6 +254,13 @@ export class Relay {
       this.lastError = error instanceof Error ? error.message : String(error);
       throw error;
     }
+  }
+
+  private endReplay(replay: NonNullable<Relay['replay']>): void {
+    if (this.replay !== replay) return;
+    this.replay = undefined;
+    this.logger.info({ relay: this.name, position: replay.after }, 'replay caught up');
+    replay.caughtUp();
   }
 
   private async route(event: StoredEvent): Promise<{ topic: string; message: OutgoingMessage } | null> {

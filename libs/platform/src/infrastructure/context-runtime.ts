@@ -36,6 +36,13 @@ export interface ContextConsumer {
   purpose: string;
   topics: readonly string[];
   handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void>;
+  /**
+   * A consumer rebuilding its read model from the topics (a new group) returns true: on a bus that
+   * keeps no history (in-process), the relays of the process then publish their stores again, and
+   * `historyReplayed` runs once they have caught up.
+   */
+  needsHistory?(): boolean;
+  historyReplayed?(runtime: ContextRuntime): Promise<void>;
 }
 
 /**
@@ -125,6 +132,15 @@ export class ContextRuntime {
         }),
       );
     }
+    for (const listed of this.options.consumers ?? []) {
+      const consumer: ContextConsumer = typeof listed === 'function' ? this.resolve(listed) : listed;
+      if (!consumer.needsHistory?.() || this.bus.replaysHistoryToNewGroups) continue;
+      this.logger.log(`${consumer.purpose}: rebuilding, the relays of this process publish their stores again`);
+      void relayGateOf(this.bus)
+        .rewind()
+        .then(() => consumer.historyReplayed?.(this))
+        .catch((error: unknown) => this.logger.error(`${consumer.purpose}: replay of the stores failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
     const publish = this.options.publish;
     const publishContext: PublishContext = { events: this.infra.events };
     if (publish) {
@@ -159,7 +175,7 @@ export class ContextRuntime {
       });
       relayGateOf(this.bus).arrive(this.context, () => {
         if (!this.stopped) relay.start();
-      });
+      }, relay);
     } else {
       relayGateOf(this.bus).arrive(this.context, () => undefined);
     }
@@ -309,6 +325,13 @@ export class RelayGate {
   private readonly expected = new Set<string>();
   private readonly arrived = new Set<string>();
   private waiting: (() => void)[] = [];
+  private readonly relays = new Map<string, Relay>();
+  private opened: Promise<void>;
+  private open!: () => void;
+
+  constructor() {
+    this.opened = new Promise((resolve) => (this.open = resolve));
+  }
 
   register(context: string): void {
     this.expected.add(context);
@@ -317,16 +340,27 @@ export class RelayGate {
   /** A stopped context must arrive again (after a restart on the same bus) before relays start. */
   leave(context: string): void {
     this.arrived.delete(context);
+    this.relays.delete(context);
+    if ([...this.expected].every((c) => this.arrived.has(c))) return;
+    this.opened = new Promise((resolve) => (this.open = resolve));
   }
 
-  arrive(context: string, start: () => void): void {
+  arrive(context: string, start: () => void, relay?: Relay): void {
     this.arrived.add(context);
+    if (relay) this.relays.set(context, relay);
     this.waiting.push(start);
     if ([...this.expected].every((c) => this.arrived.has(c))) {
       const run = this.waiting;
       this.waiting = [];
       for (const fn of run) fn();
+      this.open();
     }
+  }
+
+  /** Once the relays run: every relay on this bus publishes its store again from the start; resolves when all caught up. */
+  async rewind(): Promise<void> {
+    await this.opened;
+    await Promise.all([...this.relays.values()].map((r) => r.rewind()));
   }
 }
 

@@ -20,11 +20,15 @@ export const ANALYTICS_META = 'analytics_meta';
  * The figures consumer, rebuildable from the topics: its consumer group is
  * `analytics.figures.<generation>`, where the generation is kept in the read store itself. An empty
  * read store (a new database, or one wiped for a rebuild) gets a new generation, hence a new
- * consumer group, which Kafka starts from the beginning of the topics (the in-process bus
- * republishes every store from the start after a restart anyway).
+ * consumer group, which Kafka starts from the beginning of the topics. The in-process bus
+ * (standalone) keeps no history: there the consumer asks the process's relays to publish their
+ * stores again (`needsHistory`), and the generation stays marked `replayPending` until they caught
+ * up, so a crash during the rebuild replays again at the next start.
  */
 export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(runtime: ContextRuntime): Promise<string> } {
   let generation: string | undefined;
+  /** a generation whose rebuild from the topics has not been seen to finish (in-process bus only) */
+  let replayPending = false;
   const consumer: ContextConsumer = {
     get purpose() {
       return generation ? `${FIGURES_PURPOSE}.${generation}` : FIGURES_PURPOSE;
@@ -35,22 +39,39 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
       if (event.type.startsWith('cn.fengqiao.petitions.')) return handlePetition(event, runtime);
       return handleFigures(event, runtime);
     },
+    needsHistory: () => replayPending,
+    historyReplayed: async (runtime) => {
+      const store = runtime.infra.readStore;
+      const meta = await store.get<FiguresMeta>(ANALYTICS_META, 'figures');
+      if (!meta || meta.generation !== generation || !meta.replayPending) return;
+      await store.upsert<FiguresMeta>(ANALYTICS_META, { _id: 'figures', generation: meta.generation, createdAt: meta.createdAt, replayPending: false }, { revision: meta._revision + 1 });
+      replayPending = false;
+    },
   };
   return {
     consumer,
     async prepare(runtime) {
       const store = runtime.infra.readStore;
-      const meta = await store.get<{ generation: string }>(ANALYTICS_META, 'figures');
+      const meta = await store.get<FiguresMeta>(ANALYTICS_META, 'figures');
       if (meta) {
         generation = meta.generation;
+        replayPending = meta.replayPending === true;
       } else {
         generation = newId().replace(/-/g, '').slice(-12);
+        replayPending = true;
         for (const collection of [CASE_FACTS, RECENT_REPORTS, MEDIATION_FACTS, PETITION_FACTS, PETITION_MATTERS]) await store.deleteAll(collection);
-        await store.upsert(ANALYTICS_META, { _id: 'figures', generation, createdAt: new Date().toISOString() }, { revision: 1 });
+        await store.upsert<FiguresMeta>(ANALYTICS_META, { _id: 'figures', generation, createdAt: new Date().toISOString(), replayPending: true }, { revision: 1 });
       }
       return generation;
     },
   };
+}
+
+interface FiguresMeta {
+  generation: string;
+  createdAt: string;
+  /** set until an in-process rebuild has caught up (a crash before that replays again at the next start) */
+  replayPending?: boolean;
 }
 
 async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {

@@ -98,6 +98,8 @@ const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
 
 export class KafkaBus implements Bus {
   readonly logger: BusLogger;
+  /** new groups subscribe `fromBeginning` (within the topics' retention) */
+  readonly replaysHistoryToNewGroups = true;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private adminConnecting: Promise<Admin> | undefined;
