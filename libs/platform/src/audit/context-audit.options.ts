@@ -11,6 +11,8 @@ import type { Evolver, StoredEvent, UpcasterRegistry } from '@fengqiao/event-sto
 export interface AuditedStreamKind<State = unknown> {
   /** stream id prefix, e.g. `grid-case-` (the longest matching prefix wins) */
   prefix: string;
+  /** streams that start with `prefix` but are of another kind (e.g. `petition-record-` under `petition-`) */
+  exclude?: readonly string[];
   /** stable code of the case kind, e.g. `grid_case` */
   kind: string;
   /** Chinese name for the timeline, e.g. `网格事件工单` */

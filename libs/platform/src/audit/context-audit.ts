@@ -152,7 +152,7 @@ export class ContextAudit {
   }
 
   kindOf(streamId: string): AuditedStreamKind<unknown> | undefined {
-    return (this.options.streams ?? []).filter((k) => streamId.startsWith(k.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    return (this.options.streams ?? []).filter((k) => streamId.startsWith(k.prefix) && !k.exclude?.some((x) => streamId.startsWith(x))).sort((a, b) => b.prefix.length - a.prefix.length)[0];
   }
 
   /** Streams of this store that belong to the matter: named by id, linked by a field, or sharing a correlation id. */

@@ -13,6 +13,8 @@ export const petitionsAudit: ContextAuditOptions = {
   streams: [
     auditedKind<PetitionState>({
       prefix: PREFIX,
+      // the petitions context's other streams (portal submissions, registration records, reception days) are verified, not replayed
+      exclude: ['petition-portal-', 'petition-record-', 'petition-reception-'],
       kind: 'petition',
       label: '信访事项',
       evolver: { evolve: (s, e) => petitionDecider.evolve(s, e as PetitionEvent), initialState: petitionDecider.initialState },
