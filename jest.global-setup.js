@@ -84,6 +84,15 @@ module.exports = async function globalSetup() {
     else reasons.kurrentdb = `KurrentDB at ${kurrent} does not answer`;
   }
 
+  // the interop tests' Python (another language's CloudEvents SDK, kafka-python, pymongo): .ci/run makes .venv-interop
+  const python = process.env.INTEROP_PYTHON || path.join(root, '.venv-interop', 'bin', 'python');
+  try {
+    execFileSync(python, ['-c', 'import cloudevents.core.bindings.kafka, kafka, pymongo, dateutil'], { stdio: 'ignore', timeout: 30_000 });
+    found.INTEROP_PYTHON = python;
+  } catch {
+    reasons.python = `no Python with the interop packages at ${python}: python3 -m venv .venv-interop && .venv-interop/bin/pip install -r tools/interop/requirements.txt`;
+  }
+
   const missing = ['KAFKA_BROKERS', 'MONGO_URL', 'KURRENTDB_URL'].filter((k) => !found[k] && !process.env[k]);
   if (missing.length > 0 && (await dockerAnswers())) {
     const started = [];

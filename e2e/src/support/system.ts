@@ -14,6 +14,8 @@ export interface SystemUnderTest {
   mediationUrl: string;
   /** the database name prefix of the distributed services (their stores are `<db>_<context>`) */
   mongoDb?: string;
+  /** distributed: the deployment's Kafka topic prefix (KAFKA_TOPIC_PREFIX) */
+  topicPrefix?: string;
   /** kills the process hosting grid-dispatch with SIGKILL and starts it again on the same data */
   killAndRestartGridDispatch(extraEnv?: Record<string, string>): Promise<void>;
   /** restarts gracefully with other settings (e.g. a clock offset) */
@@ -96,6 +98,7 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
 export async function startDistributed(kafkaBrokers: string[], mongoUrl: string, options: { mediation?: boolean; mediationEnv?: Record<string, string> } = {}): Promise<SystemUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-d-'));
   const db = uniqueName('journey').replace(/[^A-Za-z0-9_]/g, '_');
+  const topicPrefix = uniqueTopicPrefix('journey');
   const url = new URL(mongoUrl);
   url.pathname = `/${db}`;
   const common = {
@@ -103,7 +106,7 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
     FENGQIAO_MODE: 'distributed',
     FENGQIAO_DEMO: 'true',
     KAFKA_BROKERS: kafkaBrokers.join(','),
-    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('journey'),
+    KAFKA_TOPIC_PREFIX: topicPrefix,
     MONGO_URL: url.toString(),
     AUTH_ISSUER: 'urn:fengqiao:journey',
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
@@ -129,6 +132,7 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
       return mediation.url;
     },
     mongoDb: db,
+    topicPrefix,
     async killAndRestartMediation() {
       if (!mediation) throw new Error('started without the mediation service');
       log += mediation.output();

@@ -5,22 +5,26 @@
  * integration test must run, never skip silently. KurrentDB is the one exception: no server can be
  * installed on our machines, so its suites skip (with the reason) unless an endpoint or Docker exists.
  */
-export type ServerKind = 'kafka' | 'mongo' | 'kurrentdb';
+/** `python`: a Python with tools/interop/requirements.txt (another language's CloudEvents SDK, kafka-python, pymongo), for the interop tests */
+export type ServerKind = 'kafka' | 'mongo' | 'kurrentdb' | 'python';
 
 export interface Endpoints {
   kafkaBrokers: string[];
   mongoUrl: string;
   kurrentdbUrl: string;
+  /** the interpreter of the interop virtualenv */
+  python: string;
 }
 
 const envName: Record<ServerKind, string> = {
   kafka: 'KAFKA_BROKERS',
   mongo: 'MONGO_URL',
   kurrentdb: 'KURRENTDB_URL',
+  python: 'INTEROP_PYTHON',
 };
 
 /** Servers that CI must provide; a missing one fails the run there. */
-const requiredInCi: ReadonlySet<ServerKind> = new Set<ServerKind>(['kafka', 'mongo']);
+const requiredInCi: ReadonlySet<ServerKind> = new Set<ServerKind>(['kafka', 'mongo', 'python']);
 
 export function missingReason(kind: ServerKind): string | undefined {
   if (process.env[envName[kind]]) return undefined;
@@ -32,6 +36,7 @@ export function endpoints(): Endpoints {
     kafkaBrokers: (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean),
     mongoUrl: process.env.MONGO_URL ?? '',
     kurrentdbUrl: process.env.KURRENTDB_URL ?? '',
+    python: process.env.INTEROP_PYTHON ?? '',
   };
 }
 
