@@ -85,7 +85,7 @@ export interface Deployment {
 const SQLITE_FILES = ['events.sqlite', 'checkpoints.sqlite', 'read-models.sqlite', 'relay.sqlite', 'inbox.sqlite'];
 
 function keySetFrom(pem: string | undefined, env: NodeJS.ProcessEnv): CheckpointKeySet | undefined {
-  const keys = [];
+  const keys: CheckpointKeySet['keys'] = [];
   if (pem) keys.push(CheckpointSigner.fromPrivateKey(pem).publicJwk());
   const retired = retiredKeysFrom(env);
   if (retired) keys.push(...retired.keys.filter((k) => !keys.some((c) => c.kid === k.kid)));
