@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoDistrict } from '@fengqiao/demo';
@@ -36,6 +36,8 @@ interface Mode {
   sourceEnv(sut: SystemUnderTest): Record<string, string>;
   /** an empty deployment: its CLI environment and how to start the system on it */
   fresh(sut: SystemUnderTest): { env: Record<string, string>; start(): Promise<SystemUnderTest>; cleanup(): void };
+  /** extra restore arguments, e.g. `--keys` with the checkpoint keys the services publish */
+  restoreArgs?(sut: SystemUnderTest, dir: string): Promise<string[]>;
   /** contexts whose /audit/stores/<context>/verify the test compares (their signing key is the same in both systems) */
   verified: string[];
 }
@@ -118,11 +120,12 @@ function backupRestore(mode: Mode) {
     };
     const originalVerification = await verification(sut, auditor);
     expect(Object.values(originalVerification).every((v) => (v as LooseJson).ok)).toBe(true);
+    const restoreArgs = (await mode.restoreArgs?.(sut, backupDir)) ?? [];
     if (sut.stopKeepingData) await sut.stopKeepingData();
 
     // restore into an empty deployment; the second time it is not empty any more
     fresh = mode.fresh(sut);
-    const restore = await runCli('restore', ['--from', backupDir, '--progress-every', '5'], fresh.env);
+    const restore = await runCli('restore', ['--from', backupDir, '--progress-every', '5', ...restoreArgs], fresh.env);
     expect(restore.stderr.split('\n').filter((l) => l && !l.startsWith('[restore]'))).toEqual([]);
     expect(restore.code).toBe(0);
     expect(restore.stdout).toMatch(new RegExp(`intake: 已恢复并校验 / restored and verified: ${count('intake')} 个事件`));
@@ -195,6 +198,15 @@ describeIntegration('backup and restore in distributed mode (real Kafka + Ferret
   backupRestore({
     start: () => startDistributed(env().kafkaBrokers, env().mongoUrl),
     sourceEnv: (sut) => ({ FENGQIAO_MODE: 'distributed', MONGO_URL: urlOf(sut.mongoDb!) }),
+    // the operator gives the key set the services publish (not found in a distributed environment)
+    restoreArgs: async (sut, dir) => {
+      const urls = [...Object.values(sut.serviceUrls!()), sut.analyticsUrl!];
+      const keys = [];
+      for (const url of urls) keys.push(...((await (await fetch(`${url}/audit/checkpoint-keys`)).json()) as { keys: LooseJson[] }).keys);
+      const file = join(dir, `${uniqueName('keys')}.json`);
+      writeFileSync(file, JSON.stringify({ keys }));
+      return ['--keys', file];
+    },
     fresh: () => {
       const db = uniqueName('restored').replace(/[^A-Za-z0-9_]/g, '_');
       return {
