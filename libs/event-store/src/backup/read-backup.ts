@@ -83,8 +83,12 @@ function checkSummary(summary: BackupFileSummary, lines: number, digest: { sha25
   }
 }
 
-/** Signed checkpoints of a context, checked line by line against the manifest. */
-export async function readCheckpoints(dir: string, entry: ContextBackupManifest): Promise<SignedCheckpoint[]> {
+/**
+ * Signed checkpoints of a context, checked line by line. `checkFile()` then compares the count and
+ * sha256 with the manifest: call it after the per-record checks (signatures, roots), so that a bad
+ * record is named by its line rather than the whole file by its digest.
+ */
+export async function readCheckpoints(dir: string, entry: ContextBackupManifest): Promise<{ checkpoints: SignedCheckpoint[]; checkFile: () => void }> {
   const file = entry.checkpoints.file;
   const { lines, digest } = readNdjson(join(dir, file));
   const out: SignedCheckpoint[] = [];
@@ -107,8 +111,8 @@ export async function readCheckpoints(dir: string, entry: ContextBackupManifest)
     }
     out.push(c);
   }
-  checkSummary(entry.checkpoints, n, digest());
-  return out;
+  const d = digest();
+  return { checkpoints: out, checkFile: () => checkSummary(entry.checkpoints, n, d) };
 }
 
 export interface ReadEventsOptions {

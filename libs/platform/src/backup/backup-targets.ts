@@ -145,7 +145,8 @@ export function standaloneDeployment(dataDir: string): Deployment {
       };
     },
     keySet: (env) => keySetFrom(signingKeyPem(env, dataDir), env),
-    async close() {},
+    // the SQLite files are opened per context and closed with it
+    close: () => Promise.resolve(),
   };
 }
 

@@ -117,6 +117,32 @@ describe('npm run backup / restore (standalone)', () => {
     expect(existsSync(join(target, 'intake', 'events.sqlite'))).toBe(false); // nothing written, not even the intact context
   });
 
+  it('names the record when a byte of a position, a previous hash or a checkpoint signature is altered', async () => {
+    const cases: Array<{ file: string; line: number; alter: (l: string) => string; reason: RegExp }> = [
+      { file: 'intake/events.ndjson', line: 6, alter: (l) => l.replace('"globalPosition":6', '"globalPosition":7'), reason: /intake\/events\.ndjson:6: 全局位置 7 不连续/ },
+      { file: 'intake/events.ndjson', line: 2, alter: (l) => l.replace(/"previousHash":"(.)/, (_m, c: string) => `"previousHash":"${c === 'a' ? 'b' : 'a'}`), reason: /intake\/events\.ndjson:2: .*previousHash/ },
+      { file: 'intake/checkpoints.ndjson', line: 1, alter: (l) => l.replace(/"signature":"(.)/, (_m, c: string) => `"signature":"${c === 'A' ? 'B' : 'A'}`), reason: /intake\/checkpoints\.ndjson:1: 检查点签名无效/ },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const backup = await backupOnce(`b-byte-${i}`);
+      const path = join(backup, c.file);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      const altered = c.alter(lines[c.line - 1]);
+      expect(altered).not.toBe(lines[c.line - 1]);
+      lines[c.line - 1] = altered;
+      writeFileSync(path, lines.join('\n'));
+      const cli = io(join(root, `fresh-byte-${i}`));
+      expect(await runRestore(['--from', backup, '--check-only'], cli)).toBe(EXIT.damaged);
+      expect(cli.errors.join('\n')).toMatch(c.reason);
+    }
+    // --check-only on an intact backup writes nothing and says it is intact
+    const intact = await backupOnce('b-intact');
+    const cli = io(join(root, 'never-written'));
+    expect(await runRestore(['--from', intact, '--check-only'], cli)).toBe(EXIT.ok);
+    expect(cli.lines.join('\n')).toMatch(/intake: 备份完好 \/ backup intact: 21 个事件/);
+    expect(existsSync(join(root, 'never-written'))).toBe(false);
+  });
+
   it('refuses a cut backup', async () => {
     const backup = await backupOnce('b-cut');
     const file = join(backup, 'intake', 'events.ndjson');

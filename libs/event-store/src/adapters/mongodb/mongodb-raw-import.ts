@@ -46,6 +46,7 @@ export async function openMongoRawImport(db: Db, collection = 'events'): Promise
       }));
       await commits.insertMany(docs as never[], { ordered: true, writeConcern: { w: 'majority', journal: true } });
     },
-    async close() {},
+    // the database handle is the caller's: nothing of its own to close
+    close: () => Promise.resolve(),
   };
 }
