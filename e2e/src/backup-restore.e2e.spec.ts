@@ -162,6 +162,19 @@ function backupRestore(mode: Mode) {
       { timeoutMs: 120_000, intervalMs: 500, what: 'the intake cases rebuilt' },
     );
     expect(await verification(restored, auditor2)).toEqual(originalVerification);
+    // the relay of each restored store started from position 0 (no checkpoint came with the backup) and went through every event
+    for (const [context, url] of [['intake', restored.intakeUrl], ['grid-dispatch', restored.gridUrl]] as const) {
+      const last = manifest.contexts.find((c: LooseJson) => c.context === context).events.lastPosition as number;
+      await eventually(
+        async () => {
+          const relay = ((await (await fetch(`${url}/health`)).json()) as LooseJson).info?.[context]?.relay;
+          expect(relay.position).toBeGreaterThanOrEqual(last);
+          expect(relay.published).toBeGreaterThan(0);
+          return true;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, what: `the ${context} relay to republish the restored events` },
+      );
+    }
   }, 600_000);
 }
 
