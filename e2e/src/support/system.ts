@@ -95,9 +95,14 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
   return sut;
 }
 
-export async function startDistributed(kafkaBrokers: string[], mongoUrl: string, options: { mediation?: boolean; mediationEnv?: Record<string, string> } = {}): Promise<SystemUnderTest> {
+export async function startDistributed(
+  kafkaBrokers: string[],
+  mongoUrl: string,
+  /** `db`: the database name prefix to use (e.g. one a backup was restored into); default a fresh one */
+  options: { mediation?: boolean; mediationEnv?: Record<string, string>; db?: string } = {},
+): Promise<SystemUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-d-'));
-  const db = uniqueName('journey').replace(/[^A-Za-z0-9_]/g, '_');
+  const db = options.db ?? uniqueName('journey').replace(/[^A-Za-z0-9_]/g, '_');
   const topicPrefix = uniqueTopicPrefix('journey');
   const url = new URL(mongoUrl);
   url.pathname = `/${db}`;

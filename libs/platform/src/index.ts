@@ -22,3 +22,5 @@ export * from './metrics/metrics';
 export * from './metrics/metrics.http';
 export * from './calendar';
 export * from './audit';
+export * from './backup/backup.cli';
+export * from './backup/backup-targets';
