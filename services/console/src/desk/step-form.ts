@@ -37,14 +37,16 @@ export interface StepContext {
 
 /** A date-time field's value (`2026-12-06T11:30`, China time, as an `<input type="datetime-local">` gives it) as ISO UTC. */
 export function isoOf(v: unknown): string | undefined {
+  // already an instant (a "now" field left as it was is sent as the moment of sending)
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v)) return v;
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v)) return undefined;
   const d = new Date(`${v.length === 16 ? `${v}:00` : v}+08:00`);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-/** Now, China time, as a datetime-local value (`2026-12-06T11:30`). */
+/** Now, China time, as a datetime-local value (`2026-12-06T11:30:05`). */
 export function chinaLocalNow(now = Date.now()): string {
-  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 16);
+  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 19);
 }
 
 /** The request body from the form's values: empty values left out (the API says what is missing), numbers as numbers, times as ISO. */

@@ -59,7 +59,10 @@ export function StepModal({ step, base, etag, context, units, onClose, onDone }:
     setError(undefined);
     form.setFields(step.fields.map((f) => ({ name: f.name, errors: [] })));
     try {
-      const answer = await call<StepAnswer>(`${base}/${step.path}`, { method: 'POST', body: stepBody(step, form.getFieldsValue(true) as Record<string, unknown>), ifMatch: etag });
+      const sent = { ...(form.getFieldsValue(true) as Record<string, unknown>) };
+      // a time left at "now" means the moment of sending (the form may have been open a while)
+      for (const f of step.fields) if (f.initial === 'now' && sent[f.name] === initial[f.name]) sent[f.name] = new Date().toISOString();
+      const answer = await call<StepAnswer>(`${base}/${step.path}`, { method: 'POST', body: stepBody(step, sent), ifMatch: etag });
       onDone(answer.data);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e));
@@ -84,7 +87,7 @@ export function StepModal({ step, base, etag, context, units, onClose, onDone }:
       case 'switch':
         return <Switch checkedChildren="是" unCheckedChildren="否" />;
       case 'datetime':
-        return <Input type="datetime-local" aria-description="北京时间" />;
+        return <Input type="datetime-local" step={1} aria-description="北京时间" />;
       case 'select':
         return <Select allowClear placeholder="请选择" options={f.options!.map(([value, label]) => ({ value, label }))} />;
       case 'multiselect':
