@@ -166,7 +166,7 @@ suite(`console desks in the browser${browserMissing ? ` (skipped: no Chromium at
     await ui.shot(page, 'desk-40-dashboard');
     await page.getByRole('button', { name: '大屏模式' }).click();
     await page.getByTestId('big-screen').waitFor();
-    await page.getByTestId('big-screen').getByRole('img', { name: '各街镇受理与按期办结率' }).locator('canvas').waitFor();
+    await page.getByTestId('big-screen').getByRole('img', { name: '按月受理、立案、办结趋势图' }).locator('canvas').waitFor();
     await ui.shot(page, 'desk-41-big-screen');
     await page.getByRole('button', { name: '退出大屏' }).click();
     await page.getByTestId('big-screen').waitFor({ state: 'detached' });

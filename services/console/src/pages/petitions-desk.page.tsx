@@ -78,6 +78,8 @@ const EVENT_LABEL: Record<string, string> = {
   DeadlineBreached: '期限届满',
 };
 
+const WINDOW_LABEL: Record<string, string> = { objection: '异议期限', reviewRequest: '申请复查期限', reReviewRequest: '申请复核期限' };
+
 const clockTags = (clocks: Clock[]) => clocks.map((k) => <ClockTag key={k.kind} label={CLOCK_LABEL[k.kind] ?? k.kind} dueAt={k.dueAt} days={k.daysLeft} legalBasis={k.legalBasis} paused={k.paused} />);
 
 /** 信访工作人员的工作台: petitions by state and view with their legal clocks, a petition's steps and documents. */
@@ -157,6 +159,11 @@ function PetitionView({ petitionId }: { petitionId: string }) {
                 {p.statusLabel}
               </Tag>
               {clockTags(p.clocks)}
+              {Object.entries(p.windows ?? {})
+                .filter(([, w]) => !!w)
+                .map(([k, w]) => (
+                  <ClockTag key={k} window label={WINDOW_LABEL[k] ?? k} dueAt={w!.dueAt} legalBasis={w!.legalBasis} />
+                ))}
             </Space>
             <Card size="small" title="可进行的操作">
               {steps.length === 0 ? (
@@ -183,7 +190,7 @@ function PetitionView({ petitionId }: { petitionId: string }) {
                     {Object.entries(p.windows ?? {})
                       .filter(([, w]) => !!w)
                       .map(([k, w]) => (
-                        <Descriptions.Item key={k} label={k === 'objection' ? '异议期限' : k === 'reviewRequest' ? '申请复查期限' : '申请复核期限'}>
+                        <Descriptions.Item key={k} label={WINDOW_LABEL[k] ?? k}>
                           {w!.lastDay} 届满（{w!.legalBasis}）
                         </Descriptions.Item>
                       ))}
