@@ -1,5 +1,5 @@
 import { DownloadOutlined, FullscreenExitOutlined, FullscreenOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Empty, List, Row, Space, Statistic, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, ConfigProvider, Empty, List, Row, Space, Statistic, Tag, theme, Typography } from 'antd';
 import { useEffect, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { download } from '../api/download';
@@ -108,7 +108,7 @@ export default function DashboardPage() {
                     height={screen ? 320 : 280}
                     option={{
                       tooltip: { trigger: 'axis' },
-                      legend: { textStyle: { color: text } },
+                      legend: { top: 0, textStyle: { color: text } },
                       grid: { left: 40, right: 16, top: 32, bottom: 24 },
                       xAxis: { type: 'category', data: d.months.map((r) => r.key), ...axis },
                       yAxis: { type: 'value', ...axis },
@@ -133,7 +133,7 @@ export default function DashboardPage() {
                     height={screen ? 320 : 280}
                     option={{
                       tooltip: { trigger: 'axis' },
-                      legend: { textStyle: { color: text } },
+                      legend: { top: 0, textStyle: { color: text } },
                       grid: { left: 40, right: 40, top: 32, bottom: 24 },
                       xAxis: { type: 'category', data: d.units.map((r) => d.unitName(r.key)), ...axis },
                       yAxis: [{ type: 'value', ...axis }, { type: 'value', max: 100, ...axis }],
@@ -219,6 +219,7 @@ export default function DashboardPage() {
 
   if (screen)
     return (
+      <ConfigProvider theme={{ algorithm: theme.darkAlgorithm }}>
       <div data-testid="big-screen" style={{ position: 'fixed', inset: 0, zIndex: 1000, background: '#06122b', overflow: 'auto', padding: 16 }}>
         <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
           <Typography.Title level={2} style={{ color: '#e6f4ff', margin: 0 }}>
@@ -233,6 +234,7 @@ export default function DashboardPage() {
         </Space>
         {body}
       </div>
+      </ConfigProvider>
     );
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
