@@ -53,6 +53,10 @@ export interface TimelineEntry {
   statusAfter: string;
   statusLabel: string;
   unitId?: string;
+  /** the step's own text: note, result, findings, summary, answer, comment */
+  text?: string;
+  /** photos of a progress note or feedback */
+  attachments?: { ref: string; mediaType?: string; name?: string }[];
   deadline?: { kind: string; stepLabel?: string; dueAt?: string };
 }
 
