@@ -22,7 +22,10 @@ export interface Unit {
   path: string[];
 }
 
+/** A case category (GET /intake/categories: every category, in the Open311 service shape plus our `code`). */
 export interface Category {
+  /** the case's `category` */
+  code: string;
   service_code: string;
   service_name: string;
   description: string;

@@ -3,6 +3,7 @@ import { Image, Space, Upload, type UploadFile } from 'antd';
 import { useEffect, useState } from 'react';
 import { toApiError } from '../api/api-error';
 import { currentTokens, refreshTokens } from '../api/client';
+import { PHOTO_TYPES, photoProblem } from './photo-limits';
 
 /** A photo of a work order, as the feedback and progress notes name it. */
 export interface Attachment {
@@ -11,15 +12,6 @@ export interface Attachment {
   name?: string;
 }
 
-export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
-export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
-
-/** Why a file cannot be sent, checked before uploading (the API checks again, bytes included). */
-export function photoProblem(file: { type: string; size: number }): string | undefined {
-  if (!PHOTO_TYPES.includes(file.type)) return '只能上传 JPEG、PNG 或 WebP 图片';
-  if (file.size > PHOTO_MAX_BYTES) return '图片不能超过 5 MB';
-  return undefined;
-}
 
 async function withToken(path: string, init: RequestInit = {}): Promise<Response> {
   const send = () => fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${currentTokens()?.accessToken ?? ''}` } });

@@ -52,7 +52,7 @@ export default function DashboardPage() {
       warnings: warnings.warnings,
       mediation,
       unitName: (id) => unitList.find((u) => u.id === id)?.name ?? id,
-      categoryName: (code) => categoryList.find((c) => c.service_code === code)?.service_name ?? code,
+      categoryName: (code) => categoryList.find((c) => c.code === code)?.service_name ?? code,
     };
   }, []);
 
