@@ -196,22 +196,22 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
   archive: { key: 'archive', title: '归档', path: 'archive', action: 'mediation.archive', fields: [reason()] },
 };
 
-/** Which steps each state offers (the decider stays the judge: a refusal comes back with its reason). */
+/** Which steps each state offers, as the decider's status guards have them (it stays the judge: a refusal comes back with its reason). */
 export const MEDIATION_STEPS_BY_STATUS: Record<string, readonly MediationStepKey[]> = {
-  registered: ['request-consent', 'notify-rights', 'decline', 'dossier-items'],
-  consent_pending: ['consents', 'notify-rights', 'decline', 'dossier-items'],
-  accepted: ['assign-mediator', 'terminate', 'dossier-items'],
-  mediator_assigned: ['sessions', 'risk-reports', 'extend', 'terminate', 'dossier-items'],
+  registered: ['request-consent', 'notify-rights', 'decline', 'risk-reports', 'dossier-items'],
+  consent_pending: ['consents', 'notify-rights', 'decline', 'risk-reports', 'dossier-items'],
+  accepted: ['assign-mediator', 'notify-rights', 'extend', 'risk-reports', 'terminate', 'dossier-items'],
+  mediator_assigned: ['sessions', 'notify-rights', 'risk-reports', 'extend', 'terminate', 'dossier-items'],
   mediating: ['sessions', 'agreement', 'risk-reports', 'extend', 'terminate', 'dossier-items'],
-  agreement_reached: ['agreement/sign', 'performance', 'performance-failure', 'judicial-confirmation', 'terminate', 'dossier-items'],
+  agreement_reached: ['agreement/sign', 'performance', 'performance-failure', 'judicial-confirmation', 'follow-up-visits', 'terminate', 'dossier-items'],
   performing: ['performance', 'performance-failure', 'judicial-confirmation', 'follow-up-visits', 'dossier-items'],
   performed: ['follow-up-visits', 'dossier-items', 'archive'],
   performance_failed: ['follow-up-visits', 'dossier-items', 'archive'],
-  judicial_confirmation_filed: ['judicial-confirmation/decision', 'performance', 'dossier-items'],
+  judicial_confirmation_filed: ['judicial-confirmation/decision', 'performance', 'follow-up-visits', 'dossier-items'],
   confirmed: ['performance', 'performance-failure', 'follow-up-visits', 'dossier-items', 'archive'],
-  not_confirmed: ['resume', 'performance', 'dossier-items', 'archive'],
+  not_confirmed: ['resume', 'performance', 'performance-failure', 'follow-up-visits', 'dossier-items', 'archive'],
   declined: ['dossier-items', 'archive'],
-  terminated: ['follow-up-visits', 'dossier-items', 'archive'],
+  terminated: ['dossier-items', 'archive'],
   archived: [],
 };
 

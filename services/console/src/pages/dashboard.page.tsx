@@ -220,20 +220,20 @@ export default function DashboardPage() {
   if (screen)
     return (
       <ConfigProvider theme={{ algorithm: theme.darkAlgorithm }}>
-      <div data-testid="big-screen" style={{ position: 'fixed', inset: 0, zIndex: 1000, background: '#06122b', overflow: 'auto', padding: 16 }}>
-        <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
-          <Typography.Title level={2} style={{ color: '#e6f4ff', margin: 0 }}>
-            {me.unitName} 社会治理综合指挥大屏
-          </Typography.Title>
-          <Space>
-            <Typography.Text style={{ color: '#9ab' }}>每分钟自动刷新 · 北京时间</Typography.Text>
-            <Button icon={<FullscreenExitOutlined />} onClick={leaveScreen}>
-              退出大屏
-            </Button>
+        <div data-testid="big-screen" style={{ position: 'fixed', inset: 0, zIndex: 1000, background: '#06122b', overflow: 'auto', padding: 16 }}>
+          <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
+            <Typography.Title level={2} style={{ color: '#e6f4ff', margin: 0 }}>
+              {me.unitName} 社会治理综合指挥大屏
+            </Typography.Title>
+            <Space>
+              <Typography.Text style={{ color: '#9ab' }}>每分钟自动刷新 · 北京时间</Typography.Text>
+              <Button icon={<FullscreenExitOutlined />} onClick={leaveScreen}>
+                退出大屏
+              </Button>
+            </Space>
           </Space>
-        </Space>
-        {body}
-      </div>
+          {body}
+        </div>
       </ConfigProvider>
     );
   return (
