@@ -12,6 +12,9 @@ import { act, browserMissing, choose, CHROMIUM, ConsoleBrowser, ensureConsoleBui
  * The case is an elderly-care request in 云岭村 (v-3-3), a deliberate routing gap of the demo
  * district: it waits in the unroutable queue and the village operator dispatches it to the grid by hand.
  */
+/** a 2×2 PNG: the feedback's photo */
+const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==', 'base64');
+
 const suite = browserMissing ? describe.skip : describe;
 suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at ${CHROMIUM}, outside CI)` : ''}`, () => {
   let app: ServiceProcess;
@@ -25,10 +28,11 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     app = await spawnService(
       'standalone',
       { FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '', LOG_LEVEL: 'warn', GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200', RATE_LIMIT_LOGIN_PER_MINUTE: '100' },
-      { timeoutMs: 120_000 },
+      // the whole system compiles and starts in one process: minutes on a shared, busy machine
+      { timeoutMs: 240_000 },
     );
     ui = await openBrowser();
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await ui?.close();
@@ -104,8 +108,15 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     await ui.shot(page, '07-work-order-phone');
     await act(page, '签收');
     await expectStatus(page, '处置中');
-    await act(page, '办结反馈', () => page.getByLabel('办理结果').fill('已联系供水站修复管道，网格员送水上门并登记定期探访'));
+    await act(page, '办结反馈', async () => {
+      await page.getByLabel('办理结果').fill('已联系供水站修复管道，网格员送水上门并登记定期探访');
+      // a photo from the phone: uploaded at once, then named by the feedback
+      await page.getByRole('dialog').locator('input[type=file]').setInputFiles({ name: '现场照片.png', mimeType: 'image/png', buffer: PHOTO });
+      await page.getByRole('dialog').locator('.ant-upload-list-item-done, .ant-upload-list-item:not(.ant-upload-list-item-uploading):not(.ant-upload-list-item-error)').first().waitFor();
+    });
     await expectStatus(page, '待核查');
+    // the photo is shown in the case's timeline, loaded with the session
+    await page.getByRole('img', { name: '现场照片.png' }).first().waitFor();
     await ui.shot(page, '08-feedback-submitted-phone');
     await logout(page);
     await context.close();
@@ -143,18 +154,18 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     await page.getByRole('img', { name: /网格地图/ }).locator('canvas').first().waitFor();
     await ui.shot(page, '11-grid-map');
     await page.getByRole('menuitem', { name: '领导驾驶舱' }).click();
-    await page.getByText('工单状态分布').waitFor();
+    await page.getByText('按月趋势').waitFor();
     await ui.shot(page, '12-dashboard');
     await context.close();
   }, 60_000);
 
-  it('shows each role only its pages: a mediator gets the labelled desk, not the board', async () => {
+  it('shows each role only its pages: a mediator gets the mediation desk, not the board', async () => {
     const { page, context } = await ui.newPage();
     await login(page, app.url, 'med.v-1-1');
     await expect(page.getByTestId('user-role').textContent()).resolves.toBe('人民调解员');
     await expect(page.getByRole('menuitem').allTextContents()).resolves.toEqual(['调解工作台']);
-    await page.getByText('调解工作台（建设中）').waitFor();
-    await ui.shot(page, '13-mediator-desk-placeholder');
+    await page.getByRole('heading', { name: '调解工作台' }).waitFor();
+    await ui.shot(page, '13-mediator-desk');
     await page.goto(`${app.url}/board`);
     await page.getByText('无权访问').waitFor();
     await context.close();

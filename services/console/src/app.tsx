@@ -13,7 +13,9 @@ const WorkOrdersPage = lazy(() => import('./pages/work-orders.page'));
 const ReportPage = lazy(() => import('./pages/report.page'));
 const MapPage = lazy(() => import('./pages/map.page'));
 const DashboardPage = lazy(() => import('./pages/dashboard.page'));
-const PlaceholderPage = lazy(() => import('./pages/placeholder.page'));
+const MediationDeskPage = lazy(() => import('./pages/mediation-desk.page'));
+const PetitionsDeskPage = lazy(() => import('./pages/petitions-desk.page'));
+const AuditDeskPage = lazy(() => import('./pages/audit-desk.page'));
 
 const loading = (
   <div style={{ padding: 48, textAlign: 'center' }}>
@@ -39,9 +41,9 @@ export function App() {
           <Route path="/dashboard" element={guard('/dashboard', <DashboardPage />)} />
           <Route path="/cases/:caseId" element={<CasePage />} />
           {/* under /desk: a page path never names an API prefix (/mediation, /petitions, /audit are APIs) */}
-          <Route path="/desk/mediation" element={guard('/desk/mediation', <PlaceholderPage title="调解工作台" api="/mediation" />)} />
-          <Route path="/desk/petitions" element={guard('/desk/petitions', <PlaceholderPage title="信访工作台" api="/petitions" />)} />
-          <Route path="/desk/audit" element={guard('/desk/audit', <PlaceholderPage title="审计查证" api="/audit" />)} />
+          <Route path="/desk/mediation/:caseId?" element={guard('/desk/mediation', <MediationDeskPage />)} />
+          <Route path="/desk/petitions/:petitionId?" element={guard('/desk/petitions', <PetitionsDeskPage />)} />
+          <Route path="/desk/audit/:matterId?" element={guard('/desk/audit', <AuditDeskPage />)} />
           <Route path="/none" element={<Result status="info" title="您的角色在控制台中暂无可用页面" subTitle="如需使用，请联系系统管理员" />} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>

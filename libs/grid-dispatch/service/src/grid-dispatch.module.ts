@@ -43,6 +43,7 @@ import { OnCalendarNoticeConsumer } from './calendar/work-order-revision';
 import { GridCaseMediationController } from './on-mediation-outcome/grid-case-mediation.http.controller';
 import { OnMediationOutcomeConsumer } from './on-mediation-outcome/on-mediation-outcome.consumer';
 import { gridDispatchAudit } from './audit/grid-case.audit';
+import { AttachmentsController } from './attachments/attachments.http.controller';
 
 /** The reference data an empty store starts with when none is configured: the demo district's tables. */
 export const DEMO_REFERENCE_DATA: ReferenceDataSeed = { routingRules: demoDistrict.routing, deadlineRules: demoDistrict.deadlineRules };
@@ -85,7 +86,7 @@ export class GridDispatchModule {
     return buildContextModule(GridDispatchModule, {
       name: CONTEXT_NAME,
       audit: gridDispatchAudit,
-      controllers: [...COMMAND_CONTROLLERS, ReadModelsController, RoutingRulesController, DeadlineRulesController, GridCaseMediationController],
+      controllers: [...COMMAND_CONTROLLERS, ReadModelsController, RoutingRulesController, DeadlineRulesController, GridCaseMediationController, AttachmentsController],
       providers: [
         { provide: GRID_DISPATCH_OPTIONS, useFactory: () => resolveGridDispatchOptions(options, process.env, DEMO_REFERENCE_DATA) },
         GridDispatchDirectory,

@@ -121,6 +121,20 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
     return stray ? `case ${stray.caseId} outside the caller's scope` : undefined;
   };
 
+  /** a 1×1 PNG, the body of a photo upload */
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+  const upload = command('attachments', 'case.feedback', inProgress, () => PNG);
+  const photos = new Map<string, string>();
+  /** the ref of a photo on a case, uploaded once by the district centre */
+  async function photoOf(caseId: string): Promise<string> {
+    if (!photos.has(caseId)) {
+      const res = await fetch(`${h.url}/grid-dispatch/cases/${caseId}/attachments`, { method: 'POST', headers: { 'content-type': 'image/png', authorization: `Bearer ${await h.token('op.d')}` }, body: PNG });
+      if (res.status !== 201) throw new Error(`photo upload: ${res.status} ${await res.text()}`);
+      photos.set(caseId, ((await res.json()) as { ref: string }).ref);
+    }
+    return photos.get(caseId)!;
+  }
+
   it('grants exactly what the table and the jurisdiction allow, and refused calls write nothing', async () => {
     const table: RouteTable = {
       'POST /grid-dispatch/cases/:caseId/dispatch': command('dispatch', 'case.dispatch', () => filed('g-1-1-1', NO_ROUTE, 1), () => ({ unitId: 'dept-t1-xf' })),
@@ -181,6 +195,22 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         },
       ),
       'POST /grid-dispatch/cases/:caseId/escalate': command('escalate', 'case.escalate', () => dispatchedTo('dept-t1-xf'), () => ({ reason: '需街道协调' })),
+      'POST /grid-dispatch/cases/:caseId/attachments': {
+        ...upload,
+        request: async (ctx) => {
+          const req = await upload.request(ctx);
+          return req && { ...req, headers: { 'content-type': 'image/png' } };
+        },
+      },
+      'GET /grid-dispatch/cases/:caseId/attachments/:attachmentId': {
+        access: 'case.read',
+        target: 'resource',
+        request: async (ctx) => {
+          const role = roleOf(ctx);
+          const caseId = ctx.where === 'outside' ? (role === 'auditor' ? t1Case : t2Case) : role === 'auditor' ? t2Case : t1Case;
+          return { path: await photoOf(caseId) };
+        },
+      },
       'GET /grid-dispatch/cases/:caseId/mediation': {
         access: 'case.read',
         target: 'resource',

@@ -16,6 +16,7 @@ import { ListCasesController } from './list-cases/list-cases.http.controller';
 import { ListCasesHandler } from './list-cases/list-cases.handler';
 import { MergeDuplicateController } from './merge-duplicate/merge-duplicate.http.controller';
 import { caseStatusConsumer } from './on-grid-dispatch-event/on-grid-dispatch-event.consumer';
+import { ListCategoriesController } from './list-categories/list-categories.http.controller';
 import { Open311Controller } from './open311/open311.http.controller';
 import { Open311Handler } from './open311/open311.handler';
 import { publish } from './publish/intake.publish';
@@ -47,6 +48,7 @@ export class IntakeModule {
         MergeDuplicateController,
         DuplicatesController,
         Open311Controller,
+        ListCategoriesController,
       ],
       providers: [
         { provide: INTAKE_CONTEXT, useFactory: () => resolveIntakeOptions(options) },

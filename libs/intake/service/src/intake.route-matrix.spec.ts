@@ -117,6 +117,7 @@ describe('intake route matrix: every route × every role × inside/outside × no
     },
     'GET /auth/me': { access: 'self.read', target: 'collection', request: () => ({ path: '/auth/me' }) },
     'GET /directory/units': { access: 'directory.read', target: 'collection', request: () => ({ path: '/directory/units' }) },
+    'GET /intake/categories': { access: 'directory.read', target: 'collection', request: () => ({ path: '/intake/categories' }) },
     'POST /directory/changes': {
       access: 'directory.manage',
       target: 'resource',

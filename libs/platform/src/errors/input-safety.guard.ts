@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, HttpException, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpException, Injectable, SetMetadata } from '@nestjs/common';
 import { findUnsafeText, TEXT_LIMITS } from '@fengqiao/contracts';
 import { httpCode, httpMessage, unsafeTextFieldError } from './messages';
 import { validationFailed } from './validation.pipe';
@@ -19,13 +19,21 @@ export const QUERY_VALUE_MAX_LENGTH = 2000;
 
 const BODY_TYPES = ['application/json', 'application/*+json', 'application/x-www-form-urlencoded'];
 
+export const BINARY_BODY = 'fengqiao:edge:binary-body';
+/**
+ * A route that takes a file as its raw body (e.g. `image/jpeg`): these media types pass the edge's
+ * body-type check as well as JSON and forms; the handler reads the stream itself, with its own
+ * limits and content checks.
+ */
+export const BinaryBody = (mediaTypes: readonly string[]): MethodDecorator => SetMetadata(BINARY_BODY, mediaTypes);
+
 const hasBody = (req: EdgeRequest): boolean =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
 /**
  * The HTTP edge's input check, on every route, before any pipe or handler sees the request
  * (registered globally by the platform bootstrap, after the token guard):
- * - a body must be JSON or a form (415 `UNSUPPORTED_MEDIA_TYPE` otherwise, instead of a handler
+ * - a body must be JSON or a form, or a file of a type its route names with `@BinaryBody` (415 `UNSUPPORTED_MEDIA_TYPE` otherwise, instead of a handler
  *   running with no body);
  * - every string and key of the body, the query string and the route parameters must be safe
  *   text (libs/contracts `safe-text`: no NUL or other control characters, no unpaired surrogates,
@@ -39,7 +47,8 @@ export class InputSafetyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<EdgeRequest>();
-    if (req.method !== 'GET' && req.method !== 'HEAD' && hasBody(req) && !req.is(BODY_TYPES)) {
+    const binary = Reflect.getMetadata(BINARY_BODY, context.getHandler()) as readonly string[] | undefined;
+    if (req.method !== 'GET' && req.method !== 'HEAD' && hasBody(req) && !req.is(binary ? [...BODY_TYPES, ...binary] : BODY_TYPES)) {
       throw new HttpException({ code: httpCode(415), message: httpMessage(415) }, 415);
     }
     const inPath = findUnsafeText(req.params ?? {}, { lineBreaks: false, maxLength: PATH_PARAM_MAX_LENGTH, maxDepth: 2 });

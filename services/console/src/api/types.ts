@@ -22,7 +22,10 @@ export interface Unit {
   path: string[];
 }
 
+/** A case category (GET /intake/categories: every category, in the Open311 service shape plus our `code`). */
 export interface Category {
+  /** the case's `category` */
+  code: string;
   service_code: string;
   service_name: string;
   description: string;
@@ -53,6 +56,10 @@ export interface TimelineEntry {
   statusAfter: string;
   statusLabel: string;
   unitId?: string;
+  /** the step's own text: note, result, findings, summary, answer, comment */
+  text?: string;
+  /** photos of a progress note or feedback */
+  attachments?: { ref: string; mediaType?: string; name?: string }[];
   deadline?: { kind: string; stepLabel?: string; dueAt?: string };
 }
 

@@ -1,7 +1,7 @@
 import type { CaseAction } from './case-actions';
 
 /** One form per case action: its title, the API route it posts to, and its fields (the API validates them). */
-export type FieldKind = 'text' | 'textarea' | 'select' | 'unit' | 'grid' | 'number' | 'rate' | 'switch' | 'supervision';
+export type FieldKind = 'text' | 'textarea' | 'select' | 'unit' | 'grid' | 'number' | 'rate' | 'switch' | 'supervision' | 'photos';
 
 export interface FieldSpec {
   name: string;
@@ -72,8 +72,14 @@ export const ACTION_FORMS: Record<CaseAction, ActionForm> = {
       reason('裁定理由'),
     ],
   },
-  progress: { title: '记录进展', api: 'grid', path: 'progress', fields: [{ name: 'note', label: '办理进展', kind: 'textarea' }] },
-  feedback: { title: '办结反馈', primary: true, api: 'grid', path: 'feedback', fields: [{ name: 'result', label: '办理结果', kind: 'textarea' }] },
+  progress: { title: '记录进展', api: 'grid', path: 'progress', fields: [{ name: 'note', label: '办理进展', kind: 'textarea' }, { name: 'attachments', label: '现场照片（JPEG、PNG 或 WebP，每张不超过 5 MB）', kind: 'photos' }] },
+  feedback: {
+    title: '办结反馈',
+    primary: true,
+    api: 'grid',
+    path: 'feedback',
+    fields: [{ name: 'result', label: '办理结果', kind: 'textarea' }, { name: 'attachments', label: '现场照片（JPEG、PNG 或 WebP，每张不超过 5 MB）', kind: 'photos' }],
+  },
   'request-extension': {
     title: '申请延期',
     api: 'grid',
@@ -130,6 +136,10 @@ export function bodyOf(form: ActionForm, values: Record<string, unknown>): Recor
     const v = values[f.name];
     if (f.showIf && !f.showIf.values.includes(values[f.showIf.field])) continue;
     if (v === undefined || v === null || v === '') continue;
+    if (f.kind === 'photos') {
+      if (Array.isArray(v) && v.length) body[f.name] = v;
+      continue;
+    }
     body[f.name] = f.kind === 'number' || f.kind === 'rate' ? Number(v) : f.kind === 'textarea' || f.kind === 'text' ? String(v).trim() : v;
   }
   return body;

@@ -7,6 +7,7 @@ import { formatTime } from '../format';
 import { UNIT_KIND_LABEL } from '../shared/reference';
 import { ACTION_FORMS, bodyOf, type FieldSpec } from './action-forms';
 import type { CaseAction } from './case-actions';
+import { PhotoUpload } from './photos';
 
 interface Props {
   action: CaseAction | null;
@@ -86,6 +87,8 @@ export function ActionModal({ action, caseId, etags, order, units, onClose, onDo
         return <Select showSearch allowClear placeholder="搜索单位名称或编号" optionFilterProp="label" options={unitOptions} />;
       case 'grid':
         return <Select showSearch allowClear placeholder="搜索网格" optionFilterProp="label" options={gridOptions} />;
+      case 'photos':
+        return <PhotoUpload caseId={caseId} />;
       case 'supervision':
         return (
           <Select

@@ -77,7 +77,7 @@ function IntakePanel({ units, categories }: RefProps) {
       <Space wrap>
         <Select aria-label="受理状态" value={status} onChange={(v) => (setStatus(v), setPage(1))} style={{ width: 160 }} options={['reported', 'accepted', 'filed', 'declined', 'merged'].map((s) => ({ value: s, label: STATUS_LABEL[s] ?? s }))} />
         <Select aria-label="渠道" allowClear placeholder="渠道" value={channel} onChange={setChannel} style={{ width: 140 }} options={Object.entries(CHANNEL_LABEL).map(([value, label]) => ({ value, label }))} />
-        <Select aria-label="类别" allowClear showSearch optionFilterProp="label" placeholder="类别" value={category} onChange={setCategory} style={{ width: 180 }} options={categories.map((c) => ({ value: c.service_code, label: c.service_name }))} />
+        <Select aria-label="类别" allowClear showSearch optionFilterProp="label" placeholder="类别" value={category} onChange={setCategory} style={{ width: 180 }} options={categories.map((c) => ({ value: c.code, label: c.service_name }))} />
         <Input.Search aria-label="搜索地址或内容" placeholder="搜索编号、地址或内容（本页）" allowClear onSearch={setText} style={{ width: 260 }} />
       </Space>
       <LoadState loaded={loaded}>
@@ -161,7 +161,7 @@ function BoardPanel({ units, categories }: RefProps) {
         <Select aria-label="状态" mode="multiple" allowClear placeholder="状态" style={{ minWidth: 180 }} value={f.status ? f.status.split(',') : []} onChange={(v: string[]) => set('status')(v.join(',') || undefined)} options={BOARD_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))} />
         <Select aria-label="承办单位" allowClear showSearch optionFilterProp="label" placeholder="承办单位" style={{ width: 180 }} value={f.unitId} onChange={set('unitId')} options={unitOptions} />
         <Select aria-label="网格" allowClear showSearch optionFilterProp="label" placeholder="网格" style={{ width: 180 }} value={f.gridId} onChange={set('gridId')} options={units.filter((u) => u.kind === 'grid').map((u) => ({ value: u.id, label: u.name }))} />
-        <Select aria-label="类别" allowClear showSearch optionFilterProp="label" placeholder="类别" style={{ width: 160 }} value={f.category} onChange={set('category')} options={categories.map((c) => ({ value: c.service_code, label: c.service_name }))} />
+        <Select aria-label="类别" allowClear showSearch optionFilterProp="label" placeholder="类别" style={{ width: 160 }} value={f.category} onChange={set('category')} options={categories.map((c) => ({ value: c.code, label: c.service_name }))} />
         <Select aria-label="紧急程度" allowClear placeholder="紧急程度" style={{ width: 120 }} value={f.urgency} onChange={set('urgency')} options={Object.entries(URGENCY_LABEL).map(([value, label]) => ({ value, label }))} />
         <Select aria-label="超期" allowClear placeholder="是否超期" style={{ width: 120 }} value={f.overdue} onChange={set('overdue')} options={[{ value: 'true', label: '已超期' }, { value: 'false', label: '未超期' }]} />
         <Select aria-label="排序" style={{ width: 140 }} value={f.sort} onChange={set('sort')} options={[{ value: 'recent', label: '最近变化在前' }, { value: 'due', label: '期限最近在前' }]} />

@@ -7,6 +7,7 @@ import type { CommandAnswer, GridCase, IntakeCase, Unit } from '../api/types';
 import { ACTION_FORMS } from '../cases/action-forms';
 import { ActionModal } from '../cases/action-modal';
 import { DuplicatesCard } from '../cases/duplicates-card';
+import { PhotoThumbs, type Attachment } from '../cases/photos';
 import { availableActions, type CaseAction } from '../cases/case-actions';
 import { CHANNEL_LABEL, dueIn, formatTime, LEVEL_LABEL, ROLE_LABEL, statusLabel, STATUS_COLOR, URGENCY_LABEL } from '../format';
 import { loadUnits } from '../shared/reference';
@@ -168,7 +169,7 @@ export default function CasePage() {
 }
 
 function timelineOf(d: CaseData, unitName: (id?: string | null) => string) {
-  const entries: { at: string; label: string; who?: string; text?: string; color?: string }[] = [];
+  const entries: { at: string; label: string; who?: string; text?: string; color?: string; photos?: Attachment[] }[] = [];
   const i = d.intake;
   if (i) {
     entries.push({ at: i.reportedAt, label: '上报', who: `${ROLE_LABEL[i.reportedBy.role] ?? i.reportedBy.role} · ${unitName(i.reportedBy.unitId)}`, text: i.description });
@@ -181,8 +182,8 @@ function timelineOf(d: CaseData, unitName: (id?: string | null) => string) {
     if (t.type === 'WorkOrderOpened') continue;
     const who = t.actor.role === 'system' ? '系统' : t.actor.userId.startsWith('system:') ? '系统自动' : `${ROLE_LABEL[t.actor.role] ?? t.actor.role} · ${unitName(t.actor.unitId)}`;
     const deadline = t.deadline?.dueAt ? `期限：${t.deadline.stepLabel ?? ''} ${formatTime(t.deadline.dueAt)}` : undefined;
-    const text = [t.reason, t.unitId && t.type !== 'SupervisionIssued' ? `承办单位：${unitName(t.unitId)}` : undefined, deadline].filter(Boolean).join('；');
-    entries.push({ at: t.at, label: t.label, who, text, color: /Breached|Objected|Rework/.test(t.type) ? 'red' : /Warned/.test(t.type) ? 'orange' : undefined });
+    const text = [t.text, t.reason, t.unitId && t.type !== 'SupervisionIssued' ? `承办单位：${unitName(t.unitId)}` : undefined, deadline].filter(Boolean).join('；');
+    entries.push({ at: t.at, label: t.label, who, text, photos: t.attachments, color: /Breached|Objected|Rework/.test(t.type) ? 'red' : /Warned/.test(t.type) ? 'orange' : undefined });
   }
   entries.sort((a, b) => a.at.localeCompare(b.at));
   return entries.map((e) => ({
@@ -192,6 +193,7 @@ function timelineOf(d: CaseData, unitName: (id?: string | null) => string) {
         <Typography.Text strong>{e.label}</Typography.Text> <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>
         {e.who && <div style={{ fontSize: 12, color: '#666' }}>{e.who}</div>}
         {e.text && <div>{e.text}</div>}
+        {e.photos?.length ? <PhotoThumbs attachments={e.photos} /> : null}
       </div>
     ),
   }));

@@ -76,7 +76,7 @@ export default function ReportPage() {
               <Select options={Object.entries(CHANNEL_LABEL).map(([value, label]) => ({ value, label }))} />
             </Form.Item>
             <Form.Item name="category" label="事件类别">
-              <Select showSearch optionFilterProp="label" placeholder="请选择事件类别" options={[...new Set(categories.map((c) => c.group))].map((g) => ({ label: g, options: categories.filter((c) => c.group === g).map((c) => ({ value: c.service_code, label: c.service_name })) }))} />
+              <Select showSearch optionFilterProp="label" placeholder="请选择事件类别" options={[...new Set(categories.map((c) => c.group))].map((g) => ({ label: g, options: categories.filter((c) => c.group === g).map((c) => ({ value: c.code, label: c.service_name })) }))} />
             </Form.Item>
             <Form.Item name="description" label="事件描述">
               <Input.TextArea rows={4} maxLength={4000} showCount />

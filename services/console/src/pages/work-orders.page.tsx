@@ -35,7 +35,7 @@ export default function WorkOrdersPage() {
               {a.items.map((c) => (
                 <Col key={c.caseId} xs={24} md={12} lg={8}>
                   <Link to={`/cases/${c.caseId}`} aria-label={`工单 ${c.caseId.slice(-8)}`}>
-                    <Card size="small" hoverable title={categories.find((x) => x.service_code === c.category)?.service_name ?? c.category} extra={<Tag color={STATUS_COLOR[c.status]}>{c.statusLabel}</Tag>}>
+                    <Card size="small" hoverable title={categories.find((x) => x.code === c.category)?.service_name ?? c.category} extra={<Tag color={STATUS_COLOR[c.status]}>{c.statusLabel}</Tag>}>
                       <div>编号：{c.caseId.slice(-8)}</div>
                       <div>网格：{units.find((u) => u.id === c.gridId)?.name ?? c.gridId ?? '—'}</div>
                       <div>紧急程度：{URGENCY_LABEL[c.urgency] ?? c.urgency}</div>

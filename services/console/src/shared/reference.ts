@@ -12,7 +12,8 @@ export function loadUnits(): Promise<Unit[]> {
 }
 
 export function loadCategories(): Promise<Category[]> {
-  categories ??= get<Category[]>('/open311/v2/services.json');
+  // every category (the public Open311 list leaves out disputes and public-security leads)
+  categories ??= get<Category[]>('/intake/categories');
   categories.catch(() => (categories = null));
   return categories;
 }

@@ -110,6 +110,8 @@ export interface TimelineEntry {
   reason?: string;
   /** the step's own text: note, result, findings, summary, answer, comment */
   text?: string;
+  /** photos and files of a progress note or feedback (refs to `…/attachments/:id`) */
+  attachments?: { ref: string; mediaType?: string; name?: string }[];
   unitId?: string;
   legalBasis?: string;
   statusAfter: string;
@@ -170,6 +172,8 @@ export interface GridCaseView {
 
 const NO_DUE = 8_640_000_000_000_000; // the largest Date: "no deadline" sorts last
 const ms = (iso: string): number => Date.parse(iso);
+
+const withAttachments = (list: readonly { ref: string; mediaType?: string; name?: string }[] | undefined) => (list?.length ? { attachments: list.map((a) => ({ ...a })) } : {});
 
 function isWorkOrderEvent(type: string): type is WorkOrderEventName {
   return Object.prototype.hasOwnProperty.call(WORK_ORDER_EVENTS, type);
@@ -274,7 +278,7 @@ function details(event: GridCaseEvent): Partial<TimelineEntry> {
     case 'ObjectionUpheld':
       return { unitId: event.data.unitId, deadline: started(event.data.timer) };
     case 'ProgressNoted':
-      return { unitId: event.data.unitId, text: event.data.note };
+      return { unitId: event.data.unitId, text: event.data.note, ...withAttachments(event.data.attachments) };
     case 'ExtensionRequested':
       return { unitId: event.data.unitId, text: `申请延期 ${event.data.duration} ${UNIT_LABEL[event.data.unit] ?? event.data.unit}` };
     case 'ExtensionGranted':
@@ -287,7 +291,7 @@ function details(event: GridCaseEvent): Partial<TimelineEntry> {
     case 'CaseResumed':
       return { deadline: started(event.data.timer) };
     case 'FeedbackSubmitted':
-      return { unitId: event.data.unitId, text: event.data.result, deadline: started(event.data.timer) };
+      return { unitId: event.data.unitId, text: event.data.result, ...withAttachments(event.data.attachments), deadline: started(event.data.timer) };
     case 'CaseVerified':
       return { text: event.data.findings, deadline: started(event.data.timer) };
     case 'ReworkOrdered':

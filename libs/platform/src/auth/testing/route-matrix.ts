@@ -96,6 +96,7 @@ export type MatrixWhere = 'inside' | 'outside';
 export interface MatrixRequest {
   /** the concrete path (with query string if any), e.g. `/cases/123` */
   path: string;
+  /** JSON, or bytes sent as they are (name the content type in `headers`) */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -232,11 +233,13 @@ export async function routeMatrix(app: INestApplication, table: RouteTable, opti
       const before = expected === 'success' ? undefined : await options.snapshot();
       const headers: Record<string, string> = { ...(req.headers ?? {}) };
       if (ctx.user) headers['authorization'] = `Bearer ${ctx.user.token}`;
-      if (req.body !== undefined) headers['content-type'] = 'application/json';
+      // a byte body (a file upload) goes as it is, with the content type its request names
+      const raw = req.body instanceof Uint8Array;
+      if (req.body !== undefined && !raw) headers['content-type'] = 'application/json';
       const res = await fetch(`${options.baseUrl}${req.path}`, {
         method: route.method,
         headers,
-        ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+        ...(req.body !== undefined ? { body: raw ? (req.body as Uint8Array) : JSON.stringify(req.body) } : {}),
       });
       calls++;
       const body = await readBody(res);
