@@ -46,6 +46,20 @@ if (process.env.KAFKA_BROKERS && process.env.MONGO_URL) {
   }
 }
 
+// the interop tests' clients in another language (tools/interop): a virtualenv, made once
+step('interop clients (Python)');
+const venvPython = join(root, '.venv-interop', 'bin', 'python');
+const hasInterop = (py) => spawnSync(py, ['-c', 'import cloudevents.core.bindings.kafka, kafka, pymongo, dateutil'], { stdio: 'ignore' }).status === 0;
+if (process.env.INTEROP_PYTHON) {
+  console.log(`using INTEROP_PYTHON=${process.env.INTEROP_PYTHON}`);
+} else if (existsSync(venvPython) && hasInterop(venvPython)) {
+  console.log('using .venv-interop');
+} else if (run('python3', ['-m', 'venv', '.venv-interop']) === 0 && run(venvPython, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'tools/interop/requirements.txt']) === 0) {
+  console.log('made .venv-interop (tools/interop/requirements.txt)');
+} else {
+  console.warn(`fengqiao: no Python 3 with venv and pip: the interop suites ${ci ? 'will fail (CI=true)' : 'will be skipped with the reason'}`);
+}
+
 // 2. checks
 const resultsDir = join(root, 'tmp', 'jest');
 rmSync(resultsDir, { recursive: true, force: true });
