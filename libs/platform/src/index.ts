@@ -22,3 +22,4 @@ export * from './metrics/metrics';
 export * from './metrics/metrics.http';
 export * from './calendar';
 export * from './audit';
+export * from './tracing/tracing';

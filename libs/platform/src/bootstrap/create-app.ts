@@ -22,6 +22,7 @@ import { httpMetricsMiddleware, metricsPlacementOf, serveMetrics, startMetricsSe
 import { AuditRegistry } from '../audit/audit-registry';
 import { ContextAuditController } from '../audit/context-audit.http.controller';
 import { ConsoleSite, serveConsole } from './serve-console';
+import { flushTracing, httpTracingMiddleware, startTracing } from '../tracing/tracing';
 
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 
@@ -61,8 +62,18 @@ class BusLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** Sends the spans still buffered when the app stops (the provider itself lives as long as the process). */
+@Injectable()
+class TracingLifecycle implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
+  }
+}
+
 /** Creates a configured Nest app (HTTP, logs, validation, errors, health, OpenAPI); does not listen. */
 export async function createServiceApp(def: ServiceAppDefinition, config: ServiceConfig): Promise<INestApplication> {
+  // spans always (a real trace context through the store and Kafka); exported with OTEL_EXPORTER_OTLP_ENDPOINT
+  startTracing({ serviceName: def.name });
   const probes: HealthProbe[] = [];
   const providers: NonNullable<ModuleMetadata['providers']> = [];
   let connection: mongoose.Connection | undefined;
@@ -78,7 +89,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   }
 
   const bus = createBus(config);
-  providers.push({ provide: SERVICE_CONFIG, useValue: config }, { provide: BUS, useValue: bus }, BusLifecycle);
+  providers.push({ provide: SERVICE_CONFIG, useValue: config }, { provide: BUS, useValue: bus }, BusLifecycle, TracingLifecycle);
   if (def.audit) providers.push(AuditRegistry);
   const root: DynamicModule = {
     module: ServiceRootModule,
@@ -98,6 +109,8 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false });
   app.enableCors(corsOptions(loadAuthConfig({ ...process.env, FENGQIAO_MODE: config.mode }).consoleOrigin));
   app.useLogger(app.get(Logger));
+  // first: the request's span is active for the logger (its trace id is the correlation id), the body parser and the handlers
+  app.use(httpTracingMiddleware);
   app.use(httpMetricsMiddleware);
   // Prometheus scrape endpoint, no login: here, or on its own listener when METRICS_PORT is set
   if (metricsPlacementOf().port === undefined) {
