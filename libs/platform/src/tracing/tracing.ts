@@ -51,10 +51,17 @@ interface TracingState {
 
 let state: TracingState | undefined;
 
-/** Whether spans are exported: only with `OTEL_EXPORTER_OTLP_ENDPOINT` (or the traces-only variant) set. */
-export function otlpEndpointOf(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const value = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return value ? value : undefined;
+/**
+ * Where spans are sent (OTLP/HTTP): `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given, else
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` (the OTLP exporter specification); undefined (no
+ * export) when neither is set or `OTEL_SDK_DISABLED=true`.
+ */
+export function otlpTracesUrlOf(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.OTEL_SDK_DISABLED === 'true') return undefined;
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (traces) return traces;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
 
 /**
@@ -65,8 +72,9 @@ export function startTracing(options: TracingOptions): { exporting: boolean } {
   if (state) return { exporting: state.exporting };
   const env = options.env ?? process.env;
   const fanOut = new FanOutProcessor();
-  const exporting = otlpEndpointOf(env) !== undefined && env.OTEL_SDK_DISABLED !== 'true';
-  if (exporting) fanOut.processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
+  const url = otlpTracesUrlOf(env);
+  const exporting = url !== undefined;
+  if (url !== undefined) fanOut.processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) }));
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || `fengqiao-${options.serviceName}` }),
     spanProcessors: [fanOut],
