@@ -62,6 +62,19 @@ class BusLifecycle implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Closes the health probe's MongoDB connection when the app stops. (Assigning `app.close` does not
+ * work: Nest's application proxy swallows property writes, so the connection stayed open and kept
+ * an in-process app's test runner alive.)
+ */
+@Injectable()
+class MongoConnectionLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(MONGO_CONNECTION) private readonly connection: mongoose.Connection) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
 /** Sends the spans still buffered when the app stops (the provider itself lives as long as the process). */
 @Injectable()
 class TracingLifecycle implements OnApplicationShutdown {
@@ -83,7 +96,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
     // The connection keeps retrying in the background; /health reports it down until it answers.
     connection.on('error', () => undefined);
     probes.push(new MongoProbe(connection));
-    providers.push({ provide: MONGO_CONNECTION, useValue: connection });
+    providers.push({ provide: MONGO_CONNECTION, useValue: connection }, MongoConnectionLifecycle);
   } else {
     probes.push(new EmbeddedStorageProbe(config.dataDir));
   }
@@ -119,14 +132,6 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   app.use(helmet());
   configureHttpEdge(app);
   if (def.console && !serveConsole(app, def.console)) app.get(Logger).warn(`web console not built (${def.console.dir}): run node services/console/build.mjs`);
-  if (connection) {
-    const conn = connection;
-    const close = app.close.bind(app);
-    app.close = async () => {
-      await close();
-      await conn.close().catch(() => undefined);
-    };
-  }
 
   const document = SwaggerModule.createDocument(
     app,
