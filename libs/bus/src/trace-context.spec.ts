@@ -1,4 +1,4 @@
-import { traceIdForCorrelation, traceIdOf, traceparentFor } from './trace-context';
+import { spanContextOf, traceIdForCorrelation, traceIdOf, traceparentFor, traceparentOf } from './trace-context';
 
 describe('W3C trace context', () => {
   const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -24,5 +24,15 @@ describe('W3C trace context', () => {
     expect(a).toMatch(new RegExp(`^00-${trace}-[0-9a-f]{16}-01$`));
     expect(traceIdOf(a)).toBe(trace);
     expect(a.split('-')[2]).not.toBe(b.split('-')[2]);
+  });
+
+  it('reads a traceparent as a remote span context and writes it back the same, refusing malformed ones', () => {
+    const header = `00-${trace}-00f067aa0ba902b7-01`;
+    expect(spanContextOf(header)).toEqual({ traceId: trace, spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true });
+    expect(traceparentOf(spanContextOf(header))).toBe(header);
+    expect(traceparentOf(spanContextOf(`00-${trace}-00f067aa0ba902b7-00`))).toBe(`00-${trace}-00f067aa0ba902b7-00`);
+    expect(spanContextOf(`00-${trace}-${'0'.repeat(16)}-01`)).toBeUndefined();
+    expect(spanContextOf('garbage')).toBeUndefined();
+    expect(traceparentOf({ traceId: '0'.repeat(32), spanId: '00f067aa0ba902b7', traceFlags: 1 })).toBeUndefined();
   });
 });

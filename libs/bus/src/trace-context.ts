@@ -1,4 +1,16 @@
 import { createHash } from 'node:crypto';
+import {
+  type Context,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Tracer,
+} from '@opentelemetry/api';
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/) carried from the HTTP request through
@@ -32,4 +44,54 @@ export function traceIdForCorrelation(correlationId: string): string {
 export function traceparentFor(correlationId: string, eventId: string): string {
   const span = hex(`span:${eventId}`, 16);
   return `00-${traceIdForCorrelation(correlationId)}-${span === ZERO_SPAN ? '0000000000000001' : span}-01`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenTelemetry spans (the API only: without a registered SDK every span is a no-op that still
+// carries its parent's context, so the trace context flows through even when nothing is recorded)
+
+/** The tracer of Fengqiao's own spans (the command path, the relay, the consumers). */
+export const FENGQIAO_TRACER = 'fengqiao';
+export const fengqiaoTracer = (): Tracer => trace.getTracer(FENGQIAO_TRACER);
+
+/** The span context a valid `traceparent` names (remote), or undefined. */
+export function spanContextOf(traceparent: string | undefined): SpanContext | undefined {
+  const m = traceparent === undefined ? null : TRACEPARENT.exec(traceparent.trim());
+  if (!m || m[1] === ZERO_TRACE || m[2] === ZERO_SPAN) return undefined;
+  return { traceId: m[1], spanId: m[2], traceFlags: parseInt(m[3], 16) & TraceFlags.SAMPLED, isRemote: true };
+}
+
+/** The `traceparent` of a span context, or undefined when it is not valid. */
+export function traceparentOf(span: SpanContext | undefined): string | undefined {
+  if (!span || !isSpanContextValid(span)) return undefined;
+  return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+}
+
+/** The `traceparent` of the span active here (the request's, the command's, the consumer's), or undefined. */
+export function activeTraceparent(): string | undefined {
+  return traceparentOf(trace.getActiveSpan()?.spanContext());
+}
+
+/** A context whose parent is the span a `traceparent` names (the root context when it names none). */
+export function contextFromTraceparent(traceparent: string | undefined, base: Context = ROOT_CONTEXT): Context {
+  const parent = spanContextOf(traceparent);
+  return parent ? trace.setSpanContext(base, parent) : base;
+}
+
+/**
+ * Runs `work` in a new span (active for everything it awaits) and ends it: status ERROR with the
+ * exception recorded when `work` throws.
+ */
+export async function inSpan<T>(name: string, options: SpanOptions, parent: Context, work: (span: Span) => Promise<T>): Promise<T> {
+  return fengqiaoTracer().startActiveSpan(name, options, parent, async (span) => {
+    try {
+      return await work(span);
+    } catch (e) {
+      span.recordException(e instanceof Error ? e : String(e));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) });
+      throw e;
+    } finally {
+      span.end();
+    }
+  });
 }

@@ -96,6 +96,8 @@ function nonEmptyString(value: unknown): value is string {
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+/** W3C trace context, version 00 (https://www.w3.org/TR/trace-context/#traceparent-header). */
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** A JSON value as JSON.parse would give it back: no undefined, Date, Map, bigint, NaN, cycles. */
 function jsonProblem(value: unknown, path: string, seen: Set<object>): string | undefined {
@@ -153,6 +155,9 @@ export function validateNewEvents(streamId: string, events: readonly NewEvent[])
     if (!nonEmptyString(e.causationId)) fail(i, 'causationId', '必须是非空字符串');
     if (!Array.isArray(e.jurisdiction) || !e.jurisdiction.every(nonEmptyString)) fail(i, 'jurisdiction', '必须是单位编号数组');
     if (e.legalBasis !== undefined && !nonEmptyString(e.legalBasis)) fail(i, 'legalBasis', '必须是非空字符串或不填');
+    if (e.traceparent !== undefined && (typeof e.traceparent !== 'string' || !TRACEPARENT.test(e.traceparent))) {
+      fail(i, 'traceparent', '必须是 W3C traceparent（00-<trace-id>-<span-id>-<flags>）或不填');
+    }
     const d: unknown = e.data;
     if (d === null || typeof d !== 'object' || Array.isArray(d)) fail(i, 'data', '必须是 JSON 对象');
     const problem = jsonProblem(d, 'data', new Set());
@@ -177,7 +182,7 @@ export interface EncodedEvent {
    * The stored event without `globalPosition`. Its `data` is the caller's object itself (not a
    * copy): adapters store `dataJson`, which was taken at the same moment as the hash input.
    */
-  event: HashedContent & { hash: string };
+  event: HashedContent & { hash: string; traceparent?: string };
   dataJson: string;
 }
 
@@ -215,7 +220,8 @@ export function encodeEvents(streamId: string, events: readonly NewEvent[], head
     const hash = hashCanonical(prevHash, canonicalEnvelope(content, dataJson));
     prevHash = hash;
     revision += 1;
-    return { event: { ...content, hash }, dataJson };
+    // the trace context rides along outside the hashed content
+    return { event: { ...content, hash, ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}) }, dataJson };
   });
 }
 
@@ -225,7 +231,7 @@ export function buildEvents(
   events: readonly NewEvent[],
   head: StreamHead,
   recordedAt: string,
-): Array<HashedContent & { hash: string }> {
+): Array<HashedContent & { hash: string; traceparent?: string }> {
   return encodeEvents(streamId, events, head, recordedAt).map(({ event }) => ({
     ...event,
     data: structuredClone(event.data) as Record<string, unknown>,

@@ -48,6 +48,13 @@ export interface NewEvent<Type extends string = string, Data extends object = Re
    * anything, including `.` and `$`; every adapter stores it so that it reads back exactly.
    */
   data: Data;
+  /**
+   * W3C `traceparent` of the span that appended the event (observability metadata): stored with
+   * the event so the relay continues the request's trace when it publishes, even after a restart.
+   * Not part of the hashed content (it says how the event was traced, not what happened), so it
+   * neither changes the chain nor makes a retried append differ.
+   */
+  traceparent?: string;
 }
 
 /** An event as stored and read back: the full envelope of DESIGN §4. */
@@ -69,7 +76,7 @@ export interface StoredEvent<Type extends string = string, Data extends object =
 }
 
 /** A stored event without the fields the store assigns after hashing. */
-export type HashedContent = Omit<StoredEvent, 'hash' | 'globalPosition'>;
+export type HashedContent = Omit<StoredEvent, 'hash' | 'globalPosition' | 'traceparent'>;
 
 export interface AppendResult {
   streamId: string;

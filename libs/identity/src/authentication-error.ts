@@ -11,7 +11,9 @@ export type AuthenticationFailure =
   | 'AUTH.REFRESH_EXPIRED'
   | 'AUTH.REFRESH_REUSED'
   | 'AUTH.REFRESH_REVOKED'
-  | 'AUTH.USER_DISABLED';
+  | 'AUTH.USER_DISABLED'
+  | 'AUTH.USER_UNKNOWN'
+  | 'AUTH.TOKEN_LIFETIME_EXCEEDED';
 
 const MESSAGES: Record<AuthenticationFailure, string> = {
   'AUTH.TOKEN_MISSING': '请先登录',
@@ -26,6 +28,8 @@ const MESSAGES: Record<AuthenticationFailure, string> = {
   'AUTH.REFRESH_REUSED': '刷新凭证已被使用过，为安全起见该会话已注销，请重新登录',
   'AUTH.REFRESH_REVOKED': '会话已退出，请重新登录',
   'AUTH.USER_DISABLED': '账号已停用',
+  'AUTH.USER_UNKNOWN': '登录凭证中的用户在人员目录中不存在，请重新登录',
+  'AUTH.TOKEN_LIFETIME_EXCEEDED': '登录凭证有效期超过允许的上限，请重新登录',
 };
 
 /** Not a DomainError: it becomes 401 (or 429 for `AUTH.LOCKED`) at the HTTP edge, never a business refusal. */

@@ -24,3 +24,4 @@ export * from './calendar';
 export * from './audit';
 export * from './backup/backup.cli';
 export * from './backup/backup-targets';
+export * from './tracing/tracing';

@@ -84,6 +84,22 @@ describe('Relay: event store → bus, from a checkpoint', () => {
 
   const ids = () => received.map((m) => m.headers.ce_id);
 
+  it('sends the trace context stored with each event (a relay started later has only the store), else the mapper\'s', async () => {
+    const stored = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await store.append('case-t', [contractEvent({ type: 'CaseReported', data: { caseId: 't' }, traceparent: stored })], { expectedRevision: 'no_stream' });
+    await store.append('case-u', [contractEvent({ type: 'CaseReported', data: { caseId: 'u' } })], { expectedRevision: 'no_stream' });
+    const fromMapper = '00-11111111111111111111111111111111-2222222222222222-01';
+    const map: RelayMapper = (e) => {
+      const routed = mapperFor(topic)(e) as { topic: string; key: string; event: { extensions?: Record<string, string> } };
+      return { ...routed, event: { ...routed.event, extensions: { ...routed.event.extensions, traceparent: fromMapper } } } as ReturnType<RelayMapper>;
+    };
+    expect(await relay({ map }).runOnce()).toBe(2);
+    await eventually(() => (received.length >= 2 ? true : undefined), { what: 'two messages' });
+    // no tracer provider in this process: the producer span is the stored context itself (with one, its child)
+    expect(received.find((m) => m.key === 't')?.headers.ce_traceparent).toBe(stored);
+    expect(received.find((m) => m.key === 'u')?.headers.ce_traceparent).toBe(fromMapper);
+  });
+
   it('publishes every public event as a CloudEvent keyed by case, in order, and saves the last position', async () => {
     const a = await appendCase('a', ['CaseReported', 'InternalNote', 'CaseFiled']);
     const b = await appendCase('b', ['CaseReported']);

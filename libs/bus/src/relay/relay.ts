@@ -22,6 +22,8 @@ import type { Bus, BusLogger, OutgoingMessage } from '../bus.port';
 import { toCloudEventMessage, type CloudEventInput } from '../cloudevents';
 import { defaultLogger } from '../delivery';
 import { assertRelayName, type RelayCheckpointStore } from './relay-checkpoint.store';
+import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { contextFromTraceparent, fengqiaoTracer, traceparentOf } from '../trace-context';
 
 /** Where an event goes: topic, key (the case id) and the CloudEvent. */
 export interface RelayRoute {
@@ -221,22 +223,31 @@ export class Relay {
         return 0;
       }
       const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const event of events) {
-        let routed: { topic: string; message: OutgoingMessage } | null;
-        try {
-          routed = await this.route(event);
-        } catch (error) {
-          const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-          if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
-          throw error;
+      const spans: Span[] = [];
+      try {
+        for (const event of events) {
+          let routed: { topic: string; message: OutgoingMessage; span: Span } | null;
+          try {
+            routed = await this.route(event);
+          } catch (error) {
+            const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+            if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
+            throw error;
+          }
+          if (!routed) continue;
+          spans.push(routed.span);
+          const list = byTopic.get(routed.topic) ?? [];
+          list.push(routed.message);
+          byTopic.set(routed.topic, list);
         }
-        if (!routed) continue;
-        const list = byTopic.get(routed.topic) ?? [];
-        list.push(routed.message);
-        byTopic.set(routed.topic, list);
+        // each topic's messages in store order; topics are independent of one another
+        await Promise.all([...byTopic].map(([topic, messages]) => this.options.bus.publish(topic, messages)));
+      } catch (error) {
+        for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      } finally {
+        for (const span of spans) span.end();
       }
-      // each topic's messages in store order; topics are independent of one another
-      await Promise.all([...byTopic].map(([topic, messages]) => this.options.bus.publish(topic, messages)));
       const last = events[events.length - 1].globalPosition;
       if (last > (checkpoint ?? 0)) await this.options.checkpoints.set(this.name, last);
       this.position = last;
@@ -263,13 +274,45 @@ export class Relay {
     replay.caughtUp();
   }
 
-  private async route(event: StoredEvent): Promise<{ topic: string; message: OutgoingMessage } | null> {
+  private async route(event: StoredEvent): Promise<{ topic: string; message: OutgoingMessage; span: Span } | null> {
+    let route: RelayRoute | null;
     try {
-      const route = await this.options.map(event);
-      return route && { topic: route.topic, message: toCloudEventMessage(route.event, route.key) };
+      route = await this.options.map(event);
     } catch (error) {
       throw new Error(`relay ${this.name}: cannot map event ${event.id} (${event.type}) at position ${event.globalPosition}`, { cause: error });
     }
+    if (!route) return null;
+    return { topic: route.topic, ...this.traced(event, route) };
+  }
+
+  /**
+   * The publication as a PRODUCER span, child of the span that appended the event (its stored
+   * `traceparent`; else the one the mapper put on the CloudEvent), and the message carrying the
+   * producer span's `traceparent`: the consumer's span continues the same trace. The span ends
+   * when the batch is published (or failed).
+   */
+  private traced(event: StoredEvent, route: RelayRoute): { message: OutgoingMessage; span: Span } {
+    const parent = contextFromTraceparent(event.traceparent ?? route.event.extensions?.traceparent);
+    const span = fengqiaoTracer().startSpan(
+      `${route.topic} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': route.topic,
+          'messaging.message.id': route.event.id,
+          'messaging.kafka.message.key': route.key,
+          'fengqiao.relay': this.name,
+          'fengqiao.event.type': event.type,
+          'fengqiao.event.position': event.globalPosition,
+        },
+      },
+      parent,
+    );
+    const traceparent = traceparentOf(span.spanContext());
+    const ce = traceparent ? { ...route.event, extensions: { ...route.event.extensions, traceparent } } : route.event;
+    return { message: toCloudEventMessage(ce, route.key), span };
   }
 
   private succeeded(): void {

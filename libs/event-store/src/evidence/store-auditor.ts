@@ -35,9 +35,9 @@ export interface StoreAuditorOptions {
   onEvent?: (event: StoredEvent, leafIndex: number) => void;
 }
 
-/** The event as hashed: the stored event without `globalPosition`. */
+/** The event as hashed: the stored event without `globalPosition` and the trace context (metadata, not evidence). */
 export function bundledEvent(e: StoredEvent): BundledEvent {
-  const { globalPosition: _position, ...rest } = e;
+  const { globalPosition: _position, traceparent: _trace, ...rest } = e;
   return rest;
 }
 

@@ -327,6 +327,26 @@ export function eventStoreContract(
         expect(viaAll).toEqual([a, b]);
       }, timeout);
 
+      it('stores the trace context with the event, outside the hashed content', async () => {
+        const s = streamId('trace');
+        const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+        const traced = contractEvent({ traceparent });
+        const plain = contractEvent();
+        await store.append(s, [traced, plain], { expectedRevision: 'no_stream' });
+        const [a, b] = await store.readStream(s);
+        expect(a.traceparent).toBe(traceparent);
+        expect('traceparent' in b).toBe(false);
+        expect((await drainAll(store, a.globalPosition - 1)).find((e) => e.id === traced.id)?.traceparent).toBe(traceparent);
+        // the chain does not cover it: the same event without it hashes the same
+        const { traceparent: _t, ...untraced } = a;
+        expect(verifyStreamChain([untraced, b]).ok).toBe(true);
+        expect(verifyStreamChain([{ ...a, traceparent: '00-00000000000000000000000000000001-0000000000000001-00' }, b]).ok).toBe(true);
+        // a retried append from another span is still the same append
+        await expect(store.append(s, [{ ...traced, traceparent: '00-11111111111111111111111111111111-2222222222222222-01' }, plain], { expectedRevision: 'no_stream' })).resolves.toMatchObject({ firstRevision: 0 });
+        expect((await store.readStream(s))[0].traceparent).toBe(traceparent);
+        await expect(store.append(streamId('trace-bad'), [contractEvent({ traceparent: 'not-a-trace' })], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(InvalidEventError);
+      }, timeout);
+
       it('keeps a hash chain that verifies across appends and detects tampering', async () => {
         const s = streamId();
         await store.append(s, events(2), { expectedRevision: 'no_stream' });

@@ -1,5 +1,6 @@
 import { Command, Decider, Event, newId } from '@fengqiao/kernel';
 import { EventStore, NewEvent, StoredEvent, StreamRevision, WrongExpectedRevisionError } from '@fengqiao/event-store';
+import { activeTraceparent } from '@fengqiao/bus';
 
 /**
  * The one shape of every command handler (STYLE "Adapters"): load the stream, fold it, decide,
@@ -80,6 +81,8 @@ export async function appendDecided<S, C extends Command, E extends Event>(
   const after = decided.reduce<S>((s, e) => deps.decider.evolve(s, e), state);
   const jurisdiction = deps.jurisdictionOf(after, command);
   const meta = command.meta;
+  // the span deciding (the command's, inside the request's or the consumer's): the relay continues it
+  const traceparent = activeTraceparent();
   const newEvents: NewEvent[] = decided.map((e, i) => ({
     id: options.eventId ? options.eventId(i, e) : newId(),
     type: e.type,
@@ -96,6 +99,7 @@ export async function appendDecided<S, C extends Command, E extends Event>(
     jurisdiction,
     ...(e.legalBasis !== undefined ? { legalBasis: e.legalBasis } : {}),
     data: e.data as Record<string, unknown>,
+    ...(traceparent !== undefined ? { traceparent } : {}),
   }));
   const result = await deps.store.append(streamId, newEvents, { expectedRevision: revision });
   return { state: after, appended: decided, revision: result.nextExpectedRevision, lastPosition: result.lastPosition };

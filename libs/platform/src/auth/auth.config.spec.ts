@@ -54,6 +54,13 @@ describe('auth configuration', () => {
     expect(host.hostIssuer).toBe(true);
   });
 
+  it('limits the access-token lifetime every service accepts, never below the lifetime it issues', () => {
+    expect(loadAuthConfig({}).maxAccessTokenLifetimeSeconds).toBe(3600);
+    expect(loadAuthConfig({ AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS: '900' }).maxAccessTokenLifetimeSeconds).toBe(900);
+    expect(() => loadAuthConfig({ AUTH_ACCESS_TTL_SECONDS: '600', AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS: '300' })).toThrow(ConfigError);
+    expect(() => loadAuthConfig({ AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS: 'forever' })).toThrow(ConfigError);
+  });
+
   it('checks the console origin, the numbers and the retired key set', () => {
     expect(loadAuthConfig({ CONSOLE_ORIGIN: 'https://console.fq.example/' }).consoleOrigin).toBe('https://console.fq.example');
     expect(() => loadAuthConfig({ CONSOLE_ORIGIN: 'https://console.fq.example/app' })).toThrow(/CONSOLE_ORIGIN/);

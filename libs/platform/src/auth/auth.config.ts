@@ -12,6 +12,7 @@
  * | AUTH_SIGNING_KEY / AUTH_SIGNING_KEY_FILE | demo Ed25519 key, refused in production | PKCS#8 PEM, Ed25519 or RSA ≥ 2048 |
  * | AUTH_PREVIOUS_JWKS | — | JSON key set of retired keys still accepted |
  * | AUTH_ACCESS_TTL_SECONDS | 300 | access-token lifetime |
+ * | AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS | 3600 | longest `exp` − `iat` a service accepts (any issuer); at least AUTH_ACCESS_TTL_SECONDS |
  * | AUTH_REFRESH_TTL_SECONDS | 28800 | refresh-token lifetime (idle timeout) |
  * | AUTH_SESSION_MAX_AGE_SECONDS | 43200 | absolute session lifetime |
  * | AUTH_LOCKOUT_MAX_FAILURES / _WINDOW_SECONDS / AUTH_LOCKOUT_SECONDS | 5 / 900 / 900 | login lockout |
@@ -38,6 +39,8 @@ export interface AuthConfig {
   signingKeyPem?: string;
   previousPublicKeys: JWK[];
   accessTokenTtlSeconds: number;
+  /** access tokens whose lifetime (`exp` − `iat`) is longer are refused */
+  maxAccessTokenLifetimeSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
   lockout: LockoutPolicy;
@@ -112,6 +115,12 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     if (u.origin !== consoleOrigin.replace(/\/$/, '')) throw new ConfigError(`CONSOLE_ORIGIN must be an origin such as https://console.example, got "${consoleOrigin}"`);
   }
 
+  const accessTokenTtlSeconds = positive('AUTH_ACCESS_TTL_SECONDS', 300, env);
+  const maxAccessTokenLifetimeSeconds = positive('AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS', 3600, env);
+  if (maxAccessTokenLifetimeSeconds < accessTokenTtlSeconds) {
+    throw new ConfigError(`AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS (${maxAccessTokenLifetimeSeconds}) must be at least AUTH_ACCESS_TTL_SECONDS (${accessTokenTtlSeconds})`);
+  }
+
   return {
     mode,
     issuer,
@@ -120,7 +129,8 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     ...(jwksUrl ? { jwksUrl } : {}),
     ...(hostIssuer ? { signingKeyPem: requireSecret('AUTH_SIGNING_KEY', DEMO_SIGNING_KEY_PEM, env) } : {}),
     previousPublicKeys,
-    accessTokenTtlSeconds: positive('AUTH_ACCESS_TTL_SECONDS', 300, env),
+    accessTokenTtlSeconds,
+    maxAccessTokenLifetimeSeconds,
     refreshTokenTtlSeconds: positive('AUTH_REFRESH_TTL_SECONDS', 8 * 3600, env),
     sessionMaxAgeSeconds: positive('AUTH_SESSION_MAX_AGE_SECONDS', 12 * 3600, env),
     lockout: {

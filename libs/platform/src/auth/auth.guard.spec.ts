@@ -8,6 +8,7 @@ import {
   FIXTURE_AUDIENCE,
   FIXTURE_ISSUER,
   FIXTURE_PASSWORD,
+  FIXTURE_USERS,
   fixtureIssuer,
   fixturePrincipal,
   fixtureUsername,
@@ -198,6 +199,25 @@ describe('AuthGuard (standalone: built-in issuer in the same process)', () => {
     const res = await get('/probe/read', pair.accessToken);
     expect(res.status).toBe(401);
     expect(await codeOf(res)).toBe('AUTH.SESSION_REVOKED');
+  });
+
+  it('refuses the still-valid token of a user deactivated through the directory API, with a Chinese message', async () => {
+    // a token without a session (as another issuer's or a forged one would be): only the directory can refuse it
+    const token = await f.tokenFor('grid_worker');
+    expect((await get('/probe/read', token)).status).toBe(200);
+    const change = (type: 'UserDisabled' | 'UserEnabled') =>
+      fetch(`${t.url}/directory/changes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ change: { type, userId: FIXTURE_USERS.grid_worker } }),
+      });
+    const adminToken = await f.tokenFor('admin');
+    expect((await change('UserDisabled')).status).toBe(201);
+    const res = await get('/probe/read', token);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'AUTH.USER_DISABLED', message: '账号已停用' });
+    expect((await change('UserEnabled')).status).toBe(201);
+    expect((await get('/probe/read', token)).status).toBe(200);
   });
 });
 

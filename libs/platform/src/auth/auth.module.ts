@@ -20,10 +20,18 @@ function resolve(options: AuthModuleOptions): ResolvedAuthOptions {
 
 function verifierFor(resolved: ResolvedAuthOptions, issuer: BuiltInIssuer | undefined): TokenVerifier {
   const o = resolved.options;
-  const common = { issuer: o.issuer, audience: o.audience, clock: o.clock, clockToleranceSeconds: o.clockToleranceSeconds };
-  // logouts take effect at once when the tokens come from the issuer in this very process
+  // logouts take effect at once when the tokens come from the issuer in this very process, and
+  // subjects are checked against its live directory (exists and active in the version named, active now)
   const sameIssuer = issuer && issuer.issuer === o.issuer ? issuer : undefined;
   const isSessionRevoked = sameIssuer ? (sid: string) => sameIssuer.isSessionRevoked(sid) : undefined;
+  const common = {
+    issuer: o.issuer,
+    audience: o.audience,
+    clock: o.clock,
+    clockToleranceSeconds: o.clockToleranceSeconds,
+    maxLifetimeSeconds: o.maxTokenLifetimeSeconds,
+    ...(sameIssuer ? { directory: sameIssuer.directory } : {}),
+  };
   if (o.mode === 'distributed') return new TokenVerifier({ ...common, keys: new URL(o.jwksUrl), isSessionRevoked });
   const keys = o.keys ?? issuer?.jwks();
   if (!keys) throw new Error('AuthModule (standalone): give `keys`, or import IdentityModule so the built-in issuer runs in this process');
@@ -32,7 +40,7 @@ function verifierFor(resolved: ResolvedAuthOptions, issuer: BuiltInIssuer | unde
 
 /** Options for AuthModule from the loaded configuration. */
 export function authModuleOptions(config: AuthConfig): AuthModuleOptions {
-  const common = { issuer: config.issuer, audience: config.audience, rateLimits: config.rateLimits };
+  const common = { issuer: config.issuer, audience: config.audience, rateLimits: config.rateLimits, maxTokenLifetimeSeconds: config.maxAccessTokenLifetimeSeconds };
   // the issuer's own host verifies with its own keys; other distributed services fetch the JWKS
   if (config.mode === 'distributed' && !config.hostIssuer && config.jwksUrl) return { ...common, mode: 'distributed', jwksUrl: config.jwksUrl };
   return { ...common, mode: 'standalone' };

@@ -12,6 +12,8 @@ interface CommonAuthOptions {
   clock?: Clock;
   /** allowed skew between the issuer's clock and ours, seconds (default 30) */
   clockToleranceSeconds?: number;
+  /** longest access-token lifetime (`exp` − `iat`) accepted, seconds; default: no limit */
+  maxTokenLifetimeSeconds?: number;
   /** controllers answering without a token; default: the platform's HealthController */
   publicControllers?: Type<unknown>[];
   rateLimits?: Partial<Record<RateLimitName, RateLimitSettings>>;

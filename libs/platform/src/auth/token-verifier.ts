@@ -1,7 +1,14 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { systemClock, type Clock } from '@fengqiao/kernel';
-import { ACCEPTED_ALGORITHMS, AuthenticationError, principalFromClaims, type JsonWebKeySet, type Principal } from '@fengqiao/identity';
+import { ACCEPTED_ALGORITHMS, AuthenticationError, principalFromClaims, type DirectorySnapshot, type JsonWebKeySet, type Principal } from '@fengqiao/identity';
+
+/** The directory a verifier checks subjects against: the live one (its versions and the state now). */
+export interface SubjectDirectory {
+  readonly version: number;
+  asOf(version: number): DirectorySnapshot;
+  current(): DirectorySnapshot;
+}
 
 export interface TokenVerifierOptions {
   /** expected `iss` */
@@ -15,6 +22,18 @@ export interface TokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** in-process revocation check of the built-in issuer (logout takes effect at once) */
   isSessionRevoked?: (sessionId: string) => boolean;
+  /**
+   * Longest lifetime (`exp` − `iat`) an access token may have, seconds: a token issued for longer
+   * is refused whatever its signature (a leaked demo key cannot mint year-long tokens). Default:
+   * no limit (the config always sets one: AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS).
+   */
+  maxLifetimeSeconds?: number;
+  /**
+   * The live directory, where this process has it: the token's subject must exist and be active
+   * in the directory version the token names (`fq_dir_ver`), and still be active now (a user
+   * deactivated since is refused at once, not when the token expires).
+   */
+  directory?: SubjectDirectory;
 }
 
 /**
@@ -52,8 +71,37 @@ export class TokenVerifier {
       }
       throw new AuthenticationError('AUTH.TOKEN_INVALID');
     }
+    this.checkLifetime(payload.iat, payload.exp as number);
     const principal = principalFromClaims(payload);
     if (principal.sessionId && this.options.isSessionRevoked?.(principal.sessionId)) throw new AuthenticationError('AUTH.SESSION_REVOKED');
+    if (this.options.directory) checkSubject(this.options.directory, principal);
     return principal;
   }
+
+  /** `exp` − `iat` (or − now, without `iat`) within the maximum; an `iat` in the future is not a token we issued. */
+  private checkLifetime(iat: number | undefined, exp: number): void {
+    const max = this.options.maxLifetimeSeconds;
+    if (max === undefined) return;
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const tolerance = this.options.clockToleranceSeconds ?? 30;
+    if (iat !== undefined && (!Number.isFinite(iat) || iat > now + tolerance)) throw new AuthenticationError('AUTH.TOKEN_INVALID');
+    const issuedAt = iat ?? now;
+    if (exp - issuedAt > max + tolerance) throw new AuthenticationError('AUTH.TOKEN_LIFETIME_EXCEEDED');
+  }
+}
+
+/**
+ * The subject of a token in the directory: it must exist and be active in the version the token
+ * names (when this directory has reached it; a newer version is checked against the state now),
+ * and be active now.
+ */
+export function checkSubject(directory: SubjectDirectory, principal: Principal): void {
+  const named = principal.directoryVersion;
+  const then = named >= 1 && named <= directory.version ? directory.asOf(named) : directory.current();
+  const user = then.user(principal.userId);
+  if (!user) throw new AuthenticationError('AUTH.USER_UNKNOWN');
+  if (user.disabled) throw new AuthenticationError('AUTH.USER_DISABLED');
+  const now = directory.current().user(principal.userId);
+  if (!now) throw new AuthenticationError('AUTH.USER_UNKNOWN');
+  if (now.disabled) throw new AuthenticationError('AUTH.USER_DISABLED');
 }

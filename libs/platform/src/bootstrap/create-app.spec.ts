@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IllegalStateError, NotFoundError } from '@fengqiao/kernel';
+import { activeTraceparent } from '@fengqiao/bus';
 import { loadServiceConfig } from '../config/service-config';
 import { Public } from '../auth/decorators';
 import { RunningService, startService } from './create-app';
@@ -40,6 +41,11 @@ class ProbeController {
   @Get('illegal')
   illegal() {
     throw new IllegalStateError('CASE.NOT_DISPATCHED', '事件尚未派单，不能签收');
+  }
+  @Post('traced')
+  traced(@Body() body: { note?: string }) {
+    // after the body parser: the request's span is still the active one
+    return { note: body.note, traceparent: activeTraceparent() };
   }
   @Get('boom')
   boom() {
@@ -137,6 +143,24 @@ describe('service app (platform bootstrap, standalone mode, real HTTP)', () => {
     expect(traced.headers.get('x-correlation-id')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     const badTrace = await fetch(`${service.url}/health`, { headers: { traceparent: '00-zz-00f067aa0ba902b7-01' } });
     expect(badTrace.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('runs each request in a span of its own, child of the caller\'s traceparent; its trace id is the correlation id', async () => {
+    const caller = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const send = (headers: Record<string, string>) =>
+      fetch(`${service.url}/probe/traced`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ note: '备注' }) });
+    const continued = await send({ traceparent: caller });
+    const inside = (await jsonOf(continued)) as { note: string; traceparent: string };
+    expect(inside.note).toBe('备注');
+    expect(inside.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(inside.traceparent).not.toBe(caller);
+    expect(continued.headers.get('x-correlation-id')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const fresh = await send({});
+    const own = (await jsonOf(fresh)) as { traceparent: string };
+    const traceId = own.traceparent.split('-')[1];
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceId).not.toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(fresh.headers.get('x-correlation-id')).toBe(traceId);
   });
 
   it('sets security headers and limits the body size', async () => {

@@ -22,6 +22,7 @@ import { httpMetricsMiddleware, metricsPlacementOf, serveMetrics, startMetricsSe
 import { AuditRegistry } from '../audit/audit-registry';
 import { ContextAuditController } from '../audit/context-audit.http.controller';
 import { ConsoleSite, serveConsole } from './serve-console';
+import { flushTracing, httpTracingMiddleware, startTracing } from '../tracing/tracing';
 
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 
@@ -61,8 +62,31 @@ class BusLifecycle implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Closes the health probe's MongoDB connection when the app stops. (Assigning `app.close` does not
+ * work: Nest's application proxy swallows property writes, so the connection stayed open and kept
+ * an in-process app's test runner alive.)
+ */
+@Injectable()
+class MongoConnectionLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(MONGO_CONNECTION) private readonly connection: mongoose.Connection) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}
+
+/** Sends the spans still buffered when the app stops (the provider itself lives as long as the process). */
+@Injectable()
+class TracingLifecycle implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
+  }
+}
+
 /** Creates a configured Nest app (HTTP, logs, validation, errors, health, OpenAPI); does not listen. */
 export async function createServiceApp(def: ServiceAppDefinition, config: ServiceConfig): Promise<INestApplication> {
+  // spans always (a real trace context through the store and Kafka); exported with OTEL_EXPORTER_OTLP_ENDPOINT
+  startTracing({ serviceName: def.name });
   const probes: HealthProbe[] = [];
   const providers: NonNullable<ModuleMetadata['providers']> = [];
   let connection: mongoose.Connection | undefined;
@@ -72,13 +96,13 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
     // The connection keeps retrying in the background; /health reports it down until it answers.
     connection.on('error', () => undefined);
     probes.push(new MongoProbe(connection));
-    providers.push({ provide: MONGO_CONNECTION, useValue: connection });
+    providers.push({ provide: MONGO_CONNECTION, useValue: connection }, MongoConnectionLifecycle);
   } else {
     probes.push(new EmbeddedStorageProbe(config.dataDir));
   }
 
   const bus = createBus(config);
-  providers.push({ provide: SERVICE_CONFIG, useValue: config }, { provide: BUS, useValue: bus }, BusLifecycle);
+  providers.push({ provide: SERVICE_CONFIG, useValue: config }, { provide: BUS, useValue: bus }, BusLifecycle, TracingLifecycle);
   if (def.audit) providers.push(AuditRegistry);
   const root: DynamicModule = {
     module: ServiceRootModule,
@@ -98,6 +122,8 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false });
   app.enableCors(corsOptions(loadAuthConfig({ ...process.env, FENGQIAO_MODE: config.mode }).consoleOrigin));
   app.useLogger(app.get(Logger));
+  // first: the request's span is active for the logger (its trace id is the correlation id), the body parser and the handlers
+  app.use(httpTracingMiddleware);
   app.use(httpMetricsMiddleware);
   // Prometheus scrape endpoint, no login: here, or on its own listener when METRICS_PORT is set
   if (metricsPlacementOf().port === undefined) {
@@ -106,14 +132,6 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   app.use(helmet());
   configureHttpEdge(app);
   if (def.console && !serveConsole(app, def.console)) app.get(Logger).warn(`web console not built (${def.console.dir}): run node services/console/build.mjs`);
-  if (connection) {
-    const conn = connection;
-    const close = app.close.bind(app);
-    app.close = async () => {
-      await close();
-      await conn.close().catch(() => undefined);
-    };
-  }
 
   const document = SwaggerModule.createDocument(
     app,

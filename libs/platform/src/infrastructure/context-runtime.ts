@@ -12,8 +12,11 @@ import {
   NonRetriableError,
   Relay,
   Subscription,
+  contextFromTraceparent,
+  inSpan,
   traceparentFor,
 } from '@fengqiao/bus';
+import { SpanKind } from '@opentelemetry/api';
 import { classifyProjectionFailure, countParkedEvents, parkEvent, type ParkingOptions } from '@fengqiao/read-store';
 import { ServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.module';
@@ -203,10 +206,42 @@ export class ContextRuntime {
     };
   }
 
+  /**
+   * One delivery to a consumer group, as a CONSUMER span continuing the producer's trace (the
+   * CloudEvent's `traceparent`); the commands the consumer runs are its children, and the events
+   * they append carry it on.
+   */
   private async deliver(groupId: string, consumer: ContextConsumer, message: DeliveredMessage): Promise<void> {
+    let decoded: DecodedCloudEvent | undefined;
+    let undecodable: unknown;
+    try {
+      decoded = fromCloudEventMessage(message);
+    } catch (e) {
+      undecodable = e;
+    }
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': message.topic,
+      'messaging.consumer.group.name': groupId,
+      ...(decoded ? { 'messaging.message.id': decoded.id, 'fengqiao.event.type': decoded.type } : {}),
+    };
+    await inSpan(`${message.topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(decoded?.extensions.traceparent), () =>
+      this.handleDelivery(groupId, consumer, message, decoded, undecodable),
+    );
+  }
+
+  private async handleDelivery(
+    groupId: string,
+    consumer: ContextConsumer,
+    message: DeliveredMessage,
+    decoded: DecodedCloudEvent | undefined,
+    undecodable: unknown,
+  ): Promise<void> {
     let event: IntegrationEvent;
     try {
-      event = validateIntegrationEvent(fromCloudEvent(fromCloudEventMessage(message)));
+      if (!decoded) throw undecodable;
+      event = validateIntegrationEvent(fromCloudEvent(decoded));
     } catch (e) {
       if (e instanceof ContractViolation) throw new NonRetriableError(e.message, { cause: e });
       throw e;

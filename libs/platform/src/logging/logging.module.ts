@@ -3,19 +3,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { DynamicModule } from '@nestjs/common';
 import { traceIdOf } from '@fengqiao/bus';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Takes a well-formed correlation id from the caller (x-correlation-id, else the trace id of a W3C
- * `traceparent`, so the events of the request continue the caller's trace on Kafka), or makes
- * one; echoes it on the response.
+ * `traceparent`, so the events of the request continue the caller's trace on Kafka), else the
+ * trace id of the request's own span (tracing/tracing.ts), or makes one; echoes it on the response.
  */
 export function correlationIdOf(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers[CORRELATION_HEADER];
   const traceparent = req.headers.traceparent;
-  const traced = typeof traceparent === 'string' ? traceIdOf(traceparent) : undefined;
+  const span = trace.getActiveSpan()?.spanContext();
+  const traced = (typeof traceparent === 'string' ? traceIdOf(traceparent) : undefined) ?? (span && isSpanContextValid(span) ? span.traceId : undefined);
   const id = typeof given === 'string' && CORRELATION_ID.test(given) ? given : (traced ?? randomUUID());
   res.setHeader(CORRELATION_HEADER, id);
   return id;

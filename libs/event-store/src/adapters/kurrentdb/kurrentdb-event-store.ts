@@ -90,6 +90,8 @@ interface EnvelopeMetadata {
     jurisdiction: string[];
     legalBasis?: string;
     hash: string;
+    /** W3C trace context of the append (metadata, not hashed) */
+    traceparent?: string;
   };
   $correlationId: string;
   $causationId: string;
@@ -156,6 +158,7 @@ export class KurrentDbEventStore implements EventStore {
             jurisdiction: e.jurisdiction,
             ...(e.legalBasis !== undefined ? { legalBasis: e.legalBasis } : {}),
             hash: e.hash,
+            ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}),
           },
           $correlationId: e.correlationId,
           $causationId: e.causationId,
@@ -299,6 +302,7 @@ export class KurrentDbEventStore implements EventStore {
       hash: fq.hash,
     };
     if (fq.legalBasis !== undefined) event.legalBasis = fq.legalBasis;
+    if (typeof fq.traceparent === 'string') event.traceparent = fq.traceparent;
     return event;
   }
 }

@@ -92,6 +92,8 @@ interface StoredSubEvent {
   /** RFC 8785 JSON of the event's data. */
   data: string;
   hash: string;
+  /** W3C trace context of the append (metadata, not hashed) */
+  traceparent?: string;
 }
 
 interface CommitDoc {
@@ -516,6 +518,7 @@ function toCommitDoc(streamId: string, built: EncodedEvent[], position: number):
         hash: e.hash,
       };
       if (e.legalBasis !== undefined) sub.legalBasis = e.legalBasis;
+      if (e.traceparent !== undefined) sub.traceparent = e.traceparent;
       return sub;
     }),
   };
@@ -559,6 +562,7 @@ function unwrap(doc: CommitDoc): StoredEvent[] {
       hash: s.hash,
     };
     if (s.legalBasis !== undefined && s.legalBasis !== null) event.legalBasis = s.legalBasis;
+    if (typeof s.traceparent === 'string') event.traceparent = s.traceparent;
     return event;
   });
 }

@@ -77,6 +77,7 @@ interface Row {
   legal_basis: string | null;
   data: string;
   hash: string;
+  trace_parent: string | null;
 }
 
 interface PendingAppend {
@@ -104,6 +105,7 @@ CREATE TABLE IF NOT EXISTS events (
   legal_basis     TEXT,
   data            TEXT    NOT NULL,
   hash            TEXT    NOT NULL,
+  trace_parent    TEXT,
   UNIQUE (stream_id, revision)
 );
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
@@ -113,7 +115,7 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 `;
 
 const COLUMNS =
-  'global_position, id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, jurisdiction, legal_basis, data, hash';
+  'global_position, id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, jurisdiction, legal_basis, data, hash, trace_parent';
 
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
@@ -142,11 +144,14 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(`PRAGMA synchronous = ${synchronous}`);
     this.db.exec('PRAGMA temp_store = MEMORY');
     this.db.exec(SCHEMA);
+    // stores made before traces: the trace context column (metadata, outside the hash) is added once
+    const columns = this.db.prepare('PRAGMA table_info(events)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'trace_parent')) this.db.exec('ALTER TABLE events ADD COLUMN trace_parent TEXT');
     this.stmt = {
       head: this.db.prepare('SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
       insert: this.db.prepare(
         `INSERT INTO events (id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id,
-           causation_id, jurisdiction, legal_basis, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           causation_id, jurisdiction, legal_basis, data, hash, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       byId: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
       streamForward: this.db.prepare(
@@ -305,6 +310,7 @@ export class SqliteEventStore implements EventStore {
         e.legalBasis ?? null,
         dataJson,
         e.hash,
+        e.traceparent ?? null,
       );
       lastPosition = Number(r.lastInsertRowid);
     }
@@ -340,5 +346,6 @@ function toEvent(r: Row): StoredEvent {
     hash: r.hash,
   };
   if (r.legal_basis !== null) event.legalBasis = r.legal_basis;
+  if (r.trace_parent !== null && r.trace_parent !== undefined) event.traceparent = r.trace_parent;
   return event;
 }

@@ -1,0 +1,61 @@
+import { AuthenticationError, FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_USERS, fixtureIssuer, fixturePrincipal, type FixtureIssuer } from '@fengqiao/identity';
+import { TokenVerifier } from './token-verifier';
+
+/** What a token must be besides well signed: not longer-lived than allowed, for a user the directory knows and keeps active. */
+describe('TokenVerifier: lifetime and subject', () => {
+  let f: FixtureIssuer;
+  let verifier: TokenVerifier;
+  beforeEach(async () => {
+    f = await fixtureIssuer();
+    verifier = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks(), maxLifetimeSeconds: 3600, directory: f.directory });
+  });
+
+  const refusal = async (token: string): Promise<{ code: string; message: string }> => {
+    try {
+      await verifier.verify(token);
+    } catch (e) {
+      if (e instanceof AuthenticationError) return { code: e.code, message: e.message };
+      throw e;
+    }
+    throw new Error('the token was accepted');
+  };
+
+  it('accepts a token of an active user issued for the allowed lifetime', async () => {
+    await expect(verifier.verify(await f.tokenFor('operator'))).resolves.toMatchObject({ userId: FIXTURE_USERS.operator });
+  });
+
+  it('refuses a token that lives longer than the maximum, though signed with the right key', async () => {
+    const longLived = await fixtureIssuer({ signingKey: f.signingKey, accessTokenTtlSeconds: 365 * 24 * 3600, directory: f.directory });
+    expect(await refusal(await longLived.tokenFor('operator'))).toEqual({ code: 'AUTH.TOKEN_LIFETIME_EXCEEDED', message: '登录凭证有效期超过允许的上限，请重新登录' });
+    // without a maximum (a verifier configured so) the same token passes: the limit is what refuses it
+    const unlimited = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks() });
+    await expect(unlimited.verify(await longLived.tokenFor('operator'))).resolves.toMatchObject({ userId: FIXTURE_USERS.operator });
+  });
+
+  it('refuses a token for a user the directory does not know', async () => {
+    const ghost = { ...fixturePrincipal('operator', f.directory.current()), userId: 'u-ghost', username: 'ghost' };
+    const { token } = await f.issuer.issueAccessToken(ghost);
+    expect(await refusal(token)).toEqual({ code: 'AUTH.USER_UNKNOWN', message: '登录凭证中的用户在人员目录中不存在，请重新登录' });
+  });
+
+  it('refuses a still-valid token of a user deactivated since, and accepts it again once re-enabled', async () => {
+    const token = await f.tokenFor('operator');
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    f.directory.apply({ type: 'UserDisabled', userId: FIXTURE_USERS.operator }, { by: FIXTURE_USERS.admin, at: new Date() });
+    expect(await refusal(token)).toEqual({ code: 'AUTH.USER_DISABLED', message: '账号已停用' });
+    f.directory.apply({ type: 'UserEnabled', userId: FIXTURE_USERS.operator }, { by: FIXTURE_USERS.admin, at: new Date() });
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+  });
+
+  it('checks the subject in the directory version the token names', async () => {
+    const before = f.directory.version;
+    const unitId = f.directory.current().user(FIXTURE_USERS.operator)!.unitId;
+    f.directory.apply({ type: 'UserAdded', user: { id: 'u-new', username: 'new.fixture', displayName: '新同事', unitId, roles: ['operator'] } }, { by: FIXTURE_USERS.admin, at: new Date() });
+    const newcomer = { ...fixturePrincipal('operator', f.directory.current()), userId: 'u-new', username: 'new.fixture' };
+    // named the version it was added in: accepted; named a version before it existed: refused
+    await expect(verifier.verify((await f.issuer.issueAccessToken(newcomer)).token)).resolves.toMatchObject({ userId: 'u-new' });
+    expect((await refusal((await f.issuer.issueAccessToken({ ...newcomer, directoryVersion: before })).token)).code).toBe('AUTH.USER_UNKNOWN');
+    // a version this directory has not reached yet is checked against the state now
+    await expect(verifier.verify((await f.issuer.issueAccessToken({ ...newcomer, directoryVersion: before + 50 })).token)).resolves.toBeDefined();
+  });
+});
