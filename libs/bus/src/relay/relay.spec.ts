@@ -91,7 +91,7 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     const fromMapper = '00-11111111111111111111111111111111-2222222222222222-01';
     const map: RelayMapper = (e) => {
       const routed = mapperFor(topic)(e) as { topic: string; key: string; event: { extensions?: Record<string, string> } };
-      return { ...routed, event: { ...routed.event, extensions: { ...routed.event.extensions, traceparent: fromMapper } } } as ReturnType<RelayMapper>;
+      return { ...routed, event: { ...routed.event, extensions: { ...routed.event.extensions, traceparent: fromMapper } } } as unknown as ReturnType<RelayMapper>;
     };
     expect(await relay({ map }).runOnce()).toBe(2);
     await eventually(() => (received.length >= 2 ? true : undefined), { what: 'two messages' });
