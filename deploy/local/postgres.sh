@@ -57,7 +57,7 @@ postgres_find_bin() {
     POSTGRES_BIN_DIR="$(dirname "$(readlink -f "$p")")"
     return 0
   fi
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4nr); do
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5nr); do
     if [[ -x "$d/postgres" && -x "$d/initdb" ]]; then
       POSTGRES_BIN_DIR="$d"
       return 0
