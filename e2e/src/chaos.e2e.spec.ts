@@ -40,7 +40,8 @@ describeIntegration('fault campaign: services killed, Kafka and FerretDB restart
       expect(figures.problems).toEqual([]);
       expect([figures.lost, figures.doubled, figures.disagreements, figures.deadLetters]).toEqual([0, 0, 0, 0]);
       expect(Object.values(figures.kills)).toEqual([killsPerService, killsPerService, killsPerService]);
-      if (process.env.CHAOS_RESTART_SERVERS !== '0') expect(figures.serverRestarts).toEqual({ kafka: 1, ferretdb: 1 });
+      // restarted once each when the servers are deploy/local's (testcontainers' or remote ones are not restarted: the reason is reported)
+      if (process.env.CHAOS_RESTART_SERVERS !== '0' && !figures.serverRestarts.skipped) expect(figures.serverRestarts).toEqual({ kafka: 1, ferretdb: 1 });
       expect(figures.cases).toBeGreaterThanOrEqual(cases);
     },
     budgetMs + 240_000,
