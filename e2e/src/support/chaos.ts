@@ -62,6 +62,8 @@ const random = (min: number, max: number) => min + Math.random() * (max - min);
 
 /** The grid-dispatch events one full journey leaves, in order: each exactly once. */
 export const JOURNEY_GRID_EVENTS = ['WorkOrderOpened', 'CaseDispatched', 'DispatchAccepted', 'FeedbackSubmitted', 'CaseVerified', 'CaseClosed'];
+/** The intake events one journey leaves in the case's report stream: each exactly once. */
+export const JOURNEY_INTAKE_EVENTS = ['CaseReported', 'CaseFiled'];
 
 /** A service process that can be killed and comes back on the same port with the same settings. */
 class Supervised {
@@ -379,44 +381,10 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
       }
     };
     try {
-      const gridEvents = await readAll(gridStore);
-      const intakeEvents = await readAll(intakeStore);
-      for (const [name, events] of [
-        ['grid-dispatch', gridEvents],
-        ['intake', intakeEvents],
-      ] as const) {
-        const ids = new Set<string>();
-        for (const e of events) {
-          if (ids.has(e.id)) {
-            figures.doubled++;
-            problems.push(`${name}: event ${e.id} (${e.type}) stored twice`);
-          }
-          ids.add(e.id);
-        }
-      }
-      for (const caseId of caseIds) {
-        const types = gridEvents.filter((e) => e.streamId === `grid-case-${caseId}`).map((e) => e.type);
-        const inJourney = types.filter((t) => JOURNEY_GRID_EVENTS.includes(t));
-        for (const t of JOURNEY_GRID_EVENTS) {
-          const count = inJourney.filter((x) => x === t).length;
-          if (count === 0) {
-            figures.lost++;
-            problems.push(`${caseId}: ${t} missing in grid-dispatch's store`);
-          } else if (count > 1) {
-            figures.doubled++;
-            problems.push(`${caseId}: ${t} stored ${count} times in grid-dispatch's store`);
-          }
-        }
-        const intakeTypes = intakeEvents.filter((e) => e.streamId === `grid-case-report-${caseId}`).map((e) => e.type);
-        for (const t of ['CaseReported', 'CaseFiled']) {
-          const count = intakeTypes.filter((x) => x === t).length;
-          if (count !== 1) {
-            if (count === 0) figures.lost++;
-            else figures.doubled++;
-            problems.push(`${caseId}: ${t} stored ${count} times in intake's store (${intakeTypes.join(', ')})`);
-          }
-        }
-      }
+      const checked = storeProblems(await readAll(gridStore), await readAll(intakeStore), caseIds);
+      figures.lost += checked.lost;
+      figures.doubled += checked.doubled;
+      problems.push(...checked.problems);
     } finally {
       await gridStore.close();
       await intakeStore.close();
@@ -497,6 +465,50 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
     figures.machine = machineLine();
   }
   return figures;
+}
+
+type EventLike = Pick<StoredEvent, 'id' | 'type' | 'streamId'>;
+
+/**
+ * The stores' side of the campaign's checks: no event id twice in a store, and each journey case's
+ * streams hold each journey event exactly once (missing = lost, more = doubled).
+ */
+export function storeProblems(gridEvents: readonly EventLike[], intakeEvents: readonly EventLike[], caseIds: readonly string[]): { lost: number; doubled: number; problems: string[] } {
+  let lost = 0;
+  let doubled = 0;
+  const problems: string[] = [];
+  for (const [name, events] of [
+    ['grid-dispatch', gridEvents],
+    ['intake', intakeEvents],
+  ] as const) {
+    const ids = new Set<string>();
+    for (const e of events) {
+      if (ids.has(e.id)) {
+        doubled++;
+        problems.push(`${name}: event ${e.id} (${e.type}) stored twice`);
+      }
+      ids.add(e.id);
+    }
+  }
+  const count = (events: readonly EventLike[], streamId: string, type: string) => events.filter((e) => e.streamId === streamId && e.type === type).length;
+  for (const caseId of caseIds) {
+    for (const [store, events, streamId, types] of [
+      ['grid-dispatch', gridEvents, `grid-case-${caseId}`, JOURNEY_GRID_EVENTS],
+      ['intake', intakeEvents, `grid-case-report-${caseId}`, JOURNEY_INTAKE_EVENTS],
+    ] as const) {
+      for (const type of types) {
+        const n = count(events, streamId, type);
+        if (n === 0) {
+          lost++;
+          problems.push(`${caseId}: ${type} missing in ${store}'s store`);
+        } else if (n > 1) {
+          doubled++;
+          problems.push(`${caseId}: ${type} stored ${n} times in ${store}'s store`);
+        }
+      }
+    }
+  }
+  return { lost, doubled, problems };
 }
 
 /** RELIABILITY.md's figures section from one campaign. */
