@@ -35,6 +35,8 @@ export interface ChaosOptions {
   restartServers: boolean;
   /** overall bound: the workload fails when it is not done by then */
   budgetMs: number;
+  /** a journey step that has not taken effect after this long is given up and counted as lost (default 180 s) */
+  stuckMs?: number;
   log?: (line: string) => void;
 }
 
@@ -64,6 +66,18 @@ const random = (min: number, max: number) => min + Math.random() * (max - min);
 export const JOURNEY_GRID_EVENTS = ['WorkOrderOpened', 'CaseDispatched', 'DispatchAccepted', 'FeedbackSubmitted', 'CaseVerified', 'CaseClosed'];
 /** The intake events one journey leaves in the case's report stream: each exactly once. */
 export const JOURNEY_INTAKE_EVENTS = ['CaseReported', 'CaseFiled'];
+
+/** A journey step that never took effect: counted as lost, the journey ends there, the campaign goes on. */
+class Stuck extends Error {}
+
+/** What one journey's accepted commands must have left in the stores, each event type exactly once. */
+export interface Expectation {
+  caseId: string;
+  grid: string[];
+  intake: string[];
+  /** the journey ended early (a step never took effect) */
+  stuck: boolean;
+}
 
 /** A service process that can be killed and comes back on the same port with the same settings. */
 class Supervised {
@@ -242,10 +256,13 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
      * unknown (no answer, 5xx) the effect is looked up before sending again, so a command is never
      * applied twice on purpose: if the store holds its event twice, the system doubled it.
      */
+    const stuckMs = o.stuckMs ?? 180_000;
     const command = async (what: string, send: () => Promise<Reply>, done: () => Promise<boolean>): Promise<LooseJson> => {
       let sent = 0;
+      const giveUp = Date.now() + stuckMs;
       for (;;) {
         if (Date.now() > deadline) throw new Error(`${what}: not accepted before the campaign's deadline`);
+        if (Date.now() > giveUp) throw new Stuck(`${what}: no effect after ${Math.round(stuckMs / 1000)} s of retries`);
         if (sent > 0 && (await done().catch(() => false))) {
           figures.acceptedCommands++;
           return undefined;
@@ -266,8 +283,21 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
     };
 
     const [lon, lat] = demoDistrict.pointInGrid('g-1-1-1');
-    const caseIds: string[] = [];
+    const expectations: Expectation[] = [];
     const journey = async (n: number): Promise<void> => {
+      let x: Expectation | undefined;
+      try {
+        await journeySteps(n, (e) => (x = e));
+        figures.cases++;
+      } catch (error) {
+        if (!(error instanceof Stuck)) throw error;
+        figures.lost++;
+        if (x) x.stuck = true;
+        problems.push(`${x?.caseId ?? `report #${n}`}: ${error.message}`);
+        log(`stuck: ${error.message}`);
+      }
+    };
+    const journeySteps = async (n: number, track: (e: Expectation) => void): Promise<void> => {
       const reported = await command(
         `report #${n}`,
         async () =>
@@ -283,31 +313,41 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
         async () => false,
       );
       const caseId = reported.caseId as string;
-      caseIds.push(caseId);
+      const x: Expectation = { caseId, grid: [], intake: ['CaseReported'], stuck: false };
+      expectations.push(x);
+      track(x);
       const intakeStatus = async () => (await http('GET', `${intake.url}/intake/cases/${caseId}`, await token('op.v-1-1'))).body?.status;
       await command(
         `file ${caseId}`,
         async () => http('POST', `${intake.url}/intake/cases/${caseId}/file`, await token('op.v-1-1'), { level: 'village' }),
         async () => (await intakeStatus()) === 'filed',
       );
+      x.intake.push('CaseFiled');
+      x.grid.push('WorkOrderOpened', 'CaseDispatched');
       // dispatched through Kafka (intake's relay → grid-dispatch's consumer and inbox)
-      for (;;) {
+      for (const giveUp = Date.now() + stuckMs; ; ) {
         const t = await gridTypes(caseId);
         if (t?.includes('CaseDispatched')) break;
         if (Date.now() > deadline) throw new Error(`${caseId}: never dispatched`);
+        if (Date.now() > giveUp) {
+          // counted here as the lost dispatch; the store check then expects only what is there
+          x.grid = x.grid.filter((e) => t?.includes(e));
+          throw new Stuck(`filed, but not dispatched after ${Math.round(stuckMs / 1000)} s (grid-dispatch shows ${t?.join(', ') ?? 'no work order'})`);
+        }
         await sleep(300);
       }
-      const step = async (user: string, path: string, body: unknown, type: string) =>
-        command(
+      const step = async (user: string, path: string, body: unknown, type: string) => {
+        await command(
           `${path} ${caseId}`,
           async () => http('POST', `${grid.url}/grid-dispatch/cases/${caseId}/${path}`, await token(user), body),
           async () => (await gridTypes(caseId))?.includes(type) ?? false,
         );
+        x.grid.push(type);
+      };
       await step('dept.d-cg', 'accept', {}, 'DispatchAccepted');
       await step('dept.d-cg', 'feedback', { result: '已清理' }, 'FeedbackSubmitted');
       await step('op.v-1-1', 'verify', { result: 'pass', findings: '通道畅通' }, 'CaseVerified');
       await step('op.v-1-1', 'close', { summary: '完成' }, 'CaseClosed');
-      figures.cases++;
     };
 
     // the workload: `concurrency` journeys in flight until `cases` are done
@@ -381,7 +421,7 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
       }
     };
     try {
-      const checked = storeProblems(await readAll(gridStore), await readAll(intakeStore), caseIds);
+      const checked = storeProblems(await readAll(gridStore), await readAll(intakeStore), expectations);
       figures.lost += checked.lost;
       figures.doubled += checked.doubled;
       problems.push(...checked.problems);
@@ -395,13 +435,15 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
     const lead = await token('op.d'); // analytics' board is the district's
     const stateProblems = await settled(async () => {
       const out: string[] = [];
-      for (const caseId of caseIds) {
+      for (const { caseId, grid: expected, stuck } of expectations) {
         const g = await gridCase(caseId);
         const i = (await http('GET', `${intake.url}/intake/cases/${caseId}`, op)).body;
         const a = (await http('GET', `${analytics.url}/analytics/cases/${caseId}`, lead)).body;
         const gTypes: string[] = (g?.timeline?.map((t: LooseJson) => t.type) ?? []).filter((t: string) => JOURNEY_GRID_EVENTS.includes(t));
-        if (JSON.stringify(gTypes) !== JSON.stringify(JOURNEY_GRID_EVENTS)) out.push(`${caseId}: grid-dispatch's view shows ${gTypes.join(', ')}`);
-        if (g?.status !== 'closed' || i?.dispatch?.status !== g?.status || a?.status !== g?.status || a?.closed !== true || a?.filed !== true || i?.status !== 'filed') {
+        if (JSON.stringify(gTypes) !== JSON.stringify(expected)) out.push(`${caseId}: grid-dispatch's view shows ${gTypes.join(', ')}, expected ${expected.join(', ')}`);
+        // a stuck journey's case must still look the same in every read model
+        const agree = i?.dispatch?.status === g?.status && a?.status === g?.status;
+        if (!agree || (!stuck && (g?.status !== 'closed' || a?.closed !== true || a?.filed !== true || i?.status !== 'filed'))) {
           out.push(`${caseId}: grid-dispatch ${g?.status}, intake ${i?.status}/${i?.dispatch?.status}, analytics ${a?.status} (filed ${a?.filed}, closed ${a?.closed})`);
         }
       }
@@ -473,7 +515,11 @@ type EventLike = Pick<StoredEvent, 'id' | 'type' | 'streamId'>;
  * The stores' side of the campaign's checks: no event id twice in a store, and each journey case's
  * streams hold each journey event exactly once (missing = lost, more = doubled).
  */
-export function storeProblems(gridEvents: readonly EventLike[], intakeEvents: readonly EventLike[], caseIds: readonly string[]): { lost: number; doubled: number; problems: string[] } {
+export function storeProblems(
+  gridEvents: readonly EventLike[],
+  intakeEvents: readonly EventLike[],
+  expectations: readonly Pick<Expectation, 'caseId' | 'grid' | 'intake'>[],
+): { lost: number; doubled: number; problems: string[] } {
   let lost = 0;
   let doubled = 0;
   const problems: string[] = [];
@@ -491,19 +537,21 @@ export function storeProblems(gridEvents: readonly EventLike[], intakeEvents: re
     }
   }
   const count = (events: readonly EventLike[], streamId: string, type: string) => events.filter((e) => e.streamId === streamId && e.type === type).length;
-  for (const caseId of caseIds) {
-    for (const [store, events, streamId, types] of [
-      ['grid-dispatch', gridEvents, `grid-case-${caseId}`, JOURNEY_GRID_EVENTS],
-      ['intake', intakeEvents, `grid-case-report-${caseId}`, JOURNEY_INTAKE_EVENTS],
+  for (const x of expectations) {
+    for (const [store, events, streamId, all, expected] of [
+      ['grid-dispatch', gridEvents, `grid-case-${x.caseId}`, JOURNEY_GRID_EVENTS, x.grid],
+      ['intake', intakeEvents, `grid-case-report-${x.caseId}`, JOURNEY_INTAKE_EVENTS, x.intake],
     ] as const) {
-      for (const type of types) {
+      for (const type of all) {
         const n = count(events, streamId, type);
-        if (n === 0) {
+        const want = expected.includes(type) ? 1 : 0;
+        if (n < want) {
           lost++;
-          problems.push(`${caseId}: ${type} missing in ${store}'s store`);
+          problems.push(`${x.caseId}: ${type} missing in ${store}'s store`);
         } else if (n > 1) {
+          // (once where no accepted command asked for it is no fault: a command given up on may still have taken effect)
           doubled++;
-          problems.push(`${caseId}: ${type} stored ${n} times in ${store}'s store`);
+          problems.push(`${x.caseId}: ${type} stored ${n} times in ${store}'s store`);
         }
       }
     }
