@@ -15,10 +15,13 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
 import { demoDistrict, DEMO_PASSWORD } from '@fengqiao/demo';
 import { spawnService, ServiceProcess } from '@fengqiao/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { describeServer, serverInfo } from './subjects/mongodb';
+import { localFerretDbVersion } from './lib/machine';
 
 const ROOT = resolve(__dirname, '..');
 const arg = (name: string, fallback: string) => {
@@ -221,6 +224,18 @@ function render(rows: [string, Stats | string][]): string {
 const START = '<!-- dispatch-latency:start (written by bench/dispatch-latency.ts) -->';
 const END = '<!-- dispatch-latency:end -->';
 
+/** The MongoDB-protocol server as it names itself (buildInfo; on FerretDB also its backend). */
+async function mongoServerName(url: string): Promise<string> {
+  const client = await MongoClient.connect(url);
+  try {
+    return describeServer(await serverInfo({ client, db: client.db('admin'), dbName: 'admin' }), localFerretDbVersion(ROOT));
+  } catch (error) {
+    return `MongoDB-protocol server (could not ask it: ${(error as Error).message})`;
+  } finally {
+    await client.close();
+  }
+}
+
 async function main() {
   const rows: [string, Stats | string][] = [];
   say('standalone mode');
@@ -229,7 +244,7 @@ async function main() {
   const mongo = process.env.MONGO_URL;
   if (brokers && mongo) {
     say('distributed mode');
-    rows.push(['distributed (intake → Kafka → grid-dispatch, FerretDB)', await distributed(brokers, mongo)]);
+    rows.push([`distributed (intake → Kafka → grid-dispatch, ${await mongoServerName(mongo)})`, await distributed(brokers, mongo)]);
     say('raw Kafka round trip');
     rows.push(['raw kafkajs produce → consume, same broker', await kafkaRoundTrip(brokers)]);
   } else {

@@ -19,7 +19,7 @@ import { runIntegrityWorkloads, type IntegrityResult, type IntegritySizes } from
 import { loadAverageNow, localFerretDbVersion, machineInfo, packageVersion } from './lib/machine';
 import { progress } from './lib/progress';
 import { writeReport, type BenchReport, type BackendReport } from './report';
-import { connectMongo, emmettMongo, oursMongo, rawMongo, serverInfo, type MongoTarget } from './subjects/mongodb';
+import { connectMongo, describeServer, emmettMongo, oursMongo, rawMongo, serverInfo, type MongoTarget } from './subjects/mongodb';
 import { emmettSqlite, oursSqlite, rawSqlite } from './subjects/sqlite';
 import { runStoreWorkloads, type WorkloadSizes } from './workloads';
 
@@ -81,12 +81,8 @@ async function mongoSuite(sizes: WorkloadSizes, runs: number): Promise<BackendRe
   let target: MongoTarget | undefined;
   try {
     target = await connectMongo(url, dbName);
-    const info = await serverInfo(target);
-    let server = `MongoDB ${info.mongoVersion}`;
-    if (info.ferretdbVersion !== undefined) {
-      const built = info.ferretdbVersion === 'unknown' ? localFerretDbVersion(ROOT) : info.ferretdbVersion;
-      server = `FerretDB ${built ?? 'unknown'} (SQLite backend, reports MongoDB ${info.mongoVersion})`;
-    }
+    // named by the server itself (buildInfo, FerretDB's start-up log), not assumed
+    const server = describeServer(await serverInfo(target), localFerretDbVersion(ROOT));
     progress(`mongodb: ${server} at ${url.replace(/\/\/[^@/]*@/, '//***@')}, database ${dbName}`);
     const subjects = [oursMongo(target), emmettMongo(target), rawMongo(target)];
     const results = await runStoreWorkloads({ backend: 'mongodb', subjects, sizes, runs, warmupRun: false });

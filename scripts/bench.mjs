@@ -6,9 +6,10 @@
 //        npm run bench -- --quick      smoke run with small sizes (report goes to a temp file)
 //        npm run bench -- --only sqlite,integrity   --runs 5   --out FILE   --no-mongo
 //
-// MongoDB: uses MONGO_URL when set. Otherwise it uses the local FerretDB (deploy/local/ferretdb.sh):
-// a running one is reused and left running; if none runs, it is started for the benchmark and
-// stopped afterwards (only a server this script started is ever stopped).
+// MongoDB: uses MONGO_URL when set. Otherwise it uses the local FerretDB (deploy/local/ferretdb.sh)
+// on its PostgreSQL (deploy/local/postgres.sh): a running one is reused and left running; if none
+// runs, it is started for the benchmark and stopped afterwards (only a server this script started
+// is ever stopped). The report names the server as the server names itself (buildInfo).
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { requireNode24 } from './node-check.mjs';
 requireNode24('run bench');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ferretdb = join(root, 'deploy', 'local', 'ferretdb.sh');
+const postgres = join(root, 'deploy', 'local', 'postgres.sh');
 const args = process.argv.slice(2);
 const noMongo = args.includes('--no-mongo');
 const passArgs = args.filter((a) => a !== '--no-mongo');
@@ -24,16 +26,18 @@ const onlyIndex = passArgs.indexOf('--only');
 const wantsMongo = !noMongo && (onlyIndex < 0 || (passArgs[onlyIndex + 1] ?? '').split(',').some((s) => s === 'mongodb' || s === 'dispatch'));
 
 const say = (line) => process.stderr.write(`[bench] ${line}\n`);
-const sh = (cmd, inherit = false) =>
-  spawnSync('bash', [ferretdb, cmd], { cwd: root, encoding: 'utf8', stdio: inherit ? ['ignore', 'inherit', 'inherit'] : 'pipe' });
+const sh = (cmd, inherit = false, script = ferretdb) =>
+  spawnSync('bash', [script, cmd], { cwd: root, encoding: 'utf8', stdio: inherit ? ['ignore', 'inherit', 'inherit'] : 'pipe' });
 
 const env = { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') };
 let startedFerretDb = false;
+let startedPostgres = false;
 if (!wantsMongo) {
   delete env.MONGO_URL;
 } else if (!env.MONGO_URL) {
   if (sh('status').status !== 0) {
-    say('no MONGO_URL and the local FerretDB is not running: starting it for the benchmark');
+    say('no MONGO_URL and the local FerretDB is not running: starting it (and its PostgreSQL) for the benchmark');
+    if (sh('status', false, postgres).status !== 0 && sh('start', true, postgres).status === 0) startedPostgres = true;
     if (sh('start', true).status === 0) startedFerretDb = true;
     else say('FerretDB did not start; the mongodb suite will be reported as not run');
   }
@@ -80,5 +84,9 @@ if (code === 0 && runDispatch) {
 if (startedFerretDb) {
   say('stopping the FerretDB this benchmark started');
   sh('stop', true);
+}
+if (startedPostgres) {
+  say('stopping the PostgreSQL this benchmark started');
+  sh('stop', true, postgres);
 }
 process.exit(code);

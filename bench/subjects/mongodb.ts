@@ -1,5 +1,6 @@
 /**
- * MongoDB-protocol contenders (here: FerretDB 1.24 on its SQLite backend): our `MongoEventStore`,
+ * MongoDB-protocol contenders (here: FerretDB 1.24 on its PostgreSQL backend; the server is asked, see
+ * `serverInfo`): our `MongoEventStore`,
  * Emmett's `getMongoDBEventStore`, and the driver's raw `insertOne` / `insertMany`. All three write
  * with `{ w: 'majority', journal: true }` (our store's default), each run into a fresh collection of
  * one database that is dropped at the end.
@@ -29,12 +30,43 @@ export interface ServerInfo {
   mongoVersion: string;
   /** FerretDB's own version when the server is FerretDB (`'unknown'` in builds without version info). */
   ferretdbVersion?: string;
+  /** FerretDB's storage backend and its version, e.g. `PostgreSQL 15.18`, from its start-up log line. */
+  ferretdbBackend?: string;
 }
 
+/** Asks the server what it is: `buildInfo` (FerretDB adds `ferretdbVersion`), and on FerretDB its backend. */
 export async function serverInfo(target: MongoTarget): Promise<ServerInfo> {
-  const info = await target.db.admin().command({ buildInfo: 1 });
+  const admin = target.db.admin();
+  const info = await admin.command({ buildInfo: 1 });
   const ferret = info.ferretdbVersion ?? (info.ferretdbFeatures ? 'unknown' : undefined);
-  return { mongoVersion: String(info.version ?? '?'), ...(ferret === undefined ? {} : { ferretdbVersion: String(ferret) }) };
+  const mongoVersion = String(info.version ?? '?');
+  if (ferret === undefined) return { mongoVersion };
+  let backend: string | undefined;
+  try {
+    // FerretDB logs "Powered by FerretDB v1.24.2 and PostgreSQL 15.18." among its startup warnings.
+    const log = await admin.command({ getLog: 'startupWarnings' });
+    backend = ferretdbBackendFromLog((log.log ?? []) as unknown[]);
+  } catch {
+    // older FerretDB without getLog: the backend stays unnamed
+  }
+  return { mongoVersion, ferretdbVersion: String(ferret), ...(backend ? { ferretdbBackend: backend } : {}) };
+}
+
+/** The backend named in FerretDB's "Powered by FerretDB vX and <Backend> <version>." start-up line. */
+export function ferretdbBackendFromLog(lines: readonly unknown[]): string | undefined {
+  for (const line of lines) {
+    const text = typeof line === 'string' ? line : JSON.stringify(line);
+    const m = /Powered by FerretDB \S+ and ([A-Za-z]+) ([0-9][^ ."]*(?:\.[0-9]+)*)/.exec(text);
+    if (m) return `${m[1]} ${m[2]}`;
+  }
+  return undefined;
+}
+
+/** One label for the server the numbers were measured on: `FerretDB v1.24.2 (PostgreSQL 15.18 backend, …)` or `MongoDB 7.0.x`. */
+export function describeServer(info: ServerInfo, fallbackFerretDbVersion?: string): string {
+  if (info.ferretdbVersion === undefined) return `MongoDB ${info.mongoVersion}`;
+  const version = info.ferretdbVersion === 'unknown' ? (fallbackFerretDbVersion ?? 'unknown') : info.ferretdbVersion;
+  return `FerretDB ${version} (${info.ferretdbBackend ?? 'unknown'} backend, reports MongoDB ${info.mongoVersion})`;
 }
 
 async function dropCollections(db: Db, prefix: string): Promise<void> {

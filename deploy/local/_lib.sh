@@ -157,9 +157,10 @@ fq_launch() {
   echo "$pid"
 }
 
-# fq_stop_pidfile NAME PIDFILE: SIGTERM the recorded process, wait, then SIGKILL.
+# fq_stop_pidfile NAME PIDFILE [SIGNAL]: send SIGNAL (default TERM) to the
+# recorded process, wait, then SIGKILL.
 fq_stop_pidfile() {
-  local name="$1" pidfile="$2" pid t0 i
+  local name="$1" pidfile="$2" sig="${3:-TERM}" pid t0 i
   if ! pid="$(fq_pid_alive "$pidfile")"; then
     if [[ -f "$pidfile" ]]; then
       fq_log "$name: not running (removing stale pid file)"
@@ -170,13 +171,13 @@ fq_stop_pidfile() {
     return 0
   fi
   t0="$(fq_now_ms)"
-  kill -TERM "$pid" 2>/dev/null || true
+  kill "-$sig" "$pid" 2>/dev/null || true
   for ((i = 0; i < FQ_STOP_TIMEOUT * 5; i++)); do
     fq_running "$pid" || break
     sleep 0.2
   done
   if fq_running "$pid"; then
-    fq_log "$name: pid $pid did not exit within ${FQ_STOP_TIMEOUT}s after SIGTERM, sending SIGKILL"
+    fq_log "$name: pid $pid did not exit within ${FQ_STOP_TIMEOUT}s after SIG$sig, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do
       fq_running "$pid" || break

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Local FerretDB (MongoDB wire protocol, SQLite backend, pure Go) on 127.0.0.1.
-# Built once from deploy/local/ferretdb/ (a tiny main embedding
-# github.com/FerretDB/FerretDB/ferretdb) with the installed Go. No Docker.
+# Local FerretDB (MongoDB wire protocol, pure Go) on 127.0.0.1, with its
+# PostgreSQL backend on the local PostgreSQL of deploy/local/postgres.sh (which
+# must be running first; servers.sh starts it). Built once from
+# deploy/local/ferretdb/ (a tiny main embedding github.com/FerretDB/FerretDB/ferretdb)
+# with the installed Go. No Docker.
 #
 # usage: deploy/local/ferretdb.sh start|stop|restart|status|env|build|ping
 #
@@ -14,7 +16,7 @@
 #   build    only build the binary into the cache
 #   ping     send a MongoDB {ping: 1}; exit 0 if it answers ok
 #
-# env: FERRETDB_PORT (27017), FENGQIAO_CACHE_DIR, FENGQIAO_LOCAL_DIR,
+# env: FERRETDB_PORT (27017), POSTGRES_PORT (5432), FENGQIAO_CACHE_DIR, FENGQIAO_LOCAL_DIR,
 #      FENGQIAO_READY_TIMEOUT (120), FENGQIAO_STOP_TIMEOUT (30)
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -23,13 +25,16 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_lib.sh"
 
 FERRETDB_PORT="${FERRETDB_PORT:-27017}"
+POSTGRES_PORT="${POSTGRES_PORT:-5432}"
+# pool_max_conns: FerretDB's default pool (50) deadlocks under ~200 concurrent
+# updates (issue 15); 250 passes, with max_connections=300 on the server.
+FERRETDB_POSTGRESQL_URL="postgres://ferretdb@$FQ_HOST:$POSTGRES_PORT/ferretdb?pool_max_conns=250"
 FERRETDB_SRC="$FQ_LOCAL_SCRIPTS/ferretdb"
 FERRETDB_VERSION="$(grep -Eo 'github\.com/FerretDB/FerretDB v[^ ]+' "$FERRETDB_SRC/go.mod" | head -n1 | cut -d' ' -f2)"
 FERRETDB_KEY="$FERRETDB_VERSION-$(cat "$FERRETDB_SRC/main.go" "$FERRETDB_SRC/go.mod" "$FERRETDB_SRC/go.sum" | fq_sha256 | cut -c1-12)"
 FERRETDB_BIN="$FQ_CACHE_DIR/ferretdb/$FERRETDB_KEY/ferretdb-local"
 
 FERRETDB_STATE="$FQ_LOCAL_DIR/ferretdb"
-FERRETDB_DATA="$FERRETDB_STATE/data"
 FERRETDB_PIDFILE="$FERRETDB_STATE/ferretdb.pid"
 FERRETDB_PORTFILE="$FERRETDB_STATE/ferretdb.port"
 FERRETDB_LOG="$FQ_LOG_DIR/ferretdb.log"
@@ -47,7 +52,7 @@ ferretdb_build() {
   out="$FERRETDB_BIN.tmp.$$"
   mkdir -p "$(dirname "$FERRETDB_BIN")"
   # Own module/build caches under the cache dir (writable, so `rm -rf` works);
-  # CGO off: FerretDB's SQLite backend is pure Go (modernc.org/sqlite).
+  # CGO off: FerretDB and its PostgreSQL driver (pgx) are pure Go.
   if ! (cd "$FERRETDB_SRC" && env GOMODCACHE="$FQ_CACHE_DIR/go/mod" GOCACHE="$FQ_CACHE_DIR/go/build" \
     GOFLAGS=-modcacherw GOWORK=off CGO_ENABLED=0 \
     go build -mod=readonly -trimpath -ldflags='-s -w' -o "$out" .) >"$log" 2>&1; then
@@ -93,8 +98,8 @@ ferretdb_start() {
   local pid t0
   t0="$(fq_now_ms)"
   if pid="$(fq_pid_alive "$FERRETDB_PIDFILE")"; then
-    if [[ "$(cat "$FERRETDB_PORTFILE" 2>/dev/null)" != "$FERRETDB_PORT" ]]; then
-      fq_log "ferretdb: running (pid $pid) on another port ($(cat "$FERRETDB_PORTFILE" 2>/dev/null)); restarting"
+    if [[ "$(cat "$FERRETDB_PORTFILE" 2>/dev/null)" != "$FERRETDB_PORT $POSTGRES_PORT" ]]; then
+      fq_log "ferretdb: running (pid $pid) with other ports ($(cat "$FERRETDB_PORTFILE" 2>/dev/null)); restarting"
       fq_stop_pidfile ferretdb "$FERRETDB_PIDFILE"
     elif ferretdb_ping; then
       fq_log "ferretdb: already running and healthy (pid $pid, $FQ_HOST:$FERRETDB_PORT)"
@@ -110,14 +115,16 @@ ferretdb_start() {
   fi
 
   fq_require_free_port "$FERRETDB_PORT" FerretDB FERRETDB_PORT
+  # FerretDB starts without its backend and only fails on the first query; refuse early instead.
+  POSTGRES_PORT="$POSTGRES_PORT" "$FQ_LOCAL_SCRIPTS/postgres.sh" status >/dev/null ||
+    fq_die "ferretdb: the local PostgreSQL (its backend) is not running on $FQ_HOST:$POSTGRES_PORT: run deploy/local/postgres.sh start (servers.sh start does both)"
   ferretdb_build
-  mkdir -p "$FERRETDB_DATA"
   [[ -f "$FERRETDB_LOG" ]] && mv -f "$FERRETDB_LOG" "$FERRETDB_LOG.prev"
   local t1
   t1="$(fq_now_ms)"
   pid="$(fq_launch "$FERRETDB_PIDFILE" "$FERRETDB_LOG" "$FERRETDB_BIN" serve \
-    -listen-addr "$FQ_HOST:$FERRETDB_PORT" -data-dir "$FERRETDB_DATA")"
-  echo "$FERRETDB_PORT" >"$FERRETDB_PORTFILE"
+    -listen-addr "$FQ_HOST:$FERRETDB_PORT" -postgresql-url "$FERRETDB_POSTGRESQL_URL")"
+  echo "$FERRETDB_PORT $POSTGRES_PORT" >"$FERRETDB_PORTFILE"
   fq_log "ferretdb: started pid $pid"
   ferretdb_wait_ready "$pid" "$t1"
   fq_log "ferretdb: start took $(fq_elapsed "$t0") in total"
@@ -133,7 +140,7 @@ ferretdb_status() {
   local pid
   if pid="$(fq_pid_alive "$FERRETDB_PIDFILE")"; then
     if ferretdb_ping; then
-      echo "ferretdb  running   pid $pid  $FQ_HOST:$FERRETDB_PORT  FerretDB $FERRETDB_VERSION  log $FERRETDB_LOG"
+      echo "ferretdb  running   pid $pid  $FQ_HOST:$FERRETDB_PORT  FerretDB $FERRETDB_VERSION on PostgreSQL :$POSTGRES_PORT  log $FERRETDB_LOG"
       return 0
     fi
     echo "ferretdb  starting  pid $pid  $FQ_HOST:$FERRETDB_PORT not answering yet  log $FERRETDB_LOG"

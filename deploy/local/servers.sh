@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Start/stop/check the real local servers (FerretDB + Kafka) on 127.0.0.1,
+# Start/stop/check the real local servers (PostgreSQL, FerretDB on it, Kafka) on 127.0.0.1,
 # without Docker, for tests and local "distributed mode".
 #
 # usage: deploy/local/servers.sh start|stop|restart|status|env|build
 #
-#   start    start both (idempotent; builds/downloads into the cache on first use)
-#   stop     stop both (only the pids recorded by start)
+#   start    start all three: postgres, then FerretDB, then Kafka (idempotent;
+#            builds/downloads into the cache on first use)
+#   stop     stop all three in the reverse order (only the pids recorded by start)
 #   restart  stop + start
-#   status   one line each; exit 0 if both run and answer, 3 otherwise
+#   status   one line each; exit 0 if all run and answer, 3 otherwise
 #   env      print export lines:  eval "$(deploy/local/servers.sh env)"
 #   build    only fill the cache (FerretDB binary, Kafka jars)
 #
@@ -23,7 +24,12 @@ case "${1:-}" in
     source "$here/_lib.sh"
     t0="$(fq_now_ms)"
     rc=0
-    "$here/ferretdb.sh" start || rc=1
+    # FerretDB needs its backend: no point starting it when postgres failed.
+    if "$here/postgres.sh" start; then
+      "$here/ferretdb.sh" start || rc=1
+    else
+      rc=1
+    fi
     "$here/kafka.sh" start || rc=1
     if ((rc == 0)); then
       fq_log "servers: all ready in $(fq_elapsed "$t0") (logs: $FQ_LOG_DIR)"
@@ -36,6 +42,7 @@ case "${1:-}" in
     rc=0
     "$here/kafka.sh" stop || rc=1
     "$here/ferretdb.sh" stop || rc=1
+    "$here/postgres.sh" stop || rc=1
     exit "$rc"
     ;;
   restart)
@@ -44,6 +51,7 @@ case "${1:-}" in
     ;;
   status)
     rc=0
+    "$here/postgres.sh" status || rc=3
     "$here/ferretdb.sh" status || rc=3
     "$here/kafka.sh" status || rc=3
     exit "$rc"

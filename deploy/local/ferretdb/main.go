@@ -1,5 +1,5 @@
 // Command ferretdb-local runs an embedded FerretDB (MongoDB wire protocol)
-// with the SQLite backend on a local TCP address, for tests and local
+// with the PostgreSQL backend on a local TCP address, for tests and local
 // "distributed mode". It exists because a plain
 // `go install github.com/FerretDB/FerretDB/cmd/ferretdb@vX` panics at start:
 // that binary needs build/version/version.txt, which is generated in the
@@ -8,11 +8,13 @@
 //
 // Usage:
 //
-//	ferretdb-local serve -listen-addr 127.0.0.1:27017 -data-dir /abs/dir
+//	ferretdb-local serve -listen-addr 127.0.0.1:27017 -postgresql-url postgres://ferretdb@127.0.0.1:5432/ferretdb?pool_max_conns=250
 //	ferretdb-local ping  -addr 127.0.0.1:27017 [-timeout 2s]
 //
 // `serve` stops cleanly on SIGTERM or SIGINT. `ping` sends a real MongoDB
 // OP_MSG {ping: 1} to the server and exits 0 only if it answers {ok: 1}.
+// (The SQLite backend is not offered: it pushes no filter or sort down to
+// SQL and could not keep up with distributed mode; see deploy/local/README.md.)
 package main
 
 import (
@@ -29,12 +31,36 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
+	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
+
+// reportModuleVersion makes `buildInfo` (ferretdbVersion) and `getLog
+// startupWarnings` ("Powered by FerretDB vX and PostgreSQL Y") name the real
+// FerretDB version: embedded, FerretDB reports "unknown" because its
+// version.txt is generated in its own repository. The module version the
+// binary was built with is the truth, so clients (the benchmark) can ask the
+// server what it is.
+func reportModuleVersion() {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+
+	for _, dep := range bi.Deps {
+		if dep.Path == "github.com/FerretDB/FerretDB" && dep.Version != "" {
+			if info := version.Get(); info != nil && info.Version == "unknown" {
+				info.Version = dep.Version
+			}
+
+			return
+		}
+	}
+}
 
 func main() {
 	if len(os.Args) < 2 {
@@ -58,7 +84,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: ferretdb-local serve -listen-addr HOST:PORT -data-dir DIR [-log-level debug|info|warn|error]")
+	fmt.Fprintln(os.Stderr, "usage: ferretdb-local serve -listen-addr HOST:PORT -postgresql-url URL [-log-level debug|info|warn|error]")
 	fmt.Fprintln(os.Stderr, "       ferretdb-local ping -addr HOST:PORT [-timeout 2s]")
 	os.Exit(2)
 }
@@ -66,21 +92,17 @@ func usage() {
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	listenAddr := fs.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
-	dataDir := fs.String("data-dir", "", "existing directory for the SQLite databases (required)")
+	postgresqlURL := fs.String("postgresql-url", "", "PostgreSQL URL of the backend database (required), e.g. postgres://user@127.0.0.1:5432/ferretdb?pool_max_conns=250")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	_ = fs.Parse(args)
 
-	if *dataDir == "" {
-		return errors.New("-data-dir is required")
+	if *postgresqlURL == "" {
+		return errors.New("-postgresql-url is required")
 	}
 
-	dir, err := filepath.Abs(*dataDir)
-	if err != nil {
-		return err
-	}
-
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return fmt.Errorf("data dir %q does not exist or is not a directory", dir)
+	u, err := url.Parse(*postgresqlURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return fmt.Errorf("-postgresql-url must be a postgres:// URL, got %q", *postgresqlURL)
 	}
 
 	var level slog.Level
@@ -91,14 +113,13 @@ func serve(args []string) error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
-	// FerretDB's SQLite handler wants a "file:" URI naming a directory (trailing slash).
-	sqliteURL := (&url.URL{Scheme: "file", Path: dir + "/"}).String()
+	reportModuleVersion()
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: sqliteURL,
+		Listener:      ferretdb.ListenerConfig{TCP: *listenAddr},
+		Logger:        logger,
+		Handler:       "postgresql",
+		PostgreSQLURL: *postgresqlURL,
 	})
 	if err != nil {
 		return err
@@ -107,7 +128,8 @@ func serve(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
-	logger.Info("ferretdb-local starting", "listen", *listenAddr, "sqlite", sqliteURL, "pid", os.Getpid())
+	// The URL names no password (trust auth on loopback), so it can be logged.
+	logger.Info("ferretdb-local starting", "listen", *listenAddr, "postgresql", u.Redacted(), "pid", os.Getpid())
 
 	if err := f.Run(ctx); err != nil {
 		return err
