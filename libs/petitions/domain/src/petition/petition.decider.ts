@@ -55,7 +55,7 @@ import {
   WarnPetitionDeadline,
 } from './petition.commands';
 import { PetitionEvent } from './petition.events';
-import { revisePetitionDeadlines, trackRevised } from './petition.revision';
+import { isWindowKind, revisePetitionDeadlines, reviseWindow, trackRevised } from './petition.revision';
 import { defaultPetitionRules, PETITION_LEGAL_BASIS as LB, PetitionRules, validatePetitionRules } from './petition.rules';
 import {
   PETITION_STATUS_LABELS,
@@ -1327,6 +1327,7 @@ export function evolvePetition(state: PetitionState, event: PetitionEvent): Peti
       return { ...s, deadlines: { ...s.deadlines, [event.data.kind]: updated } };
     }
     case 'DeadlineRevised': {
+      if (isWindowKind(event.data.kind)) return reviseWindow(s, event.data.kind, event.data.deadline);
       const tracked = s.deadlines[event.data.kind];
       if (tracked === undefined) return s;
       return { ...s, deadlines: { ...s.deadlines, [event.data.kind]: trackRevised(tracked, event.data.deadline, event.data.occurredAt) } };
