@@ -32,7 +32,11 @@ export function calendarRevisionSuite(mode: 'standalone' | 'distributed', env: (
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fq-cal-rev-'));
-    const config = loadServiceConfig('standalone', { port: 0, mode }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'error', HOST: '127.0.0.1', ...env() });
+    const extra = env();
+    const config = loadServiceConfig('standalone', { port: 0, mode }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'error', HOST: '127.0.0.1', ...extra });
+    // the auth settings are read from the process environment when the app is created
+    const saved = Object.fromEntries(Object.keys(extra).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, extra);
     service = await startService(
       {
         name: 'calendar-revision-test',
@@ -45,7 +49,12 @@ export function calendarRevisionSuite(mode: 'standalone' | 'distributed', env: (
         identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
       },
       config,
-    );
+    ).finally(() => {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    });
   }, 180_000);
 
   afterAll(async () => {
