@@ -15,9 +15,9 @@ const PUBLIC = [
   /^GET \/\.well-known\/jwks\.json$/,
   // signed Merkle checkpoints and their public keys, published so outsiders can keep copies (DESIGN §4)
   /^GET \/audit\/(checkpoint-keys|stores\/:context\/checkpoints|stores\/:context\/checkpoints\/latest)$/,
-  /^GET \/open311\/v2\/(discovery|discovery\.json|services|services\.json|services\/:code|requests|requests\.json|requests\/:id)$/,
+  /^GET \/open311\/v2\/(discovery|discovery\.json|discovery\.xml|services|services\.json|services\.xml|services\/:code|requests|requests\.json|requests\.xml|requests\/:id)$/,
   // Open311 POST is guarded by its API key instead of a user token (checked below)
-  /^POST \/open311\/v2\/(requests|requests\.json)$/,
+  /^POST \/open311\/v2\/(requests|requests\.json|requests\.xml)$/,
   // 网上信访 (petitions): the public form, its proof-of-work challenge, what a query code opens, the reception schedule
   /^GET \/public\/petitions\/(challenge|reception-schedule)$/,
   /^POST \/public\/petitions(\/progress|\/rating|\/documents\/:kind)?$/,

@@ -17,6 +17,7 @@ import { ListCasesController } from './list-cases/list-cases.http.controller';
 import { MEDIATION_OPTIONS, MediationModuleOptions, resolveMediationOptions } from './mediation.options';
 import { NotifyRightsController } from './notify-rights/notify-rights.http.controller';
 import { gridReferralConsumer } from './on-grid-case-referred/on-grid-case-referred.consumer';
+import { mediationCalendarConsumer } from './calendar/mediation-deadline-revision';
 import { publishMediationEvent } from './publish/mediation.publish';
 import { ReachAgreementController } from './reach-agreement/reach-agreement.http.controller';
 import { RecordConsentController } from './record-consent/record-consent.http.controller';
@@ -88,7 +89,7 @@ export class MediationModule {
       ],
       runtime: {
         publish: publishMediationEvent,
-        consumers: [gridReferralConsumer(() => link.require())],
+        consumers: [gridReferralConsumer(() => link.require()), mediationCalendarConsumer(() => link.require())],
         onReady: async (runtime: ContextRuntime) => {
           await runtime.infra.readStore.ensureIndexes(MEDIATION_CASE_VIEW, MEDIATION_CASE_VIEW_INDEXES);
         },

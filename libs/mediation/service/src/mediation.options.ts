@@ -21,6 +21,12 @@ export interface MediationModuleOptions {
    * rules that count working days use it. Default: the national calendar (kernel CN_NATIONAL_CALENDAR).
    */
   calendar?: WorkingCalendar;
+  /**
+   * The calendar (national `CN` or a region's) the deadlines follow when no fixed `calendar` is
+   * given: taken from the holiday notices loaded (CalendarCatalog), revised when one is loaded.
+   * Default `MEDIATION_CALENDAR_ID` or `CN`.
+   */
+  calendarId?: string;
   rules?: MediationRules;
   committees?: CommitteeDirectory;
   /** how often the case view picks up events appended by another replica; default 500 ms */
@@ -35,7 +41,9 @@ export interface MediationModuleOptions {
 
 export interface MediationContextOptions {
   clock: Clock;
-  calendar: WorkingCalendar;
+  /** a fixed calendar (tests, a region's own); absent: the catalog's `calendarId` */
+  calendar?: WorkingCalendar;
+  calendarId: string;
   rules: MediationRules;
   committees: CommitteeDirectory;
   viewPollIntervalMs: number;
@@ -62,7 +70,8 @@ export function resolveMediationOptions(options: MediationModuleOptions, env: No
   const clock: Clock = options.clock ?? (offsetMs === 0 ? systemClock : { now: () => new Date(Date.now() + offsetMs) });
   return {
     clock,
-    calendar: options.calendar ?? CN_NATIONAL_CALENDAR,
+    ...(options.calendar ? { calendar: options.calendar } : {}),
+    calendarId: options.calendarId ?? read(env, 'MEDIATION_CALENDAR_ID') ?? CN_NATIONAL_CALENDAR.id,
     rules: options.rules ?? defaultMediationRules,
     committees: options.committees ?? demoCommittees(),
     viewPollIntervalMs: options.viewPollIntervalMs ?? 500,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Directory } from '@fengqiao/identity';
-import { IllegalStateError } from '@fengqiao/kernel';
-import { CaseCommandRunner, ContextRuntime, DeadlineScheduler, ServiceConfig } from '@fengqiao/platform';
+import { IllegalStateError, WorkingCalendar } from '@fengqiao/kernel';
+import { CalendarCatalog, CalendarFollowingRunner, CaseCommandRunner, ContextRuntime, DeadlineRevisionTarget, DeadlineScheduler, ServiceConfig } from '@fengqiao/platform';
 import {
   createPetitionDecider,
   PetitionCommand,
@@ -22,6 +22,7 @@ import { Petitioners } from './application/petitioners';
 import { ResolvedPetitionsOptions } from './petitions.options';
 import { PetitionsProjector } from './read-models/petitions.projector';
 import { PetitionTimers } from './timers/petition-timers';
+import { petitionRevisionTarget } from './calendar/petition-deadline-revision';
 
 export const PETITIONS = 'petitions';
 /** Injection token of the petitions context (one per `PetitionsModule.register()`). */
@@ -48,7 +49,9 @@ interface Started {
  */
 export class PetitionsContext {
   readonly logger = new Logger('petitions');
-  readonly decider: PetitionDecider;
+  /** the working calendars, kept current from the holiday notices (calendar/petition-deadline-revision.ts) */
+  readonly calendars = new CalendarCatalog();
+  private current: { calendar: WorkingCalendar; decider: PetitionDecider };
   readonly units: PetitionUnits;
   private parts?: Started;
   private issuerDirectory?: Pick<Directory, 'current'>;
@@ -58,8 +61,31 @@ export class PetitionsContext {
     readonly options: ResolvedPetitionsOptions,
     private readonly demoLoaded: () => boolean,
   ) {
-    this.decider = createPetitionDecider({ rules: options.rules, calendar: options.calendar.calendar() });
+    const calendar = this.calendar();
+    this.current = { calendar, decider: createPetitionDecider({ rules: options.rules, calendar }) };
     this.units = new PetitionUnits(() => this.issuerDirectory, () => demoLoaded());
+  }
+
+  /** The calendar the petition clocks run on: a fixed provider from the options, else the catalog's. */
+  calendar(): WorkingCalendar {
+    return this.options.calendar?.calendar() ?? this.calendars.get(this.options.calendarId);
+  }
+
+  /** The decider on the calendar in force (rebuilt when a holiday notice changes it). */
+  get decider(): PetitionDecider {
+    const calendar = this.calendar();
+    if (calendar !== this.current.calendar) this.current = { calendar, decider: createPetitionDecider({ rules: this.options.rules, calendar }) };
+    return this.current.decider;
+  }
+
+  /** The open petitions' deadline revision after a calendar change (the notice consumer and the runner's follow-up). */
+  revisionTarget(): DeadlineRevisionTarget {
+    return petitionRevisionTarget({
+      readStore: this.runtime.infra.readStore,
+      catchUp: async () => void (await this.projector.catchUp()),
+      execute: (id, command, options) => this.runner.execute(id, command, options),
+      clock: this.clock,
+    });
   }
 
   bind(issuerDirectory: Pick<Directory, 'current'> | undefined, config: ServiceConfig | undefined): void {
@@ -123,9 +149,14 @@ export class PetitionsContext {
     if (!cfg) throw new Error('petitions: no service config');
     const petitioners = await Petitioners.open(cfg, this.options.piiMasterKey, this.options.idHashKey);
     const afterAppend = () => this.caughtUp();
-    const runner: PetitionRunner = new CaseCommandRunner({
+    await this.calendars.load(readStore);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the decider getter below reads the context's calendar
+    const self = this;
+    const runner: PetitionRunner = new CalendarFollowingRunner({
       store: events,
-      decider: this.decider,
+      get decider() {
+        return self.decider;
+      },
       context: 'PETITIONS',
       resourceType: 'petition',
       noun: '信访事项',
@@ -135,7 +166,7 @@ export class PetitionsContext {
       now: () => this.now(),
       jurisdictionOf: (s) => this.jurisdictionOfState(s),
       afterAppend,
-    });
+    }, { catalog: this.calendars, readStore: () => readStore, target: () => this.revisionTarget() });
     const portal: PortalRunner = new CaseCommandRunner({
       store: events,
       decider: petitionPortalDecider,

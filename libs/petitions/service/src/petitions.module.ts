@@ -6,6 +6,7 @@ import { AnswerPetitionController } from './answer-petition/answer-petition.http
 import { DecideAcceptanceController } from './decide-acceptance/decide-acceptance.http.controller';
 import { HandlePetitionController } from './handle-petition/handle-petition.http.controller';
 import { referralConsumer } from './on-case-referred/on-case-referred.consumer';
+import { petitionsCalendarConsumer } from './calendar/petition-deadline-revision';
 import { PetitionDeskController } from './petition-desk/petition-desk.http.controller';
 import { PetitionDocumentsController } from './petition-documents/petition-documents.http.controller';
 import { PublicPetitionsController } from './public-petitions/public-petitions.http.controller';
@@ -63,7 +64,7 @@ export class PetitionsModule {
       ],
       runtime: {
         publish: publishPetitionEvent,
-        consumers: [referralConsumer(ctx)],
+        consumers: [referralConsumer(ctx), petitionsCalendarConsumer(ctx)],
         onReady: (runtime) => ctx.start(runtime, config),
         onStop: () => ctx.stop(),
       },

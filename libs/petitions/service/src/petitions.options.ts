@@ -54,7 +54,9 @@ export interface PetitionsModuleOptions {
 
 export interface ResolvedPetitionsOptions {
   clock: Clock;
-  calendar: PetitionCalendarProvider;
+  /** a fixed calendar provider; absent: the holiday notices loaded (the context's CalendarCatalog), calendar `calendarId` */
+  calendar?: PetitionCalendarProvider;
+  calendarId: string;
   rules: PetitionRules;
   idHashKey: string;
   piiMasterKey: string;
@@ -86,7 +88,8 @@ export function resolvePetitionsOptions(o: PetitionsModuleOptions = {}): Resolve
   if (idHashKey.length < 16) throw new ConfigError('PETITIONS_ID_HASH_KEY must have at least 16 characters');
   return {
     clock: o.clock ?? offsetClock(int(env, 'PETITIONS_CLOCK_OFFSET_MS', 0, -10 * 365 * 86_400_000, 10 * 365 * 86_400_000)),
-    calendar: o.calendar ?? registryCalendar(env['PETITIONS_CALENDAR_ID']?.trim() || CN_NATIONAL_CALENDAR.id),
+    ...(o.calendar ? { calendar: o.calendar } : {}),
+    calendarId: env['PETITIONS_CALENDAR_ID']?.trim() || CN_NATIONAL_CALENDAR.id,
     rules: o.rules ?? defaultPetitionRules,
     idHashKey,
     piiMasterKey,

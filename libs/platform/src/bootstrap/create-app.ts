@@ -14,7 +14,7 @@ import { HealthModule } from '../health/health.module';
 import { EmbeddedStorageProbe, HealthProbe, KafkaProbe, MongoProbe } from '../health/indicators';
 import { loggingModule } from '../logging/logging.module';
 import { authImports, IdentitySeed } from '../auth/identity.module';
-import { corsOptions } from '../auth/cors';
+import { corsOptionsDelegate } from '../auth/cors';
 import { loadAuthConfig } from '../auth/auth.config';
 import { createBus } from '../infrastructure/context-infrastructure';
 import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
@@ -120,7 +120,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   };
 
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, abortOnError: false });
-  app.enableCors(corsOptions(loadAuthConfig({ ...process.env, FENGQIAO_MODE: config.mode }).consoleOrigin));
+  app.enableCors(corsOptionsDelegate(loadAuthConfig({ ...process.env, FENGQIAO_MODE: config.mode }).consoleOrigin));
   app.useLogger(app.get(Logger));
   // first: the request's span is active for the logger (its trace id is the correlation id), the body parser and the handlers
   app.use(httpTracingMiddleware);

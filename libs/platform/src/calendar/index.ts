@@ -4,3 +4,4 @@ export * from './deadline-revision';
 export * from './calendar-notices.service';
 export * from './calendars.http.controller';
 export * from './calendar.module';
+export * from './calendar-following-runner';

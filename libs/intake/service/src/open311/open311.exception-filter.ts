@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@fengqiao/kernel';
 import { httpMessage } from '@fengqiao/platform';
+import { errorsXml, XML_CONTENT_TYPE } from './open311.xml';
 
 /** One Open311 error, as the spec shows them: `[{ "code": 404, "description": "…" }]`. */
 export interface Open311Error {
@@ -8,8 +9,14 @@ export interface Open311Error {
   description: string;
 }
 
-interface JsonResponse {
-  status(code: number): { json(body: unknown): void };
+interface ErrorResponse {
+  status(code: number): { json(body: unknown): void; send(body: string): void };
+  setHeader(name: string, value: string): unknown;
+}
+
+interface ErrorRequest {
+  path?: string;
+  url?: string;
 }
 
 const STATUS: Record<DomainErrorKind, number> = { validation: 400, not_found: 404, illegal_state: 409, conflict: 409, revision_conflict: 412, forbidden: 403 };
@@ -37,6 +44,33 @@ function fieldsOf(details: unknown): FieldError[] {
 }
 
 /**
+ * One error per failing field (the first of its messages: a field that breaks several
+ * constraints is named once), prefixed with the field unless the message names it already, and
+ * the same message never twice.
+ */
+export function fieldErrors(status: number, fields: readonly FieldError[]): Open311Error[] {
+  const seenFields = new Set<string>();
+  const seenMessages = new Set<string>();
+  const errors: Open311Error[] = [];
+  for (const f of fields) {
+    if (seenFields.has(f.field)) continue;
+    seenFields.add(f.field);
+    const description = f.message.includes(f.field) ? f.message : `${f.field}: ${f.message}`;
+    // a rule about several fields (lat with long) fails once for each: said once
+    if (seenMessages.has(description)) continue;
+    seenMessages.add(description);
+    errors.push({ code: status, description });
+  }
+  return errors;
+}
+
+/** The format the client asked for: XML for a `.xml` route, JSON otherwise. */
+export function wantsXml(req: ErrorRequest): boolean {
+  const path = (req.path ?? req.url ?? '').split('?')[0] ?? '';
+  return path.endsWith('.xml');
+}
+
+/**
  * The Open311 routes answer errors in the spec's shape (a list of `{code, description}`, the
  * code being the HTTP status), instead of the platform's `{statusCode, code, message}`: one
  * entry per invalid field for a validation failure, the Chinese message otherwise.
@@ -46,24 +80,27 @@ export class Open311ExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Open311');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<JsonResponse>();
+    const res = host.switchToHttp().getResponse<ErrorResponse>();
     const { status, errors } = this.toErrors(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    res.status(status).json(errors);
+    if (wantsXml(host.switchToHttp().getRequest<ErrorRequest>())) {
+      res.setHeader('Content-Type', XML_CONTENT_TYPE);
+      res.status(status).send(errorsXml(errors));
+    } else res.status(status).json(errors);
   }
 
   private toErrors(exception: unknown): { status: number; errors: Open311Error[] } {
     if (exception instanceof DomainError) {
       const status = STATUS[exception.kind];
       const fields = fieldsOf(exception.details);
-      return { status, errors: fields.length ? fields.map((f) => ({ code: status, description: `${f.field}: ${f.message}` })) : [{ code: status, description: exception.message }] };
+      return { status, errors: fields.length ? fieldErrors(status, fields) : [{ code: status, description: exception.message }] };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const details = typeof body === 'object' && body !== null && 'details' in body ? (body as { details: unknown }).details : undefined;
       const fields = fieldsOf(details);
-      if (fields.length) return { status, errors: fields.map((f) => ({ code: status, description: `${f.field}: ${f.message}` })) };
+      if (fields.length) return { status, errors: fieldErrors(status, fields) };
       const message = typeof body === 'object' && body !== null && 'code' in body && 'message' in body ? String((body as { message: unknown }).message) : undefined;
       return { status, errors: [{ code: status, description: message ?? GENERIC[status] ?? httpMessage(status) }] };
     }

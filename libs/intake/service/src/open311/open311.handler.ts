@@ -91,7 +91,7 @@ export class Open311Handler {
       changeset: version,
       contact: o.contact,
       key_service: o.keyService,
-      endpoints: [{ specification: OPEN311_SPECIFICATION, url: o.baseUrl ?? requestBaseUrl, changeset: version, type: o.endpointType, formats: ['application/json'] }],
+      endpoints: [{ specification: OPEN311_SPECIFICATION, url: o.baseUrl ?? requestBaseUrl, changeset: version, type: o.endpointType, formats: ['text/xml', 'application/json'] }],
     };
   }
 

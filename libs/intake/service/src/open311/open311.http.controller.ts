@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ValidationError } from '@fengqiao/kernel';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, Public, RateLimit } from '@fengqiao/platform';
 
 import { Open311Discovery, Open311Handler, Open311PostResponse } from './open311.handler';
 import { Open311Service, Open311ServiceDefinition, Open311ServiceRequest } from './open311.mapper';
 import { Open311ExceptionFilter } from './open311.exception-filter';
 import { Open311ItemQuery, Open311ListQuery, Open311PostRequest } from './open311.request.dto';
+import { discoveryXml, postResponseXml, serviceDefinitionXml, serviceRequestsXml, servicesXml, XML_CONTENT_TYPE } from './open311.xml';
 
 export const OPEN311_ROOT = 'open311/v2';
 
@@ -15,20 +15,32 @@ interface HostRequest {
   get(name: string): string | undefined;
 }
 
-/**
- * `services/fire_lane_blocked.json` → `fire_lane_blocked`. JSON only: a name with no format
- * suffix is served as JSON too; `.xml` (the spec's other format) is refused with 400.
- */
-export function stripFormat(name: string, field: string): string {
-  if (name.endsWith('.json')) return name.slice(0, -'.json'.length);
-  if (name.endsWith('.xml')) throw new ValidationError('OPEN311.FORMAT_NOT_SUPPORTED', `本接口只提供 JSON 格式，请使用 ${field}.json`);
-  return name;
+export type Open311Format = 'json' | 'xml';
+
+/** `services/fire_lane_blocked.json` → `fire_lane_blocked`, json; `….xml` → xml; no suffix → json. */
+export function stripFormat(name: string): { name: string; format: Open311Format } {
+  if (name.endsWith('.json')) return { name: name.slice(0, -'.json'.length), format: 'json' };
+  if (name.endsWith('.xml')) return { name: name.slice(0, -'.xml'.length), format: 'xml' };
+  return { name, format: 'json' };
+}
+
+interface TypedResponse {
+  setHeader(name: string, value: string): unknown;
+}
+
+/** The value as JSON (Nest serialises it), or its XML document with the XML content type. */
+function answer<T>(res: TypedResponse, format: Open311Format, value: T, xml: (value: T) => string): T | string {
+  if (format === 'json') return value;
+  res.setHeader('Content-Type', XML_CONTENT_TYPE);
+  return xml(value);
 }
 
 /**
- * Open311 GeoReport v2 (JSON). Reads are public (no token); POST requests needs the `api_key` of
- * a registered client (not a user token) and is rate-limited per client address. Errors come as
- * `[{code, description}]` (Open311ExceptionFilter). `.json` suffixes are optional.
+ * Open311 GeoReport v2, in XML (`.xml`) and JSON (`.json`, or no suffix). Reads are public (no
+ * token, CORS open to any origin: platform `corsOptionsDelegate`); POST requests needs the
+ * `api_key` of a registered client (not a user token) and is rate-limited per client address.
+ * Errors come as `[{code, description}]` or `<errors><error>…` in the request's format
+ * (Open311ExceptionFilter), one per failing field.
  */
 @ApiTags('open311')
 @Controller(OPEN311_ROOT)
@@ -43,6 +55,13 @@ export class Open311Controller {
     return this.handler.discovery(`${req.protocol}://${req.get('host') ?? 'localhost'}/${OPEN311_ROOT}`);
   }
 
+  @Get('discovery.xml')
+  @ApiOperation({ summary: 'Open311 服务发现（XML）' })
+  @ApiProduces('text/xml')
+  discoveryXml(@Req() req: HostRequest, @Res({ passthrough: true }) res: TypedResponse): string | Open311Discovery {
+    return answer(res, 'xml', this.discovery(req), discoveryXml);
+  }
+
   @Get(['services.json', 'services'])
   @ApiOperation({ summary: 'Open311 服务列表：可经 Open311 反映的事件类别' })
   services(@Query() query: Open311ItemQuery): Open311Service[] {
@@ -50,14 +69,22 @@ export class Open311Controller {
     return this.handler.services();
   }
 
+  @Get('services.xml')
+  @ApiOperation({ summary: 'Open311 服务列表（XML）' })
+  @ApiProduces('text/xml')
+  servicesXml(@Query() query: Open311ItemQuery, @Res({ passthrough: true }) res: TypedResponse): string | Open311Service[] {
+    return answer(res, 'xml', this.services(query), servicesXml);
+  }
+
   @Get('services/:code')
   @ApiOperation({
     summary: 'Open311 服务定义',
     description: '所有服务 metadata 均为 false（没有附加属性）：已知服务返回 { service_code, attributes: [] }，未知服务返回 404。',
   })
-  serviceDefinition(@Param('code') code: string, @Query() query: Open311ItemQuery): Open311ServiceDefinition {
+  serviceDefinition(@Param('code') code: string, @Query() query: Open311ItemQuery, @Res({ passthrough: true }) res: TypedResponse): Open311ServiceDefinition | string {
     this.handler.checkJurisdiction(query.jurisdiction_id);
-    return this.handler.serviceDefinition(stripFormat(code, 'services/{service_code}'));
+    const { name, format } = stripFormat(code);
+    return answer(res, format, this.handler.serviceDefinition(name), serviceDefinitionXml);
   }
 
   @Get(['requests.json', 'requests'])
@@ -69,6 +96,13 @@ export class Open311Controller {
   @ApiOkResponse({ description: '[{ service_request_id, status, status_notes, service_name, service_code, description, agency_responsible, requested_datetime, updated_datetime, expected_datetime, address, lat, long, media_url }]' })
   requests(@Query() query: Open311ListQuery): Promise<Open311ServiceRequest[]> {
     return this.handler.requests(query);
+  }
+
+  @Get('requests.xml')
+  @ApiOperation({ summary: 'Open311 查询服务请求（XML）' })
+  @ApiProduces('text/xml')
+  async requestsXml(@Query() query: Open311ListQuery, @Res({ passthrough: true }) res: TypedResponse): Promise<string | Open311ServiceRequest[]> {
+    return answer(res, 'xml', await this.handler.requests(query), serviceRequestsXml);
   }
 
   @Post(['requests.json', 'requests'])
@@ -84,10 +118,26 @@ export class Open311Controller {
     return this.handler.post(body, correlationId);
   }
 
+  @Post('requests.xml')
+  @HttpCode(201)
+  @RateLimit('intake')
+  @ApiOperation({ summary: 'Open311 提交服务请求（XML 应答）' })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiProduces('text/xml')
+  @ApiBody({ type: Open311PostRequest })
+  async postXml(
+    @Body() body: Open311PostRequest,
+    @CorrelationId() correlationId: string | undefined,
+    @Res({ passthrough: true }) res: TypedResponse,
+  ): Promise<string | Open311PostResponse[]> {
+    return answer(res, 'xml', await this.handler.post(body, correlationId), postResponseXml);
+  }
+
   @Get('requests/:id')
   @ApiOperation({ summary: 'Open311 查看一个服务请求' })
-  request(@Param('id') id: string, @Query() query: Open311ItemQuery): Promise<Open311ServiceRequest[]> {
+  async request(@Param('id') id: string, @Query() query: Open311ItemQuery, @Res({ passthrough: true }) res: TypedResponse): Promise<Open311ServiceRequest[] | string> {
     this.handler.checkJurisdiction(query.jurisdiction_id);
-    return this.handler.request(stripFormat(id, 'requests/{service_request_id}'));
+    const { name, format } = stripFormat(id);
+    return answer(res, format, await this.handler.request(name), serviceRequestsXml);
   }
 }

@@ -39,7 +39,7 @@ describe('Open311 GeoReport v2', () => {
               url: `${t.url}/open311/v2`,
               changeset: '2025-01-01T00:00:00+08:00',
               type: 'test',
-              formats: ['application/json'],
+              formats: ['text/xml', 'application/json'],
             },
           ],
         });
@@ -66,7 +66,7 @@ describe('Open311 GeoReport v2', () => {
       expect((await t.call('GET', '/open311/v2/services')).body).toEqual(res.body);
     });
 
-    it('services/{code}.json: an empty definition for a known service, 404 for an unknown one, 400 for XML', async () => {
+    it('services/{code}.json: an empty definition for a known service, 404 for an unknown one; .xml answers XML', async () => {
       const known = await t.call<LooseJson>('GET', '/open311/v2/services/fire_lane_blocked.json');
       expect(known.status).toBe(200);
       expect(known.body).toEqual({ service_code: 'fire_lane_blocked', attributes: [] });
@@ -74,9 +74,9 @@ describe('Open311 GeoReport v2', () => {
       expect(unknown.status).toBe(404);
       expect(unknown.body).toEqual([{ code: 404, description: 'service_code 不存在：ufo' }]);
       expect((await t.call('GET', '/open311/v2/services/neighbour_dispute.json')).status).toBe(404);
-      const xml = await t.call<LooseJson>('GET', '/open311/v2/services/fire_lane_blocked.xml');
-      expect(xml.status).toBe(400);
-      expect(xml.body[0].code).toBe(400);
+      const xml = await fetch(`${t.url}/open311/v2/services/fire_lane_blocked.xml`);
+      expect([xml.status, xml.headers.get('content-type')]).toEqual([200, 'text/xml; charset=utf-8']);
+      expect(await xml.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><service_definition><service_code>fire_lane_blocked</service_code><attributes/></service_definition>');
     });
 
     it('a foreign jurisdiction_id is 404', async () => {
@@ -159,18 +159,18 @@ describe('Open311 GeoReport v2', () => {
     });
 
     it.each([
-      ['no api_key', { api_key: '' }, 400, 'api_key: api_key 必填'],
+      ['no api_key', { api_key: '' }, 400, 'api_key 必填'],
       ['a wrong api_key', { api_key: 'not-the-key-at-all' }, 403, 'api_key 无效'],
       ['an unknown service_code', { service_code: 'ufo' }, 404, 'service_code 不存在：ufo'],
       ['a service that is not public', { service_code: 'neighbour_dispute' }, 404, 'service_code 不存在：neighbour_dispute'],
       ['a foreign jurisdiction_id', { jurisdiction_id: 'sfgov.org' }, 404, 'jurisdiction_id 不存在：sfgov.org（本接口为 fengqiao.demo）'],
-      ['no location', { lat: '', long: '' }, 400, 'lat: 须提供 lat 与 long（WGS84），或 address_string（不支持 address_id）'],
-      ['lat without long', { long: '' }, 400, 'long: 须提供 lat 与 long（WGS84），或 address_string（不支持 address_id）'],
-      ['a latitude out of range', { lat: '95' }, 400, 'lat: lat 须在 -90 到 90 之间'],
-      ['no description', { description: '' }, 400, 'description: description 必填'],
-      ['a description over 4000 characters', { description: '长'.repeat(4001) }, 400, 'description: description 不能超过 4000 字'],
-      ['a media_url that is not http', { media_url: 'ftp://x/y.jpg' }, 400, 'media_url: media_url 须为 http 或 https 地址'],
-      ['an unknown field', { colour: 'red' }, 400, 'colour: 不接受字段 colour：请删除该字段'],
+      ['no location', { lat: '', long: '' }, 400, '须提供 lat 与 long（WGS84），或 address_string（不支持 address_id）'],
+      ['lat without long', { long: '' }, 400, '须提供 lat 与 long（WGS84），或 address_string（不支持 address_id）'],
+      ['a latitude out of range', { lat: '95' }, 400, 'lat 须在 -90 到 90 之间'],
+      ['no description', { description: '' }, 400, 'description 必填'],
+      ['a description over 4000 characters', { description: '长'.repeat(4001) }, 400, 'description 不能超过 4000 字'],
+      ['a media_url that is not http', { media_url: 'ftp://x/y.jpg' }, 400, 'media_url 须为 http 或 https 地址'],
+      ['an unknown field', { colour: 'red' }, 400, '不接受字段 colour：请删除该字段'],
     ])('%s: the status and the Open311 error list, nothing written', async (_what, over, status, description) => {
       const before = (await t.storedEvents()).length;
       const res = await t.call<LooseJson>('POST', '/open311/v2/requests.json', { form: form(over) });
@@ -247,10 +247,10 @@ describe('Open311 GeoReport v2', () => {
       expect(await get(`?end_date=${iso(now - 200 * 86_400_000)}`)).toEqual([]);
       const tooLong = await t.call<LooseJson>('GET', `/open311/v2/requests.json?start_date=2025-01-01T00:00:00Z&end_date=2025-06-01T00:00:00Z`);
       expect(tooLong.status).toBe(400);
-      expect(tooLong.body).toEqual([{ code: 400, description: 'end_date: start_date 与 end_date 相差不能超过 90 天' }]);
+      expect(tooLong.body).toEqual([{ code: 400, description: 'start_date 与 end_date 相差不能超过 90 天' }]);
       const bad = await t.call<LooseJson>('GET', '/open311/v2/requests.json?start_date=yesterday');
       expect(bad.status).toBe(400);
-      expect(bad.body).toEqual([{ code: 400, description: 'start_date: start_date 须为 W3C 日期时间，例如 2025-03-01T00:00:00+08:00' }]);
+      expect(bad.body).toEqual([{ code: 400, description: 'start_date 须为 W3C 日期时间，例如 2025-03-01T00:00:00+08:00' }]);
       expect((await t.call<LooseJson>('GET', '/open311/v2/requests.json?status=pending')).status).toBe(400);
     });
 

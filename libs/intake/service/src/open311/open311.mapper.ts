@@ -3,7 +3,7 @@
  * sees of a case is chosen here, field by field: never the reporter, never attachments that are
  * not public URLs, and phone and ID numbers in free text masked.
  */
-import { maskIdNumber, maskPhone } from '@fengqiao/platform';
+import { maskIdNumber, maskName, maskPhone } from '@fengqiao/platform';
 import { CaseView, IntakeStatus } from '../case-view/case-view';
 import { intakeStatusLabel } from '../application/case.response';
 import { IntakeCategory, ReferenceData, serviceCodeOf } from '../reference/intake-reference';
@@ -105,9 +105,33 @@ const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 const LANDLINE = /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g;
 const ID_NUMBER = /(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)/g;
 
-/** Masks mobile, landline and ID numbers in text shown to the public. */
-export function redactPublicText(text: string): string {
-  return text.replace(ID_NUMBER, maskIdNumber).replace(MOBILE, maskPhone).replace(LANDLINE, maskPhone);
+/** A mainland plate (浙D12345, 浙D·12345, 浙DF12345 new-energy, 浙D1234学): the province and the letter stay. */
+const PLATE = /([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领])([A-HJ-NP-Z])((?:[\s·•.-]?[A-HJ-NP-Z0-9]){5,6}[挂学警港澳领试超]?)(?![A-Za-z0-9])/g;
+/** A name after the words that introduce one (姓名：张三, 我叫李四, 车主王五, 联系人赵六). */
+const INTRODUCED_NAME = /(姓名|我叫|联系人|反映人|举报人|投诉人|车主|户主|业主|房东|租户|当事人)([:：\s]*)([\u4e00-\u9fff]{2,3})(?=[\s,，。；;、)）（(的电手家住在说是要已反称]|$)/g;
+
+export function maskPlate(plate: string): string {
+  return plate.replace(PLATE, (_m, province: string, letter: string, rest: string) => `${province}${letter}${rest.replace(/[^\s·•.-]/g, '*')}`);
+}
+
+/**
+ * What a public (Open311) view may show of free text: ID, mobile and landline numbers, plate
+ * numbers, the names given (the reporter's own, anywhere) and names introduced as such (姓名、
+ * 车主、联系人…) masked.
+ */
+export function redactPublicText(text: string, names: readonly string[] = []): string {
+  let out = text.replace(ID_NUMBER, maskIdNumber).replace(MOBILE, maskPhone).replace(LANDLINE, maskPhone).replace(PLATE, (m) => maskPlate(m));
+  for (const name of names) {
+    const n = name.trim();
+    if (Array.from(n).length >= 2) out = out.split(n).join(maskName(n));
+  }
+  return out.replace(INTRODUCED_NAME, (_m, word: string, gap: string, name: string) => `${word}${gap}${maskName(name)}`);
+}
+
+/** The people named on a case (the reporter), whose names a public view must not show. */
+function namesOf(view: CaseView): string[] {
+  const name = (view.reporter as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? [name] : [];
 }
 
 const isPublicUrl = (ref: string): boolean => /^https?:\/\/\S+$/i.test(ref);
@@ -124,13 +148,14 @@ export function toOpen311Request(view: CaseView & { status: IntakeStatus }, ref:
     status_notes: statusNotes(view),
     service_name: category?.name ?? view.category ?? '',
     service_code: category ? serviceCodeOf(category) : (view.category ?? ''),
-    description: redactPublicText(view.description ?? ''),
+    description: redactPublicText(view.description ?? '', namesOf(view)),
     agency_responsible: ref.unitName(view.dispatch?.unitId),
     service_notice: null,
     requested_datetime: view.reportedAt ?? '',
     updated_datetime: (open ? view.updatedAt : (view.closedAt ?? view.updatedAt)) ?? view.reportedAt ?? '',
+    // the running deadline of the work order (the step the case is in), while the case is open
     expected_datetime: open ? (view.dispatch?.dueAt ?? null) : null,
-    address: view.location?.address !== undefined ? redactPublicText(view.location.address) : null,
+    address: view.location?.address !== undefined ? redactPublicText(view.location.address, namesOf(view)) : null,
     address_id: null,
     zipcode: null,
     lat: view.lat,

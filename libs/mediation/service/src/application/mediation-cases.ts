@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { demoEnabled } from '@fengqiao/demo';
 import { BuiltInIssuer, Principal } from '@fengqiao/identity';
-import { CommandMeta, NotFoundError, ValidationError } from '@fengqiao/kernel';
+import { CommandMeta, NotFoundError, ValidationError, WorkingCalendar } from '@fengqiao/kernel';
 import {
   createMediationDecider,
   MediationCaseState,
@@ -12,8 +12,11 @@ import {
 import {
   Action,
   assertInJurisdiction,
+  CalendarCatalog,
+  CalendarFollowingRunner,
   CaseCommandResult,
   CaseCommandRunner,
+  DeadlineRevisionTarget,
   ContextRuntime,
   DeadlineScheduler,
   etagOf,
@@ -31,6 +34,7 @@ import { MEDIATION_OPTIONS, MediationContextOptions } from '../mediation.options
 import { openPartyKeyStore, OpenedKeyStore, PartyRecords } from '../parties/party-records';
 import { seedDemoCases } from '../demo/demo-cases';
 import { mediationScheduler } from '../timers/mediation-deadlines';
+import { mediationRevisionTarget } from '../calendar/mediation-deadline-revision';
 import { Committee } from './committees';
 import { MEDIATION_LINK, MediationLink } from './mediation-link';
 
@@ -61,6 +65,8 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runner: CaseCommandRunner<MediationCaseState, MediationCommand, MediationEvent>;
   readonly projector: MediationCaseProjector;
   readonly scheduler: DeadlineScheduler;
+  /** the working calendars, kept current from the holiday notices (calendar/mediation-deadline-revision.ts) */
+  readonly calendars = new CalendarCatalog();
   private readonly logger = new Logger('mediation');
   /** resolves when the demo cases are in (tests, health) */
   demoSeeded: Promise<void> = Promise.resolve();
@@ -77,12 +83,26 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     link.cases = this;
     this.projector = new MediationCaseProjector(runtime.infra.events, runtime.infra.readStore, options.viewPollIntervalMs);
-    this.runner = new CaseCommandRunner({
+    // the decider on the calendar in force (a fixed one from the options, else the catalog's,
+    // rebuilt when a holiday notice changes it)
+    const calendar = (): WorkingCalendar => options.calendar ?? this.calendars.get(options.calendarId);
+    const current = { calendar: calendar(), decider: createMediationDecider({ rules: options.rules, calendar: calendar() }) };
+    const deciderNow = () => {
+      const now = calendar();
+      if (now !== current.calendar) {
+        current.decider = createMediationDecider({ rules: options.rules, calendar: now });
+        current.calendar = now;
+      }
+      return current.decider;
+    };
+    this.runner = new CalendarFollowingRunner({
       context: 'MEDIATION',
       resourceType: 'mediation',
       noun: '调解案件',
       store: runtime.infra.events,
-      decider: createMediationDecider({ rules: options.rules, calendar: options.calendar }),
+      get decider() {
+        return deciderNow();
+      },
       jurisdictionOf: (state) => (state.status === 'none' ? [] : this.committeeOf(state.committeeId).path),
       streamIdOf: toMediationStreamId,
       exists: (state) => state.status !== 'none',
@@ -92,11 +112,12 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
         await this.projector.catchUp();
         this.runtime.published();
       },
-    });
+    }, { catalog: this.calendars, readStore: () => runtime.infra.readStore, target: () => this.revisionTarget() });
     this.scheduler = mediationScheduler(runtime.infra.readStore, this.runner, options.clock, options.schedulerIntervalMs);
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.calendars.load(this.runtime.infra.readStore);
     await this.parties();
     await this.projector.catchUp();
     this.projector.start();
@@ -134,6 +155,16 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
       this.runtime.published();
       this.logger.log(`demo: ${seeded} mediation cases seeded through commands`);
     }
+  }
+
+  /** The open cases' deadline revision after a calendar change (the notice consumer and the runner's follow-up). */
+  revisionTarget(): DeadlineRevisionTarget {
+    return mediationRevisionTarget({
+      readStore: this.runtime.infra.readStore,
+      catchUp: async () => void (await this.projector.catchUp()),
+      execute: (caseId, command, options) => this.runner.execute(caseId, command, options),
+      clock: this.options.clock,
+    });
   }
 
   now(): string {

@@ -44,6 +44,13 @@ export type PetitionDeadlineKind =
   | 'review'
   | 're_review';
 
+/**
+ * The petitioner's windows (not clocks the bodies run against, so no warning or breach): the §24
+ * objection window of a transfer or assignment, the §35 review and re-review request windows.
+ * Computed on the working calendar, so a calendar notice revises them while they are open.
+ */
+export type PetitionWindowKind = 'objection_window' | 'review_request_window' | 're_review_request_window';
+
 type Cmd<T extends string, D> = Command<T, D>;
 
 export type RegisterPetition = Cmd<

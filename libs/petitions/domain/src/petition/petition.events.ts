@@ -6,6 +6,7 @@ import {
   PetitionCategory,
   PetitionChannel,
   PetitionDeadlineKind,
+  PetitionWindowKind,
   ReceiverKind,
   RelatedMatter,
   ReviewDecisionData,
@@ -168,7 +169,7 @@ export interface RevisedFrom {
 /** A running deadline recomputed on a newer calendar (a holiday notice loaded): old and new, both calendar versions. */
 export type PetitionDeadlineRevised = Evt<
   'DeadlineRevised',
-  { petitionId: string; kind: PetitionDeadlineKind; previous: RevisedFrom; deadline: Deadline }
+  { petitionId: string; kind: PetitionDeadlineKind | PetitionWindowKind; previous: RevisedFrom; deadline: Deadline }
 >;
 
 export type PetitionEvent =

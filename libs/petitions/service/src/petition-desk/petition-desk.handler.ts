@@ -29,6 +29,9 @@ export interface ClockLine {
   paused: boolean;
   /** hearing days not counted (§36) */
   excludedDays: number;
+  /** the calendar the due date was computed on, and whether its year is still provisional */
+  calendarVersion: string;
+  provisional: boolean;
 }
 
 export function clockLine(c: ClockView, nowMs: number, within = NEAR_DUE_DAYS): ClockLine {
@@ -50,11 +53,13 @@ export function clockLine(c: ClockView, nowMs: number, within = NEAR_DUE_DAYS): 
     breached: c.breached,
     paused: c.paused,
     excludedDays: c.excludedDays,
+    calendarVersion: c.calendarVersion,
+    provisional: c.provisional === true,
   };
 }
 
 const windowLine = (d: Deadline | undefined) =>
-  d ? { ruleId: d.ruleId, legalBasis: d.legalBasis ?? null, unit: d.unit, duration: d.duration, startAt: d.startAt, dueAt: d.dueAt, lastDay: d.lastDay ?? null, shiftedFrom: d.shiftedFrom ?? null } : null;
+  d ? { ruleId: d.ruleId, legalBasis: d.legalBasis ?? null, unit: d.unit, duration: d.duration, startAt: d.startAt, dueAt: d.dueAt, lastDay: d.lastDay ?? null, shiftedFrom: d.shiftedFrom ?? null, calendarVersion: d.calendarVersion, provisional: d.provisional === true } : null;
 
 /** The petitioner's and the receiving body's windows: objection (§23), review request (§35), re-review request (§36). */
 export function windowsOf(s: RegisteredPetition) {

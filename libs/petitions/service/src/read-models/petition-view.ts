@@ -28,6 +28,8 @@ export interface ClockView {
   shiftedFrom: string | null;
   calendarId: string;
   calendarVersion: string;
+  /** computed on a year without the State Council's notice yet (revised when it is loaded) */
+  provisional?: boolean;
   warned: boolean;
   breached: boolean;
   paused: boolean;
@@ -149,6 +151,7 @@ function clocksOf(s: RegisteredPetition): ClockView[] {
       shiftedFrom: d.shiftedFrom ?? null,
       calendarId: d.calendarId,
       calendarVersion: d.calendarVersion,
+      provisional: d.provisional === true,
       warned: tracked.warned,
       breached: tracked.breached,
       paused: tracked.pausedSince !== undefined,
