@@ -31,7 +31,7 @@ describe('CalendarFollowingRunner', () => {
   let runner: CalendarFollowingRunner<S, C, E>;
   let view: Set<string>;
   let duringAppend: (() => void) | undefined;
-  const meta = { actor: { userId: 'u', role: 'system', unitId: 'system' }, now: '2027-01-09T09:00:00+08:00' };
+  const meta = { actor: { userId: 'u', role: 'system' as const, unitId: 'system' }, now: '2027-01-09T09:00:00+08:00' };
 
   beforeEach(() => {
     store = new SqliteEventStore({ path: ':memory:' });
