@@ -133,8 +133,19 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
     });
     expect(open311.status).toBe(400);
     expect(await open311.json()).toEqual([{ code: 400, description: expect.stringMatching(/^email: .*U\+D800/) }]);
-    const stored = await service.app.get<ContextRuntime>(runtimeToken('intake'), { strict: false }).infra.events.readAll({ maxCount: 1_000_000 });
-    expect(stored.filter((e) => e.correlationId.startsWith('issue-8.'))).toEqual([]);
+    // a required nested object left out passed validation and was a 500 (TypeError reading 'title' / 'kind'):
+    // the "unreproduced 5xx on PUT /calendars/notices" (seed 1234886856 replays it on that route alone)
+    const put = (user: string, body: string) => ({ ...as(user, body), method: 'PUT' });
+    expect(await fieldsOf(await fetch(`${service.url}/calendars/notices`, put('admin', JSON.stringify({ region: 'CN', year: 2027, periods: [], makeUpWorkdays: [] }))))).toEqual({
+      status: 400,
+      fields: ['source VALIDATION.REQUIRED'],
+    });
+    const dispute = JSON.stringify({ parties: [{ name: '张三', role: 'applicant' }, { name: '李四', role: 'respondent' }], summary: '邻里纠纷' });
+    expect(await fieldsOf(await fetch(`${service.url}/mediation/cases`, as('med.v-1-1', dispute)))).toEqual({ status: 400, fields: ['source VALIDATION.REQUIRED'] });
+    for (const context of ['intake', 'mediation', 'calendar']) {
+      const stored = await service.app.get<ContextRuntime>(runtimeToken(context), { strict: false }).infra.events.readAll({ maxCount: 1_000_000 });
+      expect(stored.filter((e) => e.correlationId.startsWith('issue-8.'))).toEqual([]);
+    }
   });
 
   it(`answers ${RUNS} malformed requests without a 5xx, appends nothing for a refused one, refuses in Chinese, and keeps answering`, async () => {
