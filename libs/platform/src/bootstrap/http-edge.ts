@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { isUtf8 } from 'node:buffer';
 import { jsonDepthExceeds, TEXT_LIMITS } from '@fengqiao/contracts';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { InputSafetyGuard } from '../errors/input-safety.guard';
@@ -19,8 +20,25 @@ export class BodyTooDeepError extends Error {
   }
 }
 
-/** body-parser's `verify` hook: runs on the raw bytes, before JSON.parse. */
-function refuseDeepJson(_req: unknown, _res: unknown, buf: Buffer): void {
+/**
+ * A body declared (or defaulted) UTF-8 whose bytes are not UTF-8 (`\xff`, an overlong `\xc0\x80`,
+ * a CESU-encoded surrogate): refused, where the decoder would have replaced each bad byte with
+ * U+FFFD and the handler stored a text the sender never wrote.
+ */
+export class BodyNotUtf8Error extends Error {
+  readonly status = 400;
+  readonly statusCode = 400;
+  readonly expose = true;
+  readonly type = 'entity.encoding.invalid';
+  constructor() {
+    super('request body is not valid UTF-8');
+    this.name = 'BodyNotUtf8Error';
+  }
+}
+
+/** body-parser's `verify` hook: runs on the raw bytes, before they are decoded and parsed. */
+function refuseDeepJson(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) throw new BodyNotUtf8Error();
   if (jsonDepthExceeds(buf, TEXT_LIMITS.maxDepth)) throw new BodyTooDeepError(TEXT_LIMITS.maxDepth);
 }
 

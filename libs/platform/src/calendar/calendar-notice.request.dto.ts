@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 /** Shapes only; the calendar rules (dates in the year, a day both off and worked, known region) are checked by the kernel and name the day. */
 export class NoticeSourceRequest {
@@ -60,6 +60,7 @@ export class CalendarNoticeRequest {
   year!: number;
 
   @ApiProperty({ type: NoticeSourceRequest })
+  @IsDefined({ message: '须注明通知来源（标题与发布日期）' })
   @ValidateNested()
   @Type(() => NoticeSourceRequest)
   source!: NoticeSourceRequest;

@@ -44,6 +44,7 @@ export function calendarRegionsFromEnv(env: NodeJS.ProcessEnv): CalendarRegions 
 export class CalendarNoticesService {
   private readonly logger = new Logger('calendar.notices');
   private table?: ReferenceTable<CalendarNoticeData>;
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly clock: Clock,
@@ -85,6 +86,14 @@ export class CalendarNoticesService {
     by: { actor: Actor; jurisdiction: string[] },
     options: { expectedVersion?: number; correlationId?: string } = {},
   ): Promise<TableVersion<CalendarNoticeData>> {
+    return this.onCurrent(options.expectedVersion, () => this.loadOnce(notice, by, options));
+  }
+
+  private async loadOnce(
+    notice: CalendarNoticeData,
+    by: { actor: Actor; jurisdiction: string[] },
+    options: { expectedVersion?: number; correlationId?: string },
+  ): Promise<TableVersion<CalendarNoticeData>> {
     const clean = validateCalendarNotice(notice, this.known());
     const current = await this.notices.current();
     const same = current?.rows.find((n) => n.region === clean.region && n.year === clean.year);
@@ -108,10 +117,33 @@ export class CalendarNoticesService {
     by: { actor: Actor; jurisdiction: string[] },
     options: { expectedVersion?: number; correlationId?: string; note?: string } = {},
   ): Promise<TableVersion<CalendarNoticeData>> {
-    const current = await this.notices.current();
-    let rows = current?.rows ?? [];
-    for (const n of notices) rows = withNotice(rows, validateCalendarNotice(n, this.known()));
-    return this.notices.publish(rows, by, this.clock.now().toISOString(), { ...options, note: options.note ?? `导入 ${notices.length} 份放假安排` });
+    return this.onCurrent(options.expectedVersion, async () => {
+      const current = await this.notices.current();
+      let rows = current?.rows ?? [];
+      for (const n of notices) rows = withNotice(rows, validateCalendarNotice(n, this.known()));
+      return this.notices.publish(rows, by, this.clock.now().toISOString(), { ...options, note: options.note ?? `导入 ${notices.length} 份放假安排` });
+    });
+  }
+
+  /**
+   * Changes run one at a time in this process. Without If-Match the caller edits whatever version
+   * is current, so another version published between reading and appending (by another replica) is
+   * no conflict for them: the change is made again on top of it. With If-Match it stays a revision
+   * conflict (412).
+   */
+  private onCurrent<T>(expectedVersion: number | undefined, change: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await change();
+        } catch (e) {
+          if (expectedVersion !== undefined || attempt >= 5 || !(e instanceof WrongExpectedRevisionError)) throw e;
+        }
+      }
+    };
+    const result = this.changes.then(run, run);
+    this.changes = result.catch(() => undefined);
+    return result;
   }
 }
 

@@ -198,6 +198,25 @@ describe('HTTP edge: no unsafe input reaches a handler, and every refusal speaks
     expect(calls).toEqual([]);
   });
 
+  it('refuses a JSON body that is not valid UTF-8 instead of storing U+FFFD for its bytes', async () => {
+    // found by hand against the standalone app: these were decoded with replacement characters and a case was stored
+    const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    for (const body of [
+      bytes('{"note":"', [0xff, 0xfe], '"}'), // bytes that never occur in UTF-8
+      bytes('{"note":"a', [0xc0, 0x80], 'b"}'), // an overlong NUL
+      bytes('{"note":"', [0xed, 0xa0, 0x80], '"}'), // a surrogate encoded as if it were a character (CESU-8)
+      bytes('{"note":"', [0xe4, 0xb8], '"}'), // a character cut short
+    ]) {
+      for (const contentType of ['application/json', 'application/json; charset=utf-8']) {
+        const res = await fetch(`${service.url}/edge/raw`, { method: 'POST', headers: { 'content-type': contentType }, body });
+        expect(await refusal(res)).toEqual({ status: 400, code: 'BODY.INVALID_UTF8', fields: [] });
+      }
+    }
+    expect(calls).toEqual([]);
+    // real UTF-8, a byte-order mark included, still goes through
+    expect((await fetch(`${service.url}/edge/raw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes([0xef, 0xbb, 0xbf], '{"note":"枫桥😀"}') })).status).toBe(201);
+  });
+
   it('answers malformed JSON and unknown routes with a code and a Chinese message', async () => {
     expect(await refusal(await send('/edge/c-1/note', '{"note":'))).toEqual({ status: 400, code: 'BAD_REQUEST', fields: [] });
     expect(await refusal(await fetch(`${service.url}/nowhere`))).toEqual({ status: 404, code: 'NOT_FOUND', fields: [] });

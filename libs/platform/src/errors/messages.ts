@@ -156,6 +156,7 @@ export function httpMessage(status: number): string {
 const BODY_ERRORS: Readonly<Record<string, { status: number; code: string; message: string }>> = {
   'entity.parse.failed': { status: 400, code: 'BODY.MALFORMED', message: '请求体不是有效的 JSON（或表单）' },
   'entity.verify.failed': { status: 400, code: 'BODY.MALFORMED', message: '请求体不是有效的 JSON（或表单）' },
+  'entity.encoding.invalid': { status: 400, code: 'BODY.INVALID_UTF8', message: '请求体不是有效的 UTF-8 文本' },
   'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大' },
   'parameters.too.many': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: '表单字段过多' },
   'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '不支持的字符集：请以 UTF-8 编码提交' },

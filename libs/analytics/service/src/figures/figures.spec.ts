@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IntakeCaseFiledV1, IntakeCaseReportedV1, IntegrationEvent, gridDispatchContracts, type WorkOrderEventName } from '@fengqiao/contracts';
 import { CaseFacts, evolveCaseFacts } from './case-facts.projection';
-import { figures, figuresCsv, REPORT_HEADER, REPORT_RATE_COLUMNS, reportCells } from './figures';
+import { figures, figuresCsv, REPORT_HEADER, REPORT_RATE_COLUMNS, reportCells, reportCsv } from './figures';
 import { monthlyReportXlsx } from './monthly-report.xlsx';
 import { readXlsxSheet, rowOf } from './xlsx-reader.testing';
 
@@ -51,6 +51,18 @@ describe('analytics figures from integration events', () => {
 
   it('is unchanged by a redelivered event (run twice)', () => {
     expect(figures(fold([...events, ...events]), 'unit')).toEqual(figures(fold(events), 'unit'));
+  });
+
+  it('writes a group key that would be a spreadsheet formula as text (found by hand: a mediation category =HYPERLINK(...) reached monthly.csv?kind=mediation&by=category as a live formula)', () => {
+    const csv = reportCsv(['单位/分组', '数'], [
+      ['=HYPERLINK("http://evil.example","点击")', 1],
+      ['+1+1', 2],
+      ['-1+1', 3],
+      ['@SUM(A1)', 4],
+      ['\t=1', 5],
+      ['neighbour_dispute', -6],
+    ]);
+    expect(csv.split('\r\n').slice(1, -1)).toEqual([`"'=HYPERLINK(""http://evil.example"",""点击"")",1`, "'+1+1,2", "'-1+1,3", "'@SUM(A1),4", "'\t=1,5", 'neighbour_dispute,-6']);
   });
 
   it('writes the monthly report as CSV and as XLSX that a reader independent of exceljs (unzip + the sheet XML) opens with the same figures', async () => {

@@ -98,10 +98,16 @@ export function figuresCsv(rows: readonly FigureRow[]): string {
   return reportCsv(REPORT_HEADER, rows.map(reportCells));
 }
 
-/** Any report table as CSV: UTF-8 with BOM, CRLF, cells quoted where needed. */
+/**
+ * Any report table as CSV: UTF-8 with BOM, CRLF, cells quoted where needed. A text cell that a
+ * spreadsheet program would run as a formula (it starts with = + - @, TAB or CR; a group key can be
+ * text someone typed, e.g. a mediation case's category) starts with an apostrophe instead, so it is
+ * shown as the text it is (OWASP "CSV injection"). Numbers are written as they are.
+ */
 export function reportCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
   const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
+    const raw = v === null || v === undefined ? '' : String(v);
+    const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${raw}` : raw;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [header, ...rows];

@@ -50,6 +50,11 @@ describe('mediation commands refuse bad input (400, field named) and stale revis
     expect(one.body.details.fields.map((f: { field: string }) => f.field)).toContain('parties');
     const noName = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: { ...NEIGHBOURS, parties: [{ role: 'applicant' }, NEIGHBOURS.parties[1]] } });
     expect(noName.body.details.fields.map((f: { field: string }) => f.field)).toContain('parties.0.name');
+    // a body without source passed validation and was a 500 (TypeError reading 'kind' in the controller)
+    const { source: _source, ...noSource } = NEIGHBOURS;
+    const missing = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: noSource });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details.fields.map((f: { field: string; code: string }) => `${f.field} ${f.code}`)).toEqual(['source VALIDATION.REQUIRED']);
     const entrusted = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: { ...NEIGHBOURS, source: { kind: 'entrusted', entrustedBy: 'court' } } });
     expect(entrusted.status).toBe(400);
     expect(entrusted.body).toMatchObject({ code: 'MEDIATION.ENTRUSTMENT_INCOMPLETE', details: { field: 'source.entrustingUnitId' } });

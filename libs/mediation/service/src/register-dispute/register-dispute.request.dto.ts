@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { OptionalReasonRequest } from '@fengqiao/platform';
 
 /** Who a party is (stored encrypted per party; masked for roles without personal_data.read). */
@@ -73,6 +73,7 @@ export class RegisterDisputeRequest extends OptionalReasonRequest {
   committeeId?: string;
 
   @ApiProperty({ type: DisputeSourceRequest })
+  @IsDefined()
   @ValidateNested()
   @Type(() => DisputeSourceRequest)
   source!: DisputeSourceRequest;
