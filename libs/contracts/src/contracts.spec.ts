@@ -108,7 +108,7 @@ describe('the privacy contract', () => {
         time: '2026-12-06T03:40:00.000Z',
         correlationId: 'e-1',
         causationId: 'e-1',
-        data: { subjectId: 'reporter-c-1', requestedIn: 'intake', requestedAt: '2026-12-06T03:40:00.000Z', reason: '本人申请' },
+        data: { subjectId: 'reporter-c-1', requestedIn: 'intake', requestedAt: '2026-12-06T03:40:00.000Z', requestId: 'r-1', reason: '本人申请' },
       }),
     ).toThrow(ContractViolation);
   });

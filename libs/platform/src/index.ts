@@ -22,3 +22,6 @@ export * from './metrics/metrics';
 export * from './metrics/metrics.http';
 export * from './calendar';
 export * from './audit';
+export * from './privacy/subject-keys';
+export * from './privacy/subject-erasure';
+export * from './privacy/subject-erasure.http.controller';

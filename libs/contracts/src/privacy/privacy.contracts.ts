@@ -8,6 +8,8 @@ const subjectErased = obj({
   /** the context whose admin route took the request */
   requestedIn: str({ min: 1, max: 50 }),
   requestedAt: isoTime(),
+  /** the request's id: every context records it on its own `SubjectErased` event (once per request) */
+  requestId: str({ min: 1, max: 100 }),
 });
 
 /**

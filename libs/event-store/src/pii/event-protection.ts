@@ -32,8 +32,10 @@ export interface EventShape {
 }
 
 export interface PersonalDataPolicy {
-  /** Structured personal fields of this event (paths as in PersonalDataSpec); [] for none. */
+  /** Structured personal fields of this event whose subject id is a field beside them (PersonalDataSpec); [] for none. */
   specsFor(event: EventShape): readonly PersonalDataSpec[];
+  /** Structured personal fields whose subject the policy names itself (dot paths, no arrays). */
+  subjectFieldsFor?(event: EventShape): readonly { subjectId: string; paths: readonly string[] }[];
   /** Whose phone or ID number a free text of this event holds; null to leave free text alone. */
   textSubjectOf(event: EventShape): string | null;
 }
@@ -50,6 +52,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export interface RevealOptions {
   /** false: redacted text and `***` instead of the clear values (a reader without the right). */
   mayRead: boolean;
+  /**
+   * Decides per object instead of `mayRead`: called with the `jurisdiction` (unit path) of the
+   * nearest enclosing object that has one (undefined when none does).
+   */
+  mayReadIn?: (jurisdiction: string[] | undefined) => boolean;
 }
 
 export class PersonalDataProtector {
@@ -67,6 +74,22 @@ export class PersonalDataProtector {
     const shape: EventShape = { type: event.type, streamId, data: event.data };
     const specs = this.policy.specsFor(shape);
     let data = specs.length > 0 ? await this.cipher.sealFields(event.data, specs, { nonceSeed: event.id }) : event.data;
+    const named = this.policy.subjectFieldsFor?.(shape) ?? [];
+    if (named.length > 0) {
+      data = data === event.data ? (JSON.parse(JSON.stringify(data)) as typeof data) : data;
+      for (const { subjectId, paths } of named) {
+        for (const path of paths) {
+          const keys = path.split('.');
+          const last = keys.pop() as string;
+          let parent: unknown = data;
+          for (const k of keys) parent = isRecord(parent) ? parent[k] : undefined;
+          if (!isRecord(parent)) continue;
+          const v = parent[last];
+          if (v === undefined || v === null || isSealedPersonalData(v)) continue;
+          parent[last] = await this.cipher.seal(subjectId, v as JsonValue, { nonceSeed: `${event.id}|${path}` });
+        }
+      }
+    }
     const textSubject = this.policy.textSubjectOf(shape);
     if (textSubject) data = (await this.protectText(data, textSubject, event.id)) as typeof data;
     return data === event.data ? event : { ...event, data };
@@ -122,31 +145,44 @@ export async function revealPersonalData<T>(value: T, keys: Pick<SubjectKeyStore
     const opened = await cipher.open(sealed);
     return opened.status === 'available' ? { ok: true, value: opened.value } : { ok: false, erased: true };
   };
-  const visit = async (v: unknown): Promise<unknown> => {
+  const cache = new Map<string | undefined, boolean>();
+  const may = (j: string[] | undefined): boolean => {
+    if (!options.mayReadIn) return options.mayRead;
+    const k = j?.join('/');
+    let v = cache.get(k);
+    if (v === undefined) {
+      v = options.mayReadIn(j);
+      cache.set(k, v);
+    }
+    return v;
+  };
+  const visit = async (v: unknown, j: string[] | undefined): Promise<unknown> => {
     if (isProtectedText(v)) {
       const t = v[PII_TEXT_KEY];
-      if (!options.mayRead) return t.redacted;
+      if (!may(j)) return t.redacted;
       const opened = await open(t.sealed);
       return opened.ok && typeof opened.value === 'string' ? opened.value : t.redacted;
     }
     if (isSealedPersonalData(v)) {
       const opened = await open(v);
       if (!opened.ok) return opened.erased ? ERASED_TEXT : HIDDEN_TEXT;
-      return options.mayRead ? opened.value : HIDDEN_TEXT;
+      return may(j) ? opened.value : HIDDEN_TEXT;
     }
     if (Array.isArray(v)) {
       const out: unknown[] = [];
-      for (const el of v) out.push(await visit(el));
+      for (const el of v) out.push(await visit(el, j));
       return out;
     }
     if (isRecord(v)) {
+      const own = v['jurisdiction'];
+      const here = Array.isArray(own) && own.every((s) => typeof s === 'string') ? (own as string[]) : j;
       const out: Record<string, unknown> = {};
-      for (const [k, el] of Object.entries(v)) out[k] = await visit(el);
+      for (const [k, el] of Object.entries(v)) out[k] = await visit(el, here);
       return out;
     }
     return v;
   };
-  return (await visit(value)) as T;
+  return (await visit(value, undefined)) as T;
 }
 
 /** True when `value` holds an envelope anywhere (sealed field or protected text). */
@@ -155,6 +191,20 @@ export function holdsProtectedData(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(holdsProtectedData);
   if (isRecord(value)) return Object.values(value).some(holdsProtectedData);
   return false;
+}
+
+/**
+ * Phone and ID numbers in every free-text string of `value` masked (identifier-like keys left
+ * alone): the last line of defence of what leaves a context, e.g. an integration event's data.
+ */
+export function redactTextInData<T>(value: T): T {
+  const visit = (v: unknown, key: string | undefined): unknown => {
+    if (typeof v === 'string') return key !== undefined && isStructuralKey(key) ? v : redactPersonalDataInText(v);
+    if (Array.isArray(v)) return v.map((el) => visit(el, key));
+    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, el]) => [k, visit(el, k)]));
+    return v;
+  };
+  return visit(value, undefined) as T;
 }
 
 /** Without any key: protected text as its redacted form, sealed fields as `***`. */

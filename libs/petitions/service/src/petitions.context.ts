@@ -122,9 +122,12 @@ export class PetitionsContext {
     const cfg = config ?? this.config;
     if (!cfg) throw new Error('petitions: no service config');
     const petitioners = await Petitioners.open(cfg, this.options.piiMasterKey, this.options.idHashKey);
+    // the petitioners' keys also seal phone and ID numbers in free text, and erasures reach them
+    runtime.attachSubjectKeys(petitioners.keys);
+    const protectedEvents = runtime.events;
     const afterAppend = () => this.caughtUp();
     const runner: PetitionRunner = new CaseCommandRunner({
-      store: events,
+      store: protectedEvents,
       decider: this.decider,
       context: 'PETITIONS',
       resourceType: 'petition',
@@ -137,7 +140,7 @@ export class PetitionsContext {
       afterAppend,
     });
     const portal: PortalRunner = new CaseCommandRunner({
-      store: events,
+      store: protectedEvents,
       decider: petitionPortalDecider,
       context: 'PETITIONS',
       resourceType: 'petition',

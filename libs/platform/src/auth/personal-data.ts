@@ -14,7 +14,9 @@
  */
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { map, type Observable } from 'rxjs';
+import { from, mergeMap, type Observable } from 'rxjs';
+import { holdsProtectedData, revealPersonalData } from '@fengqiao/event-store';
+import { subjectKeyDirectory } from '../privacy/subject-keys';
 import type { Principal, UnitPath } from '@fengqiao/identity';
 import { principalOfRequest } from './decorators';
 import { mayReadPersonalData } from './jurisdiction';
@@ -172,7 +174,22 @@ export function maskPersonalData<T>(value: T, options: MaskOptions): T {
   return walk(value, undefined) as T;
 }
 
-/** Registered globally by AuthModule: masks every HTTP response by the metadata above. */
+/**
+ * Personal data sealed in the stores (event data, read models; issue 14) opened for the response:
+ * clear where the principal may read the object's personal data, redacted text and `***`
+ * elsewhere, `已删除` once its subject was erased; then masked by the declarations above.
+ */
+export async function revealThenMask<T>(body: T, options: MaskOptions): Promise<T> {
+  const opened = holdsProtectedData(body)
+    ? await revealPersonalData(body, subjectKeyDirectory, {
+        mayRead: false,
+        mayReadIn: (jurisdiction) => !options.maskAll && mayReadPersonalData(options.principal, jurisdiction),
+      })
+    : body;
+  return maskPersonalData(opened, options);
+}
+
+/** Registered globally by AuthModule: opens and masks every HTTP response by the metadata above. */
 @Injectable()
 export class PersonalDataInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
@@ -183,6 +200,6 @@ export class PersonalDataInterceptor implements NestInterceptor {
     const fields = this.reflector.getAllAndOverride<FieldMap | undefined>(PERSONAL_DATA_FIELDS, targets);
     const maskAll = this.reflector.getAllAndOverride<boolean | undefined>(NO_PERSONAL_DATA, targets) ?? false;
     const principal = principalOfRequest(context.switchToHttp().getRequest());
-    return next.handle().pipe(map((body: unknown) => maskPersonalData(body, { principal, fields, maskAll })));
+    return next.handle().pipe(mergeMap((body: unknown) => from(revealThenMask(body, { principal, fields, maskAll }))));
   }
 }

@@ -3,6 +3,7 @@
  * sees of a case is chosen here, field by field: never the reporter, never attachments that are
  * not public URLs, and phone and ID numbers in free text masked.
  */
+import { redactProtectedData } from '@fengqiao/event-store';
 import { maskIdNumber, maskPhone } from '@fengqiao/platform';
 import { CaseView, IntakeStatus } from '../case-view/case-view';
 import { intakeStatusLabel } from '../application/case.response';
@@ -106,7 +107,9 @@ const LANDLINE = /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g;
 const ID_NUMBER = /(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)/g;
 
 /** Masks mobile, landline and ID numbers in text shown to the public. */
-export function redactPublicText(text: string): string {
+export function redactPublicText(stored: string): string {
+  // a text holding phone or ID numbers is stored protected (issue 14): its redacted form is public
+  const text = String(redactProtectedData(stored));
   return text.replace(ID_NUMBER, maskIdNumber).replace(MOBILE, maskPhone).replace(LANDLINE, maskPhone);
 }
 

@@ -81,7 +81,8 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
       context: 'MEDIATION',
       resourceType: 'mediation',
       noun: '调解案件',
-      store: runtime.infra.events,
+      // free text sealed on append, opened on read (issue 14): the decider never sees ciphertext
+      store: runtime.events,
       decider: createMediationDecider({ rules: options.rules, calendar: options.calendar }),
       jurisdictionOf: (state) => (state.status === 'none' ? [] : this.committeeOf(state.committeeId).path),
       streamIdOf: toMediationStreamId,
@@ -145,6 +146,8 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.partyRecords) {
       this.partyKeys = await openPartyKeyStore(this.config, this.options.piiMasterKey, this.options.production);
       this.partyRecords = new PartyRecords(this.runtime.infra.events, this.partyKeys.keys);
+      // the same keys seal phone and ID numbers in the case's free text, and erasures reach them
+      this.runtime.attachSubjectKeys(this.partyKeys.keys);
     }
     return this.partyRecords;
   }
