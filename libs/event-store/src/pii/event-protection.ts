@@ -57,6 +57,8 @@ export interface RevealOptions {
    * nearest enclosing object that has one (undefined when none does).
    */
   mayReadIn?: (jurisdiction: string[] | undefined) => boolean;
+  /** What a sealed field reads as for a reader who may not see it (by its key); default `***`. */
+  hidden?: (key: string | undefined, value: JsonValue) => JsonValue;
 }
 
 export class PersonalDataProtector {
@@ -156,7 +158,7 @@ export async function revealPersonalData<T>(value: T, keys: Pick<SubjectKeyStore
     }
     return v;
   };
-  const visit = async (v: unknown, j: string[] | undefined): Promise<unknown> => {
+  const visit = async (v: unknown, j: string[] | undefined, key?: string): Promise<unknown> => {
     if (isProtectedText(v)) {
       const t = v[PII_TEXT_KEY];
       if (!may(j)) return t.redacted;
@@ -166,18 +168,18 @@ export async function revealPersonalData<T>(value: T, keys: Pick<SubjectKeyStore
     if (isSealedPersonalData(v)) {
       const opened = await open(v);
       if (!opened.ok) return opened.erased ? ERASED_TEXT : HIDDEN_TEXT;
-      return may(j) ? opened.value : HIDDEN_TEXT;
+      return may(j) ? opened.value : options.hidden ? options.hidden(key, opened.value) : HIDDEN_TEXT;
     }
     if (Array.isArray(v)) {
       const out: unknown[] = [];
-      for (const el of v) out.push(await visit(el, j));
+      for (const el of v) out.push(await visit(el, j, key));
       return out;
     }
     if (isRecord(v)) {
       const own = v['jurisdiction'];
       const here = Array.isArray(own) && own.every((s) => typeof s === 'string') ? (own as string[]) : j;
       const out: Record<string, unknown> = {};
-      for (const [k, el] of Object.entries(v)) out[k] = await visit(el, here);
+      for (const [k, el] of Object.entries(v)) out[k] = await visit(el, here, k);
       return out;
     }
     return v;

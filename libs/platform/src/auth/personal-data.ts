@@ -174,6 +174,8 @@ export function maskPersonalData<T>(value: T, options: MaskOptions): T {
   return walk(value, undefined) as T;
 }
 
+const SEALED_FIELD_KINDS: Readonly<Record<string, PersonalDataKind>> = { name: 'name', phone: 'phone', idNumber: 'id_number', address: 'address' };
+
 /**
  * Personal data sealed in the stores (event data, read models; issue 14) opened for the response:
  * clear where the principal may read the object's personal data, redacted text and `***`
@@ -184,6 +186,11 @@ export async function revealThenMask<T>(body: T, options: MaskOptions): Promise<
     ? await revealPersonalData(body, subjectKeyDirectory, {
         mayRead: false,
         mayReadIn: (jurisdiction) => !options.maskAll && mayReadPersonalData(options.principal, jurisdiction),
+        // a sealed field the reader may not see: masked by its kind where its key names one
+        hidden: (key, value) => {
+          const kind = key === undefined ? undefined : (options.fields?.[key] ?? SEALED_FIELD_KINDS[key]);
+          return kind && typeof value === 'string' ? MASKS[kind](value) : '***';
+        },
       })
     : body;
   return maskPersonalData(opened, options);
