@@ -14,6 +14,8 @@ export interface SystemUnderTest {
   mediationUrl: string;
   /** the database name prefix of the distributed services (their stores are `<db>_<context>`) */
   mongoDb?: string;
+  /** distributed: the prefix of this run's Kafka topics and groups */
+  kafkaTopicPrefix?: string;
   /** kills the process hosting grid-dispatch with SIGKILL and starts it again on the same data */
   killAndRestartGridDispatch(extraEnv?: Record<string, string>): Promise<void>;
   /** restarts gracefully with other settings (e.g. a clock offset) */
@@ -90,19 +92,27 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
   const db = uniqueName('journey').replace(/[^A-Za-z0-9_]/g, '_');
   const url = new URL(mongoUrl);
   url.pathname = `/${db}`;
+  const topicPrefix = uniqueTopicPrefix('journey');
   const common = {
     ...fast,
     FENGQIAO_MODE: 'distributed',
     FENGQIAO_DEMO: 'true',
     KAFKA_BROKERS: kafkaBrokers.join(','),
-    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('journey'),
+    KAFKA_TOPIC_PREFIX: topicPrefix,
     MONGO_URL: url.toString(),
     AUTH_ISSUER: 'urn:fengqiao:journey',
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
   };
   const analyticsEnv = { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir };
   let analytics = await spawnService('analytics', analyticsEnv, { timeoutMs: 120_000 });
-  const verifyEnv = { ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` };
+  // the master keys of the subject keys (issue 14): one per context, shared by its replicas
+  const verifyEnv = {
+    ...common,
+    AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json`,
+    INTAKE_PII_MASTER_KEY: randomBytes(32).toString('base64'),
+    GRID_DISPATCH_PII_MASTER_KEY: randomBytes(32).toString('base64'),
+    FENGQIAO_DATA_DIR: dataDir,
+  };
   const intake = await spawnService('intake', verifyEnv, { timeoutMs: 120_000 });
   let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: 120_000 });
   // mediation: its parties' master key from the environment, no demo cases (seeded through commands, slow on FerretDB)
@@ -121,6 +131,7 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
       return mediation.url;
     },
     mongoDb: db,
+    kafkaTopicPrefix: topicPrefix,
     async killAndRestartMediation() {
       if (!mediation) throw new Error('started without the mediation service');
       log += mediation.output();
