@@ -74,6 +74,16 @@ describe('PersonalDataProtector and PersonalDataEventStore', () => {
     expect(JSON.stringify(redactProtectedData(raw.data))).not.toMatch(/王小明|13912345678|13812345678|__pii/);
   });
 
+  it('leaves identifiers and lists of identifiers alone', async () => {
+    const { inner, store } = newStack();
+    const e = reported('0193a3c4-0000-7000-8000-000000000006', '无号码');
+    e.data = { ...e.data, petitionerIds: ['pr-13812345678'], ownerId: '13812345678' };
+    await store.append('s-5', [e], { expectedRevision: 'no_stream' });
+    const [raw] = await inner.readStream('s-5');
+    expect(raw.data['petitionerIds']).toEqual(['pr-13812345678']);
+    expect(raw.data['ownerId']).toBe('13812345678');
+  });
+
   it('legacy events stored in clear load as they are', async () => {
     const { inner, store } = newStack();
     await inner.append('s-4', [reported('0193a3c4-0000-7000-8000-000000000005', '电话13812345678')], { expectedRevision: 'no_stream' });

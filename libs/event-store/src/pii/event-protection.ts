@@ -113,7 +113,9 @@ export class PersonalDataProtector {
     if (isRecord(value)) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        out[k] = isStructuralKey(k) && typeof v === 'string' ? v : await this.protectText(v, subjectId, seed, path ? `${path}.${k}` : k);
+        // identifiers (and lists of them) are never free text
+        const structural = isStructuralKey(k) && (typeof v === 'string' || (Array.isArray(v) && v.every((el) => typeof el === 'string')));
+        out[k] = structural ? v : await this.protectText(v, subjectId, seed, path ? `${path}.${k}` : k);
       }
       return out;
     }

@@ -30,6 +30,8 @@ describe('personal data in free text', () => {
       '赔偿金额 12000 元，面积 120 平方米',
       '单号 20250301123456789',
       '110105194912310021',
+      'pr-8bd887ef261a9bb76d04713812345678f1a96a',
+      'ref obj://photos/13812345678a.jpg',
     ]) {
       expect(findPersonalDataInText(text)).toEqual([]);
     }
