@@ -36,6 +36,9 @@ export interface SystemUnderTest {
   stopKeepingData?(): Promise<void>;
 }
 
+/** how long a service may take to start (E2E_START_TIMEOUT_MS on a machine shared with other runs) */
+const START_TIMEOUT_MS = Number(process.env.E2E_START_TIMEOUT_MS ?? 120_000);
+
 const fast = {
   LOG_LEVEL: 'warn',
   GRID_DISPATCH_TIMER_INTERVAL_MS: '300',
@@ -45,7 +48,7 @@ const fast = {
 export async function startStandalone(extraEnv: Record<string, string> = {}): Promise<SystemUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-'));
   const env = { ...fast, FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '', ...extraEnv };
-  let proc = await spawnService('standalone', env, { timeoutMs: 120_000 });
+  let proc = await spawnService('standalone', env, { timeoutMs: START_TIMEOUT_MS });
   let log = '';
   const sut: SystemUnderTest = {
     mode: 'standalone',
@@ -64,7 +67,7 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
     async killAndRestartGridDispatch(extra = {}) {
       log += proc.output();
       await proc.kill();
-      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
+      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     async killAndRestartMediation() {
       await sut.killAndRestartGridDispatch();
@@ -72,7 +75,7 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
     async restartGridDispatch(extra) {
       log += proc.output();
       await proc.stop();
-      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
+      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     output: () => log + proc.output(),
     dataDir,
@@ -104,7 +107,7 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
   };
   const analyticsEnv = { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir };
-  let analytics = await spawnService('analytics', analyticsEnv, { timeoutMs: 120_000 });
+  let analytics = await spawnService('analytics', analyticsEnv, { timeoutMs: START_TIMEOUT_MS });
   // the master keys of the subject keys (issue 14): one per context, shared by its replicas
   const verifyEnv = {
     ...common,
@@ -113,11 +116,11 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
     GRID_DISPATCH_PII_MASTER_KEY: randomBytes(32).toString('base64'),
     FENGQIAO_DATA_DIR: dataDir,
   };
-  const intake = await spawnService('intake', verifyEnv, { timeoutMs: 120_000 });
-  let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: 120_000 });
+  const intake = await spawnService('intake', verifyEnv, { timeoutMs: START_TIMEOUT_MS });
+  let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: START_TIMEOUT_MS });
   // mediation: its parties' master key from the environment, no demo cases (seeded through commands, slow on FerretDB)
   const mediationEnv = { ...verifyEnv, MEDIATION_PII_MASTER_KEY: randomBytes(32).toString('base64'), MEDIATION_SEED_DEMO: 'false', FENGQIAO_DATA_DIR: dataDir, ...options.mediationEnv };
-  let mediation: ServiceProcess | undefined = options.mediation ? await spawnService('mediation', mediationEnv, { timeoutMs: 120_000 }) : undefined;
+  let mediation: ServiceProcess | undefined = options.mediation ? await spawnService('mediation', mediationEnv, { timeoutMs: START_TIMEOUT_MS }) : undefined;
   let log = '';
   return {
     mode: 'distributed',
@@ -136,7 +139,7 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
       if (!mediation) throw new Error('started without the mediation service');
       log += mediation.output();
       await mediation.kill();
-      mediation = await spawnService('mediation', mediationEnv, { timeoutMs: 120_000 });
+      mediation = await spawnService('mediation', mediationEnv, { timeoutMs: START_TIMEOUT_MS });
     },
     get analyticsUrl() {
       return analytics.url;
@@ -145,18 +148,18 @@ export async function startDistributed(kafkaBrokers: string[], mongoUrl: string,
       log += analytics.output();
       const port = new URL(analytics.url).port;
       await analytics.stop();
-      analytics = await spawnService('analytics', { ...analyticsEnv, PORT: port, ...extra }, { timeoutMs: 120_000 });
+      analytics = await spawnService('analytics', { ...analyticsEnv, PORT: port, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     serviceUrls: () => ({ intake: intake.url, 'grid-dispatch': grid.url, ...(mediation ? { mediation: mediation.url } : {}) }),
     async killAndRestartGridDispatch(extra = {}) {
       log += grid.output();
       await grid.kill();
-      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: 120_000 });
+      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     async restartGridDispatch(extra) {
       log += grid.output();
       await grid.stop();
-      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: 120_000 });
+      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     output: () => log + [analytics, intake, grid, ...(mediation ? [mediation] : [])].map((p) => p.output()).join('\n'),
     async stop() {
