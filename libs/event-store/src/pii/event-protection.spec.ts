@@ -1,6 +1,6 @@
 import { MasterKeyring } from './master-keyring';
 import { InMemorySubjectKeyStore } from './subject-key.store';
-import { ERASED_TEXT, HIDDEN_TEXT, PersonalDataProtector, PersonalDataPolicy, redactProtectedData } from './event-protection';
+import { ERASED_TEXT, HIDDEN_TEXT, PersonalDataProtector, PersonalDataPolicy, redactProtectedData, revealPersonalData, SubjectKeyDirectory } from './event-protection';
 import { PersonalDataEventStore } from './personal-data-event-store';
 import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store';
 import { verifyStreamChain } from '../integrity/hash-chain';
@@ -89,5 +89,22 @@ describe('PersonalDataProtector and PersonalDataEventStore', () => {
     await inner.append('s-4', [reported('0193a3c4-0000-7000-8000-000000000005', '电话13812345678')], { expectedRevision: 'no_stream' });
     const [opened] = await store.readStream('s-4');
     expect(opened.data['description']).toBe('电话13812345678');
+  });
+});
+
+describe('SubjectKeyDirectory (several contexts in one process)', () => {
+  it('opens an envelope with the key of the context that sealed it, though another context has a key for the same subject', async () => {
+    const intake = new InMemorySubjectKeyStore({ masterKeys: MasterKeyring.generate() });
+    const gridDispatch = new InMemorySubjectKeyStore({ masterKeys: MasterKeyring.generate() });
+    const sealedInIntake = await new PersonalDataProtector(intake, policy).protect('s', reported('0193a3c4-0000-7000-8000-000000000010', '电话13812345678'));
+    const sealedInGrid = await new PersonalDataProtector(gridDispatch, policy).protect('s', reported('0193a3c4-0000-7000-8000-000000000011', '电话13812345679'));
+    const directory = new SubjectKeyDirectory();
+    directory.add(intake);
+    directory.add(gridDispatch);
+    expect((await revealPersonalData(sealedInIntake.data, directory))['description']).toBe('电话13812345678');
+    expect((await revealPersonalData(sealedInGrid.data, directory))['description']).toBe('电话13812345679');
+    await gridDispatch.erase('reporter-c-1');
+    expect((await revealPersonalData(sealedInGrid.data, directory))['description']).toBe('电话138****5679');
+    expect((await revealPersonalData(sealedInIntake.data, directory))['description']).toBe('电话13812345678');
   });
 });
