@@ -7,7 +7,7 @@
  * other context applies it from the bus; in standalone the contexts of the process apply it at once.
  */
 import { IntegrationEvent, PrivacySubjectErasedV1, PrivacySubjectErasedV1Data } from '@fengqiao/contracts';
-import { StoredEvent } from '@fengqiao/event-store';
+import { StoredEvent, WrongExpectedRevisionError } from '@fengqiao/event-store';
 import { Actor, newId } from '@fengqiao/kernel';
 import type { ContextRuntime } from '../infrastructure/context-runtime';
 
@@ -53,10 +53,23 @@ export interface ContextErasure {
 
 /** Shreds the subject's key in one context and records the audited event (once per request). */
 export async function eraseSubjectIn(runtime: ContextRuntime, request: ErasureRequest): Promise<ContextErasure> {
+  // the same request may arrive twice at once (standalone: from the admin route and from the bus;
+  // distributed: at two replicas): the append expects the revision it read, so only one records it
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await eraseOnce(runtime, request);
+    } catch (e) {
+      if (!(e instanceof WrongExpectedRevisionError) || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function eraseOnce(runtime: ContextRuntime, request: ErasureRequest): Promise<ContextErasure> {
   const keys = await runtime.subjectKeys();
   const streamId = toSubjectErasureStreamId(request.subjectId);
   const earlier = await runtime.infra.events.readStream(streamId);
   if (earlier.some((e) => e.data['requestId'] === request.requestId)) return { context: runtime.context, held: true, recorded: false };
+  const last = earlier[earlier.length - 1];
   const before = await keys.get(request.subjectId);
   const held = before.status !== 'missing';
   // a subject never seen here, heard of over the bus: nothing to shred, nothing to record
@@ -90,7 +103,7 @@ export async function eraseSubjectIn(runtime: ContextRuntime, request: ErasureRe
         data: data as unknown as Record<string, unknown>,
       },
     ],
-    { expectedRevision: 'any' },
+    { expectedRevision: last ? last.revision : 'no_stream' },
   );
   runtime.published();
   return { context: runtime.context, held, recorded: true };
