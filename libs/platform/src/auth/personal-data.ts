@@ -14,7 +14,7 @@
  */
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { from, mergeMap, type Observable } from 'rxjs';
+import { from, map, mergeMap, type Observable } from 'rxjs';
 import { holdsProtectedData, revealPersonalData } from '@fengqiao/event-store';
 import { subjectKeyDirectory } from '../privacy/subject-keys';
 import type { Principal, UnitPath } from '@fengqiao/identity';
@@ -111,6 +111,14 @@ export function PersonalData(kind: PersonalDataKind): PropertyDecorator {
 /** For handlers returning plain documents: keys (at any depth) holding personal data. */
 export const PersonalDataFields = (fields: FieldMap): MethodDecorator & ClassDecorator => SetMetadata(PERSONAL_DATA_FIELDS, fields);
 
+export const KEEP_SEALED = 'fengqiao:pd:keep-sealed';
+
+/**
+ * Evidence exports: stored events go out as stored, personal data still sealed (issue 14), so
+ * their hashes recompute offline; the envelopes are opened nowhere on the way.
+ */
+export const KeepSealed = (): MethodDecorator & ClassDecorator => SetMetadata(KEEP_SEALED, true);
+
 /** Dashboards, statistics, exports for analysis: personal data masked for every caller. */
 export const NoPersonalData = (): MethodDecorator & ClassDecorator => SetMetadata(NO_PERSONAL_DATA, true);
 
@@ -206,7 +214,9 @@ export class PersonalDataInterceptor implements NestInterceptor {
     const targets = [context.getHandler(), context.getClass()];
     const fields = this.reflector.getAllAndOverride<FieldMap | undefined>(PERSONAL_DATA_FIELDS, targets);
     const maskAll = this.reflector.getAllAndOverride<boolean | undefined>(NO_PERSONAL_DATA, targets) ?? false;
+    const keepSealed = this.reflector.getAllAndOverride<boolean | undefined>(KEEP_SEALED, targets) ?? false;
     const principal = principalOfRequest(context.switchToHttp().getRequest());
+    if (keepSealed) return next.handle().pipe(map((body: unknown) => maskPersonalData(body, { principal, fields, maskAll })));
     return next.handle().pipe(mergeMap((body: unknown) => from(revealThenMask(body, { principal, fields, maskAll }))));
   }
 }
