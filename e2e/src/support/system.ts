@@ -16,6 +16,8 @@ export interface SystemUnderTest {
   mongoDb?: string;
   /** distributed: the deployment's Kafka topic prefix (KAFKA_TOPIC_PREFIX) */
   topicPrefix?: string;
+  /** distributed: the prefix of this run's Kafka topics and groups */
+  kafkaTopicPrefix?: string;
   /** kills the process hosting grid-dispatch with SIGKILL and starts it again on the same data */
   killAndRestartGridDispatch(extraEnv?: Record<string, string>): Promise<void>;
   /** restarts gracefully with other settings (e.g. a clock offset) */
@@ -38,6 +40,9 @@ export interface SystemUnderTest {
   restartStandalone?(between: () => void): Promise<void>;
 }
 
+/** how long a service may take to start (E2E_START_TIMEOUT_MS on a machine shared with other runs) */
+const START_TIMEOUT_MS = Number(process.env.E2E_START_TIMEOUT_MS ?? 120_000);
+
 const fast = {
   LOG_LEVEL: 'warn',
   GRID_DISPATCH_TIMER_INTERVAL_MS: '300',
@@ -47,7 +52,7 @@ const fast = {
 export async function startStandalone(extraEnv: Record<string, string> = {}): Promise<SystemUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-'));
   const env = { ...fast, FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '', ...extraEnv };
-  let proc = await spawnService('standalone', env, { timeoutMs: 120_000 });
+  let proc = await spawnService('standalone', env, { timeoutMs: START_TIMEOUT_MS });
   let log = '';
   const sut: SystemUnderTest = {
     mode: 'standalone',
@@ -66,7 +71,7 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
     async killAndRestartGridDispatch(extra = {}) {
       log += proc.output();
       await proc.kill();
-      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
+      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     async killAndRestartMediation() {
       await sut.killAndRestartGridDispatch();
@@ -74,7 +79,7 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
     async restartGridDispatch(extra) {
       log += proc.output();
       await proc.stop();
-      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: 120_000 });
+      proc = await spawnService('standalone', { ...env, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     output: () => log + proc.output(),
     dataDir,
@@ -117,13 +122,20 @@ export async function startDistributed(
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
   };
   const analyticsEnv = { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir };
-  let analytics = await spawnService('analytics', analyticsEnv, { timeoutMs: 120_000 });
-  const verifyEnv = { ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` };
-  const intake = await spawnService('intake', verifyEnv, { timeoutMs: 120_000 });
-  let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: 120_000 });
+  let analytics = await spawnService('analytics', analyticsEnv, { timeoutMs: START_TIMEOUT_MS });
+  // the master keys of the subject keys (issue 14): one per context, shared by its replicas
+  const verifyEnv = {
+    ...common,
+    AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json`,
+    INTAKE_PII_MASTER_KEY: randomBytes(32).toString('base64'),
+    GRID_DISPATCH_PII_MASTER_KEY: randomBytes(32).toString('base64'),
+    FENGQIAO_DATA_DIR: dataDir,
+  };
+  const intake = await spawnService('intake', verifyEnv, { timeoutMs: START_TIMEOUT_MS });
+  let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: START_TIMEOUT_MS });
   // mediation: its parties' master key from the environment, no demo cases (seeded through commands, slow on FerretDB)
   const mediationEnv = { ...verifyEnv, MEDIATION_PII_MASTER_KEY: randomBytes(32).toString('base64'), MEDIATION_SEED_DEMO: 'false', FENGQIAO_DATA_DIR: dataDir, ...options.mediationEnv };
-  let mediation: ServiceProcess | undefined = options.mediation ? await spawnService('mediation', mediationEnv, { timeoutMs: 120_000 }) : undefined;
+  let mediation: ServiceProcess | undefined = options.mediation ? await spawnService('mediation', mediationEnv, { timeoutMs: START_TIMEOUT_MS }) : undefined;
   let log = '';
   return {
     mode: 'distributed',
@@ -138,11 +150,12 @@ export async function startDistributed(
     },
     mongoDb: db,
     topicPrefix,
+    kafkaTopicPrefix: topicPrefix,
     async killAndRestartMediation() {
       if (!mediation) throw new Error('started without the mediation service');
       log += mediation.output();
       await mediation.kill();
-      mediation = await spawnService('mediation', mediationEnv, { timeoutMs: 120_000 });
+      mediation = await spawnService('mediation', mediationEnv, { timeoutMs: START_TIMEOUT_MS });
     },
     get analyticsUrl() {
       return analytics.url;
@@ -151,18 +164,18 @@ export async function startDistributed(
       log += analytics.output();
       const port = new URL(analytics.url).port;
       await analytics.stop();
-      analytics = await spawnService('analytics', { ...analyticsEnv, PORT: port, ...extra }, { timeoutMs: 120_000 });
+      analytics = await spawnService('analytics', { ...analyticsEnv, PORT: port, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     serviceUrls: () => ({ intake: intake.url, 'grid-dispatch': grid.url, ...(mediation ? { mediation: mediation.url } : {}) }),
     async killAndRestartGridDispatch(extra = {}) {
       log += grid.output();
       await grid.kill();
-      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: 120_000 });
+      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     async restartGridDispatch(extra) {
       log += grid.output();
       await grid.stop();
-      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: 120_000 });
+      grid = await spawnService('grid-dispatch', { ...verifyEnv, ...extra }, { timeoutMs: START_TIMEOUT_MS });
     },
     output: () => log + [analytics, intake, grid, ...(mediation ? [mediation] : [])].map((p) => p.output()).join('\n'),
     async stop() {

@@ -7,6 +7,7 @@ import { IntakeCaseFiledV1 } from './intake/intake.contracts';
 import { CalendarNoticesPublishedV1 } from './calendar/calendar.contracts';
 import { MEDIATION_CASE_EVENTS, mediationContracts, mediationEventNameOf } from './mediation/mediation.contracts';
 import { PETITION_EVENTS, petitionsContracts } from './petitions/petitions.contracts';
+import { PrivacySubjectErasedV1 } from './privacy/privacy.contracts';
 
 const fixturesDir = join(__dirname, '__fixtures__');
 const fixtures = readdirSync(fixturesDir)
@@ -92,5 +93,23 @@ describe('integration event contracts', () => {
     const old = { ...filed, data: { ...rest, centreLevel: level } };
     expect(validateIntegrationEvent(old).data).toEqual(filed.data);
     expect(contractOf(IntakeCaseFiledV1.type)?.label).toBe('立案');
+  });
+});
+
+describe('the privacy contract', () => {
+  it('is on its own topic and carries no reason (it may hold personal data)', () => {
+    expect(PrivacySubjectErasedV1.topic).toBe('privacy.subject.events.v1');
+    expect(() =>
+      validateIntegrationEvent({
+        id: 'e-1',
+        type: PrivacySubjectErasedV1.type,
+        source: '/fengqiao/intake',
+        subject: 'reporter-c-1',
+        time: '2026-12-06T03:40:00.000Z',
+        correlationId: 'e-1',
+        causationId: 'e-1',
+        data: { subjectId: 'reporter-c-1', requestedIn: 'intake', requestedAt: '2026-12-06T03:40:00.000Z', requestId: 'r-1', reason: '本人申请' },
+      }),
+    ).toThrow(ContractViolation);
   });
 });

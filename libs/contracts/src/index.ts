@@ -7,3 +7,4 @@ export * from './grid-dispatch/grid-dispatch.contracts';
 export * from './calendar/calendar.contracts';
 export * from './mediation/mediation.contracts';
 export * from './petitions/petitions.contracts';
+export * from './privacy/privacy.contracts';

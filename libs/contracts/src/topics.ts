@@ -9,6 +9,8 @@ export const topics = {
   petitionsPetition: 'petitions.petition.events.v1',
   /** the holiday-notice table (reference data, key 'calendar-notices'), published by the calendar module */
   calendarNotices: 'calendar.notices.events.v1',
+  /** erasure requests of data subjects (key = subject id), published by the context that took the request */
+  privacySubject: 'privacy.subject.events.v1',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];

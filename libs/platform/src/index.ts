@@ -25,3 +25,6 @@ export * from './audit';
 export * from './backup/backup.cli';
 export * from './backup/backup-targets';
 export * from './tracing/tracing';
+export * from './privacy/subject-keys';
+export * from './privacy/subject-erasure';
+export * from './privacy/subject-erasure.http.controller';

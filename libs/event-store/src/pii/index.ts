@@ -4,3 +4,6 @@ export * from './subject-key.store';
 export * from './sqlite-subject-key.store';
 export * from './mongo-subject-key.store';
 export * from './personal-data';
+export * from './free-text';
+export * from './event-protection';
+export * from './personal-data-event-store';

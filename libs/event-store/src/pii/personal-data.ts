@@ -9,7 +9,7 @@
  * envelope stays byte-for-byte in the event, so the event's hash, its stream's chain and the
  * Merkle log still verify, while the value is gone for good.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { IV_BYTES, TAG_BYTES } from './master-keyring';
 import { InvalidSubjectIdError, PersonalDataIntegrityError, SubjectKeyNotFoundError } from './pii.errors';
 import { SubjectKeyStore } from './subject-key.store';
@@ -20,6 +20,8 @@ export const PII_ENVELOPE_KEY = '__pii';
 export const PII_ERASED_KEY = '__piiErased';
 export const PII_ALGORITHM = 'AES-256-GCM';
 const AAD_PREFIX = 'fengqiao/pii/v1|';
+/** the nonce key is derived from the data key: one key, one purpose */
+const NONCE_KEY_LABEL = 'fengqiao/pii/nonce/v1';
 
 export interface SealedPersonalData {
   [PII_ENVELOPE_KEY]: {
@@ -85,6 +87,16 @@ export interface PersonalDataSpec {
   fields: readonly string[];
 }
 
+export interface SealOptions {
+  /**
+   * Makes sealing deterministic: the IV is HMAC-SHA256(subject key, seed | path | plaintext), so
+   * sealing the same value of the same event again (a retried append with the same event id, whose
+   * data the store compares) gives the same bytes. Seed with something unique per event (its id):
+   * an IV then repeats only for the same plaintext at the same place of the same event.
+   */
+  nonceSeed?: string;
+}
+
 type Segment = { key: string; each: boolean };
 
 function parsePath(path: string): Segment[] {
@@ -116,10 +128,13 @@ function reach(root: unknown, segments: readonly Segment[], path = ''): { obj: R
 export class PersonalDataCipher {
   constructor(private readonly keys: SubjectKeyStore) {}
 
-  /** Encrypts `value` for `subjectId` (creating the subject's key on first use). */
-  async seal(subjectId: string, value: JsonValue): Promise<SealedPersonalData> {
+  /**
+   * Encrypts `value` for `subjectId` (creating the subject's key on first use). With a
+   * `nonceSeed` the IV is derived from the key, the seed and the value (see SealOptions).
+   */
+  async seal(subjectId: string, value: JsonValue, options: SealOptions = {}): Promise<SealedPersonalData> {
     const key = await this.keys.getOrCreate(subjectId);
-    return sealWithKey(subjectId, key, value);
+    return sealWithKey(subjectId, key, value, options.nonceSeed);
   }
 
   /** Decrypts an envelope; `erased` when its subject was crypto-shredded. */
@@ -144,7 +159,7 @@ export class PersonalDataCipher {
    * A copy of `data` with every personal field of `specs` sealed. Absent and `null` fields are left
    * as they are, and so are fields already sealed (sealing twice changes nothing).
    */
-  async sealFields<T>(data: T, specs: readonly PersonalDataSpec[]): Promise<T> {
+  async sealFields<T>(data: T, specs: readonly PersonalDataSpec[], options: SealOptions = {}): Promise<T> {
     // A JSON copy (event data is JSON): plain objects of this realm, the input left untouched.
     const copy = JSON.parse(JSON.stringify(data)) as T;
     const keyCache = new Map<string, Buffer>();
@@ -167,7 +182,8 @@ export class PersonalDataCipher {
           keyCache.set(subjectId, key);
         }
         for (const { parent, key: field } of pending) {
-          parent[field] = sealWithKey(subjectId, key, parent[field] as JsonValue);
+          const seed = options.nonceSeed === undefined ? undefined : `${options.nonceSeed}|${path}.${field}`;
+          parent[field] = sealWithKey(subjectId, key, parent[field] as JsonValue, seed);
         }
       }
     }
@@ -228,10 +244,16 @@ function aad(subjectId: string): Buffer {
   return Buffer.from(AAD_PREFIX + subjectId, 'utf8');
 }
 
-function sealWithKey(subjectId: string, key: Buffer, value: JsonValue): SealedPersonalData {
+function sealWithKey(subjectId: string, key: Buffer, value: JsonValue, nonceSeed?: string): SealedPersonalData {
   const plaintext = JSON.stringify(value);
   if (plaintext === undefined) throw new TypeError('personal data must be a JSON value');
-  const iv = randomBytes(IV_BYTES);
+  const iv =
+    nonceSeed === undefined
+      ? randomBytes(IV_BYTES)
+      : createHmac('sha256', createHmac('sha256', key).update(NONCE_KEY_LABEL).digest())
+          .update(`${nonceSeed}\u0000${plaintext}`, 'utf8')
+          .digest()
+          .subarray(0, IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(subjectId));
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { topics } from '@fengqiao/contracts';
 import { demoDistrict } from '@fengqiao/demo';
-import { buildContextModule } from '@fengqiao/platform';
+import { buildContextModule, freeTextPersonalData } from '@fengqiao/platform';
 import { AcceptDispatchController } from './accept-dispatch/accept-dispatch.http.controller';
 import { AnswerSupervisionController } from './answer-supervision/answer-supervision.http.controller';
 import { GridCases } from './application/grid-cases';
@@ -105,6 +105,8 @@ export class GridDispatchModule {
       ],
       runtime: {
         publish: (stored, context) => publisher.publish(stored, context),
+        // phone and ID numbers in a work order's free text belong with the case's reporter (intake's subject)
+        personalData: { policy: freeTextPersonalData((e) => (typeof e.data['caseId'] === 'string' ? `reporter-${e.data['caseId']}` : `text-${e.streamId}`)) },
         lifecycle: [GridDispatchStartup],
         consumers: [
           OnCaseFiledConsumer,

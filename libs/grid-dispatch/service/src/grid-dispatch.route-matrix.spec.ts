@@ -258,9 +258,9 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
       users,
       snapshot: async () => (await store.readAll({ maxCount: 1_000_000 })).length,
     });
-    // the app also serves the platform's routes (issuer, directory, health): the platform's own matrix covers them
+    // the app also serves the platform's routes (issuer, directory, health, erasure): the platform's own matrix and intake's cover them
     const platformRoutes = report.routes.filter((r) => !r.path.startsWith('/grid-dispatch/')).map((r) => r.key);
-    expect(platformRoutes.every((k) => / \/(auth|directory|health|\.well-known)\b/.test(k))).toBe(true);
+    expect(platformRoutes.every((k) => / \/(auth|directory|health|\.well-known|privacy)\b/.test(k))).toBe(true);
     expect(report.failures.filter((f) => !platformRoutes.some((k) => f.startsWith(`${k} `)))).toEqual([]);
     expect(report.routes.filter((r) => r.path.startsWith('/grid-dispatch/'))).toHaveLength(Object.keys(table).length);
     expect(report.calls).toBeGreaterThan(200);

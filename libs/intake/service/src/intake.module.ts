@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { intakePersonalData } from './privacy/intake-personal-data';
 import { buildContextModule, ContextRuntime } from '@fengqiao/platform';
 import { AcceptCaseController } from './accept-case/accept-case.http.controller';
 import { IntakeCases } from './application/intake-cases';
@@ -63,6 +64,7 @@ export class IntakeModule {
       runtime: {
         publish,
         consumers: [caseStatusConsumer],
+        personalData: { policy: intakePersonalData },
         onReady: async (runtime: ContextRuntime) => {
           await runtime.infra.readStore.ensureIndexes(CASE_VIEW, CASE_VIEW_INDEXES);
         },

@@ -125,6 +125,12 @@ describe('intake route matrix: every route × every role × inside/outside × no
       request: (ctx) =>
         userOf(ctx) === 'admin' && ctx.where === 'outside' ? undefined : { path: '/directory/changes', body: { change: { type: 'UnitRenamed', unitId: 't-3', name: `青山镇${++renames}` } } },
     },
+    // the platform's erasure route (issue 14): admin only, for a subject of this process
+    'POST /privacy/subjects/:subjectId/erasure': {
+      access: 'personal_data.erase',
+      target: 'collection',
+      request: () => ({ path: `/privacy/subjects/matrix-subject-${++renames}/erasure`, body: { reason: '路由矩阵：本人申请删除' } }),
+    },
     'PUT /directory/users/:id/password': {
       access: 'user.manage',
       target: 'resource',

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { buildContextModule, ContextRuntime } from '@fengqiao/platform';
+import { buildContextModule, ContextRuntime, freeTextPersonalData } from '@fengqiao/platform';
 import { AddDossierItemController } from './add-dossier-item/add-dossier-item.http.controller';
 import { MediationCases } from './application/mediation-cases';
 import { MEDIATION_LINK, MediationLink } from './application/mediation-link';
@@ -90,6 +90,8 @@ export class MediationModule {
       runtime: {
         publish: publishMediationEvent,
         consumers: [gridReferralConsumer(() => link.require()), mediationCalendarConsumer(() => link.require())],
+        // parties are sealed by PartyRecords; phone and ID numbers in free text for the case's text subject
+        personalData: { keysAttachedByContext: true, policy: freeTextPersonalData((e) => `text-${e.streamId}`) },
         onReady: async (runtime: ContextRuntime) => {
           await runtime.infra.readStore.ensureIndexes(MEDIATION_CASE_VIEW, MEDIATION_CASE_VIEW_INDEXES);
         },

@@ -148,12 +148,15 @@ export class PetitionsContext {
     const cfg = config ?? this.config;
     if (!cfg) throw new Error('petitions: no service config');
     const petitioners = await Petitioners.open(cfg, this.options.piiMasterKey, this.options.idHashKey);
+    // the petitioners' keys also seal phone and ID numbers in free text, and erasures reach them
+    runtime.attachSubjectKeys(petitioners.keys);
+    const protectedEvents = runtime.events;
     const afterAppend = () => this.caughtUp();
     await this.calendars.load(readStore);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the decider getter below reads the context's calendar
     const self = this;
     const runner: PetitionRunner = new CalendarFollowingRunner({
-      store: events,
+      store: protectedEvents,
       get decider() {
         return self.decider;
       },
@@ -168,7 +171,7 @@ export class PetitionsContext {
       afterAppend,
     }, { catalog: this.calendars, readStore: () => readStore, target: () => this.revisionTarget() });
     const portal: PortalRunner = new CaseCommandRunner({
-      store: events,
+      store: protectedEvents,
       decider: petitionPortalDecider,
       context: 'PETITIONS',
       resourceType: 'petition',

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { demoEnabled } from '@fengqiao/demo';
 import { BuiltInIssuer } from '@fengqiao/identity';
-import { buildContextModule, HealthRegistry, SERVICE_CONFIG, ServiceConfig } from '@fengqiao/platform';
+import { buildContextModule, freeTextPersonalData, HealthRegistry, SERVICE_CONFIG, ServiceConfig } from '@fengqiao/platform';
 import { AnswerPetitionController } from './answer-petition/answer-petition.http.controller';
 import { DecideAcceptanceController } from './decide-acceptance/decide-acceptance.http.controller';
 import { HandlePetitionController } from './handle-petition/handle-petition.http.controller';
@@ -65,6 +65,8 @@ export class PetitionsModule {
       runtime: {
         publish: publishPetitionEvent,
         consumers: [referralConsumer(ctx), petitionsCalendarConsumer(ctx)],
+        // petitioners are sealed by Petitioners; phone and ID numbers in free text for the petition's text subject
+        personalData: { keysAttachedByContext: true, policy: freeTextPersonalData((e) => `text-${e.streamId}`) },
         onReady: (runtime) => ctx.start(runtime, config),
         onStop: () => ctx.stop(),
       },

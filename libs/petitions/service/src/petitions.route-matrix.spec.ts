@@ -46,6 +46,9 @@ type Step =
   | 'reReviewing';
 const ORDER: Step[] = ['registered', 'routed', 'accepted', 'handling', 'opinion', 'delivered', 'reviewRequested', 'reviewing', 'reviewDecided', 'reviewDelivered', 'reReviewRequested', 'reReviewing'];
 
+/** distinct subjects for the erasure route's calls */
+let erasures = 0;
+
 describe('petitions route matrix: every route × every role × inside/outside × no token', () => {
   let t: PetitionsTestApp;
   let users: MatrixUser[];
@@ -165,6 +168,12 @@ describe('petitions route matrix: every route × every role × inside/outside ×
     },
     'GET /auth/me': { access: 'self.read', target: 'collection', request: () => ({ path: '/auth/me' }) },
     'GET /directory/units': { access: 'directory.read', target: 'collection', request: () => ({ path: '/directory/units' }) },
+    // the platform's erasure route (issue 14): admin only
+    'POST /privacy/subjects/:subjectId/erasure': {
+      access: 'personal_data.erase',
+      target: 'collection',
+      request: () => ({ path: `/privacy/subjects/matrix-subject-${++erasures}/erasure`, body: { reason: '路由矩阵：本人申请删除' } }),
+    },
 
     'POST /petitions': {
       access: 'petition.register',

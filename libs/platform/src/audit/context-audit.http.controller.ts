@@ -11,6 +11,7 @@ import { type SignedCheckpoint, type StatePoint } from '@fengqiao/event-store';
 import type { Principal } from '@fengqiao/identity';
 import { ValidationError } from '@fengqiao/kernel';
 import { CurrentPrincipal, Public, RequireAction } from '../auth/decorators';
+import { KeepSealed } from '../auth/personal-data';
 import { AuditRegistry } from './audit-registry';
 import type { ContextAudit } from './context-audit';
 
@@ -121,6 +122,7 @@ export class ContextAuditController {
   }
 
   @RequireAction('audit.export')
+  @KeepSealed()
   @Post('stores/:context/matter/evidence')
   @HttpCode(200)
   async evidence(@CurrentPrincipal() principal: Principal, @Param('context') context: string, @Body() body: StreamsRequestDto) {

@@ -12,8 +12,9 @@ describe('role × action table', () => {
     expect(ROLE_ACTIONS.auditor).toEqual(expect.arrayContaining(['case.read', 'mediation.read', 'petition.read', 'audit.timeline', 'audit.export']));
   });
 
-  it('gives admins no case data and no personal data', () => {
-    expect(ROLE_ACTIONS.admin.filter((a) => /^(case|mediation|petition|audit)\.|^personal_data/.test(a))).toEqual([]);
+  it('gives admins no case data and no personal data (only its erasure, which reveals nothing)', () => {
+    expect(ROLE_ACTIONS.admin.filter((a) => /^(case|mediation|petition|audit)\.|^personal_data\.read/.test(a))).toEqual([]);
+    expect(rolesFor('personal_data.erase')).toEqual(['admin']);
   });
 
   it('keeps each context to its roles', () => {
@@ -34,6 +35,6 @@ describe('role × action table', () => {
     expect(actorOf(p, 'case.report')).toEqual({ userId: p.userId, role: 'grid_worker', unitId: p.unitId, directoryVersion: p.directoryVersion });
     expect(actorOf(p, 'case.file').role).toBe('operator');
     expect(() => actorOf(p, 'mediation.read')).toThrow();
-    expect(actionsOf(fixturePrincipal('admin'))).toEqual(['analytics.board', 'directory.read', 'directory.manage', 'user.manage', 'config.manage', 'self.read']);
+    expect(actionsOf(fixturePrincipal('admin'))).toEqual(['analytics.board', 'directory.read', 'directory.manage', 'user.manage', 'config.manage', 'self.read', 'personal_data.erase']);
   });
 });

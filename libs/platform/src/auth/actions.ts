@@ -80,6 +80,8 @@ export const ACTIONS = {
   'self.read': { writes: false, zh: '查看本人账号' },
   // personal data of parties (names, ID numbers, phones, exact addresses) unmasked
   'personal_data.read': { writes: false, zh: '查看当事人个人信息' },
+  // crypto-shredding of a data subject's key (个人信息保护法 §47)
+  'personal_data.erase': { writes: true, zh: '删除个人信息' },
 } as const satisfies Record<string, ActionInfo>;
 
 export type Action = keyof typeof ACTIONS;
@@ -128,7 +130,7 @@ export const ROLE_ACTIONS: Readonly<Record<UserRole, readonly Action[]>> = {
   // read-only, inside an explicit scope; personal data only where the scope says so
   auditor: reads,
   // district IT: the directory and the configuration, no case data
-  admin: ['directory.manage', 'user.manage', 'config.manage', 'analytics.board', ...common],
+  admin: ['directory.manage', 'user.manage', 'config.manage', 'analytics.board', 'personal_data.erase', ...common],
 };
 
 /** Whether any of the principal's roles may perform the action (jurisdiction aside). */

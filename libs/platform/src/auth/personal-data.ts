@@ -14,7 +14,9 @@
  */
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { map, type Observable } from 'rxjs';
+import { from, map, mergeMap, type Observable } from 'rxjs';
+import { holdsProtectedData, revealPersonalData } from '@fengqiao/event-store';
+import { subjectKeyDirectory } from '../privacy/subject-keys';
 import type { Principal, UnitPath } from '@fengqiao/identity';
 import { principalOfRequest } from './decorators';
 import { mayReadPersonalData } from './jurisdiction';
@@ -109,6 +111,14 @@ export function PersonalData(kind: PersonalDataKind): PropertyDecorator {
 /** For handlers returning plain documents: keys (at any depth) holding personal data. */
 export const PersonalDataFields = (fields: FieldMap): MethodDecorator & ClassDecorator => SetMetadata(PERSONAL_DATA_FIELDS, fields);
 
+export const KEEP_SEALED = 'fengqiao:pd:keep-sealed';
+
+/**
+ * Evidence exports: stored events go out as stored, personal data still sealed (issue 14), so
+ * their hashes recompute offline; the envelopes are opened nowhere on the way.
+ */
+export const KeepSealed = (): MethodDecorator & ClassDecorator => SetMetadata(KEEP_SEALED, true);
+
 /** Dashboards, statistics, exports for analysis: personal data masked for every caller. */
 export const NoPersonalData = (): MethodDecorator & ClassDecorator => SetMetadata(NO_PERSONAL_DATA, true);
 
@@ -172,7 +182,29 @@ export function maskPersonalData<T>(value: T, options: MaskOptions): T {
   return walk(value, undefined) as T;
 }
 
-/** Registered globally by AuthModule: masks every HTTP response by the metadata above. */
+const SEALED_FIELD_KINDS: Readonly<Record<string, PersonalDataKind>> = { name: 'name', phone: 'phone', idNumber: 'id_number', address: 'address' };
+
+/**
+ * Personal data sealed in the stores (event data, read models; issue 14) opened for the response:
+ * clear where the principal may read the object's personal data, redacted text and `***`
+ * elsewhere, `已删除` once its subject was erased; then masked by the declarations above.
+ */
+export async function revealThenMask<T>(body: T, options: MaskOptions): Promise<T> {
+  const opened = holdsProtectedData(body)
+    ? await revealPersonalData(body, subjectKeyDirectory, {
+        mayRead: false,
+        mayReadIn: (jurisdiction) => !options.maskAll && mayReadPersonalData(options.principal, jurisdiction),
+        // a sealed field the reader may not see: masked by its kind where its key names one
+        hidden: (key, value) => {
+          const kind = key === undefined ? undefined : (options.fields?.[key] ?? SEALED_FIELD_KINDS[key]);
+          return kind && typeof value === 'string' ? MASKS[kind](value) : '***';
+        },
+      })
+    : body;
+  return maskPersonalData(opened, options);
+}
+
+/** Registered globally by AuthModule: opens and masks every HTTP response by the metadata above. */
 @Injectable()
 export class PersonalDataInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
@@ -182,7 +214,9 @@ export class PersonalDataInterceptor implements NestInterceptor {
     const targets = [context.getHandler(), context.getClass()];
     const fields = this.reflector.getAllAndOverride<FieldMap | undefined>(PERSONAL_DATA_FIELDS, targets);
     const maskAll = this.reflector.getAllAndOverride<boolean | undefined>(NO_PERSONAL_DATA, targets) ?? false;
+    const keepSealed = this.reflector.getAllAndOverride<boolean | undefined>(KEEP_SEALED, targets) ?? false;
     const principal = principalOfRequest(context.switchToHttp().getRequest());
-    return next.handle().pipe(map((body: unknown) => maskPersonalData(body, { principal, fields, maskAll })));
+    if (keepSealed) return next.handle().pipe(map((body: unknown) => maskPersonalData(body, { principal, fields, maskAll })));
+    return next.handle().pipe(mergeMap((body: unknown) => from(revealThenMask(body, { principal, fields, maskAll }))));
   }
 }

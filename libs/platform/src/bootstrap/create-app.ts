@@ -23,6 +23,7 @@ import { AuditRegistry } from '../audit/audit-registry';
 import { ContextAuditController } from '../audit/context-audit.http.controller';
 import { ConsoleSite, serveConsole } from './serve-console';
 import { flushTracing, httpTracingMiddleware, startTracing } from '../tracing/tracing';
+import { SubjectErasureController } from '../privacy/subject-erasure.http.controller';
 
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 
@@ -114,7 +115,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
       ...def.imports,
     ],
     providers,
-    controllers: def.audit ? [ContextAuditController] : [],
+    controllers: [...(def.audit ? [ContextAuditController] : []), SubjectErasureController],
     exports: [SERVICE_CONFIG, BUS, ...(connection ? [MONGO_CONNECTION] : []), ...(def.audit ? [AuditRegistry] : [])],
     global: true,
   };

@@ -1,7 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional, Provider, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { contractOf, IntegrationEvent, validateIntegrationEvent, ContractViolation } from '@fengqiao/contracts';
-import { StoredEvent } from '@fengqiao/event-store';
+import { contractOf, IntegrationEvent, validateIntegrationEvent, ContractViolation, topics, PrivacySubjectErasedV1Data } from '@fengqiao/contracts';
+import {
+  EventStore,
+  PersonalDataEventStore,
+  PersonalDataPolicy,
+  PersonalDataProtector,
+  redactProtectedData,
+  redactTextInData,
+  StoredEvent,
+  SubjectKeyStore,
+} from '@fengqiao/event-store';
 import { DomainError } from '@fengqiao/kernel';
 import {
   Bus,
@@ -24,6 +33,8 @@ import { metrics } from '../metrics/metrics';
 import { ContextInfrastructure, openContextInfrastructure } from './context-infrastructure';
 import { AuditRegistry } from '../audit/audit-registry';
 import type { ContextAuditOptions } from '../audit/context-audit.options';
+import { eraseSubjectIn, erasureIntegrationEvent, privacyRegistryOf, SUBJECT_ERASED } from '../privacy/subject-erasure';
+import { openSubjectKeyStore, subjectKeyDirectory } from '../privacy/subject-keys';
 
 /** Relay lag is counted up to this many events per scrape (a bounded read). */
 const LAG_SCAN_LIMIT = 10_000;
@@ -81,6 +92,19 @@ export interface ContextRuntimeOptions {
   onStop?: (runtime: ContextRuntime) => Promise<void>;
   /** How the audit replays this context's streams (see AuditRegistry; only where the app serves the audit). */
   audit?: ContextAuditOptions;
+  /**
+   * The context stores personal data (issue 14 §2): its subject keys are opened with the runtime
+   * (or attached by the context itself: `keysAttachedByContext`), `runtime.events` seals what the
+   * policy names and what free text reveals, and the context applies erasures from the bus.
+   */
+  personalData?: ContextPersonalDataOptions;
+}
+
+export interface ContextPersonalDataOptions {
+  /** what is personal in this context's events; without one, `runtime.events` is the plain store */
+  policy?: PersonalDataPolicy;
+  /** the context opens its own key store and calls `attachSubjectKeys` (mediation, petitions) */
+  keysAttachedByContext?: boolean;
 }
 
 /** where handled messages were recorded before the claim-based inbox; read, never written */
@@ -101,6 +125,16 @@ export class ContextRuntime {
     throw new Error(`${this.options.context}: cannot resolve ${type.name} outside a Nest module`);
   };
   private lifecycle: ContextLifecycle[] = [];
+  private personal?: { keys: SubjectKeyStore; store: EventStore; close?: () => Promise<void> };
+  private personalReady!: (keys: SubjectKeyStore) => void;
+  private readonly personalKeys = new Promise<SubjectKeyStore>((resolve) => (this.personalReady = resolve));
+
+  /**
+   * The context's event store as the application uses it: personal data sealed on append and
+   * opened on read where the context has a policy (the audit, the relay and the projectors read
+   * `infra.events`, which holds only ciphertext).
+   */
+  readonly events: EventStore;
 
   constructor(
     readonly options: ContextRuntimeOptions,
@@ -108,6 +142,29 @@ export class ContextRuntime {
     readonly bus: Bus,
   ) {
     this.logger = new Logger(`${options.context}.runtime`);
+    const current = (): EventStore => this.personal?.store ?? this.infra.events;
+    this.events = {
+      append: (streamId, events, opts) => current().append(streamId, events, opts),
+      readStream: (streamId, opts) => current().readStream(streamId, opts),
+      readAll: (opts) => current().readAll(opts),
+      streamRevision: (streamId) => current().streamRevision(streamId),
+      close: async () => undefined,
+    };
+  }
+
+  /** The context's subject keys (personal data); waits for a context that attaches its own. */
+  subjectKeys(): Promise<SubjectKeyStore> {
+    return this.personalKeys;
+  }
+
+  /** Attaches the context's subject-key store: from then on `events` protects personal data. */
+  attachSubjectKeys(keys: SubjectKeyStore, close?: () => Promise<void>): void {
+    const policy = this.options.personalData?.policy;
+    const store = policy ? new PersonalDataEventStore(this.infra.events, new PersonalDataProtector(keys, policy)) : this.infra.events;
+    this.personal = { keys, store, ...(close ? { close } : {}) };
+    subjectKeyDirectory.add(keys);
+    privacyRegistryOf(this.bus).register(this);
+    this.personalReady(keys);
   }
 
   get context(): string {
@@ -135,6 +192,11 @@ export class ContextRuntime {
         }),
       );
     }
+    if (this.options.personalData) {
+      const groupId = `${this.context}.privacy-erasure`;
+      const consumer: ContextConsumer = { purpose: 'privacy-erasure', topics: [topics.privacySubject], handle: (event) => this.applyErasure(event) };
+      this.subscriptions.push(await this.bus.subscribe({ groupId, topics: consumer.topics, handler: (message) => this.deliver(groupId, consumer, message) }));
+    }
     for (const listed of this.options.consumers ?? []) {
       const consumer: ContextConsumer = typeof listed === 'function' ? this.resolve(listed) : listed;
       if (!consumer.needsHistory?.() || this.bus.replaysHistoryToNewGroups) continue;
@@ -145,7 +207,8 @@ export class ContextRuntime {
         .catch((error: unknown) => this.logger.error(`${consumer.purpose}: replay of the stores failed: ${error instanceof Error ? error.message : String(error)}`));
     }
     const publish = this.options.publish;
-    const publishContext: PublishContext = { events: this.infra.events };
+    // the mapper may fold its own streams: it reads them redacted, as everything that leaves the context
+    const publishContext: PublishContext = { events: redactingReader(this.infra.events) };
     if (publish) {
       const relay = new Relay({
         name: `${this.context}.relay`,
@@ -153,8 +216,13 @@ export class ContextRuntime {
         bus: this.bus,
         checkpoints: this.infra.relayCheckpoints,
         map: async (stored: StoredEvent) => {
-          const event = await publish(stored, publishContext);
+          // personal data never leaves the context in clear: sealed fields as ***, free text redacted
+          const event =
+            stored.type === SUBJECT_ERASED
+              ? erasureIntegrationEvent(stored, `/fengqiao/${this.context}`)
+              : await publish({ ...stored, data: redactProtectedData(stored.data) }, publishContext);
           if (!event) return null;
+          event.data = redactTextInData(event.data);
           const def = contractOf(event.type);
           if (!def) throw new Error(`no contract for ${event.type}`);
           validateIntegrationEvent(event);
@@ -183,6 +251,21 @@ export class ContextRuntime {
       relayGateOf(this.bus).arrive(this.context, () => undefined);
     }
     this.started = true;
+  }
+
+  /** An erasure requested elsewhere (privacy.subject.erased.v1): shred the key here too, audited. */
+  private async applyErasure(event: IntegrationEvent): Promise<void> {
+    const d = event.data as unknown as PrivacySubjectErasedV1Data;
+    await eraseSubjectIn(this, {
+      subjectId: d.subjectId,
+      requestId: d.requestId,
+      origin: 'bus',
+      requestedIn: d.requestedIn,
+      requestedAt: d.requestedAt,
+      actor: { userId: 'system', role: 'system', unitId: this.context },
+      correlationId: event.correlationId,
+      causationId: event.id,
+    });
   }
 
   /** Wakes the relay after an append so the event is published without waiting for the poll. */
@@ -268,6 +351,11 @@ export class ContextRuntime {
     await this.relay?.stop();
     for (const part of [...this.lifecycle].reverse()) await part.onContextStop?.(this);
     if (this.options.onStop) await this.options.onStop(this);
+    if (this.personal) {
+      privacyRegistryOf(this.bus).unregister(this);
+      subjectKeyDirectory.remove(this.personal.keys);
+      await this.personal.close?.();
+    }
     await this.infra.close();
   }
 }
@@ -285,6 +373,18 @@ export function retryableOrDeadLetter(e: unknown): unknown {
   return e;
 }
 
+
+/** The store as the relay's mappers read it: personal data never in clear (redactProtectedData). */
+function redactingReader(events: EventStore): EventStore {
+  const redact = (list: StoredEvent[]) => list.map((e) => ({ ...e, data: redactProtectedData(e.data) }));
+  return {
+    append: (streamId, batch, opts) => events.append(streamId, batch, opts),
+    readStream: async (streamId, opts) => redact(await events.readStream(streamId, opts)),
+    readAll: async (opts) => redact(await events.readAll(opts)),
+    streamRevision: (streamId) => events.streamRevision(streamId),
+    close: async () => undefined,
+  };
+}
 
 /** Parking options for a projection of a context: every parked event is logged as an error with its reason. */
 export function projectionParking(projection: string): ParkingOptions {
@@ -439,8 +539,14 @@ export function contextRuntimeProvider(options: ContextRuntimeOptions): Provider
     {
       provide: token,
       inject: [SERVICE_CONFIG, BUS],
-      useFactory: async (config: ServiceConfig, bus: Bus) =>
-        new ContextRuntime(options, await openContextInfrastructure(options.context, config), bus),
+      useFactory: async (config: ServiceConfig, bus: Bus) => {
+        const runtime = new ContextRuntime(options, await openContextInfrastructure(options.context, config), bus);
+        if (options.personalData && !options.personalData.keysAttachedByContext) {
+          const opened = await openSubjectKeyStore(config, options.context);
+          runtime.attachSubjectKeys(opened.keys, opened.close);
+        }
+        return runtime;
+      },
     },
     RuntimeLifecycle,
   ];

@@ -13,7 +13,7 @@ import { IsObject, IsOptional } from 'class-validator';
 import { EVIDENCE_BUNDLE_FORMAT, type EvidenceBundle, type SignedCheckpoint } from '@fengqiao/event-store';
 import type { Principal } from '@fengqiao/identity';
 import { ValidationError, systemClock } from '@fengqiao/kernel';
-import { CurrentPrincipal, parseStatePoint, RequireAction } from '@fengqiao/platform';
+import { CurrentPrincipal, KeepSealed, parseStatePoint, RequireAction } from '@fengqiao/platform';
 import type { Caller } from './audit-sources';
 import { AUDIT_SOURCES, AuditSources } from './audit.sources.provider';
 import { collectMatter, matterTimeline } from './matter-timeline';
@@ -93,6 +93,7 @@ export class AuditController {
   }
 
   @RequireAction('audit.export')
+  @KeepSealed()
   @Get(':id/evidence')
   async evidence(@CurrentPrincipal() principal: Principal, @Req() req: Req, @Param('id') id: string): Promise<EvidenceBundle> {
     const caller = callerOf(principal, req);

@@ -40,7 +40,8 @@ export class GridCases extends CaseCommandRunner<GridCaseState, GridCaseCommand,
       context: 'GRID_DISPATCH',
       resourceType: 'case',
       noun: '工单',
-      store: runtime.infra.events,
+      // free text sealed on append, opened on read (issue 14): the decider never sees ciphertext
+      store: runtime.events,
       get decider() {
         return current.decider;
       },

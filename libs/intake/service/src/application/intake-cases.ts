@@ -40,7 +40,8 @@ export class IntakeCases
       context: 'INTAKE',
       resourceType: 'case',
       noun: '事件',
-      store: runtime.infra.events,
+      // sealed on append, opened on read: the decider never sees ciphertext
+      store: runtime.events,
       decider: intakeDecider,
       streamIdOf: toGridCaseReportStreamId,
       exists: (state) => state.status !== 'none',

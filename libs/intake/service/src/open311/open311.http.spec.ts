@@ -104,7 +104,7 @@ describe('Open311 GeoReport v2', () => {
           channel: 'online',
           category: 'streetlight_fault',
           gridId: 'g-1-3-2',
-          reporter: { anonymous: false, name: '张三', phone: '13800000103' },
+          reporter: { anonymous: false, name: { __pii: expect.objectContaining({ subjectId: `reporter-${id}` }) }, phone: { __pii: expect.any(Object) } },
           attachments: [{ ref: 'https://img.example.com/lamp.jpg' }],
         },
       });

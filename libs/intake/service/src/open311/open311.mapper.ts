@@ -3,6 +3,7 @@
  * sees of a case is chosen here, field by field: never the reporter, never attachments that are
  * not public URLs, and phone and ID numbers in free text masked.
  */
+import { redactProtectedData } from '@fengqiao/event-store';
 import { maskIdNumber, maskName, maskPhone } from '@fengqiao/platform';
 import { CaseView, IntakeStatus } from '../case-view/case-view';
 import { intakeStatusLabel } from '../application/case.response';
@@ -119,7 +120,9 @@ export function maskPlate(plate: string): string {
  * numbers, the names given (the reporter's own, anywhere) and names introduced as such (姓名、
  * 车主、联系人…) masked.
  */
-export function redactPublicText(text: string, names: readonly string[] = []): string {
+export function redactPublicText(stored: string, names: readonly string[] = []): string {
+  // a text holding phone or ID numbers is stored protected (issue 14): only its redacted form is public
+  const text = String(redactProtectedData(stored));
   let out = text.replace(ID_NUMBER, maskIdNumber).replace(MOBILE, maskPhone).replace(LANDLINE, maskPhone).replace(PLATE, (m) => maskPlate(m));
   for (const name of names) {
     const n = name.trim();

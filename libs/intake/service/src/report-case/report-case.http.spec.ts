@@ -50,9 +50,15 @@ describe('report a case (POST /intake/cases)', () => {
       category: 'fire_lane_blocked',
       gridId: 'g-1-1-2',
       urgency: 'urgent',
-      reporter: { anonymous: false, name: '张先生', phone: '13800000101' },
+      // the reporter's name and phone are sealed for the subject reporter-<caseId> before the event is stored
+      reporter: {
+        anonymous: false,
+        name: { __pii: expect.objectContaining({ subjectId: `reporter-${res.body.caseId}`, alg: 'AES-256-GCM' }) },
+        phone: { __pii: expect.objectContaining({ subjectId: `reporter-${res.body.caseId}` }) },
+      },
       attachments: [{ ref: 'obj://photos/1.jpg', mediaType: 'image/jpeg' }],
     });
+    expect(JSON.stringify(stored)).not.toMatch(/张先生|13800000101/);
 
     // readable at once (the view is brought up to date before the answer)
     const got = await t.call<LooseJson>('GET', `/intake/cases/${res.body.caseId}`, { as: 'village11Operator' });

@@ -99,7 +99,8 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
       context: 'MEDIATION',
       resourceType: 'mediation',
       noun: '调解案件',
-      store: runtime.infra.events,
+      // free text sealed on append, opened on read (issue 14): the decider never sees ciphertext
+      store: runtime.events,
       get decider() {
         return deciderNow();
       },
@@ -176,6 +177,8 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.partyRecords) {
       this.partyKeys = await openPartyKeyStore(this.config, this.options.piiMasterKey, this.options.production);
       this.partyRecords = new PartyRecords(this.runtime.infra.events, this.partyKeys.keys);
+      // the same keys seal phone and ID numbers in the case's free text, and erasures reach them
+      this.runtime.attachSubjectKeys(this.partyKeys.keys);
     }
     return this.partyRecords;
   }

@@ -41,6 +41,7 @@ import {
   type NormalisedProjection,
 } from '../../query/query-validation';
 import { KeyedLock } from '../../internal/keyed-lock';
+import { datesToInstants, instantsToDates } from './bson-dates';
 import { ReadStoreContentionError } from '../../errors';
 import {
   TOMBSTONE_FIELD,
@@ -104,13 +105,13 @@ export class MongoReadStore implements ReadStore {
     assertCollectionName(collection);
     assertRevision(options?.revision);
     const { id, doc: fields } = normaliseDocument(doc);
-    return this.guardedWrite(collection, id, options.revision, { ...fields, _revision: options.revision });
+    return this.guardedWrite(collection, id, options.revision, { ...instantsToDates(fields), _id: id, _revision: options.revision } as StoredDoc);
   }
 
   async get<T extends object = Record<string, unknown>>(collection: string, id: string): Promise<ReadDoc<T> | null> {
     assertCollectionName(collection);
     assertId(id);
-    return (await this.coll(collection).findOne({ _id: id, ...LIVE } as Filter)) as ReadDoc<T> | null;
+    return datesToInstants(await this.coll(collection).findOne({ _id: id, ...LIVE } as Filter)) as ReadDoc<T> | null;
   }
 
   async find<T extends object = Record<string, unknown>>(collection: string, query: ReadQuery, options?: FindOptions): Promise<ReadDoc<T>[]> {
@@ -123,7 +124,7 @@ export class MongoReadStore implements ReadStore {
       ...(o.limit === undefined ? {} : { limit: o.limit }),
       ...(o.projection ? { projection: mongoProjection(o.projection) } : {}),
     });
-    return (await cursor.toArray()) as ReadDoc<T>[];
+    return datesToInstants(await cursor.toArray()) as ReadDoc<T>[];
   }
 
   async count(collection: string, query: ReadQuery): Promise<number> {
@@ -157,7 +158,7 @@ export class MongoReadStore implements ReadStore {
     const rows = await this.coll(collection)
       .aggregate<{ _id: unknown; count: number }>([{ $match: live(query) }, { $group: { _id: `$${groupByField}`, count: { $sum: 1 } } }])
       .toArray();
-    return rows.map((r) => ({ key: r._id === undefined ? null : r._id, count: r.count })).sort((a, b) => compareValues(a.key, b.key));
+    return datesToInstants(rows).map((r) => ({ key: r._id === undefined ? null : r._id, count: r.count })).sort((a, b) => compareValues(a.key, b.key));
   }
 
   async ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
@@ -211,7 +212,9 @@ export class MongoReadStore implements ReadStore {
 
 function live(query: ReadQuery): Filter {
   // `_tombstone` cannot appear in a validated query, so adding it at the top level is an AND.
-  return { ...query, ...LIVE } as Filter;
+  // Instants are stored as Dates (bson-dates.ts): an instant operand must be a Date to match them.
+  const { _id, ...rest } = query;
+  return { ...instantsToDates(rest), ...(_id === undefined ? {} : { _id }), ...LIVE } as Filter;
 }
 
 function mongoProjection(p: NormalisedProjection): Record<string, 0 | 1> {
