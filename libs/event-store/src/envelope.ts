@@ -179,6 +179,8 @@ export interface EncodedEvent {
    */
   event: HashedContent & { hash: string };
   dataJson: string;
+  /** RFC 8785 JSON of the whole hashed content (`canonicalEnvelope`): the bytes `hash` covers. */
+  canonical: string;
 }
 
 /**
@@ -212,10 +214,11 @@ export function encodeEvents(streamId: string, events: readonly NewEvent[], head
     };
     if (e.legalBasis !== undefined) content.legalBasis = e.legalBasis;
     const dataJson = encodeData(e.data);
-    const hash = hashCanonical(prevHash, canonicalEnvelope(content, dataJson));
+    const canonical = canonicalEnvelope(content, dataJson);
+    const hash = hashCanonical(prevHash, canonical);
     prevHash = hash;
     revision += 1;
-    return { event: { ...content, hash }, dataJson };
+    return { event: { ...content, hash }, dataJson, canonical };
   });
 }
 
