@@ -16,7 +16,7 @@
  * Merkle log over event hashes instead; the order within a stream is protected here, through
  * `revision` and the chaining.
  */
-import { hash as oneShotHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { HashedContent, StoredEvent } from '../event-store.port';
 import { matchesStoredBytes, storedBytesOf } from './stored-bytes';
@@ -65,10 +65,9 @@ export function hashEvent(prevHash: string, event: HashedContent | StoredEvent):
 }
 
 /** SHA-256 hex over the previous hash and an already canonical JSON of the hashed content. */
-export function hashCanonical(prevHash: string, canonicalJson: string): string {
-  // one-shot hash of one string: the same bytes as update(prev) + update('\n') + update(json),
-  // without a Hash object per event
-  return oneShotHash('sha256', `${prevHash}\n${canonicalJson}`, 'hex');
+export function hashCanonical(prevHash: string, canonicalJson: string | Uint8Array): string {
+  // (a Uint8Array is the UTF-8 of the canonical JSON, as stored: hashed without encoding it again)
+  return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(canonicalJson).digest('hex');
 }
 
 const str = (s: string): string => JSON.stringify(s);
@@ -142,7 +141,7 @@ export function verifyStreamChain(events: readonly StoredEvent[], options: Verif
     }
     const bytes = storedBytesOf(event);
     const recomputed =
-      bytes !== undefined && matchesStoredBytes(event, bytes) ? hashCanonical(prevHash, bytes.content) : hashEvent(prevHash, event);
+      bytes !== undefined && matchesStoredBytes(event, bytes) ? hashCanonical(prevHash, bytes.utf8 ?? bytes.content) : hashEvent(prevHash, event);
     if (recomputed !== event.hash) {
       return { ok: false, index, event, reason: 'hash_mismatch', detail: `stored ${event.hash}, recomputed ${recomputed}` };
     }

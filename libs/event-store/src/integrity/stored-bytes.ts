@@ -33,12 +33,17 @@ export class StoredBytes {
   dataExposed = false;
 
   constructor(
-    /** RFC 8785 JSON of the hashed content: the exact bytes the stored hash covers. */
+    /** RFC 8785 JSON of the hashed content (decoded): the text the stored hash covers. */
     readonly content: string,
     /** The envelope as parsed from `content`; never handed out (the event has its own copies). */
     readonly envelope: EnvelopeSnapshot,
     private readonly dataStart: number,
     private readonly dataEnd: number,
+    /**
+     * The same content as UTF-8 bytes, when the store handed them out (hashing them saves encoding
+     * the string again, which costs about as much as the SHA-256 itself).
+     */
+    readonly utf8?: Uint8Array,
   ) {}
 
   /** The canonical JSON of `data` inside `content`. */
@@ -73,14 +78,14 @@ export function dataSpan(content: string): [number, number] | undefined {
  * Parses canonical content into the envelope snapshot (without `data`) and the span of the data
  * JSON; throws when the bytes are not an envelope.
  */
-export function parseStoredContent(content: string): StoredBytes {
+export function parseStoredContent(content: string, utf8?: Uint8Array): StoredBytes {
   const span = dataSpan(content);
   if (!span) throw new Error('stored event content has no data member');
   const envelope = JSON.parse(content.slice(0, span[0] - 8) + content.slice(span[1])) as EnvelopeSnapshot;
   if (envelope === null || typeof envelope !== 'object' || typeof envelope.actor !== 'object' || envelope.actor === null || !Array.isArray(envelope.jurisdiction)) {
     throw new Error('stored event content lacks actor or jurisdiction');
   }
-  return new StoredBytes(content, envelope, span[0], span[1]);
+  return new StoredBytes(content, envelope, span[0], span[1], utf8);
 }
 
 /** True when every hashed field of `event` equals what its stored bytes hold (see the header). */

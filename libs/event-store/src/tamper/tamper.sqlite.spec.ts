@@ -35,10 +35,10 @@ function sqliteRaw(file: string): RawStorage {
     return r;
   };
   /** The row's stored canonical bytes with the data member replaced, as a forger would write them. */
-  const withData = (db: DatabaseSync, id: string, data: Record<string, unknown>): string => {
-    const { content } = db.prepare('SELECT content FROM events WHERE id = ?').get(id) as { content: string };
+  const withData = (db: DatabaseSync, id: string, data: Record<string, unknown>): Buffer => {
+    const { content } = db.prepare('SELECT CAST(content AS TEXT) AS content FROM events WHERE id = ?').get(id) as { content: string };
     const [from, to] = dataSpan(content) ?? [0, 0];
-    return content.slice(0, from) + (canonicalize(data) ?? '') + content.slice(to);
+    return Buffer.from(content.slice(0, from) + (canonicalize(data) ?? '') + content.slice(to), 'utf8');
   };
   return {
     setData: (id, data) => withDb((db) => void db.prepare('UPDATE events SET content = ? WHERE id = ?').run(withData(db, id, data), id)),
@@ -126,7 +126,7 @@ describe('tamper detection: sqlite, each column of the stored row', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const edit = (sql: string, ...params: Array<string | number>): void => {
+  const edit = (sql: string, ...params: Array<string | number | Uint8Array>): void => {
     const db = new DatabaseSync(file);
     try {
       db.exec('DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete;');
@@ -160,10 +160,10 @@ describe('tamper detection: sqlite, each column of the stored row', () => {
     ['correlation id', '"correlationId":"', '"correlationId":"x'],
   ])('the %s inside the stored bytes edited → CHAIN_HASH_MISMATCH at that event', async (_what, from, to) => {
     const db = new DatabaseSync(file);
-    const { content } = db.prepare('SELECT content FROM events WHERE id = ?').get(ids[2]) as { content: string };
+    const { content } = db.prepare('SELECT CAST(content AS TEXT) AS content FROM events WHERE id = ?').get(ids[2]) as { content: string };
     db.close();
     expect(content).toContain(from);
-    edit('UPDATE events SET content = ? WHERE id = ?', content.replace(from, to), ids[2]);
+    edit('UPDATE events SET content = ? WHERE id = ?', Buffer.from(content.replace(from, to), 'utf8'), ids[2]);
     const v = await verify();
     expect(v.ok).toBe(false);
     expect(v.firstFailure).toMatchObject({ reason: 'CHAIN_HASH_MISMATCH', event: { id: ids[2] } });
@@ -203,7 +203,7 @@ describe('tamper detection: sqlite, each column of the stored row', () => {
 
   it("another event's bytes and hash copied over an event → caught", async () => {
     const db = new DatabaseSync(file);
-    const src = db.prepare('SELECT content, hash FROM events WHERE id = ?').get(ids[1]) as { content: string; hash: string };
+    const src = db.prepare('SELECT content, hash FROM events WHERE id = ?').get(ids[1]) as { content: Uint8Array; hash: string };
     db.close();
     edit('UPDATE events SET content = ?, hash = ? WHERE id = ?', src.content, src.hash, ids[2]);
     expect((await verify()).ok).toBe(false);
@@ -226,4 +226,33 @@ describe('tamper detection: sqlite, each column of the stored row', () => {
       await store.close();
     }
   });
+});
+
+it('sqlite: content written by hand as text (not bytes) is read and verified the same way', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fq-tamper-text-'));
+  const file = join(dir, 'events.db');
+  try {
+    const store = new SqliteEventStore({ path: file, synchronous: 'NORMAL' });
+    const id = newId();
+    const e = { id, type: 'CaseNoted', schemaVersion: 1, occurredAt: '2025-03-01T08:00:00.000+08:00', actor: { userId: 'u', role: 'grid_worker' as const, unitId: 'v' }, correlationId: id, causationId: id, jurisdiction: ['d'], data: { note: '原文' } };
+    await store.append('grid-case-text', [e], { expectedRevision: 'no_stream' });
+    await store.close();
+    const db = new DatabaseSync(file);
+    db.exec('DROP TRIGGER events_no_update');
+    db.exec("UPDATE events SET content = CAST(content AS TEXT)");
+    db.close();
+    const reopened = new SqliteEventStore({ path: file });
+    expect(verifyStreamChain(await reopened.readStream('grid-case-text')).ok).toBe(true);
+    await reopened.close();
+    const db2 = new DatabaseSync(file);
+    db2.exec("DROP TRIGGER events_no_update; UPDATE events SET content = replace(content, '原文', '改文')");
+    db2.close();
+    const again = new SqliteEventStore({ path: file });
+    const [read] = await again.readStream('grid-case-text');
+    expect(read.data).toEqual({ note: '改文' });
+    expect(verifyStreamChain([read])).toMatchObject({ ok: false, reason: 'hash_mismatch' });
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

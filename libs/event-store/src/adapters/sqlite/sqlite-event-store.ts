@@ -22,8 +22,8 @@
  * triggers: the store is append-only.
  *
  * Layout (version 2, issue 15). A row holds the indexed columns (position, id, stream, revision),
- * the hash, and `content`: the RFC 8785 JSON of the hashed content, i.e. the exact bytes the hash
- * covers, stored once. A read builds the event from those bytes (one JSON.parse of the envelope;
+ * the hash, and `content`: the RFC 8785 JSON of the hashed content in UTF-8 (a BLOB), i.e. the exact
+ * bytes the hash covers, stored once. A read builds the event from those bytes (one JSON.parse of the envelope;
  * `data` is parsed when first read) and attaches them (`integrity/stored-bytes.ts`), so chain
  * verification hashes them instead of re-canonicalising; the indexed columns must agree with the
  * bytes, otherwise the event carries the column values and no bytes, and verifies the slow way
@@ -78,8 +78,11 @@ interface Row {
   stream_id: string;
   revision: number;
   hash: string;
-  /** RFC 8785 JSON of the hashed content: the bytes `hash` covers. */
-  content: string;
+  /**
+   * RFC 8785 JSON of the hashed content in UTF-8: the bytes `hash` covers. A BLOB, so reads hand
+   * out the bytes (hashed as they are) and decode them once; text written by hand reads as a string.
+   */
+  content: Uint8Array | string;
 }
 
 /** A row of the version-1 layout (one column per envelope field), read only to migrate it. */
@@ -119,7 +122,7 @@ CREATE TABLE IF NOT EXISTS events (
   stream_id       TEXT    NOT NULL,
   revision        INTEGER NOT NULL,
   hash            TEXT    NOT NULL,
-  content         TEXT    NOT NULL,
+  content         BLOB    NOT NULL,
   UNIQUE (stream_id, revision)
 );`;
 
@@ -306,7 +309,7 @@ export class SqliteEventStore implements EventStore {
     const built = encodeEvents(p.streamId, p.events, head, recordedAt);
     let lastPosition = 0;
     for (const { event: e, canonical } of built) {
-      const r = this.stmt.insert.run(e.id, e.streamId, e.revision, e.hash, canonical);
+      const r = this.stmt.insert.run(e.id, e.streamId, e.revision, e.hash, Buffer.from(canonical, 'utf8'));
       lastPosition = Number(r.lastInsertRowid);
     }
     return {
@@ -330,7 +333,8 @@ export class SqliteEventStore implements EventStore {
 function toEvent(r: Row): StoredEvent {
   let bytes: StoredBytes;
   try {
-    bytes = parseStoredContent(r.content);
+    const c = r.content;
+    bytes = typeof c === 'string' ? parseStoredContent(c) : parseStoredContent(utf8Text(c), c);
   } catch (error) {
     throw new Error(`event at position ${r.global_position} (${r.id}): stored content is not an event envelope: ${(error as Error).message}`);
   }
@@ -366,6 +370,10 @@ function toEvent(r: Row): StoredEvent {
   if (p.legalBasis !== undefined) event.legalBasis = p.legalBasis;
   if (r.id === p.id && r.stream_id === p.streamId && r.revision === p.revision) attachStoredBytes(event, bytes);
   return event;
+}
+
+function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -432,7 +440,7 @@ function migrateFromV1(db: DatabaseSync): void {
       data: {},
       ...(r.legal_basis !== null ? { legalBasis: r.legal_basis } : {}),
     };
-    insert.run(r.global_position, r.id, r.stream_id, r.revision, r.hash, canonicalEnvelope(event, dataJson));
+    insert.run(r.global_position, r.id, r.stream_id, r.revision, r.hash, Buffer.from(canonicalEnvelope(event, dataJson), 'utf8'));
   }
   db.exec('DROP TABLE events');
   db.exec('ALTER TABLE events_v2 RENAME TO events');
