@@ -75,7 +75,7 @@ let code = 0;
 if (runStore) code = await run('main.ts', storeArgs);
 if (code === 0 && runDispatch) {
   const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];
-  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2'] : []), ...out]);
+  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2', '--standalone-rate', '50', '--knee-seconds', '5'] : []), ...out]);
 }
 if (startedFerretDb) {
   say('stopping the FerretDB this benchmark started');
