@@ -16,7 +16,7 @@ import {
 } from '@fengqiao/event-store';
 import { makeEvents } from './lib/events';
 import { formatMs, formatRate, progress } from './lib/progress';
-import { nowMs, summarise, type RunSample } from './lib/stats';
+import { cpuSecondsSince, nowMs, summarise, type RunSample } from './lib/stats';
 import type { WorkloadResult } from './workloads';
 
 export type IntegrityWorkloadId = 'verify-chain' | 'verify-chain-copies' | 'merkle-append' | 'merkle-inclusion' | 'merkle-consistency';
@@ -81,14 +81,16 @@ export async function runIntegrityWorkloads(sizes: IntegritySizes, runs: number)
   const copySamples: RunSample[] = [];
   const floorSamples: RunSample[] = [];
   for (let r = 1; r <= runs; r++) {
+    let cpu0 = process.cpuUsage();
     let t0 = nowMs();
     const v = verifyStreamChain(events);
-    chainSamples.push({ events: events.length, seconds: (nowMs() - t0) / 1000 });
+    chainSamples.push({ events: events.length, seconds: (nowMs() - t0) / 1000, cpuSeconds: cpuSecondsSince(cpu0) });
     if (!v.ok || v.eventCount !== events.length) throw new Error(`chain verification failed on an untouched stream: ${JSON.stringify(v)}`);
     line(`verify-chain run ${r}/${runs}`, 'ours', summarise(chainSamples.slice(-1)), 'ev');
+    cpu0 = process.cpuUsage();
     t0 = nowMs();
     const c = verifyStreamChain(copies);
-    copySamples.push({ events: copies.length, seconds: (nowMs() - t0) / 1000 });
+    copySamples.push({ events: copies.length, seconds: (nowMs() - t0) / 1000, cpuSeconds: cpuSecondsSince(cpu0) });
     if (!c.ok) throw new Error(`chain verification failed on copies of an untouched stream: ${JSON.stringify(c)}`);
     line(`verify-chain (copies) run ${r}/${runs}`, 'ours', summarise(copySamples.slice(-1)), 'ev');
     t0 = nowMs();
