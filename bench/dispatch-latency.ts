@@ -161,7 +161,7 @@ interface KneeStep {
 /** The aim run, then the knee steps on the same process. */
 async function standalone(): Promise<{ aim: Stats; knee: KneeStep[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'fq-bench-'));
-  const p = await spawnService('standalone', { ...BENCH_ENV, FENGQIAO_DATA_DIR: dir, KAFKA_BROKERS: '', MONGO_URL: '' }, { timeoutMs: 180_000 });
+  const p = await spawnService('standalone', { ...BENCH_ENV, FENGQIAO_DATA_DIR: dir, KAFKA_BROKERS: '', MONGO_URL: '' }, { timeoutMs: 900_000 });
   const urls = { auth: p.url, intake: p.url, grid: p.url };
   try {
     const aim = await drive(urls, STANDALONE_RATE, SECONDS);
