@@ -97,13 +97,17 @@ interface RawRow {
   causation_id: string;
   jurisdiction: string;
   data: string;
-  /** layout 2 (our store's file): the canonical bytes of the whole envelope */
-  content?: string;
+  /** layout 2 (our store's file): the canonical bytes of the whole envelope, UTF-8 (a BLOB) */
+  content?: Uint8Array | string;
 }
 
 /** The floor of the store's row → event work: parse the JSON the row holds, build nothing. */
 function parseRow(r: RawRow): BenchEventData {
-  if (r.content !== undefined) return (JSON.parse(r.content) as { data: BenchEventData }).data;
+  const c = r.content;
+  if (c !== undefined) {
+    const text = typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8');
+    return (JSON.parse(text) as { data: BenchEventData }).data;
+  }
   JSON.parse(r.actor);
   JSON.parse(r.jurisdiction);
   return JSON.parse(r.data) as BenchEventData;
