@@ -172,6 +172,8 @@ async function standalone(): Promise<{ aim: Stats; knee: KneeStep[] }> {
       let rate = STANDALONE_RATE;
       for (let step = 0; step < 5; step++) {
         rate = up ? Math.round(rate * 1.5) : Math.max(1, Math.round(rate / 2));
+        // let the process drain what an overloaded step left queued, so it does not spill into this one
+        await new Promise((r) => setTimeout(r, 15_000));
         say(`knee step ${step + 1}: ${rate}/s for ${KNEE_SECONDS} s`);
         const stats = await drive(urls, rate, KNEE_SECONDS);
         knee.push({ rate, stats });
@@ -263,7 +265,7 @@ function kneeLines(result: { aim: Stats; knee: KneeStep[] } | undefined): string
         : highestMet !== undefined
           ? `above ${highestMet} cases/s (the highest rate tried still held)`
           : `below ${Math.min(...knee.map((k) => k.rate))} cases/s (no rate tried held)`;
-    lines.push(`- knee: ${kneeText}. Steps of ${KNEE_SECONDS} s after the first, on the same process:`, '');
+    lines.push(`- knee: ${kneeText}. Steps of ${KNEE_SECONDS} s after the first, on the same process, 15 s apart:`, '');
     lines.push('| cases/s | seconds | dispatched | p50 | p99 | max | not dispatched | requests failed | p99 ≤ 100 ms and all dispatched |', '|---|---|---|---|---|---|---|---|---|');
     knee.forEach((k, i) =>
       lines.push(
