@@ -4,7 +4,7 @@
  */
 import { makeEvents, type BenchEvent } from './lib/events';
 import { formatMs, formatRate, progress } from './lib/progress';
-import { nowMs, summarise, type RunSample, type Summary } from './lib/stats';
+import { cpuSecondsSince, nowMs, summarise, type RunSample, type Summary } from './lib/stats';
 import type { Session, Subject } from './subjects/subject';
 
 export type WorkloadId = 'append-1' | 'append-10' | 'concurrent-16' | 'read-fold-1000' | 'bulk-load' | 'replay';
@@ -271,6 +271,7 @@ async function replayWorkload(
     }
     const samples: RunSample[] = [];
     for (let r = 1; r <= runs; r++) {
+      const cpu0 = process.cpuUsage();
       const t0 = nowMs();
       const pageMs: number[] = [];
       let t = nowMs();
@@ -279,7 +280,7 @@ async function replayWorkload(
         pageMs.push(now - t);
         t = now;
       });
-      const sample: RunSample = { events: read, seconds: (nowMs() - t0) / 1000, latenciesMs: pageMs };
+      const sample: RunSample = { events: read, seconds: (nowMs() - t0) / 1000, latenciesMs: pageMs, cpuSeconds: cpuSecondsSince(cpu0) };
       if (read !== total) throw new Error(`replay read ${read} events, expected ${total}`);
       samples.push(sample);
       progress(`${backend} replay ${subject.kind} run ${r}/${runs}: ${describe(summarise([sample]))} per page`);

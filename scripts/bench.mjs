@@ -51,7 +51,9 @@ const quick = passArgs.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyList = onlyIndex >= 0 ? (passArgs[onlyIndex + 1] ?? '').split(',') : undefined;
 const runStore = !onlyList || onlyList.some((s) => ['sqlite', 'mongodb', 'integrity'].includes(s));
 const runDispatch = !onlyList || onlyList.includes('dispatch');
-const storeArgs = onlyList ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => s !== 'dispatch').join(',') : a)) : passArgs;
+// issue 15: the standalone process's memory and start-up with a 1,000,000-event store (--only memory)
+const runMemory = !onlyList || onlyList.includes('memory');
+const storeArgs = onlyList ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => s !== 'dispatch' && s !== 'memory').join(',') : a)) : passArgs;
 
 if (runDispatch && !env.KAFKA_BROKERS) {
   const kafka = spawnSync('bash', [join(root, 'deploy', 'local', 'servers.sh'), 'env'], { cwd: root, encoding: 'utf8' });
@@ -79,7 +81,12 @@ let code = 0;
 if (runStore) code = await run('main.ts', storeArgs);
 if (code === 0 && runDispatch) {
   const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];
-  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2'] : []), ...out]);
+  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2', '--standalone-rate', '50', '--knee-seconds', '5'] : []), ...out]);
+}
+if (code === 0 && runMemory) {
+  const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];
+  const outIndex = passArgs.indexOf('--out');
+  code = await run('standalone-memory.ts', [...(quick ? ['--events', '20000'] : []), ...(outIndex >= 0 ? ['--out', passArgs[outIndex + 1]] : out)]);
 }
 if (startedFerretDb) {
   say('stopping the FerretDB this benchmark started');

@@ -21,6 +21,8 @@ export interface RunSample {
   seconds: number;
   /** Per-operation latencies in milliseconds (one append, one read-and-fold, one proof…). */
   latenciesMs?: number[];
+  /** CPU time (user + system) this process used in the timed part, where measured. */
+  cpuSeconds?: number;
 }
 
 /** The median of several runs of one workload for one contender. */
@@ -36,6 +38,18 @@ export interface Summary {
   p50Ms?: number;
   p99Ms?: number;
   operationsPerRun?: number;
+  /**
+   * Median of the runs' events per CPU second of the benchmark process (user + system), where
+   * measured: on a shared machine the wall-clock rate says how much CPU the process got, this one
+   * how much work a CPU second does.
+   */
+  eventsPerCpuSec?: number;
+}
+
+/** CPU seconds (user + system) of this process since `from` (a `process.cpuUsage()` value). */
+export function cpuSecondsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
 }
 
 export function summarise(samples: readonly RunSample[]): Summary {
@@ -47,6 +61,8 @@ export function summarise(samples: readonly RunSample[]): Summary {
     minEventsPerSec: Math.min(...rates),
     maxEventsPerSec: Math.max(...rates),
   };
+  const withCpu = samples.filter((s) => s.cpuSeconds !== undefined && s.cpuSeconds > 0);
+  if (withCpu.length > 0) summary.eventsPerCpuSec = median(withCpu.map((s) => s.events / (s.cpuSeconds ?? 1)));
   const withLatency = samples.filter((s) => s.latenciesMs && s.latenciesMs.length > 0);
   if (withLatency.length > 0) {
     const sorted = withLatency.map((s) => [...(s.latenciesMs ?? [])].sort((a, b) => a - b));

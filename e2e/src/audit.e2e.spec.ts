@@ -214,7 +214,7 @@ describe('audit of a grid case in standalone mode', () => {
         await store.close();
       }
     };
-    const sql = (statement: string, ...args: Array<string | number>) => {
+    const sql = (statement: string, ...args: Array<string | number | Uint8Array>) => {
       // as anyone with the file could: the store's append-only triggers go first (it recreates them when opened)
       const db = new DatabaseSync(file);
       try {
@@ -245,14 +245,16 @@ describe('audit of a grid case in standalone mode', () => {
     it('one byte of an event altered: named', async () => {
       const target = events[3];
       const db = new DatabaseSync(file);
-      const row = db.prepare('SELECT data FROM events WHERE id = ?').get(target.id) as { data: string };
+      // the stored canonical bytes of the event (layout 2): alter one character of its data
+      const row = db.prepare('SELECT CAST(content AS TEXT) AS content FROM events WHERE id = ?').get(target.id) as { content: string };
       db.close();
-      const i = row.data.search(/[0-9a-f]/);
-      const altered = row.data.slice(0, i) + (row.data[i] === '0' ? '1' : '0') + row.data.slice(i + 1);
-      sql('UPDATE events SET data = ? WHERE id = ?', altered, target.id);
+      const start = row.content.indexOf(',"data":') + 8;
+      const i = start + row.content.slice(start).search(/[0-9a-f]/);
+      const altered = row.content.slice(0, i) + (row.content[i] === '0' ? '1' : '0') + row.content.slice(i + 1);
+      sql('UPDATE events SET content = ? WHERE id = ?', Buffer.from(altered, 'utf8'), target.id);
       const v = await verifyFile();
       expect(v.firstFailure).toMatchObject({ reason: 'CHAIN_HASH_MISMATCH', event: { id: target.id } });
-      sql('UPDATE events SET data = ? WHERE id = ?', row.data, target.id);
+      sql('UPDATE events SET content = ? WHERE id = ?', Buffer.from(row.content, 'utf8'), target.id);
       expect((await verifyFile()).ok).toBe(true);
     });
 

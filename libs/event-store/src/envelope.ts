@@ -184,6 +184,8 @@ export interface EncodedEvent {
    */
   event: HashedContent & { hash: string; traceparent?: string };
   dataJson: string;
+  /** RFC 8785 JSON of the whole hashed content (`canonicalEnvelope`): the bytes `hash` covers. */
+  canonical: string;
 }
 
 /**
@@ -217,11 +219,12 @@ export function encodeEvents(streamId: string, events: readonly NewEvent[], head
     };
     if (e.legalBasis !== undefined) content.legalBasis = e.legalBasis;
     const dataJson = encodeData(e.data);
-    const hash = hashCanonical(prevHash, canonicalEnvelope(content, dataJson));
+    const canonical = canonicalEnvelope(content, dataJson);
+    const hash = hashCanonical(prevHash, canonical);
     prevHash = hash;
     revision += 1;
     // the trace context rides along outside the hashed content
-    return { event: { ...content, hash, ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}) }, dataJson };
+    return { event: { ...content, hash, ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}) }, dataJson, canonical };
   });
 }
 

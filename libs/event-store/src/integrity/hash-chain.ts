@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { HashedContent, StoredEvent } from '../event-store.port';
+import { matchesStoredBytes, storedBytesOf } from './stored-bytes';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -64,8 +65,9 @@ export function hashEvent(prevHash: string, event: HashedContent | StoredEvent):
 }
 
 /** SHA-256 hex over the previous hash and an already canonical JSON of the hashed content. */
-export function hashCanonical(prevHash: string, canonicalJson: string): string {
-  return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(canonicalJson, 'utf8').digest('hex');
+export function hashCanonical(prevHash: string, canonicalJson: string | Uint8Array): string {
+  // (a Uint8Array is the UTF-8 of the canonical JSON, as stored: hashed without encoding it again)
+  return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(canonicalJson).digest('hex');
 }
 
 const str = (s: string): string => JSON.stringify(s);
@@ -116,6 +118,10 @@ export interface VerifyOptions {
  * - `revision_gap`: its revision skips one or more revisions (an event removed), or the chain does
  *   not start at revision 0 without a `prevHash`;
  * - `hash_mismatch`: the recomputed hash differs (content altered, or a predecessor altered).
+ *
+ * An event read from a store that keeps the canonical bytes (the SQLite adapter) is hashed from
+ * those bytes when its fields still equal them (`integrity/stored-bytes.ts`); any other event, or
+ * one edited since it was read, is re-canonicalised. Both give the same hash for the same content.
  */
 export function verifyStreamChain(events: readonly StoredEvent[], options: VerifyOptions = {}): ChainVerification {
   let prevHash = options.prevHash ?? GENESIS_HASH;
@@ -133,7 +139,9 @@ export function verifyStreamChain(events: readonly StoredEvent[], options: Verif
     if (event.revision > expectedRevision) {
       return { ok: false, index, event, reason: 'revision_gap', detail: `revision ${event.revision}, expected ${expectedRevision}` };
     }
-    const recomputed = hashEvent(prevHash, event);
+    const bytes = storedBytesOf(event);
+    const recomputed =
+      bytes !== undefined && matchesStoredBytes(event, bytes) ? hashCanonical(prevHash, bytes.utf8 ?? bytes.content) : hashEvent(prevHash, event);
     if (recomputed !== event.hash) {
       return { ok: false, index, event, reason: 'hash_mismatch', detail: `stored ${event.hash}, recomputed ${recomputed}` };
     }

@@ -20,8 +20,18 @@
  * become visible in increasing order, also with several processes on one file: `readAll` never
  * skips. Uniqueness: (stream_id, revision) and (id). UPDATE and DELETE on the table are refused by
  * triggers: the store is append-only.
+ *
+ * Layout (version 2, issue 15). A row holds the indexed columns (position, id, stream, revision),
+ * the hash, and `content`: the RFC 8785 JSON of the hashed content in UTF-8 (a BLOB), i.e. the exact
+ * bytes the hash covers, stored once. A read builds the event from those bytes (one JSON.parse of the envelope;
+ * `data` is parsed when first read) and attaches them (`integrity/stored-bytes.ts`), so chain
+ * verification hashes them instead of re-canonicalising; the indexed columns must agree with the
+ * bytes, otherwise the event carries the column values and no bytes, and verifies the slow way
+ * (and fails, since its hash no longer matches). A file in the version-1 layout (one column per
+ * envelope field, `data` separately) is migrated when it is opened: see `migrateFromV1`.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import canonicalize from 'canonicalize';
 import { systemClock, type Actor, type Clock } from '@fengqiao/kernel';
 import {
   DEFAULT_READ_ALL_MAX_COUNT,
@@ -37,7 +47,6 @@ import {
 import {
   EMPTY_HEAD,
   checkExpectedRevision,
-  decodeData,
   encodeEvents,
   matchIdempotentAppend,
   maxCountOf,
@@ -48,6 +57,8 @@ import {
   assertStreamId,
   type StreamHead,
 } from '../../envelope';
+import { canonicalEnvelope } from '../../integrity/hash-chain';
+import { attachStoredBytes, parseStoredContent, type StoredBytes } from '../../integrity/stored-bytes';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `':memory:'` for tests that need no durability. */
@@ -62,6 +73,22 @@ export interface SqliteEventStoreOptions {
 }
 
 interface Row {
+  global_position: number;
+  id: string;
+  stream_id: string;
+  revision: number;
+  hash: string;
+  /**
+   * RFC 8785 JSON of the hashed content in UTF-8: the bytes `hash` covers. A BLOB, so reads hand
+   * out the bytes (hashed as they are) and decode them once; text written by hand reads as a string.
+   */
+  content: Uint8Array | string;
+  /** the W3C trace context of the append (metadata outside the hash); null before traces */
+  trace_parent?: string | null;
+}
+
+/** A row of the version-1 layout (one column per envelope field), read only to migrate it. */
+interface RowV1 {
   global_position: number;
   id: string;
   stream_id: string;
@@ -88,34 +115,29 @@ interface PendingAppend {
   reject: (e: unknown) => void;
 }
 
-const SCHEMA = `
+/** Layout version, kept in `PRAGMA user_version`. */
+export const SQLITE_LAYOUT_VERSION = 2;
+
+const TABLE = `
 CREATE TABLE IF NOT EXISTS events (
   global_position INTEGER PRIMARY KEY AUTOINCREMENT,
   id              TEXT    NOT NULL UNIQUE,
   stream_id       TEXT    NOT NULL,
   revision        INTEGER NOT NULL,
-  type            TEXT    NOT NULL,
-  schema_version  INTEGER NOT NULL,
-  occurred_at     TEXT    NOT NULL,
-  recorded_at     TEXT    NOT NULL,
-  actor           TEXT    NOT NULL,
-  correlation_id  TEXT    NOT NULL,
-  causation_id    TEXT    NOT NULL,
-  jurisdiction    TEXT    NOT NULL,
-  legal_basis     TEXT,
-  data            TEXT    NOT NULL,
   hash            TEXT    NOT NULL,
+  content         BLOB    NOT NULL,
   trace_parent    TEXT,
   UNIQUE (stream_id, revision)
-);
+);`;
+
+const TRIGGERS = `
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 `;
 
-const COLUMNS =
-  'global_position, id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, jurisdiction, legal_basis, data, hash, trace_parent';
+const COLUMNS = 'global_position, id, stream_id, revision, hash, content, trace_parent';
 
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
@@ -143,15 +165,14 @@ export class SqliteEventStore implements EventStore {
     if (options.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec(`PRAGMA synchronous = ${synchronous}`);
     this.db.exec('PRAGMA temp_store = MEMORY');
-    this.db.exec(SCHEMA);
+    openLayout(this.db);
     // stores made before traces: the trace context column (metadata, outside the hash) is added once
     const columns = this.db.prepare('PRAGMA table_info(events)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'trace_parent')) this.db.exec('ALTER TABLE events ADD COLUMN trace_parent TEXT');
     this.stmt = {
       head: this.db.prepare('SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
       insert: this.db.prepare(
-        `INSERT INTO events (id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id,
-           causation_id, jurisdiction, legal_basis, data, hash, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        'INSERT INTO events (id, stream_id, revision, hash, content, trace_parent) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       byId: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
       streamForward: this.db.prepare(
@@ -294,24 +315,8 @@ export class SqliteEventStore implements EventStore {
     checkExpectedRevision(p.streamId, p.expected, head.revision);
     const built = encodeEvents(p.streamId, p.events, head, recordedAt);
     let lastPosition = 0;
-    for (const { event: e, dataJson } of built) {
-      const r = this.stmt.insert.run(
-        e.id,
-        e.streamId,
-        e.revision,
-        e.type,
-        e.schemaVersion,
-        e.occurredAt,
-        e.recordedAt,
-        JSON.stringify(e.actor),
-        e.correlationId,
-        e.causationId,
-        JSON.stringify(e.jurisdiction),
-        e.legalBasis ?? null,
-        dataJson,
-        e.hash,
-        e.traceparent ?? null,
-      );
+    for (const { event: e, canonical } of built) {
+      const r = this.stmt.insert.run(e.id, e.streamId, e.revision, e.hash, Buffer.from(canonical, 'utf8'), e.traceparent ?? null);
       lastPosition = Number(r.lastInsertRowid);
     }
     return {
@@ -328,24 +333,125 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/**
+ * The event of a row, built from its stored bytes; `data` is parsed when first read. The bytes are
+ * attached for chain verification only when the indexed columns agree with them (see the header).
+ */
 function toEvent(r: Row): StoredEvent {
+  let bytes: StoredBytes;
+  try {
+    const c = r.content;
+    bytes = typeof c === 'string' ? parseStoredContent(c) : parseStoredContent(utf8Text(c), c);
+  } catch (error) {
+    throw new Error(`event at position ${r.global_position} (${r.id}): stored content is not an event envelope: ${(error as Error).message}`);
+  }
+  const p = bytes.envelope;
+  const pa = p.actor;
+  const actor: Actor = { userId: pa.userId, role: pa.role, unitId: pa.unitId };
+  if (pa.directoryVersion !== undefined) actor.directoryVersion = pa.directoryVersion;
+  let data: Record<string, unknown> | undefined;
   const event: StoredEvent = {
     id: r.id,
-    type: r.type,
-    schemaVersion: r.schema_version,
+    type: p.type,
+    schemaVersion: p.schemaVersion,
     streamId: r.stream_id,
     revision: r.revision,
     globalPosition: r.global_position,
-    occurredAt: r.occurred_at,
-    recordedAt: r.recorded_at,
-    actor: JSON.parse(r.actor) as Actor,
-    correlationId: r.correlation_id,
-    causationId: r.causation_id,
-    jurisdiction: JSON.parse(r.jurisdiction) as string[],
-    data: decodeData(r.data),
+    occurredAt: p.occurredAt,
+    recordedAt: p.recordedAt,
+    actor,
+    correlationId: p.correlationId,
+    causationId: p.causationId,
+    jurisdiction: p.jurisdiction.slice(),
+    get data(): Record<string, unknown> {
+      bytes.dataExposed = true;
+      if (data === undefined) data = JSON.parse(bytes.dataJson()) as Record<string, unknown>;
+      return data;
+    },
+    set data(value: Record<string, unknown>) {
+      bytes.dataExposed = true;
+      data = value;
+    },
     hash: r.hash,
   };
-  if (r.legal_basis !== null) event.legalBasis = r.legal_basis;
+  if (p.legalBasis !== undefined) event.legalBasis = p.legalBasis;
   if (r.trace_parent !== null && r.trace_parent !== undefined) event.traceparent = r.trace_parent;
+  if (r.id === p.id && r.stream_id === p.streamId && r.revision === p.revision) attachStoredBytes(event, bytes);
   return event;
+}
+
+function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+function columnsOf(db: DatabaseSync): string[] {
+  return (db.prepare('PRAGMA table_info(events)').all() as Array<{ name: string }>).map((c) => c.name);
+}
+
+/**
+ * Creates the table on a new file, migrates a version-1 file, and (re)creates the triggers. Runs in
+ * one write transaction, so two processes opening the same old file migrate it once.
+ */
+function openLayout(db: DatabaseSync): void {
+  const columns = columnsOf(db);
+  if (columns.includes('content')) {
+    db.exec(TRIGGERS);
+    return;
+  }
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const now = columnsOf(db); // another process may have migrated it meanwhile
+    if (now.length === 0) db.exec(TABLE);
+    else if (!now.includes('content')) {
+      if (!now.includes('data')) throw new Error(`events table has an unknown layout (columns ${now.join(', ')})`);
+      migrateFromV1(db);
+    }
+    db.exec(TRIGGERS);
+    db.exec(`PRAGMA user_version = ${SQLITE_LAYOUT_VERSION}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * Version 1 → 2, inside the caller's transaction: each row's `content` is the canonical JSON of
+ * the event the version-1 reader returned (its columns, `data` parsed and re-canonicalised), so
+ * every row hashes exactly as it verified before: an intact row still verifies, an edited one
+ * still fails. Positions, ids, hashes and the AUTOINCREMENT counter are kept.
+ */
+function migrateFromV1(db: DatabaseSync): void {
+  const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get() as { seq: number } | undefined;
+  db.exec('DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete;');
+  db.exec(TABLE.replace('CREATE TABLE IF NOT EXISTS events', 'CREATE TABLE events_v2'));
+  const insert = db.prepare('INSERT INTO events_v2 (global_position, id, stream_id, revision, hash, content, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const rows = db.prepare('SELECT * FROM events ORDER BY global_position').iterate() as Iterable<RowV1>;
+  for (const r of rows) {
+    const dataJson = canonicalize(JSON.parse(r.data));
+    if (dataJson === undefined) throw new Error(`event at position ${r.global_position}: data is not JSON`);
+    const event = {
+      id: r.id,
+      type: r.type,
+      schemaVersion: r.schema_version,
+      streamId: r.stream_id,
+      revision: r.revision,
+      occurredAt: r.occurred_at,
+      recordedAt: r.recorded_at,
+      actor: JSON.parse(r.actor) as Actor,
+      correlationId: r.correlation_id,
+      causationId: r.causation_id,
+      jurisdiction: JSON.parse(r.jurisdiction) as string[],
+      data: {},
+      ...(r.legal_basis !== null ? { legalBasis: r.legal_basis } : {}),
+    };
+    const traceParent = (r as RowV1 & { trace_parent?: string | null }).trace_parent ?? null;
+    insert.run(r.global_position, r.id, r.stream_id, r.revision, r.hash, Buffer.from(canonicalEnvelope(event, dataJson), 'utf8'), traceParent);
+  }
+  db.exec('DROP TABLE events');
+  db.exec('ALTER TABLE events_v2 RENAME TO events');
+  if (seq) db.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'events'").run(seq.seq);
 }

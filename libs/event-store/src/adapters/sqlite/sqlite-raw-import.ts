@@ -7,6 +7,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import type { StoredEvent } from '../../event-store.port';
 import { encodeData } from '../../envelope';
+import { canonicalEnvelope } from '../../integrity/hash-chain';
 import type { RawEventImport } from '../../backup/raw-import';
 import { SqliteEventStore } from './sqlite-event-store';
 
@@ -14,10 +15,8 @@ export async function openSqliteRawImport(path: string): Promise<RawEventImport>
   await new SqliteEventStore({ path }).close(); // creates the file, the table and its triggers
   const db = new DatabaseSync(path);
   db.exec('PRAGMA busy_timeout = 5000');
-  const insert = db.prepare(
-    `INSERT INTO events (global_position, id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor,
-       correlation_id, causation_id, jurisdiction, legal_basis, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  // layout 2: the hashed content's canonical bytes, stored once (see sqlite-event-store.ts)
+  const insert = db.prepare('INSERT INTO events (global_position, id, stream_id, revision, hash, content, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?)');
   return {
     async count() {
       return Number((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
@@ -26,23 +25,9 @@ export async function openSqliteRawImport(path: string): Promise<RawEventImport>
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const e of events) {
-          insert.run(
-            e.globalPosition,
-            e.id,
-            e.streamId,
-            e.revision,
-            e.type,
-            e.schemaVersion,
-            e.occurredAt,
-            e.recordedAt,
-            JSON.stringify({ userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId, ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}) }),
-            e.correlationId,
-            e.causationId,
-            JSON.stringify(e.jurisdiction),
-            e.legalBasis ?? null,
-            encodeData(e.data),
-            e.hash,
-          );
+          const actor = { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId, ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}) };
+          const canonical = canonicalEnvelope({ ...e, actor }, encodeData(e.data));
+          insert.run(e.globalPosition, e.id, e.streamId, e.revision, e.hash, Buffer.from(canonical, 'utf8'), e.traceparent ?? null);
         }
         db.exec('COMMIT');
       } catch (error) {

@@ -1,0 +1,163 @@
+/**
+ * Issue 15: resident memory and start-up time of the standalone process with a large event store.
+ *
+ * A fresh data directory gets `--events` events (default 1,000,000) in the intake context's store
+ * (`<data>/intake/events.sqlite`, written through `SqliteEventStore` before the process starts; the
+ * bench's ~400-byte grid-case notes in 1,000-event streams of a type no projection applies and the
+ * relay does not publish). The standalone process then starts on that directory with no relay
+ * checkpoint, so its relay reads the whole store from position 0 (the read path of a full
+ * projection rebuild: every event read, mapped and skipped; no view writes, since no view applies
+ * this type) and its audit follower rebuilds the Merkle log over every event hash.
+ *
+ * Measured: start-up time (spawn → listening), resident memory (VmRSS of the process) right after
+ * start, and after the relay has gone through the store (its lag gauge at 0), judged against the
+ * aim of 300 MB; and the same process on an empty data directory first, so the part the store
+ * adds is visible. (The process runs TypeScript through the SWC register hook, as `npm start`
+ * does: compiling at start-up is part of both figures.) Writes a section of BENCHMARKS.md between markers (or `--out FILE`).
+ *
+ * Usage: node -r @swc-node/register bench/standalone-memory.ts [--events 1000000] [--out FILE]
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SqliteEventStore } from '@fengqiao/event-store';
+import { spawnService } from '@fengqiao/testing';
+import { makeEvents } from './lib/events';
+
+const ROOT = resolve(__dirname, '..');
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const EVENTS = Number(arg('events', '1000000'));
+const OUT = resolve(arg('out', join(ROOT, 'BENCHMARKS.md')));
+const AIM = { events: 1_000_000, rssMb: 300 };
+const STREAM = 1000;
+const BATCH = 500;
+const say = (s: string): void => void process.stderr.write(`[standalone-memory] ${s}\n`);
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function fill(file: string): Promise<number> {
+  const store = new SqliteEventStore({ path: file, synchronous: 'NORMAL' });
+  const t0 = Date.now();
+  try {
+    let written = 0;
+    for (let s = 0; written < EVENTS; s++) {
+      const streamId = `bench-load-${s}`;
+      let revision: number | 'no_stream' = 'no_stream';
+      const inStream = Math.min(STREAM, EVENTS - written);
+      for (let done = 0; done < inStream; done += BATCH) {
+        const r = await store.append(streamId, makeEvents(streamId, Math.min(BATCH, inStream - done)), { expectedRevision: revision });
+        revision = r.nextExpectedRevision;
+      }
+      written += inStream;
+      if (written % 100_000 === 0) say(`  ${written.toLocaleString('en-US')} events written`);
+    }
+    return (Date.now() - t0) / 1000;
+  } finally {
+    await store.close();
+  }
+}
+
+async function lagOf(url: string): Promise<number | undefined> {
+  const r = await fetch(`${url}/metrics`).catch(() => undefined);
+  if (!r || r.status !== 200) return undefined;
+  const text = await r.text();
+  const m = /fengqiao_relay_lag_events\{context="intake"\}\s+(\d+)/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Start-up time and RSS of the standalone process on a fresh data directory (the baseline). */
+async function baseline(): Promise<{ startSeconds: number; rss: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fq-bench-mem0-'));
+  try {
+    const t0 = Date.now();
+    const p = await spawnService('standalone', { FENGQIAO_DEMO: 'true', LOG_LEVEL: 'warn', FENGQIAO_DATA_DIR: dir, KAFKA_BROKERS: '', MONGO_URL: '' }, { timeoutMs: 900_000 });
+    const startSeconds = (Date.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 3000));
+    const rss = rssMb(p.pid);
+    await p.stop();
+    return { startSeconds, rss };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  say('baseline: the standalone process on an empty data directory …');
+  const base = await baseline();
+  say(`  started in ${base.startSeconds.toFixed(1)} s, RSS ${base.rss.toFixed(0)} MB`);
+  const dir = mkdtempSync(join(tmpdir(), 'fq-bench-mem-'));
+  try {
+    mkdirSync(join(dir, 'intake'), { recursive: true });
+    say(`writing ${EVENTS.toLocaleString('en-US')} events into ${dir}/intake/events.sqlite …`);
+    const fillSeconds = await fill(join(dir, 'intake', 'events.sqlite'));
+    say(`  written in ${fillSeconds.toFixed(0)} s`);
+
+    const t0 = Date.now();
+    const p = await spawnService(
+      'standalone',
+      { FENGQIAO_DEMO: 'true', LOG_LEVEL: 'warn', FENGQIAO_DATA_DIR: dir, KAFKA_BROKERS: '', MONGO_URL: '' },
+      { timeoutMs: 900_000 },
+    );
+    const startSeconds = (Date.now() - t0) / 1000;
+    const afterStart = rssMb(p.pid);
+    say(`started in ${startSeconds.toFixed(1)} s, RSS ${afterStart.toFixed(0)} MB`);
+    let peak = afterStart;
+    let lag: number | undefined;
+    const t1 = Date.now();
+    const deadline = t1 + 30 * 60_000;
+    for (;;) {
+      lag = await lagOf(p.url);
+      peak = Math.max(peak, rssMb(p.pid));
+      if (lag === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    const rebuildSeconds = (Date.now() - t1) / 1000;
+    const afterRebuild = rssMb(p.pid);
+    say(`relay lag ${String(lag)} after ${rebuildSeconds.toFixed(0)} s; RSS ${afterRebuild.toFixed(0)} MB (peak seen ${peak.toFixed(0)} MB)`);
+    await p.stop();
+
+    const judged = EVENTS >= AIM.events;
+    const verdict = (mb: number): string => (judged ? (mb <= AIM.rssMb ? '**met**' : '**missed**') : mb <= AIM.rssMb ? 'met at this size, not judged' : 'missed at this size, not judged');
+    const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at the end ${loadavg()[0].toFixed(2)}`;
+    const section = [
+      START,
+      `## Standalone memory and start-up with a large store (issue 15)`,
+      '',
+      `Measured ${new Date().toISOString()} on ${machine}. ${EVENTS.toLocaleString('en-US')} events in the intake store (written beforehand in ${fillSeconds.toFixed(0)} s; ` +
+        'grid-case notes of ~400 bytes that no projection applies and the relay skips), fresh data directory otherwise (demo district seeded on start), no relay checkpoint: ' +
+        'the relay reads the whole store from position 0 and the audit follower rebuilds the Merkle log. RSS = VmRSS of the process.',
+      '',
+      '| what | figure | aim |',
+      '|---|---|---|',
+      `| baseline: empty data directory, start-up / RSS 3 s after start | ${base.startSeconds.toFixed(1)} s / ${base.rss.toFixed(0)} MB | — |`,
+      `| start-up (spawn → listening) | ${startSeconds.toFixed(1)} s | reported |`,
+      `| RSS after start | ${afterStart.toFixed(0)} MB | ≤ ${AIM.rssMb} MB: ${verdict(afterStart)} |`,
+      `| relay through the store (lag ${String(lag)} at the end) | ${rebuildSeconds.toFixed(0)} s | — |`,
+      `| RSS after it (peak seen while it ran) | ${afterRebuild.toFixed(0)} MB (${peak.toFixed(0)} MB) | ≤ ${AIM.rssMb} MB: ${verdict(Math.max(afterRebuild, peak))} |`,
+      '',
+      END,
+    ].join('\n');
+    const current = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '# Benchmarks\n';
+    const from = current.indexOf(START);
+    const to = current.indexOf(END, from);
+    writeFileSync(OUT, from >= 0 && to > from ? current.slice(0, from) + section + current.slice(to + END.length) : `${current.trimEnd()}\n\n${section}\n`);
+    process.stdout.write(`${section}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const START = '<!-- standalone-memory:start (written by bench/standalone-memory.ts) -->';
+const END = '<!-- standalone-memory:end -->';
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

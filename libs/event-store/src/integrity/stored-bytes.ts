@@ -1,0 +1,118 @@
+/**
+ * The hashed bytes an adapter read an event from, remembered beside the event object so that chain
+ * verification can hash those bytes instead of re-canonicalising the object (issue 15).
+ *
+ * An adapter that stores the canonical JSON of the hashed content (`canonicalContent`, RFC 8785)
+ * builds each read event FROM those bytes and attaches them with `attachStoredBytes`. The event
+ * object stays a plain, mutable `StoredEvent`; the attachment is kept in a WeakMap (no extra
+ * property, nothing a spread or `JSON.stringify` would copy). `verifyStreamChain` takes the fast
+ * path only for an event whose every hashed field still equals what was parsed from the bytes
+ * (`matchesStoredBytes`):
+ * - the envelope fields are compared with a private snapshot of the parse (strings and numbers by
+ *   value; `actor` and `jurisdiction` field by field, so an in-place edit of the event is seen);
+ * - `data` is parsed lazily: while nobody has read (or replaced) `event.data`, the bytes are the
+ *   only copy and need no comparison; once it has been read, it may have been edited in place, so
+ *   it is re-canonicalised and compared with the stored data bytes (the slow path, for that event).
+ * When the comparison fails the event is hashed the slow way, from its fields, exactly as before:
+ * an event edited in memory, or read from a row whose indexed columns disagree with its bytes
+ * (the adapter then does not attach them), fails verification as it always did.
+ *
+ * Non-canonical bytes. The store only ever writes canonical bytes. Someone editing the file could
+ * write non-canonical bytes with a recomputed hash; that is a consistent rewrite of the chain,
+ * which no chain check can see (with or without this shortcut) and only a signed checkpoint
+ * catches, because the stored hash changed.
+ */
+import canonicalize from 'canonicalize';
+import type { HashedContent, StoredEvent } from '../event-store.port';
+
+/** The hashed envelope fields except `data`, as parsed from the stored bytes. */
+export type EnvelopeSnapshot = Omit<HashedContent, 'data'>;
+
+export class StoredBytes {
+  /** True once `event.data` was read or assigned: the object may differ from the bytes. */
+  dataExposed = false;
+
+  constructor(
+    /** RFC 8785 JSON of the hashed content (decoded): the text the stored hash covers. */
+    readonly content: string,
+    /** The envelope as parsed from `content`; never handed out (the event has its own copies). */
+    readonly envelope: EnvelopeSnapshot,
+    private readonly dataStart: number,
+    private readonly dataEnd: number,
+    /**
+     * The same content as UTF-8 bytes, when the store handed them out (hashing them saves encoding
+     * the string again, which costs about as much as the SHA-256 itself).
+     */
+    readonly utf8?: Uint8Array,
+  ) {}
+
+  /** The canonical JSON of `data` inside `content`. */
+  dataJson(): string {
+    return this.content.slice(this.dataStart, this.dataEnd);
+  }
+}
+
+const attached = new WeakMap<object, StoredBytes>();
+
+export function attachStoredBytes(event: StoredEvent, bytes: StoredBytes): void {
+  attached.set(event, bytes);
+}
+
+export function storedBytesOf(event: object): StoredBytes | undefined {
+  return attached.get(event);
+}
+
+/** Where the `data` member's value sits in canonical content: `[start, end)`, or undefined. */
+export function dataSpan(content: string): [number, number] | undefined {
+  // In canonical content the keys before "data" are actor, causationId and correlationId, whose
+  // values hold only strings and numbers; the keys after it (id, jurisdiction, legalBasis,
+  // occurredAt, …) likewise. A quote inside a JSON string is always escaped, so `,"data":` and
+  // `,"id":` cannot occur inside those values: the first is the data key, the last the id key.
+  const key = content.indexOf(',"data":');
+  const after = content.lastIndexOf(',"id":');
+  if (key < 0 || after < key + 8) return undefined;
+  return [key + 8, after];
+}
+
+/**
+ * Parses canonical content into the envelope snapshot (without `data`) and the span of the data
+ * JSON; throws when the bytes are not an envelope.
+ */
+export function parseStoredContent(content: string, utf8?: Uint8Array): StoredBytes {
+  const span = dataSpan(content);
+  if (!span) throw new Error('stored event content has no data member');
+  const envelope = JSON.parse(content.slice(0, span[0] - 8) + content.slice(span[1])) as EnvelopeSnapshot;
+  if (envelope === null || typeof envelope !== 'object' || typeof envelope.actor !== 'object' || envelope.actor === null || !Array.isArray(envelope.jurisdiction)) {
+    throw new Error('stored event content lacks actor or jurisdiction');
+  }
+  return new StoredBytes(content, envelope, span[0], span[1], utf8);
+}
+
+/** True when every hashed field of `event` equals what its stored bytes hold (see the header). */
+export function matchesStoredBytes(event: StoredEvent, bytes: StoredBytes): boolean {
+  const p = bytes.envelope;
+  if (
+    event.id !== p.id ||
+    event.type !== p.type ||
+    event.schemaVersion !== p.schemaVersion ||
+    event.streamId !== p.streamId ||
+    event.revision !== p.revision ||
+    event.occurredAt !== p.occurredAt ||
+    event.recordedAt !== p.recordedAt ||
+    event.correlationId !== p.correlationId ||
+    event.causationId !== p.causationId ||
+    event.legalBasis !== p.legalBasis
+  ) {
+    return false;
+  }
+  const a = event.actor;
+  const pa = p.actor;
+  if (a === null || typeof a !== 'object') return false;
+  if (a.userId !== pa.userId || a.role !== pa.role || a.unitId !== pa.unitId || a.directoryVersion !== pa.directoryVersion) return false;
+  const j = event.jurisdiction;
+  const pj = p.jurisdiction;
+  if (!Array.isArray(j) || j.length !== pj.length) return false;
+  for (let i = 0; i < j.length; i++) if (j[i] !== pj[i]) return false;
+  if (!bytes.dataExposed) return true;
+  return canonicalize(event.data) === bytes.dataJson();
+}
