@@ -67,7 +67,7 @@
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
  * is journaled (and replicated to a majority on a replica set).
  */
-import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db, type Filter, type UpdateFilter, type WriteConcernSettings } from 'mongodb';
 import { systemClock, type Actor, type Clock } from '@fengqiao/kernel';
 import {
   DEFAULT_READ_ALL_MAX_COUNT,
@@ -332,11 +332,9 @@ export class MongoEventStore implements EventStore {
       }
       maxPosition = Math.max(maxPosition, doc.lastPosition);
     }
-    for (const head of heads.values()) {
-      await this.streams.replaceOne({ _id: head._id }, head, { upsert: true, writeConcern: this.writeConcern });
-    }
-    if (maxPosition > 0) await this.meta.replaceOne({ _id: 'position' }, { position: maxPosition }, { upsert: true, writeConcern: this.writeConcern });
-    await this.meta.replaceOne({ _id: 'layout' }, { version: LAYOUT_VERSION }, { upsert: true, writeConcern: this.writeConcern });
+    for (const { _id, ...head } of heads.values()) await this.writeHint(this.streams, _id, head);
+    if (maxPosition > 0) await this.writeHint(this.meta, 'position', { position: maxPosition });
+    await this.writeHint(this.meta, 'layout', { version: LAYOUT_VERSION });
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -508,13 +506,24 @@ export class MongoEventStore implements EventStore {
     const cached = this.heads.get(doc.streamId);
     if (cached === undefined || cached.revision === 'no_stream' || cached.revision < doc.lastRevision) this.rememberHead(doc.streamId, head);
     await Promise.all([
-      this.streams.replaceOne(
-        { _id: doc.streamId },
-        { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id },
-        { upsert: true, writeConcern: this.writeConcern },
-      ),
-      this.meta.updateOne({ _id: 'position' }, { $set: { position: doc.lastPosition } }, { upsert: true, writeConcern: this.writeConcern }),
+      this.writeHint(this.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id }),
+      this.writeHint(this.meta, 'position', { position: doc.lastPosition }),
     ]);
+  }
+
+  /**
+   * Sets a hint document (stream head, position). An upsert on FerretDB is a read then an insert, so
+   * two writers can both try to insert: the loser's duplicate key means the document now exists, and
+   * it sets its value with a plain update. A hint may be left behind the truth; readers walk on.
+   */
+  private async writeHint<T extends { _id: string }>(collection: Collection<T>, id: string, fields: Omit<T, '_id'>): Promise<void> {
+    const filter = { _id: id } as Filter<T>;
+    try {
+      await collection.updateOne(filter, { $set: fields } as UpdateFilter<T>, { upsert: true, writeConcern: this.writeConcern });
+    } catch (e) {
+      if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) throw e;
+      await collection.updateOne(filter, { $set: fields } as UpdateFilter<T>, { writeConcern: this.writeConcern });
+    }
   }
 
   /** Id documents of a stored commit (ids already written are refused by `_id` and ignored). */
@@ -660,11 +669,7 @@ export class MongoEventStore implements EventStore {
       head = { revision: next.lastRevision, hash: lastHashOf(next), firstRevision: next.firstRevision, position: next._id };
     }
     if (walked) {
-      await this.streams.replaceOne(
-        { _id: streamId },
-        { revision: walked.lastRevision, hash: lastHashOf(walked), firstRevision: walked.firstRevision, position: walked._id },
-        { upsert: true, writeConcern: this.writeConcern },
-      );
+      await this.writeHint(this.streams, streamId, { revision: walked.lastRevision, hash: lastHashOf(walked), firstRevision: walked.firstRevision, position: walked._id });
     }
     if (head.revision === 'no_stream') this.heads.delete(streamId);
     else this.rememberHead(streamId, head);
@@ -717,13 +722,17 @@ function storableKey(key: string): string {
 
 /**
  * The data as a BSON document for readers of the database. Not what is read back (that is `json`):
- * keys are made storable, and BSON keeps JS numbers as int32 or double.
+ * keys are made storable, an array directly inside an array becomes `{ items: [...] }` (FerretDB
+ * 1.24 refuses nested arrays), and BSON keeps JS numbers as int32 or double.
  */
-export function bsonCopy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(bsonCopy);
+export function bsonCopy(value: unknown, inArray = false): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => bsonCopy(v, true));
+    return inArray ? { items } : items;
+  }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[storableKey(k)] = bsonCopy(v);
+    for (const [k, v] of Object.entries(value)) out[storableKey(k)] = bsonCopy(v, false);
     return out;
   }
   return value;
