@@ -222,6 +222,8 @@ export class MongoEventStore implements EventStore {
    * knows a commit (if any) starts there, so it need not probe below for a commit holding it.
    */
   private readonly commitEnds = new Set<number>();
+  /** The last append queued per stream in this process. */
+  private readonly streamQueues = new Map<string, Promise<unknown>>();
 
   private constructor(options: MongoEventStoreOptions) {
     const name = options.collection ?? 'events';
@@ -340,6 +342,19 @@ export class MongoEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     validateNewEvents(streamId, events);
     const expected = normaliseExpected(options.expectedRevision);
+    // Appends to one stream from this process go one after the other: they would only collide on
+    // the stream's next revision and go round again (appends to different streams still group).
+    const previous = this.streamQueues.get(streamId);
+    const run = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.appendNow(streamId, events, expected));
+    this.streamQueues.set(streamId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.streamQueues.get(streamId) === run) this.streamQueues.delete(streamId);
+    }
+  }
+
+  private async appendNow(streamId: string, events: readonly NewEvent[], expected: ComparedRevision | 'any'): Promise<AppendResult> {
     const ids = events.map((e) => e.id);
     let checkedIds = false;
     for (;;) {
