@@ -22,3 +22,4 @@ export * from './merkle';
 export * from './pii';
 export * from './tamper';
 export * from './evidence';
+export * from './testing/command-recorder';
