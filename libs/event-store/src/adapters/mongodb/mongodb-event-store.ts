@@ -485,19 +485,39 @@ export class MongoEventStore implements EventStore {
     this.commitEnds.add(lastPosition);
   }
 
-  /** Events of a stream from revision `from`, at most `max`, walking its commits by equality. */
+  /**
+   * Events of a stream from revision `from`, at most `max`, walking its commits by equality. A commit
+   * missing below the stream-head hint's revision can only be a deleted one (the hint is never ahead
+   * of what was stored): the walk probes on for the next commit, so the events after the hole are
+   * returned and the chain verification reports the gap instead of a silently shorter stream.
+   */
   private async walkStream(streamId: string, from: number, max: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
-    let doc = await this.streamCommitHolding(streamId, from);
+    const [hint, start] = await Promise.all([this.streams.findOne({ _id: streamId }), this.streamCommitHolding(streamId, from)]);
+    const hinted = hint?.revision ?? -1;
+    let doc = start ?? (from <= hinted ? await this.nextStreamCommit(streamId, from + 1, hinted) : null);
     while (doc) {
       for (const e of unwrap(doc)) {
         if (e.revision < from) continue;
         out.push(e);
         if (out.length >= max) return out;
       }
-      doc = await this.commits.findOne({ streamId, firstRevision: doc.lastRevision + 1 });
+      const next = doc.lastRevision + 1;
+      doc = await this.commits.findOne({ streamId, firstRevision: next });
+      if (!doc && next <= hinted) doc = await this.nextStreamCommit(streamId, next + 1, hinted);
     }
     return out;
+  }
+
+  /** The stream's first commit starting at a revision in `from`..`to` (probed by equality, in batches). */
+  private async nextStreamCommit(streamId: string, from: number, to: number): Promise<CommitDoc | null> {
+    for (let low = from; low <= to; low += PROBE_BATCH) {
+      const candidates = Array.from({ length: Math.min(PROBE_BATCH, to - low + 1) }, (_, i) => low + i);
+      const found = await Promise.all(candidates.map((r) => this.commits.findOne({ streamId, firstRevision: r })));
+      const first = found.find((d) => d !== null);
+      if (first) return first;
+    }
+    return null;
   }
 
   /** The stream's commit holding `revision` (its `firstRevision` is at or below it). */
