@@ -5,7 +5,13 @@
  * 1-event appends to a new stream through a store instance with nothing cached.
  *
  *   MONGO_URL=… node -r @swc-node/register bench/mongodb-growth.ts [--sizes 1000,20000] [--samples 30]
+ *
+ * `--layout old --old-adapter FILE` measures an earlier adapter instead, e.g. the one before issue 15:
+ *   git show f8623cc:libs/event-store/src/adapters/mongodb/mongodb-event-store.ts \
+ *     > libs/event-store/src/adapters/mongodb/old-mongodb-event-store.tmp.ts
+ * (it must sit next to the current one for its relative imports; do not commit it).
  */
+import { resolve } from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { newId } from '@fengqiao/kernel';
 import { contractEvent, MongoEventStore, type EventStore } from '@fengqiao/event-store';
@@ -51,8 +57,9 @@ const current: Layout = {
 };
 
 async function oldLayout(): Promise<Layout> {
-  // the adapter as it was before issue 15 (copied next to the current one for this measurement only)
-  const { MongoEventStore: Old } = (await import('../libs/event-store/src/adapters/mongodb/old-mongodb-event-store.tmp')) as { MongoEventStore: typeof MongoEventStore };
+  // an earlier adapter, copied next to the current one for this measurement only (see the header)
+  const file = arg('--old-adapter', 'libs/event-store/src/adapters/mongodb/old-mongodb-event-store.tmp.ts');
+  const { MongoEventStore: Old } = (await import(resolve(file))) as { MongoEventStore: typeof MongoEventStore };
   return {
     name: 'old',
     open: (db, collection) => Old.create({ db, collection }),
