@@ -36,7 +36,7 @@ function commitCopy(template: Record<string, unknown>, position: number, withPag
   const streamId = `fill-${position}`;
   const id = newId();
   const events = (template.events as Array<Record<string, unknown>>).map((e) => ({ ...e, id }));
-  return { ...template, _id: position, lastPosition: position, streamId, firstRevision: 0, lastRevision: 0, eventIds: [id], events, ...(withPage ? { page: Math.floor(position / 100) } : {}) };
+  return { ...(template as { lastHash?: string }), _id: position, lastPosition: position, streamId, firstRevision: 0, lastRevision: 0, eventIds: [id], events, ...(withPage ? { page: Math.floor(position / 100) } : {}) };
 }
 
 const current: Layout = {
@@ -77,7 +77,21 @@ async function main(): Promise<void> {
   const url = process.env.MONGO_URL;
   if (!url) throw new Error('MONGO_URL is not set');
   const layout = layoutName === 'old' ? await oldLayout() : current;
-  const client = await MongoClient.connect(url);
+  // --by-command: also print the median duration of each command (name and collection) of the timed appends
+  const byCommand = args.includes('--by-command');
+  const client = await MongoClient.connect(url, { monitorCommands: byCommand });
+  const durations = new Map<string, number[]>();
+  let timing = false;
+  const names = new Map<number, string>();
+  client.on('commandStarted', (e) => {
+    if (timing) names.set(e.requestId, `${e.commandName} ${String(e.command[e.commandName])}`);
+  });
+  client.on('commandSucceeded', (e) => {
+    const name = names.get(e.requestId);
+    if (name === undefined) return;
+    names.delete(e.requestId);
+    durations.set(name, [...(durations.get(name) ?? []), e.duration]);
+  });
   const db = client.db(`fq_growth_${process.pid}`);
   const collection = 'growth';
   try {
@@ -94,16 +108,23 @@ async function main(): Promise<void> {
       const s = `growth-${newId()}`;
       const times: number[] = [];
       let expected: number | 'no_stream' = 'no_stream';
+      durations.clear();
       for (let i = 0; i < samples; i++) {
+        timing = true;
         const t0 = performance.now();
         expected = (await store.append(s, [contractEvent()], { expectedRevision: expected })).nextExpectedRevision;
         times.push(performance.now() - t0);
+        timing = false;
       }
       await store.close();
       filled += samples;
       times.sort((a, b) => a - b);
       const p50 = times[Math.floor(times.length / 2)];
       process.stdout.write(`${layout.name}: ${size} commits: append-1 p50 ${p50.toFixed(1)} ms (first ${times.length} appends, min ${times[0].toFixed(1)}, max ${times[times.length - 1].toFixed(1)})\n`);
+      for (const [name, ds] of durations) {
+        ds.sort((a, b) => a - b);
+        process.stdout.write(`  ${name}: ${ds.length} × median ${ds[Math.floor(ds.length / 2)].toFixed(1)} ms\n`);
+      }
       // keep positions dense for the next fill
       filled = (await db.collection(collection).countDocuments({})) as number;
     }

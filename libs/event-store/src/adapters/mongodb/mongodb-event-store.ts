@@ -64,6 +64,17 @@
  * the old version before starting the new one (an old writer during the migration would write
  * commits without id documents).
  *
+ * Measured on FerretDB 1.24 (issue 15): "pushed down" is not "indexed". Both backends push these
+ * equalities down, but as `(_jsonb -> 'field') @> value` (PostgreSQL) or a JSON expression (SQLite),
+ * which the btree indexes FerretDB creates on `(_jsonb -> 'field')` cannot serve: every read,
+ * `_id` included, is a sequential scan of its collection there (checked with EXPLAIN). Only the
+ * uniqueness checks of inserts use the indexes. So on FerretDB 1.24 a read costs in proportion to its
+ * collection, whatever the query; what this layout buys there is that an append's reads go to the
+ * id and stream-head collections (one scan each per id / per append, no sort, no `$in`) instead of
+ * two scans and a sort of the commits. On MongoDB every query here is an index lookup. Next step for
+ * FerretDB: insert the id documents before the commit (a duplicate key is the idempotency check,
+ * served by the index), with a lease for the id documents of a writer that died before its commit.
+ *
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
  * is journaled (and replicated to a majority on a replica set).
  */
