@@ -44,10 +44,10 @@
  * out together in one ordered `insertMany` at consecutive positions.
  *
  * Read-all pages: each commit carries `page` = floor(first position / PAGE_POSITIONS). A page of
- * read-all fetches the commit at `_id` = checkpoint + 1 (or, when the checkpoint is inside a commit,
- * probes the `_id`s just below it), then `{ page: k }` for the following pages and stitches the
- * commits in position order, stopping at the first gap: about one query per 100 positions.
- * A stream read walks the stream's commits with `{ streamId, firstRevision }` equalities.
+ * read-all asks for `{ page: k }` (the page of checkpoint + 1, then the following ones) and stitches
+ * the commits in position order from the one holding checkpoint + 1, stopping at the first gap: one
+ * or two queries per 1,000 positions. Only a checkpoint inside a commit that began in an earlier page
+ * probes the `_id`s just below it. A stream read is one `{ streamId }` equality query, ordered here.
  *
  * Idempotency. On MongoDB a unique multikey index on `eventIds` (probed at start) makes two commits
  * sharing an id impossible. FerretDB 1.24 compares whole arrays in such an index, so there the
@@ -188,7 +188,7 @@ const INDEX = {
   page: 'page',
 } as const;
 
-export const PAGE_POSITIONS = 100;
+export const PAGE_POSITIONS = 1000;
 export const LAYOUT_VERSION = 2;
 const DUPLICATE_KEY = 11000;
 /** Most commits inserted by one `insertMany`. */
@@ -416,20 +416,18 @@ export class MongoEventStore implements EventStore {
     assertStreamId(streamId);
     const o = normaliseReadStream(options);
     if (o.maxCount === 0) return [];
-    if (o.direction === 'backward') {
-      // walk forward (a commit knows its successor, not its predecessor), then slice
-      return sliceStream(await this.walkStream(streamId, 0, Number.POSITIVE_INFINITY), o);
-    }
-    const from = o.fromRevision ?? 0;
-    return this.walkStream(streamId, from, o.maxCount ?? Number.POSITIVE_INFINITY);
+    // One equality query returns every commit of the stream (the (streamId, firstRevision) index
+    // serves it on MongoDB); ordered here, not by the server. A missing commit (deleted by someone
+    // with database access) leaves a revision gap that the chain verification reports.
+    const docs = await this.commits.find({ streamId }, { batchSize: 10_000 }).toArray();
+    docs.sort((a, b) => a.firstRevision - b.firstRevision);
+    return sliceStream(docs.filter((d) => d._id > 0).flatMap(unwrap), o);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const after = options.afterPosition === undefined ? 0 : toSafeInteger(options.afterPosition, 'afterPosition');
     const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
     if (maxCount === 0) return [];
-    const first = await this.commitHolding(after + 1);
-    if (!first) return [];
     const out: StoredEvent[] = [];
     const take = (doc: CommitDoc): boolean => {
       this.rememberEnd(doc.lastPosition);
@@ -440,24 +438,35 @@ export class MongoEventStore implements EventStore {
       }
       return true;
     };
-    if (!take(first)) return out;
-    let next = first.lastPosition + 1;
-    // Then whole pages of commits by equality on `page`, stitched in position order; a gap (a
-    // commit not visible to this query yet) ends the read: the next read returns it.
-    while (out.length < maxCount) {
-      const page = pageOf(next);
-      const byId = new Map<number, CommitDoc>();
-      for (const doc of await this.commits.find({ page }).toArray()) byId.set(doc._id, doc);
-      let doc = byId.get(next);
-      if (!doc) return out;
-      while (doc) {
-        if (!take(doc)) return out;
-        next = doc.lastPosition + 1;
-        doc = byId.get(next);
+    // Whole pages of commits by equality on `page`, stitched in position order from the commit that
+    // holds after + 1; a gap (a commit not visible to this query yet) ends the read: the next read
+    // returns it.
+    let next = after + 1;
+    let page = pageOf(next);
+    let byId = await this.pageOfCommits(page);
+    let doc = byId.get(next) ?? [...byId.values()].find((d) => d._id < next && d.lastPosition >= next);
+    if (!doc && !this.commitEnds.has(after)) {
+      // the checkpoint may be inside a commit that started in an earlier page (unless a commit is
+      // known to end at the checkpoint: then after + 1 starts the next one, not visible yet)
+      doc = (await this.commitHolding(next)) ?? undefined;
+    }
+    while (doc) {
+      if (!take(doc)) return out;
+      next = doc.lastPosition + 1;
+      if (pageOf(next) !== page) {
+        page = pageOf(next);
+        byId = await this.pageOfCommits(page);
       }
-      if (pageOf(next) === page) return out; // stopped inside the page: nothing more is visible yet
+      doc = byId.get(next);
     }
     return out;
+  }
+
+  private async pageOfCommits(page: number): Promise<Map<number, CommitDoc>> {
+    const byId = new Map<number, CommitDoc>();
+    // a page holds at most PAGE_POSITIONS commits: one batch, no getMore round trips
+    for (const doc of await this.commits.find({ page }, { batchSize: PAGE_POSITIONS + 1 }).toArray()) byId.set(doc._id, doc);
+    return byId;
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision> {
@@ -494,54 +503,6 @@ export class MongoEventStore implements EventStore {
   private rememberEnd(lastPosition: number): void {
     if (this.commitEnds.size >= HEAD_CACHE_SIZE) this.commitEnds.clear();
     this.commitEnds.add(lastPosition);
-  }
-
-  /**
-   * Events of a stream from revision `from`, at most `max`, walking its commits by equality. A commit
-   * missing below the stream-head hint's revision can only be a deleted one (the hint is never ahead
-   * of what was stored): the walk probes on for the next commit, so the events after the hole are
-   * returned and the chain verification reports the gap instead of a silently shorter stream.
-   */
-  private async walkStream(streamId: string, from: number, max: number): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
-    const [hint, start] = await Promise.all([this.streams.findOne({ _id: streamId }), this.streamCommitHolding(streamId, from)]);
-    const hinted = hint?.revision ?? -1;
-    let doc = start ?? (from <= hinted ? await this.nextStreamCommit(streamId, from + 1, hinted) : null);
-    while (doc) {
-      for (const e of unwrap(doc)) {
-        if (e.revision < from) continue;
-        out.push(e);
-        if (out.length >= max) return out;
-      }
-      const next = doc.lastRevision + 1;
-      doc = await this.commits.findOne({ streamId, firstRevision: next });
-      if (!doc && next <= hinted) doc = await this.nextStreamCommit(streamId, next + 1, hinted);
-    }
-    return out;
-  }
-
-  /** The stream's first commit starting at a revision in `from`..`to` (probed by equality, in batches). */
-  private async nextStreamCommit(streamId: string, from: number, to: number): Promise<CommitDoc | null> {
-    for (let low = from; low <= to; low += PROBE_BATCH) {
-      const candidates = Array.from({ length: Math.min(PROBE_BATCH, to - low + 1) }, (_, i) => low + i);
-      const found = await Promise.all(candidates.map((r) => this.commits.findOne({ streamId, firstRevision: r })));
-      const first = found.find((d) => d !== null);
-      if (first) return first;
-    }
-    return null;
-  }
-
-  /** The stream's commit holding `revision` (its `firstRevision` is at or below it). */
-  private async streamCommitHolding(streamId: string, revision: number): Promise<CommitDoc | null> {
-    const exact = await this.commits.findOne({ streamId, firstRevision: revision });
-    if (exact || revision === 0) return exact;
-    for (let top = revision - 1; top >= 0; top -= PROBE_BATCH) {
-      const candidates = Array.from({ length: Math.min(PROBE_BATCH, top + 1) }, (_, i) => top - i);
-      const found = await Promise.all(candidates.map((r) => this.commits.findOne({ streamId, firstRevision: r })));
-      const below = found.find((d) => d !== null);
-      if (below) return below.lastRevision >= revision ? below : null;
-    }
-    return null;
   }
 
   /** Writes what follows a stored commit: its id documents, the stream head hint and the position hint. */
