@@ -125,9 +125,10 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
       const commits = client.db(contextDatabaseName(`mongodb://x/${sut.mongoDb}`, 'grid-dispatch')).collection<LooseJson>('events');
       const commit = await commits.findOne({ streamId: `grid-case-${caseId}`, firstRevision: { $gte: 2 } });
       target = commit!.events[0];
-      const data = JSON.parse(target.data as string);
+      // the store reads `json` (the canonical JSON the hash covers); `data` is its BSON copy for readers
+      const data = JSON.parse(target.json as string);
       data.reason = `${data.reason ?? ''}改`;
-      await commits.updateOne({ _id: commit!._id }, { $set: { events: [{ ...target, data: canonicalize(data) }, ...commit!.events.slice(1)] } });
+      await commits.updateOne({ _id: commit!._id }, { $set: { events: [{ ...target, json: canonicalize(data), data }, ...commit!.events.slice(1)] } });
     } finally {
       await client.close();
     }

@@ -23,3 +23,4 @@ export * from './pii';
 export * from './tamper';
 export * from './evidence';
 export * from './backup';
+export * from './testing/command-recorder';

@@ -2,16 +2,20 @@
  * Tamper detection on the MongoDB / FerretDB store: the commit documents are edited with the
  * driver directly (updateOne / deleteOne / insertOne), as anyone with database access could.
  * Every seeded append holds one event, so one event = one commit document (`_id` = its position).
+ * The edits follow the adapter's layout as someone who knows it would: `json` (the canonical JSON the
+ * hash covers) with its BSON copy `data`, `page` with a moved `_id`, the stream-head and position
+ * hints when they would otherwise name removed events or positions.
  */
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
 import canonicalize from 'canonicalize';
 import { Collection, MongoClient } from 'mongodb';
-import { MongoEventStore } from '../adapters/mongodb/mongodb-event-store';
+import { MongoEventStore, bsonCopy, pageOf } from '../adapters/mongodb/mongodb-event-store';
 import { RawStorage, TamperHarness, tamperScenarios } from './tamper-scenarios';
 
 interface CommitEvent {
   id: string;
-  data: string;
+  data: Record<string, unknown>;
+  json: string;
   hash: string;
   [field: string]: unknown;
 }
@@ -22,11 +26,13 @@ interface Commit {
   streamId: string;
   firstRevision: number;
   lastRevision: number;
+  lastHash: string;
+  page: number;
   eventIds: string[];
   events: CommitEvent[];
 }
 
-function mongoRaw(commits: Collection<Commit>): RawStorage {
+function mongoRaw(commits: Collection<Commit>, streams: Collection<{ _id: string }>, meta: Collection<{ _id: string; position?: number }>): RawStorage {
   const commitOf = async (eventId: string): Promise<Commit> => {
     const c = await commits.findOne({ eventIds: eventId });
     if (!c) throw new Error(`no commit holds event ${eventId}`);
@@ -35,11 +41,16 @@ function mongoRaw(commits: Collection<Commit>): RawStorage {
   };
   const setEvent = async (eventId: string, patch: Partial<CommitEvent>): Promise<void> => {
     const c = await commitOf(eventId);
-    await commits.updateOne({ _id: c._id }, { $set: { events: [{ ...c.events[0], ...patch }] } });
+    const lastHash = patch.hash ?? c.lastHash;
+    await commits.updateOne({ _id: c._id }, { $set: { events: [{ ...c.events[0], ...patch }], lastHash } });
+    // the stream-head hint holds the hash too: a thorough editor rewrites it (here: removes it, the store walks)
+    await streams.deleteOne({ _id: c.streamId });
   };
+  // the adapter reads `json` (the canonical JSON the hash covers); `data` is its BSON copy for readers
+  const dataPatch = (data: Record<string, unknown>) => ({ data: bsonCopy(data) as Record<string, unknown>, json: canonicalize(data) ?? '' });
   return {
-    setData: (id, data) => setEvent(id, { data: canonicalize(data) ?? '' }),
-    setDataAndHash: (id, data, hash) => setEvent(id, { data: canonicalize(data) ?? '', hash }),
+    setData: (id, data) => setEvent(id, dataPatch(data)),
+    setDataAndHash: (id, data, hash) => setEvent(id, { ...dataPatch(data), hash }),
     deleteEvent: async (id) => {
       const c = await commitOf(id);
       await commits.deleteOne({ _id: c._id });
@@ -53,6 +64,7 @@ function mongoRaw(commits: Collection<Commit>): RawStorage {
     },
     deleteStreamFrom: async (streamId, fromRevision) => {
       await commits.deleteMany({ streamId, firstRevision: { $gte: fromRevision } });
+      await streams.deleteOne({ _id: streamId }); // its head hint would still name the removed events
     },
     renumberPositions: async () => {
       // `_id` cannot be updated: each moved commit is deleted and inserted again at its new position.
@@ -61,17 +73,18 @@ function mongoRaw(commits: Collection<Commit>): RawStorage {
         const size = c.lastPosition - c._id + 1;
         if (c._id !== next) {
           await commits.deleteOne({ _id: c._id });
-          await commits.insertOne({ ...c, _id: next, lastPosition: next + size - 1 });
+          await commits.insertOne({ ...c, _id: next, lastPosition: next + size - 1, page: pageOf(next) });
         }
         next += size;
       }
+      await meta.updateOne({ _id: 'position' }, { $set: { position: next - 1 } }); // the position hint, as the log now ends
     },
     swapPositions: async (a, b) => {
       const ca = await commitOf(a);
       const cb = await commitOf(b);
       await commits.deleteMany({ _id: { $in: [ca._id, cb._id] } });
-      await commits.insertOne({ ...cb, _id: ca._id, lastPosition: ca._id });
-      await commits.insertOne({ ...ca, _id: cb._id, lastPosition: cb._id });
+      await commits.insertOne({ ...cb, _id: ca._id, lastPosition: ca._id, page: pageOf(ca._id) });
+      await commits.insertOne({ ...ca, _id: cb._id, lastPosition: cb._id, page: pageOf(cb._id) });
     },
   };
 }
@@ -93,9 +106,10 @@ describeIntegration('tamper detection on MongoDB / FerretDB', ['mongo'], (env) =
     return {
       kind: 'mongodb',
       open: () => MongoEventStore.create({ db, collection }),
-      raw: mongoRaw(db.collection<Commit>(collection)),
+      raw: mongoRaw(db.collection<Commit>(collection), db.collection<{ _id: string }>(`${collection}_streams`), db.collection<{ _id: string; position?: number }>(`${collection}_meta`)),
       close: async () => {
         await db.collection(collection).drop();
+        for (const suffix of ['_streams', '_ids', '_meta']) await db.collection(collection + suffix).drop().catch(() => undefined);
       },
     };
   });

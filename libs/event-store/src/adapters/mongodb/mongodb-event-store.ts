@@ -1,44 +1,84 @@
 /**
  * EventStore on MongoDB ≥ 6 and on FerretDB 1.24 (distributed mode, DESIGN §3), through the
- * `mongodb` driver, using only what both share: single-document atomic inserts, unique indexes,
- * find/sort/limit. No transactions, change streams, bulkWrite, $lookup, partial or TTL indexes.
+ * `mongodb` driver, using only what both servers share: single-document atomic inserts, unique
+ * indexes, and queries that are an equality on `_id` or on a top-level scalar field. FerretDB 1.24
+ * pushes only those down to its backend (no `$gt/$lt`, `$in`, `$or`, dotted path or sort is pushed
+ * down: each would read the whole collection), it has no transactions, and its updates are a read
+ * followed by a write (so neither `$inc`, `$max` nor a conditional update is atomic there). The
+ * design therefore never relies on an update for correctness: every guarantee comes from a
+ * single-document insert refused by a unique index, and every other document is a hint that is
+ * checked against the commits.
  *
- * One document per append (a "commit"): `{ _id: firstPosition, lastPosition, streamId,
- * firstRevision, lastRevision, eventIds, events: [...] }`. A single-document insert is atomic on both
- * servers, so an append is all-or-nothing without transactions: a crash can never leave half of it.
- * Unique indexes: `_id` (the global position), `(streamId, firstRevision)` (optimistic concurrency:
- * two appends at the same revision collide) and `lastPosition`. `data` is stored as its RFC 8785
- * JSON string, because payload keys may contain `.` or start with `$`, which FerretDB (and older
- * MongoDB tooling) refuse as field names; it is parsed on read, so it reads back exactly.
+ * Collections (base name `events` by default):
+ * - `events` — one **commit** per append: `{ _id: first global position, lastPosition, page,
+ *   streamId, firstRevision, lastRevision, lastHash, eventIds, events: [...] }`. Unique indexes:
+ *   `_id` (the position), `(streamId, firstRevision)` (the expected-revision guard: two appends
+ *   built on the same stream head collide) and `lastPosition`. The insert of this one document is
+ *   the append: all-or-nothing without transactions, a crash never leaves half of it.
+ *   Each event holds `data` as a BSON document (for BI tools and queries; keys a server refuses —
+ *   with `.`, a leading `$` or NUL — are stored with look-alike characters, see `bsonCopy`),
+ *   `json`: the RFC 8785 canonical JSON of `data`, the very bytes the hash covers and what is read
+ *   back (so numbers, key order and big integers read back exactly, whatever BSON makes of them),
+ *   `occurredAt` / `recordedAt` as BSON dates (plus `occurredAtText` when the writer's text is not
+ *   the date's `toISOString()`, e.g. `+08:00` or more than millisecond digits).
+ * - `events_streams` — a **stream head** per stream, `_id` = stream id: `{ revision, hash,
+ *   firstRevision, position }` of the last commit a writer saw. A hint, written after each commit:
+ *   a reader of it walks forward with `{ streamId, firstRevision: revision + 1 }` (equality) until
+ *   no commit follows, so a lost or late update only costs lookups, never correctness.
+ * - `events_ids` — an **idempotency** document per event id, `_id` = event id, `{ streamId, position }`,
+ *   written after the commit. An append looks its ids up by `_id` (one equality each) and applies
+ *   the port's idempotency rule to the commits they point to.
+ * - `events_meta` — `{ _id: 'position', position }`: the last position a writer stored (a hint,
+ *   never ahead of the truth), and `{ _id: 'layout', version }`.
  *
- * Global positions without skips. A commit takes positions only by being inserted with
- * `_id = (last position visible in the collection) + 1`: the writer reads the head, then inserts;
- * if another commit took that `_id` first, the unique `_id` index refuses the insert and the writer
- * re-reads the head and tries again. Hence position p + 1 is only ever inserted after the commit at p
- * is committed and visible, positions are dense, and nothing is reserved that a crash could leave
- * as a hole. Readers read `lastPosition > checkpoint` in position order and additionally stop at
- * the first gap in what a query returned (a query that yields mid-scan may show a commit inserted
- * after it passed the earlier key); because holes are never permanent the next read returns it.
- * Within one process the insert step is grouped: commits queued while an insert is in flight go out
- * together in one ordered `insertMany` at consecutive positions, so concurrent appenders in one
- * process neither race each other for the same `_id` nor pay one round trip each; across processes
- * the unique index arbitrates. An ordered insert stops at the first refused document, so the stored
- * ones are a dense prefix; the refused one and the ones after it are retried in order or failed.
- * Stream heads: each commit carries `lastHash`, so a head lookup projects two fields, and a
- * per-process cache of heads skips that lookup when it agrees with the expected revision (a stale
- * entry collides on `(streamId, firstRevision)` and is re-read).
+ * Global positions without holes, and no reservations. A commit takes its positions only by being
+ * inserted with `_id` = the position after the last commit visible (found from the hint, then by
+ * `_id` lookups of the next commit until none follows). If another commit took that `_id` first,
+ * the unique index refuses the insert and the writer walks on from the commit that took it. So a
+ * commit at p + 1 is only ever inserted after the commit at p is committed and visible: positions
+ * are dense, and nothing is reserved that a crashed writer could leave as a hole — a writer that
+ * dies before its insert simply took no position. Readers stop at the first missing position in
+ * what they fetched (a query may see a commit inserted after it passed an earlier one); since holes
+ * are never permanent, the next read returns it: read-all never skips and never waits on a dead
+ * writer. Within one process inserts are grouped: commits queued while an insert is in flight go
+ * out together in one ordered `insertMany` at consecutive positions.
  *
- * Event ids: looked up (multikey index on `eventIds`) before every append and again after any
- * conflict, which gives the idempotency rule of the port. The index is created `unique` where the
- * server enforces unique multikey indexes (MongoDB; probed at start), so two different appends can
- * never share an id. FerretDB 1.24 accepts such an index but compares whole arrays, so there the
- * index is plain and the lookup before each append guards, which leaves one race: two different
- * appends racing with a shared id and neither seeing the other's.
+ * Read-all pages: each commit carries `page` = floor(first position / PAGE_POSITIONS). A page of
+ * read-all asks for `{ page: k }` (the page of checkpoint + 1, then the following ones) and stitches
+ * the commits in position order from the one holding checkpoint + 1, stopping at the first gap: one
+ * or two queries per 1,000 positions. Only a checkpoint inside a commit that began in an earlier page
+ * probes the `_id`s just below it. A stream read is one `{ streamId }` equality query, ordered here.
  *
- * Durability: inserts use write concern `{ w: 'majority', j: true }` by default, so a resolved
- * append is journaled (and replicated to a majority on a replica set).
+ * Idempotency. On MongoDB a unique multikey index on `eventIds` (probed at start) makes two commits
+ * sharing an id impossible. FerretDB 1.24 compares whole arrays in such an index, so there the
+ * lookup of the ids before each append guards, which leaves one race: two *different* appends
+ * racing with a shared id, neither seeing the other's id documents. A crash between a commit and
+ * its id documents is repaired: the stream head hint is written after the id documents, so the next
+ * append to that stream (in any process) walks over the commit and writes its id documents before it
+ * checks its own ids.
+ *
+ * Upgrading from the layout before (no `page`, no stream heads or id documents; `data` as a JSON
+ * string, instants as strings): `create()` migrates on start — it adds `page` to every old commit and
+ * writes their stream heads and id documents, then records layout version 2. Old commits keep
+ * `data` as a string and their instants as strings and read back unchanged. Stop every process of
+ * the old version before starting the new one (an old writer during the migration would write
+ * commits without id documents).
+ *
+ * Measured on FerretDB 1.24 (issue 15): "pushed down" is not "indexed". Both backends push these
+ * equalities down, but as `(_jsonb -> 'field') @> value` (PostgreSQL) or a JSON expression (SQLite),
+ * which the btree indexes FerretDB creates on `(_jsonb -> 'field')` cannot serve: every read,
+ * `_id` included, is a sequential scan of its collection there (checked with EXPLAIN). Only the
+ * uniqueness checks of inserts use the indexes. So on FerretDB 1.24 a read costs in proportion to its
+ * collection, whatever the query; what this layout buys there is that an append's reads go to the
+ * id and stream-head collections (one scan each per id / per append, no sort, no `$in`) instead of
+ * two scans and a sort of the commits. On MongoDB every query here is an index lookup. Next step for
+ * FerretDB: insert the id documents before the commit (a duplicate key is the idempotency check,
+ * served by the index), with a lease for the id documents of a writer that died before its commit.
+ *
+ * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
+ * is journaled (and replicated to a majority on a replica set).
  */
-import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db, type Filter, type UpdateFilter, type WriteConcernSettings } from 'mongodb';
 import { systemClock, type Actor, type Clock } from '@fengqiao/kernel';
 import {
   DEFAULT_READ_ALL_MAX_COUNT,
@@ -61,6 +101,7 @@ import {
   maxCountOf,
   normaliseExpected,
   normaliseReadStream,
+  sliceStream,
   toSafeInteger,
   validateNewEvents,
   type EncodedEvent,
@@ -71,7 +112,7 @@ import { WrongExpectedRevisionError, type ComparedRevision } from '../../errors'
 export interface MongoEventStoreOptions {
   /** An open database handle; the store does not close its client. */
   db: Db;
-  /** Default `'events'`. */
+  /** Default `'events'`; the other collections are named after it (`<name>_streams`, `<name>_ids`, `<name>_meta`). */
   collection?: string;
   clock?: Clock;
   /** Default `{ w: 'majority', journal: true }`. */
@@ -82,43 +123,84 @@ interface StoredSubEvent {
   id: string;
   type: string;
   schemaVersion: number;
-  occurredAt: string;
-  recordedAt: string;
+  /** A BSON date (layout 2) or the ISO text (layout 1). */
+  occurredAt: Date | string;
+  /** The writer's text when it is not `occurredAt.toISOString()`. */
+  occurredAtText?: string;
+  recordedAt: Date | string;
   actor: Actor;
   correlationId: string;
   causationId: string;
   jurisdiction: string[];
   legalBasis?: string;
-  /** RFC 8785 JSON of the event's data. */
-  data: string;
+  /** Layout 2: the data as a BSON document (for readers of the database; keys made storable). Layout 1: the canonical JSON. */
+  data: Record<string, unknown> | string;
+  /** Layout 2: RFC 8785 JSON of the data, the bytes the hash covers and what is read back. */
+  json?: string;
   hash: string;
   /** W3C trace context of the append (metadata, not hashed) */
   traceparent?: string;
 }
 
-interface CommitDoc {
+export interface CommitDoc {
   _id: number;
   lastPosition: number;
+  /** floor(_id / PAGE_POSITIONS): read-all asks for a page of commits by equality. */
+  page?: number;
   streamId: string;
   firstRevision: number;
   lastRevision: number;
-  /** Hash of the commit's last event (absent on commits written before it was added: read `events`). */
+  /** Hash of the commit's last event (absent on the oldest commits: read `events`). */
   lastHash?: string;
   eventIds: string[];
   events: StoredSubEvent[];
+}
+
+interface HeadDoc {
+  _id: string;
+  revision: number;
+  hash: string;
+  firstRevision: number;
+  position: number;
+}
+
+interface IdDoc {
+  _id: string;
+  streamId: string;
+  position: number;
+}
+
+interface MetaDoc {
+  _id: string;
+  position?: number;
+  version?: number;
+}
+
+/** A stream's head as known to this process, with the commit that holds it. */
+interface KnownHead extends StreamHead {
+  /** First revision and position of the last commit (undefined: no stream). */
+  firstRevision?: number;
+  position?: number;
 }
 
 const INDEX = {
   streamRevision: 'stream_revision',
   lastPosition: 'last_position',
   eventIds: 'event_ids',
+  page: 'page',
 } as const;
 
+export const PAGE_POSITIONS = 1000;
+export const LAYOUT_VERSION = 2;
 const DUPLICATE_KEY = 11000;
 /** Most commits inserted by one `insertMany`. */
 const MAX_GROUP = 64;
+/** `_id`s probed at once when a read starts inside a commit. */
+const PROBE_BATCH = 16;
+/** Streams whose head is cached per store instance. */
+const HEAD_CACHE_SIZE = 10_000;
 
-type InsertOutcome = { kind: 'inserted'; lastPosition: number } | { kind: 'stream_conflict' };
+type InsertOutcome = { kind: 'inserted'; doc: CommitDoc } | { kind: 'stream_conflict' };
 
 interface PendingCommit {
   streamId: string;
@@ -126,38 +208,51 @@ interface PendingCommit {
   resolve: (outcome: InsertOutcome) => void;
   reject: (error: unknown) => void;
 }
-/** Streams whose head is cached per store instance. */
-const HEAD_CACHE_SIZE = 10_000;
 
 export class MongoEventStore implements EventStore {
   private readonly commits: Collection<CommitDoc>;
+  private readonly streams: Collection<HeadDoc>;
+  private readonly ids: Collection<IdDoc>;
+  private readonly meta: Collection<MetaDoc>;
   private readonly clock: Clock;
   private readonly writeConcern: WriteConcernSettings;
   /** Commits waiting for the next grouped insert, in arrival order. */
   private readonly pendingCommits: PendingCommit[] = [];
   /** The running insert loop, if any: one group in flight at a time per store. */
   private draining: Promise<void> | undefined;
-  /** Next free position as last seen by this process (undefined: read it from the collection). */
+  /** Next free position as last seen by this process (undefined: find it from the hint). */
   private nextPosition: number | undefined;
   private ownedClient: MongoClient | undefined;
   private uniqueEventIds = false;
   /**
-   * Stream heads this process wrote or read: saves the head query on the next append. May be stale
-   * when another process appended since; then the insert at the stale revision collides on the
-   * unique (streamId, firstRevision) index, the entry is dropped and the head is read again.
+   * Stream heads this process wrote or walked to: saves the head lookups on the next append. May
+   * be stale when another process appended since; then the insert at the stale revision collides on
+   * the unique (streamId, firstRevision) index, the entry is dropped and the head is walked again.
    */
-  private readonly heads = new Map<string, StreamHead>();
+  private readonly heads = new Map<string, KnownHead>();
+  /**
+   * Last positions of commits this process saw: a read-all that starts right after one of them
+   * knows a commit (if any) starts there, so it need not probe below for a commit holding it.
+   */
+  private readonly commitEnds = new Set<number>();
+  /** The last append queued per stream in this process. */
+  private readonly streamQueues = new Map<string, Promise<unknown>>();
 
   private constructor(options: MongoEventStoreOptions) {
-    this.commits = options.db.collection<CommitDoc>(options.collection ?? 'events');
+    const name = options.collection ?? 'events';
+    this.commits = options.db.collection<CommitDoc>(name);
+    this.streams = options.db.collection<HeadDoc>(`${name}_streams`);
+    this.ids = options.db.collection<IdDoc>(`${name}_ids`);
+    this.meta = options.db.collection<MetaDoc>(`${name}_meta`);
     this.clock = options.clock ?? systemClock;
     this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true };
   }
 
-  /** Creates the indexes (idempotent) and returns a ready store. */
+  /** Creates the indexes (idempotent), migrates an older layout, and returns a ready store. */
   static async create(options: MongoEventStoreOptions): Promise<MongoEventStore> {
     const store = new MongoEventStore(options);
     await store.ensureIndexes();
+    await store.migrate();
     return store;
   }
 
@@ -182,6 +277,7 @@ export class MongoEventStore implements EventStore {
   private async ensureIndexes(): Promise<void> {
     await this.commits.createIndex({ streamId: 1, firstRevision: 1 }, { name: INDEX.streamRevision, unique: true });
     await this.commits.createIndex({ lastPosition: 1 }, { name: INDEX.lastPosition, unique: true });
+    await this.commits.createIndex({ page: 1 }, { name: INDEX.page });
     const existing = (await this.commits.listIndexes().toArray()).find((i) => i.name === INDEX.eventIds);
     if (existing) {
       this.uniqueEventIds = existing.unique === true;
@@ -220,7 +316,8 @@ export class MongoEventStore implements EventStore {
       if (!(e instanceof MongoServerError)) throw e;
       enforced = e.code === DUPLICATE_KEY;
     } finally {
-      await this.commits.deleteMany({ _id: { $lt: 0 } });
+      await this.commits.deleteOne({ _id: -1 });
+      await this.commits.deleteOne({ _id: -2 });
     }
     if (!enforced) {
       await this.commits.dropIndex(INDEX.eventIds);
@@ -229,18 +326,60 @@ export class MongoEventStore implements EventStore {
     return enforced;
   }
 
+  /**
+   * Layout 1 → 2, once, on start (a scan, off the hot path): `page` on every commit, the stream heads,
+   * the id documents and the position hint. Idempotent: two processes starting at once both write the
+   * same documents (inserts of existing ids are refused and ignored).
+   */
+  private async migrate(): Promise<void> {
+    if ((await this.meta.findOne({ _id: 'layout' }))?.version === LAYOUT_VERSION) return;
+    const heads = new Map<string, HeadDoc>();
+    let maxPosition = 0;
+    for await (const doc of this.commits.find({})) {
+      if (doc._id < 1) continue;
+      if (doc.page === undefined) {
+        await this.commits.updateOne({ _id: doc._id }, { $set: { page: pageOf(doc._id) } }, { writeConcern: this.writeConcern });
+      }
+      await this.writeIdDocs(doc);
+      const known = heads.get(doc.streamId);
+      if (!known || known.revision < doc.lastRevision) {
+        heads.set(doc.streamId, { _id: doc.streamId, revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id });
+      }
+      maxPosition = Math.max(maxPosition, doc.lastPosition);
+    }
+    for (const { _id, ...head } of heads.values()) await this.writeHint(this.streams, _id, head);
+    if (maxPosition > 0) await this.writeHint(this.meta, 'position', { position: maxPosition });
+    await this.writeHint(this.meta, 'layout', { version: LAYOUT_VERSION });
+  }
+
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     validateNewEvents(streamId, events);
     const expected = normaliseExpected(options.expectedRevision);
-    const ids = events.map((e) => e.id);
-    // With the unique index on event ids, an insert carrying a stored id always fails, and every
-    // failure path below looks the ids up; without it, look them up before writing as well.
-    if (!this.uniqueEventIds) {
-      const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
-      if (replay) return replay;
+    // Appends to one stream from this process go one after the other: they would only collide on
+    // the stream's next revision and go round again (appends to different streams still group).
+    const previous = this.streamQueues.get(streamId);
+    const run = (previous ?? Promise.resolve()).catch(() => undefined).then(() => this.appendNow(streamId, events, expected));
+    this.streamQueues.set(streamId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.streamQueues.get(streamId) === run) this.streamQueues.delete(streamId);
     }
+  }
+
+  private async appendNow(streamId: string, events: readonly NewEvent[], expected: ComparedRevision | 'any'): Promise<AppendResult> {
+    const ids = events.map((e) => e.id);
+    let checkedIds = false;
     for (;;) {
       const head = await this.headFor(streamId, expected);
+      // With the unique index on event ids, an insert carrying a stored id always fails, and every
+      // failure path below looks the ids up; without it, look them up before writing as well (after
+      // the head: a walk to the head repairs id documents a crashed writer left unwritten).
+      if (!this.uniqueEventIds && !checkedIds) {
+        checkedIds = true;
+        const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
+        if (replay) return replay;
+      }
       if (expected !== 'any' && expected !== head.revision) {
         // a stale expected revision, or a retry of an append that is already stored
         const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
@@ -250,16 +389,19 @@ export class MongoEventStore implements EventStore {
       const built = encodeEvents(streamId, events, head, this.clock.now().toISOString());
       const outcome = await this.insertCommit(streamId, built);
       if (outcome.kind === 'inserted') {
-        const last = built[built.length - 1].event;
-        const cached = this.heads.get(streamId);
-        if (cached === undefined || cached.revision === 'no_stream' || cached.revision < last.revision) {
-          this.rememberHead(streamId, { revision: last.revision, hash: last.hash });
+        const doc = outcome.doc;
+        try {
+          await this.afterCommit(doc);
+        } catch (error) {
+          // the commit is stored; a retry with the same ids walks over it (repairing) and is idempotent
+          this.heads.delete(streamId);
+          throw error;
         }
         return {
           streamId,
-          firstRevision: built[0].event.revision,
-          nextExpectedRevision: last.revision,
-          lastPosition: outcome.lastPosition,
+          firstRevision: doc.firstRevision,
+          nextExpectedRevision: doc.lastRevision,
+          lastPosition: doc.lastPosition,
         };
       }
       // Another append took the revision (or holds one of our ids). It may be this very append
@@ -276,30 +418,12 @@ export class MongoEventStore implements EventStore {
     assertStreamId(streamId);
     const o = normaliseReadStream(options);
     if (o.maxCount === 0) return [];
-    const out: StoredEvent[] = [];
-    const max = o.maxCount ?? Number.POSITIVE_INFINITY;
-    if (o.direction === 'forward') {
-      const from = o.fromRevision ?? 0;
-      const cursor = this.commits.find({ streamId, lastRevision: { $gte: from } }).sort({ firstRevision: 1 });
-      for await (const doc of cursor) {
-        for (const e of unwrap(doc)) {
-          if (e.revision < from) continue;
-          out.push(e);
-          if (out.length >= max) return closeAndReturn(cursor, out);
-        }
-      }
-    } else {
-      const from = o.fromRevision ?? Number.MAX_SAFE_INTEGER;
-      const cursor = this.commits.find({ streamId, firstRevision: { $lte: from } }).sort({ firstRevision: -1 });
-      for await (const doc of cursor) {
-        for (const e of unwrap(doc).reverse()) {
-          if (e.revision > from) continue;
-          out.push(e);
-          if (out.length >= max) return closeAndReturn(cursor, out);
-        }
-      }
-    }
-    return out;
+    // One equality query returns every commit of the stream (the (streamId, firstRevision) index
+    // serves it on MongoDB); ordered here, not by the server. A missing commit (deleted by someone
+    // with database access) leaves a revision gap that the chain verification reports.
+    const docs = await this.commits.find({ streamId }, { batchSize: 10_000 }).toArray();
+    docs.sort((a, b) => a.firstRevision - b.firstRevision);
+    return sliceStream(docs.filter((d) => d._id > 0).flatMap(unwrap), o);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
@@ -307,25 +431,44 @@ export class MongoEventStore implements EventStore {
     const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
     if (maxCount === 0) return [];
     const out: StoredEvent[] = [];
-    let expectedNext = after + 1;
-    // Positions are dense and a commit's _id is its first position: the commits that hold positions
-    // after+1 … after+maxCount are exactly those with lastPosition > after and _id <= after+maxCount.
-    // (Bounding by commit count instead would fetch up to maxCount commits, i.e. maxCount × commit size events.)
-    const docs = await this.commits
-      .find({ lastPosition: { $gt: after }, _id: { $lte: after + maxCount } })
-      .sort({ lastPosition: 1 })
-      .toArray();
-    for (const doc of docs) {
-      // a gap: the commit before `doc` is not visible to this query yet; stop before it
-      if (doc._id > expectedNext) break;
+    const take = (doc: CommitDoc): boolean => {
+      this.rememberEnd(doc.lastPosition);
       for (const e of unwrap(doc)) {
         if (e.globalPosition <= after) continue;
         out.push(e);
-        if (out.length >= maxCount) return out;
+        if (out.length >= maxCount) return false;
       }
-      expectedNext = doc.lastPosition + 1;
+      return true;
+    };
+    // Whole pages of commits by equality on `page`, stitched in position order from the commit that
+    // holds after + 1; a gap (a commit not visible to this query yet) ends the read: the next read
+    // returns it.
+    let next = after + 1;
+    let page = pageOf(next);
+    let byId = await this.pageOfCommits(page);
+    let doc = byId.get(next) ?? [...byId.values()].find((d) => d._id < next && d.lastPosition >= next);
+    if (!doc && !this.commitEnds.has(after)) {
+      // the checkpoint may be inside a commit that started in an earlier page (unless a commit is
+      // known to end at the checkpoint: then after + 1 starts the next one, not visible yet)
+      doc = (await this.commitHolding(next)) ?? undefined;
+    }
+    while (doc) {
+      if (!take(doc)) return out;
+      next = doc.lastPosition + 1;
+      if (pageOf(next) !== page) {
+        page = pageOf(next);
+        byId = await this.pageOfCommits(page);
+      }
+      doc = byId.get(next);
     }
     return out;
+  }
+
+  private async pageOfCommits(page: number): Promise<Map<number, CommitDoc>> {
+    const byId = new Map<number, CommitDoc>();
+    // a page holds at most PAGE_POSITIONS commits: one batch, no getMore round trips
+    for (const doc of await this.commits.find({ page }, { batchSize: PAGE_POSITIONS + 1 }).toArray()) byId.set(doc._id, doc);
+    return byId;
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision> {
@@ -341,6 +484,69 @@ export class MongoEventStore implements EventStore {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** The commit that holds `position`: `_id` = position, or the nearest `_id` below it that reaches it. */
+  private async commitHolding(position: number): Promise<CommitDoc | null> {
+    const exact = await this.commits.findOne({ _id: position });
+    if (exact || this.commitEnds.has(position - 1) || position === 1) return exact;
+    for (let top = position - 1; top >= 1; top -= PROBE_BATCH) {
+      const candidates = Array.from({ length: Math.min(PROBE_BATCH, top) }, (_, i) => top - i);
+      const found = await Promise.all(candidates.map((p) => this.commits.findOne({ _id: p })));
+      const below = found.find((d) => d !== null);
+      // the nearest commit below: it holds `position` or the log ends (for now) before `position`
+      if (below) {
+        this.rememberEnd(below.lastPosition);
+        return below.lastPosition >= position ? below : null;
+      }
+    }
+    return null;
+  }
+
+  private rememberEnd(lastPosition: number): void {
+    if (this.commitEnds.size >= HEAD_CACHE_SIZE) this.commitEnds.clear();
+    this.commitEnds.add(lastPosition);
+  }
+
+  /** Writes what follows a stored commit: its id documents, the stream head hint and the position hint. */
+  private async afterCommit(doc: CommitDoc): Promise<void> {
+    this.rememberEnd(doc.lastPosition);
+    await this.writeIdDocs(doc);
+    const head: KnownHead = { revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id };
+    const cached = this.heads.get(doc.streamId);
+    if (cached === undefined || cached.revision === 'no_stream' || cached.revision < doc.lastRevision) this.rememberHead(doc.streamId, head);
+    await Promise.all([
+      this.writeHint(this.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id }),
+      this.writeHint(this.meta, 'position', { position: doc.lastPosition }),
+    ]);
+  }
+
+  /**
+   * Sets a hint document (stream head, position). An upsert on FerretDB is a read then an insert, so
+   * two writers can both try to insert: the loser's duplicate key means the document now exists, and
+   * it sets its value with a plain update. A hint may be left behind the truth; readers walk on.
+   */
+  private async writeHint<T extends { _id: string }>(collection: Collection<T>, id: string, fields: Omit<T, '_id'>): Promise<void> {
+    const filter = { _id: id } as Filter<T>;
+    try {
+      await collection.updateOne(filter, { $set: fields } as UpdateFilter<T>, { upsert: true, writeConcern: this.writeConcern });
+    } catch (e) {
+      if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) throw e;
+      await collection.updateOne(filter, { $set: fields } as UpdateFilter<T>, { writeConcern: this.writeConcern });
+    }
+  }
+
+  /** Id documents of a stored commit (ids already written are refused by `_id` and ignored). */
+  private async writeIdDocs(doc: CommitDoc): Promise<void> {
+    const docs: IdDoc[] = doc.eventIds.map((id) => ({ _id: id, streamId: doc.streamId, position: doc._id }));
+    try {
+      await this.ids.insertMany(docs, { ordered: false, writeConcern: this.writeConcern });
+    } catch (e) {
+      const onlyDuplicates =
+        e instanceof MongoBulkWriteError &&
+        (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]).every((w) => w === undefined || w.code === DUPLICATE_KEY);
+      if (!onlyDuplicates && !(e instanceof MongoServerError && e.code === DUPLICATE_KEY)) throw e;
+    }
+  }
 
   /** Queues a commit for the next grouped insert; resolves when it is stored or refused. */
   private insertCommit(streamId: string, built: EncodedEvent[]): Promise<InsertOutcome> {
@@ -365,8 +571,8 @@ export class MongoEventStore implements EventStore {
    * Inserts a group of commits at consecutive positions with one ordered `insertMany` (one round
    * trip, one journal write). An ordered insert stops at the first refused document: the ones before
    * it are stored (at dense positions), the refused one is either a position conflict (another
-   * process took the position: it is tried again) or its own stream/event-id conflict (reported to
-   * its append), and the ones after it were not attempted and are tried again, in their order, at
+   * process took the position: walk on and try again) or its own stream/event-id conflict (reported
+   * to its append), and the ones after it were not attempted and are tried again, in their order, at
    * the next free positions. Settles every commit of the group; never throws.
    */
   private async insertGroup(group: PendingCommit[]): Promise<void> {
@@ -374,7 +580,7 @@ export class MongoEventStore implements EventStore {
     while (todo.length > 0) {
       let position: number;
       try {
-        position = this.nextPosition ?? (await this.globalHead()) + 1;
+        position = this.nextPosition ?? (await this.freePosition());
       } catch (error) {
         for (const c of todo) c.reject(error);
         return;
@@ -389,7 +595,7 @@ export class MongoEventStore implements EventStore {
         if (docs.length === 1) await this.commits.insertOne(docs[0], { writeConcern: this.writeConcern });
         else await this.commits.insertMany(docs, { ordered: true, writeConcern: this.writeConcern });
         this.nextPosition = position;
-        todo.forEach((c, i) => c.resolve({ kind: 'inserted', lastPosition: docs[i].lastPosition }));
+        todo.forEach((c, i) => c.resolve({ kind: 'inserted', doc: docs[i] }));
         return;
       } catch (error) {
         this.nextPosition = undefined;
@@ -400,7 +606,7 @@ export class MongoEventStore implements EventStore {
           for (const c of todo) c.reject(error);
           return;
         }
-        for (let i = 0; i < refused.index; i++) todo[i].resolve({ kind: 'inserted', lastPosition: docs[i].lastPosition });
+        for (let i = 0; i < refused.index; i++) todo[i].resolve({ kind: 'inserted', doc: docs[i] });
         const failed = todo[refused.index];
         const rest = todo.slice(refused.index + 1);
         if (refused.code !== DUPLICATE_KEY) {
@@ -411,7 +617,7 @@ export class MongoEventStore implements EventStore {
         const doc = docs[refused.index];
         let positionConflict: boolean;
         try {
-          positionConflict = await this.isPositionConflict(refused.text, failed.streamId, doc.firstRevision, doc.eventIds);
+          positionConflict = await this.isPositionConflict(refused.text, doc);
         } catch (lookupError) {
           failed.reject(lookupError);
           todo = rest;
@@ -428,44 +634,54 @@ export class MongoEventStore implements EventStore {
   }
 
   /**
-   * Which unique index refused the insert: the position (try the next one) or the stream revision /
-   * an event id (the append's own conflict). Servers differ in how they name the index in the error,
-   * so when the message does not say, the store looks at what is there.
+   * Which unique index refused the insert: the position (walk on and try again) or the stream
+   * revision / an event id (the append's own conflict). Servers differ in how they name the index in
+   * the error, so when the message does not say, the store looks at what is there (by equality).
    */
-  private async isPositionConflict(text: string, streamId: string, firstRevision: number, ids: string[]): Promise<boolean> {
+  private async isPositionConflict(text: string, doc: CommitDoc): Promise<boolean> {
     if (text.includes(INDEX.streamRevision) || text.includes(INDEX.eventIds) || text.includes('firstRevision') || text.includes('eventIds')) {
       return false;
     }
     if (text.includes(INDEX.lastPosition) || /_id_|"_id"|index: _id/.test(text)) return true;
-    const taken = await this.commits.findOne({ $or: [{ streamId, firstRevision }, { eventIds: { $in: ids } }] }, { projection: { _id: 1 } });
+    const taken = await this.commits.findOne({ streamId: doc.streamId, firstRevision: doc.firstRevision }, { projection: { _id: 1 } });
     return taken === null;
   }
 
-  private async globalHead(): Promise<number> {
-    const doc = await this.commits.find({}, { projection: { lastPosition: 1 } }).sort({ lastPosition: -1 }).limit(1).next();
-    return doc && doc.lastPosition > 0 ? doc.lastPosition : 0;
+  /**
+   * The first free position: from the hint (never ahead of the truth), then the next commit by
+   * `_id` until none follows.
+   */
+  private async freePosition(): Promise<number> {
+    let last = (await this.meta.findOne({ _id: 'position' }))?.position ?? 0;
+    for (;;) {
+      const next = await this.commits.findOne({ _id: last + 1 }, { projection: { lastPosition: 1 } });
+      if (!next) return last + 1;
+      last = next.lastPosition;
+    }
   }
 
-  /** The stream's head as stored (never the cache); refreshes the cache. */
-  private async head(streamId: string): Promise<StreamHead> {
-    const doc = await this.commits
-      .find({ streamId }, { projection: { _id: 1, lastRevision: 1, lastHash: 1 } })
-      .sort({ firstRevision: -1 })
-      .limit(1)
-      .next();
-    if (!doc) {
-      this.heads.delete(streamId);
-      return EMPTY_HEAD;
+  /**
+   * The stream's head as stored (never the cache): the head hint, then the stream's next commits by
+   * `{ streamId, firstRevision }` until none follows (writing the id documents of commits walked
+   * over, which a crashed writer may have left out). Refreshes the cache and, if it walked, the hint.
+   */
+  private async head(streamId: string): Promise<KnownHead> {
+    const hint = await this.streams.findOne({ _id: streamId });
+    let head: KnownHead = hint ? { revision: hint.revision, hash: hint.hash, firstRevision: hint.firstRevision, position: hint.position } : EMPTY_HEAD;
+    let walked: CommitDoc | undefined;
+    for (;;) {
+      const firstRevision = head.revision === 'no_stream' ? 0 : head.revision + 1;
+      const next = await this.commits.findOne({ streamId, firstRevision });
+      if (!next) break;
+      await this.writeIdDocs(next);
+      walked = next;
+      head = { revision: next.lastRevision, hash: lastHashOf(next), firstRevision: next.firstRevision, position: next._id };
     }
-    let hash = doc.lastHash;
-    if (hash === undefined) {
-      // a commit written before `lastHash` existed: take the hash of its last event (lookup by _id)
-      const full = await this.commits.findOne({ _id: doc._id }, { projection: { events: 1 } });
-      if (!full) return this.head(streamId);
-      hash = full.events[full.events.length - 1].hash;
+    if (walked) {
+      await this.writeHint(this.streams, streamId, { revision: walked.lastRevision, hash: lastHashOf(walked), firstRevision: walked.firstRevision, position: walked._id });
     }
-    const head = { revision: doc.lastRevision, hash };
-    this.rememberHead(streamId, head);
+    if (head.revision === 'no_stream') this.heads.delete(streamId);
+    else this.rememberHead(streamId, head);
     return head;
   }
 
@@ -476,7 +692,7 @@ export class MongoEventStore implements EventStore {
     return this.head(streamId);
   }
 
-  private rememberHead(streamId: string, head: StreamHead): void {
+  private rememberHead(streamId: string, head: KnownHead): void {
     this.heads.delete(streamId); // re-insert: the Map's order is the eviction order (least recently written first)
     this.heads.set(streamId, head);
     if (this.heads.size > HEAD_CACHE_SIZE) {
@@ -485,11 +701,50 @@ export class MongoEventStore implements EventStore {
     }
   }
 
+  /** Stored events with any of `ids`: each id by `_id`, then each commit they point to by `_id`. */
   private async eventsById(ids: string[]): Promise<StoredEvent[]> {
+    const found = await Promise.all(ids.map((id) => this.ids.findOne({ _id: id })));
+    const positions = [...new Set(found.flatMap((d) => (d ? [d.position] : [])))];
+    let docs = (await Promise.all(positions.map((p) => this.commits.findOne({ _id: p })))).filter((d): d is CommitDoc => d !== null);
+    if (this.uniqueEventIds && docs.length === 0) {
+      // MongoDB: the unique index refused an id whose id documents a crashed writer left out
+      docs = (await Promise.all(ids.map((id) => this.commits.findOne({ eventIds: id })))).filter((d): d is CommitDoc => d !== null);
+    }
     const wanted = new Set(ids);
-    const docs = await this.commits.find({ eventIds: { $in: ids } }).toArray();
     return docs.flatMap(unwrap).filter((e) => wanted.has(e.id));
   }
+}
+
+export function pageOf(position: number): number {
+  return Math.floor(position / PAGE_POSITIONS);
+}
+
+function lastHashOf(doc: CommitDoc): string {
+  return doc.lastHash ?? doc.events[doc.events.length - 1].hash;
+}
+
+/** Field names a MongoDB-protocol server refuses (`.`, a leading `$`, NUL) get look-alike characters. */
+function storableKey(key: string): string {
+  if (!/[.\0]|^\$/.test(key)) return key;
+  return key.replace(/\./g, '\uFF0E').replace(/^\$/, '\uFF04').replace(/\0/g, '\u2400');
+}
+
+/**
+ * The data as a BSON document for readers of the database. Not what is read back (that is `json`):
+ * keys are made storable, an array directly inside an array becomes `{ items: [...] }` (FerretDB
+ * 1.24 refuses nested arrays), and BSON keeps JS numbers as int32 or double.
+ */
+export function bsonCopy(value: unknown, inArray = false): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => bsonCopy(v, true));
+    return inArray ? { items } : items;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[storableKey(k)] = bsonCopy(v, false);
+    return out;
+  }
+  return value;
 }
 
 function toCommitDoc(streamId: string, built: EncodedEvent[], position: number): CommitDoc {
@@ -498,25 +753,30 @@ function toCommitDoc(streamId: string, built: EncodedEvent[], position: number):
   return {
     _id: position,
     lastPosition: position + built.length - 1,
+    page: pageOf(position),
     streamId,
     firstRevision: first.revision,
     lastRevision: last.revision,
     lastHash: last.hash,
     eventIds: built.map(({ event }) => event.id),
     events: built.map(({ event: e, dataJson }) => {
+      const occurredAt = new Date(e.occurredAt);
       const sub: StoredSubEvent = {
         id: e.id,
         type: e.type,
         schemaVersion: e.schemaVersion,
-        occurredAt: e.occurredAt,
-        recordedAt: e.recordedAt,
+        occurredAt,
+        recordedAt: new Date(e.recordedAt),
         actor: { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId, ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}) },
         correlationId: e.correlationId,
         causationId: e.causationId,
         jurisdiction: e.jurisdiction,
-        data: dataJson,
+        data: bsonCopy(JSON.parse(dataJson)) as Record<string, unknown>,
+        json: dataJson,
         hash: e.hash,
       };
+      if (occurredAt.toISOString() !== e.occurredAt) sub.occurredAtText = e.occurredAt;
+      if (new Date(e.recordedAt).toISOString() !== e.recordedAt) throw new Error(`recordedAt is not a UTC ISO instant: ${e.recordedAt}`);
       if (e.legalBasis !== undefined) sub.legalBasis = e.legalBasis;
       if (e.traceparent !== undefined) sub.traceparent = e.traceparent;
       return sub;
@@ -543,6 +803,10 @@ function refusedDocument(error: unknown, count: number): { index: number; code: 
   return undefined;
 }
 
+function instant(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
 function unwrap(doc: CommitDoc): StoredEvent[] {
   return doc.events.map((s, i) => {
     const event: StoredEvent = {
@@ -552,22 +816,17 @@ function unwrap(doc: CommitDoc): StoredEvent[] {
       streamId: doc.streamId,
       revision: doc.firstRevision + i,
       globalPosition: doc._id + i,
-      occurredAt: s.occurredAt,
-      recordedAt: s.recordedAt,
+      occurredAt: s.occurredAtText ?? instant(s.occurredAt),
+      recordedAt: instant(s.recordedAt),
       actor: { userId: s.actor.userId, role: s.actor.role, unitId: s.actor.unitId, ...(s.actor.directoryVersion !== undefined ? { directoryVersion: s.actor.directoryVersion } : {}) },
       correlationId: s.correlationId,
       causationId: s.causationId,
       jurisdiction: [...s.jurisdiction],
-      data: decodeData(s.data),
+      data: typeof s.json === 'string' ? decodeData(s.json) : decodeData(s.data as string),
       hash: s.hash,
     };
     if (s.legalBasis !== undefined && s.legalBasis !== null) event.legalBasis = s.legalBasis;
     if (typeof s.traceparent === 'string') event.traceparent = s.traceparent;
     return event;
   });
-}
-
-async function closeAndReturn<T>(cursor: { close(): Promise<void> }, value: T): Promise<T> {
-  await cursor.close();
-  return value;
 }

@@ -2,15 +2,17 @@
  * Raw import into the MongoDB event store (restore of a backup, see `backup/`): each stored event
  * becomes one commit document of one event at its own global position (`_id`), with its own
  * recordedAt and hash, so the store reads back exactly what was exported. Kept apart from
- * `mongodb-event-store.ts` on purpose: it only knows the commit document's fields; the indexes are
- * made by `MongoEventStore.create`, so they have one owner. Positions must be dense (the readers
+ * `mongodb-event-store.ts` on purpose: it only knows the commit document's fields (layout 2: `page`,
+ * BSON dates, `data` as a document beside its canonical `json`); the indexes, and the stream heads,
+ * id documents and position hint of the imported commits, are made by `MongoEventStore.create` (its
+ * migration, run again on `close`), so they have one owner. Positions must be dense (the readers
  * stop at a gap): the caller renumbers a backup from a store without dense positions.
  */
 import type { Db } from 'mongodb';
 import type { StoredEvent } from '../../event-store.port';
 import { encodeData } from '../../envelope';
 import type { RawEventImport } from '../../backup/raw-import';
-import { MongoEventStore } from './mongodb-event-store';
+import { bsonCopy, MongoEventStore, pageOf } from './mongodb-event-store';
 
 export async function openMongoRawImport(db: Db, collection = 'events'): Promise<RawEventImport> {
   await (await MongoEventStore.create({ db, collection })).close(); // the indexes
@@ -22,6 +24,7 @@ export async function openMongoRawImport(db: Db, collection = 'events'): Promise
       const docs = events.map((e) => ({
         _id: e.globalPosition,
         lastPosition: e.globalPosition,
+        page: pageOf(e.globalPosition),
         streamId: e.streamId,
         firstRevision: e.revision,
         lastRevision: e.revision,
@@ -32,21 +35,28 @@ export async function openMongoRawImport(db: Db, collection = 'events'): Promise
             id: e.id,
             type: e.type,
             schemaVersion: e.schemaVersion,
-            occurredAt: e.occurredAt,
-            recordedAt: e.recordedAt,
+            occurredAt: new Date(e.occurredAt),
+            ...(new Date(e.occurredAt).toISOString() !== e.occurredAt ? { occurredAtText: e.occurredAt } : {}),
+            recordedAt: new Date(e.recordedAt),
             actor: { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId, ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}) },
             correlationId: e.correlationId,
             causationId: e.causationId,
             jurisdiction: [...e.jurisdiction],
             ...(e.legalBasis !== undefined ? { legalBasis: e.legalBasis } : {}),
-            data: encodeData(e.data),
+            data: bsonCopy(JSON.parse(encodeData(e.data))),
+            json: encodeData(e.data),
             hash: e.hash,
+            ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}),
           },
         ],
       }));
       await commits.insertMany(docs as never[], { ordered: true, writeConcern: { w: 'majority', journal: true } });
     },
-    // the database handle is the caller's: nothing of its own to close
-    close: () => Promise.resolve(),
+    // the heads, id documents and position hint of what was imported: the store's own migration
+    // writes them when the layout mark is absent (the database handle is the caller's)
+    async close() {
+      await db.collection(`${collection}_meta`).deleteOne({ _id: 'layout' } as never);
+      await (await MongoEventStore.create({ db, collection })).close();
+    },
   };
 }

@@ -111,7 +111,9 @@ export class MongoReadStore implements ReadStore {
   async get<T extends object = Record<string, unknown>>(collection: string, id: string): Promise<ReadDoc<T> | null> {
     assertCollectionName(collection);
     assertId(id);
-    return datesToInstants(await this.coll(collection).findOne({ _id: id, ...LIVE } as Filter)) as ReadDoc<T> | null;
+    // an `_id` equality alone (indexed everywhere, pushed down by FerretDB); the tombstone is checked here
+    const doc = await this.coll(collection).findOne({ _id: id } as Filter);
+    return doc === null || doc[TOMBSTONE_FIELD] !== undefined ? null : (datesToInstants(doc) as ReadDoc<T>);
   }
 
   async find<T extends object = Record<string, unknown>>(collection: string, query: ReadQuery, options?: FindOptions): Promise<ReadDoc<T>[]> {

@@ -1,0 +1,104 @@
+/**
+ * Scale test of the MongoDB event store (issue 15): not timed, it counts queries. With the driver's
+ * command monitoring it records every command an append, a stream read, a read-all page and a
+ * stream-revision lookup send, on a small store and again after many more commits, and checks that
+ * every filter is an equality on `_id` or on top-level scalar fields (what MongoDB answers from an
+ * index and FerretDB 1.24 pushes down: no `$in`, `$gt`, `$or`, dotted path or sort) and that the
+ * number of commands per operation does not grow with the store.
+ */
+import { describeIntegration, uniqueName } from '@fengqiao/testing';
+import { MongoClient } from 'mongodb';
+import { newId } from '@fengqiao/kernel';
+import { contractEvent } from '../../testing/event-store.contract';
+import { filterProblems, recordCommands, type CommandRecorder, type RecordedCommand } from '../../testing/command-recorder';
+import { MongoEventStore } from './mongodb-event-store';
+
+const FILL_COMMITS = Number(process.env.FQ_SCALE_COMMITS ?? 1500);
+
+interface Sample {
+  appendToNewStream: number;
+  appendToKnownStream: number;
+  appendByFreshProcess: number;
+  readStream: number;
+  readAllPage: number;
+  streamRevision: number;
+}
+
+describeIntegration('MongoEventStore at scale: only _id / top-level equality queries, constant per operation', ['mongo'], (env) => {
+  let client: MongoClient;
+  let recorder: CommandRecorder;
+  const dbName = uniqueName('fq_es_scale').replace(/-/g, '_');
+  const collection = 'scale_events';
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(env().mongoUrl, { monitorCommands: true });
+    recorder = recordCommands(client, dbName);
+  });
+  afterAll(async () => {
+    recorder?.stop();
+    await client?.db(dbName).dropDatabase();
+    await client?.close();
+  });
+
+  const record = async (action: () => Promise<unknown>): Promise<RecordedCommand[]> => {
+    const commands = await recorder.during(action);
+    problems.push(...commands.flatMap(filterProblems));
+    return commands;
+  };
+
+  /** Commands of each hot-path operation on the store as it is now. */
+  /** `own` is appended to by `store` only (its head is cached there), `shared` by a new store instance each time. */
+  async function sample(store: MongoEventStore, own: string, ownExpected: number, shared: string, sharedExpected: number): Promise<Sample> {
+    const fresh = `fresh-${newId()}`;
+    const appendToNewStream = (await record(() => store.append(fresh, [contractEvent()], { expectedRevision: 'no_stream' }))).length;
+    const appendToKnownStream = (await record(() => store.append(own, [contractEvent()], { expectedRevision: ownExpected }))).length;
+    const other = await MongoEventStore.create({ db: client.db(dbName), collection }); // a process with nothing cached
+    const appendByFreshProcess = (await record(() => other.append(shared, [contractEvent()], { expectedRevision: sharedExpected }))).length;
+    const stream = shared;
+    const readStream = (await record(() => other.readStream(fresh))).length;
+    const readAllPage = (await record(() => other.readAll({ afterPosition: 0, maxCount: 40 }))).length;
+    // a page from a checkpoint inside a commit, near the end: obeys the rule too (its count depends on where it starts)
+    const last = (await other.readStream(stream, { direction: 'backward', maxCount: 1 }))[0].globalPosition;
+    await record(() => other.readAll({ afterPosition: last - 30, maxCount: 100 }));
+    const streamRevision = (await record(() => other.streamRevision(stream))).length;
+    await other.close();
+    return { appendToNewStream, appendToKnownStream, appendByFreshProcess, readStream, readAllPage, streamRevision };
+  }
+
+  it(`issues the same number of equality-only commands per operation at 20 and at ${FILL_COMMITS}+ commits`, async () => {
+    const store = await MongoEventStore.create({ db: client.db(dbName), collection });
+    const own = `own-${newId()}`;
+    const shared = `shared-${newId()}`;
+    await store.append(own, [contractEvent()], { expectedRevision: 'no_stream' });
+    await store.append(shared, [contractEvent(), contractEvent()], { expectedRevision: 'no_stream' });
+    for (let i = 0; i < 20; i++) await store.append(`filler-${newId()}`, [contractEvent(), contractEvent()], { expectedRevision: 'no_stream' });
+    const small = await sample(store, own, 0, shared, 1);
+
+    // many more commits: 16 writers on their own streams, appends of 1–3 events (recorded too: they must obey the rule as well)
+    const perWriter = Math.ceil(FILL_COMMITS / 16);
+    await record(() =>
+      Promise.all(
+        Array.from({ length: 16 }, async (_, w) => {
+          const s = `fill-${w}-${newId()}`;
+          let expected: number | 'no_stream' = 'no_stream';
+          for (let k = 0; k < perWriter; k++) {
+            const events = Array.from({ length: 1 + ((w + k) % 3) }, () => contractEvent());
+            expected = (await store.append(s, events, { expectedRevision: expected })).nextExpectedRevision;
+          }
+        }),
+      ),
+    );
+    const large = await sample(store, own, 1, shared, 2);
+    const count = await client.db(dbName).collection(collection).countDocuments({});
+    expect(count).toBeGreaterThanOrEqual(FILL_COMMITS + 20);
+
+    expect(problems).toEqual([]);
+    expect(large).toEqual(small);
+    // and the numbers are small: an append of one event to a stream this process knows sends the id
+    // lookup, the commit, the id document, the stream head and the position hint
+    expect(small.appendToKnownStream).toBeLessThanOrEqual(5);
+    expect(small.readAllPage).toBeLessThanOrEqual(4);
+    await store.close();
+  }, 600_000);
+});

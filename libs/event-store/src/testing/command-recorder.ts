@@ -1,0 +1,86 @@
+/**
+ * Records the commands a MongoDB driver client sends (command monitoring), for tests that count
+ * queries instead of timing them: which commands ran, and whether every filter is one that MongoDB
+ * answers from an index and FerretDB 1.24 pushes down — equalities on `_id` or on top-level scalar
+ * fields, without `$in`, `$gt`/`$lt`, `$or`, dotted paths or sorts.
+ *
+ *   const client = await MongoClient.connect(url, { monitorCommands: true });
+ *   const recorder = recordCommands(client, dbName);
+ *   const commands = await recorder.during(() => store.append(...));
+ *   expect(commands.flatMap(filterProblems)).toEqual([]);
+ */
+import type { CommandStartedEvent, Document, MongoClient } from 'mongodb';
+
+export interface RecordedCommand {
+  name: string;
+  collection: string | undefined;
+  command: Document;
+}
+
+export interface CommandRecorder {
+  /** Runs `action` and returns the commands sent to `dbName` while it ran (nothing else may use the client meanwhile). */
+  during(action: () => Promise<unknown>): Promise<RecordedCommand[]>;
+  stop(): void;
+}
+
+export function recordCommands(client: MongoClient, dbName: string): CommandRecorder {
+  let current: RecordedCommand[] | undefined;
+  const listener = (event: CommandStartedEvent) => {
+    if (!current || event.databaseName !== dbName) return;
+    const value: unknown = event.command[event.commandName];
+    current.push({ name: event.commandName, collection: typeof value === 'string' ? value : undefined, command: event.command });
+  };
+  client.on('commandStarted', listener);
+  return {
+    async during(action) {
+      const recorded: RecordedCommand[] = [];
+      current = recorded;
+      try {
+        await action();
+      } finally {
+        current = undefined;
+      }
+      return recorded;
+    },
+    stop() {
+      client.off('commandStarted', listener);
+    },
+  };
+}
+
+/** Why a filter is not an equality on `_id` or on top-level scalar fields ([] when it is). */
+export function equalityProblems(filter: Document | undefined): string[] {
+  if (filter === undefined || Object.keys(filter).length === 0) return ['no filter: reads the whole collection'];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$')) problems.push(`operator ${key}`);
+    else if (key.includes('.')) problems.push(`dotted path ${key}`);
+    else if (value !== null && typeof value === 'object' && !isScalarObject(value)) problems.push(`${key}: ${JSON.stringify(value)} is not a scalar`);
+  }
+  return problems;
+}
+
+function isScalarObject(value: object): boolean {
+  return value instanceof Date || (value as { _bsontype?: string })._bsontype !== undefined;
+}
+
+const READ_WRITE = new Set(['find', 'getMore', 'insert', 'update', 'delete', 'findAndModify', 'killCursors']);
+
+/** Problems of one command: a command other than find/insert/update/delete, a sort, a non-equality filter. */
+export function filterProblems(c: RecordedCommand): string[] {
+  const where = `${c.name} ${c.collection ?? ''}`;
+  if (!READ_WRITE.has(c.name)) return [`${where}: command not allowed on a hot path`];
+  const out: string[] = [];
+  const cmd = c.command;
+  if (c.name === 'find') {
+    if (cmd.sort && Object.keys(cmd.sort as object).length > 0) out.push(`${where}: sort ${JSON.stringify(cmd.sort)}`);
+    out.push(...equalityProblems(cmd.filter as Document | undefined).map((p) => `${where}: ${p}`));
+  }
+  if (c.name === 'findAndModify') {
+    if (cmd.sort && Object.keys(cmd.sort as object).length > 0) out.push(`${where}: sort ${JSON.stringify(cmd.sort)}`);
+    out.push(...equalityProblems(cmd.query as Document | undefined).map((p) => `${where}: ${p}`));
+  }
+  if (c.name === 'update') for (const u of cmd.updates as Document[]) out.push(...equalityProblems(u.q as Document).map((p) => `${where}: ${p}`));
+  if (c.name === 'delete') for (const d of cmd.deletes as Document[]) out.push(...equalityProblems(d.q as Document).map((p) => `${where}: ${p}`));
+  return out;
+}
