@@ -218,6 +218,20 @@ describe('intake route matrix: every route × every role × inside/outside × no
     // ------------------------------------------------------------------ Open311 (public; POST by API key)
     'GET /open311/v2/discovery.json': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/discovery.json' }) },
     'GET /open311/v2/discovery': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/discovery' }) },
+    // the XML twins of the JSON routes (GeoReport v2's base format)
+    'GET /open311/v2/discovery.xml': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/discovery.xml' }) },
+    'GET /open311/v2/services.xml': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/services.xml' }) },
+    'GET /open311/v2/requests.xml': {
+      access: 'public',
+      target: 'collection',
+      request: () => ({ path: '/open311/v2/requests.xml' }),
+      check: (res) => (/138\d{8}|reporter/.test(typeof res.body === 'string' ? res.body : JSON.stringify(res.body)) ? 'reporter data published' : undefined),
+    },
+    'POST /open311/v2/requests.xml': {
+      access: 'public',
+      target: 'collection',
+      request: () => ({ path: '/open311/v2/requests.xml', body: { api_key: TEST_API_KEY, service_code: 'road_damage', address_string: '溪口路与滨河路交叉口', description: '路面坑洼' } }),
+    },
     'GET /open311/v2/services.json': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/services.json' }) },
     'GET /open311/v2/services': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/services' }) },
     'GET /open311/v2/services/:code': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/services/fire_lane_blocked.json' }) },
