@@ -78,13 +78,24 @@ postgres_user_setup() {
       fq_die "postgres: could not create the postgres user (initdb and postgres refuse to run as root)"
   fi
   POSTGRES_AS=(setpriv --reuid=postgres --regid=postgres --init-groups --)
-  # The server's user owns its data dir (postgres insists on 0700 and ownership);
-  # every folder above it must be traversable by that user.
-  mkdir -p "$POSTGRES_DATA"
-  chown postgres: "$POSTGRES_STATE" "$POSTGRES_DATA"
+  # The server's user owns its data dir (postgres insists on 0700 and ownership); every folder
+  # above it must be traversable by that user. A checkout under a private folder (a 0700 home or
+  # mktemp -d) is not: then the data dir lives under /var/tmp instead, named after the state folder.
+  mkdir -p "$POSTGRES_STATE"
+  chown postgres: "$POSTGRES_STATE"
   if ! "${POSTGRES_AS[@]}" test -x "$POSTGRES_STATE"; then
-    fq_die "postgres: the postgres user cannot reach $POSTGRES_STATE (a parent folder is not world-traversable); set FENGQIAO_LOCAL_DIR to a folder it can reach"
+    local alt
+    alt="/var/tmp/fengqiao-postgres-$(printf '%s' "$POSTGRES_STATE" | sha256sum | cut -c1-16)"
+    mkdir -p "$alt"
+    chown postgres: "$alt"
+    chmod 700 "$alt"
+    POSTGRES_DATA="$alt/data"
+    "${POSTGRES_AS[@]}" test -x "$alt" ||
+      fq_die "postgres: the postgres user can reach neither $POSTGRES_STATE nor $alt; set FENGQIAO_LOCAL_DIR to a folder it can reach"
+    fq_log "postgres: the postgres user cannot reach $POSTGRES_STATE (a parent folder is not world-traversable): its data lives in $POSTGRES_DATA"
   fi
+  mkdir -p "$POSTGRES_DATA"
+  chown postgres: "$POSTGRES_DATA"
 }
 
 postgres_ready() {
