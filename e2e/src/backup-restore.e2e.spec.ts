@@ -208,6 +208,9 @@ describeIntegration('backup and restore in distributed mode (real Kafka + Ferret
     url.pathname = `/${db}`;
     return url.toString();
   };
+  // the public keys the original services sign with: the restored services (new data folders, so new
+  // signing keys) keep them as retired keys, as an operator restoring on new machines would
+  let publishedKeys = '';
   backupRestore({
     start: () => startDistributed(env().kafkaBrokers, env().mongoUrl),
     sourceEnv: (sut) => ({ FENGQIAO_MODE: 'distributed', MONGO_URL: urlOf(sut.mongoDb!) }),
@@ -217,18 +220,19 @@ describeIntegration('backup and restore in distributed mode (real Kafka + Ferret
       const keys = [];
       for (const url of urls) keys.push(...((await (await fetch(`${url}/audit/checkpoint-keys`)).json()) as { keys: LooseJson[] }).keys);
       const file = join(dir, `${uniqueName('keys')}.json`);
-      writeFileSync(file, JSON.stringify({ keys }));
+      publishedKeys = JSON.stringify({ keys });
+      writeFileSync(file, publishedKeys);
       return ['--keys', file];
     },
     fresh: () => {
       const db = uniqueName('restored').replace(/[^A-Za-z0-9_]/g, '_');
       return {
         env: { FENGQIAO_MODE: 'distributed', MONGO_URL: urlOf(db) },
-        start: () => startDistributed(env().kafkaBrokers, env().mongoUrl, { db }),
+        start: () => startDistributed(env().kafkaBrokers, env().mongoUrl, { db, env: { AUDIT_RETIRED_KEYS: publishedKeys } }),
         cleanup: () => undefined,
       };
     },
-    // intake and grid-dispatch sign with the same key in both systems (their data folder is the working directory's)
+    // intake and grid-dispatch: the restored services trust the original keys (AUDIT_RETIRED_KEYS above)
     verified: ['intake', 'grid-dispatch'],
   });
 });

@@ -103,8 +103,8 @@ export async function startStandalone(extraEnv: Record<string, string> = {}): Pr
 export async function startDistributed(
   kafkaBrokers: string[],
   mongoUrl: string,
-  /** `db`: the database name prefix to use (e.g. one a backup was restored into); default a fresh one */
-  options: { mediation?: boolean; mediationEnv?: Record<string, string>; db?: string } = {},
+  /** `db`: the database name prefix to use (e.g. one a backup was restored into); default a fresh one; `env`: more settings for every service */
+  options: { mediation?: boolean; mediationEnv?: Record<string, string>; db?: string; env?: Record<string, string> } = {},
 ): Promise<SystemUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-journey-d-'));
   const db = options.db ?? uniqueName('journey').replace(/[^A-Za-z0-9_]/g, '_');
@@ -120,6 +120,7 @@ export async function startDistributed(
     MONGO_URL: url.toString(),
     AUTH_ISSUER: 'urn:fengqiao:journey',
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
+    ...options.env,
   };
   const analyticsEnv = { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir };
   let analytics = await spawnService('analytics', analyticsEnv, { timeoutMs: START_TIMEOUT_MS });
