@@ -74,6 +74,8 @@ export async function startPetitionsDistributed(kafkaBrokers: string[], mongoUrl
     MONGO_URL: url.toString(),
     AUTH_ISSUER: 'urn:fengqiao:petitions-journey',
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
+    // every user of the journeys logs in from this one address, again after each kill: more than the default 10 a minute
+    RATE_LIMIT_LOGIN_PER_MINUTE: '30',
   };
   const analytics = await spawnService('analytics', { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir }, { timeoutMs: 120_000 });
   const verifyEnv = { ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` };
