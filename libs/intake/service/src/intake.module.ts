@@ -37,6 +37,9 @@ import { intakeAudit } from './audit/grid-case-report.audit';
 export class IntakeModule {
   /** Without options: the demo district's reference data and Open311 keys from the environment. */
   static register(options: IntakeModuleOptions = {}): DynamicModule {
+    // resolved once: the provider and the relay's mapper (category names) share it
+    let context: ReturnType<typeof resolveIntakeOptions> | undefined;
+    const resolved = () => (context ??= resolveIntakeOptions(options));
     return buildContextModule(IntakeModule, {
       name: 'intake',
       audit: intakeAudit,
@@ -53,7 +56,7 @@ export class IntakeModule {
         ListCategoriesController,
       ],
       providers: [
-        { provide: INTAKE_CONTEXT, useFactory: () => resolveIntakeOptions(options) },
+        { provide: INTAKE_CONTEXT, useFactory: resolved },
         IntakeCases,
         ReportCaseHandler,
         FileCaseHandler,
@@ -65,7 +68,10 @@ export class IntakeModule {
         { provide: PREFIX_ERROR_FILTERS, useValue: [{ prefix: '/open311/', filter: new Open311ExceptionFilter() }] },
       ],
       runtime: {
-        publish,
+        publish: async (stored) => {
+          const { reference } = await resolved();
+          return publish(stored, (code) => reference.category(code)?.name);
+        },
         consumers: [caseStatusConsumer],
         personalData: { policy: intakePersonalData },
         onReady: async (runtime: ContextRuntime) => {
