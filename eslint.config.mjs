@@ -70,6 +70,19 @@ export default [
     },
   },
   {
+    // `@fengqiao/<lib>/testing` (contract suites, fixtures, route matrix) is for specs, testing folders, e2e,
+    // benches and tooling; production code never imports it. (The typescript-eslint variant of the rule, so
+    // the purity rule above keeps its own options.)
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**', 'e2e/**', 'bench/**', 'tools/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@fengqiao/*/testing', '@fengqiao/*/testing/*'], message: 'Test helpers stay out of production code: import @fengqiao/<lib>/testing only from specs and testing folders.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/testing/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
