@@ -41,6 +41,18 @@ export default [
     ignores: ['**/dist', '**/node_modules', '.nx', '.local-servers', 'data', 'coverage', 'services/console/**'],
   },
   {
+    // Type-aware rules. Each project's lint (`eslint <projectRoot>`) gets one TypeScript program: the
+    // project service opens the nearest tsconfig.json, i.e. the project's own, never the whole repo's.
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
