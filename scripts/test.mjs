@@ -68,6 +68,8 @@ const nx = ['nx', 'run-many', '--outputStyle=stream', '--parallel=2'];
 const failures = [];
 step('typecheck');
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) failures.push('typecheck');
+// the pure libs (kernel, contracts, the domains) are also checked with noUncheckedIndexedAccess (their tsconfig.lib.json)
+if (run('npx', [...nx, '-t', 'typecheck']) !== 0) failures.push('typecheck (pure libs)');
 step('lint and unit tests');
 if (run('npx', [...nx, '-t', 'lint', 'test']) !== 0) failures.push('lint/unit');
 step('integration and end-to-end tests (real servers)');
