@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier/flat';
 
 // Module boundaries (STYLE.md "Boundaries"): every project carries scope:* and type:* tags.
 // type:domain and type:contracts are pure: no framework, broker or database imports.
@@ -101,4 +102,6 @@ export default [
       '@nx/enforce-module-boundaries': ['error', boundaries(true)],
     },
   },
+  // layout is Prettier's (.prettierrc, npm run format:check): no lint rule may fight it
+  prettier,
 ];
