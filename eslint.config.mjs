@@ -44,7 +44,9 @@ export default [
   {
     // Type-aware rules. Each project's lint (`eslint <projectRoot>`) gets one TypeScript program: the
     // project service opens the nearest tsconfig.json, i.e. the project's own, never the whole repo's.
+    // (`__probe__.ts`: the boundary rules' own spec lints code through stdin as a file no tsconfig has.)
     files: ['**/*.ts'],
+    ignores: ['**/__probe__.ts', '**/__probe__.spec.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
