@@ -5,7 +5,8 @@
  * are built through the API by the district office, received at the town of the user's "inside".
  */
 import { BuiltInIssuer } from '@fengqiao/identity';
-import { inJurisdiction, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
+import { inJurisdiction } from '@fengqiao/platform';
+import { routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { solveProofOfWork } from './public-petitions/proof-of-work';
 import { petitioner, PetitionsTestApp, registration, startPetitionsTestApp, TestUser, USERS } from './testing/petitions-test-app';
