@@ -12,3 +12,4 @@ export * from './cors';
 export * from './auth.module';
 export * from './identity.module';
 export * from './testing/route-matrix';
+export * from './directory-events';
