@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { intakePersonalData } from './privacy/intake-personal-data';
-import { buildContextModule, ContextRuntime } from '@fengqiao/platform';
+import type { Directory } from '@fengqiao/identity';
+import { buildContextModule, ContextRuntime, directoryInUse, LIVE_DIRECTORY } from '@fengqiao/platform';
 import { AcceptCaseController } from './accept-case/accept-case.http.controller';
 import { IntakeCases } from './application/intake-cases';
 import { CASE_VIEW } from './case-view/case-view';
@@ -52,7 +53,12 @@ export class IntakeModule {
         ListCategoriesController,
       ],
       providers: [
-        { provide: INTAKE_CONTEXT, useFactory: () => resolveIntakeOptions(options) },
+        {
+          provide: INTAKE_CONTEXT,
+          // the live directory (the issuer's here, or the one followed from identity.directory.events.v1) where no reference is configured
+          useFactory: (live: Directory | undefined) => resolveIntakeOptions(options, directoryInUse(live)),
+          inject: [{ token: LIVE_DIRECTORY, optional: true }],
+        },
         IntakeCases,
         ReportCaseHandler,
         FileCaseHandler,

@@ -91,6 +91,17 @@ function url(name: string, raw: string): URL {
   }
 }
 
+/**
+ * This process's part in the directory events (distributed mode, AUTH_DIRECTORY_EVENTS): the
+ * issuer's host publishes, every other service follows. Reads no secret, so it can be decided
+ * when the modules are listed (the rest of the configuration is checked when the app starts).
+ */
+export function directoryEventsRole(env: NodeJS.ProcessEnv = process.env): 'publish' | 'follow' | 'none' {
+  const mode = read('FENGQIAO_MODE', env) ?? 'standalone';
+  if (mode !== 'distributed' || !flag('AUTH_DIRECTORY_EVENTS', true, env)) return 'none';
+  return flag('AUTH_BUILTIN_ISSUER', false, env) ? 'publish' : 'follow';
+}
+
 export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const mode = (read('FENGQIAO_MODE', env) ?? 'standalone') as RunMode;
   if (mode !== 'standalone' && mode !== 'distributed') throw new ConfigError(`FENGQIAO_MODE must be "standalone" or "distributed", got "${mode}"`);
@@ -129,12 +140,12 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     throw new ConfigError(`AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS (${maxAccessTokenLifetimeSeconds}) must be at least AUTH_ACCESS_TTL_SECONDS (${accessTokenTtlSeconds})`);
   }
 
-  const directoryEvents = mode === 'distributed' && flag('AUTH_DIRECTORY_EVENTS', true, env);
+  const directoryEvents = directoryEventsRole(env);
   return {
     mode,
     issuer,
-    publishDirectory: directoryEvents && hostIssuer,
-    followDirectory: directoryEvents && !hostIssuer,
+    publishDirectory: directoryEvents === 'publish',
+    followDirectory: directoryEvents === 'follow',
     directoryWaitMs: positive('AUTH_DIRECTORY_WAIT_MS', 10_000, env),
     audience: read('AUTH_AUDIENCE', env) ?? 'fengqiao',
     hostIssuer,

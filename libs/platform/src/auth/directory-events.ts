@@ -35,6 +35,15 @@ export const DIRECTORY_SOURCE = '/fengqiao/directory';
 /** The directory this process works with: the issuer's own where it runs here, else the one followed from the topic. */
 export const LIVE_DIRECTORY = Symbol.for('fengqiao.live-directory');
 
+/**
+ * The live directory as the contexts use it: the issuer's own, or the followed one once it holds
+ * anything (before its first entry arrives a context falls back to what it did without a
+ * directory: the demo's units, or unit ids as given).
+ */
+export function directoryInUse(live: Directory | undefined): () => Directory | undefined {
+  return () => (live && live.version > 0 ? live : undefined);
+}
+
 /** How often the outbox looks for journal entries the stream lacks (besides start and each change). */
 const OUTBOX_INTERVAL_MS = 5_000;
 

@@ -46,7 +46,7 @@ import {
 } from '@fengqiao/identity';
 import { NotFoundError } from '@fengqiao/kernel';
 import { actionsOf, type Action } from './actions';
-import { loadAuthConfig, type AuthConfig } from './auth.config';
+import { directoryEventsRole, loadAuthConfig, type AuthConfig } from './auth.config';
 import { AuthModule } from './auth.module';
 import { CurrentPrincipal, Public, RateLimit, RequireAction } from './decorators';
 import { denialLog } from './denials';
@@ -312,11 +312,14 @@ export class IdentityModule {
  * (AUTH_DIRECTORY_EVENTS, see directory-events.ts).
  */
 export function authImports(env: NodeJS.ProcessEnv = process.env, seed?: () => IdentitySeed | undefined): DynamicModule[] {
-  const config = loadAuthConfig(env);
+  const mode = env['FENGQIAO_MODE'] ?? 'standalone';
+  const raw = env['AUTH_BUILTIN_ISSUER'];
+  const hosts = raw === undefined || raw === '' ? mode === 'standalone' : /^(1|true|yes)$/i.test(raw);
+  const directoryEvents = directoryEventsRole(env);
   return [
-    ...(config.hostIssuer ? [IdentityModule.fromEnv(env, seed)] : []),
-    ...(config.publishDirectory ? [directoryPublisherModule()] : []),
-    ...(config.followDirectory ? [directoryFollowerModule()] : []),
+    ...(hosts ? [IdentityModule.fromEnv(env, seed)] : []),
+    ...(directoryEvents === 'publish' ? [directoryPublisherModule()] : []),
+    ...(directoryEvents === 'follow' ? [directoryFollowerModule()] : []),
     AuthModule.fromEnv(env),
   ];
 }
