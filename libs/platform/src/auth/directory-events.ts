@@ -46,6 +46,8 @@ export function directoryInUse(live: Directory | undefined): () => Directory | u
 
 /** How often the outbox looks for journal entries the stream lacks (besides start and each change). */
 const OUTBOX_INTERVAL_MS = 5_000;
+/** Entries per append to the outbox stream. */
+const OUTBOX_BATCH = 50;
 
 /** The relay mapping: each `DirectoryChanged` of the `directory` stream becomes one integration event. */
 export function publishDirectoryEvent(stored: StoredEvent): IntegrationEvent<IdentityDirectoryChangedV1Data> | null {
@@ -101,11 +103,14 @@ export class DirectoryOutbox implements ContextLifecycle {
   private async syncOnce(): Promise<number> {
     const runtime = this.runtime;
     if (!runtime) return 0;
+    let appended = 0;
     for (let attempt = 1; ; attempt++) {
       const revision = await runtime.infra.events.streamRevision(DIRECTORY_STREAM);
       const held = revision === 'no_stream' ? 0 : revision + 1;
-      const missing = this.issuer.directory.entries(held);
-      if (missing.length === 0) return 0;
+      // in batches: one commit of the MongoDB store indexes its event ids, and FerretDB on PostgreSQL
+      // refuses an index row past 2704 bytes (a whole seed of ~200 ids in one commit)
+      const missing = this.issuer.directory.entries(held).slice(0, OUTBOX_BATCH);
+      if (missing.length === 0) return appended;
       try {
         await runtime.infra.events.append(
           DIRECTORY_STREAM,
@@ -127,7 +132,8 @@ export class DirectoryOutbox implements ContextLifecycle {
           { expectedRevision: held === 0 ? 'no_stream' : held - 1 },
         );
         runtime.published();
-        return missing.length;
+        appended += missing.length;
+        attempt = 0;
       } catch (e) {
         // another replica of the host, or a sync racing this one, appended first: look again
         if (!(e instanceof WrongExpectedRevisionError) || attempt >= 5) throw e;
