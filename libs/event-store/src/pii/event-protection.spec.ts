@@ -43,6 +43,21 @@ describe('PersonalDataProtector and PersonalDataEventStore', () => {
     expect(opened.data).toEqual(reported('x', '楼道堵塞，联系人电话13812345678').data);
   });
 
+  it('finds the names of the event’s own data subjects in its free text and protects them like numbers', async () => {
+    const { inner, store, keys } = newStack();
+    await store.append('s-names', [reported('0193a3c4-0000-7000-8000-000000000009', '王小明反映：楼道被堵，王小明的邻居也受影响')], { expectedRevision: 'no_stream' });
+    const raw = JSON.stringify(await inner.readStream('s-names'));
+    expect(raw).not.toContain('王小明');
+    expect(raw).toContain('王**反映：楼道被堵，王**的邻居也受影响');
+    const [opened] = await store.readStream('s-names');
+    expect(opened.data['description']).toBe('王小明反映：楼道被堵，王小明的邻居也受影响');
+    // a text naming nobody of the event is left as it was; erased, the text reads redacted
+    await store.append('s-plain', [reported('0193a3c4-0000-7000-8000-00000000000a', '楼道被堵')], { expectedRevision: 'no_stream' });
+    expect((await inner.readStream('s-plain'))[0].data['description']).toBe('楼道被堵');
+    await keys.erase('reporter-c-1');
+    expect((await store.readStream('s-names'))[0].data['description']).toBe('王**反映：楼道被堵，王**的邻居也受影响');
+  });
+
   it('retrying an append with the same event id stores nothing twice (deterministic sealing)', async () => {
     const { inner, store } = newStack();
     const e = reported('0193a3c4-0000-7000-8000-000000000002', '电话13812345678');
