@@ -15,6 +15,7 @@
  *
  * Events stored before this existed hold clear text: they load as they are (legacy, unencrypted).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NewEvent } from '../event-store.port';
 import { findPersonalDataInText, isProtectedText, PII_TEXT_KEY, ProtectedText, redactPersonalDataInText } from './free-text';
 import { isSealedPersonalData, JsonValue, PersonalDataCipher, PersonalDataSpec, PII_ENVELOPE_KEY, SealedPersonalData } from './personal-data';
@@ -94,7 +95,7 @@ export class PersonalDataProtector {
     }
     const textSubject = this.policy.textSubjectOf(shape);
     // the names of this event's data subjects (the personal fields just sealed) are found in its free text too
-    if (textSubject) data = (await this.protectText(data, textSubject, event.id, '', namesSealedIn(event.data, data))) as typeof data;
+    if (textSubject) data = (await this.protectText(data, textSubject, event.id, '', [...namesSealedIn(event.data, data), ...commandSubjectNames()])) as typeof data;
     return data === event.data ? event : { ...event, data };
   }
 
@@ -130,6 +131,24 @@ export class PersonalDataProtector {
 }
 
 const NAME_KEY = /(?:^|[a-z])(?:name|Name)$/;
+
+const commandNames = new AsyncLocalStorage<readonly string[]>();
+
+/**
+ * Runs one command knowing the names of its data subjects whose details it keeps apart from the
+ * case (a mediation case's parties, a petition's petitioners, sealed in their own streams): every
+ * event the command appends through a PersonalDataEventStore protects those names in its free
+ * text (summaries, notes, statements) as it protects phone and ID numbers.
+ */
+export function withSubjectNames<T>(names: readonly (string | undefined)[], run: () => T): T {
+  const clean = names.filter((n): n is string => typeof n === 'string' && n.trim() !== '');
+  return commandNames.run([...commandSubjectNames(), ...clean], run);
+}
+
+/** The names `withSubjectNames` gave the running command ([] outside one). */
+export function commandSubjectNames(): readonly string[] {
+  return commandNames.getStore() ?? [];
+}
 
 /**
  * The clear names the protection of one event sealed: strings under a `name`-like key (`name`,
