@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { topics } from '@fengqiao/contracts';
 import { demoDistrict } from '@fengqiao/demo';
 import { contextDatabaseName } from '@fengqiao/platform';
-import { describeIntegration, eventually, LooseJson } from '@fengqiao/testing';
+import { describeIntegration, eventually, isCi, LooseJson } from '@fengqiao/testing';
 import { Client, waitForCase } from './support/api';
 import { startDistributed, SystemUnderTest } from './support/system';
 
@@ -21,6 +21,33 @@ function python(bin: string, script: string, args: string[], input?: string): Lo
   const run = spawnSync(bin, [join(ROOT, 'tools', 'interop', script), ...args], { input, encoding: 'utf8', timeout: 120_000 });
   if (run.status !== 0) throw new Error(`${script} exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as LooseJson;
+}
+
+/** kcat (Debian's `kcat`, librdkafka's command-line client): its path, or why it cannot run. */
+function findKcat(): { bin: string } | { missing: string } {
+  const bin = process.env.KCAT_BIN ?? 'kcat';
+  const probe = spawnSync(bin, ['-V'], { encoding: 'utf8', timeout: 10_000 });
+  return probe.status === 0 ? { bin } : { missing: `${bin} not found (apt-get install kcat; .ci/run installs it)` };
+}
+const kcat = findKcat();
+// with CI=true a missing kcat fails the check instead of skipping it
+const itWithKcat = 'bin' in kcat || isCi() ? it : it.skip;
+
+/** The records of a topic as kcat reads them (`-J`: one JSON object per record, headers as a flat name, value list). */
+function kcatRecords(brokers: string, topic: string): LooseJson[] {
+  if (!('bin' in kcat)) throw new Error(kcat.missing);
+  const run = spawnSync(kcat.bin, ['-C', '-b', brokers, '-t', topic, '-o', 'beginning', '-e', '-J', '-q'], { encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`kcat exited ${run.status}: ${run.stderr}`);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const record = JSON.parse(line) as LooseJson;
+      const flat = (record.headers ?? []) as string[];
+      const headers: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
+      return { ...record, headers };
+    });
 }
 
 describeIntegration('interop: another language’s CloudEvents SDK, Kafka client and MongoDB driver (distributed)', ['kafka', 'mongo', 'python'], (env) => {
@@ -89,4 +116,41 @@ describeIntegration('interop: another language’s CloudEvents SDK, Kafka client
     const none = python(env().python, 'mongo_dates.py', ['--url', env().mongoUrl, '--db', db, '--collection', 'intake_cases', '--field', 'reportedAt', '--from', '2020-01-01T00:00:00Z', '--to', '2020-02-01T00:00:00Z']);
     expect(none.ids).toEqual([]);
   });
+
+  itWithKcat('kcat reads the records of a topic with their CloudEvents headers (ce_*), the directory topic included', async () => {
+    const brokers = env().kafkaBrokers.join(',');
+    const intake = await eventually(
+      async () => {
+        const records = kcatRecords(brokers, `${sut.topicPrefix}.${topics.intakeCase}`);
+        return records.some((r) => r.key === caseId && r.headers['ce_type'] === 'cn.fengqiao.intake.case.filed.v1') ? records : undefined;
+      },
+      { what: 'the filed case on the intake topic, read by kcat', timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    const filed = intake.find((r) => r.key === caseId && r.headers['ce_type'] === 'cn.fengqiao.intake.case.filed.v1')!;
+    expect(filed.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      ce_source: expect.any(String),
+      ce_subject: caseId,
+      ce_time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      ce_dataschema: 'urn:fengqiao:contract:cn.fengqiao.intake.case.filed.v1',
+      'content-type': 'application/json',
+    });
+    expect(JSON.parse(filed.payload as string)).toMatchObject({ caseId });
+    // every record of the topic is a CloudEvent: binary mode (ce_ headers), or structured (the Python SDK's event of the test above)
+    for (const r of intake) {
+      if (/^application\/cloudevents\+json/.test(r.headers['content-type'] ?? '')) {
+        expect(JSON.parse(r.payload as string)).toMatchObject({ specversion: '1.0', id: expect.any(String), type: expect.any(String), source: expect.any(String) });
+      } else {
+        expect(Object.keys(r.headers)).toEqual(expect.arrayContaining(['ce_id', 'ce_type', 'ce_source', 'ce_specversion']));
+      }
+    }
+    // the directory's changes: versions 1..n in order on one key, the demo seed first
+    const directory = kcatRecords(brokers, `${sut.topicPrefix}.${topics.identityDirectory}`);
+    const versions = directory.map((r) => (JSON.parse(r.payload as string) as LooseJson).version as number);
+    expect(versions.length).toBeGreaterThan(100);
+    expect(versions).toEqual(versions.map((_v, i) => i + 1));
+    expect(new Set(directory.map((r) => r.key))).toEqual(new Set(['directory']));
+    expect(new Set(directory.map((r) => r.headers['ce_type']))).toEqual(new Set(['cn.fengqiao.identity.directory.changed.v1']));
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { MongoEventStore } from '@fengqiao/event-store';
 import { contextDatabaseName } from '@fengqiao/platform';
-import { demoDistrict } from '@fengqiao/demo';
+import { DEMO_PASSWORD, demoDistrict } from '@fengqiao/demo';
 import { DEMO_OPEN311_API_KEY } from '@fengqiao/intake-service';
 import { describeIntegration, eventually, LooseJson } from '@fengqiao/testing';
 import { Client, waitForCase } from './support/api';
@@ -182,6 +182,33 @@ function journeys(start: () => Promise<SystemUnderTest>) {
       }
     }
   }, 300_000);
+
+  it('a user an admin adds through the API may report at intake (another service in distributed mode); once deactivated, every service refuses the token', async () => {
+    const admin = await Client.login(sut.authUrl, 'admin');
+    const suffix = Date.now().toString(36);
+    const user = { id: `u-gw-e2e-${suffix}`, username: `gw.e2e.${suffix}`, displayName: '新网格员', unitId: 'g-1-1-1', roles: ['grid_worker'] };
+    const added = await admin.call('POST', `${sut.authUrl}/directory/changes`, { change: { type: 'UserAdded', user } });
+    expect(added.status).toBe(201);
+    expect((await admin.call('PUT', `${sut.authUrl}/directory/users/${user.id}/password`, { password: DEMO_PASSWORD })).status).toBe(204);
+    const newcomer = await Client.login(sut.authUrl, user.username);
+    const body = { channel: 'grid_worker', category: 'garbage_overflow', description: '新网格员上报：垃圾桶满溢', location: { point }, urgency: 'normal' };
+    const reported = await newcomer.call('POST', `${sut.intakeUrl}/intake/cases`, body);
+    expect([reported.status, reported.body.caseId]).toEqual([201, expect.any(String)]);
+
+    expect((await admin.call('POST', `${sut.authUrl}/directory/changes`, { change: { type: 'UserDisabled', userId: user.id } })).status).toBe(201);
+    // intake and grid-dispatch apply the change from identity.directory.events.v1 (at once in standalone)
+    for (const url of [`${sut.intakeUrl}/intake/cases`, `${sut.gridUrl}/grid-dispatch/board`]) {
+      const refused = await eventually(
+        async () => {
+          const r = url.endsWith('/intake/cases') ? await newcomer.call('POST', url, body) : await newcomer.get(url);
+          return r.status === 401 ? r : undefined;
+        },
+        { what: `${url} refusing the deactivated user`, timeoutMs: 60_000, intervalMs: 200 },
+      );
+      // in standalone the issuer is in the same process and has also ended the user's sessions
+      expect(sut.mode === 'standalone' ? ['AUTH.USER_DISABLED', 'AUTH.SESSION_REVOKED'] : ['AUTH.USER_DISABLED']).toContain(refused.body.code);
+    }
+  }, 180_000);
 
   it('a case whose deadline falls in 2027 is dispatched with a provisional deadline (no dead letter); the 2027 notice revises it once', async () => {
     // grid-dispatch's clock on Thu 2027-02-04 17:00 (+08:00), before any 2027 notice: the accept

@@ -1,6 +1,6 @@
 /**
  * Issue 14 §2, as a user of the databases would check it: after the journeys (a case reported with
- * a named reporter and phone and ID numbers in its text, filed, dispatched, handled; the demo's
+ * a named reporter, their name and phone and ID numbers in its text, filed, dispatched, handled; the demo's
  * mediation parties and petitioners in standalone), a scan of every SQLite file (standalone), every
  * Kafka topic and every MongoDB database of the run (distributed) finds none of their names, phones
  * or ID numbers in clear. An admin then erases the reporter: reads show 已删除, the key is gone in
@@ -67,7 +67,7 @@ function privacy(start: () => Promise<SystemUnderTest>) {
       await op.ok(`${sut.intakeUrl}/intake/cases`, {
         channel: 'hotline',
         category: 'illegal_parking',
-        description: `消防通道被车辆长期占用，邻居电话${NEIGHBOUR_PHONE}，车主身份证${OWNER_ID}`,
+        description: `${REPORTER.name}反映：消防通道被车辆长期占用，邻居电话${NEIGHBOUR_PHONE}，车主身份证${OWNER_ID}`,
         location: { point },
         urgency: 'urgent',
         reporter: { anonymous: false, ...REPORTER },
@@ -88,6 +88,8 @@ function privacy(start: () => Promise<SystemUnderTest>) {
     const got = await op.get(`${sut.intakeUrl}/intake/cases/${caseId}`);
     expect(got.body.reporter).toEqual({ anonymous: false, ...REPORTER });
     expect(got.body.description).toContain(NEIGHBOUR_PHONE);
+    // the reporter's own name written into the description is protected like the numbers, shown to the operator
+    expect(got.body.description).toContain(`${REPORTER.name}反映`);
     const work = await op.get(`${sut.gridUrl}/grid-dispatch/cases/${caseId}`);
     expect(JSON.stringify(work.body)).toContain(HANDLER_PHONE);
   });
@@ -161,6 +163,7 @@ function privacy(start: () => Promise<SystemUnderTest>) {
     const got = await op.get(`${sut.intakeUrl}/intake/cases/${caseId}`);
     expect(got.body.reporter).toEqual({ anonymous: false, name: '已删除', phone: '已删除' });
     expect(got.body.description).not.toContain(NEIGHBOUR_PHONE);
+    expect(got.body.description).toContain('欧***反映');
 
     // grid-dispatch sealed the phone of the feedback for the same subject: its key goes too (over Kafka in distributed mode)
     const after = await eventually(

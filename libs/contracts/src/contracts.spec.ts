@@ -8,6 +8,7 @@ import { CalendarNoticesPublishedV1 } from './calendar/calendar.contracts';
 import { MEDIATION_CASE_EVENTS, mediationContracts, mediationEventNameOf } from './mediation/mediation.contracts';
 import { PETITION_EVENTS, petitionsContracts } from './petitions/petitions.contracts';
 import { PrivacySubjectErasedV1 } from './privacy/privacy.contracts';
+import './identity/identity.contracts';
 
 const fixturesDir = join(__dirname, '__fixtures__');
 const fixtures = readdirSync(fixturesDir)
@@ -49,6 +50,17 @@ describe('integration event contracts', () => {
     for (const c of Object.values(petitionsContracts)) expect(c.topic).toBe('petitions.petition.events.v1');
     const registered = fixtures.find(([n]) => n === 'petitions.petition.registered.v1.json')![1];
     expect(() => validateIntegrationEvent({ ...registered, data: { ...registered.data, petitionerName: '张三' } })).toThrow(ContractViolation);
+  });
+
+  it('takes directory changes of a known kind only, with safe text', () => {
+    const changed = fixtures.find(([n]) => n === 'identity.directory.changed.v1.json')![1];
+    expect(violation({ ...changed, data: { ...changed.data, change: { type: 'UserDeleted', userId: 'u-1' } } })).toEqual([
+      expect.stringMatching(/^change\.type must be one of/),
+    ]);
+    expect(violation({ ...changed, data: { ...changed.data, change: { type: 'UnitRenamed', unitId: 'v-1', name: 'a\u0000b' } } })).toEqual([
+      expect.stringMatching(/^change\.name must not contain the control character U\+0000/),
+    ]);
+    expect(violation({ ...changed, data: { ...changed.data, version: 0 } })).toEqual(['version must be ≥ 1']);
   });
 
   const filed = fixtures.find(([n]) => n === 'intake.case.filed.v1.json')![1];

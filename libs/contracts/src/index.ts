@@ -8,3 +8,4 @@ export * from './calendar/calendar.contracts';
 export * from './mediation/mediation.contracts';
 export * from './petitions/petitions.contracts';
 export * from './privacy/privacy.contracts';
+export * from './identity/identity.contracts';

@@ -11,6 +11,8 @@ export const topics = {
   calendarNotices: 'calendar.notices.events.v1',
   /** erasure requests of data subjects (key = subject id), published by the context that took the request */
   privacySubject: 'privacy.subject.events.v1',
+  /** directory changes (units, grids, users; key 'directory'), published by the directory's host, applied by every other service */
+  identityDirectory: 'identity.directory.events.v1',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];

@@ -1,6 +1,6 @@
 import { MasterKeyring } from './master-keyring';
 import { InMemorySubjectKeyStore } from './subject-key.store';
-import { ERASED_TEXT, HIDDEN_TEXT, PersonalDataProtector, PersonalDataPolicy, redactProtectedData, revealPersonalData, SubjectKeyDirectory } from './event-protection';
+import { ERASED_TEXT, HIDDEN_TEXT, withSubjectNames, PersonalDataProtector, PersonalDataPolicy, redactProtectedData, revealPersonalData, SubjectKeyDirectory } from './event-protection';
 import { PersonalDataEventStore } from './personal-data-event-store';
 import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store';
 import { verifyStreamChain } from '../integrity/hash-chain';
@@ -41,6 +41,31 @@ describe('PersonalDataProtector and PersonalDataEventStore', () => {
     expect(raw).toContain('楼道堵塞，联系人电话138****5678');
     const [opened] = await store.readStream('grid-case-report-c-1');
     expect(opened.data).toEqual(reported('x', '楼道堵塞，联系人电话13812345678').data);
+  });
+
+  it('finds the names of the event’s own data subjects in its free text and protects them like numbers', async () => {
+    const { inner, store, keys } = newStack();
+    await store.append('s-names', [reported('0193a3c4-0000-7000-8000-000000000009', '王小明反映：楼道被堵，王小明的邻居也受影响')], { expectedRevision: 'no_stream' });
+    const raw = JSON.stringify(await inner.readStream('s-names'));
+    expect(raw).not.toContain('王小明');
+    expect(raw).toContain('王**反映：楼道被堵，王**的邻居也受影响');
+    const [opened] = await store.readStream('s-names');
+    expect(opened.data['description']).toBe('王小明反映：楼道被堵，王小明的邻居也受影响');
+    // a text naming nobody of the event is left as it was; erased, the text reads redacted
+    await store.append('s-plain', [reported('0193a3c4-0000-7000-8000-00000000000a', '楼道被堵')], { expectedRevision: 'no_stream' });
+    expect((await inner.readStream('s-plain'))[0].data['description']).toBe('楼道被堵');
+    await keys.erase('reporter-c-1');
+    expect((await store.readStream('s-names'))[0].data['description']).toBe('王**反映：楼道被堵，王**的邻居也受影响');
+  });
+
+  it('protects the names a command names as its data subjects (kept apart from the case) in the text it appends', async () => {
+    const { inner, store } = newStack();
+    const event = { ...reported('0193a3c4-0000-7000-8000-00000000000b', '李四与张三因漏水发生纠纷'), data: { caseId: 'c-2', description: '李四与张三因漏水发生纠纷' } };
+    await withSubjectNames(['张三', '李四'], () => store.append('s-parties', [event], { expectedRevision: 'no_stream' }));
+    expect((await inner.readStream('s-parties'))[0].data['description']).toEqual({ __piiText: expect.objectContaining({ redacted: '李*与张*因漏水发生纠纷' }) });
+    // outside the command, the same text names nobody the store knows of
+    await store.append('s-other', [{ ...event, id: '0193a3c4-0000-7000-8000-00000000000c' }], { expectedRevision: 'no_stream' });
+    expect((await inner.readStream('s-other'))[0].data['description']).toBe('李四与张三因漏水发生纠纷');
   });
 
   it('retrying an append with the same event id stores nothing twice (deterministic sealing)', async () => {

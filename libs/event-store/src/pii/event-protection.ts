@@ -15,6 +15,7 @@
  *
  * Events stored before this existed hold clear text: they load as they are (legacy, unencrypted).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NewEvent } from '../event-store.port';
 import { findPersonalDataInText, isProtectedText, PII_TEXT_KEY, ProtectedText, redactPersonalDataInText } from './free-text';
 import { isSealedPersonalData, JsonValue, PersonalDataCipher, PersonalDataSpec, PII_ENVELOPE_KEY, SealedPersonalData } from './personal-data';
@@ -93,21 +94,22 @@ export class PersonalDataProtector {
       }
     }
     const textSubject = this.policy.textSubjectOf(shape);
-    if (textSubject) data = (await this.protectText(data, textSubject, event.id)) as typeof data;
+    // the names of this event's data subjects (the personal fields just sealed) are found in its free text too
+    if (textSubject) data = (await this.protectText(data, textSubject, event.id, '', [...namesSealedIn(event.data, data), ...commandSubjectNames()])) as typeof data;
     return data === event.data ? event : { ...event, data };
   }
 
-  /** Strings of `value` holding phone or ID numbers, protected for `subjectId`. */
-  async protectText(value: unknown, subjectId: string, seed: string, path = ''): Promise<unknown> {
+  /** Strings of `value` holding phone or ID numbers (or one of `names`), protected for `subjectId`. */
+  async protectText(value: unknown, subjectId: string, seed: string, path = '', names: readonly string[] = []): Promise<unknown> {
     if (typeof value === 'string') {
-      if (findPersonalDataInText(value).length === 0) return value;
+      if (findPersonalDataInText(value, names).length === 0) return value;
       const sealed = await this.cipher.seal(subjectId, value, { nonceSeed: `${seed}|${path}` });
-      return { [PII_TEXT_KEY]: { v: 1, redacted: redactPersonalDataInText(value), sealed } } satisfies ProtectedText;
+      return { [PII_TEXT_KEY]: { v: 1, redacted: redactPersonalDataInText(value, names), sealed } } satisfies ProtectedText;
     }
     if (isSealedPersonalData(value) || isProtectedText(value)) return value;
     if (Array.isArray(value)) {
       const out: unknown[] = [];
-      for (let i = 0; i < value.length; i++) out.push(await this.protectText(value[i], subjectId, seed, `${path}[${i}]`));
+      for (let i = 0; i < value.length; i++) out.push(await this.protectText(value[i], subjectId, seed, `${path}[${i}]`, names));
       return out;
     }
     if (isRecord(value)) {
@@ -115,7 +117,7 @@ export class PersonalDataProtector {
       for (const [k, v] of Object.entries(value)) {
         // identifiers (and lists of them) are never free text
         const structural = isStructuralKey(k) && (typeof v === 'string' || (Array.isArray(v) && v.every((el) => typeof el === 'string')));
-        out[k] = structural ? v : await this.protectText(v, subjectId, seed, path ? `${path}.${k}` : k);
+        out[k] = structural ? v : await this.protectText(v, subjectId, seed, path ? `${path}.${k}` : k, names);
       }
       return out;
     }
@@ -126,6 +128,49 @@ export class PersonalDataProtector {
   reveal<T>(value: T, options: RevealOptions = { mayRead: true }): Promise<T> {
     return revealPersonalData(value, this.keys, options);
   }
+}
+
+const NAME_KEY = /(?:^|[a-z])(?:name|Name)$/;
+
+const commandNames = new AsyncLocalStorage<readonly string[]>();
+
+/**
+ * Runs one command knowing the names of its data subjects whose details it keeps apart from the
+ * case (a mediation case's parties, a petition's petitioners, sealed in their own streams): every
+ * event the command appends through a PersonalDataEventStore protects those names in its free
+ * text (summaries, notes, statements) as it protects phone and ID numbers.
+ */
+export function withSubjectNames<T>(names: readonly (string | undefined)[], run: () => T): T {
+  const clean = names.filter((n): n is string => typeof n === 'string' && n.trim() !== '');
+  return commandNames.run([...commandSubjectNames(), ...clean], run);
+}
+
+/** The names `withSubjectNames` gave the running command ([] outside one). */
+export function commandSubjectNames(): readonly string[] {
+  return commandNames.getStore() ?? [];
+}
+
+/**
+ * The clear names the protection of one event sealed: strings under a `name`-like key (`name`,
+ * `displayName`, `partyName`, …) that are sealed in `sealed`, alone or inside a sealed object
+ * (e.g. a reporter `{ name, phone }`). These are the event's own data subjects' names.
+ */
+export function namesSealedIn(original: unknown, sealed: unknown): string[] {
+  const names = new Set<string>();
+  const collect = (v: unknown, key: string | undefined) => {
+    if (typeof v === 'string') {
+      if (key !== undefined && NAME_KEY.test(key) && v.trim() !== '') names.add(v.trim());
+    } else if (Array.isArray(v)) v.forEach((el) => collect(el, key));
+    else if (isRecord(v)) for (const [k, el] of Object.entries(v)) collect(el, k);
+  };
+  const walk = (o: unknown, s: unknown, key: string | undefined) => {
+    if (o === s) return;
+    if (isSealedPersonalData(s) && !isSealedPersonalData(o)) return collect(o, key);
+    if (Array.isArray(o) && Array.isArray(s)) return o.forEach((el, i) => walk(el, s[i], key));
+    if (isRecord(o) && isRecord(s)) for (const [k, el] of Object.entries(o)) walk(el, s[k], k);
+  };
+  walk(original, sealed, undefined);
+  return [...names];
 }
 
 /**

@@ -13,7 +13,7 @@ import { SealedPersonalData, isSealedPersonalData } from './personal-data';
 
 export const PII_TEXT_KEY = '__piiText';
 
-export type TextFindingKind = 'phone' | 'id_number';
+export type TextFindingKind = 'phone' | 'id_number' | 'name';
 
 export interface TextFinding {
   kind: TextFindingKind;
@@ -52,7 +52,7 @@ export function idNumberChecksumValid(id: string): boolean {
  * only when its check character is right (a wrong one is still protected, as a phone-like number,
  * when it matches nothing else it is left alone).
  */
-export function findPersonalDataInText(text: string): TextFinding[] {
+export function findPersonalDataInText(text: string, names: readonly string[] = []): TextFinding[] {
   const found: TextFinding[] = [];
   const take = (re: RegExp, kind: TextFindingKind, accept: (v: string) => boolean = () => true) => {
     for (const m of text.matchAll(re)) {
@@ -67,15 +67,21 @@ export function findPersonalDataInText(text: string): TextFinding[] {
   take(ID_15, 'id_number');
   take(MOBILE, 'phone');
   take(LANDLINE, 'phone');
+  // the names of the case's own data subjects (given by the caller: a name alone is not recognisable), longest first
+  for (const name of [...new Set(names.map((n) => n.trim()).filter((n) => [...n].length >= 2))].sort((a, b) => b.length - a.length)) {
+    take(new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'), 'name');
+  }
   return found.sort((a, b) => a.start - b.start);
 }
 
-export function containsPersonalDataInText(text: string): boolean {
-  return findPersonalDataInText(text).length > 0;
+export function containsPersonalDataInText(text: string, names: readonly string[] = []): boolean {
+  return findPersonalDataInText(text, names).length > 0;
 }
 
 /** 13812345678 → 138****5678 (separators kept); an ID number → first 3, stars, last 4. */
 function maskFinding(f: TextFinding): string {
+  // 欧阳晓峰 → 欧***: the first character and the length's stars
+  if (f.kind === 'name') return [...f.value][0] + '*'.repeat([...f.value].length - 1);
   if (f.kind === 'id_number') return f.value.slice(0, 3) + '*'.repeat(f.value.length - 7) + f.value.slice(-4);
   const digits = [...f.value].filter((c) => c >= '0' && c <= '9').length;
   let seen = 0;
@@ -88,9 +94,9 @@ function maskFinding(f: TextFinding): string {
     .join('');
 }
 
-/** The text with every phone and ID number masked. */
-export function redactPersonalDataInText(text: string): string {
-  const found = findPersonalDataInText(text);
+/** The text with every phone and ID number (and every one of `names`) masked. */
+export function redactPersonalDataInText(text: string, names: readonly string[] = []): string {
+  const found = findPersonalDataInText(text, names);
   if (found.length === 0) return text;
   let out = '';
   let at = 0;

@@ -388,6 +388,8 @@ export class Directory {
   private readonly log: DirectoryEntry[];
   private state: DirectoryState;
   private cached: DirectorySnapshot | undefined;
+  private readonly listeners = new Set<(entries: readonly DirectoryEntry[]) => void>();
+  private readonly waiters: { version: number; resolve: () => void }[] = [];
 
   private constructor(private readonly journal: DirectoryJournal) {
     this.log = [];
@@ -431,11 +433,66 @@ export class Directory {
       evolve(next, change);
       return { version: this.log.length + i + 1, at, by: meta.by, change: structuredClone(change) };
     });
+    this.record(entries, next);
+    return entries.map((e) => structuredClone(e));
+  }
+
+  /**
+   * Applies an entry recorded by the directory's owner elsewhere (a follower of its published
+   * changes), keeping its version, time and author. Idempotent by version: an entry already held
+   * returns false; an entry past the next version is a gap (`DIRECTORY.JOURNAL_GAP`), so the
+   * changes are applied in order or not at all.
+   */
+  follow(entry: DirectoryEntry): boolean {
+    if (!Number.isInteger(entry.version) || entry.version < 1) invalid('DIRECTORY.INVALID_VERSION', `目录版本无效：${String(entry.version)}`);
+    if (entry.version <= this.version) return false;
+    if (entry.version !== this.version + 1) {
+      throw new IllegalStateError('DIRECTORY.JOURNAL_GAP', `目录变更记录不连续：期望版本 ${this.version + 1}，收到 ${entry.version}`, {
+        expected: this.version + 1,
+        received: entry.version,
+      });
+    }
+    const next = copyState(this.state);
+    validate(next, entry.change);
+    evolve(next, entry.change);
+    this.record([{ version: entry.version, at: isoOf(entry.at), by: entry.by, change: structuredClone(entry.change) }], next);
+    return true;
+  }
+
+  /** Calls `listener` after every recorded batch of entries (own changes and followed ones); returns the unsubscribe. */
+  onChange(listener: (entries: readonly DirectoryEntry[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves true once the directory has reached `version`, false after `timeoutMs`. */
+  async reached(version: number, timeoutMs: number): Promise<boolean> {
+    if (this.version >= version) return true;
+    return new Promise<boolean>((resolve) => {
+      const waiter = { version, resolve: () => resolve(true) };
+      this.waiters.push(waiter);
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve(this.version >= version);
+      }, timeoutMs);
+      timer.unref?.();
+      waiter.resolve = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  private record(entries: DirectoryEntry[], next: DirectoryState): void {
     this.journal.append(entries);
     this.log.push(...entries);
     this.state = next;
     this.cached = undefined;
-    return entries.map((e) => structuredClone(e));
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i].version <= this.version) this.waiters.splice(i, 1)[0].resolve();
+    }
+    for (const listener of this.listeners) listener(entries);
   }
 
   current(): DirectorySnapshot {

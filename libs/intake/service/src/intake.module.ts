@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { intakePersonalData } from './privacy/intake-personal-data';
-import { buildContextModule, ContextRuntime, PREFIX_ERROR_FILTERS } from '@fengqiao/platform';
+import type { Directory } from '@fengqiao/identity';
+import { buildContextModule, ContextRuntime, directoryInUse, LIVE_DIRECTORY, PREFIX_ERROR_FILTERS } from '@fengqiao/platform';
 import { AcceptCaseController } from './accept-case/accept-case.http.controller';
 import { IntakeCases } from './application/intake-cases';
 import { CASE_VIEW } from './case-view/case-view';
@@ -37,9 +38,8 @@ import { intakeAudit } from './audit/grid-case-report.audit';
 export class IntakeModule {
   /** Without options: the demo district's reference data and Open311 keys from the environment. */
   static register(options: IntakeModuleOptions = {}): DynamicModule {
-    // resolved once: the provider and the relay's mapper (category names) share it
+    // resolved once by the provider; the relay's mapper (category names) reads its reference data
     let context: ReturnType<typeof resolveIntakeOptions> | undefined;
-    const resolved = () => (context ??= resolveIntakeOptions(options));
     return buildContextModule(IntakeModule, {
       name: 'intake',
       audit: intakeAudit,
@@ -56,7 +56,12 @@ export class IntakeModule {
         ListCategoriesController,
       ],
       providers: [
-        { provide: INTAKE_CONTEXT, useFactory: resolved },
+        {
+          provide: INTAKE_CONTEXT,
+          // the live directory (the issuer's here, or the one followed from identity.directory.events.v1) where no reference is configured
+          useFactory: (live: Directory | undefined) => (context = resolveIntakeOptions(options, directoryInUse(live))),
+          inject: [{ token: LIVE_DIRECTORY, optional: true }],
+        },
         IntakeCases,
         ReportCaseHandler,
         FileCaseHandler,
@@ -69,7 +74,7 @@ export class IntakeModule {
       ],
       runtime: {
         publish: async (stored) => {
-          const { reference } = await resolved();
+          const { reference } = await (context ??= resolveIntakeOptions(options));
           return publish(stored, (code) => reference.category(code)?.name);
         },
         consumers: [caseStatusConsumer],

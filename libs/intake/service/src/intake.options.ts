@@ -14,7 +14,7 @@
 import { Clock, systemClock } from '@fengqiao/kernel';
 import { ConfigError, requireSecret } from '@fengqiao/platform';
 import { demoReference } from './reference/demo-reference';
-import { IntakeReference, ReferenceData } from './reference/intake-reference';
+import { IntakeReference, ReferenceData, UnitLookup } from './reference/intake-reference';
 
 export const DEMO_OPEN311_API_KEY = 'fengqiao-open311-demo-key';
 
@@ -80,10 +80,36 @@ export function parseApiKeys(raw: string, production: boolean): Open311ApiKey[] 
   return keys;
 }
 
-export async function resolveIntakeOptions(options: IntakeModuleOptions): Promise<IntakeContext> {
+/**
+ * The demo reference with the live directory's units: a unit or grid added or moved after the
+ * demo was seeded is known at once; the demo's own grid boundaries still decide a point first.
+ */
+export function withLiveDirectory(base: IntakeReference, live: () => LiveUnits | undefined): IntakeReference {
+  return {
+    ...base,
+    directory: (): UnitLookup => {
+      const fallback = base.directory();
+      const snapshot = live()?.current();
+      if (!snapshot) return fallback;
+      return {
+        unit: (id) => snapshot.unit(id),
+        pathOf: (id) => snapshot.pathOf(id),
+        gridAt: (point) => fallback.gridAt(point) ?? snapshot.gridAt(point),
+      };
+    },
+  };
+}
+
+/** What intake reads of the live directory (a `Directory` of @fengqiao/identity fits). */
+export interface LiveUnits {
+  current(): Pick<UnitLookup, 'unit' | 'pathOf'> & { gridAt(point: [number, number]): { id: string } | undefined };
+}
+
+export async function resolveIntakeOptions(options: IntakeModuleOptions, live?: () => LiveUnits | undefined): Promise<IntakeContext> {
   const env = options.env ?? process.env;
   const production = env.NODE_ENV === 'production';
-  const reference = new ReferenceData(await (options.reference ?? demoReference)());
+  const configured = options.reference ? await options.reference() : undefined;
+  const reference = new ReferenceData(configured ?? (live ? withLiveDirectory(demoReference(), live) : demoReference()));
   const o = options.open311 ?? {};
   const apiKeys = o.apiKeys ?? parseApiKeys(requireSecret('OPEN311_API_KEYS', `demo:${DEMO_OPEN311_API_KEY}`, env), production);
   const endpointType = o.endpointType ?? (read(env, 'OPEN311_ENDPOINT_TYPE') as Open311Options['endpointType'] | undefined) ?? (production ? 'production' : 'test');

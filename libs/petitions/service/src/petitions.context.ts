@@ -54,7 +54,7 @@ export class PetitionsContext {
   private current: { calendar: WorkingCalendar; decider: PetitionDecider };
   readonly units: PetitionUnits;
   private parts?: Started;
-  private issuerDirectory?: Pick<Directory, 'current'>;
+  private directory: () => Pick<Directory, 'current'> | undefined = () => undefined;
   config?: ServiceConfig;
 
   constructor(
@@ -63,7 +63,7 @@ export class PetitionsContext {
   ) {
     const calendar = this.calendar();
     this.current = { calendar, decider: createPetitionDecider({ rules: options.rules, calendar }) };
-    this.units = new PetitionUnits(() => this.issuerDirectory, () => demoLoaded());
+    this.units = new PetitionUnits(() => this.directory(), () => demoLoaded());
   }
 
   /** The calendar the petition clocks run on: a fixed provider from the options, else the catalog's. */
@@ -88,8 +88,9 @@ export class PetitionsContext {
     });
   }
 
-  bind(issuerDirectory: Pick<Directory, 'current'> | undefined, config: ServiceConfig | undefined): void {
-    this.issuerDirectory = issuerDirectory;
+  /** The live directory (the issuer's in this process, or the one followed from identity.directory.events.v1). */
+  bind(directory: () => Pick<Directory, 'current'> | undefined, config: ServiceConfig | undefined): void {
+    this.directory = directory;
     this.config = config;
   }
 

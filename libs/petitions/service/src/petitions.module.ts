@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { demoEnabled } from '@fengqiao/demo';
-import { BuiltInIssuer } from '@fengqiao/identity';
-import { buildContextModule, freeTextPersonalData, HealthRegistry, SERVICE_CONFIG, ServiceConfig } from '@fengqiao/platform';
+import type { Directory } from '@fengqiao/identity';
+import { buildContextModule, directoryInUse, freeTextPersonalData, HealthRegistry, LIVE_DIRECTORY, SERVICE_CONFIG, ServiceConfig } from '@fengqiao/platform';
 import { AnswerPetitionController } from './answer-petition/answer-petition.http.controller';
 import { DecideAcceptanceController } from './decide-acceptance/decide-acceptance.http.controller';
 import { HandlePetitionController } from './handle-petition/handle-petition.http.controller';
@@ -53,10 +53,10 @@ export class PetitionsModule {
         {
           // hands the context what only Nest can give: the in-process directory and the service config
           provide: BINDER,
-          inject: [{ token: BuiltInIssuer, optional: true }, { token: SERVICE_CONFIG, optional: true }, { token: HealthRegistry, optional: true }],
-          useFactory: (issuer: BuiltInIssuer | undefined, cfg: ServiceConfig | undefined, health: HealthRegistry | undefined) => {
+          inject: [{ token: LIVE_DIRECTORY, optional: true }, { token: SERVICE_CONFIG, optional: true }, { token: HealthRegistry, optional: true }],
+          useFactory: (live: Directory | undefined, cfg: ServiceConfig | undefined, health: HealthRegistry | undefined) => {
             config = cfg;
-            ctx.bind(issuer?.directory, cfg);
+            ctx.bind(directoryInUse(live), cfg);
             health?.add({ key: `${PETITIONS}.views`, check: async () => ctx.health() });
             return true;
           },

@@ -19,6 +19,8 @@
  * | RATE_LIMIT_LOGIN_PER_MINUTE / RATE_LIMIT_INTAKE_PER_MINUTE / RATE_LIMIT_PETITION_PUBLIC_PER_MINUTE | 10 / 60 / 20 | rate limits |
  * | CONSOLE_ORIGIN | — (no cross-origin calls) | the web console's origin, the only one CORS allows |
  * | FENGQIAO_DATA_DIR | ./data | where the issuer keeps identity.sqlite |
+ * | AUTH_DIRECTORY_EVENTS | true | distributed mode: the issuer's host publishes directory changes on `identity.directory.events.v1` and every other service follows them (set false everywhere with an external OIDC provider, which publishes none) |
+ * | AUTH_DIRECTORY_WAIT_MS | 10000 | how long a following service waits for the directory version a token names before answering 503 |
  */
 import { readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
@@ -46,6 +48,12 @@ export interface AuthConfig {
   lockout: LockoutPolicy;
   rateLimits: Record<RateLimitName, RateLimitSettings>;
   consoleOrigin?: string;
+  /** distributed mode: this process (the issuer's host) publishes the directory's changes */
+  publishDirectory: boolean;
+  /** distributed mode: this process follows the published directory (it does not host the issuer) */
+  followDirectory: boolean;
+  /** a follower waits this long for the directory version a token names */
+  directoryWaitMs: number;
   dataDir: string;
   production: boolean;
 }
@@ -81,6 +89,17 @@ function url(name: string, raw: string): URL {
   } catch {
     throw new ConfigError(`${name} must be a URL, got "${raw}"`);
   }
+}
+
+/**
+ * This process's part in the directory events (distributed mode, AUTH_DIRECTORY_EVENTS): the
+ * issuer's host publishes, every other service follows. Reads no secret, so it can be decided
+ * when the modules are listed (the rest of the configuration is checked when the app starts).
+ */
+export function directoryEventsRole(env: NodeJS.ProcessEnv = process.env): 'publish' | 'follow' | 'none' {
+  const mode = read('FENGQIAO_MODE', env) ?? 'standalone';
+  if (mode !== 'distributed' || !flag('AUTH_DIRECTORY_EVENTS', true, env)) return 'none';
+  return flag('AUTH_BUILTIN_ISSUER', false, env) ? 'publish' : 'follow';
 }
 
 export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
@@ -121,9 +140,13 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     throw new ConfigError(`AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS (${maxAccessTokenLifetimeSeconds}) must be at least AUTH_ACCESS_TTL_SECONDS (${accessTokenTtlSeconds})`);
   }
 
+  const directoryEvents = directoryEventsRole(env);
   return {
     mode,
     issuer,
+    publishDirectory: directoryEvents === 'publish',
+    followDirectory: directoryEvents === 'follow',
+    directoryWaitMs: positive('AUTH_DIRECTORY_WAIT_MS', 10_000, env),
     audience: read('AUTH_AUDIENCE', env) ?? 'fengqiao',
     hostIssuer,
     ...(jwksUrl ? { jwksUrl } : {}),

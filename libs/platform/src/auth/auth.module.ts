@@ -8,7 +8,8 @@ import { AuthGuard } from './auth.guard';
 import { AUTH_OPTIONS, type AuthModuleOptions, type ResolvedAuthOptions } from './auth.options';
 import { PersonalDataInterceptor } from './personal-data';
 import { DEFAULT_RATE_LIMITS, RateLimitGuard } from './rate-limit';
-import { TokenVerifier } from './token-verifier';
+import { TokenVerifier, type SubjectDirectory } from './token-verifier';
+import { LIVE_DIRECTORY } from './directory-events';
 
 function resolve(options: AuthModuleOptions): ResolvedAuthOptions {
   return {
@@ -18,7 +19,7 @@ function resolve(options: AuthModuleOptions): ResolvedAuthOptions {
   };
 }
 
-function verifierFor(resolved: ResolvedAuthOptions, issuer: BuiltInIssuer | undefined): TokenVerifier {
+function verifierFor(resolved: ResolvedAuthOptions, issuer: BuiltInIssuer | undefined, followed: SubjectDirectory | undefined): TokenVerifier {
   const o = resolved.options;
   // logouts take effect at once when the tokens come from the issuer in this very process, and
   // subjects are checked against its live directory (exists and active in the version named, active now)
@@ -30,7 +31,8 @@ function verifierFor(resolved: ResolvedAuthOptions, issuer: BuiltInIssuer | unde
     clock: o.clock,
     clockToleranceSeconds: o.clockToleranceSeconds,
     maxLifetimeSeconds: o.maxTokenLifetimeSeconds,
-    ...(sameIssuer ? { directory: sameIssuer.directory } : {}),
+    // elsewhere (distributed), against the directory followed from identity.directory.events.v1
+    ...(sameIssuer ? { directory: sameIssuer.directory } : followed ? { directory: followed, directoryWaitMs: o.directoryWaitMs ?? 10_000 } : {}),
   };
   if (o.mode === 'distributed') return new TokenVerifier({ ...common, keys: new URL(o.jwksUrl), isSessionRevoked });
   const keys = o.keys ?? issuer?.jwks();
@@ -40,7 +42,13 @@ function verifierFor(resolved: ResolvedAuthOptions, issuer: BuiltInIssuer | unde
 
 /** Options for AuthModule from the loaded configuration. */
 export function authModuleOptions(config: AuthConfig): AuthModuleOptions {
-  const common = { issuer: config.issuer, audience: config.audience, rateLimits: config.rateLimits, maxTokenLifetimeSeconds: config.maxAccessTokenLifetimeSeconds };
+  const common = {
+    issuer: config.issuer,
+    audience: config.audience,
+    rateLimits: config.rateLimits,
+    maxTokenLifetimeSeconds: config.maxAccessTokenLifetimeSeconds,
+    directoryWaitMs: config.directoryWaitMs,
+  };
   // the issuer's own host verifies with its own keys; other distributed services fetch the JWKS
   if (config.mode === 'distributed' && !config.hostIssuer && config.jwksUrl) return { ...common, mode: 'distributed', jwksUrl: config.jwksUrl };
   return { ...common, mode: 'standalone' };
@@ -62,7 +70,7 @@ export class AuthModule {
         {
           provide: TokenVerifier,
           useFactory: verifierFor,
-          inject: [AUTH_OPTIONS, { token: BuiltInIssuer, optional: true }],
+          inject: [AUTH_OPTIONS, { token: BuiltInIssuer, optional: true }, { token: LIVE_DIRECTORY, optional: true }],
         },
         ThrottlerStorageService,
         // order matters: authenticate first, so rate limits can count per user

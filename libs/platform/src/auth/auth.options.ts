@@ -14,6 +14,8 @@ interface CommonAuthOptions {
   clockToleranceSeconds?: number;
   /** longest access-token lifetime (`exp` − `iat`) accepted, seconds; default: no limit */
   maxTokenLifetimeSeconds?: number;
+  /** distributed services following the published directory wait this long for the version a token names (default 10 000 ms) */
+  directoryWaitMs?: number;
   /** controllers answering without a token; default: the platform's HealthController */
   publicControllers?: Type<unknown>[];
   rateLimits?: Partial<Record<RateLimitName, RateLimitSettings>>;

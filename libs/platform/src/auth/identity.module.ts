@@ -46,11 +46,12 @@ import {
 } from '@fengqiao/identity';
 import { NotFoundError } from '@fengqiao/kernel';
 import { actionsOf, type Action } from './actions';
-import { loadAuthConfig, type AuthConfig } from './auth.config';
+import { directoryEventsRole, loadAuthConfig, type AuthConfig } from './auth.config';
 import { AuthModule } from './auth.module';
 import { CurrentPrincipal, Public, RateLimit, RequireAction } from './decorators';
 import { denialLog } from './denials';
 import { assertInJurisdiction } from './jurisdiction';
+import { directoryFollowerModule, directoryPublisherModule, LIVE_DIRECTORY } from './directory-events';
 
 class LoginRequest {
   @IsString({ message: '请输入用户名' })
@@ -292,9 +293,10 @@ export class IdentityModule {
       providers: [
         { provide: IDENTITY_HOST, useFactory: host },
         { provide: BuiltInIssuer, useFactory: (h: IdentityHost) => h.issuer, inject: [IDENTITY_HOST] },
+        { provide: LIVE_DIRECTORY, useFactory: (issuer: BuiltInIssuer) => issuer.directory, inject: [BuiltInIssuer] },
         IdentityShutdown,
       ],
-      exports: [BuiltInIssuer],
+      exports: [BuiltInIssuer, LIVE_DIRECTORY],
     };
   }
 
@@ -305,11 +307,19 @@ export class IdentityModule {
 
 /**
  * The auth modules a service adds to its imports: the built-in issuer where it runs
- * (AUTH_BUILTIN_ISSUER, default on in standalone mode) and AuthModule everywhere.
+ * (AUTH_BUILTIN_ISSUER, default on in standalone mode) and AuthModule everywhere; in distributed
+ * mode the directory's publisher beside the issuer, its follower everywhere else
+ * (AUTH_DIRECTORY_EVENTS, see directory-events.ts).
  */
 export function authImports(env: NodeJS.ProcessEnv = process.env, seed?: () => IdentitySeed | undefined): DynamicModule[] {
   const mode = env['FENGQIAO_MODE'] ?? 'standalone';
   const raw = env['AUTH_BUILTIN_ISSUER'];
   const hosts = raw === undefined || raw === '' ? mode === 'standalone' : /^(1|true|yes)$/i.test(raw);
-  return [...(hosts ? [IdentityModule.fromEnv(env, seed)] : []), AuthModule.fromEnv(env)];
+  const directoryEvents = directoryEventsRole(env);
+  return [
+    ...(hosts ? [IdentityModule.fromEnv(env, seed)] : []),
+    ...(directoryEvents === 'publish' ? [directoryPublisherModule()] : []),
+    ...(directoryEvents === 'follow' ? [directoryFollowerModule()] : []),
+    AuthModule.fromEnv(env),
+  ];
 }

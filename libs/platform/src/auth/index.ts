@@ -11,3 +11,4 @@ export * from './personal-data';
 export * from './cors';
 export * from './auth.module';
 export * from './identity.module';
+export * from './directory-events';

@@ -1,4 +1,4 @@
-import { AuthenticationError } from '@fengqiao/identity';
+import { AuthenticationError, Directory } from '@fengqiao/identity';
 import { FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_USERS, fixtureIssuer, fixturePrincipal, type FixtureIssuer } from '@fengqiao/identity/testing';
 import { TokenVerifier } from './token-verifier';
 
@@ -58,5 +58,27 @@ describe('TokenVerifier: lifetime and subject', () => {
     expect((await refusal((await f.issuer.issueAccessToken({ ...newcomer, directoryVersion: before })).token)).code).toBe('AUTH.USER_UNKNOWN');
     // a version this directory has not reached yet is checked against the state now
     await expect(verifier.verify((await f.issuer.issueAccessToken({ ...newcomer, directoryVersion: before + 50 })).token)).resolves.toBeDefined();
+  });
+
+  it('where it follows the published directory, waits for the version a token names, then checks it (503 when it never arrives)', async () => {
+    const follower = Directory.open();
+    const entries = f.directory.entries();
+    for (const e of entries.slice(0, -1)) follower.follow(e);
+    const following = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks(), directory: follower, directoryWaitMs: 50 });
+    const token = await f.tokenFor('operator');
+    let status = 0;
+    let code = '';
+    try {
+      await following.verify(token);
+    } catch (e) {
+      status = (e as { getStatus?: () => number }).getStatus?.() ?? 0;
+      code = ((e as { getResponse?: () => { code?: string } }).getResponse?.() ?? {}).code ?? '';
+    }
+    expect({ status, code }).toEqual({ status: 503, code: 'AUTH.DIRECTORY_BEHIND' });
+    // the missing change arrives while the request waits: accepted
+    const patient = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks(), directory: follower, directoryWaitMs: 5_000 });
+    const pending = patient.verify(token);
+    setTimeout(() => follower.follow(entries[entries.length - 1]), 20);
+    await expect(pending).resolves.toMatchObject({ userId: FIXTURE_USERS.operator });
   });
 });

@@ -8,6 +8,8 @@ export interface SubjectDirectory {
   readonly version: number;
   asOf(version: number): DirectorySnapshot;
   current(): DirectorySnapshot;
+  /** resolves true once the directory has reached `version` (a follower of the published changes) */
+  reached?(version: number, timeoutMs: number): Promise<boolean>;
 }
 
 export interface TokenVerifierOptions {
@@ -34,6 +36,12 @@ export interface TokenVerifierOptions {
    * deactivated since is refused at once, not when the token expires).
    */
   directory?: SubjectDirectory;
+  /**
+   * Set where the directory is a follower of the published changes (distributed services that do
+   * not host the issuer): a token naming a version the follower has not reached yet waits up to
+   * this long for it (a user created a moment ago), then gets 503 `AUTH.DIRECTORY_BEHIND`.
+   */
+  directoryWaitMs?: number;
 }
 
 /**
@@ -74,7 +82,14 @@ export class TokenVerifier {
     this.checkLifetime(payload.iat, payload.exp as number);
     const principal = principalFromClaims(payload);
     if (principal.sessionId && this.options.isSessionRevoked?.(principal.sessionId)) throw new AuthenticationError('AUTH.SESSION_REVOKED');
-    if (this.options.directory) checkSubject(this.options.directory, principal);
+    const directory = this.options.directory;
+    if (directory) {
+      const wait = this.options.directoryWaitMs;
+      if (wait !== undefined && directory.reached && principal.directoryVersion > directory.version && !(await directory.reached(principal.directoryVersion, wait))) {
+        throw new ServiceUnavailableException({ code: 'AUTH.DIRECTORY_BEHIND', message: '本服务的人员目录尚未同步到登录凭证的版本，请稍后重试' });
+      }
+      checkSubject(directory, principal);
+    }
     return principal;
   }
 

@@ -30,6 +30,12 @@ export interface SubjectErasedData {
   erasedAt: string;
   /** the admin's reason (request origin only) */
   reason?: string;
+  /**
+   * The free-text keys shredded with the subject's (`text-<streamId>` of every case stream that
+   * names the subject): the phone and ID numbers and names written in that case's notes read as
+   * their redacted text from then on.
+   */
+  textSubjects?: string[];
 }
 
 export interface ErasureRequest {
@@ -75,6 +81,8 @@ async function eraseOnce(runtime: ContextRuntime, request: ErasureRequest): Prom
   // a subject never seen here, heard of over the bus: nothing to shred, nothing to record
   if (!held && request.origin !== 'request') return { context: runtime.context, held, recorded: false };
   await keys.erase(request.subjectId);
+  const textSubjects = await caseTextSubjectsOf(runtime, request.subjectId);
+  for (const textSubject of textSubjects) await keys.erase(textSubject);
   const after = await keys.get(request.subjectId);
   const erasedAt = after.status === 'erased' ? after.erasedAt : request.requestedAt;
   const data: SubjectErasedData = {
@@ -86,6 +94,7 @@ async function eraseOnce(runtime: ContextRuntime, request: ErasureRequest): Prom
     held,
     erasedAt,
     ...(request.reason ? { reason: request.reason } : {}),
+    ...(textSubjects.length > 0 ? { textSubjects } : {}),
   };
   await runtime.infra.events.append(
     streamId,
@@ -107,6 +116,35 @@ async function eraseOnce(runtime: ContextRuntime, request: ErasureRequest): Prom
   );
   runtime.published();
   return { context: runtime.context, held, recorded: true };
+}
+
+/**
+ * The free-text keys of the cases the subject belongs to: `text-<streamId>` of every stream of
+ * this context whose events name the subject id (a mediation case naming its party, a petition its
+ * petitioner), where this context holds such a key. Free text is sealed per case, not per person:
+ * a note cannot say whose number it holds, and several parties share one; so the erasure of any
+ * data subject of the case (个人信息保护法 §47) shreds the case's text key, leaving the redacted
+ * text (numbers and names masked) and every hash chain as they were. Reads the context's whole
+ * store once per erasure (a rare admin action).
+ */
+export async function caseTextSubjectsOf(runtime: ContextRuntime, subjectId: string): Promise<string[]> {
+  const keys = await runtime.subjectKeys();
+  const needle = JSON.stringify(subjectId);
+  const streams = new Set<string>();
+  for (let after = 0; ; ) {
+    const page = await runtime.infra.events.readAll({ afterPosition: after, maxCount: 1000 });
+    if (page.length === 0) break;
+    for (const e of page) {
+      if (!e.streamId.startsWith('privacy-subject-') && !e.streamId.startsWith('text-') && JSON.stringify(e.data).includes(needle)) streams.add(e.streamId);
+    }
+    after = page[page.length - 1].globalPosition;
+  }
+  const found: string[] = [];
+  for (const streamId of streams) {
+    const textSubject = `text-${streamId}`;
+    if ((await keys.get(textSubject)).status === 'active') found.push(textSubject);
+  }
+  return found.sort();
 }
 
 /** The integration event of a stored `SubjectErased` (only the requesting context publishes). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { demoEnabled } from '@fengqiao/demo';
-import { BuiltInIssuer, Principal } from '@fengqiao/identity';
+import type { Directory, Principal } from '@fengqiao/identity';
 import { CommandMeta, NotFoundError, ValidationError, WorkingCalendar } from '@fengqiao/kernel';
 import {
   createMediationDecider,
@@ -19,10 +19,12 @@ import {
   DeadlineRevisionTarget,
   ContextRuntime,
   DeadlineScheduler,
+  directoryInUse,
   etagOf,
   expectedRevisionOf,
   HeaderResponse,
   LoadedCase,
+  LIVE_DIRECTORY,
   runtimeToken,
   SERVICE_CONFIG,
   ServiceConfig,
@@ -73,14 +75,17 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   private stopping = false;
   private partyKeys?: OpenedKeyStore;
   private partyRecords?: PartyRecords;
+  /** the live directory (the issuer's in this process, or the one followed from identity.directory.events.v1) */
+  private readonly directory: () => Directory | undefined;
 
   constructor(
     @Inject(runtimeToken(MEDIATION)) readonly runtime: ContextRuntime,
     @Inject(MEDIATION_OPTIONS) readonly options: MediationContextOptions,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(MEDIATION_LINK) link: MediationLink,
-    @Optional() @Inject(BuiltInIssuer) private readonly issuer?: BuiltInIssuer,
+    @Optional() @Inject(LIVE_DIRECTORY) live?: Directory,
   ) {
+    this.directory = directoryInUse(live);
     link.cases = this;
     this.projector = new MediationCaseProjector(runtime.infra.events, runtime.infra.readStore, options.viewPollIntervalMs);
     // the decider on the calendar in force (a fixed one from the options, else the catalog's,
@@ -140,7 +145,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   /** The demo's cases in every state, through the decider (once: deterministic ids). */
   async seedDemo(): Promise<void> {
     const seeder = new CaseCommandRunner({ ...this.runner.config, afterAppend: undefined });
-    const directory = this.issuer?.directory.current();
+    const directory = this.directory()?.current();
     const seeded = await seedDemoCases({
       runner: seeder,
       parties: await this.parties(),
@@ -191,7 +196,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Mediators must belong to the case's committee (checked where the directory is in this process). */
   assertMediatorsOf(committeeId: string, mediatorIds: readonly string[], field = 'mediatorIds'): void {
-    const directory = this.issuer?.directory.current();
+    const directory = this.directory()?.current();
     if (!directory) return;
     const wrong = mediatorIds.filter((id) => {
       const user = directory.user(id);
@@ -204,7 +209,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** A staff member's name (mediators on documents); the id where the directory is not in this process. */
   staffName(userId: string): string {
-    return this.issuer?.directory.current().user(userId)?.displayName ?? userId;
+    return this.directory()?.current().user(userId)?.displayName ?? userId;
   }
 
   /** Runs a command on an existing case from HTTP; sets the ETag. */

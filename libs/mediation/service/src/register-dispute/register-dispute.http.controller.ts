@@ -1,3 +1,4 @@
+import { withSubjectNames } from '@fengqiao/event-store';
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
@@ -37,7 +38,8 @@ export class RegisterDisputeController {
     const caseId = newId();
     const parties = body.parties.map((p) => ({ partyId: newId(), role: p.role, details: { name: p.name, ...opt('idNumber', p.idNumber), ...opt('phone', p.phone), ...opt('address', p.address) } }));
     const reason = body.reason ?? (body.source.kind === 'application' ? CHANNEL_LABELS[body.source.channel ?? 'walk_in'] : undefined);
-    const result = await this.cases.runner.run({
+    // the parties' names found in the summary are protected like their phone numbers
+    const result = await withSubjectNames(parties.map((p) => p.details.name), () => this.cases.runner.run({
       caseId,
       principal,
       action: 'mediation.register',
@@ -62,7 +64,7 @@ export class RegisterDisputeController {
           meta,
         };
       },
-    });
+    }));
     res.setHeader('ETag', etagOf(result.revision));
     res.setHeader('Location', `/mediation/cases/${caseId}`);
     return result;

@@ -1,3 +1,4 @@
+import { withSubjectNames } from '@fengqiao/event-store';
 import { Principal } from '@fengqiao/identity';
 import { Actor, CommandMeta, deterministicEventId, newId, ValidationError } from '@fengqiao/kernel';
 import { actorOf, assertInJurisdiction, CaseCommandResult } from '@fengqiao/platform';
@@ -71,6 +72,14 @@ export class PetitionRegistration {
   constructor(private readonly ctx: PetitionsContext) {}
 
   async register(input: RegistrationInput, by: Registrar): Promise<RegistrationResult> {
+    // the petitioners' names found in the petition's text are protected like their phone numbers
+    return withSubjectNames(
+      input.petitioners.map((p) => p.name),
+      () => this.registerOnce(input, by),
+    );
+  }
+
+  private async registerOnce(input: RegistrationInput, by: Registrar): Promise<RegistrationResult> {
     const ctx = this.ctx;
     const { units } = ctx;
     const receivingUnitId = input.receivingUnitId ?? (by.kind === 'user' ? by.principal.unitId : ctx.options.onlineOfficeUnitId);
