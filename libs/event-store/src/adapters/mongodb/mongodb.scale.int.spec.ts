@@ -94,10 +94,16 @@ describeIntegration('MongoEventStore at scale: only _id / top-level equality que
     expect(count).toBeGreaterThanOrEqual(FILL_COMMITS + 20);
 
     expect(problems).toEqual([]);
-    expect(large).toEqual(small);
-    // and the numbers are small: an append of one event to a stream this process knows sends the id
-    // lookup, the commit, the id document, the stream head and the position hint
-    expect(small.appendToKnownStream).toBeLessThanOrEqual(5);
+    // A process with nothing cached walks from the stream head hint (written every 8 revisions, and
+    // by such a walk) over the commits after it: that count depends on the stream, not on the store.
+    // Here the hint of `shared` is missing in the small sample and current in the large one.
+    expect(large.appendByFreshProcess).toBeLessThanOrEqual(small.appendByFreshProcess);
+    expect({ ...large, appendByFreshProcess: 0 }).toEqual({ ...small, appendByFreshProcess: 0 });
+    // and the numbers are small: an append to a new stream, or of one event to a stream this process
+    // knows, sends no read: the claim of its event id, the commit and the position hint
+    expect(small.appendToNewStream).toBe(3);
+    expect(small.appendToKnownStream).toBe(3);
+    expect(small.appendByFreshProcess).toBeLessThanOrEqual(10);
     expect(small.readAllPage).toBeLessThanOrEqual(4);
     await store.close();
   }, 600_000);
