@@ -179,6 +179,8 @@ interface KnownHead extends StreamHead {
   /** First revision and position of the last commit (undefined: no stream). */
   firstRevision?: number;
   position?: number;
+  /** Commits this process stored on the stream since it last wrote (or read) the stream head hint. */
+  sinceHint?: number;
 }
 
 const INDEX = {
@@ -195,8 +197,8 @@ const DUPLICATE_KEY = 11000;
 const MAX_GROUP = 64;
 /** `_id`s probed at once when a read starts inside a commit. */
 const PROBE_BATCH = 16;
-/** The stream head hint is written when a commit reaches a multiple of this many revisions. */
-const HEAD_HINT_EVERY = 8;
+/** The stream head and position hints are written every this many commits (see afterCommit). */
+const HINT_EVERY = 8;
 /** Streams whose head is cached per store instance. */
 const HEAD_CACHE_SIZE = 10_000;
 
@@ -223,6 +225,10 @@ export class MongoEventStore implements EventStore {
   private draining: Promise<void> | undefined;
   /** Next free position as last seen by this process (undefined: find it from the hint). */
   private nextPosition: number | undefined;
+  /** A position another commit was seen to hold: the walk to the next free one starts there, not at the hint. */
+  private takenPosition = 0;
+  /** Commits this process stored since it last wrote the position hint. */
+  private sincePositionHint = 0;
   private ownedClient: MongoClient | undefined;
   private uniqueEventIds = false;
   /**
@@ -557,16 +563,21 @@ export class MongoEventStore implements EventStore {
   /** Writes what follows a stored commit: its id documents, the stream head hint and the position hint. */
   private async afterCommit(doc: CommitDoc): Promise<void> {
     this.rememberEnd(doc.lastPosition);
-    const head: KnownHead = { revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id };
     const cached = this.heads.get(doc.streamId);
+    // The hints are written every HINT_EVERY commits of this process (per stream for the head): an
+    // update is a read then a write on FerretDB (a scan of the heads), and a process with nothing
+    // cached walks at most that many commits past a hint (a writer that collided walks on from the
+    // position it collided at, not from the hint).
+    const sinceHint = (cached?.sinceHint ?? 0) + 1;
+    const hintHead = sinceHint >= HINT_EVERY;
+    const head: KnownHead = { revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id, sinceHint: hintHead ? 0 : sinceHint };
     if (cached === undefined || cached.revision === 'no_stream' || cached.revision < doc.lastRevision) this.rememberHead(doc.streamId, head);
-    // The stream head hint only when the commit reaches a multiple of HEAD_HINT_EVERY revisions: an
-    // update is a scan of the heads on FerretDB, and a reader with nothing cached walks at most that
-    // many commits past the hint. The position hint (a two-document collection) after every commit.
-    const hintHead = Math.floor((doc.lastRevision + 1) / HEAD_HINT_EVERY) > Math.floor(doc.firstRevision / HEAD_HINT_EVERY);
+    this.sincePositionHint += 1;
+    const hintPosition = this.sincePositionHint >= HINT_EVERY;
+    if (hintPosition) this.sincePositionHint = 0;
     await Promise.all([
       hintHead ? this.writeHint(this.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id }) : undefined,
-      this.writeHint(this.meta, 'position', { position: doc.lastPosition }),
+      hintPosition ? this.writeHint(this.meta, 'position', { position: doc.lastPosition }) : undefined,
     ]);
   }
 
@@ -630,7 +641,7 @@ export class MongoEventStore implements EventStore {
     while (todo.length > 0) {
       let position: number;
       try {
-        position = this.nextPosition ?? (await this.freePosition());
+        position = this.nextPosition ?? (await this.freePosition(this.takenPosition));
       } catch (error) {
         for (const c of todo) c.reject(error);
         return;
@@ -649,6 +660,7 @@ export class MongoEventStore implements EventStore {
         return;
       } catch (error) {
         this.nextPosition = undefined;
+        this.takenPosition = Math.max(this.takenPosition, docs[0]._id);
         const refused = refusedDocument(error, docs.length);
         if (refused === undefined) {
           // not a plain refusal (network, write concern, …): which documents are stored is unknown,
@@ -701,8 +713,8 @@ export class MongoEventStore implements EventStore {
    * The first free position: from the hint (never ahead of the truth), then the next commit by
    * `_id` until none follows.
    */
-  private async freePosition(): Promise<number> {
-    let last = (await this.meta.findOne({ _id: 'position' }))?.position ?? 0;
+  private async freePosition(taken: number): Promise<number> {
+    let last = Math.max((await this.meta.findOne({ _id: 'position' }))?.position ?? 0, taken - 1);
     for (;;) {
       const next = await this.commits.findOne({ _id: last + 1 }, { projection: { lastPosition: 1 } });
       if (!next) return last + 1;
