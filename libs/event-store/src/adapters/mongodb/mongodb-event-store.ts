@@ -22,12 +22,14 @@
  *   `occurredAt` / `recordedAt` as BSON dates (plus `occurredAtText` when the writer's text is not
  *   the date's `toISOString()`, e.g. `+08:00` or more than millisecond digits).
  * - `events_streams` — a **stream head** per stream, `_id` = stream id: `{ revision, hash,
- *   firstRevision, position }` of the last commit a writer saw. A hint, written after each commit:
+ *   firstRevision, position }` of the last commit a writer saw. A hint, written every 8 commits of a
+ *   process to the stream (an update is a scan on FerretDB) and by a reader that walked:
  *   a reader of it walks forward with `{ streamId, firstRevision: revision + 1 }` (equality) until
  *   no commit follows, so a lost or late update only costs lookups, never correctness.
- * - `events_ids` — an **idempotency** document per event id, `_id` = event id, `{ streamId, position }`,
- *   written after the commit. An append looks its ids up by `_id` (one equality each) and applies
- *   the port's idempotency rule to the commits they point to.
+ * - `events_ids` — a **claim** per event id, `_id` = event id, `{ streamId, owner, at }`, inserted
+ *   before the commit: the insert is the idempotency check (insert-first, with a lease for a writer
+ *   that died between its claims and its commit; see mongodb-id-claims.ts). Older documents are
+ *   `{ streamId, position }`, written after their commit.
  * - `events_meta` — `{ _id: 'position', position }`: the last position a writer stored (a hint,
  *   never ahead of the truth), and `{ _id: 'layout', version }`.
  *
@@ -49,13 +51,9 @@
  * or two queries per 1,000 positions. Only a checkpoint inside a commit that began in an earlier page
  * probes the `_id`s just below it. A stream read is one `{ streamId }` equality query, ordered here.
  *
- * Idempotency. On MongoDB a unique multikey index on `eventIds` (probed at start) makes two commits
- * sharing an id impossible. FerretDB 1.24 compares whole arrays in such an index, so there the
- * lookup of the ids before each append guards, which leaves one race: two *different* appends
- * racing with a shared id, neither seeing the other's id documents. A crash between a commit and
- * its id documents is repaired: the stream head hint is written after the id documents, so the next
- * append to that stream (in any process) walks over the commit and writes its id documents before it
- * checks its own ids.
+ * Idempotency. The claims (above); on MongoDB also a unique multikey index on `eventIds` (probed at
+ * start; FerretDB 1.24 compares whole arrays in such an index). A walk over commits writes their
+ * id documents (ignored when present), for commits of the layout before claims.
  *
  * Upgrading from the layout before (no `page`, no stream heads or id documents; `data` as a JSON
  * string, instants as strings): `create()` migrates on start — it adds `page` to every old commit and
@@ -69,11 +67,8 @@
  * which the btree indexes FerretDB creates on `(_jsonb -> 'field')` cannot serve: every read,
  * `_id` included, is a sequential scan of its collection there (checked with EXPLAIN). Only the
  * uniqueness checks of inserts use the indexes. So on FerretDB 1.24 a read costs in proportion to its
- * collection, whatever the query; what this layout buys there is that an append's reads go to the
- * id and stream-head collections (one scan each per id / per append, no sort, no `$in`) instead of
- * two scans and a sort of the commits. On MongoDB every query here is an index lookup. Next step for
- * FerretDB: insert the id documents before the commit (a duplicate key is the idempotency check,
- * served by the index), with a lease for the id documents of a writer that died before its commit.
+ * collection, whatever the query, and the warm append reads nothing: the claims' insert, the commit's
+ * insert, and a hint every 8 commits. On MongoDB every query here is an index lookup.
  *
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
  * is journaled (and replicated to a majority on a replica set).
