@@ -11,6 +11,9 @@
  * Usage: node -r @swc-node/register bench/dispatch-latency.ts [--seconds 60] [--rate 5] [--out BENCHMARKS.md]
  *          [--standalone-rate 200] [--knee-seconds 20] [--no-knee]
  * Needs KAFKA_BROKERS and MONGO_URL for the distributed mode and the Kafka round trip.
+ * `--only-distributed` (`npm run bench -- --only distributed`): the distributed mode and the raw
+ * Kafka round trip only, printed (and written to `--out` only when given: a partial section would
+ * replace the full one in BENCHMARKS.md).
  *
  * Standalone (issue 15): `--standalone-rate` cases/s (default 200, the aim) for `--seconds`, judged
  * against the aim (all dispatched, p99 ≤ 100 ms); then the knee: shorter steps (`--knee-seconds`)
@@ -41,6 +44,7 @@ const RATE = Number(arg('rate', '5'));
 const STANDALONE_RATE = Number(arg('standalone-rate', '200'));
 const KNEE_SECONDS = Number(arg('knee-seconds', '20'));
 const KNEE = !process.argv.includes('--no-knee');
+const ONLY_DISTRIBUTED = process.argv.includes('--only-distributed');
 /** Issue 15: standalone intake → dispatched at 200 cases/s for 60 s, all dispatched, p99 ≤ 100 ms. */
 const AIM = { rate: 200, seconds: 60, p99Ms: 100 };
 const OUT = resolve(arg('out', join(ROOT, 'BENCHMARKS.md')));
@@ -320,9 +324,12 @@ async function mongoServerName(url: string): Promise<string> {
 
 async function main() {
   const rows: [string, Stats | string][] = [];
-  say('standalone mode');
-  const standaloneResult = await standalone();
-  rows.push([`standalone (one process, in-process bus, SQLite), ${STANDALONE_RATE}/s`, standaloneResult.aim]);
+  let standaloneResult: { aim: Stats; knee: KneeStep[] } | undefined;
+  if (!ONLY_DISTRIBUTED) {
+    say('standalone mode');
+    standaloneResult = await standalone();
+    rows.push([`standalone (one process, in-process bus, SQLite), ${STANDALONE_RATE}/s`, standaloneResult.aim]);
+  }
   const brokers = process.env.KAFKA_BROKERS;
   const mongo = process.env.MONGO_URL;
   if (brokers && mongo) {
@@ -332,6 +339,10 @@ async function main() {
     rows.push(['raw kafkajs produce → consume, same broker', await kafkaRoundTrip(brokers)]);
   } else {
     rows.push(['distributed', 'KAFKA_BROKERS / MONGO_URL not set'], ['raw kafkajs round trip', 'KAFKA_BROKERS not set']);
+  }
+  if (ONLY_DISTRIBUTED && !process.argv.includes('--out')) {
+    process.stdout.write(`${render(rows, standaloneResult)}\n`);
+    return;
   }
   const section = `${START}\n${render(rows, standaloneResult)}\n${END}`;
   const current = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '# Benchmarks\n';

@@ -23,7 +23,7 @@ const args = process.argv.slice(2);
 const noMongo = args.includes('--no-mongo');
 const passArgs = args.filter((a) => a !== '--no-mongo');
 const onlyIndex = passArgs.indexOf('--only');
-const wantsMongo = !noMongo && (onlyIndex < 0 || (passArgs[onlyIndex + 1] ?? '').split(',').some((s) => s === 'mongodb' || s === 'dispatch'));
+const wantsMongo = !noMongo && (onlyIndex < 0 || (passArgs[onlyIndex + 1] ?? '').split(',').some((s) => s === 'mongodb' || s === 'dispatch' || s === 'distributed'));
 
 const say = (line) => process.stderr.write(`[bench] ${line}\n`);
 const sh = (cmd, inherit = false, script = ferretdb) =>
@@ -50,10 +50,12 @@ if (!wantsMongo) {
 const quick = passArgs.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyList = onlyIndex >= 0 ? (passArgs[onlyIndex + 1] ?? '').split(',') : undefined;
 const runStore = !onlyList || onlyList.some((s) => ['sqlite', 'mongodb', 'integrity'].includes(s));
-const runDispatch = !onlyList || onlyList.includes('dispatch');
+const runDispatch = !onlyList || onlyList.includes('dispatch') || onlyList.includes('distributed');
+// issue 15: --only distributed runs just the distributed intake → dispatched step and the raw Kafka round trip
+const onlyDistributed = onlyList !== undefined && onlyList.includes('distributed') && !onlyList.includes('dispatch');
 // issue 15: the standalone process's memory and start-up with a 1,000,000-event store (--only memory)
 const runMemory = !onlyList || onlyList.includes('memory');
-const storeArgs = onlyList ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => s !== 'dispatch' && s !== 'memory').join(',') : a)) : passArgs;
+const storeArgs = onlyList ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => s !== 'dispatch' && s !== 'distributed' && s !== 'memory').join(',') : a)) : passArgs;
 
 if (runDispatch && !env.KAFKA_BROKERS) {
   const kafka = spawnSync('bash', [join(root, 'deploy', 'local', 'servers.sh'), 'env'], { cwd: root, encoding: 'utf8' });
@@ -81,7 +83,8 @@ let code = 0;
 if (runStore) code = await run('main.ts', storeArgs);
 if (code === 0 && runDispatch) {
   const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];
-  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2', '--standalone-rate', '50', '--knee-seconds', '5'] : []), ...out]);
+  const distributedOnly = onlyDistributed ? ['--only-distributed', '--rate', '20'] : [];
+  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2', '--standalone-rate', '50', '--knee-seconds', '5'] : []), ...distributedOnly, ...out]);
 }
 if (code === 0 && runMemory) {
   const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];

@@ -46,4 +46,29 @@ describeIntegration('MongoInbox (MongoDB / FerretDB)', ['mongo'], (env) => {
       await monitored.close();
     }
   }, 120_000);
+
+  // FerretDB 1.24 applies an update's filter before a separate write: a compare-and-set takeover let
+  // several inboxes take one expired claim; the takeover marker's insert lets exactly one.
+  it('lets exactly one of 20 inboxes take over an expired claim of a dead process, 5 times over', async () => {
+    const db = client.db(dbName);
+    const collection = 'takeover_inbox';
+    const inboxes = await Promise.all(Array.from({ length: 20 }, () => MongoInbox.create({ db, collection, logger: pino({ level: 'silent' }), maxWaitMs: 30_000 })));
+    for (let round = 0; round < 5; round++) {
+      const id = uniqueName('msg');
+      await db.collection(collection).insertOne({ group: 'g', messageId: id, status: 'pending', owner: 'dead-process', leaseUntil: Date.now() - 1_000 });
+      let runs = 0;
+      const outcomes = await Promise.all(
+        inboxes.map((inbox) =>
+          inbox.runOnce('g', id, async () => {
+            runs += 1;
+            await new Promise((r) => setTimeout(r, 50));
+            return runs;
+          }),
+        ),
+      );
+      expect(runs).toBe(1);
+      expect(outcomes.filter((o) => o.executed)).toHaveLength(1);
+      expect(await inboxes[0].seen('g', id)).toBe(true);
+    }
+  }, 120_000);
 });

@@ -2,6 +2,14 @@
  * The inbox in MongoDB (distributed mode). Works on FerretDB: a unique index on
  * (group, messageId) decides between concurrent deliveries (the loser's insert fails with a
  * duplicate key); every later change is a conditional single-document update; no transactions.
+ *
+ * FerretDB 1.24 does not apply an update's filter atomically (it reads, then writes by `_id`: of 20
+ * concurrent compare-and-sets from one value, up to 12 succeed; issue 15), so a takeover is decided
+ * by an insert too: a marker `{ group, messageId: '<id>#takeover#<owner>#<leaseUntil>' }` for the
+ * expired claim it takes over; only the inbox whose marker insert succeeds updates the claim. The
+ * marker is stored `done` (pruned with the other done records). Left as it is: the old owner's
+ * `renew` / `markDone` racing the takeover's update on FerretDB (the old owner finished its work
+ * after its lease ran out); on MongoDB the filtered update excludes it.
  */
 import { MongoServerError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
 import { ClaimingInbox, type InboxOptions, type InboxRecord, type InboxRecords } from './claiming-inbox';
@@ -48,12 +56,25 @@ class MongoInboxRecords implements InboxRecords {
   }
 
   async takeOver(group: string, id: string, expected: InboxRecord, owner: string, leaseUntil: number): Promise<boolean> {
+    const marker = `${id}#takeover#${expected.owner}#${expected.leaseUntil}`;
+    if (!(await this.insertMarker(group, marker, owner))) return false;
     const r = await this.c.updateOne(
       { group, messageId: id, status: 'pending', owner: expected.owner, leaseUntil: expected.leaseUntil },
       { $set: { owner, leaseUntil } },
       { writeConcern: this.writeConcern },
     );
     return r.modifiedCount === 1;
+  }
+
+  /** One taker per expired claim: the marker's insert is refused for every other. */
+  private async insertMarker(group: string, marker: string, owner: string): Promise<boolean> {
+    try {
+      await this.c.insertOne({ group, messageId: marker, status: 'done', owner, leaseUntil: 0, doneAt: new Date() }, { writeConcern: this.writeConcern });
+      return true;
+    } catch (e) {
+      if (e instanceof MongoServerError && e.code === DUPLICATE_KEY) return false;
+      throw e;
+    }
   }
 
   async renew(group: string, id: string, owner: string, leaseUntil: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 /** The RelayCheckpointStore contract against a MongoDB-wire server (MongoDB or FerretDB). */
 import { MongoClient } from 'mongodb';
+import { filterProblems, recordCommands } from '@fengqiao/event-store';
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
 import { relayCheckpointStoreContract } from '../testing/relay-checkpoint.contract';
 import { MongoRelayCheckpointStore } from './mongodb-relay-checkpoint.store';
@@ -28,5 +29,25 @@ describeIntegration('MongoRelayCheckpointStore (MongoDB / FerretDB)', ['mongo'],
     expect(await b.get(relay)).toBe(20);
     await b.set(relay, 5); // never backwards
     expect(await a.get(relay)).toBe(20);
+  });
+
+  it('sends only equality filters on _id / top-level fields (FerretDB 1.24 pushes no $lt down)', async () => {
+    const monitored = await MongoClient.connect(env().mongoUrl, { monitorCommands: true });
+    const recorder = recordCommands(monitored, dbName);
+    try {
+      const store = MongoRelayCheckpointStore.forDb(monitored.db(dbName), 'recorded_checkpoints');
+      const relay = uniqueName('grid.relay');
+      const commands = await recorder.during(async () => {
+        await store.set(relay, 3);
+        await store.set(relay, 7);
+        await store.set(relay, 5);
+        expect(await store.get(relay)).toBe(7);
+      });
+      expect(commands.length).toBeGreaterThan(0);
+      expect(commands.flatMap(filterProblems)).toEqual([]);
+    } finally {
+      recorder.stop();
+      await monitored.close();
+    }
   });
 });

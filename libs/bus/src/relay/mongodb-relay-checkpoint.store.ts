@@ -1,6 +1,7 @@
 /**
  * Relay checkpoints in MongoDB (distributed mode). Works on FerretDB: one document per relay
- * (`_id` = relay name), moved forward with `$max` in a single-document upsert; no transactions.
+ * (`_id` = relay name), moved forward by a compare-and-set on `_id` + the position read before
+ * (equality only, issue 15); no transactions.
  */
 import { MongoServerError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
 import { assertPosition, assertRelayName, type RelayCheckpointStore } from './relay-checkpoint.store';
@@ -33,12 +34,15 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
   private static readonly queues = new Map<string, Promise<unknown>>();
 
   /**
-   * Never moves a checkpoint back, on every backend and across processes: the comparison is in the
-   * update's filter (`position < new`), which MongoDB and FerretDB both apply to the document they
-   * write, instead of `$max`, which FerretDB 1.24 evaluates after a separate read. A first save
-   * inserts; when two first saves race, the loser's insert hits the unique `_id` and it retries the
-   * conditional update. Saves of one name are also serialised in this process (fewer round trips
-   * lost to that race).
+   * Never moves a checkpoint back: read the stored position, and when the new one is greater, update
+   * with the filter `{ _id, position: <the position read> }` (equality only: FerretDB 1.24 pushes no
+   * `$lt` down); when it matched nothing, another save came between: read and compare again. On
+   * MongoDB that compare-and-set is atomic. On FerretDB 1.24 no update is (it reads, then writes by
+   * `_id`: of 20 concurrent compare-and-sets from one value, up to 12 report success), so two
+   * *processes* saving one relay's checkpoint at the same moment can leave the lower one; what
+   * follows is only that the relay publishes those events again (at-least-once; consumers
+   * deduplicate by event id in their inbox). Saves of one name in one process are serialised here,
+   * and one relay runs in one process.
    */
   async set(name: string, position: number): Promise<void> {
     assertRelayName(name);
@@ -56,17 +60,20 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
   }
 
   private async save(name: string, position: number): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const moved = await this.collection.updateOne(
-        { _id: name, position: { $lt: position } },
-        { $set: { position, updatedAt: new Date() } },
-        { writeConcern: this.writeConcern },
-      );
-      if (moved.matchedCount === 1) return;
-      if (await this.collection.findOne({ _id: name }, { projection: { _id: 1 } })) return; // already at or past it
+    for (;;) {
+      const stored = await this.collection.findOne({ _id: name });
+      if (stored !== null && stored.position >= position) return; // already at or past it
       try {
-        await this.collection.insertOne({ _id: name, position, updatedAt: new Date() }, { writeConcern: this.writeConcern });
-        return;
+        if (stored === null) {
+          await this.collection.insertOne({ _id: name, position, updatedAt: new Date() }, { writeConcern: this.writeConcern });
+          return;
+        }
+        const moved = await this.collection.updateOne(
+          { _id: name, position: stored.position },
+          { $set: { position, updatedAt: new Date() } },
+          { writeConcern: this.writeConcern },
+        );
+        if (moved.matchedCount === 1) return;
       } catch (e) {
         // another process inserted it first: compare again
         if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) throw e;

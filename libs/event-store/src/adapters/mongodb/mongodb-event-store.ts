@@ -22,12 +22,14 @@
  *   `occurredAt` / `recordedAt` as BSON dates (plus `occurredAtText` when the writer's text is not
  *   the date's `toISOString()`, e.g. `+08:00` or more than millisecond digits).
  * - `events_streams` — a **stream head** per stream, `_id` = stream id: `{ revision, hash,
- *   firstRevision, position }` of the last commit a writer saw. A hint, written after each commit:
+ *   firstRevision, position }` of the last commit a writer saw. A hint, written every 8 commits of a
+ *   process to the stream (an update is a scan on FerretDB) and by a reader that walked:
  *   a reader of it walks forward with `{ streamId, firstRevision: revision + 1 }` (equality) until
  *   no commit follows, so a lost or late update only costs lookups, never correctness.
- * - `events_ids` — an **idempotency** document per event id, `_id` = event id, `{ streamId, position }`,
- *   written after the commit. An append looks its ids up by `_id` (one equality each) and applies
- *   the port's idempotency rule to the commits they point to.
+ * - `events_ids` — a **claim** per event id, `_id` = event id, `{ streamId, owner, at }`, inserted
+ *   before the commit: the insert is the idempotency check (insert-first, with a lease for a writer
+ *   that died between its claims and its commit; see mongodb-id-claims.ts). Older documents are
+ *   `{ streamId, position }`, written after their commit.
  * - `events_meta` — `{ _id: 'position', position }`: the last position a writer stored (a hint,
  *   never ahead of the truth), and `{ _id: 'layout', version }`.
  *
@@ -49,13 +51,9 @@
  * or two queries per 1,000 positions. Only a checkpoint inside a commit that began in an earlier page
  * probes the `_id`s just below it. A stream read is one `{ streamId }` equality query, ordered here.
  *
- * Idempotency. On MongoDB a unique multikey index on `eventIds` (probed at start) makes two commits
- * sharing an id impossible. FerretDB 1.24 compares whole arrays in such an index, so there the
- * lookup of the ids before each append guards, which leaves one race: two *different* appends
- * racing with a shared id, neither seeing the other's id documents. A crash between a commit and
- * its id documents is repaired: the stream head hint is written after the id documents, so the next
- * append to that stream (in any process) walks over the commit and writes its id documents before it
- * checks its own ids.
+ * Idempotency. The claims (above); on MongoDB also a unique multikey index on `eventIds` (probed at
+ * start; FerretDB 1.24 compares whole arrays in such an index). A walk over commits writes their
+ * id documents (ignored when present), for commits of the layout before claims.
  *
  * Upgrading from the layout before (no `page`, no stream heads or id documents; `data` as a JSON
  * string, instants as strings): `create()` migrates on start — it adds `page` to every old commit and
@@ -69,16 +67,13 @@
  * which the btree indexes FerretDB creates on `(_jsonb -> 'field')` cannot serve: every read,
  * `_id` included, is a sequential scan of its collection there (checked with EXPLAIN). Only the
  * uniqueness checks of inserts use the indexes. So on FerretDB 1.24 a read costs in proportion to its
- * collection, whatever the query; what this layout buys there is that an append's reads go to the
- * id and stream-head collections (one scan each per id / per append, no sort, no `$in`) instead of
- * two scans and a sort of the commits. On MongoDB every query here is an index lookup. Next step for
- * FerretDB: insert the id documents before the commit (a duplicate key is the idempotency check,
- * served by the index), with a lease for the id documents of a writer that died before its commit.
+ * collection, whatever the query, and the warm append reads nothing: the claims' insert, the commit's
+ * insert, and a hint every 8 commits. On MongoDB every query here is an index lookup.
  *
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
  * is journaled (and replicated to a majority on a replica set).
  */
-import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection, type Db, type Filter, type UpdateFilter, type WriteConcernSettings } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, MongoError, MongoServerError, type Collection, type Db, type Filter, type UpdateFilter, type WriteConcernSettings } from 'mongodb';
 import { systemClock, type Actor, type Clock } from '@fengqiao/kernel';
 import {
   DEFAULT_READ_ALL_MAX_COUNT,
@@ -108,6 +103,7 @@ import {
   type StreamHead,
 } from '../../envelope';
 import { WrongExpectedRevisionError, type ComparedRevision } from '../../errors';
+import { DEFAULT_CLAIM_LEASE_MS, IdClaims, type IdDoc } from './mongodb-id-claims';
 
 export interface MongoEventStoreOptions {
   /** An open database handle; the store does not close its client. */
@@ -117,6 +113,8 @@ export interface MongoEventStoreOptions {
   clock?: Clock;
   /** Default `{ w: 'majority', journal: true }`. */
   writeConcern?: WriteConcernSettings;
+  /** How long an event-id claim of a running append is honoured (default 30 s; see mongodb-id-claims.ts). */
+  claimLeaseMs?: number;
 }
 
 interface StoredSubEvent {
@@ -164,11 +162,6 @@ interface HeadDoc {
   position: number;
 }
 
-interface IdDoc {
-  _id: string;
-  streamId: string;
-  position: number;
-}
 
 interface MetaDoc {
   _id: string;
@@ -181,6 +174,8 @@ interface KnownHead extends StreamHead {
   /** First revision and position of the last commit (undefined: no stream). */
   firstRevision?: number;
   position?: number;
+  /** Commits this process stored on the stream since it last wrote (or read) the stream head hint. */
+  sinceHint?: number;
 }
 
 const INDEX = {
@@ -197,6 +192,8 @@ const DUPLICATE_KEY = 11000;
 const MAX_GROUP = 64;
 /** `_id`s probed at once when a read starts inside a commit. */
 const PROBE_BATCH = 16;
+/** The stream head and position hints are written every this many commits (see afterCommit). */
+const HINT_EVERY = 8;
 /** Streams whose head is cached per store instance. */
 const HEAD_CACHE_SIZE = 10_000;
 
@@ -216,12 +213,17 @@ export class MongoEventStore implements EventStore {
   private readonly meta: Collection<MetaDoc>;
   private readonly clock: Clock;
   private readonly writeConcern: WriteConcernSettings;
+  private readonly claims: IdClaims;
   /** Commits waiting for the next grouped insert, in arrival order. */
   private readonly pendingCommits: PendingCommit[] = [];
   /** The running insert loop, if any: one group in flight at a time per store. */
   private draining: Promise<void> | undefined;
   /** Next free position as last seen by this process (undefined: find it from the hint). */
   private nextPosition: number | undefined;
+  /** A position another commit was seen to hold: the walk to the next free one starts there, not at the hint. */
+  private takenPosition = 0;
+  /** Commits this process stored since it last wrote the position hint. */
+  private sincePositionHint = 0;
   private ownedClient: MongoClient | undefined;
   private uniqueEventIds = false;
   /**
@@ -246,6 +248,7 @@ export class MongoEventStore implements EventStore {
     this.meta = options.db.collection<MetaDoc>(`${name}_meta`);
     this.clock = options.clock ?? systemClock;
     this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true };
+    this.claims = new IdClaims(this.ids, this.writeConcern, options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS);
   }
 
   /** Creates the indexes (idempotent), migrates an older layout, and returns a ready store. */
@@ -369,49 +372,94 @@ export class MongoEventStore implements EventStore {
 
   private async appendNow(streamId: string, events: readonly NewEvent[], expected: ComparedRevision | 'any'): Promise<AppendResult> {
     const ids = events.map((e) => e.id);
-    let checkedIds = false;
-    for (;;) {
-      const head = await this.headFor(streamId, expected);
-      // With the unique index on event ids, an insert carrying a stored id always fails, and every
-      // failure path below looks the ids up; without it, look them up before writing as well (after
-      // the head: a walk to the head repairs id documents a crashed writer left unwritten).
-      if (!this.uniqueEventIds && !checkedIds) {
-        checkedIds = true;
-        const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
-        if (replay) return replay;
-      }
-      if (expected !== 'any' && expected !== head.revision) {
-        // a stale expected revision, or a retry of an append that is already stored
-        const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
-        if (replay) return replay;
-        checkExpectedRevision(streamId, expected, head.revision);
-      }
-      const built = encodeEvents(streamId, events, head, this.clock.now().toISOString());
-      const outcome = await this.insertCommit(streamId, built);
-      if (outcome.kind === 'inserted') {
-        const doc = outcome.doc;
-        try {
-          await this.afterCommit(doc);
-        } catch (error) {
-          // the commit is stored; a retry with the same ids walks over it (repairing) and is idempotent
-          this.heads.delete(streamId);
-          throw error;
+    // Insert-first idempotency: the claims' insert is the check (see mongodb-id-claims.ts); an
+    // append whose ids are new reads nothing before its commit.
+    let claimedAt = await this.claimOrReplay(streamId, events, expected);
+    if (typeof claimedAt !== 'number') return claimedAt;
+    let stored = false;
+    try {
+      for (;;) {
+        const head = await this.headFor(streamId, expected);
+        if (expected !== 'any' && expected !== head.revision) checkExpectedRevision(streamId, expected, head.revision);
+        if (Date.now() - claimedAt > this.claims.leaseMs / 2) {
+          // too slow to commit on these claims safely (another append may take them over soon)
+          await this.claims.release(ids);
+          const again = await this.claimOrReplay(streamId, events, expected);
+          if (typeof again !== 'number') {
+            stored = true;
+            return again;
+          }
+          claimedAt = again;
         }
-        return {
-          streamId,
-          firstRevision: doc.firstRevision,
-          nextExpectedRevision: doc.lastRevision,
-          lastPosition: doc.lastPosition,
-        };
+        const built = encodeEvents(streamId, events, head, this.clock.now().toISOString());
+        const outcome = await this.insertCommit(streamId, built);
+        if (outcome.kind === 'inserted') {
+          stored = true;
+          const doc = outcome.doc;
+          try {
+            await this.afterCommit(doc);
+          } catch (error) {
+            // the commit is stored; a retry with the same ids finds it through the claims
+            this.heads.delete(streamId);
+            throw error;
+          }
+          return { streamId, firstRevision: doc.firstRevision, nextExpectedRevision: doc.lastRevision, lastPosition: doc.lastPosition };
+        }
+        // Another append took the revision: a fixed expected revision is a conflict, 'any' goes
+        // round again on the new head (our claims stay ours).
+        this.heads.delete(streamId);
+        if (this.uniqueEventIds) {
+          // MongoDB: the eventIds index refused an id whose claim is gone (deleted by hand)
+          const holders = (await Promise.all(ids.map((id) => this.commits.findOne({ eventIds: id }, { projection: { streamId: 1 } })))).filter((d) => d !== null);
+          const replay = matchIdempotentAppend(streamId, events, expected, await this.storedEvents(ids, holders.map((h) => ({ _id: '', streamId: h.streamId }))));
+          if (replay) {
+            stored = true;
+            return replay;
+          }
+        }
+        if (expected !== 'any') throw new WrongExpectedRevisionError(streamId, expected, await this.streamRevision(streamId));
       }
-      // Another append took the revision (or holds one of our ids). It may be this very append
-      // sent twice: the idempotency rule answers that. Otherwise a fixed expected revision is a
-      // conflict, and 'any' goes round again on the new head.
-      this.heads.delete(streamId);
-      const replay = matchIdempotentAppend(streamId, events, expected, await this.eventsById(ids));
-      if (replay) return replay;
-      if (expected !== 'any') throw new WrongExpectedRevisionError(streamId, expected, await this.streamRevision(streamId));
+    } catch (error) {
+      // nothing stored for sure (a conflict or a refusal): give the ids back. When the outcome of
+      // the commit insert is unknown (network), the claims stay: a retry finds the commit through
+      // them, or takes them over (they are this instance's and no append holds them any more).
+      if (!stored && !isUnknownOutcome(error)) await this.claims.release(ids).catch(() => undefined);
+      throw error;
+    } finally {
+      this.claims.done(ids);
     }
+  }
+
+  /**
+   * Claims the append's ids; when one is claimed already, applies the idempotency rule to what is
+   * stored (a replay returns the stored result, a mismatch throws), or waits for a claim in flight
+   * and takes over a stale one. Returns the claim time, or the replayed result.
+   */
+  private async claimOrReplay(streamId: string, events: readonly NewEvent[], expected: ComparedRevision | 'any'): Promise<number | AppendResult> {
+    const ids = events.map((e) => e.id);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.claims.claim(streamId, ids);
+      if (outcome.kind === 'claimed') return outcome.at;
+      const stored = await this.storedEvents(ids, outcome.refused);
+      const replay = matchIdempotentAppend(streamId, events, expected, stored);
+      if (replay) return replay;
+      // claimed, not stored: an append in flight, or a dead writer's claims
+      const now = Date.now();
+      const stale = outcome.refused.filter((d) => this.claims.isStale(d, now));
+      const taken = await Promise.all(stale.map((d) => this.claims.takeOver(d, now)));
+      if (outcome.missing.length === 0 && !taken.some(Boolean)) await sleep(Math.min(5 * 2 ** attempt, 100) * (0.5 + Math.random()));
+    }
+  }
+
+  /** Stored events with any of `ids`, found through the streams their claims (or id documents) name. */
+  private async storedEvents(ids: string[], docs: IdDoc[]): Promise<StoredEvent[]> {
+    const wanted = new Set(ids);
+    const streams = [...new Set(docs.map((d) => d.streamId))];
+    const commits = (await Promise.all(streams.map((s) => this.commits.find({ streamId: s }, { batchSize: 10_000 }).toArray()))).flat();
+    return commits
+      .filter((c) => c._id > 0 && c.eventIds.some((id) => wanted.has(id)))
+      .flatMap(unwrap)
+      .filter((e) => wanted.has(e.id));
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -510,13 +558,21 @@ export class MongoEventStore implements EventStore {
   /** Writes what follows a stored commit: its id documents, the stream head hint and the position hint. */
   private async afterCommit(doc: CommitDoc): Promise<void> {
     this.rememberEnd(doc.lastPosition);
-    await this.writeIdDocs(doc);
-    const head: KnownHead = { revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id };
     const cached = this.heads.get(doc.streamId);
+    // The hints are written every HINT_EVERY commits of this process (per stream for the head): an
+    // update is a read then a write on FerretDB (a scan of the heads), and a process with nothing
+    // cached walks at most that many commits past a hint (a writer that collided walks on from the
+    // position it collided at, not from the hint).
+    const sinceHint = (cached?.sinceHint ?? 0) + 1;
+    const hintHead = sinceHint >= HINT_EVERY;
+    const head: KnownHead = { revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id, sinceHint: hintHead ? 0 : sinceHint };
     if (cached === undefined || cached.revision === 'no_stream' || cached.revision < doc.lastRevision) this.rememberHead(doc.streamId, head);
+    this.sincePositionHint += 1;
+    const hintPosition = this.sincePositionHint >= HINT_EVERY;
+    if (hintPosition) this.sincePositionHint = 0;
     await Promise.all([
-      this.writeHint(this.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id }),
-      this.writeHint(this.meta, 'position', { position: doc.lastPosition }),
+      hintHead ? this.writeHint(this.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id }) : undefined,
+      hintPosition ? this.writeHint(this.meta, 'position', { position: doc.lastPosition }) : undefined,
     ]);
   }
 
@@ -580,7 +636,7 @@ export class MongoEventStore implements EventStore {
     while (todo.length > 0) {
       let position: number;
       try {
-        position = this.nextPosition ?? (await this.freePosition());
+        position = this.nextPosition ?? (await this.freePosition(this.takenPosition));
       } catch (error) {
         for (const c of todo) c.reject(error);
         return;
@@ -599,6 +655,7 @@ export class MongoEventStore implements EventStore {
         return;
       } catch (error) {
         this.nextPosition = undefined;
+        this.takenPosition = Math.max(this.takenPosition, docs[0]._id);
         const refused = refusedDocument(error, docs.length);
         if (refused === undefined) {
           // not a plain refusal (network, write concern, …): which documents are stored is unknown,
@@ -651,8 +708,8 @@ export class MongoEventStore implements EventStore {
    * The first free position: from the hint (never ahead of the truth), then the next commit by
    * `_id` until none follows.
    */
-  private async freePosition(): Promise<number> {
-    let last = (await this.meta.findOne({ _id: 'position' }))?.position ?? 0;
+  private async freePosition(taken: number): Promise<number> {
+    let last = Math.max((await this.meta.findOne({ _id: 'position' }))?.position ?? 0, taken - 1);
     for (;;) {
       const next = await this.commits.findOne({ _id: last + 1 }, { projection: { lastPosition: 1 } });
       if (!next) return last + 1;
@@ -689,6 +746,8 @@ export class MongoEventStore implements EventStore {
   private async headFor(streamId: string, expected: ComparedRevision | 'any'): Promise<StreamHead> {
     const cached = this.heads.get(streamId);
     if (cached && (expected === 'any' || expected === cached.revision)) return cached;
+    // a new stream needs no read: if it exists after all, the unique (streamId, firstRevision) index refuses the commit
+    if (expected === 'no_stream') return cached ?? EMPTY_HEAD;
     return this.head(streamId);
   }
 
@@ -701,18 +760,15 @@ export class MongoEventStore implements EventStore {
     }
   }
 
-  /** Stored events with any of `ids`: each id by `_id`, then each commit they point to by `_id`. */
-  private async eventsById(ids: string[]): Promise<StoredEvent[]> {
-    const found = await Promise.all(ids.map((id) => this.ids.findOne({ _id: id })));
-    const positions = [...new Set(found.flatMap((d) => (d ? [d.position] : [])))];
-    let docs = (await Promise.all(positions.map((p) => this.commits.findOne({ _id: p })))).filter((d): d is CommitDoc => d !== null);
-    if (this.uniqueEventIds && docs.length === 0) {
-      // MongoDB: the unique index refused an id whose id documents a crashed writer left out
-      docs = (await Promise.all(ids.map((id) => this.commits.findOne({ eventIds: id })))).filter((d): d is CommitDoc => d !== null);
-    }
-    const wanted = new Set(ids);
-    return docs.flatMap(unwrap).filter((e) => wanted.has(e.id));
-  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A failure after which it is unknown whether the commit insert was stored (not a refusal by the server). */
+function isUnknownOutcome(error: unknown): boolean {
+  return error instanceof MongoError && !(error instanceof MongoServerError) && !(error instanceof MongoBulkWriteError);
 }
 
 export function pageOf(position: number): number {

@@ -196,7 +196,7 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       await upgraded.close();
     });
 
-    it('repairs the id documents and stream head of a commit whose writer died right after storing it', async () => {
+    it('finds a commit whose writer died right after storing it through its claims, and walks over a stale stream head', async () => {
       const name = 'crashed_writer';
       const db = client.db(dbName);
       const store = await MongoEventStore.create({ db, collection: name });
@@ -204,15 +204,48 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       await store.append(s, [contractEvent()], { expectedRevision: 'no_stream' });
       const batch = [contractEvent(), contractEvent()];
       const r = await store.append(s, batch, { expectedRevision: 0 });
-      // what a crash between the commit insert and its follow-up writes leaves behind
-      for (const e of batch) await db.collection(`${name}_ids`).deleteOne({ _id: e.id } as never);
-      await db.collection(`${name}_streams`).updateOne({ _id: s } as never, { $set: { revision: 0 } });
+      // what a crash between the commit insert and its hints leaves behind
+      await db.collection(`${name}_streams`).deleteOne({ _id: s } as never);
       const fresh = await MongoEventStore.create({ db, collection: name }); // another process, no cache
       expect(await fresh.append(s, batch, { expectedRevision: 'any' })).toEqual(r); // idempotent, not stored twice
       expect((await fresh.readStream(s)).map((e) => e.revision)).toEqual([0, 1, 2]);
       await expect(fresh.append(`other-${newId()}`, [batch[0]], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'DuplicateEventIdError' });
+      expect((await fresh.append(s, [contractEvent()], { expectedRevision: 2 })).nextExpectedRevision).toBe(3);
       await store.close();
       await fresh.close();
+    });
+
+    it('waits for the claims of a writer that died before its commit until their lease ends, then takes them over once', async () => {
+      const name = 'dead_claims';
+      const db = client.db(dbName);
+      const leaseMs = 1500;
+      const s = `dead-${newId()}`;
+      const batch = [contractEvent(), contractEvent()];
+      // a writer (another process) claimed the ids just now and died before inserting its commit
+      const claimedAt = new Date();
+      await db.collection(`${name}_ids`).insertMany(batch.map((e) => ({ _id: e.id, streamId: s, owner: 'dead-writer', at: claimedAt })) as never[]);
+      const stores = await Promise.all([1, 2, 3].map(() => MongoEventStore.create({ db, collection: name, claimLeaseMs: leaseMs })));
+      const t0 = Date.now();
+      // three processes retry the same append at once: one stores it, the others get its result
+      const results = await Promise.all(stores.map((st) => st.append(s, batch, { expectedRevision: 'any' })));
+      expect(Date.now() - claimedAt.getTime()).toBeGreaterThanOrEqual(leaseMs);
+      expect(Date.now() - t0).toBeLessThan(leaseMs * 4);
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      expect((await stores[0].readStream(s)).map((e) => e.id)).toEqual(batch.map((e) => e.id));
+      await Promise.all(stores.map((st) => st.close()));
+    });
+
+    it('gives the claims back when the append stores nothing, so the same ids can be appended after a conflict', async () => {
+      const store = await MongoEventStore.create({ db: client.db(dbName), collection: 'released_claims' });
+      const s = `released-${newId()}`;
+      await store.append(s, [contractEvent()], { expectedRevision: 'no_stream' });
+      const batch = [contractEvent()];
+      await expect(store.append(s, batch, { expectedRevision: 5 })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError' });
+      await expect(store.append(s, batch, { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError' });
+      expect((await store.append(s, batch, { expectedRevision: 0 })).nextExpectedRevision).toBe(1);
+      expect(await client.db(dbName).collection('released_claims_ids').countDocuments({ _id: batch[0].id } as never)).toBe(1);
+      await store.close();
     });
   });
 });

@@ -1,0 +1,129 @@
+/**
+ * Insert-first idempotency for the MongoDB event store (issue 15). Before its commit, an append
+ * inserts one **claim** per event id into `<name>_ids` (`_id` = event id): `{ streamId, owner, at }`.
+ * The insert is the check: the unique `_id` index refuses an id that is already claimed, and that
+ * check is served by the index on every server (FerretDB 1.24 included, whose reads never use an
+ * index). So an append whose ids are new sends no read at all before its commit.
+ *
+ * A refused id is the slow path: the claim names its stream, the stream's commits are read, and the
+ * port's idempotency rule decides (replay of the stored append, or `DuplicateEventIdError`). A claim
+ * whose events are not stored belongs to an append still in flight, or to a writer that died between
+ * its claims and its commit: the refused append releases its own new claims, waits and tries again;
+ * a claim older than the lease (or one of this store instance's own claims that no running append
+ * holds, e.g. after a network error on the commit) is taken over.
+ *
+ * What guarantees correctness without atomic updates (FerretDB's delete is a read then a delete):
+ * - *one taker per stale claim*: taking over first inserts a takeover marker keyed by the claim's id,
+ *   its `at` and the lease period elapsed since (`generation`); only the append whose marker insert
+ *   succeeds deletes the stale claim (filter `_id` + `owner` + `at`) and claims the id again. A taker
+ *   that dies after its marker blocks nobody for longer than one lease: the next period has a new key.
+ * - *the lease*: an append that took longer than half the lease since claiming does not insert its
+ *   commit on those claims; it releases them and claims again. Two commits with one id therefore need
+ *   a commit insert to take longer than half the lease (default 30 s). With a fixed expected revision
+ *   even that cannot store twice (the unique `(streamId, firstRevision)` index refuses the second);
+ *   on MongoDB the unique multikey index on `eventIds` refuses it outright.
+ */
+import { MongoBulkWriteError, MongoServerError, type Collection, type WriteConcernSettings } from 'mongodb';
+import { newId } from '@fengqiao/kernel';
+
+export interface IdDoc {
+  _id: string;
+  streamId: string;
+  /** Layout-2 documents written after their commit: the commit's position. */
+  position?: number;
+  /** Claims: the store instance that claimed the id, and when. */
+  owner?: string;
+  at?: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+export const DEFAULT_CLAIM_LEASE_MS = 30_000;
+
+export type ClaimOutcome = { kind: 'claimed'; at: number } | { kind: 'refused'; refused: IdDoc[]; missing: string[] };
+
+export class IdClaims {
+  /** This store instance: its claims with no append running may be taken over at once. */
+  readonly owner = newId();
+  /** Ids claimed by appends of this instance that are still running. */
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly ids: Collection<IdDoc>,
+    private readonly writeConcern: WriteConcernSettings,
+    readonly leaseMs: number,
+  ) {}
+
+  /**
+   * Inserts the claims (one unordered `insertMany`). All new: `claimed`. Otherwise the claims this
+   * call inserted are released again and the documents that refused the others are returned
+   * (`missing`: refused ids whose document is gone by now, e.g. released meanwhile).
+   */
+  async claim(streamId: string, ids: readonly string[]): Promise<ClaimOutcome> {
+    const at = Date.now();
+    const docs: IdDoc[] = ids.map((id) => ({ _id: id, streamId, owner: this.owner, at: new Date(at) }));
+    const refusedIds = await this.insert(docs);
+    if (refusedIds.length === 0) {
+      for (const id of ids) this.inFlight.add(id);
+      return { kind: 'claimed', at };
+    }
+    const refusedSet = new Set(refusedIds);
+    await this.releaseIds(ids.filter((id) => !refusedSet.has(id)));
+    const found = await Promise.all(refusedIds.map((id) => this.ids.findOne({ _id: id })));
+    return {
+      kind: 'refused',
+      refused: found.filter((d): d is IdDoc => d !== null),
+      missing: refusedIds.filter((_, i) => found[i] === null),
+    };
+  }
+
+  /** Releases the claims of an append that stored nothing (its conflict, or its own failure). */
+  async release(ids: readonly string[]): Promise<void> {
+    await this.releaseIds(ids);
+  }
+
+  /** The append is over (stored or failed): its claims stay, but are no longer held by a running append. */
+  done(ids: readonly string[]): void {
+    for (const id of ids) this.inFlight.delete(id);
+  }
+
+  /** Whether a claim whose events are not stored may be taken over now. */
+  isStale(doc: IdDoc, now = Date.now()): boolean {
+    if (!(doc.at instanceof Date)) return true; // a layout-2 id document whose commit is gone
+    if (doc.owner === this.owner && !this.inFlight.has(doc._id)) return true;
+    return now - doc.at.getTime() > this.leaseMs;
+  }
+
+  /**
+   * Takes over a stale claim: the marker insert decides the one taker per lease period, which then
+   * deletes the stale claim (only if it is still that claim). Returns whether this call took it.
+   */
+  async takeOver(doc: IdDoc, now = Date.now()): Promise<boolean> {
+    const at = doc.at instanceof Date ? doc.at.getTime() : 0;
+    const generation = Math.floor(Math.max(0, now - at) / this.leaseMs);
+    const marker = `takeover:${doc._id}:${at}:${generation}`;
+    if ((await this.insert([{ _id: marker, streamId: doc.streamId, owner: this.owner, at: new Date(now) }])).length > 0) return false;
+    const filter = doc.at instanceof Date ? { _id: doc._id, owner: doc.owner, at: doc.at } : { _id: doc._id };
+    await this.ids.deleteOne(filter, { writeConcern: this.writeConcern });
+    return true;
+  }
+
+  private async releaseIds(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.inFlight.delete(id);
+    await Promise.all(ids.map((id) => this.ids.deleteOne({ _id: id, owner: this.owner }, { writeConcern: this.writeConcern })));
+  }
+
+  /** Inserts, unordered; returns the ids refused as duplicates (any other failure throws). */
+  private async insert(docs: IdDoc[]): Promise<string[]> {
+    try {
+      if (docs.length === 1) await this.ids.insertOne(docs[0], { writeConcern: this.writeConcern });
+      else await this.ids.insertMany(docs, { ordered: false, writeConcern: this.writeConcern });
+      return [];
+    } catch (e) {
+      if (docs.length === 1 && e instanceof MongoServerError && e.code === DUPLICATE_KEY) return [docs[0]._id];
+      if (!(e instanceof MongoBulkWriteError)) throw e;
+      const errors = (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]).filter((w) => w !== undefined);
+      if (errors.length === 0 || errors.some((w) => w.code !== DUPLICATE_KEY)) throw e;
+      return errors.map((w) => docs[w.index]._id);
+    }
+  }
+}
