@@ -1,6 +1,6 @@
 /** The RelayCheckpointStore contract against a MongoDB-wire server (MongoDB or FerretDB). */
 import { MongoClient } from 'mongodb';
-import { filterProblems, recordCommands } from '@fengqiao/event-store';
+import { filterProblems, recordCommands } from '@fengqiao/event-store/testing';
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
 import { relayCheckpointStoreContract } from '../testing/relay-checkpoint.contract';
 import { MongoRelayCheckpointStore } from './mongodb-relay-checkpoint.store';
