@@ -5,6 +5,7 @@
 // Usage: npm run bench                 full run (≈ 6–7 min on the 2-core dev machine), rewrites BENCHMARKS.md
 //        npm run bench -- --quick      smoke run with small sizes (report goes to a temp file)
 //        npm run bench -- --only sqlite,integrity   --runs 5   --out FILE   --no-mongo
+//        npm run bench -- --only replay|verify|memory|dispatch   one issue-15 aim alone
 //
 // MongoDB: uses MONGO_URL when set. Otherwise it uses the local FerretDB (deploy/local/ferretdb.sh)
 // on its PostgreSQL (deploy/local/postgres.sh): a running one is reused and left running; if none
@@ -49,7 +50,7 @@ if (!wantsMongo) {
 // both modes plus the raw Kafka round trip; --only dispatch runs just it; --quick shortens it.
 const quick = passArgs.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyList = onlyIndex >= 0 ? (passArgs[onlyIndex + 1] ?? '').split(',') : undefined;
-const runStore = !onlyList || onlyList.some((s) => ['sqlite', 'mongodb', 'integrity'].includes(s));
+const runStore = !onlyList || onlyList.some((s) => ['sqlite', 'mongodb', 'integrity', 'replay', 'verify'].includes(s));
 const runDispatch = !onlyList || onlyList.includes('dispatch');
 // issue 15: the standalone process's memory and start-up with a 1,000,000-event store (--only memory)
 const runMemory = !onlyList || onlyList.includes('memory');
