@@ -115,6 +115,8 @@ export async function runIntegrityWorkloads(sizes: IntegritySizes, runs: number)
     { workload: 'verify-chain', kind: 'raw', label: 'SHA-256 of JSON.stringify(event), no canonical JSON, no chain', summary: summarise(floorSamples) },
   );
 
+  if (sizes.merkleLeaves <= 0) return results; // `--only verify`: the chain alone
+
   // --- Merkle log: appends
   const pool = randomBytes(32 * sizes.merkleLeaves);
   const entries = Array.from({ length: sizes.merkleLeaves }, (_, i) => pool.subarray(32 * i, 32 * (i + 1)));

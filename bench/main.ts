@@ -6,7 +6,9 @@
  *   --quick            small sizes: a smoke run in about a minute or two (written to a temp file
  *                      unless --out is given, so it does not replace the full results)
  *   --out FILE         where to write the Markdown report
- *   --only LIST        comma list of suites: sqlite, mongodb, integrity
+ *   --only LIST        comma list of suites: sqlite, mongodb, integrity; or one issue-15 aim alone:
+ *                      replay (the SQLite replay only), verify (chain verification only); the
+ *                      dispatch and memory suites are run by scripts/bench.mjs
  *   --runs N           runs per workload (default 3; the report shows the median)
  *   --replay-events N  events in the SQLite store the replay reads (default 1,000,000 full,
  *                      50,000 quick; env BENCH_REPLAY_EVENTS); the issue-15 replay aim is judged
@@ -28,7 +30,8 @@ import { runStoreWorkloads, type WorkloadSizes } from './workloads';
 
 const ROOT = resolve(__dirname, '..');
 
-type Suite = 'sqlite' | 'mongodb' | 'integrity';
+type Suite = 'sqlite' | 'mongodb' | 'integrity' | 'replay' | 'verify';
+const SUITES: readonly Suite[] = ['sqlite', 'mongodb', 'integrity', 'replay', 'verify'];
 
 interface Options {
   replayEvents?: number;
@@ -48,13 +51,16 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i];
     if (a === '--quick') quick = true;
     else if (a === '--out') out = argv[++i];
-    else if (a === '--only') suites = (argv[++i] ?? '').split(',').filter((s): s is Suite => ['sqlite', 'mongodb', 'integrity'].includes(s));
+    else if (a === '--only') suites = (argv[++i] ?? '').split(',').filter((s): s is Suite => (SUITES as readonly string[]).includes(s));
     else if (a === '--replay-events') replayEvents = Number(argv[++i]);
     else if (a === '--runs') runs = Math.max(1, Number.parseInt(argv[++i] ?? '3', 10) || 3);
-    else throw new UsageError(`unknown argument ${a} (use --quick, --out FILE, --only sqlite,mongodb,integrity, --runs N, --replay-events N)`);
+    else throw new UsageError(`unknown argument ${a} (use --quick, --out FILE, --only sqlite,mongodb,integrity,replay,verify, --runs N, --replay-events N)`);
   }
   if (replayEvents !== undefined && !(Number.isSafeInteger(replayEvents) && replayEvents >= 0)) throw new UsageError('--replay-events must be a whole number');
-  return { replayEvents, quick, out: resolve(out ?? (quick ? join(tmpdir(), 'fengqiao-BENCHMARKS.quick.md') : join(ROOT, 'BENCHMARKS.md'))), suites, runs };
+  // one aim alone (replay, verify) is a partial run: its report goes to a temp file unless --out is given
+  const partial = suites.some((s) => s === 'replay' || s === 'verify');
+  const fallback = quick ? join(tmpdir(), 'fengqiao-BENCHMARKS.quick.md') : partial ? join(tmpdir(), `fengqiao-BENCHMARKS.${suites.join('-')}.md`) : join(ROOT, 'BENCHMARKS.md');
+  return { replayEvents, quick, out: resolve(out ?? fallback), suites, runs };
 }
 
 /** Sizes per backend. FerretDB 1.24 scans whole collections on every query, so its sizes are small. */
@@ -117,10 +123,14 @@ async function main(): Promise<void> {
   let integrity: IntegrityResult[] | undefined;
   let integrityError: string | undefined;
   if (options.suites.includes('sqlite')) backends.push(await sqliteSuite(sizes.sqlite, options.runs));
+  else if (options.suites.includes('replay')) {
+    backends.push(await sqliteSuite({ ...sizes.sqlite, append1: 0, append10: 0, concurrentPerWriter: 0, readFoldReps: 0 }, options.runs));
+  }
   if (options.suites.includes('mongodb')) backends.push(await mongoSuite(sizes.mongodb, options.runs));
-  if (options.suites.includes('integrity')) {
+  if (options.suites.includes('integrity') || options.suites.includes('verify')) {
     try {
-      integrity = await runIntegrityWorkloads(sizes.integrity, options.runs);
+      const only = !options.suites.includes('integrity');
+      integrity = await runIntegrityWorkloads(only ? { ...sizes.integrity, merkleLeaves: 0, proofs: 0 } : sizes.integrity, options.runs);
     } catch (error) {
       integrityError = (error as Error).message;
     }

@@ -205,10 +205,11 @@ export async function runStoreWorkloads(plan: BackendPlan): Promise<WorkloadResu
     progress(`${backend} ${workload} …`);
     results.push(...(await repeatInterleaved(backend, workload, subjects, runs, run, warmupRun)));
   };
-  await each('append-1', (s, tag) => appendRun(s, tag, sizes.append1, 1));
-  await each('append-10', (s, tag) => appendRun(s, tag, sizes.append10, 10));
-  await each('concurrent-16', (s, tag) => concurrentRun(s, tag, sizes.concurrentPerWriter));
-  await each('read-fold-1000', (s, tag) => readFoldRun(s, tag, sizes.readFoldReps));
+  // a size of 0 skips the workload (`--only replay` runs the replay alone)
+  if (sizes.append1 > 0) await each('append-1', (s, tag) => appendRun(s, tag, sizes.append1, 1));
+  if (sizes.append10 > 0) await each('append-10', (s, tag) => appendRun(s, tag, sizes.append10, 10));
+  if (sizes.concurrentPerWriter > 0) await each('concurrent-16', (s, tag) => concurrentRun(s, tag, sizes.concurrentPerWriter));
+  if (sizes.readFoldReps > 0) await each('read-fold-1000', (s, tag) => readFoldRun(s, tag, sizes.readFoldReps));
   if (sizes.replayEvents > 0) {
     let loadedFile: string | undefined;
     for (const subject of subjects) {

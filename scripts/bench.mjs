@@ -5,6 +5,8 @@
 // Usage: npm run bench                 full run (≈ 6–7 min on the 2-core dev machine), rewrites BENCHMARKS.md
 //        npm run bench -- --quick      smoke run with small sizes (report goes to a temp file)
 //        npm run bench -- --only sqlite,integrity   --runs 5   --out FILE   --no-mongo
+//        npm run bench -- --only replay|verify|memory|knee   one issue-15 aim alone (knee: the
+//                      standalone dispatch aim and its knee, each step on a fresh process)
 //
 // MongoDB: uses MONGO_URL when set. Otherwise it uses the local FerretDB (deploy/local/ferretdb.sh)
 // on its PostgreSQL (deploy/local/postgres.sh): a running one is reused and left running; if none
@@ -49,15 +51,17 @@ if (!wantsMongo) {
 // both modes plus the raw Kafka round trip; --only dispatch runs just it; --quick shortens it.
 const quick = passArgs.includes('--quick') || process.env.BENCH_QUICK === '1';
 const onlyList = onlyIndex >= 0 ? (passArgs[onlyIndex + 1] ?? '').split(',') : undefined;
-const runStore = !onlyList || onlyList.some((s) => ['sqlite', 'mongodb', 'integrity'].includes(s));
-const runDispatch = !onlyList || onlyList.includes('dispatch') || onlyList.includes('distributed');
+const runStore = !onlyList || onlyList.some((s) => ['sqlite', 'mongodb', 'integrity', 'replay', 'verify'].includes(s));
+const runDispatch = !onlyList || onlyList.includes('dispatch') || onlyList.includes('distributed') || onlyList.includes('knee');
 // issue 15: --only distributed runs just the distributed intake → dispatched step and the raw Kafka round trip
 const onlyDistributed = onlyList !== undefined && onlyList.includes('distributed') && !onlyList.includes('dispatch');
+// --only knee: the standalone dispatch aim and its knee alone (no distributed mode, no Kafka)
+const kneeOnly = onlyList !== undefined && onlyList.includes('knee') && !onlyList.includes('dispatch') && !onlyDistributed;
 // issue 15: the standalone process's memory and start-up with a 1,000,000-event store (--only memory)
 const runMemory = !onlyList || onlyList.includes('memory');
-const storeArgs = onlyList ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => s !== 'dispatch' && s !== 'distributed' && s !== 'memory').join(',') : a)) : passArgs;
+const storeArgs = onlyList ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => !['dispatch', 'distributed', 'memory', 'knee'].includes(s)).join(',') : a)) : passArgs;
 
-if (runDispatch && !env.KAFKA_BROKERS) {
+if (runDispatch && !kneeOnly && !env.KAFKA_BROKERS) {
   const kafka = spawnSync('bash', [join(root, 'deploy', 'local', 'servers.sh'), 'env'], { cwd: root, encoding: 'utf8' });
   const status = spawnSync('bash', [join(root, 'deploy', 'local', 'kafka.sh'), 'status'], { cwd: root, stdio: 'ignore' });
   const brokers = /KAFKA_BROKERS=(\S+)/.exec(kafka.stdout ?? '')?.[1];
@@ -84,7 +88,9 @@ if (runStore) code = await run('main.ts', storeArgs);
 if (code === 0 && runDispatch) {
   const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];
   const distributedOnly = onlyDistributed ? ['--only-distributed', '--rate', '20'] : [];
-  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2', '--standalone-rate', '50', '--knee-seconds', '5'] : []), ...distributedOnly, ...out]);
+  const outIndex = passArgs.indexOf('--out');
+  const kneeArgs = kneeOnly ? ['--standalone-only', ...(outIndex >= 0 ? ['--out', passArgs[outIndex + 1]] : [])] : [];
+  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2', '--standalone-rate', '50', '--knee-seconds', '5'] : []), ...distributedOnly, ...(kneeOnly ? [] : out), ...kneeArgs]);
 }
 if (code === 0 && runMemory) {
   const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];

@@ -16,7 +16,7 @@
  * Merkle log over event hashes instead; the order within a stream is protected here, through
  * `revision` and the chaining.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { HashedContent, StoredEvent } from '../event-store.port';
 import { matchesStoredBytes, storedBytesOf } from './stored-bytes';
@@ -66,6 +66,9 @@ export function hashEvent(prevHash: string, event: HashedContent | StoredEvent):
 
 /** SHA-256 hex over the previous hash and an already canonical JSON of the hashed content. */
 export function hashCanonical(prevHash: string, canonicalJson: string | Uint8Array): string {
+  // one-shot hash of one string: about twice as fast per event as a Hash object with three
+  // updates (issue 15: chain verification); the bytes are the same
+  if (typeof canonicalJson === 'string') return hash('sha256', `${prevHash}\n${canonicalJson}`, 'hex');
   // (a Uint8Array is the UTF-8 of the canonical JSON, as stored: hashed without encoding it again)
   return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(canonicalJson).digest('hex');
 }

@@ -241,7 +241,7 @@ export class ContextAudit {
       const events = await this.readStream(streamId);
       if (!this.inScope(principal, events, 'audit.verify')) continue;
       const chain = verifyStreamChain(events, { prevHash: GENESIS_HASH });
-      const missing = events.filter((e) => !this.auditor.inclusionProof(e.id, treeSize)).map((e) => e.id);
+      const missing = events.filter((e) => !this.auditor.inclusionProof(e, treeSize)).map((e) => e.id);
       const incomplete = events.map((e) => ({ eventId: e.id, missing: missingEnvelope(e) })).filter((x) => x.missing.length > 0);
       streams.push({
         streamId,
