@@ -73,7 +73,10 @@ export class OnCaseFiledConsumer implements ContextConsumer {
 
   async handle(event: IntegrationEvent): Promise<void> {
     const outcome = await this.onCaseFiled(event);
+    // every outcome is logged (unroutable as a warning below): a case that stays filed can be traced
     if (outcome.kind === 'dispatched') this.logger.log(`case ${event.subject}: dispatched to ${outcome.unitId} by routing rules v${outcome.rulesVersion}`);
+    else if (outcome.kind === 'referred_to_mediation') this.logger.log(`case ${event.subject}: referred to mediation committee ${outcome.committeeId} by routing rules v${outcome.rulesVersion}`);
+    else if (outcome.kind === 'not_filed') this.logger.log(`case ${event.subject}: work order already ${outcome.status}, nothing to dispatch`);
   }
 
   async onCaseFiled(event: IntegrationEvent): Promise<CaseFiledOutcome> {
