@@ -7,7 +7,8 @@
 //
 // Usage: npm run chaos               full campaign, rewrites RELIABILITY.md's figures
 //        npm run chaos -- --short    the CI version (2 kills per service), RELIABILITY.md untouched
-// Settings: CHAOS_KILLS, CHAOS_CASES, CHAOS_CONCURRENCY, CHAOS_BUDGET_S, CHAOS_RESTART_SERVERS=0.
+// Settings: CHAOS_KILLS, CHAOS_CASES, CHAOS_CONCURRENCY, CHAOS_BUDGET_S, CHAOS_RESTART_SERVERS=0,
+// CHAOS_OUT (the folder for every service process's log and figures.json; default tmp/chaos/<start>).
 // Servers: KAFKA_BROKERS / MONGO_URL when set, else deploy/local/servers.sh (started here and
 // stopped afterwards if they were not running).
 import { execFileSync, spawnSync } from 'node:child_process';

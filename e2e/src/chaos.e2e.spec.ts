@@ -26,8 +26,10 @@ describeIntegration('fault campaign: services killed, Kafka and FerretDB restart
         concurrency: Number(process.env.CHAOS_CONCURRENCY ?? 3),
         restartServers: process.env.CHAOS_RESTART_SERVERS !== '0',
         budgetMs,
+        ...(process.env.CHAOS_OUT ? { outDir: process.env.CHAOS_OUT } : {}),
         log: (line) => process.stderr.write(`[chaos +${Math.round(process.uptime())}s] ${line}\n`),
       });
+      process.stderr.write(`[chaos] services' logs and figures: ${figures.outDir}\n`);
       const section = renderReliability(figures, full ? `full: ${killsPerService} kills per service` : `short: ${killsPerService} kills per service`);
       process.stderr.write(`${section}\n`);
       if (process.env.CHAOS_REPORT) {

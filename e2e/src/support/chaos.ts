@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -37,6 +37,12 @@ export interface ChaosOptions {
   budgetMs: number;
   /** a journey step that has not taken effect after this long is given up and counted as lost (default 180 s) */
   stuckMs?: number;
+  /**
+   * Where the campaign keeps every service's output (`<service>.<incarnation>.log`: stdout and
+   * stderr of each process, a new file after each kill) and its figures (`figures.json`); default
+   * tmp/chaos/<start time> in the workspace.
+   */
+  outDir?: string;
   log?: (line: string) => void;
 }
 
@@ -56,6 +62,8 @@ export interface ChaosFigures {
   deadLetters: number;
   problems: string[];
   machine: string;
+  /** the folder with the services' logs and the figures */
+  outDir: string;
 }
 
 const fast = { LOG_LEVEL: 'warn', GRID_DISPATCH_TIMER_INTERVAL_MS: '300', GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200' };
@@ -84,18 +92,32 @@ class Supervised {
   private proc!: ServiceProcess;
   private port = '0';
   private log = '';
+  /** processes started so far (each start, the failed ones too, writes its own log file) */
+  private incarnation = 0;
   kills = 0;
   down = false;
   constructor(
     readonly name: ChaosService,
     private readonly env: () => Record<string, string>,
+    private readonly outDir: string,
   ) {}
   get url(): string {
     return this.proc.url;
   }
   async start(): Promise<void> {
-    this.proc = await spawnService(this.name, { ...this.env(), PORT: this.port }, { timeoutMs: 180_000 });
+    const logFile = join(this.outDir, `${this.name}.${++this.incarnation}.log`);
+    this.proc = await spawnService(this.name, { ...this.env(), PORT: this.port }, { timeoutMs: 180_000, logFile });
     this.port = new URL(this.proc.url).port;
+  }
+  /** The lines of every incarnation's output that mention `text` (the last `max`), each with its incarnation. */
+  linesAbout(text: string, max = 20): string[] {
+    const lines: string[] = [];
+    for (let i = 1; i <= this.incarnation; i++) {
+      const file = join(this.outDir, `${this.name}.${i}.log`);
+      if (!existsSync(file)) continue;
+      for (const line of readFileSync(file, 'utf8').split('\n')) if (line.includes(text)) lines.push(`${this.name}#${i}: ${line.trim().slice(0, 400)}`);
+    }
+    return lines.slice(-max);
   }
   async kill(): Promise<void> {
     this.down = true;
@@ -186,6 +208,9 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
   const dataDir = mkdtempSync(join(tmpdir(), 'fq-chaos-'));
+  const outDir = o.outDir ?? join(workspaceRoot, 'tmp', 'chaos', startedAt.replace(/[:.]/g, '-'));
+  mkdirSync(outDir, { recursive: true });
+  log(`services' logs and figures in ${outDir}`);
   const db = uniqueName('chaos').replace(/[^A-Za-z0-9_]/g, '_');
   const url = new URL(o.mongoUrl);
   url.pathname = `/${db}`;
@@ -201,11 +226,12 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
   };
   const services = new Map<ChaosService, Supervised>();
-  const analytics = new Supervised('analytics', () => ({ ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir }));
+  const analytics = new Supervised('analytics', () => ({ ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir }), outDir);
   services.set('analytics', analytics);
   const verifyEnv = () => ({ ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` });
-  services.set('intake', new Supervised('intake', verifyEnv));
-  services.set('grid-dispatch', new Supervised('grid-dispatch', verifyEnv));
+  services.set('intake', new Supervised('intake', verifyEnv, outDir));
+  // grid-dispatch logs what its work-order consumer did with each case (dispatched / unroutable)
+  services.set('grid-dispatch', new Supervised('grid-dispatch', () => ({ ...verifyEnv(), LOG_LEVEL: 'info' }), outDir));
   const problems: string[] = [];
   const figures: ChaosFigures = {
     startedAt,
@@ -221,6 +247,7 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
     deadLetters: 0,
     problems,
     machine: '',
+    outDir,
   };
   const deadline = t0 + o.budgetMs;
 
@@ -245,8 +272,16 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
       }
     };
 
+    // a read as `user`: an access token that expired meanwhile (401; they live 5 minutes) is replaced and
+    // the read sent again (reads that kept an expired token made dispatched cases look lost)
+    const read = async (url: string, user: string): Promise<Reply> => {
+      const r = await http('GET', url, await token(user));
+      if (r.status !== 401) return r;
+      tokens.delete(user);
+      return http('GET', url, await token(user));
+    };
     const gridCase = async (caseId: string): Promise<LooseJson | undefined> => {
-      const r = await http('GET', `${grid.url}/grid-dispatch/cases/${caseId}`, await token('op.v-1-1'));
+      const r = await read(`${grid.url}/grid-dispatch/cases/${caseId}`, 'op.v-1-1');
       return r.status === 200 ? r.body : undefined;
     };
     const gridTypes = async (caseId: string): Promise<string[] | undefined> => (await gridCase(caseId))?.timeline?.map((t: LooseJson) => t.type);
@@ -293,8 +328,10 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
         if (!(error instanceof Stuck)) throw error;
         figures.lost++;
         if (x) x.stuck = true;
-        problems.push(`${x?.caseId ?? `report #${n}`}: ${error.message}`);
-        log(`stuck: ${error.message}`);
+        // what the services said about it, to tell where it stopped (the full logs are in outDir)
+        const said = x ? [...services.values()].flatMap((s) => s.linesAbout(x!.caseId)) : [];
+        problems.push([`${x?.caseId ?? `report #${n}`}: stopped at ${error.message}`, ...said].join('\n'));
+        log(`lost: ${x?.caseId ?? `report #${n}`} stopped at ${error.message}${said.map((l) => `\n  ${l}`).join('')}`);
       }
     };
     const journeySteps = async (n: number, track: (e: Expectation) => void): Promise<void> => {
@@ -316,7 +353,7 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
       const x: Expectation = { caseId, grid: [], intake: ['CaseReported'], stuck: false };
       expectations.push(x);
       track(x);
-      const intakeStatus = async () => (await http('GET', `${intake.url}/intake/cases/${caseId}`, await token('op.v-1-1'))).body?.status;
+      const intakeStatus = async () => (await read(`${intake.url}/intake/cases/${caseId}`, 'op.v-1-1')).body?.status;
       await command(
         `file ${caseId}`,
         async () => http('POST', `${intake.url}/intake/cases/${caseId}/file`, await token('op.v-1-1'), { level: 'village' }),
@@ -431,14 +468,13 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
     }
 
     // 2. every integration event taken into effect once, 3. the same state in every read model
-    const op = await token('op.v-1-1');
-    const lead = await token('op.d'); // analytics' board is the district's
+    // (analytics' board is the district's: read as op.d)
     const stateProblems = await settled(async () => {
       const out: string[] = [];
       for (const { caseId, grid: expected, stuck } of expectations) {
         const g = await gridCase(caseId);
-        const i = (await http('GET', `${intake.url}/intake/cases/${caseId}`, op)).body;
-        const a = (await http('GET', `${analytics.url}/analytics/cases/${caseId}`, lead)).body;
+        const i = (await read(`${intake.url}/intake/cases/${caseId}`, 'op.v-1-1')).body;
+        const a = (await read(`${analytics.url}/analytics/cases/${caseId}`, 'op.d')).body;
         const gTypes: string[] = (g?.timeline?.map((t: LooseJson) => t.type) ?? []).filter((t: string) => JOURNEY_GRID_EVENTS.includes(t));
         if (JSON.stringify(gTypes) !== JSON.stringify(expected)) out.push(`${caseId}: grid-dispatch's view shows ${gTypes.join(', ')}, expected ${expected.join(', ')}`);
         // a stuck journey's case must still look the same in every read model
@@ -505,6 +541,7 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
     rmSync(dataDir, { recursive: true, force: true });
     figures.durationSeconds = Math.round((Date.now() - t0) / 1000);
     figures.machine = machineLine();
+    writeFileSync(join(outDir, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
   }
   return figures;
 }

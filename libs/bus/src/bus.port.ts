@@ -132,6 +132,19 @@ export class NonRetriableError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler (or wrapping the real cause) when something it depends on is unavailable for
+ * now (a database restarting or unreachable): the message itself is fine, so it is retried with
+ * backoff for as long as that lasts and never dead-lettered for it (failures of this kind do not
+ * count towards `maxAttempts`). The partition waits meanwhile, as it should during an outage.
+ */
+export class TransientError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientError';
+  }
+}
+
 /** Headers added to a dead-lettered message (the original headers are kept as they were). */
 export const DLQ_HEADERS = {
   originalTopic: 'dlq-original-topic',

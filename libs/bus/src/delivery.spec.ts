@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { DEFAULT_RETRY_POLICY, DLQ_HEADERS, backoffDelayMs, retryPolicyOf, type DeliveredMessage, type OutgoingMessage } from './bus.port';
+import { DEFAULT_RETRY_POLICY, DLQ_HEADERS, TransientError, backoffDelayMs, retryPolicyOf, type DeliveredMessage, type OutgoingMessage } from './bus.port';
 import { deadLetterMessage, deliver, portableStack } from './delivery';
 
 const message: Omit<DeliveredMessage, 'attempt'> = {
@@ -47,6 +47,27 @@ describe('deliver', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0].topic).toBe('intake.case.events.v1.dlq');
     expect(sent[0].message.headers).toMatchObject({ [DLQ_HEADERS.attempts]: '3', [DLQ_HEADERS.errorMessage]: 'attempt 3', [DLQ_HEADERS.errorName]: 'RangeError' });
+  });
+
+  it('never dead-letters for an outage (TransientError): retried until it passes, other failures still counted', async () => {
+    const sent: OutgoingMessage[] = [];
+    const errors = [...Array.from({ length: 6 }, () => new TransientError('database unavailable')), new Error('one real failure')];
+    let calls = 0;
+    const outcome = await deliver({
+      message,
+      handler: async () => {
+        calls++;
+        const next = errors.shift();
+        if (next) throw next;
+      },
+      policy: { maxAttempts: 2, initialDelayMs: 1, multiplier: 1, maxDelayMs: 1 },
+      signal: new AbortController().signal,
+      deadLetter: async (_topic, m) => void sent.push(m),
+      logger: pino({ level: 'silent' }),
+    });
+    expect(outcome).toEqual({ kind: 'handled', attempts: 8 });
+    expect(calls).toBe(8);
+    expect(sent).toEqual([]);
   });
 
   it('does not commit when the dead-letter publish fails: the error propagates', async () => {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import {
   DLQ_HEADERS,
   NonRetriableError,
+  TransientError,
   backoffDelayMs,
   deadLetterTopic,
   type BusLogger,
@@ -75,10 +76,13 @@ export function deadLetterMessage(message: Omit<DeliveredMessage, 'attempt'>, er
 
 /**
  * Hands the message to the handler until it resolves, retrying with backoff; dead-letters it after
- * `policy.maxAttempts` failures (or at once for a NonRetriableError).
+ * `policy.maxAttempts` failures (or at once for a NonRetriableError). A TransientError is retried
+ * until the handler succeeds or the subscription stops, and never counts as one of those failures.
  */
 export async function deliver(run: DeliveryRun): Promise<DeliveryOutcome> {
   const { message, handler, policy, signal, logger } = run;
+  // failures that count towards the dead-letter topic: a TransientError (an outage) does not
+  let failures = 0;
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) return { kind: 'abandoned', attempts: attempt - 1 };
     try {
@@ -87,7 +91,8 @@ export async function deliver(run: DeliveryRun): Promise<DeliveryOutcome> {
     } catch (error) {
       const ctx = { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, groupId: message.groupId, attempt, err: error };
       const poison = error instanceof NonRetriableError;
-      if (poison || attempt >= policy.maxAttempts) {
+      if (!(error instanceof TransientError)) failures++;
+      if (poison || failures >= policy.maxAttempts) {
         await run.deadLetter(deadLetterTopic(message.topic), deadLetterMessage(message, error, attempt));
         logger.error(ctx, poison ? 'message not retriable: sent to the dead-letter topic' : `handler failed ${attempt} times: message sent to the dead-letter topic`);
         return { kind: 'dead-lettered', attempts: attempt, error };

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Root of the workspace (libs/testing/src → ../../..). */
@@ -24,7 +25,14 @@ export interface ServiceProcess {
 export async function spawnService(
   name: string,
   env: Record<string, string>,
-  { timeoutMs = 120_000 } = {},
+  {
+    timeoutMs = 120_000,
+    logFile,
+  }: {
+    timeoutMs?: number;
+    /** also written here as it comes (stdout and stderr, appended), so it outlives the test's memory */
+    logFile?: string;
+  } = {},
 ): Promise<ServiceProcess> {
   const main = join(workspaceRoot, 'services', name, 'src', 'main.ts');
   const child: ChildProcess = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-r', '@swc-node/register', main], {
@@ -33,8 +41,12 @@ export async function spawnService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  const keep = (d: Buffer) => {
+    out += d;
+    if (logFile) appendFileSync(logFile, d);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
   const url = await new Promise<string>((resolveUrl, reject) => {

@@ -1,4 +1,5 @@
-import { NonRetriableError } from '@fengqiao/bus';
+import { InboxBusyError, NonRetriableError, TransientError } from '@fengqiao/bus';
+import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { WrongExpectedRevisionError } from '@fengqiao/event-store';
 import { DomainError, IllegalStateError, NotFoundError, ValidationError } from '@fengqiao/kernel';
 import { retryableOrDeadLetter } from './context-runtime';
@@ -10,6 +11,17 @@ describe('retryableOrDeadLetter', () => {
     expect(retryableOrDeadLetter(stale)).toBe(stale);
     const io = new Error('connection reset');
     expect(retryableOrDeadLetter(io)).toBe(io);
+  });
+
+  it.each([
+    ['no server to select (FerretDB restarting)', new MongoServerSelectionError('connection 1 to 127.0.0.1:28017 closed', {} as never)],
+    ['a connection lost', new MongoNetworkError('connection 3 to 127.0.0.1:28017 closed')],
+    ['the same message handled elsewhere', new InboxBusyError('grid-dispatch.work-orders', 'evt-1', 60_000)],
+    ['an outage under a wrapper', new Error('append failed', { cause: new MongoNetworkError('socket hang up') })],
+  ])('retries an outage without counting it towards the dead-letter topic: %s', (_what, e) => {
+    const mapped = retryableOrDeadLetter(e);
+    expect(mapped).toBeInstanceOf(TransientError);
+    expect((mapped as Error).cause).toBe(e);
   });
 
   it.each([

@@ -17,13 +17,16 @@ import {
   DecodedCloudEvent,
   DeliveredMessage,
   fromCloudEventMessage,
+  InboxBusyError,
   NonRetriableError,
+  TransientError,
   Relay,
   Subscription,
   contextFromTraceparent,
   inSpan,
 } from '@fengqiao/bus';
 import { SpanKind } from '@opentelemetry/api';
+import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { classifyProjectionFailure, countParkedEvents, parkEvent, type ParkingOptions } from '@fengqiao/read-store';
 import { ServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.module';
@@ -369,11 +372,23 @@ export class ContextRuntime {
  * (`illegal_state`, `conflict`, `validation`, `not_found`, `forbidden`) will not heal by retrying
  * and goes to the dead-letter topic at once. Errors that are not DomainErrors (a database or broker
  * hiccup) are retried with backoff as before. A consumer that treats an outcome as done (e.g. "the
- * work order is already open") catches it itself and returns.
+ * work order is already open") catches it itself and returns. An outage of the database (no server
+ * to select, a connection lost) or another delivery of the same message still in progress is a
+ * `TransientError`: retried for as long as it lasts, never dead-lettered (a fault campaign's
+ * FerretDB restart had dead-lettered two healthy messages after five quick attempts).
  */
 export function retryableOrDeadLetter(e: unknown): unknown {
   if (e instanceof DomainError && e.kind !== 'revision_conflict') return new NonRetriableError(`${e.code}: ${e.message}`, { cause: e });
+  if (unavailable(e)) return new TransientError(`unavailable for now: ${(e as Error).message}`, { cause: e });
   return e;
+}
+
+/** The database cannot be reached for now, or the message is being handled elsewhere (checked along the causes). */
+function unavailable(e: unknown): boolean {
+  for (let cause = e, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    if (cause instanceof MongoNetworkError || cause instanceof MongoServerSelectionError || cause instanceof InboxBusyError) return true;
+  }
+  return false;
 }
 
 

@@ -5,6 +5,7 @@ import { ContextLifecycle, ContextRuntime, DeadlineScheduler, HealthRegistry, SE
 import { ResolvedGridDispatchOptions } from '../config/grid-dispatch.options';
 import { GridDispatchViews } from '../read-models/grid-dispatch.views';
 import { ReferenceTables } from '../reference-data/reference-tables';
+import { StaleTableReadError } from '../reference-data/versioned-table';
 import { workOrderScheduler } from '../timers/deadline-scheduler';
 import { GridCases } from './grid-cases';
 import { CONTEXT_NAME, GRID_DISPATCH_OPTIONS } from './grid-dispatch.tokens';
@@ -13,7 +14,7 @@ const SEED_ACTOR: Actor = { userId: 'system:seed', role: 'system', unitId: 'syst
 
 /**
  * Grid-dispatch's part in its runtime's start and stop (a `ContextLifecycle` provider): seeds the
- * rule tables where the demo is loaded, brings the views up to date before the consumers start,
+ * rule tables where the demo is loaded and reads them, brings the views up to date before the consumers start,
  * then starts the projector's poll and the deadline scheduler; reports both on /health.
  */
 @Injectable()
@@ -40,6 +41,7 @@ export class GridDispatchStartup implements ContextLifecycle {
   async onContextReady(runtime: ContextRuntime): Promise<void> {
     await this.tables.calendars.load(runtime.infra.readStore);
     await this.seed();
+    await this.loadTables();
     const projector = this.views.projector;
     await projector.init();
     await projector.catchUp();
@@ -63,6 +65,26 @@ export class GridDispatchStartup implements ContextLifecycle {
     const at = this.options.clock.now().toISOString();
     if (await this.tables.routingRules.seedIfEmpty(seed.routingRules, SEED_ACTOR, at)) this.logger.log(`seeded ${seed.routingRules.length} routing rules`);
     if (await this.tables.deadlineRules.seedIfEmpty(seed.deadlineRules, SEED_ACTOR, at)) this.logger.log(`seeded ${seed.deadlineRules.length} deadline rules`);
+  }
+
+  /**
+   * Reads the rule tables before the consumers start (the runtime starts them after this), so the
+   * work-order consumer never decides on a table this process has not read yet, and a later read
+   * older than this one is known to be stale (`StaleTableReadError`). A stale read at start is
+   * read again a few times.
+   */
+  private async loadTables(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.tables.routingRules.refresh();
+        await this.tables.deadlineRules.refresh();
+        return;
+      } catch (e) {
+        if (!(e instanceof StaleTableReadError) || attempt >= 10) throw e;
+        this.logger.warn(`${e.message} (attempt ${attempt})`);
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
   }
 
   /** /health: the projector's position and the scheduler's last tick; down while the projector keeps failing. */

@@ -134,6 +134,8 @@ describe('rule tables (versioned reference data)', () => {
   it('seeds nothing when told not to: every case is then unroutable', async () => {
     const bare = await GridDispatchHarness.start({ seedReferenceData: false });
     try {
+      // read before the consumers started, though there was nothing to seed: a later stale read is told apart
+      expect([bare.tables.routingRules.isLoaded, bare.tables.deadlineRules.isLoaded]).toEqual([true, true]);
       const res = await bare.call('GET', '/grid-dispatch/routing-rules', { as: 'op.d' });
       expect(res).toMatchObject({ status: 200, etag: '"0"', body: { current: null, versions: [] } });
       const caseId = `c-${newId()}`;

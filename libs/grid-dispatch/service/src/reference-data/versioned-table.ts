@@ -26,6 +26,22 @@ interface PublishedData<R> {
 }
 
 /**
+ * A reference table read older than what is known to be stored: retry (an infrastructure error, not
+ * a DomainError, so a consumer's delivery is retried and nothing is decided on it).
+ */
+export class StaleTableReadError extends Error {
+  constructor(streamId: string, read: StreamRevision, known: StreamRevision) {
+    super(`reference table ${streamId}: read revision ${read}, but revision ${known} is known to be stored (a stale read: retry)`);
+    this.name = 'StaleTableReadError';
+  }
+}
+
+/** `a` is an older revision than `b` (no stream is older than any revision). */
+function behind(a: StreamRevision, b: StreamRevision): boolean {
+  return b !== 'no_stream' && (a === 'no_stream' || a < b);
+}
+
+/**
  * Versioned reference data kept as a stream of the context's own event store (`routing-rules`,
  * `deadline-rules`): each version is one `<Kind>Published { version, rules, by, at }` event, so the
  * table's history is hash-chained, auditable and replayable like any case ("which table applied on
@@ -46,16 +62,31 @@ export class VersionedTable<R> {
     readonly label: string,
   ) {}
 
-  /** Re-reads the stream if it changed since the last read. */
+  /**
+   * Re-reads the stream if it changed since the last read. A table's stream only grows: a read
+   * behind the stream's head or behind a version this process already saw is a read that went
+   * wrong (a database restarting under it), never a table that went away. It throws
+   * `StaleTableReadError` and keeps the versions it had, so a consumer retries instead of taking
+   * "no table" for an answer (and marking the message done).
+   */
   async refresh(): Promise<void> {
     const revision = await this.store.streamRevision(this.streamId);
     if (this.loaded && revision === this.cache.revision) return;
+    if (this.loaded && behind(revision, this.cache.revision)) throw new StaleTableReadError(this.streamId, revision, this.cache.revision);
     const events = await this.store.readStream(this.streamId);
+    const read: StreamRevision = events.length ? events[events.length - 1].revision : 'no_stream';
+    if (behind(read, revision)) throw new StaleTableReadError(this.streamId, read, revision);
+    if (this.loaded && behind(read, this.cache.revision)) throw new StaleTableReadError(this.streamId, read, this.cache.revision);
     this.cache = {
-      revision: events.length ? events[events.length - 1].revision : 'no_stream',
+      revision: read,
       versions: events.filter((e) => e.type === this.eventType).map((e) => this.toVersion(e)),
     };
     this.loaded = true;
+  }
+
+  /** Whether the table was read at least once (it may still have no version). */
+  get isLoaded(): boolean {
+    return this.loaded;
   }
 
   private toVersion(e: StoredEvent): TableVersion<R> {

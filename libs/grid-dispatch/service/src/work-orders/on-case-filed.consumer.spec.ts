@@ -86,6 +86,52 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
     expect(await h.events(caseId)).toEqual(first);
   });
 
+  it('retries, never marks done, when the order it just opened reads as absent (a database restarting under it): the redelivery dispatches', async () => {
+    const caseId = `c-${newId()}`;
+    const event = h.filedEvent({ caseId });
+    // the first read that finds the opened order comes back empty once, as a restarting database's may
+    const events = h.runtime.events;
+    const readStream = events.readStream;
+    let blanked = 0;
+    const spy = jest.spyOn(events, 'readStream').mockImplementation(async (streamId, opts) => {
+      const read = await readStream(streamId, opts);
+      if (streamId.endsWith(caseId) && read.length > 0 && blanked === 0) {
+        blanked++;
+        return [];
+      }
+      return read;
+    });
+    try {
+      await expect(h.workOrders.onCaseFiled(event)).rejects.toThrow(/reads as absent/);
+      expect(await h.types(caseId)).toEqual(['WorkOrderOpened']);
+      blanked = 0;
+      // through the bus and the inbox: the failed attempt releases its claim, the retry dispatches
+      await h.deliver(event);
+      expect((await h.waitForEvents(caseId, 2)).map((e) => e.type)).toEqual(['WorkOrderOpened', 'CaseDispatched']);
+      expect(blanked).toBe(1);
+      await eventually(() => h.runtime.infra.inbox.seen('grid-dispatch.work-orders', event.id).then((done) => done || undefined), { what: 'the event done in the inbox' });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('retries, never leaves it unroutable, when the routing table reads older than the version already seen', async () => {
+    const caseId = `c-${newId()}`;
+    expect(await h.tables.routingRules.current()).toMatchObject({ version: 1 });
+    // the table's stream reads as absent once (head and events), as a restarting database's may
+    const store = h.runtime.infra.events;
+    const spies = [
+      jest.spyOn(store, 'streamRevision').mockImplementationOnce(async () => 'no_stream'),
+      jest.spyOn(store, 'readStream').mockImplementationOnce(async () => []),
+    ];
+    try {
+      await expect(h.workOrders.onCaseFiled(h.filedEvent({ caseId }))).rejects.toThrow(/stale read/);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(await h.workOrders.onCaseFiled(h.filedEvent({ caseId }))).toMatchObject({ kind: 'dispatched', unitId: 'dept-t1-xf' });
+  });
+
   it('leaves an unroutable case filed, in the operators\' queue with no suggestion, until an operator dispatches it by hand', async () => {
     const caseId = `c-${newId()}`;
     // 陈家村 (v-2-3) has no unit for neighbour disputes in the demo routing table

@@ -49,6 +49,11 @@ export type CaseFiledOutcome =
  * and dispatches only if it is still `filed`. Event ids are deterministic from the intake event's
  * id, so even a concurrent double delivery stores each event once.
  *
+ * Reads that went wrong are retried, not decided on: a routing table read older than one already
+ * seen (`StaleTableReadError`, see VersionedTable) or a work order that reads as absent right after
+ * it was opened throw a plain error, so the delivery is retried and the inbox claim released; only a
+ * table that was never published, or a rule that covers no such case, leaves it unroutable.
+ *
  * Failures: the runtime retries only a stale revision (`revision_conflict`, a race the runner
  * already re-decided a few times) and dead-letters any other broken rule at once
  * (`retryableOrDeadLetter`); the outcomes that mean "already done" (the order already open, or
@@ -68,7 +73,10 @@ export class OnCaseFiledConsumer implements ContextConsumer {
 
   async handle(event: IntegrationEvent): Promise<void> {
     const outcome = await this.onCaseFiled(event);
+    // every outcome is logged (unroutable as a warning below): a case that stays filed can be traced
     if (outcome.kind === 'dispatched') this.logger.log(`case ${event.subject}: dispatched to ${outcome.unitId} by routing rules v${outcome.rulesVersion}`);
+    else if (outcome.kind === 'referred_to_mediation') this.logger.log(`case ${event.subject}: referred to mediation committee ${outcome.committeeId} by routing rules v${outcome.rulesVersion}`);
+    else if (outcome.kind === 'not_filed') this.logger.log(`case ${event.subject}: work order already ${outcome.status}, nothing to dispatch`);
   }
 
   async onCaseFiled(event: IntegrationEvent): Promise<CaseFiledOutcome> {
@@ -94,6 +102,9 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     }
 
     const loaded = await this.cases.read(d.caseId);
+    // the order was opened just now (or before): a read without it went wrong (the database restarting
+    // under the service); retried, never answered "not filed" and marked done without a dispatch
+    if (loaded.state.status === 'none') throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`);
     if (loaded.state.status !== 'filed') return { kind: 'not_filed', status: loaded.state.status };
     const table = await this.tables.routingRules.current();
     const match = table ? resolveRoute(table.rules, d.category, { gridId: d.gridId, path: location }) : undefined;
