@@ -13,7 +13,7 @@
  * - `events` — one **commit** per append: `{ _id: first global position, lastPosition, page,
  *   streamId, firstRevision, lastRevision, lastHash, eventIds, events: [...] }`. Unique indexes:
  *   `_id` (the position), `(streamId, firstRevision)` (the expected-revision guard: two appends
- *   built on the same stream head collide) and `lastPosition`. The insert of this one document is
+ *   built on the same stream head collide), `lastPosition`, and on MongoDB `eventIds` (below). The insert of this one document is
  *   the append: all-or-nothing without transactions, a crash never leaves half of it.
  *   Each event holds `data` as a BSON document (for BI tools and queries; keys a server refuses —
  *   with `.`, a leading `$` or NUL — are stored with look-alike characters, see `bsonCopy`),
@@ -51,9 +51,13 @@
  * or two queries per 1,000 positions. Only a checkpoint inside a commit that began in an earlier page
  * probes the `_id`s just below it. A stream read is one `{ streamId }` equality query, ordered here.
  *
- * Idempotency. The claims (above); on MongoDB also a unique multikey index on `eventIds` (probed at
- * start; FerretDB 1.24 compares whole arrays in such an index). A walk over commits writes their
- * id documents (ignored when present), for commits of the layout before claims.
+ * Idempotency. The claims (above) everywhere. On MongoDB also a unique multikey index on `eventIds`
+ * (probed at start), which makes "an id is in at most one commit" airtight. On FerretDB (detected by
+ * `buildInfo.ferretdbVersion`) there is no index on `eventIds`: FerretDB 1.24 indexes the whole array
+ * as one entry, not unique per id, and PostgreSQL refuses an index row over 2,704 bytes (a commit of
+ * about 70 events). There the claims alone hold it (see mongodb-id-claims.ts for their one window: a
+ * commit insert slower than half the lease). A walk over commits writes their id documents (ignored
+ * when present), for commits of the layout before claims.
  *
  * Upgrading from the layout before (no `page`, no stream heads or id documents; `data` as a JSON
  * string, instants as strings): `create()` migrates on start — it adds `page` to every old commit and
@@ -74,7 +78,7 @@
  * is journaled (and replicated to a majority on a replica set).
  */
 import { MongoBulkWriteError, MongoClient, MongoError, MongoServerError, type Collection, type Db, type Filter, type UpdateFilter, type WriteConcernSettings } from 'mongodb';
-import { systemClock, type Actor, type Clock } from '@fengqiao/kernel';
+import { newId, systemClock, type Actor, type Clock } from '@fengqiao/kernel';
 import {
   DEFAULT_READ_ALL_MAX_COUNT,
   type AppendOptions,
@@ -188,6 +192,7 @@ const INDEX = {
 export const PAGE_POSITIONS = 1000;
 export const LAYOUT_VERSION = 2;
 const DUPLICATE_KEY = 11000;
+const INDEX_NOT_FOUND = 27;
 /** Most commits inserted by one `insertMany`. */
 const MAX_GROUP = 64;
 /** `_id`s probed at once when a read starts inside a commit. */
@@ -207,6 +212,7 @@ interface PendingCommit {
 }
 
 export class MongoEventStore implements EventStore {
+  private readonly db: Db;
   private readonly commits: Collection<CommitDoc>;
   private readonly streams: Collection<HeadDoc>;
   private readonly ids: Collection<IdDoc>;
@@ -242,6 +248,7 @@ export class MongoEventStore implements EventStore {
 
   private constructor(options: MongoEventStoreOptions) {
     const name = options.collection ?? 'events';
+    this.db = options.db;
     this.commits = options.db.collection<CommitDoc>(name);
     this.streams = options.db.collection<HeadDoc>(`${name}_streams`);
     this.ids = options.db.collection<IdDoc>(`${name}_ids`);
@@ -281,27 +288,57 @@ export class MongoEventStore implements EventStore {
     await this.commits.createIndex({ streamId: 1, firstRevision: 1 }, { name: INDEX.streamRevision, unique: true });
     await this.commits.createIndex({ lastPosition: 1 }, { name: INDEX.lastPosition, unique: true });
     await this.commits.createIndex({ page: 1 }, { name: INDEX.page });
+    this.uniqueEventIds = await this.ensureEventIdsIndex();
+  }
+
+  /**
+   * The unique multikey index on `eventIds`, only where the server keeps one entry per array
+   * element (MongoDB). FerretDB 1.24 indexes the whole array as one entry: the index is not unique
+   * per id, and on PostgreSQL a commit of about 70 events or more exceeds the 2,704-byte limit of a
+   * btree row and is refused. So on FerretDB there is no such index (one left by an earlier version
+   * is dropped) and per-id uniqueness rests on the claims alone. Returns whether the index holds.
+   */
+  private async ensureEventIdsIndex(): Promise<boolean> {
     const existing = (await this.commits.listIndexes().toArray()).find((i) => i.name === INDEX.eventIds);
-    if (existing) {
-      this.uniqueEventIds = existing.unique === true;
-      return;
+    if (await this.isFerretDb()) {
+      if (existing) await this.dropEventIdsIndex();
+      return false;
     }
+    if (existing?.unique === true) return true;
+    if (existing) await this.dropEventIdsIndex(); // a plain one: no query uses it, make it the unique one
     try {
       await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds, unique: true });
-      this.uniqueEventIds = await this.probeUniqueMultikey();
     } catch (e) {
       if (!(e instanceof MongoServerError)) throw e;
-      await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds });
-      this.uniqueEventIds = false;
+      return false; // e.g. an event id stored twice by hand: the claims still refuse new duplicates
+    }
+    return this.probeUniqueMultikey();
+  }
+
+  private async isFerretDb(): Promise<boolean> {
+    const info = await this.db.command({ buildInfo: 1 });
+    return typeof info.ferretdbVersion === 'string';
+  }
+
+  private async dropEventIdsIndex(): Promise<void> {
+    try {
+      await this.commits.dropIndex(INDEX.eventIds);
+    } catch (e) {
+      // another process starting at the same time dropped it first
+      if (!(e instanceof MongoServerError) || (e.code !== INDEX_NOT_FOUND && !/index not found/i.test(e.message))) throw e;
     }
   }
 
   /**
-   * Whether the unique index really holds per array element: FerretDB 1.24 accepts the index but
-   * compares whole arrays. Probe once with two commits at negative positions (never read: positions
-   * start at 1) that share one id; the second must be refused. Then remove them.
+   * Whether the unique index really holds per array element (a server other than MongoDB and
+   * FerretDB may accept the index and compare whole arrays). Probes once with two commits at
+   * negative positions (never read: positions start at 1; random, so that two processes starting at
+   * once do not collide on `_id`) that share one id: the second must be refused. Then removes them,
+   * and the index when it does not hold.
    */
   private async probeUniqueMultikey(): Promise<boolean> {
+    const base = -2 * (1 + Math.floor(Math.random() * 1_000_000_000));
+    const shared = `probe-${newId()}`;
     const probe = (id: number, eventIds: string[]): CommitDoc => ({
       _id: id,
       lastPosition: id,
@@ -313,19 +350,16 @@ export class MongoEventStore implements EventStore {
     });
     let enforced = false;
     try {
-      await this.commits.insertOne(probe(-1, ['probe-a', 'probe-b']));
-      await this.commits.insertOne(probe(-2, ['probe-b', 'probe-c']));
+      await this.commits.insertOne(probe(base, [`probe-${newId()}`, shared]));
+      await this.commits.insertOne(probe(base - 1, [shared, `probe-${newId()}`]));
     } catch (e) {
       if (!(e instanceof MongoServerError)) throw e;
       enforced = e.code === DUPLICATE_KEY;
     } finally {
-      await this.commits.deleteOne({ _id: -1 });
-      await this.commits.deleteOne({ _id: -2 });
+      await this.commits.deleteOne({ _id: base });
+      await this.commits.deleteOne({ _id: base - 1 });
     }
-    if (!enforced) {
-      await this.commits.dropIndex(INDEX.eventIds);
-      await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds });
-    }
+    if (!enforced) await this.dropEventIdsIndex();
     return enforced;
   }
 
