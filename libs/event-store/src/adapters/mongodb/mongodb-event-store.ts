@@ -13,7 +13,7 @@
  * - `events` — one **commit** per append: `{ _id: first global position, lastPosition, page,
  *   streamId, firstRevision, lastRevision, lastHash, eventIds, events: [...] }`. Unique indexes:
  *   `_id` (the position), `(streamId, firstRevision)` (the expected-revision guard: two appends
- *   built on the same stream head collide) and `lastPosition`. The insert of this one document is
+ *   built on the same stream head collide), `lastPosition`, and on MongoDB `eventIds` (below). The insert of this one document is
  *   the append: all-or-nothing without transactions, a crash never leaves half of it.
  *   Each event holds `data` as a BSON document (for BI tools and queries; keys a server refuses —
  *   with `.`, a leading `$` or NUL — are stored with look-alike characters, see `bsonCopy`),
@@ -51,9 +51,13 @@
  * or two queries per 1,000 positions. Only a checkpoint inside a commit that began in an earlier page
  * probes the `_id`s just below it. A stream read is one `{ streamId }` equality query, ordered here.
  *
- * Idempotency. The claims (above); on MongoDB also a unique multikey index on `eventIds` (probed at
- * start; FerretDB 1.24 compares whole arrays in such an index). A walk over commits writes their
- * id documents (ignored when present), for commits of the layout before claims.
+ * Idempotency. The claims (above) everywhere. On MongoDB also a unique multikey index on `eventIds`
+ * (probed at start), which makes "an id is in at most one commit" airtight. On FerretDB (detected by
+ * `buildInfo.ferretdbVersion`) there is no index on `eventIds`: FerretDB 1.24 indexes the whole array
+ * as one entry, not unique per id, and PostgreSQL refuses an index row over 2,704 bytes (a commit of
+ * about 70 events). There the claims alone hold it (see mongodb-id-claims.ts for their one window: a
+ * commit insert slower than half the lease). A walk over commits writes their id documents (ignored
+ * when present), for commits of the layout before claims.
  *
  * Upgrading from the layout before (no `page`, no stream heads or id documents; `data` as a JSON
  * string, instants as strings): `create()` migrates on start — it adds `page` to every old commit and
@@ -72,38 +76,37 @@
  *
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
  * is journaled (and replicated to a majority on a replica set).
+ *
+ * Files: this one is the store (append with its claims and stream heads, stream reads, hints after a
+ * commit); mongodb-commit-doc.ts the documents and their mapping; mongodb-layout.ts the indexes, the
+ * migration and the shared writes (hints, id documents); mongodb-commit-inserter.ts the grouped
+ * commit insert at the next free positions; mongodb-read-all.ts read-all by pages;
+ * mongodb-id-claims.ts the claims.
  */
-import { MongoBulkWriteError, MongoClient, MongoError, MongoServerError, type Collection, type Db, type Filter, type UpdateFilter, type WriteConcernSettings } from 'mongodb';
-import { systemClock, type Actor, type Clock } from '@fengqiao/kernel';
-import {
-  DEFAULT_READ_ALL_MAX_COUNT,
-  type AppendOptions,
-  type AppendResult,
-  type EventStore,
-  type NewEvent,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type StoredEvent,
-  type StreamRevision,
-} from '../../event-store.port';
+import { MongoBulkWriteError, MongoClient, MongoError, MongoServerError, type WriteConcernSettings, type Db } from 'mongodb';
+import { systemClock, type Clock } from '@fengqiao/kernel';
+import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StreamRevision } from '../../event-store.port';
 import {
   EMPTY_HEAD,
   assertStreamId,
   checkExpectedRevision,
-  decodeData,
   encodeEvents,
   matchIdempotentAppend,
-  maxCountOf,
   normaliseExpected,
   normaliseReadStream,
   sliceStream,
-  toSafeInteger,
   validateNewEvents,
-  type EncodedEvent,
   type StreamHead,
 } from '../../envelope';
 import { WrongExpectedRevisionError, type ComparedRevision } from '../../errors';
+import { CommitInserter } from './mongodb-commit-inserter';
+import { lastHashOf, unwrap, type CommitDoc, type HeadDoc, type MetaDoc } from './mongodb-commit-doc';
 import { DEFAULT_CLAIM_LEASE_MS, IdClaims, type IdDoc } from './mongodb-id-claims';
+import { ensureIndexes, migrate, writeHint, writeIdDocs, type MongoCollections } from './mongodb-layout';
+import { ReadAllPages } from './mongodb-read-all';
+
+export { PAGE_POSITIONS, bsonCopy, pageOf, type CommitDoc } from './mongodb-commit-doc';
+export { LAYOUT_VERSION } from './mongodb-layout';
 
 export interface MongoEventStoreOptions {
   /** An open database handle; the store does not close its client. */
@@ -117,58 +120,6 @@ export interface MongoEventStoreOptions {
   claimLeaseMs?: number;
 }
 
-interface StoredSubEvent {
-  id: string;
-  type: string;
-  schemaVersion: number;
-  /** A BSON date (layout 2) or the ISO text (layout 1). */
-  occurredAt: Date | string;
-  /** The writer's text when it is not `occurredAt.toISOString()`. */
-  occurredAtText?: string;
-  recordedAt: Date | string;
-  actor: Actor;
-  correlationId: string;
-  causationId: string;
-  jurisdiction: string[];
-  legalBasis?: string;
-  /** Layout 2: the data as a BSON document (for readers of the database; keys made storable). Layout 1: the canonical JSON. */
-  data: Record<string, unknown> | string;
-  /** Layout 2: RFC 8785 JSON of the data, the bytes the hash covers and what is read back. */
-  json?: string;
-  hash: string;
-  /** W3C trace context of the append (metadata, not hashed) */
-  traceparent?: string;
-}
-
-export interface CommitDoc {
-  _id: number;
-  lastPosition: number;
-  /** floor(_id / PAGE_POSITIONS): read-all asks for a page of commits by equality. */
-  page?: number;
-  streamId: string;
-  firstRevision: number;
-  lastRevision: number;
-  /** Hash of the commit's last event (absent on the oldest commits: read `events`). */
-  lastHash?: string;
-  eventIds: string[];
-  events: StoredSubEvent[];
-}
-
-interface HeadDoc {
-  _id: string;
-  revision: number;
-  hash: string;
-  firstRevision: number;
-  position: number;
-}
-
-
-interface MetaDoc {
-  _id: string;
-  position?: number;
-  version?: number;
-}
-
 /** A stream's head as known to this process, with the commit that holds it. */
 interface KnownHead extends StreamHead {
   /** First revision and position of the last commit (undefined: no stream). */
@@ -178,50 +129,17 @@ interface KnownHead extends StreamHead {
   sinceHint?: number;
 }
 
-const INDEX = {
-  streamRevision: 'stream_revision',
-  lastPosition: 'last_position',
-  eventIds: 'event_ids',
-  page: 'page',
-} as const;
-
-export const PAGE_POSITIONS = 1000;
-export const LAYOUT_VERSION = 2;
-const DUPLICATE_KEY = 11000;
-/** Most commits inserted by one `insertMany`. */
-const MAX_GROUP = 64;
-/** `_id`s probed at once when a read starts inside a commit. */
-const PROBE_BATCH = 16;
 /** The stream head and position hints are written every this many commits (see afterCommit). */
 const HINT_EVERY = 8;
 /** Streams whose head is cached per store instance. */
 const HEAD_CACHE_SIZE = 10_000;
 
-type InsertOutcome = { kind: 'inserted'; doc: CommitDoc } | { kind: 'stream_conflict' };
-
-interface PendingCommit {
-  streamId: string;
-  built: EncodedEvent[];
-  resolve: (outcome: InsertOutcome) => void;
-  reject: (error: unknown) => void;
-}
-
 export class MongoEventStore implements EventStore {
-  private readonly commits: Collection<CommitDoc>;
-  private readonly streams: Collection<HeadDoc>;
-  private readonly ids: Collection<IdDoc>;
-  private readonly meta: Collection<MetaDoc>;
+  private readonly c: MongoCollections;
   private readonly clock: Clock;
-  private readonly writeConcern: WriteConcernSettings;
   private readonly claims: IdClaims;
-  /** Commits waiting for the next grouped insert, in arrival order. */
-  private readonly pendingCommits: PendingCommit[] = [];
-  /** The running insert loop, if any: one group in flight at a time per store. */
-  private draining: Promise<void> | undefined;
-  /** Next free position as last seen by this process (undefined: find it from the hint). */
-  private nextPosition: number | undefined;
-  /** A position another commit was seen to hold: the walk to the next free one starts there, not at the hint. */
-  private takenPosition = 0;
+  private readonly inserter: CommitInserter;
+  private readonly pages: ReadAllPages;
   /** Commits this process stored since it last wrote the position hint. */
   private sincePositionHint = 0;
   private ownedClient: MongoClient | undefined;
@@ -232,30 +150,32 @@ export class MongoEventStore implements EventStore {
    * the unique (streamId, firstRevision) index, the entry is dropped and the head is walked again.
    */
   private readonly heads = new Map<string, KnownHead>();
-  /**
-   * Last positions of commits this process saw: a read-all that starts right after one of them
-   * knows a commit (if any) starts there, so it need not probe below for a commit holding it.
-   */
-  private readonly commitEnds = new Set<number>();
   /** The last append queued per stream in this process. */
   private readonly streamQueues = new Map<string, Promise<unknown>>();
 
   private constructor(options: MongoEventStoreOptions) {
     const name = options.collection ?? 'events';
-    this.commits = options.db.collection<CommitDoc>(name);
-    this.streams = options.db.collection<HeadDoc>(`${name}_streams`);
-    this.ids = options.db.collection<IdDoc>(`${name}_ids`);
-    this.meta = options.db.collection<MetaDoc>(`${name}_meta`);
+    const db: Db = options.db;
+    const writeConcern: WriteConcernSettings = options.writeConcern ?? { w: 'majority', journal: true };
+    this.c = {
+      db,
+      commits: db.collection<CommitDoc>(name),
+      streams: db.collection<HeadDoc>(`${name}_streams`),
+      ids: db.collection<IdDoc>(`${name}_ids`),
+      meta: db.collection<MetaDoc>(`${name}_meta`),
+      writeConcern,
+    };
     this.clock = options.clock ?? systemClock;
-    this.writeConcern = options.writeConcern ?? { w: 'majority', journal: true };
-    this.claims = new IdClaims(this.ids, this.writeConcern, options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS);
+    this.claims = new IdClaims(this.c.ids, writeConcern, options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS);
+    this.inserter = new CommitInserter(this.c);
+    this.pages = new ReadAllPages(this.c.commits);
   }
 
   /** Creates the indexes (idempotent), migrates an older layout, and returns a ready store. */
   static async create(options: MongoEventStoreOptions): Promise<MongoEventStore> {
     const store = new MongoEventStore(options);
-    await store.ensureIndexes();
-    await store.migrate();
+    store.uniqueEventIds = await ensureIndexes(store.c);
+    await migrate(store.c);
     return store;
   }
 
@@ -275,84 +195,6 @@ export class MongoEventStore implements EventStore {
   /** Whether event ids are enforced unique by an index (see the header comment). */
   get enforcesUniqueEventIds(): boolean {
     return this.uniqueEventIds;
-  }
-
-  private async ensureIndexes(): Promise<void> {
-    await this.commits.createIndex({ streamId: 1, firstRevision: 1 }, { name: INDEX.streamRevision, unique: true });
-    await this.commits.createIndex({ lastPosition: 1 }, { name: INDEX.lastPosition, unique: true });
-    await this.commits.createIndex({ page: 1 }, { name: INDEX.page });
-    const existing = (await this.commits.listIndexes().toArray()).find((i) => i.name === INDEX.eventIds);
-    if (existing) {
-      this.uniqueEventIds = existing.unique === true;
-      return;
-    }
-    try {
-      await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds, unique: true });
-      this.uniqueEventIds = await this.probeUniqueMultikey();
-    } catch (e) {
-      if (!(e instanceof MongoServerError)) throw e;
-      await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds });
-      this.uniqueEventIds = false;
-    }
-  }
-
-  /**
-   * Whether the unique index really holds per array element: FerretDB 1.24 accepts the index but
-   * compares whole arrays. Probe once with two commits at negative positions (never read: positions
-   * start at 1) that share one id; the second must be refused. Then remove them.
-   */
-  private async probeUniqueMultikey(): Promise<boolean> {
-    const probe = (id: number, eventIds: string[]): CommitDoc => ({
-      _id: id,
-      lastPosition: id,
-      streamId: 'fengqiao:unique-multikey-probe',
-      firstRevision: id,
-      lastRevision: id,
-      eventIds,
-      events: [],
-    });
-    let enforced = false;
-    try {
-      await this.commits.insertOne(probe(-1, ['probe-a', 'probe-b']));
-      await this.commits.insertOne(probe(-2, ['probe-b', 'probe-c']));
-    } catch (e) {
-      if (!(e instanceof MongoServerError)) throw e;
-      enforced = e.code === DUPLICATE_KEY;
-    } finally {
-      await this.commits.deleteOne({ _id: -1 });
-      await this.commits.deleteOne({ _id: -2 });
-    }
-    if (!enforced) {
-      await this.commits.dropIndex(INDEX.eventIds);
-      await this.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds });
-    }
-    return enforced;
-  }
-
-  /**
-   * Layout 1 → 2, once, on start (a scan, off the hot path): `page` on every commit, the stream heads,
-   * the id documents and the position hint. Idempotent: two processes starting at once both write the
-   * same documents (inserts of existing ids are refused and ignored).
-   */
-  private async migrate(): Promise<void> {
-    if ((await this.meta.findOne({ _id: 'layout' }))?.version === LAYOUT_VERSION) return;
-    const heads = new Map<string, HeadDoc>();
-    let maxPosition = 0;
-    for await (const doc of this.commits.find({})) {
-      if (doc._id < 1) continue;
-      if (doc.page === undefined) {
-        await this.commits.updateOne({ _id: doc._id }, { $set: { page: pageOf(doc._id) } }, { writeConcern: this.writeConcern });
-      }
-      await this.writeIdDocs(doc);
-      const known = heads.get(doc.streamId);
-      if (!known || known.revision < doc.lastRevision) {
-        heads.set(doc.streamId, { _id: doc.streamId, revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id });
-      }
-      maxPosition = Math.max(maxPosition, doc.lastPosition);
-    }
-    for (const { _id, ...head } of heads.values()) await this.writeHint(this.streams, _id, head);
-    if (maxPosition > 0) await this.writeHint(this.meta, 'position', { position: maxPosition });
-    await this.writeHint(this.meta, 'layout', { version: LAYOUT_VERSION });
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -392,7 +234,7 @@ export class MongoEventStore implements EventStore {
           claimedAt = again;
         }
         const built = encodeEvents(streamId, events, head, this.clock.now().toISOString());
-        const outcome = await this.insertCommit(streamId, built);
+        const outcome = await this.inserter.insert(streamId, built);
         if (outcome.kind === 'inserted') {
           stored = true;
           const doc = outcome.doc;
@@ -410,7 +252,7 @@ export class MongoEventStore implements EventStore {
         this.heads.delete(streamId);
         if (this.uniqueEventIds) {
           // MongoDB: the eventIds index refused an id whose claim is gone (deleted by hand)
-          const holders = (await Promise.all(ids.map((id) => this.commits.findOne({ eventIds: id }, { projection: { streamId: 1 } })))).filter((d) => d !== null);
+          const holders = (await Promise.all(ids.map((id) => this.c.commits.findOne({ eventIds: id }, { projection: { streamId: 1 } })))).filter((d) => d !== null);
           const replay = matchIdempotentAppend(streamId, events, expected, await this.storedEvents(ids, holders.map((h) => ({ _id: '', streamId: h.streamId }))));
           if (replay) {
             stored = true;
@@ -455,7 +297,7 @@ export class MongoEventStore implements EventStore {
   private async storedEvents(ids: string[], docs: IdDoc[]): Promise<StoredEvent[]> {
     const wanted = new Set(ids);
     const streams = [...new Set(docs.map((d) => d.streamId))];
-    const commits = (await Promise.all(streams.map((s) => this.commits.find({ streamId: s }, { batchSize: 10_000 }).toArray()))).flat();
+    const commits = (await Promise.all(streams.map((s) => this.c.commits.find({ streamId: s }, { batchSize: 10_000 }).toArray()))).flat();
     return commits
       .filter((c) => c._id > 0 && c.eventIds.some((id) => wanted.has(id)))
       .flatMap(unwrap)
@@ -469,54 +311,13 @@ export class MongoEventStore implements EventStore {
     // One equality query returns every commit of the stream (the (streamId, firstRevision) index
     // serves it on MongoDB); ordered here, not by the server. A missing commit (deleted by someone
     // with database access) leaves a revision gap that the chain verification reports.
-    const docs = await this.commits.find({ streamId }, { batchSize: 10_000 }).toArray();
+    const docs = await this.c.commits.find({ streamId }, { batchSize: 10_000 }).toArray();
     docs.sort((a, b) => a.firstRevision - b.firstRevision);
     return sliceStream(docs.filter((d) => d._id > 0).flatMap(unwrap), o);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    const after = options.afterPosition === undefined ? 0 : toSafeInteger(options.afterPosition, 'afterPosition');
-    const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
-    if (maxCount === 0) return [];
-    const out: StoredEvent[] = [];
-    const take = (doc: CommitDoc): boolean => {
-      this.rememberEnd(doc.lastPosition);
-      for (const e of unwrap(doc)) {
-        if (e.globalPosition <= after) continue;
-        out.push(e);
-        if (out.length >= maxCount) return false;
-      }
-      return true;
-    };
-    // Whole pages of commits by equality on `page`, stitched in position order from the commit that
-    // holds after + 1; a gap (a commit not visible to this query yet) ends the read: the next read
-    // returns it.
-    let next = after + 1;
-    let page = pageOf(next);
-    let byId = await this.pageOfCommits(page);
-    let doc = byId.get(next) ?? [...byId.values()].find((d) => d._id < next && d.lastPosition >= next);
-    if (!doc && !this.commitEnds.has(after)) {
-      // the checkpoint may be inside a commit that started in an earlier page (unless a commit is
-      // known to end at the checkpoint: then after + 1 starts the next one, not visible yet)
-      doc = (await this.commitHolding(next)) ?? undefined;
-    }
-    while (doc) {
-      if (!take(doc)) return out;
-      next = doc.lastPosition + 1;
-      if (pageOf(next) !== page) {
-        page = pageOf(next);
-        byId = await this.pageOfCommits(page);
-      }
-      doc = byId.get(next);
-    }
-    return out;
-  }
-
-  private async pageOfCommits(page: number): Promise<Map<number, CommitDoc>> {
-    const byId = new Map<number, CommitDoc>();
-    // a page holds at most PAGE_POSITIONS commits: one batch, no getMore round trips
-    for (const doc of await this.commits.find({ page }, { batchSize: PAGE_POSITIONS + 1 }).toArray()) byId.set(doc._id, doc);
-    return byId;
+    return this.pages.read(options);
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision> {
@@ -525,39 +326,15 @@ export class MongoEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await this.draining;
+    await this.inserter.idle();
     const client = this.ownedClient;
     this.ownedClient = undefined;
     if (client) await client.close();
   }
 
-  // -------------------------------------------------------------------------------------------
-
-  /** The commit that holds `position`: `_id` = position, or the nearest `_id` below it that reaches it. */
-  private async commitHolding(position: number): Promise<CommitDoc | null> {
-    const exact = await this.commits.findOne({ _id: position });
-    if (exact || this.commitEnds.has(position - 1) || position === 1) return exact;
-    for (let top = position - 1; top >= 1; top -= PROBE_BATCH) {
-      const candidates = Array.from({ length: Math.min(PROBE_BATCH, top) }, (_, i) => top - i);
-      const found = await Promise.all(candidates.map((p) => this.commits.findOne({ _id: p })));
-      const below = found.find((d) => d !== null);
-      // the nearest commit below: it holds `position` or the log ends (for now) before `position`
-      if (below) {
-        this.rememberEnd(below.lastPosition);
-        return below.lastPosition >= position ? below : null;
-      }
-    }
-    return null;
-  }
-
-  private rememberEnd(lastPosition: number): void {
-    if (this.commitEnds.size >= HEAD_CACHE_SIZE) this.commitEnds.clear();
-    this.commitEnds.add(lastPosition);
-  }
-
   /** Writes what follows a stored commit: its id documents, the stream head hint and the position hint. */
   private async afterCommit(doc: CommitDoc): Promise<void> {
-    this.rememberEnd(doc.lastPosition);
+    this.pages.rememberEnd(doc.lastPosition);
     const cached = this.heads.get(doc.streamId);
     // The hints are written every HINT_EVERY commits of this process (per stream for the head): an
     // update is a read then a write on FerretDB (a scan of the heads), and a process with nothing
@@ -571,150 +348,9 @@ export class MongoEventStore implements EventStore {
     const hintPosition = this.sincePositionHint >= HINT_EVERY;
     if (hintPosition) this.sincePositionHint = 0;
     await Promise.all([
-      hintHead ? this.writeHint(this.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id }) : undefined,
-      hintPosition ? this.writeHint(this.meta, 'position', { position: doc.lastPosition }) : undefined,
+      hintHead ? writeHint(this.c, this.c.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id }) : undefined,
+      hintPosition ? writeHint(this.c, this.c.meta, 'position', { position: doc.lastPosition }) : undefined,
     ]);
-  }
-
-  /**
-   * Sets a hint document (stream head, position). An upsert on FerretDB is a read then an insert, so
-   * two writers can both try to insert: the loser's duplicate key means the document now exists, and
-   * it sets its value with a plain update. A hint may be left behind the truth; readers walk on.
-   */
-  private async writeHint<T extends { _id: string }>(collection: Collection<T>, id: string, fields: Omit<T, '_id'>): Promise<void> {
-    const filter = { _id: id } as Filter<T>;
-    try {
-      await collection.updateOne(filter, { $set: fields } as UpdateFilter<T>, { upsert: true, writeConcern: this.writeConcern });
-    } catch (e) {
-      if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) throw e;
-      await collection.updateOne(filter, { $set: fields } as UpdateFilter<T>, { writeConcern: this.writeConcern });
-    }
-  }
-
-  /** Id documents of a stored commit (ids already written are refused by `_id` and ignored). */
-  private async writeIdDocs(doc: CommitDoc): Promise<void> {
-    const docs: IdDoc[] = doc.eventIds.map((id) => ({ _id: id, streamId: doc.streamId, position: doc._id }));
-    try {
-      await this.ids.insertMany(docs, { ordered: false, writeConcern: this.writeConcern });
-    } catch (e) {
-      const onlyDuplicates =
-        e instanceof MongoBulkWriteError &&
-        (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]).every((w) => w === undefined || w.code === DUPLICATE_KEY);
-      if (!onlyDuplicates && !(e instanceof MongoServerError && e.code === DUPLICATE_KEY)) throw e;
-    }
-  }
-
-  /** Queues a commit for the next grouped insert; resolves when it is stored or refused. */
-  private insertCommit(streamId: string, built: EncodedEvent[]): Promise<InsertOutcome> {
-    return new Promise<InsertOutcome>((resolve, reject) => {
-      this.pendingCommits.push({ streamId, built, resolve, reject });
-      if (this.draining === undefined) this.draining = this.drain();
-    });
-  }
-
-  /** Inserts the queued commits, one group at a time, until the queue is empty. Never rejects. */
-  private async drain(): Promise<void> {
-    try {
-      while (this.pendingCommits.length > 0) {
-        await this.insertGroup(this.pendingCommits.splice(0, MAX_GROUP));
-      }
-    } finally {
-      this.draining = undefined;
-    }
-  }
-
-  /**
-   * Inserts a group of commits at consecutive positions with one ordered `insertMany` (one round
-   * trip, one journal write). An ordered insert stops at the first refused document: the ones before
-   * it are stored (at dense positions), the refused one is either a position conflict (another
-   * process took the position: walk on and try again) or its own stream/event-id conflict (reported
-   * to its append), and the ones after it were not attempted and are tried again, in their order, at
-   * the next free positions. Settles every commit of the group; never throws.
-   */
-  private async insertGroup(group: PendingCommit[]): Promise<void> {
-    let todo = group;
-    while (todo.length > 0) {
-      let position: number;
-      try {
-        position = this.nextPosition ?? (await this.freePosition(this.takenPosition));
-      } catch (error) {
-        for (const c of todo) c.reject(error);
-        return;
-      }
-      const docs: CommitDoc[] = [];
-      for (const c of todo) {
-        const doc = toCommitDoc(c.streamId, c.built, position);
-        docs.push(doc);
-        position = doc.lastPosition + 1;
-      }
-      try {
-        if (docs.length === 1) await this.commits.insertOne(docs[0], { writeConcern: this.writeConcern });
-        else await this.commits.insertMany(docs, { ordered: true, writeConcern: this.writeConcern });
-        this.nextPosition = position;
-        todo.forEach((c, i) => c.resolve({ kind: 'inserted', doc: docs[i] }));
-        return;
-      } catch (error) {
-        this.nextPosition = undefined;
-        this.takenPosition = Math.max(this.takenPosition, docs[0]._id);
-        const refused = refusedDocument(error, docs.length);
-        if (refused === undefined) {
-          // not a plain refusal (network, write concern, …): which documents are stored is unknown,
-          // so every append of the group fails; a retry with the same event ids is idempotent.
-          for (const c of todo) c.reject(error);
-          return;
-        }
-        for (let i = 0; i < refused.index; i++) todo[i].resolve({ kind: 'inserted', doc: docs[i] });
-        const failed = todo[refused.index];
-        const rest = todo.slice(refused.index + 1);
-        if (refused.code !== DUPLICATE_KEY) {
-          failed.reject(refused.error);
-          todo = rest;
-          continue;
-        }
-        const doc = docs[refused.index];
-        let positionConflict: boolean;
-        try {
-          positionConflict = await this.isPositionConflict(refused.text, doc);
-        } catch (lookupError) {
-          failed.reject(lookupError);
-          todo = rest;
-          continue;
-        }
-        if (positionConflict) {
-          todo = [failed, ...rest];
-        } else {
-          failed.resolve({ kind: 'stream_conflict' });
-          todo = rest;
-        }
-      }
-    }
-  }
-
-  /**
-   * Which unique index refused the insert: the position (walk on and try again) or the stream
-   * revision / an event id (the append's own conflict). Servers differ in how they name the index in
-   * the error, so when the message does not say, the store looks at what is there (by equality).
-   */
-  private async isPositionConflict(text: string, doc: CommitDoc): Promise<boolean> {
-    if (text.includes(INDEX.streamRevision) || text.includes(INDEX.eventIds) || text.includes('firstRevision') || text.includes('eventIds')) {
-      return false;
-    }
-    if (text.includes(INDEX.lastPosition) || /_id_|"_id"|index: _id/.test(text)) return true;
-    const taken = await this.commits.findOne({ streamId: doc.streamId, firstRevision: doc.firstRevision }, { projection: { _id: 1 } });
-    return taken === null;
-  }
-
-  /**
-   * The first free position: from the hint (never ahead of the truth), then the next commit by
-   * `_id` until none follows.
-   */
-  private async freePosition(taken: number): Promise<number> {
-    let last = Math.max((await this.meta.findOne({ _id: 'position' }))?.position ?? 0, taken - 1);
-    for (;;) {
-      const next = await this.commits.findOne({ _id: last + 1 }, { projection: { lastPosition: 1 } });
-      if (!next) return last + 1;
-      last = next.lastPosition;
-    }
   }
 
   /**
@@ -723,19 +359,19 @@ export class MongoEventStore implements EventStore {
    * over, which a crashed writer may have left out). Refreshes the cache and, if it walked, the hint.
    */
   private async head(streamId: string): Promise<KnownHead> {
-    const hint = await this.streams.findOne({ _id: streamId });
+    const hint = await this.c.streams.findOne({ _id: streamId });
     let head: KnownHead = hint ? { revision: hint.revision, hash: hint.hash, firstRevision: hint.firstRevision, position: hint.position } : EMPTY_HEAD;
     let walked: CommitDoc | undefined;
     for (;;) {
       const firstRevision = head.revision === 'no_stream' ? 0 : head.revision + 1;
-      const next = await this.commits.findOne({ streamId, firstRevision });
+      const next = await this.c.commits.findOne({ streamId, firstRevision });
       if (!next) break;
-      await this.writeIdDocs(next);
+      await writeIdDocs(this.c, next);
       walked = next;
       head = { revision: next.lastRevision, hash: lastHashOf(next), firstRevision: next.firstRevision, position: next._id };
     }
     if (walked) {
-      await this.writeHint(this.streams, streamId, { revision: walked.lastRevision, hash: lastHashOf(walked), firstRevision: walked.firstRevision, position: walked._id });
+      await writeHint(this.c, this.c.streams, streamId, { revision: walked.lastRevision, hash: lastHashOf(walked), firstRevision: walked.firstRevision, position: walked._id });
     }
     if (head.revision === 'no_stream') this.heads.delete(streamId);
     else this.rememberHead(streamId, head);
@@ -759,7 +395,6 @@ export class MongoEventStore implements EventStore {
       if (!oldest.done) this.heads.delete(oldest.value);
     }
   }
-
 }
 
 function sleep(ms: number): Promise<void> {
@@ -769,120 +404,4 @@ function sleep(ms: number): Promise<void> {
 /** A failure after which it is unknown whether the commit insert was stored (not a refusal by the server). */
 function isUnknownOutcome(error: unknown): boolean {
   return error instanceof MongoError && !(error instanceof MongoServerError) && !(error instanceof MongoBulkWriteError);
-}
-
-export function pageOf(position: number): number {
-  return Math.floor(position / PAGE_POSITIONS);
-}
-
-function lastHashOf(doc: CommitDoc): string {
-  return doc.lastHash ?? doc.events[doc.events.length - 1].hash;
-}
-
-/** Field names a MongoDB-protocol server refuses (`.`, a leading `$`, NUL) get look-alike characters. */
-function storableKey(key: string): string {
-  if (!/[.\0]|^\$/.test(key)) return key;
-  return key.replace(/\./g, '\uFF0E').replace(/^\$/, '\uFF04').replace(/\0/g, '\u2400');
-}
-
-/**
- * The data as a BSON document for readers of the database. Not what is read back (that is `json`):
- * keys are made storable, an array directly inside an array becomes `{ items: [...] }` (FerretDB
- * 1.24 refuses nested arrays), and BSON keeps JS numbers as int32 or double.
- */
-export function bsonCopy(value: unknown, inArray = false): unknown {
-  if (Array.isArray(value)) {
-    const items = value.map((v) => bsonCopy(v, true));
-    return inArray ? { items } : items;
-  }
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[storableKey(k)] = bsonCopy(v, false);
-    return out;
-  }
-  return value;
-}
-
-function toCommitDoc(streamId: string, built: EncodedEvent[], position: number): CommitDoc {
-  const first = built[0].event;
-  const last = built[built.length - 1].event;
-  return {
-    _id: position,
-    lastPosition: position + built.length - 1,
-    page: pageOf(position),
-    streamId,
-    firstRevision: first.revision,
-    lastRevision: last.revision,
-    lastHash: last.hash,
-    eventIds: built.map(({ event }) => event.id),
-    events: built.map(({ event: e, dataJson }) => {
-      const occurredAt = new Date(e.occurredAt);
-      const sub: StoredSubEvent = {
-        id: e.id,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        occurredAt,
-        recordedAt: new Date(e.recordedAt),
-        actor: { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId, ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}) },
-        correlationId: e.correlationId,
-        causationId: e.causationId,
-        jurisdiction: e.jurisdiction,
-        data: bsonCopy(JSON.parse(dataJson)) as Record<string, unknown>,
-        json: dataJson,
-        hash: e.hash,
-      };
-      if (occurredAt.toISOString() !== e.occurredAt) sub.occurredAtText = e.occurredAt;
-      if (new Date(e.recordedAt).toISOString() !== e.recordedAt) throw new Error(`recordedAt is not a UTC ISO instant: ${e.recordedAt}`);
-      if (e.legalBasis !== undefined) sub.legalBasis = e.legalBasis;
-      if (e.traceparent !== undefined) sub.traceparent = e.traceparent;
-      return sub;
-    }),
-  };
-}
-
-/**
- * The document a failed insert refused: for `insertOne` the only one, for an ordered `insertMany`
- * the first write error's index (the ones before it are stored, the ones after it not attempted).
- * `undefined` when the failure is not a per-document refusal (network, write concern, …).
- */
-function refusedDocument(error: unknown, count: number): { index: number; code: unknown; text: string; error: unknown } | undefined {
-  if (error instanceof MongoBulkWriteError) {
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    const first = writeErrors.filter((w) => w !== undefined).sort((a, b) => a.index - b.index)[0];
-    if (first === undefined || first.index < 0 || first.index >= count) return undefined;
-    const text = `${first.errmsg ?? ''} ${JSON.stringify(first.errInfo ?? {})} ${error.message} ${JSON.stringify(error.keyPattern ?? {})}`;
-    return { index: first.index, code: first.code, text, error: new MongoServerError({ message: first.errmsg ?? 'insert refused', code: first.code }) };
-  }
-  if (count === 1 && error instanceof MongoServerError && error.code !== undefined) {
-    return { index: 0, code: error.code, text: `${error.message} ${JSON.stringify(error.keyPattern ?? {})}`, error };
-  }
-  return undefined;
-}
-
-function instant(value: Date | string): string {
-  return value instanceof Date ? value.toISOString() : value;
-}
-
-function unwrap(doc: CommitDoc): StoredEvent[] {
-  return doc.events.map((s, i) => {
-    const event: StoredEvent = {
-      id: s.id,
-      type: s.type,
-      schemaVersion: s.schemaVersion,
-      streamId: doc.streamId,
-      revision: doc.firstRevision + i,
-      globalPosition: doc._id + i,
-      occurredAt: s.occurredAtText ?? instant(s.occurredAt),
-      recordedAt: instant(s.recordedAt),
-      actor: { userId: s.actor.userId, role: s.actor.role, unitId: s.actor.unitId, ...(s.actor.directoryVersion !== undefined ? { directoryVersion: s.actor.directoryVersion } : {}) },
-      correlationId: s.correlationId,
-      causationId: s.causationId,
-      jurisdiction: [...s.jurisdiction],
-      data: typeof s.json === 'string' ? decodeData(s.json) : decodeData(s.data as string),
-      hash: s.hash,
-    };
-    if (s.legalBasis !== undefined && s.legalBasis !== null) event.legalBasis = s.legalBasis;
-    if (typeof s.traceparent === 'string') event.traceparent = s.traceparent;
-    return event;
-  });
 }

@@ -21,7 +21,8 @@
  *   commit on those claims; it releases them and claims again. Two commits with one id therefore need
  *   a commit insert to take longer than half the lease (default 30 s). With a fixed expected revision
  *   even that cannot store twice (the unique `(streamId, firstRevision)` index refuses the second);
- *   on MongoDB the unique multikey index on `eventIds` refuses it outright.
+ *   on MongoDB the unique multikey index on `eventIds` refuses it outright (FerretDB has no such
+ *   index: it would index the whole array as one entry, see mongodb-event-store.ts).
  */
 import { MongoBulkWriteError, MongoServerError, type Collection, type WriteConcernSettings } from 'mongodb';
 import { newId } from '@fengqiao/kernel';

@@ -2,8 +2,8 @@
  * Raw import into the MongoDB event store (restore of a backup, see `backup/`): each stored event
  * becomes one commit document of one event at its own global position (`_id`), with its own
  * recordedAt and hash, so the store reads back exactly what was exported. Kept apart from
- * `mongodb-event-store.ts` on purpose: it only knows the commit document's fields (layout 2: `page`,
- * BSON dates, `data` as a document beside its canonical `json`); the indexes, and the stream heads,
+ * `mongodb-event-store.ts` on purpose: it only knows the commit document's fields (layout 2, see
+ * mongodb-commit-doc.ts: `page`, BSON dates, `data` as a document beside its canonical `json`); the indexes, and the stream heads,
  * id documents and position hint of the imported commits, are made by `MongoEventStore.create` (its
  * migration, run again on `close`), so they have one owner. Positions must be dense (the readers
  * stop at a gap): the caller renumbers a backup from a store without dense positions.
@@ -12,7 +12,8 @@ import type { Db } from 'mongodb';
 import type { StoredEvent } from '../../event-store.port';
 import { encodeData } from '../../envelope';
 import type { RawEventImport } from '../../backup/raw-import';
-import { bsonCopy, MongoEventStore, pageOf } from './mongodb-event-store';
+import { bsonCopy, pageOf } from './mongodb-commit-doc';
+import { MongoEventStore } from './mongodb-event-store';
 
 export async function openMongoRawImport(db: Db, collection = 'events'): Promise<RawEventImport> {
   await (await MongoEventStore.create({ db, collection })).close(); // the indexes

@@ -236,6 +236,50 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       await Promise.all(stores.map((st) => st.close()));
     });
 
+    it('appends 300 events in one commit (FerretDB on PostgreSQL refuses an index row over 2704 bytes), idempotently', async () => {
+      const name = 'big_commit';
+      const store = await MongoEventStore.create({ db: client.db(dbName), collection: name });
+      const s = `big-${newId()}`;
+      const batch = Array.from({ length: 300 }, () => contractEvent());
+      const r = await store.append(s, batch, { expectedRevision: 'no_stream' });
+      expect(r).toMatchObject({ firstRevision: 0, nextExpectedRevision: 299 });
+      const read = await store.readStream(s);
+      expect(read.map((e) => e.id)).toEqual(batch.map((e) => e.id));
+      expect(verifyStreamChain(read).ok).toBe(true);
+      const all = (await store.readAll({ maxCount: 1000 })).filter((e) => e.streamId === s);
+      expect(all.map((e) => e.id)).toEqual(batch.map((e) => e.id));
+      // the same append again, from this process and from another one (no cache): the stored result
+      expect(await store.append(s, batch, { expectedRevision: 'no_stream' })).toEqual(r);
+      const fresh = await MongoEventStore.create({ db: client.db(dbName), collection: name });
+      expect(await fresh.append(s, batch, { expectedRevision: 'any' })).toEqual(r);
+      await expect(fresh.append(`other-${newId()}`, [batch[150]], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'DuplicateEventIdError' });
+      expect(await fresh.readStream(s)).toHaveLength(300);
+      await store.close();
+      await fresh.close();
+    }, 60_000);
+
+    it('on start replaces the eventIds index an earlier version left (FerretDB: drops it; MongoDB: unique per id)', async () => {
+      const name = 'old_event_ids_index';
+      const db = client.db(dbName);
+      await (await MongoEventStore.create({ db, collection: name })).close();
+      // what the version before left on FerretDB: a plain index on the whole array
+      await db.collection(name).dropIndex('event_ids').catch(() => undefined);
+      await db.collection(name).createIndex({ eventIds: 1 }, { name: 'event_ids' });
+      const store = await MongoEventStore.create({ db, collection: name });
+      const ferretdb = typeof (await db.command({ buildInfo: 1 })).ferretdbVersion === 'string';
+      const index = (await db.collection(name).listIndexes().toArray()).find((i) => i.name === 'event_ids');
+      if (ferretdb) {
+        expect(index).toBeUndefined();
+        expect(store.enforcesUniqueEventIds).toBe(false);
+      } else {
+        expect(index?.unique).toBe(true);
+        expect(store.enforcesUniqueEventIds).toBe(true);
+      }
+      const batch = Array.from({ length: 300 }, () => contractEvent());
+      expect(await store.append(`big-${newId()}`, batch, { expectedRevision: 'no_stream' })).toMatchObject({ nextExpectedRevision: 299 });
+      await store.close();
+    }, 60_000);
+
     it('gives the claims back when the append stores nothing, so the same ids can be appended after a conflict', async () => {
       const store = await MongoEventStore.create({ db: client.db(dbName), collection: 'released_claims' });
       const s = `released-${newId()}`;

@@ -1,0 +1,161 @@
+/**
+ * The commit document of the MongoDB event store (layout 2, see mongodb-event-store.ts) and its
+ * mapping: encoded events → commit document (`toCommitDoc`, with the BSON copy of the data for
+ * readers of the database) and commit document → stored events (`unwrap`, reading the canonical JSON
+ * back, or a layout-1 commit unchanged). Also the stream head and meta hint documents.
+ */
+import type { Actor } from '@fengqiao/kernel';
+import type { StoredEvent } from '../../event-store.port';
+import { decodeData, type EncodedEvent } from '../../envelope';
+
+export interface StoredSubEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  /** A BSON date (layout 2) or the ISO text (layout 1). */
+  occurredAt: Date | string;
+  /** The writer's text when it is not `occurredAt.toISOString()`. */
+  occurredAtText?: string;
+  recordedAt: Date | string;
+  actor: Actor;
+  correlationId: string;
+  causationId: string;
+  jurisdiction: string[];
+  legalBasis?: string;
+  /** Layout 2: the data as a BSON document (for readers of the database; keys made storable). Layout 1: the canonical JSON. */
+  data: Record<string, unknown> | string;
+  /** Layout 2: RFC 8785 JSON of the data, the bytes the hash covers and what is read back. */
+  json?: string;
+  hash: string;
+  /** W3C trace context of the append (metadata, not hashed) */
+  traceparent?: string;
+}
+
+export interface CommitDoc {
+  _id: number;
+  lastPosition: number;
+  /** floor(_id / PAGE_POSITIONS): read-all asks for a page of commits by equality. */
+  page?: number;
+  streamId: string;
+  firstRevision: number;
+  lastRevision: number;
+  /** Hash of the commit's last event (absent on the oldest commits: read `events`). */
+  lastHash?: string;
+  eventIds: string[];
+  events: StoredSubEvent[];
+}
+
+export interface HeadDoc {
+  _id: string;
+  revision: number;
+  hash: string;
+  firstRevision: number;
+  position: number;
+}
+
+export interface MetaDoc {
+  _id: string;
+  position?: number;
+  version?: number;
+}
+
+export const PAGE_POSITIONS = 1000;
+/** The server's code for an insert refused by a unique index. */
+export const DUPLICATE_KEY = 11000;
+
+export function pageOf(position: number): number {
+  return Math.floor(position / PAGE_POSITIONS);
+}
+
+export function lastHashOf(doc: CommitDoc): string {
+  return doc.lastHash ?? doc.events[doc.events.length - 1].hash;
+}
+
+/** Field names a MongoDB-protocol server refuses (`.`, a leading `$`, NUL) get look-alike characters. */
+function storableKey(key: string): string {
+  if (!/[.\0]|^\$/.test(key)) return key;
+  return key.replace(/\./g, '\uFF0E').replace(/^\$/, '\uFF04').replace(/\0/g, '\u2400');
+}
+
+/**
+ * The data as a BSON document for readers of the database. Not what is read back (that is `json`):
+ * keys are made storable, an array directly inside an array becomes `{ items: [...] }` (FerretDB
+ * 1.24 refuses nested arrays), and BSON keeps JS numbers as int32 or double.
+ */
+export function bsonCopy(value: unknown, inArray = false): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => bsonCopy(v, true));
+    return inArray ? { items } : items;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[storableKey(k)] = bsonCopy(v, false);
+    return out;
+  }
+  return value;
+}
+
+export function toCommitDoc(streamId: string, built: EncodedEvent[], position: number): CommitDoc {
+  const first = built[0].event;
+  const last = built[built.length - 1].event;
+  return {
+    _id: position,
+    lastPosition: position + built.length - 1,
+    page: pageOf(position),
+    streamId,
+    firstRevision: first.revision,
+    lastRevision: last.revision,
+    lastHash: last.hash,
+    eventIds: built.map(({ event }) => event.id),
+    events: built.map(({ event: e, dataJson }) => {
+      const occurredAt = new Date(e.occurredAt);
+      const sub: StoredSubEvent = {
+        id: e.id,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        occurredAt,
+        recordedAt: new Date(e.recordedAt),
+        actor: { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId, ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}) },
+        correlationId: e.correlationId,
+        causationId: e.causationId,
+        jurisdiction: e.jurisdiction,
+        data: bsonCopy(JSON.parse(dataJson)) as Record<string, unknown>,
+        json: dataJson,
+        hash: e.hash,
+      };
+      if (occurredAt.toISOString() !== e.occurredAt) sub.occurredAtText = e.occurredAt;
+      if (new Date(e.recordedAt).toISOString() !== e.recordedAt) throw new Error(`recordedAt is not a UTC ISO instant: ${e.recordedAt}`);
+      if (e.legalBasis !== undefined) sub.legalBasis = e.legalBasis;
+      if (e.traceparent !== undefined) sub.traceparent = e.traceparent;
+      return sub;
+    }),
+  };
+}
+
+function instant(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+export function unwrap(doc: CommitDoc): StoredEvent[] {
+  return doc.events.map((s, i) => {
+    const event: StoredEvent = {
+      id: s.id,
+      type: s.type,
+      schemaVersion: s.schemaVersion,
+      streamId: doc.streamId,
+      revision: doc.firstRevision + i,
+      globalPosition: doc._id + i,
+      occurredAt: s.occurredAtText ?? instant(s.occurredAt),
+      recordedAt: instant(s.recordedAt),
+      actor: { userId: s.actor.userId, role: s.actor.role, unitId: s.actor.unitId, ...(s.actor.directoryVersion !== undefined ? { directoryVersion: s.actor.directoryVersion } : {}) },
+      correlationId: s.correlationId,
+      causationId: s.causationId,
+      jurisdiction: [...s.jurisdiction],
+      data: typeof s.json === 'string' ? decodeData(s.json) : decodeData(s.data as string),
+      hash: s.hash,
+    };
+    if (s.legalBasis !== undefined && s.legalBasis !== null) event.legalBasis = s.legalBasis;
+    if (typeof s.traceparent === 'string') event.traceparent = s.traceparent;
+    return event;
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * The MongoDB event store's collections on start: the indexes (and which guarantee the `eventIds`
+ * index gives on which server), the migration from layout 1, and the two writes both share with the
+ * append path — the hints (stream head, position, layout) and the id documents of a stored commit.
+ * See mongodb-event-store.ts for the layout.
+ */
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type Filter, type UpdateFilter, type WriteConcernSettings } from 'mongodb';
+import { newId } from '@fengqiao/kernel';
+import { DUPLICATE_KEY, lastHashOf, pageOf, type CommitDoc, type HeadDoc, type MetaDoc } from './mongodb-commit-doc';
+import type { IdDoc } from './mongodb-id-claims';
+
+/** The store's collections (base name `events`: `events`, `events_streams`, `events_ids`, `events_meta`). */
+export interface MongoCollections {
+  db: Db;
+  commits: Collection<CommitDoc>;
+  streams: Collection<HeadDoc>;
+  ids: Collection<IdDoc>;
+  meta: Collection<MetaDoc>;
+  writeConcern: WriteConcernSettings;
+}
+
+export const INDEX = {
+  streamRevision: 'stream_revision',
+  lastPosition: 'last_position',
+  eventIds: 'event_ids',
+  page: 'page',
+} as const;
+
+export const LAYOUT_VERSION = 2;
+const INDEX_NOT_FOUND = 27;
+
+/** Creates the indexes (idempotent); returns whether event ids are enforced unique by an index. */
+export async function ensureIndexes(c: MongoCollections): Promise<boolean> {
+  await c.commits.createIndex({ streamId: 1, firstRevision: 1 }, { name: INDEX.streamRevision, unique: true });
+  await c.commits.createIndex({ lastPosition: 1 }, { name: INDEX.lastPosition, unique: true });
+  await c.commits.createIndex({ page: 1 }, { name: INDEX.page });
+  return ensureEventIdsIndex(c);
+}
+
+/**
+ * The unique multikey index on `eventIds`, only where the server keeps one entry per array
+ * element (MongoDB). FerretDB 1.24 indexes the whole array as one entry: the index is not unique
+ * per id, and on PostgreSQL a commit of about 70 events or more exceeds the 2,704-byte limit of a
+ * btree row and is refused. So on FerretDB there is no such index (one left by an earlier version
+ * is dropped) and per-id uniqueness rests on the claims alone. Returns whether the index holds.
+ */
+async function ensureEventIdsIndex(c: MongoCollections): Promise<boolean> {
+  const existing = (await c.commits.listIndexes().toArray()).find((i) => i.name === INDEX.eventIds);
+  if (await isFerretDb(c)) {
+    if (existing) await dropEventIdsIndex(c);
+    return false;
+  }
+  if (existing?.unique === true) return true;
+  if (existing) await dropEventIdsIndex(c); // a plain one: no query uses it, make it the unique one
+  try {
+    await c.commits.createIndex({ eventIds: 1 }, { name: INDEX.eventIds, unique: true });
+  } catch (e) {
+    if (!(e instanceof MongoServerError)) throw e;
+    return false; // e.g. an event id stored twice by hand: the claims still refuse new duplicates
+  }
+  return probeUniqueMultikey(c);
+}
+
+async function isFerretDb(c: MongoCollections): Promise<boolean> {
+  const info = await c.db.command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string';
+}
+
+async function dropEventIdsIndex(c: MongoCollections): Promise<void> {
+  try {
+    await c.commits.dropIndex(INDEX.eventIds);
+  } catch (e) {
+    // another process starting at the same time dropped it first
+    if (!(e instanceof MongoServerError) || (e.code !== INDEX_NOT_FOUND && !/index not found/i.test(e.message))) throw e;
+  }
+}
+
+/**
+ * Whether the unique index really holds per array element (a server other than MongoDB and
+ * FerretDB may accept the index and compare whole arrays). Probes once with two commits at
+ * negative positions (never read: positions start at 1; random, so that two processes starting at
+ * once do not collide on `_id`) that share one id: the second must be refused. Then removes them,
+ * and the index when it does not hold.
+ */
+async function probeUniqueMultikey(c: MongoCollections): Promise<boolean> {
+  const base = -2 * (1 + Math.floor(Math.random() * 1_000_000_000));
+  const shared = `probe-${newId()}`;
+  const probe = (id: number, eventIds: string[]): CommitDoc => ({
+    _id: id,
+    lastPosition: id,
+    streamId: 'fengqiao:unique-multikey-probe',
+    firstRevision: id,
+    lastRevision: id,
+    eventIds,
+    events: [],
+  });
+  let enforced = false;
+  try {
+    await c.commits.insertOne(probe(base, [`probe-${newId()}`, shared]));
+    await c.commits.insertOne(probe(base - 1, [shared, `probe-${newId()}`]));
+  } catch (e) {
+    if (!(e instanceof MongoServerError)) throw e;
+    enforced = e.code === DUPLICATE_KEY;
+  } finally {
+    await c.commits.deleteOne({ _id: base });
+    await c.commits.deleteOne({ _id: base - 1 });
+  }
+  if (!enforced) await dropEventIdsIndex(c);
+  return enforced;
+}
+
+/**
+ * Layout 1 → 2, once, on start (a scan, off the hot path): `page` on every commit, the stream heads,
+ * the id documents and the position hint. Idempotent: two processes starting at once both write the
+ * same documents (inserts of existing ids are refused and ignored).
+ */
+export async function migrate(c: MongoCollections): Promise<void> {
+  if ((await c.meta.findOne({ _id: 'layout' }))?.version === LAYOUT_VERSION) return;
+  const heads = new Map<string, HeadDoc>();
+  let maxPosition = 0;
+  for await (const doc of c.commits.find({})) {
+    if (doc._id < 1) continue;
+    if (doc.page === undefined) {
+      await c.commits.updateOne({ _id: doc._id }, { $set: { page: pageOf(doc._id) } }, { writeConcern: c.writeConcern });
+    }
+    await writeIdDocs(c, doc);
+    const known = heads.get(doc.streamId);
+    if (!known || known.revision < doc.lastRevision) {
+      heads.set(doc.streamId, { _id: doc.streamId, revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id });
+    }
+    maxPosition = Math.max(maxPosition, doc.lastPosition);
+  }
+  for (const { _id, ...head } of heads.values()) await writeHint(c, c.streams, _id, head);
+  if (maxPosition > 0) await writeHint(c, c.meta, 'position', { position: maxPosition });
+  await writeHint(c, c.meta, 'layout', { version: LAYOUT_VERSION });
+}
+
+/**
+ * Sets a hint document (stream head, position). An upsert on FerretDB is a read then an insert, so
+ * two writers can both try to insert: the loser's duplicate key means the document now exists, and
+ * it sets its value with a plain update. A hint may be left behind the truth; readers walk on.
+ */
+export async function writeHint<T extends { _id: string }>(c: MongoCollections, collection: Collection<T>, id: string, fields: Omit<T, '_id'>): Promise<void> {
+  const filter = { _id: id } as Filter<T>;
+  try {
+    await collection.updateOne(filter, { $set: fields } as UpdateFilter<T>, { upsert: true, writeConcern: c.writeConcern });
+  } catch (e) {
+    if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) throw e;
+    await collection.updateOne(filter, { $set: fields } as UpdateFilter<T>, { writeConcern: c.writeConcern });
+  }
+}
+
+/** Id documents of a stored commit (ids already written are refused by `_id` and ignored). */
+export async function writeIdDocs(c: MongoCollections, doc: CommitDoc): Promise<void> {
+  const docs: IdDoc[] = doc.eventIds.map((id) => ({ _id: id, streamId: doc.streamId, position: doc._id }));
+  try {
+    await c.ids.insertMany(docs, { ordered: false, writeConcern: c.writeConcern });
+  } catch (e) {
+    const onlyDuplicates =
+      e instanceof MongoBulkWriteError &&
+      (Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors]).every((w) => w === undefined || w.code === DUPLICATE_KEY);
+    if (!onlyDuplicates && !(e instanceof MongoServerError && e.code === DUPLICATE_KEY)) throw e;
+  }
+}
+

@@ -1,0 +1,93 @@
+/**
+ * Read-all of the MongoDB event store: whole pages of commits by equality on `page`, stitched in
+ * position order from the commit holding checkpoint + 1, stopping at the first gap (a commit not
+ * visible to this query yet: the next read returns it). See "Read-all pages" in
+ * mongodb-event-store.ts.
+ */
+import type { Collection } from 'mongodb';
+import { DEFAULT_READ_ALL_MAX_COUNT, type ReadAllOptions, type StoredEvent } from '../../event-store.port';
+import { maxCountOf, toSafeInteger } from '../../envelope';
+import { PAGE_POSITIONS, pageOf, unwrap, type CommitDoc } from './mongodb-commit-doc';
+
+/** `_id`s probed at once when a read starts inside a commit. */
+const PROBE_BATCH = 16;
+/** Commit ends remembered per store instance. */
+const COMMIT_ENDS_SIZE = 10_000;
+
+export class ReadAllPages {
+  /**
+   * Last positions of commits this process saw: a read-all that starts right after one of them
+   * knows a commit (if any) starts there, so it need not probe below for a commit holding it.
+   */
+  private readonly commitEnds = new Set<number>();
+
+  constructor(private readonly commits: Collection<CommitDoc>) {}
+
+  async read(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const after = options.afterPosition === undefined ? 0 : toSafeInteger(options.afterPosition, 'afterPosition');
+    const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
+    if (maxCount === 0) return [];
+    const out: StoredEvent[] = [];
+    const take = (doc: CommitDoc): boolean => {
+      this.rememberEnd(doc.lastPosition);
+      for (const e of unwrap(doc)) {
+        if (e.globalPosition <= after) continue;
+        out.push(e);
+        if (out.length >= maxCount) return false;
+      }
+      return true;
+    };
+    // Whole pages of commits by equality on `page`, stitched in position order from the commit that
+    // holds after + 1; a gap (a commit not visible to this query yet) ends the read: the next read
+    // returns it.
+    let next = after + 1;
+    let page = pageOf(next);
+    let byId = await this.pageOfCommits(page);
+    let doc = byId.get(next) ?? [...byId.values()].find((d) => d._id < next && d.lastPosition >= next);
+    if (!doc && !this.commitEnds.has(after)) {
+      // the checkpoint may be inside a commit that started in an earlier page (unless a commit is
+      // known to end at the checkpoint: then after + 1 starts the next one, not visible yet)
+      doc = (await this.commitHolding(next)) ?? undefined;
+    }
+    while (doc) {
+      if (!take(doc)) return out;
+      next = doc.lastPosition + 1;
+      if (pageOf(next) !== page) {
+        page = pageOf(next);
+        byId = await this.pageOfCommits(page);
+      }
+      doc = byId.get(next);
+    }
+    return out;
+  }
+
+  private async pageOfCommits(page: number): Promise<Map<number, CommitDoc>> {
+    const byId = new Map<number, CommitDoc>();
+    // a page holds at most PAGE_POSITIONS commits: one batch, no getMore round trips
+    for (const doc of await this.commits.find({ page }, { batchSize: PAGE_POSITIONS + 1 }).toArray()) byId.set(doc._id, doc);
+    return byId;
+  }
+
+  /** The commit that holds `position`: `_id` = position, or the nearest `_id` below it that reaches it. */
+  private async commitHolding(position: number): Promise<CommitDoc | null> {
+    const exact = await this.commits.findOne({ _id: position });
+    if (exact || this.commitEnds.has(position - 1) || position === 1) return exact;
+    for (let top = position - 1; top >= 1; top -= PROBE_BATCH) {
+      const candidates = Array.from({ length: Math.min(PROBE_BATCH, top) }, (_, i) => top - i);
+      const found = await Promise.all(candidates.map((p) => this.commits.findOne({ _id: p })));
+      const below = found.find((d) => d !== null);
+      // the nearest commit below: it holds `position` or the log ends (for now) before `position`
+      if (below) {
+        this.rememberEnd(below.lastPosition);
+        return below.lastPosition >= position ? below : null;
+      }
+    }
+    return null;
+  }
+
+  /** A commit ending at `lastPosition` was seen (stored by this process, or read). */
+  rememberEnd(lastPosition: number): void {
+    if (this.commitEnds.size >= COMMIT_ENDS_SIZE) this.commitEnds.clear();
+    this.commitEnds.add(lastPosition);
+  }
+}
