@@ -98,6 +98,15 @@ export interface IndexSpec {
   keys: Record<string, SortDirection>;
   /** Default: the server's name for the keys. */
   name?: string;
+  /**
+   * One of the keys holds an array (a unit path, ids of people). MongoDB indexes each element;
+   * FerretDB 1.24 indexes the whole array as one PostgreSQL btree row, which PostgreSQL refuses past
+   * 2,704 bytes, so a view write with a long array (a collective petition's 70+ petitioners) would
+   * fail. On FerretDB such an index is therefore not created (and dropped where an older version
+   * made it); FerretDB serves no read from it anyway (its equality is a jsonb `@>`, which a btree
+   * cannot answer).
+   */
+  multikey?: boolean;
 }
 
 /** One group of `aggregateCounts`: the value of the grouped field (`null` when missing) and how many documents have it. */

@@ -260,8 +260,9 @@ export function validateIndexSpecs(specs: readonly IndexSpec[]): void {
       throw new ReadStoreArgumentError(`第 ${i + 1} 个索引须有非空的 keys`, { index: i });
     }
     for (const k of Object.keys(spec)) {
-      if (k !== 'keys' && k !== 'name') throw new ReadStoreArgumentError(`索引不支持选项 ${k}（只支持 keys、name）`, { index: i });
+      if (k !== 'keys' && k !== 'name' && k !== 'multikey') throw new ReadStoreArgumentError(`索引不支持选项 ${k}（只支持 keys、name、multikey）`, { index: i });
     }
+    if (spec.multikey !== undefined && typeof spec.multikey !== 'boolean') throw new ReadStoreArgumentError('索引选项 multikey 须为 true 或 false', { index: i });
     for (const [path, dir] of Object.entries(spec.keys)) {
       assertPath(path, `indexes[${i}].keys.${path}`, (reason) => new ReadStoreArgumentError(reason, { index: i }));
       if (dir !== 1 && dir !== -1) throw new ReadStoreArgumentError(`索引方向须为 1 或 -1：${path}`, { index: i });

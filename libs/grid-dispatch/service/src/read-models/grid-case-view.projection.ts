@@ -424,7 +424,7 @@ export const gridCaseViewProjection = defineProjection<GridCaseView, StoredEvent
   idOf: (e) => caseIdOfStream(e.streamId),
   evolve: (doc, e) => evolveGridCaseView(doc, e),
   indexes: [
-    { keys: { jurisdiction: 1, status: 1 } },
+    { keys: { jurisdiction: 1, status: 1 }, multikey: true },
     { keys: { nextTimerAtMs: 1 } },
     { keys: { unitId: 1, status: 1 } },
     { keys: { status: 1, updatedAtMs: -1 } },

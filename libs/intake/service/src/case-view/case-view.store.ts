@@ -3,7 +3,7 @@ import { CASE_VIEW, CaseView } from './case-view';
 
 /** Indexes for the view's queries (lists by scope and status, duplicates, Open311). */
 export const CASE_VIEW_INDEXES = [
-  { keys: { jurisdiction: 1, reportedAtMs: -1 } },
+  { keys: { jurisdiction: 1, reportedAtMs: -1 }, multikey: true },
   { keys: { status: 1, reportedAtMs: -1 } },
   { keys: { category: 1, reportedAtMs: -1 } },
   { keys: { gridId: 1 } },

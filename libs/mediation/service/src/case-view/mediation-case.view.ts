@@ -187,8 +187,8 @@ export function evolveMediationCaseView(doc: ReadDoc<MediationCaseView> | Mediat
 }
 
 export const MEDIATION_CASE_VIEW_INDEXES = [
-  { keys: { jurisdiction: 1, status: 1 } },
-  { keys: { mediatorIds: 1 } },
+  { keys: { jurisdiction: 1, status: 1 }, multikey: true },
+  { keys: { mediatorIds: 1 }, multikey: true },
   { keys: { nextTimerAtMs: 1 } },
   { keys: { confirmationDueAtMs: 1 } },
   { keys: { gridCaseId: 1 } },

@@ -28,11 +28,11 @@ export interface RegistrationRecord {
 
 export const VIEW_INDEXES = {
   [PETITION_VIEW]: [
-    { keys: { jurisdiction: 1, status: 1 } },
+    { keys: { jurisdiction: 1, status: 1 }, multikey: true },
     { keys: { nextTimerAtMs: 1 } },
     { keys: { nextDueAtMs: 1 } },
-    { keys: { petitionerIds: 1 } },
-    { keys: { addressKeys: 1 } },
+    { keys: { petitionerIds: 1 }, multikey: true },
+    { keys: { addressKeys: 1 }, multikey: true },
     { keys: { 'source.dayId': 1 } },
   ],
   [PETITIONER_VIEW]: [{ keys: { addressKey: 1 } }],

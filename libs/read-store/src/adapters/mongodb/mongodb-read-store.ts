@@ -168,6 +168,13 @@ export class MongoReadStore implements ReadStore {
     validateIndexSpecs(specs);
     const c = this.coll(collection);
     for (const spec of specs) {
+      if (spec.multikey && (await this.isFerretDb())) {
+        // see IndexSpec.multikey: an array index would refuse long arrays there and serve no read
+        await c.dropIndex(indexNameOf(spec)).catch((e: unknown) => {
+          if (codeOf(e) !== 27 && !/index not found|ns not found|does not exist/i.test(messageOf(e))) throw e; // 27 IndexNotFound
+        });
+        continue;
+      }
       try {
         await c.createIndex(spec.keys, { name: indexNameOf(spec) });
       } catch (e) {
@@ -176,6 +183,22 @@ export class MongoReadStore implements ReadStore {
         throw e;
       }
     }
+  }
+
+  private ferretDb: Promise<boolean> | undefined;
+
+  /** Whether the server is FerretDB (it names its version in `buildInfo`), asked once. */
+  private isFerretDb(): Promise<boolean> {
+    this.ferretDb ??= (async () => {
+      const db = this.conn.db;
+      if (!db) throw new Error('MongoReadStore: the mongoose connection is not open');
+      const info = await db.command({ buildInfo: 1 });
+      return typeof info['ferretdbVersion'] === 'string';
+    })().catch((e: unknown) => {
+      this.ferretDb = undefined;
+      throw e;
+    });
+    return this.ferretDb;
   }
 
   async close(): Promise<void> {
