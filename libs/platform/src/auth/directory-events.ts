@@ -107,8 +107,8 @@ export class DirectoryOutbox implements ContextLifecycle {
     for (let attempt = 1; ; attempt++) {
       const revision = await runtime.infra.events.streamRevision(DIRECTORY_STREAM);
       const held = revision === 'no_stream' ? 0 : revision + 1;
-      // in batches: one commit of the MongoDB store indexes its event ids, and FerretDB on PostgreSQL
-      // refuses an index row past 2704 bytes (a whole seed of ~200 ids in one commit)
+      // in batches of OUTBOX_BATCH versions, so one commit stays small (a whole seed is ~200 versions;
+      // the MongoDB store once refused such a commit on FerretDB, see its eventIds index)
       const missing = this.issuer.directory.entries(held).slice(0, OUTBOX_BATCH);
       if (missing.length === 0) return appended;
       try {
