@@ -10,6 +10,7 @@ import { GridCases } from './grid-cases';
 import { CONTEXT_NAME, GRID_DISPATCH_OPTIONS } from './grid-dispatch.tokens';
 
 const SEED_ACTOR: Actor = { userId: 'system:seed', role: 'system', unitId: 'system' };
+const SEED_NOTE = '首次启动时载入的默认数据';
 
 /**
  * Grid-dispatch's part in its runtime's start and stop (a `ContextLifecycle` provider): seeds the
@@ -61,8 +62,8 @@ export class GridDispatchStartup implements ContextLifecycle {
     const seed = this.options.seed;
     if (!seedWanted || !seed) return;
     const at = this.options.clock.now().toISOString();
-    if (await this.tables.routingRules.seedIfEmpty(seed.routingRules, SEED_ACTOR, at)) this.logger.log(`seeded ${seed.routingRules.length} routing rules`);
-    if (await this.tables.deadlineRules.seedIfEmpty(seed.deadlineRules, SEED_ACTOR, at)) this.logger.log(`seeded ${seed.deadlineRules.length} deadline rules`);
+    if (await this.tables.routingRules.seedIfEmpty(seed.routingRules, SEED_ACTOR, at, SEED_NOTE)) this.logger.log(`seeded ${seed.routingRules.length} routing rules`);
+    if (await this.tables.deadlineRules.seedIfEmpty(seed.deadlineRules, SEED_ACTOR, at, SEED_NOTE)) this.logger.log(`seeded ${seed.deadlineRules.length} deadline rules`);
   }
 
   /** /health: the projector's position and the scheduler's last tick; down while the projector keeps failing. */

@@ -96,7 +96,7 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     const loaded = await this.cases.read(d.caseId);
     if (loaded.state.status !== 'filed') return { kind: 'not_filed', status: loaded.state.status };
     const table = await this.tables.routingRules.current();
-    const match = table ? resolveRoute(table.rules, d.category, { gridId: d.gridId, path: location }) : undefined;
+    const match = table ? resolveRoute(table.rows, d.category, { gridId: d.gridId, path: location }) : undefined;
     if (!table || !match) {
       this.logger.warn(`case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`);
       return { kind: 'unroutable', rulesVersion: table?.version ?? null };
