@@ -6,7 +6,7 @@
  * standalone mode; their own matrix lives in libs/platform.
  */
 import { districtDepartmentId } from '@fengqiao/demo';
-import { inJurisdiction, issuerRows, matrixUsers, platformRows, routeMatrix, type MatrixApp, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
+import { inJurisdiction, issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
 import { LooseJson } from '@fengqiao/testing';
 import { gridDispatchEvent, IntakeTestApp, pointIn, startIntakeTestApp, TEST_API_KEY, TestUser, USERS } from './testing/intake-test-app';
 
@@ -80,14 +80,7 @@ describe('intake route matrix: every route × every role × inside/outside × no
     ({ users, userOf: userOfCall } = await matrixUsers(MATRIX_USERS, app, PASSWORD));
   }, 60_000);
   afterAll(() => t?.close());
-  const app: MatrixApp<TestUser> = {
-    username: (key) => USERS[key],
-    principal: (key) => t.principal(key),
-    token: (key) => t.token(key),
-    get issuer() {
-      return t.issuer;
-    },
-  };
+  const app = matrixAppOf<TestUser>(USERS, () => t);
 
   /** the app's state: the intake event store and the directory */
   const snapshot = async () => {

@@ -5,7 +5,7 @@
  * their own committee only (mc-v-1-1 ≠ mc-v-1-2); auditors read inside their scope; operators,
  * grid workers, departments, petition officers and admins have no mediation actions.
  */
-import { inJurisdiction, issuerRows, matrixUsers, platformRows, routeMatrix, type MatrixApp, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
+import { inJurisdiction, issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
 import { LooseJson } from '@fengqiao/testing';
 import { caseIn, DrivenState } from './testing/case-driver';
 import { MediationTestApp, NEIGHBOURS, startMediationTestApp, TestUser, USERS } from './testing/mediation-test-app';
@@ -52,14 +52,7 @@ describe('mediation route matrix: every route × every role × inside/outside ×
     ({ users, userOf: userOfCall } = await matrixUsers(MATRIX_USERS, app, PASSWORD));
   }, 60_000);
   afterAll(() => t?.close());
-  const app: MatrixApp<TestUser> = {
-    username: (key) => USERS[key],
-    principal: (key) => t.principal(key),
-    token: (key) => t.token(key),
-    get issuer() {
-      return t.issuer;
-    },
-  };
+  const app = matrixAppOf<TestUser>(USERS, () => t);
 
   const snapshot = async () => {
     const events = await t.storedEvents();

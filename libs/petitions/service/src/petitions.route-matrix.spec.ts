@@ -4,7 +4,7 @@
  * action table and the jurisdiction allow it, and 401/403 with nothing written elsewhere. Petitions
  * are built through the API by the district office, received at the town of the user's "inside".
  */
-import { inJurisdiction, matrixUsers, platformRows, routeMatrix, type MatrixApp, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
+import { inJurisdiction, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
 import { LooseJson } from '@fengqiao/testing';
 import { solveProofOfWork } from './public-petitions/proof-of-work';
 import { petitioner, PetitionsTestApp, registration, startPetitionsTestApp, TestUser, USERS } from './testing/petitions-test-app';
@@ -53,14 +53,7 @@ describe('petitions route matrix: every route × every role × inside/outside ×
   let n = 1000;
   let userOfCall: (ctx: MatrixContext, fallback: TestUser) => TestUser;
   const userOf = (ctx: MatrixContext): TestUser => userOfCall(ctx, 'districtOfficer');
-  const app: MatrixApp<TestUser> = {
-    username: (key) => USERS[key],
-    principal: (key) => t.principal(key),
-    token: (key) => t.token(key),
-    get issuer() {
-      return t.issuer;
-    },
-  };
+  const app = matrixAppOf<TestUser>(USERS, () => t);
   const townOf = (ctx: MatrixContext): string | undefined => (ctx.where === 'inside' ? TOWNS[userOf(ctx)].inside : TOWNS[userOf(ctx)].outside);
 
   /** a fresh petition received at `town`, brought to `step` by the district office */

@@ -271,6 +271,18 @@ export interface MatrixApp<K extends string> {
   };
 }
 
+/** A service test app (started in a `beforeAll`, hence the getter) as the shared rows use it. */
+export function matrixAppOf<K extends string>(usernames: Record<K, string>, app: () => Pick<MatrixApp<K>, 'principal' | 'token' | 'issuer'>): MatrixApp<K> {
+  return {
+    username: (key) => usernames[key],
+    principal: (key) => app().principal(key),
+    token: (key) => app().token(key),
+    get issuer() {
+      return app().issuer;
+    },
+  };
+}
+
 export interface MatrixUsers<K extends string> {
   users: MatrixUser[];
   /** the test user behind a call (`fallback` for the call without a token) */
