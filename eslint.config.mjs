@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier/flat';
 
 // Module boundaries (STYLE.md "Boundaries"): every project carries scope:* and type:* tags.
 // type:domain and type:contracts are pure: no framework, broker or database imports.
@@ -41,6 +42,20 @@ export default [
     ignores: ['**/dist', '**/node_modules', '.nx', '.local-servers', 'data', 'coverage', 'services/console/**'],
   },
   {
+    // Type-aware rules. Each project's lint (`eslint <projectRoot>`) gets one TypeScript program: the
+    // project service opens the nearest tsconfig.json, i.e. the project's own, never the whole repo's.
+    // (`__probe__.ts`: the boundary rules' own spec lints code through stdin as a file no tsconfig has.)
+    files: ['**/*.ts'],
+    ignores: ['**/__probe__.ts', '**/__probe__.spec.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
@@ -70,10 +85,25 @@ export default [
     },
   },
   {
+    // `@fengqiao/<lib>/testing` (contract suites, fixtures, route matrix) is for specs, testing folders, e2e,
+    // benches and tooling; production code never imports it. (The typescript-eslint variant of the rule, so
+    // the purity rule above keeps its own options.)
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**', 'e2e/**', 'bench/**', 'tools/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@fengqiao/*/testing', '@fengqiao/*/testing/*'], message: 'Test helpers stay out of production code: import @fengqiao/<lib>/testing only from specs and testing folders.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/testing/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': ['error', boundaries(true)],
     },
   },
+  // layout is Prettier's (.prettierrc, npm run format:check): no lint rule may fight it
+  prettier,
 ];

@@ -14,7 +14,8 @@
 import { resolve } from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { newId } from '@fengqiao/kernel';
-import { contractEvent, MongoEventStore, type EventStore } from '@fengqiao/event-store';
+import { MongoEventStore, type EventStore } from '@fengqiao/event-store';
+import { contractEvent } from '@fengqiao/event-store/testing';
 
 interface Layout {
   name: string;

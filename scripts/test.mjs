@@ -68,8 +68,12 @@ const nx = ['nx', 'run-many', '--outputStyle=stream', '--parallel=2'];
 const failures = [];
 step('typecheck');
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) failures.push('typecheck');
+// the pure libs (kernel, contracts, the domains) are also checked with noUncheckedIndexedAccess (their tsconfig.lib.json)
+if (run('npx', [...nx, '-t', 'typecheck']) !== 0) failures.push('typecheck (pure libs)');
 step('lint and unit tests');
 if (run('npx', [...nx, '-t', 'lint', 'test']) !== 0) failures.push('lint/unit');
+step('format (Prettier, .prettierrc)');
+if (run('npm', ['run', '--silent', 'format:check']) !== 0) failures.push('format');
 step('integration and end-to-end tests (real servers)');
 // one project at a time: suites that start whole deployments must not starve each other of CPU
 if (run('npx', [...nx.filter((a) => !a.startsWith('--parallel')), '--parallel=1', '-t', 'int']) !== 0) failures.push('integration');

@@ -19,6 +19,3 @@ export * from './inbox/idempotent-handler';
 export * from './nest/bus.server';
 export * from './nest/bus.context';
 export * from './nest/bus-exception.filter';
-export * from './testing/bus.contract';
-export * from './testing/relay-checkpoint.contract';
-export * from './testing/inbox.contract';

@@ -13,6 +13,4 @@ export * from './issuer/signing-key';
 export * from './issuer/auth-store';
 export * from './issuer/sqlite-auth-store';
 export * from './issuer/built-in-issuer';
-export * from './testing/fixture-directory';
-export * from './testing/auth-store.contract';
 export * from './directory/parse-change';

@@ -22,8 +22,8 @@ export function deterministicEventId(seed: string, timeMs: number): string {
   const ms = BigInt(Math.max(0, Math.floor(timeMs)));
   for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
   hash.copy(bytes, 6, 0, 10);
-  bytes[6] = (bytes[6] & 0x0f) | 0x70; // version 7
-  bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 9562 variant
+  bytes[6] = (bytes.readUInt8(6) & 0x0f) | 0x70; // version 7
+  bytes[8] = (bytes.readUInt8(8) & 0x3f) | 0x80; // RFC 9562 variant
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -5,4 +5,3 @@ export * from './clock';
 export * from './calendar';
 export * from './audit';
 export * from './guards';
-export * from './testing';

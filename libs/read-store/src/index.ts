@@ -13,7 +13,6 @@ export {
 export { compareValues } from './query/bson-order';
 export * from './adapters/embedded/embedded-read-store';
 export * from './adapters/mongodb/mongodb-read-store';
-export * from './testing/read-store.contract';
 export * from './projection/projection';
 export * from './projection/parking';
 export * from './projection/store-projector';

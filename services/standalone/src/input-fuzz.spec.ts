@@ -23,7 +23,8 @@ import { join } from 'node:path';
 import { findUnsafeText } from '@fengqiao/contracts';
 import { BuiltInIssuer, principalOf } from '@fengqiao/identity';
 import { listParkedEvents } from '@fengqiao/read-store';
-import { ContextRuntime, discoverRoutes, loadServiceConfig, RunningService, runtimeToken, startService } from '@fengqiao/platform';
+import { ContextRuntime, loadServiceConfig, RunningService, runtimeToken, startService } from '@fengqiao/platform';
+import { discoverRoutes } from '@fengqiao/platform/testing';
 import { appDefinition } from './app';
 import { bodySchemaOf, malformedBody, malformedHeaders, malformedQuery, OpenApiDocument, pathValue, plausibleBody, queryParamsOf, type FuzzBody } from './testing/malformed-requests';
 

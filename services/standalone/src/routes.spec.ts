@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoverRoutes, loadServiceConfig, RunningService, startService } from '@fengqiao/platform';
+import { loadServiceConfig, RunningService, startService } from '@fengqiao/platform';
+import { discoverRoutes } from '@fengqiao/platform/testing';
 import { appDefinition } from './app';
 
 /**

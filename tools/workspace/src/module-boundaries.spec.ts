@@ -39,6 +39,24 @@ describe('module boundaries', () => {
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/scope:intake.*can only depend on.*scope:intake/)]));
   }, 60_000);
 
+  it('rejects production code importing a /testing entry point, and lets a spec import it', async () => {
+    const code = "import { fixturePrincipal } from '@fengqiao/identity/testing';\nexport const x = fixturePrincipal;\n";
+    const production = await lint('libs/platform/src/__probe__.ts', code);
+    expect(production).toEqual(expect.arrayContaining([expect.stringMatching(/^@typescript-eslint\/no-restricted-imports: .*@fengqiao\/identity\/testing/)]));
+    expect(await lint('libs/platform/src/__probe__.spec.ts', code)).toEqual([]);
+  }, 60_000);
+
+  it('rejects a floating promise and a promise where a void callback is expected (type-aware, the project\'s own tsconfig)', async () => {
+    // an existing file of a small project, so the project service finds it in libs/kernel/tsconfig.json
+    const messages = await lint(
+      'libs/kernel/src/clock.ts',
+      'async function f(): Promise<void> {\n  await Promise.resolve();\n}\nexport function g(): void {\n  f();\n  [1].forEach(async () => f());\n}\n',
+    );
+    expect(messages).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^@typescript-eslint\/no-floating-promises:/), expect.stringMatching(/^@typescript-eslint\/no-misused-promises:/)]),
+    );
+  }, 120_000);
+
   it('lets a service lib import the platform and contracts', async () => {
     const messages = await lint(
       'libs/intake/service/src/__probe__.ts',

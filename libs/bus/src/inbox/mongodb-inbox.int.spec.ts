@@ -2,7 +2,7 @@
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
-import { filterProblems, recordCommands } from '@fengqiao/event-store';
+import { filterProblems, recordCommands } from '@fengqiao/event-store/testing';
 import { inboxContract } from '../testing/inbox.contract';
 import { INBOX_UNIQUE_INDEX, MongoInbox } from './mongodb-inbox';
 

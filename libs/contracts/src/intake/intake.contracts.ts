@@ -13,10 +13,14 @@ const location = obj({
 });
 const jurisdiction = arr(str({ min: 1 }), { max: 10 });
 
+/** the category's name as intake's reference data had it when the event was published (for people: figures, warnings) */
+const categoryName = optional(str({ min: 1, max: 100 }));
+
 const caseReported = obj({
   caseId: str({ min: 1 }),
   channel: oneOf(CHANNELS),
   category: str({ min: 1 }),
+  categoryName,
   description: str({ max: 4000 }),
   urgency: oneOf(URGENCIES),
   gridId: nullable(str()),
@@ -60,6 +64,7 @@ const caseFiled = obj({
   filedAt: isoTime(),
   level: oneOf(CENTRE_LEVELS),
   category: str({ min: 1 }),
+  categoryName,
   urgency: oneOf(URGENCIES),
   gridId: nullable(str()),
   channel: oneOf(CHANNELS),

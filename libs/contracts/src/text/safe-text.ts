@@ -96,9 +96,7 @@ export function findUnsafeText(value: unknown, options: SafeValueOptions = {}, r
       for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: childPath(path, i), depth: depth + 1 });
       continue;
     }
-    const keys = Object.keys(v);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i];
+    for (const key of Object.keys(v).reverse()) {
       const keyProblem = unsafeTextOf(key, childPath(path, key), keyOptions);
       if (keyProblem) return keyProblem;
       stack.push({ value: (v as Record<string, unknown>)[key], path: childPath(path, key), depth: depth + 1 });

@@ -1,6 +1,7 @@
 import { newId } from '@fengqiao/kernel';
 import { BuiltInIssuer, principalOf, UserRole } from '@fengqiao/identity';
-import { MatrixContext, MatrixRequest, MatrixUser, routeMatrix, RouteTable, scopeUnitIds } from '@fengqiao/platform';
+import { scopeUnitIds } from '@fengqiao/platform';
+import { MatrixContext, MatrixRequest, MatrixUser, routeMatrix, RouteTable } from '@fengqiao/platform/testing';
 import { GridDispatchHarness } from './testing/grid-dispatch.harness';
 import { referToMediation } from './on-mediation-outcome/mediation-events.testing';
 

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { intakePersonalData } from './privacy/intake-personal-data';
-import { buildContextModule, ContextRuntime } from '@fengqiao/platform';
+import { buildContextModule, ContextRuntime, PREFIX_ERROR_FILTERS } from '@fengqiao/platform';
 import { AcceptCaseController } from './accept-case/accept-case.http.controller';
 import { IntakeCases } from './application/intake-cases';
 import { CASE_VIEW } from './case-view/case-view';
@@ -20,6 +20,7 @@ import { caseStatusConsumer } from './on-grid-dispatch-event/on-grid-dispatch-ev
 import { ListCategoriesController } from './list-categories/list-categories.http.controller';
 import { Open311Controller } from './open311/open311.http.controller';
 import { Open311Handler } from './open311/open311.handler';
+import { Open311ExceptionFilter } from './open311/open311.exception-filter';
 import { publish } from './publish/intake.publish';
 import { ReportCaseController } from './report-case/report-case.http.controller';
 import { ReportCaseHandler } from './report-case/report-case.handler';
@@ -36,6 +37,9 @@ import { intakeAudit } from './audit/grid-case-report.audit';
 export class IntakeModule {
   /** Without options: the demo district's reference data and Open311 keys from the environment. */
   static register(options: IntakeModuleOptions = {}): DynamicModule {
+    // resolved once: the provider and the relay's mapper (category names) share it
+    let context: ReturnType<typeof resolveIntakeOptions> | undefined;
+    const resolved = () => (context ??= resolveIntakeOptions(options));
     return buildContextModule(IntakeModule, {
       name: 'intake',
       audit: intakeAudit,
@@ -52,7 +56,7 @@ export class IntakeModule {
         ListCategoriesController,
       ],
       providers: [
-        { provide: INTAKE_CONTEXT, useFactory: () => resolveIntakeOptions(options) },
+        { provide: INTAKE_CONTEXT, useFactory: resolved },
         IntakeCases,
         ReportCaseHandler,
         FileCaseHandler,
@@ -60,9 +64,14 @@ export class IntakeModule {
         ListCasesHandler,
         DuplicatesHandler,
         Open311Handler,
+        // errors raised before routing (body parser) on /open311/ in the Open311 shape too
+        { provide: PREFIX_ERROR_FILTERS, useValue: [{ prefix: '/open311/', filter: new Open311ExceptionFilter() }] },
       ],
       runtime: {
-        publish,
+        publish: async (stored) => {
+          const { reference } = await resolved();
+          return publish(stored, (code) => reference.category(code)?.name);
+        },
         consumers: [caseStatusConsumer],
         personalData: { policy: intakePersonalData },
         onReady: async (runtime: ContextRuntime) => {

@@ -6,7 +6,8 @@
  * standalone mode; their own matrix lives in libs/platform.
  */
 import { districtDepartmentId } from '@fengqiao/demo';
-import { inJurisdiction, issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
+import { inJurisdiction } from '@fengqiao/platform';
+import { issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { gridDispatchEvent, IntakeTestApp, pointIn, startIntakeTestApp, TEST_API_KEY, TestUser, USERS } from './testing/intake-test-app';
 

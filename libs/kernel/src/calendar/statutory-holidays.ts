@@ -37,6 +37,7 @@ export function solarOfLunar(lunarYear: number, lunarMonth: number, lunarDay: nu
 export function qingmingOf(year: number): string {
   // 清明 (early April) always falls in the lunar year that began in the same Gregorian year.
   const term = Lunar.fromYmd(year, 3, 1).getJieQiTable()['清明'];
+  if (!term) throw new Error(`lunar-typescript has no 清明 for ${year}`);
   return ymd(term.getYear(), term.getMonth(), term.getDay());
 }
 

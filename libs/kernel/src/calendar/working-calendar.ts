@@ -44,13 +44,15 @@ function parseWorkingHours(periods: readonly WorkingPeriod[]): { start: number; 
   const parsed = periods
     .map((p) => ({ start: minutesOfDay(p.start), end: minutesOfDay(p.end) }))
     .sort((a, b) => a.start - b.start);
-  parsed.forEach((p, i) => {
-    if (p.end <= p.start || (i > 0 && p.start < parsed[i - 1].end)) {
+  let previousEnd: number | undefined;
+  for (const p of parsed) {
+    if (p.end <= p.start || (previousEnd !== undefined && p.start < previousEnd)) {
       throw new ValidationError('CALENDAR.INVALID_WORKING_HOURS', '工作时段无效：时段须起止有序且互不重叠', {
         workingHours: periods,
       });
     }
-  });
+    previousEnd = p.end;
+  }
   return parsed;
 }
 

@@ -5,7 +5,8 @@
  * their own committee only (mc-v-1-1 ≠ mc-v-1-2); auditors read inside their scope; operators,
  * grid workers, departments, petition officers and admins have no mediation actions.
  */
-import { inJurisdiction, issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
+import { inJurisdiction } from '@fengqiao/platform';
+import { issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { caseIn, DrivenState } from './testing/case-driver';
 import { MediationTestApp, NEIGHBOURS, startMediationTestApp, TestUser, USERS } from './testing/mediation-test-app';

@@ -4,7 +4,8 @@
  * action table and the jurisdiction allow it, and 401/403 with nothing written elsewhere. Petitions
  * are built through the API by the district office, received at the town of the user's "inside".
  */
-import { inJurisdiction, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform';
+import { inJurisdiction } from '@fengqiao/platform';
+import { matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { solveProofOfWork } from './public-petitions/proof-of-work';
 import { petitioner, PetitionsTestApp, registration, startPetitionsTestApp, TestUser, USERS } from './testing/petitions-test-app';

@@ -1,4 +1,4 @@
-import { fixtureJurisdictions, fixturePrincipal } from '@fengqiao/identity';
+import { fixtureJurisdictions, fixturePrincipal } from '@fengqiao/identity/testing';
 import { Command, Decider, DomainError, Event, IllegalStateError } from '@fengqiao/kernel';
 import { SqliteEventStore, WrongExpectedRevisionError } from '@fengqiao/event-store';
 import { metrics } from '../metrics/metrics';

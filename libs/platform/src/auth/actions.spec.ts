@@ -1,5 +1,5 @@
 import { USER_ROLES } from '@fengqiao/identity';
-import { fixturePrincipal } from '@fengqiao/identity';
+import { fixturePrincipal } from '@fengqiao/identity/testing';
 import { ACTIONS, ALL_ACTIONS, actionsOf, actorOf, can, ROLE_ACTIONS, rolesFor } from './actions';
 
 describe('role × action table', () => {

@@ -1,15 +1,5 @@
 import { Controller, Module, Post } from '@nestjs/common';
-import {
-  FIXTURE_AUDIENCE,
-  FIXTURE_ISSUER,
-  FIXTURE_PASSWORD,
-  FIXTURE_UNITS as U,
-  FIXTURE_USERS,
-  fixtureIssuer,
-  fixtureUsername,
-  squareBoundary,
-  type FixtureIssuer,
-} from '@fengqiao/identity';
+import { FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_PASSWORD, FIXTURE_UNITS as U, FIXTURE_USERS, fixtureIssuer, fixtureUsername, squareBoundary, type FixtureIssuer } from '@fengqiao/identity/testing';
 import type { AuthModuleOptions } from './auth.options';
 import { AuthModule } from './auth.module';
 import { RateLimit, RequireAction } from './decorators';

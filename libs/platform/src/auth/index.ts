@@ -11,4 +11,3 @@ export * from './personal-data';
 export * from './cors';
 export * from './auth.module';
 export * from './identity.module';
-export * from './testing/route-matrix';

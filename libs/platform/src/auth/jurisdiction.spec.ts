@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import { Query } from 'mingo';
 import { DomainError } from '@fengqiao/kernel';
-import { FIXTURE_UNITS as U, fixtureDirectory, fixtureJurisdictions, fixturePrincipal, jurisdictionOf, USER_ROLES, type Principal } from '@fengqiao/identity';
+import { jurisdictionOf, USER_ROLES, type Principal } from '@fengqiao/identity';
+import { FIXTURE_UNITS as U, fixtureDirectory, fixtureJurisdictions, fixturePrincipal } from '@fengqiao/identity/testing';
 import { denialLog, type Denial } from './denials';
 import { assertInJurisdiction, inJurisdiction, jurisdictionFilter, mayReadPersonalData, scopeUnitIds } from './jurisdiction';
 

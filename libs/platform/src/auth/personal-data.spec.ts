@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { FIXTURE_UNITS as U, fixtureDirectory, fixturePrincipal } from '@fengqiao/identity';
+import { FIXTURE_UNITS as U, fixtureDirectory, fixturePrincipal } from '@fengqiao/identity/testing';
 import { looksLikePersonalData, maskAddress, maskIdNumber, maskName, maskPersonalData, maskPhone, PersonalData } from './personal-data';
 
 describe('masking functions', () => {

@@ -9,21 +9,8 @@ import { Body, Controller, Get, Inject, Injectable, Module, Param, Post } from '
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Query } from 'mingo';
 import { IllegalStateError, NotFoundError } from '@fengqiao/kernel';
-import {
-  BuiltInIssuer,
-  FIXTURE_AUDIENCE,
-  FIXTURE_ISSUER,
-  FIXTURE_PASSWORD,
-  FIXTURE_UNITS as U,
-  FIXTURE_USERS,
-  fixtureIssuer,
-  fixtureJurisdictions,
-  jurisdictionOf,
-  principalOf,
-  USER_ROLES,
-  type FixtureIssuer,
-  type Principal,
-} from '@fengqiao/identity';
+import { BuiltInIssuer, jurisdictionOf, principalOf, USER_ROLES, type Principal } from '@fengqiao/identity';
+import { FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_PASSWORD, FIXTURE_UNITS as U, FIXTURE_USERS, fixtureIssuer, fixtureJurisdictions, type FixtureIssuer } from '@fengqiao/identity/testing';
 import { AuthModule } from './auth.module';
 import { CurrentPrincipal, Public, RateLimit, RequireAction } from './decorators';
 import { IdentityModule } from './identity.module';

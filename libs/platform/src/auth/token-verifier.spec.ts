@@ -1,4 +1,5 @@
-import { AuthenticationError, FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_USERS, fixtureIssuer, fixturePrincipal, type FixtureIssuer } from '@fengqiao/identity';
+import { AuthenticationError } from '@fengqiao/identity';
+import { FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_USERS, fixtureIssuer, fixturePrincipal, type FixtureIssuer } from '@fengqiao/identity/testing';
 import { TokenVerifier } from './token-verifier';
 
 /** What a token must be besides well signed: not longer-lived than allowed, for a user the directory knows and keeps active. */

@@ -6,14 +6,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CheckpointSigner,
-  contractEvent,
-  SqliteCheckpointStore,
-  SqliteEventStore,
-  StoreAuditor,
-  type StoredEvent,
-} from '@fengqiao/event-store';
+import { CheckpointSigner, SqliteCheckpointStore, SqliteEventStore, StoreAuditor, type StoredEvent } from '@fengqiao/event-store';
+import { contractEvent } from '@fengqiao/event-store/testing';
 import { EXIT, runBackup, runRestore, type CliIo } from './backup.cli';
 
 const CONTEXTS = ['intake', 'grid-dispatch'];

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { isUtf8 } from 'node:buffer';
 import { jsonDepthExceeds, TEXT_LIMITS } from '@fengqiao/contracts';
-import { DomainErrorFilter } from '../errors/domain-error.filter';
+import { DomainErrorFilter, PREFIX_ERROR_FILTERS, type PrefixErrorFilter } from '../errors/domain-error.filter';
 import { InputSafetyGuard } from '../errors/input-safety.guard';
 import { createValidationPipe } from '../errors/validation.pipe';
 
@@ -46,7 +46,8 @@ function refuseDeepJson(_req: unknown, _res: unknown, buf: Buffer, encoding: str
  * What every HTTP request of every service passes through, in order: the JSON and form body
  * parsers (size limit; JSON nesting limited on the raw bytes, so a 5,000-deep body is a 400
  * before any recursive code sees it), the token guard (registered by AuthModule), the input-safety
- * guard, the validation pipe, and the one error filter.
+ * guard, the validation pipe, and the one error filter (with the route families that answer errors
+ * in their own shape, `PREFIX_ERROR_FILTERS`, where a hosted module provides them).
  */
 export function configureHttpEdge(app: INestApplication): void {
   const express = app as NestExpressApplication;
@@ -54,5 +55,13 @@ export function configureHttpEdge(app: INestApplication): void {
   express.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: true, depth: 8 });
   app.useGlobalGuards(new InputSafetyGuard());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new DomainErrorFilter(prefixErrorFilters(app)));
+}
+
+function prefixErrorFilters(app: INestApplication): readonly PrefixErrorFilter[] {
+  try {
+    return app.get<readonly PrefixErrorFilter[]>(PREFIX_ERROR_FILTERS, { strict: false });
+  } catch {
+    return []; // no hosted module has a shape of its own
+  }
 }

@@ -1,4 +1,5 @@
-import { Command, Decider, deterministicEventId, Event, SHIPPED_CALENDAR_NOTICES, TEST_NOTICE_2027, withNotice } from '@fengqiao/kernel';
+import { Command, Decider, deterministicEventId, Event, SHIPPED_CALENDAR_NOTICES, withNotice } from '@fengqiao/kernel';
+import { TEST_NOTICE_2027 } from '@fengqiao/kernel/testing';
 import { SqliteEventStore } from '@fengqiao/event-store';
 import { EmbeddedReadStore } from '@fengqiao/read-store';
 import { CalendarCatalog } from './calendar-catalog';

@@ -1,15 +1,5 @@
-import {
-  calendarsFromNotices,
-  CN_NATIONAL_CALENDAR,
-  computeDeadline,
-  Deadline,
-  IllegalStateError,
-  reviseDeadline,
-  SHIPPED_CALENDAR_NOTICES,
-  TEST_NOTICE_2027,
-  WorkingCalendar,
-  withNotice,
-} from '@fengqiao/kernel';
+import { calendarsFromNotices, CN_NATIONAL_CALENDAR, computeDeadline, Deadline, IllegalStateError, reviseDeadline, SHIPPED_CALENDAR_NOTICES, WorkingCalendar, withNotice } from '@fengqiao/kernel';
+import { TEST_NOTICE_2027 } from '@fengqiao/kernel/testing';
 import { EmbeddedReadStore } from '@fengqiao/read-store';
 import { DeadlineRevisionTarget, reviseOpenDeadlines } from './deadline-revision';
 

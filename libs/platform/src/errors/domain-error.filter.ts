@@ -25,6 +25,26 @@ export interface ErrorBody {
 }
 
 /**
+ * A family of routes that answers errors in a shape of its own (Open311 GeoReport v2's error list).
+ * Its controllers use `filter` through `@UseFilters`; errors raised before any route is chosen (the
+ * body parser's: malformed JSON, a body that is not UTF-8, too deep, an unsupported content type)
+ * reach only the global filter, which hands those under `prefix` to `filter` as well, so a client of
+ * that family always gets its own shape. A context module provides its list as `PREFIX_ERROR_FILTERS`.
+ */
+export interface PrefixErrorFilter {
+  readonly prefix: string;
+  readonly filter: ExceptionFilter;
+}
+
+/** Provider token of a context's `PrefixErrorFilter[]` (found by `configureHttpEdge` in any module). */
+export const PREFIX_ERROR_FILTERS = Symbol.for('fengqiao.PREFIX_ERROR_FILTERS');
+
+interface PathRequest {
+  path?: string;
+  url?: string;
+}
+
+/**
  * The one place where errors become HTTP responses (STYLE "Adapters"): DomainError.kind → status,
  * code for programs, Chinese message for people. Anything unexpected is logged and becomes a
  * 500 without internals.
@@ -33,8 +53,16 @@ export interface ErrorBody {
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('DomainErrorFilter');
 
+  constructor(private readonly prefixed: readonly PrefixErrorFilter[] = []) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
+    if (this.prefixed.length > 0) {
+      const req = host.switchToHttp().getRequest<PathRequest>();
+      const path = req.path ?? req.url?.split('?')[0] ?? '';
+      const own = this.prefixed.find((p) => path.startsWith(p.prefix));
+      if (own) return own.filter.catch(exception, host);
+    }
     const res = host.switchToHttp().getResponse<JsonResponse>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));

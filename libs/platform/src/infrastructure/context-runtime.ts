@@ -14,7 +14,6 @@ import {
 import { DomainError } from '@fengqiao/kernel';
 import {
   Bus,
-  CloudEventInput,
   DecodedCloudEvent,
   DeliveredMessage,
   fromCloudEventMessage,
@@ -23,7 +22,6 @@ import {
   Subscription,
   contextFromTraceparent,
   inSpan,
-  traceparentFor,
 } from '@fengqiao/bus';
 import { SpanKind } from '@opentelemetry/api';
 import { classifyProjectionFailure, countParkedEvents, parkEvent, type ParkingOptions } from '@fengqiao/read-store';
@@ -35,6 +33,11 @@ import { AuditRegistry } from '../audit/audit-registry';
 import type { ContextAuditOptions } from '../audit/context-audit.options';
 import { eraseSubjectIn, erasureIntegrationEvent, privacyRegistryOf, SUBJECT_ERASED } from '../privacy/subject-erasure';
 import { openSubjectKeyStore, subjectKeyDirectory } from '../privacy/subject-keys';
+import { fromCloudEvent, toCloudEvent } from './cloud-event-mapping';
+import { relayGateOf } from './relay-gate';
+
+export { dataschemaOf, fromCloudEvent, toCloudEvent } from './cloud-event-mapping';
+export { RelayGate, relayGateOf } from './relay-gate';
 
 /** Relay lag is counted up to this many events per scrape (a bounded read). */
 const LAG_SCAN_LIMIT = 10_000;
@@ -397,48 +400,6 @@ export function projectionParking(projection: string): ParkingOptions {
   };
 }
 
-/** The `dataschema` of an integration event type: the contract's schema id in `libs/contracts`. */
-export function dataschemaOf(type: string): string {
-  return `urn:fengqiao:contract:${type}`;
-}
-
-/**
- * The CloudEvent of an integration event: correlation and causation ids, the contract's major
- * version (`schemaversion`, from the `.v<major>` of its type), the W3C `traceparent` of the
- * request that caused it (its correlation), and the contract's schema id as `dataschema`.
- */
-export function toCloudEvent(event: IntegrationEvent): CloudEventInput {
-  const major = /\.v(\d+)$/.exec(event.type)?.[1];
-  return {
-    id: event.id,
-    type: event.type,
-    source: event.source,
-    subject: event.subject,
-    time: event.time,
-    dataschema: dataschemaOf(event.type),
-    extensions: {
-      correlationid: event.correlationId,
-      causationid: event.causationId,
-      ...(major !== undefined ? { schemaversion: major } : {}),
-      traceparent: traceparentFor(event.correlationId, event.id),
-    },
-    data: event.data,
-  };
-}
-
-export function fromCloudEvent(ce: DecodedCloudEvent): IntegrationEvent {
-  return {
-    id: ce.id,
-    type: ce.type,
-    source: ce.source,
-    subject: ce.subject ?? ce.partitionkey,
-    time: ce.time,
-    correlationId: ce.extensions.correlationid ?? ce.id,
-    causationId: ce.extensions.causationid ?? ce.id,
-    data: ce.data,
-  };
-}
-
 function busLogger(logger: Logger) {
   const fmt = (obj: unknown, msg?: string) => (msg ? `${msg} ${JSON.stringify(obj)}` : JSON.stringify(obj));
   return {
@@ -447,67 +408,6 @@ function busLogger(logger: Logger) {
     info: (obj: unknown, msg?: string) => logger.log(fmt(obj, msg)),
     debug: (obj: unknown, msg?: string) => logger.debug(fmt(obj, msg)),
   };
-}
-
-/**
- * Holds back the relays of the contexts sharing one bus until every one of them has subscribed
- * its consumers. Standalone runs five contexts on one in-process bus, which resolves a publish to
- * a topic nobody listens to yet at once; with relay checkpoints persisted, a message published
- * before its consumer subscribed and followed by a crash would never reach it. Contexts register
- * when their providers are built (before any starts) and arrive when subscribed.
- */
-export class RelayGate {
-  private readonly expected = new Set<string>();
-  private readonly arrived = new Set<string>();
-  private waiting: (() => void)[] = [];
-  private readonly relays = new Map<string, Relay>();
-  private opened: Promise<void>;
-  private open!: () => void;
-
-  constructor() {
-    this.opened = new Promise((resolve) => (this.open = resolve));
-  }
-
-  register(context: string): void {
-    this.expected.add(context);
-  }
-
-  /** A stopped context must arrive again (after a restart on the same bus) before relays start. */
-  leave(context: string): void {
-    this.arrived.delete(context);
-    this.relays.delete(context);
-    if ([...this.expected].every((c) => this.arrived.has(c))) return;
-    this.opened = new Promise((resolve) => (this.open = resolve));
-  }
-
-  arrive(context: string, start: () => void, relay?: Relay): void {
-    this.arrived.add(context);
-    if (relay) this.relays.set(context, relay);
-    this.waiting.push(start);
-    if ([...this.expected].every((c) => this.arrived.has(c))) {
-      const run = this.waiting;
-      this.waiting = [];
-      for (const fn of run) fn();
-      this.open();
-    }
-  }
-
-  /** Once the relays run: every relay on this bus publishes its store again from the start; resolves when all caught up. */
-  async rewind(): Promise<void> {
-    await this.opened;
-    await Promise.all([...this.relays.values()].map((r) => r.rewind()));
-  }
-}
-
-const gates = new WeakMap<Bus, RelayGate>();
-
-export function relayGateOf(bus: Bus): RelayGate {
-  let gate = gates.get(bus);
-  if (!gate) {
-    gate = new RelayGate();
-    gates.set(bus, gate);
-  }
-  return gate;
 }
 
 /** The Nest provider of a context's runtime: opens, starts and stops it with the app. */

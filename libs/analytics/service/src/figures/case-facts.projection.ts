@@ -15,6 +15,8 @@ export interface CaseFacts {
   reportedAt: string | null;
   channel: string | null;
   category: string | null;
+  /** the category's name as intake published it (absent in events published before it did) */
+  categoryName?: string | null;
   gridId: string | null;
   /** unit path of the case's location: district, town, village, grid */
   jurisdiction: string[];
@@ -77,12 +79,13 @@ export function evolveCaseFacts(doc: CaseFacts | null, event: IntegrationEvent):
   if (facts.applied.includes(event.id)) return facts;
   facts.applied.push(event.id);
   if (event.type === IntakeCaseReportedV1.type) {
-    const d = event.data as { channel: string; category: string; gridId: string | null; jurisdiction: string[]; reportedAt: string; location: Location };
+    const d = event.data as { channel: string; category: string; categoryName?: string; gridId: string | null; jurisdiction: string[]; reportedAt: string; location: Location };
     Object.assign(facts, {
       reportedAt: d.reportedAt,
       month: monthOf(d.reportedAt),
       channel: d.channel,
       category: d.category,
+      categoryName: d.categoryName ?? facts.categoryName ?? null,
       gridId: d.gridId,
       jurisdiction: [...d.jurisdiction],
       placeKey: placeKeyOf(d.location),
@@ -90,9 +93,11 @@ export function evolveCaseFacts(doc: CaseFacts | null, event: IntegrationEvent):
     return facts;
   }
   if (event.type === IntakeCaseFiledV1.type) {
-    const d = event.data as { category: string; gridId: string | null; channel: string; jurisdiction: string[]; filedAt: string };
+    const d = event.data as { category: string; categoryName?: string; gridId: string | null; channel: string; jurisdiction: string[]; filedAt: string };
     facts.filed = true;
+    if (d.category !== facts.category) facts.categoryName = null; // re-categorised on filing: the report's name no longer applies
     facts.category = d.category;
+    if (d.categoryName) facts.categoryName = d.categoryName;
     facts.gridId = d.gridId;
     facts.channel = d.channel;
     if (facts.jurisdiction.length === 0) facts.jurisdiction = [...d.jurisdiction];

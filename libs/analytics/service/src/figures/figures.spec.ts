@@ -49,6 +49,13 @@ describe('analytics figures from integration events', () => {
     expect(figures(fold(events), 'month').map((r) => [r.key, r.taken])).toEqual([['2026-03', 3], ['2026-04', 1]]);
   });
 
+  it('keeps the category name intake published, and drops it when filing changed the category without a name', () => {
+    const named = (e: IntegrationEvent, categoryName: string, category?: string): IntegrationEvent => ({ ...e, data: { ...(e.data as Record<string, unknown>), categoryName, ...(category ? { category } : {}) } });
+    expect(fold([named(reported('n1'), '违章停车'), filed('n1')])[0]).toMatchObject({ category: 'illegal_parking', categoryName: '违章停车' });
+    expect(fold([named(reported('n2'), '违章停车'), { ...filed('n2'), data: { ...(filed('n2').data as Record<string, unknown>), category: 'garbage' } }])[0]).toMatchObject({ category: 'garbage', categoryName: null });
+    expect(fold([named(reported('n3'), '违章停车'), named(filed('n3'), '生活垃圾', 'garbage')])[0]).toMatchObject({ category: 'garbage', categoryName: '生活垃圾' });
+  });
+
   it('is unchanged by a redelivered event (run twice)', () => {
     expect(figures(fold([...events, ...events]), 'unit')).toEqual(figures(fold(events), 'unit'));
   });

@@ -33,6 +33,16 @@ describe('early-warning rules', () => {
     expect(categorySurge(week[1], [...baseline, ...week.slice(0, 2)])).toBeUndefined();
   });
 
+  it('EW.CATEGORY_SURGE explains itself with the category’s name where intake published one, the code otherwise', () => {
+    const baseline = ['2026-02-01', '2026-02-08', '2026-02-15', '2026-02-22'].map((d) => fact(d, { placeKey: null }));
+    const week = ['2026-03-20', '2026-03-21', '2026-03-22'].map((d) => fact(d, { placeKey: null, categoryName: '生活垃圾乱堆乱放' }));
+    const named = categorySurge(week[2]!, [...baseline, ...week]);
+    expect(named?.explanation).toContain('“生活垃圾乱堆乱放”类事件');
+    expect(named?.explanation).not.toContain('garbage');
+    const unnamed = categorySurge({ ...week[2]!, categoryName: null }, [...baseline, ...week]);
+    expect(unnamed?.explanation).toContain('“garbage”类事件');
+  });
+
   it('EW.OVERDUE_RISING: a village’s overdue share this month 20 points above last month’s', () => {
     const march = [fact('2026-03-02'), fact('2026-03-03'), fact('2026-03-04', { breached: true }), fact('2026-03-05', { breached: true })];
     const feb = [fact('2026-02-02'), fact('2026-02-03'), fact('2026-02-04'), fact('2026-02-05', { breached: true })];

@@ -85,7 +85,7 @@ export function categorySurge(facts: CaseFacts, candidates: readonly CaseFacts[]
     baselinePerWeek: Math.round(baseline * 100) / 100,
     caseIds,
     count: caseIds.length,
-    explanation: `网格 ${facts.gridId} 近 ${SURGE_WINDOW_DAYS} 天“${facts.category}”类事件 ${caseIds.length} 件，前 ${SURGE_BASELINE_WEEKS} 周平均每周 ${Math.round(baseline * 100) / 100} 件，明显上升，建议核实是否存在共同原因并提前部署。`,
+    explanation: `网格 ${facts.gridId} 近 ${SURGE_WINDOW_DAYS} 天“${facts.categoryName ?? facts.category}”类事件 ${caseIds.length} 件，前 ${SURGE_BASELINE_WEEKS} 周平均每周 ${Math.round(baseline * 100) / 100} 件，明显上升，建议核实是否存在共同原因并提前部署。`,
   };
 }
 

@@ -8,8 +8,10 @@
  * same partition as with any other Kafka client).
  *
  * Topics: by default created on first use by an admin client (`topicCreation: 'admin'`,
- * `partitions` 3, `replicationFactor` 1), before the first publish to a topic and before a
- * subscription to it; creating an existing topic is a no-op. `'broker'` relies on the broker's
+ * `partitions` 3, `replicationFactor` 1, `retention.ms` -1), before the first publish to a topic and
+ * before a subscription to it; creating an existing topic is a no-op. Retention is unlimited by default
+ * because the topics are the history a new consumer group starts from: analytics in distributed mode
+ * rebuilds its facts from the start of the topics, so a 7-day broker default would lose older cases. `'broker'` relies on the broker's
  * `auto.create.topics.enable` instead, `'none'` expects the topics to exist (made by deployment).
  *
  * Consumer: one kafkajs consumer per subscription, `eachBatch` with auto-resolve and auto-commit
@@ -55,6 +57,11 @@ export interface KafkaBusOptions {
   partitions?: number;
   /** Replication factor of topics created by the bus. Default 1. */
   replicationFactor?: number;
+  /**
+   * `retention.ms` of topics created by the bus. Default -1 (unlimited: the topics are the history a
+   * rebuild replays; see the header comment). A finite value is for throwaway deployments only.
+   */
+  retentionMs?: number;
   /** Partitions a subscription processes at the same time (each in order). Default 3. */
   partitionsConsumedConcurrently?: number;
   /** Longest time handled messages stay uncommitted while a batch goes on, ms. Default 1000. */
@@ -123,6 +130,7 @@ export class KafkaBus implements Bus {
       topicCreation: options.topicCreation ?? 'admin',
       partitions: options.partitions ?? 3,
       replicationFactor: options.replicationFactor ?? 1,
+      retentionMs: options.retentionMs ?? -1,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
       commitIntervalMs: options.commitIntervalMs ?? 1_000,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
@@ -220,9 +228,14 @@ export class KafkaBus implements Bus {
     const admin = await this.connectAdmin();
     const created = await admin.createTopics({
       waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: this.o.partitions, replicationFactor: this.o.replicationFactor })),
+      topics: topics.map((topic) => ({
+        topic,
+        numPartitions: this.o.partitions,
+        replicationFactor: this.o.replicationFactor,
+        configEntries: [{ name: 'retention.ms', value: String(this.o.retentionMs) }],
+      })),
     });
-    if (created) this.logger.info({ topics, partitions: this.o.partitions, replicationFactor: this.o.replicationFactor }, 'topics created');
+    if (created) this.logger.info({ topics, partitions: this.o.partitions, replicationFactor: this.o.replicationFactor, retentionMs: this.o.retentionMs }, 'topics created');
   }
 
   private connectAdmin(): Promise<Admin> {

@@ -1,19 +1,7 @@
 import fc from 'fast-check';
 import { appendAndVerifyEveryEvent } from '@fengqiao/testing';
-import {
-  Actor,
-  calendarsFromNotices,
-  SHIPPED_CALENDAR_NOTICES,
-  TEST_NOTICE_2027,
-  withNotice,
-  CN_NATIONAL_CALENDAR as CN,
-  CommandMeta,
-  computeDeadline,
-  DeadlineRule,
-  deciderSpec,
-  DomainError,
-  fold,
-} from '@fengqiao/kernel';
+import { Actor, calendarsFromNotices, SHIPPED_CALENDAR_NOTICES, withNotice, CN_NATIONAL_CALENDAR as CN, CommandMeta, computeDeadline, DeadlineRule, DomainError, fold } from '@fengqiao/kernel';
+import { TEST_NOTICE_2027, deciderSpec } from '@fengqiao/kernel/testing';
 import { DeadlineRuleTable } from './deadline-rules';
 import { createGridCaseDecider, isUnderSupervision, toGridCaseStreamId } from './grid-case.decider';
 import { GridCaseCommand, GridCaseEvent, GridCaseState, GridCaseStatus, GridCaseStep, StepTimer } from './grid-case.types';

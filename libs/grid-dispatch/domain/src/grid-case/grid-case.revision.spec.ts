@@ -1,14 +1,5 @@
-import {
-  Actor,
-  calendarsFromNotices,
-  CN_NATIONAL_CALENDAR as CN,
-  deciderSpec,
-  DeadlineRule,
-  fold,
-  SHIPPED_CALENDAR_NOTICES,
-  TEST_NOTICE_2027,
-  withNotice,
-} from '@fengqiao/kernel';
+import { Actor, calendarsFromNotices, CN_NATIONAL_CALENDAR as CN, DeadlineRule, fold, SHIPPED_CALENDAR_NOTICES, withNotice } from '@fengqiao/kernel';
+import { deciderSpec, TEST_NOTICE_2027 } from '@fengqiao/kernel/testing';
 import { DeadlineRuleTable } from './deadline-rules';
 import { createGridCaseDecider } from './grid-case.decider';
 import { GridCaseCommand, GridCaseEvent } from './grid-case.types';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { appendAndVerifyEveryEvent } from '@fengqiao/testing';
-import { Actor, CommandMeta, deciderSpec, fold } from '@fengqiao/kernel';
+import { Actor, CommandMeta, fold } from '@fengqiao/kernel';
+import { deciderSpec } from '@fengqiao/kernel/testing';
 import { gridCaseReportDecider as decider, toGridCaseReportStreamId } from './grid-case-report.decider';
 import {
   CaseAccepted,

@@ -262,4 +262,37 @@ describe('Open311 GeoReport v2', () => {
       expect((await t.call<LooseJson>('GET', '/open311/v2/requests.json?page_size=5000')).status).toBe(400);
     });
   });
+  describe('bodies refused before any route runs', () => {
+    const post = (path: string, contentType: string, body: string | Buffer) =>
+      fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+    it('answers malformed, non-UTF-8, too deep and unsupported bodies in the Open311 error shape (JSON and XML)', async () => {
+      const cases: Array<[string, string | Buffer, number]> = [
+        ['application/json', '{"api_key": ', 400],
+        ['application/json; charset=utf-8', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), 400],
+        ['application/json', '['.repeat(5_000) + ']'.repeat(5_000), 400],
+        ['text/plain', 'service_code=x', 415],
+      ];
+      for (const [contentType, body, status] of cases) {
+        const json = await post('/open311/v2/requests.json', contentType, body);
+        expect({ contentType, status: json.status }).toEqual({ contentType, status });
+        const list = (await json.json()) as LooseJson;
+        expect(Array.isArray(list)).toBe(true);
+        expect(list).toEqual([{ code: status, description: expect.stringMatching(/[\u4e00-\u9fff]/) }]);
+
+        const xml = await post('/open311/v2/requests.xml', contentType, body);
+        expect(xml.status).toBe(status);
+        expect(xml.headers.get('content-type')).toMatch(/xml/);
+        const text = await xml.text();
+        expect(text).toContain('<errors>');
+        expect(text).toContain(`<code>${status}</code>`);
+      }
+    });
+
+    it('leaves the platform error shape on the other routes', async () => {
+      const res = await post('/intake/cases', 'application/json', '{"description": ');
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST', message: expect.stringMatching(/[\u4e00-\u9fff]/) });
+    });
+  });
 });

@@ -67,6 +67,10 @@ describe('intake integration events (the relay of intake)', () => {
       expect(messages[i].key).toBe(stored[i].data['caseId']);
     }
     expect(events.find((e) => e.type.endsWith('.filed.v1'))!.data).toMatchObject({ caseId: first.caseId, gridId: 'g-1-1-2', level: 'district', jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-2'] });
+    // the category's name from intake's reference data, for people downstream (figures, warnings)
+    for (const e of events.filter((x) => x.type.endsWith('.reported.v1') || x.type.endsWith('.filed.v1'))) {
+      expect(e.data).toMatchObject({ category: 'fire_lane_blocked', categoryName: '消防通道堵塞' });
+    }
     expect(events.find((e) => e.type.endsWith('.declined.v1'))!.data).toEqual({
       caseId: second.caseId,
       jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-2'],

@@ -27,7 +27,10 @@ function locationOf(location: CaseLocation): CaseLocation {
   };
 }
 
-function dataOf(event: GridCaseReportEvent, jurisdiction: string[]): { type: string; data: Record<string, unknown> } {
+/** The name of a category code for people (figures, early warnings); undefined for a code it does not know. */
+export type CategoryNames = (code: string) => string | undefined;
+
+function dataOf(event: GridCaseReportEvent, jurisdiction: string[], nameOf: CategoryNames): { type: string; data: Record<string, unknown> } {
   switch (event.type) {
     case 'CaseReported': {
       const d = event.data;
@@ -37,6 +40,7 @@ function dataOf(event: GridCaseReportEvent, jurisdiction: string[]): { type: str
           caseId: d.caseId,
           channel: d.channel,
           category: d.category,
+          ...named(nameOf, d.category),
           description: d.description,
           urgency: d.urgency,
           gridId: d.gridId,
@@ -71,6 +75,7 @@ function dataOf(event: GridCaseReportEvent, jurisdiction: string[]): { type: str
           filedAt: d.at,
           level: d.level,
           category: d.category,
+          ...named(nameOf, d.category),
           urgency: d.urgency,
           gridId: d.gridId,
           channel: d.channel,
@@ -88,11 +93,19 @@ function dataOf(event: GridCaseReportEvent, jurisdiction: string[]): { type: str
   }
 }
 
-/** The integration event of a stored intake event (null for events intake keeps to itself). */
-export function publish(stored: StoredEvent): IntegrationEvent | null {
+function named(nameOf: CategoryNames, code: string): { categoryName?: string } {
+  const name = nameOf(code);
+  return name ? { categoryName: name } : {};
+}
+
+/**
+ * The integration event of a stored intake event (null for events intake keeps to itself), with the
+ * category's name from intake's reference data where it knows the code (`nameOf`).
+ */
+export function publish(stored: StoredEvent, nameOf: CategoryNames = () => undefined): IntegrationEvent | null {
   const event = toReportEvent(stored);
   if (event === null) return null;
-  const { type, data } = dataOf(event, [...stored.jurisdiction]);
+  const { type, data } = dataOf(event, [...stored.jurisdiction], nameOf);
   return {
     id: stored.id,
     type,

@@ -1,11 +1,5 @@
-import {
-  calendarsFromNotices,
-  CN_NATIONAL_CALENDAR,
-  fold,
-  SHIPPED_CALENDAR_NOTICES,
-  TEST_NOTICE_2027,
-  withNotice,
-} from '@fengqiao/kernel';
+import { calendarsFromNotices, CN_NATIONAL_CALENDAR, fold, SHIPPED_CALENDAR_NOTICES, withNotice } from '@fengqiao/kernel';
+import { TEST_NOTICE_2027 } from '@fengqiao/kernel/testing';
 import { deciderSpec } from '../testing/decider-spec';
 import { CASE_ID, cmd, ev, history, mediator, meta, PARTY_A, PARTY_B, scheduler, stamp, T } from '../testing/mediation-case.fixtures';
 import { BreachMediationDeadline, MediationCommand, ReviseMediationDeadline } from './mediation-case.commands';

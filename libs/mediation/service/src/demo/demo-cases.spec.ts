@@ -1,3 +1,4 @@
+import { CaseCommandRunner } from '@fengqiao/platform';
 import { MediationCases } from '../application/mediation-cases';
 import { DEMO_CASE_STATES } from './demo-cases';
 import { MediationTestApp, startMediationTestApp } from '../testing/mediation-test-app';
@@ -29,4 +30,30 @@ describe('demo mediation cases (seeded through commands on first start)', () => 
     await t.service.app.get(MediationCases).seedDemo();
     expect((await t.storedEvents()).length).toBe(before);
   });
+  it('a seeding cut short (a kill during the first start) goes on where it stopped and ends as a full one', async () => {
+    const fresh = await startMediationTestApp({ seedDemo: false });
+    const execute = CaseCommandRunner.prototype.execute;
+    try {
+      let calls = 0;
+      // every 9th command fails, as if the process had died there: cases are left half-seeded
+      const spy = jest.spyOn(CaseCommandRunner.prototype, 'execute').mockImplementation(function (this: CaseCommandRunner<never, never, never>, ...args) {
+        return ++calls % 9 === 0 ? Promise.reject(new Error('killed')) : execute.apply(this, args);
+      });
+      await fresh.service.app.get(MediationCases).seedDemo();
+      spy.mockRestore();
+      const states = async (app: MediationTestApp) =>
+        Object.fromEntries(((await app.call('GET', '/mediation/cases?limit=200', { as: 'mediator11' })).body.items as { caseId: string; status: string }[]).map((i) => [i.caseId, i.status]));
+      const full = await states(t);
+      expect(await states(fresh)).not.toEqual(full); // the cut did leave something undone
+
+      await fresh.service.app.get(MediationCases).seedDemo(); // the next start
+      expect(await states(fresh)).toEqual(full);
+      const events = await fresh.storedEvents();
+      expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+      expect(events.length).toBe((await t.storedEvents()).length);
+    } finally {
+      CaseCommandRunner.prototype.execute = execute;
+      await fresh.close();
+    }
+  }, 240_000);
 });

@@ -70,7 +70,10 @@ const DAY = 24 * HOUR;
 /**
  * Seeds the demo: for every committee with a mediator, one case in every state of §5.2, put there
  * through the decider by its mediator (real histories, real deadlines, parties encrypted), dated in
- * the past weeks. Deterministic ids, so a second run after a crash appends nothing twice.
+ * the past weeks. Crash-safe: each step carries the correlation id `demo-seed/<caseId>/<step>`, so a
+ * later start skips the steps a case's stream holds and goes on with the rest (a kill during the
+ * first start leaves no case half-seeded for good), and appends nothing twice. Returns the number of
+ * cases this run appended to.
  */
 export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
   let count = 0;
@@ -83,14 +86,22 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
       if (deps.stopping?.()) return count;
       const caseId = deterministicEventId(`demo/mediation/${committee.id}/${status}`, Date.UTC(2025, 0, 1));
       const existing = await deps.runner.read(caseId);
-      if (existing.revision >= 0) continue;
+      const done = new Set(existing.events.map((e) => e.correlationId));
+      let appended = 0;
       const dispute = DISPUTES[(ci + si) % DISPUTES.length];
       // the case started 10 to 39 days ago, one step a few hours after the other
       let at = deps.now.getTime() - (10 + ((ci * 7 + si * 3) % 30)) * DAY;
-      const meta = (): CommandMeta => ({ actor, now: new Date((at += 3 * HOUR)).toISOString(), correlationId: `demo-${caseId}` });
       let n = 0;
-      const run = async (command: Omit<MediationCommand, 'meta'>, m: CommandMeta = meta()) =>
-        deps.runner.execute(caseId, { ...command, meta: m } as MediationCommand, { eventId: (i) => deterministicEventId(`demo/${caseId}/${n}/${i}`, Date.parse(m.now)) }).finally(() => n++);
+      const meta = (): CommandMeta => ({ actor, now: new Date((at += 3 * HOUR)).toISOString(), correlationId: `demo-seed/${caseId}/${n}` });
+      const run = async (command: Omit<MediationCommand, 'meta'>, m: CommandMeta = meta()): Promise<void> => {
+        try {
+          if (m.correlationId !== undefined && done.has(m.correlationId)) return; // stored by an earlier start
+          await deps.runner.execute(caseId, { ...command, meta: m } as MediationCommand, { eventId: (i) => deterministicEventId(`demo/${caseId}/${n}/${i}`, Date.parse(m.now)) });
+          appended++;
+        } finally {
+          n++;
+        }
+      };
       const people = [0, 1].map((k) => {
         const p = (ci * 5 + si * 2 + k * 7) % SURNAMES.length;
         return { name: SURNAMES[p] + GIVEN[(p + k + si) % GIVEN.length], phone: `1380000${String(ci * 100 + si * 2 + k).padStart(4, '0')}` };
@@ -103,14 +114,19 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
       const ids = parties.map((p) => p.partyId);
       try {
         await seedOne();
-        count++;
+        if (appended > 0) count++;
       } catch (e) {
         // one case the decider refuses (e.g. a deadline in a year the calendar does not cover yet) does not stop the rest
         deps.onError?.(caseId, status, e);
       }
       async function seedOne(): Promise<void> {
         const registered = meta();
-        await deps.parties.record(caseId, committee.path, parties, registered);
+        if (existing.revision < 0) {
+          // the parties an earlier start recorded before it died are not recorded again
+          const known = new Set((await deps.parties.read(caseId, parties)).filter((p) => p.identified).map((p) => p.partyId));
+          const missing = parties.filter((p) => !known.has(p.partyId));
+          if (missing.length > 0) await deps.parties.record(caseId, committee.path, missing, registered);
+        }
         await run(
           {
             type: 'RegisterDispute',

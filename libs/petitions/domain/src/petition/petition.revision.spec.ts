@@ -1,11 +1,5 @@
-import {
-  calendarsFromNotices,
-  CN_NATIONAL_CALENDAR,
-  Deadline,
-  SHIPPED_CALENDAR_NOTICES,
-  TEST_NOTICE_2027,
-  withNotice,
-} from '@fengqiao/kernel';
+import { calendarsFromNotices, CN_NATIONAL_CALENDAR, Deadline, SHIPPED_CALENDAR_NOTICES, withNotice } from '@fengqiao/kernel';
+import { TEST_NOTICE_2027 } from '@fengqiao/kernel/testing';
 import { deciderSpec } from '../testing/decider-spec';
 import { cmd, ev, history, meta, PETITION_ID, scheduler, stamp } from '../testing/petition.fixtures';
 import { BreachPetitionDeadline, ClosePetition, DeliverOpinion, NotifyAcceptance, RevisePetitionDeadline, WarnPetitionDeadline } from './petition.commands';

@@ -3,4 +3,4 @@
  * events and the state after them, `thenMatch` compares partially, `thenThrows` also checks that the
  * message is Chinese). Not exported from the lib's index.
  */
-export { deciderSpec } from '@fengqiao/kernel';
+export { deciderSpec } from '@fengqiao/kernel/testing';

@@ -23,11 +23,17 @@ const deliver = (d: number): Step => [d, 'DeliverOpinion', { receivedAt: '@', me
  * event, clock and document is real): one petition in every state, one near its deadline and one
  * overdue, a group visit taken on a leader's reception day, a repeat refused under §19, a matter
  * directed to the court under §31, and a delivered online petition with the demo query code.
- * Times are counted back from now; a petition already seeded is left as it is (restart-safe).
+ * Times are counted back from now.
+ *
+ * Crash-safe and restart-safe: each piece is seeded on its own, so a kill during the first start
+ * leaves nothing half-done for good. The reception point and day are appended only where their
+ * stream does not exist (`no_stream`); a petition is registered only where it does not exist, and
+ * each of its steps carries the correlation id `demo-seed/<petitionId>/<step>`, so a petition whose
+ * steps were cut short goes on from the first step its stream does not hold. The persons are
+ * numbered by the petition's place in the list, not by what was seeded in this run.
  */
 export async function seedDemoPetitions(ctx: PetitionsContext): Promise<number> {
   const store = ctx.runtime.infra.readStore;
-  if ((await store.count(PETITION_VIEW, {})) > 0) return 0;
   const nowMs = ctx.clock.now().getTime();
   const ago = (days: number) => new Date(nowMs - days * DAY).toISOString();
   const registration = new PetitionRegistration(ctx);
@@ -38,8 +44,12 @@ export async function seedDemoPetitions(ctx: PetitionsContext): Promise<number> 
   const point = { pointId: 'demo-point-v-1-1', name: '枫源社区家门口信访接待点', kind: 'village_centre', unitId: 'v-1-1', address: '枫源社区党群服务中心一楼', openHours: '工作日 8:30-17:00' };
   const today = new Date(nowMs + 8 * 3600_000).toISOString().slice(0, 10);
   const day = { dayId: 'demo-day-1', pointId: point.pointId, pointName: point.name, date: today, startTime: '09:00', endTime: '11:30', leaderName: '王建国', leaderTitle: '枫溪街道党工委书记', unitId: 'v-1-1' };
-  const ref = (id: string, type: string, streamId: string, data: Record<string, unknown>) =>
-    events.append(streamId, [{ id: deterministicEventId(id, nowMs), type, schemaVersion: 1, occurredAt: ago(1), actor: system, correlationId: id, causationId: id, jurisdiction: ctx.units.pathOf('v-1-1'), data }], { expectedRevision: 'any' });
+  let appended = 0;
+  const ref = async (id: string, type: string, streamId: string, data: Record<string, unknown>) => {
+    if ((await events.readStream(streamId)).length > 0) return; // seeded by an earlier start
+    await events.append(streamId, [{ id: deterministicEventId(`demo-seed/${id}`, 0), type, schemaVersion: 1, occurredAt: ago(1), actor: system, correlationId: id, causationId: id, jurisdiction: ctx.units.pathOf('v-1-1'), data }], { expectedRevision: 'no_stream' });
+    appended++;
+  };
   await ref('demo-point', RECEPTION_POINT_DEFINED, toReceptionPointStreamId(point.pointId), point);
   await ref('demo-day', RECEPTION_DAY_SCHEDULED, toReceptionDayStreamId(day.dayId), day);
   await ctx.caughtUp();
@@ -55,9 +65,9 @@ export async function seedDemoPetitions(ctx: PetitionsContext): Promise<number> 
     extra: { code?: string; person?: number } = {},
   ): Promise<void> => {
     const petitionId = `demo-${key}`;
-    if ((await ctx.runner.read(petitionId)).revision >= 0) return;
+    const personIndex = extra.person ?? ++n; // by the petition's place in the list
     try {
-      await seedOne(petitionId, unit, receivedDaysAgo, input, steps, extra);
+      await seedOne(petitionId, unit, receivedDaysAgo, input, steps, { ...extra, person: personIndex });
     } catch (e) {
       // one petition the calendar cannot time yet (e.g. a year without data) does not stop the others
       ctx.logger.warn(`demo petition ${petitionId} not seeded: ${e instanceof Error ? e.message : String(e)}`);
@@ -72,17 +82,25 @@ export async function seedDemoPetitions(ctx: PetitionsContext): Promise<number> 
     extra: { code?: string; person?: number },
   ): Promise<void> => {
     const at = ago(receivedDaysAgo);
-    if (extra.code) {
+    const existing = await ctx.runner.read(petitionId);
+    if (extra.code && (await ctx.portal.read(petitionId)).revision < 0) {
       await ctx.portal.execute(petitionId, { type: 'IssueQueryCode', data: { petitionId, codeHash: queryCodeHash(normaliseQueryCode(extra.code) as string) }, meta: { actor: officer(unit), now: at } });
     }
-    await registration.register(
-      { channel: 'letter', petitioners: [person(extra.person ?? ++n)], summary: '反映村道硬化工程占用承包地未予补偿', matterType: 'land_expropriation', form: 'written', receivingUnitId: unit, receivedAt: at, ...input },
+    const done = new Set(existing.events.map((e) => e.correlationId));
+    if (existing.revision < 0) {
+      await registration.register(
+      { channel: 'letter', petitioners: [person(extra.person ?? 0)], summary: '反映村道硬化工程占用承包地未予补偿', matterType: 'land_expropriation', form: 'written', receivingUnitId: unit, receivedAt: at, ...input },
       { kind: 'system', actor: officer(unit), source: input.receptionDayId ? { kind: 'reception', pointId: point.pointId, dayId: day.dayId } : input.channel === 'online' ? { kind: 'online_form' } : { kind: 'office' }, petitionId, at },
-    );
-    for (const [daysAgo, type, data, by] of steps) {
+      );
+      appended++;
+    }
+    for (const [i, [daysAgo, type, data, by]] of steps.entries()) {
+      const correlationId = `demo-seed/${petitionId}/${i}`;
+      if (done.has(correlationId)) continue; // stored by an earlier start
       const when = ago(daysAgo);
       const payload = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v === '@' ? when : v]));
-      await ctx.runner.execute(petitionId, { type, data: payload, meta: { actor: officer(by ?? unit), now: when, ...(type === 'ExtendHandling' || type === 'SupervisePetition' ? { reason: '情况复杂，需进一步调查' } : {}) } } as PetitionCommand);
+      await ctx.runner.execute(petitionId, { type, data: payload, meta: { actor: officer(by ?? unit), now: when, correlationId, ...(type === 'ExtendHandling' || type === 'SupervisePetition' ? { reason: '情况复杂，需进一步调查' } : {}) } } as PetitionCommand);
+      appended++;
     }
   };
 
@@ -118,5 +136,5 @@ export async function seedDemoPetitions(ctx: PetitionsContext): Promise<number> 
   await seed('repeat', 'd-fq', 2, { summary: '反映宅基地审批久拖不决（越级）', matterType: 'rural_agriculture' }, [], { person: 50 });
   await seed('legal-procedure', 't-3', 8, { summary: '要求撤销法院民事判决', matterType: 'law_litigation' }, [[7, 'DirectToLegalProcedure', { procedure: 'litigation', body: '枫桥区人民法院（申请再审）' }]]);
   await ctx.caughtUp();
-  return store.count(PETITION_VIEW, {});
+  return appended > 0 ? store.count(PETITION_VIEW, {}) : 0;
 }
