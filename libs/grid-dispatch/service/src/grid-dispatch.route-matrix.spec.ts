@@ -238,7 +238,7 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         target: 'collection',
         request: async () => {
           const current = (await h.tables.routingRules.current())!;
-          return { path: '/grid-dispatch/routing-rules', body: { rules: current.rules }, headers: { 'if-match': `"${current.version}"` } };
+          return { path: '/grid-dispatch/routing-rules', body: { rules: current.rows }, headers: { 'if-match': `"${current.version}"` } };
         },
       },
       'GET /grid-dispatch/deadline-rules': { access: 'directory.read', target: 'collection', request: () => ({ path: '/grid-dispatch/deadline-rules' }) },
@@ -248,7 +248,7 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         target: 'collection',
         request: async () => {
           const current = (await h.tables.deadlineRules.current())!;
-          return { path: '/grid-dispatch/deadline-rules', body: { rules: current.rules }, headers: { 'if-match': `"${current.version}"` } };
+          return { path: '/grid-dispatch/deadline-rules', body: { rules: current.rows }, headers: { 'if-match': `"${current.version}"` } };
         },
       },
     };

@@ -7,7 +7,7 @@
  */
 import { districtDepartmentId } from '@fengqiao/demo';
 import { inJurisdiction } from '@fengqiao/platform';
-import { routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
+import { issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { gridDispatchEvent, IntakeTestApp, pointIn, startIntakeTestApp, TEST_API_KEY, TestUser, USERS } from './testing/intake-test-app';
 
@@ -48,10 +48,9 @@ describe('intake route matrix: every route × every role × inside/outside × no
   let t: IntakeTestApp;
   let users: MatrixUser[];
   let report: RouteMatrixReport;
-  let renames = 0;
-  const keyOf = new Map<string, TestUser>();
+  let userOfCall: (ctx: MatrixContext, fallback: TestUser) => TestUser;
 
-  const userOf = (ctx: MatrixContext): TestUser => (ctx.user ? keyOf.get(ctx.user.name)! : 'districtOperator');
+  const userOf = (ctx: MatrixContext): TestUser => userOfCall(ctx, 'districtOperator');
   const placeOf = (ctx: MatrixContext): string | undefined => {
     const p = PLACES[userOf(ctx)];
     return ctx.where === 'inside' ? p.inside : p.outside;
@@ -79,17 +78,10 @@ describe('intake route matrix: every route × every role × inside/outside × no
 
   beforeAll(async () => {
     t = await startIntakeTestApp();
-    const snapshot = t.directory.current();
-    users = await Promise.all(
-      MATRIX_USERS.map(async (key) => {
-        const name = `${USERS[key]}`;
-        keyOf.set(name, key);
-        await t.issuer.setPassword(snapshot.userByUsername(USERS[key])!.id, PASSWORD);
-        return { name, principal: t.principal(key), token: await t.token(key) };
-      }),
-    );
+    ({ users, userOf: userOfCall } = await matrixUsers(MATRIX_USERS, app, PASSWORD));
   }, 60_000);
   afterAll(() => t?.close());
+  const app = matrixAppOf<TestUser>(USERS, () => t);
 
   /** the app's state: the intake event store and the directory */
   const snapshot = async () => {
@@ -99,45 +91,9 @@ describe('intake route matrix: every route × every role × inside/outside × no
 
   const table: RouteTable = {
     // ------------------------------------------------------------------ platform and issuer
-    'GET /health': { access: 'public', target: 'collection', request: () => ({ path: '/health' }) },
-    'GET /.well-known/jwks.json': { access: 'public', target: 'collection', request: () => ({ path: '/.well-known/jwks.json' }) },
-    'POST /auth/login': {
-      access: 'public',
-      target: 'collection',
-      request: (ctx) => ({ path: '/auth/login', body: { username: USERS[userOf(ctx)], password: PASSWORD } }),
-    },
-    'POST /auth/refresh': {
-      access: 'public',
-      target: 'collection',
-      request: async (ctx) => ({ path: '/auth/refresh', body: { refreshToken: (await t.issuer.login(USERS[userOf(ctx)], PASSWORD)).refreshToken } }),
-    },
-    'POST /auth/logout': {
-      access: 'public',
-      target: 'collection',
-      request: async (ctx) => ({ path: '/auth/logout', body: { refreshToken: (await t.issuer.login(USERS[userOf(ctx)], PASSWORD)).refreshToken } }),
-    },
-    'GET /auth/me': { access: 'self.read', target: 'collection', request: () => ({ path: '/auth/me' }) },
-    'GET /directory/units': { access: 'directory.read', target: 'collection', request: () => ({ path: '/directory/units' }) },
+    ...platformRows({ app, password: PASSWORD, userOf }),
+    ...issuerRows({ app, password: PASSWORD, userOf, otherUser: 'gridWorker121', admin: 'admin' }),
     'GET /intake/categories': { access: 'directory.read', target: 'collection', request: () => ({ path: '/intake/categories' }) },
-    'POST /directory/changes': {
-      access: 'directory.manage',
-      target: 'resource',
-      // the admin is at the district: nothing lies outside
-      request: (ctx) =>
-        userOf(ctx) === 'admin' && ctx.where === 'outside' ? undefined : { path: '/directory/changes', body: { change: { type: 'UnitRenamed', unitId: 't-3', name: `青山镇${++renames}` } } },
-    },
-    // the platform's erasure route (issue 14): admin only, for a subject of this process
-    'POST /privacy/subjects/:subjectId/erasure': {
-      access: 'personal_data.erase',
-      target: 'collection',
-      request: () => ({ path: `/privacy/subjects/matrix-subject-${++renames}/erasure`, body: { reason: '路由矩阵：本人申请删除' } }),
-    },
-    'PUT /directory/users/:id/password': {
-      access: 'user.manage',
-      target: 'resource',
-      request: (ctx) =>
-        userOf(ctx) === 'admin' && ctx.where === 'outside' ? undefined : { path: `/directory/users/${t.principal('gridWorker121').userId}/password`, body: { password: `another-password-${++renames}` } },
-    },
 
     // ------------------------------------------------------------------ intake
     'POST /intake/cases': {

@@ -20,7 +20,9 @@ import { PetitionUnits } from './application/petition-units';
 import { seedDemoPetitions } from './demo/petitions-demo.seed';
 import { Petitioners } from './application/petitioners';
 import { ResolvedPetitionsOptions } from './petitions.options';
-import { PetitionsProjector } from './read-models/petitions.projector';
+import type { StoredEvent } from '@fengqiao/event-store';
+import type { StoreProjector } from '@fengqiao/read-store';
+import { ensurePetitionsIndexes, petitionsProjector } from './read-models/petitions.projector';
 import { PetitionTimers } from './timers/petition-timers';
 import { petitionRevisionTarget } from './calendar/petition-deadline-revision';
 
@@ -36,7 +38,7 @@ interface Started {
   runner: PetitionRunner;
   portal: PortalRunner;
   petitioners: Petitioners;
-  projector: PetitionsProjector;
+  projector: StoreProjector<StoredEvent>;
   scheduler: DeadlineScheduler;
 }
 
@@ -118,7 +120,7 @@ export class PetitionsContext {
   get petitioners(): Petitioners {
     return this.started.petitioners;
   }
-  get projector(): PetitionsProjector {
+  get projector(): StoreProjector<StoredEvent> {
     return this.started.projector;
   }
   get scheduler(): DeadlineScheduler {
@@ -184,13 +186,14 @@ export class PetitionsContext {
       jurisdictionOf: () => [],
       afterAppend,
     });
-    const projector = new PetitionsProjector(events, readStore, (s: RegisteredPetition) => this.jurisdictionOfState(s), this.options.viewIntervalMs);
+    const projector = petitionsProjector(events, readStore, (s: RegisteredPetition) => this.jurisdictionOfState(s), this.options.viewIntervalMs);
     const scheduler = new DeadlineScheduler(new PetitionTimers(readStore, runner), {
       name: 'petitions.scheduler',
       clock: this.clock,
       intervalMs: this.options.timerIntervalMs,
     });
     this.parts = { runtime, runner, portal, petitioners, projector, scheduler };
+    await ensurePetitionsIndexes(readStore);
     await projector.init();
     await projector.catchUp();
     projector.start();

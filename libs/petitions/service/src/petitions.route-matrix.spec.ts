@@ -4,9 +4,8 @@
  * action table and the jurisdiction allow it, and 401/403 with nothing written elsewhere. Petitions
  * are built through the API by the district office, received at the town of the user's "inside".
  */
-import { BuiltInIssuer } from '@fengqiao/identity';
 import { inJurisdiction } from '@fengqiao/platform';
-import { routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
+import { matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { solveProofOfWork } from './public-petitions/proof-of-work';
 import { petitioner, PetitionsTestApp, registration, startPetitionsTestApp, TestUser, USERS } from './testing/petitions-test-app';
@@ -47,16 +46,15 @@ type Step =
   | 'reReviewing';
 const ORDER: Step[] = ['registered', 'routed', 'accepted', 'handling', 'opinion', 'delivered', 'reviewRequested', 'reviewing', 'reviewDecided', 'reviewDelivered', 'reReviewRequested', 'reReviewing'];
 
-/** distinct subjects for the erasure route's calls */
-let erasures = 0;
 
 describe('petitions route matrix: every route × every role × inside/outside × no token', () => {
   let t: PetitionsTestApp;
   let users: MatrixUser[];
   let report: RouteMatrixReport;
   let n = 1000;
-  const keyOf = new Map<string, TestUser>();
-  const userOf = (ctx: MatrixContext): TestUser => (ctx.user ? keyOf.get(ctx.user.name)! : 'districtOfficer');
+  let userOfCall: (ctx: MatrixContext, fallback: TestUser) => TestUser;
+  const userOf = (ctx: MatrixContext): TestUser => userOfCall(ctx, 'districtOfficer');
+  const app = matrixAppOf<TestUser>(USERS, () => t);
   const townOf = (ctx: MatrixContext): string | undefined => (ctx.where === 'inside' ? TOWNS[userOf(ctx)].inside : TOWNS[userOf(ctx)].outside);
 
   /** a fresh petition received at `town`, brought to `step` by the district office */
@@ -134,13 +132,7 @@ describe('petitions route matrix: every route × every role × inside/outside ×
     t = await startPetitionsTestApp();
     // closing waits for the review window (30 days) once per call: start early enough to stay inside the calendar's years
     t.clock.set('2024-03-04T09:00:00+08:00');
-    users = await Promise.all(
-      MATRIX_USERS.map(async (key) => {
-        const name = USERS[key];
-        keyOf.set(name, key);
-        return { name, principal: t.principal(key), token: await t.token(key) };
-      }),
-    );
+    ({ users, userOf: userOfCall } = await matrixUsers(MATRIX_USERS, app, PASSWORD));
   }, 60_000);
   afterAll(() => t?.close());
 
@@ -156,25 +148,7 @@ describe('petitions route matrix: every route × every role × inside/outside ×
   };
 
   const table: RouteTable = {
-    'GET /health': { access: 'public', target: 'collection', request: () => ({ path: '/health' }) },
-    'GET /.well-known/jwks.json': { access: 'public', target: 'collection', request: () => ({ path: '/.well-known/jwks.json' }) },
-    'POST /auth/login': {
-      access: 'public',
-      target: 'collection',
-      request: async (ctx) => {
-        const issuer = t.service.app.get(BuiltInIssuer, { strict: false });
-        await issuer.setPassword(t.principal(userOf(ctx)).userId, PASSWORD);
-        return { path: '/auth/login', body: { username: USERS[userOf(ctx)], password: PASSWORD } };
-      },
-    },
-    'GET /auth/me': { access: 'self.read', target: 'collection', request: () => ({ path: '/auth/me' }) },
-    'GET /directory/units': { access: 'directory.read', target: 'collection', request: () => ({ path: '/directory/units' }) },
-    // the platform's erasure route (issue 14): admin only
-    'POST /privacy/subjects/:subjectId/erasure': {
-      access: 'personal_data.erase',
-      target: 'collection',
-      request: () => ({ path: `/privacy/subjects/matrix-subject-${++erasures}/erasure`, body: { reason: '路由矩阵：本人申请删除' } }),
-    },
+    ...platformRows({ app, password: PASSWORD, userOf }),
 
     'POST /petitions': {
       access: 'petition.register',

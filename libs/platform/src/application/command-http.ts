@@ -64,12 +64,13 @@ export function requiredRevisionOf(ifMatch: string | undefined): number {
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-interface CommandHttpRequest {
+export interface CommandHttpRequest {
   id?: unknown;
   headers?: Record<string, unknown>;
 }
 
-function correlationIdOf(req: CommandHttpRequest): string | undefined {
+/** The correlation id of a request (the logging middleware's, or a valid x-correlation-id header). */
+export function requestCorrelationIdOf(req: CommandHttpRequest): string | undefined {
   if (typeof req.id === 'string' && CORRELATION_ID.test(req.id)) return req.id;
   const header = req.headers?.['x-correlation-id'];
   return typeof header === 'string' && CORRELATION_ID.test(header) ? header : undefined;
@@ -77,7 +78,7 @@ function correlationIdOf(req: CommandHttpRequest): string | undefined {
 
 /** The request's correlation id: set by the logging middleware from x-correlation-id, or made up there. */
 export const CorrelationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined =>
-  correlationIdOf(ctx.switchToHttp().getRequest<CommandHttpRequest>()),
+  requestCorrelationIdOf(ctx.switchToHttp().getRequest<CommandHttpRequest>()),
 );
 
 /**
@@ -104,7 +105,7 @@ export const CommandRequest = createParamDecorator((_: unknown, ctx: ExecutionCo
     principal,
     action,
     expectedRevision: expectedRevisionOf(typeof ifMatch === 'string' ? ifMatch : undefined),
-    correlationId: correlationIdOf(req),
+    correlationId: requestCorrelationIdOf(req),
   };
 });
 

@@ -73,7 +73,7 @@ export class CalendarNoticesService {
         return clean;
       },
       '节假日安排',
-      (rows, version) => ({ calendarVersion: calendarVersionOf(rows, version) }),
+      { extra: (rows, version) => ({ calendarVersion: calendarVersionOf(rows, version) }) },
     );
     if (await this.table.seedIfEmpty(SHIPPED_CALENDAR_NOTICES, SEED_ACTOR, this.clock.now().toISOString(), '随系统发布的 2024–2026 年国务院办公厅节假日安排')) {
       this.logger.log('seeded the holiday-notice table with the shipped CN 2024–2026 notices');

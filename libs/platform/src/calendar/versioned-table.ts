@@ -1,5 +1,6 @@
 import { EventStore, StoredEvent, StreamRevision, WrongExpectedRevisionError } from '@fengqiao/event-store';
-import { Actor, newId, NotFoundError } from '@fengqiao/kernel';
+import { Actor, DomainError, newId, NotFoundError } from '@fengqiao/kernel';
+import { requiredRevisionOf } from '../application/command-http';
 
 /** One published version of a reference table, as recorded in its stream. */
 export interface TableVersion<R> {
@@ -17,10 +18,41 @@ export interface TableVersion<R> {
 
 export type TableVersionSummary = Omit<TableVersion<unknown>, 'rows'> & { count: number };
 
+/** How a table is stored and which codes it answers with (defaults fit new tables). */
+export interface ReferenceTableSettings<R> {
+  /** extra data recorded on each publication, computed from the clean rows and the version */
+  extra?: (rows: readonly R[], version: number) => Record<string, unknown>;
+  /** name of the rows in the stored event data (`rows`; grid-dispatch's tables have stored `rules`) */
+  rowsField?: string;
+  /** code of the 404 for an unknown version (REFERENCE_DATA.VERSION_NOT_FOUND) */
+  notFoundCode?: string;
+  /**
+   * With a code, a stale If-Match is a DomainError (412) that names both versions to the publisher;
+   * without, it is the store's WrongExpectedRevisionError (in revisions).
+   */
+  conflictCode?: string;
+}
+
 /**
- * Versioned reference data kept as a stream of the hosting context's own event store (the same
- * pattern as grid-dispatch's routing and deadline tables, which can move onto this one): each
- * version is one `<Kind>Published { version, rows, by, at }` event, so the history is
+ * A reference table read older than what is known to be stored: retry (an infrastructure error, not
+ * a DomainError, so a consumer's delivery is retried and nothing is decided on it).
+ */
+export class StaleTableReadError extends Error {
+  constructor(streamId: string, read: StreamRevision, known: StreamRevision) {
+    super(`reference table ${streamId}: read revision ${read}, but revision ${known} is known to be stored (a stale read: retry)`);
+    this.name = 'StaleTableReadError';
+  }
+}
+
+/** `a` is an older revision than `b` (no stream is older than any revision). */
+function behind(a: StreamRevision, b: StreamRevision): boolean {
+  return b !== 'no_stream' && (a === 'no_stream' || a < b);
+}
+
+/**
+ * Versioned reference data kept as a stream of the hosting context's own event store (the holiday
+ * notices here, grid-dispatch's routing and deadline tables): each version is one
+ * `<Kind>Published { version, rows, by, at }` event, so the history is
  * hash-chained and auditable, and "which version applied on that day?" is `asOf(instant)`.
  * Publishing names the version the publisher edited (If-Match); another version in between is a
  * revision conflict (412).
@@ -37,28 +69,57 @@ export class ReferenceTable<R> {
     private readonly validate: (rows: readonly R[]) => R[],
     /** Chinese name for messages, e.g. 节假日安排 */
     readonly label: string,
-    /** extra data recorded on each publication, computed from the clean rows and the version */
-    private readonly extra: (rows: readonly R[], version: number) => Record<string, unknown> = () => ({}),
+    private readonly settings: ReferenceTableSettings<R> = {},
   ) {}
 
+  private get rowsField(): string {
+    return this.settings.rowsField ?? 'rows';
+  }
+
+  private get notFoundCode(): string {
+    return this.settings.notFoundCode ?? 'REFERENCE_DATA.VERSION_NOT_FOUND';
+  }
+
+  /**
+   * Re-reads the stream if it changed since the last read. A table's stream only grows: a read
+   * behind the stream's head or behind a version this process already saw is a read that went
+   * wrong (a database restarting under it), never a table that went away. It throws
+   * `StaleTableReadError` and keeps the versions it had, so a consumer retries instead of taking
+   * "no table" for an answer (and marking the message done: the fault campaign's lost dispatch).
+   */
   async refresh(): Promise<void> {
     const revision = await this.store.streamRevision(this.streamId);
     if (this.loaded && revision === this.cache.revision) return;
+    if (this.loaded && behind(revision, this.cache.revision)) throw new StaleTableReadError(this.streamId, revision, this.cache.revision);
     const events = await this.store.readStream(this.streamId);
+    const last = events[events.length - 1];
+    const read: StreamRevision = last ? last.revision : 'no_stream';
+    if (behind(read, revision)) throw new StaleTableReadError(this.streamId, read, revision);
+    if (this.loaded && behind(read, this.cache.revision)) throw new StaleTableReadError(this.streamId, read, this.cache.revision);
     this.cache = {
-      revision: events.length ? events[events.length - 1].revision : 'no_stream',
+      revision: read,
       versions: events.filter((e) => e.type === this.eventType).map((e) => this.toVersion(e)),
     };
     this.loaded = true;
   }
 
+  /** Whether the table was read at least once (it may still have no version). */
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
   private toVersion(e: StoredEvent): TableVersion<R> {
-    const d = e.data as { rows: R[]; by: string; at: string; note?: string };
-    return { version: e.revision + 1, rows: d.rows, by: d.by, at: d.at, ...(d.note ? { note: d.note } : {}), eventId: e.id };
+    const d = e.data as { by: string; at: string; note?: string } & Record<string, unknown>;
+    return { version: e.revision + 1, rows: d[this.rowsField] as R[], by: d.by, at: d.at, ...(d.note ? { note: d.note } : {}), eventId: e.id };
   }
 
   async current(): Promise<TableVersion<R> | null> {
     await this.refresh();
+    return this.cachedCurrent();
+  }
+
+  /** The cached current version without touching the store (for synchronous callers after a refresh). */
+  cachedCurrent(): TableVersion<R> | null {
     return this.cache.versions[this.cache.versions.length - 1] ?? null;
   }
 
@@ -70,7 +131,7 @@ export class ReferenceTable<R> {
   async version(n: number): Promise<TableVersion<R>> {
     await this.refresh();
     const found = this.cache.versions.find((v) => v.version === n);
-    if (!found) throw new NotFoundError('REFERENCE_DATA.VERSION_NOT_FOUND', `${this.label}第 ${n} 版不存在`, { stream: this.streamId, version: n });
+    if (!found) throw new NotFoundError(this.notFoundCode, `${this.label}第 ${n} 版不存在`, { stream: this.streamId, version: n });
     return found;
   }
 
@@ -79,7 +140,7 @@ export class ReferenceTable<R> {
     await this.refresh();
     const t = Date.parse(instant);
     const found = [...this.cache.versions].reverse().find((v) => Date.parse(v.at) <= t);
-    if (!found) throw new NotFoundError('REFERENCE_DATA.VERSION_NOT_FOUND', `${instant} 时尚无${this.label}`, { stream: this.streamId, at: instant });
+    if (!found) throw new NotFoundError(this.notFoundCode, `${instant} 时尚无${this.label}`, { stream: this.streamId, at: instant });
     return found;
   }
 
@@ -91,17 +152,29 @@ export class ReferenceTable<R> {
     rows: readonly R[],
     by: { actor: Actor; jurisdiction: string[] },
     at: string,
-    options: { expectedVersion?: number; note?: string; correlationId?: string; data?: Record<string, unknown> } = {},
+    options: {
+      expectedVersion?: number;
+      /** true: without `expectedVersion` (If-Match) the table is not published (412 COMMAND.IF_MATCH_REQUIRED) */
+      requireExpectedVersion?: boolean;
+      note?: string;
+      correlationId?: string;
+      data?: Record<string, unknown>;
+      /** checks of the new table against the current one (e.g. routing gaps), after the validation */
+      check?: (clean: R[], current: TableVersion<R> | null) => void;
+    } = {},
   ): Promise<TableVersion<R>> {
     const clean = this.validate(rows);
     await this.refresh();
+    options.check?.(clean, this.cachedCurrent());
+    if (options.requireExpectedVersion && options.expectedVersion === undefined) requiredRevisionOf(undefined);
     const currentRevision = this.cache.revision;
+    const currentVersion = currentRevision === 'no_stream' ? 0 : currentRevision + 1;
     const expectedRevision: StreamRevision =
       options.expectedVersion === undefined ? currentRevision : options.expectedVersion === 0 ? 'no_stream' : options.expectedVersion - 1;
     if (options.expectedVersion !== undefined && expectedRevision !== currentRevision) {
-      throw new WrongExpectedRevisionError(this.streamId, expectedRevision, currentRevision);
+      throw this.stale(new WrongExpectedRevisionError(this.streamId, expectedRevision, currentRevision), options.expectedVersion, currentVersion);
     }
-    const version = currentRevision === 'no_stream' ? 1 : currentRevision + 2;
+    const version = currentVersion + 1;
     const correlationId = options.correlationId ?? newId();
     await this.store.append(
       this.streamId,
@@ -117,19 +190,34 @@ export class ReferenceTable<R> {
           jurisdiction: by.jurisdiction,
           data: {
             version,
-            rows: clean,
+            [this.rowsField]: clean,
             by: by.actor.userId,
             at,
             ...(options.note ? { note: options.note } : {}),
-            ...this.extra(clean, version),
+            ...(this.settings.extra?.(clean, version) ?? {}),
             ...(options.data ?? {}),
           } as unknown as Record<string, unknown>,
         },
       ],
       { expectedRevision },
-    );
+    ).catch((e: unknown) => {
+      // another replica published between our read and our append
+      if (e instanceof WrongExpectedRevisionError) throw this.stale(e, options.expectedVersion ?? currentVersion, typeof e.actual === 'number' ? e.actual + 1 : 0);
+      throw e;
+    });
     await this.refresh();
     return this.version(version);
+  }
+
+  /** 412: the publisher edited another version than the one in force (versions, not stream revisions). */
+  private stale(conflict: WrongExpectedRevisionError, edited: number, current: number): Error {
+    if (!this.settings.conflictCode) return conflict;
+    return new DomainError(
+      this.settings.conflictCode,
+      `${this.label}已更新为第 ${current} 版（您编辑的是第 ${edited} 版），请刷新后重试`,
+      'revision_conflict',
+      { stream: this.streamId, expectedVersion: edited, currentVersion: current },
+    );
   }
 
   /** Publishes `rows` as version 1 if the stream is empty; returns whether it did. */
@@ -140,7 +228,8 @@ export class ReferenceTable<R> {
       await this.publish(rows, { actor, jurisdiction: [] }, at, { expectedVersion: 0, note });
       return true;
     } catch (e) {
-      if (e instanceof WrongExpectedRevisionError) return false; // another replica seeded it first
+      // another replica seeded it first
+      if (e instanceof WrongExpectedRevisionError || (e instanceof DomainError && e.code === this.settings.conflictCode)) return false;
       throw e;
     }
   }

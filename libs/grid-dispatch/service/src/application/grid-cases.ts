@@ -61,7 +61,7 @@ export class GridCases extends CaseCommandRunner<GridCaseState, GridCaseCommand,
         const version = table?.version ?? 0;
         const calendar = tables.calendar;
         if (version !== current.version || calendar !== current.calendar) {
-          current.decider = createGridCaseDecider({ deadlineRules: table?.rules ?? [], calendar });
+          current.decider = createGridCaseDecider({ deadlineRules: table?.rows ?? [], calendar });
           current.version = version;
           current.calendar = calendar;
         }

@@ -5,12 +5,13 @@ import { ContextLifecycle, ContextRuntime, DeadlineScheduler, HealthRegistry, SE
 import { ResolvedGridDispatchOptions } from '../config/grid-dispatch.options';
 import { GridDispatchViews } from '../read-models/grid-dispatch.views';
 import { ReferenceTables } from '../reference-data/reference-tables';
-import { StaleTableReadError } from '../reference-data/versioned-table';
+import { StaleTableReadError } from '@fengqiao/platform';
 import { workOrderScheduler } from '../timers/deadline-scheduler';
 import { GridCases } from './grid-cases';
 import { CONTEXT_NAME, GRID_DISPATCH_OPTIONS } from './grid-dispatch.tokens';
 
 const SEED_ACTOR: Actor = { userId: 'system:seed', role: 'system', unitId: 'system' };
+const SEED_NOTE = '首次启动时载入的默认数据';
 
 /**
  * Grid-dispatch's part in its runtime's start and stop (a `ContextLifecycle` provider): seeds the
@@ -63,8 +64,8 @@ export class GridDispatchStartup implements ContextLifecycle {
     const seed = this.options.seed;
     if (!seedWanted || !seed) return;
     const at = this.options.clock.now().toISOString();
-    if (await this.tables.routingRules.seedIfEmpty(seed.routingRules, SEED_ACTOR, at)) this.logger.log(`seeded ${seed.routingRules.length} routing rules`);
-    if (await this.tables.deadlineRules.seedIfEmpty(seed.deadlineRules, SEED_ACTOR, at)) this.logger.log(`seeded ${seed.deadlineRules.length} deadline rules`);
+    if (await this.tables.routingRules.seedIfEmpty(seed.routingRules, SEED_ACTOR, at, SEED_NOTE)) this.logger.log(`seeded ${seed.routingRules.length} routing rules`);
+    if (await this.tables.deadlineRules.seedIfEmpty(seed.deadlineRules, SEED_ACTOR, at, SEED_NOTE)) this.logger.log(`seeded ${seed.deadlineRules.length} deadline rules`);
   }
 
   /**

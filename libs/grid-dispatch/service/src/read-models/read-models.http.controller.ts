@@ -160,7 +160,7 @@ export class ReadModelsController {
       const waitingFor: (QueueKind | 'supervision')[] = [];
       if (d.queueKind && ((centre && QUEUE_KINDS[d.queueKind].who === 'centre') || (unit && d.unitId === p.unitId && QUEUE_KINDS[d.queueKind].who === 'unit'))) waitingFor.push(d.queueKind);
       if (unit && d.unitId === p.unitId && d.openSupervisions > 0) waitingFor.push('supervision');
-      const match = d.queueKind === 'dispatch' && routing ? resolveRoute(routing.rules, d.category, { gridId: d.gridId, path: d.jurisdiction }) : undefined;
+      const match = d.queueKind === 'dispatch' && routing ? resolveRoute(routing.rows, d.category, { gridId: d.gridId, path: d.jurisdiction }) : undefined;
       return { ...base, waitingFor, ...(match ? { suggestedUnitId: match.rule.unitId } : {}) };
     });
     const counts: QueueResponse['counts'] = byKind

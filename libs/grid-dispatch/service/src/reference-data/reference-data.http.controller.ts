@@ -2,18 +2,24 @@ import { Body, Controller, Get, Inject, Param, ParseIntPipe, Put, Res } from '@n
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeadlineRuleEntry } from '@fengqiao/grid-dispatch-domain';
 import { ValidationError } from '@fengqiao/kernel';
-import { actorOf, assertInJurisdiction, CommandRequest, etagOf, HeaderResponse, RequireAction } from '@fengqiao/platform';
+import { actorOf, assertInJurisdiction, CommandRequest, etagOf, HeaderResponse, ReferenceTable, RequireAction, TableVersion, TableVersionSummary } from '@fengqiao/platform';
 import { GRID_DISPATCH_OPTIONS } from '../application/grid-dispatch.tokens';
 import { ResolvedGridDispatchOptions } from '../config/grid-dispatch.options';
 import { GridDispatchDirectory } from '../directory/grid-dispatch-directory';
 import { PublishDeadlineRulesRequest, PublishRoutingRulesRequest } from './reference-data.request.dto';
 import { ReferenceTables } from './reference-tables';
 import { assertNoRoutingGaps, RoutingRule, routingGaps } from './routing-rules';
-import { TableVersion, TableVersionSummary, VersionedTable } from './versioned-table';
+
+/** A version as the API has always shown it: the table's rows are its `rules`. */
+export type RulesVersion<R> = Omit<TableVersion<R>, 'rows'> & { rules: R[] };
+
+function asRules<R>({ rows, ...rest }: TableVersion<R>): RulesVersion<R> {
+  return { ...rest, rules: rows };
+}
 
 export interface TableResponse<R> {
   /** the version in force (null before the first publication) */
-  current: TableVersion<R> | null;
+  current: RulesVersion<R> | null;
   /** every version, oldest first: who published it and when */
   versions: TableVersionSummary[];
 }
@@ -24,10 +30,10 @@ const versionParam = new ParseIntPipe({
 
 const IF_MATCH_VERSION = { name: 'If-Match', required: true, description: '所编辑的版本号（GET 返回的 ETag；尚无版本时为 "0"）；缺少时 412 COMMAND.IF_MATCH_REQUIRED，已有新版本时 412' } as const;
 
-async function list<R>(table: VersionedTable<R>, res: HeaderResponse): Promise<TableResponse<R>> {
+async function list<R>(table: ReferenceTable<R>, res: HeaderResponse): Promise<TableResponse<R>> {
   const [current, versions] = [await table.current(), await table.history()];
   res.setHeader('ETag', etagOf(current?.version ?? 0));
-  return { current, versions };
+  return { current: current && asRules(current), versions };
 }
 
 /**
@@ -36,14 +42,14 @@ async function list<R>(table: VersionedTable<R>, res: HeaderResponse): Promise<T
  * another was published meanwhile.
  */
 async function publish<R>(
-  table: VersionedTable<R>,
+  table: ReferenceTable<R>,
   rules: R[],
   note: string | undefined,
   request: CommandRequest,
   at: string,
   res: HeaderResponse,
   check?: (clean: R[], current: TableVersion<R> | null) => void,
-): Promise<TableVersion<R>> {
+): Promise<RulesVersion<R>> {
   const { principal } = request;
   assertInJurisdiction(principal, principal.unitPath.slice(0, 1), 'config.manage', { type: table.streamId });
   const published = await table.publish(
@@ -53,7 +59,7 @@ async function publish<R>(
     { expectedVersion: request.expectedRevision, requireExpectedVersion: true, ...(note ? { note } : {}), ...(request.correlationId ? { correlationId: request.correlationId } : {}), ...(check ? { check } : {}) },
   );
   res.setHeader('ETag', etagOf(published.version));
-  return published;
+  return asRules(published);
 }
 
 @ApiTags('grid-dispatch configuration')
@@ -80,18 +86,18 @@ export class RoutingRulesController {
     summary: '发布派单规则新版本（整表替换，校验后生效）',
     description: '新版本若使某些“类别 × 网格”无法自动派单（现行版本能派的），须带 "allowUnroutable": true，否则 400 GRID_DISPATCH.ROUTING_GAPS 并列出缺口。',
   })
-  put(@Body() body: PublishRoutingRulesRequest, @CommandRequest() request: CommandRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<TableVersion<RoutingRule>> {
+  put(@Body() body: PublishRoutingRulesRequest, @CommandRequest() request: CommandRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<RulesVersion<RoutingRule>> {
     const rules: RoutingRule[] = body.rules.map((r) => ({ category: r.category, scope: { ...r.scope }, unitId: r.unitId }));
     const check = body.allowUnroutable === true ? undefined : (clean: RoutingRule[], current: TableVersion<RoutingRule> | null) =>
-      assertNoRoutingGaps(routingGaps(current?.rules ?? null, clean, this.directory.current()));
+      assertNoRoutingGaps(routingGaps(current?.rows ?? null, clean, this.directory.current()));
     return publish(this.tables.routingRules, rules, body.note, request, this.options.clock.now().toISOString(), res, check);
   }
 
   @Get('versions/:version')
   @RequireAction('directory.read')
   @ApiOperation({ summary: '派单规则的某一历史版本' })
-  version(@Param('version', versionParam) version: number): Promise<TableVersion<RoutingRule>> {
-    return this.tables.routingRules.version(version);
+  async version(@Param('version', versionParam) version: number): Promise<RulesVersion<RoutingRule>> {
+    return asRules(await this.tables.routingRules.version(version));
   }
 }
 
@@ -115,7 +121,7 @@ export class DeadlineRulesController {
   @RequireAction('config.manage')
   @ApiHeader(IF_MATCH_VERSION)
   @ApiOperation({ summary: '发布期限配置新版本（整表替换，校验后对此后开始的环节生效）' })
-  put(@Body() body: PublishDeadlineRulesRequest, @CommandRequest() request: CommandRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<TableVersion<DeadlineRuleEntry>> {
+  put(@Body() body: PublishDeadlineRulesRequest, @CommandRequest() request: CommandRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<RulesVersion<DeadlineRuleEntry>> {
     const rules = body.rules.map((e) => ({ ...e, rule: { ...e.rule } })) as DeadlineRuleEntry[];
     return publish(this.tables.deadlineRules, rules, body.note, request, this.options.clock.now().toISOString(), res);
   }
@@ -123,7 +129,7 @@ export class DeadlineRulesController {
   @Get('versions/:version')
   @RequireAction('directory.read')
   @ApiOperation({ summary: '期限配置的某一历史版本' })
-  version(@Param('version', versionParam) version: number): Promise<TableVersion<DeadlineRuleEntry>> {
-    return this.tables.deadlineRules.version(version);
+  async version(@Param('version', versionParam) version: number): Promise<RulesVersion<DeadlineRuleEntry>> {
+    return asRules(await this.tables.deadlineRules.version(version));
   }
 }

@@ -50,7 +50,7 @@ export type CaseFiledOutcome =
  * id, so even a concurrent double delivery stores each event once.
  *
  * Reads that went wrong are retried, not decided on: a routing table read older than one already
- * seen (`StaleTableReadError`, see VersionedTable) or a work order that reads as absent right after
+ * seen (`StaleTableReadError`, see the platform's ReferenceTable) or a work order that reads as absent right after
  * it was opened throw a plain error, so the delivery is retried and the inbox claim released; only a
  * table that was never published, or a rule that covers no such case, leaves it unroutable.
  *
@@ -107,7 +107,7 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     if (loaded.state.status === 'none') throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`);
     if (loaded.state.status !== 'filed') return { kind: 'not_filed', status: loaded.state.status };
     const table = await this.tables.routingRules.current();
-    const match = table ? resolveRoute(table.rules, d.category, { gridId: d.gridId, path: location }) : undefined;
+    const match = table ? resolveRoute(table.rows, d.category, { gridId: d.gridId, path: location }) : undefined;
     if (!table || !match) {
       this.logger.warn(`case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`);
       return { kind: 'unroutable', rulesVersion: table?.version ?? null };

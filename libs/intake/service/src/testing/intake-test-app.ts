@@ -5,16 +5,13 @@
  * clock the test moves. Test data goes in through the HTTP API or as integration events on the
  * bus, never as rows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { IntegrationEvent, topics, validateIntegrationEvent, WorkOrderEventData, gridDispatchContracts, WorkOrderEventName } from '@fengqiao/contracts';
 import { toCloudEventMessage } from '@fengqiao/bus';
 import { demoDistrict } from '@fengqiao/demo';
-import { BuiltInIssuer, Directory, principalOf, type Principal } from '@fengqiao/identity';
+import { BuiltInIssuer, Directory, type Principal } from '@fengqiao/identity';
 import { FixedClock, newId } from '@fengqiao/kernel';
 import { ContextRuntime, loadServiceConfig, runtimeToken, startService, toCloudEvent, type RunningService } from '@fengqiao/platform';
-import { eventually } from '@fengqiao/testing';
+import { eventually, startServiceTestSession, type CallOptions as SessionCallOptions, type JsonResponse } from '@fengqiao/testing';
 import { CASE_VIEW, CaseView } from '../case-view/case-view';
 import { IntakeModule } from '../intake.module';
 import { IntakeModuleOptions } from '../intake.options';
@@ -42,19 +39,8 @@ export const USERS = {
 } as const;
 export type TestUser = keyof typeof USERS;
 
-export interface JsonResponse<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export interface CallOptions {
-  as?: TestUser;
-  token?: string;
-  body?: unknown;
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-}
+export type { JsonResponse };
+export type CallOptions = SessionCallOptions<TestUser>;
 
 export interface IntakeTestApp {
   url: string;
@@ -83,76 +69,35 @@ export interface IntakeTestAppOptions {
 }
 
 export async function startIntakeTestApp(options: IntakeTestAppOptions = {}): Promise<IntakeTestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fq-intake-'));
   const clock = new FixedClock(TEST_START);
-  // the platform reads the auth settings from the environment when the app is created
-  const limits = ['RATE_LIMIT_INTAKE_PER_MINUTE', 'RATE_LIMIT_LOGIN_PER_MINUTE'];
-  const saved = limits.map((name) => process.env[name]);
-  for (const name of limits) process.env[name] = String(options.rateLimitPerMinute ?? 10_000);
-  let service: RunningService;
-  try {
-    service = await startService(
-      {
-        name: 'intake',
-        title: 'intake (test)',
-        imports: [
-          IntakeModule.register({
-            reference: demoReference,
-            clock,
-            open311: { apiKeys: [{ label: 'test-client', key: TEST_API_KEY }], jurisdictionId: 'fengqiao.demo' },
-            viewPollIntervalMs: 100,
-            ...options.intake,
-          }),
-        ],
-        // the built-in issuer (hosted by the platform in standalone mode) holds the demo directory
-        identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
-      },
-      loadServiceConfig('intake', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
-    );
-  } finally {
-    limits.forEach((name, i) => {
-      if (saved[i] === undefined) delete process.env[name];
-      else process.env[name] = saved[i];
-    });
-  }
-  const issuer = service.app.get(BuiltInIssuer, { strict: false });
-  const directory = issuer.directory;
+  const session = await startServiceTestSession({
+    dataDirPrefix: 'fq-intake-',
+    users: USERS,
+    // the platform reads the auth settings from the environment when the app is created
+    rateLimits: ['RATE_LIMIT_INTAKE_PER_MINUTE', 'RATE_LIMIT_LOGIN_PER_MINUTE'],
+    ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+    start: (dataDir) =>
+      startService(
+        {
+          name: 'intake',
+          title: 'intake (test)',
+          imports: [
+            IntakeModule.register({
+              reference: demoReference,
+              clock,
+              open311: { apiKeys: [{ label: 'test-client', key: TEST_API_KEY }], jurisdictionId: 'fengqiao.demo' },
+              viewPollIntervalMs: 100,
+              ...options.intake,
+            }),
+          ],
+          // the built-in issuer (hosted by the platform in standalone mode) holds the demo directory
+          identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
+        },
+        loadServiceConfig('intake', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
+      ),
+  });
+  const { service, issuer, directory, principal, token, call } = session;
   const runtime = service.app.get<ContextRuntime>(runtimeToken('intake'));
-  const userId = (user: TestUser): string => {
-    const found = directory.current().userByUsername(USERS[user]);
-    if (!found) throw new Error(`demo has no user ${USERS[user]}`);
-    return found.id;
-  };
-  const principal = (user: TestUser): Principal => {
-    const snapshot = directory.current();
-    return principalOf(snapshot.user(userId(user))!, snapshot);
-  };
-  const tokens = new Map<TestUser, string>();
-  const token = async (user: TestUser): Promise<string> => {
-    let t = tokens.get(user);
-    if (!t) {
-      t = (await issuer.issueAccessToken(principal(user))).token;
-      tokens.set(user, t);
-    }
-    return t;
-  };
-
-  const call = async <T>(method: string, path: string, o: CallOptions = {}): Promise<JsonResponse<T>> => {
-    const headers: Record<string, string> = { ...(o.headers ?? {}) };
-    const bearer = o.token ?? (o.as ? await token(o.as) : undefined);
-    if (bearer) headers['authorization'] = `Bearer ${bearer}`;
-    let body: string | undefined;
-    if (o.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(o.form).toString();
-    } else if (o.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(o.body);
-    }
-    const res = await fetch(`${service.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
-  };
 
   return {
     url: service.url,
@@ -183,10 +128,7 @@ export async function startIntakeTestApp(options: IntakeTestAppOptions = {}): Pr
       );
     },
     storedEvents: () => runtime.infra.events.readAll({ afterPosition: 0, maxCount: 100_000 }),
-    async close() {
-      await service.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => session.close(),
   };
 }
 

@@ -29,8 +29,9 @@ import {
   SERVICE_CONFIG,
   ServiceConfig,
 } from '@fengqiao/platform';
-import { ReadDoc } from '@fengqiao/read-store';
-import { MediationCaseProjector } from '../case-view/mediation-case.projector';
+import { ReadDoc, StoreProjector } from '@fengqiao/read-store';
+import type { StoredEvent } from '@fengqiao/event-store';
+import { mediationCaseProjector } from '../case-view/mediation-case.projector';
 import { MEDIATION_CASE_VIEW, MediationCaseView } from '../case-view/mediation-case.view';
 import { MEDIATION_OPTIONS, MediationContextOptions } from '../mediation.options';
 import { openPartyKeyStore, OpenedKeyStore, PartyRecords } from '../parties/party-records';
@@ -65,7 +66,7 @@ export interface MediationCommandRequest {
 @Injectable()
 export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   readonly runner: CaseCommandRunner<MediationCaseState, MediationCommand, MediationEvent>;
-  readonly projector: MediationCaseProjector;
+  readonly projector: StoreProjector<StoredEvent>;
   readonly scheduler: DeadlineScheduler;
   /** the working calendars, kept current from the holiday notices (calendar/mediation-deadline-revision.ts) */
   readonly calendars = new CalendarCatalog();
@@ -87,7 +88,7 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.directory = directoryInUse(live);
     link.cases = this;
-    this.projector = new MediationCaseProjector(runtime.infra.events, runtime.infra.readStore, options.viewPollIntervalMs);
+    this.projector = mediationCaseProjector(runtime.infra.events, runtime.infra.readStore, options.viewPollIntervalMs);
     // the decider on the calendar in force (a fixed one from the options, else the catalog's,
     // rebuilt when a holiday notice changes it)
     const calendar = (): WorkingCalendar => options.calendar ?? this.calendars.get(options.calendarId);

@@ -1,88 +1,44 @@
 import { Logger } from '@nestjs/common';
-import { EventStore } from '@fengqiao/event-store';
-import { applyOrPark, ReadStore } from '@fengqiao/read-store';
+import { EventStore, StoredEvent } from '@fengqiao/event-store';
+import { ReadStore, StoreProjector, type ProjectedView } from '@fengqiao/read-store';
 import { projectionParking } from '@fengqiao/platform';
 import { caseIdOfStream, evolveMediationCaseView, isMediationCaseStream, MEDIATION_CASE_VIEW, MediationCaseView } from './mediation-case.view';
 
+/** Checkpoint collection and id of the case view (unchanged, so no rebuild is needed). */
 const CHECKPOINTS = 'mediation_checkpoints';
 const CHECKPOINT_ID = 'case-view';
-const BATCH = 500;
-const PARKING = projectionParking('mediation.case-view');
+const VIEW = 'mediation.case-view';
+
+/** The desk view: one document per case, guarded by the stream revision; other streams pass by. */
+const caseView: ProjectedView<StoredEvent> = {
+  name: VIEW,
+  collection: MEDIATION_CASE_VIEW,
+  indexes: [],
+  async apply(store: ReadStore, stored: StoredEvent) {
+    if (!isMediationCaseStream(stored.streamId)) return;
+    const doc = await store.get<MediationCaseView>(MEDIATION_CASE_VIEW, caseIdOfStream(stored.streamId));
+    if (doc && doc._revision >= stored.revision) return;
+    const next = evolveMediationCaseView(doc, stored);
+    if (next) await store.upsert(MEDIATION_CASE_VIEW, next, { revision: stored.revision });
+  },
+};
 
 /**
- * Keeps the desk view in step with this context's own store (like intake's case view): reads every
- * event after a checkpoint, applies the case events, saves the checkpoint. Runs after each command
- * (awaited: read-your-writes), every `pollIntervalMs` (events of another replica) and at start.
- * Passes are serialised; a re-applied event is a no-op through the stream-revision guard.
+ * Keeps the desk view in step with this context's own store through the platform's one projector
+ * mechanism (`StoreProjector`, as intake and grid-dispatch): caught up after each command (awaited:
+ * read-your-writes), by the poll loop every `pollIntervalMs` (events of another replica) and at
+ * start; an event the view cannot apply is parked with its reason, never a stop of the view.
  */
-export class MediationCaseProjector {
-  private readonly logger = new Logger('mediation.case-view');
-  private passing: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private failures = 0;
-
-  constructor(
-    private readonly events: Pick<EventStore, 'readAll'>,
-    private readonly store: ReadStore,
-    private readonly pollIntervalMs: number,
-  ) {}
-
-  catchUp(): Promise<number> {
-    const next = this.passing.then(() => this.drain());
-    this.passing = next.catch(() => undefined);
-    return next;
-  }
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.catchUp()
-        .then(
-          () => {
-            this.failures = 0;
-          },
-          (e: unknown) => {
-            this.failures++;
-            this.logger.error(`case view pass failed (${this.failures} in a row): ${e instanceof Error ? e.message : String(e)}`);
-          },
-        )
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.pollIntervalMs * Math.min(2 ** this.failures, 64));
-        });
-    };
-    this.timer = setTimeout(tick, this.pollIntervalMs);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.passing;
-  }
-
-  private async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const after = (await this.store.get<{ position: number }>(CHECKPOINTS, CHECKPOINT_ID))?.position ?? 0;
-      const batch = await this.events.readAll({ afterPosition: after, maxCount: BATCH });
-      for (const stored of batch) {
-        if (!isMediationCaseStream(stored.streamId)) continue;
-        // an event the view cannot apply is parked with its reason (read-store parking), never a stop of the view
-        await applyOrPark(this.store, 'mediation.case-view', stored, async () => {
-          const caseId = caseIdOfStream(stored.streamId);
-          const doc = await this.store.get<MediationCaseView>(MEDIATION_CASE_VIEW, caseId);
-          if (doc && doc._revision >= stored.revision) return;
-          const next = evolveMediationCaseView(doc, stored);
-          if (next) await this.store.upsert(MEDIATION_CASE_VIEW, next, { revision: stored.revision });
-        }, PARKING);
-      }
-      if (batch.length > 0) {
-        const position = batch[batch.length - 1].globalPosition;
-        await this.store.upsert(CHECKPOINTS, { _id: CHECKPOINT_ID, position }, { revision: position });
-      }
-      total += batch.length;
-      if (batch.length < BATCH) return total;
-    }
-  }
+export function mediationCaseProjector(events: Pick<EventStore, 'readAll'>, store: ReadStore, pollIntervalMs: number): StoreProjector<StoredEvent> {
+  const logger = new Logger(VIEW);
+  return new StoreProjector<StoredEvent>({
+    name: CHECKPOINT_ID,
+    feed: { readAll: (o) => events.readAll(o) },
+    store,
+    views: [caseView],
+    checkpoints: CHECKPOINTS,
+    pollIntervalMs,
+    onError: (m) => logger.error(m),
+    parking: projectionParking(VIEW),
+  });
 }

@@ -4,16 +4,13 @@
  * MediationModule with a clock the test moves. Test data goes in through the HTTP API or as
  * integration events on the bus, never as rows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gridDispatchContracts, IntegrationEvent, topics, validateIntegrationEvent, WorkOrderEventData } from '@fengqiao/contracts';
 import { toCloudEventMessage } from '@fengqiao/bus';
 import { demoDistrict } from '@fengqiao/demo';
-import { BuiltInIssuer, principalOf, type Principal } from '@fengqiao/identity';
+import { BuiltInIssuer, type Principal } from '@fengqiao/identity';
 import { FixedClock, newId } from '@fengqiao/kernel';
 import { ContextRuntime, loadServiceConfig, runtimeToken, startService, toCloudEvent, type RunningService } from '@fengqiao/platform';
-import { eventually, LooseJson } from '@fengqiao/testing';
+import { eventually, LooseJson, startServiceTestSession, type CallOptions as SessionCallOptions, type JsonResponse } from '@fengqiao/testing';
 import { MEDIATION_CASE_VIEW, MediationCaseView } from '../case-view/mediation-case.view';
 import { MediationModule } from '../mediation.module';
 import { MediationModuleOptions } from '../mediation.options';
@@ -38,18 +35,8 @@ export const USERS = {
 } as const;
 export type TestUser = keyof typeof USERS;
 
-export interface JsonResponse<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-  text: string;
-}
-
-export interface CallOptions {
-  as?: TestUser;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+export type { JsonResponse };
+export type CallOptions = SessionCallOptions<TestUser>;
 
 export interface MediationTestApp {
   url: string;
@@ -81,66 +68,24 @@ export const NEIGHBOURS = {
 };
 
 export async function startMediationTestApp(options: Partial<MediationModuleOptions> = {}): Promise<MediationTestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fq-mediation-'));
   const clock = new FixedClock(TEST_START);
-  // the platform reads the rate limits from the environment when the app is created
-  const limit = 'RATE_LIMIT_LOGIN_PER_MINUTE';
-  const saved = process.env[limit];
-  process.env[limit] = '10000';
-  let service: RunningService;
-  try {
-    service = await startService(
-      {
-        name: 'mediation',
-        title: 'mediation (test)',
-        imports: [MediationModule.register({ clock, viewPollIntervalMs: 100, schedulerIntervalMs: 3_600_000, seedDemo: false, ...options })],
-        identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
-      },
-      loadServiceConfig('mediation', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
-    );
-  } finally {
-    if (saved === undefined) delete process.env[limit];
-    else process.env[limit] = saved;
-  }
-  const issuer = service.app.get(BuiltInIssuer, { strict: false });
-  const directory = issuer.directory;
+  const session = await startServiceTestSession({
+    dataDirPrefix: 'fq-mediation-',
+    users: USERS,
+    rateLimits: ['RATE_LIMIT_LOGIN_PER_MINUTE'],
+    start: (dataDir) =>
+      startService(
+        {
+          name: 'mediation',
+          title: 'mediation (test)',
+          imports: [MediationModule.register({ clock, viewPollIntervalMs: 100, schedulerIntervalMs: 3_600_000, seedDemo: false, ...options })],
+          identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
+        },
+        loadServiceConfig('mediation', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
+      ),
+  });
+  const { service, issuer, principal, userId, token, call } = session;
   const runtime = service.app.get<ContextRuntime>(runtimeToken('mediation'));
-  const userId = (user: TestUser): string => {
-    const found = directory.current().userByUsername(USERS[user]);
-    if (!found) throw new Error(`demo has no user ${USERS[user]}`);
-    return found.id;
-  };
-  const principal = (user: TestUser): Principal => {
-    const snapshot = directory.current();
-    return principalOf(snapshot.user(userId(user))!, snapshot);
-  };
-  const tokens = new Map<TestUser, string>();
-  const token = async (user: TestUser): Promise<string> => {
-    let t = tokens.get(user);
-    if (!t) {
-      t = (await issuer.issueAccessToken(principal(user))).token;
-      tokens.set(user, t);
-    }
-    return t;
-  };
-  const call = async <T>(method: string, path: string, o: CallOptions = {}): Promise<JsonResponse<T>> => {
-    const headers: Record<string, string> = { ...(o.headers ?? {}) };
-    if (o.as) headers['authorization'] = `Bearer ${await token(o.as)}`;
-    let body: string | undefined;
-    if (o.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(o.body);
-    }
-    const res = await fetch(`${service.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await res.text();
-    let parsed: unknown = undefined;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, headers: res.headers, body: parsed as T, text };
-  };
   return {
     url: service.url,
     service,
@@ -171,10 +116,7 @@ export async function startMediationTestApp(options: Partial<MediationModuleOpti
       );
     },
     storedEvents: () => runtime.infra.events.readAll({ afterPosition: 0, maxCount: 100_000 }),
-    async close() {
-      await service.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => session.close(),
   };
 }
 

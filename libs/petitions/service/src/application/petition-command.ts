@@ -1,6 +1,17 @@
+import { createParamDecorator, type ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import { Principal } from '@fengqiao/identity';
 import { CommandMeta } from '@fengqiao/kernel';
-import { Action, CaseCommandResult, etagOf, expectedRevisionOf, HeaderResponse, LoadedCase } from '@fengqiao/platform';
+import {
+  Action,
+  CaseCommandResult,
+  etagOf,
+  expectedRevisionOf,
+  HeaderResponse,
+  LoadedCase,
+  principalOfRequest,
+  requestCorrelationIdOf,
+  type CommandHttpRequest,
+} from '@fengqiao/platform';
 import { PetitionCommand, PetitionState, RegisteredPetition } from '@fengqiao/petitions-domain';
 import type { PetitionsContext } from '../petitions.context';
 
@@ -14,6 +25,24 @@ export interface PetitionCommandRequest {
   reason?: string | undefined;
   res: HeaderResponse;
 }
+
+/** What a petition command route takes from its request apart from the body and the action: `:id`, caller, If-Match, correlation id, response (for the ETag). */
+export type PetitionCall = Omit<PetitionCommandRequest, 'action' | 'reason'>;
+
+/** Handler parameter: the `PetitionCall` of this request (401 without a principal). */
+export const PetitionCall = createParamDecorator((_: unknown, ctx: ExecutionContext): PetitionCall => {
+  const req = ctx.switchToHttp().getRequest<CommandHttpRequest & { params: Record<string, string> }>();
+  const principal = principalOfRequest(req);
+  if (!principal) throw new UnauthorizedException({ code: 'AUTH.TOKEN_MISSING', message: '请先登录' });
+  const ifMatch = req.headers?.['if-match'];
+  return {
+    petitionId: req.params['id'] ?? '',
+    principal,
+    ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined,
+    correlationId: requestCorrelationIdOf(req),
+    res: ctx.switchToHttp().getResponse<HeaderResponse>(),
+  };
+});
 
 type Data<T extends PetitionCommand['type']> = Extract<PetitionCommand, { type: T }>['data'];
 

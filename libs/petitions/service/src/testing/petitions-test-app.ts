@@ -5,15 +5,12 @@
  * scheduler (tests tick it). Test data goes in through the HTTP API or as integration events on
  * the bus, never as rows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gridDispatchContracts, IntegrationEvent, topics, validateIntegrationEvent, WorkOrderEventData } from '@fengqiao/contracts';
 import { toCloudEventMessage } from '@fengqiao/bus';
 import { demoDistrict } from '@fengqiao/demo';
-import { BuiltInIssuer, principalOf, type Principal } from '@fengqiao/identity';
+import { BuiltInIssuer, type Principal } from '@fengqiao/identity';
 import { FixedClock, newId } from '@fengqiao/kernel';
-import { LooseJson } from '@fengqiao/testing';
+import { LooseJson, startServiceTestSession, type CallOptions as SessionCallOptions, type JsonResponse } from '@fengqiao/testing';
 import { ContextRuntime, loadServiceConfig, runtimeToken, startService, toCloudEvent, type RunningService } from '@fengqiao/platform';
 import { PETITIONS_CONTEXT, PetitionsContext } from '../petitions.context';
 import { PetitionsModule } from '../petitions.module';
@@ -36,18 +33,8 @@ export const USERS = {
 } as const;
 export type TestUser = keyof typeof USERS;
 
-export interface JsonResponse<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-  text: string;
-}
-
-export interface CallOptions {
-  as?: TestUser;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+export type { JsonResponse };
+export type CallOptions = SessionCallOptions<TestUser>;
 
 export interface PetitionsTestApp {
   url: string;
@@ -55,6 +42,7 @@ export interface PetitionsTestApp {
   runtime: ContextRuntime;
   ctx: PetitionsContext;
   clock: FixedClock;
+  issuer: BuiltInIssuer;
   principal(user: TestUser): Principal;
   token(user: TestUser): Promise<string>;
   call<T = LooseJson>(method: string, path: string, options?: CallOptions): Promise<JsonResponse<T>>;
@@ -67,66 +55,33 @@ export interface PetitionsTestApp {
 }
 
 export async function startPetitionsTestApp(options: { petitions?: Partial<PetitionsModuleOptions>; rateLimitPerMinute?: number } = {}): Promise<PetitionsTestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fq-petitions-'));
   const clock = new FixedClock(TEST_START);
-  const limits = ['RATE_LIMIT_PETITION_PUBLIC_PER_MINUTE', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_INTAKE_PER_MINUTE'];
-  const saved = limits.map((name) => process.env[name]);
-  for (const name of limits) process.env[name] = String(options.rateLimitPerMinute ?? 10_000);
-  let service: RunningService;
-  try {
-    service = await startService(
-      {
-        name: 'petitions',
-        title: 'petitions (test)',
-        imports: [PetitionsModule.register({ runScheduler: false, powBits: 4, viewIntervalMs: 100, seedDemo: false, ...options.petitions, clock })],
-        identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
-      },
-      loadServiceConfig('petitions', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
-    );
-  } finally {
-    limits.forEach((name, i) => {
-      if (saved[i] === undefined) delete process.env[name];
-      else process.env[name] = saved[i];
-    });
-  }
-  const issuer = service.app.get(BuiltInIssuer, { strict: false });
+  const session = await startServiceTestSession({
+    dataDirPrefix: 'fq-petitions-',
+    users: USERS,
+    rateLimits: ['RATE_LIMIT_PETITION_PUBLIC_PER_MINUTE', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_INTAKE_PER_MINUTE'],
+    ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+    start: (dataDir) =>
+      startService(
+        {
+          name: 'petitions',
+          title: 'petitions (test)',
+          imports: [PetitionsModule.register({ runScheduler: false, powBits: 4, viewIntervalMs: 100, seedDemo: false, ...options.petitions, clock })],
+          identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
+        },
+        loadServiceConfig('petitions', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
+      ),
+  });
+  const { service, issuer, principal, token, call } = session;
   const runtime = service.app.get<ContextRuntime>(runtimeToken('petitions'));
   const ctx = service.app.get<PetitionsContext>(PETITIONS_CONTEXT);
-  const principal = (user: TestUser): Principal => {
-    const snapshot = issuer.directory.current();
-    const found = snapshot.userByUsername(USERS[user]);
-    if (!found) throw new Error(`demo has no user ${USERS[user]}`);
-    return principalOf(snapshot.user(found.id)!, snapshot);
-  };
-  const tokens = new Map<TestUser, string>();
-  const token = async (user: TestUser): Promise<string> => {
-    let t = tokens.get(user);
-    if (!t) {
-      t = (await issuer.issueAccessToken(principal(user))).token;
-      tokens.set(user, t);
-    }
-    return t;
-  };
-  const call = async <T>(method: string, path: string, o: CallOptions = {}): Promise<JsonResponse<T>> => {
-    const headers: Record<string, string> = { ...(o.headers ?? {}) };
-    if (o.as) headers['authorization'] = `Bearer ${await token(o.as)}`;
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${service.url}${path}`, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
-    const text = await res.text();
-    let body: unknown = undefined;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = text;
-    }
-    return { status: res.status, headers: res.headers, body: body as T, text };
-  };
   return {
     url: service.url,
     service,
     runtime,
     ctx,
     clock,
+    issuer,
     principal,
     token,
     call,
@@ -140,10 +95,7 @@ export async function startPetitionsTestApp(options: { petitions?: Partial<Petit
       await runtime.bus.publish(topics.gridDispatchCase, [toCloudEventMessage(toCloudEvent(valid), valid.subject)]);
     },
     storedEvents: () => runtime.infra.events.readAll({ afterPosition: 0, maxCount: 100_000 }),
-    async close() {
-      await service.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => session.close(),
   };
 }
 

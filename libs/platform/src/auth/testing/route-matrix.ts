@@ -258,3 +258,99 @@ export async function routeMatrix(app: INestApplication, table: RouteTable, opti
   }
   return { routes, failures, calls, skipped };
 }
+
+/** What the shared rows below need of a service's test app and its built-in issuer. */
+export interface MatrixApp<K extends string> {
+  /** the user name of a test user (e.g. `op.v-1-1`), also the label in failure messages */
+  username(key: K): string;
+  principal(key: K): Principal;
+  token(key: K): Promise<string>;
+  issuer: {
+    setPassword(userId: string, password: string): Promise<void>;
+    login(username: string, password: string): Promise<{ refreshToken: string }>;
+  };
+}
+
+/** A service test app (started in a `beforeAll`, hence the getter) as the shared rows use it. */
+export function matrixAppOf<K extends string>(usernames: Record<K, string>, app: () => Pick<MatrixApp<K>, 'principal' | 'token' | 'issuer'>): MatrixApp<K> {
+  return {
+    username: (key) => usernames[key],
+    principal: (key) => app().principal(key),
+    token: (key) => app().token(key),
+    get issuer() {
+      return app().issuer;
+    },
+  };
+}
+
+export interface MatrixUsers<K extends string> {
+  users: MatrixUser[];
+  /** the test user behind a call (`fallback` for the call without a token) */
+  userOf(ctx: MatrixContext, fallback: K): K;
+}
+
+/** The matrix users of a service's test app: each with a token, and `password` set for the login routes. */
+export async function matrixUsers<K extends string>(keys: readonly K[], app: MatrixApp<K>, password: string): Promise<MatrixUsers<K>> {
+  const keyOf = new Map<string, K>();
+  const users = await Promise.all(
+    keys.map(async (key) => {
+      const name = app.username(key);
+      keyOf.set(name, key);
+      await app.issuer.setPassword(app.principal(key).userId, password);
+      return { name, principal: app.principal(key), token: await app.token(key) };
+    }),
+  );
+  return { users, userOf: (ctx, fallback) => (ctx.user ? keyOf.get(ctx.user.name)! : fallback) };
+}
+
+export interface PlatformRowsOptions<K extends string> {
+  app: MatrixApp<K>;
+  password: string;
+  /** the test user behind a call */
+  userOf(ctx: MatrixContext): K;
+}
+
+let matrixSerial = 0;
+
+/** The rows of the platform's routes every service hosts: health, keys, login, self, units, erasure. */
+export function platformRows<K extends string>(o: PlatformRowsOptions<K>): RouteTable {
+  return {
+    'GET /health': { access: 'public', target: 'collection', request: () => ({ path: '/health' }) },
+    'GET /.well-known/jwks.json': { access: 'public', target: 'collection', request: () => ({ path: '/.well-known/jwks.json' }) },
+    'POST /auth/login': { access: 'public', target: 'collection', request: (ctx) => ({ path: '/auth/login', body: { username: o.app.username(o.userOf(ctx)), password: o.password } }) },
+    'GET /auth/me': { access: 'self.read', target: 'collection', request: () => ({ path: '/auth/me' }) },
+    'GET /directory/units': { access: 'directory.read', target: 'collection', request: () => ({ path: '/directory/units' }) },
+    // the platform's erasure route (issue 14): admin only, for a subject of this process
+    'POST /privacy/subjects/:subjectId/erasure': {
+      access: 'personal_data.erase',
+      target: 'collection',
+      request: () => ({ path: `/privacy/subjects/matrix-subject-${++matrixSerial}/erasure`, body: { reason: '路由矩阵：本人申请删除' } }),
+    },
+  };
+}
+
+/**
+ * The rows of the built-in issuer's routes a standalone service hosts: refresh, logout, directory
+ * changes and passwords (the admin is at the district: nothing lies outside). `otherUser` is the
+ * user whose password the admin changes.
+ */
+export function issuerRows<K extends string>(o: PlatformRowsOptions<K> & { otherUser: K; admin: K }): RouteTable {
+  const refresh = async (ctx: MatrixContext) => (await o.app.issuer.login(o.app.username(o.userOf(ctx)), o.password)).refreshToken;
+  const nothingOutside = (ctx: MatrixContext) => o.userOf(ctx) === o.admin && ctx.where === 'outside';
+  return {
+    'POST /auth/refresh': { access: 'public', target: 'collection', request: async (ctx) => ({ path: '/auth/refresh', body: { refreshToken: await refresh(ctx) } }) },
+    'POST /auth/logout': { access: 'public', target: 'collection', request: async (ctx) => ({ path: '/auth/logout', body: { refreshToken: await refresh(ctx) } }) },
+    'POST /directory/changes': {
+      access: 'directory.manage',
+      target: 'resource',
+      request: (ctx) =>
+        nothingOutside(ctx) ? undefined : { path: '/directory/changes', body: { change: { type: 'UnitRenamed', unitId: 't-3', name: `青山镇${++matrixSerial}` } } },
+    },
+    'PUT /directory/users/:id/password': {
+      access: 'user.manage',
+      target: 'resource',
+      request: (ctx) =>
+        nothingOutside(ctx) ? undefined : { path: `/directory/users/${o.app.principal(o.otherUser).userId}/password`, body: { password: `another-password-${++matrixSerial}` } },
+    },
+  };
+}

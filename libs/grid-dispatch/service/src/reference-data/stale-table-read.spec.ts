@@ -1,6 +1,6 @@
 import { EventStore, SqliteEventStore } from '@fengqiao/event-store';
 import { Actor } from '@fengqiao/kernel';
-import { StaleTableReadError, VersionedTable } from './versioned-table';
+import { ReferenceTable, StaleTableReadError } from '@fengqiao/platform';
 
 const admin: Actor = { userId: 'admin', role: 'admin', unitId: 'd-fq' };
 
@@ -25,10 +25,10 @@ function blankingReads(store: EventStore): EventStore & { blank(what: { head?: n
   };
 }
 
-describe('VersionedTable: a table read never goes back to "no table"', () => {
+describe('ReferenceTable (grid-dispatch\'s rule tables): a table read never goes back to "no table"', () => {
   let sqlite: SqliteEventStore;
   let store: ReturnType<typeof blankingReads>;
-  const table = () => new VersionedTable<{ unitId: string }>(store, 'routing-rules', 'RoutingRulesPublished', (r) => [...r], '派单规则');
+  const table = () => new ReferenceTable<{ unitId: string }>(store, 'routing-rules', 'RoutingRulesPublished', (r) => [...r], '派单规则', { rowsField: 'rules' });
 
   beforeEach(async () => {
     sqlite = new SqliteEventStore({ path: ':memory:' });
@@ -45,7 +45,7 @@ describe('VersionedTable: a table read never goes back to "no table"', () => {
     store.blank({ stream: 1 });
     await expect(fresh.current()).rejects.toBeInstanceOf(StaleTableReadError);
     expect(fresh.isLoaded).toBe(false);
-    await expect(fresh.current()).resolves.toMatchObject({ version: 1, rules: [{ unitId: 'dept-d-cg' }] });
+    await expect(fresh.current()).resolves.toMatchObject({ version: 1, rows: [{ unitId: 'dept-d-cg' }] });
   });
 
   it('a head and a stream read behind a version already seen are retried, and the version seen is kept', async () => {
@@ -54,12 +54,12 @@ describe('VersionedTable: a table read never goes back to "no table"', () => {
     await t.publish([{ unitId: 'dept-t1-cg' }], { actor: admin, jurisdiction: [] }, '2026-12-06T00:01:00.000Z', { expectedVersion: 1 });
     store.blank({ head: 1, stream: 1 });
     await expect(t.current()).rejects.toBeInstanceOf(StaleTableReadError);
-    expect(t.cachedCurrent()).toMatchObject({ version: 2, rules: [{ unitId: 'dept-t1-cg' }] });
+    expect(t.cachedCurrent()).toMatchObject({ version: 2, rows: [{ unitId: 'dept-t1-cg' }] });
     await expect(t.current()).resolves.toMatchObject({ version: 2 });
   });
 
   it('a table never published is still "no table" (the unroutable queue, as designed)', async () => {
-    const empty = new VersionedTable<{ unitId: string }>(store, 'deadline-rules', 'DeadlineRulesPublished', (r) => [...r], '期限配置');
+    const empty = new ReferenceTable<{ unitId: string }>(store, 'deadline-rules', 'DeadlineRulesPublished', (r) => [...r], '期限配置', { rowsField: 'rules' });
     await expect(empty.current()).resolves.toBeNull();
     expect(empty.isLoaded).toBe(true);
   });
