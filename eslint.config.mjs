@@ -6,7 +6,6 @@ import prettier from 'eslint-config-prettier/flat';
 const infraPackages = ['@nestjs/*', 'mongoose', 'mongodb', 'kafkajs', 'node:sqlite', 'express', '@eventstore/*', '@kurrent/*'];
 const contexts = ['intake', 'grid-dispatch', 'mediation', 'petitions', 'analytics'];
 
-
 /** Dependency constraints; tests (`*.spec.ts`) may also use the shared test helpers (type:testing). */
 function boundaries(forSpecs) {
   const t = (...tags) => (forSpecs ? [...tags, 'type:testing'] : tags);
@@ -73,7 +72,10 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'mongoose', 'mongodb', 'kafkajs', 'express', '@eventstore/*', '@kurrent/*'], message: 'Domain code stays pure: no framework, broker or database.' },
+            {
+              group: ['@nestjs/*', 'mongoose', 'mongodb', 'kafkajs', 'express', '@eventstore/*', '@kurrent/*'],
+              message: 'Domain code stays pure: no framework, broker or database.',
+            },
           ],
           paths: [
             { name: 'node:sqlite', message: 'Domain code stays pure: no database.' },
@@ -93,7 +95,14 @@ export default [
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@fengqiao/*/testing', '@fengqiao/*/testing/*'], message: 'Test helpers stay out of production code: import @fengqiao/<lib>/testing only from specs and testing folders.' }] },
+        {
+          patterns: [
+            {
+              group: ['@fengqiao/*/testing', '@fengqiao/*/testing/*'],
+              message: 'Test helpers stay out of production code: import @fengqiao/<lib>/testing only from specs and testing folders.',
+            },
+          ],
+        },
       ],
     },
   },

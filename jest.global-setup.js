@@ -52,10 +52,7 @@ async function dockerAnswers() {
   if (process.env.FENGQIAO_NO_TESTCONTAINERS === '1') return false;
   try {
     const { getContainerRuntimeClient } = require('testcontainers');
-    await Promise.race([
-      getContainerRuntimeClient(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000).unref()),
-    ]);
+    await Promise.race([getContainerRuntimeClient(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000).unref())]);
     return true;
   } catch {
     return false;
@@ -121,10 +118,8 @@ module.exports = async function globalSetup() {
     globalThis.__FENGQIAO_CONTAINERS__ = started;
   }
 
-  if (!found.KAFKA_BROKERS && !reasons.kafka)
-    reasons.kafka = 'no Kafka: set KAFKA_BROKERS, run bash deploy/local/servers.sh start, or provide Docker';
-  if (!found.MONGO_URL && !reasons.mongo)
-    reasons.mongo = 'no MongoDB-wire server: set MONGO_URL, run bash deploy/local/servers.sh start, or provide Docker';
+  if (!found.KAFKA_BROKERS && !reasons.kafka) reasons.kafka = 'no Kafka: set KAFKA_BROKERS, run bash deploy/local/servers.sh start, or provide Docker';
+  if (!found.MONGO_URL && !reasons.mongo) reasons.mongo = 'no MongoDB-wire server: set MONGO_URL, run bash deploy/local/servers.sh start, or provide Docker';
   if (!found.KURRENTDB_URL && !reasons.kurrentdb)
     reasons.kurrentdb = 'no KurrentDB server: none can be installed on this machine; set KURRENTDB_URL or provide Docker';
 

@@ -17,7 +17,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gridDispatchContracts, IntakeCaseFiledV1, IntakeCaseReportedV1, type IntegrationEvent } from '@fengqiao/contracts';
-import { CheckpointSigner, InMemoryCheckpointStore, SqliteEventStore, StoreAuditor, verifyEvidenceBundle, EVIDENCE_BUNDLE_FORMAT, type NewEvent } from '@fengqiao/event-store';
+import {
+  CheckpointSigner,
+  InMemoryCheckpointStore,
+  SqliteEventStore,
+  StoreAuditor,
+  verifyEvidenceBundle,
+  EVIDENCE_BUNDLE_FORMAT,
+  type NewEvent,
+} from '@fengqiao/event-store';
 import { EmbeddedReadStore } from '@fengqiao/read-store';
 import { newId } from '@fengqiao/kernel';
 import { CASE_FACTS, createFiguresConsumer, figures, type CaseFacts } from '@fengqiao/analytics-service';
@@ -51,8 +59,17 @@ async function verifyMatter(): Promise<string[]> {
   const store = new SqliteEventStore({ path: ':memory:' });
   const corr = newId();
   for (let i = 0; i < MATTER; i += 100) {
-    await store.append('grid-case-matter', Array.from({ length: Math.min(100, MATTER - i) }, (_, k) => event(i + k, corr)), { expectedRevision: i === 0 ? 'no_stream' : i - 1 });
-    for (let o = 0; o < 10; o++) await store.append(`grid-case-other-${i}-${o}`, Array.from({ length: 10 }, (_, k) => event(k, newId())), { expectedRevision: 'no_stream' });
+    await store.append(
+      'grid-case-matter',
+      Array.from({ length: Math.min(100, MATTER - i) }, (_, k) => event(i + k, corr)),
+      { expectedRevision: i === 0 ? 'no_stream' : i - 1 },
+    );
+    for (let o = 0; o < 10; o++)
+      await store.append(
+        `grid-case-other-${i}-${o}`,
+        Array.from({ length: 10 }, (_, k) => event(k, newId())),
+        { expectedRevision: 'no_stream' },
+      );
   }
   const signer = CheckpointSigner.generate();
   const auditor = new StoreAuditor({ context: 'bench', events: store, checkpoints: new InMemoryCheckpointStore(), signer });
@@ -61,7 +78,14 @@ async function verifyMatter(): Promise<string[]> {
   const follow = ms(t0);
   t0 = process.hrtime.bigint();
   const log = await auditor.bundleLog(['grid-case-matter']);
-  const text = JSON.stringify({ format: EVIDENCE_BUNDLE_FORMAT, matter: { kind: 'grid_case', id: 'matter' }, exportedAt: '', exportedBy: { userId: 'a', role: 'auditor', unitId: 'd' }, logs: [log], keys: auditor.keySet() });
+  const text = JSON.stringify({
+    format: EVIDENCE_BUNDLE_FORMAT,
+    matter: { kind: 'grid_case', id: 'matter' },
+    exportedAt: '',
+    exportedBy: { userId: 'a', role: 'auditor', unitId: 'd' },
+    logs: [log],
+    keys: auditor.keySet(),
+  });
   const build = ms(t0);
   t0 = process.hrtime.bigint();
   const result = verifyEvidenceBundle(JSON.parse(text));
@@ -85,10 +109,60 @@ function integrationEvents(n: number): IntegrationEvent[] {
     const j = ['d-fq', `t-${grid[2]}`, `v-${grid.slice(2, 5)}`, grid];
     const at = new Date(Date.UTC(2026, c % 12, 1 + (c % 27), 1)).toISOString();
     const base = { source: '/bench', subject: caseId, time: at, correlationId: caseId, causationId: caseId };
-    out.push({ ...base, id: newId(), type: IntakeCaseReportedV1.type, data: { caseId, channel: 'hotline', category: `cat-${c % 19}`, description: 'x', urgency: 'normal', gridId: grid, location: { address: `地址${c % 5000}` }, jurisdiction: j, reportedAt: at } });
-    out.push({ ...base, id: newId(), type: IntakeCaseFiledV1.type, data: { caseId, jurisdiction: j, filedAt: at, level: 'village', category: `cat-${c % 19}`, urgency: 'normal', gridId: grid, channel: 'hotline', location: {} } });
+    out.push({
+      ...base,
+      id: newId(),
+      type: IntakeCaseReportedV1.type,
+      data: {
+        caseId,
+        channel: 'hotline',
+        category: `cat-${c % 19}`,
+        description: 'x',
+        urgency: 'normal',
+        gridId: grid,
+        location: { address: `地址${c % 5000}` },
+        jurisdiction: j,
+        reportedAt: at,
+      },
+    });
+    out.push({
+      ...base,
+      id: newId(),
+      type: IntakeCaseFiledV1.type,
+      data: {
+        caseId,
+        jurisdiction: j,
+        filedAt: at,
+        level: 'village',
+        category: `cat-${c % 19}`,
+        urgency: 'normal',
+        gridId: grid,
+        channel: 'hotline',
+        location: {},
+      },
+    });
     for (const name of flow) {
-      out.push({ ...base, id: newId(), type: gridDispatchContracts[name].type, data: { caseId, event: name, jurisdiction: j, at, actor: { userId: 'u', role: 'operator', unitId: j[2] }, status: 's', category: `cat-${c % 19}`, urgency: 'normal', gridId: grid, level: 'village', unitId: null, step: null, dueAt: null, ...(name === 'CallbackRecorded' ? { rating: 1 + (c % 5) } : {}) } });
+      out.push({
+        ...base,
+        id: newId(),
+        type: gridDispatchContracts[name].type,
+        data: {
+          caseId,
+          event: name,
+          jurisdiction: j,
+          at,
+          actor: { userId: 'u', role: 'operator', unitId: j[2] },
+          status: 's',
+          category: `cat-${c % 19}`,
+          urgency: 'normal',
+          gridId: grid,
+          level: 'village',
+          unitId: null,
+          step: null,
+          dueAt: null,
+          ...(name === 'CallbackRecorded' ? { rating: 1 + (c % 5) } : {}),
+        },
+      });
     }
   }
   return out.slice(0, n);

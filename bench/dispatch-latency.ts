@@ -75,10 +75,19 @@ function stats(samples: number[], expected: number): Stats {
  * the login limit (10/min per IP) and the intake limit (60/min per user; every case comes from ~50 users) are raised for it by configuration.
  */
 const INTAKE_LIMIT_PER_MINUTE = 1_000_000;
-const BENCH_ENV = { FENGQIAO_DEMO: 'true', LOG_LEVEL: 'warn', RATE_LIMIT_LOGIN_PER_MINUTE: '1000', RATE_LIMIT_INTAKE_PER_MINUTE: String(INTAKE_LIMIT_PER_MINUTE) };
+const BENCH_ENV = {
+  FENGQIAO_DEMO: 'true',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
+  RATE_LIMIT_INTAKE_PER_MINUTE: String(INTAKE_LIMIT_PER_MINUTE),
+};
 
 async function login(url: string, username: string): Promise<string> {
-  const r = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  const r = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
@@ -121,17 +130,17 @@ async function drive(urls: { auth: string; intake: string; grid: string }, rate:
     inflight.push(
       (async () => {
         try {
-        const { caseId } = (await post(`${urls.intake}/intake/cases`, gw, {
-          channel: 'grid_worker',
-          category: 'illegal_parking',
-          description: `压测事件 ${sent}`,
-          location: { point: { lat, lng: lon } },
-          urgency: 'normal',
-        })) as { caseId: string };
-        const t0 = Date.now();
-        await post(`${urls.intake}/intake/cases/${caseId}/file`, fileBy, { level: 'village' });
-        filed.set(caseId, t0);
-        readers.set(caseId, fileBy);
+          const { caseId } = (await post(`${urls.intake}/intake/cases`, gw, {
+            channel: 'grid_worker',
+            category: 'illegal_parking',
+            description: `压测事件 ${sent}`,
+            location: { point: { lat, lng: lon } },
+            urgency: 'normal',
+          })) as { caseId: string };
+          const t0 = Date.now();
+          await post(`${urls.intake}/intake/cases/${caseId}/file`, fileBy, { level: 'village' });
+          filed.set(caseId, t0);
+          readers.set(caseId, fileBy);
         } catch (e) {
           errors.push(e instanceof Error ? `${e.message}${e.cause ? ` (${String(e.cause)})` : ''}` : String(e));
         }
@@ -146,7 +155,9 @@ async function drive(urls: { auth: string; intake: string; grid: string }, rate:
   const pending = new Set(filed.keys());
   while (pending.size && Date.now() < deadline) {
     for (const caseId of [...pending]) {
-      const r = await fetch(`${urls.grid}/grid-dispatch/cases/${caseId}`, { headers: { authorization: `Bearer ${readers.get(caseId) ?? op}` } }).catch(() => undefined);
+      const r = await fetch(`${urls.grid}/grid-dispatch/cases/${caseId}`, { headers: { authorization: `Bearer ${readers.get(caseId) ?? op}` } }).catch(
+        () => undefined,
+      );
       if (!r || r.status !== 200) continue;
       const d = (await r.json()) as { timeline: { type: string; recordedAt: string }[] };
       const dispatched = d.timeline.find((e) => e.type === 'CaseDispatched');
@@ -208,7 +219,14 @@ async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
   const dir = mkdtempSync(join(tmpdir(), 'fq-bench-d-'));
   const url = new URL(mongoUrl);
   url.pathname = `/bench_${Date.now().toString(36)}`;
-  const common = { ...BENCH_ENV, FENGQIAO_MODE: 'distributed', KAFKA_BROKERS: brokers, MONGO_URL: url.toString(), AUTH_ISSUER: 'urn:fengqiao:bench', GRID_DISPATCH_SEED_REFERENCE_DATA: 'true' };
+  const common = {
+    ...BENCH_ENV,
+    FENGQIAO_MODE: 'distributed',
+    KAFKA_BROKERS: brokers,
+    MONGO_URL: url.toString(),
+    AUTH_ISSUER: 'urn:fengqiao:bench',
+    GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
+  };
   const procs: ServiceProcess[] = [];
   try {
     const analytics = await spawnService('analytics', { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dir }, { timeoutMs: 180_000 });
@@ -283,7 +301,10 @@ function kneeLines(result: { aim: Stats; knee: KneeStep[] } | undefined): string
           ? `above ${highestMet} cases/s (the highest rate tried still held)`
           : `below ${Math.min(...knee.map((k) => k.rate))} cases/s (no rate tried held)`;
     lines.push(`- knee: ${kneeText}. Steps of ${KNEE_SECONDS} s after the first, each on a fresh process and data directory:`, '');
-    lines.push('| cases/s | seconds | dispatched | p50 | p99 | max | not dispatched | requests failed | p99 ≤ 100 ms and all dispatched |', '|---|---|---|---|---|---|---|---|---|');
+    lines.push(
+      '| cases/s | seconds | dispatched | p50 | p99 | max | not dispatched | requests failed | p99 ≤ 100 ms and all dispatched |',
+      '|---|---|---|---|---|---|---|---|---|',
+    );
     knee.forEach((k, i) =>
       lines.push(
         `| ${k.rate} | ${i === 0 ? SECONDS : KNEE_SECONDS} | ${k.stats.n} | ${fmt(k.stats.p50)} | ${fmt(k.stats.p99)} | ${fmt(k.stats.max)} | ${k.stats.lost} | ${k.stats.failed ?? 0} | ${meetsAim(k.stats) ? 'yes' : 'no'} |`,
@@ -301,7 +322,7 @@ function render(rows: [string, Stats | string][], standaloneResult?: { aim: Stat
     '## Intake → dispatched latency (issue 5)',
     '',
     `Measured ${new Date().toISOString()} on ${machine}. Standalone ${STANDALONE_RATE} cases/s, distributed and Kafka ${RATE} cases/s, ${SECONDS} s each; latency = grid-dispatch's`,
-    '`CaseDispatched` recordedAt − the time the operator\'s file request was sent. The Kafka row is the raw kafkajs',
+    "`CaseDispatched` recordedAt − the time the operator's file request was sent. The Kafka row is the raw kafkajs",
     'produce (acks=all) → consumer-group round trip at the same rate on the same broker, measured in the same run.',
     '',
     '| path | cases | p50 | p99 | max | not dispatched within 60 s | requests failed |',

@@ -103,7 +103,8 @@ export async function runIntegrityWorkloads(sizes: IntegritySizes, runs: number)
     {
       workload: 'verify-chain',
       kind: 'ours',
-      label: 'verifyStreamChain on the events as read from the SQLite store: SHA-256 of the stored canonical bytes, chained, after checking the event still equals them',
+      label:
+        'verifyStreamChain on the events as read from the SQLite store: SHA-256 of the stored canonical bytes, chained, after checking the event still equals them',
       summary: summarise(chainSamples),
     },
     {
@@ -171,8 +172,18 @@ export async function runIntegrityWorkloads(sizes: IntegritySizes, runs: number)
     line(`merkle-consistency run ${r}/${runs}`, 'ours', summarise(consistency.slice(-1)), 'proofs');
   }
   results.push(
-    { workload: 'merkle-inclusion', kind: 'ours', label: `inclusionProof + verifyInclusionProof, random leaf of ${size.toLocaleString('en-US')}`, summary: summarise(inclusion) },
-    { workload: 'merkle-consistency', kind: 'ours', label: `root(m) + consistencyProof + verifyConsistencyProof, random m < ${size.toLocaleString('en-US')}`, summary: summarise(consistency) },
+    {
+      workload: 'merkle-inclusion',
+      kind: 'ours',
+      label: `inclusionProof + verifyInclusionProof, random leaf of ${size.toLocaleString('en-US')}`,
+      summary: summarise(inclusion),
+    },
+    {
+      workload: 'merkle-consistency',
+      kind: 'ours',
+      label: `root(m) + consistencyProof + verifyConsistencyProof, random m < ${size.toLocaleString('en-US')}`,
+      summary: summarise(consistency),
+    },
   );
   return results;
 }

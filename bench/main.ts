@@ -59,7 +59,11 @@ function parseArgs(argv: string[]): Options {
   if (replayEvents !== undefined && !(Number.isSafeInteger(replayEvents) && replayEvents >= 0)) throw new UsageError('--replay-events must be a whole number');
   // one aim alone (replay, verify) is a partial run: its report goes to a temp file unless --out is given
   const partial = suites.some((s) => s === 'replay' || s === 'verify');
-  const fallback = quick ? join(tmpdir(), 'fengqiao-BENCHMARKS.quick.md') : partial ? join(tmpdir(), `fengqiao-BENCHMARKS.${suites.join('-')}.md`) : join(ROOT, 'BENCHMARKS.md');
+  const fallback = quick
+    ? join(tmpdir(), 'fengqiao-BENCHMARKS.quick.md')
+    : partial
+      ? join(tmpdir(), `fengqiao-BENCHMARKS.${suites.join('-')}.md`)
+      : join(ROOT, 'BENCHMARKS.md');
   return { replayEvents, quick, out: resolve(out ?? fallback), suites, runs };
 }
 
@@ -89,7 +93,8 @@ async function sqliteSuite(sizes: WorkloadSizes, runs: number): Promise<BackendR
 
 async function mongoSuite(sizes: WorkloadSizes, runs: number): Promise<BackendReport> {
   const url = process.env.MONGO_URL;
-  if (!url) return { backend: 'mongodb', server: 'not run', sizes, results: [], skipped: 'MONGO_URL is not set (start FerretDB with deploy/local/servers.sh start)' };
+  if (!url)
+    return { backend: 'mongodb', server: 'not run', sizes, results: [], skipped: 'MONGO_URL is not set (start FerretDB with deploy/local/servers.sh start)' };
   const dbName = `fengqiao_bench_${process.pid}_${Date.now().toString(36)}`;
   let target: MongoTarget | undefined;
   try {

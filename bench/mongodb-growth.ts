@@ -37,7 +37,17 @@ function commitCopy(template: Record<string, unknown>, position: number, withPag
   const streamId = `fill-${position}`;
   const id = newId();
   const events = (template.events as Array<Record<string, unknown>>).map((e) => ({ ...e, id }));
-  return { ...(template as { lastHash?: string }), _id: position, lastPosition: position, streamId, firstRevision: 0, lastRevision: 0, eventIds: [id], events, ...(withPage ? { page: Math.floor(position / 100) } : {}) };
+  return {
+    ...(template as { lastHash?: string }),
+    _id: position,
+    lastPosition: position,
+    streamId,
+    firstRevision: 0,
+    lastRevision: 0,
+    eventIds: [id],
+    events,
+    ...(withPage ? { page: Math.floor(position / 100) } : {}),
+  };
 }
 
 const current: Layout = {
@@ -49,9 +59,9 @@ const current: Layout = {
       for (let p = start; p <= Math.min(to, start + 999); p++) commits.push(commitCopy(template, p, true));
       await db.collection(collection).insertMany(commits as never[]);
       await db.collection(`${collection}_ids`).insertMany(commits.map((c) => ({ _id: c.eventIds[0], streamId: c.streamId, position: c._id })) as never[]);
-      await db.collection(`${collection}_streams`).insertMany(
-        commits.map((c) => ({ _id: c.streamId, revision: 0, hash: c.lastHash, firstRevision: 0, position: c._id })) as never[],
-      );
+      await db
+        .collection(`${collection}_streams`)
+        .insertMany(commits.map((c) => ({ _id: c.streamId, revision: 0, hash: c.lastHash, firstRevision: 0, position: c._id })) as never[]);
     }
     await db.collection(`${collection}_meta`).updateOne({ _id: 'position' } as never, { $set: { position: to } }, { upsert: true });
   },
@@ -121,7 +131,9 @@ async function main(): Promise<void> {
       filled += samples;
       times.sort((a, b) => a - b);
       const p50 = times[Math.floor(times.length / 2)];
-      process.stdout.write(`${layout.name}: ${size} commits: append-1 p50 ${p50.toFixed(1)} ms (first ${times.length} appends, min ${times[0].toFixed(1)}, max ${times[times.length - 1].toFixed(1)})\n`);
+      process.stdout.write(
+        `${layout.name}: ${size} commits: append-1 p50 ${p50.toFixed(1)} ms (first ${times.length} appends, min ${times[0].toFixed(1)}, max ${times[times.length - 1].toFixed(1)})\n`,
+      );
       for (const [name, ds] of durations) {
         ds.sort((a, b) => a - b);
         process.stdout.write(`  ${name}: ${ds.length} × median ${ds[Math.floor(ds.length / 2)].toFixed(1)} ms\n`);

@@ -167,8 +167,7 @@ function integritySection(report: BenchReport): string[] {
 /** Issue 15's standalone aims that this run measures; the dispatch and memory aims have their own sections. */
 export const STANDALONE_AIMS = { replayEventsPerSec: 200_000, replayEvents: 1_000_000, verifyEventsPerSec: 500_000 };
 
-const cpuNote = (s: Summary): string =>
-  s.eventsPerCpuSec === undefined ? '' : `; ${formatRate(s.eventsPerCpuSec)} per CPU second of the benchmark process`;
+const cpuNote = (s: Summary): string => (s.eventsPerCpuSec === undefined ? '' : `; ${formatRate(s.eventsPerCpuSec)} per CPU second of the benchmark process`);
 
 /** The aims are judged on the wall-clock rate; the CPU-second rate says what the process did with the CPU it got. */
 function standaloneAims(report: BenchReport): string[] {
@@ -182,7 +181,11 @@ function standaloneAims(report: BenchReport): string[] {
     out.push(
       `- **standalone replay ≥ ${n(STANDALONE_AIMS.replayEventsPerSec)} events/s on ${n(STANDALONE_AIMS.replayEvents)} events** (readAll pages of ${n(REPLAY_PAGE)}, every event's data read): ` +
         `${formatRate(replay.eventsPerSec)} events/s on ${n(size)} events (runs ${formatRate(replay.minEventsPerSec)} – ${formatRate(replay.maxEventsPerSec)}${cpuNote(replay)}): ` +
-        (sized ? (met ? '**met**.' : '**missed**.') : `${met ? 'met' : 'missed'} at this size, **not judged** (the aim is for ${n(STANDALONE_AIMS.replayEvents)} events; run with \`--replay-events ${STANDALONE_AIMS.replayEvents}\`).`),
+        (sized
+          ? met
+            ? '**met**.'
+            : '**missed**.'
+          : `${met ? 'met' : 'missed'} at this size, **not judged** (the aim is for ${n(STANDALONE_AIMS.replayEvents)} events; run with \`--replay-events ${STANDALONE_AIMS.replayEvents}\`).`),
     );
   } else out.push('- **standalone replay**: not measured in this run.');
   const verify = report.integrity?.find((r) => r.workload === 'verify-chain' && r.kind === 'ours')?.summary;
@@ -286,13 +289,13 @@ function methodSection(report: BenchReport): string[] {
     '',
     `- \`npm run bench\` (\`scripts/bench.mjs\` → \`bench/main.ts\`), mode **${report.mode}**, ${report.runs} runs per workload, median reported; total ${Math.round(report.durationSeconds / 6) / 10} min. ` +
       '`npm run bench -- --quick` is a smoke run with small sizes (written to a temp file unless `--out` is given).',
-    '- Every run opens fresh storage (a new SQLite file, a new collection), writes 3 untimed warm-up appends (or loads the stream to read), then times the operations. Event objects are built before the clock starts. Contenders are interleaved run by run (run 1 of each, then run 2 of each, …), so a change in the machine\'s load hits all of them; the SQLite workloads also get one untimed warm-up run each (JIT).',
+    "- Every run opens fresh storage (a new SQLite file, a new collection), writes 3 untimed warm-up appends (or loads the stream to read), then times the operations. Event objects are built before the clock starts. Contenders are interleaved run by run (run 1 of each, then run 2 of each, …), so a change in the machine's load hits all of them; the SQLite workloads also get one untimed warm-up run each (JIT).",
     '- The events are the same for every contender: one grid-case note of ~400 bytes of JSON with the full envelope (actor, correlation, causation, jurisdiction, schema version). Emmett gets the envelope fields in its event metadata.',
     '- **Durability**: SQLite runs in WAL mode with `synchronous=FULL` for ours and raw (a resolved append survives power loss). MongoDB-protocol writes use `{ w: "majority", j: true }` for all three contenders (our store\'s default; Emmett and raw through the client\'s write concern).',
     '- **raw** is the backend alone: SQLite: prepared `INSERT`s into the same table (same columns and unique constraints) in `BEGIN IMMEDIATE … COMMIT`, one transaction per append, no checks, no hashing; reads parse the JSON the row holds. MongoDB: `insertOne` (1 event) / `insertMany` (batch) of one document per event with a unique `(streamId, revision)` index; reads `find` + `JSON.parse`. With 16 concurrent writers, raw SQLite is still one transaction (one fsync) per insert, because `node:sqlite` is synchronous; ours shares one fsync among the appends queued in the same event-loop turn (group commit).',
     `- **Replay**: the store is first filled (${n(BULK_STREAM_LENGTH)}-event streams, appends of ${BULK_BATCH}, ${BULK_INFLIGHT} appenders in flight; timed once as "bulk load"), then read from position 0 with \`readAll\` pages of ${n(REPLAY_PAGE)} until empty, ${report.runs} times. ` +
-      'Every contender reads each event\'s `data` (a projection would): our SQLite store parses `data` lazily, so a replay that never touched it would not pay for it. ' +
-      'Raw SQLite replays the very file our store loaded (read-only connection, same rows; one `JSON.parse` of each row\'s stored canonical bytes, no event built); raw MongoDB loads its own collection with `insertMany`.',
+      "Every contender reads each event's `data` (a projection would): our SQLite store parses `data` lazily, so a replay that never touched it would not pay for it. " +
+      "Raw SQLite replays the very file our store loaded (read-only connection, same rows; one `JSON.parse` of each row's stored canonical bytes, no event built); raw MongoDB loads its own collection with `insertMany`.",
     ...ferretDbNote(report),
     '',
   ];

@@ -89,7 +89,11 @@ async function baseline(): Promise<{ startSeconds: number; rss: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'fq-bench-mem0-'));
   try {
     const t0 = Date.now();
-    const p = await spawnService('standalone', { FENGQIAO_DEMO: 'true', LOG_LEVEL: 'warn', FENGQIAO_DATA_DIR: dir, KAFKA_BROKERS: '', MONGO_URL: '' }, { timeoutMs: 900_000 });
+    const p = await spawnService(
+      'standalone',
+      { FENGQIAO_DEMO: 'true', LOG_LEVEL: 'warn', FENGQIAO_DATA_DIR: dir, KAFKA_BROKERS: '', MONGO_URL: '' },
+      { timeoutMs: 900_000 },
+    );
     const startSeconds = (Date.now() - t0) / 1000;
     await new Promise((r) => setTimeout(r, 3000));
     const rss = rssMb(p.pid);
@@ -152,7 +156,8 @@ async function main(): Promise<void> {
     await again.stop();
 
     const judged = EVENTS >= AIM.events;
-    const verdict = (mb: number): string => (judged ? (mb <= AIM.rssMb ? '**met**' : '**missed**') : mb <= AIM.rssMb ? 'met at this size, not judged' : 'missed at this size, not judged');
+    const verdict = (mb: number): string =>
+      judged ? (mb <= AIM.rssMb ? '**met**' : '**missed**') : mb <= AIM.rssMb ? 'met at this size, not judged' : 'missed at this size, not judged';
     const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at the end ${loadavg()[0].toFixed(2)}`;
     const section = [
       START,

@@ -140,7 +140,9 @@ function describe(s: Summary): string {
 function errorText(error: unknown): string {
   const e = error as { name?: string; message?: string; code?: unknown };
   const code = e?.code === undefined ? '' : ` (code ${String(e.code)})`;
-  return `${e?.name ?? 'Error'}: ${String(e?.message ?? error).split('\n')[0].slice(0, 300)}${code}`;
+  return `${e?.name ?? 'Error'}: ${String(e?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 300)}${code}`;
 }
 
 /**
@@ -259,7 +261,11 @@ async function replayWorkload(
     }
     let loadResult: WorkloadResult;
     if (attached) {
-      loadResult = { ...base, workload: 'bulk-load', note: 'not loaded separately: the replay reads the rows our store wrote (same file, read-only connection)' };
+      loadResult = {
+        ...base,
+        workload: 'bulk-load',
+        note: 'not loaded separately: the replay reads the rows our store wrote (same file, read-only connection)',
+      };
       progress(`${backend} replay ${subject.kind}: reading the file our store loaded`);
     } else {
       progress(`${backend} bulk-load ${subject.kind}: writing ${total.toLocaleString('en-US')} events …`);

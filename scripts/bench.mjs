@@ -25,7 +25,8 @@ const args = process.argv.slice(2);
 const noMongo = args.includes('--no-mongo');
 const passArgs = args.filter((a) => a !== '--no-mongo');
 const onlyIndex = passArgs.indexOf('--only');
-const wantsMongo = !noMongo && (onlyIndex < 0 || (passArgs[onlyIndex + 1] ?? '').split(',').some((s) => s === 'mongodb' || s === 'dispatch' || s === 'distributed'));
+const wantsMongo =
+  !noMongo && (onlyIndex < 0 || (passArgs[onlyIndex + 1] ?? '').split(',').some((s) => s === 'mongodb' || s === 'dispatch' || s === 'distributed'));
 
 const say = (line) => process.stderr.write(`[bench] ${line}\n`);
 const sh = (cmd, inherit = false, script = ferretdb) =>
@@ -59,7 +60,9 @@ const onlyDistributed = onlyList !== undefined && onlyList.includes('distributed
 const kneeOnly = onlyList !== undefined && onlyList.includes('knee') && !onlyList.includes('dispatch') && !onlyDistributed;
 // issue 15: the standalone process's memory and start-up with a 1,000,000-event store (--only memory)
 const runMemory = !onlyList || onlyList.includes('memory');
-const storeArgs = onlyList ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => !['dispatch', 'distributed', 'memory', 'knee'].includes(s)).join(',') : a)) : passArgs;
+const storeArgs = onlyList
+  ? passArgs.map((a, i) => (i === onlyIndex + 1 ? onlyList.filter((s) => !['dispatch', 'distributed', 'memory', 'knee'].includes(s)).join(',') : a))
+  : passArgs;
 
 if (runDispatch && !kneeOnly && !env.KAFKA_BROKERS) {
   const kafka = spawnSync('bash', [join(root, 'deploy', 'local', 'servers.sh'), 'env'], { cwd: root, encoding: 'utf8' });
@@ -90,7 +93,12 @@ if (code === 0 && runDispatch) {
   const distributedOnly = onlyDistributed ? ['--only-distributed', '--rate', '20'] : [];
   const outIndex = passArgs.indexOf('--out');
   const kneeArgs = kneeOnly ? ['--standalone-only', ...(outIndex >= 0 ? ['--out', passArgs[outIndex + 1]] : [])] : [];
-  code = await run('dispatch-latency.ts', [...(quick ? ['--seconds', '10', '--rate', '2', '--standalone-rate', '50', '--knee-seconds', '5'] : []), ...distributedOnly, ...(kneeOnly ? [] : out), ...kneeArgs]);
+  code = await run('dispatch-latency.ts', [
+    ...(quick ? ['--seconds', '10', '--rate', '2', '--standalone-rate', '50', '--knee-seconds', '5'] : []),
+    ...distributedOnly,
+    ...(kneeOnly ? [] : out),
+    ...kneeArgs,
+  ]);
 }
 if (code === 0 && runMemory) {
   const out = quick ? ['--out', join(process.env.TMPDIR ?? '/tmp', 'fengqiao-BENCHMARKS.quick.md')] : [];

@@ -34,7 +34,11 @@ if (!token) {
     console.error('set FENGQIAO_TOKEN, or FENGQIAO_USER and FENGQIAO_PASSWORD of an admin');
     process.exit(2);
   }
-  const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const login = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (!login.ok) {
     console.error(`login failed: ${login.status} ${await login.text()}`);
     process.exit(1);

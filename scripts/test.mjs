@@ -54,7 +54,10 @@ if (process.env.INTEROP_PYTHON) {
   console.log(`using INTEROP_PYTHON=${process.env.INTEROP_PYTHON}`);
 } else if (existsSync(venvPython) && hasInterop(venvPython)) {
   console.log('using .venv-interop');
-} else if (run('python3', ['-m', 'venv', '.venv-interop']) === 0 && run(venvPython, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'tools/interop/requirements.txt']) === 0) {
+} else if (
+  run('python3', ['-m', 'venv', '.venv-interop']) === 0 &&
+  run(venvPython, ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'tools/interop/requirements.txt']) === 0
+) {
   console.log('made .venv-interop (tools/interop/requirements.txt)');
 } else {
   console.warn(`fengqiao: no Python 3 with venv and pip: the interop suites ${ci ? 'will fail (CI=true)' : 'will be skipped with the reason'}`);
@@ -79,7 +82,9 @@ step('integration and end-to-end tests (real servers)');
 if (run('npx', [...nx.filter((a) => !a.startsWith('--parallel')), '--parallel=1', '-t', 'int']) !== 0) failures.push('integration');
 
 // 3. one summary line over every jest run
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const walk = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
 for (const file of walk(resultsDir).filter((f) => f.endsWith('.json'))) {
   const r = JSON.parse(readFileSync(file, 'utf8'));

@@ -227,7 +227,11 @@ export function rawMongo(target: MongoTarget): Subject {
           let after = 0;
           let total = 0;
           for (;;) {
-            const page = await c.find({ _id: { $gt: after } }).sort({ _id: 1 }).limit(pageSize).toArray();
+            const page = await c
+              .find({ _id: { $gt: after } })
+              .sort({ _id: 1 })
+              .limit(pageSize)
+              .toArray();
             if (page.length === 0) return total;
             for (const d of page) JSON.parse(d.data);
             total += page.length;

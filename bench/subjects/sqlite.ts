@@ -136,10 +136,12 @@ export function rawSqlite(synchronous: Synchronous): Subject {
 }
 
 function rawSession(db: DatabaseSync, readOnly = false): Session {
-  const insert: StatementSync | undefined = readOnly ? undefined : db.prepare(
-    `INSERT INTO events (id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id,
+  const insert: StatementSync | undefined = readOnly
+    ? undefined
+    : db.prepare(
+        `INSERT INTO events (id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id,
        causation_id, jurisdiction, legal_basis, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+      );
   const stream = db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision ASC');
   const all = db.prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?');
   return {
@@ -212,4 +214,3 @@ export function emmettSqlite(): Subject {
     },
   };
 }
-

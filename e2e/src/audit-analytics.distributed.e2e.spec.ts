@@ -35,7 +35,17 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
     [gw, op, lead, auditor] = await Promise.all(['gw.g-1-1-2', 'op.v-1-1', 'op.d', 'audit.d'].map((u) => Client.login(sut.authUrl, u)));
     const ids: string[] = [];
     for (const description of ['路灯不亮', '路灯又不亮了', '路灯仍然不亮']) {
-      ids.push((await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'illegal_parking', description, location: { point }, urgency: 'normal' })).caseId);
+      ids.push(
+        (
+          await gw.ok(`${sut.intakeUrl}/intake/cases`, {
+            channel: 'grid_worker',
+            category: 'illegal_parking',
+            description,
+            location: { point },
+            urgency: 'normal',
+          })
+        ).caseId,
+      );
     }
     caseId = ids[0];
     await op.ok(`${sut.intakeUrl}/intake/cases/${caseId}/file`, { level: 'village' });
@@ -54,17 +64,23 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
 
   /** The figures once this run's cases are in and two reads a second apart agree (the topics also hold earlier runs' cases). */
   const settledFigures = async (what: string) => {
-    await eventually(async () => {
-      const r = await lead.get(`${sut.analyticsUrl}/analytics/cases/${caseId}`);
-      return r.status === 200 && r.body.closed ? r.body : undefined;
-    }, { what: `${what}: case ${caseId} closed in analytics`, timeoutMs: 150_000, intervalMs: 500 });
+    await eventually(
+      async () => {
+        const r = await lead.get(`${sut.analyticsUrl}/analytics/cases/${caseId}`);
+        return r.status === 200 && r.body.closed ? r.body : undefined;
+      },
+      { what: `${what}: case ${caseId} closed in analytics`, timeoutMs: 150_000, intervalMs: 500 },
+    );
     let previous = '';
-    return eventually(async () => {
-      const rows = JSON.stringify((await lead.get(`${sut.analyticsUrl}/analytics/figures?by=grid`)).body.rows);
-      const settled = rows === previous;
-      previous = rows;
-      return settled ? (JSON.parse(rows) as LooseJson[]) : undefined;
-    }, { what: `${what}: figures settled`, timeoutMs: 60_000, intervalMs: 1000 });
+    return eventually(
+      async () => {
+        const rows = JSON.stringify((await lead.get(`${sut.analyticsUrl}/analytics/figures?by=grid`)).body.rows);
+        const settled = rows === previous;
+        previous = rows;
+        return settled ? (JSON.parse(rows) as LooseJson[]) : undefined;
+      },
+      { what: `${what}: figures settled`, timeoutMs: 60_000, intervalMs: 1000 },
+    );
   };
 
   it('shows the figures and the repeated-place warning from the journeys over Kafka', async () => {
@@ -77,7 +93,10 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
     const warning = await eventually(
       // one warning per place stays open until resolved: on a broker that kept earlier runs' cases at
       // this point, the warning may name those; on a fresh one it names this run's three
-      async () => (await lead.get(`${sut.analyticsUrl}/analytics/warnings`)).body?.warnings?.find((w: LooseJson) => w.rule === 'EW.REPEATED_PLACE' && w.gridId === 'g-1-1-2'),
+      async () =>
+        (await lead.get(`${sut.analyticsUrl}/analytics/warnings`)).body?.warnings?.find(
+          (w: LooseJson) => w.rule === 'EW.REPEATED_PLACE' && w.gridId === 'g-1-1-2',
+        ),
       { what: 'the repeated-place warning', timeoutMs: 60_000, intervalMs: 500 },
     );
     expect(warning).toMatchObject({ rule: 'EW.REPEATED_PLACE', status: 'raised', gridId: 'g-1-1-2' });
@@ -95,11 +114,18 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
       await client.close();
     }
     const urls = sut.serviceUrls!();
-    await sut.restartAnalytics!({ AUDIT_SOURCES: Object.entries(urls).map(([c, u]) => `${c}=${u}`).join(',') });
-    const rebuilt = await eventually(async () => {
-      const rows = (await lead.get(`${sut.analyticsUrl}/analytics/figures?by=grid`)).body.rows;
-      return JSON.stringify(rows) === JSON.stringify(figuresBefore) ? rows : undefined;
-    }, { what: 'the same figures rebuilt from the topics', timeoutMs: 150_000, intervalMs: 500 });
+    await sut.restartAnalytics!({
+      AUDIT_SOURCES: Object.entries(urls)
+        .map(([c, u]) => `${c}=${u}`)
+        .join(','),
+    });
+    const rebuilt = await eventually(
+      async () => {
+        const rows = (await lead.get(`${sut.analyticsUrl}/analytics/figures?by=grid`)).body.rows;
+        return JSON.stringify(rows) === JSON.stringify(figuresBefore) ? rows : undefined;
+      },
+      { what: 'the same figures rebuilt from the topics', timeoutMs: 150_000, intervalMs: 500 },
+    );
     expect(rebuilt).toEqual(figuresBefore);
   }, 300_000);
 

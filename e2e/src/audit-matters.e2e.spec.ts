@@ -28,29 +28,53 @@ describe('audit of matters across kinds (standalone)', () => {
     [gw, op, med, xf, auditor] = await Promise.all(['gw.g-1-1-1', 'op.v-1-1', 'med.v-1-1', 'xf.t-1', 'audit.d'].map((u) => Client.login(sut.authUrl, u)));
 
     // a neighbour dispute: routed to the village mediation committee, which cannot settle it
-    const disputeId = (await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'neighbour_dispute', description: '审计旅程：邻里通道纠纷', location: { point } })).caseId as string;
+    const disputeId = (
+      await gw.ok(`${sut.intakeUrl}/intake/cases`, {
+        channel: 'grid_worker',
+        category: 'neighbour_dispute',
+        description: '审计旅程：邻里通道纠纷',
+        location: { point },
+      })
+    ).caseId as string;
     await op.ok(`${sut.intakeUrl}/intake/cases/${disputeId}/file`, { level: 'village' });
     await waitForCase(op, sut.gridUrl, disputeId, (c) => c.status === 'referred', 'the referral to mediation');
-    const [mc] = await eventually(async () => {
-      const r = await med.get(`${sut.mediationUrl}/mediation/cases?gridCaseId=${disputeId}`);
-      return r.status === 200 && r.body.items.length > 0 ? r.body.items : undefined;
-    }, { what: 'the mediation case', ...SLOW });
+    const [mc] = await eventually(
+      async () => {
+        const r = await med.get(`${sut.mediationUrl}/mediation/cases?gridCaseId=${disputeId}`);
+        return r.status === 200 && r.body.items.length > 0 ? r.body.items : undefined;
+      },
+      { what: 'the mediation case', ...SLOW },
+    );
     const mediationCaseId = mc.caseId as string;
     const parties = (await med.get(`${sut.mediationUrl}/mediation/cases/${mediationCaseId}`)).body.parties.map((p: LooseJson) => p.partyId as string);
     await med.ok(`${sut.mediationUrl}/mediation/cases/${mediationCaseId}/request-consent`, {});
     for (const partyId of parties) await med.ok(`${sut.mediationUrl}/mediation/cases/${mediationCaseId}/consents`, { partyId, consented: true });
-    await med.ok(`${sut.mediationUrl}/mediation/cases/${mediationCaseId}/terminate`, { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'], reason: '审计旅程：分歧较大' });
+    await med.ok(`${sut.mediationUrl}/mediation/cases/${mediationCaseId}/terminate`, {
+      grounds: 'no_agreement',
+      routesTold: ['arbitration', 'administrative', 'judicial'],
+      reason: '审计旅程：分歧较大',
+    });
     mediated = { gridCaseId: disputeId, mediationCaseId };
 
     // a case the centre refers to the petitions office
-    const caseId = (await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'illegal_parking', description: '审计旅程：长期占道', location: { point } })).caseId as string;
+    const caseId = (
+      await gw.ok(`${sut.intakeUrl}/intake/cases`, {
+        channel: 'grid_worker',
+        category: 'illegal_parking',
+        description: '审计旅程：长期占道',
+        location: { point },
+      })
+    ).caseId as string;
     await op.ok(`${sut.intakeUrl}/intake/cases/${caseId}/file`, { level: 'village' });
     await waitForCase(op, sut.gridUrl, caseId, (c) => c.status === 'dispatched', 'dispatch');
     await op.ok(`${sut.gridUrl}/grid-dispatch/cases/${caseId}/refer`, { target: 'petitions', reason: '审计旅程：当事人坚持信访' });
-    const linked = await eventually(async () => {
-      const r = await xf.get(`${sut.authUrl}/petitions?limit=200`);
-      return (r.body.items as LooseJson[]).find((i) => i.source.kind === 'grid_case' && i.source.caseId === caseId);
-    }, { what: 'the linked petition', ...SLOW });
+    const linked = await eventually(
+      async () => {
+        const r = await xf.get(`${sut.authUrl}/petitions?limit=200`);
+        return (r.body.items as LooseJson[]).find((i) => i.source.kind === 'grid_case' && i.source.caseId === caseId);
+      },
+      { what: 'the linked petition', ...SLOW },
+    );
     petitioned = { gridCaseId: caseId, petitionId: linked.petitionId as string };
   }, 300_000);
 
@@ -60,13 +84,19 @@ describe('audit of matters across kinds (standalone)', () => {
 
   const contextsOf = (body: LooseJson) => [...new Set((body.streams as LooseJson[]).map((s) => s.context as string))].sort();
   const timeline = async (id: string, pred: (b: LooseJson) => boolean) =>
-    eventually(async () => {
-      const r = await auditor.get(`${sut.authUrl}/audit/matters/${id}/timeline`);
-      return r.status === 200 && pred(r.body) ? r.body : undefined;
-    }, { what: `the timeline of ${id}`, ...SLOW });
+    eventually(
+      async () => {
+        const r = await auditor.get(`${sut.authUrl}/audit/matters/${id}/timeline`);
+        return r.status === 200 && pred(r.body) ? r.body : undefined;
+      },
+      { what: `the timeline of ${id}`, ...SLOW },
+    );
 
   it('grid case → mediation case and back: one timeline from either end, with who, when and what', async () => {
-    const fromGrid = await timeline(mediated.gridCaseId, (b) => contextsOf(b).includes('mediation') && (b.steps as LooseJson[]).some((s) => s.type === 'MediationTerminated'));
+    const fromGrid = await timeline(
+      mediated.gridCaseId,
+      (b) => contextsOf(b).includes('mediation') && (b.steps as LooseJson[]).some((s) => s.type === 'MediationTerminated'),
+    );
     expect(contextsOf(fromGrid)).toEqual(['grid-dispatch', 'intake', 'mediation']);
     const types = (fromGrid.steps as LooseJson[]).map((s) => s.type as string);
     expect(types.indexOf('CaseReported')).toBeLessThan(types.indexOf('CaseReferred'));
@@ -96,7 +126,12 @@ describe('audit of matters across kinds (standalone)', () => {
     }
     for (const context of ['intake', 'grid-dispatch', 'mediation', 'petitions']) {
       const v = await auditor.get(`${sut.authUrl}/audit/stores/${context}/verify`);
-      expect({ context, failures: v.body.failures, ok: v.body.ok, outOfScope: v.body.outOfScopeFailures }).toEqual({ context, failures: [], ok: true, outOfScope: 0 });
+      expect({ context, failures: v.body.failures, ok: v.body.ok, outOfScope: v.body.outOfScopeFailures }).toEqual({
+        context,
+        failures: [],
+        ok: true,
+        outOfScope: 0,
+      });
       expect(v.body.eventCount).toBeGreaterThan(0);
     }
   });

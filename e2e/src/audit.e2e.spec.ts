@@ -63,7 +63,11 @@ describe('audit of a grid case in standalone mode', () => {
     expect(types.indexOf('CaseFiled')).toBeLessThan(types.indexOf('WorkOrderOpened'));
     expect(types).toEqual(expect.arrayContaining(['WorkOrderOpened', 'CaseDispatched', 'DispatchAccepted', 'FeedbackSubmitted', 'CaseVerified', 'CaseClosed']));
     const accepted = r.body.steps.find((s: LooseJson) => s.type === 'DispatchAccepted');
-    expect(accepted).toMatchObject({ who: { role: 'department', unitId: 'dept-d-cg' }, changed: { statusBefore: 'dispatched', statusAfter: 'in_progress' }, label: '签收' });
+    expect(accepted).toMatchObject({
+      who: { role: 'department', unitId: 'dept-d-cg' },
+      changed: { statusBefore: 'dispatched', statusAfter: 'in_progress' },
+      label: '签收',
+    });
     expect(accepted.who.directoryVersion).toEqual(expect.any(Number));
     const dispatched = r.body.steps.find((s: LooseJson) => s.type === 'CaseDispatched' || s.rule);
     expect(r.body.steps.some((s: LooseJson) => s.rule?.ruleId && s.deadline?.dueAt)).toBe(true);
@@ -105,12 +109,19 @@ describe('audit of a grid case in standalone mode', () => {
     const text = JSON.stringify(r.body, null, 2);
     writeFileSync(join(dir, 'bundle.json'), text);
     writeFileSync(join(dir, 'keys.json'), JSON.stringify(keys));
-    const run = (file: string) => spawnSync(process.execPath, [join(ROOT, 'scripts', 'verify.mjs'), join(dir, file), '--keys', join(dir, 'keys.json')], { encoding: 'utf8', timeout: 60_000 });
+    const run = (file: string) =>
+      spawnSync(process.execPath, [join(ROOT, 'scripts', 'verify.mjs'), join(dir, file), '--keys', join(dir, 'keys.json')], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
     const ok = run('bundle.json');
     expect(ok.stdout).toMatch(/^OK: \d+ events in 2 streams verify/m);
     expect(ok.status).toBe(0);
 
-    const closed = (r.body.logs as LooseJson[]).flatMap((l) => l.streams).flatMap((s: LooseJson) => s.events).find((x: LooseJson) => x.event.type === 'CaseClosed').event;
+    const closed = (r.body.logs as LooseJson[])
+      .flatMap((l) => l.streams)
+      .flatMap((s: LooseJson) => s.events)
+      .find((x: LooseJson) => x.event.type === 'CaseClosed').event;
     const at = text.indexOf('已恢复畅通');
     writeFileSync(join(dir, 'tampered.json'), text.slice(0, at) + '未' + text.slice(at + 1));
     const bad = run('tampered.json');
@@ -121,7 +132,13 @@ describe('audit of a grid case in standalone mode', () => {
   it('analytics: figures from the integration events, and an early warning when the same place reports again and again', async () => {
     const lead = await Client.login(sut.authUrl, 'op.d');
     for (const description of ['消防通道又被占用', '消防通道再次被占用']) {
-      await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'illegal_parking', description, location: { point: { lat, lng: lon } }, urgency: 'normal' });
+      await gw.ok(`${sut.intakeUrl}/intake/cases`, {
+        channel: 'grid_worker',
+        category: 'illegal_parking',
+        description,
+        location: { point: { lat, lng: lon } },
+        urgency: 'normal',
+      });
     }
     const byGrid = await eventually(
       async () => {
@@ -139,7 +156,9 @@ describe('audit of a grid case in standalone mode', () => {
     expect(warning).toMatchObject({ status: 'raised', count: 3, gridId: 'g-1-1-1' });
     expect(warning.caseIds).toContain(caseId);
     expect(warning.explanation).toContain('天内已上报 3 件事件');
-    const csv = await fetch(`${sut.authUrl}/analytics/reports/monthly.csv?by=grid`, { headers: { authorization: `Bearer ${(lead as unknown as { token: string }).token}` } });
+    const csv = await fetch(`${sut.authUrl}/analytics/reports/monthly.csv?by=grid`, {
+      headers: { authorization: `Bearer ${(lead as unknown as { token: string }).token}` },
+    });
     expect(csv.status).toBe(200);
     const text = await csv.text();
     expect(text.split('\r\n')[0]).toContain('受理数');
@@ -172,10 +191,13 @@ describe('audit of a grid case in standalone mode', () => {
       for (const f of ['read-models.sqlite', 'read-models.sqlite-wal', 'read-models.sqlite-shm']) rmSync(join(sut.dataDir!, 'analytics', f), { force: true });
     });
     [gw, op, dept, auditor, lead] = await Promise.all(['gw.g-1-1-1', 'op.v-1-1', 'dept.d-cg', 'audit.d', 'op.d'].map((u) => Client.login(sut.authUrl, u)));
-    const after = await eventually(async () => {
-      const rows = await figuresNow();
-      return JSON.stringify(rows) === JSON.stringify(before) ? rows : undefined;
-    }, { what: 'the same figures rebuilt', timeoutMs: 60_000, intervalMs: 300 });
+    const after = await eventually(
+      async () => {
+        const rows = await figuresNow();
+        return JSON.stringify(rows) === JSON.stringify(before) ? rows : undefined;
+      },
+      { what: 'the same figures rebuilt', timeoutMs: 60_000, intervalMs: 300 },
+    );
     expect(after).toEqual(before);
   }, 240_000);
 
@@ -239,7 +261,9 @@ describe('audit of a grid case in standalone mode', () => {
       const intake = new SqliteEventStore({ path: join(sut.dataDir!, 'intake', 'events.sqlite') });
       const reads = await intake.readStream('audit-personal-data-reads');
       await intake.close();
-      expect(reads.some((e) => e.type === 'PersonalDataRead' && e.actor.userId === 'u-audit-t-2' && JSON.stringify(e.data).includes(personalDataCaseId))).toBe(true);
+      expect(reads.some((e) => e.type === 'PersonalDataRead' && e.actor.userId === 'u-audit-t-2' && JSON.stringify(e.data).includes(personalDataCaseId))).toBe(
+        true,
+      );
     }, 120_000);
 
     it('one byte of an event altered: named', async () => {

@@ -60,7 +60,15 @@ function backupRestore(mode: Mode) {
     sut = await mode.start();
     const [gw, op, dept, auditor] = await Promise.all(['gw.g-1-1-1', 'op.v-1-1', 'dept.d-cg', 'audit.d'].map((u) => Client.login(sut.authUrl, u)));
     const report = async (description: string) =>
-      (await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'illegal_parking', description, location: { point }, urgency: 'urgent' })).caseId as string;
+      (
+        await gw.ok(`${sut.intakeUrl}/intake/cases`, {
+          channel: 'grid_worker',
+          category: 'illegal_parking',
+          description,
+          location: { point },
+          urgency: 'urgent',
+        })
+      ).caseId as string;
     const cmd = (client: Client, caseId: string, step: string, body: unknown = {}) => client.ok(`${sut.gridUrl}/grid-dispatch/cases/${caseId}/${step}`, body);
 
     // a grid case to its close, and one left dispatched
@@ -83,7 +91,13 @@ function backupRestore(mode: Mode) {
     const load = (async () => {
       // paced under the intake's rate limit; a 429 is the limit speaking, not a failure
       while (!stop) {
-        const r = await gw.call('POST', `${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'illegal_parking', description: `备份期间上报的事件 ${++n}`, location: { point }, urgency: 'normal' });
+        const r = await gw.call('POST', `${sut.intakeUrl}/intake/cases`, {
+          channel: 'grid_worker',
+          category: 'illegal_parking',
+          description: `备份期间上报的事件 ${++n}`,
+          location: { point },
+          urgency: 'normal',
+        });
         if (r.status === 201) before.push(r.body.caseId as string);
         else expect(r.status).toBe(429);
         await new Promise((res) => setTimeout(res, 200));
@@ -108,7 +122,8 @@ function backupRestore(mode: Mode) {
       return { status: d.status, unitId: d.unitId, timeline: d.timeline.map((t: LooseJson) => ({ type: t.type, actor: t.actor, at: t.at, label: t.label })) };
     };
     const originals = { closed: await detail(sut, op, closed), open: await detail(sut, op, open) };
-    const intakeIds = async (s: SystemUnderTest, client: Client) => ((await client.get(`${s.intakeUrl}/intake/cases?pageSize=100`)).body.items as LooseJson[]).map((c) => c.caseId as string);
+    const intakeIds = async (s: SystemUnderTest, client: Client) =>
+      ((await client.get(`${s.intakeUrl}/intake/cases?pageSize=100`)).body.items as LooseJson[]).map((c) => c.caseId as string);
     const allOriginal = await intakeIds(sut, op);
     const verification = async (s: SystemUnderTest, client: Client) => {
       const out: Record<string, unknown> = {};
@@ -163,7 +178,10 @@ function backupRestore(mode: Mode) {
     );
     expect(await verification(restored, auditor2)).toEqual(originalVerification);
     // the relay of each restored store started from position 0 (no checkpoint came with the backup) and went through every event
-    for (const [context, url] of [['intake', restored.intakeUrl], ['grid-dispatch', restored.gridUrl]] as const) {
+    for (const [context, url] of [
+      ['intake', restored.intakeUrl],
+      ['grid-dispatch', restored.gridUrl],
+    ] as const) {
       const last = manifest.contexts.find((c: LooseJson) => c.context === context).events.lastPosition as number;
       await eventually(
         async () => {
@@ -199,8 +217,7 @@ describe('backup and restore in standalone mode', () =>
       };
     },
     verified: ['intake', 'grid-dispatch', 'mediation', 'petitions'],
-  }),
-);
+  }));
 
 describeIntegration('backup and restore in distributed mode (real Kafka + FerretDB)', ['kafka', 'mongo'], (env) => {
   const urlOf = (db: string) => {

@@ -37,7 +37,12 @@ describeIntegration('fault campaign: services killed, Kafka and FerretDB restart
         const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
         const start = current.indexOf('<!-- chaos:start');
         const end = current.indexOf('<!-- chaos:end -->');
-        writeFileSync(file, start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + '<!-- chaos:end -->'.length) : `${current.trimEnd()}\n\n${section}\n`);
+        writeFileSync(
+          file,
+          start >= 0 && end > start
+            ? current.slice(0, start) + section + current.slice(end + '<!-- chaos:end -->'.length)
+            : `${current.trimEnd()}\n\n${section}\n`,
+        );
       }
       expect(figures.problems).toEqual([]);
       expect([figures.lost, figures.doubled, figures.disagreements, figures.deadLetters]).toEqual([0, 0, 0, 0]);

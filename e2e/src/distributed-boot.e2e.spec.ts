@@ -26,7 +26,13 @@ describeIntegration('distributed mode: five services boot on real Kafka and Mong
     url.pathname = `/${uniqueName('boot').replace(/[^A-Za-z0-9_]/g, '_')}`;
     mongoUrl = url.toString();
     dataDir = mkdtempSync(join(tmpdir(), 'fq-boot-'));
-    const common = { FENGQIAO_MODE: 'distributed', KAFKA_BROKERS: env().kafkaBrokers.join(','), KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('boot'), MONGO_URL: mongoUrl, AUTH_ISSUER: 'urn:fengqiao:e2e' };
+    const common = {
+      FENGQIAO_MODE: 'distributed',
+      KAFKA_BROKERS: env().kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('boot'),
+      MONGO_URL: mongoUrl,
+      AUTH_ISSUER: 'urn:fengqiao:e2e',
+    };
     // analytics hosts the built-in token issuer in distributed mode; the others verify with its key set
     const analytics = await spawnService('analytics', { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir });
     procs.push(analytics);
@@ -40,22 +46,26 @@ describeIntegration('distributed mode: five services boot on real Kafka and Mong
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it.each(services)('%s serves /health with Kafka and MongoDB up', async (name) => {
-    const proc = procs.find((p) => p.name === name)!;
-    const health = await eventually(
-      async () => {
-        const body = (await (await fetch(`${proc.url}/health`)).json()) as Health;
-        return body.status === 'ok' ? body : undefined;
-      },
-      { what: `${name} healthy`, timeoutMs: 30_000 },
-    );
-    expect(health.info?.kafka?.status).toBe('up');
-    expect(health.info?.mongodb?.status).toBe('up');
-    expect(health.info?.[name]?.status).toBe('up');
-    // the context's own stores are open on MongoDB
-    expect(health.info?.[name]).toBeDefined();
-    expect((await fetch(`${proc.url}/api/docs-json`)).status).toBe(200);
-  }, 60_000);
+  it.each(services)(
+    '%s serves /health with Kafka and MongoDB up',
+    async (name) => {
+      const proc = procs.find((p) => p.name === name)!;
+      const health = await eventually(
+        async () => {
+          const body = (await (await fetch(`${proc.url}/health`)).json()) as Health;
+          return body.status === 'ok' ? body : undefined;
+        },
+        { what: `${name} healthy`, timeoutMs: 30_000 },
+      );
+      expect(health.info?.kafka?.status).toBe('up');
+      expect(health.info?.mongodb?.status).toBe('up');
+      expect(health.info?.[name]?.status).toBe('up');
+      // the context's own stores are open on MongoDB
+      expect(health.info?.[name]).toBeDefined();
+      expect((await fetch(`${proc.url}/api/docs-json`)).status).toBe(200);
+    },
+    60_000,
+  );
 
   it('refuses an API call without a token but serves health', async () => {
     const proc = procs.find((p) => p.name === 'grid-dispatch')!;
@@ -70,6 +80,8 @@ describeIntegration('distributed mode: five services boot on real Kafka and Mong
   it('refuses to start with a one-line reason when MongoDB cannot be reached', async () => {
     // fail fast: a supervisor (compose, k8s) restarts it; half a service with no store would lose writes
     const start = spawnService('petitions', { ...issuerEnv, MONGO_URL: 'mongodb://127.0.0.1:1/nothing' }, { timeoutMs: 60_000 });
-    await expect(start).rejects.toThrow(/exited with 1 before listening[\s\S]*fengqiao petitions: failed to start: MongoServerSelectionError: connect ECONNREFUSED 127\.0\.0\.1:1/);
+    await expect(start).rejects.toThrow(
+      /exited with 1 before listening[\s\S]*fengqiao petitions: failed to start: MongoServerSelectionError: connect ECONNREFUSED 127\.0\.0\.1:1/,
+    );
   }, 90_000);
 });

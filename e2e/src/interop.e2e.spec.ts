@@ -61,7 +61,14 @@ describeIntegration('interop: another language’s CloudEvents SDK, Kafka client
     const gw = await Client.login(sut.authUrl, 'gw.g-1-1-1');
     op = await Client.login(sut.authUrl, 'op.v-1-1');
     reportedFrom = new Date(Date.now() - 60_000).toISOString();
-    caseId = (await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'illegal_parking', description: '互通测试：楼道口占道', location: { point: { lat, lng: lon } } })).caseId as string;
+    caseId = (
+      await gw.ok(`${sut.intakeUrl}/intake/cases`, {
+        channel: 'grid_worker',
+        category: 'illegal_parking',
+        description: '互通测试：楼道口占道',
+        location: { point: { lat, lng: lon } },
+      })
+    ).caseId as string;
     await op.ok(`${sut.intakeUrl}/intake/cases/${caseId}/file`, { level: 'village' });
     await waitForCase(op, sut.gridUrl, caseId, (c) => c.status === 'dispatched', 'dispatch');
   }, 300_000);
@@ -73,11 +80,14 @@ describeIntegration('interop: another language’s CloudEvents SDK, Kafka client
   const readAll = () => python(env().python, 'ce_read_all.py', ['--brokers', env().kafkaBrokers.join(','), '--prefix', sut.topicPrefix!]);
 
   it('Python’s CloudEvents SDK decodes every record of every topic of the deployment', async () => {
-    const out = await eventually(async () => {
-      const o = readAll();
-      const grid = o.topics[`${sut.topicPrefix}.${topics.gridDispatchCase}`];
-      return grid?.events.some((e: LooseJson) => e.attributes.subject === caseId && e.attributes.type.endsWith('.dispatched.v1')) ? o : undefined;
-    }, { what: 'the dispatch on the grid-dispatch topic', timeoutMs: 60_000, intervalMs: 2000 });
+    const out = await eventually(
+      async () => {
+        const o = readAll();
+        const grid = o.topics[`${sut.topicPrefix}.${topics.gridDispatchCase}`];
+        return grid?.events.some((e: LooseJson) => e.attributes.subject === caseId && e.attributes.type.endsWith('.dispatched.v1')) ? o : undefined;
+      },
+      { what: 'the dispatch on the grid-dispatch topic', timeoutMs: 60_000, intervalMs: 2000 },
+    );
     const names = Object.keys(out.topics);
     for (const t of [topics.intakeCase, topics.gridDispatchCase]) expect(names).toContain(`${sut.topicPrefix}.${t}`);
     // every record of every topic decodes (topics the consumers subscribed to may still be empty)
@@ -86,71 +96,129 @@ describeIntegration('interop: another language’s CloudEvents SDK, Kafka client
     expect(names.filter((n) => n.endsWith('.dlq'))).toEqual([]);
     const intake = out.topics[`${sut.topicPrefix}.${topics.intakeCase}`].events as LooseJson[];
     const filed = intake.find((e) => e.attributes.subject === caseId && e.attributes.type === 'cn.fengqiao.intake.case.filed.v1');
-    expect(filed.attributes).toMatchObject({ specversion: '1.0', source: expect.any(String), dataschema: expect.any(String), traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/) });
+    expect(filed.attributes).toMatchObject({
+      specversion: '1.0',
+      source: expect.any(String),
+      dataschema: expect.any(String),
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/),
+    });
     expect(filed.data).toMatchObject({ caseId });
   }, 120_000);
 
   it('an event sent by Python in structured mode and one in binary mode are both taken into effect', async () => {
     const out = readAll();
-    const template = (out.topics[`${sut.topicPrefix}.${topics.intakeCase}`].events as LooseJson[]).find((e) => e.attributes.subject === caseId && e.attributes.type === 'cn.fengqiao.intake.case.filed.v1');
+    const template = (out.topics[`${sut.topicPrefix}.${topics.intakeCase}`].events as LooseJson[]).find(
+      (e) => e.attributes.subject === caseId && e.attributes.type === 'cn.fengqiao.intake.case.filed.v1',
+    );
     const specs = (['structured', 'binary'] as const).map((mode) => {
       const id = randomUUID();
       const { traceparent: _t, ...attributes } = template.attributes;
-      return { mode, key: id, attributes: { ...attributes, id: randomUUID(), subject: id, time: new Date().toISOString() }, data: { ...template.data, caseId: id } };
+      return {
+        mode,
+        key: id,
+        attributes: { ...attributes, id: randomUUID(), subject: id, time: new Date().toISOString() },
+        data: { ...template.data, caseId: id },
+      };
     });
-    const sent = python(env().python, 'ce_send.py', ['--brokers', env().kafkaBrokers.join(','), '--topic', `${sut.topicPrefix}.${topics.intakeCase}`], JSON.stringify(specs));
+    const sent = python(
+      env().python,
+      'ce_send.py',
+      ['--brokers', env().kafkaBrokers.join(','), '--topic', `${sut.topicPrefix}.${topics.intakeCase}`],
+      JSON.stringify(specs),
+    );
     expect(sent.sent.map((s: LooseJson) => s.mode)).toEqual(['structured', 'binary']);
     expect(sent.sent[0].headers).toContain('content-type');
     expect(sent.sent[1].headers).toContain('ce_specversion');
     for (const spec of specs) {
-      const c = await waitForCase(op, sut.gridUrl, spec.key, (x) => x.status === 'dispatched' || x.status === 'filed', `the work order of the ${spec.mode}-mode event`);
+      const c = await waitForCase(
+        op,
+        sut.gridUrl,
+        spec.key,
+        (x) => x.status === 'dispatched' || x.status === 'filed',
+        `the work order of the ${spec.mode}-mode event`,
+      );
       expect(c.caseId ?? spec.key).toBe(spec.key);
     }
   }, 200_000);
 
   it('pymongo finds the case in the intake read model by a date range (BSON dates, as a BI tool queries)', () => {
     const db = contextDatabaseName(`mongodb://x/${sut.mongoDb}`, 'intake');
-    const found = python(env().python, 'mongo_dates.py', ['--url', env().mongoUrl, '--db', db, '--collection', 'intake_cases', '--field', 'reportedAt', '--from', reportedFrom, '--to', new Date(Date.now() + 60_000).toISOString()]);
+    const found = python(env().python, 'mongo_dates.py', [
+      '--url',
+      env().mongoUrl,
+      '--db',
+      db,
+      '--collection',
+      'intake_cases',
+      '--field',
+      'reportedAt',
+      '--from',
+      reportedFrom,
+      '--to',
+      new Date(Date.now() + 60_000).toISOString(),
+    ]);
     expect(found.type).toBe('datetime');
     expect(found.ids).toContain(caseId);
-    const none = python(env().python, 'mongo_dates.py', ['--url', env().mongoUrl, '--db', db, '--collection', 'intake_cases', '--field', 'reportedAt', '--from', '2020-01-01T00:00:00Z', '--to', '2020-02-01T00:00:00Z']);
+    const none = python(env().python, 'mongo_dates.py', [
+      '--url',
+      env().mongoUrl,
+      '--db',
+      db,
+      '--collection',
+      'intake_cases',
+      '--field',
+      'reportedAt',
+      '--from',
+      '2020-01-01T00:00:00Z',
+      '--to',
+      '2020-02-01T00:00:00Z',
+    ]);
     expect(none.ids).toEqual([]);
   });
 
-  itWithKcat('kcat reads the records of a topic with their CloudEvents headers (ce_*), the directory topic included', async () => {
-    const brokers = env().kafkaBrokers.join(',');
-    const intake = await eventually(
-      async () => {
-        const records = kcatRecords(brokers, `${sut.topicPrefix}.${topics.intakeCase}`);
-        return records.some((r) => r.key === caseId && r.headers['ce_type'] === 'cn.fengqiao.intake.case.filed.v1') ? records : undefined;
-      },
-      { what: 'the filed case on the intake topic, read by kcat', timeoutMs: 60_000, intervalMs: 1000 },
-    );
-    const filed = intake.find((r) => r.key === caseId && r.headers['ce_type'] === 'cn.fengqiao.intake.case.filed.v1')!;
-    expect(filed.headers).toMatchObject({
-      ce_specversion: '1.0',
-      ce_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      ce_source: expect.any(String),
-      ce_subject: caseId,
-      ce_time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
-      ce_dataschema: 'urn:fengqiao:contract:cn.fengqiao.intake.case.filed.v1',
-      'content-type': 'application/json',
-    });
-    expect(JSON.parse(filed.payload as string)).toMatchObject({ caseId });
-    // every record of the topic is a CloudEvent: binary mode (ce_ headers), or structured (the Python SDK's event of the test above)
-    for (const r of intake) {
-      if (/^application\/cloudevents\+json/.test(r.headers['content-type'] ?? '')) {
-        expect(JSON.parse(r.payload as string)).toMatchObject({ specversion: '1.0', id: expect.any(String), type: expect.any(String), source: expect.any(String) });
-      } else {
-        expect(Object.keys(r.headers)).toEqual(expect.arrayContaining(['ce_id', 'ce_type', 'ce_source', 'ce_specversion']));
+  itWithKcat(
+    'kcat reads the records of a topic with their CloudEvents headers (ce_*), the directory topic included',
+    async () => {
+      const brokers = env().kafkaBrokers.join(',');
+      const intake = await eventually(
+        async () => {
+          const records = kcatRecords(brokers, `${sut.topicPrefix}.${topics.intakeCase}`);
+          return records.some((r) => r.key === caseId && r.headers['ce_type'] === 'cn.fengqiao.intake.case.filed.v1') ? records : undefined;
+        },
+        { what: 'the filed case on the intake topic, read by kcat', timeoutMs: 60_000, intervalMs: 1000 },
+      );
+      const filed = intake.find((r) => r.key === caseId && r.headers['ce_type'] === 'cn.fengqiao.intake.case.filed.v1')!;
+      expect(filed.headers).toMatchObject({
+        ce_specversion: '1.0',
+        ce_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        ce_source: expect.any(String),
+        ce_subject: caseId,
+        ce_time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        ce_dataschema: 'urn:fengqiao:contract:cn.fengqiao.intake.case.filed.v1',
+        'content-type': 'application/json',
+      });
+      expect(JSON.parse(filed.payload as string)).toMatchObject({ caseId });
+      // every record of the topic is a CloudEvent: binary mode (ce_ headers), or structured (the Python SDK's event of the test above)
+      for (const r of intake) {
+        if (/^application\/cloudevents\+json/.test(r.headers['content-type'] ?? '')) {
+          expect(JSON.parse(r.payload as string)).toMatchObject({
+            specversion: '1.0',
+            id: expect.any(String),
+            type: expect.any(String),
+            source: expect.any(String),
+          });
+        } else {
+          expect(Object.keys(r.headers)).toEqual(expect.arrayContaining(['ce_id', 'ce_type', 'ce_source', 'ce_specversion']));
+        }
       }
-    }
-    // the directory's changes: versions 1..n in order on one key, the demo seed first
-    const directory = kcatRecords(brokers, `${sut.topicPrefix}.${topics.identityDirectory}`);
-    const versions = directory.map((r) => (JSON.parse(r.payload as string) as LooseJson).version as number);
-    expect(versions.length).toBeGreaterThan(100);
-    expect(versions).toEqual(versions.map((_v, i) => i + 1));
-    expect(new Set(directory.map((r) => r.key))).toEqual(new Set(['directory']));
-    expect(new Set(directory.map((r) => r.headers['ce_type']))).toEqual(new Set(['cn.fengqiao.identity.directory.changed.v1']));
-  }, 120_000);
+      // the directory's changes: versions 1..n in order on one key, the demo seed first
+      const directory = kcatRecords(brokers, `${sut.topicPrefix}.${topics.identityDirectory}`);
+      const versions = directory.map((r) => (JSON.parse(r.payload as string) as LooseJson).version as number);
+      expect(versions.length).toBeGreaterThan(100);
+      expect(versions).toEqual(versions.map((_v, i) => i + 1));
+      expect(new Set(directory.map((r) => r.key))).toEqual(new Set(['directory']));
+      expect(new Set(directory.map((r) => r.headers['ce_type']))).toEqual(new Set(['cn.fengqiao.identity.directory.changed.v1']));
+    },
+    120_000,
+  );
 });

@@ -172,7 +172,10 @@ function journeys(start: () => Promise<SystemUnderTest>) {
       // and in the store itself (FerretDB): the streams hold each event once
       const store = await MongoEventStore.connect(process.env.MONGO_URL!, contextDatabaseName(`mongodb://x/${sut.mongoDb}`, 'grid-dispatch'));
       try {
-        for (const [id, expected] of [[caseId, types(detail)], [second, types(other)]] as const) {
+        for (const [id, expected] of [
+          [caseId, types(detail)],
+          [second, types(other)],
+        ] as const) {
           const stored = await store.readStream(`grid-case-${id}`);
           expect(stored.map((e) => e.type)).toEqual(expected);
           expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
@@ -218,9 +221,17 @@ function journeys(start: () => Promise<SystemUnderTest>) {
     await op.ok(`${sut.intakeUrl}/intake/cases/${caseId}/file`, { level: 'village' });
     const dispatched = await waitForCase(op, sut.gridUrl, caseId, (c) => c.status === 'dispatched', 'dispatch with a 2027 deadline');
     // (the clock runs on from 17:00 while the system restarts: due a few seconds or minutes after 10:00)
-    expect(dispatched.timer).toMatchObject({ step: 'accept', dueAt: expect.stringMatching(/^2027-02-09T02:[0-5]\d:/), provisional: true, calendarVersion: '2026-1+CN-2027-provisional' });
+    expect(dispatched.timer).toMatchObject({
+      step: 'accept',
+      dueAt: expect.stringMatching(/^2027-02-09T02:[0-5]\d:/),
+      provisional: true,
+      calendarVersion: '2026-1+CN-2027-provisional',
+    });
     expect(dispatched.timer.calendarNote).toContain('暂定，待国务院办公厅公布2027年放假安排');
-    const deadLettered = sut.output().split('\n').filter((line) => line.includes('dead-letter') && line.includes(caseId));
+    const deadLettered = sut
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('dead-letter') && line.includes(caseId));
     expect(deadLettered).toEqual([]);
 
     // the admin loads a (made-up) 2027 notice: 春节 02-05..02-11; the calendar module publishes it,

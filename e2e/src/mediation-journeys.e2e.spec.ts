@@ -17,7 +17,8 @@ const SLOW = { timeoutMs: 150_000, intervalMs: 200 }; // a Kafka rebalance can h
  * the mediation service's clock a year back; the calendar issue's provisional years make this moot.
  */
 const LAST_COVERED = Date.parse('2026-12-31T00:00:00+08:00');
-const MEDIATION_CLOCK: Record<string, string> = Date.now() + 70 * 24 * 3600_000 > LAST_COVERED ? { MEDIATION_CLOCK_OFFSET_MS: String(-365 * 24 * 3600_000) } : {};
+const MEDIATION_CLOCK: Record<string, string> =
+  Date.now() + 70 * 24 * 3600_000 > LAST_COVERED ? { MEDIATION_CLOCK_OFFSET_MS: String(-365 * 24 * 3600_000) } : {};
 
 function mediationJourneys(start: () => Promise<SystemUnderTest>) {
   let sut: SystemUnderTest;
@@ -36,22 +37,29 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
 
   /** grid worker reports a neighbour dispute, the village centre files it; routing refers it to mediation */
   const referredDispute = async (description: string) => {
-    const caseId = (await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'neighbour_dispute', description, location: { point } })).caseId as string;
+    const caseId = (await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'neighbour_dispute', description, location: { point } }))
+      .caseId as string;
     await op.ok(`${sut.intakeUrl}/intake/cases/${caseId}/file`, { level: 'village' });
     await waitForCase(op, sut.gridUrl, caseId, (c) => c.status === 'referred', 'the grid case referred to mediation');
     return caseId;
   };
   const mediationCaseOf = (gridCaseId: string) =>
-    eventually(async () => {
-      const r = await med.get(`${sut.mediationUrl}/mediation/cases?gridCaseId=${gridCaseId}`);
-      return r.status === 200 && r.body.items.length > 0 ? r.body.items : undefined;
-    }, { what: `the mediation case of ${gridCaseId}`, ...SLOW });
+    eventually(
+      async () => {
+        const r = await med.get(`${sut.mediationUrl}/mediation/cases?gridCaseId=${gridCaseId}`);
+        return r.status === 200 && r.body.items.length > 0 ? r.body.items : undefined;
+      },
+      { what: `the mediation case of ${gridCaseId}`, ...SLOW },
+    );
   const step = (caseId: string, path: string, body: unknown = {}) => med.ok(`${sut.mediationUrl}/mediation/cases/${caseId}/${path}`, body);
   const gridMediation = (gridCaseId: string, pred: (b: LooseJson) => boolean, what: string) =>
-    eventually(async () => {
-      const r = await op.get(`${sut.gridUrl}/grid-dispatch/cases/${gridCaseId}/mediation`);
-      return r.status === 200 && pred(r.body) ? r.body : undefined;
-    }, { what, ...SLOW });
+    eventually(
+      async () => {
+        const r = await op.get(`${sut.gridUrl}/grid-dispatch/cases/${gridCaseId}/mediation`);
+        return r.status === 200 && pred(r.body) ? r.body : undefined;
+      },
+      { what, ...SLOW },
+    );
 
   it('report → file → mediation case at the village committee → consent, mediator, two sessions, signed agreement → performed → the grid case shows it', async () => {
     const gridCaseId = await referredDispute('楼上漏水，邻里争吵');
@@ -75,7 +83,9 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
       await step(caseId, 'sessions', { heldAt: acceptedAt, mediatorIds: [mediatorId], attendingPartyIds: [a, b], summary });
     }
     await step(caseId, 'agreement', { form: 'written', terms: '李秀英于七日内修复卫生间防水，并赔偿王建国一千五百元' });
-    expect((await step(caseId, 'agreement/sign', { signedByPartyIds: [a, b], mediatorSigned: true, committeeSealed: true })).events).toEqual(['AgreementTookEffect']);
+    expect((await step(caseId, 'agreement/sign', { signedByPartyIds: [a, b], mediatorSigned: true, committeeSealed: true })).events).toEqual([
+      'AgreementTookEffect',
+    ]);
     await gridMediation(gridCaseId, (m) => m.status === 'settled', 'the grid case to see the agreement');
     expect((await step(caseId, 'performance', { complete: true, description: '已修复并付清赔偿' })).status).toBe('performed');
 
@@ -97,7 +107,10 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
     const parties = (await med.get(`${sut.mediationUrl}/mediation/cases/${caseId}`)).body.parties.map((p: LooseJson) => p.partyId as string);
     await step(caseId, 'request-consent');
     await step(caseId, 'consents', { partyId: parties[0], consented: true });
-    expect(await step(caseId, 'consents', { partyId: parties[1], consented: false, statementRef: '不同意调解声明' })).toMatchObject({ status: 'declined', events: ['ConsentRefused', 'MediationDeclined'] });
+    expect(await step(caseId, 'consents', { partyId: parties[1], consented: false, statementRef: '不同意调解声明' })).toMatchObject({
+      status: 'declined',
+      events: ['ConsentRefused', 'MediationDeclined'],
+    });
     const outcome = await gridMediation(gridCaseId, (m) => m.outcome === 'declined', 'the grid case to see the refusal');
     expect(outcome).toMatchObject({ status: 'ended', outcomeLabel: '当事人不同意调解，未予调解' });
     expect((await op.get(`${sut.gridUrl}/grid-dispatch/cases/${gridCaseId}`)).body.status).toBe('referred');
@@ -112,21 +125,38 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
     await step(caseId, 'request-consent');
     for (const p of parties) await step(caseId, 'consents', { partyId: p, consented: true });
     await step(caseId, 'terminate', { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'], reason: '分歧较大' });
-    expect(await gridMediation(gridCaseId, (m) => m.outcome === 'terminated', 'the termination')).toMatchObject({ routesTold: ['arbitration', 'administrative', 'judicial'] });
+    expect(await gridMediation(gridCaseId, (m) => m.outcome === 'terminated', 'the termination')).toMatchObject({
+      routesTold: ['arbitration', 'administrative', 'judicial'],
+    });
   }, 300_000);
 
   it('analytics counts each dispute from the mediation events: settled, declined, terminated, in the committee’s figures', async () => {
     const lead = await Client.login(sut.authUrl, 'op.d');
     const factsOf = (caseId: string, pred: (f: LooseJson) => boolean, what: string) =>
-      eventually(async () => {
-        const r = await lead.get(`${sut.authUrl}/analytics/mediation/cases/${caseId}`);
-        return r.status === 200 && pred(r.body) ? r.body : undefined;
-      }, { what, ...SLOW });
+      eventually(
+        async () => {
+          const r = await lead.get(`${sut.authUrl}/analytics/mediation/cases/${caseId}`);
+          return r.status === 200 && pred(r.body) ? r.body : undefined;
+        },
+        { what, ...SLOW },
+      );
     expect(await factsOf(outcomes.settled, (f) => f.performed === true, 'the settled dispute in analytics')).toMatchObject({
-      source: 'referred_from_grid_case', category: 'neighbour_dispute', committeeId: 'mc-v-1-1', accepted: true, settled: true, agreementForm: 'written', terminated: false,
+      source: 'referred_from_grid_case',
+      category: 'neighbour_dispute',
+      committeeId: 'mc-v-1-1',
+      accepted: true,
+      settled: true,
+      agreementForm: 'written',
+      terminated: false,
     });
-    expect(await factsOf(outcomes.declined, (f) => f.declined === true, 'the declined dispute in analytics')).toMatchObject({ accepted: false, settled: false });
-    expect(await factsOf(outcomes.terminated, (f) => f.terminated === true, 'the terminated dispute in analytics')).toMatchObject({ accepted: true, settled: false });
+    expect(await factsOf(outcomes.declined, (f) => f.declined === true, 'the declined dispute in analytics')).toMatchObject({
+      accepted: false,
+      settled: false,
+    });
+    expect(await factsOf(outcomes.terminated, (f) => f.terminated === true, 'the terminated dispute in analytics')).toMatchObject({
+      accepted: true,
+      settled: false,
+    });
     const row = ((await lead.get(`${sut.authUrl}/analytics/mediation/figures?by=unit`)).body.rows as LooseJson[]).find((r) => r.key === 'mc-v-1-1');
     expect(row.settled).toBeGreaterThanOrEqual(1);
     expect(row.declined).toBeGreaterThanOrEqual(1);
@@ -135,7 +165,9 @@ function mediationJourneys(start: () => Promise<SystemUnderTest>) {
   }, 300_000);
 
   it('mediation killed with SIGKILL right after the referral is published: exactly one mediation case', async () => {
-    const caseId = (await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'neighbour_dispute', description: '通道堆物', location: { point } })).caseId as string;
+    const caseId = (
+      await gw.ok(`${sut.intakeUrl}/intake/cases`, { channel: 'grid_worker', category: 'neighbour_dispute', description: '通道堆物', location: { point } })
+    ).caseId as string;
     await op.ok(`${sut.intakeUrl}/intake/cases/${caseId}/file`, { level: 'village' });
     await waitForCase(op, sut.gridUrl, caseId, (c) => c.status === 'referred', 'the referral');
     await sut.killAndRestartMediation();

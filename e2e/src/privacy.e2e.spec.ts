@@ -100,8 +100,11 @@ function privacy(start: () => Promise<SystemUnderTest>) {
       // the demo's parties and petitioners are seeded behind the running process: wait for them
       await eventually(
         async () => {
-          const has = (f: string, s: string) => (existsSync(f) && readFileSync(f).includes(s)) || (existsSync(`${f}-wal`) && readFileSync(`${f}-wal`).includes(s));
-          return has(join(dir, 'mediation', 'events.sqlite'), 'PartyDetailsRecorded') && has(join(dir, 'petitions', 'events.sqlite'), 'PetitionerRecorded') ? true : undefined;
+          const has = (f: string, s: string) =>
+            (existsSync(f) && readFileSync(f).includes(s)) || (existsSync(`${f}-wal`) && readFileSync(`${f}-wal`).includes(s));
+          return has(join(dir, 'mediation', 'events.sqlite'), 'PartyDetailsRecorded') && has(join(dir, 'petitions', 'events.sqlite'), 'PetitionerRecorded')
+            ? true
+            : undefined;
         },
         { what: 'the demo parties and petitioners', timeoutMs: 120_000, intervalMs: 500 },
       );
@@ -115,7 +118,9 @@ function privacy(start: () => Promise<SystemUnderTest>) {
       const kafkaAdmin = kafka.admin();
       await kafkaAdmin.connect();
       const mine = (await kafkaAdmin.listTopics()).filter((t) => t.startsWith(prefix));
-      const offsets = await Promise.all(mine.map(async (t) => ({ topic: t, total: (await kafkaAdmin.fetchTopicOffsets(t)).reduce((n, p) => n + Number(p.high), 0) })));
+      const offsets = await Promise.all(
+        mine.map(async (t) => ({ topic: t, total: (await kafkaAdmin.fetchTopicOffsets(t)).reduce((n, p) => n + Number(p.high), 0) })),
+      );
       await kafkaAdmin.disconnect();
       expect(mine.some((t) => t.includes('intake.case.events'))).toBe(true);
       const expected = offsets.reduce((n, o) => n + o.total, 0);
@@ -125,11 +130,17 @@ function privacy(start: () => Promise<SystemUnderTest>) {
       await consumer.subscribe({ topics: mine, fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ topic, message }) => {
-          const headers = Object.entries(message.headers ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+          const headers = Object.entries(message.headers ?? {})
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(' ');
           seen.push(`${topic} ${message.key?.toString('utf8') ?? ''} ${message.value?.toString('utf8') ?? ''} ${headers}`);
         },
       });
-      await eventually(async () => (seen.length >= expected ? true : undefined), { what: `all ${expected} records of the run`, timeoutMs: 60_000, intervalMs: 200 });
+      await eventually(async () => (seen.length >= expected ? true : undefined), {
+        what: `all ${expected} records of the run`,
+        timeoutMs: 60_000,
+        intervalMs: 200,
+      });
       await consumer.disconnect();
       expect(seen.some((s) => s.includes(caseId))).toBe(true);
       const foundOnKafka = seen.flatMap((s, i) => findClear(`kafka record ${i}`, s));
@@ -142,12 +153,16 @@ function privacy(start: () => Promise<SystemUnderTest>) {
         const foundInMongo: string[] = [];
         for (const name of dbs) {
           for (const c of await client.db(name).listCollections().toArray()) {
-            for (const doc of await client.db(name).collection(c.name).find({}).toArray()) foundInMongo.push(...findClear(`${name}.${c.name}`, JSON.stringify(doc)));
+            for (const doc of await client.db(name).collection(c.name).find({}).toArray())
+              foundInMongo.push(...findClear(`${name}.${c.name}`, JSON.stringify(doc)));
           }
         }
         expect(foundInMongo).toEqual([]);
         // and the read models hold real dates
-        const view = await client.db(`${sut.mongoDb}_intake`).collection('intake_cases').findOne({ reportedAt: { $gte: new Date(Date.now() - 3_600_000) }, _id: caseId as never });
+        const view = await client
+          .db(`${sut.mongoDb}_intake`)
+          .collection('intake_cases')
+          .findOne({ reportedAt: { $gte: new Date(Date.now() - 3_600_000) }, _id: caseId as never });
         expect(view?.reportedAt).toBeInstanceOf(Date);
       } finally {
         await client.close();
@@ -192,10 +207,13 @@ function privacy(start: () => Promise<SystemUnderTest>) {
       for (const context of contexts) {
         const store = await MongoEventStore.connect(process.env.MONGO_URL!, contextDatabaseName(`mongodb://x/${sut.mongoDb}`, context));
         try {
-          const audit = await eventually(async () => {
-            const s = await store.readStream(`privacy-subject-${subjectId}`);
-            return s.length > 0 ? s : undefined;
-          }, { what: `the erasure recorded by ${context}`, timeoutMs: 60_000, intervalMs: 300 });
+          const audit = await eventually(
+            async () => {
+              const s = await store.readStream(`privacy-subject-${subjectId}`);
+              return s.length > 0 ? s : undefined;
+            },
+            { what: `the erasure recorded by ${context}`, timeoutMs: 60_000, intervalMs: 300 },
+          );
           expect(audit.map((e) => e.type)).toEqual(['SubjectErased']);
           const verified = await verifyStore(store, { densePositions: true });
           expect(verified.ok).toBe(true);
@@ -212,4 +230,3 @@ describe('personal data in standalone mode', () => privacy(startStandalone));
 describeIntegration('personal data in distributed mode (real Kafka + FerretDB)', ['kafka', 'mongo'], (env) =>
   privacy(() => startDistributed(env().kafkaBrokers, env().mongoUrl)),
 );
-

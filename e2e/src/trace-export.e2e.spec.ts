@@ -32,14 +32,21 @@ describe('trace export to an OTLP/HTTP collector', () => {
     await new Promise<void>((resolve) => collector.close(() => resolve()));
   }, 60_000);
 
-  it('sends the request span, in the caller\'s trace, to <endpoint>/v1/traces', async () => {
+  it("sends the request span, in the caller's trace, to <endpoint>/v1/traces", async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const res = await fetch(`${sut.intakeUrl}/open311/v2/services.json`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
     expect(res.status).toBe(200);
-    const batch = await eventually(() => received.find((r) => r.body.includes(traceId)), { what: 'the span at the collector', timeoutMs: 30_000, intervalMs: 200 });
+    const batch = await eventually(() => received.find((r) => r.body.includes(traceId)), {
+      what: 'the span at the collector',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     expect(batch.path).toBe('/v1/traces');
     const body = JSON.parse(batch.body) as {
-      resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { traceId: string; parentSpanId?: string; name: string }[] }[] }[];
+      resourceSpans: {
+        resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+        scopeSpans: { spans: { traceId: string; parentSpanId?: string; name: string }[] }[];
+      }[];
     };
     const spans = body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
     const server = spans.find((s) => s.traceId === traceId);

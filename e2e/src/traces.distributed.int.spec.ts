@@ -36,14 +36,18 @@ describeIntegration('traces across the store and Kafka (distributed wiring)', ['
         imports: imports as never,
         identitySeed: () => ({ directory: demoDistrict.directory, passwords: [] }),
       },
-      loadServiceConfig(name, { port: 0, mode: 'distributed' }, {
-        KAFKA_BROKERS: env().kafkaBrokers.join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        MONGO_URL: url.toString(),
-        FENGQIAO_DATA_DIR: dataDir,
-        LOG_LEVEL: 'silent',
-        HOST: '127.0.0.1',
-      }),
+      loadServiceConfig(
+        name,
+        { port: 0, mode: 'distributed' },
+        {
+          KAFKA_BROKERS: env().kafkaBrokers.join(','),
+          KAFKA_TOPIC_PREFIX: prefix,
+          MONGO_URL: url.toString(),
+          FENGQIAO_DATA_DIR: dataDir,
+          LOG_LEVEL: 'silent',
+          HOST: '127.0.0.1',
+        },
+      ),
     );
   };
 
@@ -81,7 +85,12 @@ describeIntegration('traces across the store and Kafka (distributed wiring)', ['
 
   it('follows a case from the filing request through the relay to the consumer that opened its work order', async () => {
     const [lng, lat] = demoDistrict.pointInGrid('g-1-1-1');
-    const reported = await post('/intake/cases', { channel: 'hotline', category: 'fire_lane_blocked', description: '消防通道被占', location: { point: { lat, lng } } });
+    const reported = await post('/intake/cases', {
+      channel: 'hotline',
+      category: 'fire_lane_blocked',
+      description: '消防通道被占',
+      location: { point: { lat, lng } },
+    });
     expect(reported.status).toBe(201);
     const caseId = reported.body.caseId as string;
 
@@ -95,7 +104,10 @@ describeIntegration('traces across the store and Kafka (distributed wiring)', ['
     // the work order opened by grid-dispatch's consumer, from CaseFiled on Kafka
     const gridRuntime = grid.app.get<ContextRuntime>(runtimeToken('grid-dispatch'));
     const opened = await eventually(
-      async () => (await gridRuntime.infra.events.readAll({ afterPosition: 0, maxCount: 10_000 })).find((e) => e.type === 'WorkOrderOpened' && JSON.stringify(e.data).includes(caseId)),
+      async () =>
+        (await gridRuntime.infra.events.readAll({ afterPosition: 0, maxCount: 10_000 })).find(
+          (e) => e.type === 'WorkOrderOpened' && JSON.stringify(e.data).includes(caseId),
+        ),
       { what: 'the work order opened in grid-dispatch', timeoutMs: 90_000, intervalMs: 200 },
     );
     // its event stored the consumer's trace context: the same trace as the request

@@ -44,7 +44,11 @@ describe('fault campaign: store checks', () => {
   it('expects only what the accepted commands asked for (a journey that stopped after filing)', () => {
     const a = journey('a');
     const opened = a.grid.slice(0, 1);
-    expect(storeProblems(opened, a.intake, [{ caseId: 'a', grid: ['WorkOrderOpened'], intake: [...JOURNEY_INTAKE_EVENTS] }])).toEqual({ lost: 0, doubled: 0, problems: [] });
+    expect(storeProblems(opened, a.intake, [{ caseId: 'a', grid: ['WorkOrderOpened'], intake: [...JOURNEY_INTAKE_EVENTS] }])).toEqual({
+      lost: 0,
+      doubled: 0,
+      problems: [],
+    });
     expect(storeProblems(opened, a.intake, [full('a')]).lost).toBe(JOURNEY_GRID_EVENTS.length - 1);
   });
 });

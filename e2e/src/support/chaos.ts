@@ -362,7 +362,7 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
       x.intake.push('CaseFiled');
       x.grid.push('WorkOrderOpened', 'CaseDispatched');
       // dispatched through Kafka (intake's relay → grid-dispatch's consumer and inbox)
-      for (const giveUp = Date.now() + stuckMs; ; ) {
+      for (const giveUp = Date.now() + stuckMs; ;) {
         const t = await gridTypes(caseId);
         if (t?.includes('CaseDispatched')) break;
         if (Date.now() > deadline) throw new Error(`${caseId}: never dispatched`);
@@ -450,7 +450,7 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
     const intakeStore = await MongoEventStore.connect(o.mongoUrl, contextDatabaseName(`mongodb://x/${db}`, 'intake'));
     const readAll = async (store: MongoEventStore): Promise<StoredEvent[]> => {
       const all: StoredEvent[] = [];
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await store.readAll({ afterPosition: after, maxCount: 1000 });
         if (page.length === 0) return all;
         all.push(...page);
@@ -476,11 +476,14 @@ export async function runChaosCampaign(o: ChaosOptions): Promise<ChaosFigures> {
         const i = (await read(`${intake.url}/intake/cases/${caseId}`, 'op.v-1-1')).body;
         const a = (await read(`${analytics.url}/analytics/cases/${caseId}`, 'op.d')).body;
         const gTypes: string[] = (g?.timeline?.map((t: LooseJson) => t.type) ?? []).filter((t: string) => JOURNEY_GRID_EVENTS.includes(t));
-        if (JSON.stringify(gTypes) !== JSON.stringify(expected)) out.push(`${caseId}: grid-dispatch's view shows ${gTypes.join(', ')}, expected ${expected.join(', ')}`);
+        if (JSON.stringify(gTypes) !== JSON.stringify(expected))
+          out.push(`${caseId}: grid-dispatch's view shows ${gTypes.join(', ')}, expected ${expected.join(', ')}`);
         // a stuck journey's case must still look the same in every read model
         const agree = i?.dispatch?.status === g?.status && a?.status === g?.status;
         if (!agree || (!stuck && (g?.status !== 'closed' || a?.closed !== true || a?.filed !== true || i?.status !== 'filed'))) {
-          out.push(`${caseId}: grid-dispatch ${g?.status}, intake ${i?.status}/${i?.dispatch?.status}, analytics ${a?.status} (filed ${a?.filed}, closed ${a?.closed})`);
+          out.push(
+            `${caseId}: grid-dispatch ${g?.status}, intake ${i?.status}/${i?.dispatch?.status}, analytics ${a?.status} (filed ${a?.filed}, closed ${a?.closed})`,
+          );
         }
       }
       return out;

@@ -79,7 +79,10 @@ export async function startPetitionsDistributed(kafkaBrokers: string[], mongoUrl
   };
   const analytics = await spawnService('analytics', { ...common, AUTH_BUILTIN_ISSUER: 'true', FENGQIAO_DATA_DIR: dataDir }, { timeoutMs: 120_000 });
   const verifyEnv = { ...common, AUTH_JWKS_URL: `${analytics.url}/.well-known/jwks.json` };
-  const [intake, grid] = await Promise.all([spawnService('intake', verifyEnv, { timeoutMs: 120_000 }), spawnService('grid-dispatch', verifyEnv, { timeoutMs: 120_000 })]);
+  const [intake, grid] = await Promise.all([
+    spawnService('intake', verifyEnv, { timeoutMs: 120_000 }),
+    spawnService('grid-dispatch', verifyEnv, { timeoutMs: 120_000 }),
+  ]);
   let petitions: ServiceProcess = await spawnService('petitions', verifyEnv, { timeoutMs: 120_000 });
   let log = '';
   return {

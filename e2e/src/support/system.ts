@@ -135,7 +135,13 @@ export async function startDistributed(
   const intake = await spawnService('intake', verifyEnv, { timeoutMs: START_TIMEOUT_MS });
   let grid: ServiceProcess = await spawnService('grid-dispatch', verifyEnv, { timeoutMs: START_TIMEOUT_MS });
   // mediation: its parties' master key from the environment, no demo cases (seeded through commands, slow on FerretDB)
-  const mediationEnv = { ...verifyEnv, MEDIATION_PII_MASTER_KEY: randomBytes(32).toString('base64'), MEDIATION_SEED_DEMO: 'false', FENGQIAO_DATA_DIR: dataDir, ...options.mediationEnv };
+  const mediationEnv = {
+    ...verifyEnv,
+    MEDIATION_PII_MASTER_KEY: randomBytes(32).toString('base64'),
+    MEDIATION_SEED_DEMO: 'false',
+    FENGQIAO_DATA_DIR: dataDir,
+    ...options.mediationEnv,
+  };
   let mediation: ServiceProcess | undefined = options.mediation ? await spawnService('mediation', mediationEnv, { timeoutMs: START_TIMEOUT_MS }) : undefined;
   let log = '';
   return {

@@ -101,7 +101,11 @@ describe('CloudEvents Kafka binding, binary content mode', () => {
         fc.record({
           id: attr,
           type: attr,
-          source: fc.oneof(fc.stringMatching(/^\/[A-Za-z0-9\-._~!$&'()*+,;=@/]{0,30}$/), fc.webUrl(), fc.stringMatching(/^urn:[a-z]{1,8}:[A-Za-z0-9:._-]{1,20}$/)),
+          source: fc.oneof(
+            fc.stringMatching(/^\/[A-Za-z0-9\-._~!$&'()*+,;=@/]{0,30}$/),
+            fc.webUrl(),
+            fc.stringMatching(/^urn:[a-z]{1,8}:[A-Za-z0-9:._-]{1,20}$/),
+          ),
           subject: attr,
           time: fc.date({ min: new Date('2000-01-01Z'), max: new Date('2100-01-01Z'), noInvalidDate: true }).map((d) => d.toISOString()),
           data: fc.dictionary(fc.string(), fc.jsonValue()).map((d) => JSON.parse(JSON.stringify(d)) as Record<string, unknown>),
@@ -142,7 +146,10 @@ describe('CloudEvents Kafka binding, binary content mode', () => {
     for (const name of [CE_HEADERS.id, CE_HEADERS.type, CE_HEADERS.source, CE_HEADERS.specversion, CE_HEADERS.time, CE_HEADERS.contentType]) {
       expect(() => fromCloudEventMessage(without(name))).toThrow(CloudEventDecodeError);
     }
-    const bad = (patch: Record<string, string>, value = good.value) => () => fromCloudEventMessage({ key: 'k', value, headers: { ...good.headers!, ...patch } });
+    const bad =
+      (patch: Record<string, string>, value = good.value) =>
+      () =>
+        fromCloudEventMessage({ key: 'k', value, headers: { ...good.headers!, ...patch } });
     expect(bad({ ce_specversion: '0.3' })).toThrow(/specversion/);
     expect(bad({ 'content-type': 'text/plain' })).toThrow(/content-type/);
     // a structured-mode content type with a binary-mode value is not a structured CloudEvent
@@ -151,7 +158,20 @@ describe('CloudEvents Kafka binding, binary content mode', () => {
     expect(bad({}, '{not json')).toThrow(/JSON/);
     expect(bad({}, '{not json')).toThrow(NonRetriableError);
     // header names are case-insensitive on the way in
-    expect(fromCloudEventMessage({ key: 'k', value: good.value, headers: { 'Content-Type': 'application/json; charset=utf-8', CE_ID: 'x', ce_type: 't', ce_source: 's', ce_specversion: '1.0', ce_time: '2024-01-01T00:00:00Z' } }).id).toBe('x');
+    expect(
+      fromCloudEventMessage({
+        key: 'k',
+        value: good.value,
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          CE_ID: 'x',
+          ce_type: 't',
+          ce_source: 's',
+          ce_specversion: '1.0',
+          ce_time: '2024-01-01T00:00:00Z',
+        },
+      }).id,
+    ).toBe('x');
   });
 
   it('reads structured content mode as the SDK writes it (Kafka.structured), the same event as binary mode', () => {

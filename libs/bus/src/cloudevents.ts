@@ -92,7 +92,8 @@ function checkTime(v: unknown): string {
 
 function checkSource(v: unknown): string {
   const source = nonEmpty('source', v);
-  if (!URI_ABSOLUTE.test(source) && !URI_RELATIVE_PATH.test(source)) throw new TypeError(`CloudEvent source must be a URI-reference, got ${JSON.stringify(source)}`);
+  if (!URI_ABSOLUTE.test(source) && !URI_RELATIVE_PATH.test(source))
+    throw new TypeError(`CloudEvent source must be a URI-reference, got ${JSON.stringify(source)}`);
   return source;
 }
 
@@ -109,7 +110,8 @@ export function toCloudEventMessage(event: CloudEventInput, key: string): Outgoi
   if (event.subject !== undefined) headers[CE_HEADERS.subject] = nonEmpty('subject', event.subject);
   if (event.dataschema !== undefined) headers[CE_HEADERS.dataschema] = nonEmpty('dataschema', event.dataschema);
   for (const [name, value] of Object.entries(event.extensions ?? {})) {
-    if (!EXTENSION_NAME.test(name) || RESERVED.has(name)) throw new TypeError(`CloudEvent extension name ${JSON.stringify(name)}: use [a-z0-9]{1,20}, not a core attribute`);
+    if (!EXTENSION_NAME.test(name) || RESERVED.has(name))
+      throw new TypeError(`CloudEvent extension name ${JSON.stringify(name)}: use [a-z0-9]{1,20}, not a core attribute`);
     if (typeof value !== 'string') throw new TypeError(`CloudEvent extension ${name} must be a string`);
     headers[`ce_${name}`] = value;
   }
@@ -137,7 +139,9 @@ export function fromCloudEventMessage<Data = unknown>(message: { key: string; va
   if (specversion !== CE_SPEC_VERSION) throw new CloudEventDecodeError(`unsupported CloudEvents specversion ${JSON.stringify(specversion)}`);
   const contentType = need(CE_HEADERS.contentType);
   if (/^application\/cloudevents/i.test(contentType) || !JSON_DATA.test(contentType)) {
-    throw new CloudEventDecodeError(`unsupported content-type ${JSON.stringify(contentType)}: JSON data (binary mode) or application/cloudevents+json (structured mode) expected`);
+    throw new CloudEventDecodeError(
+      `unsupported content-type ${JSON.stringify(contentType)}: JSON data (binary mode) or application/cloudevents+json (structured mode) expected`,
+    );
   }
   const time = need(CE_HEADERS.time);
   if (!RFC3339.test(time) || Number.isNaN(Date.parse(time))) throw new CloudEventDecodeError(`ce_time is not an RFC 3339 timestamp: ${JSON.stringify(time)}`);

@@ -46,7 +46,11 @@ describe('deliver', () => {
     expect(calls).toBe(3);
     expect(sent).toHaveLength(1);
     expect(sent[0].topic).toBe('intake.case.events.v1.dlq');
-    expect(sent[0].message.headers).toMatchObject({ [DLQ_HEADERS.attempts]: '3', [DLQ_HEADERS.errorMessage]: 'attempt 3', [DLQ_HEADERS.errorName]: 'RangeError' });
+    expect(sent[0].message.headers).toMatchObject({
+      [DLQ_HEADERS.attempts]: '3',
+      [DLQ_HEADERS.errorMessage]: 'attempt 3',
+      [DLQ_HEADERS.errorName]: 'RangeError',
+    });
   });
 
   it('never dead-letters for an outage (TransientError): retried until it passes, other failures still counted', async () => {

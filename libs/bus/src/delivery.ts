@@ -48,7 +48,13 @@ export function portableStack(stack: string, cwd = process.cwd()): string {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '')
-    .map((line) => line.split(root).join('').replace(/file:\/\/\/?[^\s()]*\/node_modules\//g, 'node_modules/').replace(/(\(|\s)\/[^\s()]*\/node_modules\//g, '$1node_modules/'))
+    .map((line) =>
+      line
+        .split(root)
+        .join('')
+        .replace(/file:\/\/\/?[^\s()]*\/node_modules\//g, 'node_modules/')
+        .replace(/(\(|\s)\/[^\s()]*\/node_modules\//g, '$1node_modules/'),
+    )
     .join(' | ');
 }
 
@@ -89,12 +95,23 @@ export async function deliver(run: DeliveryRun): Promise<DeliveryOutcome> {
       await handler({ ...message, attempt });
       return { kind: 'handled', attempts: attempt };
     } catch (error) {
-      const ctx = { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, groupId: message.groupId, attempt, err: error };
+      const ctx = {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        key: message.key,
+        groupId: message.groupId,
+        attempt,
+        err: error,
+      };
       const poison = error instanceof NonRetriableError;
       if (!(error instanceof TransientError)) failures++;
       if (poison || failures >= policy.maxAttempts) {
         await run.deadLetter(deadLetterTopic(message.topic), deadLetterMessage(message, error, attempt));
-        logger.error(ctx, poison ? 'message not retriable: sent to the dead-letter topic' : `handler failed ${attempt} times: message sent to the dead-letter topic`);
+        logger.error(
+          ctx,
+          poison ? 'message not retriable: sent to the dead-letter topic' : `handler failed ${attempt} times: message sent to the dead-letter topic`,
+        );
         return { kind: 'dead-lettered', attempts: attempt, error };
       }
       const delay = backoffDelayMs(policy, attempt);

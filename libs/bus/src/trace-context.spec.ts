@@ -5,7 +5,15 @@ describe('W3C trace context', () => {
 
   it('reads the trace id of a valid traceparent, and nothing of a malformed or all-zero one', () => {
     expect(traceIdOf(`00-${trace}-00f067aa0ba902b7-01`)).toBe(trace);
-    for (const bad of [undefined, '', `01-${trace}-00f067aa0ba902b7-01`, `00-${trace.toUpperCase()}-00f067aa0ba902b7-01`, `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`, `00-${trace}-${'0'.repeat(16)}-01`, `00-${trace}-00f067aa0ba902b7`]) {
+    for (const bad of [
+      undefined,
+      '',
+      `01-${trace}-00f067aa0ba902b7-01`,
+      `00-${trace.toUpperCase()}-00f067aa0ba902b7-01`,
+      `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
+      `00-${trace}-${'0'.repeat(16)}-01`,
+      `00-${trace}-00f067aa0ba902b7`,
+    ]) {
       expect(traceIdOf(bad)).toBeUndefined();
     }
   });

@@ -39,7 +39,7 @@ describe('integration event contracts', () => {
     }
   });
 
-  it('keeps parties\' personal data out of the mediation contract', () => {
+  it("keeps parties' personal data out of the mediation contract", () => {
     const registered = fixtures.find(([n]) => n === 'mediation.case.registered.v1.json')![1];
     expect(violation({ ...registered, data: { ...registered.data, partyNames: ['张三', '李四'] } })).toEqual(['partyNames is not part of the contract']);
     expect(violation({ ...registered, data: { ...registered.data, partyCount: 1 } })).toEqual(['partyCount must be ≥ 2']);
@@ -75,7 +75,10 @@ describe('integration event contracts', () => {
   };
 
   it('publishes the holiday-notice table on its own topic', () => {
-    expect([CalendarNoticesPublishedV1.topic, CalendarNoticesPublishedV1.type]).toEqual(['calendar.notices.events.v1', 'cn.fengqiao.calendar.notices.published.v1']);
+    expect([CalendarNoticesPublishedV1.topic, CalendarNoticesPublishedV1.type]).toEqual([
+      'calendar.notices.events.v1',
+      'cn.fengqiao.calendar.notices.published.v1',
+    ]);
   });
 
   it('names the field and the reason of every violation', () => {

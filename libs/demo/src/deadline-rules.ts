@@ -93,7 +93,12 @@ export const demoDeadlineRules: readonly DemoDeadlineRuleEntry[] = [
  * neither), the same precedence as grid-dispatch's `resolveDeadlineRule`; `undefined` if none.
  * Throws if two entries are equally specific (the table would be ambiguous).
  */
-export function demoDeadlineRuleFor(step: DemoDeadlineStep, category: string, urgency: DemoUrgency, table: readonly DemoDeadlineRuleEntry[] = demoDeadlineRules): DeadlineRule | undefined {
+export function demoDeadlineRuleFor(
+  step: DemoDeadlineStep,
+  category: string,
+  urgency: DemoUrgency,
+  table: readonly DemoDeadlineRuleEntry[] = demoDeadlineRules,
+): DeadlineRule | undefined {
   let best: { score: number; entry: DemoDeadlineRuleEntry } | undefined;
   let tie = false;
   for (const e of table) {

@@ -19,7 +19,8 @@ function rectangleBox(b: Boundary): [number, number, number, number] | null {
   return expected.every((c) => corners.has(c)) && corners.size === 4 && w < e && s < n ? [w, s, e, n] : null;
 }
 
-const overlapArea = (a: number[], b: number[]) => Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+const overlapArea = (a: number[], b: number[]) =>
+  Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
 const area = (a: number[]) => (a[2] - a[0]) * (a[3] - a[1]);
 
 /** children rectangles tile the parent rectangle: inside it, pairwise disjoint, areas add up */
@@ -48,7 +49,10 @@ describe('demo geography', () => {
   it('grids tile each village, villages tile each town, towns tile the district', () => {
     for (const v of villages) expectTiles(v.id, v.gridIds);
     for (const t of towns) expectTiles(t.id, t.villageIds);
-    expectTiles('d-fq', towns.map((t) => t.id));
+    expectTiles(
+      'd-fq',
+      towns.map((t) => t.id),
+    );
   });
 
   it('puts every sampled point of a village, grid edges included, in exactly one grid of that village', () => {

@@ -142,7 +142,12 @@ function buildGeography(): DemoGeography {
       for (let r = 0; r < v.rows; r++) {
         for (let c = 0; c < v.cols; c++) {
           k++;
-          const gBox: MilliBox = [cut(vBox[0], vBox[2], v.cols, c), cut(vBox[1], vBox[3], v.rows, r), cut(vBox[0], vBox[2], v.cols, c + 1), cut(vBox[1], vBox[3], v.rows, r + 1)];
+          const gBox: MilliBox = [
+            cut(vBox[0], vBox[2], v.cols, c),
+            cut(vBox[1], vBox[3], v.rows, r),
+            cut(vBox[0], vBox[2], v.cols, c + 1),
+            cut(vBox[1], vBox[3], v.rows, r + 1),
+          ];
           const gId = gridId(t.n, v.n, k);
           const name = `${v.name}第${CN_NUMERALS[k]}网格`;
           const boundary = rectangle(gBox);

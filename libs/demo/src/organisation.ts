@@ -7,15 +7,7 @@ import { assertNever } from '@fengqiao/kernel';
 import { DEMO_DISTRICT_ID, demoGeography, townId } from './geography';
 
 /** What a functional department does; categories name the kind responsible for them. */
-export const DEMO_DEPARTMENT_KINDS = [
-  'urban_management',
-  'housing',
-  'police',
-  'market_regulation',
-  'ecology',
-  'fire',
-  'human_resources',
-] as const;
+export const DEMO_DEPARTMENT_KINDS = ['urban_management', 'housing', 'police', 'market_regulation', 'ecology', 'fire', 'human_resources'] as const;
 export type DemoDepartmentKind = (typeof DEMO_DEPARTMENT_KINDS)[number];
 
 /** short code used in department ids, e.g. `dept-d-cg`, `dept-t1-cg` */

@@ -190,7 +190,9 @@ describe('demo routing', () => {
             ? unit?.kind === 'mediation_committee'
             : kind === 'village_centre'
               ? unit?.kind === 'village'
-              : demoDepartments.find((d) => d.id === unitId)?.kind === kind || routingRuleFor(c.code, g.id)?.scope.villageId !== undefined || routingRuleFor(c.code, g.id)?.scope.gridId !== undefined;
+              : demoDepartments.find((d) => d.id === unitId)?.kind === kind ||
+                routingRuleFor(c.code, g.id)?.scope.villageId !== undefined ||
+                routingRuleFor(c.code, g.id)?.scope.gridId !== undefined;
         if (!ok) problems.push(`${c.code}@${g.id} routes to ${unitId}, not a ${kind}`);
       }
     }

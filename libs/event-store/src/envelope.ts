@@ -5,15 +5,7 @@
  */
 import { isUuidV7 } from '@fengqiao/kernel';
 import canonicalize from 'canonicalize';
-import type {
-  AppendResult,
-  ExpectedRevision,
-  HashedContent,
-  NewEvent,
-  ReadStreamOptions,
-  StoredEvent,
-  StreamRevision,
-} from './event-store.port';
+import type { AppendResult, ExpectedRevision, HashedContent, NewEvent, ReadStreamOptions, StoredEvent, StreamRevision } from './event-store.port';
 import { DuplicateEventIdError, InvalidEventError, WrongExpectedRevisionError, type ComparedRevision } from './errors';
 import { GENESIS_HASH, canonicalEnvelope, hashCanonical } from './integrity/hash-chain';
 

@@ -58,8 +58,7 @@ export interface NewEvent<Type extends string = string, Data extends object = Re
 }
 
 /** An event as stored and read back: the full envelope of DESIGN §4. */
-export interface StoredEvent<Type extends string = string, Data extends object = Record<string, unknown>>
-  extends NewEvent<Type, Data> {
+export interface StoredEvent<Type extends string = string, Data extends object = Record<string, unknown>> extends NewEvent<Type, Data> {
   streamId: string;
   /** 0-based position of the event in its stream. */
   revision: number;

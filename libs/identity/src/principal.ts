@@ -43,9 +43,7 @@ export function claimsOf(principal: Principal): FengqiaoClaims {
     [CLAIM.unit]: principal.unitId,
     [CLAIM.unitPath]: [...principal.unitPath],
     [CLAIM.directoryVersion]: principal.directoryVersion,
-    ...(principal.auditScope
-      ? { [CLAIM.auditScope]: { units: [...principal.auditScope.unitIds], pd: [...principal.auditScope.personalDataUnitIds] } }
-      : {}),
+    ...(principal.auditScope ? { [CLAIM.auditScope]: { units: [...principal.auditScope.unitIds], pd: [...principal.auditScope.personalDataUnitIds] } } : {}),
     ...(principal.sessionId ? { [CLAIM.session]: principal.sessionId } : {}),
   };
 }

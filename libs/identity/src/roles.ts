@@ -6,15 +6,7 @@ import type { Role } from '@fengqiao/kernel';
  */
 export type UserRole = Exclude<Role, 'system'>;
 
-export const USER_ROLES = [
-  'operator',
-  'grid_worker',
-  'department',
-  'mediator',
-  'petition_officer',
-  'auditor',
-  'admin',
-] as const satisfies readonly UserRole[];
+export const USER_ROLES = ['operator', 'grid_worker', 'department', 'mediator', 'petition_officer', 'auditor', 'admin'] as const satisfies readonly UserRole[];
 
 // Compile-time proof that USER_ROLES lists every UserRole: a role added to the kernel must be added here.
 type Missing = Exclude<UserRole, (typeof USER_ROLES)[number]>;

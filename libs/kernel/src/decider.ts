@@ -13,15 +13,7 @@ export interface Actor {
   directoryVersion?: number;
 }
 
-export type Role =
-  | 'operator'
-  | 'grid_worker'
-  | 'department'
-  | 'mediator'
-  | 'petition_officer'
-  | 'auditor'
-  | 'admin'
-  | 'system';
+export type Role = 'operator' | 'grid_worker' | 'department' | 'mediator' | 'petition_officer' | 'auditor' | 'admin' | 'system';
 
 /** Metadata every command carries: who, when (business time), and the ids for the resulting events. */
 export interface CommandMeta {
@@ -55,10 +47,7 @@ export interface Decider<State, Cmd extends Command, Evt extends Event> {
 }
 
 /** Folds events into state with a decider's `evolve`. */
-export function fold<State, Evt extends Event>(
-  decider: Pick<Decider<State, Command, Evt>, 'evolve' | 'initialState'>,
-  events: readonly Evt[],
-): State {
+export function fold<State, Evt extends Event>(decider: Pick<Decider<State, Command, Evt>, 'evolve' | 'initialState'>, events: readonly Evt[]): State {
   return events.reduce<State>((s, e) => decider.evolve(s, e), decider.initialState());
 }
 

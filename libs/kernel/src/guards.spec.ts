@@ -37,15 +37,22 @@ describe('decider guards (libs/kernel)', () => {
   it('required refuses blank or missing text naming the field', () => {
     expect(() => required('x', 'summary', '结案意见', 'THING.FIELD_REQUIRED')).not.toThrow();
     for (const v of [undefined, '', '  ', 3]) {
-      expect(thrown(() => required(v, 'summary', '结案意见', 'THING.FIELD_REQUIRED'))).toMatchObject({ code: 'THING.FIELD_REQUIRED', kind: 'validation', message: '结案意见不能为空', details: { field: 'summary' } });
+      expect(thrown(() => required(v, 'summary', '结案意见', 'THING.FIELD_REQUIRED'))).toMatchObject({
+        code: 'THING.FIELD_REQUIRED',
+        kind: 'validation',
+        message: '结案意见不能为空',
+        details: { field: 'summary' },
+      });
     }
   });
 
-  it('requireInstant refuses a time after now or before the previous step, with the context\'s codes', () => {
+  it("requireInstant refuses a time after now or before the previous step, with the context's codes", () => {
     const now = '2026-03-02T10:00:00+08:00';
     expect(requireInstant('2026-03-02T09:00:00+08:00', { field: 'heldAt', now, context: 'THING' })).toBe(Date.parse('2026-03-02T01:00:00Z'));
     expect(thrown(() => requireInstant('2026-03-02T11:00:00+08:00', { field: 'heldAt', now, context: 'THING' })).code).toBe('THING.TIME_IN_FUTURE');
-    const before = thrown(() => requireInstant('2026-03-01T09:00:00+08:00', { field: 'heldAt', now, context: 'THING', notBefore: { at: '2026-03-02T08:00:00+08:00', what: '受理时间' } }));
+    const before = thrown(() =>
+      requireInstant('2026-03-01T09:00:00+08:00', { field: 'heldAt', now, context: 'THING', notBefore: { at: '2026-03-02T08:00:00+08:00', what: '受理时间' } }),
+    );
     expect(before).toMatchObject({ code: 'THING.TIME_BEFORE_PREVIOUS_STEP', message: 'heldAt 不能早于受理时间' });
     expect(thrown(() => requireInstant('yesterday', { field: 'heldAt', now, context: 'THING' })).code).toBe('CALENDAR.INVALID_INSTANT');
   });
@@ -70,10 +77,35 @@ describe('decider guards (libs/kernel)', () => {
     const spec = deciderSpec(decider);
     const meta = { actor: { userId: 'u', role: 'operator' as const, unitId: 'v' }, now: '2026-03-02T10:00:00+08:00' };
     const given: E[] = [{ type: 'Added', data: { by: 2, note: 'x' } }];
-    expect(spec.given(given).when({ type: 'Add', data: { by: 3 }, meta }).then([{ type: 'Added', data: { by: 3, note: 'from 2' } }]).state).toBe(5);
-    expect(spec.given(given).when({ type: 'Add', data: { by: 3 }, meta }).thenMatch([{ data: { by: 3 } }]).state).toBe(5);
-    expect(() => spec.given(given).when({ type: 'Add', data: { by: 3 }, meta }).thenMatch([{ data: { by: 4 } }])).toThrow(/\$\[0\]\.data\.by/);
-    expect(spec.given([]).when({ type: 'Add', data: { by: -1 }, meta }).thenThrows('T.NEGATIVE').message).toBe('不能为负');
-    expect(() => spec.given([]).when({ type: 'Add', data: { by: -2 }, meta }).thenThrows('T.NEGATIVE')).toThrow(/no Chinese message/);
+    expect(
+      spec
+        .given(given)
+        .when({ type: 'Add', data: { by: 3 }, meta })
+        .then([{ type: 'Added', data: { by: 3, note: 'from 2' } }]).state,
+    ).toBe(5);
+    expect(
+      spec
+        .given(given)
+        .when({ type: 'Add', data: { by: 3 }, meta })
+        .thenMatch([{ data: { by: 3 } }]).state,
+    ).toBe(5);
+    expect(() =>
+      spec
+        .given(given)
+        .when({ type: 'Add', data: { by: 3 }, meta })
+        .thenMatch([{ data: { by: 4 } }]),
+    ).toThrow(/\$\[0\]\.data\.by/);
+    expect(
+      spec
+        .given([])
+        .when({ type: 'Add', data: { by: -1 }, meta })
+        .thenThrows('T.NEGATIVE').message,
+    ).toBe('不能为负');
+    expect(() =>
+      spec
+        .given([])
+        .when({ type: 'Add', data: { by: -2 }, meta })
+        .thenThrows('T.NEGATIVE'),
+    ).toThrow(/no Chinese message/);
   });
 });

@@ -34,11 +34,11 @@ export function expectStatus<S extends { status: string }, K extends S['status']
   if (state.status === 'none' && refusal.notFound) {
     throw new NotFoundError(refusal.notFound.code, refusal.notFound.message, { command: refusal.command });
   }
-  throw new IllegalStateError(
-    refusal.code,
-    `${refusal.noun}当前状态为“${refusal.statusLabels[state.status] ?? state.status}”，不能${refusal.commandLabel}`,
-    { command: refusal.command, status: state.status, allowed: [...allowed] },
-  );
+  throw new IllegalStateError(refusal.code, `${refusal.noun}当前状态为“${refusal.statusLabels[state.status] ?? state.status}”，不能${refusal.commandLabel}`, {
+    command: refusal.command,
+    status: state.status,
+    allowed: [...allowed],
+  });
 }
 
 /** A text field that must not be blank: 400 `code` ("<label>不能为空", the field named). */
@@ -53,10 +53,7 @@ export function required(value: unknown, field: string, label: string, code: str
  * CALENDAR.INVALID_INSTANT), not after the command's `now` (`<context>.TIME_IN_FUTURE`) and not
  * before `notBefore` (`<context>.TIME_BEFORE_PREVIOUS_STEP`). Returns it in epoch ms.
  */
-export function requireInstant(
-  value: string,
-  options: { field: string; now: string; context: string; notBefore?: { at: string; what: string } },
-): number {
+export function requireInstant(value: string, options: { field: string; now: string; context: string; notBefore?: { at: string; what: string } }): number {
   const { field, now, context, notBefore } = options;
   const ms = parseInstant(value);
   if (ms > parseInstant(now)) {

@@ -49,11 +49,7 @@ export function isCi(): boolean {
  * `describe` for a suite that needs real servers. The body receives a getter for the endpoints
  * (call it inside hooks and tests).
  */
-export function describeIntegration(
-  name: string,
-  needs: readonly ServerKind[],
-  body: (env: () => Endpoints) => void,
-): void {
+export function describeIntegration(name: string, needs: readonly ServerKind[], body: (env: () => Endpoints) => void): void {
   const missing = needs.map((k) => [k, missingReason(k)] as const).filter(([, r]) => r !== undefined);
   if (missing.length === 0) {
     describe(name, () => body(endpoints));
@@ -100,7 +96,10 @@ export async function eventually<T>(
  * on one broker never share a topic or a consumer group.
  */
 export function uniqueTopicPrefix(label: string): string {
-  return uniqueName(label).toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
+  return uniqueName(label)
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '-')
+    .slice(0, 40);
 }
 
 /** A name unique to this test run, for topics, groups, databases and streams. */

@@ -62,7 +62,9 @@ export interface ServiceTestSession<S extends StartedService, U extends Record<s
   close(): Promise<void>;
 }
 
-export async function startServiceTestSession<S extends StartedService, U extends Record<string, string>>(spec: ServiceTestAppSpec<S, U>): Promise<ServiceTestSession<S, U>> {
+export async function startServiceTestSession<S extends StartedService, U extends Record<string, string>>(
+  spec: ServiceTestAppSpec<S, U>,
+): Promise<ServiceTestSession<S, U>> {
   const dataDir = mkdtempSync(join(tmpdir(), spec.dataDirPrefix));
   const saved = spec.rateLimits.map((name) => process.env[name]);
   for (const name of spec.rateLimits) process.env[name] = String(spec.rateLimitPerMinute ?? 10_000);

@@ -21,7 +21,11 @@ suite(`console desks in the browser${browserMissing ? ` (skipped: no Chromium at
   let mediationCaseId = '';
 
   const token = async (username: string): Promise<string> => {
-    const res = await fetch(`${app.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+    const res = await fetch(`${app.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+    });
     return ((await res.json()) as { accessToken: string }).accessToken;
   };
   /** Polls an API (as a user) until `ok` says the answer is there: the demo is seeded in the background. */
@@ -42,7 +46,15 @@ suite(`console desks in the browser${browserMissing ? ` (skipped: no Chromium at
     dataDir = mkdtempSync(join(tmpdir(), 'fq-console-desks-'));
     app = await spawnService(
       'standalone',
-      { FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '', LOG_LEVEL: 'warn', GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200', RATE_LIMIT_LOGIN_PER_MINUTE: '100' },
+      {
+        FENGQIAO_DATA_DIR: dataDir,
+        FENGQIAO_DEMO: 'true',
+        KAFKA_BROKERS: '',
+        MONGO_URL: '',
+        LOG_LEVEL: 'warn',
+        GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200',
+        RATE_LIMIT_LOGIN_PER_MINUTE: '100',
+      },
       // the whole system compiles and starts in one process: minutes on a shared, busy machine
       { timeoutMs: 240_000 },
     );
@@ -84,7 +96,11 @@ suite(`console desks in the browser${browserMissing ? ` (skipped: no Chromium at
     await page.getByRole('button', { name: '达成协议', exact: true }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: '确认达成协议' }).click();
-    await dialog.locator('.ant-form-item', { has: page.getByLabel('协议内容') }).locator('.ant-form-item-explain-error').filter({ hasText: 'terms' }).waitFor();
+    await dialog
+      .locator('.ant-form-item', { has: page.getByLabel('协议内容') })
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: 'terms' })
+      .waitFor();
     const refused = await loggedRefusal(ui, 400, (e) => e.includes('/agreement'));
     ui.errors.splice(0, ui.errors.length, ...ui.errors.filter((e) => !refused.includes(e)));
     await page.getByLabel('协议内容').fill('被申请人于十日内清理公共通道杂物，双方今后共同维护通道畅通');
@@ -156,7 +172,11 @@ suite(`console desks in the browser${browserMissing ? ` (skipped: no Chromium at
   it('a leader opens the dashboard with the analytics figures and the big screen', async () => {
     // a case reported today, so the figures have a month
     const auth = { authorization: `Bearer ${await token('op.d')}`, 'content-type': 'application/json' };
-    const res = await fetch(`${app.url}/intake/cases`, { method: 'POST', headers: auth, body: JSON.stringify({ category: 'garbage_overflow', description: '垃圾桶满溢三天无人清运', channel: 'hotline', location: { address: '枫源村1组' } }) });
+    const res = await fetch(`${app.url}/intake/cases`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ category: 'garbage_overflow', description: '垃圾桶满溢三天无人清运', channel: 'hotline', location: { address: '枫源村1组' } }),
+    });
     expect(res.status).toBe(201);
     await until<{ rows: unknown[] }>('op.d', '/analytics/figures?by=month', (b) => b.rows.length > 0);
     const { page, context } = await ui.newPage();

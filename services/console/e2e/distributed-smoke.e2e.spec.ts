@@ -39,7 +39,11 @@ const body = (env: () => { kafkaBrokers: string[]; mongoUrl: string }) => {
     procs.push(await spawnService('intake', verify, { timeoutMs: 120_000 }));
     procs.push(await spawnService('grid-dispatch', verify, { timeoutMs: 120_000 }));
     const [, intake, grid] = procs;
-    gateway = await startGateway({ port: 0, dist: join(workspaceRoot, 'services', 'console', 'dist'), upstreams: { intake: intake.url, open311: intake.url, 'grid-dispatch': grid.url, '*': analytics.url } });
+    gateway = await startGateway({
+      port: 0,
+      dist: join(workspaceRoot, 'services', 'console', 'dist'),
+      upstreams: { intake: intake.url, open311: intake.url, 'grid-dispatch': grid.url, '*': analytics.url },
+    });
     ui = await openBrowser();
   }, 300_000);
 
@@ -74,7 +78,11 @@ const body = (env: () => { kafkaBrokers: string[]; mongoUrl: string }) => {
     await desk.page.getByText('枫溪消防救援站').first().waitFor();
     await ui.shot(desk.page, 'distributed-02-dispatched');
     await desk.page.getByRole('menuitem', { name: '网格地图' }).click();
-    await desk.page.getByRole('img', { name: /网格地图/ }).locator('canvas').first().waitFor();
+    await desk.page
+      .getByRole('img', { name: /网格地图/ })
+      .locator('canvas')
+      .first()
+      .waitFor();
     await ui.shot(desk.page, 'distributed-03-map');
     await desk.context.close();
     expect(ui.errors).toEqual([]);

@@ -3,7 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ServiceProcess, spawnService } from '@fengqiao/testing';
-import { act, browserMissing, choose, CHROMIUM, ConsoleBrowser, ensureConsoleBuilt, expectStatus, loggedRefusal, login, logout, openBrowser } from './support/browser';
+import {
+  act,
+  browserMissing,
+  choose,
+  CHROMIUM,
+  ConsoleBrowser,
+  ensureConsoleBuilt,
+  expectStatus,
+  loggedRefusal,
+  login,
+  logout,
+  openBrowser,
+} from './support/browser';
 
 /**
  * Issue 13, "done when": the operator journey report → file → dispatch → accept → feedback → verify →
@@ -27,7 +39,15 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     dataDir = mkdtempSync(join(tmpdir(), 'fq-console-e2e-'));
     app = await spawnService(
       'standalone',
-      { FENGQIAO_DATA_DIR: dataDir, FENGQIAO_DEMO: 'true', KAFKA_BROKERS: '', MONGO_URL: '', LOG_LEVEL: 'warn', GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200', RATE_LIMIT_LOGIN_PER_MINUTE: '100' },
+      {
+        FENGQIAO_DATA_DIR: dataDir,
+        FENGQIAO_DEMO: 'true',
+        KAFKA_BROKERS: '',
+        MONGO_URL: '',
+        LOG_LEVEL: 'warn',
+        GRID_DISPATCH_PROJECTOR_INTERVAL_MS: '200',
+        RATE_LIMIT_LOGIN_PER_MINUTE: '100',
+      },
       // the whole system compiles and starts in one process: minutes on a shared, busy machine
       { timeoutMs: 240_000 },
     );
@@ -112,7 +132,11 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
       await page.getByLabel('办理结果').fill('已联系供水站修复管道，网格员送水上门并登记定期探访');
       // a photo from the phone: uploaded at once, then named by the feedback
       await page.getByRole('dialog').locator('input[type=file]').setInputFiles({ name: '现场照片.png', mimeType: 'image/png', buffer: PHOTO });
-      await page.getByRole('dialog').locator('.ant-upload-list-item-done, .ant-upload-list-item:not(.ant-upload-list-item-uploading):not(.ant-upload-list-item-error)').first().waitFor();
+      await page
+        .getByRole('dialog')
+        .locator('.ant-upload-list-item-done, .ant-upload-list-item:not(.ant-upload-list-item-uploading):not(.ant-upload-list-item-error)')
+        .first()
+        .waitFor();
     });
     await expectStatus(page, '待核查');
     // the photo is shown in the case's timeline, loaded with the session
@@ -151,7 +175,11 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     const { page, context } = await ui.newPage();
     await login(page, app.url, 'op.v-3-3');
     await page.getByRole('menuitem', { name: '网格地图' }).click();
-    await page.getByRole('img', { name: /网格地图/ }).locator('canvas').first().waitFor();
+    await page
+      .getByRole('img', { name: /网格地图/ })
+      .locator('canvas')
+      .first()
+      .waitFor();
     await ui.shot(page, '11-grid-map');
     await page.getByRole('menuitem', { name: '领导驾驶舱' }).click();
     await page.getByText('按月趋势').waitFor();
@@ -176,17 +204,38 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     const tokens = new Map<string, string>();
     const token = async (username: string) => tokens.get(username) ?? tokens.set(username, await issue(username)).get(username)!;
     const issue = async (username: string) =>
-      ((await (await fetch(`${app.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'fengqiao-demo-2025' }) })).json()) as { accessToken: string }).accessToken;
+      (
+        (await (
+          await fetch(`${app.url}/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username, password: 'fengqiao-demo-2025' }),
+          })
+        ).json()) as { accessToken: string }
+      ).accessToken;
     const call = async (username: string, path: string, body: unknown) => {
-      const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(username)}` }, body: JSON.stringify(body) });
+      const res = await fetch(`${app.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(username)}` },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBeLessThan(300);
       return (await res.json()) as { caseId: string };
     };
-    const { caseId: second } = await call('gw.g-3-3-1', '/intake/cases', { channel: 'grid_worker', category: 'elderly_care', description: '老人需要代购药品', location: { address: '云岭村1组3号', point: { lng: 120.235, lat: 29.735 } } });
+    const { caseId: second } = await call('gw.g-3-3-1', '/intake/cases', {
+      channel: 'grid_worker',
+      category: 'elderly_care',
+      description: '老人需要代购药品',
+      location: { address: '云岭村1组3号', point: { lng: 120.235, lat: 29.735 } },
+    });
     await call('op.v-3-3', `/intake/cases/${second}/file`, {});
     const dispatchDeadline = Date.now() + 20_000;
     for (;;) {
-      const res = await fetch(`${app.url}/grid-dispatch/cases/${second}/dispatch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('op.v-3-3')}` }, body: JSON.stringify({ unitId: 'dept-d-cg' }) });
+      const res = await fetch(`${app.url}/grid-dispatch/cases/${second}/dispatch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('op.v-3-3')}` },
+        body: JSON.stringify({ unitId: 'dept-d-cg' }),
+      });
       if (res.status < 300) break;
       if (Date.now() > dispatchDeadline) throw new Error(`dispatch refused: ${res.status} ${await res.text()}`);
       await new Promise((r) => setTimeout(r, 300)); // the work order opens asynchronously after filing
@@ -241,10 +290,18 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
   it('refreshes an expired access token without a word to the user, and logging out revokes the session', async () => {
     const { page, context } = await ui.newPage();
     await login(page, app.url, 'op.d');
-    const stored = async () => JSON.parse((await page.evaluate(() => localStorage.getItem('fengqiao.session'))) ?? 'null') as { accessToken: string; refreshToken: string; expiresAt: number } | null;
+    const stored = async () =>
+      JSON.parse((await page.evaluate(() => localStorage.getItem('fengqiao.session'))) ?? 'null') as {
+        accessToken: string;
+        refreshToken: string;
+        expiresAt: number;
+      } | null;
     const before = (await stored())!;
     // the access token has run out: the console exchanges the refresh token before its next call
-    await page.evaluate((s) => localStorage.setItem('fengqiao.session', JSON.stringify({ ...s, accessToken: 'expired', expiresAt: Date.now() - 1000 })), before);
+    await page.evaluate(
+      (s) => localStorage.setItem('fengqiao.session', JSON.stringify({ ...s, accessToken: 'expired', expiresAt: Date.now() - 1000 })),
+      before,
+    );
     await page.reload();
     await page.getByTestId('user-name').waitFor();
     const after = (await stored())!;
@@ -253,7 +310,11 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     await page.getByText('全部工单').waitFor();
     await logout(page);
     expect(await stored()).toBeNull();
-    const reuse = await fetch(`${app.url}/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: after.refreshToken }) });
+    const reuse = await fetch(`${app.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: after.refreshToken }),
+    });
     expect(reuse.status).toBe(401);
     await context.close();
   }, 60_000);

@@ -29,8 +29,17 @@ export function defaultUpstreams(env: NodeJS.ProcessEnv = process.env): Record<s
   };
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
-const CSP = "default-src 'self';base-uri 'self';font-src 'self' data:;form-action 'self';frame-ancestors 'self';img-src 'self' data: blob:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';connect-src 'self'";
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+const CSP =
+  "default-src 'self';base-uri 'self';font-src 'self' data:;form-action 'self';frame-ancestors 'self';img-src 'self' data: blob:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';connect-src 'self'";
 
 export function startGateway(opts: GatewayOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const index = join(opts.dist, 'index.html');
@@ -38,7 +47,12 @@ export function startGateway(opts: GatewayOptions): Promise<{ server: Server; ur
   const pages = new Set<string>(existsSync(pagesFile) ? (JSON.parse(readFileSync(pagesFile, 'utf8')) as { pages: string[] }).pages : ['']);
 
   const sendFile = (res: ServerResponse, file: string, headers: Record<string, string>) => {
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': String(statSync(file).size), 'x-content-type-options': 'nosniff', ...headers });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': String(statSync(file).size),
+      'x-content-type-options': 'nosniff',
+      ...headers,
+    });
     createReadStream(file).pipe(res);
   };
 
@@ -65,7 +79,8 @@ export function startGateway(opts: GatewayOptions): Promise<{ server: Server; ur
     const read = req.method === 'GET' || req.method === 'HEAD';
     if (read && path.startsWith('/assets/')) {
       const file = normalize(join(opts.dist, path));
-      if (file.startsWith(join(opts.dist, 'assets')) && existsSync(file) && statSync(file).isFile()) return sendFile(res, file, { 'cache-control': 'public, max-age=31536000, immutable' });
+      if (file.startsWith(join(opts.dist, 'assets')) && existsSync(file) && statSync(file).isFile())
+        return sendFile(res, file, { 'cache-control': 'public, max-age=31536000, immutable' });
     }
     if (read && pages.has(first) && String(req.headers.accept ?? '').includes('text/html') && existsSync(index)) {
       return sendFile(res, index, { 'cache-control': 'no-cache', 'content-security-policy': CSP });

@@ -3,7 +3,12 @@ import { defaultUpstreams, startGateway } from './gateway';
 
 // node -r @swc-node/register services/console/gateway/main.ts — started by `npm run distributed`
 const port = Number(process.env.GATEWAY_PORT ?? process.env.PORT ?? 3100);
-startGateway({ port, host: process.env.HOST ?? '127.0.0.1', dist: process.env.FENGQIAO_CONSOLE_DIR ?? join(__dirname, '..', 'dist'), upstreams: defaultUpstreams() }).then(
+startGateway({
+  port,
+  host: process.env.HOST ?? '127.0.0.1',
+  dist: process.env.FENGQIAO_CONSOLE_DIR ?? join(__dirname, '..', 'dist'),
+  upstreams: defaultUpstreams(),
+}).then(
   (g) => process.stderr.write(`fengqiao gateway: listening on ${g.url} (console and APIs from one origin)\n`),
   (e: unknown) => {
     process.stderr.write(`fengqiao gateway: failed to start: ${String(e)}\n`);

@@ -1,5 +1,13 @@
 /** Chinese labels and China-time dates for everything the console shows. */
-const dateTime = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 
 /** `2026-12-06T00:43:55Z` → `2026/12/06 08:43` (China time, whatever the browser's zone). */
 export function formatTime(iso: string | null | undefined): string {
@@ -12,7 +20,12 @@ export function formatTime(iso: string | null | undefined): string {
 export function dueIn(iso: string, now = Date.now()): string {
   const ms = new Date(iso).getTime() - now;
   const abs = Math.abs(ms);
-  const text = abs >= 86_400_000 ? `${Math.floor(abs / 86_400_000)} 天` : abs >= 3_600_000 ? `${Math.floor(abs / 3_600_000)} 小时` : `${Math.max(1, Math.floor(abs / 60_000))} 分钟`;
+  const text =
+    abs >= 86_400_000
+      ? `${Math.floor(abs / 86_400_000)} 天`
+      : abs >= 3_600_000
+        ? `${Math.floor(abs / 3_600_000)} 小时`
+        : `${Math.max(1, Math.floor(abs / 60_000))} 分钟`;
   return ms >= 0 ? `还剩 ${text}` : `已超期 ${text}`;
 }
 

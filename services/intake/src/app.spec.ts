@@ -13,7 +13,10 @@ describe('intake deployable (standalone defaults)', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fq-intake-app-'));
-    service = await startService(appDefinition, loadServiceConfig('intake', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }));
+    service = await startService(
+      appDefinition,
+      loadServiceConfig('intake', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1' }),
+    );
   }, 60_000);
   afterAll(async () => {
     await service?.close();
@@ -32,7 +35,13 @@ describe('intake deployable (standalone defaults)', () => {
     const posted = await fetch(`${service.url}/open311/v2/requests.json`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ api_key: DEMO_OPEN311_API_KEY, service_code: 'garbage_overflow', lat: String(lat), long: String(lng), description: '垃圾桶满了' }).toString(),
+      body: new URLSearchParams({
+        api_key: DEMO_OPEN311_API_KEY,
+        service_code: 'garbage_overflow',
+        lat: String(lat),
+        long: String(lng),
+        description: '垃圾桶满了',
+      }).toString(),
     });
     expect(posted.status).toBe(201);
     const [{ service_request_id }] = await jsonOf(posted);

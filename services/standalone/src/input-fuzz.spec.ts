@@ -26,7 +26,17 @@ import { listParkedEvents } from '@fengqiao/read-store';
 import { ContextRuntime, loadServiceConfig, RunningService, runtimeToken, startService } from '@fengqiao/platform';
 import { discoverRoutes } from '@fengqiao/platform/testing';
 import { appDefinition } from './app';
-import { bodySchemaOf, malformedBody, malformedHeaders, malformedQuery, OpenApiDocument, pathValue, plausibleBody, queryParamsOf, type FuzzBody } from './testing/malformed-requests';
+import {
+  bodySchemaOf,
+  malformedBody,
+  malformedHeaders,
+  malformedQuery,
+  OpenApiDocument,
+  pathValue,
+  plausibleBody,
+  queryParamsOf,
+  type FuzzBody,
+} from './testing/malformed-requests';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 // a fixed seed by default, so a failure in CI replays exactly (FUZZ_SEED=<n> another, FUZZ_SEED=random a fresh one)
@@ -75,7 +85,10 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
       saved[name] = process.env[name];
       process.env[name] = '1000000';
     }
-    service = await startService(appDefinition, loadServiceConfig('standalone', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent' }));
+    service = await startService(
+      appDefinition,
+      loadServiceConfig('standalone', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent' }),
+    );
     const issuer = service.app.get(BuiltInIssuer, { strict: false });
     issue = async (username) => {
       const snapshot = issuer.directory.current();
@@ -94,7 +107,11 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
       const caseId = ((await res.json()) as Json).caseId as string;
       caseIds.push(caseId);
       if (i > 0) {
-        const filed = await fetch(`${service.url}/intake/cases/${caseId}/file`, { method: 'POST', headers: { authorization: `Bearer ${tokens.get('op.v-1-1')}`, 'content-type': 'application/json' }, body: '{}' });
+        const filed = await fetch(`${service.url}/intake/cases/${caseId}/file`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.get('op.v-1-1')}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
         expect(filed.status).toBe(200);
       }
     }
@@ -117,15 +134,30 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
       headers: { authorization: `Bearer ${tokens.get(user)}`, 'content-type': contentType, 'x-correlation-id': `issue-8.${++n}` },
       body,
     });
-    const fieldsOf = async (res: Response) => ({ status: res.status, fields: (((await res.json()) as Json).details?.fields ?? []).map((f: Json) => `${f.field} ${f.code}`) });
+    const fieldsOf = async (res: Response) => ({
+      status: res.status,
+      fields: (((await res.json()) as Json).details?.fields ?? []).map((f: Json) => `${f.field} ${f.code}`),
+    });
     // {"reason":null} on accept and {"category":null} on file were 500s (TypeError reading 'trim')
-    expect(await fieldsOf(await fetch(`${service.url}/intake/cases/${caseIds[0]}/accept`, as('op.v-1-1', '{"reason":null}')))).toEqual({ status: 400, fields: ['reason VALIDATION.NULL_NOT_ALLOWED'] });
-    expect(await fieldsOf(await fetch(`${service.url}/intake/cases/${caseIds[0]}/file`, as('op.v-1-1', '{"category":null}')))).toEqual({ status: 400, fields: ['category VALIDATION.NULL_NOT_ALLOWED'] });
+    expect(await fieldsOf(await fetch(`${service.url}/intake/cases/${caseIds[0]}/accept`, as('op.v-1-1', '{"reason":null}')))).toEqual({
+      status: 400,
+      fields: ['reason VALIDATION.NULL_NOT_ALLOWED'],
+    });
+    expect(await fieldsOf(await fetch(`${service.url}/intake/cases/${caseIds[0]}/file`, as('op.v-1-1', '{"category":null}')))).toEqual({
+      status: 400,
+      fields: ['category VALIDATION.NULL_NOT_ALLOWED'],
+    });
     // a NUL in a description was stored, then stopped every report and the projector for good
     const nul = JSON.stringify({ channel: 'hotline', category: 'fire_lane_blocked', description: 'a\u0000b', location: { address: '枫源小区3号楼北侧' } });
-    expect(await fieldsOf(await fetch(`${service.url}/intake/cases`, as('op.v-1-1', nul)))).toEqual({ status: 400, fields: ['description INPUT.CONTROL_CHARACTER'] });
+    expect(await fieldsOf(await fetch(`${service.url}/intake/cases`, as('op.v-1-1', nul)))).toEqual({
+      status: 400,
+      fields: ['description INPUT.CONTROL_CHARACTER'],
+    });
     // JSON nested 5,000 deep was a stack overflow in class-transformer
-    expect(await fieldsOf(await fetch(`${service.url}/intake/cases`, as('op.v-1-1', '['.repeat(5000) + ']'.repeat(5000))))).toEqual({ status: 400, fields: ['body INPUT.TOO_DEEP'] });
+    expect(await fieldsOf(await fetch(`${service.url}/intake/cases`, as('op.v-1-1', '['.repeat(5000) + ']'.repeat(5000))))).toEqual({
+      status: 400,
+      fields: ['body INPUT.TOO_DEEP'],
+    });
     // a lone surrogate in an Open311 email was a URIError in isEmail, without any login
     const open311 = await fetch(`${service.url}/open311/v2/requests.json`, {
       method: 'POST',
@@ -137,12 +169,25 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
     // a required nested object left out passed validation and was a 500 (TypeError reading 'title' / 'kind'):
     // the "unreproduced 5xx on PUT /calendars/notices" (seed 1234886856 replays it on that route alone)
     const put = (user: string, body: string) => ({ ...as(user, body), method: 'PUT' });
-    expect(await fieldsOf(await fetch(`${service.url}/calendars/notices`, put('admin', JSON.stringify({ region: 'CN', year: 2027, periods: [], makeUpWorkdays: [] }))))).toEqual({
+    expect(
+      await fieldsOf(
+        await fetch(`${service.url}/calendars/notices`, put('admin', JSON.stringify({ region: 'CN', year: 2027, periods: [], makeUpWorkdays: [] }))),
+      ),
+    ).toEqual({
       status: 400,
       fields: ['source VALIDATION.REQUIRED'],
     });
-    const dispute = JSON.stringify({ parties: [{ name: '张三', role: 'applicant' }, { name: '李四', role: 'respondent' }], summary: '邻里纠纷' });
-    expect(await fieldsOf(await fetch(`${service.url}/mediation/cases`, as('med.v-1-1', dispute)))).toEqual({ status: 400, fields: ['source VALIDATION.REQUIRED'] });
+    const dispute = JSON.stringify({
+      parties: [
+        { name: '张三', role: 'applicant' },
+        { name: '李四', role: 'respondent' },
+      ],
+      summary: '邻里纠纷',
+    });
+    expect(await fieldsOf(await fetch(`${service.url}/mediation/cases`, as('med.v-1-1', dispute)))).toEqual({
+      status: 400,
+      fields: ['source VALIDATION.REQUIRED'],
+    });
     for (const context of ['intake', 'mediation', 'calendar']) {
       const stored = await service.app.get<ContextRuntime>(runtimeToken(context), { strict: false }).infra.events.readAll({ maxCount: 1_000_000 });
       expect(stored.filter((e) => e.correlationId.startsWith('issue-8.'))).toEqual([]);
@@ -162,7 +207,8 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
     const hits = new Map<string, number>();
     const statuses = new Map<string, number>();
     let sent = 0;
-    const describe = (r: FuzzRequest) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''} as ${r.as ?? 'nobody'} body ${r.body.label} headers ${JSON.stringify(r.headers)}`.slice(0, 400);
+    const describe = (r: FuzzRequest) =>
+      `${r.method} ${r.path}${r.query ? `?${r.query}` : ''} as ${r.as ?? 'nobody'} body ${r.body.label} headers ${JSON.stringify(r.headers)}`.slice(0, 400);
 
     const send = async (r: FuzzRequest): Promise<number> => {
       sent++;
@@ -197,12 +243,17 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
     for (const r of routes.filter((route) => route.method !== 'GET')) {
       const schema = bodySchemaOf(doc, r.method, r.path);
       const tries = fc.sample(
-        fc.record({ values: fc.tuple(...paramsOf(r.path).map(() => fc.constantFrom(...caseIds))), body: plausibleBody(doc, schema), as: fc.constantFrom(...USERS) }),
+        fc.record({
+          values: fc.tuple(...paramsOf(r.path).map(() => fc.constantFrom(...caseIds))),
+          body: plausibleBody(doc, schema),
+          as: fc.constantFrom(...USERS),
+        }),
         { numRuns: 40, seed: SEED },
       );
       for (const t of tries) {
         const status = await send({ route: r.key, method: r.method, path: concrete(r.path, t.values), query: '', headers: {}, body: t.body, as: t.as });
-        if (status < 300 && t.body.value !== undefined) accepted.set(r.key, [...(accepted.get(r.key) ?? []), { as: t.as, values: t.values, body: t.body.value }]);
+        if (status < 300 && t.body.value !== undefined)
+          accepted.set(r.key, [...(accepted.get(r.key) ?? []), { as: t.as, values: t.values, body: t.body.value }]);
       }
     }
 
@@ -215,11 +266,20 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
         const params = paramsOf(r.path);
         const schema = bodySchemaOf(doc, r.method, r.path);
         const bases = accepted.get(r.key) ?? [];
-        const targets = r.method === 'GET' ? (['path', 'query', 'headers'] as const) : (['body', 'accepted', 'accepted', 'accepted', 'path', 'query', 'headers'] as const);
+        const targets =
+          r.method === 'GET' ? (['path', 'query', 'headers'] as const) : (['body', 'accepted', 'accepted', 'accepted', 'path', 'query', 'headers'] as const);
         const arb: fc.Arbitrary<FuzzRequest> = fc.constantFrom(...targets).chain((target) => {
           if (target === 'accepted' && bases.length > 0) {
             return fc.constantFrom(...bases).chain((base) =>
-              malformedBody(doc, schema, [base.body]).map((body) => ({ route: r.key, method: r.method, path: concrete(r.path, base.values), query: '', headers: {}, body, as: base.as })),
+              malformedBody(doc, schema, [base.body]).map((body) => ({
+                route: r.key,
+                method: r.method,
+                path: concrete(r.path, base.values),
+                query: '',
+                headers: {},
+                body,
+                as: base.as,
+              })),
             );
           }
           return fc
@@ -230,7 +290,15 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
               body: r.method === 'GET' ? noBody : target === 'body' || target === 'accepted' ? malformedBody(doc, schema) : plausibleBody(doc, schema),
               as: fc.option(fc.constantFrom(...USERS), { freq: 12 }),
             })
-            .map(({ values, query, headers, body, as }) => ({ route: r.key, method: r.method, path: concrete(r.path, values), query, headers, body, as: as ?? undefined }));
+            .map(({ values, query, headers, body, as }) => ({
+              route: r.key,
+              method: r.method,
+              path: concrete(r.path, values),
+              query,
+              headers,
+              body,
+              as: as ?? undefined,
+            }));
         });
         return [r.key, arb] as const;
       }),
@@ -246,7 +314,13 @@ describe('every route of the standalone app, fuzzed with malformed input as ever
     );
     expect(sent - warmUp).toBe(RUNS);
 
-    if (process.env.FUZZ_VERBOSE) process.stdout.write([...statuses].sort().map(([k, n]) => `${k}: ${n}`).join('\n') + '\n');
+    if (process.env.FUZZ_VERBOSE)
+      process.stdout.write(
+        [...statuses]
+          .sort()
+          .map(([k, n]) => `${k}: ${n}`)
+          .join('\n') + '\n',
+      );
     expect({ seed: SEED, serverErrors }).toEqual({ seed: SEED, serverErrors: [] });
     expect(english).toEqual([]);
     // every route was fuzzed, many times

@@ -54,7 +54,12 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
   const report = async (description: string): Promise<string> => {
-    const res = await call('POST', '/intake/cases', 'op.v-1-1', { channel: 'hotline', category: 'fire_lane_blocked', description, location: { address: '枫源小区3号楼北侧' } });
+    const res = await call('POST', '/intake/cases', 'op.v-1-1', {
+      channel: 'hotline',
+      category: 'fire_lane_blocked',
+      description,
+      location: { address: '枫源小区3号楼北侧' },
+    });
     expect(res.status).toBe(201);
     return res.body.caseId;
   };
@@ -69,7 +74,11 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
   };
   const health = async () => {
     const res = await call('GET', '/health');
-    return { status: res.status, intake: res.body.info?.intake ?? res.body.error?.intake, gridDispatch: res.body.info?.['grid-dispatch'] ?? res.body.error?.['grid-dispatch'] };
+    return {
+      status: res.status,
+      intake: res.body.info?.intake ?? res.body.error?.intake,
+      gridDispatch: res.body.info?.['grid-dispatch'] ?? res.body.error?.['grid-dispatch'],
+    };
   };
 
   beforeAll(() => {
@@ -84,7 +93,9 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
   it('parks the poison with its reason, keeps other cases updating, reports it on /health, and restarts', async () => {
     await start();
     const first = await report('消防通道被占用');
-    const firstReported = (await runtime('intake').infra.events.readAll({ maxCount: 100_000 })).find((e) => e.type === 'CaseReported' && (e.data as Json).caseId === first)!;
+    const firstReported = (await runtime('intake').infra.events.readAll({ maxCount: 100_000 })).find(
+      (e) => e.type === 'CaseReported' && (e.data as Json).caseId === first,
+    )!;
 
     // intake: a report whose description (and everything else) carries a NUL
     const intakePoison = poisonCopy(firstReported, 'grid-case-report-');
@@ -94,14 +105,27 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
     const second = await report('楼道堆放杂物');
     expect((await call('GET', `/intake/cases/${second}`, 'op.v-1-1')).status).toBe(200);
     // the case view parks it; so does the relay, which cannot publish it as a contract event
-    const parked = await eventually(async () => {
-      const found = await listParkedEvents(runtime('intake').infra.readStore);
-      return found.length >= 2 ? found : undefined;
-    }, { what: 'intake parks the poison in its view and its relay', timeoutMs: 10_000, intervalMs: 50 });
+    const parked = await eventually(
+      async () => {
+        const found = await listParkedEvents(runtime('intake').infra.readStore);
+        return found.length >= 2 ? found : undefined;
+      },
+      { what: 'intake parks the poison in its view and its relay', timeoutMs: 10_000, intervalMs: 50 },
+    );
     expect(parked).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ projection: 'intake.case-view', eventId: intakePoison.event.id, code: 'READ_STORE.INVALID_DOCUMENT', reason: expect.stringContaining('NUL') }),
-        expect.objectContaining({ projection: 'intake.relay', eventId: intakePoison.event.id, code: 'ContractViolation', reason: expect.stringContaining('control character U+0000') }),
+        expect.objectContaining({
+          projection: 'intake.case-view',
+          eventId: intakePoison.event.id,
+          code: 'READ_STORE.INVALID_DOCUMENT',
+          reason: expect.stringContaining('NUL'),
+        }),
+        expect.objectContaining({
+          projection: 'intake.relay',
+          eventId: intakePoison.event.id,
+          code: 'ContractViolation',
+          reason: expect.stringContaining('control character U+0000'),
+        }),
       ]),
     );
 
@@ -120,10 +144,13 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
       timeoutMs: 20_000,
       intervalMs: 50,
     });
-    const gdParked = await eventually(async () => {
-      const found = await listParkedEvents(gd.infra.readStore);
-      return found.length > 0 ? found : undefined;
-    }, { what: 'grid-dispatch parks the poison', timeoutMs: 10_000, intervalMs: 50 });
+    const gdParked = await eventually(
+      async () => {
+        const found = await listParkedEvents(gd.infra.readStore);
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'grid-dispatch parks the poison', timeoutMs: 10_000, intervalMs: 50 },
+    );
     expect(gdParked.map((p) => p.eventId)).toEqual(expect.arrayContaining([gdPoison.event.id]));
     expect(gdParked.every((p) => p.reason.length > 0 && p.code.length > 0)).toBe(true);
 
@@ -141,7 +168,11 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
     await infra.close();
 
     await start();
-    await eventually(async () => ((await health()).intake?.parkedEvents === 4 ? true : undefined), { what: 'the second poison parked by the view and the relay', timeoutMs: 10_000, intervalMs: 50 });
+    await eventually(async () => ((await health()).intake?.parkedEvents === 4 ? true : undefined), {
+      what: 'the second poison parked by the view and the relay',
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     expect(await health()).toMatchObject({ status: 200, intake: { status: 'up', parkedEvents: 4 } });
     const third = await report('路灯不亮');
     expect((await call('GET', `/intake/cases/${third}`, 'op.v-1-1')).body).toMatchObject({ caseId: third });
@@ -162,10 +193,13 @@ describe('a projection parks an event it cannot apply, and the system goes on', 
       );
       const poison = poisonCopy(opening, prefix);
       await rt.infra.events.append(poison.streamId, [poison.event], { expectedRevision: 'no_stream' });
-      const parked = await eventually(async () => {
-        const found = (await listParkedEvents(rt.infra.readStore)).filter((p) => p.projection === projection);
-        return found.length > 0 ? found : undefined;
-      }, { what: `${context} parks the poison in its views`, timeoutMs: 20_000, intervalMs: 50 });
+      const parked = await eventually(
+        async () => {
+          const found = (await listParkedEvents(rt.infra.readStore)).filter((p) => p.projection === projection);
+          return found.length > 0 ? found : undefined;
+        },
+        { what: `${context} parks the poison in its views`, timeoutMs: 20_000, intervalMs: 50 },
+      );
       expect(parked).toEqual([expect.objectContaining({ projection, eventId: poison.event.id })]);
       expect(parked[0].reason.length).toBeGreaterThan(0);
     }

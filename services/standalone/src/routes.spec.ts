@@ -31,7 +31,10 @@ describe('every route of the standalone app', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fq-routes-'));
     process.env.FENGQIAO_DEMO = 'false';
-    service = await startService(appDefinition, loadServiceConfig('standalone', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+    service = await startService(
+      appDefinition,
+      loadServiceConfig('standalone', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+    );
   }, 120_000);
 
   afterAll(async () => {

@@ -42,7 +42,10 @@ const parse = (yaml: string): K8sObject[] => parseAllDocuments(yaml).map((d) => 
 /** deploy/k8s/validate.mjs on these objects: one verdict per object. */
 function validate(yaml: string): { status: number; verdicts: { kind: string; name: string; ok: boolean; error?: string }[] } {
   const r = spawnSync(process.execPath, [join(root, 'deploy/k8s/validate.mjs')], { cwd: root, input: yaml, encoding: 'utf8', timeout: 120_000 });
-  const verdicts = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; name: string; ok: boolean; error?: string });
+  const verdicts = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: string; name: string; ok: boolean; error?: string });
   return { status: r.status ?? 1, verdicts };
 }
 

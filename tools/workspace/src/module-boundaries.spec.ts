@@ -46,14 +46,17 @@ describe('module boundaries', () => {
     expect(await lint('libs/platform/src/__probe__.spec.ts', code)).toEqual([]);
   }, 60_000);
 
-  it('rejects a floating promise and a promise where a void callback is expected (type-aware, the project\'s own tsconfig)', async () => {
+  it("rejects a floating promise and a promise where a void callback is expected (type-aware, the project's own tsconfig)", async () => {
     // an existing file of a small project, so the project service finds it in libs/kernel/tsconfig.json
     const messages = await lint(
       'libs/kernel/src/clock.ts',
       'async function f(): Promise<void> {\n  await Promise.resolve();\n}\nexport function g(): void {\n  f();\n  [1].forEach(async () => f());\n}\n',
     );
     expect(messages).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^@typescript-eslint\/no-floating-promises:/), expect.stringMatching(/^@typescript-eslint\/no-misused-promises:/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^@typescript-eslint\/no-floating-promises:/),
+        expect.stringMatching(/^@typescript-eslint\/no-misused-promises:/),
+      ]),
     );
   }, 120_000);
 

@@ -68,22 +68,27 @@ export class ClaimingInbox implements Inbox {
     const owner = `${this.instance}:${++this.calls}`;
     if (!(await this.claim(group, id, owner))) return { executed: false };
 
-    const renewal = setInterval(() => {
-      this.records.renew(group, id, owner, this.now() + this.leaseMs).then(
-        (held) => {
-          if (!held) this.logger.warn({ group, id }, 'inbox claim lost while the effect runs (lease expired and taken over)');
-        },
-        (error: unknown) => this.logger.warn({ group, id, err: error }, 'inbox claim renewal failed'),
-      );
-    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.records.renew(group, id, owner, this.now() + this.leaseMs).then(
+          (held) => {
+            if (!held) this.logger.warn({ group, id }, 'inbox claim lost while the effect runs (lease expired and taken over)');
+          },
+          (error: unknown) => this.logger.warn({ group, id, err: error }, 'inbox claim renewal failed'),
+        );
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
     let result: T;
     try {
       result = await effect();
     } catch (error) {
       clearInterval(renewal);
-      await this.records.release(group, id, owner).catch((releaseError: unknown) =>
-        this.logger.warn({ group, id, err: releaseError }, 'could not release the inbox claim: it frees itself when the lease expires'),
-      );
+      await this.records
+        .release(group, id, owner)
+        .catch((releaseError: unknown) =>
+          this.logger.warn({ group, id, err: releaseError }, 'could not release the inbox claim: it frees itself when the lease expires'),
+        );
       throw error;
     }
     clearInterval(renewal);

@@ -44,7 +44,13 @@ describe('idempotentHandler: the inbox in front of a bus handler', () => {
       }),
     });
     // the relay re-published evt-1 and evt-2 after a crash: each is on the topic twice
-    await bus.publish(topic, [event('evt-1', 'case-1'), event('evt-2', 'case-1'), event('evt-1', 'case-1'), event('evt-2', 'case-1'), event('evt-3', 'case-1')]);
+    await bus.publish(topic, [
+      event('evt-1', 'case-1'),
+      event('evt-2', 'case-1'),
+      event('evt-1', 'case-1'),
+      event('evt-2', 'case-1'),
+      event('evt-3', 'case-1'),
+    ]);
     await eventually(() => (applied.includes('evt-3') ? true : undefined), { what: 'evt-3' });
     expect(applied).toEqual(['evt-1', 'evt-2', 'evt-3']);
     // evt-2 reached the handler twice (a failure, then the retry); the duplicates never did

@@ -34,7 +34,14 @@ describeIntegration('MongoInbox (MongoDB / FerretDB)', ['mongo'], (env) => {
       const deliver = (id: string) => recorder.during(() => inbox.runOnce('group-a', id, async () => 'ok'));
       for (let i = 0; i < 10; i++) await inbox.runOnce('group-a', `m-${i}`, async () => 'ok');
       const small = [await deliver('first-small'), await deliver('first-small')];
-      const docs = Array.from({ length: 1000 }, (_, i) => ({ group: 'group-b', messageId: `bulk-${i}`, status: 'done', owner: 'x', leaseUntil: 0, doneAt: new Date() }));
+      const docs = Array.from({ length: 1000 }, (_, i) => ({
+        group: 'group-b',
+        messageId: `bulk-${i}`,
+        status: 'done',
+        owner: 'x',
+        leaseUntil: 0,
+        doneAt: new Date(),
+      }));
       await client.db(dbName).collection('inbox_claims_scale').insertMany(docs);
       const large = [await deliver('first-large'), await deliver('first-large')];
       for (const commands of [...small, ...large]) expect(commands.flatMap(filterProblems)).toEqual([]);
@@ -52,7 +59,9 @@ describeIntegration('MongoInbox (MongoDB / FerretDB)', ['mongo'], (env) => {
   it('lets exactly one of 20 inboxes take over an expired claim of a dead process, 5 times over', async () => {
     const db = client.db(dbName);
     const collection = 'takeover_inbox';
-    const inboxes = await Promise.all(Array.from({ length: 20 }, () => MongoInbox.create({ db, collection, logger: pino({ level: 'silent' }), maxWaitMs: 30_000 })));
+    const inboxes = await Promise.all(
+      Array.from({ length: 20 }, () => MongoInbox.create({ db, collection, logger: pino({ level: 'silent' }), maxWaitMs: 30_000 })),
+    );
     for (let round = 0; round < 5; round++) {
       const id = uniqueName('msg');
       await db.collection(collection).insertOne({ group: 'g', messageId: id, status: 'pending', owner: 'dead-process', leaseUntil: Date.now() - 1_000 });

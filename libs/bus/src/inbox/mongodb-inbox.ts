@@ -83,7 +83,11 @@ class MongoInboxRecords implements InboxRecords {
   }
 
   async markDone(group: string, id: string, owner: string, doneAt: Date): Promise<boolean> {
-    const r = await this.c.updateOne({ group, messageId: id, status: 'pending', owner }, { $set: { status: 'done', doneAt } }, { writeConcern: this.writeConcern });
+    const r = await this.c.updateOne(
+      { group, messageId: id, status: 'pending', owner },
+      { $set: { status: 'done', doneAt } },
+      { writeConcern: this.writeConcern },
+    );
     return r.modifiedCount === 1;
   }
 

@@ -40,7 +40,12 @@ describeIntegration('BusServer on Kafka', ['kafka'], (env) => {
   let app: INestMicroservice;
 
   beforeAll(async () => {
-    bus = new KafkaBus({ brokers: env().kafkaBrokers, clientId: 'bus-server-int', logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }), maxWaitTimeInMs: 200 });
+    bus = new KafkaBus({
+      brokers: env().kafkaBrokers,
+      clientId: 'bus-server-int',
+      logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+      maxWaitTimeInMs: 200,
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -64,6 +69,11 @@ describeIntegration('BusServer on Kafka', ['kafka'], (env) => {
     await eventually(() => (seen.events.length >= 2 && dead.length >= 1 ? true : undefined), { what: 'two events and a dead letter', timeoutMs: 40_000 });
     expect(seen.events.map((e) => e.id)).toEqual(['evt-1', 'evt-3']);
     expect(seen.events.every((e) => e.group === groupId)).toBe(true);
-    expect(dead[0].headers).toMatchObject({ ce_id: 'evt-2', [DLQ_HEADERS.attempts]: '2', [DLQ_HEADERS.errorMessage]: 'cannot handle evt-2', [DLQ_HEADERS.consumerGroup]: groupId });
+    expect(dead[0].headers).toMatchObject({
+      ce_id: 'evt-2',
+      [DLQ_HEADERS.attempts]: '2',
+      [DLQ_HEADERS.errorMessage]: 'cannot handle evt-2',
+      [DLQ_HEADERS.consumerGroup]: groupId,
+    });
   }, 60_000);
 });

@@ -96,7 +96,7 @@ describe('BusServer: @EventPattern handlers of a Nest app on the Bus port', () =
     );
   });
 
-  it('retries a failing handler, then dead-letters the message with the handler\'s error, and goes on', async () => {
+  it("retries a failing handler, then dead-letters the message with the handler's error, and goes on", async () => {
     const dead: DeliveredMessage[] = [];
     await bus.subscribe({ groupId: uniqueName('dlq.watch'), topics: [deadLetterTopic(CASES)], handler: async (m) => void dead.push(m) });
     await boot();

@@ -55,14 +55,22 @@ describeIntegration('Relay: MongoDB event store → Kafka, checkpoint in MongoDB
     await client?.close();
   }, 60_000);
 
-  it('publishes the store\'s public events, decodable by the stock SDK, and resumes from the saved checkpoint after a restart', async () => {
+  it("publishes the store's public events, decodable by the stock SDK, and resumes from the saved checkpoint after a restart", async () => {
     const caseA = `case-${uniqueName('a')}`;
     const caseB = `case-${uniqueName('b')}`;
     await store.append(caseA, [contractEvent({ type: 'CaseReported' }), contractEvent({ type: 'InternalNote' })], { expectedRevision: 'no_stream' });
     await store.append(caseB, [contractEvent({ type: 'CaseReported' })], { expectedRevision: 'no_stream' });
     await store.append(caseA, [contractEvent({ type: 'CaseFiled' })], { expectedRevision: 1 });
 
-    const relay1 = new Relay({ name: 'intake.relay', events: store, bus, checkpoints: MongoRelayCheckpointStore.forDb(client.db(dbName)), map, pollIntervalMs: 50, logger: silent });
+    const relay1 = new Relay({
+      name: 'intake.relay',
+      events: store,
+      bus,
+      checkpoints: MongoRelayCheckpointStore.forDb(client.db(dbName)),
+      map,
+      pollIntervalMs: 50,
+      logger: silent,
+    });
     relay1.start();
     await eventually(() => (received.length >= 3 ? true : undefined), { what: 'three CloudEvents on Kafka', timeoutMs: 30_000 });
     await relay1.stop();
@@ -73,7 +81,13 @@ describeIntegration('Relay: MongoDB event store → Kafka, checkpoint in MongoDB
     expect(received.filter((r) => r.key === caseA).map((r) => r.event.id)).toEqual([a[0].id, a[2].id]);
     expect(received.filter((r) => r.key === caseB).map((r) => r.event.id)).toEqual([b[0].id]);
     const filed = received.find((r) => r.event.id === a[2].id)!.event;
-    expect(filed).toMatchObject({ type: 'CaseFiled', source: '/fengqiao/intake', subject: caseA, datacontenttype: 'application/json', correlationid: a[2].correlationId });
+    expect(filed).toMatchObject({
+      type: 'CaseFiled',
+      source: '/fengqiao/intake',
+      subject: caseA,
+      datacontenttype: 'application/json',
+      correlationid: a[2].correlationId,
+    });
     expect(filed.data).toEqual(a[2].data);
 
     // "restart": new relay and checkpoint store instances; only the new event goes out

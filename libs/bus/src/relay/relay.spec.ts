@@ -55,7 +55,15 @@ describe('Relay: event store → bus, from a checkpoint', () => {
   });
 
   function relay(
-    options: { checkpoints?: RelayCheckpointStore; bus?: Pick<Bus, 'publish'>; pollIntervalMs?: number; batchSize?: number; map?: RelayMapper; name?: string; onUnmappable?: RelayOptions['onUnmappable'] } = {},
+    options: {
+      checkpoints?: RelayCheckpointStore;
+      bus?: Pick<Bus, 'publish'>;
+      pollIntervalMs?: number;
+      batchSize?: number;
+      map?: RelayMapper;
+      name?: string;
+      onUnmappable?: RelayOptions['onUnmappable'];
+    } = {},
   ) {
     const r = new Relay({
       name: options.name ?? 'test.relay',
@@ -85,14 +93,17 @@ describe('Relay: event store → bus, from a checkpoint', () => {
 
   const ids = () => received.map((m) => m.headers.ce_id);
 
-  it('sends the trace context stored with each event (a relay started later has only the store), else the mapper\'s', async () => {
+  it("sends the trace context stored with each event (a relay started later has only the store), else the mapper's", async () => {
     const stored = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     await store.append('case-t', [contractEvent({ type: 'CaseReported', data: { caseId: 't' }, traceparent: stored })], { expectedRevision: 'no_stream' });
     await store.append('case-u', [contractEvent({ type: 'CaseReported', data: { caseId: 'u' } })], { expectedRevision: 'no_stream' });
     const fromMapper = '00-11111111111111111111111111111111-2222222222222222-01';
     const map: RelayMapper = (e) => {
       const routed = mapperFor(topic)(e) as { topic: string; key: string; event: { extensions?: Record<string, string> } };
-      return { ...routed, event: { ...routed.event, extensions: { ...routed.event.extensions, traceparent: fromMapper } } } as unknown as ReturnType<RelayMapper>;
+      return {
+        ...routed,
+        event: { ...routed.event, extensions: { ...routed.event.extensions, traceparent: fromMapper } },
+      } as unknown as ReturnType<RelayMapper>;
     };
     expect(await relay({ map }).runOnce()).toBe(2);
     await eventually(() => (received.length >= 2 ? true : undefined), { what: 'two messages' });
@@ -198,7 +209,9 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     const events = [...(await appendCase('x', ['CaseReported', 'CaseFiled'])), ...(await appendCase('y', ['CaseReported']))];
     const r = relay({ checkpoints: crashingOnce, pollIntervalMs: 10 });
     r.start();
-    await eventually(async () => ((await durable.get('test.relay')) === events[2].globalPosition ? true : undefined), { what: 'the checkpoint after the retry' });
+    await eventually(async () => ((await durable.get('test.relay')) === events[2].globalPosition ? true : undefined), {
+      what: 'the checkpoint after the retry',
+    });
     await r.stop();
 
     // published twice (before and after the "crash"), nothing missing, order per case kept
@@ -223,7 +236,14 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     let release!: () => void;
     const stuck = new Promise<void>((r) => (release = r));
     let started = false;
-    await bus1.subscribe({ groupId: 'analytics.case-board', topics: [topic], handler: async () => { started = true; await stuck; } });
+    await bus1.subscribe({
+      groupId: 'analytics.case-board',
+      topics: [topic],
+      handler: async () => {
+        started = true;
+        await stuck;
+      },
+    });
     const relay1 = relay({ checkpoints, bus: bus1 });
     const pass = relay1.runOnce().catch((e: unknown) => e);
     await eventually(() => (started ? true : undefined), { what: 'the consumer to start' });

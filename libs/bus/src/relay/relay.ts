@@ -175,7 +175,10 @@ export class Relay {
         full = (await this.pass()) >= this.batchSize;
       } catch (error) {
         const delay = Math.min(this.maxBackoffMs, this.pollIntervalMs * 2 ** Math.min(this.consecutiveFailures, 20));
-        this.logger.error({ relay: this.name, position: this.position, failures: this.consecutiveFailures, retryInMs: delay, err: error }, 'relay pass failed: retrying');
+        this.logger.error(
+          { relay: this.name, position: this.position, failures: this.consecutiveFailures, retryInMs: delay, err: error },
+          'relay pass failed: retrying',
+        );
         await this.idle(delay, false);
         continue;
       }

@@ -72,7 +72,7 @@ export function busContract(name: string, factory: () => Promise<Bus> | Bus, opt
         });
         // interleaved keys, in batches of several sizes
         const all = Array.from({ length: perKey }, (_, seq) => keys.map((k) => msg(k, seq))).flat();
-        for (let i = 0; i < all.length; ) {
+        for (let i = 0; i < all.length;) {
           const size = 1 + (i % 7);
           await bus.publish(topic, all.slice(i, i + size));
           i += size;
@@ -169,7 +169,11 @@ export function busContract(name: string, factory: () => Promise<Bus> | Bus, opt
         };
         let seq = 0;
         const publishRound = async (rounds: number) => {
-          for (let r = 0; r < rounds; r++, seq++) await bus.publish(topic, keys.map((k) => msg(k, seq)));
+          for (let r = 0; r < rounds; r++, seq++)
+            await bus.publish(
+              topic,
+              keys.map((k) => msg(k, seq)),
+            );
         };
         const a = await bus.subscribe({ groupId, topics: [topic], handler: handler('a') });
         await publishRound(8);
@@ -311,10 +315,15 @@ export function busContract(name: string, factory: () => Promise<Bus> | Bus, opt
           },
         });
         // not awaited: a transport without durability resolves a publish only once it is consumed
-        const published = bus.publish(topic, [0, 1, 2, 3, 4].map((i) => msg('case-d', i))).then(
-          () => 'resolved',
-          (e: unknown) => e,
-        );
+        const published = bus
+          .publish(
+            topic,
+            [0, 1, 2, 3, 4].map((i) => msg('case-d', i)),
+          )
+          .then(
+            () => 'resolved',
+            (e: unknown) => e,
+          );
         await until(() => (started === 1 ? true : undefined), 'the first handler to start');
 
         let closed = false;
@@ -384,11 +393,17 @@ export function busContract(name: string, factory: () => Promise<Bus> | Bus, opt
         const groupId = uniqueName('contract.resume');
         const before: string[] = [];
         let sub: Subscription = await bus.subscribe({ groupId, topics: [topic], handler: async (m) => void before.push(m.headers.ce_id) });
-        await bus.publish(topic, [0, 1, 2].map((i) => msg('case-r', i)));
+        await bus.publish(
+          topic,
+          [0, 1, 2].map((i) => msg('case-r', i)),
+        );
         await until(() => (before.length >= 3 ? true : undefined), 'the first three');
         await sub.close();
 
-        await bus.publish(topic, [3, 4].map((i) => msg('case-r', i)));
+        await bus.publish(
+          topic,
+          [3, 4].map((i) => msg('case-r', i)),
+        );
         const after: string[] = [];
         sub = await bus.subscribe({ groupId, topics: [topic], handler: async (m) => void after.push(m.headers.ce_id) });
         await bus.publish(topic, [msg('case-r', 5)]);
@@ -420,9 +435,9 @@ export function busContract(name: string, factory: () => Promise<Bus> | Bus, opt
       await expect(bus.publish(topic, [{ key: '', value: '{}' }])).rejects.toThrow(/key/);
       await expect(bus.subscribe({ groupId: '', topics: [topic], handler: async () => undefined })).rejects.toThrow(/groupId/);
       await expect(bus.subscribe({ groupId: uniqueName('g'), topics: [], handler: async () => undefined })).rejects.toThrow(/topics/);
-      await expect(
-        bus.subscribe({ groupId: uniqueName('g'), topics: [topic], retry: { maxAttempts: 0 }, handler: async () => undefined }),
-      ).rejects.toThrow(/maxAttempts/);
+      await expect(bus.subscribe({ groupId: uniqueName('g'), topics: [topic], retry: { maxAttempts: 0 }, handler: async () => undefined })).rejects.toThrow(
+        /maxAttempts/,
+      );
     });
   });
 }

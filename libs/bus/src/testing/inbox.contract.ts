@@ -54,9 +54,7 @@ export function inboxContract(name: string, factory: (options: InboxOptions) => 
       // one inbox per delivery, each with a clock that counts its calls: a delivery reads the clock
       // again only after it found the id claimed by another one
       const clockReads = Array.from({ length: 8 }, () => 0);
-      const inboxes = await Promise.all(
-        clockReads.map((_, i) => factory({ pollMs: 5, now: () => (clockReads[i]++, Date.now()) })),
-      );
+      const inboxes = await Promise.all(clockReads.map((_, i) => factory({ pollMs: 5, now: () => (clockReads[i]++, Date.now()) })));
       const g = group();
       const m = id();
       const inEffect = gate();
@@ -67,7 +65,9 @@ export function inboxContract(name: string, factory: (options: InboxOptions) => 
         return 'done';
       };
       const deliveries = inboxes.map((inbox) => inbox.runOnce(g, m, effect));
-      await eventually(() => (effects === 1 && clockReads.filter((n) => n >= 2).length >= 7 ? true : undefined), { what: 'seven deliveries waiting on the claim' });
+      await eventually(() => (effects === 1 && clockReads.filter((n) => n >= 2).length >= 7 ? true : undefined), {
+        what: 'seven deliveries waiting on the claim',
+      });
       expect(effects).toBe(1);
       inEffect.open();
       const outcomes = await Promise.all(deliveries);

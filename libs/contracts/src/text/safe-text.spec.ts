@@ -58,7 +58,15 @@ describe('safe text', () => {
 
 describe('integration events carry safe text only', () => {
   const dir = join(__dirname, '..', '__fixtures__');
-  const filed = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f === 'intake.case.filed.v1.json')!), 'utf8'));
+  const filed = JSON.parse(
+    readFileSync(
+      join(
+        dir,
+        readdirSync(dir).find((f) => f === 'intake.case.filed.v1.json')!,
+      ),
+      'utf8',
+    ),
+  );
   const issues = (event: unknown): string[] => {
     try {
       validateIntegrationEvent(event);

@@ -73,7 +73,11 @@ function shapeProblem(r: Partial<BackupEventRecord>): string | undefined {
 
 function checkSummary(summary: BackupFileSummary, lines: number, digest: { sha256: string }): void {
   if (lines < summary.count) {
-    throw new BackupDamagedError(summary.file, lines + 1, `文件被截断：清单记录 ${summary.count} 条，文件只有 ${lines} 条 / file cut short: ${lines} of ${summary.count} records`);
+    throw new BackupDamagedError(
+      summary.file,
+      lines + 1,
+      `文件被截断：清单记录 ${summary.count} 条，文件只有 ${lines} 条 / file cut short: ${lines} of ${summary.count} records`,
+    );
   }
   if (lines > summary.count) {
     throw new BackupDamagedError(summary.file, summary.count + 1, `文件比清单多出记录 / more records than the manifest lists (${lines} > ${summary.count})`);
@@ -163,7 +167,8 @@ export async function readContextEvents(dir: string, entry: ContextBackupManifes
     const expectedPrevious = head ? head.hash : GENESIS_HASH;
     if (r.previousHash !== expectedPrevious) bad(`事件 ${r.id} 的前一哈希与事件流不符 / previousHash does not match the stream`);
     const { previousHash: _previous, ...event } = r;
-    if (hashEvent(r.previousHash, event) !== r.hash) bad(`事件 ${r.id}（${r.streamId} 第 ${r.revision} 版）的哈希不能复算：内容被改动 / hash does not recompute: content altered`);
+    if (hashEvent(r.previousHash, event) !== r.hash)
+      bad(`事件 ${r.id}（${r.streamId} 第 ${r.revision} 版）的哈希不能复算：内容被改动 / hash does not recompute: content altered`);
     heads.set(r.streamId, { revision: r.revision, hash: r.hash });
     log.append(eventHashLeaf(r.hash));
     lastPosition = r.globalPosition;
@@ -201,8 +206,10 @@ export function checkCheckpointsAgainstLog(file: string, checkpoints: readonly S
   checkpoints.forEach((c, i) => {
     const line = i + 1;
     const { treeSize, rootHash } = c.checkpoint;
-    if (treeSize > log.size) throw new BackupDamagedError(file, line, `检查点覆盖 ${treeSize} 个事件，备份只有 ${log.size} 个 / checkpoint covers more events than the backup holds`);
-    if (toHex(log.root(treeSize)) !== rootHash) throw new BackupDamagedError(file, line, `前 ${treeSize} 个事件的默克尔根与签名检查点不符 / log inconsistent with the signed checkpoint`);
+    if (treeSize > log.size)
+      throw new BackupDamagedError(file, line, `检查点覆盖 ${treeSize} 个事件，备份只有 ${log.size} 个 / checkpoint covers more events than the backup holds`);
+    if (toHex(log.root(treeSize)) !== rootHash)
+      throw new BackupDamagedError(file, line, `前 ${treeSize} 个事件的默克尔根与签名检查点不符 / log inconsistent with the signed checkpoint`);
     if (keySet) {
       const v = verifyCheckpoint(c, { keySet });
       if (!v.ok) throw new BackupDamagedError(file, line, `检查点签名无效 / checkpoint signature invalid: ${v.reason} ${v.detail}`);

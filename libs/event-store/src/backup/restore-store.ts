@@ -22,7 +22,12 @@ export interface CheckedContextBackup {
 }
 
 /** Checks a context's files without writing anything; throws BackupDamagedError at the first bad record. */
-export async function checkContextBackup(dir: string, entry: ContextBackupManifest, keySet?: CheckpointKeySet, progress?: ProgressReporter): Promise<CheckedContextBackup> {
+export async function checkContextBackup(
+  dir: string,
+  entry: ContextBackupManifest,
+  keySet?: CheckpointKeySet,
+  progress?: ProgressReporter,
+): Promise<CheckedContextBackup> {
   const { checkpoints, checkFile } = await readCheckpoints(dir, entry);
   const read = await readContextEvents(dir, entry, { ...(progress ? { progress } : {}), phase: 'check' });
   const checkpointCheck = checkCheckpointsAgainstLog(entry.checkpoints.file, checkpoints, read.log, keySet);

@@ -41,9 +41,17 @@ describe('evidence bundle of a matter, verified offline', () => {
   beforeAll(async () => {
     const store = new SqliteEventStore({ path: ':memory:' });
     const corr = newId();
-    await store.append('grid-case-report-c-1', [0, 1, 2].map((n) => event(n, corr)), { expectedRevision: 'no_stream' });
+    await store.append(
+      'grid-case-report-c-1',
+      [0, 1, 2].map((n) => event(n, corr)),
+      { expectedRevision: 'no_stream' },
+    );
     await store.append('other-case', [event(0, newId())], { expectedRevision: 'no_stream' });
-    await store.append('grid-case-c-1', [3, 4, 5, 6].map((n) => event(n, corr)), { expectedRevision: 'no_stream' });
+    await store.append(
+      'grid-case-c-1',
+      [3, 4, 5, 6].map((n) => event(n, corr)),
+      { expectedRevision: 'no_stream' },
+    );
     const auditor = new StoreAuditor({ context: 'test', events: store, checkpoints: new InMemoryCheckpointStore(), signer });
     const log = await auditor.bundleLog(['grid-case-report-c-1', 'grid-case-c-1']);
     bundle = {

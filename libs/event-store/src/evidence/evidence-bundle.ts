@@ -214,7 +214,11 @@ export function verifyEvidenceBundle(input: unknown, trusted?: CheckpointKeySet)
       for (const { event, proof } of stream.events as Array<{ event: BundledEvent; proof: InclusionProof }>) {
         const proofOk = isObject(proof) && Array.isArray(proof.path) && verifyEventInclusion(event.hash, proof, log.checkpoint);
         if (!proofOk) {
-          fail({ reason: 'EVENT_NOT_INCLUDED', detail: `no valid audit path to the checkpoint's root (tree size ${cp.treeSize})`, ...about(context, streamId, event) });
+          fail({
+            reason: 'EVENT_NOT_INCLUDED',
+            detail: `no valid audit path to the checkpoint's root (tree size ${cp.treeSize})`,
+            ...about(context, streamId, event),
+          });
           break;
         }
       }

@@ -21,7 +21,12 @@ function newEvent(i: number, legalBasis?: string): NewEvent {
 }
 
 function chain(n: number, streamId = 'mediation-1'): StoredEvent[] {
-  const built = buildEvents(streamId, Array.from({ length: n }, (_, i) => newEvent(i, i % 2 ? '人民调解法§17' : undefined)), EMPTY_HEAD, '2024-03-01T01:00:00.123Z');
+  const built = buildEvents(
+    streamId,
+    Array.from({ length: n }, (_, i) => newEvent(i, i % 2 ? '人民调解法§17' : undefined)),
+    EMPTY_HEAD,
+    '2024-03-01T01:00:00.123Z',
+  );
   return built.map((e, i) => ({ ...e, globalPosition: 100 + i }));
 }
 
@@ -29,11 +34,17 @@ describe('hash chain', () => {
   it('is SHA-256 over the previous hash, a newline and the RFC 8785 JSON of the event without hash and globalPosition', () => {
     const [e0, e1] = chain(2);
     const { hash: _h, globalPosition: _g, ...content } = e0;
-    const expected0 = createHash('sha256').update(`${GENESIS_HASH}\n${canonicalize(content)}`).digest('hex');
+    const expected0 = createHash('sha256')
+      .update(`${GENESIS_HASH}\n${canonicalize(content)}`)
+      .digest('hex');
     expect(e0.hash).toBe(expected0);
     expect(hashEvent(GENESIS_HASH, e0)).toBe(expected0);
     const { hash: _h1, globalPosition: _g1, ...content1 } = e1;
-    expect(e1.hash).toBe(createHash('sha256').update(`${e0.hash}\n${canonicalize(content1)}`).digest('hex'));
+    expect(e1.hash).toBe(
+      createHash('sha256')
+        .update(`${e0.hash}\n${canonicalize(content1)}`)
+        .digest('hex'),
+    );
   });
 
   it('does not depend on key order or on globalPosition', () => {
@@ -65,7 +76,7 @@ describe('hash chain', () => {
     for (const change of changes) expect(hashEvent(GENESIS_HASH, { ...e0, ...change })).not.toBe(e0.hash);
   });
 
-  it('hashes the actor\'s directory version the same way at append (canonicalEnvelope) and at verification', () => {
+  it("hashes the actor's directory version the same way at append (canonicalEnvelope) and at verification", () => {
     const e = { ...chain(1)[0], actor: { ...chain(1)[0].actor, directoryVersion: 7 } };
     expect(canonicalEnvelope(e, canonicalize(e.data) as string)).toBe(canonicalContent(e));
     expect(hashEvent(GENESIS_HASH, e)).not.toBe(hashEvent(GENESIS_HASH, { ...e, actor: { ...e.actor, directoryVersion: 8 } }));

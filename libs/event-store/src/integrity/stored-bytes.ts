@@ -120,7 +120,13 @@ export function parseStoredContent(content: string, utf8?: Uint8Array): StoredBy
   const span = dataSpan(content);
   if (!span) throw new Error('stored event content has no data member');
   const envelope = JSON.parse(content.slice(0, span[0] - 8) + content.slice(span[1])) as EnvelopeSnapshot;
-  if (envelope === null || typeof envelope !== 'object' || typeof envelope.actor !== 'object' || envelope.actor === null || !Array.isArray(envelope.jurisdiction)) {
+  if (
+    envelope === null ||
+    typeof envelope !== 'object' ||
+    typeof envelope.actor !== 'object' ||
+    envelope.actor === null ||
+    !Array.isArray(envelope.jurisdiction)
+  ) {
     throw new Error('stored event content lacks actor or jurisdiction');
   }
   return new StoredBytes(content, envelope, span[0], span[1], utf8);

@@ -13,8 +13,7 @@ export function checkpointStoreContract(name: string, open: () => Promise<{ stor
     const origin = 'fengqiao/contract/event-store';
     const log = new MerkleLog();
     for (let i = 0; i < 40; i++) log.append(Buffer.from([i, i + 1, i + 2]));
-    const at = (size: number, timestamp = '2025-03-01T08:00:00.000Z'): SignedCheckpoint =>
-      signer.sign({ origin, ...log.head(size), timestamp });
+    const at = (size: number, timestamp = '2025-03-01T08:00:00.000Z'): SignedCheckpoint => signer.sign({ origin, ...log.head(size), timestamp });
 
     let store: CheckpointStore;
     let close: () => Promise<void>;

@@ -114,9 +114,11 @@ describe('signed checkpoints (Ed25519)', () => {
   it('loads the signing key from PKCS#8 PEM configuration and refuses non-Ed25519 keys', () => {
     const again = CheckpointSigner.fromPrivateKey(signer.exportPrivateKeyPem());
     expect(again.keyId).toBe(signer.keyId);
-    expect(verifyCheckpoint(again.sign({ origin, ...log.head(), timestamp: signed.checkpoint.timestamp }), {
-      publicKey: signer.publicKey,
-    })).toEqual({ ok: true });
+    expect(
+      verifyCheckpoint(again.sign({ origin, ...log.head(), timestamp: signed.checkpoint.timestamp }), {
+        publicKey: signer.publicKey,
+      }),
+    ).toEqual({ ok: true });
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     expect(() => CheckpointSigner.fromPrivateKey(privateKey)).toThrow(TypeError);
   });

@@ -51,9 +51,7 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     return c && structuredClone(c);
   }
 
-  async list({ afterSize = -1, limit = Number.MAX_SAFE_INTEGER }: { afterSize?: number; limit?: number } = {}): Promise<
-    SignedCheckpoint[]
-  > {
+  async list({ afterSize = -1, limit = Number.MAX_SAFE_INTEGER }: { afterSize?: number; limit?: number } = {}): Promise<SignedCheckpoint[]> {
     return [...this.bySize.values()]
       .filter((c) => c.checkpoint.treeSize > afterSize)
       .sort((x, y) => x.checkpoint.treeSize - y.checkpoint.treeSize)

@@ -55,11 +55,7 @@ export interface ExportedCheckpoint extends SignedCheckpoint {
   publicKey: CheckpointPublicJwk;
 }
 
-export type CheckpointVerificationFailure =
-  | 'MALFORMED'
-  | 'UNKNOWN_KEY'
-  | 'KEY_ID_MISMATCH'
-  | 'BAD_SIGNATURE';
+export type CheckpointVerificationFailure = 'MALFORMED' | 'UNKNOWN_KEY' | 'KEY_ID_MISMATCH' | 'BAD_SIGNATURE';
 
 export type CheckpointVerification = { ok: true } | { ok: false; reason: CheckpointVerificationFailure; detail: string };
 

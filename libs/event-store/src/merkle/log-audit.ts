@@ -11,25 +11,16 @@ import { InclusionProof, verifyConsistencyProof, verifyInclusionProof } from './
 export type CheckpointTrust = { publicKey: KeyObject | CheckpointPublicJwk } | { keySet: CheckpointKeySet };
 
 export type LogCheckpointFailure =
-  | 'CHECKPOINT_SIGNATURE_INVALID'
-  | 'CHECKPOINT_ORIGIN_MISMATCH'
-  | 'LOG_SHORTER_THAN_CHECKPOINT'
-  | 'LOG_INCONSISTENT_WITH_CHECKPOINT';
+  'CHECKPOINT_SIGNATURE_INVALID' | 'CHECKPOINT_ORIGIN_MISMATCH' | 'LOG_SHORTER_THAN_CHECKPOINT' | 'LOG_INCONSISTENT_WITH_CHECKPOINT';
 
 export type LogCheckpointResult =
-  | { ok: true; checkpointSize: number; logSize: number }
-  | { ok: false; reason: LogCheckpointFailure; detail: string; checkpointSize: number; logSize: number };
+  { ok: true; checkpointSize: number; logSize: number } | { ok: false; reason: LogCheckpointFailure; detail: string; checkpointSize: number; logSize: number };
 
 /**
  * Checks that `log` extends the tree a signed checkpoint commits to. `origin`, when given, must
  * match the checkpoint's origin.
  */
-export function checkLogAgainstCheckpoint(
-  log: MerkleLog,
-  signed: SignedCheckpoint,
-  trust: CheckpointTrust,
-  origin?: string,
-): LogCheckpointResult {
+export function checkLogAgainstCheckpoint(log: MerkleLog, signed: SignedCheckpoint, trust: CheckpointTrust, origin?: string): LogCheckpointResult {
   const cp = signed.checkpoint;
   const sizes = { checkpointSize: cp.treeSize, logSize: log.size };
   const sig = verifyCheckpoint(signed, trust);

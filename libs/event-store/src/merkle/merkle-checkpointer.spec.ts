@@ -37,9 +37,7 @@ describe('MerkleCheckpointer', () => {
 
     const rewritten = new MerkleLog();
     for (let i = 0; i < 8; i++) rewritten.append(Buffer.from([i === 2 ? 99 : i]));
-    await expect(new MerkleCheckpointer({ log: rewritten, signer, store, origin }).checkpoint()).rejects.toBeInstanceOf(
-      MerkleLogForkError,
-    );
+    await expect(new MerkleCheckpointer({ log: rewritten, signer, store, origin }).checkpoint()).rejects.toBeInstanceOf(MerkleLogForkError);
 
     const shorter = new MerkleLog();
     for (let i = 0; i < 4; i++) shorter.append(Buffer.from([i]));

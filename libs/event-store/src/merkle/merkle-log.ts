@@ -11,13 +11,7 @@
  * (the events' hashes) live in the event store, so a log is rebuilt at start-up from read-all.
  */
 import { EMPTY_TREE_ROOT, HASH_SIZE, hashChildren, hashLeaf, isPowerOfTwo, largestPowerOfTwoBelow, toHex } from './merkle-hash';
-import {
-  ConsistencyProof,
-  InclusionProof,
-  auditPath,
-  consistencyPath,
-  encodePath,
-} from './merkle-proof';
+import { ConsistencyProof, InclusionProof, auditPath, consistencyPath, encodePath } from './merkle-proof';
 
 /** A growable array of 32-byte hashes in one buffer. */
 class HashArray {

@@ -6,21 +6,9 @@
  * the roots of the trees of sizes 1..8, and audit paths / consistency proofs between them.
  */
 import fc from 'fast-check';
-import {
-  EMPTY_TREE_ROOT,
-  hashChildren,
-  hashLeaf,
-  merkleTreeHash,
-} from './merkle-hash';
+import { EMPTY_TREE_ROOT, hashChildren, hashLeaf, merkleTreeHash } from './merkle-hash';
 import { MerkleLog } from './merkle-log';
-import {
-  auditPath,
-  consistencyPath,
-  verifyConsistency,
-  verifyConsistencyProof,
-  verifyInclusion,
-  verifyInclusionProof,
-} from './merkle-proof';
+import { auditPath, consistencyPath, verifyConsistency, verifyConsistencyProof, verifyInclusion, verifyInclusionProof } from './merkle-proof';
 
 const h = (hex: string): Buffer => Buffer.from(hex, 'hex');
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -92,10 +80,7 @@ const consistencyVectors: { size1: number; size2: number; path: string[] }[] = [
   {
     size1: 2,
     size2: 5,
-    path: [
-      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
-    ],
+    path: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'],
   },
   {
     size1: 6,
@@ -123,9 +108,7 @@ describe('RFC 6962/9162 hashing (known answers)', () => {
     expect(hex(EMPTY_TREE_ROOT)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(hex(hashLeaf(Buffer.alloc(0)))).toBe('6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
     expect(hex(hashLeaf(Buffer.from('L123456')))).toBe('395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56');
-    expect(hex(hashChildren(Buffer.from('N123'), Buffer.from('N456')))).toBe(
-      'aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb',
-    );
+    expect(hex(hashChildren(Buffer.from('N123'), Buffer.from('N456')))).toBe('aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb');
   });
 
   it('keeps leaves and nodes apart (second preimage) and depends on child order', () => {
@@ -174,14 +157,9 @@ describe('audit paths (RFC 9162 §2.1.3, known answers)', () => {
         ['preceding garbage', index, size, leafHash, [Buffer.alloc(0), ...path], root],
         ['preceding root', index, size, leafHash, [root, ...path], root],
         ['removed component', index, size, leafHash, path.slice(0, -1), root],
-        ...path.map((_, i) => [`modified path[${i}]`, index, size, leafHash, flipBit(path, i, 8), root] as [
-          string,
-          number,
-          number,
-          Uint8Array,
-          Uint8Array[],
-          Uint8Array,
-        ]),
+        ...path.map(
+          (_, i) => [`modified path[${i}]`, index, size, leafHash, flipBit(path, i, 8), root] as [string, number, number, Uint8Array, Uint8Array[], Uint8Array],
+        ),
       ];
       if (path.length > 1) probes.push(['inserted component', index, size, leafHash, [path[0], someHash, ...path.slice(1)], root]);
       const accepted = probes.filter(([, i, n, l, p, r]) => verifyInclusion(i, n, l, p, r)).map(([d]) => d);
@@ -218,44 +196,36 @@ describe('consistency proofs (RFC 9162 §2.1.4, known answers)', () => {
     expect(verifyConsistency(size1, size2, path.map(h), h(roots[size1 - 1]), h(roots[size2 - 1]))).toBe(true);
   });
 
-  it.each(consistencyVectors.filter((v) => v.path.length > 0))(
-    'rejects every corruption of the proof $size1 → $size2',
-    ({ size1, size2, path: pathHex }) => {
-      const path = pathHex.map(h);
-      const r1 = h(roots[size1 - 1]);
-      const r2 = h(roots[size2 - 1]);
-      const probes: [string, number, number, Uint8Array[], Uint8Array, Uint8Array][] = [
-        ['size1 - 1', size1 - 1, size2, path, r1, r2],
-        ['size1 + 1', size1 + 1, size2, path, r1, r2],
-        ['size1 ^ 2', size1 ^ 2, size2, path, r1, r2],
-        ['size2 * 2', size1, size2 * 2, path, r1, r2],
-        ['size2 / 2', size1, Math.floor(size2 / 2), path, r1, r2],
-        ['wrong root1', size1, size2, path, Buffer.from('WrongRoot'), r2],
-        ['wrong root2', size1, size2, path, r1, Buffer.from('WrongRoot')],
-        ['other root1', size1, size2, path, someHash, r2],
-        ['swapped roots', size1, size2, path, r2, r1],
-        ['empty proof', size1, size2, [], r1, r2],
-        ['trailing garbage', size1, size2, [...path, Buffer.alloc(0)], r1, r2],
-        ['trailing root1', size1, size2, [...path, r1], r1, r2],
-        ['trailing root2', size1, size2, [...path, r2], r1, r2],
-        ['preceding garbage', size1, size2, [Buffer.alloc(0), ...path], r1, r2],
-        ['preceding root1', size1, size2, [r1, ...path], r1, r2],
-        ['preceding root2', size1, size2, [r2, ...path], r1, r2],
-        ['preceding proof[0]', size1, size2, [path[0], ...path], r1, r2],
-        ['truncated proof', size1, size2, path.slice(0, -1), r1, r2],
-        ...path.map((_, i) => [`modified proof[${i}]`, size1, size2, flipBit(path, i, 16), r1, r2] as [
-          string,
-          number,
-          number,
-          Uint8Array[],
-          Uint8Array,
-          Uint8Array,
-        ]),
-      ];
-      const accepted = probes.filter(([, a, b, p, x, y]) => verifyConsistency(a, b, p, x, y)).map(([d]) => d);
-      expect(accepted).toEqual([]);
-    },
-  );
+  it.each(consistencyVectors.filter((v) => v.path.length > 0))('rejects every corruption of the proof $size1 → $size2', ({ size1, size2, path: pathHex }) => {
+    const path = pathHex.map(h);
+    const r1 = h(roots[size1 - 1]);
+    const r2 = h(roots[size2 - 1]);
+    const probes: [string, number, number, Uint8Array[], Uint8Array, Uint8Array][] = [
+      ['size1 - 1', size1 - 1, size2, path, r1, r2],
+      ['size1 + 1', size1 + 1, size2, path, r1, r2],
+      ['size1 ^ 2', size1 ^ 2, size2, path, r1, r2],
+      ['size2 * 2', size1, size2 * 2, path, r1, r2],
+      ['size2 / 2', size1, Math.floor(size2 / 2), path, r1, r2],
+      ['wrong root1', size1, size2, path, Buffer.from('WrongRoot'), r2],
+      ['wrong root2', size1, size2, path, r1, Buffer.from('WrongRoot')],
+      ['other root1', size1, size2, path, someHash, r2],
+      ['swapped roots', size1, size2, path, r2, r1],
+      ['empty proof', size1, size2, [], r1, r2],
+      ['trailing garbage', size1, size2, [...path, Buffer.alloc(0)], r1, r2],
+      ['trailing root1', size1, size2, [...path, r1], r1, r2],
+      ['trailing root2', size1, size2, [...path, r2], r1, r2],
+      ['preceding garbage', size1, size2, [Buffer.alloc(0), ...path], r1, r2],
+      ['preceding root1', size1, size2, [r1, ...path], r1, r2],
+      ['preceding root2', size1, size2, [r2, ...path], r1, r2],
+      ['preceding proof[0]', size1, size2, [path[0], ...path], r1, r2],
+      ['truncated proof', size1, size2, path.slice(0, -1), r1, r2],
+      ...path.map(
+        (_, i) => [`modified proof[${i}]`, size1, size2, flipBit(path, i, 16), r1, r2] as [string, number, number, Uint8Array[], Uint8Array, Uint8Array],
+      ),
+    ];
+    const accepted = probes.filter(([, a, b, p, x, y]) => verifyConsistency(a, b, p, x, y)).map(([d]) => d);
+    expect(accepted).toEqual([]);
+  });
 
   it('handles the edge sizes like transparency-dev/merkle', () => {
     const r1 = someHash;

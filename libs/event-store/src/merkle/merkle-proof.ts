@@ -192,11 +192,7 @@ function decodeHash(h: string | Uint8Array): Uint8Array | undefined {
 }
 
 /** Verifies an exported `InclusionProof` (hex) for a Merkle leaf hash against a root. */
-export function verifyInclusionProof(
-  proof: InclusionProof,
-  leafHash: string | Uint8Array,
-  rootHash: string | Uint8Array,
-): boolean {
+export function verifyInclusionProof(proof: InclusionProof, leafHash: string | Uint8Array, rootHash: string | Uint8Array): boolean {
   const path = decodePath(proof.path);
   const leaf = decodeHash(leafHash);
   const root = decodeHash(rootHash);
@@ -205,11 +201,7 @@ export function verifyInclusionProof(
 }
 
 /** Verifies an exported `ConsistencyProof` (hex) between two roots. */
-export function verifyConsistencyProof(
-  proof: ConsistencyProof,
-  fromRoot: string | Uint8Array,
-  toRoot: string | Uint8Array,
-): boolean {
+export function verifyConsistencyProof(proof: ConsistencyProof, fromRoot: string | Uint8Array, toRoot: string | Uint8Array): boolean {
   const path = decodePath(proof.path);
   const first = decodeHash(fromRoot);
   const second = decodeHash(toRoot);

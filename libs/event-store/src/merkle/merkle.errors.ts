@@ -3,12 +3,7 @@ import { DomainError } from '@fengqiao/kernel';
 /** Two checkpoints for the same tree size with different roots: the log forked. */
 export class CheckpointConflictError extends DomainError {
   constructor(treeSize: number, storedRoot: string, newRoot: string) {
-    super(
-      'MERKLE.CHECKPOINT_CONFLICT',
-      `树大小 ${treeSize} 已有不同根哈希的检查点，日志可能被篡改`,
-      'conflict',
-      { treeSize, storedRoot, newRoot },
-    );
+    super('MERKLE.CHECKPOINT_CONFLICT', `树大小 ${treeSize} 已有不同根哈希的检查点，日志可能被篡改`, 'conflict', { treeSize, storedRoot, newRoot });
   }
 }
 

@@ -73,9 +73,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async list({ afterSize = -1, limit = -1 }: { afterSize?: number; limit?: number } = {}): Promise<SignedCheckpoint[]> {
-    const rows = this.db
-      .prepare(`SELECT * FROM ${this.table} WHERE tree_size > ? ORDER BY tree_size ASC LIMIT ?`)
-      .all(afterSize, limit) as Row[];
+    const rows = this.db.prepare(`SELECT * FROM ${this.table} WHERE tree_size > ? ORDER BY tree_size ASC LIMIT ?`).all(afterSize, limit) as Row[];
     return rows.map(toCheckpoint);
   }
 

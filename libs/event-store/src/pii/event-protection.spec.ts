@@ -1,6 +1,15 @@
 import { MasterKeyring } from './master-keyring';
 import { InMemorySubjectKeyStore } from './subject-key.store';
-import { ERASED_TEXT, HIDDEN_TEXT, withSubjectNames, PersonalDataProtector, PersonalDataPolicy, redactProtectedData, revealPersonalData, SubjectKeyDirectory } from './event-protection';
+import {
+  ERASED_TEXT,
+  HIDDEN_TEXT,
+  withSubjectNames,
+  PersonalDataProtector,
+  PersonalDataPolicy,
+  redactProtectedData,
+  revealPersonalData,
+  SubjectKeyDirectory,
+} from './event-protection';
 import { PersonalDataEventStore } from './personal-data-event-store';
 import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store';
 import { verifyStreamChain } from '../integrity/hash-chain';
@@ -35,7 +44,9 @@ describe('PersonalDataProtector and PersonalDataEventStore', () => {
 
   it('stores no clear name, phone or number from the text, and the application reads them back', async () => {
     const { inner, store } = newStack();
-    await store.append('grid-case-report-c-1', [reported('0193a3c4-0000-7000-8000-000000000001', '楼道堵塞，联系人电话13812345678')], { expectedRevision: 'no_stream' });
+    await store.append('grid-case-report-c-1', [reported('0193a3c4-0000-7000-8000-000000000001', '楼道堵塞，联系人电话13812345678')], {
+      expectedRevision: 'no_stream',
+    });
     const raw = JSON.stringify(await inner.readStream('grid-case-report-c-1'));
     for (const clear of ['王小明', '13912345678', '13812345678']) expect(raw).not.toContain(clear);
     expect(raw).toContain('楼道堵塞，联系人电话138****5678');
@@ -45,7 +56,9 @@ describe('PersonalDataProtector and PersonalDataEventStore', () => {
 
   it('finds the names of the event’s own data subjects in its free text and protects them like numbers', async () => {
     const { inner, store, keys } = newStack();
-    await store.append('s-names', [reported('0193a3c4-0000-7000-8000-000000000009', '王小明反映：楼道被堵，王小明的邻居也受影响')], { expectedRevision: 'no_stream' });
+    await store.append('s-names', [reported('0193a3c4-0000-7000-8000-000000000009', '王小明反映：楼道被堵，王小明的邻居也受影响')], {
+      expectedRevision: 'no_stream',
+    });
     const raw = JSON.stringify(await inner.readStream('s-names'));
     expect(raw).not.toContain('王小明');
     expect(raw).toContain('王**反映：楼道被堵，王**的邻居也受影响');
@@ -60,9 +73,14 @@ describe('PersonalDataProtector and PersonalDataEventStore', () => {
 
   it('protects the names a command names as its data subjects (kept apart from the case) in the text it appends', async () => {
     const { inner, store } = newStack();
-    const event = { ...reported('0193a3c4-0000-7000-8000-00000000000b', '李四与张三因漏水发生纠纷'), data: { caseId: 'c-2', description: '李四与张三因漏水发生纠纷' } };
+    const event = {
+      ...reported('0193a3c4-0000-7000-8000-00000000000b', '李四与张三因漏水发生纠纷'),
+      data: { caseId: 'c-2', description: '李四与张三因漏水发生纠纷' },
+    };
     await withSubjectNames(['张三', '李四'], () => store.append('s-parties', [event], { expectedRevision: 'no_stream' }));
-    expect((await inner.readStream('s-parties'))[0].data['description']).toEqual({ __piiText: expect.objectContaining({ redacted: '李*与张*因漏水发生纠纷' }) });
+    expect((await inner.readStream('s-parties'))[0].data['description']).toEqual({
+      __piiText: expect.objectContaining({ redacted: '李*与张*因漏水发生纠纷' }),
+    });
     // outside the command, the same text names nobody the store knows of
     await store.append('s-other', [{ ...event, id: '0193a3c4-0000-7000-8000-00000000000c' }], { expectedRevision: 'no_stream' });
     expect((await inner.readStream('s-other'))[0].data['description']).toBe('李四与张三因漏水发生纠纷');
@@ -122,7 +140,10 @@ describe('SubjectKeyDirectory (several contexts in one process)', () => {
     const intake = new InMemorySubjectKeyStore({ masterKeys: MasterKeyring.generate() });
     const gridDispatch = new InMemorySubjectKeyStore({ masterKeys: MasterKeyring.generate() });
     const sealedInIntake = await new PersonalDataProtector(intake, policy).protect('s', reported('0193a3c4-0000-7000-8000-000000000010', '电话13812345678'));
-    const sealedInGrid = await new PersonalDataProtector(gridDispatch, policy).protect('s', reported('0193a3c4-0000-7000-8000-000000000011', '电话13812345679'));
+    const sealedInGrid = await new PersonalDataProtector(gridDispatch, policy).protect(
+      's',
+      reported('0193a3c4-0000-7000-8000-000000000011', '电话13812345679'),
+    );
     const directory = new SubjectKeyDirectory();
     directory.add(intake);
     directory.add(gridDispatch);

@@ -95,7 +95,8 @@ export class PersonalDataProtector {
     }
     const textSubject = this.policy.textSubjectOf(shape);
     // the names of this event's data subjects (the personal fields just sealed) are found in its free text too
-    if (textSubject) data = (await this.protectText(data, textSubject, event.id, '', [...namesSealedIn(event.data, data), ...commandSubjectNames()])) as typeof data;
+    if (textSubject)
+      data = (await this.protectText(data, textSubject, event.id, '', [...namesSealedIn(event.data, data), ...commandSubjectNames()])) as typeof data;
     return data === event.data ? event : { ...event, data };
   }
 

@@ -169,7 +169,13 @@ describe('crypto-shredding keeps the hash chain verifiable', () => {
     const cipher = new PersonalDataCipher(keys);
     const registered = await cipher.sealFields(caseData(), mediationParties);
     const session = await cipher.sealFields(
-      { sessionNo: 1, attendees: [{ personId: 'person-a', name: '张三' }, { personId: 'person-b', name: '李四' }] },
+      {
+        sessionNo: 1,
+        attendees: [
+          { personId: 'person-a', name: '张三' },
+          { personId: 'person-b', name: '李四' },
+        ],
+      },
       [{ at: 'attendees[]', subjectIdField: 'personId', fields: ['name'] }],
     );
     const events = chain('mediation-case-1', [registered, session]);

@@ -42,9 +42,7 @@ export interface ErasedPersonalData {
   [PII_ERASED_KEY]: { subjectId: string; erasedAt: string };
 }
 
-export type OpenedPersonalData =
-  | { status: 'available'; subjectId: string; value: JsonValue }
-  | { status: 'erased'; subjectId: string; erasedAt: string };
+export type OpenedPersonalData = { status: 'available'; subjectId: string; value: JsonValue } | { status: 'erased'; subjectId: string; erasedAt: string };
 
 export function isSealedPersonalData(value: unknown): value is SealedPersonalData {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -54,22 +52,12 @@ export function isSealedPersonalData(value: unknown): value is SealedPersonalDat
   if (typeof e !== 'object' || e === null) return false;
   const f = e as Record<string, unknown>;
   return (
-    f.v === 1 &&
-    f.alg === PII_ALGORITHM &&
-    typeof f.subjectId === 'string' &&
-    typeof f.iv === 'string' &&
-    typeof f.ct === 'string' &&
-    typeof f.tag === 'string'
+    f.v === 1 && f.alg === PII_ALGORITHM && typeof f.subjectId === 'string' && typeof f.iv === 'string' && typeof f.ct === 'string' && typeof f.tag === 'string'
   );
 }
 
 export function isErasedPersonalData(value: unknown): value is ErasedPersonalData {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as Record<string, unknown>)[PII_ERASED_KEY] === 'object'
-  );
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Record<string, unknown>)[PII_ERASED_KEY] === 'object';
 }
 
 /**

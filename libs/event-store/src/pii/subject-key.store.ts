@@ -11,9 +11,7 @@ import { KEY_BYTES, MasterKeyring, WrappedKey } from './master-keyring';
 import { SubjectErasedError } from './pii.errors';
 
 export type SubjectKeyLookup =
-  | { status: 'active'; subjectId: string; key: Buffer }
-  | { status: 'erased'; subjectId: string; erasedAt: string }
-  | { status: 'missing'; subjectId: string };
+  { status: 'active'; subjectId: string; key: Buffer } | { status: 'erased'; subjectId: string; erasedAt: string } | { status: 'missing'; subjectId: string };
 
 export interface SubjectKeyStore {
   /** The subject's data key, created on first use. Throws `SubjectErasedError` for an erased subject. */

@@ -36,7 +36,18 @@ const clerk: Actor = { userId: 'clerk-1', role: 'mediator', unitId: 'committee-1
 const mediator: Actor = { userId: 'mediator-7', role: 'mediator', unitId: 'committee-1' };
 
 function ev(type: CaseEvent['type'], data: Record<string, unknown>, actor: Actor, occurredAt: string, extra: Partial<NewEvent> = {}): NewEvent {
-  return { id: newId(), type, schemaVersion: 1, occurredAt, actor, correlationId: 'corr-1', causationId: newId(), jurisdiction: ['district-1', 'town-3'], data, ...extra };
+  return {
+    id: newId(),
+    type,
+    schemaVersion: 1,
+    occurredAt,
+    actor,
+    correlationId: 'corr-1',
+    causationId: newId(),
+    jurisdiction: ['district-1', 'town-3'],
+    data,
+    ...extra,
+  };
 }
 
 describe('Replayer', () => {

@@ -35,19 +35,13 @@ export interface CaseEvidence {
 export type CaseEvidenceFailure = 'CHECKPOINT_SIGNATURE_INVALID' | 'WRONG_STREAM' | 'CHAIN_BROKEN' | 'EVENT_NOT_INCLUDED';
 
 export type CaseEvidenceVerification =
-  | { ok: true; eventCount: number; treeSize: number }
-  | { ok: false; reason: CaseEvidenceFailure; detail: string; eventId?: string };
+  { ok: true; eventCount: number; treeSize: number } | { ok: false; reason: CaseEvidenceFailure; detail: string; eventId?: string };
 
 /**
  * Builds the bundle from a store. Refuses (throws) when the store no longer extends the
  * checkpoint: evidence is only issued from a log that verifies.
  */
-export async function buildCaseEvidence(
-  store: EventStore,
-  streamId: string,
-  checkpoint: SignedCheckpoint,
-  signerPublicKey: KeyObject,
-): Promise<CaseEvidence> {
+export async function buildCaseEvidence(store: EventStore, streamId: string, checkpoint: SignedCheckpoint, signerPublicKey: KeyObject): Promise<CaseEvidence> {
   const leafOf = new Map<string, number>();
   const follower = new EventStoreMerkleLog(store);
   await follower.catchUp((event, leafIndex) => {

@@ -294,7 +294,12 @@ export function tamperScenarios(name: string, makeHarness: () => Promise<TamperH
       const spec = [{ at: 'parties[]', subjectIdField: 'personId', fields: ['name', 'phone'] }];
       const streamId = `mediation-case-${newId()}`;
       const data = await cipher.sealFields(
-        { parties: [{ personId: 'person-1', name: '张三', phone: '13800000001' }, { personId: 'person-2', name: '李四', phone: '13800000002' }] },
+        {
+          parties: [
+            { personId: 'person-1', name: '张三', phone: '13800000001' },
+            { personId: 'person-2', name: '李四', phone: '13800000002' },
+          ],
+        },
         spec,
       );
       await s.store.append(streamId, [event('MediationCaseRegistered', data)], { expectedRevision: 'no_stream' });

@@ -69,7 +69,10 @@ function mongoRaw(commits: Collection<Commit>, streams: Collection<{ _id: string
     renumberPositions: async () => {
       // `_id` cannot be updated: each moved commit is deleted and inserted again at its new position.
       let next = 1;
-      for (const c of await commits.find({ _id: { $gt: 0 } }).sort({ _id: 1 }).toArray()) {
+      for (const c of await commits
+        .find({ _id: { $gt: 0 } })
+        .sort({ _id: 1 })
+        .toArray()) {
         const size = c.lastPosition - c._id + 1;
         if (c._id !== next) {
           await commits.deleteOne({ _id: c._id });
@@ -106,10 +109,18 @@ describeIntegration('tamper detection on MongoDB / FerretDB', ['mongo'], (env) =
     return {
       kind: 'mongodb',
       open: () => MongoEventStore.create({ db, collection }),
-      raw: mongoRaw(db.collection<Commit>(collection), db.collection<{ _id: string }>(`${collection}_streams`), db.collection<{ _id: string; position?: number }>(`${collection}_meta`)),
+      raw: mongoRaw(
+        db.collection<Commit>(collection),
+        db.collection<{ _id: string }>(`${collection}_streams`),
+        db.collection<{ _id: string; position?: number }>(`${collection}_meta`),
+      ),
       close: async () => {
         await db.collection(collection).drop();
-        for (const suffix of ['_streams', '_ids', '_meta']) await db.collection(collection + suffix).drop().catch(() => undefined);
+        for (const suffix of ['_streams', '_ids', '_meta'])
+          await db
+            .collection(collection + suffix)
+            .drop()
+            .catch(() => undefined);
       },
     };
   });

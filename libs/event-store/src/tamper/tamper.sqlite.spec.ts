@@ -27,8 +27,7 @@ function sqliteRaw(file: string): RawStorage {
   };
   const row = (db: DatabaseSync, id: string) =>
     db.prepare('SELECT global_position, stream_id, revision FROM events WHERE id = ?').get(id) as
-      | { global_position: number; stream_id: string; revision: number }
-      | undefined;
+      { global_position: number; stream_id: string; revision: number } | undefined;
   const mustRow = (db: DatabaseSync, id: string) => {
     const r = row(db, id);
     if (!r) throw new Error(`no event ${id}`);
@@ -234,12 +233,22 @@ it('sqlite: content written by hand as text (not bytes) is read and verified the
   try {
     const store = new SqliteEventStore({ path: file, synchronous: 'NORMAL' });
     const id = newId();
-    const e = { id, type: 'CaseNoted', schemaVersion: 1, occurredAt: '2025-03-01T08:00:00.000+08:00', actor: { userId: 'u', role: 'grid_worker' as const, unitId: 'v' }, correlationId: id, causationId: id, jurisdiction: ['d'], data: { note: '原文' } };
+    const e = {
+      id,
+      type: 'CaseNoted',
+      schemaVersion: 1,
+      occurredAt: '2025-03-01T08:00:00.000+08:00',
+      actor: { userId: 'u', role: 'grid_worker' as const, unitId: 'v' },
+      correlationId: id,
+      causationId: id,
+      jurisdiction: ['d'],
+      data: { note: '原文' },
+    };
     await store.append('grid-case-text', [e], { expectedRevision: 'no_stream' });
     await store.close();
     const db = new DatabaseSync(file);
     db.exec('DROP TRIGGER events_no_update');
-    db.exec("UPDATE events SET content = CAST(content AS TEXT)");
+    db.exec('UPDATE events SET content = CAST(content AS TEXT)');
     db.close();
     const reopened = new SqliteEventStore({ path: file });
     expect(verifyStreamChain(await reopened.readStream('grid-case-text')).ok).toBe(true);

@@ -104,7 +104,13 @@ describe('UpcasterRegistry', () => {
         'grid-case-1',
         [
           { ...base, id: newId(), type: 'CaseReported', schemaVersion: 1, data: { caseId: '1', title: 't', address: 'a', reporterPhone: 'p' } },
-          { ...base, id: newId(), type: 'CaseReported', schemaVersion: 3, data: { caseId: '2', title: 't', location: { address: 'b' }, reporter: { phone: 'q' }, channel: 'app' } },
+          {
+            ...base,
+            id: newId(),
+            type: 'CaseReported',
+            schemaVersion: 3,
+            data: { caseId: '2', title: 't', location: { address: 'b' }, reporter: { phone: 'q' }, channel: 'app' },
+          },
         ],
         { expectedRevision: 'no_stream' },
       );

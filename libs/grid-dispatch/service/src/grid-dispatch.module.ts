@@ -86,7 +86,14 @@ export class GridDispatchModule {
     return buildContextModule(GridDispatchModule, {
       name: CONTEXT_NAME,
       audit: gridDispatchAudit,
-      controllers: [...COMMAND_CONTROLLERS, ReadModelsController, RoutingRulesController, DeadlineRulesController, GridCaseMediationController, AttachmentsController],
+      controllers: [
+        ...COMMAND_CONTROLLERS,
+        ReadModelsController,
+        RoutingRulesController,
+        DeadlineRulesController,
+        GridCaseMediationController,
+        AttachmentsController,
+      ],
       providers: [
         { provide: GRID_DISPATCH_OPTIONS, useFactory: () => resolveGridDispatchOptions(options, process.env, DEMO_REFERENCE_DATA) },
         GridDispatchDirectory,
@@ -112,7 +119,11 @@ export class GridDispatchModule {
           OnCaseFiledConsumer,
           OnCalendarNoticeConsumer,
           OnMediationOutcomeConsumer,
-          { purpose: CASE_INFO_PURPOSE, topics: [topics.intakeCase], handle: (event, runtime) => onIntakeReport(event, runtime.infra.readStore).then(() => undefined) },
+          {
+            purpose: CASE_INFO_PURPOSE,
+            topics: [topics.intakeCase],
+            handle: (event, runtime) => onIntakeReport(event, runtime.infra.readStore).then(() => undefined),
+          },
         ],
       },
     });

@@ -98,7 +98,12 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
    * A command route: outside → a case outside the caller's scope; a caller whose role may not do
    * it → any case; inside → `setup(unitOfCaller)` builds the case.
    */
-  function command(name: string, access: RouteTable[string]['access'], setup: (unit: string) => Promise<string>, body: (caseId: string, unit: string) => unknown | Promise<unknown> = () => ({})): RouteTable[string] {
+  function command(
+    name: string,
+    access: RouteTable[string]['access'],
+    setup: (unit: string) => Promise<string>,
+    body: (caseId: string, unit: string) => unknown | Promise<unknown> = () => ({}),
+  ): RouteTable[string] {
     return {
       access,
       target: 'resource',
@@ -108,7 +113,8 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         let caseId: string;
         if (!ctx.user || access === 'public') caseId = anyCase;
         else if (ctx.where === 'outside') caseId = role === 'auditor' ? t1Case : t2Case;
-        else if (!role || !UNIT_OF[role]) caseId = role === 'auditor' ? t2Case : anyCase; // refused by the role table
+        else if (!role || !UNIT_OF[role])
+          caseId = role === 'auditor' ? t2Case : anyCase; // refused by the role table
         else caseId = await setup(unit);
         return { path: `/grid-dispatch/cases/${caseId}/${name}`, body: await body(caseId, unit) };
       },
@@ -129,7 +135,11 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
   /** the ref of a photo on a case, uploaded once by the district centre */
   async function photoOf(caseId: string): Promise<string> {
     if (!photos.has(caseId)) {
-      const res = await fetch(`${h.url}/grid-dispatch/cases/${caseId}/attachments`, { method: 'POST', headers: { 'content-type': 'image/png', authorization: `Bearer ${await h.token('op.d')}` }, body: PNG });
+      const res = await fetch(`${h.url}/grid-dispatch/cases/${caseId}/attachments`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png', authorization: `Bearer ${await h.token('op.d')}` },
+        body: PNG,
+      });
       if (res.status !== 201) throw new Error(`photo upload: ${res.status} ${await res.text()}`);
       photos.set(caseId, ((await res.json()) as { ref: string }).ref);
     }
@@ -138,7 +148,12 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
 
   it('grants exactly what the table and the jurisdiction allow, and refused calls write nothing', async () => {
     const table: RouteTable = {
-      'POST /grid-dispatch/cases/:caseId/dispatch': command('dispatch', 'case.dispatch', () => filed('g-1-1-1', NO_ROUTE, 1), () => ({ unitId: 'dept-t1-xf' })),
+      'POST /grid-dispatch/cases/:caseId/dispatch': command(
+        'dispatch',
+        'case.dispatch',
+        () => filed('g-1-1-1', NO_ROUTE, 1),
+        () => ({ unitId: 'dept-t1-xf' }),
+      ),
       'POST /grid-dispatch/cases/:caseId/accept': command('accept', 'case.accept', dispatchedTo),
       'POST /grid-dispatch/cases/:caseId/object': command('object', 'case.object', dispatchedTo, () => ({ reason: '非本单位职责' })),
       'POST /grid-dispatch/cases/:caseId/rule-objection': command(
@@ -152,7 +167,11 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         () => ({ decision: 'rejected', reason: '属本单位职责' }),
       ),
       'POST /grid-dispatch/cases/:caseId/progress': command('progress', 'case.handle', inProgress, () => ({ note: '已到现场' })),
-      'POST /grid-dispatch/cases/:caseId/request-extension': command('request-extension', 'case.request_extension', inProgress, () => ({ duration: 1, unit: 'working_days', reason: '需协调' })),
+      'POST /grid-dispatch/cases/:caseId/request-extension': command('request-extension', 'case.request_extension', inProgress, () => ({
+        duration: 1,
+        unit: 'working_days',
+        reason: '需协调',
+      })),
       'POST /grid-dispatch/cases/:caseId/rule-extension': command(
         'rule-extension',
         'case.rule_extension',
@@ -163,7 +182,12 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         },
         () => ({ decision: 'granted', reason: '同意' }),
       ),
-      'POST /grid-dispatch/cases/:caseId/suspend': command('suspend', 'case.suspend', () => inProgress('dept-t1-xf'), () => ({ reason: '待决议' })),
+      'POST /grid-dispatch/cases/:caseId/suspend': command(
+        'suspend',
+        'case.suspend',
+        () => inProgress('dept-t1-xf'),
+        () => ({ reason: '待决议' }),
+      ),
       'POST /grid-dispatch/cases/:caseId/resume': command('resume', 'case.suspend', async () => {
         const caseId = await inProgress('dept-t1-xf');
         await ok(caseId, 'suspend', USERS.operator, { reason: '待决议' });
@@ -179,9 +203,24 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         return caseId;
       }),
       'POST /grid-dispatch/cases/:caseId/reopen': command('reopen', 'case.reopen', closed, () => ({ reason: '再次反映' })),
-      'POST /grid-dispatch/cases/:caseId/merge': command('merge', 'case.merge', () => dispatchedTo('dept-t1-xf'), () => ({ duplicateOf: anyCase })),
-      'POST /grid-dispatch/cases/:caseId/refer': command('refer', 'case.refer', () => dispatchedTo('dept-t1-xf'), () => ({ target: 'mediation', reason: '转调解' })),
-      'POST /grid-dispatch/cases/:caseId/supervise': command('supervise', 'case.supervise', () => dispatchedTo('dept-t1-xf'), () => ({ opinion: '请加快' })),
+      'POST /grid-dispatch/cases/:caseId/merge': command(
+        'merge',
+        'case.merge',
+        () => dispatchedTo('dept-t1-xf'),
+        () => ({ duplicateOf: anyCase }),
+      ),
+      'POST /grid-dispatch/cases/:caseId/refer': command(
+        'refer',
+        'case.refer',
+        () => dispatchedTo('dept-t1-xf'),
+        () => ({ target: 'mediation', reason: '转调解' }),
+      ),
+      'POST /grid-dispatch/cases/:caseId/supervise': command(
+        'supervise',
+        'case.supervise',
+        () => dispatchedTo('dept-t1-xf'),
+        () => ({ opinion: '请加快' }),
+      ),
       'POST /grid-dispatch/cases/:caseId/answer-supervision': command(
         'answer-supervision',
         'case.answer_supervision',
@@ -195,7 +234,12 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
           return { supervisionId: detail.body.supervisions?.[0]?.supervisionId ?? 'none', answer: '正在处置' };
         },
       ),
-      'POST /grid-dispatch/cases/:caseId/escalate': command('escalate', 'case.escalate', () => dispatchedTo('dept-t1-xf'), () => ({ reason: '需街道协调' })),
+      'POST /grid-dispatch/cases/:caseId/escalate': command(
+        'escalate',
+        'case.escalate',
+        () => dispatchedTo('dept-t1-xf'),
+        () => ({ reason: '需街道协调' }),
+      ),
       'POST /grid-dispatch/cases/:caseId/attachments': {
         ...upload,
         request: async (ctx) => {
@@ -229,10 +273,24 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
           return { path: `/grid-dispatch/cases/${ctx.where === 'outside' ? (role === 'auditor' ? t1Case : t2Case) : inside}` };
         },
       },
-      'GET /grid-dispatch/board': { access: 'case.list', target: 'collection', request: () => ({ path: '/grid-dispatch/board?pageSize=200' }), check: (res, ctx) => inScope(res.body, ctx) },
-      'GET /grid-dispatch/queue': { access: 'case.list', target: 'collection', request: () => ({ path: '/grid-dispatch/queue?pageSize=200' }), check: (res, ctx) => inScope(res.body, ctx) },
+      'GET /grid-dispatch/board': {
+        access: 'case.list',
+        target: 'collection',
+        request: () => ({ path: '/grid-dispatch/board?pageSize=200' }),
+        check: (res, ctx) => inScope(res.body, ctx),
+      },
+      'GET /grid-dispatch/queue': {
+        access: 'case.list',
+        target: 'collection',
+        request: () => ({ path: '/grid-dispatch/queue?pageSize=200' }),
+        check: (res, ctx) => inScope(res.body, ctx),
+      },
       'GET /grid-dispatch/routing-rules': { access: 'directory.read', target: 'collection', request: () => ({ path: '/grid-dispatch/routing-rules' }) },
-      'GET /grid-dispatch/routing-rules/versions/:version': { access: 'directory.read', target: 'collection', request: () => ({ path: '/grid-dispatch/routing-rules/versions/1' }) },
+      'GET /grid-dispatch/routing-rules/versions/:version': {
+        access: 'directory.read',
+        target: 'collection',
+        request: () => ({ path: '/grid-dispatch/routing-rules/versions/1' }),
+      },
       'PUT /grid-dispatch/routing-rules': {
         access: 'config.manage',
         target: 'collection',
@@ -242,7 +300,11 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
         },
       },
       'GET /grid-dispatch/deadline-rules': { access: 'directory.read', target: 'collection', request: () => ({ path: '/grid-dispatch/deadline-rules' }) },
-      'GET /grid-dispatch/deadline-rules/versions/:version': { access: 'directory.read', target: 'collection', request: () => ({ path: '/grid-dispatch/deadline-rules/versions/1' }) },
+      'GET /grid-dispatch/deadline-rules/versions/:version': {
+        access: 'directory.read',
+        target: 'collection',
+        request: () => ({ path: '/grid-dispatch/deadline-rules/versions/1' }),
+      },
       'PUT /grid-dispatch/deadline-rules': {
         access: 'config.manage',
         target: 'collection',
@@ -273,7 +335,7 @@ describe('grid-dispatch route matrix (role × action × jurisdiction)', () => {
    * authorised like the first. A target outside the caller's jurisdiction and one that does not
    * exist give the same 404, and nothing is written.
    */
-  it('merge: the target case must lie in the caller\'s jurisdiction too, and an unknown target looks the same', async () => {
+  it("merge: the target case must lie in the caller's jurisdiction too, and an unknown target looks the same", async () => {
     const merge = (caseId: string, duplicateOf: string, as = USERS.operator) => h.command(caseId, 'merge', as, { duplicateOf });
     const before = async (caseId: string) => (await h.events(caseId)).length;
     for (const [as, inside, outsideTarget] of [

@@ -30,10 +30,18 @@ describe('Directory', () => {
     expect(snap.pathOf(U.departmentUrbanManagement)).toEqual([U.district, U.departmentUrbanManagement]);
     expect(snap.pathOf(U.committeeFengyuan)).toEqual([U.district, U.townFengqiao, U.villageFengyuan, U.committeeFengyuan]);
     expect(snap.pathOf('nope')).toEqual([]);
-    expect(snap.subtree(U.townFengqiao).map((u) => u.id).sort()).toEqual(
-      [U.townFengqiao, U.villageFengyuan, U.villageLiqiao, U.gridFengyuan, U.gridLiqiao, U.committeeFengyuan].sort(),
-    );
-    expect(snap.children(U.district).map((u) => u.id).sort()).toEqual([U.departmentUrbanManagement, U.townChengdong, U.townFengqiao].sort());
+    expect(
+      snap
+        .subtree(U.townFengqiao)
+        .map((u) => u.id)
+        .sort(),
+    ).toEqual([U.townFengqiao, U.villageFengyuan, U.villageLiqiao, U.gridFengyuan, U.gridLiqiao, U.committeeFengyuan].sort());
+    expect(
+      snap
+        .children(U.district)
+        .map((u) => u.id)
+        .sort(),
+    ).toEqual([U.departmentUrbanManagement, U.townChengdong, U.townFengqiao].sort());
   });
 
   it('decides subtree membership from the path', () => {
@@ -102,7 +110,21 @@ describe('Directory', () => {
     ['DIRECTORY.INVALID_NAME', { type: 'UnitRenamed', unitId: U.villageFengyuan, name: '  ' }],
     [
       'DIRECTORY.INVALID_BOUNDARY',
-      { type: 'UnitBoundarySet', unitId: U.gridFengyuan, boundary: { type: 'Polygon', coordinates: [[[120, 29], [121, 29], [121, 30], [120, 30]]] } },
+      {
+        type: 'UnitBoundarySet',
+        unitId: U.gridFengyuan,
+        boundary: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [120, 29],
+              [121, 29],
+              [121, 30],
+              [120, 30],
+            ],
+          ],
+        },
+      },
     ],
     ['DIRECTORY.MOVE_INTO_OWN_SUBTREE', { type: 'UnitMoved', unitId: U.townFengqiao, parentId: U.townFengqiao }],
     ['DIRECTORY.PARENT_KIND', { type: 'UnitMoved', unitId: U.villageFengyuan, parentId: U.district }],
@@ -112,7 +134,10 @@ describe('Directory', () => {
       'DIRECTORY.USERNAME_TAKEN',
       { type: 'UserAdded', user: { id: 'u-new', username: 'Operator.FIXTURE', displayName: '新人', unitId: U.villageFengyuan, roles: ['operator'] } },
     ],
-    ['DIRECTORY.USER_EXISTS', { type: 'UserAdded', user: { id: FIXTURE_USERS.admin, username: 'x.y', displayName: '新人', unitId: U.district, roles: ['admin'] } }],
+    [
+      'DIRECTORY.USER_EXISTS',
+      { type: 'UserAdded', user: { id: FIXTURE_USERS.admin, username: 'x.y', displayName: '新人', unitId: U.district, roles: ['admin'] } },
+    ],
     [
       'DIRECTORY.UNKNOWN_ROLE',
       { type: 'UserAdded', user: { id: 'u-new', username: 'new.user', displayName: '新人', unitId: U.district, roles: ['root' as 'admin'] } },
@@ -122,7 +147,14 @@ describe('Directory', () => {
       'DIRECTORY.SCOPE_NOT_AUDITOR',
       {
         type: 'UserAdded',
-        user: { id: 'u-new', username: 'new.user', displayName: '新人', unitId: U.district, roles: ['operator'], auditScope: { unitIds: [U.district], personalDataUnitIds: [] } },
+        user: {
+          id: 'u-new',
+          username: 'new.user',
+          displayName: '新人',
+          unitId: U.district,
+          roles: ['operator'],
+          auditScope: { unitIds: [U.district], personalDataUnitIds: [] },
+        },
       },
     ],
     [
@@ -264,9 +296,9 @@ describe('SqliteDirectoryJournal', () => {
     const d1 = Directory.open(j1);
     const d2 = Directory.open(j2);
     d1.apply({ type: 'UnitAdded', unit: { id: U.district, kind: 'district', name: '示范区', parentId: null } }, { by: 'system', at: T1 });
-    expect(codeOf(() => d2.apply({ type: 'UnitAdded', unit: { id: 'd-other', kind: 'district', name: '另一区', parentId: null } }, { by: 'system', at: T1 }))).toBe(
-      'DIRECTORY.CONCURRENT_CHANGE',
-    );
+    expect(
+      codeOf(() => d2.apply({ type: 'UnitAdded', unit: { id: 'd-other', kind: 'district', name: '另一区', parentId: null } }, { by: 'system', at: T1 })),
+    ).toBe('DIRECTORY.CONCURRENT_CHANGE');
     expect(d2.version).toBe(0);
     j1.close();
     j2.close();

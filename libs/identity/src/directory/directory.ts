@@ -11,16 +11,7 @@ import { isUserRole, type UserRole } from '../roles';
 import { assertBoundary, boundaryContains, type Boundary, type Position } from './geo';
 import type { DirectoryJournal } from './directory-journal';
 import { MemoryDirectoryJournal } from './directory-journal';
-import {
-  ALLOWED_PARENTS,
-  UNIT_KINDS,
-  isWithin,
-  type AuditScope,
-  type DirectoryUser,
-  type Unit,
-  type UnitKind,
-  type UnitRecord,
-} from './unit';
+import { ALLOWED_PARENTS, UNIT_KINDS, isWithin, type AuditScope, type DirectoryUser, type Unit, type UnitKind, type UnitRecord } from './unit';
 
 export interface NewUnit {
   id: string;

@@ -11,10 +11,30 @@ const code = (value: unknown) => {
 };
 
 describe('grid boundaries', () => {
-  const square: Boundary = { type: 'Polygon', coordinates: [[[120, 29], [121, 29], [121, 30], [120, 30], [120, 29]]] };
+  const square: Boundary = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [120, 29],
+        [121, 29],
+        [121, 30],
+        [120, 30],
+        [120, 29],
+      ],
+    ],
+  };
   const withHole: Boundary = {
     type: 'Polygon',
-    coordinates: [square.coordinates[0], [[120.4, 29.4], [120.6, 29.4], [120.6, 29.6], [120.4, 29.6], [120.4, 29.4]]],
+    coordinates: [
+      square.coordinates[0],
+      [
+        [120.4, 29.4],
+        [120.6, 29.4],
+        [120.6, 29.6],
+        [120.4, 29.6],
+        [120.4, 29.4],
+      ],
+    ],
   };
 
   it('accepts polygons and multipolygons, and refuses anything else', () => {
@@ -22,9 +42,44 @@ describe('grid boundaries', () => {
     expect(code({ type: 'MultiPolygon', coordinates: [square.coordinates] })).toBe('ok');
     expect(code({ type: 'Point', coordinates: [120, 29] })).toBe('DIRECTORY.INVALID_BOUNDARY');
     expect(code({ type: 'Polygon', coordinates: [] })).toBe('DIRECTORY.INVALID_BOUNDARY');
-    expect(code({ type: 'Polygon', coordinates: [[[120, 29], [121, 29], [120, 29]]] })).toBe('DIRECTORY.INVALID_BOUNDARY');
-    expect(code({ type: 'Polygon', coordinates: [[[120, 29], [181, 29], [121, 30], [120, 29]]] })).toBe('DIRECTORY.INVALID_BOUNDARY');
-    expect(code({ type: 'Polygon', coordinates: [[[120, 29], ['x', 29], [121, 30], [120, 29]]] })).toBe('DIRECTORY.INVALID_BOUNDARY');
+    expect(
+      code({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [120, 29],
+            [121, 29],
+            [120, 29],
+          ],
+        ],
+      }),
+    ).toBe('DIRECTORY.INVALID_BOUNDARY');
+    expect(
+      code({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [120, 29],
+            [181, 29],
+            [121, 30],
+            [120, 29],
+          ],
+        ],
+      }),
+    ).toBe('DIRECTORY.INVALID_BOUNDARY');
+    expect(
+      code({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [120, 29],
+            ['x', 29],
+            [121, 30],
+            [120, 29],
+          ],
+        ],
+      }),
+    ).toBe('DIRECTORY.INVALID_BOUNDARY');
     expect(code({ type: 'MultiPolygon', coordinates: [] })).toBe('DIRECTORY.INVALID_BOUNDARY');
     expect(code(null)).toBe('DIRECTORY.INVALID_BOUNDARY');
   });

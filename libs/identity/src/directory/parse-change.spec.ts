@@ -13,11 +13,21 @@ const code = (input: unknown) => {
 
 describe('parseDirectoryChange', () => {
   it('keeps only the known fields of a well-formed change', () => {
-    expect(parseDirectoryChange({ type: 'UnitRenamed', unitId: 'v-1', name: '新村', extra: 'dropped' })).toEqual({ type: 'UnitRenamed', unitId: 'v-1', name: '新村' });
+    expect(parseDirectoryChange({ type: 'UnitRenamed', unitId: 'v-1', name: '新村', extra: 'dropped' })).toEqual({
+      type: 'UnitRenamed',
+      unitId: 'v-1',
+      name: '新村',
+    });
     expect(parseDirectoryChange({ type: 'UserChanged', userId: 'u-1', auditScope: null })).toEqual({ type: 'UserChanged', userId: 'u-1', auditScope: null });
     expect(
-      parseDirectoryChange({ type: 'UserAdded', user: { id: 'u', username: 'a.b', displayName: '甲', unitId: 'v', roles: ['auditor'], auditScope: { unitIds: ['t'] } } }),
-    ).toEqual({ type: 'UserAdded', user: { id: 'u', username: 'a.b', displayName: '甲', unitId: 'v', roles: ['auditor'], auditScope: { unitIds: ['t'], personalDataUnitIds: [] } } });
+      parseDirectoryChange({
+        type: 'UserAdded',
+        user: { id: 'u', username: 'a.b', displayName: '甲', unitId: 'v', roles: ['auditor'], auditScope: { unitIds: ['t'] } },
+      }),
+    ).toEqual({
+      type: 'UserAdded',
+      user: { id: 'u', username: 'a.b', displayName: '甲', unitId: 'v', roles: ['auditor'], auditScope: { unitIds: ['t'], personalDataUnitIds: [] } },
+    });
   });
 
   it('names the field that is wrong', () => {

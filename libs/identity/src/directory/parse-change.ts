@@ -42,7 +42,12 @@ export function parseDirectoryChange(input: unknown): DirectoryChange {
     case 'UnitAdded': {
       const u = obj(c['unit'], 'change.unit');
       const parentId = u['parentId'] === null ? null : str(u, 'parentId', 'change.unit');
-      const unit: NewUnit = { id: str(u, 'id', 'change.unit'), kind: str(u, 'kind', 'change.unit') as NewUnit['kind'], name: str(u, 'name', 'change.unit'), parentId };
+      const unit: NewUnit = {
+        id: str(u, 'id', 'change.unit'),
+        kind: str(u, 'kind', 'change.unit') as NewUnit['kind'],
+        name: str(u, 'name', 'change.unit'),
+        parentId,
+      };
       if (u['boundary'] !== undefined) unit.boundary = obj(u['boundary'], 'change.unit.boundary') as unknown as Boundary;
       return { type, unit };
     }
@@ -51,7 +56,11 @@ export function parseDirectoryChange(input: unknown): DirectoryChange {
     case 'UnitMoved':
       return { type, unitId: str(c, 'unitId', 'change'), parentId: str(c, 'parentId', 'change') };
     case 'UnitBoundarySet':
-      return { type, unitId: str(c, 'unitId', 'change'), boundary: c['boundary'] === null ? null : (obj(c['boundary'], 'change.boundary') as unknown as Boundary) };
+      return {
+        type,
+        unitId: str(c, 'unitId', 'change'),
+        boundary: c['boundary'] === null ? null : (obj(c['boundary'], 'change.boundary') as unknown as Boundary),
+      };
     case 'UnitRetired':
       return { type, unitId: str(c, 'unitId', 'change') };
     case 'UserAdded': {

@@ -153,10 +153,7 @@ export class BuiltInIssuer {
     const now = this.clock.now().getTime();
     const familyId = newId();
     const refresh = this.newRefreshToken(familyId, user.id, now);
-    this.options.store.createSession(
-      { familyId, userId: user.id, createdAt: iso(now), expiresAt: iso(now + this.sessionMaxAge * 1000) },
-      refresh.record,
-    );
+    this.options.store.createSession({ familyId, userId: user.id, createdAt: iso(now), expiresAt: iso(now + this.sessionMaxAge * 1000) }, refresh.record);
     this.logger.info({ event: 'auth.login', userId: user.id, sessionId: familyId }, 'login');
     return this.pair(principalOf(user, this.directory.current(), familyId), refresh);
   }

@@ -31,8 +31,7 @@ export const DEMO_SIGNING_KEY_PEM = [
 
 /** RFC 7638: SHA-256 over the required members in lexicographic order, base64url. */
 function thumbprint(jwk: JWK): string {
-  const members =
-    jwk.kty === 'OKP' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x } : jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : undefined;
+  const members = jwk.kty === 'OKP' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x } : jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : undefined;
   if (!members) throw new Error(`unsupported key type ${String(jwk.kty)}`);
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }

@@ -146,9 +146,7 @@ export interface FixtureIssuer {
  * fixture user's password is `FIXTURE_PASSWORD`. Uses cheap scrypt parameters and one-hour access
  * tokens (tests only).
  */
-export async function fixtureIssuer(
-  options: Omit<Partial<BuiltInIssuerOptions>, 'store' | 'clock'> & { logger?: IssuerLogger } = {},
-): Promise<FixtureIssuer> {
+export async function fixtureIssuer(options: Omit<Partial<BuiltInIssuerOptions>, 'store' | 'clock'> & { logger?: IssuerLogger } = {}): Promise<FixtureIssuer> {
   const directory = options.directory ?? fixtureDirectory();
   const store = new MemoryAuthStore();
   // starts at the real time, so verifiers on the system clock accept its tokens; tests move it

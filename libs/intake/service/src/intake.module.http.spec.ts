@@ -43,7 +43,12 @@ describe('intake module', () => {
   });
 
   it('the case view picks up events another replica appended (the poll), without a request here', async () => {
-    const { caseId } = await t.report('districtOperator', { channel: 'hotline', category: 'road_damage', description: '路面塌陷', location: { point: pointIn('g-1-3-1') } });
+    const { caseId } = await t.report('districtOperator', {
+      channel: 'hotline',
+      category: 'road_damage',
+      description: '路面塌陷',
+      location: { point: pointIn('g-1-3-1') },
+    });
     const cases = t.service.app.get(IntakeCases);
     const command: AcceptCase = {
       type: 'AcceptCase',
@@ -52,7 +57,7 @@ describe('intake module', () => {
     };
     // straight into the store, as another process would: no catch-up, no relay wake-up here
     await handleCommand(cases.config, toGridCaseReportStreamId(caseId), command, { expectedRevision: 0 });
-    const view = await t.viewWhen(caseId, (v) => v.status === 'accepted', 'the poll to project the other replica\'s event');
+    const view = await t.viewWhen(caseId, (v) => v.status === 'accepted', "the poll to project the other replica's event");
     expect(view.reportRevision).toBe(1);
   });
 });

@@ -112,8 +112,10 @@ export async function resolveIntakeOptions(options: IntakeModuleOptions, live?: 
   const reference = new ReferenceData(configured ?? (live ? withLiveDirectory(demoReference(), live) : demoReference()));
   const o = options.open311 ?? {};
   const apiKeys = o.apiKeys ?? parseApiKeys(requireSecret('OPEN311_API_KEYS', `demo:${DEMO_OPEN311_API_KEY}`, env), production);
-  const endpointType = o.endpointType ?? (read(env, 'OPEN311_ENDPOINT_TYPE') as Open311Options['endpointType'] | undefined) ?? (production ? 'production' : 'test');
-  if (endpointType !== 'production' && endpointType !== 'test') throw new ConfigError(`OPEN311_ENDPOINT_TYPE must be production or test, got "${String(endpointType)}"`);
+  const endpointType =
+    o.endpointType ?? (read(env, 'OPEN311_ENDPOINT_TYPE') as Open311Options['endpointType'] | undefined) ?? (production ? 'production' : 'test');
+  if (endpointType !== 'production' && endpointType !== 'test')
+    throw new ConfigError(`OPEN311_ENDPOINT_TYPE must be production or test, got "${String(endpointType)}"`);
   const baseUrl = o.baseUrl ?? read(env, 'OPEN311_BASE_URL');
   return {
     reference,

@@ -7,7 +7,17 @@
  */
 import { districtDepartmentId } from '@fengqiao/demo';
 import { inJurisdiction } from '@fengqiao/platform';
-import { issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
+import {
+  issuerRows,
+  matrixAppOf,
+  matrixUsers,
+  platformRows,
+  routeMatrix,
+  type MatrixContext,
+  type MatrixUser,
+  type RouteMatrixReport,
+  type RouteTable,
+} from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { gridDispatchEvent, IntakeTestApp, pointIn, startIntakeTestApp, TEST_API_KEY, TestUser, USERS } from './testing/intake-test-app';
 
@@ -58,7 +68,14 @@ describe('intake route matrix: every route × every role × inside/outside × no
 
   /** a fresh case where the matrix wants it, reported by the district centre */
   const caseAt = async (gridId: string) =>
-    (await t.report('districtOperator', { channel: 'hotline', category: 'fire_lane_blocked', description: '消防通道堵塞', location: { point: pointIn(gridId) } })).caseId;
+    (
+      await t.report('districtOperator', {
+        channel: 'hotline',
+        category: 'fire_lane_blocked',
+        description: '消防通道堵塞',
+        location: { point: pointIn(gridId) },
+      })
+    ).caseId;
 
   /** a fresh case inside / outside the caller's jurisdiction; for the department, inside = dispatched to it */
   const caseFor = async (ctx: MatrixContext): Promise<string | undefined> => {
@@ -69,7 +86,13 @@ describe('intake route matrix: every route × every role × inside/outside × no
       const dept = districtDepartmentId('urban_management');
       expect((await t.call('POST', `/intake/cases/${caseId}/file`, { as: 'districtOperator', body: {} })).status).toBe(200);
       await t.publishGridDispatch(
-        gridDispatchEvent('CaseDispatched', { caseId, status: 'dispatched', at: t.clock.now().toISOString(), jurisdiction: ['d-fq', 't-1', 'v-1-1', gridId, dept], unitId: dept }),
+        gridDispatchEvent('CaseDispatched', {
+          caseId,
+          status: 'dispatched',
+          at: t.clock.now().toISOString(),
+          jurisdiction: ['d-fq', 't-1', 'v-1-1', gridId, dept],
+          unitId: dept,
+        }),
       );
       await t.viewWhen(caseId, (v) => v.jurisdiction.includes(dept), 'the dispatch to the department');
     }
@@ -102,7 +125,9 @@ describe('intake route matrix: every route × every role × inside/outside × no
       request: (ctx) => {
         const gridId = placeOf(ctx);
         const channel = userOf(ctx).startsWith('gridWorker') ? 'grid_worker' : 'hotline';
-        return gridId ? { path: '/intake/cases', body: { channel, category: 'garbage_overflow', description: '垃圾满溢', location: { point: pointIn(gridId) } } } : undefined;
+        return gridId
+          ? { path: '/intake/cases', body: { channel, category: 'garbage_overflow', description: '垃圾满溢', location: { point: pointIn(gridId) } } }
+          : undefined;
       },
     },
     'GET /intake/cases': {
@@ -187,7 +212,10 @@ describe('intake route matrix: every route × every role × inside/outside × no
     'POST /open311/v2/requests.xml': {
       access: 'public',
       target: 'collection',
-      request: () => ({ path: '/open311/v2/requests.xml', body: { api_key: TEST_API_KEY, service_code: 'road_damage', address_string: '溪口路与滨河路交叉口', description: '路面坑洼' } }),
+      request: () => ({
+        path: '/open311/v2/requests.xml',
+        body: { api_key: TEST_API_KEY, service_code: 'road_damage', address_string: '溪口路与滨河路交叉口', description: '路面坑洼' },
+      }),
     },
     'GET /open311/v2/services.json': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/services.json' }) },
     'GET /open311/v2/services': { access: 'public', target: 'collection', request: () => ({ path: '/open311/v2/services' }) },
@@ -209,13 +237,23 @@ describe('intake route matrix: every route × every role × inside/outside × no
       target: 'collection',
       request: () => ({
         path: '/open311/v2/requests.json',
-        body: { api_key: TEST_API_KEY, service_code: 'road_damage', lat: pointIn('g-1-3-1').lat, long: pointIn('g-1-3-1').lng, description: '路面坑洼', phone: '13800000123' },
+        body: {
+          api_key: TEST_API_KEY,
+          service_code: 'road_damage',
+          lat: pointIn('g-1-3-1').lat,
+          long: pointIn('g-1-3-1').lng,
+          description: '路面坑洼',
+          phone: '13800000123',
+        },
       }),
     },
     'POST /open311/v2/requests': {
       access: 'public',
       target: 'collection',
-      request: () => ({ path: '/open311/v2/requests', body: { api_key: TEST_API_KEY, service_code: 'road_damage', address_string: '溪口路与滨河路交叉口', description: '路面坑洼' } }),
+      request: () => ({
+        path: '/open311/v2/requests',
+        body: { api_key: TEST_API_KEY, service_code: 'road_damage', address_string: '溪口路与滨河路交叉口', description: '路面坑洼' },
+      }),
     },
   };
 

@@ -133,8 +133,7 @@ describe('computeDeadline: working_days', () => {
 });
 
 describe('computeDeadline: working_hours (09:00–12:00, 13:00–18:00 on working days)', () => {
-  const due = (hours: number, start: string, warn?: number) =>
-    computeDeadline(rule('working_hours', hours, warn), start, CN);
+  const due = (hours: number, start: string, warn?: number) => computeDeadline(rule('working_hours', hours, warn), start, CN);
 
   it('runs from a make-up Sunday into Monday', () => {
     // Sun 29 Sep 2024 (调休) 16:00–18:00 = 2 h, Mon 30 Sep 09:00–11:00 = 2 h
@@ -182,9 +181,7 @@ describe('computeDeadline: invalid input', () => {
   });
 
   it('refuses an instant without a time zone', () => {
-    expect(errorOf(() => computeDeadline(rule('calendar_days', 1), '2024-03-05T09:00:00', CN)).code).toBe(
-      'CALENDAR.INVALID_INSTANT',
-    );
+    expect(errorOf(() => computeDeadline(rule('calendar_days', 1), '2024-03-05T09:00:00', CN)).code).toBe('CALENDAR.INVALID_INSTANT');
   });
 });
 
@@ -202,9 +199,7 @@ describe('isWarningDue / isBreached', () => {
 describe('properties', () => {
   const minute = fc.integer({ min: 0, max: 24 * 60 - 1 });
   const day = fc.integer({ min: toEpochDay('2024-01-01'), max: toEpochDay('2026-09-30') }).map(fromEpochDay);
-  const instant = fc
-    .tuple(day, minute)
-    .map(([d, m]) => `${d}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00+08:00`);
+  const instant = fc.tuple(day, minute).map(([d, m]) => `${d}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00+08:00`);
 
   it('a working-day deadline always ends at 24:00 of a working day after the start day', () => {
     fc.assert(

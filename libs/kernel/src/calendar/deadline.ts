@@ -107,9 +107,7 @@ function computeOnCalendar(rule: DeadlineRule, startAt: string, calendar: Workin
       return {
         ...base,
         dueAt: iso(endOfLocalDay(lastDay, offset)),
-        ...(warn !== undefined
-          ? { warnAt: iso(endOfLocalDay(addWorkingDays(lastDay, -warn, calendar), offset)) }
-          : {}),
+        ...(warn !== undefined ? { warnAt: iso(endOfLocalDay(addWorkingDays(lastDay, -warn, calendar), offset)) } : {}),
         lastDay,
       };
     }
@@ -118,9 +116,7 @@ function computeOnCalendar(rule: DeadlineRule, startAt: string, calendar: Workin
       return {
         ...base,
         dueAt: iso(dueMs),
-        ...(warn !== undefined
-          ? { warnAt: iso(addWorkingTime(startMs, (wholeMinutes(rule.duration) - wholeMinutes(warn)) * MS.minute, calendar)) }
-          : {}),
+        ...(warn !== undefined ? { warnAt: iso(addWorkingTime(startMs, (wholeMinutes(rule.duration) - wholeMinutes(warn)) * MS.minute, calendar)) } : {}),
       };
     }
     default: {

@@ -6,13 +6,7 @@ export { CN_NATIONAL_CALENDAR } from './data/china-national';
 export { CN_2024 } from './data/cn-2024';
 export { CN_2025 } from './data/cn-2025';
 export { CN_2026 } from './data/cn-2026';
-export {
-  addDays,
-  dayOfWeek,
-  isWeekend,
-  localDateOf,
-  parseInstant,
-} from './local-date';
+export { addDays, dayOfWeek, isWeekend, localDateOf, parseInstant } from './local-date';
 export {
   qingmingOf,
   solarOfLunar,

@@ -61,11 +61,7 @@ export function datesBetween(from: string, to: string): string[] {
 export function parseInstant(instant: string): number {
   const ms = INSTANT_RE.test(instant) ? Date.parse(instant) : NaN;
   if (Number.isNaN(ms)) {
-    throw new ValidationError(
-      'CALENDAR.INVALID_INSTANT',
-      `时间格式无效：${instant}（应为带时区的 ISO-8601 时间）`,
-      { instant },
-    );
+    throw new ValidationError('CALENDAR.INVALID_INSTANT', `时间格式无效：${instant}（应为带时区的 ISO-8601 时间）`, { instant });
   }
   return ms;
 }

@@ -4,15 +4,7 @@ import { CalendarYearData, WorkingCalendar } from './calendar.types';
 import { CalendarRegistry, calendarFor, defaultCalendarRegistry } from './calendar-registry';
 import { CN_NATIONAL_CALENDAR as CN } from './data/china-national';
 import { addDays, datesBetween, fromEpochDay, isWeekend, toEpochDay } from './local-date';
-import {
-  addWorkingDays,
-  countWorkingDays,
-  coversYear,
-  defineCalendar,
-  isProvisionalYear,
-  isWorkingDay,
-  workingDayOnOrAfter,
-} from './working-calendar';
+import { addWorkingDays, countWorkingDays, coversYear, defineCalendar, isProvisionalYear, isWorkingDay, workingDayOnOrAfter } from './working-calendar';
 
 function errorOf(fn: () => unknown): DomainError {
   try {
@@ -169,9 +161,13 @@ describe('working-day arithmetic', () => {
 
   it('property: going n working days forward then n back returns to the working day on or before', () => {
     fc.assert(
-      fc.property(anyDate.filter((d) => isWorkingDay(d, CN)), fc.integer({ min: 1, max: 30 }), (date, n) => {
-        expect(addWorkingDays(addWorkingDays(date, n, CN), -n, CN)).toBe(date);
-      }),
+      fc.property(
+        anyDate.filter((d) => isWorkingDay(d, CN)),
+        fc.integer({ min: 1, max: 30 }),
+        (date, n) => {
+          expect(addWorkingDays(addWorkingDays(date, n, CN), -n, CN)).toBe(date);
+        },
+      ),
     );
   });
 });
@@ -197,7 +193,15 @@ describe('defineCalendar checks its data', () => {
   it.each<[string, Partial<CalendarYearData>]>([
     ['a make-up workday on a weekday', { makeUpWorkdays: ['2030-09-30'] }],
     ['a make-up workday inside a holiday period', { makeUpWorkdays: ['2030-10-05'] }],
-    ['overlapping periods', { periods: [{ name: 'a', from: '2030-10-01', to: '2030-10-03' }, { name: 'b', from: '2030-10-03', to: '2030-10-04' }] }],
+    [
+      'overlapping periods',
+      {
+        periods: [
+          { name: 'a', from: '2030-10-01', to: '2030-10-03' },
+          { name: 'b', from: '2030-10-03', to: '2030-10-04' },
+        ],
+      },
+    ],
     ['a period in another year', { periods: [{ name: 'a', from: '2031-01-01', to: '2031-01-01' }] }],
     ['a period ending before it starts', { periods: [{ name: 'a', from: '2030-10-03', to: '2030-10-01' }] }],
     ['a notice of another year', { notice: { year: 2031, title: 'x', issuedOn: '2030-01-01' } }],

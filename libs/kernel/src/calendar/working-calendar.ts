@@ -41,9 +41,7 @@ function indexOf(calendar: WorkingCalendar): CalendarIndex {
 }
 
 function parseWorkingHours(periods: readonly WorkingPeriod[]): { start: number; end: number }[] {
-  const parsed = periods
-    .map((p) => ({ start: minutesOfDay(p.start), end: minutesOfDay(p.end) }))
-    .sort((a, b) => a.start - b.start);
+  const parsed = periods.map((p) => ({ start: minutesOfDay(p.start), end: minutesOfDay(p.end) })).sort((a, b) => a.start - b.start);
   let previousEnd: number | undefined;
   for (const p of parsed) {
     if (p.end <= p.start || (previousEnd !== undefined && p.start < previousEnd)) {
@@ -121,7 +119,7 @@ export function addWorkingDays(date: string, n: number, calendar: WorkingCalenda
   toEpochDay(date);
   const step = n >= 0 ? 1 : -1;
   let current = date;
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     current = addDays(current, step);
     if (isWorkingDay(current, calendar)) left--;
   }

@@ -41,9 +41,12 @@ const spec = deciderSpec(door);
 describe('deciderSpec', () => {
   it('passes when decide returns the expected events, and fails otherwise', () => {
     spec.given([]).when(open).then([opened]);
-    expect(() => spec.given([]).when(open).then([{ type: 'Opened', data: { by: 'u2' } }])).toThrow(
-      /events differ at \$\[0\]\.data\.by/,
-    );
+    expect(() =>
+      spec
+        .given([])
+        .when(open)
+        .then([{ type: 'Opened', data: { by: 'u2' } }]),
+    ).toThrow(/events differ at \$\[0\]\.data\.by/);
     expect(() => spec.given([]).when(open).then([])).toThrow(/\$\.length/);
   });
 

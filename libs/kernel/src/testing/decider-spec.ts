@@ -40,9 +40,7 @@ export interface DeciderThen<State, Evt extends Event> {
   events(): Evt[];
 }
 
-export function deciderSpec<State, Cmd extends Command, Evt extends Event>(
-  decider: Decider<State, Cmd, Evt>,
-): DeciderSpecification<State, Cmd, Evt> {
+export function deciderSpec<State, Cmd extends Command, Evt extends Event>(decider: Decider<State, Cmd, Evt>): DeciderSpecification<State, Cmd, Evt> {
   return {
     given(given) {
       return {
@@ -62,7 +60,10 @@ export function deciderSpec<State, Cmd extends Command, Evt extends Event>(
               }
               expected.forEach((partial, i) => {
                 const path = firstMismatch(events[i], partial, `$[${i}]`);
-                if (path !== undefined) throw new Error(`${command.type}: event ${i} differs at ${path}\n--- expected (partial)\n${stringify(partial)}\n--- actual\n${stringify(events[i])}`);
+                if (path !== undefined)
+                  throw new Error(
+                    `${command.type}: event ${i} differs at ${path}\n--- expected (partial)\n${stringify(partial)}\n--- actual\n${stringify(events[i])}`,
+                  );
               });
               return outcome(events);
             },
@@ -113,9 +114,7 @@ function stringify(value: unknown): string {
 function assertEqual(actual: unknown, expected: unknown, what: string): void {
   const path = firstDifference(actual, expected, '$');
   if (path !== undefined) {
-    throw new Error(
-      `${what} differ at ${path}\n--- expected\n${stringify(expected)}\n--- actual\n${stringify(actual)}`,
-    );
+    throw new Error(`${what} differ at ${path}\n--- expected\n${stringify(expected)}\n--- actual\n${stringify(actual)}`);
   }
 }
 

@@ -14,4 +14,3 @@ export const TEST_NOTICE_2027: CalendarNoticeData = {
   ],
   makeUpWorkdays: ['2027-01-31', '2027-02-20'],
 };
-

@@ -66,7 +66,8 @@ export function resolveMediationOptions(options: MediationModuleOptions, env: No
   const seed = read(env, 'MEDIATION_SEED_DEMO');
   const key = options.piiMasterKey ?? read(env, 'MEDIATION_PII_MASTER_KEY');
   const offsetMs = Number(read(env, 'MEDIATION_CLOCK_OFFSET_MS') ?? 0);
-  if (!Number.isSafeInteger(offsetMs)) throw new ConfigError(`MEDIATION_CLOCK_OFFSET_MS must be a whole number of milliseconds, got "${env['MEDIATION_CLOCK_OFFSET_MS']}"`);
+  if (!Number.isSafeInteger(offsetMs))
+    throw new ConfigError(`MEDIATION_CLOCK_OFFSET_MS must be a whole number of milliseconds, got "${env['MEDIATION_CLOCK_OFFSET_MS']}"`);
   const clock: Clock = options.clock ?? (offsetMs === 0 ? systemClock : { now: () => new Date(Date.now() + offsetMs) });
   return {
     clock,

@@ -6,12 +6,32 @@
  * grid workers, departments, petition officers and admins have no mediation actions.
  */
 import { inJurisdiction } from '@fengqiao/platform';
-import { issuerRows, matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
+import {
+  issuerRows,
+  matrixAppOf,
+  matrixUsers,
+  platformRows,
+  routeMatrix,
+  type MatrixContext,
+  type MatrixUser,
+  type RouteMatrixReport,
+  type RouteTable,
+} from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { caseIn, DrivenState } from './testing/case-driver';
 import { MediationTestApp, NEIGHBOURS, startMediationTestApp, TestUser, USERS } from './testing/mediation-test-app';
 
-const MATRIX_USERS: TestUser[] = ['mediator11', 'mediatorDistrict', 'operator11', 'gridWorker111', 'department', 'petitionOfficer', 'auditorDistrict', 'auditorTown2', 'admin'];
+const MATRIX_USERS: TestUser[] = [
+  'mediator11',
+  'mediatorDistrict',
+  'operator11',
+  'gridWorker111',
+  'department',
+  'petitionOfficer',
+  'auditorDistrict',
+  'auditorTown2',
+  'admin',
+];
 
 /** Per user: a committee whose cases are inside their jurisdiction, and one whose are outside. */
 const PLACES: Partial<Record<TestUser, { inside: string; outside?: string }>> = {
@@ -34,7 +54,8 @@ describe('mediation route matrix: every route × every role × inside/outside ×
     return ctx.where === 'inside' ? p.inside : p.outside;
   };
   /** a request on a fresh case in `state` at the caller's inside / outside committee */
-  const onCase = (state: DrivenState, path: string, body: (c: { caseId: string; partyIds: string[]; mediatorId: string }) => unknown = () => ({})) =>
+  const onCase =
+    (state: DrivenState, path: string, body: (c: { caseId: string; partyIds: string[]; mediatorId: string }) => unknown = () => ({})) =>
     async (ctx: MatrixContext) => {
       const committee = placeOf(ctx);
       if (!committee) return undefined;
@@ -105,20 +126,61 @@ describe('mediation route matrix: every route × every role × inside/outside ×
 
     // ------------------------------------------------------------------ every step of §5.2
     'POST /mediation/cases/:id/request-consent': { access: 'mediation.consent', target: 'resource', request: onCase('registered', '/request-consent') },
-    'POST /mediation/cases/:id/consents': { access: 'mediation.consent', target: 'resource', request: onCase('consent_pending', '/consents', (c) => ({ partyId: c.partyIds[0], consented: true })) },
-    'POST /mediation/cases/:id/decline': { access: 'mediation.consent', target: 'resource', request: onCase('registered', '/decline', () => ({ reason: '不属于民间纠纷' })) },
-    'POST /mediation/cases/:id/notify-rights': { access: 'mediation.consent', target: 'resource', request: onCase('registered', '/notify-rights', (c) => ({ partyIds: c.partyIds })) },
-    'POST /mediation/cases/:id/dossier-items': { access: 'mediation.archive', target: 'resource', request: onCase('registered', '/dossier-items', () => ({ item: 'identity_proof', documentRef: '身份证复印件' })) },
-    'POST /mediation/cases/:id/assign-mediator': { access: 'mediation.assign', target: 'resource', request: onCase('accepted', '/assign-mediator', (c) => ({ mediatorIds: [c.mediatorId], method: 'designated' })) },
-    'POST /mediation/cases/:id/recuse-mediator': { access: 'mediation.assign', target: 'resource', request: onCase('mediator_assigned', '/recuse-mediator', (c) => ({ mediatorId: c.mediatorId, grounds: 'conflict_of_interest' })) },
+    'POST /mediation/cases/:id/consents': {
+      access: 'mediation.consent',
+      target: 'resource',
+      request: onCase('consent_pending', '/consents', (c) => ({ partyId: c.partyIds[0], consented: true })),
+    },
+    'POST /mediation/cases/:id/decline': {
+      access: 'mediation.consent',
+      target: 'resource',
+      request: onCase('registered', '/decline', () => ({ reason: '不属于民间纠纷' })),
+    },
+    'POST /mediation/cases/:id/notify-rights': {
+      access: 'mediation.consent',
+      target: 'resource',
+      request: onCase('registered', '/notify-rights', (c) => ({ partyIds: c.partyIds })),
+    },
+    'POST /mediation/cases/:id/dossier-items': {
+      access: 'mediation.archive',
+      target: 'resource',
+      request: onCase('registered', '/dossier-items', () => ({ item: 'identity_proof', documentRef: '身份证复印件' })),
+    },
+    'POST /mediation/cases/:id/assign-mediator': {
+      access: 'mediation.assign',
+      target: 'resource',
+      request: onCase('accepted', '/assign-mediator', (c) => ({ mediatorIds: [c.mediatorId], method: 'designated' })),
+    },
+    'POST /mediation/cases/:id/recuse-mediator': {
+      access: 'mediation.assign',
+      target: 'resource',
+      request: onCase('mediator_assigned', '/recuse-mediator', (c) => ({ mediatorId: c.mediatorId, grounds: 'conflict_of_interest' })),
+    },
     'POST /mediation/cases/:id/sessions': {
       access: 'mediation.session',
       target: 'resource',
-      request: onCase('mediator_assigned', '/sessions', (c) => ({ heldAt: t.clock.now().toISOString(), mediatorIds: [c.mediatorId], attendingPartyIds: c.partyIds, summary: '调解' })),
+      request: onCase('mediator_assigned', '/sessions', (c) => ({
+        heldAt: t.clock.now().toISOString(),
+        mediatorIds: [c.mediatorId],
+        attendingPartyIds: c.partyIds,
+        summary: '调解',
+      })),
     },
-    'POST /mediation/cases/:id/risk-reports': { access: 'mediation.session', target: 'resource', request: onCase('mediating', '/risk-reports', () => ({ riskKind: 'public_order', measures: '分开调解', policeUnitId: 'dept-t1-ga' })) },
-    'POST /mediation/cases/:id/extend': { access: 'mediation.session', target: 'resource', request: onCase('mediating', '/extend', (c) => ({ extendBy: 5, consentingPartyIds: c.partyIds })) },
-    'POST /mediation/cases/:id/agreement': { access: 'mediation.agreement', target: 'resource', request: onCase('mediating', '/agreement', () => ({ form: 'oral', terms: '互相谅解' })) },
+    'POST /mediation/cases/:id/risk-reports': {
+      access: 'mediation.session',
+      target: 'resource',
+      request: onCase('mediating', '/risk-reports', () => ({ riskKind: 'public_order', measures: '分开调解', policeUnitId: 'dept-t1-ga' })),
+    },
+    'POST /mediation/cases/:id/extend': {
+      access: 'mediation.session',
+      target: 'resource',
+      request: onCase('mediating', '/extend', (c) => ({ extendBy: 5, consentingPartyIds: c.partyIds })),
+    },
+    'POST /mediation/cases/:id/agreement': {
+      access: 'mediation.agreement',
+      target: 'resource',
+      request: onCase('mediating', '/agreement', () => ({ form: 'oral', terms: '互相谅解' })),
+    },
     'POST /mediation/cases/:id/agreement/sign': {
       access: 'mediation.agreement',
       target: 'resource',
@@ -129,7 +191,11 @@ describe('mediation route matrix: every route × every role × inside/outside ×
       target: 'resource',
       request: onCase('mediating', '/terminate', () => ({ grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] })),
     },
-    'POST /mediation/cases/:id/performance': { access: 'mediation.performance', target: 'resource', request: onCase('effective', '/performance', () => ({ complete: true, description: '已履行' })) },
+    'POST /mediation/cases/:id/performance': {
+      access: 'mediation.performance',
+      target: 'resource',
+      request: onCase('effective', '/performance', () => ({ complete: true, description: '已履行' })),
+    },
     'POST /mediation/cases/:id/performance-failure': {
       access: 'mediation.performance',
       target: 'resource',
@@ -138,12 +204,20 @@ describe('mediation route matrix: every route × every role × inside/outside ×
     'POST /mediation/cases/:id/judicial-confirmation': {
       access: 'mediation.confirmation',
       target: 'resource',
-      request: onCase('effective', '/judicial-confirmation', (c) => ({ courtId: 'court-fq', filedAt: t.clock.now().toISOString(), applicantPartyIds: c.partyIds })),
+      request: onCase('effective', '/judicial-confirmation', (c) => ({
+        courtId: 'court-fq',
+        filedAt: t.clock.now().toISOString(),
+        applicantPartyIds: c.partyIds,
+      })),
     },
     'POST /mediation/cases/:id/judicial-confirmation/decision': {
       access: 'mediation.confirmation',
       target: 'resource',
-      request: onCase('judicial_confirmation_filed', '/judicial-confirmation/decision', () => ({ confirmed: true, decidedAt: t.clock.now().toISOString(), rulingRef: '裁定书' })),
+      request: onCase('judicial_confirmation_filed', '/judicial-confirmation/decision', () => ({
+        confirmed: true,
+        decidedAt: t.clock.now().toISOString(),
+        rulingRef: '裁定书',
+      })),
     },
     'POST /mediation/cases/:id/resume': { access: 'mediation.confirmation', target: 'resource', request: onCase('not_confirmed', '/resume') },
     'POST /mediation/cases/:id/follow-up-visits': {

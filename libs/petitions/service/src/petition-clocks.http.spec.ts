@@ -39,7 +39,14 @@ describe('petition legal clocks through the API (§22, §23, §34, §35, §36)',
         etag = res.headers.get('etag')!;
       },
       read: () => clock('routing'),
-      expect: { ruleId: 'petition.routing', legalBasis: '信访工作条例§22', unit: 'calendar_days', duration: 15, lastDay: '2025-10-09', shiftedFrom: '2025-10-08' },
+      expect: {
+        ruleId: 'petition.routing',
+        legalBasis: '信访工作条例§22',
+        unit: 'calendar_days',
+        duration: 15,
+        lastDay: '2025-10-09',
+        shiftedFrom: '2025-10-08',
+      },
     },
     {
       step: '§23 transferred Fri 09-26: acceptance notice within 15 days → Sat 10-11, a make-up workday, not moved',
@@ -80,7 +87,13 @@ describe('petition legal clocks through the API (§22, §23, §34, §35, §36)',
       step: '§35 opinion delivered Mon 12-22: review request within 30 days → Wed 2026-01-21',
       run: async () => {
         at('2025-12-20T10:00:00+08:00');
-        await post('opinion', 'town1Officer', { outcome: 'explain', request: '足额补偿', factsAndReasons: '经测量……', legalBasisCited: '《土地管理法》第四十八条', documentRef: '枫溪执法意字〔2025〕1号' });
+        await post('opinion', 'town1Officer', {
+          outcome: 'explain',
+          request: '足额补偿',
+          factsAndReasons: '经测量……',
+          legalBasisCited: '《土地管理法》第四十八条',
+          documentRef: '枫溪执法意字〔2025〕1号',
+        });
         at('2025-12-22T11:00:00+08:00');
         await post('opinion/delivery', 'town1Officer', { receivedAt: '2025-12-22T10:00:00+08:00', method: 'in_person' });
       },
@@ -154,6 +167,8 @@ describe('petition legal clocks through the API (§22, §23, §34, §35, §36)',
       ['DeadlineBreached', '信访工作条例§36', 'petition.re_review'],
     ]);
     const overdue = await t.call('GET', '/petitions/clocks', { as: 'districtOfficer' });
-    expect(overdue.body.overdue).toEqual([expect.objectContaining({ petitionId: id, kind: 're_review', legalBasis: '信访工作条例§36', overdue: true, breached: true, daysLeft: -1 })]);
+    expect(overdue.body.overdue).toEqual([
+      expect.objectContaining({ petitionId: id, kind: 're_review', legalBasis: '信访工作条例§36', overdue: true, breached: true, daysLeft: -1 }),
+    ]);
   });
 });

@@ -28,7 +28,11 @@ describe('petition command routes: 400 with the fields named, 412 on a stale If-
     ['hearings', {}, ['hearingId']],
     ['hearings/h-1/end', { recordRef: '' }, ['recordRef']],
     ['settlement', { kind: 'handshake', consentingPartyIds: 'a', documentRef: '' }, ['kind', 'consentingPartyIds', 'documentRef']],
-    ['opinion', { outcome: 'maybe', request: '', factsAndReasons: '', legalBasisCited: '', documentRef: '' }, ['outcome', 'request', 'factsAndReasons', 'legalBasisCited', 'documentRef']],
+    [
+      'opinion',
+      { outcome: 'maybe', request: '', factsAndReasons: '', legalBasisCited: '', documentRef: '' },
+      ['outcome', 'request', 'factsAndReasons', 'legalBasisCited', 'documentRef'],
+    ],
     ['opinion/delivery', { receivedAt: 'yesterday', method: 'pigeon' }, ['receivedAt', 'method']],
     ['close', { reason: 42 }, ['reason']],
     ['review', { requestedAt: '2025-13-40', reviewingUnitId: '' }, ['requestedAt', 'reviewingUnitId']],
@@ -51,7 +55,11 @@ describe('petition command routes: 400 with the fields named, 412 on a stale If-
   });
 
   it('412 before any rule: a valid command on a stale revision', async () => {
-    const res = await t.call('POST', `/petitions/${id}/transfer`, { as: 'districtOfficer', body: { toUnitId: 't-1', route: 'competent_body' }, headers: { 'if-match': '"41"' } });
+    const res = await t.call('POST', `/petitions/${id}/transfer`, {
+      as: 'districtOfficer',
+      body: { toUnitId: 't-1', route: 'competent_body' },
+      headers: { 'if-match': '"41"' },
+    });
     expect(res.status).toBe(412);
     for (const path of ['close', 'review/start', 're-review/start']) {
       expect((await t.call('POST', `/petitions/${id}/${path}`, { as: 'districtOfficer', body: {}, headers: { 'if-match': '"41"' } })).status).toBe(412);

@@ -1,7 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type { Directory } from '@fengqiao/identity';
 import { IllegalStateError, WorkingCalendar } from '@fengqiao/kernel';
-import { CalendarCatalog, CalendarFollowingRunner, CaseCommandRunner, ContextRuntime, DeadlineRevisionTarget, DeadlineScheduler, ServiceConfig } from '@fengqiao/platform';
+import {
+  CalendarCatalog,
+  CalendarFollowingRunner,
+  CaseCommandRunner,
+  ContextRuntime,
+  DeadlineRevisionTarget,
+  DeadlineScheduler,
+  ServiceConfig,
+} from '@fengqiao/platform';
 import {
   createPetitionDecider,
   PetitionCommand,
@@ -65,7 +73,10 @@ export class PetitionsContext {
   ) {
     const calendar = this.calendar();
     this.current = { calendar, decider: createPetitionDecider({ rules: options.rules, calendar }) };
-    this.units = new PetitionUnits(() => this.directory(), () => demoLoaded());
+    this.units = new PetitionUnits(
+      () => this.directory(),
+      () => demoLoaded(),
+    );
   }
 
   /** The calendar the petition clocks run on: a fixed provider from the options, else the catalog's. */
@@ -130,13 +141,7 @@ export class PetitionsContext {
   /** Unit path of a petition: every unit it has been at (received, routed, handling, review, re-review). */
   jurisdictionOfState(s: PetitionState): string[] {
     if (s.status === 'none') return [];
-    return this.units.jurisdictionOf(
-      s.receivingUnitId,
-      s.routing?.toUnitId,
-      s.handlingUnitId,
-      s.review?.unitId,
-      s.reReview?.unitId,
-    );
+    return this.units.jurisdictionOf(s.receivingUnitId, s.routing?.toUnitId, s.handlingUnitId, s.review?.unitId, s.reReview?.unitId);
   }
 
   /** After an append: the views have it before the answer, and the relay is woken. */
@@ -158,21 +163,24 @@ export class PetitionsContext {
     await this.calendars.load(readStore);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the decider getter below reads the context's calendar
     const self = this;
-    const runner: PetitionRunner = new CalendarFollowingRunner({
-      store: protectedEvents,
-      get decider() {
-        return self.decider;
+    const runner: PetitionRunner = new CalendarFollowingRunner(
+      {
+        store: protectedEvents,
+        get decider() {
+          return self.decider;
+        },
+        context: 'PETITIONS',
+        resourceType: 'petition',
+        noun: '信访事项',
+        streamIdOf: toPetitionStreamId,
+        exists: (s) => s.status !== 'none',
+        statusOf: (s) => s.status,
+        now: () => this.now(),
+        jurisdictionOf: (s) => this.jurisdictionOfState(s),
+        afterAppend,
       },
-      context: 'PETITIONS',
-      resourceType: 'petition',
-      noun: '信访事项',
-      streamIdOf: toPetitionStreamId,
-      exists: (s) => s.status !== 'none',
-      statusOf: (s) => s.status,
-      now: () => this.now(),
-      jurisdictionOf: (s) => this.jurisdictionOfState(s),
-      afterAppend,
-    }, { catalog: this.calendars, readStore: () => readStore, target: () => this.revisionTarget() });
+      { catalog: this.calendars, readStore: () => readStore, target: () => this.revisionTarget() },
+    );
     const portal: PortalRunner = new CaseCommandRunner({
       store: protectedEvents,
       decider: petitionPortalDecider,

@@ -53,7 +53,11 @@ export class PetitionsModule {
         {
           // hands the context what only Nest can give: the in-process directory and the service config
           provide: BINDER,
-          inject: [{ token: LIVE_DIRECTORY, optional: true }, { token: SERVICE_CONFIG, optional: true }, { token: HealthRegistry, optional: true }],
+          inject: [
+            { token: LIVE_DIRECTORY, optional: true },
+            { token: SERVICE_CONFIG, optional: true },
+            { token: HealthRegistry, optional: true },
+          ],
           useFactory: (live: Directory | undefined, cfg: ServiceConfig | undefined, health: HealthRegistry | undefined) => {
             config = cfg;
             ctx.bind(directoryInUse(live), cfg);

@@ -5,12 +5,31 @@
  * are built through the API by the district office, received at the town of the user's "inside".
  */
 import { inJurisdiction } from '@fengqiao/platform';
-import { matrixAppOf, matrixUsers, platformRows, routeMatrix, type MatrixContext, type MatrixUser, type RouteMatrixReport, type RouteTable } from '@fengqiao/platform/testing';
+import {
+  matrixAppOf,
+  matrixUsers,
+  platformRows,
+  routeMatrix,
+  type MatrixContext,
+  type MatrixUser,
+  type RouteMatrixReport,
+  type RouteTable,
+} from '@fengqiao/platform/testing';
 import { LooseJson } from '@fengqiao/testing';
 import { solveProofOfWork } from './public-petitions/proof-of-work';
 import { petitioner, PetitionsTestApp, registration, startPetitionsTestApp, TestUser, USERS } from './testing/petitions-test-app';
 
-const MATRIX_USERS: TestUser[] = ['districtOfficer', 'town1Officer', 'districtOperator', 'gridWorker', 'department', 'mediator', 'auditorDistrict', 'auditorTown2', 'admin'];
+const MATRIX_USERS: TestUser[] = [
+  'districtOfficer',
+  'town1Officer',
+  'districtOperator',
+  'gridWorker',
+  'department',
+  'mediator',
+  'auditorDistrict',
+  'auditorTown2',
+  'admin',
+];
 
 /** Per user: the town where a petition is inside their jurisdiction, and one where it is outside (none: nothing is outside). */
 const TOWNS: Record<TestUser, { inside: string; outside?: string }> = {
@@ -44,8 +63,20 @@ type Step =
   | 'reviewDelivered'
   | 'reReviewRequested'
   | 'reReviewing';
-const ORDER: Step[] = ['registered', 'routed', 'accepted', 'handling', 'opinion', 'delivered', 'reviewRequested', 'reviewing', 'reviewDecided', 'reviewDelivered', 'reReviewRequested', 'reReviewing'];
-
+const ORDER: Step[] = [
+  'registered',
+  'routed',
+  'accepted',
+  'handling',
+  'opinion',
+  'delivered',
+  'reviewRequested',
+  'reviewing',
+  'reviewDecided',
+  'reviewDelivered',
+  'reReviewRequested',
+  'reReviewing',
+];
 
 describe('petitions route matrix: every route × every role × inside/outside × no token', () => {
   let t: PetitionsTestApp;
@@ -61,7 +92,13 @@ describe('petitions route matrix: every route × every role × inside/outside ×
   const petitionAt = async (town: string, step: Step): Promise<string> => {
     const d = 'districtOfficer' as const;
     if (step === 'direct') {
-      const r = await t.ok<LooseJson>('POST', '/petitions', d, registration({ petitioners: [petitioner(++n)], receivingUnitId: `dept-t${town.slice(2)}-cg`, receiverKind: 'handling_body' }), 201);
+      const r = await t.ok<LooseJson>(
+        'POST',
+        '/petitions',
+        d,
+        registration({ petitioners: [petitioner(++n)], receivingUnitId: `dept-t${town.slice(2)}-cg`, receiverKind: 'handling_body' }),
+        201,
+      );
       return r.petitionId;
     }
     const r = await t.ok<LooseJson>('POST', '/petitions', d, registration({ petitioners: [petitioner(++n)], receivingUnitId: town }), 201);
@@ -72,7 +109,8 @@ describe('petitions route matrix: every route × every role × inside/outside ×
       routed: () => t.ok('POST', `/petitions/${id}/transfer`, d, { toUnitId: dept, route: 'competent_body' }),
       accepted: () => t.ok('POST', `/petitions/${id}/acceptance`, d, { noticeRef: 'n' }),
       handling: () => t.ok('POST', `/petitions/${id}/handling`, d, { handlerIds: ['h'] }),
-      opinion: () => t.ok('POST', `/petitions/${id}/opinion`, d, { outcome: 'explain', request: 'r', factsAndReasons: 'f', legalBasisCited: 'l', documentRef: 'd' }),
+      opinion: () =>
+        t.ok('POST', `/petitions/${id}/opinion`, d, { outcome: 'explain', request: 'r', factsAndReasons: 'f', legalBasisCited: 'l', documentRef: 'd' }),
       delivered: () => t.ok('POST', `/petitions/${id}/opinion/delivery`, d, { receivedAt: now() }),
       reviewRequested: () => t.ok('POST', `/petitions/${id}/review`, d, { requestedAt: now(), reviewingUnitId: town }),
       reviewing: () => t.ok('POST', `/petitions/${id}/review/start`, d, {}),
@@ -91,19 +129,31 @@ describe('petitions route matrix: every route × every role × inside/outside ×
     t.clock.advance(60_000);
     return id;
   };
-  const at = (step: Step, path: (id: string) => string, body: unknown = {}) => async (ctx: MatrixContext) => {
-    const town = townOf(ctx);
-    if (!town) return undefined;
-    const id = await petitionAt(town, step);
-    return { path: path(id), body };
-  };
+  const at =
+    (step: Step, path: (id: string) => string, body: unknown = {}) =>
+    async (ctx: MatrixContext) => {
+      const town = townOf(ctx);
+      if (!town) return undefined;
+      const id = await petitionAt(town, step);
+      return { path: path(id), body };
+    };
   const atGet = (step: Step, path: (id: string) => string) => async (ctx: MatrixContext) => {
     const town = townOf(ctx);
     return town ? { path: path(await petitionAt(town, step)) } : undefined;
   };
   const onlineDelivered = async () => {
     const c = (await t.call('GET', '/public/petitions/challenge')).body;
-    const sub = await t.call('POST', '/public/petitions', { body: { challenge: c.challenge, nonce: solveProofOfWork(c.challenge, c.bits), name: '网民', idNumber: `33068119900101${++n}`, phone: '13900001111', matterType: 'other', summary: '网上反映的问题' } });
+    const sub = await t.call('POST', '/public/petitions', {
+      body: {
+        challenge: c.challenge,
+        nonce: solveProofOfWork(c.challenge, c.bits),
+        name: '网民',
+        idNumber: `33068119900101${++n}`,
+        phone: '13900001111',
+        matterType: 'other',
+        summary: '网上反映的问题',
+      },
+    });
     const list = (await t.call('GET', '/petitions?status=registered&limit=200', { as: 'districtOfficer' })).body.items as LooseJson[];
     const id = list.find((i) => i.source.kind === 'online_form' && i.summary === '网上反映的问题' && !used.has(i.petitionId))!.petitionId as string;
     used.add(id);
@@ -120,9 +170,26 @@ describe('petitions route matrix: every route × every role × inside/outside ×
     return sub.body.queryCode as string;
   };
   const used = new Set<string>();
-  const pointAt = async (village: string) => (await t.ok<LooseJson>('POST', '/petitions/reception-points', 'districtOfficer', { name: '接访点', kind: 'village_centre', unitId: village, address: '村委会' }, 201)).pointId as string;
+  const pointAt = async (village: string) =>
+    (
+      await t.ok<LooseJson>(
+        'POST',
+        '/petitions/reception-points',
+        'districtOfficer',
+        { name: '接访点', kind: 'village_centre', unitId: village, address: '村委会' },
+        201,
+      )
+    ).pointId as string;
   const dayAt = async (village: string) =>
-    (await t.ok<LooseJson>('POST', '/petitions/reception-days', 'districtOfficer', { pointId: await pointAt(village), date: '2025-10-09', startTime: '09:00', endTime: '11:00', leaderName: '王', leaderTitle: '书记' }, 201)).dayId as string;
+    (
+      await t.ok<LooseJson>(
+        'POST',
+        '/petitions/reception-days',
+        'districtOfficer',
+        { pointId: await pointAt(village), date: '2025-10-09', startTime: '09:00', endTime: '11:00', leaderName: '王', leaderTitle: '书记' },
+        201,
+      )
+    ).dayId as string;
   const villageOf = (ctx: MatrixContext) => {
     const town = townOf(ctx);
     return town ? `v-${town.slice(2)}-1` : undefined;
@@ -167,80 +234,243 @@ describe('petitions route matrix: every route × every role × inside/outside ×
     },
     'GET /petitions/:id': { access: 'petition.read', target: 'resource', request: atGet('registered', (id) => `/petitions/${id}`) },
     'GET /petitions/:id/related': { access: 'petition.read', target: 'resource', request: atGet('registered', (id) => `/petitions/${id}/related`) },
-    'GET /petitions/:id/documents/:kind': { access: 'petition.read', target: 'resource', request: atGet('routed', (id) => `/petitions/${id}/documents/transfer_letter`) },
-    'POST /petitions/:id/transfer': { access: 'petition.route', target: 'resource', request: at('registered', (id) => `/petitions/${id}/transfer`, { toUnitId: 'dept-d-zj', route: 'competent_body' }) },
-    'POST /petitions/:id/assign': { access: 'petition.route', target: 'resource', request: at('registered', (id) => `/petitions/${id}/assign`, { toUnitId: 'dept-d-zj', reportWithin: 20 }) },
-    'POST /petitions/:id/objection': { access: 'petition.accept', target: 'resource', request: at('routed', (id) => `/petitions/${id}/objection`, { reason: '不属本单位职责' }) },
-    'POST /petitions/:id/objection-ruling': { access: 'petition.route', target: 'resource', request: at('objected', (id) => `/petitions/${id}/objection-ruling`, { agreed: false }) },
-    'POST /petitions/:id/acceptance': { access: 'petition.accept', target: 'resource', request: at('routed', (id) => `/petitions/${id}/acceptance`, { noticeRef: 'n' }) },
-    'POST /petitions/:id/redirect': { access: 'petition.accept', target: 'resource', request: at('direct', (id) => `/petitions/${id}/redirect`, { toldToApplyTo: '区住建局' }) },
-    'POST /petitions/:id/legal-procedure': { access: 'petition.accept', target: 'resource', request: at('routed', (id) => `/petitions/${id}/legal-procedure`, { procedure: 'litigation', body: '枫桥区人民法院' }) },
-    'POST /petitions/:id/repeat': { access: 'petition.accept', target: 'resource', request: at('routed', (id) => `/petitions/${id}/repeat`, { relatedPetitionId: 'p-earlier' }) },
-    'POST /petitions/:id/handling': { access: 'petition.handle', target: 'resource', request: at('accepted', (id) => `/petitions/${id}/handling`, { handlerIds: ['h'] }) },
-    'POST /petitions/:id/extension': { access: 'petition.handle', target: 'resource', request: at('handling', (id) => `/petitions/${id}/extension`, { extendBy: 10, approvedBy: '负责人', reason: '复杂' }) },
-    'POST /petitions/:id/hearings': { access: 'petition.handle', target: 'resource', request: at('handling', (id) => `/petitions/${id}/hearings`, { hearingId: 'h-1' }) },
-    'POST /petitions/:id/hearings/:hearingId/end': { access: 'petition.handle', target: 'resource', request: at('hearing', (id) => `/petitions/${id}/hearings/h-1/end`, { recordRef: 'r' }) },
-    'POST /petitions/:id/settlement': { access: 'petition.handle', target: 'resource', request: at('handling', (id) => `/petitions/${id}/settlement`, { kind: 'settlement_agreement', consentingPartyIds: ['a'], documentRef: 'd' }) },
+    'GET /petitions/:id/documents/:kind': {
+      access: 'petition.read',
+      target: 'resource',
+      request: atGet('routed', (id) => `/petitions/${id}/documents/transfer_letter`),
+    },
+    'POST /petitions/:id/transfer': {
+      access: 'petition.route',
+      target: 'resource',
+      request: at('registered', (id) => `/petitions/${id}/transfer`, { toUnitId: 'dept-d-zj', route: 'competent_body' }),
+    },
+    'POST /petitions/:id/assign': {
+      access: 'petition.route',
+      target: 'resource',
+      request: at('registered', (id) => `/petitions/${id}/assign`, { toUnitId: 'dept-d-zj', reportWithin: 20 }),
+    },
+    'POST /petitions/:id/objection': {
+      access: 'petition.accept',
+      target: 'resource',
+      request: at('routed', (id) => `/petitions/${id}/objection`, { reason: '不属本单位职责' }),
+    },
+    'POST /petitions/:id/objection-ruling': {
+      access: 'petition.route',
+      target: 'resource',
+      request: at('objected', (id) => `/petitions/${id}/objection-ruling`, { agreed: false }),
+    },
+    'POST /petitions/:id/acceptance': {
+      access: 'petition.accept',
+      target: 'resource',
+      request: at('routed', (id) => `/petitions/${id}/acceptance`, { noticeRef: 'n' }),
+    },
+    'POST /petitions/:id/redirect': {
+      access: 'petition.accept',
+      target: 'resource',
+      request: at('direct', (id) => `/petitions/${id}/redirect`, { toldToApplyTo: '区住建局' }),
+    },
+    'POST /petitions/:id/legal-procedure': {
+      access: 'petition.accept',
+      target: 'resource',
+      request: at('routed', (id) => `/petitions/${id}/legal-procedure`, { procedure: 'litigation', body: '枫桥区人民法院' }),
+    },
+    'POST /petitions/:id/repeat': {
+      access: 'petition.accept',
+      target: 'resource',
+      request: at('routed', (id) => `/petitions/${id}/repeat`, { relatedPetitionId: 'p-earlier' }),
+    },
+    'POST /petitions/:id/handling': {
+      access: 'petition.handle',
+      target: 'resource',
+      request: at('accepted', (id) => `/petitions/${id}/handling`, { handlerIds: ['h'] }),
+    },
+    'POST /petitions/:id/extension': {
+      access: 'petition.handle',
+      target: 'resource',
+      request: at('handling', (id) => `/petitions/${id}/extension`, { extendBy: 10, approvedBy: '负责人', reason: '复杂' }),
+    },
+    'POST /petitions/:id/hearings': {
+      access: 'petition.handle',
+      target: 'resource',
+      request: at('handling', (id) => `/petitions/${id}/hearings`, { hearingId: 'h-1' }),
+    },
+    'POST /petitions/:id/hearings/:hearingId/end': {
+      access: 'petition.handle',
+      target: 'resource',
+      request: at('hearing', (id) => `/petitions/${id}/hearings/h-1/end`, { recordRef: 'r' }),
+    },
+    'POST /petitions/:id/settlement': {
+      access: 'petition.handle',
+      target: 'resource',
+      request: at('handling', (id) => `/petitions/${id}/settlement`, { kind: 'settlement_agreement', consentingPartyIds: ['a'], documentRef: 'd' }),
+    },
     'POST /petitions/:id/opinion': {
       access: 'petition.opinion',
       target: 'resource',
-      request: at('handling', (id) => `/petitions/${id}/opinion`, { outcome: 'support', request: 'r', factsAndReasons: 'f', legalBasisCited: 'l', documentRef: 'd' }),
+      request: at('handling', (id) => `/petitions/${id}/opinion`, {
+        outcome: 'support',
+        request: 'r',
+        factsAndReasons: 'f',
+        legalBasisCited: 'l',
+        documentRef: 'd',
+      }),
     },
-    'POST /petitions/:id/opinion/delivery': { access: 'petition.opinion', target: 'resource', request: async (ctx) => {
-      const town = townOf(ctx);
-      return town ? { path: `/petitions/${await petitionAt(town, 'opinion')}/opinion/delivery`, body: { receivedAt: t.clock.now().toISOString() } } : undefined;
-    } },
-    'POST /petitions/:id/close': { access: 'petition.close', target: 'resource', request: async (ctx) => {
-      const town = townOf(ctx);
-      if (!town) return undefined;
-      const id = await petitionAt(town, 'delivered');
-      t.clock.advance(32 * DAY);
-      return { path: `/petitions/${id}/close`, body: {} };
-    } },
-    'POST /petitions/:id/review': { access: 'petition.review', target: 'resource', request: async (ctx) => {
-      const town = townOf(ctx);
-      return town ? { path: `/petitions/${await petitionAt(town, 'delivered')}/review`, body: { requestedAt: t.clock.now().toISOString(), reviewingUnitId: town } } : undefined;
-    } },
-    'POST /petitions/:id/review/start': { access: 'petition.review', target: 'resource', request: at('reviewRequested', (id) => `/petitions/${id}/review/start`) },
-    'POST /petitions/:id/review/decision': { access: 'petition.review', target: 'resource', request: at('reviewing', (id) => `/petitions/${id}/review/decision`, { outcome: 'upheld', reasons: 'r', documentRef: 'd' }) },
-    'POST /petitions/:id/review/decision/delivery': { access: 'petition.review', target: 'resource', request: async (ctx) => {
-      const town = townOf(ctx);
-      return town ? { path: `/petitions/${await petitionAt(town, 'reviewDecided')}/review/decision/delivery`, body: { receivedAt: t.clock.now().toISOString() } } : undefined;
-    } },
-    'POST /petitions/:id/re-review': { access: 'petition.review', target: 'resource', request: async (ctx) => {
-      const town = townOf(ctx);
-      return town ? { path: `/petitions/${await petitionAt(town, 'reviewDelivered')}/re-review`, body: { requestedAt: t.clock.now().toISOString(), reReviewingUnitId: 'd-fq' } } : undefined;
-    } },
-    'POST /petitions/:id/re-review/start': { access: 'petition.review', target: 'resource', request: at('reReviewRequested', (id) => `/petitions/${id}/re-review/start`) },
-    'POST /petitions/:id/re-review/decision': { access: 'petition.close', target: 'resource', request: at('reReviewing', (id) => `/petitions/${id}/re-review/decision`, { outcome: 'upheld', reasons: 'r', documentRef: 'd' }) },
-    'POST /petitions/:id/supervision': { access: 'petition.supervise', target: 'resource', request: at('routed', (id) => `/petitions/${id}/supervision`, { form: 'supervision', grounds: ['delay'], reason: '逾期未告知' }) },
+    'POST /petitions/:id/opinion/delivery': {
+      access: 'petition.opinion',
+      target: 'resource',
+      request: async (ctx) => {
+        const town = townOf(ctx);
+        return town
+          ? { path: `/petitions/${await petitionAt(town, 'opinion')}/opinion/delivery`, body: { receivedAt: t.clock.now().toISOString() } }
+          : undefined;
+      },
+    },
+    'POST /petitions/:id/close': {
+      access: 'petition.close',
+      target: 'resource',
+      request: async (ctx) => {
+        const town = townOf(ctx);
+        if (!town) return undefined;
+        const id = await petitionAt(town, 'delivered');
+        t.clock.advance(32 * DAY);
+        return { path: `/petitions/${id}/close`, body: {} };
+      },
+    },
+    'POST /petitions/:id/review': {
+      access: 'petition.review',
+      target: 'resource',
+      request: async (ctx) => {
+        const town = townOf(ctx);
+        return town
+          ? { path: `/petitions/${await petitionAt(town, 'delivered')}/review`, body: { requestedAt: t.clock.now().toISOString(), reviewingUnitId: town } }
+          : undefined;
+      },
+    },
+    'POST /petitions/:id/review/start': {
+      access: 'petition.review',
+      target: 'resource',
+      request: at('reviewRequested', (id) => `/petitions/${id}/review/start`),
+    },
+    'POST /petitions/:id/review/decision': {
+      access: 'petition.review',
+      target: 'resource',
+      request: at('reviewing', (id) => `/petitions/${id}/review/decision`, { outcome: 'upheld', reasons: 'r', documentRef: 'd' }),
+    },
+    'POST /petitions/:id/review/decision/delivery': {
+      access: 'petition.review',
+      target: 'resource',
+      request: async (ctx) => {
+        const town = townOf(ctx);
+        return town
+          ? { path: `/petitions/${await petitionAt(town, 'reviewDecided')}/review/decision/delivery`, body: { receivedAt: t.clock.now().toISOString() } }
+          : undefined;
+      },
+    },
+    'POST /petitions/:id/re-review': {
+      access: 'petition.review',
+      target: 'resource',
+      request: async (ctx) => {
+        const town = townOf(ctx);
+        return town
+          ? {
+              path: `/petitions/${await petitionAt(town, 'reviewDelivered')}/re-review`,
+              body: { requestedAt: t.clock.now().toISOString(), reReviewingUnitId: 'd-fq' },
+            }
+          : undefined;
+      },
+    },
+    'POST /petitions/:id/re-review/start': {
+      access: 'petition.review',
+      target: 'resource',
+      request: at('reReviewRequested', (id) => `/petitions/${id}/re-review/start`),
+    },
+    'POST /petitions/:id/re-review/decision': {
+      access: 'petition.close',
+      target: 'resource',
+      request: at('reReviewing', (id) => `/petitions/${id}/re-review/decision`, { outcome: 'upheld', reasons: 'r', documentRef: 'd' }),
+    },
+    'POST /petitions/:id/supervision': {
+      access: 'petition.supervise',
+      target: 'resource',
+      request: at('routed', (id) => `/petitions/${id}/supervision`, { form: 'supervision', grounds: ['delay'], reason: '逾期未告知' }),
+    },
 
-    'POST /petitions/reception-points': { access: 'petition.reception', target: 'resource', request: (ctx) => {
-      const village = villageOf(ctx);
-      return village ? { path: '/petitions/reception-points', body: { name: '接访点', kind: 'village_centre', unitId: village, address: '村委会' } } : undefined;
-    } },
-    'POST /petitions/reception-days': { access: 'petition.reception', target: 'resource', request: async (ctx) => {
-      const village = villageOf(ctx);
-      return village ? { path: '/petitions/reception-days', body: { pointId: await pointAt(village), date: '2025-10-09', startTime: '09:00', endTime: '11:00', leaderName: '王', leaderTitle: '书记' } } : undefined;
-    } },
-    'POST /petitions/reception-days/:dayId/cancel': { access: 'petition.reception', target: 'resource', request: async (ctx) => {
-      const village = villageOf(ctx);
-      return village ? { path: `/petitions/reception-days/${await dayAt(village)}/cancel`, body: {} } : undefined;
-    } },
-    'GET /petitions/reception-days/:dayId': { access: 'petition.list', target: 'resource', request: async (ctx) => {
-      const village = villageOf(ctx);
-      return village ? { path: `/petitions/reception-days/${await dayAt(village)}` } : undefined;
-    } },
+    'POST /petitions/reception-points': {
+      access: 'petition.reception',
+      target: 'resource',
+      request: (ctx) => {
+        const village = villageOf(ctx);
+        return village
+          ? { path: '/petitions/reception-points', body: { name: '接访点', kind: 'village_centre', unitId: village, address: '村委会' } }
+          : undefined;
+      },
+    },
+    'POST /petitions/reception-days': {
+      access: 'petition.reception',
+      target: 'resource',
+      request: async (ctx) => {
+        const village = villageOf(ctx);
+        return village
+          ? {
+              path: '/petitions/reception-days',
+              body: { pointId: await pointAt(village), date: '2025-10-09', startTime: '09:00', endTime: '11:00', leaderName: '王', leaderTitle: '书记' },
+            }
+          : undefined;
+      },
+    },
+    'POST /petitions/reception-days/:dayId/cancel': {
+      access: 'petition.reception',
+      target: 'resource',
+      request: async (ctx) => {
+        const village = villageOf(ctx);
+        return village ? { path: `/petitions/reception-days/${await dayAt(village)}/cancel`, body: {} } : undefined;
+      },
+    },
+    'GET /petitions/reception-days/:dayId': {
+      access: 'petition.list',
+      target: 'resource',
+      request: async (ctx) => {
+        const village = villageOf(ctx);
+        return village ? { path: `/petitions/reception-days/${await dayAt(village)}` } : undefined;
+      },
+    },
 
     'GET /public/petitions/reception-schedule': { access: 'public', target: 'collection', request: () => ({ path: '/public/petitions/reception-schedule' }) },
     'GET /public/petitions/challenge': { access: 'public', target: 'collection', request: () => ({ path: '/public/petitions/challenge' }) },
-    'POST /public/petitions': { access: 'public', target: 'collection', request: async () => {
-      const c = (await t.call('GET', '/public/petitions/challenge')).body;
-      return { path: '/public/petitions', body: { challenge: c.challenge, nonce: solveProofOfWork(c.challenge, c.bits), name: '网民', idNumber: `33068119900102${++n}`, phone: '13900001111', matterType: 'environment', summary: '噪声扰民问题' } };
-    } },
-    'POST /public/petitions/progress': { access: 'public', target: 'collection', request: async () => ({ path: '/public/petitions/progress', body: { queryCode: await onlineDelivered() } }) },
-    'POST /public/petitions/rating': { access: 'public', target: 'collection', request: async () => ({ path: '/public/petitions/rating', body: { queryCode: await onlineDelivered(), rating: 4 } }) },
-    'POST /public/petitions/documents/:kind': { access: 'public', target: 'collection', request: async () => ({ path: '/public/petitions/documents/opinion', body: { queryCode: await onlineDelivered() } }) },
+    'POST /public/petitions': {
+      access: 'public',
+      target: 'collection',
+      request: async () => {
+        const c = (await t.call('GET', '/public/petitions/challenge')).body;
+        return {
+          path: '/public/petitions',
+          body: {
+            challenge: c.challenge,
+            nonce: solveProofOfWork(c.challenge, c.bits),
+            name: '网民',
+            idNumber: `33068119900102${++n}`,
+            phone: '13900001111',
+            matterType: 'environment',
+            summary: '噪声扰民问题',
+          },
+        };
+      },
+    },
+    'POST /public/petitions/progress': {
+      access: 'public',
+      target: 'collection',
+      request: async () => ({ path: '/public/petitions/progress', body: { queryCode: await onlineDelivered() } }),
+    },
+    'POST /public/petitions/rating': {
+      access: 'public',
+      target: 'collection',
+      request: async () => ({ path: '/public/petitions/rating', body: { queryCode: await onlineDelivered(), rating: 4 } }),
+    },
+    'POST /public/petitions/documents/:kind': {
+      access: 'public',
+      target: 'collection',
+      request: async () => ({ path: '/public/petitions/documents/opinion', body: { queryCode: await onlineDelivered() } }),
+    },
   };
   beforeAll(async () => {
     report = await routeMatrix(t.service.app, table, { baseUrl: t.url, users, snapshot });

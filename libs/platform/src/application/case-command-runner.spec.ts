@@ -7,11 +7,9 @@ import { expectedRevisionOf, requiredRevisionOf } from './command-http';
 
 type NoteState = { status: 'none' } | { status: 'open' | 'closed'; unit: string[]; notes: number; mergedInto?: string };
 type NoteCommand =
-  | Command<'Open', { unit: string[] }>
-  | Command<'Note', { text: string }>
-  | Command<'Merge', { into: string }>
-  | Command<'Close', Record<string, never>>;
-type NoteEvent = Event<'Opened', { unit: string[] }> | Event<'Noted', { text: string }> | Event<'Merged', { into: string }> | Event<'Closed', Record<string, never>>;
+  Command<'Open', { unit: string[] }> | Command<'Note', { text: string }> | Command<'Merge', { into: string }> | Command<'Close', Record<string, never>>;
+type NoteEvent =
+  Event<'Opened', { unit: string[] }> | Event<'Noted', { text: string }> | Event<'Merged', { into: string }> | Event<'Closed', Record<string, never>>;
 
 const decider: Decider<NoteState, NoteCommand, NoteEvent> = {
   initialState: () => ({ status: 'none' }),
@@ -89,7 +87,14 @@ describe('CaseCommandRunner (on the real sqlite event store)', () => {
   const open = (id: string, unit: string[]) =>
     runner.run({ caseId: id, principal: operator, action: 'case.file', mode: 'create', command: (_, meta) => ({ type: 'Open', data: { unit }, meta }) });
   const note = (id: string, text: string, expectedRevision?: number) =>
-    runner.run({ caseId: id, principal: operator, action: 'case.file', expectedRevision, reason: '  巡查记录 ', command: (_, meta) => ({ type: 'Note', data: { text }, meta }) });
+    runner.run({
+      caseId: id,
+      principal: operator,
+      action: 'case.file',
+      expectedRevision,
+      reason: '  巡查记录 ',
+      command: (_, meta) => ({ type: 'Note', data: { text }, meta }),
+    });
 
   it('answers one shape, records actor and reason, and catches the views up once per append', async () => {
     expect(await open('a', inside)).toEqual({ caseId: 'a', status: 'open', revision: 0, events: ['Opened'] });

@@ -181,18 +181,23 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
   /** Counts the command by type and outcome (appended, unchanged or the error kind) and times it. */
   private async measured(work: (seen: { command: string }) => Promise<CaseCommandResult>): Promise<CaseCommandResult> {
     // a span of its own (child of the request's or the consumer's): the events it appends carry it
-    return inSpan(`${this.config.context} command`, { attributes: { 'fengqiao.context': this.config.context.toLowerCase() } }, otelContext.active(), async (span) => {
-      const seen = { command: 'unknown' };
-      try {
-        const result = await this.counted(work, seen);
-        span.setAttribute('fengqiao.events', result.events.join(','));
-        span.setAttribute('fengqiao.case.id', result.caseId);
-        return result;
-      } finally {
-        span.updateName(`${this.config.context} ${seen.command}`);
-        span.setAttribute('fengqiao.command', seen.command);
-      }
-    });
+    return inSpan(
+      `${this.config.context} command`,
+      { attributes: { 'fengqiao.context': this.config.context.toLowerCase() } },
+      otelContext.active(),
+      async (span) => {
+        const seen = { command: 'unknown' };
+        try {
+          const result = await this.counted(work, seen);
+          span.setAttribute('fengqiao.events', result.events.join(','));
+          span.setAttribute('fengqiao.case.id', result.caseId);
+          return result;
+        } finally {
+          span.updateName(`${this.config.context} ${seen.command}`);
+          span.setAttribute('fengqiao.command', seen.command);
+        }
+      },
+    );
   }
 
   private async counted(work: (seen: { command: string }) => Promise<CaseCommandResult>, seen: { command: string }): Promise<CaseCommandResult> {

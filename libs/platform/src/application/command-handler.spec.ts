@@ -3,10 +3,7 @@ import { SqliteEventStore, WrongExpectedRevisionError } from '@fengqiao/event-st
 import { handleCommand, loadState } from './command-handler';
 
 type TallyState = { status: 'none' } | { status: 'open'; count: number; unit: string[] } | { status: 'closed'; count: number; unit: string[] };
-type TallyCommand =
-  | Command<'Open', { unit: string[] }>
-  | Command<'Add', { by: number }>
-  | Command<'Close', Record<string, never>>;
+type TallyCommand = Command<'Open', { unit: string[] }> | Command<'Add', { by: number }> | Command<'Close', Record<string, never>>;
 type TallyEvent = Event<'Opened', { unit: string[] }> | Event<'Added', { by: number }> | Event<'Closed', Record<string, never>>;
 
 const tally: Decider<TallyState, TallyCommand, TallyEvent> = {
@@ -36,7 +33,11 @@ const tally: Decider<TallyState, TallyCommand, TallyEvent> = {
   },
 };
 
-const meta = { actor: { userId: 'u1', role: 'operator' as const, unitId: 'v1', directoryVersion: 7 }, now: '2026-03-02T09:00:00+08:00', correlationId: 'corr-1' };
+const meta = {
+  actor: { userId: 'u1', role: 'operator' as const, unitId: 'v1', directoryVersion: 7 },
+  now: '2026-03-02T09:00:00+08:00',
+  correlationId: 'corr-1',
+};
 const cmd = <T extends TallyCommand['type']>(type: T, data: Extract<TallyCommand, { type: T }>['data']) => ({ type, data, meta }) as TallyCommand;
 
 describe('handleCommand (on the real sqlite event store)', () => {
@@ -85,9 +86,7 @@ describe('handleCommand (on the real sqlite event store)', () => {
   it('refuses a stale If-Match revision with a conflict', async () => {
     await handleCommand(deps(), 'tally-4', cmd('Open', { unit: ['d'] }));
     await handleCommand(deps(), 'tally-4', cmd('Add', { by: 1 }));
-    await expect(handleCommand(deps(), 'tally-4', cmd('Add', { by: 1 }), { expectedRevision: 0 })).rejects.toBeInstanceOf(
-      WrongExpectedRevisionError,
-    );
+    await expect(handleCommand(deps(), 'tally-4', cmd('Add', { by: 1 }), { expectedRevision: 0 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     await handleCommand(deps(), 'tally-4', cmd('Add', { by: 1 }), { expectedRevision: 1 });
     expect((await loadState(deps(), 'tally-4')).state).toMatchObject({ count: 2 });
   });

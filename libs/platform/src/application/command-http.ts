@@ -43,12 +43,9 @@ export function expectedRevisionOf(ifMatch: string | undefined): number | undefi
   if (value === '' || value === '*') return undefined;
   const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
   if (!m) {
-    throw new DomainError(
-      'COMMAND.IF_MATCH_INVALID',
-      `If-Match 无法识别：${value.slice(0, 40)}（应为读取时返回的 ETag，例如 "3"）`,
-      'revision_conflict',
-      { ifMatch: value.slice(0, 40) },
-    );
+    throw new DomainError('COMMAND.IF_MATCH_INVALID', `If-Match 无法识别：${value.slice(0, 40)}（应为读取时返回的 ETag，例如 "3"）`, 'revision_conflict', {
+      ifMatch: value.slice(0, 40),
+    });
   }
   return Number(m[1]);
 }
@@ -129,7 +126,12 @@ export class RevisionEtagInterceptor implements NestInterceptor {
  * guarded by `action`, documented with the If-Match header. With `@CommandRequest()` and the
  * runner, a use case's controller is its DTO and its command, nothing else.
  */
-export function CaseCommandRoute(path: string, action: Action, doc: { summary: string; description?: string }, response: new () => object = CaseCommandResponse) {
+export function CaseCommandRoute(
+  path: string,
+  action: Action,
+  doc: { summary: string; description?: string },
+  response: new () => object = CaseCommandResponse,
+) {
   return applyDecorators(
     Post(path),
     HttpCode(200),

@@ -45,7 +45,8 @@ export function parseStatePoint(revision: string | undefined, at: string | undef
   }
   if (at !== undefined) {
     if (Number.isNaN(Date.parse(at))) throw new ValidationError('AUDIT.BAD_TIME', '时间必须是 ISO-8601 格式', { field: 'at' });
-    if (by !== undefined && by !== 'recordedAt' && by !== 'occurredAt') throw new ValidationError('AUDIT.BAD_TIME_KIND', 'by 只能是 recordedAt 或 occurredAt', { field: 'by' });
+    if (by !== undefined && by !== 'recordedAt' && by !== 'occurredAt')
+      throw new ValidationError('AUDIT.BAD_TIME_KIND', 'by 只能是 recordedAt 或 occurredAt', { field: 'by' });
     return { at, by: (by ?? 'recordedAt') as 'recordedAt' | 'occurredAt' };
   }
   return { revision: Number.MAX_SAFE_INTEGER };
@@ -94,7 +95,12 @@ export class ContextAuditController {
   /** The streams of a matter in this store (by case ids and correlation ids), personal data masked or logged. */
   @RequireAction('audit.timeline')
   @Get('stores/:context/matter')
-  async matter(@CurrentPrincipal() principal: Principal, @Param('context') context: string, @Query('ids') ids?: string, @Query('correlationIds') correlationIds?: string) {
+  async matter(
+    @CurrentPrincipal() principal: Principal,
+    @Param('context') context: string,
+    @Query('ids') ids?: string,
+    @Query('correlationIds') correlationIds?: string,
+  ) {
     return { streams: await this.audit(context).matter(principal, { ids: parseList(ids), correlationIds: parseList(correlationIds) }, 'timeline') };
   }
 

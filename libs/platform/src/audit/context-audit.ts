@@ -152,7 +152,9 @@ export class ContextAudit {
   }
 
   kindOf(streamId: string): AuditedStreamKind<unknown> | undefined {
-    return (this.options.streams ?? []).filter((k) => streamId.startsWith(k.prefix) && !k.exclude?.some((x) => streamId.startsWith(x))).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    return (this.options.streams ?? [])
+      .filter((k) => streamId.startsWith(k.prefix) && !k.exclude?.some((x) => streamId.startsWith(x)))
+      .sort((a, b) => b.prefix.length - a.prefix.length)[0];
   }
 
   /** Streams of this store that belong to the matter: named by id, linked by a field, or sharing a correlation id. */
@@ -303,7 +305,11 @@ export class ContextAudit {
   }
 
   /** Masks personal data, or shows it and records the read, per the principal's scope. */
-  private async disclose(principal: Principal, events: StoredEvent[], purpose: string): Promise<{ events: StoredEvent[]; personalData: AuditStream['personalData'] }> {
+  private async disclose(
+    principal: Principal,
+    events: StoredEvent[],
+    purpose: string,
+  ): Promise<{ events: StoredEvent[]; personalData: AuditStream['personalData'] }> {
     if (!containsPersonalData(events)) return { events, personalData: 'none' };
     const last = events[events.length - 1];
     if (mayReadPersonalData(principal, last.jurisdiction)) {

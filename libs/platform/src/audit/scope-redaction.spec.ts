@@ -14,10 +14,20 @@ describe('whole-store verification seen by an auditor of one unit', () => {
     failures: [
       { check: 'chain', reason: 'CHAIN_HASH_MISMATCH', detail: 'grid-case-OTHER revision 2: hash differs', event: ref('grid-case-OTHER', 'e-other') },
       { check: 'chain', reason: 'CHAIN_HASH_MISMATCH', detail: 'grid-case-MINE revision 2: hash differs', event: ref('grid-case-MINE', 'e-mine') },
-      { check: 'checkpoint', reason: 'LOG_INCONSISTENT_WITH_CHECKPOINT', detail: 'leaf 6 of grid-case-OTHER', suspectLeaves: { from: 6, to: 8, firstEvent: ref('grid-case-OTHER', 'e-other') } },
+      {
+        check: 'checkpoint',
+        reason: 'LOG_INCONSISTENT_WITH_CHECKPOINT',
+        detail: 'leaf 6 of grid-case-OTHER',
+        suspectLeaves: { from: 6, to: 8, firstEvent: ref('grid-case-OTHER', 'e-other') },
+      },
       { check: 'log', reason: 'LOG_SHORTER_THAN_CHECKPOINT', detail: 'the log has 10 leaves, the checkpoint 12' },
     ],
-    firstFailure: { check: 'chain', reason: 'CHAIN_HASH_MISMATCH', detail: 'grid-case-OTHER revision 2: hash differs', event: ref('grid-case-OTHER', 'e-other') },
+    firstFailure: {
+      check: 'chain',
+      reason: 'CHAIN_HASH_MISMATCH',
+      detail: 'grid-case-OTHER revision 2: hash differs',
+      event: ref('grid-case-OTHER', 'e-other'),
+    },
   } as StoreVerification;
 
   it('keeps the failures in scope and those naming no event; hides which events outside the scope failed, but not that they did', async () => {
@@ -32,7 +42,12 @@ describe('whole-store verification seen by an auditor of one unit', () => {
     expect(scoped.failures[1]).toEqual(result.failures[1]);
     expect(scoped.failures[3]).toEqual(result.failures[3]);
     expect(scoped.failures[0]).toEqual({ check: 'chain', reason: 'CHAIN_HASH_MISMATCH', detail: OUT_OF_SCOPE_DETAIL });
-    expect(scoped.failures[2]).toEqual({ check: 'checkpoint', reason: 'LOG_INCONSISTENT_WITH_CHECKPOINT', detail: OUT_OF_SCOPE_DETAIL, suspectLeaves: { from: 6, to: 8 } });
+    expect(scoped.failures[2]).toEqual({
+      check: 'checkpoint',
+      reason: 'LOG_INCONSISTENT_WITH_CHECKPOINT',
+      detail: OUT_OF_SCOPE_DETAIL,
+      suspectLeaves: { from: 6, to: 8 },
+    });
     expect(scoped.firstFailure).toEqual(scoped.failures[0]);
     expect(JSON.stringify(scoped)).not.toContain('OTHER');
     expect(asked.sort()).toEqual(['grid-case-MINE', 'grid-case-OTHER']); // each stream looked up once

@@ -35,6 +35,14 @@ describe('role × action table', () => {
     expect(actorOf(p, 'case.report')).toEqual({ userId: p.userId, role: 'grid_worker', unitId: p.unitId, directoryVersion: p.directoryVersion });
     expect(actorOf(p, 'case.file').role).toBe('operator');
     expect(() => actorOf(p, 'mediation.read')).toThrow();
-    expect(actionsOf(fixturePrincipal('admin'))).toEqual(['analytics.board', 'directory.read', 'directory.manage', 'user.manage', 'config.manage', 'self.read', 'personal_data.erase']);
+    expect(actionsOf(fixturePrincipal('admin'))).toEqual([
+      'analytics.board',
+      'directory.read',
+      'directory.manage',
+      'user.manage',
+      'config.manage',
+      'self.read',
+      'personal_data.erase',
+    ]);
   });
 });

@@ -131,13 +131,16 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
   const consoleOrigin = read('CONSOLE_ORIGIN', env);
   if (consoleOrigin !== undefined) {
     const u = url('CONSOLE_ORIGIN', consoleOrigin);
-    if (u.origin !== consoleOrigin.replace(/\/$/, '')) throw new ConfigError(`CONSOLE_ORIGIN must be an origin such as https://console.example, got "${consoleOrigin}"`);
+    if (u.origin !== consoleOrigin.replace(/\/$/, ''))
+      throw new ConfigError(`CONSOLE_ORIGIN must be an origin such as https://console.example, got "${consoleOrigin}"`);
   }
 
   const accessTokenTtlSeconds = positive('AUTH_ACCESS_TTL_SECONDS', 300, env);
   const maxAccessTokenLifetimeSeconds = positive('AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS', 3600, env);
   if (maxAccessTokenLifetimeSeconds < accessTokenTtlSeconds) {
-    throw new ConfigError(`AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS (${maxAccessTokenLifetimeSeconds}) must be at least AUTH_ACCESS_TTL_SECONDS (${accessTokenTtlSeconds})`);
+    throw new ConfigError(
+      `AUTH_MAX_ACCESS_TOKEN_LIFETIME_SECONDS (${maxAccessTokenLifetimeSeconds}) must be at least AUTH_ACCESS_TTL_SECONDS (${accessTokenTtlSeconds})`,
+    );
   }
 
   const directoryEvents = directoryEventsRole(env);

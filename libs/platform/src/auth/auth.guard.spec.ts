@@ -3,7 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, SignJWT } from 'jose';
 import { BuiltInIssuer, CLAIM, generateSigningKey, MemoryAuthStore, type Principal } from '@fengqiao/identity';
-import { FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_PASSWORD, FIXTURE_USERS, fixtureIssuer, fixturePrincipal, fixtureUsername, type FixtureIssuer } from '@fengqiao/identity/testing';
+import {
+  FIXTURE_AUDIENCE,
+  FIXTURE_ISSUER,
+  FIXTURE_PASSWORD,
+  FIXTURE_USERS,
+  fixtureIssuer,
+  fixturePrincipal,
+  fixtureUsername,
+  type FixtureIssuer,
+} from '@fengqiao/identity/testing';
 import { AuthModule } from './auth.module';
 import { CurrentPrincipal, Public, RequireAction } from './decorators';
 import { denialLog, type Denial } from './denials';

@@ -27,8 +27,7 @@ interface CommonAuthOptions {
  * - distributed: against the JWKS at `jwksUrl` (the issuer host's `/.well-known/jwks.json`, or an
  *   OIDC provider's, e.g. Keycloak's `…/realms/<realm>/protocol/openid-connect/certs`).
  */
-export type AuthModuleOptions = CommonAuthOptions &
-  ({ mode: 'standalone'; keys?: JsonWebKeySet } | { mode: 'distributed'; jwksUrl: string });
+export type AuthModuleOptions = CommonAuthOptions & ({ mode: 'standalone'; keys?: JsonWebKeySet } | { mode: 'distributed'; jwksUrl: string });
 
 export interface ResolvedAuthOptions {
   options: AuthModuleOptions;

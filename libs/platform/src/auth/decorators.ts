@@ -50,12 +50,7 @@ export type RouteAccess = { kind: 'public' } | { kind: 'action'; action: Action 
  * `publicControllers` (the platform's /health) are public. The AuthGuard and the route matrix
  * both use this, so they cannot disagree.
  */
-export function routeAccessOf(
-  reflector: Reflector,
-  handler: object,
-  controller: Type<unknown>,
-  publicControllers: readonly Type<unknown>[],
-): RouteAccess {
+export function routeAccessOf(reflector: Reflector, handler: object, controller: Type<unknown>, publicControllers: readonly Type<unknown>[]): RouteAccess {
   const targets = [handler as () => unknown, controller];
   if (reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) || publicControllers.includes(controller)) return { kind: 'public' };
   const action = reflector.getAllAndOverride<Action | undefined>(REQUIRED_ACTION, targets);

@@ -43,7 +43,10 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 
 describeIntegration('directory changes over Kafka (distributed)', ['kafka', 'mongo'], (env) => {
   jest.setTimeout(180_000);
-  const prefix = uniqueName('h-dirpriv').toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, 40);
+  const prefix = uniqueName('h-dirpriv')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .slice(0, 40);
   const mongoUrl = () => `${env().mongoUrl.replace(/\/[^/]*$/, '')}/${uniqueName('fq_dir').replace(/-/g, '_')}`;
   let mongo = '';
   const dirs: string[] = [];
@@ -54,17 +57,26 @@ describeIntegration('directory changes over Kafka (distributed)', ['kafka', 'mon
     passwords: USER_ROLES.map((role) => ({ userId: FIXTURE_USERS[role], password: FIXTURE_PASSWORD })),
   });
 
-  async function start(name: string, extraEnv: Record<string, string>, dataDir: string, identitySeed?: ServiceAppDefinition['identitySeed']): Promise<{ app: INestApplication; url: string }> {
+  async function start(
+    name: string,
+    extraEnv: Record<string, string>,
+    dataDir: string,
+    identitySeed?: ServiceAppDefinition['identitySeed'],
+  ): Promise<{ app: INestApplication; url: string }> {
     const saved = { ...process.env };
     Object.assign(process.env, { AUTH_ISSUER: ISSUER, FENGQIAO_DEMO: 'false', ...extraEnv });
     try {
-      const config = loadServiceConfig(name, { port: 0, mode: 'distributed' }, {
-        ...process.env,
-        KAFKA_BROKERS: env().kafkaBrokers.join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        MONGO_URL: mongo,
-        FENGQIAO_DATA_DIR: dataDir,
-      });
+      const config = loadServiceConfig(
+        name,
+        { port: 0, mode: 'distributed' },
+        {
+          ...process.env,
+          KAFKA_BROKERS: env().kafkaBrokers.join(','),
+          KAFKA_TOPIC_PREFIX: prefix,
+          MONGO_URL: mongo,
+          FENGQIAO_DATA_DIR: dataDir,
+        },
+      );
       const app = await createServiceApp({ name, title: name, imports: [], ...(identitySeed ? { identitySeed } : {}) }, config);
       await app.listen(0, '127.0.0.1');
       apps.push(app);
@@ -96,12 +108,19 @@ describeIntegration('directory changes over Kafka (distributed)', ['kafka', 'mon
     const intake = await start('intake', { AUTH_BUILTIN_ISSUER: 'false', AUTH_JWKS_URL: `${host.url}/.well-known/jwks.json` }, followerDir);
     const follower = intake.app.get(DirectoryFollower);
     const verifier = intake.app.get(TokenVerifier);
-    await eventually('the follower to apply the seed', () => follower.directory.version, (v) => v === seeded);
+    await eventually(
+      'the follower to apply the seed',
+      () => follower.directory.version,
+      (v) => v === seeded,
+    );
     expect(follower.directory.entries()).toEqual(issuer.directory.entries());
 
     // a user created after the follower started: their token is accepted there
     issuer.directory.apply(
-      { type: 'UserAdded', user: { id: 'u-new-operator', username: 'new.operator', displayName: '新值班员', unitId: FIXTURE_UNITS.villageFengyuan, roles: ['operator'] } },
+      {
+        type: 'UserAdded',
+        user: { id: 'u-new-operator', username: 'new.operator', displayName: '新值班员', unitId: FIXTURE_UNITS.villageFengyuan, roles: ['operator'] },
+      },
       { by: FIXTURE_USERS.admin, at: new Date() },
     );
     await issuer.setPassword('u-new-operator', FIXTURE_PASSWORD);
@@ -112,14 +131,22 @@ describeIntegration('directory changes over Kafka (distributed)', ['kafka', 'mon
 
     // deactivated: refused by the follower once the change arrives, without waiting for the token to expire
     issuer.directory.apply({ type: 'UserDisabled', userId: 'u-new-operator' }, { by: FIXTURE_USERS.admin, at: new Date() });
-    await eventually('the follower to refuse the deactivated user', () => refusal(verifier.verify(accessToken)), (c) => c === 'AUTH.USER_DISABLED');
+    await eventually(
+      'the follower to refuse the deactivated user',
+      () => refusal(verifier.verify(accessToken)),
+      (c) => c === 'AUTH.USER_DISABLED',
+    );
 
     // a service started now catches up from the topic's start
     const lateDir = mkdtempSync(join(tmpdir(), 'fq-dir-late-'));
     dirs.push(lateDir);
     const petitions = await start('petitions', { AUTH_BUILTIN_ISSUER: 'false', AUTH_JWKS_URL: `${host.url}/.well-known/jwks.json` }, lateDir);
     const late = petitions.app.get(DirectoryFollower);
-    await eventually('the late follower to catch up', () => late.directory.version, (v) => v === issuer.directory.version);
+    await eventually(
+      'the late follower to catch up',
+      () => late.directory.version,
+      (v) => v === issuer.directory.version,
+    );
     expect(late.directory.current().user('u-new-operator')?.disabled).toBe(true);
     expect(await refusal(petitions.app.get(TokenVerifier).verify(accessToken))).toBe('AUTH.USER_DISABLED');
 
@@ -132,7 +159,11 @@ describeIntegration('directory changes over Kafka (distributed)', ['kafka', 'mon
     const again = await start('analytics', { AUTH_BUILTIN_ISSUER: 'true' }, hostDir, seed);
     const issuer2 = again.app.get(BuiltInIssuer);
     issuer2.directory.apply({ type: 'UserEnabled', userId: 'u-new-operator' }, { by: FIXTURE_USERS.admin, at: new Date() });
-    await eventually('the followers to see the change made after the restart', () => [follower.directory.version, late.directory.version], (v) => v.every((x) => x === issuer2.directory.version));
+    await eventually(
+      'the followers to see the change made after the restart',
+      () => [follower.directory.version, late.directory.version],
+      (v) => v.every((x) => x === issuer2.directory.version),
+    );
     const runtime2 = again.app.get<ContextRuntime>(runtimeToken('directory'));
     expect(await runtime2.infra.events.streamRevision(DIRECTORY_STREAM)).toBe(issuer2.directory.version - 1);
     expect(follower.directory.entries()).toEqual(issuer2.directory.entries());

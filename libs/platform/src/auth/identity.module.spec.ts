@@ -1,5 +1,15 @@
 import { Controller, Module, Post } from '@nestjs/common';
-import { FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_PASSWORD, FIXTURE_UNITS as U, FIXTURE_USERS, fixtureIssuer, fixtureUsername, squareBoundary, type FixtureIssuer } from '@fengqiao/identity/testing';
+import {
+  FIXTURE_AUDIENCE,
+  FIXTURE_ISSUER,
+  FIXTURE_PASSWORD,
+  FIXTURE_UNITS as U,
+  FIXTURE_USERS,
+  fixtureIssuer,
+  fixtureUsername,
+  squareBoundary,
+  type FixtureIssuer,
+} from '@fengqiao/identity/testing';
 import type { AuthModuleOptions } from './auth.options';
 import { AuthModule } from './auth.module';
 import { RateLimit, RequireAction } from './decorators';
@@ -116,7 +126,12 @@ describe('IdentityModule over HTTP', () => {
     const bad = await post(t, '/directory/changes', { change: { type: 'UnitExploded', unitId: 'x' } }, admin.accessToken);
     expect(bad.status).toBe(400);
     expect((await json(bad)).code).toBe('DIRECTORY.INVALID_CHANGE');
-    const invalid = await post(t, '/directory/changes', { change: { type: 'UnitAdded', unit: { ...grid, id: 'g-bad', parentId: U.townFengqiao } } }, admin.accessToken);
+    const invalid = await post(
+      t,
+      '/directory/changes',
+      { change: { type: 'UnitAdded', unit: { ...grid, id: 'g-bad', parentId: U.townFengqiao } } },
+      admin.accessToken,
+    );
     expect(invalid.status).toBe(400);
     expect((await json(invalid)).code).toBe('DIRECTORY.PARENT_KIND');
 

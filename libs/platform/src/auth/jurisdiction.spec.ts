@@ -12,7 +12,11 @@ Logger.overrideLogger(false);
 const snapshot = fixtureDirectory().current();
 /** one case in every unit of the fixture, with its unit path as jurisdiction */
 const cases = snapshot.units().map((u) => ({ id: `case-${u.id}`, jurisdiction: snapshot.pathOf(u.id) }));
-const matching = (filter: object) => cases.filter((c) => new Query(filter).test(c)).map((c) => c.id).sort();
+const matching = (filter: object) =>
+  cases
+    .filter((c) => new Query(filter).test(c))
+    .map((c) => c.id)
+    .sort();
 
 describe('jurisdiction', () => {
   it("scopes everyone but auditors to their own unit's subtree, and auditors to their explicit scope", () => {
@@ -29,7 +33,10 @@ describe('jurisdiction', () => {
     );
     expect(matching(jurisdictionFilter(fixturePrincipal('grid_worker'), 'case.list'))).toEqual([`case-${U.gridFengyuan}`]);
     expect(matching(jurisdictionFilter(fixturePrincipal('auditor'), 'case.list'))).toEqual(
-      cases.filter((c) => c.jurisdiction.includes(U.townFengqiao)).map((c) => c.id).sort(),
+      cases
+        .filter((c) => c.jurisdiction.includes(U.townFengqiao))
+        .map((c) => c.id)
+        .sort(),
     );
     // no role allows the action: the filter matches nothing
     expect(matching(jurisdictionFilter(fixturePrincipal('admin'), 'case.list'))).toEqual([]);
@@ -50,7 +57,10 @@ describe('jurisdiction', () => {
       fc.property(
         fc.constantFrom(...principals),
         fc.constantFrom('case.read' as const, 'case.close' as const, 'mediation.read' as const, 'directory.manage' as const),
-        fc.subarray(snapshot.units().map((u) => u.id), { minLength: 1, maxLength: 3 }),
+        fc.subarray(
+          snapshot.units().map((u) => u.id),
+          { minLength: 1, maxLength: 3 },
+        ),
         (principal, action, unitIds) => {
           const jurisdiction = jurisdictionOf(snapshot, unitIds[0], ...unitIds.slice(1));
           return inJurisdiction(principal, jurisdiction, action) === new Query(jurisdictionFilter(principal, action)).test({ jurisdiction });
@@ -81,7 +91,8 @@ describe('jurisdiction', () => {
       const j = fixtureJurisdictions(snapshot);
       for (const role of USER_ROLES) {
         const p = fixturePrincipal(role, snapshot);
-        const action = role === 'mediator' ? 'mediation.read' : role === 'petition_officer' ? 'petition.read' : role === 'admin' ? 'directory.manage' : 'case.read';
+        const action =
+          role === 'mediator' ? 'mediation.read' : role === 'petition_officer' ? 'petition.read' : role === 'admin' ? 'directory.manage' : 'case.read';
         expect([role, codeOf(() => assertInJurisdiction(p, j[role].inside, action, { type: 'case' }))]).toEqual([role, 'allowed']);
         const outside = j[role].outside;
         if (outside) expect([role, codeOf(() => assertInJurisdiction(p, outside, action, { type: 'case' }))]).toEqual([role, 'AUTH.OUT_OF_JURISDICTION']);

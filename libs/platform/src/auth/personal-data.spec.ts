@@ -88,7 +88,10 @@ describe('maskPersonalData', () => {
   });
 
   it('masks class-declared fields even without a handler field map', () => {
-    const out = maskPersonalData({ jurisdiction: snapshot.pathOf(U.gridFengyuan), party: new PartyView({ name: '王五', phone: '13700000000' }) }, { principal: undefined });
+    const out = maskPersonalData(
+      { jurisdiction: snapshot.pathOf(U.gridFengyuan), party: new PartyView({ name: '王五', phone: '13700000000' }) },
+      { principal: undefined },
+    );
     expect(out.party).toEqual({ name: '王*', phone: '137****0000' });
   });
 

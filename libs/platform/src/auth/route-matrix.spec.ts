@@ -10,7 +10,16 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Query } from 'mingo';
 import { IllegalStateError, NotFoundError } from '@fengqiao/kernel';
 import { BuiltInIssuer, jurisdictionOf, principalOf, USER_ROLES, type Principal } from '@fengqiao/identity';
-import { FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_PASSWORD, FIXTURE_UNITS as U, FIXTURE_USERS, fixtureIssuer, fixtureJurisdictions, type FixtureIssuer } from '@fengqiao/identity/testing';
+import {
+  FIXTURE_AUDIENCE,
+  FIXTURE_ISSUER,
+  FIXTURE_PASSWORD,
+  FIXTURE_UNITS as U,
+  FIXTURE_USERS,
+  fixtureIssuer,
+  fixtureJurisdictions,
+  type FixtureIssuer,
+} from '@fengqiao/identity/testing';
 import { AuthModule } from './auth.module';
 import { CurrentPrincipal, Public, RateLimit, RequireAction } from './decorators';
 import { IdentityModule } from './identity.module';
@@ -32,7 +41,13 @@ class CaseBook {
   readonly cases = new Map<string, CaseDoc>();
   private next = 0;
   add(jurisdiction: string[]): CaseDoc {
-    const doc: CaseDoc = { id: `c-${++this.next}`, jurisdiction, status: 'open', description: '消防通道堵塞', reporter: { name: '张三丰', phone: '13812345678' } };
+    const doc: CaseDoc = {
+      id: `c-${++this.next}`,
+      jurisdiction,
+      status: 'open',
+      description: '消防通道堵塞',
+      reporter: { name: '张三丰', phone: '13812345678' },
+    };
     this.cases.set(doc.id, doc);
     return doc;
   }
@@ -183,7 +198,10 @@ describe('route matrix: every route × every role × inside/outside the jurisdic
       );
       const townAdmin = u.principal.userId === 'u-admin-cd';
       targets.set(u.name, {
-        unit: { inside: townAdmin ? U.villageDonghu : U.villageXiyuan, outside: townAdmin ? U.villageFengyuan : role === 'admin' ? undefined : U.villageDonghu },
+        unit: {
+          inside: townAdmin ? U.villageDonghu : U.villageXiyuan,
+          outside: townAdmin ? U.villageFengyuan : role === 'admin' ? undefined : U.villageDonghu,
+        },
         user: { inside: townAdmin ? 'u-target-dh' : 'u-target-xy', outside: townAdmin ? 'u-target-fy' : role === 'admin' ? undefined : 'u-target-dh' },
       });
     }
@@ -194,7 +212,10 @@ describe('route matrix: every route × every role × inside/outside the jurisdic
   const snapshot = () => ({
     cases: [...book.cases.values()].map((c) => ({ ...c })),
     directory: f.directory.version,
-    passwords: f.directory.current().users().map((u) => f.store.passwordHash(u.id) ?? null),
+    passwords: f.directory
+      .current()
+      .users()
+      .map((u) => f.store.passwordHash(u.id) ?? null),
   });
 
   const someone = (ctx: MatrixContext) => ctx.user ?? users[0];

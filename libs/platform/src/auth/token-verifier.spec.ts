@@ -8,7 +8,13 @@ describe('TokenVerifier: lifetime and subject', () => {
   let verifier: TokenVerifier;
   beforeEach(async () => {
     f = await fixtureIssuer();
-    verifier = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks(), maxLifetimeSeconds: 3600, directory: f.directory });
+    verifier = new TokenVerifier({
+      issuer: FIXTURE_ISSUER,
+      audience: FIXTURE_AUDIENCE,
+      keys: f.issuer.jwks(),
+      maxLifetimeSeconds: 3600,
+      directory: f.directory,
+    });
   });
 
   const refusal = async (token: string): Promise<{ code: string; message: string }> => {
@@ -27,7 +33,10 @@ describe('TokenVerifier: lifetime and subject', () => {
 
   it('refuses a token that lives longer than the maximum, though signed with the right key', async () => {
     const longLived = await fixtureIssuer({ signingKey: f.signingKey, accessTokenTtlSeconds: 365 * 24 * 3600, directory: f.directory });
-    expect(await refusal(await longLived.tokenFor('operator'))).toEqual({ code: 'AUTH.TOKEN_LIFETIME_EXCEEDED', message: '登录凭证有效期超过允许的上限，请重新登录' });
+    expect(await refusal(await longLived.tokenFor('operator'))).toEqual({
+      code: 'AUTH.TOKEN_LIFETIME_EXCEEDED',
+      message: '登录凭证有效期超过允许的上限，请重新登录',
+    });
     // without a maximum (a verifier configured so) the same token passes: the limit is what refuses it
     const unlimited = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks() });
     await expect(unlimited.verify(await longLived.tokenFor('operator'))).resolves.toMatchObject({ userId: FIXTURE_USERS.operator });
@@ -51,7 +60,10 @@ describe('TokenVerifier: lifetime and subject', () => {
   it('checks the subject in the directory version the token names', async () => {
     const before = f.directory.version;
     const unitId = f.directory.current().user(FIXTURE_USERS.operator)!.unitId;
-    f.directory.apply({ type: 'UserAdded', user: { id: 'u-new', username: 'new.fixture', displayName: '新同事', unitId, roles: ['operator'] } }, { by: FIXTURE_USERS.admin, at: new Date() });
+    f.directory.apply(
+      { type: 'UserAdded', user: { id: 'u-new', username: 'new.fixture', displayName: '新同事', unitId, roles: ['operator'] } },
+      { by: FIXTURE_USERS.admin, at: new Date() },
+    );
     const newcomer = { ...fixturePrincipal('operator', f.directory.current()), userId: 'u-new', username: 'new.fixture' };
     // named the version it was added in: accepted; named a version before it existed: refused
     await expect(verifier.verify((await f.issuer.issueAccessToken(newcomer)).token)).resolves.toMatchObject({ userId: 'u-new' });
@@ -64,7 +76,13 @@ describe('TokenVerifier: lifetime and subject', () => {
     const follower = Directory.open();
     const entries = f.directory.entries();
     for (const e of entries.slice(0, -1)) follower.follow(e);
-    const following = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks(), directory: follower, directoryWaitMs: 50 });
+    const following = new TokenVerifier({
+      issuer: FIXTURE_ISSUER,
+      audience: FIXTURE_AUDIENCE,
+      keys: f.issuer.jwks(),
+      directory: follower,
+      directoryWaitMs: 50,
+    });
     const token = await f.tokenFor('operator');
     let status = 0;
     let code = '';
@@ -76,7 +94,13 @@ describe('TokenVerifier: lifetime and subject', () => {
     }
     expect({ status, code }).toEqual({ status: 503, code: 'AUTH.DIRECTORY_BEHIND' });
     // the missing change arrives while the request waits: accepted
-    const patient = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks(), directory: follower, directoryWaitMs: 5_000 });
+    const patient = new TokenVerifier({
+      issuer: FIXTURE_ISSUER,
+      audience: FIXTURE_AUDIENCE,
+      keys: f.issuer.jwks(),
+      directory: follower,
+      directoryWaitMs: 5_000,
+    });
     const pending = patient.verify(token);
     setTimeout(() => follower.follow(entries[entries.length - 1]), 20);
     await expect(pending).resolves.toMatchObject({ userId: FIXTURE_USERS.operator });

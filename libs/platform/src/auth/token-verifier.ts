@@ -85,7 +85,12 @@ export class TokenVerifier {
     const directory = this.options.directory;
     if (directory) {
       const wait = this.options.directoryWaitMs;
-      if (wait !== undefined && directory.reached && principal.directoryVersion > directory.version && !(await directory.reached(principal.directoryVersion, wait))) {
+      if (
+        wait !== undefined &&
+        directory.reached &&
+        principal.directoryVersion > directory.version &&
+        !(await directory.reached(principal.directoryVersion, wait))
+      ) {
         throw new ServiceUnavailableException({ code: 'AUTH.DIRECTORY_BEHIND', message: '本服务的人员目录尚未同步到登录凭证的版本，请稍后重试' });
       }
       checkSubject(directory, principal);

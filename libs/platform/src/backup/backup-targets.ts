@@ -36,7 +36,8 @@ export interface BackupEnvironment {
 
 export function backupEnvironment(env: NodeJS.ProcessEnv): BackupEnvironment {
   const mode = (env.FENGQIAO_MODE || 'standalone') as BackupEnvironment['mode'];
-  if (mode !== 'standalone' && mode !== 'distributed') throw new UsageError(`FENGQIAO_MODE 必须是 standalone 或 distributed / must be standalone or distributed: ${String(mode)}`);
+  if (mode !== 'standalone' && mode !== 'distributed')
+    throw new UsageError(`FENGQIAO_MODE 必须是 standalone 或 distributed / must be standalone or distributed: ${String(mode)}`);
   const e: BackupEnvironment = { mode, dataDir: env.FENGQIAO_DATA_DIR || './data', mongoUrl: env.MONGO_URL ?? '', kurrentdbUrl: env.KURRENTDB_URL ?? '' };
   if (mode === 'distributed' && !e.mongoUrl) throw new UsageError('分布式模式需要 MONGO_URL / distributed mode needs MONGO_URL');
   return e;
@@ -165,7 +166,9 @@ export async function distributedDeployment(mongoUrl: string, kurrentdbUrl: stri
     },
     async openSource(context) {
       const db = dbOf(context);
-      const events: EventStore = kurrentdbUrl ? KurrentDbEventStore.connect(kurrentdbUrl, { streamPrefix: prefixOf(context) }) : await MongoEventStore.create({ db });
+      const events: EventStore = kurrentdbUrl
+        ? KurrentDbEventStore.connect(kurrentdbUrl, { streamPrefix: prefixOf(context) })
+        : await MongoEventStore.create({ db });
       return { context, events, checkpoints: MongoCheckpointStore.forDb(db), densePositions: !kurrentdbUrl, close: () => events.close() };
     },
     async clear(context) {
@@ -177,7 +180,9 @@ export async function distributedDeployment(mongoUrl: string, kurrentdbUrl: stri
     },
     async openTarget(context) {
       if (kurrentdbUrl) {
-        throw new UsageError('恢复到 KurrentDB 尚不支持（它自己分配全局位置和记录时间）；请恢复到 MongoDB / restoring into KurrentDB is not supported: it assigns its own positions and times');
+        throw new UsageError(
+          '恢复到 KurrentDB 尚不支持（它自己分配全局位置和记录时间）；请恢复到 MongoDB / restoring into KurrentDB is not supported: it assigns its own positions and times',
+        );
       }
       const db = dbOf(context);
       const raw = await openMongoRawImport(db);

@@ -45,7 +45,9 @@ describe('npm run backup / restore (standalone)', () => {
       const auditor = new StoreAuditor({ context, events, checkpoints, signer });
       for (let s = 0; s < 5; s++) {
         for (let r = 0; r < 4; r++) {
-          await events.append(`case-${context}-${s}`, [contractEvent({ type: 'Step', data: { s, r, text: '消防通道被占用' } })], { expectedRevision: r === 0 ? 'no_stream' : r - 1 });
+          await events.append(`case-${context}-${s}`, [contractEvent({ type: 'Step', data: { s, r, text: '消防通道被占用' } })], {
+            expectedRevision: r === 0 ? 'no_stream' : r - 1,
+          });
         }
         if (s === 2) await auditor.checkpoint();
       }
@@ -113,9 +115,24 @@ describe('npm run backup / restore (standalone)', () => {
 
   it('names the record when a byte of a position, a previous hash or a checkpoint signature is altered', async () => {
     const cases: Array<{ file: string; line: number; alter: (l: string) => string; reason: RegExp }> = [
-      { file: 'intake/events.ndjson', line: 6, alter: (l) => l.replace('"globalPosition":6', '"globalPosition":7'), reason: /intake\/events\.ndjson:6: 全局位置 7 不连续/ },
-      { file: 'intake/events.ndjson', line: 2, alter: (l) => l.replace(/"previousHash":"(.)/, (_m, c: string) => `"previousHash":"${c === 'a' ? 'b' : 'a'}`), reason: /intake\/events\.ndjson:2: .*previousHash/ },
-      { file: 'intake/checkpoints.ndjson', line: 1, alter: (l) => l.replace(/"signature":"(.)/, (_m, c: string) => `"signature":"${c === 'A' ? 'B' : 'A'}`), reason: /intake\/checkpoints\.ndjson:1: 检查点签名无效/ },
+      {
+        file: 'intake/events.ndjson',
+        line: 6,
+        alter: (l) => l.replace('"globalPosition":6', '"globalPosition":7'),
+        reason: /intake\/events\.ndjson:6: 全局位置 7 不连续/,
+      },
+      {
+        file: 'intake/events.ndjson',
+        line: 2,
+        alter: (l) => l.replace(/"previousHash":"(.)/, (_m, c: string) => `"previousHash":"${c === 'a' ? 'b' : 'a'}`),
+        reason: /intake\/events\.ndjson:2: .*previousHash/,
+      },
+      {
+        file: 'intake/checkpoints.ndjson',
+        line: 1,
+        alter: (l) => l.replace(/"signature":"(.)/, (_m, c: string) => `"signature":"${c === 'A' ? 'B' : 'A'}`),
+        reason: /intake\/checkpoints\.ndjson:1: 检查点签名无效/,
+      },
     ];
     for (const [i, c] of cases.entries()) {
       const backup = await backupOnce(`b-byte-${i}`);

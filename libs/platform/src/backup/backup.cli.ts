@@ -71,7 +71,12 @@ function progressOf(args: Args, io: CliIo, verb: string): ProgressReporter {
 
 function contextsOf(args: Args): string[] | undefined {
   const v = args.flags.get('--contexts');
-  return typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  return typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 function keysOf(args: Args): CheckpointKeySet | undefined {
@@ -104,7 +109,8 @@ async function guarded(io: CliIo, run: () => Promise<number>): Promise<number> {
 }
 
 export const BACKUP_USAGE = 'usage: npm run backup -- --out <folder> [--contexts intake,grid-dispatch,…] [--keys <checkpoint-keys.json>] [--progress-every N]';
-export const RESTORE_USAGE = 'usage: npm run restore -- --from <folder> [--force] [--contexts …] [--keys <checkpoint-keys.json>] [--check-only] [--progress-every N]';
+export const RESTORE_USAGE =
+  'usage: npm run restore -- --from <folder> [--force] [--contexts …] [--keys <checkpoint-keys.json>] [--check-only] [--progress-every N]';
 
 export async function runBackup(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   return guarded(io, async () => {
@@ -130,9 +136,19 @@ export async function runBackup(argv: readonly string[], io: CliIo = defaultIo):
       for (const context of contexts) {
         const source = await deployment.openSource(context);
         try {
-          const entry = await exportContext({ context, events: source.events, checkpoints: source.checkpoints, dir: out, densePositions: source.densePositions, ...(keySet ? { keySet } : {}), progress });
+          const entry = await exportContext({
+            context,
+            events: source.events,
+            checkpoints: source.checkpoints,
+            dir: out,
+            densePositions: source.densePositions,
+            ...(keySet ? { keySet } : {}),
+            progress,
+          });
           entries.push(entry);
-          io.out(`${context}: ${entry.events.count} 个事件 events, ${entry.events.streams} 个事件流 streams, ${entry.checkpoints.count} 个签名检查点 signed checkpoints`);
+          io.out(
+            `${context}: ${entry.events.count} 个事件 events, ${entry.events.streams} 个事件流 streams, ${entry.checkpoints.count} 个签名检查点 signed checkpoints`,
+          );
         } finally {
           await source.close();
         }
@@ -146,7 +162,9 @@ export async function runBackup(argv: readonly string[], io: CliIo = defaultIo):
       // the manifest last, renamed into place: a backup without one is visibly incomplete
       writeFileSync(join(out, `${MANIFEST_FILE}.tmp`), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
       renameSync(join(out, `${MANIFEST_FILE}.tmp`), join(out, MANIFEST_FILE));
-      io.out(`备份完成 / backup written: ${out}${keySet ? '' : '（未找到检查点公钥：恢复时用 --keys 提供 / no checkpoint key found: give --keys when restoring）'}`);
+      io.out(
+        `备份完成 / backup written: ${out}${keySet ? '' : '（未找到检查点公钥：恢复时用 --keys 提供 / no checkpoint key found: give --keys when restoring）'}`,
+      );
       return EXIT.ok;
     } finally {
       await deployment.close();
@@ -186,7 +204,9 @@ export async function runRestore(argv: readonly string[], io: CliIo = defaultIo)
       checked.push(c);
       io.out(
         `${entry.context}: 备份完好 / backup intact: ${c.events} 个事件 events, ${c.streams} 个事件流 streams, 日志与 ${c.checkpointCheck.consistent} 个检查点一致 / log consistent with ${c.checkpointCheck.consistent} checkpoints` +
-          (keySet ? `, 签名已核验 ${c.checkpointCheck.signaturesVerified} / signatures verified${trusted ? '' : '（用备份内的公钥 / with the key recorded in the backup）'}` : ', 签名未核验（无公钥）/ signatures not checked (no key)'),
+          (keySet
+            ? `, 签名已核验 ${c.checkpointCheck.signaturesVerified} / signatures verified${trusted ? '' : '（用备份内的公钥 / with the key recorded in the backup）'}`
+            : ', 签名未核验（无公钥）/ signatures not checked (no key)'),
       );
     }
     if (args.flags.has('--check-only')) return EXIT.ok;
@@ -228,7 +248,9 @@ export async function runRestore(argv: readonly string[], io: CliIo = defaultIo)
           await target.close();
         }
       }
-      io.out('恢复完成：启动系统后读模型从事件重建，中继从位置 0 重新发布 / restore done: on start the read models rebuild from the events and the relay republishes from position 0');
+      io.out(
+        '恢复完成：启动系统后读模型从事件重建，中继从位置 0 重新发布 / restore done: on start the read models rebuild from the events and the relay republishes from position 0',
+      );
       return EXIT.ok;
     } finally {
       await deployment.close();

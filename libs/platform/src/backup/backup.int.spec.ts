@@ -37,7 +37,9 @@ describeIntegration('backup and restore across SQLite and MongoDB (FerretDB)', [
     const events = new SqliteEventStore({ path: join(source, 'intake', 'events.sqlite') });
     const checkpoints = new SqliteCheckpointStore({ database: join(source, 'intake', 'checkpoints.sqlite') });
     for (let s = 0; s < 6; s++) {
-      await events.append(`case-${s}`, [contractEvent({ data: { s, 'a.b': 1, $k: '键' } }), contractEvent({ data: { s, n: 2 } })], { expectedRevision: 'no_stream' });
+      await events.append(`case-${s}`, [contractEvent({ data: { s, 'a.b': 1, $k: '键' } }), contractEvent({ data: { s, n: 2 } })], {
+        expectedRevision: 'no_stream',
+      });
     }
     await new StoreAuditor({ context: 'intake', events, checkpoints, signer }).checkpoint();
     sourceEvents = await events.readAll({ maxCount: 1000 });

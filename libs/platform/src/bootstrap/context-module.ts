@@ -22,7 +22,10 @@ export function buildContextModule(module: Type<unknown>, parts: ContextModulePa
     module,
     imports: parts.imports ?? [],
     controllers: parts.controllers ?? [],
-    providers: [...contextRuntimeProvider({ context: parts.name, ...(parts.runtime ?? {}), ...(parts.audit ? { audit: parts.audit } : {}) }), ...(parts.providers ?? [])],
+    providers: [
+      ...contextRuntimeProvider({ context: parts.name, ...(parts.runtime ?? {}), ...(parts.audit ? { audit: parts.audit } : {}) }),
+      ...(parts.providers ?? []),
+    ],
     exports: [],
   };
 }

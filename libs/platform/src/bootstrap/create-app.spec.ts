@@ -145,10 +145,14 @@ describe('service app (platform bootstrap, standalone mode, real HTTP)', () => {
     expect(badTrace.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('runs each request in a span of its own, child of the caller\'s traceparent; its trace id is the correlation id', async () => {
+  it("runs each request in a span of its own, child of the caller's traceparent; its trace id is the correlation id", async () => {
     const caller = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const send = (headers: Record<string, string>) =>
-      fetch(`${service.url}/probe/traced`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ note: '备注' }) });
+      fetch(`${service.url}/probe/traced`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ note: '备注' }),
+      });
     const continued = await send({ traceparent: caller });
     const inside = (await jsonOf(continued)) as { note: string; traceparent: string };
     expect(inside.note).toBe('备注');

@@ -136,12 +136,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder()
-      .setTitle(def.title)
-      .setDescription(`枫桥 Fengqiao — ${def.name} (${config.mode} mode)`)
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
+    new DocumentBuilder().setTitle(def.title).setDescription(`枫桥 Fengqiao — ${def.name} (${config.mode} mode)`).setVersion('0.1.0').addBearerAuth().build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 

@@ -33,7 +33,12 @@ describe('serveConsole (real HTTP)', () => {
     writeFileSync(join(dir, 'pages.json'), JSON.stringify({ pages: ['', 'board', 'cases'] }));
     const config = loadServiceConfig('probe', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent' });
     service = await startService(
-      { name: 'probe', title: 'probe', imports: [buildContextModule(ApiContextModule, { name: 'probe-context', controllers: [ApiController] })], console: { dir } },
+      {
+        name: 'probe',
+        title: 'probe',
+        imports: [buildContextModule(ApiContextModule, { name: 'probe-context', controllers: [ApiController] })],
+        console: { dir },
+      },
       config,
     );
   });

@@ -23,7 +23,8 @@ interface Res {
  * Content-Security-Policy of the console's page: helmet's default without `upgrade-insecure-requests`
  * (the console is opened over plain http on 127.0.0.1 or a LAN address in standalone mode).
  */
-export const CONSOLE_CSP = "default-src 'self';base-uri 'self';font-src 'self' data:;form-action 'self';frame-ancestors 'self';img-src 'self' data: blob:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';connect-src 'self'";
+export const CONSOLE_CSP =
+  "default-src 'self';base-uri 'self';font-src 'self' data:;form-action 'self';frame-ancestors 'self';img-src 'self' data: blob:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';connect-src 'self'";
 
 /** The first path segments of the console's pages (its pages.json); an API prefix is never among them. */
 export function consolePages(dir: string): Set<string> {

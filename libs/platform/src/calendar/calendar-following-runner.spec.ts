@@ -43,7 +43,13 @@ describe('CalendarFollowingRunner', () => {
       context: 'test',
       openCaseIds: async () => [...view].sort(),
       revise: async (caseId, notice, calendarVersion) =>
-        (await runner.execute(caseId, { type: 'ReviseDeadline', data: { notice }, meta }, { eventId: (i) => deterministicEventId(`${caseId}/revise/${calendarVersion}/${i}`, 0) })).events.length,
+        (
+          await runner.execute(
+            caseId,
+            { type: 'ReviseDeadline', data: { notice }, meta },
+            { eventId: (i) => deterministicEventId(`${caseId}/revise/${calendarVersion}/${i}`, 0) },
+          )
+        ).events.length,
     };
     let pending: string[] = [];
     runner = new CalendarFollowingRunner<S, C, E>(
@@ -103,13 +109,18 @@ describe('CalendarFollowingRunner', () => {
     expect((await store.readStream('case-c')).map((e) => e.data)).toEqual([{ calendarVersion: '2027-2' }]);
   });
 
-  it('another replica\'s notice table is picked up from the read store before a command', async () => {
+  it("another replica's notice table is picked up from the read store before a command", async () => {
     const shared = new EmbeddedReadStore({ path: ':memory:' });
     const other = new CalendarCatalog();
     other.apply(2, withNotice(SHIPPED_CALENDAR_NOTICES, TEST_NOTICE_2027));
     await other.save(shared);
     const r = new CalendarFollowingRunner<S, C, E>(
-      { ...runner.config, get decider() { return deciderOn(catalog.calendarVersion); } },
+      {
+        ...runner.config,
+        get decider() {
+          return deciderOn(catalog.calendarVersion);
+        },
+      },
       { catalog, readStore: () => shared, target: () => ({ context: 'x', openCaseIds: async () => [], revise: async () => 0 }) },
     );
     await r.execute('d', { type: 'Open', data: {}, meta });

@@ -79,7 +79,9 @@ export class CalendarFollowingRunner<S, C extends Command, E extends Event> exte
       if (appended > 0) this.logger.log(`case ${caseId} decided during the change to calendar ${calendarVersion}: revised`);
     } catch (e) {
       // the command itself succeeded; the revision's own pass (or a redelivery) still covers the case
-      this.logger.warn(`case ${caseId}: follow-up revision on ${calendarVersion} failed: ${e instanceof DomainError ? e.code : e instanceof Error ? e.message : String(e)}`);
+      this.logger.warn(
+        `case ${caseId}: follow-up revision on ${calendarVersion} failed: ${e instanceof DomainError ? e.code : e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 }

@@ -28,7 +28,10 @@ export type CalendarRegions = Record<string, string>;
 /** Regions from `FENGQIAO_CALENDAR_REGIONS` ('CN-330681:诸暨市,CN-330600:绍兴市'), plus CN. */
 export function calendarRegionsFromEnv(env: NodeJS.ProcessEnv): CalendarRegions {
   const regions: CalendarRegions = { [NATIONAL_REGION]: '全国' };
-  for (const item of (env['FENGQIAO_CALENDAR_REGIONS'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (env['FENGQIAO_CALENDAR_REGIONS'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [code, name] = item.split(':');
     if (code) regions[code.trim()] = (name ?? code).trim();
   }
@@ -156,7 +159,14 @@ function sameNotice(a: CalendarNoticeData, b: CalendarNoticeData): boolean {
 /** The relay mapping of the calendar context: each table version becomes one integration event. */
 export function publishCalendarEvent(stored: StoredEvent): IntegrationEvent<CalendarNoticesPublishedData> | null {
   if (stored.streamId !== CALENDAR_NOTICES_STREAM || stored.type !== CALENDAR_NOTICES_PUBLISHED) return null;
-  const d = stored.data as { version: number; rows: CalendarNoticeData[]; by: string; at: string; calendarVersion: string; changed?: { region: string; year: number } };
+  const d = stored.data as {
+    version: number;
+    rows: CalendarNoticeData[];
+    by: string;
+    at: string;
+    calendarVersion: string;
+    changed?: { region: string; year: number };
+  };
   return {
     id: stored.id,
     type: CalendarNoticesPublishedV1.type,

@@ -47,7 +47,12 @@ const toNotice = (r: CalendarNoticeRequest): CalendarNoticeData => ({
   region: r.region,
   ...(r.jurisdiction !== undefined ? { jurisdiction: r.jurisdiction } : {}),
   year: r.year,
-  source: { title: r.source.title, ...(r.source.documentNumber ? { documentNumber: r.source.documentNumber } : {}), issuedOn: r.source.issuedOn, ...(r.source.url ? { url: r.source.url } : {}) },
+  source: {
+    title: r.source.title,
+    ...(r.source.documentNumber ? { documentNumber: r.source.documentNumber } : {}),
+    issuedOn: r.source.issuedOn,
+    ...(r.source.url ? { url: r.source.url } : {}),
+  },
   periods: r.periods.map((p) => ({ name: p.name, from: p.from, to: p.to })),
   makeUpWorkdays: [...r.makeUpWorkdays],
 });
@@ -66,7 +71,9 @@ export class CalendarsController {
   @Get()
   @RequireAction('directory.read')
   @ApiOperation({ summary: '节假日安排：现行版本（全部通知）与历史版本' })
-  async list(@Res({ passthrough: true }) res: HeaderResponse): Promise<{ current: CalendarVersionView | null; versions: TableVersionSummary[]; regions: Record<string, string> }> {
+  async list(
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<{ current: CalendarVersionView | null; versions: TableVersionSummary[]; regions: Record<string, string> }> {
     const current = await this.notices.notices.current();
     res.setHeader('ETag', `"${current?.version ?? 0}"`);
     return { current: current ? view(current) : null, versions: await this.notices.notices.history(), regions: this.notices.regions };
@@ -112,10 +119,14 @@ export class CalendarsController {
   ): Promise<CalendarVersionView> {
     assertInJurisdiction(p, p.unitPath.slice(0, 1), 'config.manage', { type: 'calendar-notices' });
     const expectedVersion = versionFromIfMatch(ifMatch);
-    const published = await this.notices.load(toNotice(body), { actor: actorOf(p, 'config.manage'), jurisdiction: [...p.unitPath] }, {
-      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-      correlationId: typeof req.id === 'string' ? req.id : newId(),
-    });
+    const published = await this.notices.load(
+      toNotice(body),
+      { actor: actorOf(p, 'config.manage'), jurisdiction: [...p.unitPath] },
+      {
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+        correlationId: typeof req.id === 'string' ? req.id : newId(),
+      },
+    );
     res.setHeader('ETag', `"${published.version}"`);
     return view(published);
   }
@@ -133,11 +144,15 @@ export class CalendarsController {
   ): Promise<CalendarVersionView> {
     assertInJurisdiction(p, p.unitPath.slice(0, 1), 'config.manage', { type: 'calendar-notices' });
     const expectedVersion = versionFromIfMatch(ifMatch);
-    const published = await this.notices.import(body.notices.map(toNotice), { actor: actorOf(p, 'config.manage'), jurisdiction: [...p.unitPath] }, {
-      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-      ...(body.note ? { note: body.note } : {}),
-      correlationId: typeof req.id === 'string' ? req.id : newId(),
-    });
+    const published = await this.notices.import(
+      body.notices.map(toNotice),
+      { actor: actorOf(p, 'config.manage'), jurisdiction: [...p.unitPath] },
+      {
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+        ...(body.note ? { note: body.note } : {}),
+        correlationId: typeof req.id === 'string' ? req.id : newId(),
+      },
+    );
     res.setHeader('ETag', `"${published.version}"`);
     return view(published);
   }

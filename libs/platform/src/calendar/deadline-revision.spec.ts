@@ -1,4 +1,14 @@
-import { calendarsFromNotices, CN_NATIONAL_CALENDAR, computeDeadline, Deadline, IllegalStateError, reviseDeadline, SHIPPED_CALENDAR_NOTICES, WorkingCalendar, withNotice } from '@fengqiao/kernel';
+import {
+  calendarsFromNotices,
+  CN_NATIONAL_CALENDAR,
+  computeDeadline,
+  Deadline,
+  IllegalStateError,
+  reviseDeadline,
+  SHIPPED_CALENDAR_NOTICES,
+  WorkingCalendar,
+  withNotice,
+} from '@fengqiao/kernel';
 import { TEST_NOTICE_2027 } from '@fengqiao/kernel/testing';
 import { EmbeddedReadStore } from '@fengqiao/read-store';
 import { DeadlineRevisionTarget, reviseOpenDeadlines } from './deadline-revision';

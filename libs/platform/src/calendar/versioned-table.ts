@@ -176,35 +176,38 @@ export class ReferenceTable<R> {
     }
     const version = currentVersion + 1;
     const correlationId = options.correlationId ?? newId();
-    await this.store.append(
-      this.streamId,
-      [
-        {
-          id: newId(),
-          type: this.eventType,
-          schemaVersion: 1,
-          occurredAt: at,
-          actor: by.actor,
-          correlationId,
-          causationId: correlationId,
-          jurisdiction: by.jurisdiction,
-          data: {
-            version,
-            [this.rowsField]: clean,
-            by: by.actor.userId,
-            at,
-            ...(options.note ? { note: options.note } : {}),
-            ...(this.settings.extra?.(clean, version) ?? {}),
-            ...(options.data ?? {}),
-          } as unknown as Record<string, unknown>,
-        },
-      ],
-      { expectedRevision },
-    ).catch((e: unknown) => {
-      // another replica published between our read and our append
-      if (e instanceof WrongExpectedRevisionError) throw this.stale(e, options.expectedVersion ?? currentVersion, typeof e.actual === 'number' ? e.actual + 1 : 0);
-      throw e;
-    });
+    await this.store
+      .append(
+        this.streamId,
+        [
+          {
+            id: newId(),
+            type: this.eventType,
+            schemaVersion: 1,
+            occurredAt: at,
+            actor: by.actor,
+            correlationId,
+            causationId: correlationId,
+            jurisdiction: by.jurisdiction,
+            data: {
+              version,
+              [this.rowsField]: clean,
+              by: by.actor.userId,
+              at,
+              ...(options.note ? { note: options.note } : {}),
+              ...(this.settings.extra?.(clean, version) ?? {}),
+              ...(options.data ?? {}),
+            } as unknown as Record<string, unknown>,
+          },
+        ],
+        { expectedRevision },
+      )
+      .catch((e: unknown) => {
+        // another replica published between our read and our append
+        if (e instanceof WrongExpectedRevisionError)
+          throw this.stale(e, options.expectedVersion ?? currentVersion, typeof e.actual === 'number' ? e.actual + 1 : 0);
+        throw e;
+      });
     await this.refresh();
     return this.version(version);
   }

@@ -14,7 +14,13 @@ describe('service config', () => {
     const c = loadServiceConfig('intake', { port: 1, mode: 'distributed' }, { KAFKA_BROKERS: 'a:1, b:2', MONGO_URL: 'mongodb://m/x' });
     expect(c.kafkaBrokers).toEqual(['a:1', 'b:2']);
     expect(c.kurrentdbUrl).toBe('');
-    expect(loadServiceConfig('intake', { port: 1, mode: 'distributed' }, { KAFKA_BROKERS: 'a:1', MONGO_URL: 'mongodb://m/x', KURRENTDB_URL: 'kurrentdb://k:2113?tls=false' }).kurrentdbUrl).toBe('kurrentdb://k:2113?tls=false');
+    expect(
+      loadServiceConfig(
+        'intake',
+        { port: 1, mode: 'distributed' },
+        { KAFKA_BROKERS: 'a:1', MONGO_URL: 'mongodb://m/x', KURRENTDB_URL: 'kurrentdb://k:2113?tls=false' },
+      ).kurrentdbUrl,
+    ).toBe('kurrentdb://k:2113?tls=false');
   });
   it('names the deployment on a shared broker with KAFKA_TOPIC_PREFIX, and refuses an unsafe one', () => {
     expect(loadServiceConfig('x', { port: 1, mode: 'standalone' }, {}).kafkaTopicPrefix).toBe('');

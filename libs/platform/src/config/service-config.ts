@@ -49,16 +49,15 @@ function port(name: string, fallback: number, source: NodeJS.ProcessEnv): number
   return n;
 }
 
-export function loadServiceConfig(
-  serviceName: string,
-  defaults: { port: number; mode: RunMode },
-  source: NodeJS.ProcessEnv = process.env,
-): ServiceConfig {
+export function loadServiceConfig(serviceName: string, defaults: { port: number; mode: RunMode }, source: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const mode = (env('FENGQIAO_MODE', source) ?? defaults.mode) as RunMode;
   if (mode !== 'standalone' && mode !== 'distributed') {
     throw new ConfigError(`FENGQIAO_MODE must be "standalone" or "distributed", got "${mode}"`);
   }
-  const kafkaBrokers = (env('KAFKA_BROKERS', source) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const kafkaBrokers = (env('KAFKA_BROKERS', source) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const mongoUrl = env('MONGO_URL', source) ?? '';
   const kafkaTopicPrefix = env('KAFKA_TOPIC_PREFIX', source) ?? '';
   if (kafkaTopicPrefix !== '' && !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(kafkaTopicPrefix)) {

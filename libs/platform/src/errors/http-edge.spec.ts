@@ -111,7 +111,11 @@ describe('HTTP edge: no unsafe input reaches a handler, and every refusal speaks
     const body = await jsonOf(res);
     expect(body.message).toMatch(CJK);
     for (const f of body.details?.fields ?? []) expect(f.message).toMatch(CJK);
-    return { status: res.status, code: body.code, fields: (body.details?.fields ?? []).map((f: FieldError) => ({ field: f.field, code: f.code, ...(f.in ? { in: f.in } : {}) })) };
+    return {
+      status: res.status,
+      code: body.code,
+      fields: (body.details?.fields ?? []).map((f: FieldError) => ({ field: f.field, code: f.code, ...(f.in ? { in: f.in } : {}) })),
+    };
   };
 
   it('accepts safe text, line breaks in free text, and null where the DTO declares it nullable', async () => {
@@ -135,8 +139,16 @@ describe('HTTP edge: no unsafe input reaches a handler, and every refusal speaks
   });
 
   it('checks route parameters and query strings too, where even line breaks are refused', async () => {
-    expect(await refusal(await post('/edge/a%00b/note', {}))).toEqual({ status: 400, code: 'VALIDATION_FAILED', fields: [{ field: 'id', code: 'INPUT.CONTROL_CHARACTER', in: 'path' }] });
-    expect(await refusal(await post('/edge/a%0Ab/note', {}))).toEqual({ status: 400, code: 'VALIDATION_FAILED', fields: [{ field: 'id', code: 'INPUT.CONTROL_CHARACTER', in: 'path' }] });
+    expect(await refusal(await post('/edge/a%00b/note', {}))).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'id', code: 'INPUT.CONTROL_CHARACTER', in: 'path' }],
+    });
+    expect(await refusal(await post('/edge/a%0Ab/note', {}))).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'id', code: 'INPUT.CONTROL_CHARACTER', in: 'path' }],
+    });
     expect(await refusal(await fetch(`${service.url}/edge/list?status=open%00`))).toEqual({
       status: 400,
       code: 'VALIDATION_FAILED',
@@ -151,7 +163,11 @@ describe('HTTP edge: no unsafe input reaches a handler, and every refusal speaks
   });
 
   it('refuses explicit null for an optional field, naming it, at any depth', async () => {
-    expect(await refusal(await post('/edge/c-1/note', { note: null }))).toEqual({ status: 400, code: 'VALIDATION_FAILED', fields: [{ field: 'note', code: 'VALIDATION.NULL_NOT_ALLOWED' }] });
+    expect(await refusal(await post('/edge/c-1/note', { note: null }))).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'note', code: 'VALIDATION.NULL_NOT_ALLOWED' }],
+    });
     expect(await refusal(await post('/edge/c-1/note', { urgency: null, contact: { anonymous: true, name: null } }))).toEqual({
       status: 400,
       code: 'VALIDATION_FAILED',
@@ -160,13 +176,21 @@ describe('HTTP edge: no unsafe input reaches a handler, and every refusal speaks
         { field: 'contact.name', code: 'VALIDATION.NULL_NOT_ALLOWED' },
       ],
     });
-    expect(await refusal(await post('/edge/c-1/note', { contact: null }))).toEqual({ status: 400, code: 'VALIDATION_FAILED', fields: [{ field: 'contact', code: 'VALIDATION.NULL_NOT_ALLOWED' }] });
+    expect(await refusal(await post('/edge/c-1/note', { contact: null }))).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'contact', code: 'VALIDATION.NULL_NOT_ALLOWED' }],
+    });
     expect(calls).toEqual([]);
   });
 
   it('refuses a body nested 5,000 deep in the body parser, and keeps answering', async () => {
     for (const body of ['['.repeat(5000) + ']'.repeat(5000), `{"note":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`]) {
-      expect(await refusal(await send('/edge/c-1/note', body))).toEqual({ status: 400, code: 'VALIDATION_FAILED', fields: [{ field: 'body', code: 'INPUT.TOO_DEEP' }] });
+      expect(await refusal(await send('/edge/c-1/note', body))).toEqual({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        fields: [{ field: 'body', code: 'INPUT.TOO_DEEP' }],
+      });
     }
     // nested forms are limited too
     const form = `a${'[b]'.repeat(40)}=1`;
@@ -185,7 +209,11 @@ describe('HTTP edge: no unsafe input reaches a handler, and every refusal speaks
         { field: 'contact', code: 'VALIDATION.OBJECT_EXPECTED' },
       ]),
     });
-    expect(await refusal(await post('/edge/c-1/note', [1, 2]))).toEqual({ status: 400, code: 'VALIDATION_FAILED', fields: [{ field: 'body', code: 'VALIDATION.OBJECT_EXPECTED' }] });
+    expect(await refusal(await post('/edge/c-1/note', [1, 2]))).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'body', code: 'VALIDATION.OBJECT_EXPECTED' }],
+    });
     const message = (await jsonOf(await post('/edge/c-1/note', { urgency: 'whenever' }))).details.fields[0].message;
     expect(message).toBe('urgency 须为 normal、urgent 之一');
   });
@@ -214,7 +242,15 @@ describe('HTTP edge: no unsafe input reaches a handler, and every refusal speaks
     }
     expect(calls).toEqual([]);
     // real UTF-8, a byte-order mark included, still goes through
-    expect((await fetch(`${service.url}/edge/raw`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes([0xef, 0xbb, 0xbf], '{"note":"枫桥😀"}') })).status).toBe(201);
+    expect(
+      (
+        await fetch(`${service.url}/edge/raw`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: bytes([0xef, 0xbb, 0xbf], '{"note":"枫桥😀"}'),
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('answers malformed JSON and unknown routes with a code and a Chinese message', async () => {

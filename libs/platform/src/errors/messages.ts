@@ -110,7 +110,13 @@ export function constraintMessage(constraint: string, field: string, args: reado
 /** The field error for unsafe text found by libs/contracts `findUnsafeText`. */
 export function unsafeTextFieldError(found: UnsafeText, where?: 'query' | 'path'): FieldError {
   const entry = UNSAFE_TEXT[found.reason];
-  return { field: found.path, constraint: entry.constraint, code: entry.code, message: entry.message(fieldLabel(found.path), found), ...(where ? { in: where } : {}) };
+  return {
+    field: found.path,
+    constraint: entry.constraint,
+    code: entry.code,
+    message: entry.message(fieldLabel(found.path), found),
+    ...(where ? { in: where } : {}),
+  };
 }
 
 /** The summary message of a 400 `VALIDATION_FAILED`, naming the fields. */
@@ -135,7 +141,10 @@ const HTTP: Readonly<Record<number, { code: string; message: string }>> = {
   412: { code: 'PRECONDITION_FAILED', message: '内容已被他人修改，请刷新后重试' },
   413: { code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大' },
   414: { code: 'URI_TOO_LONG', message: '请求地址过长' },
-  415: { code: 'UNSUPPORTED_MEDIA_TYPE', message: '不支持的请求内容类型：请以 UTF-8 编码的 JSON（application/json）或表单（application/x-www-form-urlencoded）提交' },
+  415: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: '不支持的请求内容类型：请以 UTF-8 编码的 JSON（application/json）或表单（application/x-www-form-urlencoded）提交',
+  },
   422: { code: 'UNPROCESSABLE_ENTITY', message: '提交的内容无法处理' },
   429: { code: 'TOO_MANY_REQUESTS', message: '请求过于频繁，请稍后再试' },
   431: { code: 'HEADERS_TOO_LARGE', message: '请求头过大' },

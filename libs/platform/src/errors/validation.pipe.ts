@@ -107,7 +107,9 @@ function translate(errors: ValidationError[], parent = ''): void {
     const target = e.target as object | undefined;
     const rules: RuleMetadata[] =
       target && typeof target.constructor === 'function'
-        ? (getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false) as unknown as RuleMetadata[]).filter((m) => m.propertyName === e.property)
+        ? (getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false) as unknown as RuleMetadata[]).filter(
+            (m) => m.propertyName === e.property,
+          )
         : [];
     const chosen: Record<string, string> = {};
     for (const constraint of Object.keys(e.constraints ?? {})) {

@@ -24,7 +24,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export class KafkaProbe implements HealthProbe {
   readonly key = 'kafka';
   private readonly kafka: Kafka;
-  constructor(brokers: string[], clientId: string, private readonly timeoutMs = 3000) {
+  constructor(
+    brokers: string[],
+    clientId: string,
+    private readonly timeoutMs = 3000,
+  ) {
     this.kafka = new Kafka({ clientId: `${clientId}-health`, brokers, logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, retry: { retries: 0 } });
   }
   async check(): Promise<Record<string, unknown>> {
@@ -42,7 +46,10 @@ export class KafkaProbe implements HealthProbe {
 /** MongoDB (or FerretDB) is up when the connection answers a ping. */
 export class MongoProbe implements HealthProbe {
   readonly key = 'mongodb';
-  constructor(private readonly connection: mongoose.Connection, private readonly timeoutMs = 3000) {}
+  constructor(
+    private readonly connection: mongoose.Connection,
+    private readonly timeoutMs = 3000,
+  ) {}
   async check(): Promise<Record<string, unknown>> {
     const db = this.connection.db;
     if (!db || this.connection.readyState !== 1) throw new Error(`not connected (state ${this.connection.readyState})`);

@@ -9,11 +9,15 @@ import { openContextInfrastructure } from './context-infrastructure';
 
 describeIntegration('context infrastructure (distributed)', ['mongo', 'kafka'], (env) => {
   const config = (extra: Record<string, string> = {}) =>
-    loadServiceConfig('intake', { port: 0, mode: 'distributed' }, {
-      KAFKA_BROKERS: env().kafkaBrokers.join(','),
-      MONGO_URL: `${env().mongoUrl.replace(/\/[^/]*$/, '')}/${uniqueName('fq_infra').replace(/-/g, '_')}`,
-      ...extra,
-    });
+    loadServiceConfig(
+      'intake',
+      { port: 0, mode: 'distributed' },
+      {
+        KAFKA_BROKERS: env().kafkaBrokers.join(','),
+        MONGO_URL: `${env().mongoUrl.replace(/\/[^/]*$/, '')}/${uniqueName('fq_infra').replace(/-/g, '_')}`,
+        ...extra,
+      },
+    );
 
   it('keeps the event store on MongoDB by default', async () => {
     const infra = await openContextInfrastructure('intake', config());

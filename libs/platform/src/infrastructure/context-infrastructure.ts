@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { CheckpointStore, EventStore, KurrentDbEventStore, MongoCheckpointStore, MongoEventStore, SqliteCheckpointStore, SqliteEventStore } from '@fengqiao/event-store';
+import {
+  CheckpointStore,
+  EventStore,
+  KurrentDbEventStore,
+  MongoCheckpointStore,
+  MongoEventStore,
+  SqliteCheckpointStore,
+  SqliteEventStore,
+} from '@fengqiao/event-store';
 import { EmbeddedReadStore, MongoReadStore, ReadStore } from '@fengqiao/read-store';
 import {
   Bus,

@@ -64,9 +64,23 @@ describe('ContextRuntime', () => {
     };
     const first = await run();
     const append = (caseId: string) =>
-      first.infra.events.append(`case-${caseId}`, [
-        { id: newId(), type: 'CaseFiled', schemaVersion: 1, occurredAt: fixture.time, actor: { userId: 'u', role: 'operator', unitId: 'v-1' }, correlationId: 'c', causationId: 'c', jurisdiction: ['d-1'], data: { caseId } },
-      ], { expectedRevision: 'no_stream' });
+      first.infra.events.append(
+        `case-${caseId}`,
+        [
+          {
+            id: newId(),
+            type: 'CaseFiled',
+            schemaVersion: 1,
+            occurredAt: fixture.time,
+            actor: { userId: 'u', role: 'operator', unitId: 'v-1' },
+            correlationId: 'c',
+            causationId: 'c',
+            jurisdiction: ['d-1'],
+            data: { caseId },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
     await append('a');
     await append('b');
     first.runtime.published();
@@ -75,9 +89,23 @@ describe('ContextRuntime', () => {
     await first.bus.close();
 
     const second = await run();
-    await second.infra.events.append(`case-c`, [
-      { id: newId(), type: 'CaseFiled', schemaVersion: 1, occurredAt: fixture.time, actor: { userId: 'u', role: 'operator', unitId: 'v-1' }, correlationId: 'c', causationId: 'c', jurisdiction: ['d-1'], data: { caseId: 'c' } },
-    ], { expectedRevision: 'no_stream' });
+    await second.infra.events.append(
+      `case-c`,
+      [
+        {
+          id: newId(),
+          type: 'CaseFiled',
+          schemaVersion: 1,
+          occurredAt: fixture.time,
+          actor: { userId: 'u', role: 'operator', unitId: 'v-1' },
+          correlationId: 'c',
+          causationId: 'c',
+          jurisdiction: ['d-1'],
+          data: { caseId: 'c' },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
     second.runtime.published();
     await eventually(() => (seen.length >= 3 ? true : undefined), { what: 'the new event' });
     expect(seen.map((m) => m.key)).toEqual(['a', 'b', 'c']);
@@ -103,4 +131,3 @@ describe('ContextRuntime', () => {
     expect(started).toEqual(['intake', 'mediation', 'mediation again', 'intake again']);
   });
 });
-

@@ -210,7 +210,9 @@ export class ContextRuntime {
       void relayGateOf(this.bus)
         .rewind()
         .then(() => consumer.historyReplayed?.(this))
-        .catch((error: unknown) => this.logger.error(`${consumer.purpose}: replay of the stores failed: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) =>
+          this.logger.error(`${consumer.purpose}: replay of the stores failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
     }
     const publish = this.options.publish;
     // the mapper may fold its own streams: it reads them redacted, as everything that leaves the context
@@ -245,14 +247,24 @@ export class ContextRuntime {
         logger: busLogger(this.logger),
       });
       this.relay = relay;
-      metrics.gaugeFrom('fengqiao_relay_lag_events', `Stored events not yet published by the relay (counted up to ${LAG_SCAN_LIMIT})`, ['context'], this.context, async () => {
-        const position = relay.status().position ?? 0;
-        const behind = await this.infra.events.readAll({ afterPosition: position, maxCount: LAG_SCAN_LIMIT });
-        return [{ labels: { context: this.context }, value: behind.length }];
-      });
-      relayGateOf(this.bus).arrive(this.context, () => {
-        if (!this.stopped) relay.start();
-      }, relay);
+      metrics.gaugeFrom(
+        'fengqiao_relay_lag_events',
+        `Stored events not yet published by the relay (counted up to ${LAG_SCAN_LIMIT})`,
+        ['context'],
+        this.context,
+        async () => {
+          const position = relay.status().position ?? 0;
+          const behind = await this.infra.events.readAll({ afterPosition: position, maxCount: LAG_SCAN_LIMIT });
+          return [{ labels: { context: this.context }, value: behind.length }];
+        },
+      );
+      relayGateOf(this.bus).arrive(
+        this.context,
+        () => {
+          if (!this.stopped) relay.start();
+        },
+        relay,
+      );
     } else {
       relayGateOf(this.bus).arrive(this.context, () => undefined);
     }
@@ -390,7 +402,6 @@ function unavailable(e: unknown): boolean {
   }
   return false;
 }
-
 
 /** The store as the relay's mappers read it: personal data never in clear (redactProtectedData). */
 function redactingReader(events: EventStore): EventStore {

@@ -44,7 +44,8 @@ export class SubjectErasureController {
   ) {
     if (!SUBJECT_ID.test(subjectId)) throw new ValidationError('PRIVACY.BAD_SUBJECT_ID', '数据主体编号格式不正确', { field: 'subjectId' });
     const registry = privacyRegistryOf(this.bus);
-    if (registry.contexts().length === 0) throw new ValidationError('PRIVACY.NO_PERSONAL_DATA_HERE', '本服务不保存个人信息，请向受理、调解或信访服务提交删除请求', { field: 'subjectId' });
+    if (registry.contexts().length === 0)
+      throw new ValidationError('PRIVACY.NO_PERSONAL_DATA_HERE', '本服务不保存个人信息，请向受理、调解或信访服务提交删除请求', { field: 'subjectId' });
     const now = new Date().toISOString();
     const result = await registry.erase({
       subjectId,

@@ -131,7 +131,7 @@ export async function caseTextSubjectsOf(runtime: ContextRuntime, subjectId: str
   const keys = await runtime.subjectKeys();
   const needle = JSON.stringify(subjectId);
   const streams = new Set<string>();
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await runtime.infra.events.readAll({ afterPosition: after, maxCount: 1000 });
     if (page.length === 0) break;
     for (const e of page) {
@@ -182,7 +182,13 @@ export class PrivacyRegistry {
   }
 
   /** Erases the subject in every context of this process; the first one publishes the request. */
-  async erase(input: { subjectId: string; reason: string; actor: Actor; correlationId?: string; now: string }): Promise<{ requestId: string; contexts: ContextErasure[] }> {
+  async erase(input: {
+    subjectId: string;
+    reason: string;
+    actor: Actor;
+    correlationId?: string;
+    now: string;
+  }): Promise<{ requestId: string; contexts: ContextErasure[] }> {
     const runtimes = this.contexts();
     const requestId = newId();
     const correlationId = input.correlationId ?? requestId;

@@ -121,11 +121,7 @@ export function httpTracingMiddleware(req: IncomingMessage, res: ServerResponse,
   const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined, context.active());
   const method = req.method ?? 'GET';
   const path = (req.url ?? '/').split('?')[0];
-  const span = fengqiaoTracer().startSpan(
-    `HTTP ${method}`,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } },
-    parent,
-  );
+  const span = fengqiaoTracer().startSpan(`HTTP ${method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
   const active = trace.setSpan(parent, span);
   res.on('finish', () => {
     const routed = req as RoutedRequest;

@@ -65,7 +65,10 @@ describe('a projection parks an event it cannot apply and goes on', () => {
     // a dispatch without data: evolve reads e.data.department of undefined
     const broken = ev('grid-case-c1', 1, 2, { type: 'CaseDispatched' } as unknown as SampleCaseEvent);
     await expect(project(store, caseBoard, broken)).rejects.toBeInstanceOf(ProjectionEvolveError);
-    expect(await projectOrPark(store, caseBoard, broken, options)).toMatchObject({ kind: 'parked', parked: { code: ProjectionEvolveError.code, reason: expect.stringContaining('TypeError') } });
+    expect(await projectOrPark(store, caseBoard, broken, options)).toMatchObject({
+      kind: 'parked',
+      parked: { code: ProjectionEvolveError.code, reason: expect.stringContaining('TypeError') },
+    });
     expect(await projectOrPark(store, caseBoard, broken, options)).toMatchObject({ kind: 'parked' });
     expect(await countParkedEvents(store)).toBe(1);
     // the next event of the same case still applies
@@ -75,9 +78,15 @@ describe('a projection parks an event it cannot apply and goes on', () => {
   it('stores the record even when the event carries NUL and lone surrogates in its ids', async () => {
     const store = freshStore();
     const weird = { id: 'x\u0000\ud800', type: 'T\u0001', streamId: 's\u0000', revision: 0, globalPosition: 1 };
-    const result = await applyOrPark(store, 'v', weird, async () => {
-      throw new InvalidReadDocumentError('bad', 'doc');
-    }, { onParked: () => undefined });
+    const result = await applyOrPark(
+      store,
+      'v',
+      weird,
+      async () => {
+        throw new InvalidReadDocumentError('bad', 'doc');
+      },
+      { onParked: () => undefined },
+    );
     expect(result).toMatchObject({ kind: 'parked', parked: { eventId: 'x\\u0000\\ud800', eventType: 'T\\u0001', streamId: 's\\u0000' } });
     expect(await store.count(PARKED_EVENTS, {})).toBe(1);
   });
@@ -92,7 +101,10 @@ describe('a projection parks an event it cannot apply and goes on', () => {
     await expect(applyOrPark(store, 'v', e, () => Promise.reject(flaky), options)).rejects.toBe(flaky);
     await expect(applyOrPark(store, 'v', e, () => Promise.reject(flaky), options)).rejects.toBe(flaky);
     expect(await countParkedEvents(store)).toBe(0);
-    expect(await applyOrPark(store, 'v', e, () => Promise.reject(flaky), options)).toMatchObject({ kind: 'parked', parked: { attempts: 3, reason: 'disk hiccup' } });
+    expect(await applyOrPark(store, 'v', e, () => Promise.reject(flaky), options)).toMatchObject({
+      kind: 'parked',
+      parked: { attempts: 3, reason: 'disk hiccup' },
+    });
     // a success resets the count
     const other = { id: 'e-2', streamId: 's', revision: 1 };
     await expect(applyOrPark(store, 'v', other, () => Promise.reject(flaky), options)).rejects.toBe(flaky);

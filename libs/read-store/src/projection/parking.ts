@@ -88,20 +88,32 @@ function storable(text: string, max = 2000): string {
 
 const keyOf = (event: ParkableEvent): string => (typeof event.id === 'string' && event.id ? event.id : `${String(event.streamId)}@${String(event.revision)}`);
 
-const parkedIdOf = (projection: string, event: ParkableEvent): string => createHash('sha256').update(`${projection}\u0000${keyOf(event)}`).digest('hex');
+const parkedIdOf = (projection: string, event: ParkableEvent): string =>
+  createHash('sha256')
+    .update(`${projection}\u0000${keyOf(event)}`)
+    .digest('hex');
 
 const codeOf = (error: unknown): string => (error instanceof DomainError ? error.code : error instanceof Error ? error.name : typeof error);
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const defaultOnParked = (p: ParkedEvent): void => {
-  process.emitWarning(`projection ${p.projection} parked event ${p.eventId ?? `${p.streamId}@${p.revision}`} (${p.eventType ?? '?'}): ${p.code} ${p.reason}`, 'ProjectionParkedEvent');
+  process.emitWarning(
+    `projection ${p.projection} parked event ${p.eventId ?? `${p.streamId}@${p.revision}`} (${p.eventType ?? '?'}): ${p.code} ${p.reason}`,
+    'ProjectionParkedEvent',
+  );
 };
 
 /** Failures in a row per (store, projection, event), for the `unknown` class. */
 const attemptsByStore = new WeakMap<ReadStore, Map<string, number>>();
 
 /** Records `event` as parked for `projection` (idempotent: parking it again keeps one record). */
-export async function parkEvent(store: ReadStore, projection: string, event: ParkableEvent, error: unknown, options: ParkingOptions & { attempts?: number } = {}): Promise<ParkedEvent> {
+export async function parkEvent(
+  store: ReadStore,
+  projection: string,
+  event: ParkableEvent,
+  error: unknown,
+  options: ParkingOptions & { attempts?: number } = {},
+): Promise<ParkedEvent> {
   const parked: ParkedEvent = {
     _id: parkedIdOf(projection, event),
     projection: storable(projection, 200),
@@ -125,7 +137,13 @@ export async function parkEvent(store: ReadStore, projection: string, event: Par
  * Runs `apply` (one event into one view) and parks the event when it fails for a reason the event
  * itself carries; rethrows transient failures for the caller to retry.
  */
-export async function applyOrPark<T>(store: ReadStore, projection: string, event: ParkableEvent, apply: () => Promise<T>, options: ParkingOptions = {}): Promise<T | ParkOutcome> {
+export async function applyOrPark<T>(
+  store: ReadStore,
+  projection: string,
+  event: ParkableEvent,
+  apply: () => Promise<T>,
+  options: ParkingOptions = {},
+): Promise<T | ParkOutcome> {
   let attempts = attemptsByStore.get(store);
   if (!attempts) {
     attempts = new Map();

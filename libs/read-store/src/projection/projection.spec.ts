@@ -81,8 +81,28 @@ const FIXED: SampleStoredEvent[] = [
 ];
 
 const EXPECTED_BOARD = [
-  { _id: 'c1', _revision: 5, _stream: 'grid-case-c1', title: '消防通道被占用', village: '东村', status: 'closed', department: '消防', dispatchCount: 2, notes: 2 },
-  { _id: 'c3', _revision: 1, _stream: 'grid-case-c3', title: '路灯损坏', village: '东村', status: 'dispatched', department: '供电所', dispatchCount: 1, notes: 0 },
+  {
+    _id: 'c1',
+    _revision: 5,
+    _stream: 'grid-case-c1',
+    title: '消防通道被占用',
+    village: '东村',
+    status: 'closed',
+    department: '消防',
+    dispatchCount: 2,
+    notes: 2,
+  },
+  {
+    _id: 'c3',
+    _revision: 1,
+    _stream: 'grid-case-c3',
+    title: '路灯损坏',
+    village: '东村',
+    status: 'dispatched',
+    department: '供电所',
+    dispatchCount: 1,
+    notes: 0,
+  },
 ];
 
 // ----------------------------------------------------------------------------------------------

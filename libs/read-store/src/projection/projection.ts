@@ -126,9 +126,7 @@ function guarded<T>(projection: string, f: () => T): T {
   }
 }
 
-export function defineProjection<Doc extends object, E extends ProjectionEvent>(
-  definition: ProjectionDefinition<Doc, E>,
-): Projection<Doc, E> {
+export function defineProjection<Doc extends object, E extends ProjectionEvent>(definition: ProjectionDefinition<Doc, E>): Projection<Doc, E> {
   if (typeof definition.name !== 'string' || definition.name.length === 0) throw new ProjectionEventError(String(definition.name), '投影须有名称');
   assertCollectionName(definition.collection);
   const guard = definition.guard ?? 'streamRevision';
@@ -213,7 +211,10 @@ export function projectOrPark<Doc extends object, E extends ProjectionEvent & { 
 }
 
 /** Creates the view's indexes (idempotent); call at startup, before the consumer runs. */
-export async function ensureProjectionIndexes(store: ReadStore, projection: Pick<Projection<object, ProjectionEvent>, 'collection' | 'indexes'>): Promise<void> {
+export async function ensureProjectionIndexes(
+  store: ReadStore,
+  projection: Pick<Projection<object, ProjectionEvent>, 'collection' | 'indexes'>,
+): Promise<void> {
   await store.ensureIndexes(projection.collection, projection.indexes);
 }
 

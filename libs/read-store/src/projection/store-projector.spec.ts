@@ -23,7 +23,16 @@ describe('StoreProjector (the one projector of the contexts)', () => {
   let store: EmbeddedReadStore;
   let log: Log;
   const projector = (batchSize = 3) =>
-    new StoreProjector({ name: 'test.views', feed: log, store, views: [viewOf(caseBoard)], checkpoints: 'checkpoints', pollIntervalMs: 20, batchSize, onError: () => undefined });
+    new StoreProjector({
+      name: 'test.views',
+      feed: log,
+      store,
+      views: [viewOf(caseBoard)],
+      checkpoints: 'checkpoints',
+      pollIntervalMs: 20,
+      batchSize,
+      onError: () => undefined,
+    });
 
   beforeEach(() => {
     store = new EmbeddedReadStore({ path: ':memory:' });
@@ -34,7 +43,8 @@ describe('StoreProjector (the one projector of the contexts)', () => {
   });
 
   it('catches up in batches, saves the checkpoint, and a restart resumes from it without re-reading', async () => {
-    for (let n = 1; n <= 4; n++) log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '东村' } }, { type: 'CaseDispatched', data: { department: '城管' } });
+    for (let n = 1; n <= 4; n++)
+      log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '东村' } }, { type: 'CaseDispatched', data: { department: '城管' } });
     const p = projector();
     await p.init();
     expect(await p.catchUp()).toBe(8);
@@ -56,11 +66,13 @@ describe('StoreProjector (the one projector of the contexts)', () => {
     const passes: Promise<number>[] = [];
     for (let n = 1; n <= 5; n++) {
       log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '西村' } }, { type: 'CaseHandled', data: { note: '已处置' } });
-      passes.push(p.catchUp().then(async (count) => {
-        // read-your-writes: once its catch-up resolves, the command's own case shows it
-        expect(await store.get<CaseBoardEntry>('case_board', String(n))).toMatchObject({ status: 'handled', notes: 1 });
-        return count;
-      }));
+      passes.push(
+        p.catchUp().then(async (count) => {
+          // read-your-writes: once its catch-up resolves, the command's own case shows it
+          expect(await store.get<CaseBoardEntry>('case_board', String(n))).toMatchObject({ status: 'handled', notes: 1 });
+          return count;
+        }),
+      );
     }
     expect((await Promise.all(passes)).reduce((a, b) => a + b, 0)).toBe(10);
     expect(await store.count('case_board', { notes: 1 })).toBe(5);
@@ -98,7 +110,16 @@ describe('StoreProjector (the one projector of the contexts)', () => {
       name: 'test.failing',
       feed: log,
       store,
-      views: [{ name: 'broken', collection: 'broken', indexes: [], apply: async () => { throw new Error('cannot apply'); } }],
+      views: [
+        {
+          name: 'broken',
+          collection: 'broken',
+          indexes: [],
+          apply: async () => {
+            throw new Error('cannot apply');
+          },
+        },
+      ],
       checkpoints: 'checkpoints',
       pollIntervalMs: 5,
       onError: () => undefined,

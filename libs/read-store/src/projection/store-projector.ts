@@ -209,7 +209,9 @@ export class StoreProjector<E extends FeedEvent> {
         this.failures += 1;
         delay = Math.min(30_000, this.options.pollIntervalMs * 2 ** Math.min(this.failures, 10));
         const report = this.options.onError ?? ((m: string) => console.error(m));
-        report(`projector ${this.options.name} failed at position ${this.position} (${this.failures} in a row): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        report(
+          `projector ${this.options.name} failed at position ${this.position} (${this.failures} in a row): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       }
       if (this.stopped) break;
       if (this.woken && this.failures === 0) continue;

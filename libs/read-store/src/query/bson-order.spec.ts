@@ -15,15 +15,19 @@ describe('MongoDB order', () => {
   });
 
   it('sorts an array field by its smallest element ascending and largest descending; [] before null', () => {
-    const docs = [
-      { _id: 'a', tags: ['x', 'y'] },
-      { _id: 'b', tags: ['z'] },
-      { _id: 'c', tags: [] },
-      { _id: 'd' },
-      { _id: 'e', tags: ['x'] },
-    ];
-    expect(sortDocuments(docs, [['tags', 1], ['_id', 1]]).map((d) => d._id)).toEqual(['c', 'd', 'a', 'e', 'b']);
-    expect(sortDocuments(docs, [['tags', -1], ['_id', 1]]).map((d) => d._id)).toEqual(['b', 'a', 'e', 'd', 'c']);
+    const docs = [{ _id: 'a', tags: ['x', 'y'] }, { _id: 'b', tags: ['z'] }, { _id: 'c', tags: [] }, { _id: 'd' }, { _id: 'e', tags: ['x'] }];
+    expect(
+      sortDocuments(docs, [
+        ['tags', 1],
+        ['_id', 1],
+      ]).map((d) => d._id),
+    ).toEqual(['c', 'd', 'a', 'e', 'b']);
+    expect(
+      sortDocuments(docs, [
+        ['tags', -1],
+        ['_id', 1],
+      ]).map((d) => d._id),
+    ).toEqual(['b', 'a', 'e', 'd', 'c']);
   });
 
   it('reaches into arrays of embedded documents along a path', () => {

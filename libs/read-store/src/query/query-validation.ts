@@ -3,12 +3,7 @@
  * query, option or document that MongoDB / FerretDB would treat differently, and both reject the
  * same input with the same error code. The subset is described in read-store.port.ts.
  */
-import {
-  InvalidQueryError,
-  InvalidReadDocumentError,
-  ReadStoreArgumentError,
-  UnsupportedQueryOperatorError,
-} from '../errors';
+import { InvalidQueryError, InvalidReadDocumentError, ReadStoreArgumentError, UnsupportedQueryOperatorError } from '../errors';
 import {
   REVISION_FIELD,
   TOMBSTONE_FIELD,
@@ -47,10 +42,9 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 export function assertCollectionName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) {
-    throw new ReadStoreArgumentError(
-      `集合名须以英文字母开头，只含英文字母、数字、下划线和连字符，最长 120 个字符：${JSON.stringify(name)}`,
-      { collection: name },
-    );
+    throw new ReadStoreArgumentError(`集合名须以英文字母开头，只含英文字母、数字、下划线和连字符，最长 120 个字符：${JSON.stringify(name)}`, {
+      collection: name,
+    });
   }
 }
 
@@ -260,9 +254,11 @@ export function validateIndexSpecs(specs: readonly IndexSpec[]): void {
       throw new ReadStoreArgumentError(`第 ${i + 1} 个索引须有非空的 keys`, { index: i });
     }
     for (const k of Object.keys(spec)) {
-      if (k !== 'keys' && k !== 'name' && k !== 'multikey') throw new ReadStoreArgumentError(`索引不支持选项 ${k}（只支持 keys、name、multikey）`, { index: i });
+      if (k !== 'keys' && k !== 'name' && k !== 'multikey')
+        throw new ReadStoreArgumentError(`索引不支持选项 ${k}（只支持 keys、name、multikey）`, { index: i });
     }
-    if (spec.multikey !== undefined && typeof spec.multikey !== 'boolean') throw new ReadStoreArgumentError('索引选项 multikey 须为 true 或 false', { index: i });
+    if (spec.multikey !== undefined && typeof spec.multikey !== 'boolean')
+      throw new ReadStoreArgumentError('索引选项 multikey 须为 true 或 false', { index: i });
     for (const [path, dir] of Object.entries(spec.keys)) {
       assertPath(path, `indexes[${i}].keys.${path}`, (reason) => new ReadStoreArgumentError(reason, { index: i }));
       if (dir !== 1 && dir !== -1) throw new ReadStoreArgumentError(`索引方向须为 1 或 -1：${path}`, { index: i });
@@ -281,7 +277,12 @@ export function validateIndexSpecs(specs: readonly IndexSpec[]): void {
 
 /** The name MongoDB gives an index by default (`status_1_reportedAt_-1`), or the spec's own. */
 export function indexNameOf(spec: IndexSpec): string {
-  return spec.name ?? Object.entries(spec.keys).map(([k, d]) => `${k}_${d}`).join('_');
+  return (
+    spec.name ??
+    Object.entries(spec.keys)
+      .map(([k, d]) => `${k}_${d}`)
+      .join('_')
+  );
 }
 
 /** Raised by both adapters when an index's name or keys clash with an existing index. */

@@ -35,8 +35,7 @@ describeIntegration('mongoose smoke: CRUD, unique index, upsert with $inc, aggre
   });
   caseSchema.index({ caseId: 1 }, { unique: true });
 
-  const model = (): mongoose.Model<CaseDoc> =>
-    (conn.models['Case'] as mongoose.Model<CaseDoc> | undefined) ?? conn.model<CaseDoc>('Case', caseSchema, 'cases');
+  const model = (): mongoose.Model<CaseDoc> => (conn.models['Case'] as mongoose.Model<CaseDoc> | undefined) ?? conn.model<CaseDoc>('Case', caseSchema, 'cases');
 
   it('creates, reads, updates and deletes', async () => {
     const Case = model();

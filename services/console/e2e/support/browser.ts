@@ -33,24 +33,44 @@ export async function openBrowser(): Promise<ConsoleBrowser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const errors: string[] = [];
   return {
     browser,
     errors,
     async newPage({ phone = false } = {}) {
-      const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' } : { viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+      const context = await browser.newContext(
+        phone
+          ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' }
+          : { viewport: { width: 1366, height: 900 }, locale: 'zh-CN' },
+      );
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()} (${page.url()})`));
       // an API refusal is logged with its body, so a failing test says what the API answered
       page.on('response', (r) => {
-        if (r.status() >= 400) void r.text().then((t) => errors.push(`response ${r.status()} ${r.request().method()} ${r.url()}: ${t.slice(0, 300)}`), () => undefined);
+        if (r.status() >= 400)
+          void r.text().then(
+            (t) => errors.push(`response ${r.status()} ${r.request().method()} ${r.url()}: ${t.slice(0, 300)}`),
+            () => undefined,
+          );
       });
       page.on('pageerror', (e) => errors.push(`page error: ${e.message} (${page.url()})`));
       // a request cut off by leaving the page is not an error; any other failure is
-      page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+      page.on(
+        'requestfailed',
+        (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`),
+      );
       return { page, context };
     },
     async shot(page, name) {
@@ -116,7 +136,9 @@ export async function act(page: Page, title: string, fill?: () => Promise<void>)
   await dialog.getByRole('button', { name: `确认${title}` }).click();
   await dialog.waitFor({ state: 'hidden', timeout: 30_000 }).catch(async (e: Error) => {
     // say what the form shows (the API's message, the fields' errors) rather than only "timeout"
-    throw new Error(`${title}: the form stayed open showing: ${(await dialog.innerText().catch(() => '?')).replace(/\s+/g, ' ')} (${e.message.split('\n')[0]})`);
+    throw new Error(
+      `${title}: the form stayed open showing: ${(await dialog.innerText().catch(() => '?')).replace(/\s+/g, ' ')} (${e.message.split('\n')[0]})`,
+    );
   });
 }
 

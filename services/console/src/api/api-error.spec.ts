@@ -23,7 +23,9 @@ describe('toApiError', () => {
   });
 
   it('reads a single named field and a list of fields', () => {
-    expect(toApiError(400, { code: 'X', message: 'm', details: { field: 'reason', message: '请填写理由' } }).fields).toEqual([{ field: 'reason', message: '请填写理由' }]);
+    expect(toApiError(400, { code: 'X', message: 'm', details: { field: 'reason', message: '请填写理由' } }).fields).toEqual([
+      { field: 'reason', message: '请填写理由' },
+    ]);
     expect(toApiError(400, { code: 'X', message: 'm', details: [{ property: 'unitId', messages: ['请选择承办单位'] }] }).fields).toEqual([
       { field: 'unitId', message: '请选择承办单位' },
     ]);

@@ -25,7 +25,15 @@ export class ApiError extends Error {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fieldsOf(details: unknown): FieldError[] {
-  const list = Array.isArray(details) ? details : isRecord(details) ? (Array.isArray(details.fields) ? details.fields : Array.isArray(details.errors) ? details.errors : [details]) : [];
+  const list = Array.isArray(details)
+    ? details
+    : isRecord(details)
+      ? Array.isArray(details.fields)
+        ? details.fields
+        : Array.isArray(details.errors)
+          ? details.errors
+          : [details]
+      : [];
   const out: (FieldError & { rank: number })[] = [];
   for (const d of list) {
     if (!isRecord(d)) continue;

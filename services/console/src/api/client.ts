@@ -45,14 +45,22 @@ interface TokenAnswer {
   refreshToken: string;
   expiresIn: number;
 }
-export const fromAnswer = (a: TokenAnswer): Tokens => ({ accessToken: a.accessToken, refreshToken: a.refreshToken, expiresAt: Date.now() + a.expiresIn * 1000 });
+export const fromAnswer = (a: TokenAnswer): Tokens => ({
+  accessToken: a.accessToken,
+  refreshToken: a.refreshToken,
+  expiresAt: Date.now() + a.expiresIn * 1000,
+});
 
 let refreshing: Promise<boolean> | null = null;
 /** Exchanges the refresh token once (concurrent callers share the same exchange). */
 export function refreshTokens(): Promise<boolean> {
   const current = tokens;
   if (!current) return Promise.resolve(false);
-  refreshing ??= fetch('/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: current.refreshToken }) })
+  refreshing ??= fetch('/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: current.refreshToken }),
+  })
     .then(async (res) => {
       if (!res.ok) {
         setTokens(null);
@@ -102,7 +110,11 @@ export async function call<T>(path: string, opts: RequestOptions = {}, retried =
   if (!opts.anonymous && tokens) headers.authorization = `Bearer ${tokens.accessToken}`;
   let res: Response;
   try {
-    res = await fetch(withQuery(path, opts.query), { method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    res = await fetch(withQuery(path, opts.query), {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
   } catch {
     throw new ApiError(0, 'NETWORK', statusMessage(0));
   }

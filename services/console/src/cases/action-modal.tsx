@@ -55,7 +55,11 @@ export function ActionModal({ action, caseId, etags, order, units, onClose, onDo
     const raw = form.getFieldsValue(true) as Record<string, unknown>;
     const base = spec.api === 'intake' ? '/intake/cases' : '/grid-dispatch/cases';
     try {
-      const answer = await call<CommandAnswer>(`${base}/${encodeURIComponent(caseId)}/${spec.path}`, { method: 'POST', body: bodyOf(spec, raw), ifMatch: spec.api === 'intake' ? etags.intake : etags.grid });
+      const answer = await call<CommandAnswer>(`${base}/${encodeURIComponent(caseId)}/${spec.path}`, {
+        method: 'POST',
+        body: bodyOf(spec, raw),
+        ifMatch: spec.api === 'intake' ? etags.intake : etags.grid,
+      });
       onDone(answer.data, action);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e));
@@ -93,14 +97,26 @@ export function ActionModal({ action, caseId, etags, order, units, onClose, onDo
         return (
           <Select
             placeholder="请选择督办"
-            options={(order?.supervisions ?? []).filter((s) => !s.answeredAt).map((s) => ({ value: s.supervisionId, label: `${formatTime(s.issuedAt)} ${s.opinion ?? ''}` }))}
+            options={(order?.supervisions ?? [])
+              .filter((s) => !s.answeredAt)
+              .map((s) => ({ value: s.supervisionId, label: `${formatTime(s.issuedAt)} ${s.opinion ?? ''}` }))}
           />
         );
     }
   };
 
   return (
-    <Modal open={!!spec} title={spec?.title} okText={`确认${spec?.title ?? ''}`} cancelText="取消" confirmLoading={busy} onOk={() => void submit()} onCancel={onClose} destroyOnHidden afterClose={() => (form.resetFields(), setError(undefined))}>
+    <Modal
+      open={!!spec}
+      title={spec?.title}
+      okText={`确认${spec?.title ?? ''}`}
+      cancelText="取消"
+      confirmLoading={busy}
+      onOk={() => void submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      afterClose={() => (form.resetFields(), setError(undefined))}
+    >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}
       {spec && (
         <Form form={form} layout="vertical" aria-label={spec.title} initialValues={initial} onFinish={() => void submit()}>

@@ -1,14 +1,85 @@
 import type { GridCase, IntakeCase, Me } from '../api/types';
 import { availableActions } from './case-actions';
 
-const operatorActions = ['case.read', 'case.list', 'case.accept_report', 'case.merge', 'case.file', 'case.dispatch', 'case.accept', 'case.object', 'case.rule_objection', 'case.handle', 'case.request_extension', 'case.rule_extension', 'case.feedback', 'case.verify', 'case.close', 'case.callback', 'case.supervise', 'case.escalate', 'case.answer_supervision', 'case.suspend', 'case.reopen', 'case.refer', 'case.archive'];
-const me = (roles: Me['roles'], unitId: string, actions: string[]): Me => ({ userId: 'u', username: 'u', displayName: 'u', roles, unitId, unitName: '', unitPath: [], actions });
+const operatorActions = [
+  'case.read',
+  'case.list',
+  'case.accept_report',
+  'case.merge',
+  'case.file',
+  'case.dispatch',
+  'case.accept',
+  'case.object',
+  'case.rule_objection',
+  'case.handle',
+  'case.request_extension',
+  'case.rule_extension',
+  'case.feedback',
+  'case.verify',
+  'case.close',
+  'case.callback',
+  'case.supervise',
+  'case.escalate',
+  'case.answer_supervision',
+  'case.suspend',
+  'case.reopen',
+  'case.refer',
+  'case.archive',
+];
+const me = (roles: Me['roles'], unitId: string, actions: string[]): Me => ({
+  userId: 'u',
+  username: 'u',
+  displayName: 'u',
+  roles,
+  unitId,
+  unitName: '',
+  unitPath: [],
+  actions,
+});
 const operator = me(['operator'], 'v-2-3', operatorActions);
 // the actions /auth/me gives the demo grid worker and department (a grid worker may not object)
-const gridWorker = me(['grid_worker'], 'g-2-3-1', ['case.read', 'case.list', 'case.report', 'case.accept', 'case.handle', 'case.request_extension', 'case.feedback', 'case.answer_supervision']);
-const department = me(['department'], 'g-2-3-1', ['case.read', 'case.list', 'case.accept', 'case.object', 'case.handle', 'case.request_extension', 'case.feedback', 'case.answer_supervision']);
+const gridWorker = me(['grid_worker'], 'g-2-3-1', [
+  'case.read',
+  'case.list',
+  'case.report',
+  'case.accept',
+  'case.handle',
+  'case.request_extension',
+  'case.feedback',
+  'case.answer_supervision',
+]);
+const department = me(['department'], 'g-2-3-1', [
+  'case.read',
+  'case.list',
+  'case.accept',
+  'case.object',
+  'case.handle',
+  'case.request_extension',
+  'case.feedback',
+  'case.answer_supervision',
+]);
 const order = (status: string, extra: Partial<GridCase> = {}): GridCase =>
-  ({ caseId: 'c', status, statusLabel: '', category: 'x', urgency: 'normal', gridId: 'g-2-3-1', level: 'village', unitId: 'g-2-3-1', filedAt: '', updatedAt: '', timer: null, queueKind: null, awaiting: null, inRework: false, supervisions: [], openSupervisions: 0, overdue: false, revision: 1, ...extra }) as GridCase;
+  ({
+    caseId: 'c',
+    status,
+    statusLabel: '',
+    category: 'x',
+    urgency: 'normal',
+    gridId: 'g-2-3-1',
+    level: 'village',
+    unitId: 'g-2-3-1',
+    filedAt: '',
+    updatedAt: '',
+    timer: null,
+    queueKind: null,
+    awaiting: null,
+    inRework: false,
+    supervisions: [],
+    openSupervisions: 0,
+    overdue: false,
+    revision: 1,
+    ...extra,
+  }) as GridCase;
 const intake = (status: string) => ({ caseId: 'c', status }) as IntakeCase;
 
 describe('availableActions', () => {
@@ -41,6 +112,7 @@ describe('availableActions', () => {
 
   it('offers nothing the user is not allowed to do, whatever the state', () => {
     const readOnly = me(['auditor'], 'd-fq', ['case.read', 'case.list']);
-    for (const s of ['filed', 'dispatched', 'in_progress', 'feedback_submitted', 'verified', 'closed']) expect(availableActions(readOnly, null, order(s, { unitId: 'd-fq' }))).toEqual([]);
+    for (const s of ['filed', 'dispatched', 'in_progress', 'feedback_submitted', 'verified', 'closed'])
+      expect(availableActions(readOnly, null, order(s, { unitId: 'd-fq' }))).toEqual([]);
   });
 });

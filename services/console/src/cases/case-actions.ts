@@ -42,7 +42,10 @@ interface Rule {
   when: (c: GridCase) => boolean;
 }
 
-const is = (...statuses: string[]) => (c: GridCase) => statuses.includes(c.status);
+const is =
+  (...statuses: string[]) =>
+  (c: GridCase) =>
+    statuses.includes(c.status);
 
 const WORK_ORDER_RULES: Rule[] = [
   { action: 'accept', needs: 'case.accept', who: 'unit', when: is('dispatched') },
@@ -50,7 +53,12 @@ const WORK_ORDER_RULES: Rule[] = [
   { action: 'progress', needs: 'case.handle', who: 'unit', when: is('in_progress', 'extension_requested') },
   { action: 'feedback', needs: 'case.feedback', who: 'unit', when: is('in_progress') },
   { action: 'request-extension', needs: 'case.request_extension', who: 'unit', when: is('in_progress') },
-  { action: 'answer-supervision', needs: 'case.answer_supervision', who: 'unit', when: (c) => c.openSupervisions > 0 && [...OPEN, 'closed', 'callback_done'].includes(c.status) },
+  {
+    action: 'answer-supervision',
+    needs: 'case.answer_supervision',
+    who: 'unit',
+    when: (c) => c.openSupervisions > 0 && [...OPEN, 'closed', 'callback_done'].includes(c.status),
+  },
   { action: 'dispatch', needs: 'case.dispatch', who: 'centre', when: is('filed', 'reopened') },
   { action: 'rule-objection', needs: 'case.rule_objection', who: 'centre', when: is('objection') },
   { action: 'rule-extension', needs: 'case.rule_extension', who: 'centre', when: is('extension_requested') },

@@ -5,7 +5,21 @@ import type { Category, GridCase, Unit } from '../api/types';
 import { dueIn, formatTime, LEVEL_LABEL, STATUS_COLOR, URGENCY_LABEL } from '../format';
 
 /** Work orders as a table: id, category, state, grid, unit, level, deadline and flags. */
-export function CaseTable({ items, units, categories, loading, pagination, extra }: { items: GridCase[]; units: Unit[]; categories: Category[]; loading?: boolean; pagination?: TablePaginationConfig | false; extra?: 'waiting' }) {
+export function CaseTable({
+  items,
+  units,
+  categories,
+  loading,
+  pagination,
+  extra,
+}: {
+  items: GridCase[];
+  units: Unit[];
+  categories: Category[];
+  loading?: boolean;
+  pagination?: TablePaginationConfig | false;
+  extra?: 'waiting';
+}) {
   const unitName = (id: string | null) => (id ? (units.find((u) => u.id === id)?.name ?? id) : '—');
   const categoryName = (code: string) => categories.find((c) => c.code === code)?.service_name ?? code;
   return (

@@ -12,16 +12,20 @@ export interface Attachment {
   name?: string;
 }
 
-
 async function withToken(path: string, init: RequestInit = {}): Promise<Response> {
-  const send = () => fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${currentTokens()?.accessToken ?? ''}` } });
+  const send = () =>
+    fetch(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${currentTokens()?.accessToken ?? ''}` } });
   let res = await send();
   if (res.status === 401 && (await refreshTokens())) res = await send();
   return res;
 }
 
 async function uploadPhoto(caseId: string, file: File): Promise<Attachment> {
-  const res = await withToken(`/grid-dispatch/cases/${encodeURIComponent(caseId)}/attachments`, { method: 'POST', headers: { 'content-type': file.type, 'x-file-name': encodeURIComponent(file.name) }, body: file });
+  const res = await withToken(`/grid-dispatch/cases/${encodeURIComponent(caseId)}/attachments`, {
+    method: 'POST',
+    headers: { 'content-type': file.type, 'x-file-name': encodeURIComponent(file.name) },
+    body: file,
+  });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -101,7 +105,13 @@ export function PhotoThumbs({ attachments }: { attachments: Attachment[] }) {
   }, [attachments]);
   return (
     <Space wrap size={4} style={{ marginTop: 4 }}>
-      {attachments.map((a, i) => (urls[i] ? <Image key={a.ref} src={urls[i]!} width={72} height={72} style={{ objectFit: 'cover' }} alt={a.name ?? '现场照片'} /> : <span key={a.ref}>{a.name ?? '照片'}</span>))}
+      {attachments.map((a, i) =>
+        urls[i] ? (
+          <Image key={a.ref} src={urls[i]!} width={72} height={72} style={{ objectFit: 'cover' }} alt={a.name ?? '现场照片'} />
+        ) : (
+          <span key={a.ref}>{a.name ?? '照片'}</span>
+        ),
+      )}
     </Space>
   );
 }

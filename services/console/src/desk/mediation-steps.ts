@@ -25,7 +25,14 @@ export type MediationStepKey =
   | 'archive';
 
 export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
-  'request-consent': { key: 'request-consent', title: '征求当事人同意', path: 'request-consent', action: 'mediation.consent', primary: true, fields: [reason()] },
+  'request-consent': {
+    key: 'request-consent',
+    title: '征求当事人同意',
+    path: 'request-consent',
+    action: 'mediation.consent',
+    primary: true,
+    fields: [reason()],
+  },
   consents: {
     key: 'consents',
     title: '记录当事人意愿',
@@ -39,7 +46,16 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
     ],
   },
   decline: { key: 'decline', title: '不予调解', path: 'decline', action: 'mediation.consent', danger: true, fields: [reason('不予调解的理由')] },
-  'notify-rights': { key: 'notify-rights', title: '告知权利义务', path: 'notify-rights', action: 'mediation.consent', fields: [{ name: 'partyIds', label: '告知的当事人', kind: 'parties' }, { name: 'documentRef', label: '告知书编号', kind: 'text' }] },
+  'notify-rights': {
+    key: 'notify-rights',
+    title: '告知权利义务',
+    path: 'notify-rights',
+    action: 'mediation.consent',
+    fields: [
+      { name: 'partyIds', label: '告知的当事人', kind: 'parties' },
+      { name: 'documentRef', label: '告知书编号', kind: 'text' },
+    ],
+  },
   'assign-mediator': {
     key: 'assign-mediator',
     title: '指定调解员',
@@ -48,7 +64,16 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
     primary: true,
     fields: [
       { name: 'mediatorIds', label: '调解员', kind: 'people' },
-      { name: 'method', label: '产生方式', kind: 'select', options: [['designated', '调委会指定'], ['chosen_by_parties', '当事人选择']], initial: 'designated' },
+      {
+        name: 'method',
+        label: '产生方式',
+        kind: 'select',
+        options: [
+          ['designated', '调委会指定'],
+          ['chosen_by_parties', '当事人选择'],
+        ],
+        initial: 'designated',
+      },
       reason(),
     ],
   },
@@ -73,12 +98,30 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
     action: 'mediation.session',
     danger: true,
     fields: [
-      { name: 'riskKind', label: '风险类型', kind: 'select', options: [['public_order', '可能引发治安案件'], ['criminal', '可能引发刑事案件']] },
+      {
+        name: 'riskKind',
+        label: '风险类型',
+        kind: 'select',
+        options: [
+          ['public_order', '可能引发治安案件'],
+          ['criminal', '可能引发刑事案件'],
+        ],
+      },
       { name: 'measures', label: '已采取的措施', kind: 'textarea' },
       { name: 'policeUnitId', label: '报告的公安机关', kind: 'unit' },
     ],
   },
-  extend: { key: 'extend', title: '延长调解期限', path: 'extend', action: 'mediation.session', fields: [{ name: 'extendBy', label: '延长天数', kind: 'number' }, { name: 'consentingPartyIds', label: '同意延长的当事人', kind: 'parties' }, reason('延长理由')] },
+  extend: {
+    key: 'extend',
+    title: '延长调解期限',
+    path: 'extend',
+    action: 'mediation.session',
+    fields: [
+      { name: 'extendBy', label: '延长天数', kind: 'number' },
+      { name: 'consentingPartyIds', label: '同意延长的当事人', kind: 'parties' },
+      reason('延长理由'),
+    ],
+  },
   agreement: {
     key: 'agreement',
     title: '达成协议',
@@ -86,7 +129,16 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
     action: 'mediation.agreement',
     primary: true,
     fields: [
-      { name: 'form', label: '协议形式', kind: 'select', options: [['written', '书面协议'], ['oral', '口头协议']], initial: 'written' },
+      {
+        name: 'form',
+        label: '协议形式',
+        kind: 'select',
+        options: [
+          ['written', '书面协议'],
+          ['oral', '口头协议'],
+        ],
+        initial: 'written',
+      },
       { name: 'terms', label: '协议内容', kind: 'textarea' },
       { name: 'documentRef', label: '协议书编号', kind: 'text' },
     ],
@@ -110,8 +162,27 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
     action: 'mediation.terminate',
     danger: true,
     fields: [
-      { name: 'grounds', label: '终止事由', kind: 'select', options: [['no_agreement', '未能达成协议'], ['party_withdrew', '当事人撤回'], ['false_statements_or_delay', '虚假陈述或拖延'], ['other', '其他']] },
-      { name: 'routesTold', label: '告知的其他途径', kind: 'multiselect', options: [['arbitration', '仲裁'], ['administrative', '行政途径'], ['judicial', '司法途径']] },
+      {
+        name: 'grounds',
+        label: '终止事由',
+        kind: 'select',
+        options: [
+          ['no_agreement', '未能达成协议'],
+          ['party_withdrew', '当事人撤回'],
+          ['false_statements_or_delay', '虚假陈述或拖延'],
+          ['other', '其他'],
+        ],
+      },
+      {
+        name: 'routesTold',
+        label: '告知的其他途径',
+        kind: 'multiselect',
+        options: [
+          ['arbitration', '仲裁'],
+          ['administrative', '行政途径'],
+          ['judicial', '司法途径'],
+        ],
+      },
       { name: 'noticeRef', label: '终止告知书编号', kind: 'text' },
       reason('终止说明'),
     ],
@@ -122,7 +193,11 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
     path: 'performance',
     action: 'mediation.performance',
     primary: true,
-    fields: [{ name: 'complete', label: '已全部履行', kind: 'switch', initial: false }, { name: 'description', label: '履行情况', kind: 'textarea' }, { name: 'evidenceRef', label: '履行凭证编号', kind: 'text' }],
+    fields: [
+      { name: 'complete', label: '已全部履行', kind: 'switch', initial: false },
+      { name: 'description', label: '履行情况', kind: 'textarea' },
+      { name: 'evidenceRef', label: '履行凭证编号', kind: 'text' },
+    ],
   },
   'performance-failure': {
     key: 'performance-failure',
@@ -130,7 +205,10 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
     path: 'performance-failure',
     action: 'mediation.performance',
     danger: true,
-    fields: [{ name: 'defaultingPartyIds', label: '未履行的当事人', kind: 'parties' }, { name: 'description', label: '情况说明', kind: 'textarea' }],
+    fields: [
+      { name: 'defaultingPartyIds', label: '未履行的当事人', kind: 'parties' },
+      { name: 'description', label: '情况说明', kind: 'textarea' },
+    ],
   },
   'judicial-confirmation': {
     key: 'judicial-confirmation',
@@ -150,7 +228,11 @@ export const MEDIATION_STEPS: Record<MediationStepKey, DeskStep> = {
     path: 'judicial-confirmation/decision',
     action: 'mediation.confirmation',
     primary: true,
-    fields: [{ name: 'confirmed', label: '法院裁定确认有效', kind: 'switch', initial: true }, { name: 'decidedAt', label: '裁定时间', kind: 'datetime', initial: 'now' }, { name: 'rulingRef', label: '裁定书编号', kind: 'text' }],
+    fields: [
+      { name: 'confirmed', label: '法院裁定确认有效', kind: 'switch', initial: true },
+      { name: 'decidedAt', label: '裁定时间', kind: 'datetime', initial: 'now' },
+      { name: 'rulingRef', label: '裁定书编号', kind: 'text' },
+    ],
   },
   resume: { key: 'resume', title: '恢复调解', path: 'resume', action: 'mediation.confirmation', fields: [reason()] },
   'follow-up-visits': {
@@ -224,5 +306,10 @@ export const MEDIATION_QUEUES: [string, string][] = [
   ['overdue', '已超期'],
 ];
 
-export const MEDIATION_DOCUMENTS: Record<string, string> = { application: '调解申请书（登记表）', 'rights-notice': '权利义务告知书', agreement: '人民调解协议书', dossier: '卷宗目录' };
+export const MEDIATION_DOCUMENTS: Record<string, string> = {
+  application: '调解申请书（登记表）',
+  'rights-notice': '权利义务告知书',
+  agreement: '人民调解协议书',
+  dossier: '卷宗目录',
+};
 export const PARTY_ROLE_LABEL: Record<string, string> = { applicant: '申请人', respondent: '被申请人', third_party: '第三人' };

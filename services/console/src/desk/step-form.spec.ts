@@ -4,19 +4,46 @@ import { PETITION_STEPS, PETITION_STEPS_BY_STATUS } from './petition-steps';
 import { daysLeft, daysLeftText } from './documents';
 import { checkRows, type MatterVerification } from './audit-checks';
 
-const MEDIATOR = ['mediation.read', 'mediation.list', 'mediation.register', 'mediation.consent', 'mediation.assign', 'mediation.session', 'mediation.agreement', 'mediation.terminate', 'mediation.performance', 'mediation.confirmation', 'mediation.follow_up', 'mediation.archive'];
+const MEDIATOR = [
+  'mediation.read',
+  'mediation.list',
+  'mediation.register',
+  'mediation.consent',
+  'mediation.assign',
+  'mediation.session',
+  'mediation.agreement',
+  'mediation.terminate',
+  'mediation.performance',
+  'mediation.confirmation',
+  'mediation.follow_up',
+  'mediation.archive',
+];
 
 describe('desk step forms', () => {
   it('builds the body: empty values left out, numbers as numbers, China-time date-times as UTC instants, lists kept', () => {
-    const body = stepBody(MEDIATION_STEPS.sessions, { heldAt: '2026-12-06T09:30', mediatorIds: ['u-med-v-1-1'], attendingPartyIds: [], summary: '  听取双方陈述 ', recordRef: '' });
+    const body = stepBody(MEDIATION_STEPS.sessions, {
+      heldAt: '2026-12-06T09:30',
+      mediatorIds: ['u-med-v-1-1'],
+      attendingPartyIds: [],
+      summary: '  听取双方陈述 ',
+      recordRef: '',
+    });
     expect(body).toEqual({ heldAt: '2026-12-06T01:30:00.000Z', mediatorIds: ['u-med-v-1-1'], summary: '听取双方陈述' });
     expect(stepBody(MEDIATION_STEPS.extend, { extendBy: '15', consentingPartyIds: ['a'] })).toEqual({ extendBy: 15, consentingPartyIds: ['a'] });
-    expect(stepBody(MEDIATION_STEPS['agreement/sign'], { signedByPartyIds: ['a', 'b'], mediatorSigned: true, committeeSealed: false })).toEqual({ signedByPartyIds: ['a', 'b'], mediatorSigned: true, committeeSealed: false });
+    expect(stepBody(MEDIATION_STEPS['agreement/sign'], { signedByPartyIds: ['a', 'b'], mediatorSigned: true, committeeSealed: false })).toEqual({
+      signedByPartyIds: ['a', 'b'],
+      mediatorSigned: true,
+      committeeSealed: false,
+    });
   });
 
   it('sends a field shown only for another value only when that value is chosen', () => {
     const step = PETITION_STEPS['review/decision'];
-    expect(stepBody(step, { outcome: 'upheld', revisedOutcome: 'support', reasons: 'r', documentRef: 'd' })).toEqual({ outcome: 'upheld', reasons: 'r', documentRef: 'd' });
+    expect(stepBody(step, { outcome: 'upheld', revisedOutcome: 'support', reasons: 'r', documentRef: 'd' })).toEqual({
+      outcome: 'upheld',
+      reasons: 'r',
+      documentRef: 'd',
+    });
     expect(stepBody(step, { outcome: 'revised', revisedOutcome: 'support', reasons: 'r', documentRef: 'd' })).toMatchObject({ revisedOutcome: 'support' });
   });
 
@@ -28,15 +55,36 @@ describe('desk step forms', () => {
   });
 
   it('offers a mediator the steps of the state, and nothing to a role without the actions', () => {
-    expect(stepsFor(MEDIATION_STEPS_BY_STATUS, MEDIATION_STEPS, 'mediating', MEDIATOR).map((s) => s.title)).toEqual(['记录调解', '达成协议', '报告激化风险', '延长调解期限', '终止调解', '归入卷宗材料']);
+    expect(stepsFor(MEDIATION_STEPS_BY_STATUS, MEDIATION_STEPS, 'mediating', MEDIATOR).map((s) => s.title)).toEqual([
+      '记录调解',
+      '达成协议',
+      '报告激化风险',
+      '延长调解期限',
+      '终止调解',
+      '归入卷宗材料',
+    ]);
     expect(stepsFor(MEDIATION_STEPS_BY_STATUS, MEDIATION_STEPS, 'mediating', ['mediation.read', 'mediation.list'])).toEqual([]);
     expect(stepsFor(MEDIATION_STEPS_BY_STATUS, MEDIATION_STEPS, 'archived', MEDIATOR)).toEqual([]);
     expect(stepsFor(MEDIATION_STEPS_BY_STATUS, MEDIATION_STEPS, 'unknown_state', MEDIATOR)).toEqual([]);
   });
 
   it('offers a petition officer the opinion while handling and the delivery once it is issued', () => {
-    const officer = ['petition.read', 'petition.route', 'petition.accept', 'petition.handle', 'petition.opinion', 'petition.review', 'petition.close', 'petition.supervise'];
-    expect(stepsFor(PETITION_STEPS_BY_STATUS, PETITION_STEPS, 'handling', officer).map((s) => s.key)).toEqual(['opinion', 'extension', 'settlement', 'supervision']);
+    const officer = [
+      'petition.read',
+      'petition.route',
+      'petition.accept',
+      'petition.handle',
+      'petition.opinion',
+      'petition.review',
+      'petition.close',
+      'petition.supervise',
+    ];
+    expect(stepsFor(PETITION_STEPS_BY_STATUS, PETITION_STEPS, 'handling', officer).map((s) => s.key)).toEqual([
+      'opinion',
+      'extension',
+      'settlement',
+      'supervision',
+    ]);
     expect(stepsFor(PETITION_STEPS_BY_STATUS, PETITION_STEPS, 'opinion_issued', officer).map((s) => s.key)).toEqual(['opinion/delivery', 'supervision']);
     // an auditor reads petitions but takes no step
     expect(stepsFor(PETITION_STEPS_BY_STATUS, PETITION_STEPS, 'handling', ['petition.read', 'petition.list'])).toEqual([]);
@@ -76,7 +124,16 @@ describe('verification as rows', () => {
           ok: false,
           checkpoint: { checkpoint: { treeSize: 10, rootHash: 'ab'.repeat(32), timestamp: 't' } },
           consistency: { ok: false, reason: 'CONSISTENCY_PROOF_FAILED', fromSize: 12, toSize: 10 },
-          streams: [{ streamId: 'mediation-m', eventCount: 3, chain: { ok: false, reason: 'HASH_MISMATCH', brokenAt: 2 }, included: { ok: true, treeSize: 10, missing: [] }, envelope: { ok: true, incomplete: [] }, readModel: { checked: true, ok: true, differences: [] } }],
+          streams: [
+            {
+              streamId: 'mediation-m',
+              eventCount: 3,
+              chain: { ok: false, reason: 'HASH_MISMATCH', brokenAt: 2 },
+              included: { ok: true, treeSize: 10, missing: [] },
+              envelope: { ok: true, incomplete: [] },
+              readModel: { checked: true, ok: true, differences: [] },
+            },
+          ],
         },
       ],
     };

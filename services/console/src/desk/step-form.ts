@@ -85,6 +85,11 @@ export function stepBody(step: DeskStep, values: Record<string, unknown>): Recor
 }
 
 /** The steps a user may take on a case in a state: those the state allows and the user's role may do. */
-export function stepsFor<K extends string>(table: Record<string, readonly K[]>, steps: Record<K, DeskStep>, status: string, actions: readonly string[]): DeskStep[] {
+export function stepsFor<K extends string>(
+  table: Record<string, readonly K[]>,
+  steps: Record<K, DeskStep>,
+  status: string,
+  actions: readonly string[],
+): DeskStep[] {
   return (table[status] ?? []).map((k) => steps[k]).filter((s) => actions.includes(s.action));
 }

@@ -97,14 +97,30 @@ export function StepModal({ step, base, etag, context, units, onClose, onDone }:
       case 'parties':
         return <Select mode="multiple" allowClear placeholder="请选择" options={context.parties.map((p) => ({ value: p.id, label: p.label }))} />;
       case 'people':
-        return <Select mode="tags" placeholder="输入用户编号" options={[...new Set([context.userId, ...context.people])].map((p) => ({ value: p, label: p === context.userId ? `${p}（本人）` : p }))} />;
+        return (
+          <Select
+            mode="tags"
+            placeholder="输入用户编号"
+            options={[...new Set([context.userId, ...context.people])].map((p) => ({ value: p, label: p === context.userId ? `${p}（本人）` : p }))}
+          />
+        );
       case 'unit':
         return <Select showSearch allowClear placeholder="搜索单位名称或编号" optionFilterProp="label" options={unitOptions} />;
     }
   };
 
   return (
-    <Modal open={!!step} title={step?.title} okText={`确认${step?.title ?? ''}`} cancelText="取消" confirmLoading={busy} onOk={() => void submit()} onCancel={onClose} destroyOnHidden afterClose={() => (form.resetFields(), setError(undefined))}>
+    <Modal
+      open={!!step}
+      title={step?.title}
+      okText={`确认${step?.title ?? ''}`}
+      cancelText="取消"
+      confirmLoading={busy}
+      onOk={() => void submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      afterClose={() => (form.resetFields(), setError(undefined))}
+    >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}
       {step && (
         <Form form={form} layout="vertical" aria-label={step.title} initialValues={initial} onFinish={() => void submit()}>

@@ -54,7 +54,13 @@ export default function AuditDeskPage() {
         审计查证
       </Typography.Title>
       <Space.Compact style={{ maxWidth: 640, width: '100%' }}>
-        <Input aria-label="事项编号" placeholder="输入事件、调解案件或信访事项编号" value={id} onChange={(e) => setId(e.target.value)} onPressEnter={() => id.trim() && navigate(`/desk/audit/${encodeURIComponent(id.trim())}`)} />
+        <Input
+          aria-label="事项编号"
+          placeholder="输入事件、调解案件或信访事项编号"
+          value={id}
+          onChange={(e) => setId(e.target.value)}
+          onPressEnter={() => id.trim() && navigate(`/desk/audit/${encodeURIComponent(id.trim())}`)}
+        />
         <Button type="primary" onClick={() => id.trim() && navigate(`/desk/audit/${encodeURIComponent(id.trim())}`)}>
           查证
         </Button>
@@ -76,7 +82,8 @@ function Matter({ matterId }: { matterId: string }) {
             <Space wrap>
               {t.streams.map((s) => (
                 <Tag key={s.streamId} color="blue">
-                  {CONTEXT_LABEL[s.context] ?? s.context} · {s.kindLabel ?? s.kind ?? '附属记录'} · {s.eventCount} 条{s.personalData === 'masked' ? '（个人信息已遮盖）' : ''}
+                  {CONTEXT_LABEL[s.context] ?? s.context} · {s.kindLabel ?? s.kind ?? '附属记录'} · {s.eventCount} 条
+                  {s.personalData === 'masked' ? '（个人信息已遮盖）' : ''}
                 </Tag>
               ))}
             </Space>
@@ -130,15 +137,34 @@ function StateAt({ matterId, streams }: { matterId: string; streams: MatterTimel
   const [revision, setRevision] = useState(Math.max(0, (stream?.eventCount ?? 1) - 1));
   useEffect(() => setRevision(Math.max(0, (stream?.eventCount ?? 1) - 1)), [stream]);
   const loaded = useLoad(
-    () => (stream ? get<{ revision?: number; status?: string; state?: unknown; replayed: boolean; reason?: string }>(`/audit/matters/${encodeURIComponent(matterId)}/state`, { context: stream.context, streamId: stream.streamId, revision }) : Promise.resolve(null)),
+    () =>
+      stream
+        ? get<{ revision?: number; status?: string; state?: unknown; replayed: boolean; reason?: string }>(
+            `/audit/matters/${encodeURIComponent(matterId)}/state`,
+            { context: stream.context, streamId: stream.streamId, revision },
+          )
+        : Promise.resolve(null),
     [stream?.streamId, revision],
   );
   if (!stream) return null;
   return (
     <Card size="small" title="某一版本时的状态">
       <Space orientation="vertical" style={{ width: '100%' }}>
-        <Select aria-label="记录" value={stream.streamId} style={{ minWidth: 320 }} onChange={setStreamId} options={streams.map((s) => ({ value: s.streamId, label: `${CONTEXT_LABEL[s.context] ?? s.context} · ${s.kindLabel ?? s.kind}` }))} />
-        <Slider aria-label="版本" min={0} max={Math.max(0, stream.eventCount - 1)} value={revision} onChange={(v) => setRevision(v)} marks={{ 0: '0', [Math.max(0, stream.eventCount - 1)]: String(Math.max(0, stream.eventCount - 1)) }} />
+        <Select
+          aria-label="记录"
+          value={stream.streamId}
+          style={{ minWidth: 320 }}
+          onChange={setStreamId}
+          options={streams.map((s) => ({ value: s.streamId, label: `${CONTEXT_LABEL[s.context] ?? s.context} · ${s.kindLabel ?? s.kind}` }))}
+        />
+        <Slider
+          aria-label="版本"
+          min={0}
+          max={Math.max(0, stream.eventCount - 1)}
+          value={revision}
+          onChange={(v) => setRevision(v)}
+          marks={{ 0: '0', [Math.max(0, stream.eventCount - 1)]: String(Math.max(0, stream.eventCount - 1)) }}
+        />
         <LoadState loaded={loaded}>
           {(s) =>
             s?.replayed ? (
@@ -192,12 +218,23 @@ function Verify({ matterId, contexts }: { matterId: string; contexts: string[] }
             校验此事项
           </Button>
           <Button onClick={() => void keep().catch((e: Error) => setError(e.message))}>保存当前签名检查点</Button>
-          <Typography.Text type="secondary">{Object.keys(heldHere).length ? `已保存检查点：${Object.keys(heldHere).map((c) => CONTEXT_LABEL[c] ?? c).join('、')}（校验时一并检查一致性）` : '未保存检查点'}</Typography.Text>
+          <Typography.Text type="secondary">
+            {Object.keys(heldHere).length
+              ? `已保存检查点：${Object.keys(heldHere)
+                  .map((c) => CONTEXT_LABEL[c] ?? c)
+                  .join('、')}（校验时一并检查一致性）`
+              : '未保存检查点'}
+          </Typography.Text>
         </Space>
         {error && <Alert type="error" showIcon role="alert" title={error} />}
         {result && (
           <>
-            <Alert type={result.ok ? 'success' : 'error'} showIcon title={result.ok ? '校验通过：记录完整，未被篡改' : `校验未通过：${result.mismatches.length} 处不一致`} data-testid="verify-result" />
+            <Alert
+              type={result.ok ? 'success' : 'error'}
+              showIcon
+              title={result.ok ? '校验通过：记录完整，未被篡改' : `校验未通过：${result.mismatches.length} 处不一致`}
+              data-testid="verify-result"
+            />
             <Table
               rowKey={(r) => r.key}
               size="small"
@@ -207,7 +244,12 @@ function Verify({ matterId, contexts }: { matterId: string; contexts: string[] }
                 { title: '业务域', dataIndex: 'context', render: (c: string) => CONTEXT_LABEL[c] ?? c },
                 { title: '记录', dataIndex: 'streamId' },
                 { title: '检查项', dataIndex: 'check' },
-                { title: '结果', dataIndex: 'ok', render: (ok: boolean) => (ok ? <CheckCircleTwoTone twoToneColor="#52c41a" aria-label="通过" /> : <CloseCircleTwoTone twoToneColor="#ff4d4f" aria-label="未通过" />) },
+                {
+                  title: '结果',
+                  dataIndex: 'ok',
+                  render: (ok: boolean) =>
+                    ok ? <CheckCircleTwoTone twoToneColor="#52c41a" aria-label="通过" /> : <CloseCircleTwoTone twoToneColor="#ff4d4f" aria-label="未通过" />,
+                },
                 { title: '说明', dataIndex: 'detail' },
               ]}
             />

@@ -47,7 +47,14 @@ async function settle(caseId: string, action: CaseAction, answer: CommandAnswer)
   while (Date.now() < deadline) {
     const d = await loadCase(caseId).catch(() => null);
     if (d) {
-      if (action === 'intake.file' ? !!d.order : action.startsWith('intake.') ? (d.intake?.revision ?? -1) >= answer.revision : (d.order?.revision ?? -1) >= answer.revision) return;
+      if (
+        action === 'intake.file'
+          ? !!d.order
+          : action.startsWith('intake.')
+            ? (d.intake?.revision ?? -1) >= answer.revision
+            : (d.order?.revision ?? -1) >= answer.revision
+      )
+        return;
     }
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -97,7 +104,13 @@ export default function CasePage() {
               <Space wrap aria-label="可进行的操作" style={{ marginBottom: 16 }}>
                 {actions.length === 0 && <Typography.Text type="secondary">当前没有您可以进行的操作</Typography.Text>}
                 {actions.map((a) => (
-                  <Button key={a} type={ACTION_FORMS[a].primary ? 'primary' : 'default'} danger={ACTION_FORMS[a].danger} disabled={waiting} onClick={() => setAction(a)}>
+                  <Button
+                    key={a}
+                    type={ACTION_FORMS[a].primary ? 'primary' : 'default'}
+                    danger={ACTION_FORMS[a].danger}
+                    disabled={waiting}
+                    onClick={() => setAction(a)}
+                  >
                     {ACTION_FORMS[a].title}
                   </Button>
                 ))}
@@ -116,7 +129,9 @@ export default function CasePage() {
                 <Descriptions.Item label="渠道">{CHANNEL_LABEL[d.intake?.channel ?? d.order?.report?.channel ?? ''] ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label="紧急程度">{URGENCY_LABEL[d.order?.urgency ?? d.intake?.urgency ?? ''] ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label="上报时间">{formatTime(d.intake?.reportedAt ?? d.order?.report?.reportedAt)}</Descriptions.Item>
-                <Descriptions.Item label="反映人">{d.intake?.reporter ? (d.intake.reporter.anonymous ? '匿名' : `${d.intake.reporter.name ?? ''} ${d.intake.reporter.phone ?? ''}`) : '—'}</Descriptions.Item>
+                <Descriptions.Item label="反映人">
+                  {d.intake?.reporter ? (d.intake.reporter.anonymous ? '匿名' : `${d.intake.reporter.name ?? ''} ${d.intake.reporter.phone ?? ''}`) : '—'}
+                </Descriptions.Item>
                 <Descriptions.Item label="承办单位">{unitName(d.order?.unitId)}</Descriptions.Item>
                 <Descriptions.Item label="层级">{LEVEL_LABEL[d.order?.level ?? d.intake?.level ?? ''] ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label="当前环节期限" span="filled">
@@ -160,7 +175,15 @@ export default function CasePage() {
                 </Card>
               </Col>
             </Row>
-            <ActionModal action={action} caseId={caseId} etags={{ intake: d.intakeEtag, grid: d.gridEtag }} order={d.order} units={d.units} onClose={() => setAction(null)} onDone={(a, act) => void done(a, act)} />
+            <ActionModal
+              action={action}
+              caseId={caseId}
+              etags={{ intake: d.intakeEtag, grid: d.gridEtag }}
+              order={d.order}
+              units={d.units}
+              onClose={() => setAction(null)}
+              onDone={(a, act) => void done(a, act)}
+            />
           </Space>
         );
       }}
@@ -172,7 +195,12 @@ function timelineOf(d: CaseData, unitName: (id?: string | null) => string) {
   const entries: { at: string; label: string; who?: string; text?: string; color?: string; photos?: Attachment[] }[] = [];
   const i = d.intake;
   if (i) {
-    entries.push({ at: i.reportedAt, label: '上报', who: `${ROLE_LABEL[i.reportedBy.role] ?? i.reportedBy.role} · ${unitName(i.reportedBy.unitId)}`, text: i.description });
+    entries.push({
+      at: i.reportedAt,
+      label: '上报',
+      who: `${ROLE_LABEL[i.reportedBy.role] ?? i.reportedBy.role} · ${unitName(i.reportedBy.unitId)}`,
+      text: i.description,
+    });
     if (i.acceptedAt) entries.push({ at: i.acceptedAt, label: '受理' });
     if (i.declinedAt) entries.push({ at: i.declinedAt, label: '不予受理', text: i.decisionReason ?? undefined, color: 'gray' });
     if (i.mergedAt) entries.push({ at: i.mergedAt, label: '合并为重复事件', text: i.duplicateOf ?? undefined, color: 'gray' });
@@ -180,10 +208,24 @@ function timelineOf(d: CaseData, unitName: (id?: string | null) => string) {
   }
   for (const t of d.order?.timeline ?? []) {
     if (t.type === 'WorkOrderOpened') continue;
-    const who = t.actor.role === 'system' ? '系统' : t.actor.userId.startsWith('system:') ? '系统自动' : `${ROLE_LABEL[t.actor.role] ?? t.actor.role} · ${unitName(t.actor.unitId)}`;
+    const who =
+      t.actor.role === 'system'
+        ? '系统'
+        : t.actor.userId.startsWith('system:')
+          ? '系统自动'
+          : `${ROLE_LABEL[t.actor.role] ?? t.actor.role} · ${unitName(t.actor.unitId)}`;
     const deadline = t.deadline?.dueAt ? `期限：${t.deadline.stepLabel ?? ''} ${formatTime(t.deadline.dueAt)}` : undefined;
-    const text = [t.text, t.reason, t.unitId && t.type !== 'SupervisionIssued' ? `承办单位：${unitName(t.unitId)}` : undefined, deadline].filter(Boolean).join('；');
-    entries.push({ at: t.at, label: t.label, who, text, photos: t.attachments, color: /Breached|Objected|Rework/.test(t.type) ? 'red' : /Warned/.test(t.type) ? 'orange' : undefined });
+    const text = [t.text, t.reason, t.unitId && t.type !== 'SupervisionIssued' ? `承办单位：${unitName(t.unitId)}` : undefined, deadline]
+      .filter(Boolean)
+      .join('；');
+    entries.push({
+      at: t.at,
+      label: t.label,
+      who,
+      text,
+      photos: t.attachments,
+      color: /Breached|Objected|Rework/.test(t.type) ? 'red' : /Warned/.test(t.type) ? 'orange' : undefined,
+    });
   }
   entries.sort((a, b) => a.at.localeCompare(b.at));
   return entries.map((e) => ({

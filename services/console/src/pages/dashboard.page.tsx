@@ -80,14 +80,24 @@ export default function DashboardPage() {
       {(d) => {
         const all = overall(d.months);
         const card = (title: string, node: ReactNode) => (
-          <Card title={<span style={{ color: text }}>{title}</span>} size="small" style={dark ? { background: '#0b1d3a', borderColor: '#1d3b6b' } : undefined} styles={{ body: { padding: 8 } }}>
+          <Card
+            title={<span style={{ color: text }}>{title}</span>}
+            size="small"
+            style={dark ? { background: '#0b1d3a', borderColor: '#1d3b6b' } : undefined}
+            styles={{ body: { padding: 8 } }}
+          >
             {node}
           </Card>
         );
         const stat = (title: string, value: number | string, suffix?: string, colour?: string) => (
           <Col xs={12} md={8} lg={4}>
             <Card size="small" style={dark ? { background: '#0b1d3a', borderColor: '#1d3b6b' } : undefined}>
-              <Statistic title={<span style={{ color: dark ? '#9ab' : undefined }}>{title}</span>} value={value} suffix={suffix} styles={{ content: { color: colour ?? text } }} />
+              <Statistic
+                title={<span style={{ color: dark ? '#9ab' : undefined }}>{title}</span>}
+                value={value}
+                suffix={suffix}
+                styles={{ content: { color: colour ?? text } }}
+              />
             </Card>
           </Col>
         );
@@ -136,7 +146,10 @@ export default function DashboardPage() {
                       legend: { top: 0, textStyle: { color: text } },
                       grid: { left: 40, right: 40, top: 32, bottom: 24 },
                       xAxis: { type: 'category', data: d.units.map((r) => d.unitName(r.key)), ...axis },
-                      yAxis: [{ type: 'value', ...axis }, { type: 'value', max: 100, ...axis }],
+                      yAxis: [
+                        { type: 'value', ...axis },
+                        { type: 'value', max: 100, ...axis },
+                      ],
                       series: [
                         { name: '受理', type: 'bar', data: d.units.map((r) => r.taken) },
                         { name: '超期', type: 'bar', data: d.units.map((r) => r.overdue), itemStyle: { color: '#cf1322' } },
@@ -156,7 +169,17 @@ export default function DashboardPage() {
                   <EChart
                     label="事件类别分布饼图"
                     height={260}
-                    option={{ tooltip: { trigger: 'item' }, series: [{ type: 'pie', radius: ['35%', '65%'], label: { color: text }, data: d.categories.map((r) => ({ name: d.categoryName(r.key), value: r.taken })) }] }}
+                    option={{
+                      tooltip: { trigger: 'item' },
+                      series: [
+                        {
+                          type: 'pie',
+                          radius: ['35%', '65%'],
+                          label: { color: text },
+                          data: d.categories.map((r) => ({ name: d.categoryName(r.key), value: r.taken })),
+                        },
+                      ],
+                    }}
                   />
                 ) : (
                   <Empty description="暂无数据" />
@@ -175,7 +198,13 @@ export default function DashboardPage() {
                       grid: { left: 40, right: 16, top: 16, bottom: 24 },
                       xAxis: { type: 'category', data: ['登记', '受理', '调解成功', '不予调解', '终止'], ...axis },
                       yAxis: { type: 'value', ...axis },
-                      series: [{ type: 'bar', data: [d.mediation.registered, d.mediation.taken, d.mediation.settled, d.mediation.declined, d.mediation.terminated], itemStyle: { color: '#13c2c2' } }],
+                      series: [
+                        {
+                          type: 'bar',
+                          data: [d.mediation.registered, d.mediation.taken, d.mediation.settled, d.mediation.declined, d.mediation.terminated],
+                          itemStyle: { color: '#13c2c2' },
+                        },
+                      ],
                     }}
                   />
                 ) : (
@@ -200,7 +229,11 @@ export default function DashboardPage() {
                             <span>{formatTime(w.raisedAt)}</span>
                           </Space>
                           <span>{w.explanation}</span>
-                          {w.ruleText && <Typography.Text type="secondary" style={{ color: dark ? '#9ab' : undefined }}>规则：{w.ruleText}</Typography.Text>}
+                          {w.ruleText && (
+                            <Typography.Text type="secondary" style={{ color: dark ? '#9ab' : undefined }}>
+                              规则：{w.ruleText}
+                            </Typography.Text>
+                          )}
                           {w.caseIds?.length ? <span>依据：{w.caseIds.map((c) => c.slice(-8)).join('、')}</span> : null}
                         </Space>
                       </List.Item>
@@ -243,10 +276,16 @@ export default function DashboardPage() {
           领导驾驶舱
         </Typography.Title>
         <Space wrap>
-          <Button icon={<DownloadOutlined />} onClick={() => void download('/analytics/reports/monthly.csv?by=unit', 'monthly-report.csv').catch((e: Error) => message.error(e.message))}>
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={() => void download('/analytics/reports/monthly.csv?by=unit', 'monthly-report.csv').catch((e: Error) => message.error(e.message))}
+          >
             导出月报 CSV
           </Button>
-          <Button icon={<DownloadOutlined />} onClick={() => void download('/analytics/reports/monthly.xlsx?by=unit', 'monthly-report.xlsx').catch((e: Error) => message.error(e.message))}>
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={() => void download('/analytics/reports/monthly.xlsx?by=unit', 'monthly-report.xlsx').catch((e: Error) => message.error(e.message))}
+          >
             导出月报 Excel
           </Button>
           <Button type="primary" icon={<FullscreenOutlined />} onClick={enterScreen}>

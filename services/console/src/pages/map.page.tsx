@@ -16,11 +16,7 @@ const CLOSED = ['closed', 'callback_done', 'archived', 'merged_duplicate', 'refe
 export default function MapPage() {
   const loaded = useLoad(() => Promise.all([loadUnits(), get<ListAnswer<IntakeCase>>('/intake/cases', { pageSize: 100 })]), []);
   const [grid, setGrid] = useState<Unit | null>(null);
-  return (
-    <LoadState loaded={loaded}>
-      {([units, cases]) => <GridMap units={units} cases={cases.items} grid={grid} onGrid={setGrid} />}
-    </LoadState>
-  );
+  return <LoadState loaded={loaded}>{([units, cases]) => <GridMap units={units} cases={cases.items} grid={grid} onGrid={setGrid} />}</LoadState>;
 }
 
 function GridMap({ units, cases, grid, onGrid }: { units: Unit[]; cases: IntakeCase[]; grid: Unit | null; onGrid: (u: Unit | null) => void }) {
@@ -31,7 +27,11 @@ function GridMap({ units, cases, grid, onGrid }: { units: Unit[]; cases: IntakeC
     const states = [...new Set(cases.map(stateOf))];
     const open = (g: string) => cases.filter((c) => c.gridId === g && !CLOSED.includes(stateOf(c))).length;
     return {
-      tooltip: { trigger: 'item', formatter: (p: { seriesType?: string; name: string; data?: { caseName?: string } }) => (p.seriesType === 'scatter' ? (p.data?.caseName ?? '') : `${units.find((u) => u.id === p.name)?.name ?? p.name}：未办结 ${open(p.name)} 件`) },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { seriesType?: string; name: string; data?: { caseName?: string } }) =>
+          p.seriesType === 'scatter' ? (p.data?.caseName ?? '') : `${units.find((u) => u.id === p.name)?.name ?? p.name}：未办结 ${open(p.name)} 件`,
+      },
       legend: { bottom: 0, type: 'scroll', data: states.map(statusLabel) },
       geo: {
         map: 'fengqiao-grids',
@@ -54,12 +54,14 @@ function GridMap({ units, cases, grid, onGrid }: { units: Unit[]; cases: IntakeC
           data: units.filter((u) => u.kind === kind && u.boundary?.type === 'Polygon').map((u) => ({ coords: (u.boundary!.coordinates as number[][][])[0] })),
         })),
         ...states.map((s) => ({
-        type: 'scatter',
-        coordinateSystem: 'geo',
-        name: statusLabel(s),
-        symbolSize: 10,
-        itemStyle: { color: STATUS_COLOR[s] ?? '#1677ff' },
-        data: cases.filter((c) => stateOf(c) === s && c.location.point).map((c) => ({ name: c.caseId, caseName: `${c.categoryName}（${statusLabel(s)}）`, value: [c.location.point!.lng, c.location.point!.lat] })),
+          type: 'scatter',
+          coordinateSystem: 'geo',
+          name: statusLabel(s),
+          symbolSize: 10,
+          itemStyle: { color: STATUS_COLOR[s] ?? '#1677ff' },
+          data: cases
+            .filter((c) => stateOf(c) === s && c.location.point)
+            .map((c) => ({ name: c.caseId, caseName: `${c.categoryName}（${statusLabel(s)}）`, value: [c.location.point!.lng, c.location.point!.lat] })),
         })),
       ],
     };
@@ -67,8 +69,20 @@ function GridMap({ units, cases, grid, onGrid }: { units: Unit[]; cases: IntakeC
   const gridCases = grid ? cases.filter((c) => c.gridId === grid.id) : [];
   const village = grid ? units.find((u) => u.id === grid.parentId) : undefined;
   return (
-    <Card title="网格地图" extra={<Typography.Text type="secondary">共 {units.filter((u) => u.kind === 'grid').length} 个网格，{cases.length} 件事件；点击网格查看详情</Typography.Text>}>
-      <EChart label="网格地图：各网格边界与事件位置" option={option} height="70vh" onClick={(p) => p.componentType === 'geo' && onGrid(units.find((u) => u.id === p.name) ?? null)} />
+    <Card
+      title="网格地图"
+      extra={
+        <Typography.Text type="secondary">
+          共 {units.filter((u) => u.kind === 'grid').length} 个网格，{cases.length} 件事件；点击网格查看详情
+        </Typography.Text>
+      }
+    >
+      <EChart
+        label="网格地图：各网格边界与事件位置"
+        option={option}
+        height="70vh"
+        onClick={(p) => p.componentType === 'geo' && onGrid(units.find((u) => u.id === p.name) ?? null)}
+      />
       <Drawer open={!!grid} onClose={() => onGrid(null)} title={grid?.name} size={420}>
         {grid && (
           <Space orientation="vertical" style={{ width: '100%' }}>

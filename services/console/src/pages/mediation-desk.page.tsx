@@ -92,8 +92,21 @@ function MediationQueue() {
         调解工作台
       </Typography.Title>
       <Space wrap>
-        <Segmented aria-label="范围" value={scope} onChange={(v) => setScope(v as 'committee' | 'mine')} options={[{ value: 'committee', label: '本调委会' }, { value: 'mine', label: '我承办的' }]} />
-        <Segmented aria-label="待办队列" value={queue} onChange={(v) => setQueue(String(v))} options={MEDIATION_QUEUES.map(([value, label]) => ({ value, label }))} />
+        <Segmented
+          aria-label="范围"
+          value={scope}
+          onChange={(v) => setScope(v as 'committee' | 'mine')}
+          options={[
+            { value: 'committee', label: '本调委会' },
+            { value: 'mine', label: '我承办的' },
+          ]}
+        />
+        <Segmented
+          aria-label="待办队列"
+          value={queue}
+          onChange={(v) => setQueue(String(v))}
+          options={MEDIATION_QUEUES.map(([value, label]) => ({ value, label }))}
+        />
       </Space>
       <LoadState loaded={loaded}>
         {(a) => (
@@ -112,7 +125,13 @@ function MediationQueue() {
               {
                 title: '时限',
                 render: (_: unknown, c) =>
-                  c.confirmationDueAtMs ? <ClockTag label="司法确认" dueAt={c.confirmationDueAtMs} legalBasis="人民调解法§33" /> : c.nextTimerAtMs ? <ClockTag label="调解期限提醒" dueAt={c.nextTimerAtMs} /> : '—',
+                  c.confirmationDueAtMs ? (
+                    <ClockTag label="司法确认" dueAt={c.confirmationDueAtMs} legalBasis="人民调解法§33" />
+                  ) : c.nextTimerAtMs ? (
+                    <ClockTag label="调解期限提醒" dueAt={c.nextTimerAtMs} />
+                  ) : (
+                    '—'
+                  ),
               },
             ]}
           />
@@ -135,7 +154,10 @@ function MediationCaseView({ caseId }: { caseId: string }) {
   const context = useMemo(() => {
     const c = loaded.data?.c;
     return {
-      parties: (c?.parties ?? []).map((p) => ({ id: p.partyId, label: `${PARTY_ROLE_LABEL[p.role] ?? p.role}${p.name ? ` ${p.name}` : p.identified ? '' : '（待核实身份）'}` })),
+      parties: (c?.parties ?? []).map((p) => ({
+        id: p.partyId,
+        label: `${PARTY_ROLE_LABEL[p.role] ?? p.role}${p.name ? ` ${p.name}` : p.identified ? '' : '（待核实身份）'}`,
+      })),
       people: c?.mediatorIds ?? [],
       userId: me.userId,
     };
@@ -155,7 +177,9 @@ function MediationCaseView({ caseId }: { caseId: string }) {
               <Tag color="blue" data-testid="case-status">
                 {c.statusLabel}
               </Tag>
-              {c.mediationDeadline && <ClockTag label="调解期限" dueAt={c.mediationDeadline.deadline.dueAt} legalBasis={c.mediationDeadline.deadline.legalBasis} />}
+              {c.mediationDeadline && (
+                <ClockTag label="调解期限" dueAt={c.mediationDeadline.deadline.dueAt} legalBasis={c.mediationDeadline.deadline.legalBasis} />
+              )}
             </Space>
             <Card size="small" title="可进行的操作">
               {steps.length === 0 ? (
@@ -180,7 +204,8 @@ function MediationCaseView({ caseId }: { caseId: string }) {
                       <Space orientation="vertical" size={0}>
                         {c.parties.map((p) => (
                           <span key={p.partyId}>
-                            {PARTY_ROLE_LABEL[p.role] ?? p.role}：{p.name ?? '（待核实身份）'} {p.phone ?? ''} {c.consents.find((x) => x.partyId === p.partyId)?.consented === true ? <Tag color="green">已同意调解</Tag> : null}
+                            {PARTY_ROLE_LABEL[p.role] ?? p.role}：{p.name ?? '（待核实身份）'} {p.phone ?? ''}{' '}
+                            {c.consents.find((x) => x.partyId === p.partyId)?.consented === true ? <Tag color="green">已同意调解</Tag> : null}
                           </span>
                         ))}
                       </Space>
@@ -196,7 +221,9 @@ function MediationCaseView({ caseId }: { caseId: string }) {
                         <Link to={`/cases/${c.gridCaseId}`}>{c.gridCaseId.slice(-8)}</Link>
                       </Descriptions.Item>
                     )}
-                    {c.agreement && <Descriptions.Item label="协议">{c.agreement.terms ?? (c.agreement.form === 'oral' ? '口头协议' : '书面协议')}</Descriptions.Item>}
+                    {c.agreement && (
+                      <Descriptions.Item label="协议">{c.agreement.terms ?? (c.agreement.form === 'oral' ? '口头协议' : '书面协议')}</Descriptions.Item>
+                    )}
                   </Descriptions>
                 </Card>
                 <Card title="调解记录" size="small" style={{ marginTop: 16 }}>

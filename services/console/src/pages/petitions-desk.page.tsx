@@ -80,7 +80,10 @@ const EVENT_LABEL: Record<string, string> = {
 
 const WINDOW_LABEL: Record<string, string> = { objection: '异议期限', reviewRequest: '申请复查期限', reReviewRequest: '申请复核期限' };
 
-const clockTags = (clocks: Clock[]) => clocks.map((k) => <ClockTag key={k.kind} label={CLOCK_LABEL[k.kind] ?? k.kind} dueAt={k.dueAt} days={k.daysLeft} legalBasis={k.legalBasis} paused={k.paused} />);
+const clockTags = (clocks: Clock[]) =>
+  clocks.map((k) => (
+    <ClockTag key={k.kind} label={CLOCK_LABEL[k.kind] ?? k.kind} dueAt={k.dueAt} days={k.daysLeft} legalBasis={k.legalBasis} paused={k.paused} />
+  ));
 
 /** 信访工作人员的工作台: petitions by state and view with their legal clocks, a petition's steps and documents. */
 export default function PetitionsDeskPage() {
@@ -91,7 +94,11 @@ export default function PetitionsDeskPage() {
 function PetitionQueue() {
   const [view, setView] = useState('');
   const loaded = useLoad(
-    () => Promise.all([get<{ total: number; items: PetitionItem[]; byStatus?: Record<string, number> }>('/petitions', { view: view || undefined, limit: 100 }), get<{ nearDue: unknown[]; overdue: unknown[] }>('/petitions/clocks')]),
+    () =>
+      Promise.all([
+        get<{ total: number; items: PetitionItem[]; byStatus?: Record<string, number> }>('/petitions', { view: view || undefined, limit: 100 }),
+        get<{ nearDue: unknown[]; overdue: unknown[] }>('/petitions/clocks'),
+      ]),
     [view],
   );
   return (
@@ -103,7 +110,12 @@ function PetitionQueue() {
         {([a, clocks]) => (
           <>
             <Space wrap>
-              <Segmented aria-label="筛选" value={view} onChange={(v) => setView(String(v))} options={PETITION_VIEWS.map(([value, label]) => ({ value, label }))} />
+              <Segmented
+                aria-label="筛选"
+                value={view}
+                onChange={(v) => setView(String(v))}
+                options={PETITION_VIEWS.map(([value, label]) => ({ value, label }))}
+              />
               <Tag color="orange">临期 {clocks.nearDue.length}</Tag>
               <Tag color="red">超期 {clocks.overdue.length}</Tag>
             </Space>
@@ -114,12 +126,37 @@ function PetitionQueue() {
               pagination={{ pageSize: 20, hideOnSinglePage: true }}
               locale={{ emptyText: '暂无信访事项' }}
               columns={[
-                { title: '编号', dataIndex: 'petitionId', render: (id: string) => <Link to={`/desk/petitions/${encodeURIComponent(id)}`}>{id.length > 20 ? id.slice(-8) : id}</Link> },
+                {
+                  title: '编号',
+                  dataIndex: 'petitionId',
+                  render: (id: string) => <Link to={`/desk/petitions/${encodeURIComponent(id)}`}>{id.length > 20 ? id.slice(-8) : id}</Link>,
+                },
                 { title: '反映事项', dataIndex: 'summary', ellipsis: true },
                 { title: '渠道', dataIndex: 'channel', render: (c: string) => CHANNEL_LABEL[c] ?? c },
-                { title: '状态', dataIndex: 'statusLabel', render: (l: string, p) => <Space size={2} wrap><Tag>{l}</Tag>{p.flags.groupVisit && <Tag color="purple">集体访</Tag>}{p.flags.repeat && <Tag color="magenta">重复</Tag>}{p.flags.supervised && <Tag color="volcano">督办</Tag>}</Space> },
+                {
+                  title: '状态',
+                  dataIndex: 'statusLabel',
+                  render: (l: string, p) => (
+                    <Space size={2} wrap>
+                      <Tag>{l}</Tag>
+                      {p.flags.groupVisit && <Tag color="purple">集体访</Tag>}
+                      {p.flags.repeat && <Tag color="magenta">重复</Tag>}
+                      {p.flags.supervised && <Tag color="volcano">督办</Tag>}
+                    </Space>
+                  ),
+                },
                 { title: '登记时间', dataIndex: 'receivedAt', render: (t: string) => formatTime(t) },
-                { title: '法定期限', render: (_: unknown, p) => (p.clocks.length ? <Space size={2} wrap>{clockTags(p.clocks)}</Space> : '—') },
+                {
+                  title: '法定期限',
+                  render: (_: unknown, p) =>
+                    p.clocks.length ? (
+                      <Space size={2} wrap>
+                        {clockTags(p.clocks)}
+                      </Space>
+                    ) : (
+                      '—'
+                    ),
+                },
               ]}
             />
           </>
@@ -140,7 +177,11 @@ function PetitionView({ petitionId }: { petitionId: string }) {
     return { p: p.data, etag: p.etag, units };
   }, [petitionId]);
   const context = useMemo(
-    () => ({ parties: (loaded.data?.p.petitioners ?? []).map((x) => ({ id: x.petitionerId, label: x.name ?? x.petitionerId.slice(0, 12) })), people: [], userId: me.userId }),
+    () => ({
+      parties: (loaded.data?.p.petitioners ?? []).map((x) => ({ id: x.petitionerId, label: x.name ?? x.petitionerId.slice(0, 12) })),
+      people: [],
+      userId: me.userId,
+    }),
     [loaded.data, me.userId],
   );
   return (

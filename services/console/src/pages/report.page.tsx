@@ -44,7 +44,9 @@ export default function ReportPage() {
       description: v.description?.trim(),
       urgency: v.urgency,
       location: { ...(centre ? { point: { lng: centre[0], lat: centre[1] } } : {}), ...(v.address?.trim() ? { address: v.address.trim() } : {}) },
-      ...(v.name || v.phone || v.anonymous ? { reporter: { anonymous: !!v.anonymous, ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } } : {}),
+      ...(v.name || v.phone || v.anonymous
+        ? { reporter: { anonymous: !!v.anonymous, ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } }
+        : {}),
     };
     try {
       const a = await post<CommandAnswer>('/intake/cases', body);
@@ -53,7 +55,12 @@ export default function ReportPage() {
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e));
       // the API names request fields; the form shows location.* under the address
-      form.setFields(err.fields.map((f) => ({ name: (f.field.startsWith('location') ? ['address'] : f.field.startsWith('reporter.') ? [f.field.slice(9)] : namePath(f.field)) as never, errors: [f.message] })));
+      form.setFields(
+        err.fields.map((f) => ({
+          name: (f.field.startsWith('location') ? ['address'] : f.field.startsWith('reporter.') ? [f.field.slice(9)] : namePath(f.field)) as never,
+          errors: [f.message],
+        })),
+      );
       setError(err.message);
     } finally {
       setBusy(false);
@@ -76,13 +83,27 @@ export default function ReportPage() {
               <Select options={Object.entries(CHANNEL_LABEL).map(([value, label]) => ({ value, label }))} />
             </Form.Item>
             <Form.Item name="category" label="事件类别">
-              <Select showSearch optionFilterProp="label" placeholder="请选择事件类别" options={[...new Set(categories.map((c) => c.group))].map((g) => ({ label: g, options: categories.filter((c) => c.group === g).map((c) => ({ value: c.code, label: c.service_name })) }))} />
+              <Select
+                showSearch
+                optionFilterProp="label"
+                placeholder="请选择事件类别"
+                options={[...new Set(categories.map((c) => c.group))].map((g) => ({
+                  label: g,
+                  options: categories.filter((c) => c.group === g).map((c) => ({ value: c.code, label: c.service_name })),
+                }))}
+              />
             </Form.Item>
             <Form.Item name="description" label="事件描述">
               <Input.TextArea rows={4} maxLength={4000} showCount />
             </Form.Item>
             <Form.Item name="gridId" label="所在网格">
-              <Select showSearch allowClear optionFilterProp="label" placeholder="选择网格（或只填地址）" options={units.filter((u) => u.kind === 'grid').map((u) => ({ value: u.id, label: `${u.name}（${u.id}）` }))} />
+              <Select
+                showSearch
+                allowClear
+                optionFilterProp="label"
+                placeholder="选择网格（或只填地址）"
+                options={units.filter((u) => u.kind === 'grid').map((u) => ({ value: u.id, label: `${u.name}（${u.id}）` }))}
+              />
             </Form.Item>
             <Form.Item name="address" label="地址">
               <Input placeholder="如：枫源小区3号楼北侧" />

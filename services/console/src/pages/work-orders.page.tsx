@@ -12,7 +12,15 @@ import { useLoad } from '../shared/use-load';
 export default function WorkOrdersPage() {
   const [kind, setKind] = useState<string>('all');
   const loaded = useLoad(
-    () => Promise.all([get<ListAnswer<GridCase, { kind: string; label: string; count: number }>>('/grid-dispatch/queue', { kind: kind === 'all' ? undefined : kind, pageSize: 100 }), loadCategories(), loadUnits()]),
+    () =>
+      Promise.all([
+        get<ListAnswer<GridCase, { kind: string; label: string; count: number }>>('/grid-dispatch/queue', {
+          kind: kind === 'all' ? undefined : kind,
+          pageSize: 100,
+        }),
+        loadCategories(),
+        loadUnits(),
+      ]),
     [kind],
   );
   return (
@@ -35,13 +43,19 @@ export default function WorkOrdersPage() {
               {a.items.map((c) => (
                 <Col key={c.caseId} xs={24} md={12} lg={8}>
                   <Link to={`/cases/${c.caseId}`} aria-label={`工单 ${c.caseId.slice(-8)}`}>
-                    <Card size="small" hoverable title={categories.find((x) => x.code === c.category)?.service_name ?? c.category} extra={<Tag color={STATUS_COLOR[c.status]}>{c.statusLabel}</Tag>}>
+                    <Card
+                      size="small"
+                      hoverable
+                      title={categories.find((x) => x.code === c.category)?.service_name ?? c.category}
+                      extra={<Tag color={STATUS_COLOR[c.status]}>{c.statusLabel}</Tag>}
+                    >
                       <div>编号：{c.caseId.slice(-8)}</div>
                       <div>网格：{units.find((u) => u.id === c.gridId)?.name ?? c.gridId ?? '—'}</div>
                       <div>紧急程度：{URGENCY_LABEL[c.urgency] ?? c.urgency}</div>
                       {c.timer && (
                         <div>
-                          {c.timer.stepLabel}期限：{formatTime(c.timer.dueAt)} <Tag color={c.timer.breached ? 'red' : c.timer.warned ? 'orange' : 'green'}>{dueIn(c.timer.dueAt)}</Tag>
+                          {c.timer.stepLabel}期限：{formatTime(c.timer.dueAt)}{' '}
+                          <Tag color={c.timer.breached ? 'red' : c.timer.warned ? 'orange' : 'green'}>{dueIn(c.timer.dueAt)}</Tag>
                         </div>
                       )}
                       <Space wrap style={{ marginTop: 4 }}>

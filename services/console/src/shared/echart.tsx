@@ -11,7 +11,17 @@ export { echarts };
 type Option = Parameters<echarts.ECharts['setOption']>[0];
 
 /** An ECharts chart that follows its container's size; `onClick` gets the clicked item's params. */
-export function EChart({ option, height = 480, onClick, label }: { option: Option; height?: number | string; onClick?: (p: { componentType: string; name: string; data?: unknown }) => void; label: string }) {
+export function EChart({
+  option,
+  height = 480,
+  onClick,
+  label,
+}: {
+  option: Option;
+  height?: number | string;
+  onClick?: (p: { componentType: string; name: string; data?: unknown }) => void;
+  label: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {

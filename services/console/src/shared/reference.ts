@@ -23,11 +23,24 @@ export function forgetReference(): void {
   categories = null;
 }
 
-export const UNIT_KIND_LABEL: Record<string, string> = { district: '区', town: '街镇', village: '村居', grid: '网格', department: '职能部门', committee: '调解委员会', mediation_committee: '调解委员会' };
+export const UNIT_KIND_LABEL: Record<string, string> = {
+  district: '区',
+  town: '街镇',
+  village: '村居',
+  grid: '网格',
+  department: '职能部门',
+  committee: '调解委员会',
+  mediation_committee: '调解委员会',
+};
 
 /** The centre of a unit's boundary (the middle of its bounding box), as [lng, lat]. */
 export function centreOf(unit: Unit): [number, number] | null {
-  const ring = unit.boundary?.type === 'Polygon' ? (unit.boundary.coordinates as number[][][])[0] : unit.boundary?.type === 'MultiPolygon' ? (unit.boundary.coordinates as number[][][][])[0][0] : null;
+  const ring =
+    unit.boundary?.type === 'Polygon'
+      ? (unit.boundary.coordinates as number[][][])[0]
+      : unit.boundary?.type === 'MultiPolygon'
+        ? (unit.boundary.coordinates as number[][][][])[0][0]
+        : null;
   if (!ring?.length) return null;
   const xs = ring.map((p) => p[0]);
   const ys = ring.map((p) => p[1]);

@@ -18,7 +18,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     setState((s) => ({ ...s, loading: true }));
     load().then(
       (data) => n === latest.current && setState({ data, loading: false }),
-      (e: unknown) => n === latest.current && setState((s) => ({ data: s.data, loading: false, error: e instanceof ApiError ? e : new ApiError(0, 'CLIENT', e instanceof Error ? e.message : String(e)) })),
+      (e: unknown) =>
+        n === latest.current &&
+        setState((s) => ({
+          data: s.data,
+          loading: false,
+          error: e instanceof ApiError ? e : new ApiError(0, 'CLIENT', e instanceof Error ? e.message : String(e)),
+        })),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);

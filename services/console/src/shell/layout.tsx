@@ -19,7 +19,9 @@ export function Shell({ children }: { children: ReactNode }) {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, padding: phone ? '0 8px' : '0 24px', height: 'auto', minHeight: 64, flexWrap: 'wrap' }}>
+      <Layout.Header
+        style={{ display: 'flex', alignItems: 'center', gap: 16, padding: phone ? '0 8px' : '0 24px', height: 'auto', minHeight: 64, flexWrap: 'wrap' }}
+      >
         <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
           枫桥
         </Typography.Title>

@@ -2,7 +2,16 @@ import type { Me } from '../api/types';
 import { homeFor, navFor } from './nav';
 
 // the roles and actions /auth/me gives the demo users (libs/demo)
-const me = (roles: Me['roles'], actions: string[]): Me => ({ userId: 'u', username: 'u', displayName: 'u', roles, unitId: 'x', unitName: '', unitPath: [], actions });
+const me = (roles: Me['roles'], actions: string[]): Me => ({
+  userId: 'u',
+  username: 'u',
+  displayName: 'u',
+  roles,
+  unitId: 'x',
+  unitName: '',
+  unitPath: [],
+  actions,
+});
 const read = ['case.read', 'case.list', 'directory.read', 'self.read'];
 const paths = (m: Me) => navFor(m).map((n) => n.path);
 

@@ -32,10 +32,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     // a stored session: ask who we are (refreshes the token if it has expired)
     if (currentTokens())
-      get<Me>('/auth/me').then(
-        (m) => setMe(m),
-        () => setTokens(null),
-      ).finally(() => setChecking(false));
+      get<Me>('/auth/me')
+        .then(
+          (m) => setMe(m),
+          () => setTokens(null),
+        )
+        .finally(() => setChecking(false));
     return onTokens((t) => {
       if (!t) {
         setMe(null);
@@ -55,7 +57,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [me]);
 
   const login = useCallback(async (username: string, password: string) => {
-    const answer = await call<{ accessToken: string; refreshToken: string; expiresIn: number }>('/auth/login', { method: 'POST', body: { username, password }, anonymous: true });
+    const answer = await call<{ accessToken: string; refreshToken: string; expiresIn: number }>('/auth/login', {
+      method: 'POST',
+      body: { username, password },
+      anonymous: true,
+    });
     setTokens(fromAnswer(answer.data));
     setMe(await get<Me>('/auth/me'));
   }, []);

@@ -63,7 +63,13 @@ export function calendarRevisionSuite(mode: 'standalone' | 'distributed', env: (
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  async function call(method: string, path: string, as?: string, body?: unknown, ifMatch?: string): Promise<{ status: number; body: Json; etag: string | null }> {
+  async function call(
+    method: string,
+    path: string,
+    as?: string,
+    body?: unknown,
+    ifMatch?: string,
+  ): Promise<{ status: number; body: Json; etag: string | null }> {
     const headers: Record<string, string> = {};
     if (as) {
       let token = tokens.get(as);
@@ -104,33 +110,54 @@ export function calendarRevisionSuite(mode: 'standalone' | 'distributed', env: (
   it('an open mediation case and an open petition get provisional deadlines ending on Tue 2027-02-09', async () => {
     // the mediation case: registered and accepted (both parties consent) on 2027-01-09
     const med = 'med.v-1-1';
-    const registered = await ok('POST', '/mediation/cases', med, {
-      committeeId: 'mc-v-1-1',
-      source: { kind: 'application', channel: 'walk_in' },
-      parties: [
-        { role: 'applicant', name: '王建国', phone: '13800001111' },
-        { role: 'respondent', name: '李秀英', phone: '13900002222' },
-      ],
-      summary: '楼上住户卫生间漏水，双方争吵',
-      category: 'neighbour_dispute',
-    }, 201);
+    const registered = await ok(
+      'POST',
+      '/mediation/cases',
+      med,
+      {
+        committeeId: 'mc-v-1-1',
+        source: { kind: 'application', channel: 'walk_in' },
+        parties: [
+          { role: 'applicant', name: '王建国', phone: '13800001111' },
+          { role: 'respondent', name: '李秀英', phone: '13900002222' },
+        ],
+        summary: '楼上住户卫生间漏水，双方争吵',
+        category: 'neighbour_dispute',
+      },
+      201,
+    );
     caseId = registered.caseId;
     const accepted = await acceptMediation(caseId);
     expect(accepted.body.status).toBe('accepted');
-    expect(accepted.body.mediationDeadline.deadline).toMatchObject({ lastDay: '2027-02-09', shiftedFrom: '2027-02-08', provisional: true, calendarVersion: '2026-1+CN-2027-provisional' });
+    expect(accepted.body.mediationDeadline.deadline).toMatchObject({
+      lastDay: '2027-02-09',
+      shiftedFrom: '2027-02-08',
+      provisional: true,
+      calendarVersion: '2026-1+CN-2027-provisional',
+    });
 
     // the petition: registered at the town's petition office on 2027-01-24 (15 days to route it)
     clock.set('2027-01-24T10:00:00+08:00');
-    const petition = await ok('POST', '/petitions', 'xf.t-1', {
-      channel: 'letter',
-      petitioners: [{ name: '信访人甲', idNumber: '330681198001011001', phone: '13800001001', address: '浙江省诸暨市枫桥镇枫源村1组1号' }],
-      summary: '反映征地补偿款未足额发放',
-      matterType: 'land_expropriation',
-      form: 'written',
-    }, 201);
+    const petition = await ok(
+      'POST',
+      '/petitions',
+      'xf.t-1',
+      {
+        channel: 'letter',
+        petitioners: [{ name: '信访人甲', idNumber: '330681198001011001', phone: '13800001001', address: '浙江省诸暨市枫桥镇枫源村1组1号' }],
+        summary: '反映征地补偿款未足额发放',
+        matterType: 'land_expropriation',
+        form: 'written',
+      },
+      201,
+    );
     petitionId = petition.petitionId;
     const registeredEvent = (await stream('petitions', `petition-${petitionId}`)).find((e) => e.type === 'PetitionRegistered');
-    expect((registeredEvent?.data as Json).routingDeadline).toMatchObject({ lastDay: '2027-02-09', provisional: true, calendarVersion: '2026-1+CN-2027-provisional' });
+    expect((registeredEvent?.data as Json).routingDeadline).toMatchObject({
+      lastDay: '2027-02-09',
+      provisional: true,
+      calendarVersion: '2026-1+CN-2027-provisional',
+    });
   });
 
   it('the admin loads the 2027 notice: each gets one DeadlineRevised onto 2027-02-12, calendar 2027-2, not provisional', async () => {
@@ -139,10 +166,13 @@ export function calendarRevisionSuite(mode: 'standalone' | 'distributed', env: (
     expect([loaded.status, loaded.body.calendarVersion]).toEqual([200, '2027-2']);
 
     const SLOW = { timeoutMs: mode === 'distributed' ? 120_000 : 15_000, intervalMs: 100 };
-    const mediationRevised = await eventually(async () => {
-      const r = revisedOf(await stream('mediation', `mediation-${caseId}`));
-      return r.length > 0 ? r : undefined;
-    }, { what: 'the mediation case revised', ...SLOW });
+    const mediationRevised = await eventually(
+      async () => {
+        const r = revisedOf(await stream('mediation', `mediation-${caseId}`));
+        return r.length > 0 ? r : undefined;
+      },
+      { what: 'the mediation case revised', ...SLOW },
+    );
     expect(mediationRevised).toHaveLength(1);
     expect(mediationRevised[0]!.data).toMatchObject({
       kind: 'mediation_duration',
@@ -151,10 +181,13 @@ export function calendarRevisionSuite(mode: 'standalone' | 'distributed', env: (
     });
     expect(mediationRevised[0]!.data).not.toHaveProperty('deadline.provisional');
 
-    const petitionRevised = await eventually(async () => {
-      const r = revisedOf(await stream('petitions', `petition-${petitionId}`));
-      return r.length > 0 ? r : undefined;
-    }, { what: 'the petition revised', ...SLOW });
+    const petitionRevised = await eventually(
+      async () => {
+        const r = revisedOf(await stream('petitions', `petition-${petitionId}`));
+        return r.length > 0 ? r : undefined;
+      },
+      { what: 'the petition revised', ...SLOW },
+    );
     expect(petitionRevised).toHaveLength(1);
     expect(petitionRevised[0]!.data).toMatchObject({
       kind: 'routing',
@@ -164,26 +197,41 @@ export function calendarRevisionSuite(mode: 'standalone' | 'distributed', env: (
     expect(petitionRevised[0]!.data).not.toHaveProperty('deadline.provisional');
 
     // the views follow (the desk and the schedulers read them)
-    await eventually(async () => {
-      const v = await call('GET', `/mediation/cases/${caseId}`, 'med.v-1-1');
-      return v.body?.mediationDeadline?.deadline?.calendarVersion === '2027-2' ? true : undefined;
-    }, { what: 'the mediation view revised', ...SLOW });
-    const clocks = await eventually(async () => {
-      const v = await call('GET', `/petitions/${petitionId}`, 'xf.t-1');
-      const routing = (v.body?.clocks as Json[] | undefined)?.find((c) => c.kind === 'routing');
-      return routing?.calendarVersion === '2027-2' ? routing : undefined;
-    }, { what: 'the petition view revised', ...SLOW });
+    await eventually(
+      async () => {
+        const v = await call('GET', `/mediation/cases/${caseId}`, 'med.v-1-1');
+        return v.body?.mediationDeadline?.deadline?.calendarVersion === '2027-2' ? true : undefined;
+      },
+      { what: 'the mediation view revised', ...SLOW },
+    );
+    const clocks = await eventually(
+      async () => {
+        const v = await call('GET', `/petitions/${petitionId}`, 'xf.t-1');
+        const routing = (v.body?.clocks as Json[] | undefined)?.find((c) => c.kind === 'routing');
+        return routing?.calendarVersion === '2027-2' ? routing : undefined;
+      },
+      { what: 'the petition view revised', ...SLOW },
+    );
     expect(clocks).toMatchObject({ lastDay: '2027-02-12', provisional: false });
   });
 
   it('a case accepted after the notice is on the new calendar; loading the same notice again changes nothing', async () => {
-    const later = await ok('POST', '/mediation/cases', 'med.v-1-1', {
-      committeeId: 'mc-v-1-1',
-      source: { kind: 'application', channel: 'walk_in' },
-      parties: [{ role: 'applicant', name: '张三' }, { role: 'respondent', name: '李四' }],
-      summary: '宅基地边界争议',
-      category: 'neighbour_dispute',
-    }, 201);
+    const later = await ok(
+      'POST',
+      '/mediation/cases',
+      'med.v-1-1',
+      {
+        committeeId: 'mc-v-1-1',
+        source: { kind: 'application', channel: 'walk_in' },
+        parties: [
+          { role: 'applicant', name: '张三' },
+          { role: 'respondent', name: '李四' },
+        ],
+        summary: '宅基地边界争议',
+        category: 'neighbour_dispute',
+      },
+      201,
+    );
     const accepted = await acceptMediation(later.caseId);
     expect(accepted.body.mediationDeadline.deadline).toMatchObject({ lastDay: '2027-02-24', calendarVersion: '2027-2' });
     expect(accepted.body.mediationDeadline.deadline).not.toHaveProperty('provisional');

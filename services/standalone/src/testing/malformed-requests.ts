@@ -152,11 +152,16 @@ export function plausible(doc: OpenApiDocument, schema: SchemaObject | undefined
   if (!s || depth > 4) return fc.jsonValue({ maxDepth: 1 });
   if (s.enum?.length) return fc.constantFrom(...s.enum);
   const known = DEMO_VALUES[name];
-  if (known && s.type !== 'object' && s.type !== 'array') return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: plausible(doc, { ...s, example: undefined }, depth, '') });
-  if (s.example !== undefined && s.type !== 'object') return fc.oneof({ weight: 3, arbitrary: fc.constant(s.example) }, { weight: 1, arbitrary: plausible(doc, { ...s, example: undefined }, depth, '') });
+  if (known && s.type !== 'object' && s.type !== 'array')
+    return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: plausible(doc, { ...s, example: undefined }, depth, '') });
+  if (s.example !== undefined && s.type !== 'object')
+    return fc.oneof({ weight: 3, arbitrary: fc.constant(s.example) }, { weight: 1, arbitrary: plausible(doc, { ...s, example: undefined }, depth, '') });
   switch (s.type) {
     case 'string':
-      return fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('fire_lane_blocked', 'g-1-1-1', 'v-1-1', 'dept-d-cg', '2025-03-03T09:00:00+08:00', 'working_days'));
+      return fc.oneof(
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom('fire_lane_blocked', 'g-1-1-1', 'v-1-1', 'dept-d-cg', '2025-03-03T09:00:00+08:00', 'working_days'),
+      );
     case 'number':
       return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -200, max: 200 }), fc.constantFrom(29.7, 120.16));
     case 'integer':
@@ -201,7 +206,13 @@ function leafPaths(value: unknown, prefix: string[] = []): string[][] {
 function setAt(target: unknown, path: string[], value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
-  const base = /^\d+$/.test(head) ? (Array.isArray(target) ? [...target] : []) : typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...target } : {};
+  const base = /^\d+$/.test(head)
+    ? Array.isArray(target)
+      ? [...target]
+      : []
+    : typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...target }
+      : {};
   (base as Record<string, unknown>)[head] = setAt((target as Record<string, unknown> | undefined)?.[head], rest, value);
   return base;
 }
@@ -236,10 +247,19 @@ export function malformedBody(doc: OpenApiDocument, schema: SchemaObject | undef
   const base = bases.length ? fc.constantFrom(...bases) : plausible(doc, schema);
   const aimed: fc.Arbitrary<FuzzBody> =
     paths.length > 0
-      ? fc.tuple(base, fc.constantFrom(...paths), evilValue).map(([b, path, evil]) => json(setAt(b, path, evil), `${path.join('.')}=${JSON.stringify(evil)?.slice(0, 60)}`))
+      ? fc
+          .tuple(base, fc.constantFrom(...paths), evilValue)
+          .map(([b, path, evil]) => json(setAt(b, path, evil), `${path.join('.')}=${JSON.stringify(evil)?.slice(0, 60)}`))
       : evilValue.map((v) => json({ field: v }, 'field'));
   const explicitNulls: fc.Arbitrary<FuzzBody> =
-    paths.length > 0 ? fc.tuple(base, fc.subarray(paths, { minLength: 1 })).map(([b, ps]) => json(ps.reduce((acc, p) => setAt(acc, p, null), b), `nulls ${ps.map((p) => p.join('.')).join(',')}`)) : fc.constant(json({ reason: null }, 'null'));
+    paths.length > 0
+      ? fc.tuple(base, fc.subarray(paths, { minLength: 1 })).map(([b, ps]) =>
+          json(
+            ps.reduce((acc, p) => setAt(acc, p, null), b),
+            `nulls ${ps.map((p) => p.join('.')).join(',')}`,
+          ),
+        )
+      : fc.constant(json({ reason: null }, 'null'));
   const raw: fc.Arbitrary<FuzzBody> = fc.oneof(
     fc.constantFrom(
       { contentType: 'application/json', text: '['.repeat(5000) + ']'.repeat(5000), label: 'array 5000 deep' },
@@ -260,10 +280,17 @@ export function malformedBody(doc: OpenApiDocument, schema: SchemaObject | undef
       { contentType: 'application/x-www-form-urlencoded', text: 'description=%ED%A0%80&service_code=%00&lat=NaN&long=Infinity', label: 'form junk' },
       { contentType: undefined, text: '{"reason":"x"}', label: 'no content type' },
     ),
-    fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ contentType: 'application/json', text: bytes, label: `bytes ${Buffer.from(bytes).toString('hex').slice(0, 40)}` })),
+    fc
+      .uint8Array({ maxLength: 64 })
+      .map((bytes) => ({ contentType: 'application/json', text: bytes, label: `bytes ${Buffer.from(bytes).toString('hex').slice(0, 40)}` })),
     fc.jsonValue({ maxDepth: 4 }).map((v) => json(v, 'random json')),
   );
-  return fc.oneof({ weight: 5, arbitrary: aimed }, { weight: 2, arbitrary: explicitNulls }, { weight: 3, arbitrary: raw }, { weight: 1, arbitrary: fc.constant({ contentType: undefined, text: undefined, label: 'no body' }) });
+  return fc.oneof(
+    { weight: 5, arbitrary: aimed },
+    { weight: 2, arbitrary: explicitNulls },
+    { weight: 3, arbitrary: raw },
+    { weight: 1, arbitrary: fc.constant({ contentType: undefined, text: undefined, label: 'no body' }) },
+  );
 }
 
 /** Percent-encodes any string, lone surrogates included (as the CESU bytes a lax client would send). */
@@ -271,7 +298,8 @@ export function percentEncode(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.charCodeAt(0);
-    if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff) out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff)
+      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
     else out += encodeURIComponent(ch);
   }
   return out;
@@ -291,7 +319,12 @@ export function pathValue(realIds: readonly string[]): fc.Arbitrary<string> {
 export function malformedQuery(params: readonly { name: string }[]): fc.Arbitrary<string> {
   const names = params.length ? fc.constantFrom(...params.map((p) => p.name)) : fc.constantFrom('page', 'status');
   const pair = fc.oneof(
-    fc.tuple(names, evilString.filter((s) => s.length < 3000)).map(([k, v]) => `${k}=${percentEncode(v)}`),
+    fc
+      .tuple(
+        names,
+        evilString.filter((s) => s.length < 3000),
+      )
+      .map(([k, v]) => `${k}=${percentEncode(v)}`),
     fc.tuple(names, fc.constantFrom('%', '%zz', '%ED%A0%80', '%00', '1e999', '-1', '99999999999999999999', 'true', '')).map(([k, v]) => `${k}=${v}`),
     fc.constantFrom('a[b][c][d][e][f][g]=1', '__proto__[admin]=1', 'constructor[prototype][x]=1', 'page=1&page=2', '=x', '&&', 'x'),
   );
@@ -299,7 +332,15 @@ export function malformedQuery(params: readonly { name: string }[]): fc.Arbitrar
 }
 
 /** Header values fetch can send (Latin-1, no CR/LF/NUL): If-Match, correlation ids, Accept. */
-const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 60 }).map((s) => s.trim());
+const headerText = fc
+  .string({
+    unit: fc
+      .integer({ min: 0x20, max: 0xff })
+      .filter((c) => c !== 0x7f)
+      .map((c) => String.fromCharCode(c)),
+    maxLength: 60,
+  })
+  .map((s) => s.trim());
 
 export const malformedHeaders: fc.Arbitrary<Record<string, string>> = fc.record(
   {

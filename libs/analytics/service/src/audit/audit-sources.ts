@@ -57,7 +57,12 @@ export function httpSource(context: string, baseUrl: string): AuditSource {
   return {
     context,
     matter: async (c, q) =>
-      (await call<{ streams: AuditStream[] }>(c, `${store}/matter?ids=${encodeURIComponent(q.ids.join(','))}&correlationIds=${encodeURIComponent(q.correlationIds.join(','))}`)).streams,
+      (
+        await call<{ streams: AuditStream[] }>(
+          c,
+          `${store}/matter?ids=${encodeURIComponent(q.ids.join(','))}&correlationIds=${encodeURIComponent(q.correlationIds.join(','))}`,
+        )
+      ).streams,
     stateAt: (c, streamId, point) => {
       const query = 'revision' in point ? `revision=${point.revision}` : `at=${encodeURIComponent(point.at)}&by=${point.by ?? 'recordedAt'}`;
       return call(c, `${store}/streams/${encodeURIComponent(streamId)}/state?${query}`);

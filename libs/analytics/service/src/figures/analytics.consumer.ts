@@ -9,7 +9,16 @@ import { newId } from '@fengqiao/kernel';
 import type { ContextConsumer, ContextRuntime } from '@fengqiao/platform';
 import { CASE_FACTS, CaseFacts, evolveCaseFacts } from './case-facts.projection';
 import { evolveMediationFacts, evolvePetitionFacts, MEDIATION_FACTS, MediationFacts, PETITION_FACTS, PetitionFacts } from './dispute-facts.projection';
-import { categorySurge, overdueRising, petitionEscalating, PetitionSignal, REPEAT_WINDOW_DAYS, repeatedPlace, SURGE_BASELINE_WEEKS, SURGE_WINDOW_DAYS } from '../warnings/early-warning.rules';
+import {
+  categorySurge,
+  overdueRising,
+  petitionEscalating,
+  PetitionSignal,
+  REPEAT_WINDOW_DAYS,
+  repeatedPlace,
+  SURGE_BASELINE_WEEKS,
+  SURGE_WINDOW_DAYS,
+} from '../warnings/early-warning.rules';
 import { raiseWarning } from '../warnings/early-warnings';
 
 export const FIGURES_PURPOSE = 'figures';
@@ -44,7 +53,11 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
       const store = runtime.infra.readStore;
       const meta = await store.get<FiguresMeta>(ANALYTICS_META, 'figures');
       if (!meta || meta.generation !== generation || !meta.replayPending) return;
-      await store.upsert<FiguresMeta>(ANALYTICS_META, { _id: 'figures', generation: meta.generation, createdAt: meta.createdAt, replayPending: false }, { revision: meta._revision + 1 });
+      await store.upsert<FiguresMeta>(
+        ANALYTICS_META,
+        { _id: 'figures', generation: meta.generation, createdAt: meta.createdAt, replayPending: false },
+        { revision: meta._revision + 1 },
+      );
       replayPending = false;
     },
   };
@@ -60,7 +73,11 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
         generation = newId().replace(/-/g, '').slice(-12);
         replayPending = true;
         for (const collection of [CASE_FACTS, RECENT_REPORTS, MEDIATION_FACTS, PETITION_FACTS, PETITION_MATTERS]) await store.deleteAll(collection);
-        await store.upsert<FiguresMeta>(ANALYTICS_META, { _id: 'figures', generation, createdAt: new Date().toISOString(), replayPending: true }, { revision: 1 });
+        await store.upsert<FiguresMeta>(
+          ANALYTICS_META,
+          { _id: 'figures', generation, createdAt: new Date().toISOString(), replayPending: true },
+          { revision: 1 },
+        );
       }
       return generation;
     },
@@ -80,7 +97,12 @@ async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): 
 }
 
 /** Folds one event into a per-case facts document with a revision-guarded upsert (a lost race throws: the bus retries). */
-async function foldInto<T extends { applied: string[] }>(runtime: ContextRuntime, collection: string, id: string, evolve: (doc: T | null) => T): Promise<T | undefined> {
+async function foldInto<T extends { applied: string[] }>(
+  runtime: ContextRuntime,
+  collection: string,
+  id: string,
+  evolve: (doc: T | null) => T,
+): Promise<T | undefined> {
   const store = runtime.infra.readStore;
   const current = await store.get<T>(collection, id);
   const next = evolve(current);
@@ -115,7 +137,10 @@ async function handlePetition(event: IntegrationEvent, runtime: ContextRuntime):
   const known = new Set((doc?.signals ?? []).map((s) => `${s.petitionId}/${s.kind}`));
   const fresh = signals.filter((s) => !known.has(`${s.petitionId}/${s.kind}`));
   const all = [...(doc?.signals ?? []), ...fresh];
-  if (fresh.length > 0 && !(await store.upsert(PETITION_MATTERS, { _id: matterId, signals: all, jurisdiction: facts.jurisdiction }, { revision: (doc?._revision ?? 0) + 1 }))) {
+  if (
+    fresh.length > 0 &&
+    !(await store.upsert(PETITION_MATTERS, { _id: matterId, signals: all, jurisdiction: facts.jurisdiction }, { revision: (doc?._revision ?? 0) + 1 }))
+  ) {
     throw new Error(`${PETITION_MATTERS} ${matterId} changed meanwhile; retrying`);
   }
   const draft = petitionEscalating(matterId, facts.jurisdiction, all);
@@ -148,7 +173,8 @@ async function evaluateWarnings(runtime: ContextRuntime, facts: CaseFacts, cause
   const drafts = [];
   if (cause.type === IntakeCaseReportedV1.type && facts.reportedAt) {
     if (facts.placeKey) drafts.push(repeatedPlace(facts, await recordRecent(runtime, `place:${facts.placeKey}`, facts, PLACE_WINDOW_MS)));
-    if (facts.gridId && facts.category) drafts.push(categorySurge(facts, await recordRecent(runtime, `surge:${facts.gridId}/${facts.category}`, facts, SURGE_SPAN_MS)));
+    if (facts.gridId && facts.category)
+      drafts.push(categorySurge(facts, await recordRecent(runtime, `surge:${facts.gridId}/${facts.category}`, facts, SURGE_SPAN_MS)));
   } else if (cause.type === gridDispatchContracts.DeadlineBreached.type && facts.jurisdiction[2]) {
     drafts.push(overdueRising(facts, await runtime.infra.readStore.find<CaseFacts>(CASE_FACTS, { jurisdiction: facts.jurisdiction[2] })));
   }

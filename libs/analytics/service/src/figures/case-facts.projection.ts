@@ -79,7 +79,15 @@ export function evolveCaseFacts(doc: CaseFacts | null, event: IntegrationEvent):
   if (facts.applied.includes(event.id)) return facts;
   facts.applied.push(event.id);
   if (event.type === IntakeCaseReportedV1.type) {
-    const d = event.data as { channel: string; category: string; categoryName?: string; gridId: string | null; jurisdiction: string[]; reportedAt: string; location: Location };
+    const d = event.data as {
+      channel: string;
+      category: string;
+      categoryName?: string;
+      gridId: string | null;
+      jurisdiction: string[];
+      reportedAt: string;
+      location: Location;
+    };
     Object.assign(facts, {
       reportedAt: d.reportedAt,
       month: monthOf(d.reportedAt),

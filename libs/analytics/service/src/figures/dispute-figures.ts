@@ -87,7 +87,21 @@ export function mediationFigures(facts: readonly MediationFacts[], by: Mediation
   const rows = group(
     facts.filter((f) => f.registeredAt !== null),
     (f) => mediationKeys(f, by),
-    (key): MediationFigureRow => ({ key, registered: 0, taken: 0, declined: 0, settled: 0, concluded: 0, successRate: 0, written: 0, oral: 0, overdue: 0, transferred: 0, judiciallyConfirmed: 0, performed: 0 }),
+    (key): MediationFigureRow => ({
+      key,
+      registered: 0,
+      taken: 0,
+      declined: 0,
+      settled: 0,
+      concluded: 0,
+      successRate: 0,
+      written: 0,
+      oral: 0,
+      overdue: 0,
+      transferred: 0,
+      judiciallyConfirmed: 0,
+      performed: 0,
+    }),
     (r, f) => {
       r.registered += 1;
       if (f.accepted) r.taken += 1;
@@ -123,7 +137,21 @@ export function petitionFigures(facts: readonly PetitionFacts[], by: PetitionGro
   const rows = group(
     facts.filter((f) => f.registeredAt !== null),
     (f) => petitionKeys(f, by),
-    (key): PetitionFigureRow => ({ key, registered: 0, accepted: 0, notAccepted: 0, answered: 0, answeredOnTime: 0, onTimeRate: 0, overdue: 0, reviewRequested: 0, reReviewRequested: 0, reviewRate: 0, groupVisits: 0, repeats: 0 }),
+    (key): PetitionFigureRow => ({
+      key,
+      registered: 0,
+      accepted: 0,
+      notAccepted: 0,
+      answered: 0,
+      answeredOnTime: 0,
+      onTimeRate: 0,
+      overdue: 0,
+      reviewRequested: 0,
+      reReviewRequested: 0,
+      reviewRate: 0,
+      groupVisits: 0,
+      repeats: 0,
+    }),
     (r, f) => {
       r.registered += 1;
       if (f.accepted) r.accepted += 1;
@@ -144,14 +172,70 @@ export function petitionFigures(facts: readonly PetitionFacts[], by: PetitionGro
   return rows;
 }
 
-export const MEDIATION_REPORT_HEADER = ['单位/分组', '登记数', '受理数', '不予调解数', '调解成功数', '办结数', '调解成功率', '书面协议', '口头协议', '超期数', '移交数', '司法确认数', '履行完毕数'];
+export const MEDIATION_REPORT_HEADER = [
+  '单位/分组',
+  '登记数',
+  '受理数',
+  '不予调解数',
+  '调解成功数',
+  '办结数',
+  '调解成功率',
+  '书面协议',
+  '口头协议',
+  '超期数',
+  '移交数',
+  '司法确认数',
+  '履行完毕数',
+];
 export const MEDIATION_RATE_COLUMNS = [7];
 export function mediationReportCells(r: MediationFigureRow): Array<string | number> {
-  return [r.key, r.registered, r.taken, r.declined, r.settled, r.concluded, r.successRate, r.written, r.oral, r.overdue, r.transferred, r.judiciallyConfirmed, r.performed];
+  return [
+    r.key,
+    r.registered,
+    r.taken,
+    r.declined,
+    r.settled,
+    r.concluded,
+    r.successRate,
+    r.written,
+    r.oral,
+    r.overdue,
+    r.transferred,
+    r.judiciallyConfirmed,
+    r.performed,
+  ];
 }
 
-export const PETITION_REPORT_HEADER = ['单位/分组', '登记数', '受理数', '不予受理数', '答复数', '按期答复数', '按期答复率', '超期数', '申请复查数', '申请复核数', '复查申请率', '集体访', '重复信访'];
+export const PETITION_REPORT_HEADER = [
+  '单位/分组',
+  '登记数',
+  '受理数',
+  '不予受理数',
+  '答复数',
+  '按期答复数',
+  '按期答复率',
+  '超期数',
+  '申请复查数',
+  '申请复核数',
+  '复查申请率',
+  '集体访',
+  '重复信访',
+];
 export const PETITION_RATE_COLUMNS = [7, 11];
 export function petitionReportCells(r: PetitionFigureRow): Array<string | number> {
-  return [r.key, r.registered, r.accepted, r.notAccepted, r.answered, r.answeredOnTime, r.onTimeRate, r.overdue, r.reviewRequested, r.reReviewRequested, r.reviewRate, r.groupVisits, r.repeats];
+  return [
+    r.key,
+    r.registered,
+    r.accepted,
+    r.notAccepted,
+    r.answered,
+    r.answeredOnTime,
+    r.onTimeRate,
+    r.overdue,
+    r.reviewRequested,
+    r.reReviewRequested,
+    r.reviewRate,
+    r.groupVisits,
+    r.repeats,
+  ];
 }

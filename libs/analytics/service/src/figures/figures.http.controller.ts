@@ -15,7 +15,15 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
 import { NotFoundError, ValidationError } from '@fengqiao/kernel';
-import { assertInJurisdiction, CurrentPrincipal, inJurisdiction, jurisdictionFilter, RequireAction, runtimeToken, type ContextRuntime } from '@fengqiao/platform';
+import {
+  assertInJurisdiction,
+  CurrentPrincipal,
+  inJurisdiction,
+  jurisdictionFilter,
+  RequireAction,
+  runtimeToken,
+  type ContextRuntime,
+} from '@fengqiao/platform';
 import { handleWarning, listWarnings } from '../warnings/early-warnings';
 import { CASE_FACTS, type CaseFacts } from './case-facts.projection';
 import { MEDIATION_FACTS, PETITION_FACTS, type MediationFacts, type PetitionFacts } from './dispute-facts.projection';
@@ -37,7 +45,15 @@ import { figures, REPORT_HEADER, REPORT_RATE_COLUMNS, reportCells, reportCsv, ty
 import { monthlyReportXlsx } from './monthly-report.xlsx';
 
 const GROUPS: readonly GroupBy[] = ['unit', 'category', 'channel', 'month', 'grid'];
-const GROUP_LABEL: Record<string, string> = { unit: '单位', category: '类别', channel: '渠道', month: '月份', grid: '网格', source: '来源', level: '调解组织层级' };
+const GROUP_LABEL: Record<string, string> = {
+  unit: '单位',
+  category: '类别',
+  channel: '渠道',
+  month: '月份',
+  grid: '网格',
+  source: '来源',
+  level: '调解组织层级',
+};
 const KINDS = ['cases', 'mediation', 'petitions'] as const;
 
 function groupOf<G extends string = GroupBy>(by: string | undefined, groups: readonly G[] = GROUPS as unknown as readonly G[]): G {
@@ -135,10 +151,20 @@ export class FiguresController {
     const k = kind ?? 'cases';
     if (!(KINDS as readonly string[]).includes(k)) throw new ValidationError('ANALYTICS.BAD_KIND', `报表种类只能是 ${KINDS.join('、')}`, { field: 'kind' });
     if (k === 'mediation') {
-      return reportCsv(MEDIATION_REPORT_HEADER, mediationFigures(await this.inScope<MediationFacts>(MEDIATION_FACTS, principal, month), groupOf<MediationGroupBy>(by, MEDIATION_GROUPS)).map(mediationReportCells));
+      return reportCsv(
+        MEDIATION_REPORT_HEADER,
+        mediationFigures(await this.inScope<MediationFacts>(MEDIATION_FACTS, principal, month), groupOf<MediationGroupBy>(by, MEDIATION_GROUPS)).map(
+          mediationReportCells,
+        ),
+      );
     }
     if (k === 'petitions') {
-      return reportCsv(PETITION_REPORT_HEADER, petitionFigures(await this.inScope<PetitionFacts>(PETITION_FACTS, principal, month), groupOf<PetitionGroupBy>(by, PETITION_GROUPS)).map(petitionReportCells));
+      return reportCsv(
+        PETITION_REPORT_HEADER,
+        petitionFigures(await this.inScope<PetitionFacts>(PETITION_FACTS, principal, month), groupOf<PetitionGroupBy>(by, PETITION_GROUPS)).map(
+          petitionReportCells,
+        ),
+      );
     }
     return reportCsv(REPORT_HEADER, figures(await this.facts(principal, month), groupOf(by)).map(reportCells));
   }

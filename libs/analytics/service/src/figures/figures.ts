@@ -44,7 +44,21 @@ function keysOf(f: CaseFacts, by: GroupBy): string[] {
 }
 
 export function figures(facts: readonly CaseFacts[], by: GroupBy): FigureRow[] {
-  const acc = new Map<string, { taken: number; filed: number; closed: number; onTime: number; overdue: number; reworked: number; suspended: number; extended: number; ratingSum: number; rated: number }>();
+  const acc = new Map<
+    string,
+    {
+      taken: number;
+      filed: number;
+      closed: number;
+      onTime: number;
+      overdue: number;
+      reworked: number;
+      suspended: number;
+      extended: number;
+      ratingSum: number;
+      rated: number;
+    }
+  >();
   for (const f of facts) {
     if (!f.reportedAt && !f.filed) continue;
     for (const key of keysOf(f, by)) {
@@ -86,11 +100,39 @@ export function figures(facts: readonly CaseFacts[], by: GroupBy): FigureRow[] {
 /** 1-based columns of REPORT_HEADER holding rates: 结案率 … 延期率 */
 export const REPORT_RATE_COLUMNS = [7, 8, 9, 10, 11];
 
-export const REPORT_HEADER = ['单位/分组', '受理数', '立案数', '结案数', '按期结案数', '超期数', '结案率', '按期率', '返工率', '挂账率', '延期率', '满意度', '评价数'];
+export const REPORT_HEADER = [
+  '单位/分组',
+  '受理数',
+  '立案数',
+  '结案数',
+  '按期结案数',
+  '超期数',
+  '结案率',
+  '按期率',
+  '返工率',
+  '挂账率',
+  '延期率',
+  '满意度',
+  '评价数',
+];
 
 /** One row of the monthly report, in REPORT_HEADER's order. */
 export function reportCells(r: FigureRow): Array<string | number | null> {
-  return [r.key, r.taken, r.filed, r.closed, r.onTime, r.overdue, r.closedRate, r.onTimeRate, r.reworkRate, r.suspensionRate, r.extensionRate, r.satisfaction, r.rated];
+  return [
+    r.key,
+    r.taken,
+    r.filed,
+    r.closed,
+    r.onTime,
+    r.overdue,
+    r.closedRate,
+    r.onTimeRate,
+    r.reworkRate,
+    r.suspensionRate,
+    r.extensionRate,
+    r.satisfaction,
+    r.rated,
+  ];
 }
 
 /** The monthly report as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese header). */

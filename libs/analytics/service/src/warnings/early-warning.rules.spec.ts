@@ -5,7 +5,17 @@ const J = ['d-fq', 't-1', 'v-1-1', 'g-1-1-1'];
 let n = 0;
 function fact(day: string, over: Partial<CaseFacts> = {}): CaseFacts {
   const reportedAt = `${day}T09:00:00+08:00`;
-  return { ...emptyFacts(`c-${++n}`), reportedAt, month: monthOf(reportedAt), category: 'garbage', gridId: 'g-1-1-1', jurisdiction: J, placeKey: 'addr:枫源村3组', filed: true, ...over };
+  return {
+    ...emptyFacts(`c-${++n}`),
+    reportedAt,
+    month: monthOf(reportedAt),
+    category: 'garbage',
+    gridId: 'g-1-1-1',
+    jurisdiction: J,
+    placeKey: 'addr:枫源村3组',
+    filed: true,
+    ...over,
+  };
 }
 
 describe('early-warning rules', () => {
@@ -23,7 +33,9 @@ describe('early-warning rules', () => {
   });
 
   it('EW.CATEGORY_SURGE: a week at twice the grid’s own 8-week average, at least 3', () => {
-    const baseline = ['2026-02-01', '2026-02-08', '2026-02-15', '2026-02-22', '2026-01-20', '2026-01-27', '2026-02-03', '2026-02-10'].map((d) => fact(d, { placeKey: null }));
+    const baseline = ['2026-02-01', '2026-02-08', '2026-02-15', '2026-02-22', '2026-01-20', '2026-01-27', '2026-02-03', '2026-02-10'].map((d) =>
+      fact(d, { placeKey: null }),
+    );
     const week = ['2026-03-20', '2026-03-21', '2026-03-22'].map((d) => fact(d, { placeKey: null }));
     // baseline: 8 cases in 8 weeks = 1/week; 3 this week ≥ 2 → surge
     expect(categorySurge(week[2], [...baseline, ...week])).toMatchObject({ rule: 'EW.CATEGORY_SURGE', count: 3, baselinePerWeek: 1 });

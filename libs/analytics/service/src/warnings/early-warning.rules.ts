@@ -101,7 +101,10 @@ export function overdueRising(facts: CaseFacts, candidates: readonly CaseFacts[]
   const now = inVillage.filter((f) => f.month === month);
   const before = inVillage.filter((f) => f.month === previous);
   if (now.length < OVERDUE_MIN_FILED || share(now) - share(before) < OVERDUE_RISE_POINTS) return undefined;
-  const caseIds = now.filter((f) => f.breached).map((f) => f.caseId).sort();
+  const caseIds = now
+    .filter((f) => f.breached)
+    .map((f) => f.caseId)
+    .sort();
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   return {
     key: `overdue-rising-${hash(`${village}/${month}`)}`,

@@ -54,7 +54,13 @@ export async function raiseWarning(runtime: ContextRuntime, draft: WarningDraft,
 }
 
 /** An operator acknowledges or resolves a warning in their jurisdiction, with a note. */
-export async function handleWarning(runtime: ContextRuntime, principal: Principal, warningId: string, action: 'acknowledge' | 'resolve', note: string): Promise<WarningView> {
+export async function handleWarning(
+  runtime: ContextRuntime,
+  principal: Principal,
+  warningId: string,
+  action: 'acknowledge' | 'resolve',
+  note: string,
+): Promise<WarningView> {
   if (!warningId.startsWith(WARNING_STREAM_PREFIX)) throw new NotFoundError('ANALYTICS.WARNING_NOT_FOUND', '没有该预警');
   const history = await runtime.infra.events.readStream(warningId);
   const last = history[history.length - 1];
@@ -120,7 +126,7 @@ export function viewOf(events: readonly StoredEvent[]): WarningView | undefined 
 /** Every warning in the store, grouped by stream. */
 export async function listWarnings(runtime: ContextRuntime): Promise<WarningView[]> {
   const byStream = new Map<string, StoredEvent[]>();
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await runtime.infra.events.readAll({ afterPosition: after, maxCount: 1000 });
     if (page.length === 0) break;
     after = page[page.length - 1].globalPosition;

@@ -28,7 +28,14 @@ describe('InProcessBus (specific to the in-memory adapter)', () => {
     let fast = 0;
     let slow = 0;
     await bus.subscribe({ groupId: 'fast', topics: [topic], handler: async () => void fast++ });
-    await bus.subscribe({ groupId: 'slow', topics: [topic], handler: async () => { await held; slow++; } });
+    await bus.subscribe({
+      groupId: 'slow',
+      topics: [topic],
+      handler: async () => {
+        await held;
+        slow++;
+      },
+    });
     let published = false;
     const publishing = bus.publish(topic, msgs(100)).then(() => (published = true));
     await eventually(() => (fast === 100 ? true : undefined), { what: 'the fast group' });
@@ -46,7 +53,10 @@ describe('InProcessBus (specific to the in-memory adapter)', () => {
 
   it('keeps only the newest messages of a topic nobody subscribed to (a dead-letter topic nobody reads)', async () => {
     const topic = uniqueName('mem.case.events.v1.dlq');
-    await bus.publish(topic, msgs(40, () => 'one-key'));
+    await bus.publish(
+      topic,
+      msgs(40, () => 'one-key'),
+    );
     expect(bus.stats()[topic].retained).toBe(10);
     const got: number[] = [];
     await bus.subscribe({ groupId: 'late', topics: [topic], handler: async (m) => void got.push((JSON.parse(m.value) as { i: number }).i) });
@@ -61,7 +71,14 @@ describe('InProcessBus (specific to the in-memory adapter)', () => {
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
       await bus.subscribe({ groupId: 'a', topics: [topic], handler: async () => void log.push('a handled') });
-      await bus.subscribe({ groupId: 'b', topics: [topic], handler: async () => { await held; log.push('b handled'); } });
+      await bus.subscribe({
+        groupId: 'b',
+        topics: [topic],
+        handler: async () => {
+          await held;
+          log.push('b handled');
+        },
+      });
       const publishing = bus.publish(topic, msgs(1)).then(() => log.push('publish resolved'));
       await eventually(() => (log.includes('a handled') ? true : undefined), { what: 'group a' });
       expect(log).toEqual(['a handled']);
@@ -73,7 +90,15 @@ describe('InProcessBus (specific to the in-memory adapter)', () => {
     it('counts a dead-lettered message as consumed', async () => {
       const topic = uniqueName('mem.case.events.v1');
       let calls = 0;
-      await bus.subscribe({ groupId: 'p', topics: [topic], retry: { maxAttempts: 2, initialDelayMs: 1 }, handler: async () => { calls++; throw new Error('poison'); } });
+      await bus.subscribe({
+        groupId: 'p',
+        topics: [topic],
+        retry: { maxAttempts: 2, initialDelayMs: 1 },
+        handler: async () => {
+          calls++;
+          throw new Error('poison');
+        },
+      });
       await bus.publish(topic, msgs(1));
       expect(calls).toBe(2);
     });
@@ -99,8 +124,20 @@ describe('InProcessBus (specific to the in-memory adapter)', () => {
       let started = false;
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
-      const sub = await bus.subscribe({ groupId: 'gone', topics: [topic], handler: async () => { started = true; await held; } });
-      const publishing = bus.publish(topic, msgs(2, () => 'k')).catch((e: unknown) => e);
+      const sub = await bus.subscribe({
+        groupId: 'gone',
+        topics: [topic],
+        handler: async () => {
+          started = true;
+          await held;
+        },
+      });
+      const publishing = bus
+        .publish(
+          topic,
+          msgs(2, () => 'k'),
+        )
+        .catch((e: unknown) => e);
       await eventually(() => (started ? true : undefined), { what: 'the handler' });
       const closing = sub.close(); // waits for the handler in hand; the publisher is told at once
       expect(await publishing).toEqual(expect.objectContaining({ message: expect.stringMatching(/no member left/) }));

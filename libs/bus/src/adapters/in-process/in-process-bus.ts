@@ -210,7 +210,10 @@ class PartitionWorker {
     while (!signal.aborted) {
       let offset = this.group.committed.get(key) ?? log.start;
       if (offset < log.start) {
-        logger.warn({ topic: this.topic.name, partition: this.partition, groupId: this.group.id, from: offset, to: log.start }, 'messages no longer retained: skipping ahead');
+        logger.warn(
+          { topic: this.topic.name, partition: this.partition, groupId: this.group.id, from: offset, to: log.start },
+          'messages no longer retained: skipping ahead',
+        );
         offset = log.start;
       }
       const entry = log.at(offset);
@@ -219,29 +222,34 @@ class PartitionWorker {
         continue;
       }
       try {
-        const outcome = await inHandler.run(true, () => deliver({
-          message: {
-            topic: this.topic.name,
-            partition: this.partition,
-            offset: String(entry.offset),
-            key: entry.key,
-            value: entry.value,
-            headers: { ...entry.headers },
-            timestamp: entry.timestamp,
-            groupId: this.group.id,
-          },
-          handler: this.member.handler,
-          policy: this.member.policy,
-          signal,
-          deadLetter: (topic, message) => this.bus.publish(topic, [message]),
-          logger,
-        }));
+        const outcome = await inHandler.run(true, () =>
+          deliver({
+            message: {
+              topic: this.topic.name,
+              partition: this.partition,
+              offset: String(entry.offset),
+              key: entry.key,
+              value: entry.value,
+              headers: { ...entry.headers },
+              timestamp: entry.timestamp,
+              groupId: this.group.id,
+            },
+            handler: this.member.handler,
+            policy: this.member.policy,
+            signal,
+            deadLetter: (topic, message) => this.bus.publish(topic, [message]),
+            logger,
+          }),
+        );
         if (outcome.kind === 'abandoned') break;
         this.group.commit(this.topic, this.partition, entry.offset + 1);
       } catch (error) {
         // only the dead-letter publish can fail here (e.g. the bus is closing): not committed,
         // delivered again from the first attempt after a pause
-        logger.error({ topic: this.topic.name, partition: this.partition, offset: entry.offset, groupId: this.group.id, err: error }, 'could not dead-letter the message: will deliver it again');
+        logger.error(
+          { topic: this.topic.name, partition: this.partition, offset: entry.offset, groupId: this.group.id, err: error },
+          'could not dead-letter the message: will deliver it again',
+        );
         await sleep(this.member.policy.initialDelayMs, signal);
       }
     }

@@ -29,7 +29,18 @@
  * A consumer that kafkajs gives up on (a crash it does not restart) is logged at error level and
  * stays down; `close()` still works.
  */
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  type KafkaConfig,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
 import {
   assertOutgoingMessages,
   assertSubscribeOptions,
@@ -235,7 +246,11 @@ export class KafkaBus implements Bus {
         configEntries: [{ name: 'retention.ms', value: String(this.o.retentionMs) }],
       })),
     });
-    if (created) this.logger.info({ topics, partitions: this.o.partitions, replicationFactor: this.o.replicationFactor, retentionMs: this.o.retentionMs }, 'topics created');
+    if (created)
+      this.logger.info(
+        { topics, partitions: this.o.partitions, replicationFactor: this.o.replicationFactor, retentionMs: this.o.retentionMs },
+        'topics created',
+      );
   }
 
   private connectAdmin(): Promise<Admin> {
@@ -339,12 +354,15 @@ class KafkaSubscription implements Subscription {
       if (uncommitted === offset) uncommitted = undefined;
       lastCommit = Date.now();
     };
-    const keepAlive = setInterval(() => {
-      heartbeat().catch((error: unknown) => {
-        this.bus.logger.warn({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat failed: stopping the batch after the message in hand');
-        stop.abort();
-      });
-    }, Math.max(100, Math.floor(this.timing.heartbeatIntervalMs / 2)));
+    const keepAlive = setInterval(
+      () => {
+        heartbeat().catch((error: unknown) => {
+          this.bus.logger.warn({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat failed: stopping the batch after the message in hand');
+          stop.abort();
+        });
+      },
+      Math.max(100, Math.floor(this.timing.heartbeatIntervalMs / 2)),
+    );
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale() || stop.signal.aborted) break;
@@ -378,4 +396,3 @@ class KafkaSubscription implements Subscription {
     }
   }
 }
-

@@ -10,10 +10,24 @@ import { KafkaBus } from './kafka-bus';
 
 describeIntegration('PrefixedBus on Kafka', ['kafka'], (env) => {
   const make = (prefix: string) =>
-    new PrefixedBus(new KafkaBus({ brokers: env().kafkaBrokers, clientId: uniqueName('prefixed'), logger: pino({ level: 'silent' }), maxWaitTimeInMs: 200 }), prefix);
+    new PrefixedBus(
+      new KafkaBus({ brokers: env().kafkaBrokers, clientId: uniqueName('prefixed'), logger: pino({ level: 'silent' }), maxWaitTimeInMs: 200 }),
+      prefix,
+    );
 
   it('keeps two deployments apart on one broker', async () => {
-    const [a, b] = [make(uniqueName('a').toLowerCase().replace(/[^a-z0-9_-]/g, '-')), make(uniqueName('b').toLowerCase().replace(/[^a-z0-9_-]/g, '-'))];
+    const [a, b] = [
+      make(
+        uniqueName('a')
+          .toLowerCase()
+          .replace(/[^a-z0-9_-]/g, '-'),
+      ),
+      make(
+        uniqueName('b')
+          .toLowerCase()
+          .replace(/[^a-z0-9_-]/g, '-'),
+      ),
+    ];
     const topic = 'intake.case.events.v1';
     const got: { a: DeliveredMessage[]; b: DeliveredMessage[] } = { a: [], b: [] };
     try {

@@ -13,7 +13,10 @@ describeIntegration('KafkaBus topic retention', ['kafka'], (env) => {
     const admin = new Kafka({ clientId: uniqueName('retention-check'), brokers: env().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }] });
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+      });
       return described.resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue;
     } finally {
       await admin.disconnect();
@@ -21,8 +24,12 @@ describeIntegration('KafkaBus topic retention', ['kafka'], (env) => {
   }
 
   it('creates topics with unlimited retention by default, and with the given retention when told', async () => {
-    const unlimited = uniqueName('retention-default').toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
-    const weekly = uniqueName('retention-weekly').toLowerCase().replace(/[^a-z0-9_.-]/g, '-');
+    const unlimited = uniqueName('retention-default')
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]/g, '-');
+    const weekly = uniqueName('retention-weekly')
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]/g, '-');
     const a = new KafkaBus({ brokers: env().kafkaBrokers, clientId: uniqueName('retention'), logger: pino({ level: 'silent' }) });
     const b = new KafkaBus({ brokers: env().kafkaBrokers, clientId: uniqueName('retention'), logger: pino({ level: 'silent' }), retentionMs: 604_800_000 });
     try {

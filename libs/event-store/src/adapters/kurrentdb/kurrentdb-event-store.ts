@@ -294,7 +294,12 @@ export class KurrentDbEventStore implements EventStore {
       globalPosition: position,
       occurredAt: fq.occurredAt,
       recordedAt: fq.recordedAt,
-      actor: { userId: fq.actor.userId, role: fq.actor.role, unitId: fq.actor.unitId, ...(fq.actor.directoryVersion !== undefined ? { directoryVersion: fq.actor.directoryVersion } : {}) },
+      actor: {
+        userId: fq.actor.userId,
+        role: fq.actor.role,
+        unitId: fq.actor.unitId,
+        ...(fq.actor.directoryVersion !== undefined ? { directoryVersion: fq.actor.directoryVersion } : {}),
+      },
       correlationId: fq.correlationId,
       causationId: fq.causationId,
       jurisdiction: [...fq.jurisdiction],

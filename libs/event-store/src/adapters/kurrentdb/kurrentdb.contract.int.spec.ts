@@ -4,7 +4,7 @@
  * skips with the reason. KurrentDB has no databases: a unique stream prefix per run isolates it.
  */
 // The shared integration harness is test-only code; the module-boundary rule has no test exception for infra libs.
- 
+
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
 import { eventStoreContract } from '../../testing/event-store.contract';
 import { KurrentDbEventStore } from './kurrentdb-event-store';

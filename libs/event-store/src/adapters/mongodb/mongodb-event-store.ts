@@ -252,8 +252,18 @@ export class MongoEventStore implements EventStore {
         this.heads.delete(streamId);
         if (this.uniqueEventIds) {
           // MongoDB: the eventIds index refused an id whose claim is gone (deleted by hand)
-          const holders = (await Promise.all(ids.map((id) => this.c.commits.findOne({ eventIds: id }, { projection: { streamId: 1 } })))).filter((d) => d !== null);
-          const replay = matchIdempotentAppend(streamId, events, expected, await this.storedEvents(ids, holders.map((h) => ({ _id: '', streamId: h.streamId }))));
+          const holders = (await Promise.all(ids.map((id) => this.c.commits.findOne({ eventIds: id }, { projection: { streamId: 1 } })))).filter(
+            (d) => d !== null,
+          );
+          const replay = matchIdempotentAppend(
+            streamId,
+            events,
+            expected,
+            await this.storedEvents(
+              ids,
+              holders.map((h) => ({ _id: '', streamId: h.streamId })),
+            ),
+          );
           if (replay) {
             stored = true;
             return replay;
@@ -342,13 +352,21 @@ export class MongoEventStore implements EventStore {
     // position it collided at, not from the hint).
     const sinceHint = (cached?.sinceHint ?? 0) + 1;
     const hintHead = sinceHint >= HINT_EVERY;
-    const head: KnownHead = { revision: doc.lastRevision, hash: lastHashOf(doc), firstRevision: doc.firstRevision, position: doc._id, sinceHint: hintHead ? 0 : sinceHint };
+    const head: KnownHead = {
+      revision: doc.lastRevision,
+      hash: lastHashOf(doc),
+      firstRevision: doc.firstRevision,
+      position: doc._id,
+      sinceHint: hintHead ? 0 : sinceHint,
+    };
     if (cached === undefined || cached.revision === 'no_stream' || cached.revision < doc.lastRevision) this.rememberHead(doc.streamId, head);
     this.sincePositionHint += 1;
     const hintPosition = this.sincePositionHint >= HINT_EVERY;
     if (hintPosition) this.sincePositionHint = 0;
     await Promise.all([
-      hintHead ? writeHint(this.c, this.c.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id }) : undefined,
+      hintHead
+        ? writeHint(this.c, this.c.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id })
+        : undefined,
       hintPosition ? writeHint(this.c, this.c.meta, 'position', { position: doc.lastPosition }) : undefined,
     ]);
   }
@@ -371,7 +389,12 @@ export class MongoEventStore implements EventStore {
       head = { revision: next.lastRevision, hash: lastHashOf(next), firstRevision: next.firstRevision, position: next._id };
     }
     if (walked) {
-      await writeHint(this.c, this.c.streams, streamId, { revision: walked.lastRevision, hash: lastHashOf(walked), firstRevision: walked.firstRevision, position: walked._id });
+      await writeHint(this.c, this.c.streams, streamId, {
+        revision: walked.lastRevision,
+        hash: lastHashOf(walked),
+        firstRevision: walked.firstRevision,
+        position: walked._id,
+      });
     }
     if (head.revision === 'no_stream') this.heads.delete(streamId);
     else this.rememberHead(streamId, head);

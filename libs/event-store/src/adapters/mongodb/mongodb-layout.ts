@@ -162,4 +162,3 @@ export async function writeIdDocs(c: MongoCollections, doc: CommitDoc): Promise<
     if (!onlyDuplicates && !(e instanceof MongoServerError && e.code === DUPLICATE_KEY)) throw e;
   }
 }
-

@@ -39,7 +39,12 @@ export async function openMongoRawImport(db: Db, collection = 'events'): Promise
             occurredAt: new Date(e.occurredAt),
             ...(new Date(e.occurredAt).toISOString() !== e.occurredAt ? { occurredAtText: e.occurredAt } : {}),
             recordedAt: new Date(e.recordedAt),
-            actor: { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId, ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}) },
+            actor: {
+              userId: e.actor.userId,
+              role: e.actor.role,
+              unitId: e.actor.unitId,
+              ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}),
+            },
             correlationId: e.correlationId,
             causationId: e.causationId,
             jurisdiction: [...e.jurisdiction],

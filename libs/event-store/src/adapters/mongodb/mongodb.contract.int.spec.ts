@@ -3,7 +3,7 @@
  * by jest.global-setup.js. A fresh database per run, dropped afterwards.
  */
 // The shared integration harness is test-only code; the module-boundary rule has no test exception for infra libs.
- 
+
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
 import canonicalize from 'canonicalize';
 import { MongoClient } from 'mongodb';
@@ -88,7 +88,10 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       const store = await MongoEventStore.create({ db: client.db(dbName), collection: 'old_commits' });
       const s = `old-${newId()}`;
       await store.append(s, [contractEvent(), contractEvent()], { expectedRevision: 'no_stream' });
-      await client.db(dbName).collection('old_commits').updateMany({ streamId: s }, { $unset: { lastHash: '' } });
+      await client
+        .db(dbName)
+        .collection('old_commits')
+        .updateMany({ streamId: s }, { $unset: { lastHash: '' } });
       const fresh = await MongoEventStore.create({ db: client.db(dbName), collection: 'old_commits' }); // no cached head
       await fresh.append(s, [contractEvent()], { expectedRevision: 1 });
       const events = await fresh.readStream(s);
@@ -103,7 +106,11 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       const s = `page-${newId()}`;
       let expected: number | 'no_stream' = 'no_stream';
       for (let k = 0; k < 5; k++) {
-        const r = await store.append(s, Array.from({ length: 10 }, () => contractEvent()), { expectedRevision: expected });
+        const r = await store.append(
+          s,
+          Array.from({ length: 10 }, () => contractEvent()),
+          { expectedRevision: expected },
+        );
         expected = r.nextExpectedRevision;
       }
       const page = await store.readAll({ afterPosition: 7, maxCount: 15 });
@@ -140,7 +147,10 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       expect((first.occurredAt as Date).toISOString()).toBe('2024-05-06T00:30:00.123Z');
       expect(first.recordedAt).toBeInstanceOf(Date);
       // a BI query on a date and on a data field finds the event
-      const byDate = await client.db(dbName).collection('raw_shape').findOne({ streamId: s, 'events.occurredAt': { $gte: new Date('2024-05-06T00:00:00Z') } });
+      const byDate = await client
+        .db(dbName)
+        .collection('raw_shape')
+        .findOne({ streamId: s, 'events.occurredAt': { $gte: new Date('2024-05-06T00:00:00Z') } });
       expect(byDate?._id).toBe(raw?._id);
       const read = await store.readStream(s);
       expect(read[0].data).toEqual(JSON.parse(canonicalize(data) ?? '')); // exactly what the JSON (and the hash) holds
@@ -183,7 +193,7 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       expect(typeof before[0].events[0].data).toBe('string');
 
       const upgraded = await MongoEventStore.create({ db, collection: name });
-      expect((await commits.find({ page: { $exists: false }, _id: { $gt: 0 } }).toArray())).toHaveLength(0);
+      expect(await commits.find({ page: { $exists: false }, _id: { $gt: 0 } }).toArray()).toHaveLength(0);
       const read = await upgraded.readStream(s);
       expect(read.map((e) => e.revision)).toEqual([0, 1, 2]);
       expect(read[0].data).toEqual(first.data);
@@ -263,7 +273,10 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       const db = client.db(dbName);
       await (await MongoEventStore.create({ db, collection: name })).close();
       // what the version before left on FerretDB: a plain index on the whole array
-      await db.collection(name).dropIndex('event_ids').catch(() => undefined);
+      await db
+        .collection(name)
+        .dropIndex('event_ids')
+        .catch(() => undefined);
       await db.collection(name).createIndex({ eventIds: 1 }, { name: 'event_ids' });
       const store = await MongoEventStore.create({ db, collection: name });
       const ferretdb = typeof (await db.command({ buildInfo: 1 })).ferretdbVersion === 'string';
@@ -288,7 +301,12 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       await expect(store.append(s, batch, { expectedRevision: 5 })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError' });
       await expect(store.append(s, batch, { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError' });
       expect((await store.append(s, batch, { expectedRevision: 0 })).nextExpectedRevision).toBe(1);
-      expect(await client.db(dbName).collection('released_claims_ids').countDocuments({ _id: batch[0].id } as never)).toBe(1);
+      expect(
+        await client
+          .db(dbName)
+          .collection('released_claims_ids')
+          .countDocuments({ _id: batch[0].id } as never),
+      ).toBe(1);
       await store.close();
     });
   });

@@ -25,7 +25,12 @@ export async function openSqliteRawImport(path: string): Promise<RawEventImport>
       db.exec('BEGIN IMMEDIATE');
       try {
         for (const e of events) {
-          const actor = { userId: e.actor.userId, role: e.actor.role, unitId: e.actor.unitId, ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}) };
+          const actor = {
+            userId: e.actor.userId,
+            role: e.actor.role,
+            unitId: e.actor.unitId,
+            ...(e.actor.directoryVersion !== undefined ? { directoryVersion: e.actor.directoryVersion } : {}),
+          };
           const canonical = canonicalEnvelope({ ...e, actor }, encodeData(e.data));
           insert.run(e.globalPosition, e.id, e.streamId, e.revision, e.hash, Buffer.from(canonical, 'utf8'), e.traceparent ?? null);
         }

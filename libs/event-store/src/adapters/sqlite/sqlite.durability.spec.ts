@@ -58,22 +58,26 @@ describe('SqliteEventStore durability across kill -9', () => {
     ['FULL', 1],
     ['FULL', 40],
     ['NORMAL', 25],
-  ] as const)('synchronous=%s: every append acknowledged before SIGKILL after %i appends is there on reopen', async (synchronous, killAfter) => {
-    const path = join(dir, `kill-${synchronous}-${killAfter}.db`);
-    const streamId = `durability-${synchronous}-${killAfter}`;
-    const acknowledged = await appendThenKill(path, streamId, synchronous, killAfter);
-    expect(acknowledged.length).toBe(killAfter * 2);
+  ] as const)(
+    'synchronous=%s: every append acknowledged before SIGKILL after %i appends is there on reopen',
+    async (synchronous, killAfter) => {
+      const path = join(dir, `kill-${synchronous}-${killAfter}.db`);
+      const streamId = `durability-${synchronous}-${killAfter}`;
+      const acknowledged = await appendThenKill(path, streamId, synchronous, killAfter);
+      expect(acknowledged.length).toBe(killAfter * 2);
 
-    const reopened = new SqliteEventStore({ path });
-    try {
-      const events = await reopened.readStream(streamId);
-      const stored = new Set(events.map((e) => e.id));
-      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
-      expect(verifyStreamChain(events).ok).toBe(true);
-      // appends go on from where the killed process stopped
-      expect(await reopened.streamRevision(streamId)).toBe(events.length - 1);
-    } finally {
-      await reopened.close();
-    }
-  }, 60_000);
+      const reopened = new SqliteEventStore({ path });
+      try {
+        const events = await reopened.readStream(streamId);
+        const stored = new Set(events.map((e) => e.id));
+        expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+        expect(verifyStreamChain(events).ok).toBe(true);
+        // appends go on from where the killed process stopped
+        expect(await reopened.streamRevision(streamId)).toBe(events.length - 1);
+      } finally {
+        await reopened.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -73,8 +73,22 @@ function writeV1(file: string, appends: Array<{ streamId: string; events: NewEve
   for (const { streamId, events } of appends) {
     const built = encodeEvents(streamId, events, heads.get(streamId) ?? EMPTY_HEAD, new Date().toISOString());
     for (const { event: e, dataJson } of built) {
-      const r = insert.run(e.id, e.streamId, e.revision, e.type, e.schemaVersion, e.occurredAt, e.recordedAt, JSON.stringify(e.actor),
-        e.correlationId, e.causationId, JSON.stringify(e.jurisdiction), e.legalBasis ?? null, dataJson, e.hash);
+      const r = insert.run(
+        e.id,
+        e.streamId,
+        e.revision,
+        e.type,
+        e.schemaVersion,
+        e.occurredAt,
+        e.recordedAt,
+        JSON.stringify(e.actor),
+        e.correlationId,
+        e.causationId,
+        JSON.stringify(e.jurisdiction),
+        e.legalBasis ?? null,
+        dataJson,
+        e.hash,
+      );
       written.push({ ...e, data: JSON.parse(dataJson) as Record<string, unknown>, globalPosition: Number(r.lastInsertRowid) });
     }
     const last = built[built.length - 1].event;
@@ -126,7 +140,13 @@ describe('sqlite event store: a version-1 file is migrated on open', () => {
     try {
       expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SQLITE_LAYOUT_VERSION);
       expect((db.prepare('PRAGMA table_info(events)').all() as Array<{ name: string }>).map((c) => c.name)).toEqual([
-        'global_position', 'id', 'stream_id', 'revision', 'hash', 'content', 'trace_parent',
+        'global_position',
+        'id',
+        'stream_id',
+        'revision',
+        'hash',
+        'content',
+        'trace_parent',
       ]);
       expect(() => db.exec('DELETE FROM events')).toThrow(/append-only/);
     } finally {
@@ -152,7 +172,10 @@ describe('sqlite event store: a version-1 file is migrated on open', () => {
     const db = new DatabaseSync(file);
     db.exec('DROP TRIGGER events_no_update');
     db.prepare('UPDATE events SET data = ? WHERE id = ?').run(JSON.stringify({ ...written[1].data, note: '已被改写' }), written[1].id);
-    db.prepare('UPDATE events SET actor = ? WHERE id = ?').run(JSON.stringify({ userId: 'someone-else', role: 'grid_worker', unitId: 'village-12' }), written[2].id);
+    db.prepare('UPDATE events SET actor = ? WHERE id = ?').run(
+      JSON.stringify({ userId: 'someone-else', role: 'grid_worker', unitId: 'village-12' }),
+      written[2].id,
+    );
     db.close();
     const store = new SqliteEventStore({ path: file });
     try {

@@ -41,12 +41,7 @@ export function validateDeadlineRules(table: DeadlineRuleTable): void {
 }
 
 /** The most specific rule for this step of a case of this category and urgency, if any. */
-export function resolveDeadlineRule(
-  table: DeadlineRuleTable,
-  step: DeadlineRuleKey,
-  category: string,
-  urgency: Urgency,
-): DeadlineRule | undefined {
+export function resolveDeadlineRule(table: DeadlineRuleTable, step: DeadlineRuleKey, category: string, urgency: Urgency): DeadlineRule | undefined {
   let best: { score: number; rule: DeadlineRule } | undefined;
   for (const e of table) {
     if (e.step !== step) continue;

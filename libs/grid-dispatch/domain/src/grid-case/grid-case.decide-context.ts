@@ -94,7 +94,11 @@ export function eventBase(caseId: string, meta: CommandMeta): GridCaseEventBase 
   return { caseId, actor: meta.actor, at: meta.now, ...(reason !== undefined ? { reason } : {}) };
 }
 
-export function decideContext(command: GridCaseCommand, order: WorkOrder, deps: { deadlineRules: DeadlineRuleTable; calendar: WorkingCalendar }): DecideContext {
+export function decideContext(
+  command: GridCaseCommand,
+  order: WorkOrder,
+  deps: { deadlineRules: DeadlineRuleTable; calendar: WorkingCalendar },
+): DecideContext {
   const { meta } = command;
   const { calendar, deadlineRules } = deps;
   const label = COMMAND_LABEL[command.type];
@@ -108,7 +112,13 @@ export function decideContext(command: GridCaseCommand, order: WorkOrder, deps: 
     order,
     b: eventBase(order.caseId, meta),
     expect: (state, allowed) =>
-      expectStatus(state, allowed, { code: `GRID_CASE.CANNOT_${codeOf(command.type)}`, noun: '工单', statusLabels: STATUS_LABEL, command: command.type, commandLabel: label }),
+      expectStatus(state, allowed, {
+        code: `GRID_CASE.CANNOT_${codeOf(command.type)}`,
+        noun: '工单',
+        statusLabels: STATUS_LABEL,
+        command: command.type,
+        commandLabel: label,
+      }),
     requireRole,
     requireCentre: () => requireRole('operator'),
     requireReason: () => {

@@ -3,7 +3,11 @@ import { DecideContext, Open, invalid, nonEmpty, withBasis } from './grid-case.d
 import { GridCaseCommand, GridCaseEvent } from './grid-case.types';
 
 /** Dispatch phase: 派单, 签收, 退单 and the ruling on it. */
-export function decideDispatch(command: Extract<GridCaseCommand, { type: 'DispatchCase' | 'AcceptDispatch' | 'ObjectToDispatch' | 'RuleOnObjection' }>, state: Open, x: DecideContext): GridCaseEvent[] {
+export function decideDispatch(
+  command: Extract<GridCaseCommand, { type: 'DispatchCase' | 'AcceptDispatch' | 'ObjectToDispatch' | 'RuleOnObjection' }>,
+  state: Open,
+  x: DecideContext,
+): GridCaseEvent[] {
   const { meta, order, b } = x;
   switch (command.type) {
     case 'DispatchCase': {
@@ -39,9 +43,7 @@ export function decideDispatch(command: Extract<GridCaseCommand, { type: 'Dispat
       if (decision === 'upheld') {
         if (!nonEmpty(newUnitId)) invalid('UNIT_REQUIRED', '退单成立时须指定新的承办单位');
         if (newUnitId === current) invalid('SAME_UNIT', '新的承办单位不能是退单单位');
-        return [
-          withBasis({ type: 'ObjectionUpheld', data: { ...b, previousUnitId: current, unitId: newUnitId, timer } }, timer?.deadline),
-        ];
+        return [withBasis({ type: 'ObjectionUpheld', data: { ...b, previousUnitId: current, unitId: newUnitId, timer } }, timer?.deadline)];
       }
       if (decision === 'rejected') {
         if (newUnitId !== undefined && newUnitId !== current) invalid('NEW_UNIT_NOT_ALLOWED', '退单不成立时仍由原单位承办');

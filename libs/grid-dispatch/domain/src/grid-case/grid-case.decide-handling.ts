@@ -3,7 +3,27 @@ import { DecideContext, Open, invalid, nonEmpty, validateAttachments, validateLe
 import { GridCaseCommand, GridCaseEvent } from './grid-case.types';
 
 /** Handling phase: progress, extensions, suspension, feedback, verification, closing, callback, archive, reopening. */
-export function decideHandling(command: Extract<GridCaseCommand, { type: 'NoteProgress' | 'RequestExtension' | 'RuleOnExtension' | 'SuspendCase' | 'ResumeCase' | 'SubmitFeedback' | 'VerifyCase' | 'CloseCase' | 'RecordCallback' | 'ArchiveCase' | 'ReopenCase' }>, state: Open, x: DecideContext): GridCaseEvent[] {
+export function decideHandling(
+  command: Extract<
+    GridCaseCommand,
+    {
+      type:
+        | 'NoteProgress'
+        | 'RequestExtension'
+        | 'RuleOnExtension'
+        | 'SuspendCase'
+        | 'ResumeCase'
+        | 'SubmitFeedback'
+        | 'VerifyCase'
+        | 'CloseCase'
+        | 'RecordCallback'
+        | 'ArchiveCase'
+        | 'ReopenCase';
+    }
+  >,
+  state: Open,
+  x: DecideContext,
+): GridCaseEvent[] {
   const { meta, order, b } = x;
   switch (command.type) {
     case 'NoteProgress': {
@@ -33,10 +53,7 @@ export function decideHandling(command: Extract<GridCaseCommand, { type: 'NotePr
       x.requireReason();
       if (command.data.decision === 'denied') return [{ type: 'ExtensionDenied', data: b }];
       if (command.data.decision !== 'granted') return invalid('INVALID_DECISION', `审批结果无效：${String(command.data.decision)}`);
-      const { duration, unit } = validateLength(
-        command.data.duration ?? current.request.duration,
-        command.data.unit ?? current.request.unit,
-      );
+      const { duration, unit } = validateLength(command.data.duration ?? current.request.duration, command.data.unit ?? current.request.unit);
       const timer = x.extensionTimer(order, duration, unit, meta.now);
       return [withBasis({ type: 'ExtensionGranted', data: { ...b, duration, unit, timer } }, timer.deadline)];
     }
@@ -61,9 +78,7 @@ export function decideHandling(command: Extract<GridCaseCommand, { type: 'NotePr
       required(command.data.result, 'result', '办理结果', 'GRID_CASE.RESULT_REQUIRED');
       const attachments = validateAttachments(command.data.attachments);
       const timer = x.startTimer(order, 'verify', meta.now);
-      return [
-        withBasis({ type: 'FeedbackSubmitted', data: { ...b, unitId, result: command.data.result, attachments, timer } }, timer?.deadline),
-      ];
+      return [withBasis({ type: 'FeedbackSubmitted', data: { ...b, unitId, result: command.data.result, attachments, timer } }, timer?.deadline)];
     }
 
     case 'VerifyCase': {
@@ -102,9 +117,7 @@ export function decideHandling(command: Extract<GridCaseCommand, { type: 'NotePr
       const { rating, satisfied, comment } = command.data;
       if (!(Number.isInteger(rating) && rating >= 1 && rating <= 5)) invalid('INVALID_RATING', '评价须为 1 至 5 的整数', { rating });
       if (typeof satisfied !== 'boolean') invalid('SATISFACTION_REQUIRED', '请记录是否满意');
-      return [
-        { type: 'CallbackRecorded', data: { ...b, rating, satisfied, ...(nonEmpty(comment) ? { comment } : {}) } },
-      ];
+      return [{ type: 'CallbackRecorded', data: { ...b, rating, satisfied, ...(nonEmpty(comment) ? { comment } : {}) } }];
     }
 
     case 'ArchiveCase': {
@@ -118,9 +131,7 @@ export function decideHandling(command: Extract<GridCaseCommand, { type: 'NotePr
       x.requireCentre();
       x.requireReason();
       const timer = x.startTimer(order, 'dispatch', meta.now);
-      return [
-        withBasis({ type: 'CaseReopened', data: { ...b, reopenCount: order.reopenCount + 1, timer } }, timer?.deadline),
-      ];
+      return [withBasis({ type: 'CaseReopened', data: { ...b, reopenCount: order.reopenCount + 1, timer } }, timer?.deadline)];
     }
 
     default:

@@ -6,7 +6,14 @@ const BEFORE_FEEDBACK = ['filed', 'reopened', 'dispatched', 'objection', 'in_pro
 const OPEN = [...BEFORE_FEEDBACK, 'feedback_submitted', 'verified'] as const;
 
 /** Across phases: merge, referral, supervision (督办), escalation and the deadline timers. */
-export function decideOversight(command: Extract<GridCaseCommand, { type: 'MergeAsDuplicate' | 'ReferCase' | 'SuperviseCase' | 'AnswerSupervision' | 'EscalateCase' | 'WarnDeadline' | 'BreachDeadline' }>, state: Open, x: DecideContext): GridCaseEvent[] {
+export function decideOversight(
+  command: Extract<
+    GridCaseCommand,
+    { type: 'MergeAsDuplicate' | 'ReferCase' | 'SuperviseCase' | 'AnswerSupervision' | 'EscalateCase' | 'WarnDeadline' | 'BreachDeadline' }
+  >,
+  state: Open,
+  x: DecideContext,
+): GridCaseEvent[] {
   const { meta, order, b } = x;
   switch (command.type) {
     case 'MergeAsDuplicate': {
@@ -77,10 +84,7 @@ export function decideOversight(command: Extract<GridCaseCommand, { type: 'Merge
         });
       }
       return [
-        withBasis(
-          { type: 'DeadlineWarned', data: { ...b, timerId: t.timerId, step: t.step, warnAt: t.deadline.warnAt, dueAt: t.deadline.dueAt } },
-          t.deadline,
-        ),
+        withBasis({ type: 'DeadlineWarned', data: { ...b, timerId: t.timerId, step: t.step, warnAt: t.deadline.warnAt, dueAt: t.deadline.dueAt } }, t.deadline),
       ];
     }
 
@@ -100,9 +104,7 @@ export function decideOversight(command: Extract<GridCaseCommand, { type: 'Merge
         t.deadline,
       );
       const to = nextLevel(order.level);
-      return to
-        ? [breached, { type: 'Escalated', data: { ...b, from: order.level, to, cause: 'deadline_breached', timerId: t.timerId } }]
-        : [breached];
+      return to ? [breached, { type: 'Escalated', data: { ...b, from: order.level, to, cause: 'deadline_breached', timerId: t.timerId } }] : [breached];
     }
 
     default:

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { appendAndVerifyEveryEvent } from '@fengqiao/testing';
-import { Actor, calendarsFromNotices, SHIPPED_CALENDAR_NOTICES, withNotice, CN_NATIONAL_CALENDAR as CN, CommandMeta, computeDeadline, DeadlineRule, DomainError, fold } from '@fengqiao/kernel';
+import {
+  Actor,
+  calendarsFromNotices,
+  SHIPPED_CALENDAR_NOTICES,
+  withNotice,
+  CN_NATIONAL_CALENDAR as CN,
+  CommandMeta,
+  computeDeadline,
+  DeadlineRule,
+  DomainError,
+  fold,
+} from '@fengqiao/kernel';
 import { TEST_NOTICE_2027, deciderSpec } from '@fengqiao/kernel/testing';
 import { DeadlineRuleTable } from './deadline-rules';
 import { createGridCaseDecider, isUnderSupervision, toGridCaseStreamId } from './grid-case.decider';
@@ -95,10 +106,12 @@ const cmd = {
     c('RequestExtension', { duration: 2, unit: 'working_days', ...over }, actor, now, reason),
   grantExt: (over: Partial<Cmd<'RuleOnExtension'>['data']> = {}, actor: Actor = operator, reason: string | null = '同意延期') =>
     c('RuleOnExtension', { decision: 'granted', ...over }, actor, T.extRuling, reason),
-  denyExt: (actor: Actor = operator, reason: string | null = '不同意延期，按期办结') => c('RuleOnExtension', { decision: 'denied' }, actor, T.extRuling, reason),
+  denyExt: (actor: Actor = operator, reason: string | null = '不同意延期，按期办结') =>
+    c('RuleOnExtension', { decision: 'denied' }, actor, T.extRuling, reason),
   suspend: (actor: Actor = operator, reason: string | null = '需待规划调整后解决，挂账') => c('SuspendCase', {}, actor, T.suspend, reason),
   resume: (actor: Actor = operator) => c('ResumeCase', {}, actor, T.resume),
-  feedback: (result = '车辆已挪走，通道畅通', actor: Actor = unitA) => c('SubmitFeedback', { result, attachments: [{ ref: 'obj://f/1.jpg' }] }, actor, T.feedback),
+  feedback: (result = '车辆已挪走，通道畅通', actor: Actor = unitA) =>
+    c('SubmitFeedback', { result, attachments: [{ ref: 'obj://f/1.jpg' }] }, actor, T.feedback),
   pass: (actor: Actor = operator, findings = '现场核查，通道畅通') => c('VerifyCase', { passed: true, findings }, actor, T.verify),
   fail: (actor: Actor = operator, findings = '现场仍有车辆占用') => c('VerifyCase', { passed: false, findings }, actor, T.verify),
   close: (summary = '问题已解决', actor: Actor = operator) => c('CloseCase', { summary }, actor, T.close),
@@ -166,24 +179,33 @@ describe('gridCaseDecider — transitions', () => {
 
   it('OpenWorkOrder: none → filed, with the dispatch timer from the filing time', () => {
     const timer = timerOf('dispatch-1', 'dispatch', R.dispatch, T.filed);
-    spec.given([]).when(cmd.open()).then([
-      {
-        type: 'WorkOrderOpened',
-        data: { ...base(system, T.filed), category: '消防通道占用', urgency: 'normal', gridId: 'grid-3', level: 'village', filedAt: T.filed, timer },
-      },
-    ]);
+    spec
+      .given([])
+      .when(cmd.open())
+      .then([
+        {
+          type: 'WorkOrderOpened',
+          data: { ...base(system, T.filed), category: '消防通道占用', urgency: 'normal', gridId: 'grid-3', level: 'village', filedAt: T.filed, timer },
+        },
+      ]);
     expect(stateOf(H.filed).order).toMatchObject({ unitId: null, level: 'village', timerSeq: 1, timer: { ...timer, warned: false, breached: false } });
   });
 
   it('an operator may open a work order for an unlocated case', () => {
-    const [e] = spec.given([]).when(cmd.open({ gridId: null }, operator)).events();
+    const [e] = spec
+      .given([])
+      .when(cmd.open({ gridId: null }, operator))
+      .events();
     expect(e).toMatchObject({ type: 'WorkOrderOpened', data: { gridId: null, actor: operator } });
   });
 
   it('DispatchCase: filed → dispatched (accept timer)', () => {
-    spec.given(H.filed).when(cmd.dispatch()).then([
-      { type: 'CaseDispatched', data: { ...base(operator, T.dispatch), unitId: unitA.unitId, timer: timerOf('accept-2', 'accept', R.accept, T.dispatch) } },
-    ]);
+    spec
+      .given(H.filed)
+      .when(cmd.dispatch())
+      .then([
+        { type: 'CaseDispatched', data: { ...base(operator, T.dispatch), unitId: unitA.unitId, timer: timerOf('accept-2', 'accept', R.accept, T.dispatch) } },
+      ]);
     expect(stateOf(H.dispatched)).toMatchObject({ status: 'dispatched', order: { unitId: unitA.unitId } });
   });
 
@@ -193,65 +215,94 @@ describe('gridCaseDecider — transitions', () => {
   });
 
   it('AcceptDispatch (签收): dispatched → in_progress, handle timer crossing National Day (legal basis on the envelope)', () => {
-    spec.given(H.dispatched).when(cmd.accept()).then([
-      {
-        type: 'DispatchAccepted',
-        data: { ...base(unitA, T.accept), unitId: unitA.unitId, timer: timerOf('handle-3', 'handle', R.handle, T.accept) },
-        legalBasis: LOCAL,
-      },
-    ]);
+    spec
+      .given(H.dispatched)
+      .when(cmd.accept())
+      .then([
+        {
+          type: 'DispatchAccepted',
+          data: { ...base(unitA, T.accept), unitId: unitA.unitId, timer: timerOf('handle-3', 'handle', R.handle, T.accept) },
+          legalBasis: LOCAL,
+        },
+      ]);
   });
 
   it('ObjectToDispatch (退单): dispatched → objection, objection-ruling timer', () => {
     const reason = '不属于城管职责，应由住建部门处理';
-    spec.given(H.dispatched).when(cmd.object()).then([
-      {
-        type: 'DispatchObjected',
-        data: { ...base(unitA, T.object, reason), unitId: unitA.unitId, timer: timerOf('rule_objection-3', 'rule_objection', R.rule_objection, T.object) },
-      },
-    ]);
+    spec
+      .given(H.dispatched)
+      .when(cmd.object())
+      .then([
+        {
+          type: 'DispatchObjected',
+          data: { ...base(unitA, T.object, reason), unitId: unitA.unitId, timer: timerOf('rule_objection-3', 'rule_objection', R.rule_objection, T.object) },
+        },
+      ]);
     expect(stateOf(H.objection)).toMatchObject({ status: 'objection', objectedAt: T.object, objectedBy: unitA });
   });
 
   it('RuleOnObjection upheld: objection → dispatched to another unit (redispatch)', () => {
-    spec.given(H.objection).when(cmd.uphold()).then([
-      {
-        type: 'ObjectionUpheld',
-        data: {
-          ...base(operator, T.ruling, '退单理由成立'),
-          previousUnitId: unitA.unitId,
-          unitId: unitB.unitId,
-          timer: timerOf('accept-4', 'accept', R.accept, T.ruling),
+    spec
+      .given(H.objection)
+      .when(cmd.uphold())
+      .then([
+        {
+          type: 'ObjectionUpheld',
+          data: {
+            ...base(operator, T.ruling, '退单理由成立'),
+            previousUnitId: unitA.unitId,
+            unitId: unitB.unitId,
+            timer: timerOf('accept-4', 'accept', R.accept, T.ruling),
+          },
         },
-      },
-    ]);
-    spec.given(H.objection).when(cmd.uphold()).thenState({
-      status: 'dispatched',
-      order: { ...stateOf(H.objection).order, unitId: unitB.unitId, timerSeq: 4, timer: { ...timerOf('accept-4', 'accept', R.accept, T.ruling), warned: false, breached: false } },
-    });
+      ]);
+    spec
+      .given(H.objection)
+      .when(cmd.uphold())
+      .thenState({
+        status: 'dispatched',
+        order: {
+          ...stateOf(H.objection).order,
+          unitId: unitB.unitId,
+          timerSeq: 4,
+          timer: { ...timerOf('accept-4', 'accept', R.accept, T.ruling), warned: false, breached: false },
+        },
+      });
   });
 
   it('RuleOnObjection rejected: objection → dispatched to the same unit', () => {
-    spec.given(H.objection).when(cmd.reject()).then([
-      {
-        type: 'ObjectionRejected',
-        data: { ...base(operator, T.ruling, '属于城管职责，继续办理'), unitId: unitA.unitId, timer: timerOf('accept-4', 'accept', R.accept, T.ruling) },
-      },
-    ]);
-    expect(fold(decider, [...H.objection, ...run2(H.objection, cmd.reject(unitA.unitId))])).toMatchObject({ status: 'dispatched', order: { unitId: unitA.unitId } });
+    spec
+      .given(H.objection)
+      .when(cmd.reject())
+      .then([
+        {
+          type: 'ObjectionRejected',
+          data: { ...base(operator, T.ruling, '属于城管职责，继续办理'), unitId: unitA.unitId, timer: timerOf('accept-4', 'accept', R.accept, T.ruling) },
+        },
+      ]);
+    expect(fold(decider, [...H.objection, ...run2(H.objection, cmd.reject(unitA.unitId))])).toMatchObject({
+      status: 'dispatched',
+      order: { unitId: unitA.unitId },
+    });
   });
 
   it.each(['in_progress', 'extension_requested'] as const)('NoteProgress in %s: state unchanged', (status) => {
-    spec.given(H[status]).when(cmd.note()).then([
-      { type: 'ProgressNoted', data: { ...base(unitA, T.progress), unitId: unitA.unitId, note: '已联系车主挪车', attachments: [{ ref: 'obj://p/1.jpg' }] } },
-    ]);
+    spec
+      .given(H[status])
+      .when(cmd.note())
+      .then([
+        { type: 'ProgressNoted', data: { ...base(unitA, T.progress), unitId: unitA.unitId, note: '已联系车主挪车', attachments: [{ ref: 'obj://p/1.jpg' }] } },
+      ]);
     spec.given(H[status]).when(cmd.note()).thenState(fold(decider, H[status]));
   });
 
   it('RequestExtension: in_progress → extension_requested, handle clock keeps running', () => {
-    spec.given(H.in_progress).when(cmd.requestExt()).then([
-      { type: 'ExtensionRequested', data: { ...base(unitA, T.extRequest, '车主外出，需协调'), unitId: unitA.unitId, duration: 2, unit: 'working_days' } },
-    ]);
+    spec
+      .given(H.in_progress)
+      .when(cmd.requestExt())
+      .then([
+        { type: 'ExtensionRequested', data: { ...base(unitA, T.extRequest, '车主外出，需协调'), unitId: unitA.unitId, duration: 2, unit: 'working_days' } },
+      ]);
     const s = stateOf(H.extension_requested);
     expect(s).toMatchObject({ status: 'extension_requested', request: { duration: 2, unit: 'working_days', requestedAt: T.extRequest } });
     expect(s.order.timer?.timerId).toBe('handle-3');
@@ -291,110 +342,173 @@ describe('gridCaseDecider — transitions', () => {
   });
 
   it('RuleOnExtension granted with another length than requested', () => {
-    const [e] = spec.given(H.extension_requested).when(cmd.grantExt({ duration: 4, unit: 'working_hours' })).events();
+    const [e] = spec
+      .given(H.extension_requested)
+      .when(cmd.grantExt({ duration: 4, unit: 'working_hours' }))
+      .events();
     // working hours from the old due time (24:00 Fri 11 Oct): Sat 12 Oct (调休) 09:00–12:00, 13:00–14:00; template's warnBefore is in days, so none
-    expect(e).toMatchObject({ type: 'ExtensionGranted', data: { duration: 4, unit: 'working_hours', timer: { deadline: { dueAt: '2024-10-12T06:00:00.000Z' } } } });
+    expect(e).toMatchObject({
+      type: 'ExtensionGranted',
+      data: { duration: 4, unit: 'working_hours', timer: { deadline: { dueAt: '2024-10-12T06:00:00.000Z' } } },
+    });
     expect((e.data as { timer: StepTimer }).timer.deadline.warnAt).toBeUndefined();
   });
 
   it('RuleOnExtension denied: back to in_progress with the same deadline', () => {
-    spec.given(H.extension_requested).when(cmd.denyExt()).then([{ type: 'ExtensionDenied', data: base(operator, T.extRuling, '不同意延期，按期办结') }]);
-    spec.given(H.extension_requested).when(cmd.denyExt()).thenState({ status: 'in_progress', order: stateOf(H.extension_requested).order });
+    spec
+      .given(H.extension_requested)
+      .when(cmd.denyExt())
+      .then([{ type: 'ExtensionDenied', data: base(operator, T.extRuling, '不同意延期，按期办结') }]);
+    spec
+      .given(H.extension_requested)
+      .when(cmd.denyExt())
+      .thenState({ status: 'in_progress', order: stateOf(H.extension_requested).order });
   });
 
   it.each(['in_progress', 'extension_requested'] as const)('SuspendCase (挂账) from %s: the clock stops', (status) => {
-    spec.given(H[status]).when(cmd.suspend()).then([
-      { type: 'CaseSuspended', data: { ...base(operator, T.suspend, '需待规划调整后解决，挂账'), pausedTimerId: 'handle-3' } },
-    ]);
+    spec
+      .given(H[status])
+      .when(cmd.suspend())
+      .then([{ type: 'CaseSuspended', data: { ...base(operator, T.suspend, '需待规划调整后解决，挂账'), pausedTimerId: 'handle-3' } }]);
     expect(stateOf(H.suspended)).toMatchObject({ status: 'suspended', suspendedAt: T.suspend, order: { timer: null, timerSeq: 3 } });
   });
 
   it('ResumeCase: suspended → in_progress with a fresh handling deadline', () => {
-    spec.given(H.suspended).when(cmd.resume()).then([
-      { type: 'CaseResumed', data: { ...base(operator, T.resume), timer: timerOf('handle-4', 'handle', R.handle, T.resume) }, legalBasis: LOCAL },
-    ]);
+    spec
+      .given(H.suspended)
+      .when(cmd.resume())
+      .then([{ type: 'CaseResumed', data: { ...base(operator, T.resume), timer: timerOf('handle-4', 'handle', R.handle, T.resume) }, legalBasis: LOCAL }]);
   });
 
   it('SubmitFeedback: in_progress → feedback_submitted (verify timer)', () => {
-    spec.given(H.in_progress).when(cmd.feedback()).then([
-      {
-        type: 'FeedbackSubmitted',
-        data: { ...base(unitA, T.feedback), unitId: unitA.unitId, result: '车辆已挪走，通道畅通', attachments: [{ ref: 'obj://f/1.jpg' }], timer: timerOf('verify-4', 'verify', R.verify, T.feedback) },
-      },
-    ]);
+    spec
+      .given(H.in_progress)
+      .when(cmd.feedback())
+      .then([
+        {
+          type: 'FeedbackSubmitted',
+          data: {
+            ...base(unitA, T.feedback),
+            unitId: unitA.unitId,
+            result: '车辆已挪走，通道畅通',
+            attachments: [{ ref: 'obj://f/1.jpg' }],
+            timer: timerOf('verify-4', 'verify', R.verify, T.feedback),
+          },
+        },
+      ]);
   });
 
   it('VerifyCase passed: feedback_submitted → verified; no close rule, so no timer', () => {
-    spec.given(H.feedback_submitted).when(cmd.pass()).then([
-      { type: 'CaseVerified', data: { ...base(operator, T.verify), findings: '现场核查，通道畅通', timer: null } },
-    ]);
+    spec
+      .given(H.feedback_submitted)
+      .when(cmd.pass())
+      .then([{ type: 'CaseVerified', data: { ...base(operator, T.verify), findings: '现场核查，通道畅通', timer: null } }]);
     expect(stateOf(H.verified)).toMatchObject({ status: 'verified', verifiedAt: T.verify, order: { timer: null, timerSeq: 4 } });
   });
 
   it('VerifyCase failed: 返工 back to in_progress with a new handling deadline', () => {
-    spec.given(H.feedback_submitted).when(cmd.fail()).then([
-      {
-        type: 'ReworkOrdered',
-        data: { ...base(operator, T.verify), findings: '现场仍有车辆占用', reworkCount: 1, unitId: unitA.unitId, timer: timerOf('handle-5', 'handle', R.handle, T.verify) },
-        legalBasis: LOCAL,
-      },
-    ]);
+    spec
+      .given(H.feedback_submitted)
+      .when(cmd.fail())
+      .then([
+        {
+          type: 'ReworkOrdered',
+          data: {
+            ...base(operator, T.verify),
+            findings: '现场仍有车辆占用',
+            reworkCount: 1,
+            unitId: unitA.unitId,
+            timer: timerOf('handle-5', 'handle', R.handle, T.verify),
+          },
+          legalBasis: LOCAL,
+        },
+      ]);
     const again = [...H.feedback_submitted, ...run2(H.feedback_submitted, cmd.fail())];
     expect(stateOf(again)).toMatchObject({ status: 'in_progress', order: { reworkCount: 1 } });
   });
 
   it('CloseCase (结案): verified → closed (callback timer)', () => {
-    spec.given(H.verified).when(cmd.close()).then([
-      { type: 'CaseClosed', data: { ...base(operator, T.close), summary: '问题已解决', timer: timerOf('callback-5', 'callback', R.callback, T.close) } },
-    ]);
+    spec
+      .given(H.verified)
+      .when(cmd.close())
+      .then([
+        { type: 'CaseClosed', data: { ...base(operator, T.close), summary: '问题已解决', timer: timerOf('callback-5', 'callback', R.callback, T.close) } },
+      ]);
   });
 
   it('RecordCallback (回访): closed → callback_done with rating and satisfaction', () => {
-    spec.given(H.closed).when(cmd.callback()).then([
-      { type: 'CallbackRecorded', data: { ...base(operator, T.callback), rating: 5, satisfied: true, comment: '处理及时' } },
-    ]);
-    expect(stateOf(H.callback_done)).toMatchObject({ status: 'callback_done', callback: { rating: 5, satisfied: true, at: T.callback }, order: { timer: null } });
-    const [e] = spec.given(H.closed).when(cmd.callback({ rating: 1, satisfied: false, comment: undefined })).events();
+    spec
+      .given(H.closed)
+      .when(cmd.callback())
+      .then([{ type: 'CallbackRecorded', data: { ...base(operator, T.callback), rating: 5, satisfied: true, comment: '处理及时' } }]);
+    expect(stateOf(H.callback_done)).toMatchObject({
+      status: 'callback_done',
+      callback: { rating: 5, satisfied: true, at: T.callback },
+      order: { timer: null },
+    });
+    const [e] = spec
+      .given(H.closed)
+      .when(cmd.callback({ rating: 1, satisfied: false, comment: undefined }))
+      .events();
     expect(e.data).toEqual({ ...base(operator, T.callback), rating: 1, satisfied: false });
   });
 
   it.each(['callback_done', 'merged_duplicate', 'referred'] as const)('ArchiveCase: %s → archived', (status) => {
-    spec.given(H[status]).when(cmd.archive()).then([{ type: 'CaseArchived', data: base(operator, T.archive) }]);
+    spec
+      .given(H[status])
+      .when(cmd.archive())
+      .then([{ type: 'CaseArchived', data: base(operator, T.archive) }]);
   });
 
   it.each(['closed', 'callback_done'] as const)('ReopenCase: %s → reopened, unit cleared, dispatch timer', (status) => {
     const seq = stateOf(H[status]).order.timerSeq + 1;
-    spec.given(H[status]).when(cmd.reopen()).then([
-      { type: 'CaseReopened', data: { ...base(operator, T.reopen, '群众反映问题复发'), reopenCount: 1, timer: timerOf(`dispatch-${seq}`, 'dispatch', R.dispatch, T.reopen) } },
-    ]);
+    spec
+      .given(H[status])
+      .when(cmd.reopen())
+      .then([
+        {
+          type: 'CaseReopened',
+          data: { ...base(operator, T.reopen, '群众反映问题复发'), reopenCount: 1, timer: timerOf(`dispatch-${seq}`, 'dispatch', R.dispatch, T.reopen) },
+        },
+      ]);
     expect(stateOf(H.reopened).order).toMatchObject({ unitId: null, reopenCount: 1 });
   });
 
   it.each(['filed', 'reopened', 'dispatched', 'objection', 'in_progress', 'extension_requested', 'suspended'] as const)(
     'MergeAsDuplicate and ReferCase from %s',
     (status) => {
-      spec.given(H[status]).when(cmd.merge()).then([{ type: 'CaseMerged', data: { ...base(operator, T.dispatch), duplicateOf: 'case-0' } }]);
-      spec.given(H[status]).when(cmd.refer('petitions', operator, '涉及信访事项')).then([
-        { type: 'CaseReferred', data: { ...base(operator, T.dispatch, '涉及信访事项'), target: 'petitions' } },
-      ]);
-      expect(fold(decider, [...H[status], ...run2(H[status], cmd.merge())])).toMatchObject({ status: 'merged_duplicate', duplicateOf: 'case-0', order: { timer: null } });
+      spec
+        .given(H[status])
+        .when(cmd.merge())
+        .then([{ type: 'CaseMerged', data: { ...base(operator, T.dispatch), duplicateOf: 'case-0' } }]);
+      spec
+        .given(H[status])
+        .when(cmd.refer('petitions', operator, '涉及信访事项'))
+        .then([{ type: 'CaseReferred', data: { ...base(operator, T.dispatch, '涉及信访事项'), target: 'petitions' } }]);
+      expect(fold(decider, [...H[status], ...run2(H[status], cmd.merge())])).toMatchObject({
+        status: 'merged_duplicate',
+        duplicateOf: 'case-0',
+        order: { timer: null },
+      });
       expect(fold(decider, [...H[status], ...run2(H[status], cmd.refer())])).toMatchObject({ status: 'referred', target: 'mediation', order: { timer: null } });
     },
   );
 
   it('SuperviseCase (督办) and AnswerSupervision are attributes: status does not change', () => {
-    spec.given(H.in_progress).when(cmd.supervise()).then([
-      { type: 'SupervisionIssued', data: { ...base(operator, T.progress, '请加快办理'), supervisionId: 'sv-1', level: 'town' } },
-    ]);
+    spec
+      .given(H.in_progress)
+      .when(cmd.supervise())
+      .then([{ type: 'SupervisionIssued', data: { ...base(operator, T.progress, '请加快办理'), supervisionId: 'sv-1', level: 'town' } }]);
     const supervised = [...H.in_progress, ...run2(H.in_progress, cmd.supervise())];
     expect(stateOf(supervised)).toMatchObject({
       status: 'in_progress',
       order: { supervisions: [{ supervisionId: 'sv-1', level: 'town', opinion: '请加快办理', issuedAt: T.progress, issuedBy: operator }] },
     });
     expect(isUnderSupervision(fold(decider, supervised))).toBe(true);
-    spec.given(supervised).when(cmd.answer()).then([
-      { type: 'SupervisionAnswered', data: { ...base(unitA, T.progress), supervisionId: 'sv-1', answer: '已加派人员' } },
-    ]);
+    spec
+      .given(supervised)
+      .when(cmd.answer())
+      .then([{ type: 'SupervisionAnswered', data: { ...base(unitA, T.progress), supervisionId: 'sv-1', answer: '已加派人员' } }]);
     const answered = [...supervised, ...run2(supervised, cmd.answer())];
     expect(stateOf(answered)).toMatchObject({ status: 'in_progress', order: { supervisions: [{ answer: '已加派人员', answeredAt: T.progress }] } });
     expect(isUnderSupervision(fold(decider, answered))).toBe(false);
@@ -402,9 +516,10 @@ describe('gridCaseDecider — transitions', () => {
   });
 
   it('EscalateCase: level village → town → district, status unchanged', () => {
-    spec.given(H.in_progress).when(cmd.escalate()).then([
-      { type: 'Escalated', data: { ...base(operator, T.progress, '涉及多个部门，需街镇协调'), from: 'village', to: 'town', cause: 'manual' } },
-    ]);
+    spec
+      .given(H.in_progress)
+      .when(cmd.escalate())
+      .then([{ type: 'Escalated', data: { ...base(operator, T.progress, '涉及多个部门，需街镇协调'), from: 'village', to: 'town', cause: 'manual' } }]);
     const once = [...H.in_progress, ...run2(H.in_progress, cmd.escalate())];
     const [e] = spec.given(once).when(cmd.escalate()).events();
     expect(e.data).toMatchObject({ from: 'town', to: 'district' });
@@ -441,7 +556,11 @@ describe('gridCaseDecider — deadlines', () => {
   it('picks the rule by category × urgency, then urgency, then default', () => {
     const critical = run(cmd.open({ urgency: 'very_urgent' }), cmd.dispatch(), c('AcceptDispatch', {}, unitA, '2024-09-30T16:00:00+08:00'));
     // 4 working hours: Mon 30 Sep 16:00–18:00, then Tue 8 Oct 09:00–11:00
-    expect(stateOf(critical).order.timer?.deadline).toMatchObject({ ruleId: 'grid.handle.fire-lane.very-urgent', dueAt: '2024-10-08T03:00:00.000Z', warnAt: '2024-10-08T02:00:00.000Z' });
+    expect(stateOf(critical).order.timer?.deadline).toMatchObject({
+      ruleId: 'grid.handle.fire-lane.very-urgent',
+      dueAt: '2024-10-08T03:00:00.000Z',
+      warnAt: '2024-10-08T02:00:00.000Z',
+    });
     const urgent = run(cmd.open({ urgency: 'urgent' }), cmd.dispatch(), cmd.accept());
     expect(stateOf(urgent).order.timer?.deadline).toMatchObject({ ruleId: 'grid.handle.urgent', lastDay: '2024-10-08' });
     const otherCategory = run(cmd.open({ category: '占道经营', urgency: 'very_urgent' }), cmd.dispatch(), cmd.accept());
@@ -450,13 +569,22 @@ describe('gridCaseDecider — deadlines', () => {
 
   it('WarnDeadline before warnAt is refused; at warnAt it warns; then it is a no-op', () => {
     spec.given(H.in_progress).when(cmd.warn('handle-3', '2024-10-10T23:59:59+08:00')).thenThrows('GRID_CASE.DEADLINE_NOT_DUE', 'illegal_state');
-    spec.given(H.in_progress).when(cmd.warn('handle-3', '2024-10-11T00:00:00+08:00')).then([
-      {
-        type: 'DeadlineWarned',
-        data: { ...base(system, '2024-10-11T00:00:00+08:00'), timerId: 'handle-3', step: 'handle', warnAt: handle.deadline.warnAt!, dueAt: handle.deadline.dueAt },
-        legalBasis: LOCAL,
-      },
-    ]);
+    spec
+      .given(H.in_progress)
+      .when(cmd.warn('handle-3', '2024-10-11T00:00:00+08:00'))
+      .then([
+        {
+          type: 'DeadlineWarned',
+          data: {
+            ...base(system, '2024-10-11T00:00:00+08:00'),
+            timerId: 'handle-3',
+            step: 'handle',
+            warnAt: handle.deadline.warnAt!,
+            dueAt: handle.deadline.dueAt,
+          },
+          legalBasis: LOCAL,
+        },
+      ]);
     const warned = [...H.in_progress, ...run2(H.in_progress, cmd.warn('handle-3', '2024-10-11T00:00:00+08:00'))];
     expect(stateOf(warned).order.timer).toMatchObject({ warned: true, breached: false });
     spec.given(warned).when(cmd.warn('handle-3', '2024-10-11T08:00:00+08:00')).thenNothing();
@@ -469,10 +597,13 @@ describe('gridCaseDecider — deadlines', () => {
   it('BreachDeadline before dueAt is refused; at dueAt it breaches and escalates village → town', () => {
     spec.given(H.in_progress).when(cmd.breach('handle-3', '2024-10-11T23:59:59+08:00')).thenThrows('GRID_CASE.DEADLINE_NOT_DUE', 'illegal_state');
     const now = '2024-10-12T00:00:00+08:00';
-    spec.given(H.in_progress).when(cmd.breach('handle-3', now)).then([
-      { type: 'DeadlineBreached', data: { ...base(system, now), timerId: 'handle-3', step: 'handle', dueAt: handle.deadline.dueAt }, legalBasis: LOCAL },
-      { type: 'Escalated', data: { ...base(system, now), from: 'village', to: 'town', cause: 'deadline_breached', timerId: 'handle-3' } },
-    ]);
+    spec
+      .given(H.in_progress)
+      .when(cmd.breach('handle-3', now))
+      .then([
+        { type: 'DeadlineBreached', data: { ...base(system, now), timerId: 'handle-3', step: 'handle', dueAt: handle.deadline.dueAt }, legalBasis: LOCAL },
+        { type: 'Escalated', data: { ...base(system, now), from: 'village', to: 'town', cause: 'deadline_breached', timerId: 'handle-3' } },
+      ]);
     const breached = [...H.in_progress, ...run2(H.in_progress, cmd.breach('handle-3', now))];
     expect(stateOf(breached)).toMatchObject({ status: 'in_progress', order: { level: 'town', breachCount: 1, timer: { breached: true } } });
     spec.given(breached).when(cmd.breach('handle-3', '2024-10-13T00:00:00+08:00')).thenNothing();
@@ -505,11 +636,24 @@ describe('gridCaseDecider — deadlines', () => {
   });
 
   it('a deadline running into a year without a notice is computed on the provisional calendar and marked so', () => {
-    const late = run(c('OpenWorkOrder', { category: '消防通道占用', urgency: 'normal', gridId: 'grid-3', level: 'village', filedAt: '2026-12-30T09:00:00+08:00' }, system, '2026-12-30T09:00:00+08:00'));
-    const e = spec.given(late).when(c('DispatchCase', { unitId: unitA.unitId }, operator, '2026-12-30T10:00:00+08:00')).events();
+    const late = run(
+      c(
+        'OpenWorkOrder',
+        { category: '消防通道占用', urgency: 'normal', gridId: 'grid-3', level: 'village', filedAt: '2026-12-30T09:00:00+08:00' },
+        system,
+        '2026-12-30T09:00:00+08:00',
+      ),
+    );
+    const e = spec
+      .given(late)
+      .when(c('DispatchCase', { unitId: unitA.unitId }, operator, '2026-12-30T10:00:00+08:00'))
+      .events();
     expect(e[0].type).toBe('CaseDispatched'); // 4 working hours still inside 2026
     expect(e[0]).not.toHaveProperty('data.deadline.provisional');
-    const accepted = spec.given([...late, ...e]).when(c('AcceptDispatch', {}, unitA, '2026-12-31T10:00:00+08:00')).events();
+    const accepted = spec
+      .given([...late, ...e])
+      .when(c('AcceptDispatch', {}, unitA, '2026-12-31T10:00:00+08:00'))
+      .events();
     // 5 working days from Thu 2026-12-31: 2027-01-01 is 元旦 (statutory), then Mon 01-04 … Fri 01-08
     expect(accepted[0]).toMatchObject({
       type: 'DispatchAccepted',
@@ -552,7 +696,19 @@ describe('gridCaseDecider — refusals by state', () => {
     MergeAsDuplicate: ['filed', 'reopened', 'dispatched', 'objection', 'in_progress', 'extension_requested', 'suspended'],
     ReferCase: ['filed', 'reopened', 'dispatched', 'objection', 'in_progress', 'extension_requested', 'suspended'],
     SuperviseCase: ['filed', 'reopened', 'dispatched', 'objection', 'in_progress', 'extension_requested', 'suspended', 'feedback_submitted', 'verified'],
-    AnswerSupervision: ['filed', 'reopened', 'dispatched', 'objection', 'in_progress', 'extension_requested', 'suspended', 'feedback_submitted', 'verified', 'closed', 'callback_done'],
+    AnswerSupervision: [
+      'filed',
+      'reopened',
+      'dispatched',
+      'objection',
+      'in_progress',
+      'extension_requested',
+      'suspended',
+      'feedback_submitted',
+      'verified',
+      'closed',
+      'callback_done',
+    ],
     EscalateCase: ['filed', 'reopened', 'dispatched', 'objection', 'in_progress', 'extension_requested', 'suspended', 'feedback_submitted', 'verified'],
   };
   const build: Record<keyof typeof allowed, () => GridCaseCommand> = {
@@ -596,7 +752,10 @@ describe('gridCaseDecider — refusals by state', () => {
   });
 
   it.each(['WarnDeadline', 'BreachDeadline'] as const)('%s on a missing work order is NOT_FOUND', (type) => {
-    spec.given([]).when(c(type, { timerId: 'x-1' }, system, T.progress)).thenThrows('GRID_CASE.NOT_FOUND', 'not_found');
+    spec
+      .given([])
+      .when(c(type, { timerId: 'x-1' }, system, T.progress))
+      .thenThrows('GRID_CASE.NOT_FOUND', 'not_found');
   });
 
   it('every command on another case than the stream is refused', () => {
@@ -677,7 +836,10 @@ describe('gridCaseDecider — refusals by input', () => {
     ['filedAt without zone', { filedAt: '2024-09-27T10:00:00' }, 'CALENDAR.INVALID_INSTANT'],
   ])('OpenWorkOrder refuses %s', (_what, over, expected) => {
     const command = cmd.open(over);
-    spec.given([]).when({ ...command, data: { ...command.data, ...over } } as GridCaseCommand).thenThrows(expected, 'validation');
+    spec
+      .given([])
+      .when({ ...command, data: { ...command.data, ...over } } as GridCaseCommand)
+      .thenThrows(expected, 'validation');
   });
 
   it('DispatchCase requires a unit', () => {
@@ -717,12 +879,23 @@ describe('gridCaseDecider — refusals by input', () => {
   });
 
   it('RequestExtension after the handling deadline is refused (GRID_CASE.EXTENSION_TOO_LATE)', () => {
-    expect(spec.given(H.in_progress).when(cmd.requestExt({}, unitA, '2024-10-11T23:59:59+08:00')).events()[0].type).toBe('ExtensionRequested');
-    spec.given(H.in_progress).when(cmd.requestExt({}, unitA, '2024-10-12T00:00:00+08:00')).thenThrows('GRID_CASE.EXTENSION_TOO_LATE', 'illegal_state');
+    expect(
+      spec
+        .given(H.in_progress)
+        .when(cmd.requestExt({}, unitA, '2024-10-11T23:59:59+08:00'))
+        .events()[0].type,
+    ).toBe('ExtensionRequested');
+    spec
+      .given(H.in_progress)
+      .when(cmd.requestExt({}, unitA, '2024-10-12T00:00:00+08:00'))
+      .thenThrows('GRID_CASE.EXTENSION_TOO_LATE', 'illegal_state');
   });
 
   it('RuleOnExtension refuses an invalid granted length or decision', () => {
-    spec.given(H.extension_requested).when(cmd.grantExt({ duration: -1 })).thenThrows('GRID_CASE.INVALID_EXTENSION', 'validation');
+    spec
+      .given(H.extension_requested)
+      .when(cmd.grantExt({ duration: -1 }))
+      .thenThrows('GRID_CASE.INVALID_EXTENSION', 'validation');
     spec
       .given(H.extension_requested)
       .when(c('RuleOnExtension', { decision: 'later' as never }, operator, T.extRuling, '?'))
@@ -743,13 +916,19 @@ describe('gridCaseDecider — refusals by input', () => {
   });
 
   it('RecordCallback needs the satisfaction answer', () => {
-    spec.given(H.closed).when(cmd.callback({ satisfied: undefined as never })).thenThrows('GRID_CASE.SATISFACTION_REQUIRED', 'validation');
+    spec
+      .given(H.closed)
+      .when(cmd.callback({ satisfied: undefined as never }))
+      .thenThrows('GRID_CASE.SATISFACTION_REQUIRED', 'validation');
   });
 
   it('MergeAsDuplicate needs another case; ReferCase a known target', () => {
     spec.given(H.filed).when(cmd.merge(caseId)).thenThrows('GRID_CASE.INVALID_DUPLICATE_OF', 'validation');
     spec.given(H.filed).when(cmd.merge('')).thenThrows('GRID_CASE.INVALID_DUPLICATE_OF', 'validation');
-    spec.given(H.filed).when(cmd.refer('court' as never)).thenThrows('GRID_CASE.INVALID_REFERRAL_TARGET', 'validation');
+    spec
+      .given(H.filed)
+      .when(cmd.refer('court' as never))
+      .thenThrows('GRID_CASE.INVALID_REFERRAL_TARGET', 'validation');
   });
 
   it('SuperviseCase needs an id, a known level and a new id', () => {
@@ -806,7 +985,10 @@ describe('createGridCaseDecider — configuration', () => {
     expect(fold(bare, events)).toMatchObject({ status: 'extension_requested', order: { timer: null, timerSeq: 0 } });
     const [granted] = bare.decide(cmd.grantExt(), fold(bare, events));
     // 2 working days from Wed 9 Oct 15:00 (start day not counted): Thu 10, Fri 11
-    expect(granted).toMatchObject({ type: 'ExtensionGranted', data: { timer: { timerId: 'handle-1', deadline: { ruleId: 'grid-case.extension', lastDay: '2024-10-11' } } } });
+    expect(granted).toMatchObject({
+      type: 'ExtensionGranted',
+      data: { timer: { timerId: 'handle-1', deadline: { ruleId: 'grid-case.extension', lastDay: '2024-10-11' } } },
+    });
     expect(granted.legalBasis).toBeUndefined();
   });
 });
@@ -847,16 +1029,45 @@ describe('grid case events in the event store (append and verify agree)', () => 
     // a deadline revised on a newer calendar: accepted on the provisional 2027, revised once the notice is loaded
     const [withNotice2027] = calendarsFromNotices(withNotice(SHIPPED_CALENDAR_NOTICES, TEST_NOTICE_2027), { tableVersion: 2 });
     const at2027 = (t: string) => `2027-02-01T${t}:00+08:00`;
-    const accepted2027 = run(cmd.open({ filedAt: at2027('09:00') }), c('DispatchCase', { unitId: unitA.unitId }, operator, at2027('09:30')), c('AcceptDispatch', {}, unitA, at2027('10:00')));
-    const revised = createGridCaseDecider({ deadlineRules: rules, calendar: withNotice2027 }).decide(c('ReviseDeadline', { notice: '测试〔2026〕1号' }, system, at2027('12:00')), fold(decider, accepted2027));
+    const accepted2027 = run(
+      cmd.open({ filedAt: at2027('09:00') }),
+      c('DispatchCase', { unitId: unitA.unitId }, operator, at2027('09:30')),
+      c('AcceptDispatch', {}, unitA, at2027('10:00')),
+    );
+    const revised = createGridCaseDecider({ deadlineRules: rules, calendar: withNotice2027 }).decide(
+      c('ReviseDeadline', { notice: '测试〔2026〕1号' }, system, at2027('12:00')),
+      fold(decider, accepted2027),
+    );
     emitted.push(...revised);
 
     const every: Record<GridCaseEvent['type'], true> = {
-      WorkOrderOpened: true, CaseDispatched: true, DispatchAccepted: true, DispatchObjected: true, ObjectionUpheld: true, ObjectionRejected: true,
-      ProgressNoted: true, ExtensionRequested: true, ExtensionGranted: true, ExtensionDenied: true, CaseSuspended: true, CaseResumed: true,
-      FeedbackSubmitted: true, CaseVerified: true, ReworkOrdered: true, CaseClosed: true, CallbackRecorded: true, CaseArchived: true,
-      CaseReopened: true, CaseMerged: true, CaseReferred: true, SupervisionIssued: true, SupervisionAnswered: true, Escalated: true,
-      DeadlineWarned: true, DeadlineBreached: true, DeadlineRevised: true,
+      WorkOrderOpened: true,
+      CaseDispatched: true,
+      DispatchAccepted: true,
+      DispatchObjected: true,
+      ObjectionUpheld: true,
+      ObjectionRejected: true,
+      ProgressNoted: true,
+      ExtensionRequested: true,
+      ExtensionGranted: true,
+      ExtensionDenied: true,
+      CaseSuspended: true,
+      CaseResumed: true,
+      FeedbackSubmitted: true,
+      CaseVerified: true,
+      ReworkOrdered: true,
+      CaseClosed: true,
+      CallbackRecorded: true,
+      CaseArchived: true,
+      CaseReopened: true,
+      CaseMerged: true,
+      CaseReferred: true,
+      SupervisionIssued: true,
+      SupervisionAnswered: true,
+      Escalated: true,
+      DeadlineWarned: true,
+      DeadlineBreached: true,
+      DeadlineRevised: true,
     };
     const result = await appendAndVerifyEveryEvent(emitted, 'grid-case-');
     expect(result.failures).toEqual([]);

@@ -130,7 +130,10 @@ export function createGridCaseDecider(deps: GridCaseDeciderDeps): Decider<GridCa
     const timer = startTimer(deps, { category, urgency, timerSeq: 0 }, 'dispatch', filedAt);
     return [
       withBasis(
-        { type: 'WorkOrderOpened', data: { ...eventBase(caseId, meta), category, urgency, gridId, level, filedAt, ...(location ? { location: [...location] } : {}), timer } },
+        {
+          type: 'WorkOrderOpened',
+          data: { ...eventBase(caseId, meta), category, urgency, gridId, level, filedAt, ...(location ? { location: [...location] } : {}), timer },
+        },
         timer?.deadline,
       ),
     ];

@@ -117,18 +117,14 @@ export function evolveGridCase(state: GridCaseState, event: GridCaseEvent): Grid
       });
     case 'SupervisionAnswered':
       return keep({
-        supervisions: o.supervisions.map((s) =>
-          s.supervisionId === event.data.supervisionId ? { ...s, answer: event.data.answer, answeredAt: at } : s,
-        ),
+        supervisions: o.supervisions.map((s) => (s.supervisionId === event.data.supervisionId ? { ...s, answer: event.data.answer, answeredAt: at } : s)),
       });
     case 'Escalated':
       return keep({ level: event.data.to });
     case 'DeadlineWarned':
       return o.timer?.timerId === event.data.timerId ? keep({ timer: { ...o.timer, warned: true } }) : state;
     case 'DeadlineBreached':
-      return o.timer?.timerId === event.data.timerId
-        ? keep({ timer: { ...o.timer, breached: true }, breachCount: o.breachCount + 1 })
-        : state;
+      return o.timer?.timerId === event.data.timerId ? keep({ timer: { ...o.timer, breached: true }, breachCount: o.breachCount + 1 }) : state;
     case 'DeadlineRevised':
       return { ...state, order: orderWithRevised(o, event) };
     default:

@@ -44,4 +44,3 @@ export const COMMAND_LABEL: Record<GridCaseCommand['type'], string> = {
   BreachDeadline: '期限超时',
   ReviseDeadline: '按新日历修订期限',
 };
-

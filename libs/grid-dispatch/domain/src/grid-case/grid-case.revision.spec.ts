@@ -35,7 +35,12 @@ function run(...commands: GridCaseCommand[]): GridCaseEvent[] {
 // accepted Mon 2027-02-01: provisionally Tue 02-02 … Thu 02-04, (02-05..02-08 off), Tue 02-09, Wed 02-10 = day 5;
 // with the notice: 02-02, 02-03, 02-04, then off until 02-11, Fri 02-12 = day 4, Mon 02-15 = day 5
 const accepted = run(
-  c('OpenWorkOrder', { category: '占道经营', urgency: 'normal', gridId: 'g-1', level: 'village', filedAt: '2027-02-01T09:00:00+08:00' }, system, '2027-02-01T09:00:00+08:00'),
+  c(
+    'OpenWorkOrder',
+    { category: '占道经营', urgency: 'normal', gridId: 'g-1', level: 'village', filedAt: '2027-02-01T09:00:00+08:00' },
+    system,
+    '2027-02-01T09:00:00+08:00',
+  ),
   c('DispatchCase', { unitId: unit.unitId }, operator, '2027-02-01T09:30:00+08:00'),
   c('AcceptDispatch', {}, unit, '2027-02-01T10:00:00+08:00'),
 );
@@ -66,12 +71,28 @@ describe('gridCaseDecider — ReviseDeadline (calendar notice loaded)', () => {
     after.given(revised).when(revise('2027-02-01T13:00:00+08:00')).then([]);
     const breach = (now: string) => c('BreachDeadline', { timerId: timer?.timerId }, system, now);
     after.given(revised).when(breach('2027-02-11T00:00:00+08:00')).thenThrows('GRID_CASE.DEADLINE_NOT_DUE', 'illegal_state');
-    expect(after.given(revised).when(breach('2027-02-16T00:00:00+08:00')).events().map((e) => e.type)).toEqual(['DeadlineBreached', 'Escalated']);
+    expect(
+      after
+        .given(revised)
+        .when(breach('2027-02-16T00:00:00+08:00'))
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['DeadlineBreached', 'Escalated']);
   });
 
   it('only the system revises; a case with nothing to change appends nothing', () => {
-    after.given(accepted).when(c('ReviseDeadline', {}, operator, '2027-02-01T12:00:00+08:00')).thenThrows('GRID_CASE.FORBIDDEN_ROLE', 'forbidden');
-    const early = run(c('OpenWorkOrder', { category: '占道经营', urgency: 'normal', gridId: 'g-1', level: 'village', filedAt: '2026-06-01T09:00:00+08:00' }, system, '2026-06-01T09:00:00+08:00'));
+    after
+      .given(accepted)
+      .when(c('ReviseDeadline', {}, operator, '2027-02-01T12:00:00+08:00'))
+      .thenThrows('GRID_CASE.FORBIDDEN_ROLE', 'forbidden');
+    const early = run(
+      c(
+        'OpenWorkOrder',
+        { category: '占道经营', urgency: 'normal', gridId: 'g-1', level: 'village', filedAt: '2026-06-01T09:00:00+08:00' },
+        system,
+        '2026-06-01T09:00:00+08:00',
+      ),
+    );
     after.given(early).when(revise('2026-06-01T09:10:00+08:00')).then([]);
   });
 });

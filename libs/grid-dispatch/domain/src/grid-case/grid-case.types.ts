@@ -170,10 +170,7 @@ export type CaseMerged = E<'CaseMerged', { duplicateOf: string }>;
 export type CaseReferred = E<'CaseReferred', { target: ReferralTarget }>;
 export type SupervisionIssued = E<'SupervisionIssued', { supervisionId: string; level: EscalationLevel }>;
 export type SupervisionAnswered = E<'SupervisionAnswered', { supervisionId: string; answer: string }>;
-export type Escalated = E<
-  'Escalated',
-  { from: EscalationLevel; to: EscalationLevel; cause: 'deadline_breached' | 'manual'; timerId?: string }
->;
+export type Escalated = E<'Escalated', { from: EscalationLevel; to: EscalationLevel; cause: 'deadline_breached' | 'manual'; timerId?: string }>;
 export type DeadlineWarned = E<'DeadlineWarned', { timerId: string; step: GridCaseStep; warnAt: string; dueAt: string }>;
 export type DeadlineBreached = E<'DeadlineBreached', { timerId: string; step: GridCaseStep; dueAt: string }>;
 /** What a revised deadline was before (DeadlineRevised keeps old and new side by side for the audit). */

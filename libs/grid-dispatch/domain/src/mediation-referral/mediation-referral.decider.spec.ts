@@ -19,7 +19,14 @@ const run = (steps: FollowMediation[]): { state: MediationReferralState; events:
 
 describe('mediation referral workflow (grid case ← mediation outcome)', () => {
   it('links on registration, settles, ends as performed once', () => {
-    const { state, events } = run([follow('DisputeRegistered'), follow('ConsentGiven'), follow('AgreementTookEffect'), follow('PerformanceRecorded', { complete: false }), follow('PerformanceRecorded', { complete: true }), follow('PerformanceRecorded', { complete: true })]);
+    const { state, events } = run([
+      follow('DisputeRegistered'),
+      follow('ConsentGiven'),
+      follow('AgreementTookEffect'),
+      follow('PerformanceRecorded', { complete: false }),
+      follow('PerformanceRecorded', { complete: true }),
+      follow('PerformanceRecorded', { complete: true }),
+    ]);
     expect(events.map((e) => e.type)).toEqual(['MediationCaseLinked', 'MediationSettled', 'MediationEnded']);
     expect(state).toMatchObject({ status: 'ended', outcome: 'performed' });
   });

@@ -74,7 +74,9 @@ function decide(command: FollowMediation, state: MediationReferralState): Mediat
     case 'PerformanceRecorded':
       return d.complete === true && !ended ? [{ type: 'MediationEnded', data: { ...base, outcome: 'performed' } }] : [];
     case 'PerformanceFailed':
-      return !ended ? [{ type: 'MediationEnded', data: { ...base, outcome: 'performance_failed', ...(d.routesTold ? { routesTold: d.routesTold } : {}) } }] : [];
+      return !ended
+        ? [{ type: 'MediationEnded', data: { ...base, outcome: 'performance_failed', ...(d.routesTold ? { routesTold: d.routesTold } : {}) } }]
+        : [];
     case 'MediationDeclined':
       return !ended ? [{ type: 'MediationEnded', data: { ...base, outcome: 'declined' } }] : [];
     case 'MediationTerminated':
@@ -93,7 +95,16 @@ export function evolveMediationReferral(state: MediationReferralState, event: Me
   const d = event.data;
   if (state.status === 'none') {
     return event.type === 'MediationCaseLinked'
-      ? { status: 'mediating', gridCaseId: d.gridCaseId, mediationCaseId: d.mediationCaseId, committeeId: d.committeeId, linkedAt: d.at, riskReports: 0, transfers: 0, updatedAt: d.at }
+      ? {
+          status: 'mediating',
+          gridCaseId: d.gridCaseId,
+          mediationCaseId: d.mediationCaseId,
+          committeeId: d.committeeId,
+          linkedAt: d.at,
+          riskReports: 0,
+          transfers: 0,
+          updatedAt: d.at,
+        }
       : state;
   }
   switch (event.type) {
@@ -102,7 +113,13 @@ export function evolveMediationReferral(state: MediationReferralState, event: Me
     case 'MediationSettled':
       return { ...state, status: 'settled', updatedAt: d.at };
     case 'MediationEnded':
-      return { ...state, status: 'ended', outcome: event.data.outcome, ...(event.data.routesTold ? { routesTold: event.data.routesTold } : {}), updatedAt: d.at };
+      return {
+        ...state,
+        status: 'ended',
+        outcome: event.data.outcome,
+        ...(event.data.routesTold ? { routesTold: event.data.routesTold } : {}),
+        updatedAt: d.at,
+      };
     case 'MediationTransferredUp':
       return { ...state, committeeId: d.committeeId, transfers: state.transfers + 1, updatedAt: d.at };
     case 'MediationRiskReported':

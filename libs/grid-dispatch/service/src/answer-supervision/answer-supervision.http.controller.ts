@@ -10,7 +10,16 @@ export class AnswerSupervisionController {
   constructor(@Inject(GridCases) private readonly cases: GridCases) {}
 
   @CaseCommandRoute(':caseId/answer-supervision', 'case.answer_supervision', { summary: '答复督办' })
-  answerSupervision(@Param('caseId') caseId: string, @Body() body: AnswerSupervisionRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
-    return this.cases.run({ ...request, caseId, reason: body.reason, command: (_, meta) => ({ type: 'AnswerSupervision', data: { caseId, supervisionId: body.supervisionId, answer: body.answer }, meta }) });
+  answerSupervision(
+    @Param('caseId') caseId: string,
+    @Body() body: AnswerSupervisionRequest,
+    @CommandRequest() request: CommandRequest,
+  ): Promise<CaseCommandResult> {
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: body.reason,
+      command: (_, meta) => ({ type: 'AnswerSupervision', data: { caseId, supervisionId: body.supervisionId, answer: body.answer }, meta }),
+    });
   }
 }

@@ -9,7 +9,10 @@ describeCaseCommand(
       return caseId;
     },
     as: DEPT,
-    body: async (caseId, h) => ({ supervisionId: (await h.call('GET', `/grid-dispatch/cases/${caseId}`, { as: OP })).body.supervisions[0].supervisionId, answer: '已安排专人今日处置' }),
+    body: async (caseId, h) => ({
+      supervisionId: (await h.call('GET', `/grid-dispatch/cases/${caseId}`, { as: OP })).body.supervisions[0].supervisionId,
+      answer: '已安排专人今日处置',
+    }),
     then: { status: 'in_progress', events: ['SupervisionAnswered'] },
     forbidden: ['gw.g-1-1-1', 'audit.d'],
     outside: 'dept.t1-cg',
@@ -18,7 +21,10 @@ describeCaseCommand(
   (h) => {
     it('404 for a supervision the case does not have', async () => {
       const caseId = await inProgressCase(h());
-      expect(await h().command(caseId, 'answer-supervision', DEPT, { supervisionId: 'nope', answer: 'x' })).toMatchObject({ status: 404, body: { code: 'GRID_CASE.UNKNOWN_SUPERVISION' } });
+      expect(await h().command(caseId, 'answer-supervision', DEPT, { supervisionId: 'nope', answer: 'x' })).toMatchObject({
+        status: 404,
+        body: { code: 'GRID_CASE.UNKNOWN_SUPERVISION' },
+      });
     });
   },
 );

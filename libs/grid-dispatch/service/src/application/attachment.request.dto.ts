@@ -40,5 +40,11 @@ export class WithAttachments {
 /** Plain attachment refs, or nothing (DTO instances carry `undefined` for absent optional fields). */
 export function attachmentsOf(list: AttachmentRequest[] | undefined): { attachments?: AttachmentRef[] } {
   if (!list) return {};
-  return { attachments: list.map((a) => ({ ref: a.ref, ...(a.mediaType !== undefined ? { mediaType: a.mediaType } : {}), ...(a.name !== undefined ? { name: a.name } : {}) })) };
+  return {
+    attachments: list.map((a) => ({
+      ref: a.ref,
+      ...(a.mediaType !== undefined ? { mediaType: a.mediaType } : {}),
+      ...(a.name !== undefined ? { name: a.name } : {}),
+    })),
+  };
 }

@@ -1,11 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  createGridCaseDecider,
-  GridCaseCommand,
-  GridCaseEvent,
-  GridCaseState,
-  toGridCaseStreamId,
-} from '@fengqiao/grid-dispatch-domain';
+import { createGridCaseDecider, GridCaseCommand, GridCaseEvent, GridCaseState, toGridCaseStreamId } from '@fengqiao/grid-dispatch-domain';
 import { Decider } from '@fengqiao/kernel';
 import { CaseCommandRunner, ContextRuntime, runtimeToken } from '@fengqiao/platform';
 import { ResolvedGridDispatchOptions } from '../config/grid-dispatch.options';
@@ -35,7 +29,11 @@ export class GridCases extends CaseCommandRunner<GridCaseState, GridCaseCommand,
     @Inject(GridDispatchDirectory) readonly directory: GridDispatchDirectory,
     @Inject(GridDispatchViews) views: GridDispatchViews,
   ) {
-    const current = { version: -1, calendar: tables.calendar, decider: createGridCaseDecider({ deadlineRules: [], calendar: tables.calendar }) as GridCaseDecider };
+    const current = {
+      version: -1,
+      calendar: tables.calendar,
+      decider: createGridCaseDecider({ deadlineRules: [], calendar: tables.calendar }) as GridCaseDecider,
+    };
     super({
       context: 'GRID_DISPATCH',
       resourceType: 'case',

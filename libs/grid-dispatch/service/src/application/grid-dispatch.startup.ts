@@ -64,8 +64,10 @@ export class GridDispatchStartup implements ContextLifecycle {
     const seed = this.options.seed;
     if (!seedWanted || !seed) return;
     const at = this.options.clock.now().toISOString();
-    if (await this.tables.routingRules.seedIfEmpty(seed.routingRules, SEED_ACTOR, at, SEED_NOTE)) this.logger.log(`seeded ${seed.routingRules.length} routing rules`);
-    if (await this.tables.deadlineRules.seedIfEmpty(seed.deadlineRules, SEED_ACTOR, at, SEED_NOTE)) this.logger.log(`seeded ${seed.deadlineRules.length} deadline rules`);
+    if (await this.tables.routingRules.seedIfEmpty(seed.routingRules, SEED_ACTOR, at, SEED_NOTE))
+      this.logger.log(`seeded ${seed.routingRules.length} routing rules`);
+    if (await this.tables.deadlineRules.seedIfEmpty(seed.deadlineRules, SEED_ACTOR, at, SEED_NOTE))
+      this.logger.log(`seeded ${seed.deadlineRules.length} deadline rules`);
   }
 
   /**

@@ -45,11 +45,21 @@ describe('work-order commands over HTTP', () => {
   it('runs a case from acceptance to archive, with an extension and one rework, and shows each step on the timeline', async () => {
     const caseId = await dispatchedCase();
     expect(await ok(caseId, 'accept', DEPT)).toMatchObject({ status: 'in_progress', events: ['DispatchAccepted'], revision: 2 });
-    expect(await ok(caseId, 'progress', DEPT, { note: '已联系物业清理楼道杂物', attachments: [{ ref: 'file-1', mediaType: 'image/jpeg' }] })).toMatchObject({ events: ['ProgressNoted'] });
-    expect(await ok(caseId, 'request-extension', DEPT, { duration: 1, unit: 'working_days', reason: '车主外出，需联系拖车' })).toMatchObject({ status: 'extension_requested' });
-    expect(await ok(caseId, 'rule-extension', OP, { decision: 'granted', reason: '理由充分' })).toMatchObject({ status: 'in_progress', events: ['ExtensionGranted'] });
+    expect(await ok(caseId, 'progress', DEPT, { note: '已联系物业清理楼道杂物', attachments: [{ ref: 'file-1', mediaType: 'image/jpeg' }] })).toMatchObject({
+      events: ['ProgressNoted'],
+    });
+    expect(await ok(caseId, 'request-extension', DEPT, { duration: 1, unit: 'working_days', reason: '车主外出，需联系拖车' })).toMatchObject({
+      status: 'extension_requested',
+    });
+    expect(await ok(caseId, 'rule-extension', OP, { decision: 'granted', reason: '理由充分' })).toMatchObject({
+      status: 'in_progress',
+      events: ['ExtensionGranted'],
+    });
     expect(await ok(caseId, 'feedback', DEPT, { result: '车辆已移走' })).toMatchObject({ status: 'feedback_submitted' });
-    expect(await ok(caseId, 'verify', OP, { result: 'fail', findings: '通道内仍堆有杂物' })).toMatchObject({ status: 'in_progress', events: ['ReworkOrdered'] });
+    expect(await ok(caseId, 'verify', OP, { result: 'fail', findings: '通道内仍堆有杂物' })).toMatchObject({
+      status: 'in_progress',
+      events: ['ReworkOrdered'],
+    });
     expect(await ok(caseId, 'feedback', DEPT, { result: '杂物已清空' })).toMatchObject({ status: 'feedback_submitted' });
     expect(await ok(caseId, 'verify', OP, { result: 'pass', findings: '现场已畅通' })).toMatchObject({ status: 'verified', events: ['CaseVerified'] });
     expect(await ok(caseId, 'close', OP, { summary: '消防通道已恢复畅通' })).toMatchObject({ status: 'closed' });
@@ -61,9 +71,27 @@ describe('work-order commands over HTTP', () => {
     expect(detail.etag).toBe('"12"');
     expect(detail.body).toMatchObject({ caseId, status: 'archived', statusLabel: '已归档', revision: 12, reworkCount: 1, extensionCount: 1 });
     expect(detail.body.state).toBeUndefined();
-    const timeline = detail.body.timeline as { type: string; label: string; actor: { userId: string }; text?: string; deadline?: { kind: string; step?: string } }[];
+    const timeline = detail.body.timeline as {
+      type: string;
+      label: string;
+      actor: { userId: string };
+      text?: string;
+      deadline?: { kind: string; step?: string };
+    }[];
     expect(timeline.map((e) => e.label)).toEqual([
-      '工单建立', '派单', '签收', '处置进展', '申请延期', '同意延期', '处置反馈', '核查不通过，返工', '处置反馈', '核查通过', '结案', '回访评价', '归档',
+      '工单建立',
+      '派单',
+      '签收',
+      '处置进展',
+      '申请延期',
+      '同意延期',
+      '处置反馈',
+      '核查不通过，返工',
+      '处置反馈',
+      '核查通过',
+      '结案',
+      '回访评价',
+      '归档',
     ]);
     expect(timeline[2]).toMatchObject({ actor: { userId: 'u-dept-t1-xf' }, deadline: { kind: 'started', step: 'handle' } });
     expect(timeline[7]).toMatchObject({ text: '通道内仍堆有杂物', statusAfter: 'in_progress' });
@@ -83,7 +111,10 @@ describe('work-order commands over HTTP', () => {
 
     const other = await dispatchedCase();
     await ok(other, 'object', DEPT, { reason: '非本单位职责' });
-    expect(await ok(other, 'rule-objection', OP, { decision: 'rejected', reason: '属消防站辖区职责' })).toMatchObject({ status: 'dispatched', events: ['ObjectionRejected'] });
+    expect(await ok(other, 'rule-objection', OP, { decision: 'rejected', reason: '属消防站辖区职责' })).toMatchObject({
+      status: 'dispatched',
+      events: ['ObjectionRejected'],
+    });
     expect(await ok(other, 'accept', DEPT)).toMatchObject({ status: 'in_progress' });
   });
 

@@ -56,7 +56,10 @@ export class AttachmentsController {
   @HttpCode(201)
   @RequireAction('case.feedback')
   @BinaryBody(ATTACHMENT_MEDIA_TYPES)
-  @ApiOperation({ summary: '上传工单照片', description: '请求体为图片本身（JPEG、PNG 或 WebP，不超过 5 MB，按文件头核对类型）；返回的 ref 填入办结反馈或进展的 attachments。' })
+  @ApiOperation({
+    summary: '上传工单照片',
+    description: '请求体为图片本身（JPEG、PNG 或 WebP，不超过 5 MB，按文件头核对类型）；返回的 ref 填入办结反馈或进展的 attachments。',
+  })
   async upload(@Param('caseId') caseId: string, @CurrentPrincipal() principal: Principal, @Req() req: RawRequest): Promise<AttachmentAnswer> {
     const mediaType = declaredType(header(req, 'content-type'));
     if (!mediaType) throw new ValidationError('ATTACHMENT.TYPE_NOT_ALLOWED', '只能上传 JPEG、PNG 或 WebP 图片', { field: 'file' });
@@ -72,7 +75,12 @@ export class AttachmentsController {
     const bytes = Buffer.concat(chunks);
     if (bytes.length === 0) throw new ValidationError('ATTACHMENT.EMPTY', '没有收到图片内容', { field: 'file' });
     const actual = sniffImage(bytes);
-    if (actual !== mediaType) throw new ValidationError('ATTACHMENT.CONTENT_MISMATCH', actual ? `文件内容是 ${actual}，与声明的 ${mediaType} 不符` : '文件内容不是 JPEG、PNG 或 WebP 图片', { field: 'file' });
+    if (actual !== mediaType)
+      throw new ValidationError(
+        'ATTACHMENT.CONTENT_MISMATCH',
+        actual ? `文件内容是 ${actual}，与声明的 ${mediaType} 不符` : '文件内容不是 JPEG、PNG 或 WebP 图片',
+        { field: 'file' },
+      );
     const rawName = header(req, 'x-file-name');
     let name: string | undefined;
     try {
@@ -94,13 +102,25 @@ export class AttachmentsController {
       uploadedAt: this.cases.clock.now().toISOString(),
     };
     await this.cases.runtime.infra.readStore.upsert(GRID_ATTACHMENTS, doc, { revision: 0 });
-    return { ref: `/grid-dispatch/cases/${caseId}/attachments/${attachmentId}`, attachmentId, mediaType, ...(name ? { name } : {}), size: bytes.length, sha256 };
+    return {
+      ref: `/grid-dispatch/cases/${caseId}/attachments/${attachmentId}`,
+      attachmentId,
+      mediaType,
+      ...(name ? { name } : {}),
+      size: bytes.length,
+      sha256,
+    };
   }
 
   @Get(':attachmentId')
   @RequireAction('case.read')
   @ApiOperation({ summary: '查看工单照片', description: '按上传时核对过的类型返回图片。' })
-  async file(@Param('caseId') caseId: string, @Param('attachmentId') attachmentId: string, @CurrentPrincipal() principal: Principal, @Res() res: FileResponse): Promise<void> {
+  async file(
+    @Param('caseId') caseId: string,
+    @Param('attachmentId') attachmentId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: FileResponse,
+  ): Promise<void> {
     await this.caseIn(caseId, principal, 'case.read');
     const doc = await this.cases.runtime.infra.readStore.get<StoredAttachment>(GRID_ATTACHMENTS, attachmentId);
     if (!doc || doc.caseId !== caseId) throw new NotFoundError('ATTACHMENT.NOT_FOUND', '没有该附件', { attachmentId });

@@ -26,10 +26,19 @@ describe('work-order photos: POST/GET /grid-dispatch/cases/:caseId/attachments',
 
   it('stores a photo of each accepted type, serves it back with its type, and the feedback names it', async () => {
     const caseId = await inProgressCase(h);
-    for (const [bytes, type] of [[PNG, 'image/png'], [JPEG, 'image/jpeg'], [WEBP, 'image/webp']] as const) {
+    for (const [bytes, type] of [
+      [PNG, 'image/png'],
+      [JPEG, 'image/jpeg'],
+      [WEBP, 'image/webp'],
+    ] as const) {
       const res = await upload(caseId, DEPT, bytes, type, '现场照片.jpg');
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ mediaType: type, size: bytes.length, name: '现场照片.jpg', ref: `/grid-dispatch/cases/${caseId}/attachments/${res.body.attachmentId}` });
+      expect(res.body).toMatchObject({
+        mediaType: type,
+        size: bytes.length,
+        name: '现场照片.jpg',
+        ref: `/grid-dispatch/cases/${caseId}/attachments/${res.body.attachmentId}`,
+      });
       const file = await fetchFile(res.body.ref, 'op.v-1-1');
       expect(file.status).toBe(200);
       expect(file.headers.get('content-type')).toBe(type);
@@ -46,8 +55,14 @@ describe('work-order photos: POST/GET /grid-dispatch/cases/:caseId/attachments',
     const gif = Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1');
     expect(await upload(caseId, DEPT, gif, 'image/gif')).toMatchObject({ status: 415 });
     expect(await upload(caseId, DEPT, Buffer.from('<svg/>'), 'image/svg+xml')).toMatchObject({ status: 415 });
-    expect(await upload(caseId, DEPT, Buffer.from('<html>not a photo</html>'), 'image/png')).toMatchObject({ status: 400, body: { code: 'ATTACHMENT.CONTENT_MISMATCH' } });
-    expect(await upload(caseId, DEPT, JPEG, 'image/png')).toMatchObject({ status: 400, body: { code: 'ATTACHMENT.CONTENT_MISMATCH', message: expect.stringContaining('image/jpeg') } });
+    expect(await upload(caseId, DEPT, Buffer.from('<html>not a photo</html>'), 'image/png')).toMatchObject({
+      status: 400,
+      body: { code: 'ATTACHMENT.CONTENT_MISMATCH' },
+    });
+    expect(await upload(caseId, DEPT, JPEG, 'image/png')).toMatchObject({
+      status: 400,
+      body: { code: 'ATTACHMENT.CONTENT_MISMATCH', message: expect.stringContaining('image/jpeg') },
+    });
     expect(await upload(caseId, DEPT, new Uint8Array(), 'image/png')).toMatchObject({ status: 400 });
     const big = Buffer.concat([PNG, Buffer.alloc(ATTACHMENT_MAX_BYTES)]);
     expect(await upload(caseId, DEPT, big, 'image/png')).toMatchObject({ status: 413, body: { code: 'ATTACHMENT.TOO_LARGE' } });

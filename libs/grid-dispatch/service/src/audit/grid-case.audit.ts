@@ -22,7 +22,10 @@ export const gridDispatchAudit: ContextAuditOptions = {
       readModel: {
         collection: GRID_CASE_VIEW,
         idOf: (streamId) => streamId.slice(GRID_CASE_STREAM_PREFIX.length),
-        compare: (replayed, doc) => (canonicalize(replayed) === canonicalize(doc.state) ? [] : [`state: replayed status ${replayed.status}, read model ${String((doc.state as { status?: unknown } | undefined)?.status)}`]),
+        compare: (replayed, doc) =>
+          canonicalize(replayed) === canonicalize(doc.state)
+            ? []
+            : [`state: replayed status ${replayed.status}, read model ${String((doc.state as { status?: unknown } | undefined)?.status)}`],
       },
     }),
   ],

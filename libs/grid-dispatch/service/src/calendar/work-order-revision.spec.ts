@@ -96,7 +96,16 @@ describe('calendar notices loaded → open work orders revised (grid-dispatch)',
       caseId,
       gridId: 'g-1-1-1',
     };
-    const event = { id: newId(), type: IntakeCaseFiledV1.type, source: '/fengqiao/intake', subject: caseId, time: data.filedAt, correlationId: newId(), causationId: newId(), data };
+    const event = {
+      id: newId(),
+      type: IntakeCaseFiledV1.type,
+      source: '/fengqiao/intake',
+      subject: caseId,
+      time: data.filedAt,
+      correlationId: newId(),
+      causationId: newId(),
+      data,
+    };
     await service.app.get<Bus>(BUS, { strict: false }).publish(topics.intakeCase, [toCloudEventMessage(toCloudEvent(event), caseId)]);
     const stored = await waitFor('the dispatch', async () => ((await events(caseId)).length >= 2 ? events(caseId) : undefined));
     expect(stored.map((e) => e.type)).toEqual(['WorkOrderOpened', 'CaseDispatched']);
@@ -165,7 +174,7 @@ describe('calendar notices loaded → open work orders revised (grid-dispatch)',
     expect(await events(caseId)).toHaveLength(before);
   });
 
-  it('a file import layers a region\'s own calendar on the national one, labelled by jurisdiction', async () => {
+  it("a file import layers a region's own calendar on the national one, labelled by jurisdiction", async () => {
     const file = JSON.parse(readFileSync(join(__dirname, '../../../../../scripts/calendar-notice.example.json'), 'utf8'));
     const local = {
       region: 'CN-330681',

@@ -40,7 +40,9 @@ export function workOrderRevisionTarget(readStore: ReadStore, workOrders: Pick<G
         data: { caseId, notice },
         meta: { actor: CALENDAR_REVISION_ACTOR, now: now.toISOString(), correlationId: `calendar:${calendarVersion}:${caseId}` },
       };
-      const res = await workOrders.execute(caseId, command, { eventId: (i: number) => deterministicEventId(`${caseId}/revise/${calendarVersion}/${i}`, now.getTime()) });
+      const res = await workOrders.execute(caseId, command, {
+        eventId: (i: number) => deterministicEventId(`${caseId}/revise/${calendarVersion}/${i}`, now.getTime()),
+      });
       return res.events.length;
     },
   };

@@ -11,6 +11,11 @@ export class CloseCaseController {
 
   @CaseCommandRoute(':caseId/close', 'case.close', { summary: '结案' })
   close(@Param('caseId') caseId: string, @Body() body: CloseCaseRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
-    return this.cases.run({ ...request, caseId, reason: body.reason, command: (_, meta) => ({ type: 'CloseCase', data: { caseId, summary: body.summary }, meta }) });
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: body.reason,
+      command: (_, meta) => ({ type: 'CloseCase', data: { caseId, summary: body.summary }, meta }),
+    });
   }
 }

@@ -4,18 +4,34 @@ import { clockFromEnv, GridDispatchConfigError, offsetClock, resolveGridDispatch
 describe('grid-dispatch settings', () => {
   it('has defaults for a production start', () => {
     const o = resolveGridDispatchOptions({}, {}, null);
-    expect(o).toMatchObject({ timerIntervalMs: 30_000, projectorIntervalMs: 500, calendarId: 'CN', seed: null, seedReferenceData: undefined, runScheduler: true });
+    expect(o).toMatchObject({
+      timerIntervalMs: 30_000,
+      projectorIntervalMs: 500,
+      calendarId: 'CN',
+      seed: null,
+      seedReferenceData: undefined,
+      runScheduler: true,
+    });
   });
 
   it('reads the environment, and options win over it', () => {
-    const env = { GRID_DISPATCH_TIMER_INTERVAL_MS: '1000', GRID_DISPATCH_SEED_REFERENCE_DATA: 'false', GRID_DISPATCH_RUN_SCHEDULER: 'no', GRID_DISPATCH_CALENDAR: 'CN' };
+    const env = {
+      GRID_DISPATCH_TIMER_INTERVAL_MS: '1000',
+      GRID_DISPATCH_SEED_REFERENCE_DATA: 'false',
+      GRID_DISPATCH_RUN_SCHEDULER: 'no',
+      GRID_DISPATCH_CALENDAR: 'CN',
+    };
     expect(resolveGridDispatchOptions({}, env, null)).toMatchObject({ timerIntervalMs: 1000, seedReferenceData: false, runScheduler: false });
     expect(resolveGridDispatchOptions({ timerIntervalMs: 5, runScheduler: true }, env, null)).toMatchObject({ timerIntervalMs: 5, runScheduler: true });
   });
 
   it('refuses settings it cannot read, naming the variable', () => {
-    expect(() => resolveGridDispatchOptions({}, { GRID_DISPATCH_TIMER_INTERVAL_MS: '0' }, null)).toThrow(new GridDispatchConfigError('GRID_DISPATCH_TIMER_INTERVAL_MS must be a positive whole number, got "0"'));
-    expect(() => resolveGridDispatchOptions({}, { GRID_DISPATCH_SEED_REFERENCE_DATA: 'perhaps' }, null)).toThrow(/GRID_DISPATCH_SEED_REFERENCE_DATA must be true or false/);
+    expect(() => resolveGridDispatchOptions({}, { GRID_DISPATCH_TIMER_INTERVAL_MS: '0' }, null)).toThrow(
+      new GridDispatchConfigError('GRID_DISPATCH_TIMER_INTERVAL_MS must be a positive whole number, got "0"'),
+    );
+    expect(() => resolveGridDispatchOptions({}, { GRID_DISPATCH_SEED_REFERENCE_DATA: 'perhaps' }, null)).toThrow(
+      /GRID_DISPATCH_SEED_REFERENCE_DATA must be true or false/,
+    );
     expect(() => clockFromEnv({ FENGQIAO_CLOCK_OFFSET_MS: '1.5' })).toThrow(/FENGQIAO_CLOCK_OFFSET_MS/);
   });
 

@@ -83,7 +83,11 @@ export function clockFromEnv(env: NodeJS.ProcessEnv): Clock {
   return n === 0 ? systemClock : offsetClock(n);
 }
 
-export function resolveGridDispatchOptions(options: GridDispatchOptions, env: NodeJS.ProcessEnv, defaultSeed: ReferenceDataSeed | null): ResolvedGridDispatchOptions {
+export function resolveGridDispatchOptions(
+  options: GridDispatchOptions,
+  env: NodeJS.ProcessEnv,
+  defaultSeed: ReferenceDataSeed | null,
+): ResolvedGridDispatchOptions {
   return {
     clock: options.clock ?? clockFromEnv(env),
     timerIntervalMs: options.timerIntervalMs ?? positiveInt('GRID_DISPATCH_TIMER_INTERVAL_MS', env['GRID_DISPATCH_TIMER_INTERVAL_MS'], 30_000),

@@ -16,10 +16,7 @@ export class GridDispatchDirectory {
   private readonly live: () => Directory | undefined;
   private followed?: UnitDirectory;
 
-  constructor(
-    @Inject(GRID_DISPATCH_OPTIONS) options: ResolvedGridDispatchOptions,
-    @Optional() @Inject(LIVE_DIRECTORY) live?: Directory,
-  ) {
+  constructor(@Inject(GRID_DISPATCH_OPTIONS) options: ResolvedGridDispatchOptions, @Optional() @Inject(LIVE_DIRECTORY) live?: Directory) {
     this.configured = options.directory;
     this.live = directoryInUse(live);
   }

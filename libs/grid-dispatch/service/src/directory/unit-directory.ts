@@ -31,7 +31,10 @@ export function unitDirectoryOf(directory: Pick<Directory, 'current'>): UnitDire
       return u ? { id: u.id, kind: u.kind, name: u.name, path: [...u.path], retired: u.retired } : undefined;
     },
     units() {
-      return directory.current().units().map((u) => ({ id: u.id, kind: u.kind, name: u.name, path: [...u.path], retired: u.retired }));
+      return directory
+        .current()
+        .units()
+        .map((u) => ({ id: u.id, kind: u.kind, name: u.name, path: [...u.path], retired: u.retired }));
     },
   };
 }
@@ -48,7 +51,12 @@ export function assertKnownUnit(directory: UnitDirectory | undefined, unitId: st
   if (!unit) throw new ValidationError('GRID_DISPATCH.UNKNOWN_UNIT', `单位不存在：${unitId}`, { field, unitId });
   if (unit.retired) throw new ValidationError('GRID_DISPATCH.RETIRED_UNIT', `单位已撤销：${unit.name}（${unitId}）`, { field, unitId });
   if (kinds && !kinds.includes(unit.kind)) {
-    throw new ValidationError('GRID_DISPATCH.WRONG_UNIT_KIND', `单位 ${unit.name}（${unitId}）的类型不能用于此处`, { field, unitId, kind: unit.kind, expected: kinds });
+    throw new ValidationError('GRID_DISPATCH.WRONG_UNIT_KIND', `单位 ${unit.name}（${unitId}）的类型不能用于此处`, {
+      field,
+      unitId,
+      kind: unit.kind,
+      expected: kinds,
+    });
   }
 }
 

@@ -14,7 +14,10 @@ describeCaseCommand(
   (h) => {
     it('400 for a unit the directory does not know or that cannot take cases', async () => {
       const caseId = await unroutedCase(h());
-      expect(await h().command(caseId, 'dispatch', OP, { unitId: 'dept-nowhere' })).toMatchObject({ status: 400, body: { code: 'GRID_DISPATCH.UNKNOWN_UNIT' } });
+      expect(await h().command(caseId, 'dispatch', OP, { unitId: 'dept-nowhere' })).toMatchObject({
+        status: 400,
+        body: { code: 'GRID_DISPATCH.UNKNOWN_UNIT' },
+      });
       expect(await h().command(caseId, 'dispatch', OP, { unitId: 'u-admin' })).toMatchObject({ status: 400, body: { code: 'GRID_DISPATCH.UNKNOWN_UNIT' } });
       expect(await h().types(caseId)).toEqual(['WorkOrderOpened']);
     });

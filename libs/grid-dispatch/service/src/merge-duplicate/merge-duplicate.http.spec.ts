@@ -13,7 +13,7 @@ describeCaseCommand(
     invalid: [[{}, 'duplicateOf']],
   },
   (h) => {
-    it('the target must exist in the caller\'s jurisdiction (one 404 for unknown and outside) and not be merged away itself (409)', async () => {
+    it("the target must exist in the caller's jurisdiction (one 404 for unknown and outside) and not be merged away itself (409)", async () => {
       const caseId = await dispatchedCase(h());
       const elsewhere = await unroutedCase(h(), 'g-2-1-1');
       const unknown = await h().command(caseId, 'merge', OP, { duplicateOf: `c-${newId()}` });
@@ -23,7 +23,10 @@ describeCaseCommand(
       const first = await dispatchedCase(h());
       const second = await dispatchedCase(h());
       await ok(h(), second, 'merge', OP, { duplicateOf: first });
-      expect(await h().command(caseId, 'merge', OP, { duplicateOf: second })).toMatchObject({ status: 409, body: { code: 'GRID_DISPATCH.TARGET_MERGED', details: { mergedInto: first } } });
+      expect(await h().command(caseId, 'merge', OP, { duplicateOf: second })).toMatchObject({
+        status: 409,
+        body: { code: 'GRID_DISPATCH.TARGET_MERGED', details: { mergedInto: first } },
+      });
       expect(await h().command(caseId, 'merge', OP, { duplicateOf: caseId })).toMatchObject({ status: 400, body: { code: 'GRID_CASE.INVALID_DUPLICATE_OF' } });
       expect(await h().types(caseId)).toEqual(['WorkOrderOpened', 'CaseDispatched']);
     });

@@ -12,6 +12,11 @@ export class NoteProgressController {
 
   @CaseCommandRoute(':caseId/progress', 'case.handle', { summary: '记录办理进展' })
   progress(@Param('caseId') caseId: string, @Body() body: NoteProgressRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
-    return this.cases.run({ ...request, caseId, reason: body.reason, command: (_, meta) => ({ type: 'NoteProgress', data: { caseId, note: body.note, ...attachmentsOf(body.attachments) }, meta }) });
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: body.reason,
+      command: (_, meta) => ({ type: 'NoteProgress', data: { caseId, note: body.note, ...attachmentsOf(body.attachments) }, meta }),
+    });
   }
 }

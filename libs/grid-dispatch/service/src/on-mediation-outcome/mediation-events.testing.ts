@@ -4,7 +4,12 @@ import { newId } from '@fengqiao/kernel';
 import { BUS, toCloudEvent } from '@fengqiao/platform';
 
 /** A mediation integration event as mediation's relay publishes it (for grid-dispatch's specs). */
-export function mediationEvent(name: MediationCaseEventName, caseId: string, at: string, facts: Partial<MediationCaseEventData> = {}): IntegrationEvent<MediationCaseEventData> {
+export function mediationEvent(
+  name: MediationCaseEventName,
+  caseId: string,
+  at: string,
+  facts: Partial<MediationCaseEventData> = {},
+): IntegrationEvent<MediationCaseEventData> {
   const id = newId();
   return {
     id,
@@ -38,7 +43,9 @@ export async function referToMediation(
 ): Promise<string> {
   const res = await h.command(gridCaseId, 'refer', operator, { target: 'mediation', reason: '实为邻里纠纷，转人民调解' });
   if (res.status !== 200) throw new Error(`refer ${gridCaseId}: ${res.status} ${JSON.stringify(res.body)}`);
-  const event = validateIntegrationEvent(mediationEvent('DisputeRegistered', `med-${newId()}`, new Date().toISOString(), { source: 'referred_from_grid_case', gridCaseId }));
+  const event = validateIntegrationEvent(
+    mediationEvent('DisputeRegistered', `med-${newId()}`, new Date().toISOString(), { source: 'referred_from_grid_case', gridCaseId }),
+  );
   await h.app.get<Bus>(BUS, { strict: false }).publish(topics.mediationCase, [toCloudEventMessage(toCloudEvent(event), event.subject)]);
   const deadline = Date.now() + 10_000;
   while ((await h.call('GET', `/grid-dispatch/cases/${gridCaseId}/mediation`, { as: 'op.d' })).status !== 200) {

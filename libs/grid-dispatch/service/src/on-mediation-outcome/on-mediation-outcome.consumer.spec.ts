@@ -64,7 +64,11 @@ describe('the outcome of mediation flows back to the referred grid case', () => 
     await publish(mediationEvent('DisputeRegistered', m, T0, { source: 'referred_from_grid_case', gridCaseId }));
     await publish(mediationEvent('RiskReportedToPolice', m, T0, { riskKind: 'public_order', policeUnitId: 'dept-t1-ga' }));
     await publish(mediationEvent('MediationTerminated', m, T0, { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] }));
-    expect(await mediationOf(gridCaseId, (b) => b.status === 'ended')).toMatchObject({ outcome: 'terminated', routesTold: ['arbitration', 'administrative', 'judicial'], riskReports: 1 });
+    expect(await mediationOf(gridCaseId, (b) => b.status === 'ended')).toMatchObject({
+      outcome: 'terminated',
+      routesTold: ['arbitration', 'administrative', 'judicial'],
+      riskReports: 1,
+    });
     expect(await h.types(gridCaseId)).toEqual(['WorkOrderOpened', 'CaseDispatched', 'CaseReferred']);
     expect((await h.call('GET', `/grid-dispatch/cases/${gridCaseId}/mediation`, { as: 'op.v-1-2' })).status).toBe(403);
   });
@@ -73,7 +77,10 @@ describe('the outcome of mediation flows back to the referred grid case', () => 
     const caseId = `m-${newId()}`;
     const events = await h.fileCase({ caseId, gridId: 'g-1-1-1', category: 'neighbour_dispute' }, 2);
     expect(events.map((e) => e.type)).toEqual(['WorkOrderOpened', 'CaseReferred']);
-    expect(events[1]).toMatchObject({ actor: { userId: 'system:auto-routing' }, data: { target: 'mediation', reason: expect.stringContaining('人民调解委员会 mc-v-1-1') } });
+    expect(events[1]).toMatchObject({
+      actor: { userId: 'system:auto-routing' },
+      data: { target: 'mediation', reason: expect.stringContaining('人民调解委员会 mc-v-1-1') },
+    });
     const detail = await h.call('GET', `/grid-dispatch/cases/${caseId}`, { as: OP });
     expect(detail.body).toMatchObject({ status: 'referred' });
   });

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IntegrationEvent, MediationCaseEventData, mediationEventNameOf, topics } from '@fengqiao/contracts';
 import { NonRetriableError } from '@fengqiao/bus';
-import { ArchiveCase, FollowMediation, MEDIATION_OUTCOME_LABELS, mediationReferralDecider, MediationReferralState, toMediationReferralStreamId } from '@fengqiao/grid-dispatch-domain';
+import {
+  ArchiveCase,
+  FollowMediation,
+  MEDIATION_OUTCOME_LABELS,
+  mediationReferralDecider,
+  MediationReferralState,
+  toMediationReferralStreamId,
+} from '@fengqiao/grid-dispatch-domain';
 import { Actor, Clock, deterministicEventId, DomainError } from '@fengqiao/kernel';
 import { ContextConsumer, ContextRuntime, foldStream, handleCommand, runtimeToken } from '@fengqiao/platform';
 import { ReadStore } from '@fengqiao/read-store';
@@ -83,7 +90,9 @@ export async function onMediationEvent(event: IntegrationEvent, deps: MediationO
   };
   const deciderDeps = { store: deps.events, decider: mediationReferralDecider, jurisdictionOf: () => jurisdiction };
   const streamId = toMediationReferralStreamId(gridCaseId);
-  const result = await handleCommand(deciderDeps, streamId, command, { eventId: (i) => deterministicEventId(`${event.id}/${MEDIATION_OUTCOMES_PURPOSE}/${i}`, Date.parse(event.time)) });
+  const result = await handleCommand(deciderDeps, streamId, command, {
+    eventId: (i) => deterministicEventId(`${event.id}/${MEDIATION_OUTCOMES_PURPOSE}/${i}`, Date.parse(event.time)),
+  });
   const stored = await deps.events.readStream(streamId);
   const state = foldStream(deciderDeps, stored);
   if (state.status !== 'none') await deps.readStore.upsert(GRID_CASE_MEDIATION, viewOf(state, jurisdiction), { revision: stored[stored.length - 1].revision });
@@ -103,7 +112,9 @@ export async function onMediationEvent(event: IntegrationEvent, deps: MediationO
       },
     };
     try {
-      await deps.workOrders.execute(gridCaseId, archive, { eventId: (i: number) => deterministicEventId(`${event.id}/${MEDIATION_OUTCOMES_PURPOSE}/archive/${i}`, Date.parse(event.time)) });
+      await deps.workOrders.execute(gridCaseId, archive, {
+        eventId: (i: number) => deterministicEventId(`${event.id}/${MEDIATION_OUTCOMES_PURPOSE}/archive/${i}`, Date.parse(event.time)),
+      });
       logger?.log(`grid case ${gridCaseId}: archived, mediation case ${d.caseId} performed`);
     } catch (e) {
       if (e instanceof DomainError && e.kind !== 'revision_conflict') throw new NonRetriableError(`${e.code}: ${e.message}`, { cause: e });

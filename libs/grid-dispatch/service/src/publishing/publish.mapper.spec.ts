@@ -92,7 +92,9 @@ describe('publishing grid-dispatch events', () => {
     // f: a corrected 2026 notice (a made-up day off on Mon 03-02) moves f's accept deadline: DeadlineRevised
     const f = `c-${newId()}`;
     await h.fileCase({ caseId: f });
-    const notices = SHIPPED_CALENDAR_NOTICES.map((n) => (n.year === 2026 ? { ...n, periods: [...n.periods, { name: '测试', from: '2026-03-02', to: '2026-03-02' }] } : n));
+    const notices = SHIPPED_CALENDAR_NOTICES.map((n) =>
+      n.year === 2026 ? { ...n, periods: [...n.periods, { name: '测试', from: '2026-03-02', to: '2026-03-02' }] } : n,
+    );
     const table: IntegrationEvent = {
       id: newId(),
       type: CalendarNoticesPublishedV1.type,
@@ -101,7 +103,14 @@ describe('publishing grid-dispatch events', () => {
       time: h.clock.now().toISOString(),
       correlationId: newId(),
       causationId: newId(),
-      data: { version: 2, calendarVersion: calendarVersionOf(notices, 2), notices, changed: { region: 'CN', year: 2026 }, by: 'admin', at: h.clock.now().toISOString() },
+      data: {
+        version: 2,
+        calendarVersion: calendarVersionOf(notices, 2),
+        notices,
+        changed: { region: 'CN', year: 2026 },
+        by: 'admin',
+        at: h.clock.now().toISOString(),
+      },
     };
     await h.app.get<Bus>(BUS, { strict: false }).publish(topics.calendarNotices, [toCloudEventMessage(toCloudEvent(table), table.subject)]);
     await h.waitForEvents(f, 3);
@@ -118,8 +127,20 @@ describe('publishing grid-dispatch events', () => {
     }
     const byId = new Map(received.map((r) => [r.id, r]));
     const of = (caseId: string, event: string) => stored.filter((s) => s.data['caseId'] === caseId && s.type === event).map((s) => byId.get(s.id)!.data);
-    expect(of(a, 'CaseDispatched')[0]).toMatchObject({ status: 'dispatched', unitId: 'dept-t1-xf', step: 'accept', level: 'village', category: 'fire_lane_blocked', gridId: 'g-1-1-1' });
-    expect(of(a, 'ObjectionUpheld')[0]).toMatchObject({ status: 'dispatched', unitId: 'dept-d-xf', text: '改派', jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-1', 'dept-d-xf'] });
+    expect(of(a, 'CaseDispatched')[0]).toMatchObject({
+      status: 'dispatched',
+      unitId: 'dept-t1-xf',
+      step: 'accept',
+      level: 'village',
+      category: 'fire_lane_blocked',
+      gridId: 'g-1-1-1',
+    });
+    expect(of(a, 'ObjectionUpheld')[0]).toMatchObject({
+      status: 'dispatched',
+      unitId: 'dept-d-xf',
+      text: '改派',
+      jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-1', 'dept-d-xf'],
+    });
     expect(of(a, 'SupervisionIssued')[0]).toMatchObject({ supervised: 1, text: '请加快' });
     expect(of(a, 'SupervisionAnswered')[0]).toMatchObject({ text: '正在处置' });
     expect(of(a, 'SupervisionAnswered')[0].supervised).toBeUndefined();
@@ -154,7 +175,10 @@ describe('publishing grid-dispatch events', () => {
     const events = h.runtime.infra.events;
     const stream = (await events.readAll({ maxCount: 100_000 })).filter((s) => s.streamId.startsWith('grid-case-'));
     const caseStream = stream.filter((s) => s.streamId === stream[0].streamId);
-    const legacy: StoredEvent[] = caseStream.map((s) => ({ ...s, data: { ...s.data, after: { status: 'bogus', unitId: 'nowhere', step: null, dueAt: null, supervised: 9 } } }));
+    const legacy: StoredEvent[] = caseStream.map((s) => ({
+      ...s,
+      data: { ...s.data, after: { status: 'bogus', unitId: 'nowhere', step: null, dueAt: null, supervised: 9 } },
+    }));
     // WorkOrderOpened of that time carried no location: it comes from the envelope's jurisdiction
     delete (legacy[0].data as Record<string, unknown>)['location'];
     const old = { readStream: async (id: string, o?: { maxCount?: number }) => legacy.filter((e) => e.streamId === id).slice(0, o?.maxCount) };

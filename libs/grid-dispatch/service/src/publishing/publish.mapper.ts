@@ -21,13 +21,19 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
  */
 function textOf(type: WorkOrderEventName, data: Record<string, unknown>): string | undefined {
   const own =
-    type === 'ProgressNoted' ? data['note']
-    : type === 'FeedbackSubmitted' ? data['result']
-    : type === 'CaseVerified' || type === 'ReworkOrdered' ? data['findings']
-    : type === 'CaseClosed' ? data['summary']
-    : type === 'SupervisionAnswered' ? data['answer']
-    : type === 'CallbackRecorded' ? data['comment']
-    : undefined;
+    type === 'ProgressNoted'
+      ? data['note']
+      : type === 'FeedbackSubmitted'
+        ? data['result']
+        : type === 'CaseVerified' || type === 'ReworkOrdered'
+          ? data['findings']
+          : type === 'CaseClosed'
+            ? data['summary']
+            : type === 'SupervisionAnswered'
+              ? data['answer']
+              : type === 'CallbackRecorded'
+                ? data['comment']
+                : undefined;
   const text = str(own) ?? str(data['reason']);
   return text === undefined ? undefined : text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
@@ -104,7 +110,8 @@ export class WorkOrderPublisher {
 /** The integration event of a stored work-order event, given the state after it. */
 export function toIntegrationEvent(stored: StoredEvent, caseId: string, state: GridCaseState): IntegrationEvent<WorkOrderEventData> {
   const after = snapshotOf(state);
-  if (!after) throw new Error(`grid-dispatch event ${stored.id} (${stored.type}): no work order after folding ${stored.streamId} to revision ${stored.revision}`);
+  if (!after)
+    throw new Error(`grid-dispatch event ${stored.id} (${stored.type}): no work order after folding ${stored.streamId} to revision ${stored.revision}`);
   const type = stored.type as WorkOrderEventName;
   const data = stored.data as Record<string, unknown>;
   const text = textOf(type, data);

@@ -173,7 +173,8 @@ export interface GridCaseView {
 const NO_DUE = 8_640_000_000_000_000; // the largest Date: "no deadline" sorts last
 const ms = (iso: string): number => Date.parse(iso);
 
-const withAttachments = (list: readonly { ref: string; mediaType?: string; name?: string }[] | undefined) => (list?.length ? { attachments: list.map((a) => ({ ...a })) } : {});
+const withAttachments = (list: readonly { ref: string; mediaType?: string; name?: string }[] | undefined) =>
+  list?.length ? { attachments: list.map((a) => ({ ...a })) } : {};
 
 function isWorkOrderEvent(type: string): type is WorkOrderEventName {
   return Object.prototype.hasOwnProperty.call(WORK_ORDER_EVENTS, type);
@@ -313,9 +314,20 @@ function details(event: GridCaseEvent): Partial<TimelineEntry> {
     case 'Escalated':
       return { escalation: { from: event.data.from, to: event.data.to, cause: event.data.cause } };
     case 'DeadlineWarned':
-      return { deadline: { kind: 'warned', timerId: event.data.timerId, step: event.data.step, stepLabel: STEP_LABEL[event.data.step], dueAt: event.data.dueAt, warnAt: event.data.warnAt } };
+      return {
+        deadline: {
+          kind: 'warned',
+          timerId: event.data.timerId,
+          step: event.data.step,
+          stepLabel: STEP_LABEL[event.data.step],
+          dueAt: event.data.dueAt,
+          warnAt: event.data.warnAt,
+        },
+      };
     case 'DeadlineBreached':
-      return { deadline: { kind: 'breached', timerId: event.data.timerId, step: event.data.step, stepLabel: STEP_LABEL[event.data.step], dueAt: event.data.dueAt } };
+      return {
+        deadline: { kind: 'breached', timerId: event.data.timerId, step: event.data.step, stepLabel: STEP_LABEL[event.data.step], dueAt: event.data.dueAt },
+      };
     case 'DeadlineRevised': {
       const d = event.data.deadline;
       return {
@@ -351,7 +363,12 @@ export function evolveGridCaseView(doc: ViewDoc<GridCaseView> | GridCaseView | n
   const state = evolveGridCase(before, event);
   if (state.status === 'none') return doc ? stripMeta(doc) : null;
   const o = state.order;
-  const inRework = event.type === 'ReworkOrdered' ? true : state.status === 'in_progress' || state.status === 'extension_requested' || state.status === 'suspended' ? (doc?.inRework ?? false) : false;
+  const inRework =
+    event.type === 'ReworkOrdered'
+      ? true
+      : state.status === 'in_progress' || state.status === 'extension_requested' || state.status === 'suspended'
+        ? (doc?.inRework ?? false)
+        : false;
   const timer = timerView(state);
   const queueKind = queueKindOf(state.status, inRework);
   const data = event.data as { reason?: string };

@@ -19,10 +19,7 @@ export const PROJECTOR_NAME = 'grid-dispatch.views';
 export class GridDispatchViews {
   readonly projector: StoreProjector<StoredEvent>;
 
-  constructor(
-    @Inject(runtimeToken(CONTEXT_NAME)) runtime: ContextRuntime,
-    @Inject(GRID_DISPATCH_OPTIONS) options: ResolvedGridDispatchOptions,
-  ) {
+  constructor(@Inject(runtimeToken(CONTEXT_NAME)) runtime: ContextRuntime, @Inject(GRID_DISPATCH_OPTIONS) options: ResolvedGridDispatchOptions) {
     const logger = new Logger('grid-dispatch.projector');
     this.projector = new StoreProjector<StoredEvent>({
       name: PROJECTOR_NAME,

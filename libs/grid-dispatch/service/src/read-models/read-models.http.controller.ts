@@ -27,7 +27,10 @@ const LIST_PROJECTION = { timeline: 0, state: 0 } as const;
 const DEFAULT_PAGE_SIZE = 20;
 const STATUSES = Object.keys(GRID_CASE_STATUS_LABEL).filter((s) => s !== 'none') as GridCaseStatus[];
 
-function item<T extends Partial<StoredView>>(doc: T, nowMs: number): Omit<T, '_id' | '_revision' | '_stream' | 'state'> & { revision: number; overdue: boolean } {
+function item<T extends Partial<StoredView>>(
+  doc: T,
+  nowMs: number,
+): Omit<T, '_id' | '_revision' | '_stream' | 'state'> & { revision: number; overdue: boolean } {
   const { _id: _i, _revision, _stream: _s, state: _state, ...rest } = doc;
   const timer = doc.timer ?? null;
   return { ...rest, revision: _revision ?? -1, overdue: timer !== null && timer.dueAtMs < nowMs };
@@ -103,7 +106,11 @@ export class ReadModelsController {
       q.unitId !== undefined ? { unitId: q.unitId } : undefined,
       q.urgency !== undefined ? { urgency: q.urgency } : undefined,
       q.level !== undefined ? { level: q.level } : undefined,
-      q.overdue === 'true' ? { 'timer.dueAtMs': { $lt: nowMs } } : q.overdue === 'false' ? { $or: [{ timer: null }, { 'timer.dueAtMs': { $gte: nowMs } }] } : undefined,
+      q.overdue === 'true'
+        ? { 'timer.dueAtMs': { $lt: nowMs } }
+        : q.overdue === 'false'
+          ? { $or: [{ timer: null }, { 'timer.dueAtMs': { $gte: nowMs } }] }
+          : undefined,
     );
     const query = and(filters, statuses ? { status: { $in: statuses } } : undefined);
     const { page, pageSize, skip } = paging(q);
@@ -126,7 +133,8 @@ export class ReadModelsController {
   @Get('queue')
   @RequireAction('case.list')
   @ApiOperation({
-    summary: '我的待办：承办单位（部门、网格员）待签收、办理中、返工、待答复督办；综治中心待派单（含无法自动派单）、退单待裁定、延期待审批、待核查、待结案、待回访等',
+    summary:
+      '我的待办：承办单位（部门、网格员）待签收、办理中、返工、待答复督办；综治中心待派单（含无法自动派单）、退单待裁定、延期待审批、待核查、待结案、待回访等',
   })
   async queue(@Query() q: QueueQuery, @CurrentPrincipal() p: Principal): Promise<QueueResponse> {
     const store = this.cases.runtime.infra.readStore;
@@ -158,7 +166,8 @@ export class ReadModelsController {
     const items = docs.map((d): QueueItem => {
       const base = item(d, nowMs) as CaseListItem;
       const waitingFor: (QueueKind | 'supervision')[] = [];
-      if (d.queueKind && ((centre && QUEUE_KINDS[d.queueKind].who === 'centre') || (unit && d.unitId === p.unitId && QUEUE_KINDS[d.queueKind].who === 'unit'))) waitingFor.push(d.queueKind);
+      if (d.queueKind && ((centre && QUEUE_KINDS[d.queueKind].who === 'centre') || (unit && d.unitId === p.unitId && QUEUE_KINDS[d.queueKind].who === 'unit')))
+        waitingFor.push(d.queueKind);
       if (unit && d.unitId === p.unitId && d.openSupervisions > 0) waitingFor.push('supervision');
       const match = d.queueKind === 'dispatch' && routing ? resolveRoute(routing.rows, d.category, { gridId: d.gridId, path: d.jurisdiction }) : undefined;
       return { ...base, waitingFor, ...(match ? { suggestedUnitId: match.rule.unitId } : {}) };

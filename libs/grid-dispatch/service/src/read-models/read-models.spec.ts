@@ -68,7 +68,7 @@ describe('read models', () => {
   });
 
   describe('board', () => {
-    it('scopes by the caller\'s jurisdiction in the query, with counts per status', async () => {
+    it("scopes by the caller's jurisdiction in the query, with counts per status", async () => {
       const village = await board('op.v-1-1');
       expect(caseIds(village)).toEqual([ids.A, ids.B]);
       expect(counts(village)).toEqual({ dispatched: 1, in_progress: 1 });
@@ -128,7 +128,10 @@ describe('read models', () => {
     });
 
     it('refuses an unknown status or a bad page with a 400', async () => {
-      expect(await h.call('GET', '/grid-dispatch/board?status=lost', { as: 'op.d' })).toMatchObject({ status: 400, body: { code: 'GRID_DISPATCH.INVALID_STATUS' } });
+      expect(await h.call('GET', '/grid-dispatch/board?status=lost', { as: 'op.d' })).toMatchObject({
+        status: 400,
+        body: { code: 'GRID_DISPATCH.INVALID_STATUS' },
+      });
       expect(await h.call('GET', '/grid-dispatch/board?pageSize=1000', { as: 'op.d' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
       expect(await h.call('GET', '/grid-dispatch/board?overdue=maybe', { as: 'op.d' })).toMatchObject({ status: 400 });
     });
@@ -149,7 +152,9 @@ describe('read models', () => {
       expect(centre.counts).toEqual([{ kind: 'dispatch', label: '待派单', count: 1 }]);
       expect((await h.call('GET', '/grid-dispatch/queue', { as: 'op.t-1' })).body.items).toEqual([]);
       expect((await h.call('GET', '/grid-dispatch/queue', { as: 'audit.d' })).body).toMatchObject({ items: [], total: 0 });
-      expect((await h.call('GET', '/grid-dispatch/queue?kind=accept', { as: 'dept.t1-xf' })).body.items.map((i: { caseId: string }) => i.caseId)).toEqual([ids.A]);
+      expect((await h.call('GET', '/grid-dispatch/queue?kind=accept', { as: 'dept.t1-xf' })).body.items.map((i: { caseId: string }) => i.caseId)).toEqual([
+        ids.A,
+      ]);
       expect(await h.call('GET', '/grid-dispatch/queue?kind=nothing', { as: 'op.d' })).toMatchObject({ status: 400 });
     });
   });

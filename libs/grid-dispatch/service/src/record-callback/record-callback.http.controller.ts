@@ -11,6 +11,15 @@ export class RecordCallbackController {
 
   @CaseCommandRoute(':caseId/callback', 'case.callback', { summary: '回访评价（1–5）' })
   callback(@Param('caseId') caseId: string, @Body() body: RecordCallbackRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
-    return this.cases.run({ ...request, caseId, reason: body.reason, command: (_, meta) => ({ type: 'RecordCallback', data: { caseId, rating: body.rating, satisfied: body.satisfied, ...(body.comment !== undefined ? { comment: body.comment } : {}) }, meta }) });
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: body.reason,
+      command: (_, meta) => ({
+        type: 'RecordCallback',
+        data: { caseId, rating: body.rating, satisfied: body.satisfied, ...(body.comment !== undefined ? { comment: body.comment } : {}) },
+        meta,
+      }),
+    });
   }
 }

@@ -11,6 +11,11 @@ export class ReferCaseController {
 
   @CaseCommandRoute(':caseId/refer', 'case.refer', { summary: '转人民调解或转信访（须说明理由）' })
   refer(@Param('caseId') caseId: string, @Body() body: ReferCaseRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
-    return this.cases.run({ ...request, caseId, reason: body.reason, command: (_, meta) => ({ type: 'ReferCase', data: { caseId, target: body.target }, meta }) });
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: body.reason,
+      command: (_, meta) => ({ type: 'ReferCase', data: { caseId, target: body.target }, meta }),
+    });
   }
 }

@@ -2,7 +2,17 @@ import { Body, Controller, Get, Inject, Param, ParseIntPipe, Put, Res } from '@n
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeadlineRuleEntry } from '@fengqiao/grid-dispatch-domain';
 import { ValidationError } from '@fengqiao/kernel';
-import { actorOf, assertInJurisdiction, CommandRequest, etagOf, HeaderResponse, ReferenceTable, RequireAction, TableVersion, TableVersionSummary } from '@fengqiao/platform';
+import {
+  actorOf,
+  assertInJurisdiction,
+  CommandRequest,
+  etagOf,
+  HeaderResponse,
+  ReferenceTable,
+  RequireAction,
+  TableVersion,
+  TableVersionSummary,
+} from '@fengqiao/platform';
 import { GRID_DISPATCH_OPTIONS } from '../application/grid-dispatch.tokens';
 import { ResolvedGridDispatchOptions } from '../config/grid-dispatch.options';
 import { GridDispatchDirectory } from '../directory/grid-dispatch-directory';
@@ -28,7 +38,11 @@ const versionParam = new ParseIntPipe({
   exceptionFactory: () => new ValidationError('GRID_DISPATCH.INVALID_VERSION', '版本号必须是正整数', { field: 'version' }),
 });
 
-const IF_MATCH_VERSION = { name: 'If-Match', required: true, description: '所编辑的版本号（GET 返回的 ETag；尚无版本时为 "0"）；缺少时 412 COMMAND.IF_MATCH_REQUIRED，已有新版本时 412' } as const;
+const IF_MATCH_VERSION = {
+  name: 'If-Match',
+  required: true,
+  description: '所编辑的版本号（GET 返回的 ETag；尚无版本时为 "0"）；缺少时 412 COMMAND.IF_MATCH_REQUIRED，已有新版本时 412',
+} as const;
 
 async function list<R>(table: ReferenceTable<R>, res: HeaderResponse): Promise<TableResponse<R>> {
   const [current, versions] = [await table.current(), await table.history()];
@@ -52,12 +66,13 @@ async function publish<R>(
 ): Promise<RulesVersion<R>> {
   const { principal } = request;
   assertInJurisdiction(principal, principal.unitPath.slice(0, 1), 'config.manage', { type: table.streamId });
-  const published = await table.publish(
-    rules,
-    { actor: actorOf(principal, 'config.manage'), jurisdiction: [...principal.unitPath] },
-    at,
-    { expectedVersion: request.expectedRevision, requireExpectedVersion: true, ...(note ? { note } : {}), ...(request.correlationId ? { correlationId: request.correlationId } : {}), ...(check ? { check } : {}) },
-  );
+  const published = await table.publish(rules, { actor: actorOf(principal, 'config.manage'), jurisdiction: [...principal.unitPath] }, at, {
+    expectedVersion: request.expectedRevision,
+    requireExpectedVersion: true,
+    ...(note ? { note } : {}),
+    ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+    ...(check ? { check } : {}),
+  });
   res.setHeader('ETag', etagOf(published.version));
   return asRules(published);
 }
@@ -86,10 +101,17 @@ export class RoutingRulesController {
     summary: '发布派单规则新版本（整表替换，校验后生效）',
     description: '新版本若使某些“类别 × 网格”无法自动派单（现行版本能派的），须带 "allowUnroutable": true，否则 400 GRID_DISPATCH.ROUTING_GAPS 并列出缺口。',
   })
-  put(@Body() body: PublishRoutingRulesRequest, @CommandRequest() request: CommandRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<RulesVersion<RoutingRule>> {
+  put(
+    @Body() body: PublishRoutingRulesRequest,
+    @CommandRequest() request: CommandRequest,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<RulesVersion<RoutingRule>> {
     const rules: RoutingRule[] = body.rules.map((r) => ({ category: r.category, scope: { ...r.scope }, unitId: r.unitId }));
-    const check = body.allowUnroutable === true ? undefined : (clean: RoutingRule[], current: TableVersion<RoutingRule> | null) =>
-      assertNoRoutingGaps(routingGaps(current?.rows ?? null, clean, this.directory.current()));
+    const check =
+      body.allowUnroutable === true
+        ? undefined
+        : (clean: RoutingRule[], current: TableVersion<RoutingRule> | null) =>
+            assertNoRoutingGaps(routingGaps(current?.rows ?? null, clean, this.directory.current()));
     return publish(this.tables.routingRules, rules, body.note, request, this.options.clock.now().toISOString(), res, check);
   }
 
@@ -121,7 +143,11 @@ export class DeadlineRulesController {
   @RequireAction('config.manage')
   @ApiHeader(IF_MATCH_VERSION)
   @ApiOperation({ summary: '发布期限配置新版本（整表替换，校验后对此后开始的环节生效）' })
-  put(@Body() body: PublishDeadlineRulesRequest, @CommandRequest() request: CommandRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<RulesVersion<DeadlineRuleEntry>> {
+  put(
+    @Body() body: PublishDeadlineRulesRequest,
+    @CommandRequest() request: CommandRequest,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<RulesVersion<DeadlineRuleEntry>> {
     const rules = body.rules.map((e) => ({ ...e, rule: { ...e.rule } })) as DeadlineRuleEntry[];
     return publish(this.tables.deadlineRules, rules, body.note, request, this.options.clock.now().toISOString(), res);
   }

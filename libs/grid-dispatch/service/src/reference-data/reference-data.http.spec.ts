@@ -28,7 +28,12 @@ describe('rule tables (versioned reference data)', () => {
     expect(deadlines.body.current).toMatchObject({ version: 1 });
     expect(deadlines.body.current.rules).toHaveLength(demoDistrict.deadlineRules.length);
     const [stored] = await h.runtime.infra.events.readStream('routing-rules');
-    expect(stored).toMatchObject({ type: 'RoutingRulesPublished', revision: 0, actor: { userId: 'system:seed', role: 'system' }, data: { version: 1, by: 'system:seed' } });
+    expect(stored).toMatchObject({
+      type: 'RoutingRulesPublished',
+      revision: 0,
+      actor: { userId: 'system:seed', role: 'system' },
+      data: { version: 1, by: 'system:seed' },
+    });
   });
 
   it('publishes a new routing version (who, when), keeps the old one readable, and routes by the new one', async () => {
@@ -48,12 +53,19 @@ describe('rule tables (versioned reference data)', () => {
 
     const caseId = `c-${newId()}`;
     const [, dispatched] = await h.fileCase({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-2' });
-    expect(dispatched.data).toMatchObject({ unitId: 'g-2-3-1', reason: `按派单规则第 2 版第 ${rules.length} 条自动派单（类别“neighbour_dispute”，范围：村居 v-2-3）` });
+    expect(dispatched.data).toMatchObject({
+      unitId: 'g-2-3-1',
+      reason: `按派单规则第 2 版第 ${rules.length} 条自动派单（类别“neighbour_dispute”，范围：村居 v-2-3）`,
+    });
 
     // a stale If-Match (the message names the versions, not stream revisions), none at all, another role: nothing written
     expect(await put('/grid-dispatch/routing-rules', { rules }, '"1"')).toMatchObject({
       status: 412,
-      body: { code: 'GRID_DISPATCH.TABLE_VERSION_CONFLICT', message: '派单规则已更新为第 2 版（您编辑的是第 1 版），请刷新后重试', details: { expectedVersion: 1, currentVersion: 2 } },
+      body: {
+        code: 'GRID_DISPATCH.TABLE_VERSION_CONFLICT',
+        message: '派单规则已更新为第 2 版（您编辑的是第 1 版），请刷新后重试',
+        details: { expectedVersion: 1, currentVersion: 2 },
+      },
     });
     expect(await put('/grid-dispatch/routing-rules', { rules })).toMatchObject({ status: 412, body: { code: 'COMMAND.IF_MATCH_REQUIRED' } });
     expect(await put('/grid-dispatch/routing-rules', { rules }, 'two')).toMatchObject({ status: 412, body: { code: 'COMMAND.IF_MATCH_INVALID' } });
@@ -70,14 +82,28 @@ describe('rule tables (versioned reference data)', () => {
     expect(empty.body.details.gaps).toHaveLength(50); // listed up to 50, the count says how many
     expect(empty.body.details.gaps[0]).toEqual({ category: expect.any(String), gridId: expect.stringMatching(/^g-/) });
     // one town's fire-lane rule removed: exactly that town's grids lose their route
-    const withoutTown = current.current.rules.filter((r: { category: string; scope: { townId?: string } }) => !(r.category === 'fire_lane_blocked' && r.scope.townId === 't-1'));
-    const partial = await put('/grid-dispatch/routing-rules', { rules: withoutTown.filter((r: { category: string; scope: object }) => !(r.category === 'fire_lane_blocked' && Object.keys(r.scope).length === 0)) }, etag);
+    const withoutTown = current.current.rules.filter(
+      (r: { category: string; scope: { townId?: string } }) => !(r.category === 'fire_lane_blocked' && r.scope.townId === 't-1'),
+    );
+    const partial = await put(
+      '/grid-dispatch/routing-rules',
+      { rules: withoutTown.filter((r: { category: string; scope: object }) => !(r.category === 'fire_lane_blocked' && Object.keys(r.scope).length === 0)) },
+      etag,
+    );
     expect(partial.body.code).toBe('GRID_DISPATCH.ROUTING_GAPS');
     expect(partial.body.details.gaps.every((g: { category: string }) => g.category === 'fire_lane_blocked')).toBe(true);
     expect(partial.body.message).toMatch(/allowUnroutable/);
     expect((await routing()).body.versions).toHaveLength(current.versions.length);
     // said on purpose: published, and such cases wait in the unroutable queue
-    const allowed = await put('/grid-dispatch/routing-rules', { rules: withoutTown.filter((r: { category: string; scope: object }) => !(r.category === 'fire_lane_blocked' && Object.keys(r.scope).length === 0)), allowUnroutable: true, note: '暂停消防通道自动派单' }, etag);
+    const allowed = await put(
+      '/grid-dispatch/routing-rules',
+      {
+        rules: withoutTown.filter((r: { category: string; scope: object }) => !(r.category === 'fire_lane_blocked' && Object.keys(r.scope).length === 0)),
+        allowUnroutable: true,
+        note: '暂停消防通道自动派单',
+      },
+      etag,
+    );
     expect(allowed).toMatchObject({ status: 200, body: { version: current.current.version + 1 } });
     // and back to the full table (it leaves no gap)
     expect(await put('/grid-dispatch/routing-rules', { rules: current.current.rules }, `"${current.current.version + 1}"`)).toMatchObject({ status: 200 });
@@ -99,25 +125,55 @@ describe('rule tables (versioned reference data)', () => {
       const res = await put('/grid-dispatch/routing-rules', body);
       expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code });
     }
-    expect((await put('/grid-dispatch/routing-rules', { rules: [{ ...rule, unitId: 'dept-nowhere' }] })).body.message).toBe('第 1 条派单规则无效：单位不存在：dept-nowhere');
-    expect(await h.call('GET', '/grid-dispatch/routing-rules/versions/abc', { as: 'op.d' })).toMatchObject({ status: 400, body: { code: 'GRID_DISPATCH.INVALID_VERSION' } });
-    expect(await h.call('GET', '/grid-dispatch/routing-rules/versions/99', { as: 'op.d' })).toMatchObject({ status: 404, body: { code: 'GRID_DISPATCH.TABLE_VERSION_NOT_FOUND' } });
+    expect((await put('/grid-dispatch/routing-rules', { rules: [{ ...rule, unitId: 'dept-nowhere' }] })).body.message).toBe(
+      '第 1 条派单规则无效：单位不存在：dept-nowhere',
+    );
+    expect(await h.call('GET', '/grid-dispatch/routing-rules/versions/abc', { as: 'op.d' })).toMatchObject({
+      status: 400,
+      body: { code: 'GRID_DISPATCH.INVALID_VERSION' },
+    });
+    expect(await h.call('GET', '/grid-dispatch/routing-rules/versions/99', { as: 'op.d' })).toMatchObject({
+      status: 404,
+      body: { code: 'GRID_DISPATCH.TABLE_VERSION_NOT_FOUND' },
+    });
   });
 
   it('publishes a deadline table that new steps use, and refuses a rule the calendar cannot compute', async () => {
     const v1 = (await h.call('GET', '/grid-dispatch/deadline-rules', { as: 'op.d' })).body.current;
     const rules = [
       ...v1.rules,
-      { step: 'accept', category: 'fire_lane_blocked', urgency: 'urgent', rule: { ruleId: 'test.accept.fire', legalBasis: '测试配置', duration: 30, unit: 'calendar_days' } },
+      {
+        step: 'accept',
+        category: 'fire_lane_blocked',
+        urgency: 'urgent',
+        rule: { ruleId: 'test.accept.fire', legalBasis: '测试配置', duration: 30, unit: 'calendar_days' },
+      },
     ];
-    const bad = (over: object) => ({ rules: [...v1.rules, { step: 'accept', category: 'fire_lane_blocked', rule: { ruleId: 'bad', duration: 2, unit: 'working_days', ...over } }] });
-    expect(await put('/grid-dispatch/deadline-rules', bad({ warnBefore: 2 }))).toMatchObject({ status: 400, body: { code: 'GRID_DISPATCH.INVALID_DEADLINE_RULE' } });
-    expect(await put('/grid-dispatch/deadline-rules', bad({ duration: 1.5 }))).toMatchObject({ status: 400, body: { code: 'GRID_DISPATCH.INVALID_DEADLINE_RULE' } });
-    expect(await put('/grid-dispatch/deadline-rules', { rules: [...v1.rules, v1.rules[0]] })).toMatchObject({ status: 400, body: { code: 'GRID_CASE.DUPLICATE_DEADLINE_RULE' } });
-    expect(await put('/grid-dispatch/deadline-rules', { rules: [{ step: 'lunch', rule: { ruleId: 'x', duration: 1, unit: 'working_days' } }] })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const bad = (over: object) => ({
+      rules: [...v1.rules, { step: 'accept', category: 'fire_lane_blocked', rule: { ruleId: 'bad', duration: 2, unit: 'working_days', ...over } }],
+    });
+    expect(await put('/grid-dispatch/deadline-rules', bad({ warnBefore: 2 }))).toMatchObject({
+      status: 400,
+      body: { code: 'GRID_DISPATCH.INVALID_DEADLINE_RULE' },
+    });
+    expect(await put('/grid-dispatch/deadline-rules', bad({ duration: 1.5 }))).toMatchObject({
+      status: 400,
+      body: { code: 'GRID_DISPATCH.INVALID_DEADLINE_RULE' },
+    });
+    expect(await put('/grid-dispatch/deadline-rules', { rules: [...v1.rules, v1.rules[0]] })).toMatchObject({
+      status: 400,
+      body: { code: 'GRID_CASE.DUPLICATE_DEADLINE_RULE' },
+    });
+    expect(await put('/grid-dispatch/deadline-rules', { rules: [{ step: 'lunch', rule: { ruleId: 'x', duration: 1, unit: 'working_days' } }] })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED' },
+    });
 
     const res = await put('/grid-dispatch/deadline-rules', { rules }, '"1"');
-    expect(await put('/grid-dispatch/deadline-rules', { rules }, '"1"')).toMatchObject({ status: 412, body: { code: 'GRID_DISPATCH.TABLE_VERSION_CONFLICT', message: '期限配置已更新为第 2 版（您编辑的是第 1 版），请刷新后重试' } });
+    expect(await put('/grid-dispatch/deadline-rules', { rules }, '"1"')).toMatchObject({
+      status: 412,
+      body: { code: 'GRID_DISPATCH.TABLE_VERSION_CONFLICT', message: '期限配置已更新为第 2 版（您编辑的是第 1 版），请刷新后重试' },
+    });
     expect(res).toMatchObject({ status: 200, body: { version: 2, by: 'u-admin' } });
     const caseId = `c-${newId()}`;
     const [, dispatched] = await h.fileCase({ caseId });

@@ -38,8 +38,22 @@ export class ReferenceTables {
     const events = runtime.infra.events;
     this.calendarId = options.calendarId;
     this.calendars.get(options.calendarId); // fails fast on an unknown calendar id
-    this.routingRules = new ReferenceTable<RoutingRule>(events, ROUTING_RULES_STREAM, ROUTING_RULES_PUBLISHED, (r) => validateRoutingRules(r, directory.current()), '派单规则', GRID_DISPATCH_TABLES);
-    this.deadlineRules = new ReferenceTable<DeadlineRuleEntry>(events, DEADLINE_RULES_STREAM, DEADLINE_RULES_PUBLISHED, (t) => validateDeadlineRuleTable(t, this.calendar), '期限配置', GRID_DISPATCH_TABLES);
+    this.routingRules = new ReferenceTable<RoutingRule>(
+      events,
+      ROUTING_RULES_STREAM,
+      ROUTING_RULES_PUBLISHED,
+      (r) => validateRoutingRules(r, directory.current()),
+      '派单规则',
+      GRID_DISPATCH_TABLES,
+    );
+    this.deadlineRules = new ReferenceTable<DeadlineRuleEntry>(
+      events,
+      DEADLINE_RULES_STREAM,
+      DEADLINE_RULES_PUBLISHED,
+      (t) => validateDeadlineRuleTable(t, this.calendar),
+      '期限配置',
+      GRID_DISPATCH_TABLES,
+    );
   }
 
   private readonly calendarId: string;

@@ -26,20 +26,28 @@ describe('routing rules', () => {
     expect(resolveRoute(rules, 'litter', { gridId: null, path: ['d'] })).toBeUndefined();
   });
 
-  it('agrees with the demo district\'s own routing for every category in every grid', () => {
+  it("agrees with the demo district's own routing for every category in every grid", () => {
     const table = validateRoutingRules(demoDistrict.routing);
     for (const grid of demoDistrict.geography.grids) {
       for (const category of demoDistrict.categories) {
         const mine = resolveRoute(table, category.code, { gridId: grid.id, path: demoDistrict.unitPath(grid.id) })?.rule.unitId ?? null;
-        expect({ grid: grid.id, category: category.code, unit: mine }).toEqual({ grid: grid.id, category: category.code, unit: demoDistrict.routeFor(category.code, grid.id) });
+        expect({ grid: grid.id, category: category.code, unit: mine }).toEqual({
+          grid: grid.id,
+          category: category.code,
+          unit: demoDistrict.routeFor(category.code, grid.id),
+        });
       }
     }
   });
 
   it('normalises a valid table and names the reason of a bad one', () => {
-    expect(validateRoutingRules([{ category: ' noise ', scope: { gridId: 'g-1', villageId: undefined } as never, unitId: 'u ' }])).toEqual([{ category: 'noise', scope: { gridId: 'g-1' }, unitId: 'u' }]);
+    expect(validateRoutingRules([{ category: ' noise ', scope: { gridId: 'g-1', villageId: undefined } as never, unitId: 'u ' }])).toEqual([
+      { category: 'noise', scope: { gridId: 'g-1' }, unitId: 'u' },
+    ]);
     expect(() => validateRoutingRules([rules[1], { ...rules[1], unitId: 'other' }])).toThrow('第 2 条派单规则与第 1 条重复（类别“noise”，范围 townId=t-1）');
-    expect(() => validateRoutingRules([{ category: 'x', scope: { gridId: 'g', townId: 't' }, unitId: 'u' }])).toThrow('第 1 条派单规则无效：适用范围只能指定网格、村居或街镇中的一个');
+    expect(() => validateRoutingRules([{ category: 'x', scope: { gridId: 'g', townId: 't' }, unitId: 'u' }])).toThrow(
+      '第 1 条派单规则无效：适用范围只能指定网格、村居或街镇中的一个',
+    );
     expect(() => validateRoutingRules([{ category: 'x', scope: { gridId: ' ' }, unitId: 'u' }])).toThrow('第 1 条派单规则无效：gridId 不能为空');
   });
 

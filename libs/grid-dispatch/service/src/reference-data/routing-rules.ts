@@ -160,7 +160,10 @@ export function routingGaps(current: readonly RoutingRule[] | null, next: readon
 /** 422-like refusal of a table with gaps, listing them (400 `GRID_DISPATCH.ROUTING_GAPS`). */
 export function assertNoRoutingGaps(gaps: readonly RoutingGap[]): void {
   if (gaps.length === 0) return;
-  const shown = gaps.slice(0, 10).map((g) => `${g.category} × ${g.gridId ?? '全区'}`).join('、');
+  const shown = gaps
+    .slice(0, 10)
+    .map((g) => `${g.category} × ${g.gridId ?? '全区'}`)
+    .join('、');
   throw new ValidationError(
     'GRID_DISPATCH.ROUTING_GAPS',
     `新的派单规则会使 ${gaps.length} 个“类别 × 网格”无法自动派单（${shown}${gaps.length > 10 ? ' 等' : ''}）；确需如此请加 "allowUnroutable": true`,

@@ -28,7 +28,8 @@ function blankingReads(store: EventStore): EventStore & { blank(what: { head?: n
 describe('ReferenceTable (grid-dispatch\'s rule tables): a table read never goes back to "no table"', () => {
   let sqlite: SqliteEventStore;
   let store: ReturnType<typeof blankingReads>;
-  const table = () => new ReferenceTable<{ unitId: string }>(store, 'routing-rules', 'RoutingRulesPublished', (r) => [...r], '派单规则', { rowsField: 'rules' });
+  const table = () =>
+    new ReferenceTable<{ unitId: string }>(store, 'routing-rules', 'RoutingRulesPublished', (r) => [...r], '派单规则', { rowsField: 'rules' });
 
   beforeEach(async () => {
     sqlite = new SqliteEventStore({ path: ':memory:' });

@@ -10,7 +10,16 @@ export class RequestExtensionController {
   constructor(@Inject(GridCases) private readonly cases: GridCases) {}
 
   @CaseCommandRoute(':caseId/request-extension', 'case.request_extension', { summary: '申请延期（办理期限届满前）' })
-  requestExtension(@Param('caseId') caseId: string, @Body() body: RequestExtensionRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
-    return this.cases.run({ ...request, caseId, reason: body.reason, command: (_, meta) => ({ type: 'RequestExtension', data: { caseId, duration: body.duration, unit: body.unit }, meta }) });
+  requestExtension(
+    @Param('caseId') caseId: string,
+    @Body() body: RequestExtensionRequest,
+    @CommandRequest() request: CommandRequest,
+  ): Promise<CaseCommandResult> {
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: body.reason,
+      command: (_, meta) => ({ type: 'RequestExtension', data: { caseId, duration: body.duration, unit: body.unit }, meta }),
+    });
   }
 }

@@ -12,6 +12,11 @@ export class SubmitFeedbackController {
 
   @CaseCommandRoute(':caseId/feedback', 'case.feedback', { summary: '反馈办理结果' })
   feedback(@Param('caseId') caseId: string, @Body() body: SubmitFeedbackRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
-    return this.cases.run({ ...request, caseId, reason: body.reason, command: (_, meta) => ({ type: 'SubmitFeedback', data: { caseId, result: body.result, ...attachmentsOf(body.attachments) }, meta }) });
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: body.reason,
+      command: (_, meta) => ({ type: 'SubmitFeedback', data: { caseId, result: body.result, ...attachmentsOf(body.attachments) }, meta }),
+    });
   }
 }

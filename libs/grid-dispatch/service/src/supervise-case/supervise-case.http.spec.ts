@@ -9,7 +9,10 @@ describeCaseCommand(
     then: { status: 'dispatched', events: ['SupervisionIssued'] },
     forbidden: [DEPT, 'gw.g-1-1-1', 'audit.d'],
     outside: 'op.v-1-2',
-    invalid: [[{}, 'opinion'], [{ opinion: 'x'.repeat(2001) }, 'opinion']],
+    invalid: [
+      [{}, 'opinion'],
+      [{ opinion: 'x'.repeat(2001) }, 'opinion'],
+    ],
   },
   (h) => {
     it('records the level of the supervising centre and the opinion', async () => {

@@ -45,7 +45,13 @@ export async function unroutedCase(h: GridDispatchHarness, gridId = 'g-1-1-1'): 
 }
 
 /** Runs `command` as `as` and fails the test with the answer unless it is 200. */
-export async function ok(h: GridDispatchHarness, caseId: string, command: string, as: string, body: unknown = {}): Promise<{ status: string; events: string[]; revision: number }> {
+export async function ok(
+  h: GridDispatchHarness,
+  caseId: string,
+  command: string,
+  as: string,
+  body: unknown = {},
+): Promise<{ status: string; events: string[]; revision: number }> {
   const res = await h.command(caseId, command, as, body);
   if (res.status !== 200) throw new Error(`${command} as ${as}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

@@ -64,7 +64,11 @@ export class GridDispatchHarness {
   }
 
   private async boot(): Promise<void> {
-    const config = loadServiceConfig('grid-dispatch', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: this.dataDir, LOG_LEVEL: 'error', HOST: '127.0.0.1' });
+    const config = loadServiceConfig(
+      'grid-dispatch',
+      { port: 0, mode: 'standalone' },
+      { FENGQIAO_DATA_DIR: this.dataDir, LOG_LEVEL: 'error', HOST: '127.0.0.1' },
+    );
     this.service = await startService(
       {
         name: 'grid-dispatch',
@@ -198,7 +202,8 @@ export class GridDispatchHarness {
     for (;;) {
       const events = await this.events(caseId);
       if (events.length >= count) return events;
-      if (Date.now() > deadline) throw new Error(`case ${caseId}: ${events.length} events after ${timeoutMs} ms, expected ${count}: ${events.map((e) => e.type).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`case ${caseId}: ${events.length} events after ${timeoutMs} ms, expected ${count}: ${events.map((e) => e.type).join(', ')}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

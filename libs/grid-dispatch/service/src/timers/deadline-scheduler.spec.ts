@@ -28,7 +28,9 @@ describe('deadline scheduler', () => {
   it('warns, breaches and escalates as the clock passes the deadlines, and does it once across restarts', async () => {
     const caseId = `c-${newId()}`;
     const [, dispatched] = await h.fileCase({ caseId, category: 'fire_lane_blocked', urgency: 'urgent', gridId: 'g-1-1-1' });
-    expect(dispatched.data).toMatchObject({ timer: { timerId: 'accept-2', step: 'accept', deadline: { warnAt: '2026-03-02T02:00:00.000Z', dueAt: '2026-03-02T03:00:00.000Z' } } });
+    expect(dispatched.data).toMatchObject({
+      timer: { timerId: 'accept-2', step: 'accept', deadline: { warnAt: '2026-03-02T02:00:00.000Z', dueAt: '2026-03-02T03:00:00.000Z' } },
+    });
 
     // before the warning: nothing
     h.clock.set('2026-03-02T09:59:00+08:00');
@@ -54,7 +56,12 @@ describe('deadline scheduler', () => {
     ]);
     await h.viewsSettled();
     const board = await h.call('GET', '/grid-dispatch/board?overdue=true&pageSize=200', { as: 'op.t-1' });
-    expect(board.body.items.find((i: { caseId: string }) => i.caseId === caseId)).toMatchObject({ overdue: true, level: 'town', breachCount: 1, timer: { breached: true } });
+    expect(board.body.items.find((i: { caseId: string }) => i.caseId === caseId)).toMatchObject({
+      overdue: true,
+      level: 'town',
+      breachCount: 1,
+      timer: { breached: true },
+    });
 
     // a restart at the same time finds nothing left to do
     await h.restart();
@@ -64,7 +71,9 @@ describe('deadline scheduler', () => {
     // the unit accepts late; the handling clock (4 working hours from 11:05) runs while the app is down
     expect((await h.command(caseId, 'accept', 'dept.t1-xf')).status).toBe(200);
     const [accepted] = (await h.events(caseId)).slice(-1);
-    expect(accepted.data).toMatchObject({ timer: { timerId: 'handle-3', deadline: { warnAt: '2026-03-02T07:05:00.000Z', dueAt: '2026-03-02T08:05:00.000Z' } } });
+    expect(accepted.data).toMatchObject({
+      timer: { timerId: 'handle-3', deadline: { warnAt: '2026-03-02T07:05:00.000Z', dueAt: '2026-03-02T08:05:00.000Z' } },
+    });
     await h.restart(() => h.clock.set('2026-03-02T16:10:00+08:00'));
     // recomputed from the read model at start: the breach (no late warning) and the escalation to the district
     const again = await h.waitForEvents(caseId, 8);
@@ -75,7 +84,14 @@ describe('deadline scheduler', () => {
     await h.restart();
     await ticks(3);
     expect(await h.types(caseId)).toEqual([
-      'WorkOrderOpened', 'CaseDispatched', 'DeadlineWarned', 'DeadlineBreached', 'Escalated', 'DispatchAccepted', 'DeadlineBreached', 'Escalated',
+      'WorkOrderOpened',
+      'CaseDispatched',
+      'DeadlineWarned',
+      'DeadlineBreached',
+      'Escalated',
+      'DispatchAccepted',
+      'DeadlineBreached',
+      'Escalated',
     ]);
 
     // the timeline marks the deadline steps
@@ -83,14 +99,27 @@ describe('deadline scheduler', () => {
     const detail = await h.call('GET', `/grid-dispatch/cases/${caseId}`, { as: 'op.d' });
     const marks = (detail.body.timeline as { type: string; deadline?: { kind: string; timerId: string }; escalation?: { to: string } }[])
       .filter((e) => e.deadline || e.escalation)
-      .map((e) => e.deadline ? `${e.deadline.kind}:${e.deadline.timerId}` : `escalated:${e.escalation!.to}`);
-    expect(marks).toEqual(['started:dispatch-1', 'started:accept-2', 'warned:accept-2', 'breached:accept-2', 'escalated:town', 'started:handle-3', 'breached:handle-3', 'escalated:district']);
+      .map((e) => (e.deadline ? `${e.deadline.kind}:${e.deadline.timerId}` : `escalated:${e.escalation!.to}`));
+    expect(marks).toEqual([
+      'started:dispatch-1',
+      'started:accept-2',
+      'warned:accept-2',
+      'breached:accept-2',
+      'escalated:town',
+      'started:handle-3',
+      'breached:handle-3',
+      'escalated:district',
+    ]);
     expect(detail.body).toMatchObject({ level: 'district', breachCount: 2, nextTimerAtMs: null });
 
     // /health shows the projector's position and the scheduler's ticks
     const health = await h.call('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.body.info['grid-dispatch.views']).toMatchObject({ status: 'up', projector: { failures: 0 }, scheduler: { lastTickAt: '2026-03-02T08:10:00.000Z', lastFailed: 0 } });
+    expect(health.body.info['grid-dispatch.views']).toMatchObject({
+      status: 'up',
+      projector: { failures: 0 },
+      scheduler: { lastTickAt: '2026-03-02T08:10:00.000Z', lastFailed: 0 },
+    });
     expect(health.body.info['grid-dispatch.views'].projector.position).toBeGreaterThan(0);
   }, 60_000);
 
@@ -104,7 +133,11 @@ describe('deadline scheduler', () => {
     const timerId = before[1].data['timer'] as { timerId: string };
     const system = { userId: 'grid-dispatch.scheduler', role: 'system' as const, unitId: 'system' };
     for (const type of ['WarnDeadline', 'BreachDeadline'] as const) {
-      const res = await h.cases.execute(caseId, { type, data: { caseId, timerId: timerId.timerId }, meta: { actor: system, now: h.clock.now().toISOString() } });
+      const res = await h.cases.execute(caseId, {
+        type,
+        data: { caseId, timerId: timerId.timerId },
+        meta: { actor: system, now: h.clock.now().toISOString() },
+      });
       expect(res.events).toEqual([]);
     }
     expect(await h.events(caseId)).toEqual(before);

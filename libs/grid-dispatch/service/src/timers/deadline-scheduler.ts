@@ -31,7 +31,8 @@ export class WorkOrderTimers implements DeadlineTimerSource {
       const t = doc.timer;
       if (!t || t.breached) continue;
       if (t.dueAtMs <= nowMs) due.push({ caseId: doc.caseId, timerId: t.timerId, action: 'breach', atMs: t.dueAtMs });
-      else if (!t.warned && t.warnAtMs !== undefined && t.warnAtMs <= nowMs) due.push({ caseId: doc.caseId, timerId: t.timerId, action: 'warn', atMs: t.warnAtMs });
+      else if (!t.warned && t.warnAtMs !== undefined && t.warnAtMs <= nowMs)
+        due.push({ caseId: doc.caseId, timerId: t.timerId, action: 'warn', atMs: t.warnAtMs });
     }
     return due;
   }

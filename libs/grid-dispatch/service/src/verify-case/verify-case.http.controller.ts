@@ -11,6 +11,11 @@ export class VerifyCaseController {
 
   @CaseCommandRoute(':caseId/verify', 'case.verify', { summary: '核查：通过，或不通过返工' })
   verify(@Param('caseId') caseId: string, @Body() body: VerifyCaseRequest, @CommandRequest() request: CommandRequest): Promise<CaseCommandResult> {
-    return this.cases.run({ ...request, caseId, reason: body.reason, command: (_, meta) => ({ type: 'VerifyCase', data: { caseId, passed: body.result === 'pass', findings: body.findings }, meta }) });
+    return this.cases.run({
+      ...request,
+      caseId,
+      reason: body.reason,
+      command: (_, meta) => ({ type: 'VerifyCase', data: { caseId, passed: body.result === 'pass', findings: body.findings }, meta }),
+    });
   }
 }

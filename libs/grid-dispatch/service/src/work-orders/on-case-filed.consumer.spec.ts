@@ -41,15 +41,28 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
       ...filed,
       id: newId(),
       type: IntakeCaseReportedV1.type,
-      data: { caseId, channel: 'hotline', category: 'fire_lane_blocked', description: '3 幢楼道堆满杂物，消防通道堵塞', urgency: 'urgent', gridId: 'g-1-1-1', location: {}, jurisdiction: filed.data.jurisdiction, reportedAt: filed.time },
+      data: {
+        caseId,
+        channel: 'hotline',
+        category: 'fire_lane_blocked',
+        description: '3 幢楼道堆满杂物，消防通道堵塞',
+        urgency: 'urgent',
+        gridId: 'g-1-1-1',
+        location: {},
+        jurisdiction: filed.data.jurisdiction,
+        reportedAt: filed.time,
+      },
     };
     await h.deliver(reported);
     await h.deliver(reported);
     await h.fileCase({ caseId });
-    const detail = await eventually(async () => {
-      const res = await h.call('GET', `/grid-dispatch/cases/${caseId}`, { as: 'op.v-1-1' });
-      return res.body.report ? res : undefined;
-    }, { what: 'the report on the detail' });
+    const detail = await eventually(
+      async () => {
+        const res = await h.call('GET', `/grid-dispatch/cases/${caseId}`, { as: 'op.v-1-1' });
+        return res.body.report ? res : undefined;
+      },
+      { what: 'the report on the detail' },
+    );
     expect(detail.body.report).toEqual({ channel: 'hotline', description: '3 幢楼道堆满杂物，消防通道堵塞', reportedAt: filed.time });
   });
 
@@ -109,7 +122,9 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
       await h.deliver(event);
       expect((await h.waitForEvents(caseId, 2)).map((e) => e.type)).toEqual(['WorkOrderOpened', 'CaseDispatched']);
       expect(blanked).toBe(1);
-      await eventually(() => h.runtime.infra.inbox.seen('grid-dispatch.work-orders', event.id).then((done) => done || undefined), { what: 'the event done in the inbox' });
+      await eventually(() => h.runtime.infra.inbox.seen('grid-dispatch.work-orders', event.id).then((done) => done || undefined), {
+        what: 'the event done in the inbox',
+      });
     } finally {
       spy.mockRestore();
     }
@@ -132,11 +147,14 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
     expect(await h.workOrders.onCaseFiled(h.filedEvent({ caseId }))).toMatchObject({ kind: 'dispatched', unitId: 'dept-t1-xf' });
   });
 
-  it('leaves an unroutable case filed, in the operators\' queue with no suggestion, until an operator dispatches it by hand', async () => {
+  it("leaves an unroutable case filed, in the operators' queue with no suggestion, until an operator dispatches it by hand", async () => {
     const caseId = `c-${newId()}`;
     // 陈家村 (v-2-3) has no unit for neighbour disputes in the demo routing table
     await h.fileCase({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-1' }, 1);
-    expect(await h.workOrders.onCaseFiled(h.filedEvent({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-1' }))).toEqual({ kind: 'unroutable', rulesVersion: 1 });
+    expect(await h.workOrders.onCaseFiled(h.filedEvent({ caseId, category: 'neighbour_dispute', gridId: 'g-2-3-1' }))).toEqual({
+      kind: 'unroutable',
+      rulesVersion: 1,
+    });
     expect(await h.types(caseId)).toEqual(['WorkOrderOpened']);
 
     const queue = await h.call('GET', '/grid-dispatch/queue?kind=dispatch&pageSize=200', { as: 'op.v-2-3' });

@@ -75,7 +75,8 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     const outcome = await this.onCaseFiled(event);
     // every outcome is logged (unroutable as a warning below): a case that stays filed can be traced
     if (outcome.kind === 'dispatched') this.logger.log(`case ${event.subject}: dispatched to ${outcome.unitId} by routing rules v${outcome.rulesVersion}`);
-    else if (outcome.kind === 'referred_to_mediation') this.logger.log(`case ${event.subject}: referred to mediation committee ${outcome.committeeId} by routing rules v${outcome.rulesVersion}`);
+    else if (outcome.kind === 'referred_to_mediation')
+      this.logger.log(`case ${event.subject}: referred to mediation committee ${outcome.committeeId} by routing rules v${outcome.rulesVersion}`);
     else if (outcome.kind === 'not_filed') this.logger.log(`case ${event.subject}: work order already ${outcome.status}, nothing to dispatch`);
   }
 
@@ -109,7 +110,9 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     const table = await this.tables.routingRules.current();
     const match = table ? resolveRoute(table.rows, d.category, { gridId: d.gridId, path: location }) : undefined;
     if (!table || !match) {
-      this.logger.warn(`case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`);
+      this.logger.warn(
+        `case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`,
+      );
       return { kind: 'unroutable', rulesVersion: table?.version ?? null };
     }
     // a people's mediation committee takes no work order: the case is referred to mediation instead

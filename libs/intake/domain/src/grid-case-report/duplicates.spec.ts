@@ -75,7 +75,11 @@ describe('suggestDuplicates', () => {
   });
 
   it('breaks distance ties by time, then case id, and honours the limit', () => {
-    const cands = [near('z', 0.0005, '2025-03-03T09:00:00+08:00'), near('y', 0.0005, '2025-03-03T07:00:00+08:00'), near('x', 0.0005, '2025-03-03T09:00:00+08:00')];
+    const cands = [
+      near('z', 0.0005, '2025-03-03T09:00:00+08:00'),
+      near('y', 0.0005, '2025-03-03T07:00:00+08:00'),
+      near('x', 0.0005, '2025-03-03T09:00:00+08:00'),
+    ];
     expect(suggestDuplicates(report, cands, policy).map((s) => s.caseId)).toEqual(['x', 'z', 'y']);
     expect(suggestDuplicates(report, cands, { ...policy, limit: 1 }).map((s) => s.caseId)).toEqual(['x']);
   });

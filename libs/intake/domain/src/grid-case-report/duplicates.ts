@@ -68,8 +68,6 @@ export function suggestDuplicates(
     if (distanceMetres > p.radiusMetres) continue;
     out.push({ caseId: c.caseId, distanceMetres, hoursApart });
   }
-  out.sort(
-    (a, b) => a.distanceMetres - b.distanceMetres || a.hoursApart - b.hoursApart || a.caseId.localeCompare(b.caseId),
-  );
+  out.sort((a, b) => a.distanceMetres - b.distanceMetres || a.hoursApart - b.hoursApart || a.caseId.localeCompare(b.caseId));
   return out.slice(0, p.limit ?? 5);
 }

@@ -105,10 +105,11 @@ const cmd = {
     data: { caseId, declineReason: 'answered_at_once', ...data },
     meta: meta(actor, T1, reason ?? undefined),
   }),
-  file: (
-    data: Partial<Extract<GridCaseReportCommand, { type: 'FileCase' }>['data']> = {},
-    actor: Actor = operator,
-  ): GridCaseReportCommand => ({ type: 'FileCase', data: { caseId, level: 'village', ...data }, meta: meta(actor, T1) }),
+  file: (data: Partial<Extract<GridCaseReportCommand, { type: 'FileCase' }>['data']> = {}, actor: Actor = operator): GridCaseReportCommand => ({
+    type: 'FileCase',
+    data: { caseId, level: 'village', ...data },
+    meta: meta(actor, T1),
+  }),
   merge: (duplicateOf = 'case-0', actor: Actor = operator): GridCaseReportCommand => ({
     type: 'MergeAsDuplicate',
     data: { caseId, duplicateOf },
@@ -119,22 +120,25 @@ const cmd = {
 describe('gridCaseReportDecider — transitions', () => {
   it('ReportCase: none → reported (CaseReported carries actor, time and the whole report)', () => {
     spec.given([]).when(cmd.report()).then([reported]);
-    spec.given([]).when(cmd.report()).thenState({
-      status: 'reported',
-      report: {
-        caseId,
-        channel: 'grid_worker',
-        category: '消防通道占用',
-        description: report.description,
-        location: report.location,
-        urgency: 'urgent',
-        reporter: report.reporter,
-        attachments: report.attachments!,
-        gridId: 'grid-3',
-        reportedAt: T0,
-        reportedBy: gridWorker,
-      },
-    });
+    spec
+      .given([])
+      .when(cmd.report())
+      .thenState({
+        status: 'reported',
+        report: {
+          caseId,
+          channel: 'grid_worker',
+          category: '消防通道占用',
+          description: report.description,
+          location: report.location,
+          urgency: 'urgent',
+          reporter: report.reporter,
+          attachments: report.attachments!,
+          gridId: 'grid-3',
+          reportedAt: T0,
+          reportedBy: gridWorker,
+        },
+      });
   });
 
   it.each(['hotline', 'walk_in', 'online', 'video_alert'] as const)('ReportCase by channel %s, unlocated (gridId null), address only', (channel) => {

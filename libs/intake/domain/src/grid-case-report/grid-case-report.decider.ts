@@ -1,13 +1,4 @@
-import {
-  assertNever,
-  CommandMeta,
-  Decider,
-  expectStatus,
-  ForbiddenError,
-  IllegalStateError,
-  NotFoundError,
-  ValidationError,
-} from '@fengqiao/kernel';
+import { assertNever, CommandMeta, Decider, expectStatus, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '@fengqiao/kernel';
 import {
   CENTRE_LEVELS,
   CaseLocation,
@@ -79,11 +70,10 @@ function expectIn<K extends GridCaseReportStatus>(command: GridCaseReportCommand
 
 function requireOperator(command: GridCaseReportCommand): void {
   if (command.meta.actor.role !== 'operator') {
-    throw new ForbiddenError(
-      'GRID_CASE_REPORT.FORBIDDEN_ROLE',
-      `只有综治中心工作人员可以${COMMAND_LABEL[command.type]}`,
-      { command: command.type, role: command.meta.actor.role },
-    );
+    throw new ForbiddenError('GRID_CASE_REPORT.FORBIDDEN_ROLE', `只有综治中心工作人员可以${COMMAND_LABEL[command.type]}`, {
+      command: command.type,
+      role: command.meta.actor.role,
+    });
   }
 }
 
@@ -222,8 +212,7 @@ export function decide(command: GridCaseReportCommand, state: GridCaseReportStat
       if (category !== undefined && !nonEmpty(category)) invalid('CATEGORY_REQUIRED', '请选择事件类别');
       if (urgency !== undefined && !URGENCIES.includes(urgency)) invalid('INVALID_URGENCY', `紧急程度无效：${urgency}`);
       if (gridId !== undefined && gridId !== null && !nonEmpty(gridId)) invalid('INVALID_GRID', '网格编号无效');
-      const accepted: GridCaseReportEvent[] =
-        open.status === 'reported' ? [{ type: 'CaseAccepted', data: base(command.data.caseId, meta) }] : [];
+      const accepted: GridCaseReportEvent[] = open.status === 'reported' ? [{ type: 'CaseAccepted', data: base(command.data.caseId, meta) }] : [];
       return [
         ...accepted,
         {

@@ -76,15 +76,9 @@ export type ReportCase = Command<'ReportCase', ReportCaseData>;
 /** 受理 */
 export type AcceptCase = Command<'AcceptCase', { caseId: string }>;
 /** 不予受理: meta.reason (what the reporter was told) is required */
-export type DeclineCase = Command<
-  'DeclineCase',
-  { caseId: string; declineReason: DeclineReason; duplicateOf?: string; legalRoute?: string }
->;
+export type DeclineCase = Command<'DeclineCase', { caseId: string; declineReason: DeclineReason; duplicateOf?: string; legalRoute?: string }>;
 /** 立案, optionally correcting category, urgency and grid; filing a `reported` case accepts it too */
-export type FileCase = Command<
-  'FileCase',
-  { caseId: string; level: CentreLevel; category?: string; urgency?: Urgency; gridId?: string | null }
->;
+export type FileCase = Command<'FileCase', { caseId: string; level: CentreLevel; category?: string; urgency?: Urgency; gridId?: string | null }>;
 /** An operator merges a not-yet-filed report into an earlier case */
 export type MergeAsDuplicate = Command<'MergeAsDuplicate', { caseId: string; duplicateOf: string }>;
 
@@ -94,10 +88,7 @@ export type GridCaseReportCommand = ReportCase | AcceptCase | DeclineCase | File
 
 export type CaseReported = Event<'CaseReported', ReportEventBase & Omit<ReportCaseData, 'caseId' | 'attachments'> & { attachments: AttachmentRef[] }>;
 export type CaseAccepted = Event<'CaseAccepted', ReportEventBase>;
-export type CaseDeclined = Event<
-  'CaseDeclined',
-  ReportEventBase & { declineReason: DeclineReason; duplicateOf?: string; legalRoute?: string }
->;
+export type CaseDeclined = Event<'CaseDeclined', ReportEventBase & { declineReason: DeclineReason; duplicateOf?: string; legalRoute?: string }>;
 export type CaseFiled = Event<
   'CaseFiled',
   ReportEventBase & {

@@ -44,7 +44,11 @@ describe('accept a case (POST /intake/cases/:id/accept)', () => {
     expect(stale.status).toBe(412);
     expect(stale.body.code).toBe('EVENT_STORE.WRONG_EXPECTED_REVISION');
     expect(stale.body.message).toContain('请刷新后重试');
-    const garbage = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/accept`, { as: 'village11Operator', body: {}, headers: { 'if-match': 'yesterday' } });
+    const garbage = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/accept`, {
+      as: 'village11Operator',
+      body: {},
+      headers: { 'if-match': 'yesterday' },
+    });
     expect(garbage.status).toBe(412);
     expect(garbage.body.code).toBe('COMMAND.IF_MATCH_INVALID');
     expect((await streamEvents(caseId)).map((e) => e.type)).toEqual(['CaseReported']);

@@ -10,7 +10,14 @@ import { IntakeCases, LoadedCase } from './intake-cases';
  * `INTAKE.TARGET_NOT_FOUND` for both, so nobody learns which case ids exist elsewhere), and not
  * itself merged away or declined (409: point at the case it went into instead).
  */
-export async function loadDuplicateTarget(cases: IntakeCases, principal: Principal, caseId: string, targetId: string, action: Action, field = 'duplicateOf'): Promise<LoadedCase> {
+export async function loadDuplicateTarget(
+  cases: IntakeCases,
+  principal: Principal,
+  caseId: string,
+  targetId: string,
+  action: Action,
+  field = 'duplicateOf',
+): Promise<LoadedCase> {
   if (targetId === caseId) {
     throw new ValidationError('INTAKE.DUPLICATE_OF_ITSELF', '不能把事件合并到它自己', fieldDetails(field, 'otherCase', '不能把事件合并到它自己'));
   }

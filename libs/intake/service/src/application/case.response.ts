@@ -109,7 +109,16 @@ export function toCaseResponse(view: CaseView & { status: IntakeStatus }, ref: R
     decisionReason: view.decisionReason,
     jurisdiction: [...view.jurisdiction],
     dispatch: d
-      ? { status: d.status, at: d.at, unitId: d.unitId, unitName: ref.unitName(d.unitId), step: d.step, dueAt: d.dueAt, referredTo: d.referredTo, closedAt: d.closedAt }
+      ? {
+          status: d.status,
+          at: d.at,
+          unitId: d.unitId,
+          unitName: ref.unitName(d.unitId),
+          step: d.step,
+          dueAt: d.dueAt,
+          referredTo: d.referredTo,
+          closedAt: d.closedAt,
+        }
       : null,
     open311Status: view.open311Status ?? 'open',
     updatedAt: view.updatedAt,

@@ -1,12 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { StoredEvent } from '@fengqiao/event-store';
-import {
-  GridCaseReportCommand,
-  GridCaseReportEvent,
-  GridCaseReportState,
-  intakeDecider,
-  toGridCaseReportStreamId,
-} from '@fengqiao/intake-domain';
+import { GridCaseReportCommand, GridCaseReportEvent, GridCaseReportState, intakeDecider, toGridCaseReportStreamId } from '@fengqiao/intake-domain';
 import { CaseCommandRunner, ContextRuntime, LoadedCase as RunnerLoadedCase, runtimeToken } from '@fengqiao/platform';
 import { ReadDoc, StoreProjector } from '@fengqiao/read-store';
 import { CASE_VIEW, CaseView } from '../case-view/case-view';

@@ -29,35 +29,57 @@ function stored(revision: number, event: GridCaseReportEvent, jurisdiction = pat
 }
 
 const history: StoredEvent[] = [
-  stored(0, {
-    type: 'CaseReported',
-    data: {
-      caseId,
-      actor: operator,
-      at: '2025-03-03T01:00:00.000Z',
-      channel: 'hotline',
-      category: 'garbage_overflow',
-      description: '垃圾',
-      location: { address: '无名路' },
-      urgency: 'normal',
-      reporter: { anonymous: false, name: '张三', phone: '13800000000' },
-      attachments: [],
-      gridId: null,
+  stored(
+    0,
+    {
+      type: 'CaseReported',
+      data: {
+        caseId,
+        actor: operator,
+        at: '2025-03-03T01:00:00.000Z',
+        channel: 'hotline',
+        category: 'garbage_overflow',
+        description: '垃圾',
+        location: { address: '无名路' },
+        urgency: 'normal',
+        reporter: { anonymous: false, name: '张三', phone: '13800000000' },
+        attachments: [],
+        gridId: null,
+      },
     },
-  }, ['d-fq', 't-1']),
+    ['d-fq', 't-1'],
+  ),
   stored(1, { type: 'CaseAccepted', data: { caseId, actor: operator, at: '2025-03-03T01:05:00.000Z' } }, ['d-fq', 't-1']),
   stored(2, {
     type: 'CaseFiled',
-    data: { caseId, actor: operator, at: '2025-03-03T01:10:00.000Z', level: 'town', category: 'garbage_overflow', urgency: 'urgent', gridId: 'g-1-1-1', location: { address: '无名路' }, channel: 'hotline' },
+    data: {
+      caseId,
+      actor: operator,
+      at: '2025-03-03T01:10:00.000Z',
+      level: 'town',
+      category: 'garbage_overflow',
+      urgency: 'urgent',
+      gridId: 'g-1-1-1',
+      location: { address: '无名路' },
+      channel: 'hotline',
+    },
   }),
 ];
 
-const fold = (events: StoredEvent[], from: CaseView | null = null): CaseView | null => events.reduce<CaseView | null>((doc, e) => evolveReport(doc, e) ?? doc, from);
+const fold = (events: StoredEvent[], from: CaseView | null = null): CaseView | null =>
+  events.reduce<CaseView | null>((doc, e) => evolveReport(doc, e) ?? doc, from);
 
 describe('case view: report feed', () => {
-  it('follows the report stream: unlocated until filed with a grid, then the grid\'s path', () => {
+  it("follows the report stream: unlocated until filed with a grid, then the grid's path", () => {
     const afterReport = fold(history.slice(0, 1))!;
-    expect(afterReport).toMatchObject({ status: 'reported', unlocated: true, gridId: null, jurisdiction: ['d-fq', 't-1'], reportRevision: 0, open311Status: 'open' });
+    expect(afterReport).toMatchObject({
+      status: 'reported',
+      unlocated: true,
+      gridId: null,
+      jurisdiction: ['d-fq', 't-1'],
+      reportRevision: 0,
+      open311Status: 'open',
+    });
     const view = fold(history)!;
     expect(view).toMatchObject({
       status: 'filed',
@@ -87,8 +109,23 @@ describe('case view: report feed', () => {
 
 describe('case view: grid-dispatch feed', () => {
   const filed = fold(history)!;
-  const dispatched = gridDispatchEvent('CaseDispatched', { caseId, status: 'dispatched', at: '2025-03-03T02:00:00.000Z', jurisdiction: [...path, 'dept-d-cg'], unitId: 'dept-d-cg', dueAt: '2025-03-04T02:00:00.000Z' }, 'gd-1');
-  const closed = gridDispatchEvent('CaseClosed', { caseId, status: 'closed', at: '2025-03-05T02:00:00.000Z', jurisdiction: [...path, 'dept-d-cg'], unitId: 'dept-d-cg' }, 'gd-2');
+  const dispatched = gridDispatchEvent(
+    'CaseDispatched',
+    {
+      caseId,
+      status: 'dispatched',
+      at: '2025-03-03T02:00:00.000Z',
+      jurisdiction: [...path, 'dept-d-cg'],
+      unitId: 'dept-d-cg',
+      dueAt: '2025-03-04T02:00:00.000Z',
+    },
+    'gd-1',
+  );
+  const closed = gridDispatchEvent(
+    'CaseClosed',
+    { caseId, status: 'closed', at: '2025-03-05T02:00:00.000Z', jurisdiction: [...path, 'dept-d-cg'], unitId: 'dept-d-cg' },
+    'gd-2',
+  );
 
   it('records status, unit and due time; the handling unit joins the jurisdiction', () => {
     const view = evolveDispatch(filed, dispatched)!;

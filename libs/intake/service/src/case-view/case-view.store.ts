@@ -18,11 +18,7 @@ const MAX_ATTEMPTS = 20;
  * replica) makes the guarded write fail; the step then runs again on the fresh document, so no
  * update is lost and none is applied on a stale copy. Returns whether it wrote.
  */
-export async function mutateCaseView(
-  store: ReadStore,
-  caseId: string,
-  step: (doc: CaseView | null) => CaseView | null,
-): Promise<boolean> {
+export async function mutateCaseView(store: ReadStore, caseId: string, step: (doc: CaseView | null) => CaseView | null): Promise<boolean> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const current = await store.get<CaseView>(CASE_VIEW, caseId);
     const next = step(current ? withoutMeta(current) : null);

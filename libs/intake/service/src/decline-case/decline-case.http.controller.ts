@@ -23,7 +23,12 @@ export class DeclineCaseController {
     const authorize = async () => {
       if (duplicateOf !== undefined) await loadDuplicateTarget(this.cases, request.principal, caseId, duplicateOf, request.action);
     };
-    const data = { caseId, declineReason, ...(duplicateOf !== undefined ? { duplicateOf } : {}), ...(legalRoute !== undefined ? { legalRoute: legalRoute.trim() } : {}) };
+    const data = {
+      caseId,
+      declineReason,
+      ...(duplicateOf !== undefined ? { duplicateOf } : {}),
+      ...(legalRoute !== undefined ? { legalRoute: legalRoute.trim() } : {}),
+    };
     return this.cases.run({ ...request, caseId, reason, authorize, command: (_, meta) => ({ type: 'DeclineCase', data, meta }) });
   }
 }

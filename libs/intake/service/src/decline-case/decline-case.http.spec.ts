@@ -23,7 +23,10 @@ describe('decline a case (POST /intake/cases/:id/decline)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'not_accepted', revision: 1, events: ['CaseDeclined'] });
     const [, declined] = await streamEvents(caseId);
-    expect(declined).toMatchObject({ type: 'CaseDeclined', data: { declineReason: 'told_legal_route', legalRoute: '向人民法院起诉', reason: '已告知可向人民法院起诉' } });
+    expect(declined).toMatchObject({
+      type: 'CaseDeclined',
+      data: { declineReason: 'told_legal_route', legalRoute: '向人民法院起诉', reason: '已告知可向人民法院起诉' },
+    });
     const view = await t.call<LooseJson>('GET', `/intake/cases/${caseId}`, { as: 'districtOperator' });
     expect(view.body).toMatchObject({ status: 'not_accepted', declineReason: 'told_legal_route', legalRoute: '向人民法院起诉', open311Status: 'closed' });
   });

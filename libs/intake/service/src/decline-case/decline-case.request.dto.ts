@@ -28,4 +28,3 @@ export class DeclineCaseRequest {
   @MaxLength(64, { message: '事件编号不能超过 64 字' })
   duplicateOf?: string;
 }
-

@@ -17,7 +17,10 @@ export class DuplicatesController {
     summary: '疑似重复事件',
     description: '同一类别、一定半径和时间窗内、调用人可查看的事件，由近到远；仅为建议，由综治中心决定是否合并（POST /intake/cases/{id}/merge）。',
   })
-  @ApiOkResponse({ description: '{ caseId, policy: {radiusMetres, windowHours, limit}, note, suggestions: [{caseId, distanceMetres, hoursApart, status, description, reportedAt, gridId}] }' })
+  @ApiOkResponse({
+    description:
+      '{ caseId, policy: {radiusMetres, windowHours, limit}, note, suggestions: [{caseId, distanceMetres, hoursApart, status, description, reportedAt, gridId}] }',
+  })
   list(@Param('id') id: string, @Query() query: DuplicatesQuery, @CurrentPrincipal() principal: Principal): Promise<DuplicatesResponse> {
     return this.handler.handle(id, principal, query);
   }

@@ -15,7 +15,9 @@ describe('duplicate suggestions (GET /intake/cases/:id/duplicates)', () => {
     expect(demoDistrict.gridAt(A.lng, A.lat)).toMatch(/^g-1-1-/);
     expect(demoDistrict.gridAt(A.lng, metresNorth(A, 40).lat)).toMatch(/^g-1-2-/);
     const report = async (key: string, point: { lat: number; lng: number } | null, category = 'fire_lane_blocked', user: TestUser = 'districtOperator') => {
-      ids[key] = (await t.report(user, { channel: 'hotline', category, description: key, location: point ? { point } : { address: '枫源社区第一网格' } })).caseId;
+      ids[key] = (
+        await t.report(user, { channel: 'hotline', category, description: key, location: point ? { point } : { address: '枫源社区第一网格' } })
+      ).caseId;
     };
     await report('a', A);
     t.clock.advance(3_600_000);

@@ -13,9 +13,18 @@ describe('file a case (POST /intake/cases/:id/file)', () => {
   const unlocated = () =>
     t.report('districtOperator', { channel: 'hotline', category: 'road_damage', description: '路面塌陷', location: { address: '无名小路' } });
 
-  it('files a reported case (accepting it too) at the level of the operator\'s centre', async () => {
-    const { caseId } = await t.report('gridWorker111', { channel: 'grid_worker', category: 'street_vending', description: '流动摊贩占道', location: { point: pointIn('g-1-1-1') } });
-    const res = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/file`, { as: 'village11Operator', body: { urgency: 'urgent' }, headers: { 'if-match': '"0"' } });
+  it("files a reported case (accepting it too) at the level of the operator's centre", async () => {
+    const { caseId } = await t.report('gridWorker111', {
+      channel: 'grid_worker',
+      category: 'street_vending',
+      description: '流动摊贩占道',
+      location: { point: pointIn('g-1-1-1') },
+    });
+    const res = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/file`, {
+      as: 'village11Operator',
+      body: { urgency: 'urgent' },
+      headers: { 'if-match': '"0"' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ caseId, status: 'filed', revision: 2, events: ['CaseAccepted', 'CaseFiled'] });
     const filed = (await streamEvents(caseId))[2];
@@ -26,9 +35,10 @@ describe('file a case (POST /intake/cases/:id/file)', () => {
     });
   });
 
-  it('resolves an unlocated case: the operator names the grid, the case leaves the queue and takes the grid\'s path', async () => {
+  it("resolves an unlocated case: the operator names the grid, the case leaves the queue and takes the grid's path", async () => {
     const { caseId } = await unlocated();
-    const queue = async () => (await t.call<LooseJson>('GET', '/intake/cases?unlocated=true', { as: 'districtOperator' })).body.items.map((c: LooseJson) => c.caseId);
+    const queue = async () =>
+      (await t.call<LooseJson>('GET', '/intake/cases?unlocated=true', { as: 'districtOperator' })).body.items.map((c: LooseJson) => c.caseId);
     expect(await queue()).toContain(caseId);
     // a village operator cannot even see it: it sits with the district centre that received it
     expect((await t.call('POST', `/intake/cases/${caseId}/file`, { as: 'village11Operator', body: { gridId: 'g-1-1-1' } })).status).toBe(403);
@@ -43,8 +53,13 @@ describe('file a case (POST /intake/cases/:id/file)', () => {
     expect(view.body).toMatchObject({ status: 'filed', gridId: 'g-2-1-3', unlocated: false, jurisdiction: ['d-fq', 't-2', 'v-2-1', 'g-2-1-3'] });
   });
 
-  it('refuses a grid outside the operator\'s jurisdiction (403) and an unknown grid or category (400, field named)', async () => {
-    const { caseId } = await t.report('town1Operator', { channel: 'hotline', category: 'road_damage', description: '路面塌陷', location: { address: '无名小路' } });
+  it("refuses a grid outside the operator's jurisdiction (403) and an unknown grid or category (400, field named)", async () => {
+    const { caseId } = await t.report('town1Operator', {
+      channel: 'hotline',
+      category: 'road_damage',
+      description: '路面塌陷',
+      location: { address: '无名小路' },
+    });
     const outside = await t.call<LooseJson>('POST', `/intake/cases/${caseId}/file`, { as: 'town1Operator', body: { gridId: 'g-2-1-1' } });
     expect(outside.status).toBe(403);
     expect(outside.body.code).toBe('AUTH.OUT_OF_JURISDICTION');

@@ -16,7 +16,12 @@ describe('intake store integrity (filled through the API)', () => {
   it('every chain recomputes after reports, accepts and declines by human actors', async () => {
     const caseIds: string[] = [];
     for (const gridId of ['g-1-1-1', 'g-1-1-2']) {
-      const { caseId } = await t.report('districtOperator', { channel: 'hotline', category: 'garbage_overflow', description: '垃圾桶满溢', location: { point: pointIn(gridId) } });
+      const { caseId } = await t.report('districtOperator', {
+        channel: 'hotline',
+        category: 'garbage_overflow',
+        description: '垃圾桶满溢',
+        location: { point: pointIn(gridId) },
+      });
       caseIds.push(caseId);
     }
     const accepted = await t.call('POST', `/intake/cases/${caseIds[0]}/accept`, { as: 'village11Operator', body: { reason: '属实' } });

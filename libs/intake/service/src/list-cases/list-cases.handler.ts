@@ -35,7 +35,10 @@ export class ListCasesHandler {
       store.find<CaseView>(CASE_VIEW, filter, { sort: { reportedAtMs: -1 }, skip: (page - 1) * pageSize, limit: pageSize }),
       store.count(CASE_VIEW, filter),
     ]);
-    const items = docs.map(withoutMeta).filter(isFullView).map((v) => toCaseResponse(v, this.cases.reference));
+    const items = docs
+      .map(withoutMeta)
+      .filter(isFullView)
+      .map((v) => toCaseResponse(v, this.cases.reference));
     return { items, total, page, pageSize };
   }
 }

@@ -16,7 +16,11 @@ describe('GET /intake/categories', () => {
     expect(codes).toHaveLength(19);
     const hidden = res.body.filter((c) => c.public === false).map((c) => c.code);
     expect(hidden.sort()).toEqual(['land_dispute', 'neighbour_dispute', 'public_security_risk', 'wage_arrears']);
-    expect(res.body.find((c) => c.code === 'neighbour_dispute')).toMatchObject({ service_code: 'neighbour_dispute', service_name: expect.any(String), group: '矛盾纠纷' });
+    expect(res.body.find((c) => c.code === 'neighbour_dispute')).toMatchObject({
+      service_code: 'neighbour_dispute',
+      service_name: expect.any(String),
+      group: '矛盾纠纷',
+    });
 
     const open311 = await t.call<LooseJson[]>('GET', '/open311/v2/services.json');
     expect(open311.body.map((s) => s.service_code).sort()).toEqual(codes.filter((c) => !hidden.includes(c)).sort());

@@ -66,6 +66,9 @@ describe('merge a duplicate (POST /intake/cases/:id/merge)', () => {
     expect(none.status).toBe(400);
     expect(none.body.details.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'duplicateOf', message: '请填写原事件编号' })]));
     expect((await t.call('POST', `/intake/cases/${b.caseId}/merge`, { as: 'gridWorker111', body: { duplicateOf: a.caseId } })).status).toBe(403);
-    expect((await t.call('POST', `/intake/cases/${b.caseId}/merge`, { as: 'village11Operator', body: { duplicateOf: a.caseId }, headers: { 'if-match': '"2"' } })).status).toBe(412);
+    expect(
+      (await t.call('POST', `/intake/cases/${b.caseId}/merge`, { as: 'village11Operator', body: { duplicateOf: a.caseId }, headers: { 'if-match': '"2"' } }))
+        .status,
+    ).toBe(412);
   });
 });

@@ -35,7 +35,12 @@ describe('metrics (GET /metrics)', () => {
   it('counts requests by route template and status, with latency, readable by a Prometheus parser', async () => {
     const before = await scrape();
     const route = { method: 'POST', route: '/intake/cases/:id/accept', status: '200' };
-    const { caseId } = await t.report('districtOperator', { channel: 'hotline', category: 'garbage_overflow', description: '垃圾桶满溢', location: { point: pointIn('g-1-1-1') } });
+    const { caseId } = await t.report('districtOperator', {
+      channel: 'hotline',
+      category: 'garbage_overflow',
+      description: '垃圾桶满溢',
+      location: { point: pointIn('g-1-1-1') },
+    });
     expect((await t.call('POST', `/intake/cases/${caseId}/accept`, { as: 'village11Operator', body: {} })).status).toBe(200);
     expect((await t.call('POST', `/intake/cases/${caseId}/accept`, { as: 'village11Operator', body: {} })).status).toBe(409);
     const after = await scrape();

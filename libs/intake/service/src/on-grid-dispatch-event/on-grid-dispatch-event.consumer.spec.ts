@@ -22,7 +22,13 @@ describe('grid-dispatch progress in the intake view (consumer intake.case-status
   const withDept = [...path, deptId];
   const fileThroughOpen311 = async (): Promise<string> => {
     const posted = await t.call<LooseJson>('POST', '/open311/v2/requests.json', {
-      form: { api_key: TEST_API_KEY, service_code: 'streetlight_fault', lat: String(pointIn('g-1-3-2').lat), long: String(pointIn('g-1-3-2').lng), description: '路灯不亮' },
+      form: {
+        api_key: TEST_API_KEY,
+        service_code: 'streetlight_fault',
+        lat: String(pointIn('g-1-3-2').lat),
+        long: String(pointIn('g-1-3-2').lng),
+        description: '路灯不亮',
+      },
     });
     expect(posted.status).toBe(201);
     const caseId = posted.body[0].service_request_id as string;
@@ -64,7 +70,15 @@ describe('grid-dispatch progress in the intake view (consumer intake.case-status
     await t.publishGridDispatch(dispatched);
     await t.publishGridDispatch(gridDispatchEvent('WorkOrderOpened', { caseId, status: 'filed', at: at(1), jurisdiction: path }));
     await t.publishGridDispatch(
-      gridDispatchEvent('DispatchAccepted', { caseId, status: 'in_progress', at: at(30), jurisdiction: withDept, unitId: deptId, step: 'handle', dueAt: at(60 * 24 * 5) }),
+      gridDispatchEvent('DispatchAccepted', {
+        caseId,
+        status: 'in_progress',
+        at: at(30),
+        jurisdiction: withDept,
+        unitId: deptId,
+        step: 'handle',
+        dueAt: at(60 * 24 * 5),
+      }),
     );
     const afterAccepted = await t.viewWhen(caseId, (v) => v.dispatch?.status === 'in_progress', 'the acceptance to reach the view');
     // exactly one more write: the redelivered and the older event wrote nothing
@@ -72,7 +86,15 @@ describe('grid-dispatch progress in the intake view (consumer intake.case-status
     expect(afterAccepted.dispatch!.eventIds.filter((id) => id === dispatched.id)).toHaveLength(1);
     expect(await open311(caseId)).toMatchObject({ status: 'open', status_notes: '处置中', expected_datetime: at(60 * 24 * 5) });
 
-    const closed = gridDispatchEvent('CaseClosed', { caseId, status: 'closed', at: at(60 * 48), jurisdiction: withDept, unitId: deptId, step: 'callback', dueAt: at(60 * 24 * 7) });
+    const closed = gridDispatchEvent('CaseClosed', {
+      caseId,
+      status: 'closed',
+      at: at(60 * 48),
+      jurisdiction: withDept,
+      unitId: deptId,
+      step: 'callback',
+      dueAt: at(60 * 24 * 7),
+    });
     await t.publishGridDispatch(closed);
     await t.viewWhen(caseId, (v) => v.open311Status === 'closed', 'the closing to reach the view');
     expect(await open311(caseId)).toMatchObject({ status: 'closed', status_notes: '已办结', updated_datetime: at(60 * 48), expected_datetime: null });

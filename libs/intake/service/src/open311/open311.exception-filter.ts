@@ -101,7 +101,8 @@ export class Open311ExceptionFilter implements ExceptionFilter {
       const details = typeof body === 'object' && body !== null && 'details' in body ? (body as { details: unknown }).details : undefined;
       const fields = fieldsOf(details);
       if (fields.length) return { status, errors: fieldErrors(status, fields) };
-      const message = typeof body === 'object' && body !== null && 'code' in body && 'message' in body ? String((body as { message: unknown }).message) : undefined;
+      const message =
+        typeof body === 'object' && body !== null && 'code' in body && 'message' in body ? String((body as { message: unknown }).message) : undefined;
       return { status, errors: [{ code: status, description: message ?? GENERIC[status] ?? httpMessage(status) }] };
     }
     const exposed = exposedStatus(exception);

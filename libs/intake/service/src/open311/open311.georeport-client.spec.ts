@@ -41,7 +41,11 @@ describe.each<GeoReportFormat>(['xml', 'json'])('a GeoReport v2 client in %s mod
     const services = await client.services();
     expect([services.status, services.contentType]).toEqual([200, expect.stringMatching(contentType)]);
     expect(services.body.length).toBeGreaterThan(3);
-    expect(services.body.find((s) => s['service_code'] === 'fire_lane_blocked')).toMatchObject({ metadata: 'false', type: 'realtime', service_name: expect.any(String) });
+    expect(services.body.find((s) => s['service_code'] === 'fire_lane_blocked')).toMatchObject({
+      metadata: 'false',
+      type: 'realtime',
+      service_name: expect.any(String),
+    });
 
     const definition = await client.serviceDefinition('fire_lane_blocked');
     expect([definition.status, definition.body]).toEqual([200, { service_code: 'fire_lane_blocked', attributes: 0 }]);
@@ -70,7 +74,17 @@ describe.each<GeoReportFormat>(['xml', 'json'])('a GeoReport v2 client in %s mod
     // grid-dispatch dispatches the work order with a deadline: the public view shows it as expected_datetime
     const dueAt = '2025-03-03T11:00:00.000Z';
     const jurisdiction = ['d-fq', 't-1', 'v-1-3', 'g-1-3-2'];
-    await t.publishGridDispatch(gridDispatchEvent('CaseDispatched', { caseId: id, status: 'dispatched', at: '2025-03-03T09:05:00+08:00', jurisdiction, unitId: 'v-1-3', step: 'accept', dueAt }));
+    await t.publishGridDispatch(
+      gridDispatchEvent('CaseDispatched', {
+        caseId: id,
+        status: 'dispatched',
+        at: '2025-03-03T09:05:00+08:00',
+        jurisdiction,
+        unitId: 'v-1-3',
+        step: 'accept',
+        dueAt,
+      }),
+    );
     await t.viewWhen(id, (v) => v.dispatch?.dueAt === dueAt, 'the dispatch in the view');
     const dispatched = await anonymous.request(id);
     expect(dispatched.body[0]).toMatchObject({ expected_datetime: dueAt, status: 'open' });
@@ -105,7 +119,10 @@ describe.each<GeoReportFormat>(['xml', 'json'])('a GeoReport v2 client in %s mod
     const res = await fetch(`${t.url}/open311/v2/services.${format}`, { headers: { origin: 'https://map.example.org' } });
     expect([res.status, res.headers.get('access-control-allow-origin')]).toEqual([200, '*']);
     // the staff API stays closed to other origins
-    const staff = await fetch(`${t.url}/intake/cases`, { method: 'OPTIONS', headers: { origin: 'https://map.example.org', 'access-control-request-method': 'GET' } });
+    const staff = await fetch(`${t.url}/intake/cases`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://map.example.org', 'access-control-request-method': 'GET' },
+    });
     expect(staff.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -91,7 +91,15 @@ export class Open311Handler {
       changeset: version,
       contact: o.contact,
       key_service: o.keyService,
-      endpoints: [{ specification: OPEN311_SPECIFICATION, url: o.baseUrl ?? requestBaseUrl, changeset: version, type: o.endpointType, formats: ['text/xml', 'application/json'] }],
+      endpoints: [
+        {
+          specification: OPEN311_SPECIFICATION,
+          url: o.baseUrl ?? requestBaseUrl,
+          changeset: version,
+          type: o.endpointType,
+          formats: ['text/xml', 'application/json'],
+        },
+      ],
     };
   }
 
@@ -125,7 +133,12 @@ export class Open311Handler {
       const end = query.end_date !== undefined ? parseDate(query.end_date, 'end_date') : undefined;
       const to = end ?? (start !== undefined ? start + MAX_SPAN_DAYS * DAY_MS : now);
       const from = start ?? to - MAX_SPAN_DAYS * DAY_MS;
-      if (to < from) throw new ValidationError('OPEN311.INVALID_RANGE', 'end_date 不能早于 start_date', fieldDetails('end_date', 'afterStart', 'end_date 不能早于 start_date'));
+      if (to < from)
+        throw new ValidationError(
+          'OPEN311.INVALID_RANGE',
+          'end_date 不能早于 start_date',
+          fieldDetails('end_date', 'afterStart', 'end_date 不能早于 start_date'),
+        );
       if (to - from > MAX_SPAN_DAYS * DAY_MS) {
         const message = `start_date 与 end_date 相差不能超过 ${MAX_SPAN_DAYS} 天`;
         throw new ValidationError('OPEN311.RANGE_TOO_LONG', message, fieldDetails('end_date', 'maxSpan', message));
@@ -137,18 +150,29 @@ export class Open311Handler {
       }
       const statuses = list(query.status);
       if (statuses.some((s) => s !== 'open' && s !== 'closed')) {
-        throw new ValidationError('OPEN311.INVALID_STATUS', 'status 须为 open 或 closed', fieldDetails('status', 'open311Status', 'status 须为 open 或 closed'));
+        throw new ValidationError(
+          'OPEN311.INVALID_STATUS',
+          'status 须为 open 或 closed',
+          fieldDetails('status', 'open311Status', 'status 须为 open 或 closed'),
+        );
       }
       if (statuses.length > 0) conditions.push({ open311Status: { $in: statuses as Open311Status[] } });
     }
     const pageSize = query.page_size !== undefined ? Number(query.page_size) : MAX_REQUESTS;
     const page = query.page !== undefined ? Number(query.page) : 1;
-    const docs = await this.cases.runtime.infra.readStore.find<CaseView>(CASE_VIEW, { $and: conditions }, {
-      sort: { reportedAtMs: -1 },
-      skip: (page - 1) * pageSize,
-      limit: pageSize,
-    });
-    return docs.map(withoutMeta).filter(isFullView).map((v) => toOpen311Request(v, ref));
+    const docs = await this.cases.runtime.infra.readStore.find<CaseView>(
+      CASE_VIEW,
+      { $and: conditions },
+      {
+        sort: { reportedAtMs: -1 },
+        skip: (page - 1) * pageSize,
+        limit: pageSize,
+      },
+    );
+    return docs
+      .map(withoutMeta)
+      .filter(isFullView)
+      .map((v) => toOpen311Request(v, ref));
   }
 
   async request(id: string): Promise<Open311ServiceRequest[]> {

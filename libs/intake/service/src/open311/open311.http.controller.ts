@@ -81,7 +81,11 @@ export class Open311Controller {
     summary: 'Open311 服务定义',
     description: '所有服务 metadata 均为 false（没有附加属性）：已知服务返回 { service_code, attributes: [] }，未知服务返回 404。',
   })
-  serviceDefinition(@Param('code') code: string, @Query() query: Open311ItemQuery, @Res({ passthrough: true }) res: TypedResponse): Open311ServiceDefinition | string {
+  serviceDefinition(
+    @Param('code') code: string,
+    @Query() query: Open311ItemQuery,
+    @Res({ passthrough: true }) res: TypedResponse,
+  ): Open311ServiceDefinition | string {
     this.handler.checkJurisdiction(query.jurisdiction_id);
     const { name, format } = stripFormat(code);
     return answer(res, format, this.handler.serviceDefinition(name), serviceDefinitionXml);
@@ -93,7 +97,10 @@ export class Open311Controller {
     description:
       '默认最近 90 天、最多 1000 条，最新在前；service_request_id（逗号分隔）优先于其他条件；start_date 与 end_date 相差不超过 90 天；status 为 open 或 closed；扩展 page、page_size。不含反映人信息，描述和地址中的电话、身份证号已脱敏。',
   })
-  @ApiOkResponse({ description: '[{ service_request_id, status, status_notes, service_name, service_code, description, agency_responsible, requested_datetime, updated_datetime, expected_datetime, address, lat, long, media_url }]' })
+  @ApiOkResponse({
+    description:
+      '[{ service_request_id, status, status_notes, service_name, service_code, description, agency_responsible, requested_datetime, updated_datetime, expected_datetime, address, lat, long, media_url }]',
+  })
   requests(@Query() query: Open311ListQuery): Promise<Open311ServiceRequest[]> {
     return this.handler.requests(query);
   }
@@ -110,7 +117,8 @@ export class Open311Controller {
   @RateLimit('intake')
   @ApiOperation({
     summary: 'Open311 提交服务请求',
-    description: '需要 api_key；lat+long 或 address_string 至少一项；description 必填。以“网上”渠道登记为事件，由区综治中心受理，反映人姓名电话仅供回访、不公开。',
+    description:
+      '需要 api_key；lat+long 或 address_string 至少一项；description 必填。以“网上”渠道登记为事件，由区综治中心受理，反映人姓名电话仅供回访、不公开。',
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: Open311PostRequest })
@@ -135,7 +143,11 @@ export class Open311Controller {
 
   @Get('requests/:id')
   @ApiOperation({ summary: 'Open311 查看一个服务请求' })
-  async request(@Param('id') id: string, @Query() query: Open311ItemQuery, @Res({ passthrough: true }) res: TypedResponse): Promise<Open311ServiceRequest[] | string> {
+  async request(
+    @Param('id') id: string,
+    @Query() query: Open311ItemQuery,
+    @Res({ passthrough: true }) res: TypedResponse,
+  ): Promise<Open311ServiceRequest[] | string> {
     this.handler.checkJurisdiction(query.jurisdiction_id);
     const { name, format } = stripFormat(id);
     return answer(res, format, await this.handler.request(name), serviceRequestsXml);

@@ -76,7 +76,9 @@ describe('Open311 GeoReport v2', () => {
       expect((await t.call('GET', '/open311/v2/services/neighbour_dispute.json')).status).toBe(404);
       const xml = await fetch(`${t.url}/open311/v2/services/fire_lane_blocked.xml`);
       expect([xml.status, xml.headers.get('content-type')]).toEqual([200, 'text/xml; charset=utf-8']);
-      expect(await xml.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><service_definition><service_code>fire_lane_blocked</service_code><attributes/></service_definition>');
+      expect(await xml.text()).toBe(
+        '<?xml version="1.0" encoding="UTF-8"?><service_definition><service_code>fire_lane_blocked</service_code><attributes/></service_definition>',
+      );
     });
 
     it('a foreign jurisdiction_id is 404', async () => {
@@ -193,11 +195,25 @@ describe('Open311 GeoReport v2', () => {
       await post('fire', 'fire_lane_blocked');
       // a hotline report of a public category shows too, one of a private category does not
       t.clock.advance(3_600_000);
-      ids['hotline'] = (await t.report('districtOperator', { channel: 'hotline', category: 'road_damage', description: 'hotline', location: { point: pointIn('g-1-3-1') } })).caseId;
-      ids['dispute'] = (await t.report('districtOperator', { channel: 'walk_in', category: 'neighbour_dispute', description: 'dispute', location: { point: pointIn('g-1-3-1') } })).caseId;
+      ids['hotline'] = (
+        await t.report('districtOperator', { channel: 'hotline', category: 'road_damage', description: 'hotline', location: { point: pointIn('g-1-3-1') } })
+      ).caseId;
+      ids['dispute'] = (
+        await t.report('districtOperator', {
+          channel: 'walk_in',
+          category: 'neighbour_dispute',
+          description: 'dispute',
+          location: { point: pointIn('g-1-3-1') },
+        })
+      ).caseId;
       // declined: closed
       expect(
-        (await t.call('POST', `/intake/cases/${ids['fire']}/decline`, { as: 'districtOperator', body: { declineReason: 'answered_at_once', reason: '已答复' } })).status,
+        (
+          await t.call('POST', `/intake/cases/${ids['fire']}/decline`, {
+            as: 'districtOperator',
+            body: { declineReason: 'answered_at_once', reason: '已答复' },
+          })
+        ).status,
       ).toBe(200);
     });
 

@@ -107,9 +107,11 @@ const LANDLINE = /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g;
 const ID_NUMBER = /(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)/g;
 
 /** A mainland plate (浙D12345, 浙D·12345, 浙DF12345 new-energy, 浙D1234学): the province and the letter stay. */
-const PLATE = /([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领])([A-HJ-NP-Z])((?:[\s·•.-]?[A-HJ-NP-Z0-9]){5,6}[挂学警港澳领试超]?)(?![A-Za-z0-9])/g;
+const PLATE =
+  /([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领])([A-HJ-NP-Z])((?:[\s·•.-]?[A-HJ-NP-Z0-9]){5,6}[挂学警港澳领试超]?)(?![A-Za-z0-9])/g;
 /** A name after the words that introduce one (姓名：张三, 我叫李四, 车主王五, 联系人赵六). */
-const INTRODUCED_NAME = /(姓名|我叫|联系人|反映人|举报人|投诉人|车主|户主|业主|房东|租户|当事人)([:：\s]*)([\u4e00-\u9fff]{2,3})(?=[\s,，。；;、)）（(的电手家住在说是要已反称]|$)/g;
+const INTRODUCED_NAME =
+  /(姓名|我叫|联系人|反映人|举报人|投诉人|车主|户主|业主|房东|租户|当事人)([:：\s]*)([\u4e00-\u9fff]{2,3})(?=[\s,，。；;、)）（(的电手家住在说是要已反称]|$)/g;
 
 export function maskPlate(plate: string): string {
   return plate.replace(PLATE, (_m, province: string, letter: string, rest: string) => `${province}${letter}${rest.replace(/[^\s·•.-]/g, '*')}`);
@@ -123,7 +125,11 @@ export function maskPlate(plate: string): string {
 export function redactPublicText(stored: string, names: readonly string[] = []): string {
   // a text holding phone or ID numbers is stored protected (issue 14): only its redacted form is public
   const text = String(redactProtectedData(stored));
-  let out = text.replace(ID_NUMBER, maskIdNumber).replace(MOBILE, maskPhone).replace(LANDLINE, maskPhone).replace(PLATE, (m) => maskPlate(m));
+  let out = text
+    .replace(ID_NUMBER, maskIdNumber)
+    .replace(MOBILE, maskPhone)
+    .replace(LANDLINE, maskPhone)
+    .replace(PLATE, (m) => maskPlate(m));
   for (const name of names) {
     const n = name.trim();
     if (Array.from(n).length >= 2) out = out.split(n).join(maskName(n));

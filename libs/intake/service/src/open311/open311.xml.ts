@@ -54,7 +54,9 @@ export function serviceRequestsXml(requests: readonly Open311ServiceRequest[]): 
 
 /** POST requests: `<service_requests><request><service_request_id/><service_notice/><account_id/></request></service_requests>` */
 export function postResponseXml(responses: readonly Open311PostResponse[]): string {
-  return document('service_requests', (root) => responses.forEach((r) => fields(root.ele('request'), { service_request_id: r.service_request_id, service_notice: r.service_notice, account_id: null })));
+  return document('service_requests', (root) =>
+    responses.forEach((r) => fields(root.ele('request'), { service_request_id: r.service_request_id, service_notice: r.service_notice, account_id: null })),
+  );
 }
 
 /** `<errors><error><code/><description/></error></errors>` */

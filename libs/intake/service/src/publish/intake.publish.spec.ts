@@ -37,19 +37,41 @@ describe('intake integration events (the relay of intake)', () => {
     });
     expect((await t.call('POST', `/intake/cases/${first.caseId}/accept`, { as: 'districtOperator', body: { reason: '机密的受理说明' } })).status).toBe(200);
     expect((await t.call('POST', `/intake/cases/${first.caseId}/file`, { as: 'districtOperator', body: { reason: '机密的立案说明' } })).status).toBe(200);
-    const second = await t.report('districtOperator', { channel: 'hotline', category: 'fire_lane_blocked', description: '同一处', location: { point: pointIn('g-1-1-2') }, reporter: contact });
+    const second = await t.report('districtOperator', {
+      channel: 'hotline',
+      category: 'fire_lane_blocked',
+      description: '同一处',
+      location: { point: pointIn('g-1-1-2') },
+      reporter: contact,
+    });
     expect(
-      (await t.call('POST', `/intake/cases/${second.caseId}/decline`, { as: 'districtOperator', body: { declineReason: 'duplicate', duplicateOf: first.caseId, reason: '机密的答复' } })).status,
+      (
+        await t.call('POST', `/intake/cases/${second.caseId}/decline`, {
+          as: 'districtOperator',
+          body: { declineReason: 'duplicate', duplicateOf: first.caseId, reason: '机密的答复' },
+        })
+      ).status,
     ).toBe(200);
     const third = await t.call<LooseJson>('POST', '/open311/v2/requests.json', {
-      form: { api_key: TEST_API_KEY, service_code: 'fire_lane_blocked', address_string: '枫源小区3号楼北侧', description: '又堵了', first_name: '娜娜', last_name: '欧阳', phone: '13987654321' },
+      form: {
+        api_key: TEST_API_KEY,
+        service_code: 'fire_lane_blocked',
+        address_string: '枫源小区3号楼北侧',
+        description: '又堵了',
+        first_name: '娜娜',
+        last_name: '欧阳',
+        phone: '13987654321',
+      },
     });
     const thirdId = third.body[0].service_request_id as string;
     expect((await t.call('POST', `/intake/cases/${thirdId}/merge`, { as: 'districtOperator', body: { duplicateOf: first.caseId } })).status).toBe(200);
 
     const stored = (await t.storedEvents()).filter((e) => [first.caseId, second.caseId, thirdId].includes(e.data['caseId'] as string));
     expect(stored).toHaveLength(7);
-    const messages = await eventually(() => (received.length >= stored.length ? received : undefined), { what: 'the relay to publish every event', timeoutMs: 10_000 });
+    const messages = await eventually(() => (received.length >= stored.length ? received : undefined), {
+      what: 'the relay to publish every event',
+      timeoutMs: 10_000,
+    });
 
     const events: IntegrationEvent[] = messages.map((m) => validateIntegrationEvent(fromCloudEvent(fromCloudEventMessage(m))));
     expect(events.map((e) => e.id)).toEqual(stored.map((e) => e.id));
@@ -66,7 +88,12 @@ describe('intake integration events (the relay of intake)', () => {
       expect(e).toMatchObject({ source: INTAKE_SOURCE, subject: stored[i].data['caseId'], time: stored[i].occurredAt, correlationId: stored[i].correlationId });
       expect(messages[i].key).toBe(stored[i].data['caseId']);
     }
-    expect(events.find((e) => e.type.endsWith('.filed.v1'))!.data).toMatchObject({ caseId: first.caseId, gridId: 'g-1-1-2', level: 'district', jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-2'] });
+    expect(events.find((e) => e.type.endsWith('.filed.v1'))!.data).toMatchObject({
+      caseId: first.caseId,
+      gridId: 'g-1-1-2',
+      level: 'district',
+      jurisdiction: ['d-fq', 't-1', 'v-1-1', 'g-1-1-2'],
+    });
     // the category's name from intake's reference data, for people downstream (figures, warnings)
     for (const e of events.filter((x) => x.type.endsWith('.reported.v1') || x.type.endsWith('.filed.v1'))) {
       expect(e.data).toMatchObject({ category: 'fire_lane_blocked', categoryName: '消防通道堵塞' });

@@ -4,14 +4,7 @@
  * contact (anonymous flag, name, phone), the attachments and the reasons given stay in intake;
  * the runtime's relay validates every event against its contract before publishing it.
  */
-import {
-  IntakeCaseAcceptedV1,
-  IntakeCaseDeclinedV1,
-  IntakeCaseFiledV1,
-  IntakeCaseMergedV1,
-  IntakeCaseReportedV1,
-  IntegrationEvent,
-} from '@fengqiao/contracts';
+import { IntakeCaseAcceptedV1, IntakeCaseDeclinedV1, IntakeCaseFiledV1, IntakeCaseMergedV1, IntakeCaseReportedV1, IntegrationEvent } from '@fengqiao/contracts';
 import { StoredEvent } from '@fengqiao/event-store';
 import { CaseLocation, GridCaseReportEvent } from '@fengqiao/intake-domain';
 import { assertNever } from '@fengqiao/kernel';

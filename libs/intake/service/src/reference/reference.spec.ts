@@ -24,7 +24,13 @@ describe('address table', () => {
   });
 
   it('refuses one address listed for two grids', () => {
-    expect(() => new AddressIndex([{ address: '老街', gridId: 'g-1' }, { address: '老 街', gridId: 'g-2' }])).toThrow(/both g-1 and g-2/);
+    expect(
+      () =>
+        new AddressIndex([
+          { address: '老街', gridId: 'g-1' },
+          { address: '老 街', gridId: 'g-2' },
+        ]),
+    ).toThrow(/both g-1 and g-2/);
   });
 });
 

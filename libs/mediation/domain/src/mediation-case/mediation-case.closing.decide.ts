@@ -1,21 +1,40 @@
 import { IllegalStateError, isBreached, isWarningDue, parseInstant, ValidationError } from '@fengqiao/kernel';
 import { AuditStamp } from '../audit';
-import { ArchiveCase, BreachMediationDeadline, FileJudicialConfirmation, RecordFollowUpVisit, RecordJudicialConfirmationDecision, RecordPerformance, ReportPerformanceFailure, ResumeMediation, TransferCase, WarnMediationDeadline } from './mediation-case.commands';
+import {
+  ArchiveCase,
+  BreachMediationDeadline,
+  FileJudicialConfirmation,
+  RecordFollowUpVisit,
+  RecordJudicialConfirmationDecision,
+  RecordPerformance,
+  ReportPerformanceFailure,
+  ResumeMediation,
+  TransferCase,
+  WarnMediationDeadline,
+} from './mediation-case.commands';
 import { MediationEvent } from './mediation-case.events';
 import { DOSSIER_ITEMS, DOSSIER_ITEM_LABELS, MEDIATION_LEGAL_BASIS as LB, requiredDossierItems } from './mediation-case.rules';
 import { MediationCaseState } from './mediation-case.state';
-import { BEFORE_ACCEPTANCE, CLOSED, IN_MEDIATION, activeDeadline, deadlineEvent, expectStatus, missingParties, requireEffective, requireInstant, requireKnownParties, requireNonEmpty, requireReason, required } from './mediation-case.guards';
+import {
+  BEFORE_ACCEPTANCE,
+  CLOSED,
+  IN_MEDIATION,
+  activeDeadline,
+  deadlineEvent,
+  expectStatus,
+  missingParties,
+  requireEffective,
+  requireInstant,
+  requireKnownParties,
+  requireNonEmpty,
+  requireReason,
+  required,
+} from './mediation-case.guards';
 
 /** decide, after the agreement: performance, judicial confirmation (§33), resumption, follow-up visits, transfer, archiving, and the scheduler's warnings and breaches. */
 
 export function recordPerformance(command: RecordPerformance, state: MediationCaseState, stamp: AuditStamp): MediationEvent[] {
-  const s = expectStatus(state, command.type, [
-    'agreement_reached',
-    'performing',
-    'judicial_confirmation_filed',
-    'confirmed',
-    'not_confirmed',
-  ]);
+  const s = expectStatus(state, command.type, ['agreement_reached', 'performing', 'judicial_confirmation_filed', 'confirmed', 'not_confirmed']);
   requireEffective(s, command.type);
   const { complete, description, evidenceRef } = command.data;
   required(description, 'description', '履行情况');
@@ -28,11 +47,7 @@ export function recordPerformance(command: RecordPerformance, state: MediationCa
   ];
 }
 
-export function reportPerformanceFailure(
-  command: ReportPerformanceFailure,
-  state: MediationCaseState,
-  stamp: AuditStamp,
-): MediationEvent[] {
+export function reportPerformanceFailure(command: ReportPerformanceFailure, state: MediationCaseState, stamp: AuditStamp): MediationEvent[] {
   const s = expectStatus(state, command.type, ['agreement_reached', 'performing', 'confirmed', 'not_confirmed']);
   requireEffective(s, command.type);
   const { defaultingPartyIds, description } = command.data;
@@ -55,11 +70,7 @@ export function reportPerformanceFailure(
   ];
 }
 
-export function fileJudicialConfirmation(
-  command: FileJudicialConfirmation,
-  state: MediationCaseState,
-  stamp: AuditStamp,
-): MediationEvent[] {
+export function fileJudicialConfirmation(command: FileJudicialConfirmation, state: MediationCaseState, stamp: AuditStamp): MediationEvent[] {
   const s = expectStatus(state, command.type, ['agreement_reached', 'performing']);
   const agreement = requireEffective(s, command.type);
   const { courtId, filedAt, applicantPartyIds, documentRef } = command.data;
@@ -182,11 +193,9 @@ export function archiveCase(command: ArchiveCase, state: MediationCaseState, sta
   });
   const missing = needed.filter((item) => !present.has(item));
   if (missing.length > 0) {
-    throw new IllegalStateError(
-      'MEDIATION.DOSSIER_INCOMPLETE',
-      `卷宗材料不全，不能归档：缺少${missing.map((m) => DOSSIER_ITEM_LABELS[m]).join('、')}`,
-      { missing },
-    );
+    throw new IllegalStateError('MEDIATION.DOSSIER_INCOMPLETE', `卷宗材料不全，不能归档：缺少${missing.map((m) => DOSSIER_ITEM_LABELS[m]).join('、')}`, {
+      missing,
+    });
   }
   return [
     {

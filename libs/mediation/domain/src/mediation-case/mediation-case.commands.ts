@@ -59,10 +59,7 @@ export type RecordConsent = Cmd<'RecordConsent', { partyId: string; consented: b
 export type DeclineMediation = Cmd<'DeclineMediation', { grounds: 'outside_scope' }>;
 export type NotifyRights = Cmd<'NotifyRights', { partyIds: string[]; documentRef: string }>;
 export type AddDossierItem = Cmd<'AddDossierItem', { item: DossierItemKind; documentRef: string }>;
-export type AssignMediator = Cmd<
-  'AssignMediator',
-  { mediatorIds: string[]; method: 'designated' | 'chosen_by_parties' }
->;
+export type AssignMediator = Cmd<'AssignMediator', { mediatorIds: string[]; method: 'designated' | 'chosen_by_parties' }>;
 export type RecuseMediator = Cmd<
   'RecuseMediator',
   {
@@ -96,10 +93,7 @@ export type RecordSession = Cmd<
     openToPublic?: boolean;
   }
 >;
-export type ReportRisk = Cmd<
-  'ReportRisk',
-  { riskKind: 'public_order' | 'criminal'; measures: string; policeUnitId: string }
->;
+export type ReportRisk = Cmd<'ReportRisk', { riskKind: 'public_order' | 'criminal'; measures: string; policeUnitId: string }>;
 export type ExtendMediation = Cmd<
   'ExtendMediation',
   {
@@ -139,14 +133,8 @@ export type TerminateMediation = Cmd<
     withdrawingPartyId?: string;
   }
 >;
-export type RecordPerformance = Cmd<
-  'RecordPerformance',
-  { complete: boolean; description: string; evidenceRef?: string }
->;
-export type ReportPerformanceFailure = Cmd<
-  'ReportPerformanceFailure',
-  { defaultingPartyIds: string[]; description: string }
->;
+export type RecordPerformance = Cmd<'RecordPerformance', { complete: boolean; description: string; evidenceRef?: string }>;
+export type ReportPerformanceFailure = Cmd<'ReportPerformanceFailure', { defaultingPartyIds: string[]; description: string }>;
 export type FileJudicialConfirmation = Cmd<
   'FileJudicialConfirmation',
   {
@@ -157,10 +145,7 @@ export type FileJudicialConfirmation = Cmd<
     documentRef?: string;
   }
 >;
-export type RecordJudicialConfirmationDecision = Cmd<
-  'RecordJudicialConfirmationDecision',
-  { confirmed: boolean; decidedAt: string; rulingRef: string }
->;
+export type RecordJudicialConfirmationDecision = Cmd<'RecordJudicialConfirmationDecision', { confirmed: boolean; decidedAt: string; rulingRef: string }>;
 export type ResumeMediation = Cmd<'ResumeMediation', Record<string, never>>;
 export type RecordFollowUpVisit = Cmd<
   'RecordFollowUpVisit',
@@ -171,10 +156,7 @@ export type RecordFollowUpVisit = Cmd<
     recordRef?: string;
   }
 >;
-export type TransferCase = Cmd<
-  'TransferCase',
-  { toCommitteeId: string; toLevel: CommitteeLevel }
->;
+export type TransferCase = Cmd<'TransferCase', { toCommitteeId: string; toLevel: CommitteeLevel }>;
 export type ArchiveCase = Cmd<'ArchiveCase', Record<string, never>>;
 /** Timer commands, sent by the scheduler with `meta.now` = the time it fired. */
 export type WarnMediationDeadline = Cmd<'WarnDeadline', { deadline: MediationDeadlineKind }>;

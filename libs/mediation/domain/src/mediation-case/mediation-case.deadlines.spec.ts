@@ -1,25 +1,7 @@
 import { CN_NATIONAL_CALENDAR, Deadline } from '@fengqiao/kernel';
 import { deciderSpec } from '../testing/decider-spec';
-import {
-  CASE_ID,
-  cmd,
-  ev,
-  history,
-  MEDIATION_DEADLINE,
-  meta,
-  PARTY_A,
-  PARTY_B,
-  scheduler,
-  stamp,
-  T,
-} from '../testing/mediation-case.fixtures';
-import {
-  BreachMediationDeadline,
-  FileJudicialConfirmation,
-  RecordConsent,
-  SignAgreement,
-  WarnMediationDeadline,
-} from './mediation-case.commands';
+import { CASE_ID, cmd, ev, history, MEDIATION_DEADLINE, meta, PARTY_A, PARTY_B, scheduler, stamp, T } from '../testing/mediation-case.fixtures';
+import { BreachMediationDeadline, FileJudicialConfirmation, RecordConsent, SignAgreement, WarnMediationDeadline } from './mediation-case.commands';
 import { createMediationDecider } from './mediation-case.decider';
 import { MediationEvent } from './mediation-case.events';
 import { defaultMediationRules, MEDIATION_LEGAL_BASIS as LB, MediationRules } from './mediation-case.rules';
@@ -32,8 +14,7 @@ import { defaultMediationRules, MEDIATION_LEGAL_BASIS as LB, MediationRules } fr
 const decider = createMediationDecider({ rules: defaultMediationRules, calendar: CN_NATIONAL_CALENDAR });
 const spec = deciderSpec(decider);
 
-const lastConsent = (now: string) =>
-  cmd<RecordConsent>('RecordConsent', { partyId: PARTY_B, consented: true }, meta(now));
+const lastConsent = (now: string) => cmd<RecordConsent>('RecordConsent', { partyId: PARTY_B, consented: true }, meta(now));
 const pendingWithA = (): MediationEvent[] => [...history.consentPending(), ev.consentGiven(PARTY_A, T.consentA)];
 
 const duration = (over: Partial<Deadline>): Deadline => ({
@@ -93,8 +74,7 @@ describe('MediationCase deadlines — mediation duration (default one month = 30
     });
     const given = (): MediationEvent[] => [...pendingWithA(), ev.consentGiven(PARTY_B, accepted), ev.accepted(accepted, deadline)];
     const warn = (now: string) => cmd<WarnMediationDeadline>('WarnDeadline', { deadline: 'mediation_duration' }, meta(now, { actor: scheduler }));
-    const breach = (now: string) =>
-      cmd<BreachMediationDeadline>('BreachDeadline', { deadline: 'mediation_duration' }, meta(now, { actor: scheduler }));
+    const breach = (now: string) => cmd<BreachMediationDeadline>('BreachDeadline', { deadline: 'mediation_duration' }, meta(now, { actor: scheduler }));
     const timerEvent = (type: 'DeadlineWarned' | 'DeadlineBreached', now: string): MediationEvent => ({
       type,
       data: { caseId: CASE_ID, kind: 'mediation_duration', deadline, ...stamp(now, { actor: scheduler }) },
@@ -102,7 +82,10 @@ describe('MediationCase deadlines — mediation duration (default one month = 30
     });
 
     it('records the deadline on MediationAccepted', () => {
-      spec.given(pendingWithA()).when(lastConsent(accepted)).then([ev.consentGiven(PARTY_B, accepted), ev.accepted(accepted, deadline)]);
+      spec
+        .given(pendingWithA())
+        .when(lastConsent(accepted))
+        .then([ev.consentGiven(PARTY_B, accepted), ev.accepted(accepted, deadline)]);
     });
 
     it('WarnDeadline is refused one minute before the warning is due, and warns after', () => {
@@ -233,11 +216,7 @@ describe('MediationCase deadlines — judicial confirmation within 30 days of th
   const sign = (now: string) =>
     cmd<SignAgreement>('SignAgreement', { signedByPartyIds: [PARTY_A, PARTY_B], mediatorSigned: true, committeeSealed: true }, meta(now));
   const file = (filedAt: string, now = filedAt) =>
-    cmd<FileJudicialConfirmation>(
-      'FileJudicialConfirmation',
-      { courtId: 'court-basic-1', filedAt, applicantPartyIds: [PARTY_A, PARTY_B] },
-      meta(now),
-    );
+    cmd<FileJudicialConfirmation>('FileJudicialConfirmation', { courtId: 'court-basic-1', filedAt, applicantPartyIds: [PARTY_A, PARTY_B] }, meta(now));
   const reached = (at: string): MediationEvent[] => [...history.mediating(), ev.agreementReached('written', at)];
 
   describe('across National Day: signed Mon 2025-09-08, day 30 is Wed 10-08 (holiday) → Thu 10-09', () => {
@@ -251,7 +230,10 @@ describe('MediationCase deadlines — judicial confirmation within 30 days of th
     const effective = (): MediationEvent[] => [...reached('2025-09-05T10:00:00+08:00'), ev.agreementSigned(signed, jcWindow)];
 
     it('records the window on AgreementTookEffect', () => {
-      spec.given(reached('2025-09-05T10:00:00+08:00')).when(sign(signed)).then([ev.agreementSigned(signed, jcWindow)]);
+      spec
+        .given(reached('2025-09-05T10:00:00+08:00'))
+        .when(sign(signed))
+        .then([ev.agreementSigned(signed, jcWindow)]);
     });
 
     it('accepts a filing on the moved last day, Thu 10-09', () => {
@@ -285,7 +267,10 @@ describe('MediationCase deadlines — judicial confirmation within 30 days of th
     });
 
     it('judges by when the application reached the court, not when it was recorded', () => {
-      const { events } = spec.given(effective()).when(file('2025-10-09T11:00:00+08:00', '2025-10-13T09:00:00+08:00')).thenMatch([{ type: 'JudicialConfirmationFiled' }]);
+      const { events } = spec
+        .given(effective())
+        .when(file('2025-10-09T11:00:00+08:00', '2025-10-13T09:00:00+08:00'))
+        .thenMatch([{ type: 'JudicialConfirmationFiled' }]);
       expect(events[0].data).toMatchObject({ filedAt: '2025-10-09T11:00:00+08:00', occurredAt: '2025-10-13T09:00:00+08:00' });
     });
   });
@@ -296,11 +281,17 @@ describe('MediationCase deadlines — judicial confirmation within 30 days of th
     const effective = (): MediationEvent[] => [...reached('2025-08-28T10:00:00+08:00'), ev.agreementSigned(signed, jcWindow)];
 
     it('the Sunday is a working day, so the window is not moved', () => {
-      spec.given(reached('2025-08-28T10:00:00+08:00')).when(sign(signed)).then([ev.agreementSigned(signed, jcWindow)]);
+      spec
+        .given(reached('2025-08-28T10:00:00+08:00'))
+        .when(sign(signed))
+        .then([ev.agreementSigned(signed, jcWindow)]);
     });
 
     it('accepts a filing on Sun 09-28 and refuses one on Mon 09-29', () => {
-      spec.given(effective()).when(file('2025-09-28T15:00:00+08:00')).thenMatch([{ type: 'JudicialConfirmationFiled' }]);
+      spec
+        .given(effective())
+        .when(file('2025-09-28T15:00:00+08:00'))
+        .thenMatch([{ type: 'JudicialConfirmationFiled' }]);
       spec.given(effective()).when(file('2025-09-29T09:00:00+08:00')).thenThrows('MEDIATION.JUDICIAL_CONFIRMATION_WINDOW_CLOSED');
     });
   });

@@ -189,13 +189,7 @@ describe('MediationCase decider — transitions', () => {
     it('a party’s refusal is an outcome, not an error: the case is declined (人民调解法§17)', () => {
       const { state } = spec
         .given([...history.consentPending(), ev.consentGiven(PARTY_A, T.consentA)])
-        .when(
-          cmd<RecordConsent>(
-            'RecordConsent',
-            { partyId: PARTY_B, consented: false, statementRef: 'doc-refusal' },
-            meta(T.accepted),
-          ),
-        )
+        .when(cmd<RecordConsent>('RecordConsent', { partyId: PARTY_B, consented: false, statementRef: 'doc-refusal' }, meta(T.accepted)))
         .then([
           {
             type: 'ConsentRefused',
@@ -211,13 +205,7 @@ describe('MediationCase decider — transitions', () => {
   it('DeclineMediation declines a dispute outside people’s mediation, with the reason', () => {
     const { state } = spec
       .given(history.consentPending())
-      .when(
-        cmd<DeclineMediation>(
-          'DeclineMediation',
-          { grounds: 'outside_scope' },
-          meta(T.consentA, { reason: '已进入诉讼程序' }),
-        ),
-      )
+      .when(cmd<DeclineMediation>('DeclineMediation', { grounds: 'outside_scope' }, meta(T.consentA, { reason: '已进入诉讼程序' })))
       .then([
         {
           type: 'MediationDeclined',
@@ -229,23 +217,13 @@ describe('MediationCase decider — transitions', () => {
   });
 
   it('NotifyRights records the notice and files it in the dossier', () => {
-    const given = [
-      ...history.consentPending(),
-      ev.consentGiven(PARTY_A, T.consentA),
-      ev.consentGiven(PARTY_B, T.accepted),
-      ev.accepted(),
-    ];
+    const given = [...history.consentPending(), ev.consentGiven(PARTY_A, T.consentA), ev.consentGiven(PARTY_B, T.accepted), ev.accepted()];
     const { state } = spec
       .given(given)
-      .when(
-        cmd<NotifyRights>('NotifyRights', { partyIds: [PARTY_A, PARTY_B], documentRef: 'doc-rights' }, meta(T.rights)),
-      )
+      .when(cmd<NotifyRights>('NotifyRights', { partyIds: [PARTY_A, PARTY_B], documentRef: 'doc-rights' }, meta(T.rights)))
       .then([ev.rightsNotified()]);
     expect(state).toMatchObject({ status: 'accepted', rightsNotifiedPartyIds: [PARTY_A, PARTY_B] });
-    expect(state.status !== 'none' && state.dossier.map((d) => d.item)).toEqual([
-      'application_or_registration',
-      'rights_notice',
-    ]);
+    expect(state.status !== 'none' && state.dossier.map((d) => d.item)).toEqual(['application_or_registration', 'rights_notice']);
   });
 
   it('AddDossierItem files a document without changing the status', () => {
@@ -265,9 +243,7 @@ describe('MediationCase decider — transitions', () => {
     it('assigns a designated mediator (人民调解法§19)', () => {
       const { state } = spec
         .given(history.accepted())
-        .when(
-          cmd<AssignMediator>('AssignMediator', { mediatorIds: [MEDIATOR_1], method: 'designated' }, meta(T.assigned)),
-        )
+        .when(cmd<AssignMediator>('AssignMediator', { mediatorIds: [MEDIATOR_1], method: 'designated' }, meta(T.assigned)))
         .then([ev.mediatorAssigned()]);
       expect(state).toMatchObject({ status: 'mediator_assigned', mediatorIds: [MEDIATOR_1] });
     });
@@ -275,9 +251,7 @@ describe('MediationCase decider — transitions', () => {
     it('adds a mediator chosen by the parties while mediating, status unchanged', () => {
       const { state } = spec
         .given(history.mediating())
-        .when(
-          cmd<AssignMediator>('AssignMediator', { mediatorIds: [MEDIATOR_2], method: 'chosen_by_parties' }, meta(NOW)),
-        )
+        .when(cmd<AssignMediator>('AssignMediator', { mediatorIds: [MEDIATOR_2], method: 'chosen_by_parties' }, meta(NOW)))
         .then([
           {
             type: 'MediatorAssigned',
@@ -293,13 +267,7 @@ describe('MediationCase decider — transitions', () => {
     it('the last mediator’s recusal sends the case back to needing a mediator', () => {
       const { state } = spec
         .given(history.mediating())
-        .when(
-          cmd<RecuseMediator>(
-            'RecuseMediator',
-            { mediatorId: MEDIATOR_1, grounds: 'party_request', requestedByPartyId: PARTY_B },
-            meta(NOW),
-          ),
-        )
+        .when(cmd<RecuseMediator>('RecuseMediator', { mediatorId: MEDIATOR_1, grounds: 'party_request', requestedByPartyId: PARTY_B }, meta(NOW)))
         .then([
           {
             type: 'MediatorRecused',
@@ -369,7 +337,7 @@ describe('MediationCase decider — transitions', () => {
       expect(state).toMatchObject({ status: 'mediating', sessionIds: ['session-1', 'session-2'] });
     });
 
-    it('records where the session was held and whether it was public, at the parties\' wish (人民调解法§23)', () => {
+    it("records where the session was held and whether it was public, at the parties' wish (人民调解法§23)", () => {
       spec
         .given(history.mediating())
         .when(session({ sessionId: 'session-2', place: '村委会调解室', openToPublic: false }))
@@ -380,13 +348,7 @@ describe('MediationCase decider — transitions', () => {
   it('ReportRisk records a police report as an event; the status does not change (人民调解法§25)', () => {
     const { state } = spec
       .given(history.mediating())
-      .when(
-        cmd<ReportRisk>(
-          'ReportRisk',
-          { riskKind: 'public_order', measures: '分开双方，安排次日再调', policeUnitId: 'police-station-1' },
-          meta(NOW),
-        ),
-      )
+      .when(cmd<ReportRisk>('ReportRisk', { riskKind: 'public_order', measures: '分开双方，安排次日再调', policeUnitId: 'police-station-1' }, meta(NOW)))
       .then([
         {
           type: 'RiskReportedToPolice',
@@ -406,9 +368,7 @@ describe('MediationCase decider — transitions', () => {
   it('ExtendMediation with both parties’ consent moves the due date (ministry rule, labelled)', () => {
     const { state } = spec
       .given(history.mediating())
-      .when(
-        cmd<ExtendMediation>('ExtendMediation', { extendBy: 10, consentingPartyIds: [PARTY_B, PARTY_A] }, meta(NOW)),
-      )
+      .when(cmd<ExtendMediation>('ExtendMediation', { extendBy: 10, consentingPartyIds: [PARTY_B, PARTY_A] }, meta(NOW)))
       .then([
         {
           type: 'MediationExtended',
@@ -482,13 +442,7 @@ describe('MediationCase decider — transitions', () => {
   it('SignAgreement makes a written agreement effective when all have signed and the committee sealed (§29)', () => {
     const { state } = spec
       .given(history.agreementReached())
-      .when(
-        cmd<SignAgreement>(
-          'SignAgreement',
-          { signedByPartyIds: [PARTY_A, PARTY_B], mediatorSigned: true, committeeSealed: true },
-          meta(T.signed),
-        ),
-      )
+      .when(cmd<SignAgreement>('SignAgreement', { signedByPartyIds: [PARTY_A, PARTY_B], mediatorSigned: true, committeeSealed: true }, meta(T.signed)))
       .then([ev.agreementSigned()]);
     expect(state).toMatchObject({
       status: 'agreement_reached',
@@ -498,11 +452,7 @@ describe('MediationCase decider — transitions', () => {
 
   describe('TerminateMediation', () => {
     const terminate = (now = '2025-03-25T10:00:00+08:00') =>
-      cmd<TerminateMediation>(
-        'TerminateMediation',
-        { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] },
-        meta(now),
-      );
+      cmd<TerminateMediation>('TerminateMediation', { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] }, meta(now));
 
     it('ends mediation and lists the routes the parties were told of (人民调解法§26)', () => {
       const { state } = spec.given(history.mediating()).when(terminate()).then([ev.terminated()]);
@@ -520,11 +470,7 @@ describe('MediationCase decider — transitions', () => {
 
   describe('RecordPerformance', () => {
     const perform = (complete: boolean, now: string = T.performed) =>
-      cmd<RecordPerformance>(
-        'RecordPerformance',
-        { complete, description: complete ? '已疏通' : '已部分疏通' },
-        meta(now),
-      );
+      cmd<RecordPerformance>('RecordPerformance', { complete, description: complete ? '已疏通' : '已部分疏通' }, meta(now));
 
     it('a partial performance puts the agreement into performance (人民调解法§31)', () => {
       const { state } = spec
@@ -537,13 +483,7 @@ describe('MediationCase decider — transitions', () => {
     it('a complete performance ends it, filing the evidence', () => {
       const { state } = spec
         .given(history.performing())
-        .when(
-          cmd<RecordPerformance>(
-            'RecordPerformance',
-            { complete: true, description: '已疏通', evidenceRef: 'doc-receipt' },
-            meta(T.performed),
-          ),
-        )
+        .when(cmd<RecordPerformance>('RecordPerformance', { complete: true, description: '已疏通', evidenceRef: 'doc-receipt' }, meta(T.performed)))
         .then([
           {
             type: 'PerformanceRecorded',
@@ -556,23 +496,25 @@ describe('MediationCase decider — transitions', () => {
     });
 
     it('performance while the court is deciding is recorded without leaving judicial_confirmation_filed', () => {
-      const { state } = spec.given(history.jcFiled()).when(perform(true)).then([ev.performance(true)]);
+      const { state } = spec
+        .given(history.jcFiled())
+        .when(perform(true))
+        .then([ev.performance(true)]);
       expect(state).toMatchObject({ status: 'judicial_confirmation_filed', performance: { complete: true } });
     });
 
     it('performance after confirmation moves on to performed', () => {
-      const { state } = spec.given(history.confirmed()).when(perform(true)).then([ev.performance(true)]);
+      const { state } = spec
+        .given(history.confirmed())
+        .when(perform(true))
+        .then([ev.performance(true)]);
       expect(state.status).toBe('performed');
     });
   });
 
   describe('ReportPerformanceFailure', () => {
     const fail = (now = '2025-04-02T10:00:00+08:00') =>
-      cmd<ReportPerformanceFailure>(
-        'ReportPerformanceFailure',
-        { defaultingPartyIds: [PARTY_B], description: '逾期未疏通' },
-        meta(now),
-      );
+      cmd<ReportPerformanceFailure>('ReportPerformanceFailure', { defaultingPartyIds: [PARTY_B], description: '逾期未疏通' }, meta(now));
 
     it('records the failure and that the parties were told they may sue (人民调解法§32)', () => {
       const { state } = spec.given(history.performing()).when(fail()).then([ev.performanceFailed()]);
@@ -626,7 +568,10 @@ describe('MediationCase decider — transitions', () => {
       );
 
     it('a confirmation makes the case confirmed and files the ruling', () => {
-      const { state } = spec.given(history.jcFiled()).when(decide(true)).then([ev.jcDecided(true)]);
+      const { state } = spec
+        .given(history.jcFiled())
+        .when(decide(true))
+        .then([ev.jcDecided(true)]);
       expect(state).toMatchObject({
         status: 'confirmed',
         judicialConfirmation: { decision: { confirmed: true, rulingRef: 'ruling-1' } },
@@ -635,7 +580,10 @@ describe('MediationCase decider — transitions', () => {
     });
 
     it('a refusal makes the case not_confirmed', () => {
-      const { state } = spec.given(history.jcFiled()).when(decide(false)).then([ev.jcDecided(false)]);
+      const { state } = spec
+        .given(history.jcFiled())
+        .when(decide(false))
+        .then([ev.jcDecided(false)]);
       expect(state.status).toBe('not_confirmed');
     });
   });
@@ -680,9 +628,7 @@ describe('MediationCase decider — transitions', () => {
     const reason = '案情复杂，涉及多户';
     const { state } = spec
       .given(history.mediating())
-      .when(
-        cmd<TransferCase>('TransferCase', { toCommitteeId: 'committee-town-1', toLevel: 'town' }, meta(NOW, { reason })),
-      )
+      .when(cmd<TransferCase>('TransferCase', { toCommitteeId: 'committee-town-1', toLevel: 'town' }, meta(NOW, { reason })))
       .then([
         {
           type: 'CaseTransferred',
@@ -709,13 +655,7 @@ describe('MediationCase decider — transitions', () => {
   it('TransferCase before acceptance keeps the status (to an industry committee)', () => {
     const { state } = spec
       .given(history.consentPending())
-      .when(
-        cmd<TransferCase>(
-          'TransferCase',
-          { toCommitteeId: 'committee-industry-labour', toLevel: 'industry' },
-          meta(NOW, { reason: '劳动争议' }),
-        ),
-      )
+      .when(cmd<TransferCase>('TransferCase', { toCommitteeId: 'committee-industry-labour', toLevel: 'industry' }, meta(NOW, { reason: '劳动争议' })))
       .then([
         {
           type: 'CaseTransferred',
@@ -825,11 +765,7 @@ describe('MediationCase decider — refusals', () => {
       AddDossierItem: cmd('AddDossierItem', { item: 'evidence', documentRef: 'doc' }, m),
       AssignMediator: cmd('AssignMediator', { mediatorIds: [MEDIATOR_2], method: 'designated' }, m),
       RecuseMediator: cmd('RecuseMediator', { mediatorId: MEDIATOR_1, grounds: 'other' }, m),
-      RecordSession: cmd(
-        'RecordSession',
-        { sessionId: 's-x', heldAt: LATE, mediatorIds: [MEDIATOR_1], attendingPartyIds: [PARTY_A], summary: 'x' },
-        m,
-      ),
+      RecordSession: cmd('RecordSession', { sessionId: 's-x', heldAt: LATE, mediatorIds: [MEDIATOR_1], attendingPartyIds: [PARTY_A], summary: 'x' }, m),
       ReportRisk: cmd('ReportRisk', { riskKind: 'criminal', measures: 'x', policeUnitId: 'p' }, m),
       ExtendMediation: cmd('ExtendMediation', { extendBy: 5, consentingPartyIds: [PARTY_A, PARTY_B] }, m),
       ReachAgreement: cmd('ReachAgreement', { agreementId: 'a', form: 'written', terms: 'x' }, m),
@@ -947,8 +883,14 @@ describe('MediationCase decider — refusals', () => {
         .thenThrows('MEDIATION.APPLICANT_REQUIRED', 'validation');
     });
     it('refuses a blank summary, committee or entrusting unit', () => {
-      spec.given([]).when(register({ summary: ' ' })).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
-      spec.given([]).when(register({ committeeId: '' })).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
+      spec
+        .given([])
+        .when(register({ summary: ' ' }))
+        .thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
+      spec
+        .given([])
+        .when(register({ committeeId: '' }))
+        .thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
       spec
         .given([])
         .when(register({ source: { kind: 'entrusted', entrustedBy: 'government', entrustingUnitId: '' } }))
@@ -988,11 +930,16 @@ describe('MediationCase decider — refusals', () => {
   describe('NotifyRights', () => {
     it('refuses an empty list, a stranger, or no document', () => {
       const given = history.consentPending();
-      const notify = (partyIds: string[], documentRef = 'doc') =>
-        cmd<NotifyRights>('NotifyRights', { partyIds, documentRef }, meta(NOW));
+      const notify = (partyIds: string[], documentRef = 'doc') => cmd<NotifyRights>('NotifyRights', { partyIds, documentRef }, meta(NOW));
       spec.given(given).when(notify([])).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
-      spec.given(given).when(notify(['stranger'])).thenThrows('MEDIATION.UNKNOWN_PARTY', 'validation');
-      spec.given(given).when(notify([PARTY_A], '')).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
+      spec
+        .given(given)
+        .when(notify(['stranger']))
+        .thenThrows('MEDIATION.UNKNOWN_PARTY', 'validation');
+      spec
+        .given(given)
+        .when(notify([PARTY_A], ''))
+        .thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
     });
   });
 
@@ -1031,13 +978,7 @@ describe('MediationCase decider — refusals', () => {
         .thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
       spec
         .given(history.mediatorAssigned())
-        .when(
-          cmd<RecuseMediator>(
-            'RecuseMediator',
-            { mediatorId: MEDIATOR_1, grounds: 'party_request', requestedByPartyId: 'stranger' },
-            meta(NOW),
-          ),
-        )
+        .when(cmd<RecuseMediator>('RecuseMediator', { mediatorId: MEDIATOR_1, grounds: 'party_request', requestedByPartyId: 'stranger' }, meta(NOW)))
         .thenThrows('MEDIATION.UNKNOWN_PARTY', 'validation');
     });
   });
@@ -1063,7 +1004,10 @@ describe('MediationCase decider — refusals', () => {
         .thenThrows('MEDIATION.MEDIATOR_NOT_ASSIGNED', 'validation');
     });
     it('refuses a session without attending parties or with a stranger', () => {
-      spec.given(history.mediatorAssigned()).when(session({ attendingPartyIds: [] })).thenThrows('MEDIATION.FIELD_REQUIRED');
+      spec
+        .given(history.mediatorAssigned())
+        .when(session({ attendingPartyIds: [] }))
+        .thenThrows('MEDIATION.FIELD_REQUIRED');
       spec
         .given(history.mediatorAssigned())
         .when(session({ attendingPartyIds: ['stranger'] }))
@@ -1077,20 +1021,21 @@ describe('MediationCase decider — refusals', () => {
       expect(error.details).toEqual({ withoutConsent: ['expert-1'] });
     });
     it('refuses a session without a summary', () => {
-      spec.given(history.mediatorAssigned()).when(session({ summary: '' })).thenThrows('MEDIATION.FIELD_REQUIRED');
+      spec
+        .given(history.mediatorAssigned())
+        .when(session({ summary: '' }))
+        .thenThrows('MEDIATION.FIELD_REQUIRED');
     });
   });
 
   it('ReportRisk refuses a report without measures or police unit', () => {
-    const risk = (measures: string, policeUnitId: string) =>
-      cmd<ReportRisk>('ReportRisk', { riskKind: 'criminal', measures, policeUnitId }, meta(NOW));
+    const risk = (measures: string, policeUnitId: string) => cmd<ReportRisk>('ReportRisk', { riskKind: 'criminal', measures, policeUnitId }, meta(NOW));
     spec.given(history.mediating()).when(risk('', 'p')).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
     spec.given(history.mediating()).when(risk('x', '')).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
   });
 
   describe('ExtendMediation', () => {
-    const extend = (extendBy: number, consentingPartyIds: string[]) =>
-      cmd<ExtendMediation>('ExtendMediation', { extendBy, consentingPartyIds }, meta(NOW));
+    const extend = (extendBy: number, consentingPartyIds: string[]) => cmd<ExtendMediation>('ExtendMediation', { extendBy, consentingPartyIds }, meta(NOW));
     it('refuses an extension without both parties’ consent', () => {
       const error = spec
         .given(history.mediating())
@@ -1099,8 +1044,14 @@ describe('MediationCase decider — refusals', () => {
       expect(error.details).toEqual({ missing: [PARTY_B] });
     });
     it('refuses a non-positive or fractional extension, or a stranger’s consent', () => {
-      spec.given(history.mediating()).when(extend(0, [PARTY_A, PARTY_B])).thenThrows('MEDIATION.INVALID_EXTENSION');
-      spec.given(history.mediating()).when(extend(1.5, [PARTY_A, PARTY_B])).thenThrows('MEDIATION.INVALID_EXTENSION');
+      spec
+        .given(history.mediating())
+        .when(extend(0, [PARTY_A, PARTY_B]))
+        .thenThrows('MEDIATION.INVALID_EXTENSION');
+      spec
+        .given(history.mediating())
+        .when(extend(1.5, [PARTY_A, PARTY_B]))
+        .thenThrows('MEDIATION.INVALID_EXTENSION');
       spec
         .given(history.mediating())
         .when(extend(5, [PARTY_A, PARTY_B, 'stranger']))
@@ -1119,9 +1070,15 @@ describe('MediationCase decider — refusals', () => {
     const sign = (signedByPartyIds: string[], mediatorSigned = true, committeeSealed = true) =>
       cmd<SignAgreement>('SignAgreement', { signedByPartyIds, mediatorSigned, committeeSealed }, meta(T.signed));
     it('refuses when a party has not signed, the mediator has not signed or the seal is missing (§29)', () => {
-      const e1 = spec.given(history.agreementReached()).when(sign([PARTY_A])).thenThrows('MEDIATION.SIGNATURES_INCOMPLETE');
+      const e1 = spec
+        .given(history.agreementReached())
+        .when(sign([PARTY_A]))
+        .thenThrows('MEDIATION.SIGNATURES_INCOMPLETE');
       expect(e1.details).toMatchObject({ unsignedPartyIds: [PARTY_B] });
-      spec.given(history.agreementReached()).when(sign([PARTY_A, PARTY_B], false)).thenThrows('MEDIATION.SIGNATURES_INCOMPLETE');
+      spec
+        .given(history.agreementReached())
+        .when(sign([PARTY_A, PARTY_B], false))
+        .thenThrows('MEDIATION.SIGNATURES_INCOMPLETE');
       spec
         .given(history.agreementReached())
         .when(sign([PARTY_A, PARTY_B], true, false))
@@ -1158,13 +1115,7 @@ describe('MediationCase decider — refusals', () => {
     it('refuses ending mediation once the agreement is effective', () => {
       spec
         .given(history.agreementEffective())
-        .when(
-          cmd<TerminateMediation>(
-            'TerminateMediation',
-            { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] },
-            meta(NOW),
-          ),
-        )
+        .when(cmd<TerminateMediation>('TerminateMediation', { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] }, meta(NOW)))
         .thenThrows('MEDIATION.AGREEMENT_ALREADY_EFFECTIVE', 'illegal_state');
     });
   });
@@ -1181,11 +1132,7 @@ describe('MediationCase decider — refusals', () => {
           { courtId: 'c', filedAt: '2025-03-22T09:00:00+08:00', applicantPartyIds: [PARTY_A, PARTY_B] },
           later,
         ),
-        cmd<RecordFollowUpVisit>(
-          'RecordFollowUpVisit',
-          { visitedPartyIds: [PARTY_A], performanceSatisfactory: true, reescalationRisk: false },
-          later,
-        ),
+        cmd<RecordFollowUpVisit>('RecordFollowUpVisit', { visitedPartyIds: [PARTY_A], performanceSatisfactory: true, reescalationRisk: false }, later),
       ];
       for (const c of commands) spec.given(given).when(c).thenThrows('MEDIATION.AGREEMENT_NOT_EFFECTIVE', 'illegal_state');
     });
@@ -1202,7 +1149,10 @@ describe('MediationCase decider — refusals', () => {
     const failure = (ids: string[]) =>
       cmd<ReportPerformanceFailure>('ReportPerformanceFailure', { defaultingPartyIds: ids, description: 'x' }, meta(T.performed));
     spec.given(history.performing()).when(failure([])).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
-    spec.given(history.performing()).when(failure(['stranger'])).thenThrows('MEDIATION.UNKNOWN_PARTY', 'validation');
+    spec
+      .given(history.performing())
+      .when(failure(['stranger']))
+      .thenThrows('MEDIATION.UNKNOWN_PARTY', 'validation');
   });
 
   describe('FileJudicialConfirmation', () => {
@@ -1229,33 +1179,28 @@ describe('MediationCase decider — refusals', () => {
         .thenThrows('MEDIATION.TIME_BEFORE_PREVIOUS_STEP', 'validation');
     });
     it('refuses a filing without a court', () => {
-      spec.given(history.agreementEffective()).when(file({ courtId: '' })).thenThrows('MEDIATION.FIELD_REQUIRED');
+      spec
+        .given(history.agreementEffective())
+        .when(file({ courtId: '' }))
+        .thenThrows('MEDIATION.FIELD_REQUIRED');
     });
   });
 
   it('RecordJudicialConfirmationDecision refuses a missing ruling or a decision before the filing', () => {
     const decide = (decidedAt: string, rulingRef = 'ruling-1') =>
-      cmd<RecordJudicialConfirmationDecision>(
-        'RecordJudicialConfirmationDecision',
-        { confirmed: true, decidedAt, rulingRef },
-        meta(T.decided),
-      );
+      cmd<RecordJudicialConfirmationDecision>('RecordJudicialConfirmationDecision', { confirmed: true, decidedAt, rulingRef }, meta(T.decided));
     spec.given(history.jcFiled()).when(decide(T.decided, '')).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
-    spec
-      .given(history.jcFiled())
-      .when(decide('2025-03-24T09:00:00+08:00'))
-      .thenThrows('MEDIATION.TIME_BEFORE_PREVIOUS_STEP', 'validation');
+    spec.given(history.jcFiled()).when(decide('2025-03-24T09:00:00+08:00')).thenThrows('MEDIATION.TIME_BEFORE_PREVIOUS_STEP', 'validation');
   });
 
   it('RecordFollowUpVisit refuses no visited party or a stranger', () => {
     const visit = (ids: string[]) =>
-      cmd<RecordFollowUpVisit>(
-        'RecordFollowUpVisit',
-        { visitedPartyIds: ids, performanceSatisfactory: true, reescalationRisk: false },
-        meta(T.archived),
-      );
+      cmd<RecordFollowUpVisit>('RecordFollowUpVisit', { visitedPartyIds: ids, performanceSatisfactory: true, reescalationRisk: false }, meta(T.archived));
     spec.given(history.performed()).when(visit([])).thenThrows('MEDIATION.FIELD_REQUIRED', 'validation');
-    spec.given(history.performed()).when(visit(['stranger'])).thenThrows('MEDIATION.UNKNOWN_PARTY', 'validation');
+    spec
+      .given(history.performed())
+      .when(visit(['stranger']))
+      .thenThrows('MEDIATION.UNKNOWN_PARTY', 'validation');
   });
 
   describe('TransferCase', () => {

@@ -5,9 +5,29 @@ import { MediationCommand } from './mediation-case.commands';
 import { MediationEvent } from './mediation-case.events';
 import { defaultMediationRules, MediationRules, validateMediationRules } from './mediation-case.rules';
 import { MediationCaseState } from './mediation-case.state';
-import { addDossierItem, assignMediator, declineMediation, notifyRights, recordConsent, recuseMediator, registerDispute, requestConsent } from './mediation-case.registration.decide';
+import {
+  addDossierItem,
+  assignMediator,
+  declineMediation,
+  notifyRights,
+  recordConsent,
+  recuseMediator,
+  registerDispute,
+  requestConsent,
+} from './mediation-case.registration.decide';
 import { extendMediation, reachAgreement, recordSession, reportRisk, signAgreement, terminateMediation } from './mediation-case.mediation.decide';
-import { archiveCase, breachDeadline, fileJudicialConfirmation, recordFollowUpVisit, recordJudicialConfirmationDecision, recordPerformance, reportPerformanceFailure, resumeMediation, transferCase, warnDeadline } from './mediation-case.closing.decide';
+import {
+  archiveCase,
+  breachDeadline,
+  fileJudicialConfirmation,
+  recordFollowUpVisit,
+  recordJudicialConfirmationDecision,
+  recordPerformance,
+  reportPerformanceFailure,
+  resumeMediation,
+  transferCase,
+  warnDeadline,
+} from './mediation-case.closing.decide';
 import { evolveMediationCase } from './mediation-case.evolve';
 
 /** Pure dependencies of the mediation decider: deadline rules (configuration) and a working calendar (data). */

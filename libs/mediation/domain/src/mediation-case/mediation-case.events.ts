@@ -1,14 +1,6 @@
 import { Deadline, Event } from '@fengqiao/kernel';
 import { Audited } from '../audit';
-import {
-  CommitteeLevel,
-  DisputeSource,
-  InvitedParticipant,
-  MediationDeadlineKind,
-  PartyRef,
-  ReliefRoute,
-  TerminationGrounds,
-} from './mediation-case.commands';
+import { CommitteeLevel, DisputeSource, InvitedParticipant, MediationDeadlineKind, PartyRef, ReliefRoute, TerminationGrounds } from './mediation-case.commands';
 import { DossierItemKind } from './mediation-case.rules';
 
 type Evt<T extends string, D> = Event<T, Audited<D>>;
@@ -31,16 +23,10 @@ export type ConsentGiven = Evt<'ConsentGiven', { caseId: string; partyId: string
 export type ConsentRefused = Evt<'ConsentRefused', { caseId: string; partyId: string; statementRef?: string }>;
 /** All parties consented: the committee accepts the case (受理); the mediation-duration clock starts. */
 export type MediationAccepted = Evt<'MediationAccepted', { caseId: string; mediationDeadline: Deadline }>;
-export type MediationDeclined = Evt<
-  'MediationDeclined',
-  { caseId: string; grounds: 'party_refused' | 'outside_scope'; refusingPartyId?: string }
->;
+export type MediationDeclined = Evt<'MediationDeclined', { caseId: string; grounds: 'party_refused' | 'outside_scope'; refusingPartyId?: string }>;
 export type RightsNotified = Evt<'RightsNotified', { caseId: string; partyIds: string[]; documentRef: string }>;
 export type DossierItemAdded = Evt<'DossierItemAdded', { caseId: string; item: DossierItemKind; documentRef: string }>;
-export type MediatorAssigned = Evt<
-  'MediatorAssigned',
-  { caseId: string; mediatorIds: string[]; method: 'designated' | 'chosen_by_parties' }
->;
+export type MediatorAssigned = Evt<'MediatorAssigned', { caseId: string; mediatorIds: string[]; method: 'designated' | 'chosen_by_parties' }>;
 export type MediatorRecused = Evt<
   'MediatorRecused',
   {
@@ -82,10 +68,7 @@ export type MediationExtended = Evt<
     mediationDeadline: Deadline;
   }
 >;
-export type AgreementReached = Evt<
-  'AgreementReached',
-  { caseId: string; agreementId: string; form: 'written' | 'oral'; terms: string; documentRef?: string }
->;
+export type AgreementReached = Evt<'AgreementReached', { caseId: string; agreementId: string; form: 'written' | 'oral'; terms: string; documentRef?: string }>;
 /**
  * The agreement is binding: a written one when every party signed, the mediator signed and the
  * committee sealed (§29), an oral one when reached (§30). Opens the judicial-confirmation window.
@@ -106,10 +89,7 @@ export type MediationTerminated = Evt<
   'MediationTerminated',
   { caseId: string; grounds: TerminationGrounds; routesTold: ReliefRoute[]; noticeRef?: string; withdrawingPartyId?: string }
 >;
-export type PerformanceRecorded = Evt<
-  'PerformanceRecorded',
-  { caseId: string; complete: boolean; description: string; evidenceRef?: string }
->;
+export type PerformanceRecorded = Evt<'PerformanceRecorded', { caseId: string; complete: boolean; description: string; evidenceRef?: string }>;
 export type PerformanceFailed = Evt<
   'PerformanceFailed',
   {
@@ -131,10 +111,7 @@ export type JudicialConfirmationFiled = Evt<
     documentRef?: string;
   }
 >;
-export type JudicialConfirmationDecided = Evt<
-  'JudicialConfirmationDecided',
-  { caseId: string; confirmed: boolean; decidedAt: string; rulingRef: string }
->;
+export type JudicialConfirmationDecided = Evt<'JudicialConfirmationDecided', { caseId: string; confirmed: boolean; decidedAt: string; rulingRef: string }>;
 export type MediationResumed = Evt<'MediationResumed', { caseId: string }>;
 export type FollowUpVisited = Evt<
   'FollowUpVisited',
@@ -158,18 +135,9 @@ export type CaseTransferred = Evt<
     releasedMediatorIds: string[];
   }
 >;
-export type CaseArchived = Evt<
-  'CaseArchived',
-  { caseId: string; closedAs: ClosedStatus; dossierItems: DossierItemKind[] }
->;
-export type MediationDeadlineWarned = Evt<
-  'DeadlineWarned',
-  { caseId: string; kind: MediationDeadlineKind; deadline: Deadline }
->;
-export type MediationDeadlineBreached = Evt<
-  'DeadlineBreached',
-  { caseId: string; kind: MediationDeadlineKind; deadline: Deadline }
->;
+export type CaseArchived = Evt<'CaseArchived', { caseId: string; closedAs: ClosedStatus; dossierItems: DossierItemKind[] }>;
+export type MediationDeadlineWarned = Evt<'DeadlineWarned', { caseId: string; kind: MediationDeadlineKind; deadline: Deadline }>;
+export type MediationDeadlineBreached = Evt<'DeadlineBreached', { caseId: string; kind: MediationDeadlineKind; deadline: Deadline }>;
 
 /** The deadlines a calendar change may revise: the mediation clock and the §33 window. */
 export type RevisableMediationDeadline = MediationDeadlineKind | 'judicial_confirmation_window';
@@ -182,19 +150,10 @@ export interface RevisedFrom {
   provisional?: true;
 }
 /** A deadline recomputed on a newer calendar (a holiday notice loaded): old and new, both calendar versions. */
-export type MediationDeadlineRevised = Evt<
-  'DeadlineRevised',
-  { caseId: string; kind: RevisableMediationDeadline; previous: RevisedFrom; deadline: Deadline }
->;
+export type MediationDeadlineRevised = Evt<'DeadlineRevised', { caseId: string; kind: RevisableMediationDeadline; previous: RevisedFrom; deadline: Deadline }>;
 
 /** Statuses a case can be archived from. */
-export type ClosedStatus =
-  | 'declined'
-  | 'terminated'
-  | 'performed'
-  | 'performance_failed'
-  | 'confirmed'
-  | 'not_confirmed';
+export type ClosedStatus = 'declined' | 'terminated' | 'performed' | 'performance_failed' | 'confirmed' | 'not_confirmed';
 
 export type MediationEvent =
   | DisputeRegistered

@@ -49,10 +49,7 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
     case 'ConsentRefused':
       return {
         ...s,
-        consents: [
-          ...s.consents,
-          { partyId: event.data.partyId, consented: event.type === 'ConsentGiven', at: event.data.occurredAt },
-        ],
+        consents: [...s.consents, { partyId: event.data.partyId, consented: event.type === 'ConsentGiven', at: event.data.occurredAt }],
       };
     case 'MediationAccepted':
       return s.status === 'consent_pending'
@@ -129,10 +126,7 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
           }
         : s;
     case 'MediationTerminated':
-      return s.status === 'accepted' ||
-        s.status === 'mediator_assigned' ||
-        s.status === 'mediating' ||
-        s.status === 'agreement_reached'
+      return s.status === 'accepted' || s.status === 'mediator_assigned' || s.status === 'mediating' || s.status === 'agreement_reached'
         ? {
             ...s,
             status: 'terminated',
@@ -147,10 +141,7 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
       const dossier = withDossier(s.dossier, 'performance_evidence', event.data.evidenceRef, event.data.occurredAt);
       if (s.status === 'judicial_confirmation_filed') return { ...s, performance, dossier };
       if (
-        (s.status === 'agreement_reached' ||
-          s.status === 'performing' ||
-          s.status === 'confirmed' ||
-          s.status === 'not_confirmed') &&
+        (s.status === 'agreement_reached' || s.status === 'performing' || s.status === 'confirmed' || s.status === 'not_confirmed') &&
         isEffective(s.agreement)
       ) {
         const agreement = s.agreement;
@@ -161,10 +152,7 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
       return s;
     }
     case 'PerformanceFailed':
-      return (s.status === 'agreement_reached' ||
-        s.status === 'performing' ||
-        s.status === 'confirmed' ||
-        s.status === 'not_confirmed') &&
+      return (s.status === 'agreement_reached' || s.status === 'performing' || s.status === 'confirmed' || s.status === 'not_confirmed') &&
         isEffective(s.agreement)
         ? { ...s, agreement: s.agreement, status: 'performance_failed' }
         : s;
@@ -186,16 +174,12 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
         decision: { confirmed: d.confirmed, decidedAt: d.decidedAt, rulingRef: d.rulingRef },
       };
       const dossier = withDossier(s.dossier, 'judicial_confirmation_papers', d.rulingRef, d.occurredAt);
-      return d.confirmed
-        ? { ...s, judicialConfirmation, dossier, status: 'confirmed' }
-        : { ...s, judicialConfirmation, dossier, status: 'not_confirmed' };
+      return d.confirmed ? { ...s, judicialConfirmation, dossier, status: 'confirmed' } : { ...s, judicialConfirmation, dossier, status: 'not_confirmed' };
     }
     case 'MediationResumed': {
       if (s.status !== 'not_confirmed' || s.mediationDeadline === undefined) return s;
       const mediationDeadline = s.mediationDeadline;
-      return s.mediatorIds.length > 0
-        ? { ...s, mediationDeadline, status: 'mediating' }
-        : { ...s, mediationDeadline, status: 'accepted' };
+      return s.mediatorIds.length > 0 ? { ...s, mediationDeadline, status: 'mediating' } : { ...s, mediationDeadline, status: 'accepted' };
     }
     case 'FollowUpVisited':
       return {
@@ -210,9 +194,7 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
         mediatorIds: [],
         transfers: s.transfers + 1,
       };
-      return s.status === 'mediator_assigned' || s.status === 'mediating'
-        ? { ...s, ...moved, status: 'accepted' }
-        : { ...s, ...moved };
+      return s.status === 'mediator_assigned' || s.status === 'mediating' ? { ...s, ...moved, status: 'accepted' } : { ...s, ...moved };
     }
     case 'CaseArchived':
       return (CLOSED as readonly string[]).includes(s.status)
@@ -222,8 +204,7 @@ export function evolveMediationCase(state: MediationCaseState, event: MediationE
     case 'DeadlineBreached': {
       const tracked = s.mediationDeadline;
       if (tracked === undefined || tracked.deadline.dueAt !== event.data.deadline.dueAt) return s;
-      const mediationDeadline =
-        event.type === 'DeadlineWarned' ? { ...tracked, warned: true } : { ...tracked, breached: true };
+      const mediationDeadline = event.type === 'DeadlineWarned' ? { ...tracked, warned: true } : { ...tracked, breached: true };
       return { ...s, mediationDeadline };
     }
     case 'DeadlineRevised':

@@ -1,8 +1,24 @@
-import { Deadline, IllegalStateError, NotFoundError, ValidationError, expectStatus as kernelExpectStatus, required as kernelRequired, requireInstant as kernelRequireInstant } from '@fengqiao/kernel';
+import {
+  Deadline,
+  IllegalStateError,
+  NotFoundError,
+  ValidationError,
+  expectStatus as kernelExpectStatus,
+  required as kernelRequired,
+  requireInstant as kernelRequireInstant,
+} from '@fengqiao/kernel';
 import { AuditStamp } from '../audit';
 import { MediationCommandType } from './mediation-case.commands';
 import { ClosedStatus, MediationEvent } from './mediation-case.events';
-import { Agreement, EffectiveAgreement, MEDIATION_STATUS_LABELS, MediationCaseState, MediationStatus, RegisteredMediationCase, TrackedDeadline } from './mediation-case.state';
+import {
+  Agreement,
+  EffectiveAgreement,
+  MEDIATION_STATUS_LABELS,
+  MediationCaseState,
+  MediationStatus,
+  RegisteredMediationCase,
+  TrackedDeadline,
+} from './mediation-case.state';
 
 /** The mediation decider's guards, shared by its phases (the generic ones are the kernel's). */
 
@@ -59,14 +75,7 @@ export const IN_MEDIATION = ['accepted', 'mediator_assigned', 'mediating'] as co
 
 export const BEFORE_ACCEPTANCE = ['registered', 'consent_pending'] as const;
 
-export const CLOSED: readonly ClosedStatus[] = [
-  'declined',
-  'terminated',
-  'performed',
-  'performance_failed',
-  'confirmed',
-  'not_confirmed',
-];
+export const CLOSED: readonly ClosedStatus[] = ['declined', 'terminated', 'performed', 'performance_failed', 'confirmed', 'not_confirmed'];
 
 /** The kernel's `expectStatus` with the mediation case's labels: 409 MEDIATION.INVALID_STATE, or 404 before registration. */
 export function expectStatus<K extends MediationStatus>(state: MediationCaseState, command: MediationCommandType, allowed: readonly K[]): StateOf<K> {
@@ -142,12 +151,7 @@ export function activeDeadline(state: MediationCaseState, command: MediationComm
   return { caseId: state.caseId, tracked: state.mediationDeadline };
 }
 
-export function deadlineEvent(
-  type: 'DeadlineWarned' | 'DeadlineBreached',
-  caseId: string,
-  deadline: Deadline,
-  stamp: AuditStamp,
-): MediationEvent {
+export function deadlineEvent(type: 'DeadlineWarned' | 'DeadlineBreached', caseId: string, deadline: Deadline, stamp: AuditStamp): MediationEvent {
   return {
     type,
     data: { caseId, kind: 'mediation_duration', deadline, ...stamp },

@@ -39,25 +39,43 @@ describe('a signed agreement takes effect when it was signed (§29), and the §3
   });
 
   it('refuses a signing date before the agreement was reached or after it is recorded', () => {
-    spec.given(history.agreementReached()).when(sign('2025-03-24T10:00:00+08:00', '2025-03-19T10:00:00+08:00')).thenThrows('MEDIATION.INVALID_SIGNING_TIME', 'validation');
-    spec.given(history.agreementReached()).when(sign('2025-03-24T10:00:00+08:00', '2025-03-25T10:00:00+08:00')).thenThrows('MEDIATION.INVALID_SIGNING_TIME', 'validation');
+    spec
+      .given(history.agreementReached())
+      .when(sign('2025-03-24T10:00:00+08:00', '2025-03-19T10:00:00+08:00'))
+      .thenThrows('MEDIATION.INVALID_SIGNING_TIME', 'validation');
+    spec
+      .given(history.agreementReached())
+      .when(sign('2025-03-24T10:00:00+08:00', '2025-03-25T10:00:00+08:00'))
+      .thenThrows('MEDIATION.INVALID_SIGNING_TIME', 'validation');
   });
 });
 
 describe('a party ending mediation after acceptance (§23) is recorded by name, and told of the other routes (§26)', () => {
   const terminate = (data: Partial<TerminateMediation['data']>) =>
-    cmd<TerminateMediation>('TerminateMediation', { grounds: 'party_withdrew', routesTold: ['arbitration', 'administrative', 'judicial'], ...data }, meta('2025-03-25T10:00:00+08:00', { actor: mediator }));
+    cmd<TerminateMediation>(
+      'TerminateMediation',
+      { grounds: 'party_withdrew', routesTold: ['arbitration', 'administrative', 'judicial'], ...data },
+      meta('2025-03-25T10:00:00+08:00', { actor: mediator }),
+    );
 
   it('records which party withdrew', () => {
     spec
       .given(history.mediating())
       .when(terminate({ withdrawingPartyId: PARTY_B }))
-      .thenMatch([{ type: 'MediationTerminated', data: { grounds: 'party_withdrew', withdrawingPartyId: PARTY_B }, legalBasis: `${LB.partyRights};${LB.termination}` }]);
+      .thenMatch([
+        { type: 'MediationTerminated', data: { grounds: 'party_withdrew', withdrawingPartyId: PARTY_B }, legalBasis: `${LB.partyRights};${LB.termination}` },
+      ]);
   });
 
   it('refuses a withdrawal without the party, with an unknown party, or a withdrawing party on other grounds', () => {
     spec.given(history.mediating()).when(terminate({})).thenThrows('MEDIATION.WITHDRAWING_PARTY_REQUIRED', 'validation');
-    spec.given(history.mediating()).when(terminate({ withdrawingPartyId: 'party-x' })).thenThrows('MEDIATION.WITHDRAWING_PARTY_REQUIRED', 'validation');
-    spec.given(history.mediating()).when(terminate({ grounds: 'no_agreement', withdrawingPartyId: PARTY_A })).thenThrows('MEDIATION.WITHDRAWING_PARTY_NOT_APPLICABLE', 'validation');
+    spec
+      .given(history.mediating())
+      .when(terminate({ withdrawingPartyId: 'party-x' }))
+      .thenThrows('MEDIATION.WITHDRAWING_PARTY_REQUIRED', 'validation');
+    spec
+      .given(history.mediating())
+      .when(terminate({ grounds: 'no_agreement', withdrawingPartyId: PARTY_A }))
+      .thenThrows('MEDIATION.WITHDRAWING_PARTY_NOT_APPLICABLE', 'validation');
   });
 });

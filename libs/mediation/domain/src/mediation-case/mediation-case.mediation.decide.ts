@@ -5,7 +5,17 @@ import { MediationEvent } from './mediation-case.events';
 import { MEDIATION_LEGAL_BASIS as LB } from './mediation-case.rules';
 import { MediationCaseState } from './mediation-case.state';
 import type { MediationDeciderDeps } from './mediation-case.decider';
-import { IN_MEDIATION, OPEN, expectStatus, isEffective, missingParties, requireInstant, requireKnownParties, requireNonEmpty, required } from './mediation-case.guards';
+import {
+  IN_MEDIATION,
+  OPEN,
+  expectStatus,
+  isEffective,
+  missingParties,
+  requireInstant,
+  requireKnownParties,
+  requireNonEmpty,
+  required,
+} from './mediation-case.guards';
 
 /** decide, mediation phase: sessions, risks, extensions, the agreement (§28–§29) and its taking effect, termination (§26). */
 
@@ -27,11 +37,9 @@ export function recordSession(command: RecordSession, state: MediationCaseState,
   const invited = d.invitedParticipants ?? [];
   const withoutConsent = invited.filter((p) => !p.partiesConsented).map((p) => p.participantId);
   if (withoutConsent.length > 0) {
-    throw new ValidationError(
-      'MEDIATION.INVITEE_CONSENT_REQUIRED',
-      `邀请他人参与调解须经当事人同意（人民调解法第二十条）：${withoutConsent.join('、')}`,
-      { withoutConsent },
-    );
+    throw new ValidationError('MEDIATION.INVITEE_CONSENT_REQUIRED', `邀请他人参与调解须经当事人同意（人民调解法第二十条）：${withoutConsent.join('、')}`, {
+      withoutConsent,
+    });
   }
   required(d.summary, 'summary', '调解情况');
   return [
@@ -69,12 +77,7 @@ export function reportRisk(command: ReportRisk, state: MediationCaseState, stamp
   ];
 }
 
-export function extendMediation(
-  command: ExtendMediation,
-  state: MediationCaseState,
-  stamp: AuditStamp,
-  deps: MediationDeciderDeps,
-): MediationEvent[] {
+export function extendMediation(command: ExtendMediation, state: MediationCaseState, stamp: AuditStamp, deps: MediationDeciderDeps): MediationEvent[] {
   const s = expectStatus(state, command.type, IN_MEDIATION);
   const { extendBy, consentingPartyIds } = command.data;
   if (!(Number.isInteger(extendBy) && extendBy > 0)) {
@@ -132,12 +135,7 @@ function agreementTookEffect(
   };
 }
 
-export function reachAgreement(
-  command: ReachAgreement,
-  state: MediationCaseState,
-  stamp: AuditStamp,
-  deps: MediationDeciderDeps,
-): MediationEvent[] {
+export function reachAgreement(command: ReachAgreement, state: MediationCaseState, stamp: AuditStamp, deps: MediationDeciderDeps): MediationEvent[] {
   const s = expectStatus(state, command.type, ['mediating']);
   const { agreementId, form, terms, documentRef } = command.data;
   required(agreementId, 'agreementId', '协议编号');
@@ -147,17 +145,10 @@ export function reachAgreement(
     data: { caseId: s.caseId, agreementId, form, terms, ...(documentRef !== undefined ? { documentRef } : {}), ...stamp },
     legalBasis: LB.agreementForm,
   };
-  return form === 'oral'
-    ? [reached, agreementTookEffect(s.caseId, agreementId, stamp, deps, undefined, LB.oralAgreementEffect)]
-    : [reached];
+  return form === 'oral' ? [reached, agreementTookEffect(s.caseId, agreementId, stamp, deps, undefined, LB.oralAgreementEffect)] : [reached];
 }
 
-export function signAgreement(
-  command: SignAgreement,
-  state: MediationCaseState,
-  stamp: AuditStamp,
-  deps: MediationDeciderDeps,
-): MediationEvent[] {
+export function signAgreement(command: SignAgreement, state: MediationCaseState, stamp: AuditStamp, deps: MediationDeciderDeps): MediationEvent[] {
   const s = expectStatus(state, command.type, ['agreement_reached']);
   if (isEffective(s.agreement)) {
     throw new IllegalStateError('MEDIATION.AGREEMENT_ALREADY_EFFECTIVE', '调解协议已生效', {
@@ -168,11 +159,11 @@ export function signAgreement(
   requireKnownParties(s, signedByPartyIds, 'signedByPartyIds');
   const unsigned = missingParties(s, signedByPartyIds);
   if (unsigned.length > 0 || !mediatorSigned || !committeeSealed) {
-    throw new ValidationError(
-      'MEDIATION.SIGNATURES_INCOMPLETE',
-      '调解协议书须经各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章后生效',
-      { unsignedPartyIds: unsigned, mediatorSigned, committeeSealed },
-    );
+    throw new ValidationError('MEDIATION.SIGNATURES_INCOMPLETE', '调解协议书须经各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章后生效', {
+      unsignedPartyIds: unsigned,
+      mediatorSigned,
+      committeeSealed,
+    });
   }
   const { signedAt } = command.data;
   if (signedAt !== undefined) {
@@ -214,11 +205,9 @@ export function terminateMediation(command: TerminateMediation, state: Mediation
   }
   const notTold = RELIEF_ROUTES.filter((r) => !routesTold.includes(r));
   if (notTold.length > 0) {
-    throw new ValidationError(
-      'MEDIATION.ROUTES_NOT_TOLD',
-      '终止调解应告知当事人可以依法通过仲裁、行政、司法等途径维护权利（人民调解法第二十六条）',
-      { notTold },
-    );
+    throw new ValidationError('MEDIATION.ROUTES_NOT_TOLD', '终止调解应告知当事人可以依法通过仲裁、行政、司法等途径维护权利（人民调解法第二十六条）', {
+      notTold,
+    });
   }
   requireNonEmpty(routesTold, 'routesTold', '告知的途径');
   return [

@@ -1,11 +1,30 @@
 import { computeDeadline, DomainError, IllegalStateError, ValidationError } from '@fengqiao/kernel';
 import { AuditStamp } from '../audit';
-import { AssignMediator, DeclineMediation, AddDossierItem, NotifyRights, RecordConsent, RecuseMediator, RegisterDispute, RequestConsent } from './mediation-case.commands';
+import {
+  AssignMediator,
+  DeclineMediation,
+  AddDossierItem,
+  NotifyRights,
+  RecordConsent,
+  RecuseMediator,
+  RegisterDispute,
+  RequestConsent,
+} from './mediation-case.commands';
 import { MediationEvent } from './mediation-case.events';
 import { DOSSIER_ITEMS, MEDIATION_LEGAL_BASIS as LB } from './mediation-case.rules';
 import { MediationCaseState } from './mediation-case.state';
 import type { MediationDeciderDeps } from './mediation-case.decider';
-import { BEFORE_ACCEPTANCE, IN_MEDIATION, OPEN, expectStatus, missingParties, requireKnownParties, requireNonEmpty, requireReason, required } from './mediation-case.guards';
+import {
+  BEFORE_ACCEPTANCE,
+  IN_MEDIATION,
+  OPEN,
+  expectStatus,
+  missingParties,
+  requireKnownParties,
+  requireNonEmpty,
+  requireReason,
+  required,
+} from './mediation-case.guards';
 
 /** decide, registration phase: register, consent (人民调解法 §17), decline, rights, dossier items, mediators assigned and recused. */
 
@@ -30,8 +49,7 @@ export function registerDispute(command: RegisterDispute, state: MediationCaseSt
   }
   if (d.source.kind === 'entrusted') required(d.source.entrustingUnitId, 'source.entrustingUnitId', '委托单位');
   if (d.source.kind === 'referred_from_grid_case') required(d.source.gridCaseId, 'source.gridCaseId', '网格事件编号');
-  const referredByCourtOrPolice =
-    d.source.kind === 'entrusted' && (d.source.entrustedBy === 'court' || d.source.entrustedBy === 'police');
+  const referredByCourtOrPolice = d.source.kind === 'entrusted' && (d.source.entrustedBy === 'court' || d.source.entrustedBy === 'police');
   return [
     {
       type: 'DisputeRegistered',
@@ -62,12 +80,7 @@ export function requestConsent(command: RequestConsent, state: MediationCaseStat
   ];
 }
 
-export function recordConsent(
-  command: RecordConsent,
-  state: MediationCaseState,
-  stamp: AuditStamp,
-  deps: MediationDeciderDeps,
-): MediationEvent[] {
+export function recordConsent(command: RecordConsent, state: MediationCaseState, stamp: AuditStamp, deps: MediationDeciderDeps): MediationEvent[] {
   const s = expectStatus(state, command.type, ['consent_pending']);
   const { partyId, consented, statementRef } = command.data;
   requireKnownParties(s, [partyId], 'partyId');
@@ -85,9 +98,7 @@ export function recordConsent(
       },
     ];
   }
-  const events: MediationEvent[] = [
-    { type: 'ConsentGiven', data: { caseId: s.caseId, partyId, ...ref, ...stamp }, legalBasis: LB.partyRefusal },
-  ];
+  const events: MediationEvent[] = [{ type: 'ConsentGiven', data: { caseId: s.caseId, partyId, ...ref, ...stamp }, legalBasis: LB.partyRefusal }];
   const stillMissing = missingParties(s, [...s.consents.map((c) => c.partyId), partyId]);
   if (stillMissing.length === 0) {
     const mediationDeadline = computeDeadline(deps.rules.mediationDuration, stamp.occurredAt, deps.calendar);
@@ -139,9 +150,7 @@ export function assignMediator(command: AssignMediator, state: MediationCaseStat
   if (already.length > 0) {
     throw new ValidationError('MEDIATION.MEDIATOR_ALREADY_ASSIGNED', `调解员已在本案中：${already.join('、')}`, { already });
   }
-  return [
-    { type: 'MediatorAssigned', data: { caseId: s.caseId, mediatorIds, method, ...stamp }, legalBasis: LB.mediatorAssignment },
-  ];
+  return [{ type: 'MediatorAssigned', data: { caseId: s.caseId, mediatorIds, method, ...stamp }, legalBasis: LB.mediatorAssignment }];
 }
 
 export function recuseMediator(command: RecuseMediator, state: MediationCaseState, stamp: AuditStamp): MediationEvent[] {

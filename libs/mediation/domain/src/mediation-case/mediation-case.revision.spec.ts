@@ -34,46 +34,69 @@ describe('MediationCase — ReviseDeadline (calendar notice loaded)', () => {
   it('the mediation clock: one DeadlineRevised with old and new due and both calendar versions; a second revision changes nothing', () => {
     expect(provisional).toMatchObject({ lastDay: '2027-02-09', provisional: true, calendarVersion: '2026-1+CN-2027-provisional' });
     const at = '2026-12-21T10:00:00+08:00';
-    const { events, state } = after.given(accepted).when(revise(at)).thenMatch([
-      {
-        type: 'DeadlineRevised',
-        data: {
-          caseId: CASE_ID,
-          kind: 'mediation_duration',
-          previous: { dueAt: '2027-02-09T16:00:00.000Z', lastDay: '2027-02-09', calendarVersion: '2026-1+CN-2027-provisional', provisional: true },
-          deadline: { startAt: provisional.startAt, lastDay: '2027-02-12', dueAt: '2027-02-12T16:00:00.000Z', calendarVersion: '2027-2' },
-          ...stamp(at, { actor: scheduler }),
+    const { events, state } = after
+      .given(accepted)
+      .when(revise(at))
+      .thenMatch([
+        {
+          type: 'DeadlineRevised',
+          data: {
+            caseId: CASE_ID,
+            kind: 'mediation_duration',
+            previous: { dueAt: '2027-02-09T16:00:00.000Z', lastDay: '2027-02-09', calendarVersion: '2026-1+CN-2027-provisional', provisional: true },
+            deadline: { startAt: provisional.startAt, lastDay: '2027-02-12', dueAt: '2027-02-12T16:00:00.000Z', calendarVersion: '2027-2' },
+            ...stamp(at, { actor: scheduler }),
+          },
+          legalBasis: LB.mediationDuration,
         },
-        legalBasis: LB.mediationDuration,
-      },
-    ]);
+      ]);
     expect(events[0]).not.toHaveProperty('data.deadline.provisional');
     expect(state).toMatchObject({ mediationDeadline: { deadline: { lastDay: '2027-02-12' }, breached: false } });
-    after.given([...accepted, ...events]).when(revise('2026-12-22T10:00:00+08:00')).then([]);
+    after
+      .given([...accepted, ...events])
+      .when(revise('2026-12-22T10:00:00+08:00'))
+      .then([]);
     const breach = (now: string) => cmd<BreachMediationDeadline>('BreachDeadline', { deadline: 'mediation_duration' }, meta(now, { actor: scheduler }));
-    after.given([...accepted, ...events]).when(breach('2027-02-10T00:00:00+08:00')).thenThrows('MEDIATION.DEADLINE_NOT_DUE', 'illegal_state');
-    after.given([...accepted, ...events]).when(breach('2027-02-13T00:00:00+08:00')).thenMatch([{ type: 'DeadlineBreached' }]);
+    after
+      .given([...accepted, ...events])
+      .when(breach('2027-02-10T00:00:00+08:00'))
+      .thenThrows('MEDIATION.DEADLINE_NOT_DUE', 'illegal_state');
+    after
+      .given([...accepted, ...events])
+      .when(breach('2027-02-13T00:00:00+08:00'))
+      .thenMatch([{ type: 'DeadlineBreached' }]);
   });
 
   it('the §33 judicial-confirmation window of a signed agreement is revised too; an archived case is not', () => {
     // signed Sun 2027-01-10: 30 days → Tue 02-09, a working day provisionally, inside 春节 with the notice → Fri 02-12
     const signed = run(
       history.mediating(),
-      cmd('ReachAgreement', { agreementId: 'agr-1', form: 'written', terms: '赔偿 2000 元', documentRef: 'doc-agr-1' }, meta('2027-01-09T15:00:00+08:00', { actor: mediator })),
-      cmd('SignAgreement', { signedByPartyIds: [PARTY_A, PARTY_B], mediatorSigned: true, committeeSealed: true }, meta('2027-01-10T10:00:00+08:00', { actor: mediator })),
+      cmd(
+        'ReachAgreement',
+        { agreementId: 'agr-1', form: 'written', terms: '赔偿 2000 元', documentRef: 'doc-agr-1' },
+        meta('2027-01-09T15:00:00+08:00', { actor: mediator }),
+      ),
+      cmd(
+        'SignAgreement',
+        { signedByPartyIds: [PARTY_A, PARTY_B], mediatorSigned: true, committeeSealed: true },
+        meta('2027-01-10T10:00:00+08:00', { actor: mediator }),
+      ),
     );
     const at = '2026-12-21T10:00:00+08:00';
-    after.given(signed).when(revise(at)).thenMatch([
-      {
-        type: 'DeadlineRevised',
-        data: {
-          kind: 'judicial_confirmation_window',
-          previous: { lastDay: '2027-02-09', provisional: true },
-          deadline: { lastDay: '2027-02-12', calendarVersion: '2027-2' },
+    after
+      .given(signed)
+      .when(revise(at))
+      .thenMatch([
+        {
+          type: 'DeadlineRevised',
+          data: {
+            kind: 'judicial_confirmation_window',
+            previous: { lastDay: '2027-02-09', provisional: true },
+            deadline: { lastDay: '2027-02-12', calendarVersion: '2027-2' },
+          },
+          legalBasis: LB.judicialConfirmation,
         },
-        legalBasis: LB.judicialConfirmation,
-      },
-    ]);
+      ]);
     after.given(history.archived()).when(revise(at)).then([]);
   });
 });

@@ -79,11 +79,7 @@ export const defaultMediationRules: MediationRules = {
 export function validateMediationRules(rules: MediationRules): void {
   for (const [name, rule] of Object.entries(rules) as [keyof MediationRules, DeadlineRule][]) {
     if (rule.unit === 'working_hours') {
-      throw new ValidationError(
-        'MEDIATION.INVALID_RULES',
-        `调解期限规则“${name}”须按日计算（自然日或工作日），不能按工作小时`,
-        { rule: name },
-      );
+      throw new ValidationError('MEDIATION.INVALID_RULES', `调解期限规则“${name}”须按日计算（自然日或工作日），不能按工作小时`, { rule: name });
     }
   }
 }
@@ -131,11 +127,7 @@ export const DOSSIER_ITEM_LABELS: Record<DossierItemKind, string> = {
  * mediation, the rights-and-obligations notice; once a session was held, the mediation record;
  * when an agreement was reached, the agreement (written, or the oral-agreement register).
  */
-export function requiredDossierItems(opts: {
-  accepted: boolean;
-  sessionsHeld: boolean;
-  agreementReached: boolean;
-}): DossierItemKind[] {
+export function requiredDossierItems(opts: { accepted: boolean; sessionsHeld: boolean; agreementReached: boolean }): DossierItemKind[] {
   const items: DossierItemKind[] = ['application_or_registration', 'identity_proof'];
   if (opts.accepted) items.push('rights_notice');
   if (opts.sessionsHeld) items.push('mediation_record');

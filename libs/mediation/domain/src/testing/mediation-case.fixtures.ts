@@ -121,11 +121,7 @@ export const ev = {
     data: { caseId: CASE_ID, partyIds: [PARTY_A, PARTY_B], documentRef: 'doc-rights', ...stamp(at) },
     legalBasis: LB.partyRights,
   }),
-  dossierItem: (
-    item: Extract<MediationEvent, { type: 'DossierItemAdded' }>['data']['item'],
-    documentRef: string,
-    at: string,
-  ): MediationEvent => ({
+  dossierItem: (item: Extract<MediationEvent, { type: 'DossierItemAdded' }>['data']['item'], documentRef: string, at: string): MediationEvent => ({
     type: 'DossierItemAdded',
     data: { caseId: CASE_ID, item, documentRef, ...stamp(at) },
     legalBasis: LB.records,
@@ -228,11 +224,7 @@ export const ev = {
 export const history = {
   registered: (): MediationEvent[] => [ev.registered()],
   consentPending: (): MediationEvent[] => [...history.registered(), ev.consentRequested()],
-  declined: (): MediationEvent[] => [
-    ...history.consentPending(),
-    ev.consentRefused(PARTY_B, T.consentA),
-    ev.declinedByParty(PARTY_B, T.consentA),
-  ],
+  declined: (): MediationEvent[] => [...history.consentPending(), ev.consentRefused(PARTY_B, T.consentA), ev.declinedByParty(PARTY_B, T.consentA)],
   accepted: (): MediationEvent[] => [
     ...history.consentPending(),
     ev.consentGiven(PARTY_A, T.consentA),

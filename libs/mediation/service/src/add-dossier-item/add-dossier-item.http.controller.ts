@@ -34,7 +34,7 @@ export class AddDossierItemController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'AddDossierItem', data: { item: body.item, documentRef: body.documentRef }, meta });
+        return { type: 'AddDossierItem', data: { item: body.item, documentRef: body.documentRef }, meta };
       },
     });
   }

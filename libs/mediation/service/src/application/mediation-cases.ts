@@ -2,13 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Op
 import { demoEnabled } from '@fengqiao/demo';
 import type { Directory, Principal } from '@fengqiao/identity';
 import { CommandMeta, NotFoundError, ValidationError, WorkingCalendar } from '@fengqiao/kernel';
-import {
-  createMediationDecider,
-  MediationCaseState,
-  MediationCommand,
-  MediationEvent,
-  toMediationStreamId,
-} from '@fengqiao/mediation-domain';
+import { createMediationDecider, MediationCaseState, MediationCommand, MediationEvent, toMediationStreamId } from '@fengqiao/mediation-domain';
 import {
   Action,
   assertInJurisdiction,
@@ -101,25 +95,28 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
       }
       return current.decider;
     };
-    this.runner = new CalendarFollowingRunner({
-      context: 'MEDIATION',
-      resourceType: 'mediation',
-      noun: '调解案件',
-      // free text sealed on append, opened on read (issue 14): the decider never sees ciphertext
-      store: runtime.events,
-      get decider() {
-        return deciderNow();
+    this.runner = new CalendarFollowingRunner(
+      {
+        context: 'MEDIATION',
+        resourceType: 'mediation',
+        noun: '调解案件',
+        // free text sealed on append, opened on read (issue 14): the decider never sees ciphertext
+        store: runtime.events,
+        get decider() {
+          return deciderNow();
+        },
+        jurisdictionOf: (state) => (state.status === 'none' ? [] : this.committeeOf(state.committeeId).path),
+        streamIdOf: toMediationStreamId,
+        exists: (state) => state.status !== 'none',
+        statusOf: (state) => state.status,
+        now: () => this.now(),
+        afterAppend: async () => {
+          await this.projector.catchUp();
+          this.runtime.published();
+        },
       },
-      jurisdictionOf: (state) => (state.status === 'none' ? [] : this.committeeOf(state.committeeId).path),
-      streamIdOf: toMediationStreamId,
-      exists: (state) => state.status !== 'none',
-      statusOf: (state) => state.status,
-      now: () => this.now(),
-      afterAppend: async () => {
-        await this.projector.catchUp();
-        this.runtime.published();
-      },
-    }, { catalog: this.calendars, readStore: () => runtime.infra.readStore, target: () => this.revisionTarget() });
+      { catalog: this.calendars, readStore: () => runtime.infra.readStore, target: () => this.revisionTarget() },
+    );
     this.scheduler = mediationScheduler(runtime.infra.readStore, this.runner, options.clock, options.schedulerIntervalMs);
   }
 
@@ -237,7 +234,11 @@ export class MediationCases implements OnApplicationBootstrap, OnModuleDestroy {
     const rank: Record<string, number> = { village: 0, town: 1, district: 2 };
     const up = to.level === 'industry' || (rank[to.level] ?? -1) > (rank[state.committeeLevel] ?? 3);
     if (!up) {
-      throw new ValidationError('MEDIATION.TRANSFER_NOT_UP', '只能移交给上级调解中心或行业性专业性调解委员会', { field: 'toCommitteeId', from: state.committeeLevel, to: to.level });
+      throw new ValidationError('MEDIATION.TRANSFER_NOT_UP', '只能移交给上级调解中心或行业性专业性调解委员会', {
+        field: 'toCommitteeId',
+        from: state.committeeLevel,
+        to: to.level,
+      });
     }
     return to;
   }

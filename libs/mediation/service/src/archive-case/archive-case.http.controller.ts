@@ -34,7 +34,7 @@ export class ArchiveCaseController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'ArchiveCase', data: {}, meta });
+        return { type: 'ArchiveCase', data: {}, meta };
       },
     });
   }

@@ -1,5 +1,4 @@
 import { OptionalReasonRequest } from '@fengqiao/platform';
 
 /** 卷宗归档 */
-export class ArchiveCaseRequest extends OptionalReasonRequest {
-}
+export class ArchiveCaseRequest extends OptionalReasonRequest {}

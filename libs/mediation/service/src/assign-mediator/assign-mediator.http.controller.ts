@@ -35,7 +35,7 @@ export class AssignMediatorController {
       res,
       command: (loaded, meta) => {
         this.cases.assertMediatorsOf(loaded.state.committeeId, body.mediatorIds);
-        return ({ type: 'AssignMediator', data: { mediatorIds: body.mediatorIds, method: body.method }, meta });
+        return { type: 'AssignMediator', data: { mediatorIds: body.mediatorIds, method: body.method }, meta };
       },
     });
   }

@@ -51,7 +51,9 @@ export function mediationRevisionTarget(deps: MediationRevisionDeps): DeadlineRe
         data: { notice },
         meta: { actor: CALENDAR_REVISION_ACTOR, now: now.toISOString(), correlationId: `calendar:${calendarVersion}:${caseId}` },
       };
-      const res = await deps.execute(caseId, command, { eventId: (i: number) => deterministicEventId(`${caseId}/revise/${calendarVersion}/${i}`, now.getTime()) });
+      const res = await deps.execute(caseId, command, {
+        eventId: (i: number) => deterministicEventId(`${caseId}/revise/${calendarVersion}/${i}`, now.getTime()),
+      });
       return res.events.length;
     },
   };

@@ -110,7 +110,10 @@ export function evolveMediationCaseView(doc: ReadDoc<MediationCaseView> | Mediat
       heldAt: String(data['heldAt']),
       mediatorIds: data['mediatorIds'] as string[],
       attendingPartyIds: data['attendingPartyIds'] as string[],
-      invitedParticipants: ((data['invitedParticipants'] as { participantId: string; relation: string }[]) ?? []).map((p) => ({ participantId: p.participantId, relation: p.relation })),
+      invitedParticipants: ((data['invitedParticipants'] as { participantId: string; relation: string }[]) ?? []).map((p) => ({
+        participantId: p.participantId,
+        relation: p.relation,
+      })),
       summary: String(data['summary']),
       ...(typeof data['recordRef'] === 'string' ? { recordRef: data['recordRef'] } : {}),
       ...(typeof data['place'] === 'string' ? { place: data['place'] } : {}),
@@ -119,11 +122,21 @@ export function evolveMediationCaseView(doc: ReadDoc<MediationCaseView> | Mediat
   }
   const riskReports = [...(doc?.riskReports ?? [])];
   if (stored.type === 'RiskReportedToPolice') {
-    riskReports.push({ riskKind: String(data['riskKind']), policeUnitId: String(data['policeUnitId']), measures: String(data['measures']), at: stored.occurredAt });
+    riskReports.push({
+      riskKind: String(data['riskKind']),
+      policeUnitId: String(data['policeUnitId']),
+      measures: String(data['measures']),
+      at: stored.occurredAt,
+    });
   }
   const transfers = [...(doc?.transfers ?? [])];
   if (stored.type === 'CaseTransferred') {
-    transfers.push({ fromCommitteeId: String(data['fromCommitteeId']), toCommitteeId: String(data['toCommitteeId']), toLevel: String(data['toLevel']), at: stored.occurredAt });
+    transfers.push({
+      fromCommitteeId: String(data['fromCommitteeId']),
+      toCommitteeId: String(data['toCommitteeId']),
+      toLevel: String(data['toLevel']),
+      at: stored.occurredAt,
+    });
   }
   let agreementSignatures = doc?.agreementSignatures ?? null;
   if (stored.type === 'AgreementTookEffect') {

@@ -34,7 +34,7 @@ export class DeclineMediationController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'DeclineMediation', data: { grounds: 'outside_scope' }, meta });
+        return { type: 'DeclineMediation', data: { grounds: 'outside_scope' }, meta };
       },
     });
   }

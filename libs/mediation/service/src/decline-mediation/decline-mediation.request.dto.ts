@@ -1,5 +1,4 @@
 import { RequiredReasonRequest } from '@fengqiao/platform';
 
 /** 不予调解 */
-export class DeclineMediationRequest extends RequiredReasonRequest {
-}
+export class DeclineMediationRequest extends RequiredReasonRequest {}

@@ -42,7 +42,12 @@ describe('demo mediation cases (seeded through commands on first start)', () => 
       await fresh.service.app.get(MediationCases).seedDemo();
       spy.mockRestore();
       const states = async (app: MediationTestApp) =>
-        Object.fromEntries(((await app.call('GET', '/mediation/cases?limit=200', { as: 'mediator11' })).body.items as { caseId: string; status: string }[]).map((i) => [i.caseId, i.status]));
+        Object.fromEntries(
+          ((await app.call('GET', '/mediation/cases?limit=200', { as: 'mediator11' })).body.items as { caseId: string; status: string }[]).map((i) => [
+            i.caseId,
+            i.status,
+          ]),
+        );
       const full = await states(t);
       expect(await states(fresh)).not.toEqual(full); // the cut did leave something undone
 

@@ -27,7 +27,11 @@ export const DEMO_CASE_STATES: readonly Exclude<MediationStatus, 'none'>[] = [
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '胡', '朱', '高'];
 const GIVEN = ['建国', '秀英', '志强', '桂兰', '海峰', '丽娟', '国庆', '玉梅', '文斌', '春花', '德明', '小芳', '永红', '建华', '晓东'];
 const DISPUTES = [
-  { category: 'neighbour_dispute', summary: '楼上卫生间漏水致楼下墙面受损，双方就维修和赔偿争执', terms: '楼上住户于七日内修复防水层，并赔偿楼下住户墙面修缮费一千五百元' },
+  {
+    category: 'neighbour_dispute',
+    summary: '楼上卫生间漏水致楼下墙面受损，双方就维修和赔偿争执',
+    terms: '楼上住户于七日内修复防水层，并赔偿楼下住户墙面修缮费一千五百元',
+  },
   { category: 'neighbour_dispute', summary: '邻居在公共通道堆放杂物影响通行，多次口角', terms: '杂物于三日内清理完毕，今后公共通道保持畅通' },
   { category: 'land_dispute', summary: '两户宅基地界址不清，因砌围墙发生争执', terms: '以村委会测量的界桩为准，围墙退后三十厘米重砌，费用各半' },
   { category: 'neighbour_dispute', summary: '夜间装修噪音扰民，双方发生冲突', terms: '装修时间限于每日八时至十二时、十四时至十八时，装修方书面致歉' },
@@ -96,7 +100,9 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
       const run = async (command: Omit<MediationCommand, 'meta'>, m: CommandMeta = meta()): Promise<void> => {
         try {
           if (m.correlationId !== undefined && done.has(m.correlationId)) return; // stored by an earlier start
-          await deps.runner.execute(caseId, { ...command, meta: m } as MediationCommand, { eventId: (i) => deterministicEventId(`demo/${caseId}/${n}/${i}`, Date.parse(m.now)) });
+          await deps.runner.execute(caseId, { ...command, meta: m } as MediationCommand, {
+            eventId: (i) => deterministicEventId(`demo/${caseId}/${n}/${i}`, Date.parse(m.now)),
+          });
           appended++;
         } finally {
           n++;
@@ -161,10 +167,23 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
               await run({ type: 'AssignMediator', data: { mediatorIds: [mediator], method: 'designated' } });
               break;
             case 'session':
-              await run({ type: 'RecordSession', data: { sessionId: `${caseId}-s${n}`, heldAt: now(), mediatorIds: [mediator], attendingPartyIds: ids, summary: '听取双方陈述，释法说理', recordRef: `调解笔录-${n}` } });
+              await run({
+                type: 'RecordSession',
+                data: {
+                  sessionId: `${caseId}-s${n}`,
+                  heldAt: now(),
+                  mediatorIds: [mediator],
+                  attendingPartyIds: ids,
+                  summary: '听取双方陈述，释法说理',
+                  recordRef: `调解笔录-${n}`,
+                },
+              });
               break;
             case 'reach':
-              await run({ type: 'ReachAgreement', data: { agreementId: `${caseId}-agreement`, form: 'written', terms: dispute.terms, documentRef: documentUrl(caseId, 'agreement') } });
+              await run({
+                type: 'ReachAgreement',
+                data: { agreementId: `${caseId}-agreement`, form: 'written', terms: dispute.terms, documentRef: documentUrl(caseId, 'agreement') },
+              });
               break;
             case 'sign':
               await run({ type: 'SignAgreement', data: { signedByPartyIds: ids, mediatorSigned: true, committeeSealed: true } });
@@ -176,7 +195,10 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
               await run({ type: 'RecordPerformance', data: { complete: true, description: '协议已全部履行', evidenceRef: '履行确认书' } });
               break;
             case 'visit':
-              await run({ type: 'RecordFollowUpVisit', data: { visitedPartyIds: ids, performanceSatisfactory: true, reescalationRisk: false, recordRef: '回访记录' } });
+              await run({
+                type: 'RecordFollowUpVisit',
+                data: { visitedPartyIds: ids, performanceSatisfactory: true, reescalationRisk: false, recordRef: '回访记录' },
+              });
               break;
             case 'fail':
               await run({ type: 'ReportPerformanceFailure', data: { defaultingPartyIds: [ids[1]], description: '被申请人逾期未履行' } });
@@ -186,10 +208,16 @@ export async function seedDemoCases(deps: DemoSeedDeps): Promise<number> {
               break;
             case 'confirm':
             case 'reject':
-              await run({ type: 'RecordJudicialConfirmationDecision', data: { confirmed: step === 'confirm', decidedAt: now(), rulingRef: `(2025)浙0681民特${100 + si}号` } });
+              await run({
+                type: 'RecordJudicialConfirmationDecision',
+                data: { confirmed: step === 'confirm', decidedAt: now(), rulingRef: `(2025)浙0681民特${100 + si}号` },
+              });
               break;
             case 'terminate':
-              await run({ type: 'TerminateMediation', data: { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] } }, { ...meta(), reason: '双方分歧较大，调解不成' });
+              await run(
+                { type: 'TerminateMediation', data: { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] } },
+                { ...meta(), reason: '双方分歧较大，调解不成' },
+              );
               break;
             case 'dossier':
               break;

@@ -138,7 +138,11 @@ function dossierContents(input: DocumentInput): string {
     .map(
       (l, i) =>
         `<tr><td>${i + 1}</td><td>${escapeHtml(l.label)}${l.required ? '（必备）' : ''}</td><td>${
-          l.documents.length ? l.documents.map((doc) => `${escapeHtml(doc.documentRef)}（${chineseDate(doc.addedAt)}）`).join('<br>') : l.required ? '<strong>缺</strong>' : '—'
+          l.documents.length
+            ? l.documents.map((doc) => `${escapeHtml(doc.documentRef)}（${chineseDate(doc.addedAt)}）`).join('<br>')
+            : l.required
+              ? '<strong>缺</strong>'
+              : '—'
         }</td></tr>`,
     )
     .join('\n');

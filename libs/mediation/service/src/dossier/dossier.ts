@@ -19,7 +19,11 @@ export interface DossierContents {
 /** What the dossier holds and what it lacks, from the case state (the same rule the decider archives by). */
 export function dossierOf(state: Exclude<MediationCaseState, { status: 'none' }>): DossierContents {
   const required = new Set(
-    requiredDossierItems({ accepted: state.acceptedAt !== undefined, sessionsHeld: state.sessionIds.length > 0, agreementReached: state.agreement !== undefined }),
+    requiredDossierItems({
+      accepted: state.acceptedAt !== undefined,
+      sessionsHeld: state.sessionIds.length > 0,
+      agreementReached: state.agreement !== undefined,
+    }),
   );
   const lines = DOSSIER_ITEMS.map((item) => ({
     item,

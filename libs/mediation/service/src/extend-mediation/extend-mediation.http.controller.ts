@@ -34,7 +34,7 @@ export class ExtendMediationController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'ExtendMediation', data: { extendBy: body.extendBy, consentingPartyIds: body.consentingPartyIds }, meta });
+        return { type: 'ExtendMediation', data: { extendBy: body.extendBy, consentingPartyIds: body.consentingPartyIds }, meta };
       },
     });
   }

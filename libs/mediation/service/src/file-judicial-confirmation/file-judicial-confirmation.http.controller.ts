@@ -14,7 +14,10 @@ export class FileJudicialConfirmationController {
   @Post(':id/judicial-confirmation')
   @HttpCode(200)
   @RequireAction('mediation.confirmation')
-  @ApiOperation({ summary: '申请司法确认', description: '双方当事人自协议生效之日起三十日内共同向人民法院申请司法确认（第三十三条，民事诉讼法第二百零五条）。' })
+  @ApiOperation({
+    summary: '申请司法确认',
+    description: '双方当事人自协议生效之日起三十日内共同向人民法院申请司法确认（第三十三条，民事诉讼法第二百零五条）。',
+  })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: CaseCommandResponse })
   handle(
@@ -34,7 +37,16 @@ export class FileJudicialConfirmationController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'FileJudicialConfirmation', data: { courtId: body.courtId, filedAt: body.filedAt, applicantPartyIds: body.applicantPartyIds, ...(body.documentRef ? { documentRef: body.documentRef } : {}) }, meta });
+        return {
+          type: 'FileJudicialConfirmation',
+          data: {
+            courtId: body.courtId,
+            filedAt: body.filedAt,
+            applicantPartyIds: body.applicantPartyIds,
+            ...(body.documentRef ? { documentRef: body.documentRef } : {}),
+          },
+          meta,
+        };
       },
     });
   }

@@ -16,7 +16,10 @@ export class GetCaseController {
 
   @Get(':id')
   @RequireAction('mediation.read')
-  @ApiOperation({ summary: '调解案件详情', description: '案件状态、当事人（个人信息按权限脱敏）、调解记录、协议、期限和全过程记录；ETag 为下一次命令的 If-Match。' })
+  @ApiOperation({
+    summary: '调解案件详情',
+    description: '案件状态、当事人（个人信息按权限脱敏）、调解记录、协议、期限和全过程记录；ETag 为下一次命令的 If-Match。',
+  })
   @PersonalDataFields(PARTY_MASKS)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: HeaderResponse) {
     const view = await this.cases.viewFor(principal, id);

@@ -20,7 +20,17 @@ describe('mediation commands refuse bad input (400, field named) and stale revis
     ['assign-mediator', { mediatorIds: ['m'], method: 'lottery' }, 'method'],
     ['recuse-mediator', { mediatorId: 'm', grounds: 'mood' }, 'grounds'],
     ['sessions', { heldAt: 'yesterday', mediatorIds: ['m'], attendingPartyIds: ['p'], summary: 's' }, 'heldAt'],
-    ['sessions', { heldAt: '2025-03-03T09:00:00+08:00', mediatorIds: ['m'], attendingPartyIds: ['p'], summary: 's', invitedParticipants: [{ participantId: 'x', relation: 'boss', partiesConsented: true }] }, 'invitedParticipants.0.relation'],
+    [
+      'sessions',
+      {
+        heldAt: '2025-03-03T09:00:00+08:00',
+        mediatorIds: ['m'],
+        attendingPartyIds: ['p'],
+        summary: 's',
+        invitedParticipants: [{ participantId: 'x', relation: 'boss', partiesConsented: true }],
+      },
+      'invitedParticipants.0.relation',
+    ],
     ['risk-reports', { riskKind: 'weather', measures: 'm', policeUnitId: 'p' }, 'riskKind'],
     ['extend', { extendBy: 0, consentingPartyIds: ['p'] }, 'extendBy'],
     ['agreement', { form: 'telepathic', terms: 't' }, 'form'],
@@ -48,14 +58,20 @@ describe('mediation commands refuse bad input (400, field named) and stale revis
     const one = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: { ...NEIGHBOURS, parties: [NEIGHBOURS.parties[0]] } });
     expect(one.status).toBe(400);
     expect(one.body.details.fields.map((f: { field: string }) => f.field)).toContain('parties');
-    const noName = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: { ...NEIGHBOURS, parties: [{ role: 'applicant' }, NEIGHBOURS.parties[1]] } });
+    const noName = await t.call('POST', '/mediation/cases', {
+      as: 'mediator11',
+      body: { ...NEIGHBOURS, parties: [{ role: 'applicant' }, NEIGHBOURS.parties[1]] },
+    });
     expect(noName.body.details.fields.map((f: { field: string }) => f.field)).toContain('parties.0.name');
     // a body without source passed validation and was a 500 (TypeError reading 'kind' in the controller)
     const { source: _source, ...noSource } = NEIGHBOURS;
     const missing = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: noSource });
     expect(missing.status).toBe(400);
     expect(missing.body.details.fields.map((f: { field: string; code: string }) => `${f.field} ${f.code}`)).toEqual(['source VALIDATION.REQUIRED']);
-    const entrusted = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: { ...NEIGHBOURS, source: { kind: 'entrusted', entrustedBy: 'court' } } });
+    const entrusted = await t.call('POST', '/mediation/cases', {
+      as: 'mediator11',
+      body: { ...NEIGHBOURS, source: { kind: 'entrusted', entrustedBy: 'court' } },
+    });
     expect(entrusted.status).toBe(400);
     expect(entrusted.body).toMatchObject({ code: 'MEDIATION.ENTRUSTMENT_INCOMPLETE', details: { field: 'source.entrustingUnitId' } });
     const unknown = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: { ...NEIGHBOURS, committeeId: 'mc-nowhere' } });
@@ -70,7 +86,10 @@ describe('mediation commands refuse bad input (400, field named) and stale revis
     });
     expect(res.status).toBe(201);
     const events = (await t.storedEvents()).filter((e) => e.streamId === `mediation-${res.body.caseId}`);
-    expect(events[0]).toMatchObject({ legalBasis: '人民调解法§18', data: { source: { kind: 'entrusted', entrustedBy: 'police', entrustingUnitId: 'dept-t1-ga' } } });
+    expect(events[0]).toMatchObject({
+      legalBasis: '人民调解法§18',
+      data: { source: { kind: 'entrusted', entrustedBy: 'police', entrustingUnitId: 'dept-t1-ga' } },
+    });
     const own = await t.call('POST', '/mediation/cases', { as: 'mediator11', body: { ...NEIGHBOURS, source: { kind: 'own_initiative' } } });
     expect(own.status).toBe(201);
   });
@@ -81,7 +100,11 @@ describe('mediation commands refuse bad input (400, field named) and stale revis
     expect(got.headers.get('etag')).toBe('"0"');
     const stale = await t.call('POST', `/mediation/cases/${fresh.caseId}/request-consent`, { as: 'mediator11', body: {}, headers: { 'if-match': '"7"' } });
     expect(stale.status).toBe(412);
-    const garbage = await t.call('POST', `/mediation/cases/${fresh.caseId}/request-consent`, { as: 'mediator11', body: {}, headers: { 'if-match': 'tuesday' } });
+    const garbage = await t.call('POST', `/mediation/cases/${fresh.caseId}/request-consent`, {
+      as: 'mediator11',
+      body: {},
+      headers: { 'if-match': 'tuesday' },
+    });
     expect(garbage.status).toBe(412);
     expect(garbage.body.code).toBe('COMMAND.IF_MATCH_INVALID');
     const ok = await t.call('POST', `/mediation/cases/${fresh.caseId}/request-consent`, { as: 'mediator11', body: {}, headers: { 'if-match': '"0"' } });
@@ -99,7 +122,10 @@ describe('mediation commands refuse bad input (400, field named) and stale revis
 
   it('a mediator of another committee cannot be assigned (§19: the committee’s own mediators)', async () => {
     const c = await caseIn(t, 'mc-v-1-1', 'accepted');
-    const res = await t.call('POST', `/mediation/cases/${c.caseId}/assign-mediator`, { as: 'mediator11', body: { mediatorIds: [t.userId('mediator12')], method: 'chosen_by_parties' } });
+    const res = await t.call('POST', `/mediation/cases/${c.caseId}/assign-mediator`, {
+      as: 'mediator11',
+      body: { mediatorIds: [t.userId('mediator12')], method: 'chosen_by_parties' },
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'MEDIATION.NOT_A_MEDIATOR_OF_COMMITTEE', details: { field: 'mediatorIds' } });
   });

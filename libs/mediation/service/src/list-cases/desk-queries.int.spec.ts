@@ -38,7 +38,13 @@ describeIntegration('mediation desk queries on MongoDB / FerretDB agree with the
 
   const scope = { jurisdiction: { $in: ['mc-v-1-1'] } };
   const ids = async (store: MongoReadStore | MediationTestApp['runtime']['infra']['readStore'], filter: Record<string, unknown>) =>
-    (await store.find<MediationCaseView>(MEDIATION_CASE_VIEW, { $and: [scope, filter] }, { sort: { registeredAtMs: -1 }, projection: { state: 0, timeline: 0, sessions: 0 } }))
+    (
+      await store.find<MediationCaseView>(
+        MEDIATION_CASE_VIEW,
+        { $and: [scope, filter] },
+        { sort: { registeredAtMs: -1 }, projection: { state: 0, timeline: 0, sessions: 0 } },
+      )
+    )
       .map((d) => `${d.caseId}:${d.status}`)
       .sort();
 

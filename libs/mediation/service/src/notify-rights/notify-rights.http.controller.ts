@@ -35,7 +35,7 @@ export class NotifyRightsController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'NotifyRights', data: { partyIds: body.partyIds, documentRef: body.documentRef ?? documentUrl(loaded.caseId, 'rights-notice') }, meta });
+        return { type: 'NotifyRights', data: { partyIds: body.partyIds, documentRef: body.documentRef ?? documentUrl(loaded.caseId, 'rights-notice') }, meta };
       },
     });
   }

@@ -10,7 +10,8 @@ describe('a grid case referred to mediation (consumer mediation.grid-referrals)'
   }, 60_000);
   afterAll(() => t?.close());
 
-  const casesOfGrid = async (gridCaseId: string) => (await t.storedEvents()).filter((e) => e.type === 'DisputeRegistered' && (e.data['source'] as { gridCaseId?: string }).gridCaseId === gridCaseId);
+  const casesOfGrid = async (gridCaseId: string) =>
+    (await t.storedEvents()).filter((e) => e.type === 'DisputeRegistered' && (e.data['source'] as { gridCaseId?: string }).gridCaseId === gridCaseId);
 
   it('opens a case at the village committee of the grid, linked to the grid case, with two sides to identify', async () => {
     const referral = gridCaseReferred('grid-case-1', '2025-03-03T08:00:00+08:00');
@@ -32,12 +33,19 @@ describe('a grid case referred to mediation (consumer mediation.grid-referrals)'
       { partyId: `${view.caseId}-b`, role: 'respondent', identified: false },
     ]);
     // the committee identifies the sides; the other committees do not see the case
-    const named = await t.call('PUT', `/mediation/cases/${view.caseId}/parties/${view.caseId}-a`, { as: 'mediator11', body: { name: '赵大伟', phone: '13700003333' } });
+    const named = await t.call('PUT', `/mediation/cases/${view.caseId}/parties/${view.caseId}-a`, {
+      as: 'mediator11',
+      body: { name: '赵大伟', phone: '13700003333' },
+    });
     expect(named.status).toBe(200);
     expect(named.body.party).toMatchObject({ name: '赵大伟', phone: '13700003333', identified: true });
     expect((await t.call('GET', `/mediation/cases/${view.caseId}`, { as: 'mediator12' })).status).toBe(403);
     const [registered] = await casesOfGrid('grid-case-1');
-    expect(registered).toMatchObject({ actor: { userId: 'mediation.grid-referrals', role: 'system' }, correlationId: referral.correlationId, causationId: referral.id });
+    expect(registered).toMatchObject({
+      actor: { userId: 'mediation.grid-referrals', role: 'system' },
+      correlationId: referral.correlationId,
+      causationId: referral.id,
+    });
   });
 
   it('a redelivered referral opens nothing new, through the inbox and without it (a crash before the inbox write)', async () => {

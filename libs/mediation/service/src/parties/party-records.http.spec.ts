@@ -35,7 +35,12 @@ describe("parties' personal data (encrypted per data subject, masked, crypto-shr
     expect(mediator.body.parties[0]).toMatchObject({ name: '王建国', idNumber: '330681197001011234', phone: '13800001111' });
     const auditor = await t.call('GET', `/mediation/cases/${caseId}`, { as: 'auditorDistrict' });
     expect(auditor.status).toBe(200);
-    expect(auditor.body.parties[0]).toMatchObject({ name: '王**', idNumber: '330***********1234', phone: '138****1111', address: '浙江省诸暨市枫桥镇枫源村****' });
+    expect(auditor.body.parties[0]).toMatchObject({
+      name: '王**',
+      idNumber: '330***********1234',
+      phone: '138****1111',
+      address: '浙江省诸暨市枫桥镇枫源村****',
+    });
     const page = await t.call('GET', `/mediation/cases/${caseId}/documents/application`, { as: 'auditorDistrict' });
     expect(page.text).toContain('王**');
     expect(page.text).not.toContain('王建国');

@@ -59,7 +59,12 @@ export class PartyRecords {
   }
 
   /** Appends the details of the given parties (sealed), with the command's actor and time. */
-  async record(caseId: string, jurisdiction: string[], parties: { partyId: string; role: PartyRole; details: PartyDetails }[], meta: CommandMeta): Promise<void> {
+  async record(
+    caseId: string,
+    jurisdiction: string[],
+    parties: { partyId: string; role: PartyRole; details: PartyDetails }[],
+    meta: CommandMeta,
+  ): Promise<void> {
     if (parties.length === 0) return;
     const sealed = [];
     for (const p of parties) {

@@ -28,7 +28,10 @@ describe('erasing a party reaches the free text of their case', () => {
     const before = await t.call<LooseJson>('GET', `/mediation/cases/${caseId}`, { as: 'mediator11' });
     expect(before.body.summary).toBe(SUMMARY);
 
-    const erased = await t.call<LooseJson>('POST', `/privacy/subjects/${partyIds[1]}/erasure`, { as: 'admin', body: { reason: '当事人依个人信息保护法第四十七条申请删除' } });
+    const erased = await t.call<LooseJson>('POST', `/privacy/subjects/${partyIds[1]}/erasure`, {
+      as: 'admin',
+      body: { reason: '当事人依个人信息保护法第四十七条申请删除' },
+    });
     expect(erased.status).toBe(200);
     const after = await t.call<LooseJson>('GET', `/mediation/cases/${caseId}`, { as: 'mediator11' });
     expect(after.body.summary).toBe(REDACTED);

@@ -16,7 +16,10 @@ export class ReachAgreementController {
   @Post(':id/agreement')
   @HttpCode(200)
   @RequireAction('mediation.agreement')
-  @ApiOperation({ summary: '达成调解协议', description: '达成书面或口头调解协议（第二十八条）；口头协议自达成之日起生效（第三十条）。书面协议默认引用本案可打印的协议书。' })
+  @ApiOperation({
+    summary: '达成调解协议',
+    description: '达成书面或口头调解协议（第二十八条）；口头协议自达成之日起生效（第三十条）。书面协议默认引用本案可打印的协议书。',
+  })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: CaseCommandResponse })
   handle(
@@ -36,7 +39,16 @@ export class ReachAgreementController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'ReachAgreement', data: { agreementId: body.agreementId ?? newId(), form: body.form, terms: body.terms, ...(body.documentRef ? { documentRef: body.documentRef } : body.form === 'written' ? { documentRef: documentUrl(loaded.caseId, 'agreement') } : {}) }, meta });
+        return {
+          type: 'ReachAgreement',
+          data: {
+            agreementId: body.agreementId ?? newId(),
+            form: body.form,
+            terms: body.terms,
+            ...(body.documentRef ? { documentRef: body.documentRef } : body.form === 'written' ? { documentRef: documentUrl(loaded.caseId, 'agreement') } : {}),
+          },
+          meta,
+        };
       },
     });
   }

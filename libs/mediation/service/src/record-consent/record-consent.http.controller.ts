@@ -34,7 +34,11 @@ export class RecordConsentController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'RecordConsent', data: { partyId: body.partyId, consented: body.consented, ...(body.statementRef ? { statementRef: body.statementRef } : {}) }, meta });
+        return {
+          type: 'RecordConsent',
+          data: { partyId: body.partyId, consented: body.consented, ...(body.statementRef ? { statementRef: body.statementRef } : {}) },
+          meta,
+        };
       },
     });
   }

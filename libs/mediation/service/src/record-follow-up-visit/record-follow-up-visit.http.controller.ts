@@ -34,7 +34,16 @@ export class RecordFollowUpVisitController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'RecordFollowUpVisit', data: { visitedPartyIds: body.visitedPartyIds, performanceSatisfactory: body.performanceSatisfactory, reescalationRisk: body.reescalationRisk, ...(body.recordRef ? { recordRef: body.recordRef } : {}) }, meta });
+        return {
+          type: 'RecordFollowUpVisit',
+          data: {
+            visitedPartyIds: body.visitedPartyIds,
+            performanceSatisfactory: body.performanceSatisfactory,
+            reescalationRisk: body.reescalationRisk,
+            ...(body.recordRef ? { recordRef: body.recordRef } : {}),
+          },
+          meta,
+        };
       },
     });
   }

@@ -34,7 +34,7 @@ export class RecordJudicialConfirmationDecisionController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'RecordJudicialConfirmationDecision', data: { confirmed: body.confirmed, decidedAt: body.decidedAt, rulingRef: body.rulingRef }, meta });
+        return { type: 'RecordJudicialConfirmationDecision', data: { confirmed: body.confirmed, decidedAt: body.decidedAt, rulingRef: body.rulingRef }, meta };
       },
     });
   }

@@ -34,7 +34,12 @@ export class RecordPartyDetailsController {
     const ref = loaded.state.parties.find((p) => p.partyId === partyId);
     if (!ref) throw new NotFoundError('MEDIATION.PARTY_NOT_FOUND', `本案没有当事人 ${partyId}`, { partyId });
     const meta = this.cases.runner.meta(principal, 'mediation.register', correlationId);
-    const details = { name: body.name.trim(), ...(body.idNumber ? { idNumber: body.idNumber } : {}), ...(body.phone ? { phone: body.phone } : {}), ...(body.address ? { address: body.address } : {}) };
+    const details = {
+      name: body.name.trim(),
+      ...(body.idNumber ? { idNumber: body.idNumber } : {}),
+      ...(body.phone ? { phone: body.phone } : {}),
+      ...(body.address ? { address: body.address } : {}),
+    };
     const parties = await this.cases.parties();
     await parties.record(id, loaded.jurisdiction, [{ partyId, role: ref.role, details }], meta);
     const [party] = await parties.read(id, [ref]);

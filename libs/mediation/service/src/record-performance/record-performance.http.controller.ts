@@ -34,7 +34,11 @@ export class RecordPerformanceController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'RecordPerformance', data: { complete: body.complete, description: body.description, ...(body.evidenceRef ? { evidenceRef: body.evidenceRef } : {}) }, meta });
+        return {
+          type: 'RecordPerformance',
+          data: { complete: body.complete, description: body.description, ...(body.evidenceRef ? { evidenceRef: body.evidenceRef } : {}) },
+          meta,
+        };
       },
     });
   }

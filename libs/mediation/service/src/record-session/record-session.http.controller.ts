@@ -35,7 +35,29 @@ export class RecordSessionController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'RecordSession', data: { sessionId: body.sessionId ?? newId(), heldAt: body.heldAt, mediatorIds: body.mediatorIds, attendingPartyIds: body.attendingPartyIds, ...(body.invitedParticipants ? { invitedParticipants: body.invitedParticipants.map((p) => ({ participantId: p.participantId, relation: p.relation, partiesConsented: p.partiesConsented })) } : {}), summary: body.summary, ...(body.recordRef ? { recordRef: body.recordRef } : {}), ...(body.place ? { place: body.place } : {}), ...(body.openToPublic !== undefined ? { openToPublic: body.openToPublic } : {}) }, meta });
+        return {
+          type: 'RecordSession',
+          data: {
+            sessionId: body.sessionId ?? newId(),
+            heldAt: body.heldAt,
+            mediatorIds: body.mediatorIds,
+            attendingPartyIds: body.attendingPartyIds,
+            ...(body.invitedParticipants
+              ? {
+                  invitedParticipants: body.invitedParticipants.map((p) => ({
+                    participantId: p.participantId,
+                    relation: p.relation,
+                    partiesConsented: p.partiesConsented,
+                  })),
+                }
+              : {}),
+            summary: body.summary,
+            ...(body.recordRef ? { recordRef: body.recordRef } : {}),
+            ...(body.place ? { place: body.place } : {}),
+            ...(body.openToPublic !== undefined ? { openToPublic: body.openToPublic } : {}),
+          },
+          meta,
+        };
       },
     });
   }

@@ -34,7 +34,11 @@ export class RecuseMediatorController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'RecuseMediator', data: { mediatorId: body.mediatorId, grounds: body.grounds, ...(body.requestedByPartyId ? { requestedByPartyId: body.requestedByPartyId } : {}) }, meta });
+        return {
+          type: 'RecuseMediator',
+          data: { mediatorId: body.mediatorId, grounds: body.grounds, ...(body.requestedByPartyId ? { requestedByPartyId: body.requestedByPartyId } : {}) },
+          meta,
+        };
       },
     });
   }

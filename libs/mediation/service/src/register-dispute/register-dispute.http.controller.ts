@@ -36,35 +36,43 @@ export class RegisterDisputeController {
     this.cases.assertMayActIn(principal, committee, 'mediation.register');
     const source = sourceOf(body);
     const caseId = newId();
-    const parties = body.parties.map((p) => ({ partyId: newId(), role: p.role, details: { name: p.name, ...opt('idNumber', p.idNumber), ...opt('phone', p.phone), ...opt('address', p.address) } }));
+    const parties = body.parties.map((p) => ({
+      partyId: newId(),
+      role: p.role,
+      details: { name: p.name, ...opt('idNumber', p.idNumber), ...opt('phone', p.phone), ...opt('address', p.address) },
+    }));
     const reason = body.reason ?? (body.source.kind === 'application' ? CHANNEL_LABELS[body.source.channel ?? 'walk_in'] : undefined);
     // the parties' names found in the summary are protected like their phone numbers
-    const result = await withSubjectNames(parties.map((p) => p.details.name), () => this.cases.runner.run({
-      caseId,
-      principal,
-      action: 'mediation.register',
-      mode: 'create',
-      correlationId,
-      reason,
-      command: async (_loaded, meta) => {
-        // the parties' identities first (encrypted, in their own stream), then the case that names them by id
-        await (await this.cases.parties()).record(caseId, committee.path, parties, meta);
-        return {
-          type: 'RegisterDispute',
-          data: {
-            caseId,
-            committeeId: committee.id,
-            committeeLevel: committee.level,
-            source,
-            parties: parties.map((p) => ({ partyId: p.partyId, role: p.role })),
-            summary: body.summary,
-            ...(body.category ? { category: body.category } : {}),
-            registrationDocumentRef: documentUrl(caseId, 'application'),
+    const result = await withSubjectNames(
+      parties.map((p) => p.details.name),
+      () =>
+        this.cases.runner.run({
+          caseId,
+          principal,
+          action: 'mediation.register',
+          mode: 'create',
+          correlationId,
+          reason,
+          command: async (_loaded, meta) => {
+            // the parties' identities first (encrypted, in their own stream), then the case that names them by id
+            await (await this.cases.parties()).record(caseId, committee.path, parties, meta);
+            return {
+              type: 'RegisterDispute',
+              data: {
+                caseId,
+                committeeId: committee.id,
+                committeeLevel: committee.level,
+                source,
+                parties: parties.map((p) => ({ partyId: p.partyId, role: p.role })),
+                summary: body.summary,
+                ...(body.category ? { category: body.category } : {}),
+                registrationDocumentRef: documentUrl(caseId, 'application'),
+              },
+              meta,
+            };
           },
-          meta,
-        };
-      },
-    }));
+        }),
+    );
     res.setHeader('ETag', etagOf(result.revision));
     res.setHeader('Location', `/mediation/cases/${caseId}`);
     return result;
@@ -79,7 +87,9 @@ function sourceOf(body: RegisterDisputeRequest): DisputeSource {
   const s = body.source;
   if (s.kind !== 'entrusted') return { kind: s.kind };
   if (!s.entrustedBy || !s.entrustingUnitId) {
-    throw new ValidationError('MEDIATION.ENTRUSTMENT_INCOMPLETE', '受委托调解须写明委托单位类别和委托单位', { field: s.entrustedBy ? 'source.entrustingUnitId' : 'source.entrustedBy' });
+    throw new ValidationError('MEDIATION.ENTRUSTMENT_INCOMPLETE', '受委托调解须写明委托单位类别和委托单位', {
+      field: s.entrustedBy ? 'source.entrustingUnitId' : 'source.entrustedBy',
+    });
   }
   return { kind: 'entrusted', entrustedBy: s.entrustedBy, entrustingUnitId: s.entrustingUnitId, ...(s.letterRef ? { letterRef: s.letterRef } : {}) };
 }

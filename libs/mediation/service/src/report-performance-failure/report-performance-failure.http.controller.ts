@@ -34,7 +34,7 @@ export class ReportPerformanceFailureController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'ReportPerformanceFailure', data: { defaultingPartyIds: body.defaultingPartyIds, description: body.description }, meta });
+        return { type: 'ReportPerformanceFailure', data: { defaultingPartyIds: body.defaultingPartyIds, description: body.description }, meta };
       },
     });
   }

@@ -34,7 +34,7 @@ export class ReportRiskController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'ReportRisk', data: { riskKind: body.riskKind, measures: body.measures, policeUnitId: body.policeUnitId }, meta });
+        return { type: 'ReportRisk', data: { riskKind: body.riskKind, measures: body.measures, policeUnitId: body.policeUnitId }, meta };
       },
     });
   }

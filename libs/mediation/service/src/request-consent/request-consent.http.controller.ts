@@ -34,7 +34,7 @@ export class RequestConsentController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'RequestConsent', data: {}, meta });
+        return { type: 'RequestConsent', data: {}, meta };
       },
     });
   }

@@ -1,5 +1,4 @@
 import { OptionalReasonRequest } from '@fengqiao/platform';
 
 /** 征求当事人意见 */
-export class RequestConsentRequest extends OptionalReasonRequest {
-}
+export class RequestConsentRequest extends OptionalReasonRequest {}

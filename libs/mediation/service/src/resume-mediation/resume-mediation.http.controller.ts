@@ -34,7 +34,7 @@ export class ResumeMediationController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'ResumeMediation', data: {}, meta });
+        return { type: 'ResumeMediation', data: {}, meta };
       },
     });
   }

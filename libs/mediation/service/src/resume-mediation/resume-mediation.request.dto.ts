@@ -1,5 +1,4 @@
 import { OptionalReasonRequest } from '@fengqiao/platform';
 
 /** 重新调解 */
-export class ResumeMediationRequest extends OptionalReasonRequest {
-}
+export class ResumeMediationRequest extends OptionalReasonRequest {}

@@ -14,7 +14,10 @@ export class SignAgreementController {
   @Post(':id/agreement/sign')
   @HttpCode(200)
   @RequireAction('mediation.agreement')
-  @ApiOperation({ summary: '签署调解协议', description: '书面协议经各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章后生效（第二十九条）；生效日起三十日内可申请司法确认。' })
+  @ApiOperation({
+    summary: '签署调解协议',
+    description: '书面协议经各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章后生效（第二十九条）；生效日起三十日内可申请司法确认。',
+  })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: CaseCommandResponse })
   handle(
@@ -34,7 +37,16 @@ export class SignAgreementController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'SignAgreement', data: { signedByPartyIds: body.signedByPartyIds, mediatorSigned: body.mediatorSigned, committeeSealed: body.committeeSealed, ...(body.signedAt ? { signedAt: body.signedAt } : {}) }, meta });
+        return {
+          type: 'SignAgreement',
+          data: {
+            signedByPartyIds: body.signedByPartyIds,
+            mediatorSigned: body.mediatorSigned,
+            committeeSealed: body.committeeSealed,
+            ...(body.signedAt ? { signedAt: body.signedAt } : {}),
+          },
+          meta,
+        };
       },
     });
   }

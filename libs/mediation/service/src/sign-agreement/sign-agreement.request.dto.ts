@@ -19,7 +19,10 @@ export class SignAgreementRequest extends OptionalReasonRequest {
   @IsBoolean()
   committeeSealed!: boolean;
 
-  @ApiPropertyOptional({ description: '签署日期：最后一方签名并加盖印章的时间（协议自此生效，司法确认申请期限自此起算，人民调解法§29、§33）；默认为记录时间', example: '2026-12-05T16:00:00+08:00' })
+  @ApiPropertyOptional({
+    description: '签署日期：最后一方签名并加盖印章的时间（协议自此生效，司法确认申请期限自此起算，人民调解法§29、§33）；默认为记录时间',
+    example: '2026-12-05T16:00:00+08:00',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   signedAt?: string;

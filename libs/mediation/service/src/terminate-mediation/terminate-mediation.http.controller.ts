@@ -34,7 +34,16 @@ export class TerminateMediationController {
       reason: body.reason,
       res,
       command: (loaded, meta) => {
-        return ({ type: 'TerminateMediation', data: { grounds: body.grounds, routesTold: body.routesTold, ...(body.noticeRef ? { noticeRef: body.noticeRef } : {}), ...(body.withdrawingPartyId ? { withdrawingPartyId: body.withdrawingPartyId } : {}) }, meta });
+        return {
+          type: 'TerminateMediation',
+          data: {
+            grounds: body.grounds,
+            routesTold: body.routesTold,
+            ...(body.noticeRef ? { noticeRef: body.noticeRef } : {}),
+            ...(body.withdrawingPartyId ? { withdrawingPartyId: body.withdrawingPartyId } : {}),
+          },
+          meta,
+        };
       },
     });
   }

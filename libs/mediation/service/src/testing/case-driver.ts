@@ -49,7 +49,8 @@ export async function caseIn(t: MediationTestApp, committeeId: string, state: Dr
   if (reach('consent_pending')) await step('request-consent', {});
   if (reach('accepted')) for (const p of partyIds) await step('consents', { partyId: p, consented: true });
   if (reach('mediator_assigned')) await step('assign-mediator', { mediatorIds: [mediatorId], method: 'designated' });
-  if (reach('mediating')) await step('sessions', { heldAt: t.clock.now().toISOString(), mediatorIds: [mediatorId], attendingPartyIds: partyIds, summary: '第一次调解' });
+  if (reach('mediating'))
+    await step('sessions', { heldAt: t.clock.now().toISOString(), mediatorIds: [mediatorId], attendingPartyIds: partyIds, summary: '第一次调解' });
   if (state === 'terminated' || state === 'closed_with_dossier') {
     await step('terminate', { grounds: 'no_agreement', routesTold: ['arbitration', 'administrative', 'judicial'] });
     if (state === 'closed_with_dossier') {
@@ -63,6 +64,7 @@ export async function caseIn(t: MediationTestApp, committeeId: string, state: Dr
   if (reach('judicial_confirmation_filed') && state !== 'performing') {
     await step('judicial-confirmation', { courtId: 'court-fq', filedAt: t.clock.now().toISOString(), applicantPartyIds: partyIds });
   }
-  if (state === 'not_confirmed') await step('judicial-confirmation/decision', { confirmed: false, decidedAt: t.clock.now().toISOString(), rulingRef: '驳回裁定' });
+  if (state === 'not_confirmed')
+    await step('judicial-confirmation/decision', { confirmed: false, decidedAt: t.clock.now().toISOString(), rulingRef: '驳回裁定' });
   return { caseId, partyIds, mediatorId, committeeId };
 }

@@ -121,7 +121,12 @@ export async function startMediationTestApp(options: Partial<MediationModuleOpti
 }
 
 /** grid-dispatch's `referred` event of a grid case at g-1-1-1, as its relay publishes it. */
-export function gridCaseReferred(gridCaseId: string, at: string, referredTo: 'mediation' | 'petitions' = 'mediation', id = newId()): IntegrationEvent<WorkOrderEventData> {
+export function gridCaseReferred(
+  gridCaseId: string,
+  at: string,
+  referredTo: 'mediation' | 'petitions' = 'mediation',
+  id = newId(),
+): IntegrationEvent<WorkOrderEventData> {
   return {
     id,
     type: gridDispatchContracts.CaseReferred.type,

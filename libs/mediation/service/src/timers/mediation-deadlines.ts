@@ -53,6 +53,11 @@ export class MediationDeadlineTimers implements DeadlineTimerSource {
   }
 }
 
-export function mediationScheduler(readStore: ReadStore, runner: CaseCommandRunner<MediationCaseState, MediationCommand, MediationEvent>, clock: Clock, intervalMs: number): DeadlineScheduler {
+export function mediationScheduler(
+  readStore: ReadStore,
+  runner: CaseCommandRunner<MediationCaseState, MediationCommand, MediationEvent>,
+  clock: Clock,
+  intervalMs: number,
+): DeadlineScheduler {
   return new DeadlineScheduler(new MediationDeadlineTimers(readStore, runner), { name: 'mediation.scheduler', clock, intervalMs });
 }

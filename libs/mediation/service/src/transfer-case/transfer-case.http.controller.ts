@@ -35,7 +35,7 @@ export class TransferCaseController {
       res,
       command: (loaded, meta) => {
         const to = this.cases.transferTarget(loaded.state, body.toCommitteeId);
-        return ({ type: 'TransferCase', data: { toCommitteeId: to.id, toLevel: to.level }, meta });
+        return { type: 'TransferCase', data: { toCommitteeId: to.id, toLevel: to.level }, meta };
       },
     });
   }

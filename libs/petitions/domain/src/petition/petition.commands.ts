@@ -36,13 +36,7 @@ export type SupervisionGrounds =
   | 'falsification' // 弄虚作假
   | 'refusal_to_execute'; // 拒不执行信访处理意见
 
-export type PetitionDeadlineKind =
-  | 'routing'
-  | 'acceptance_notice'
-  | 'assignment_report'
-  | 'handling'
-  | 'review'
-  | 're_review';
+export type PetitionDeadlineKind = 'routing' | 'acceptance_notice' | 'assignment_report' | 'handling' | 'review' | 're_review';
 
 /**
  * The petitioner's windows (not clocks the bodies run against, so no warning or breach): the §24
@@ -125,10 +119,7 @@ export type IssueOpinion = Cmd<
     documentRef: string;
   }
 >;
-export type DeliverOpinion = Cmd<
-  'DeliverOpinion',
-  { receivedAt: string; method: 'in_person' | 'post' | 'online' }
->;
+export type DeliverOpinion = Cmd<'DeliverOpinion', { receivedAt: string; method: 'in_person' | 'post' | 'online' }>;
 export type ClosePetition = Cmd<'ClosePetition', Record<string, never>>;
 export type RequestReview = Cmd<'RequestReview', { requestedAt: string; reviewingUnitId: string }>;
 export type StartReview = Cmd<'StartReview', Record<string, never>>;
@@ -144,10 +135,7 @@ export type DeliverReviewDecision = Cmd<'DeliverReviewDecision', { receivedAt: s
 export type RequestReReview = Cmd<'RequestReReview', { requestedAt: string; reReviewingUnitId: string }>;
 export type StartReReview = Cmd<'StartReReview', Record<string, never>>;
 export type DecideReReview = Cmd<'DecideReReview', ReviewDecisionData & { publicised: boolean }>;
-export type SupervisePetition = Cmd<
-  'SupervisePetition',
-  { supervisingUnitId: string; form: 'supervision' | 'listed'; grounds: SupervisionGrounds[] }
->;
+export type SupervisePetition = Cmd<'SupervisePetition', { supervisingUnitId: string; form: 'supervision' | 'listed'; grounds: SupervisionGrounds[] }>;
 /** Timer commands, sent by the scheduler with `meta.now` = the time it fired. */
 export type WarnPetitionDeadline = Cmd<'WarnDeadline', { deadline: PetitionDeadlineKind }>;
 export type BreachPetitionDeadline = Cmd<'BreachDeadline', { deadline: PetitionDeadlineKind }>;

@@ -1,19 +1,6 @@
 import { CN_NATIONAL_CALENDAR, Deadline } from '@fengqiao/kernel';
 import { deciderSpec } from '../testing/decider-spec';
-import {
-  BUREAU,
-  cmd,
-  CITY,
-  D,
-  ev,
-  history,
-  meta,
-  PETITION_ID,
-  PROVINCE,
-  scheduler,
-  stamp,
-  T,
-} from '../testing/petition.fixtures';
+import { BUREAU, cmd, CITY, D, ev, history, meta, PETITION_ID, PROVINCE, scheduler, stamp, T } from '../testing/petition.fixtures';
 import {
   AssignPetition,
   BreachPetitionDeadline,
@@ -42,10 +29,8 @@ const decider = createPetitionDecider({ rules: defaultPetitionRules, calendar: C
 const spec = deciderSpec(decider);
 const CN = { calendarId: 'CN', calendarVersion: '2026-1' } as const;
 
-const warn = (kind: PetitionDeadlineKind, now: string) =>
-  cmd<WarnPetitionDeadline>('WarnDeadline', { deadline: kind }, meta(now, { actor: scheduler }));
-const breach = (kind: PetitionDeadlineKind, now: string) =>
-  cmd<BreachPetitionDeadline>('BreachDeadline', { deadline: kind }, meta(now, { actor: scheduler }));
+const warn = (kind: PetitionDeadlineKind, now: string) => cmd<WarnPetitionDeadline>('WarnDeadline', { deadline: kind }, meta(now, { actor: scheduler }));
+const breach = (kind: PetitionDeadlineKind, now: string) => cmd<BreachPetitionDeadline>('BreachDeadline', { deadline: kind }, meta(now, { actor: scheduler }));
 const timerEvent = (type: 'DeadlineWarned' | 'DeadlineBreached', kind: PetitionDeadlineKind, deadline: Deadline, now: string): PetitionEvent => ({
   type,
   data: { petitionId: PETITION_ID, kind, deadline, ...stamp(now, { actor: scheduler }) },
@@ -105,8 +90,14 @@ describe('Petition deadlines — routing within 15 days of receipt (§22)', () =
       const breached = timerEvent('DeadlineBreached', 'routing', D.routing, '2025-06-19T00:00:00+08:00');
       const { state } = spec.given(history.registered()).when(breach('routing', '2025-06-19T00:00:00+08:00')).then([breached]);
       expect(state).toMatchObject({ status: 'registered', deadlines: { routing: { breached: true } } });
-      spec.given([...history.registered(), breached]).when(breach('routing', '2025-06-19T00:05:00+08:00')).then([]);
-      spec.given([...history.registered(), breached]).when(warn('routing', '2025-06-19T00:05:00+08:00')).then([]);
+      spec
+        .given([...history.registered(), breached])
+        .when(breach('routing', '2025-06-19T00:05:00+08:00'))
+        .then([]);
+      spec
+        .given([...history.registered(), breached])
+        .when(warn('routing', '2025-06-19T00:05:00+08:00'))
+        .then([]);
     });
 
     it('once routed, the routing timer is no longer running', () => {
@@ -145,7 +136,14 @@ describe('Petition deadlines — transfer on Fri 2025-09-26, across National Day
   };
   const transferred: PetitionEvent = {
     type: 'PetitionTransferred',
-    data: { petitionId: PETITION_ID, toUnitId: BUREAU, route: 'competent_body', acceptanceNoticeDeadline: acceptanceNotice, objectionWindow, ...stamp(routedAt) },
+    data: {
+      petitionId: PETITION_ID,
+      toUnitId: BUREAU,
+      route: 'competent_body',
+      acceptanceNoticeDeadline: acceptanceNotice,
+      objectionWindow,
+      ...stamp(routedAt),
+    },
     legalBasis: LB.routing,
   };
 
@@ -302,16 +300,12 @@ describe('Petition deadlines — handling within 60 days of acceptance (§34)', 
 
 describe('Petition deadlines — review and re-review windows (§35, §36)', () => {
   it('a review request on the moved last day (Mon 09-01) is in time; on 09-02 it is refused', () => {
-    const request = (requestedAt: string) =>
-      cmd<RequestReview>('RequestReview', { requestedAt, reviewingUnitId: CITY }, meta('2025-09-03T09:00:00+08:00'));
+    const request = (requestedAt: string) => cmd<RequestReview>('RequestReview', { requestedAt, reviewingUnitId: CITY }, meta('2025-09-03T09:00:00+08:00'));
     spec
       .given(history.delivered())
       .when(request('2025-09-01T20:00:00+08:00'))
       .thenMatch([{ type: 'ReviewRequested' }]);
-    const error = spec
-      .given(history.delivered())
-      .when(request('2025-09-02T00:00:00+08:00'))
-      .thenThrows('PETITION.REVIEW_WINDOW_CLOSED', 'illegal_state');
+    const error = spec.given(history.delivered()).when(request('2025-09-02T00:00:00+08:00')).thenThrows('PETITION.REVIEW_WINDOW_CLOSED', 'illegal_state');
     expect(error.details).toMatchObject({ dueAt: D.reviewRequestWindow.dueAt, lastDay: '2025-09-01' });
   });
 
@@ -363,7 +357,10 @@ describe('Petition deadlines — review and re-review windows (§35, §36)', () 
         },
       });
       // the old due date (10-20) no longer breaches; the new one does
-      spec.given([...history.reReviewing(), ev.hearingStarted('re_review', hearingStart), ...events]).when(breach('re_review', '2025-10-21T00:00:00+08:00')).thenThrows('PETITION.DEADLINE_NOT_DUE');
+      spec
+        .given([...history.reReviewing(), ev.hearingStarted('re_review', hearingStart), ...events])
+        .when(breach('re_review', '2025-10-21T00:00:00+08:00'))
+        .thenThrows('PETITION.DEADLINE_NOT_DUE');
       expect(state).toMatchObject({ deadlines: { re_review: { excludedDays: 10 } } });
     });
 
@@ -389,7 +386,12 @@ describe('Petition deadlines — review and re-review windows (§35, §36)', () 
         .given(history.reviewDelivered())
         .when(cmd<RequestReReview>('RequestReReview', { requestedAt, reReviewingUnitId: PROVINCE }, meta(requestedAt)))
         .then([ev.reReviewRequested(original, requestedAt)]);
-      const given = [...history.reviewDelivered(), ev.reReviewRequested(original, requestedAt), ev.reReviewStarted(), ev.hearingStarted('re_review', hearingStart)];
+      const given = [
+        ...history.reviewDelivered(),
+        ev.reReviewRequested(original, requestedAt),
+        ev.reReviewStarted(),
+        ev.hearingStarted('re_review', hearingStart),
+      ];
       const { events } = local
         .given(given)
         .when(cmd<EndHearing>('EndHearing', { hearingId: 'hearing-1', recordRef: 'doc-hearing' }, meta(hearingEnd)))
@@ -415,12 +417,29 @@ describe('Petition deadlines — timers that do not apply', () => {
   });
 
   it('a direct receipt runs the acceptance-notice clock from receipt, not a routing clock', () => {
-    const direct = [ev.registered({ receivingUnitId: BUREAU, receiverKind: 'handling_body', routingDeadline: undefined, acceptanceNoticeDeadline: { ...D.routing, ruleId: 'petition.acceptance_notice', legalBasis: LB.acceptance } }, 'x')];
+    const direct = [
+      ev.registered(
+        {
+          receivingUnitId: BUREAU,
+          receiverKind: 'handling_body',
+          routingDeadline: undefined,
+          acceptanceNoticeDeadline: { ...D.routing, ruleId: 'petition.acceptance_notice', legalBasis: LB.acceptance },
+        },
+        'x',
+      ),
+    ];
     spec.given(direct).when(breach('routing', '2025-06-19T00:00:00+08:00')).thenThrows('PETITION.DEADLINE_NOT_ACTIVE');
     spec
       .given(direct)
       .when(breach('acceptance_notice', '2025-06-19T00:00:00+08:00'))
-      .then([timerEvent('DeadlineBreached', 'acceptance_notice', { ...D.routing, ruleId: 'petition.acceptance_notice', legalBasis: LB.acceptance }, '2025-06-19T00:00:00+08:00')]);
+      .then([
+        timerEvent(
+          'DeadlineBreached',
+          'acceptance_notice',
+          { ...D.routing, ruleId: 'petition.acceptance_notice', legalBasis: LB.acceptance },
+          '2025-06-19T00:00:00+08:00',
+        ),
+      ]);
   });
 
   it('accepted on 2026-12-10: a provisional 60-day handling deadline, its 60th day in 春节 2027, moved past it', () => {

@@ -1,20 +1,6 @@
 import { CN_NATIONAL_CALENDAR, fold } from '@fengqiao/kernel';
 import { deciderSpec } from '../testing/decider-spec';
-import {
-  BUREAU,
-  CITY,
-  cmd,
-  D,
-  ev,
-  history,
-  meta,
-  OFFICE,
-  PETITION_ID,
-  PETITIONER,
-  PROVINCE,
-  stamp,
-  T,
-} from '../testing/petition.fixtures';
+import { BUREAU, CITY, cmd, D, ev, history, meta, OFFICE, PETITION_ID, PETITIONER, PROVINCE, stamp, T } from '../testing/petition.fixtures';
 import {
   AssignPetition,
   ClosePetition,
@@ -105,7 +91,10 @@ describe('Petition decider — transitions', () => {
     });
 
     it.each(['online', 'phone', 'fax'] as const)('accepts the %s channel', (channel) => {
-      spec.given([]).when(register({ channel })).then([ev.registered({ channel })]);
+      spec
+        .given([])
+        .when(register({ channel }))
+        .then([ev.registered({ channel })]);
     });
 
     it('a body receiving a visit directly owes the petitioner an answer within 15 days (§23); oral and group visit cited', () => {
@@ -303,7 +292,11 @@ describe('Petition decider — transitions', () => {
       expect(state.status !== 'none' && Object.keys(state.deadlines)).toEqual(['routing']);
       // and it can be routed again
       spec
-        .given([...history.routed(), ev.objected(), ...decider.decide(cmd<RuleOnObjection>('RuleOnObjection', { agreed: true }, meta(now)), fold(decider, [...history.routed(), ev.objected()]))])
+        .given([
+          ...history.routed(),
+          ev.objected(),
+          ...decider.decide(cmd<RuleOnObjection>('RuleOnObjection', { agreed: true }, meta(now)), fold(decider, [...history.routed(), ev.objected()])),
+        ])
         .when(cmd<TransferPetition>('TransferPetition', { toUnitId: 'street-office-1', route: 'competent_body' }, meta(now)))
         .thenMatch([{ type: 'PetitionTransferred' }]);
     });
@@ -540,13 +533,7 @@ describe('Petition decider — transitions', () => {
     it('DecideReview upholds the opinion', () => {
       const { state } = spec
         .given(history.reviewing())
-        .when(
-          cmd<DecideReview>(
-            'DecideReview',
-            { outcome: 'upheld', reasons: '原处理意见事实清楚', documentRef: 'doc-review' },
-            meta(T.reviewDecided),
-          ),
-        )
+        .when(cmd<DecideReview>('DecideReview', { outcome: 'upheld', reasons: '原处理意见事实清楚', documentRef: 'doc-review' }, meta(T.reviewDecided)))
         .then([ev.reviewDecided()]);
       expect(state).toMatchObject({ status: 'review_decided', review: { decision: { outcome: 'upheld', decidedAt: T.reviewDecided } } });
     });
@@ -576,13 +563,7 @@ describe('Petition decider — transitions', () => {
     it('RequestReReview within 30 days to the body above the reviewer', () => {
       const { state } = spec
         .given(history.reviewDelivered())
-        .when(
-          cmd<RequestReReview>(
-            'RequestReReview',
-            { requestedAt: T.reReviewRequested, reReviewingUnitId: PROVINCE },
-            meta(T.reReviewRequested),
-          ),
-        )
+        .when(cmd<RequestReReview>('RequestReReview', { requestedAt: T.reReviewRequested, reReviewingUnitId: PROVINCE }, meta(T.reReviewRequested)))
         .then([ev.reReviewRequested()]);
       expect(state).toMatchObject({ status: 're_review_requested', deadlines: { re_review: { deadline: D.reReview } } });
     });
@@ -662,7 +643,10 @@ describe('Petition decider — transitions', () => {
     };
     const { state } = spec.given(history.handling()).when(supervise).then([supervised]);
     expect(state).toMatchObject({ status: 'handling', flags: { supervised: true }, supervisions: 1 });
-    const again = spec.given([...history.handling(), supervised]).when(supervise).then([supervised]);
+    const again = spec
+      .given([...history.handling(), supervised])
+      .when(supervise)
+      .then([supervised]);
     expect(again.state).toMatchObject({ supervisions: 2 });
   });
 
@@ -787,7 +771,10 @@ describe('Petition decider — refusals', () => {
       spec.given(history.registered()).when(register()).thenThrows('PETITION.ALREADY_REGISTERED', 'conflict');
     });
     it('refuses a channel outside §17 (e.g. e-mail is "online" only through the official channel)', () => {
-      spec.given([]).when(register({ channel: 'wechat' as never })).thenThrows('PETITION.INVALID_CHANNEL', 'validation');
+      spec
+        .given([])
+        .when(register({ channel: 'wechat' as never }))
+        .thenThrows('PETITION.INVALID_CHANNEL', 'validation');
     });
     it('refuses a group visit with 6 representatives (§20)', () => {
       const ids = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
@@ -817,21 +804,42 @@ describe('Petition decider — refusals', () => {
         .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
     });
     it('refuses an oral petition without a record (§19)', () => {
-      spec.given([]).when(register({ form: 'oral' })).thenThrows('PETITION.ORAL_RECORD_REQUIRED', 'validation');
+      spec
+        .given([])
+        .when(register({ form: 'oral' }))
+        .thenThrows('PETITION.ORAL_RECORD_REQUIRED', 'validation');
     });
     it('refuses no petitioner, a duplicate petitioner, a blank summary or unit', () => {
-      spec.given([]).when(register({ petitionerIds: [] })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
-      spec.given([]).when(register({ petitionerIds: ['a', 'a'] })).thenThrows('PETITION.DUPLICATE_ENTRY', 'validation');
-      spec.given([]).when(register({ summary: '' })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
-      spec.given([]).when(register({ receivingUnitId: ' ' })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+      spec
+        .given([])
+        .when(register({ petitionerIds: [] }))
+        .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+      spec
+        .given([])
+        .when(register({ petitionerIds: ['a', 'a'] }))
+        .thenThrows('PETITION.DUPLICATE_ENTRY', 'validation');
+      spec
+        .given([])
+        .when(register({ summary: '' }))
+        .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+      spec
+        .given([])
+        .when(register({ receivingUnitId: ' ' }))
+        .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
       spec
         .given([])
         .when(register({ relatedMatter: { petitionId: '', relation: 'being_handled_here' } }))
         .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
     });
     it('refuses a receipt time after the registration, or not an instant', () => {
-      spec.given([]).when(register({ receivedAt: '2025-06-04T09:00:00+08:00' })).thenThrows('PETITION.TIME_IN_FUTURE', 'validation');
-      spec.given([]).when(register({ receivedAt: '2025-06-03' })).thenThrows('CALENDAR.INVALID_INSTANT', 'validation');
+      spec
+        .given([])
+        .when(register({ receivedAt: '2025-06-04T09:00:00+08:00' }))
+        .thenThrows('PETITION.TIME_IN_FUTURE', 'validation');
+      spec
+        .given([])
+        .when(register({ receivedAt: '2025-06-03' }))
+        .thenThrows('CALENDAR.INVALID_INSTANT', 'validation');
     });
   });
 
@@ -861,8 +869,7 @@ describe('Petition decider — refusals', () => {
   });
 
   describe('objection', () => {
-    const object = (now: string, reason?: string) =>
-      cmd<ObjectToRouting>('ObjectToRouting', {}, meta(now, reason !== undefined ? { reason } : {}));
+    const object = (now: string, reason?: string) => cmd<ObjectToRouting>('ObjectToRouting', {}, meta(now, reason !== undefined ? { reason } : {}));
     it('refuses an objection without detailed reasons (§23)', () => {
       spec.given(history.routed()).when(object('2025-06-09T10:00:00+08:00')).thenThrows('PETITION.REASON_REQUIRED', 'validation');
     });
@@ -933,20 +940,22 @@ describe('Petition decider — refusals', () => {
 
   describe('ExtendHandling (§34)', () => {
     const extend = (extendBy: number, opts: { approvedBy?: string; reason?: string } = {}) =>
-      cmd<ExtendHandling>(
-        'ExtendHandling',
-        { extendBy, approvedBy: opts.approvedBy ?? 'head-1' },
-        meta(T.extended, { reason: opts.reason ?? '情况复杂' }),
-      );
+      cmd<ExtendHandling>('ExtendHandling', { extendBy, approvedBy: opts.approvedBy ?? 'head-1' }, meta(T.extended, { reason: opts.reason ?? '情况复杂' }));
     it('refuses more than 30 days', () => {
       const error = spec.given(history.handling()).when(extend(31)).thenThrows('PETITION.EXTENSION_TOO_LONG', 'validation');
       expect(error.details).toEqual({ extendBy: 31, max: 30 });
     });
     it('allows a second extension while the total stays within 30 days (§34), and refuses one beyond', () => {
       const extended = decider.decide(extend(10), fold(decider, history.handling()));
-      const error = spec.given([...history.handling(), ...extended]).when(extend(21)).thenThrows('PETITION.EXTENSION_TOO_LONG', 'validation');
+      const error = spec
+        .given([...history.handling(), ...extended])
+        .when(extend(21))
+        .thenThrows('PETITION.EXTENSION_TOO_LONG', 'validation');
       expect(error.details).toEqual({ extendBy: 21, max: 30, alreadyExtended: 10 });
-      const { events, state } = spec.given([...history.handling(), ...extended]).when(extend(20)).thenMatch([{ type: 'HandlingExtended', data: { extendBy: 20 } }]);
+      const { events, state } = spec
+        .given([...history.handling(), ...extended])
+        .when(extend(20))
+        .thenMatch([{ type: 'HandlingExtended', data: { extendBy: 20 } }]);
       expect(events[0].data).toMatchObject({ handlingDeadline: { duration: 90 } });
       expect(state).toMatchObject({ extension: { extendBy: 30 } });
     });
@@ -955,7 +964,10 @@ describe('Petition decider — refusals', () => {
       spec.given(history.handling()).when(extend(2.5)).thenThrows('PETITION.INVALID_EXTENSION', 'validation');
     });
     it('refuses an extension without the approving head or without the reason told to the petitioner', () => {
-      spec.given(history.handling()).when(extend(10, { approvedBy: '' })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+      spec
+        .given(history.handling())
+        .when(extend(10, { approvedBy: '' }))
+        .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
       spec
         .given(history.handling())
         .when(cmd<ExtendHandling>('ExtendHandling', { extendBy: 10, approvedBy: 'head-1' }, meta(T.extended)))
@@ -978,11 +990,7 @@ describe('Petition decider — refusals', () => {
       spec
         .given([...history.reReviewing(), ev.hearingStarted('re_review', '2025-09-25T09:00:00+08:00')])
         .when(
-          cmd<DecideReReview>(
-            'DecideReReview',
-            { outcome: 'upheld', reasons: 'r', documentRef: 'd', publicised: false },
-            meta('2025-09-26T09:00:00+08:00'),
-          ),
+          cmd<DecideReReview>('DecideReReview', { outcome: 'upheld', reasons: 'r', documentRef: 'd', publicised: false }, meta('2025-09-26T09:00:00+08:00')),
         )
         .thenThrows('PETITION.HEARING_IN_PROGRESS', 'illegal_state');
     });
@@ -1010,7 +1018,10 @@ describe('Petition decider — refusals', () => {
     const settle = (ids: string[], documentRef = 'doc') =>
       cmd<RecordSettlement>('RecordSettlement', { kind: 'mediation_agreement', consentingPartyIds: ids, documentRef }, meta(T.opinion));
     spec.given(history.handling()).when(settle([])).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
-    spec.given(history.handling()).when(settle(['a'], '')).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+    spec
+      .given(history.handling())
+      .when(settle(['a'], ''))
+      .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
   });
 
   describe('IssueOpinion (§32)', () => {
@@ -1022,14 +1033,19 @@ describe('Petition decider — refusals', () => {
       expect(error.details).toEqual({ missing: ['factsAndReasons', 'legalBasisCited'] });
     });
     it('refuses an outcome other than support / explain / not support, or no document', () => {
-      spec.given(history.handling()).when(opinion({ outcome: 'partly' as never })).thenThrows('PETITION.INVALID_OUTCOME', 'validation');
-      spec.given(history.handling()).when(opinion({ documentRef: '' })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+      spec
+        .given(history.handling())
+        .when(opinion({ outcome: 'partly' as never }))
+        .thenThrows('PETITION.INVALID_OUTCOME', 'validation');
+      spec
+        .given(history.handling())
+        .when(opinion({ documentRef: '' }))
+        .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
     });
   });
 
   it('DeliverOpinion refuses a receipt before the opinion or in the future', () => {
-    const deliver = (receivedAt: string) =>
-      cmd<DeliverOpinion>('DeliverOpinion', { receivedAt, method: 'post' }, meta(T.delivered));
+    const deliver = (receivedAt: string) => cmd<DeliverOpinion>('DeliverOpinion', { receivedAt, method: 'post' }, meta(T.delivered));
     spec.given(history.opinionIssued()).when(deliver('2025-07-29T10:00:00+08:00')).thenThrows('PETITION.TIME_BEFORE_PREVIOUS_STEP', 'validation');
     spec.given(history.opinionIssued()).when(deliver('2025-08-02T10:00:00+08:00')).thenThrows('PETITION.TIME_IN_FUTURE', 'validation');
   });
@@ -1073,9 +1089,7 @@ describe('Petition decider — refusals', () => {
     it('refuses a re-review before the review opinion was delivered, or by the reviewing body', () => {
       spec
         .given(history.reviewDecided())
-        .when(
-          cmd<RequestReReview>('RequestReReview', { requestedAt: T.reReviewRequested, reReviewingUnitId: PROVINCE }, meta(T.reReviewRequested)),
-        )
+        .when(cmd<RequestReReview>('RequestReReview', { requestedAt: T.reReviewRequested, reReviewingUnitId: PROVINCE }, meta(T.reReviewRequested)))
         .thenThrows('PETITION.REVIEW_DECISION_NOT_DELIVERED', 'illegal_state');
       spec
         .given(history.reviewDelivered())
@@ -1098,42 +1112,56 @@ describe('Petition decider — refusals', () => {
     const decide = (data: Partial<DecideReview['data']>) =>
       cmd<DecideReview>('DecideReview', { outcome: 'upheld', reasons: 'r', documentRef: 'd', ...data }, meta(T.reviewDecided));
     it('refuses a revision without the new opinion, an uphold with one, an unknown outcome', () => {
-      spec.given(history.reviewing()).when(decide({ outcome: 'revised' })).thenThrows('PETITION.INVALID_DECISION', 'validation');
-      spec.given(history.reviewing()).when(decide({ revisedOutcome: 'support' })).thenThrows('PETITION.INVALID_DECISION', 'validation');
-      spec.given(history.reviewing()).when(decide({ outcome: 'quashed' as never })).thenThrows('PETITION.INVALID_DECISION', 'validation');
+      spec
+        .given(history.reviewing())
+        .when(decide({ outcome: 'revised' }))
+        .thenThrows('PETITION.INVALID_DECISION', 'validation');
+      spec
+        .given(history.reviewing())
+        .when(decide({ revisedOutcome: 'support' }))
+        .thenThrows('PETITION.INVALID_DECISION', 'validation');
+      spec
+        .given(history.reviewing())
+        .when(decide({ outcome: 'quashed' as never }))
+        .thenThrows('PETITION.INVALID_DECISION', 'validation');
     });
     it('refuses a decision without reasons or document', () => {
-      spec.given(history.reviewing()).when(decide({ reasons: '' })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
-      spec.given(history.reviewing()).when(decide({ documentRef: '' })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+      spec
+        .given(history.reviewing())
+        .when(decide({ reasons: '' }))
+        .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+      spec
+        .given(history.reviewing())
+        .when(decide({ documentRef: '' }))
+        .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
       spec
         .given(history.reReviewing())
-        .when(
-          cmd<DecideReReview>(
-            'DecideReReview',
-            { outcome: 'revised', reasons: 'r', documentRef: 'd', publicised: false },
-            meta(T.reReviewDecided),
-          ),
-        )
+        .when(cmd<DecideReReview>('DecideReReview', { outcome: 'revised', reasons: 'r', documentRef: 'd', publicised: false }, meta(T.reReviewDecided)))
         .thenThrows('PETITION.INVALID_DECISION', 'validation');
     });
   });
 
   it('SupervisePetition refuses no grounds, repeated grounds or no supervising unit', () => {
     const supervise = (data: Partial<SupervisePetition['data']>) =>
-      cmd<SupervisePetition>(
-        'SupervisePetition',
-        { supervisingUnitId: OFFICE, form: 'supervision', grounds: ['delay'], ...data },
-        meta(T.extended),
-      );
-    spec.given(history.handling()).when(supervise({ grounds: [] })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
-    spec.given(history.handling()).when(supervise({ grounds: ['delay', 'delay'] })).thenThrows('PETITION.DUPLICATE_ENTRY', 'validation');
-    spec.given(history.handling()).when(supervise({ supervisingUnitId: '' })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+      cmd<SupervisePetition>('SupervisePetition', { supervisingUnitId: OFFICE, form: 'supervision', grounds: ['delay'], ...data }, meta(T.extended));
+    spec
+      .given(history.handling())
+      .when(supervise({ grounds: [] }))
+      .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+    spec
+      .given(history.handling())
+      .when(supervise({ grounds: ['delay', 'delay'] }))
+      .thenThrows('PETITION.DUPLICATE_ENTRY', 'validation');
+    spec
+      .given(history.handling())
+      .when(supervise({ supervisingUnitId: '' }))
+      .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
   });
 
   it('a rules configuration with a longer-than-whole or hour-based handling rule is refused', () => {
-    expect(() =>
-      createPetitionDecider({ rules: { ...defaultPetitionRules, maxHandlingExtension: 0 }, calendar: CN_NATIONAL_CALENDAR }),
-    ).toThrow(expect.objectContaining({ code: 'PETITION.INVALID_RULES' }));
+    expect(() => createPetitionDecider({ rules: { ...defaultPetitionRules, maxHandlingExtension: 0 }, calendar: CN_NATIONAL_CALENDAR })).toThrow(
+      expect.objectContaining({ code: 'PETITION.INVALID_RULES' }),
+    );
     expect(() =>
       createPetitionDecider({
         rules: { ...defaultPetitionRules, reReview: { ruleId: 'x', duration: 240, unit: 'working_hours' } },

@@ -6,9 +6,39 @@ import { revisePetitionDeadlines } from './petition.revision';
 import { defaultPetitionRules, PetitionRules, validatePetitionRules } from './petition.rules';
 import { PetitionState } from './petition.state';
 import { isRunning } from './petition.guards';
-import { assignPetition, directToLegalProcedure, notifyAcceptance, objectToRouting, redirectPetitioner, registerPetition, rejectAsRepeat, ruleOnObjection, transferPetition } from './petition.routing.decide';
-import { closePetition, deliverOpinion, endHearing, extendHandling, issueOpinion, recordSettlement, startHandling, startHearing } from './petition.handling.decide';
-import { breachDeadline, decideReReview, decideReview, deliverReviewDecision, requestReReview, requestReview, startReReview, startReview, supervisePetition, warnDeadline } from './petition.review.decide';
+import {
+  assignPetition,
+  directToLegalProcedure,
+  notifyAcceptance,
+  objectToRouting,
+  redirectPetitioner,
+  registerPetition,
+  rejectAsRepeat,
+  ruleOnObjection,
+  transferPetition,
+} from './petition.routing.decide';
+import {
+  closePetition,
+  deliverOpinion,
+  endHearing,
+  extendHandling,
+  issueOpinion,
+  recordSettlement,
+  startHandling,
+  startHearing,
+} from './petition.handling.decide';
+import {
+  breachDeadline,
+  decideReReview,
+  decideReview,
+  deliverReviewDecision,
+  requestReReview,
+  requestReview,
+  startReReview,
+  startReview,
+  supervisePetition,
+  warnDeadline,
+} from './petition.review.decide';
 import { evolvePetition } from './petition.evolve';
 
 /** Pure dependencies of the petition decider: deadline rules (configuration) and a working calendar (data). */

@@ -77,10 +77,7 @@ export type RoutingObjected = Evt<'RoutingObjected', { petitionId: string; unitI
 export type RoutingObjectionAgreed = Evt<'RoutingObjectionAgreed', { petitionId: string; returnedFromUnitId: string }>;
 export type RoutingObjectionOverruled = Evt<'RoutingObjectionOverruled', { petitionId: string; unitId: string }>;
 /** The receiving body told the petitioner it accepts the matter (受理); the 60-day handling clock starts. */
-export type AcceptanceNotified = Evt<
-  'AcceptanceNotified',
-  { petitionId: string; handlingUnitId: string; noticeRef: string; handlingDeadline: Deadline }
->;
+export type AcceptanceNotified = Evt<'AcceptanceNotified', { petitionId: string; handlingUnitId: string; noticeRef: string; handlingDeadline: Deadline }>;
 export type HandlingStarted = Evt<'HandlingStarted', { petitionId: string; handlerIds: string[] }>;
 export type HandlingExtended = Evt<
   'HandlingExtended',
@@ -124,24 +121,12 @@ export type OpinionDelivered = Evt<
   'OpinionDelivered',
   { petitionId: string; receivedAt: string; method: 'in_person' | 'post' | 'online'; reviewRequestWindow: Deadline }
 >;
-export type PetitionClosed = Evt<
-  'PetitionClosed',
-  { petitionId: string; after: 'opinion' | 'review'; windowDueAt: string }
->;
-export type ReviewRequested = Evt<
-  'ReviewRequested',
-  { petitionId: string; requestedAt: string; reviewingUnitId: string; reviewDeadline: Deadline }
->;
+export type PetitionClosed = Evt<'PetitionClosed', { petitionId: string; after: 'opinion' | 'review'; windowDueAt: string }>;
+export type ReviewRequested = Evt<'ReviewRequested', { petitionId: string; requestedAt: string; reviewingUnitId: string; reviewDeadline: Deadline }>;
 export type ReviewStarted = Evt<'ReviewStarted', { petitionId: string; reviewingUnitId: string }>;
 export type ReviewDecided = Evt<'ReviewDecided', { petitionId: string } & ReviewDecisionData>;
-export type ReviewDecisionDelivered = Evt<
-  'ReviewDecisionDelivered',
-  { petitionId: string; receivedAt: string; reReviewRequestWindow: Deadline }
->;
-export type ReReviewRequested = Evt<
-  'ReReviewRequested',
-  { petitionId: string; requestedAt: string; reReviewingUnitId: string; reReviewDeadline: Deadline }
->;
+export type ReviewDecisionDelivered = Evt<'ReviewDecisionDelivered', { petitionId: string; receivedAt: string; reReviewRequestWindow: Deadline }>;
+export type ReReviewRequested = Evt<'ReReviewRequested', { petitionId: string; requestedAt: string; reReviewingUnitId: string; reReviewDeadline: Deadline }>;
 export type ReReviewStarted = Evt<'ReReviewStarted', { petitionId: string; reReviewingUnitId: string }>;
 /** Final: the same facts and reasons are not accepted again by any body (§36 ¶3). */
 export type ReReviewDecided = Evt<'ReReviewDecided', { petitionId: string; publicised: boolean } & ReviewDecisionData>;
@@ -149,14 +134,8 @@ export type PetitionSupervised = Evt<
   'PetitionSupervised',
   { petitionId: string; supervisingUnitId: string; form: 'supervision' | 'listed'; grounds: SupervisionGrounds[] }
 >;
-export type PetitionDeadlineWarned = Evt<
-  'DeadlineWarned',
-  { petitionId: string; kind: PetitionDeadlineKind; deadline: Deadline }
->;
-export type PetitionDeadlineBreached = Evt<
-  'DeadlineBreached',
-  { petitionId: string; kind: PetitionDeadlineKind; deadline: Deadline }
->;
+export type PetitionDeadlineWarned = Evt<'DeadlineWarned', { petitionId: string; kind: PetitionDeadlineKind; deadline: Deadline }>;
+export type PetitionDeadlineBreached = Evt<'DeadlineBreached', { petitionId: string; kind: PetitionDeadlineKind; deadline: Deadline }>;
 
 /** What a revised deadline was before (DeadlineRevised keeps old and new side by side for the audit). */
 export interface RevisedFrom {

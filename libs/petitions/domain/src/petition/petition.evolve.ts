@@ -87,9 +87,7 @@ export function evolvePetition(state: PetitionState, event: PetitionEvent): Peti
       };
     }
     case 'RoutingObjected':
-      return s.status === 'routed'
-        ? { ...s, routing: { ...s.routing, objection: { raisedAt: event.data.occurredAt, status: 'pending' } } }
-        : s;
+      return s.status === 'routed' ? { ...s, routing: { ...s.routing, objection: { raisedAt: event.data.occurredAt, status: 'pending' } } } : s;
     case 'RoutingObjectionAgreed': {
       if (s.status !== 'routed') return s;
       const { routing: _returned, ...rest } = s;

@@ -153,7 +153,11 @@ export function isRunning(kind: PetitionDeadlineKind, s: RegisteredPetition): bo
   }
 }
 
-export function runningDeadline(state: PetitionState, command: PetitionCommandType, kind: PetitionDeadlineKind): { petitionId: string; tracked: TrackedDeadline } {
+export function runningDeadline(
+  state: PetitionState,
+  command: PetitionCommandType,
+  kind: PetitionDeadlineKind,
+): { petitionId: string; tracked: TrackedDeadline } {
   if (state.status === 'none') notFound(command);
   const tracked = state.deadlines[kind];
   if (tracked === undefined || !isRunning(kind, state)) {

@@ -1,6 +1,26 @@
-import { computeDeadline, Deadline, IllegalStateError, isBreached, parseInstant, ValidationError, WorkingCalendar, workingMinutesBetween, workingPeriodsOf } from '@fengqiao/kernel';
+import {
+  computeDeadline,
+  Deadline,
+  IllegalStateError,
+  isBreached,
+  parseInstant,
+  ValidationError,
+  WorkingCalendar,
+  workingMinutesBetween,
+  workingPeriodsOf,
+} from '@fengqiao/kernel';
 import { AuditStamp } from '../audit';
-import { ClosePetition, DeliverOpinion, EndHearing, ExtendHandling, IssueOpinion, OpinionOutcome, RecordSettlement, StartHandling, StartHearing } from './petition.commands';
+import {
+  ClosePetition,
+  DeliverOpinion,
+  EndHearing,
+  ExtendHandling,
+  IssueOpinion,
+  OpinionOutcome,
+  RecordSettlement,
+  StartHandling,
+  StartHearing,
+} from './petition.commands';
 import { PetitionEvent } from './petition.events';
 import { PETITION_LEGAL_BASIS as LB } from './petition.rules';
 import { PetitionState } from './petition.state';
@@ -15,12 +35,7 @@ export function startHandling(command: StartHandling, state: PetitionState, stam
   return [{ type: 'HandlingStarted', data: { petitionId: s.petitionId, handlerIds: command.data.handlerIds, ...stamp } }];
 }
 
-export function extendHandling(
-  command: ExtendHandling,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function extendHandling(command: ExtendHandling, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['handling']);
   const { extendBy, approvedBy } = command.data;
   if (!(Number.isInteger(extendBy) && extendBy > 0)) {
@@ -47,11 +62,7 @@ export function extendHandling(
   required(approvedBy, 'approvedBy', '批准延期的负责人');
   requireReason(stamp, command.type);
   const current = trackedOrFail(s, 'handling').deadline;
-  const handlingDeadline = computeDeadline(
-    lengthened(current, extendBy, deps.rules.handling.warnBefore),
-    current.startAt,
-    deps.calendar,
-  );
+  const handlingDeadline = computeDeadline(lengthened(current, extendBy, deps.rules.handling.warnBefore), current.startAt, deps.calendar);
   return [
     {
       type: 'HandlingExtended',
@@ -106,11 +117,7 @@ export function endHearing(command: EndHearing, state: PetitionState, stamp: Aud
   // §36 ¶2: hearing time is not counted in the 30 days of the re-review
   const current = trackedOrFail(s, 're_review').deadline;
   const excludedDays = hearingDays(s.hearing.startedAt, stamp.occurredAt, current, deps.calendar);
-  const reReviewDeadline = computeDeadline(
-    lengthened(current, excludedDays, deps.rules.reReview.warnBefore),
-    current.startAt,
-    deps.calendar,
-  );
+  const reReviewDeadline = computeDeadline(lengthened(current, excludedDays, deps.rules.reReview.warnBefore), current.startAt, deps.calendar);
   return [
     {
       type: 'HearingEnded',
@@ -149,11 +156,9 @@ export function issueOpinion(command: IssueOpinion, state: PetitionState, stamp:
   }
   const missing = (['request', 'factsAndReasons', 'legalBasisCited'] as const).filter((f) => d[f].trim() === '');
   if (missing.length > 0) {
-    throw new ValidationError(
-      'PETITION.OPINION_INCOMPLETE',
-      '信访处理意见书应当载明投诉请求、事实和理由、处理意见及其法律法规依据（信访工作条例第三十二条）',
-      { missing },
-    );
+    throw new ValidationError('PETITION.OPINION_INCOMPLETE', '信访处理意见书应当载明投诉请求、事实和理由、处理意见及其法律法规依据（信访工作条例第三十二条）', {
+      missing,
+    });
   }
   required(d.documentRef, 'documentRef', '信访处理意见书');
   return [
@@ -173,12 +178,7 @@ export function issueOpinion(command: IssueOpinion, state: PetitionState, stamp:
   ];
 }
 
-export function deliverOpinion(
-  command: DeliverOpinion,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function deliverOpinion(command: DeliverOpinion, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['opinion_issued']);
   const { receivedAt, method } = command.data;
   requireInstant(receivedAt, 'receivedAt', stamp, { at: s.opinion.issuedAt, what: '出具处理意见的时间' });

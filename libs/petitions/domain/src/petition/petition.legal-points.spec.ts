@@ -9,7 +9,7 @@ import { defaultPetitionRules, PETITION_LEGAL_BASIS as LB, PetitionRules } from 
 const decider = createPetitionDecider({ rules: defaultPetitionRules, calendar: CN_NATIONAL_CALENDAR });
 const spec = deciderSpec(decider);
 
-describe('§23: the receiving body\'s clocks run from when it got the matter', () => {
+describe("§23: the receiving body's clocks run from when it got the matter", () => {
   // transferred Thu 2025-06-05 by post, received Mon 06-09 15:00: 15 days → Tue 06-24; 5 working days → Mon 06-16
   const receivedAt = '2025-06-09T15:00:00+08:00';
 
@@ -43,7 +43,8 @@ describe('§23: the receiving body\'s clocks run from when it got the matter', (
   });
 
   it('refuses a receipt before the petition was received, or more than 30 days after the routing', () => {
-    const transfer = (at: string) => cmd<TransferPetition>('TransferPetition', { toUnitId: 'housing-bureau', route: 'competent_body', receivedAt: at }, meta(T.routed));
+    const transfer = (at: string) =>
+      cmd<TransferPetition>('TransferPetition', { toUnitId: 'housing-bureau', route: 'competent_body', receivedAt: at }, meta(T.routed));
     spec.given(history.registered()).when(transfer('2025-06-01T09:00:00+08:00')).thenThrows('PETITION.INVALID_RECEIPT_TIME', 'validation');
     spec.given(history.registered()).when(transfer('2025-07-06T10:00:01+08:00')).thenThrows('PETITION.INVALID_RECEIPT_TIME', 'validation');
     spec.given(history.registered()).when(transfer('yesterday')).thenThrows('PETITION.INVALID_RECEIPT_TIME', 'validation');
@@ -57,7 +58,15 @@ describe('§36 ¶2: a re-review hearing excludes the time it actually took', () 
     spec
       .given([...history.reReviewing(), ev.hearingStarted('re_review', start)])
       .when(cmd<EndHearing>('EndHearing', { hearingId: 'hearing-1', recordRef: 'doc-hearing' }, meta(end)))
-      .thenMatch([{ type: 'HearingEnded', data: { excludedDays: 1, reReviewDeadline: { ...D.reReview, duration: 31, lastDay: '2025-10-21', dueAt: '2025-10-21T16:00:00.000Z', warnAt: '2025-10-16T16:00:00.000Z' } } }]);
+      .thenMatch([
+        {
+          type: 'HearingEnded',
+          data: {
+            excludedDays: 1,
+            reReviewDeadline: { ...D.reReview, duration: 31, lastDay: '2025-10-21', dueAt: '2025-10-21T16:00:00.000Z', warnAt: '2025-10-16T16:00:00.000Z' },
+          },
+        },
+      ]);
   });
 });
 
@@ -73,22 +82,34 @@ describe('§34: the handling clock', () => {
     configured
       .given(suggestion)
       .when(cmd<NotifyAcceptance>('NotifyAcceptance', { noticeRef: 'doc' }, meta(T.accepted)))
-      .thenMatch([{ type: 'AcceptanceNotified', data: { handlingDeadline: { ruleId: 'petition.handling.suggestion', legalBasis: local, duration: 30 } }, legalBasis: `${LB.acceptance};${local}` }]);
+      .thenMatch([
+        {
+          type: 'AcceptanceNotified',
+          data: { handlingDeadline: { ruleId: 'petition.handling.suggestion', legalBasis: local, duration: 30 } },
+          legalBasis: `${LB.acceptance};${local}`,
+        },
+      ]);
     const claim = [ev.registered({ category: 'claim' }), ev.transferred()];
     configured
       .given(claim)
       .when(cmd<NotifyAcceptance>('NotifyAcceptance', { noticeRef: 'doc' }, meta(T.accepted)))
       .thenMatch([{ type: 'AcceptanceNotified', data: { handlingDeadline: { ruleId: 'petition.handling', legalBasis: LB.handling, duration: 60 } } }]);
-    expect(() => createPetitionDecider({ rules: { ...rules, handlingByCategory: { claim: { ruleId: 'x', duration: 30, unit: 'calendar_days' } } }, calendar: CN_NATIONAL_CALENDAR })).toThrow(
-      /须注明依据/,
-    );
+    expect(() =>
+      createPetitionDecider({
+        rules: { ...rules, handlingByCategory: { claim: { ruleId: 'x', duration: 30, unit: 'calendar_days' } } },
+        calendar: CN_NATIONAL_CALENDAR,
+      }),
+    ).toThrow(/须注明依据/);
   });
 
   it('an extension is refused once the handling period has run out', () => {
     const handling = fold(decider, history.handling());
     const due = handling.status === 'handling' ? handling.deadlines.handling!.deadline.dueAt : '';
     const extend = (now: string) => cmd<ExtendHandling>('ExtendHandling', { extendBy: 10, approvedBy: 'head-1' }, meta(now, { reason: '情况复杂' }));
-    spec.given(history.handling()).when(extend(new Date(Date.parse(due) - 1).toISOString())).thenMatch([{ type: 'HandlingExtended' }]);
+    spec
+      .given(history.handling())
+      .when(extend(new Date(Date.parse(due) - 1).toISOString()))
+      .thenMatch([{ type: 'HandlingExtended' }]);
     const error = spec.given(history.handling()).when(extend(due)).thenThrows('PETITION.HANDLING_PERIOD_EXPIRED', 'illegal_state');
     expect(error.details).toMatchObject({ dueAt: due });
   });

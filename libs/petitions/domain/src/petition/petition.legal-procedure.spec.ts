@@ -21,21 +21,37 @@ describe('DirectToLegalProcedure', () => {
           legalBasis: LB.legalProcedure,
         },
       ]);
-    expect(state).toMatchObject({ status: 'not_accepted', flags: { repeat: false }, notAccepted: { grounds: 'legal_procedure', toldToApplyTo: '枫桥区人民法院' } });
+    expect(state).toMatchObject({
+      status: 'not_accepted',
+      flags: { repeat: false },
+      notAccepted: { grounds: 'legal_procedure', toldToApplyTo: '枫桥区人民法院' },
+    });
     expect(LB.legalProcedure).toBe('信访工作条例§31');
   });
 
   it('from a routed petition (the receiving body directs it) as well', () => {
-    spec.given(history.routed()).when(direct({ procedure: 'arbitration', body: '劳动人事争议仲裁委员会' })).thenMatch([{ type: 'PetitionNotAccepted', data: { grounds: 'legal_procedure', procedure: 'arbitration' } }]);
+    spec
+      .given(history.routed())
+      .when(direct({ procedure: 'arbitration', body: '劳动人事争议仲裁委员会' }))
+      .thenMatch([{ type: 'PetitionNotAccepted', data: { grounds: 'legal_procedure', procedure: 'arbitration' } }]);
   });
 
   it('refuses an unknown procedure and a missing body', () => {
-    spec.given(history.registered()).when(direct({ procedure: 'oracle' as never, body: 'x' })).thenThrows('PETITION.INVALID_PROCEDURE', 'validation');
-    spec.given(history.registered()).when(direct({ procedure: 'administrative_review', body: ' ' })).thenThrows('PETITION.FIELD_REQUIRED', 'validation');
+    spec
+      .given(history.registered())
+      .when(direct({ procedure: 'oracle' as never, body: 'x' }))
+      .thenThrows('PETITION.INVALID_PROCEDURE', 'validation');
+    spec
+      .given(history.registered())
+      .when(direct({ procedure: 'administrative_review', body: ' ' }))
+      .thenThrows('PETITION.FIELD_REQUIRED', 'validation');
   });
 
   it('is refused once accepted', () => {
-    spec.given(history.acceptanceNotified()).when(direct({ procedure: 'litigation', body: '法院' })).thenThrows('PETITION.INVALID_STATE', 'illegal_state');
+    spec
+      .given(history.acceptanceNotified())
+      .when(direct({ procedure: 'litigation', body: '法院' }))
+      .thenThrows('PETITION.INVALID_STATE', 'illegal_state');
     void officer;
   });
 });

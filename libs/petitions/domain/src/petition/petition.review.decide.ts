@@ -1,6 +1,18 @@
 import { computeDeadline, IllegalStateError, isBreached, isWarningDue, ValidationError } from '@fengqiao/kernel';
 import { AuditStamp } from '../audit';
-import { BreachPetitionDeadline, DecideReReview, DecideReview, DeliverReviewDecision, RequestReReview, RequestReview, ReviewDecisionData, StartReReview, StartReview, SupervisePetition, WarnPetitionDeadline } from './petition.commands';
+import {
+  BreachPetitionDeadline,
+  DecideReReview,
+  DecideReview,
+  DeliverReviewDecision,
+  RequestReReview,
+  RequestReview,
+  ReviewDecisionData,
+  StartReReview,
+  StartReview,
+  SupervisePetition,
+  WarnPetitionDeadline,
+} from './petition.commands';
 import { PetitionEvent } from './petition.events';
 import { PETITION_LEGAL_BASIS as LB } from './petition.rules';
 import { PetitionState } from './petition.state';
@@ -10,12 +22,7 @@ import { OUTCOMES } from './petition.handling.decide';
 
 /** decide, review phases (§35–§36), supervision (§43) and the scheduler's warnings and breaches. */
 
-export function requestReview(
-  command: RequestReview,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function requestReview(command: RequestReview, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['delivered']);
   const { requestedAt, reviewingUnitId } = command.data;
   required(reviewingUnitId, 'reviewingUnitId', '复查机关');
@@ -41,9 +48,7 @@ export function requestReview(
 
 export function startReview(command: StartReview, state: PetitionState, stamp: AuditStamp): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['review_requested']);
-  return [
-    { type: 'ReviewStarted', data: { petitionId: s.petitionId, reviewingUnitId: s.review.unitId, ...stamp }, legalBasis: LB.review },
-  ];
+  return [{ type: 'ReviewStarted', data: { petitionId: s.petitionId, reviewingUnitId: s.review.unitId, ...stamp }, legalBasis: LB.review }];
 }
 
 function validateDecision(d: ReviewDecisionData): ReviewDecisionData {
@@ -68,17 +73,10 @@ function validateDecision(d: ReviewDecisionData): ReviewDecisionData {
 
 export function decideReview(command: DecideReview, state: PetitionState, stamp: AuditStamp): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['reviewing']);
-  return [
-    { type: 'ReviewDecided', data: { petitionId: s.petitionId, ...validateDecision(command.data), ...stamp }, legalBasis: LB.review },
-  ];
+  return [{ type: 'ReviewDecided', data: { petitionId: s.petitionId, ...validateDecision(command.data), ...stamp }, legalBasis: LB.review }];
 }
 
-export function deliverReviewDecision(
-  command: DeliverReviewDecision,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function deliverReviewDecision(command: DeliverReviewDecision, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['review_decided']);
   if (s.review.decisionReceivedAt !== undefined) {
     throw new IllegalStateError('PETITION.ALREADY_DELIVERED', '复查意见已送达', { receivedAt: s.review.decisionReceivedAt });
@@ -100,12 +98,7 @@ export function deliverReviewDecision(
   ];
 }
 
-export function requestReReview(
-  command: RequestReReview,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function requestReReview(command: RequestReReview, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['review_decided']);
   const window = s.review.nextWindow;
   if (window === undefined || s.review.decisionReceivedAt === undefined) {

@@ -77,7 +77,10 @@ describe('Petition — ReviseDeadline (calendar notice loaded)', () => {
   });
 
   it('a second load of the same notice changes nothing', () => {
-    after.given([...accepted(), revised()]).when(revise('2026-12-22T10:00:00+08:00')).then([]);
+    after
+      .given([...accepted(), revised()])
+      .when(revise('2026-12-22T10:00:00+08:00'))
+      .then([]);
   });
 
   it('without a new notice nothing is revised', () => {
@@ -107,7 +110,10 @@ describe('Petition — ReviseDeadline (calendar notice loaded)', () => {
       legalBasis: LB.handling,
     };
     const revisedLate = revised('2027-02-01T10:00:00+08:00');
-    const { state } = after.given([...accepted(), warnedEvent]).when(revise('2027-02-01T10:00:00+08:00')).then([revisedLate]);
+    const { state } = after
+      .given([...accepted(), warnedEvent])
+      .when(revise('2027-02-01T10:00:00+08:00'))
+      .then([revisedLate]);
     expect(state).toMatchObject({ deadlines: { handling: { warned: false } } });
     after
       .given([...accepted(), warnedEvent, revisedLate])
@@ -128,7 +134,10 @@ describe('Petition — ReviseDeadline (calendar notice loaded)', () => {
       data: { petitionId: PETITION_ID, kind: 'handling', deadline: provisional, ...stamp('2027-02-10T00:00:00+08:00', { actor: scheduler }) },
       legalBasis: LB.handling,
     };
-    after.given([...accepted(), breachedEvent]).when(revise('2027-02-10T10:00:00+08:00')).then([]);
+    after
+      .given([...accepted(), breachedEvent])
+      .when(revise('2027-02-10T10:00:00+08:00'))
+      .then([]);
     after.given([]).when(revise()).then([]);
   });
 });
@@ -138,11 +147,14 @@ describe('Petition — ReviseDeadline (calendar notice loaded)', () => {
  * 30-day §35 review request window; day 30 is 2027-02-08 (正月初三). On the provisional 2027 the
  * window ends Tue 02-09; after the notice (春节 02-05..02-11) it ends Fri 02-12.
  */
-describe('Petition — ReviseDeadline revises the petitioner\'s open windows', () => {
+describe("Petition — ReviseDeadline revises the petitioner's open windows", () => {
   const receivedAt = '2027-01-09T10:00:00+08:00';
   const deliver = cmd<DeliverOpinion>('DeliverOpinion', { receivedAt, method: 'in_person' }, meta(receivedAt));
   const deliveredOn2026Calendar = (): PetitionEvent[] => {
-    const { events } = before.given(history.opinionIssued()).when(deliver).thenMatch([{ type: 'OpinionDelivered' }]);
+    const { events } = before
+      .given(history.opinionIssued())
+      .when(deliver)
+      .thenMatch([{ type: 'OpinionDelivered' }]);
     return [...history.opinionIssued(), ...events];
   };
 
@@ -151,24 +163,30 @@ describe('Petition — ReviseDeadline revises the petitioner\'s open windows', (
     const window = (given[given.length - 1] as Extract<PetitionEvent, { type: 'OpinionDelivered' }>).data.reviewRequestWindow;
     expect(window).toMatchObject({ lastDay: '2027-02-09', provisional: true, calendarVersion: '2026-1+CN-2027-provisional' });
     const at = '2027-01-20T10:00:00+08:00';
-    const { events, state } = after.given(given).when(revise(at)).thenMatch([
-      {
-        type: 'DeadlineRevised',
-        data: {
-          petitionId: PETITION_ID,
-          kind: 'review_request_window',
-          previous: { dueAt: window.dueAt, lastDay: '2027-02-09', calendarVersion: '2026-1+CN-2027-provisional', provisional: true },
-          deadline: { lastDay: '2027-02-12', dueAt: '2027-02-12T16:00:00.000Z', calendarVersion: '2027-2' },
-          ...stamp(at, { actor: scheduler }),
+    const { events, state } = after
+      .given(given)
+      .when(revise(at))
+      .thenMatch([
+        {
+          type: 'DeadlineRevised',
+          data: {
+            petitionId: PETITION_ID,
+            kind: 'review_request_window',
+            previous: { dueAt: window.dueAt, lastDay: '2027-02-09', calendarVersion: '2026-1+CN-2027-provisional', provisional: true },
+            deadline: { lastDay: '2027-02-12', dueAt: '2027-02-12T16:00:00.000Z', calendarVersion: '2027-2' },
+            ...stamp(at, { actor: scheduler }),
+          },
+          legalBasis: LB.review,
         },
-        legalBasis: LB.review,
-      },
-    ]);
+      ]);
     expect((events[0] as Extract<PetitionEvent, { type: 'DeadlineRevised' }>).data.deadline).not.toHaveProperty('provisional');
     expect(state).toMatchObject({ status: 'delivered', reviewRequestWindow: { lastDay: '2027-02-12' } });
     // the window now closes on the revised day: closing on 02-10 (after the provisional end) is refused
     const revisedHistory = [...given, ...events];
-    after.given(revisedHistory).when(cmd<ClosePetition>('ClosePetition', {}, meta('2027-02-10T10:00:00+08:00'))).thenThrows('PETITION.REVIEW_WINDOW_OPEN', 'illegal_state');
+    after
+      .given(revisedHistory)
+      .when(cmd<ClosePetition>('ClosePetition', {}, meta('2027-02-10T10:00:00+08:00')))
+      .thenThrows('PETITION.REVIEW_WINDOW_OPEN', 'illegal_state');
     // and a second revision on the same calendar changes nothing
     after.given(revisedHistory).when(revise('2027-01-21T10:00:00+08:00')).then([]);
   });

@@ -1,6 +1,19 @@
 import { computeDeadline, Deadline, DomainError, IllegalStateError, isBreached, parseInstant, ValidationError } from '@fengqiao/kernel';
 import { AuditStamp } from '../audit';
-import { AssignPetition, DirectToLegalProcedure, LEGAL_PROCEDURES, LegalProcedure, NotifyAcceptance, ObjectToRouting, PETITION_CHANNELS, RedirectPetitioner, RegisterPetition, RejectAsRepeat, RuleOnObjection, TransferPetition } from './petition.commands';
+import {
+  AssignPetition,
+  DirectToLegalProcedure,
+  LEGAL_PROCEDURES,
+  LegalProcedure,
+  NotifyAcceptance,
+  ObjectToRouting,
+  PETITION_CHANNELS,
+  RedirectPetitioner,
+  RegisterPetition,
+  RejectAsRepeat,
+  RuleOnObjection,
+  TransferPetition,
+} from './petition.commands';
 import { PetitionEvent } from './petition.events';
 import { PETITION_LEGAL_BASIS as LB } from './petition.rules';
 import { PetitionState, RegisteredPetition } from './petition.state';
@@ -9,12 +22,7 @@ import { expectStatus, joinBases, requireInstant, requireList, requireReason, re
 
 /** decide, registration and routing phase: register, transfer or assign (§21–§23), objections, acceptance (§24), redirection, legal procedure, repeats (§30). */
 
-export function registerPetition(
-  command: RegisterPetition,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function registerPetition(command: RegisterPetition, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   if (state.status !== 'none') {
     throw new DomainError('PETITION.ALREADY_REGISTERED', '该信访事项已登记', 'conflict', { petitionId: state.petitionId });
   }
@@ -147,12 +155,7 @@ function routingBasis(s: RegisteredPetition): string {
   return s.receiverKind === 'petition_office' ? LB.routing : LB.acceptance;
 }
 
-export function transferPetition(
-  command: TransferPetition,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function transferPetition(command: TransferPetition, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['registered']);
   const { toUnitId, route } = command.data;
   required(toUnitId, 'toUnitId', '接收单位');
@@ -171,12 +174,7 @@ export function transferPetition(
   ];
 }
 
-export function assignPetition(
-  command: AssignPetition,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function assignPetition(command: AssignPetition, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['registered']);
   const { toUnitId, reportWithin } = command.data;
   required(toUnitId, 'toUnitId', '承办单位');
@@ -217,11 +215,11 @@ export function objectToRouting(command: ObjectToRouting, state: PetitionState, 
   requireReason(stamp, command.type);
   const window = routing.objectionWindow;
   if (isBreached(window, stamp.occurredAt)) {
-    throw new IllegalStateError(
-      'PETITION.OBJECTION_WINDOW_CLOSED',
-      `应当自收到之日起5个工作日内提出异议，期限已于${window.lastDay ?? window.dueAt}届满`,
-      { dueAt: window.dueAt, lastDay: window.lastDay, legalBasis: window.legalBasis },
-    );
+    throw new IllegalStateError('PETITION.OBJECTION_WINDOW_CLOSED', `应当自收到之日起5个工作日内提出异议，期限已于${window.lastDay ?? window.dueAt}届满`, {
+      dueAt: window.dueAt,
+      lastDay: window.lastDay,
+      legalBasis: window.legalBasis,
+    });
   }
   return [
     {
@@ -254,12 +252,7 @@ export function ruleOnObjection(command: RuleOnObjection, state: PetitionState, 
       ];
 }
 
-export function notifyAcceptance(
-  command: NotifyAcceptance,
-  state: PetitionState,
-  stamp: AuditStamp,
-  deps: PetitionDeciderDeps,
-): PetitionEvent[] {
+export function notifyAcceptance(command: NotifyAcceptance, state: PetitionState, stamp: AuditStamp, deps: PetitionDeciderDeps): PetitionEvent[] {
   const s = expectStatus(state, command.type, ['registered', 'routed']);
   if (s.status === 'registered' && s.receiverKind === 'petition_office') {
     throw new IllegalStateError('PETITION.ROUTING_REQUIRED', '信访部门收到的事项应先转送或交办有权处理的机关、单位', {});

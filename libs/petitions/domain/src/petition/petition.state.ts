@@ -1,12 +1,5 @@
 import { Deadline } from '@fengqiao/kernel';
-import {
-  OpinionOutcome,
-  PetitionCategory,
-  PetitionChannel,
-  PetitionDeadlineKind,
-  ReceiverKind,
-  ReviewDecisionData,
-} from './petition.commands';
+import { OpinionOutcome, PetitionCategory, PetitionChannel, PetitionDeadlineKind, ReceiverKind, ReviewDecisionData } from './petition.commands';
 
 /** A deadline the petition runs against, with what the scheduler has already reported. */
 export interface TrackedDeadline {

@@ -25,15 +25,11 @@ export type RatePetition = Command<
 export type PetitionPortalCommand = IssueQueryCode | RatePetition;
 
 export type QueryCodeIssued = Event<'QueryCodeIssued', Audited<{ petitionId: string; codeHash: string }>>;
-export type PetitionRated = Event<
-  'PetitionRated',
-  Audited<{ petitionId: string; stage: RatingStage; rating: number; comment?: string }>
->;
+export type PetitionRated = Event<'PetitionRated', Audited<{ petitionId: string; stage: RatingStage; rating: number; comment?: string }>>;
 export type PetitionPortalEvent = QueryCodeIssued | PetitionRated;
 
 export type PetitionPortalState =
-  | { status: 'none' }
-  | { status: 'issued'; petitionId: string; codeHash: string; ratings: { stage: RatingStage; rating: number; at: string }[] };
+  { status: 'none' } | { status: 'issued'; petitionId: string; codeHash: string; ratings: { stage: RatingStage; rating: number; at: string }[] };
 
 export function toPetitionPortalStreamId(petitionId: string): string {
   return `petition-portal-${petitionId}`;
@@ -66,7 +62,9 @@ function decide(command: PetitionPortalCommand, state: PetitionPortalState): Pet
       if (!/^[0-9a-f]{64}$/.test(command.data.codeHash)) {
         throw new ValidationError('PETITION.INVALID_CODE_HASH', '查询码摘要无效', { field: 'codeHash' });
       }
-      return [{ type: 'QueryCodeIssued', data: { petitionId: command.data.petitionId, codeHash: command.data.codeHash, ...stamp }, legalBasis: '信访工作条例§21' }];
+      return [
+        { type: 'QueryCodeIssued', data: { petitionId: command.data.petitionId, codeHash: command.data.codeHash, ...stamp }, legalBasis: '信访工作条例§21' },
+      ];
     }
     case 'RatePetition': {
       if (state.status === 'none') throw new DomainError('PETITION.NO_QUERY_CODE', '该信访事项没有查询码', 'not_found', {});

@@ -1,7 +1,16 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
-import { CaseCommandResponse, CaseCommandResult, CorrelationId, CurrentPrincipal, HeaderResponse, IF_MATCH_HEADER, OptionalReasonRequest, RequireAction } from '@fengqiao/platform';
+import {
+  CaseCommandResponse,
+  CaseCommandResult,
+  CorrelationId,
+  CurrentPrincipal,
+  HeaderResponse,
+  IF_MATCH_HEADER,
+  OptionalReasonRequest,
+  RequireAction,
+} from '@fengqiao/platform';
 import { runPetitionCommand } from '../application/petition-command';
 import { PETITIONS_CONTEXT, PetitionsContext } from '../petitions.context';
 import { IssueOpinionRequest, DeliverRequest } from './answer-petition.request.dto';
@@ -17,7 +26,10 @@ export class AnswerPetitionController {
   @Post('opinion')
   @HttpCode(200)
   @RequireAction('petition.opinion')
-  @ApiOperation({ summary: '出具信访处理意见书', description: '载明信访人投诉请求、事实和理由、处理意见及其法律法规依据：予以支持、解释说明或不予支持（第三十二条）。' })
+  @ApiOperation({
+    summary: '出具信访处理意见书',
+    description: '载明信访人投诉请求、事实和理由、处理意见及其法律法规依据：予以支持、解释说明或不予支持（第三十二条）。',
+  })
   @ApiOkResponse({ type: CaseCommandResponse })
   issueOpinion(
     @Param('id') id: string,
@@ -27,7 +39,18 @@ export class AnswerPetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.opinion', ifMatch, correlationId, reason: body.reason, res }, 'IssueOpinion', { outcome: body.outcome, request: body.request, factsAndReasons: body.factsAndReasons, legalBasisCited: body.legalBasisCited, documentRef: body.documentRef });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.opinion', ifMatch, correlationId, reason: body.reason, res },
+      'IssueOpinion',
+      {
+        outcome: body.outcome,
+        request: body.request,
+        factsAndReasons: body.factsAndReasons,
+        legalBasisCited: body.legalBasisCited,
+        documentRef: body.documentRef,
+      },
+    );
   }
 
   @Post('opinion/delivery')
@@ -43,7 +66,12 @@ export class AnswerPetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.opinion', ifMatch, correlationId, reason: body.reason, res }, 'DeliverOpinion', { receivedAt: body.receivedAt, method: body.method ?? 'in_person' });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.opinion', ifMatch, correlationId, reason: body.reason, res },
+      'DeliverOpinion',
+      { receivedAt: body.receivedAt, method: body.method ?? 'in_person' },
+    );
   }
 
   @Post('close')
@@ -59,6 +87,11 @@ export class AnswerPetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.close', ifMatch, correlationId, reason: body.reason, res }, 'ClosePetition', {});
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.close', ifMatch, correlationId, reason: body.reason, res },
+      'ClosePetition',
+      {},
+    );
   }
 }

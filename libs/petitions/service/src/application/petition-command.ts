@@ -65,7 +65,10 @@ export async function runPetitionCommand<T extends PetitionCommand['type']>(
     correlationId: req.correlationId,
     reason: req.reason,
     command: (loaded, meta: CommandMeta) => {
-      const payload = typeof data === 'function' ? (data as (p: RegisteredPetition, l: LoadedCase<PetitionState>) => Data<T>)(loaded.state as RegisteredPetition, loaded) : data;
+      const payload =
+        typeof data === 'function'
+          ? (data as (p: RegisteredPetition, l: LoadedCase<PetitionState>) => Data<T>)(loaded.state as RegisteredPetition, loaded)
+          : data;
       return { type, data: payload, meta } as unknown as PetitionCommand;
     },
   });

@@ -57,7 +57,19 @@ export interface RegistrationResult extends CaseCommandResult {
   relatedMatter: RelatedMatter | null;
 }
 
-const ACTIVE = new Set(['registered', 'routed', 'acceptance_notified', 'handling', 'opinion_issued', 'delivered', 'review_requested', 'reviewing', 'review_decided', 're_review_requested', 're_reviewing']);
+const ACTIVE = new Set([
+  'registered',
+  'routed',
+  'acceptance_notified',
+  'handling',
+  'opinion_issued',
+  'delivered',
+  'review_requested',
+  'reviewing',
+  'review_decided',
+  're_review_requested',
+  're_reviewing',
+]);
 const STRENGTH: Record<MatchFound['relation'], number> = { concluded_by_re_review: 3, being_handled_lower_level: 2, being_handled_here: 1 };
 
 /**
@@ -85,10 +97,14 @@ export class PetitionRegistration {
     const receivingUnitId = input.receivingUnitId ?? (by.kind === 'user' ? by.principal.unitId : ctx.options.onlineOfficeUnitId);
     units.require(receivingUnitId, 'receivingUnitId');
     if (by.kind === 'user') assertInJurisdiction(by.principal, units.pathOf(receivingUnitId), 'petition.register', { type: 'petition' });
-    if (input.override && by.kind !== 'user') throw new ValidationError('PETITIONS.OVERRIDE_NOT_ALLOWED', '只有信访工作人员可以排除系统提示的相同事项', { field: 'override' });
+    if (input.override && by.kind !== 'user')
+      throw new ValidationError('PETITIONS.OVERRIDE_NOT_ALLOWED', '只有信访工作人员可以排除系统提示的相同事项', { field: 'override' });
     const source = by.kind === 'system' ? by.source : await this.receptionSource(input);
 
-    const petitionerIds = [...input.petitioners.map((p) => ctx.petitioners.petitionerIdOf(p.idNumber)), ...(by.kind === 'system' ? (input.knownPetitionerIds ?? []) : [])];
+    const petitionerIds = [
+      ...input.petitioners.map((p) => ctx.petitioners.petitionerIdOf(p.idNumber)),
+      ...(by.kind === 'system' ? (input.knownPetitionerIds ?? []) : []),
+    ];
     const unique = [...new Set(petitionerIds)];
     const matches = await this.findMatches(unique, input.matterType, receivingUnitId);
     const strongest = [...matches].sort((a, b) => STRENGTH[b.relation] - STRENGTH[a.relation])[0];
@@ -134,10 +150,15 @@ export class PetitionRegistration {
 
     const reps = input.groupVisit?.representatives.map((i) => {
       const id = petitionerIds[i];
-      if (id === undefined) throw new ValidationError('PETITIONS.INVALID_REPRESENTATIVE', `走访代表须为信访人之一（第 ${i + 1} 位不存在）`, { field: 'groupVisit.representatives' });
+      if (id === undefined)
+        throw new ValidationError('PETITIONS.INVALID_REPRESENTATIVE', `走访代表须为信访人之一（第 ${i + 1} 位不存在）`, {
+          field: 'groupVisit.representatives',
+        });
       return id;
     });
-    const reason = [input.reason?.trim(), ignore && input.override ? `排除系统提示的相同事项：${input.override.reason.trim()}` : undefined].filter(Boolean).join('；');
+    const reason = [input.reason?.trim(), ignore && input.override ? `排除系统提示的相同事项：${input.override.reason.trim()}` : undefined]
+      .filter(Boolean)
+      .join('；');
     const build = (meta: CommandMeta): RegisterPetition => ({
       type: 'RegisterPetition',
       data: {
@@ -182,7 +203,8 @@ export class PetitionRegistration {
     let pointId = input.receptionPointId;
     if (input.receptionDayId) {
       const day = await store.get<ReceptionDay>(RECEPTION_DAYS, input.receptionDayId);
-      if (!day || day.cancelled) throw new ValidationError('PETITIONS.UNKNOWN_RECEPTION_DAY', `领导接访日不存在或已取消：${input.receptionDayId}`, { field: 'receptionDayId' });
+      if (!day || day.cancelled)
+        throw new ValidationError('PETITIONS.UNKNOWN_RECEPTION_DAY', `领导接访日不存在或已取消：${input.receptionDayId}`, { field: 'receptionDayId' });
       if (pointId && pointId !== day.pointId) throw new ValidationError('PETITIONS.RECEPTION_MISMATCH', '接访日不在该接访点', { field: 'receptionPointId' });
       pointId = day.pointId;
     }

@@ -62,7 +62,9 @@ export function petitionRevisionTarget(deps: PetitionRevisionDeps): DeadlineRevi
         data: { notice },
         meta: { actor: CALENDAR_REVISION_ACTOR, now: now.toISOString(), correlationId: `calendar:${calendarVersion}:${petitionId}` },
       };
-      const res = await deps.execute(petitionId, command, { eventId: (i: number) => deterministicEventId(`${petitionId}/revise/${calendarVersion}/${i}`, now.getTime()) });
+      const res = await deps.execute(petitionId, command, {
+        eventId: (i: number) => deterministicEventId(`${petitionId}/revise/${calendarVersion}/${i}`, now.getTime()),
+      });
       return res.events.length;
     },
   };

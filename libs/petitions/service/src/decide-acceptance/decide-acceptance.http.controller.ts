@@ -17,7 +17,10 @@ export class DecideAcceptanceController {
   @Post('acceptance')
   @HttpCode(200)
   @RequireAction('petition.accept')
-  @ApiOperation({ summary: '告知受理', description: '有权处理的机关、单位自收到之日起 15 日内书面告知信访人受理；60 日办理期限自受理之日起算（第二十三条、第三十四条）。' })
+  @ApiOperation({
+    summary: '告知受理',
+    description: '有权处理的机关、单位自收到之日起 15 日内书面告知信访人受理；60 日办理期限自受理之日起算（第二十三条、第三十四条）。',
+  })
   @ApiOkResponse({ type: CaseCommandResponse })
   notifyAcceptance(
     @Param('id') id: string,
@@ -27,13 +30,21 @@ export class DecideAcceptanceController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res }, 'NotifyAcceptance', { noticeRef: body.noticeRef });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res },
+      'NotifyAcceptance',
+      { noticeRef: body.noticeRef },
+    );
   }
 
   @Post('redirect')
   @HttpCode(200)
   @RequireAction('petition.accept')
-  @ApiOperation({ summary: '告知向有权机关提出', description: '直接收到的信访事项不属于本机关、单位或本系统职权范围的，告知信访人向有权机关提出（第二十三条）。' })
+  @ApiOperation({
+    summary: '告知向有权机关提出',
+    description: '直接收到的信访事项不属于本机关、单位或本系统职权范围的，告知信访人向有权机关提出（第二十三条）。',
+  })
   @ApiOkResponse({ type: CaseCommandResponse })
   redirect(
     @Param('id') id: string,
@@ -43,7 +54,12 @@ export class DecideAcceptanceController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res }, 'RedirectPetitioner', { toldToApplyTo: body.toldToApplyTo });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res },
+      'RedirectPetitioner',
+      { toldToApplyTo: body.toldToApplyTo },
+    );
   }
 
   @Post('legal-procedure')
@@ -59,7 +75,12 @@ export class DecideAcceptanceController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res }, 'DirectToLegalProcedure', { procedure: body.procedure, body: body.body });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res },
+      'DirectToLegalProcedure',
+      { procedure: body.procedure, body: body.body },
+    );
   }
 
   @Post('repeat')
@@ -75,6 +96,11 @@ export class DecideAcceptanceController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res }, 'RejectAsRepeat', { relatedPetitionId: body.relatedPetitionId });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res },
+      'RejectAsRepeat',
+      { relatedPetitionId: body.relatedPetitionId },
+    );
   }
 }

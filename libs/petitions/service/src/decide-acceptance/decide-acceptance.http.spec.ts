@@ -10,7 +10,8 @@ describe('accepting, redirecting, supervising and extending a petition', () => {
   }, 60_000);
   afterAll(() => t?.close());
   const routed = async (): Promise<string> => {
-    const id = (await t.ok<LooseJson>('POST', '/petitions', 'districtOfficer', registration({ petitioners: [petitioner(++n)], receivingUnitId: 't-1' }), 201)).petitionId;
+    const id = (await t.ok<LooseJson>('POST', '/petitions', 'districtOfficer', registration({ petitioners: [petitioner(++n)], receivingUnitId: 't-1' }), 201))
+      .petitionId;
     await t.ok('POST', `/petitions/${id}/transfer`, 'districtOfficer', { toUnitId: 'dept-t1-cg', route: 'competent_body' });
     return id;
   };
@@ -42,8 +43,18 @@ describe('accepting, redirecting, supervising and extending a petition', () => {
   });
 
   it('§23: a body receiving directly redirects the petitioner; §19: a repeat found later is refused', async () => {
-    const direct = (await t.ok<LooseJson>('POST', '/petitions', 'town1Officer', registration({ petitioners: [petitioner(++n)], receivingUnitId: 'dept-t1-cg', receiverKind: 'handling_body' }), 201)).petitionId;
-    expect(await t.ok<LooseJson>('POST', `/petitions/${direct}/redirect`, 'town1Officer', { toldToApplyTo: '区住建局' })).toMatchObject({ status: 'not_accepted' });
+    const direct = (
+      await t.ok<LooseJson>(
+        'POST',
+        '/petitions',
+        'town1Officer',
+        registration({ petitioners: [petitioner(++n)], receivingUnitId: 'dept-t1-cg', receiverKind: 'handling_body' }),
+        201,
+      )
+    ).petitionId;
+    expect(await t.ok<LooseJson>('POST', `/petitions/${direct}/redirect`, 'town1Officer', { toldToApplyTo: '区住建局' })).toMatchObject({
+      status: 'not_accepted',
+    });
     const id = await routed();
     expect(await t.ok<LooseJson>('POST', `/petitions/${id}/repeat`, 'town1Officer', { relatedPetitionId: direct })).toMatchObject({ status: 'not_accepted' });
     const view = await t.ok<LooseJson>('GET', `/petitions/${id}`, 'districtOfficer');
@@ -54,18 +65,27 @@ describe('accepting, redirecting, supervising and extending a petition', () => {
 
   it('§40: a higher office supervises; the office where the petition is may not supervise itself', async () => {
     const id = await routed();
-    const self = await t.call('POST', `/petitions/${id}/supervision`, { as: 'districtOfficer', body: { form: 'listed', grounds: ['delay'], reason: '逾期未告知' } });
+    const self = await t.call('POST', `/petitions/${id}/supervision`, {
+      as: 'districtOfficer',
+      body: { form: 'listed', grounds: ['delay'], reason: '逾期未告知' },
+    });
     expect(self.status).toBe(200);
     expect(self.body.events).toEqual(['PetitionSupervised']);
     const accepted = await t.ok<LooseJson>('POST', `/petitions/${id}/acceptance`, 'town1Officer', { noticeRef: '受〔2025〕2号' });
     expect(accepted.status).toBe('acceptance_notified');
-    const town = await t.call('POST', `/petitions/${id}/supervision`, { as: 'town1Officer', body: { form: 'supervision', grounds: ['delay'], reason: '督促' } });
+    const town = await t.call('POST', `/petitions/${id}/supervision`, {
+      as: 'town1Officer',
+      body: { form: 'supervision', grounds: ['delay'], reason: '督促' },
+    });
     expect(town.status).toBe(200);
     const view = await t.ok<LooseJson>('GET', '/petitions?view=supervised', 'districtOfficer');
     expect(view.items.map((i: LooseJson) => i.petitionId)).toContain(id);
     // a town office over a petition handled by the town government itself is no higher office
     const own = (await t.ok<LooseJson>('POST', '/petitions', 'town1Officer', registration({ petitioners: [petitioner(++n)] }), 201)).petitionId;
-    const refused = await t.call('POST', `/petitions/${own}/supervision`, { as: 'town1Officer', body: { form: 'supervision', grounds: ['delay'], reason: '督促' } });
+    const refused = await t.call('POST', `/petitions/${own}/supervision`, {
+      as: 'town1Officer',
+      body: { form: 'supervision', grounds: ['delay'], reason: '督促' },
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('PETITIONS.NOT_A_HIGHER_OFFICE');
   });

@@ -18,8 +18,14 @@ describe('demo petitions', () => {
     const clocks = await t.ok<LooseJson>('GET', '/petitions/clocks', 'districtOfficer');
     expect(clocks.nearDue.map((c: LooseJson) => c.petitionId)).toContain('demo-near-due');
     expect(clocks.overdue.map((c: LooseJson) => c.petitionId)).toContain('demo-overdue');
-    expect(await t.ok<LooseJson>('GET', '/petitions/demo-repeat', 'districtOfficer')).toMatchObject({ status: 'not_accepted', flags: { repeat: true }, matches: [expect.objectContaining({ petitionId: 'demo-handling', relation: 'being_handled_lower_level' })] });
-    expect((await t.ok<LooseJson>('GET', '/petitions?view=group_visit', 'districtOfficer')).items.map((i: LooseJson) => i.petitionId)).toEqual(['demo-reception-group']);
+    expect(await t.ok<LooseJson>('GET', '/petitions/demo-repeat', 'districtOfficer')).toMatchObject({
+      status: 'not_accepted',
+      flags: { repeat: true },
+      matches: [expect.objectContaining({ petitionId: 'demo-handling', relation: 'being_handled_lower_level' })],
+    });
+    expect((await t.ok<LooseJson>('GET', '/petitions?view=group_visit', 'districtOfficer')).items.map((i: LooseJson) => i.petitionId)).toEqual([
+      'demo-reception-group',
+    ]);
     // the town office sees its own only
     const town2 = await t.ok<LooseJson>('GET', '/petitions?limit=200', 'town2Officer');
     expect(town2.items.map((i: LooseJson) => i.petitionId)).toEqual(['demo-overdue']);
@@ -41,7 +47,8 @@ describe('demo petitions', () => {
       const execute = runner.execute.bind(runner);
       let calls = 0;
       // every 7th command fails, as if the process had died there: petitions are left half-seeded
-      runner.execute = ((...args: Parameters<typeof execute>) => (++calls % 7 === 0 ? Promise.reject(new Error('killed')) : execute(...args))) as typeof runner.execute;
+      runner.execute = ((...args: Parameters<typeof execute>) =>
+        ++calls % 7 === 0 ? Promise.reject(new Error('killed')) : execute(...args)) as typeof runner.execute;
       await seedDemoPetitions(fresh.ctx);
       runner.execute = execute;
       const statuses = async (app: PetitionsTestApp) =>
@@ -55,7 +62,9 @@ describe('demo petitions', () => {
       const events = await fresh.storedEvents();
       expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
       expect(events.filter((e) => e.streamId.startsWith('petition-reception-')).length).toBe(2);
-      expect(events.filter((e) => e.streamId.startsWith('petition-reception-')).length).toBe((await t.storedEvents()).filter((e) => e.streamId.startsWith('petition-reception-')).length);
+      expect(events.filter((e) => e.streamId.startsWith('petition-reception-')).length).toBe(
+        (await t.storedEvents()).filter((e) => e.streamId.startsWith('petition-reception-')).length,
+      );
       expect(await seedDemoPetitions(fresh.ctx)).toBe(0);
       expect((await fresh.storedEvents()).length).toBe(events.length);
     } finally {

@@ -28,13 +28,21 @@ export class HandlePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res }, 'StartHandling', { handlerIds: body.handlerIds });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res },
+      'StartHandling',
+      { handlerIds: body.handlerIds },
+    );
   }
 
   @Post('extension')
   @HttpCode(200)
   @RequireAction('petition.handle')
-  @ApiOperation({ summary: '延长办理期限', description: '情况复杂的，经本机关、单位负责人批准可以适当延长办理期限，延长期限不得超过 30 日，并告知信访人延期理由（第三十四条）。' })
+  @ApiOperation({
+    summary: '延长办理期限',
+    description: '情况复杂的，经本机关、单位负责人批准可以适当延长办理期限，延长期限不得超过 30 日，并告知信访人延期理由（第三十四条）。',
+  })
   @ApiOkResponse({ type: CaseCommandResponse })
   extend(
     @Param('id') id: string,
@@ -44,19 +52,31 @@ export class HandlePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res }, 'ExtendHandling', (p) => {
-      const handling = p.deadlines.handling?.deadline;
-      if (handling && Date.parse(handling.dueAt) <= this.ctx.clock.now().getTime()) {
-        throw new IllegalStateError('PETITIONS.EXTENSION_TOO_LATE', `办理期限已于${handling.lastDay ?? handling.dueAt}届满，不能再延长（延期须在期限届满前批准，第三十四条）`, { dueAt: handling.dueAt });
-      }
-      return { extendBy: body.extendBy, approvedBy: body.approvedBy };
-    });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res },
+      'ExtendHandling',
+      (p) => {
+        const handling = p.deadlines.handling?.deadline;
+        if (handling && Date.parse(handling.dueAt) <= this.ctx.clock.now().getTime()) {
+          throw new IllegalStateError(
+            'PETITIONS.EXTENSION_TOO_LATE',
+            `办理期限已于${handling.lastDay ?? handling.dueAt}届满，不能再延长（延期须在期限届满前批准，第三十四条）`,
+            { dueAt: handling.dueAt },
+          );
+        }
+        return { extendBy: body.extendBy, approvedBy: body.approvedBy };
+      },
+    );
   }
 
   @Post('hearings')
   @HttpCode(200)
   @RequireAction('petition.handle')
-  @ApiOperation({ summary: '举行听证', description: '重大、复杂、疑难的信访事项可以举行听证（第三十一条）；复核中听证所需时间不计算在复核期限内（第三十六条）。' })
+  @ApiOperation({
+    summary: '举行听证',
+    description: '重大、复杂、疑难的信访事项可以举行听证（第三十一条）；复核中听证所需时间不计算在复核期限内（第三十六条）。',
+  })
   @ApiOkResponse({ type: CaseCommandResponse })
   startHearing(
     @Param('id') id: string,
@@ -66,7 +86,12 @@ export class HandlePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res }, 'StartHearing', { hearingId: body.hearingId });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res },
+      'StartHearing',
+      { hearingId: body.hearingId },
+    );
   }
 
   @Post('hearings/:hearingId/end')
@@ -83,7 +108,12 @@ export class HandlePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res }, 'EndHearing', { hearingId, recordRef: body.recordRef });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res },
+      'EndHearing',
+      { hearingId, recordRef: body.recordRef },
+    );
   }
 
   @Post('settlement')
@@ -99,6 +129,11 @@ export class HandlePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res }, 'RecordSettlement', { kind: body.kind, consentingPartyIds: body.consentingPartyIds, documentRef: body.documentRef });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.handle', ifMatch, correlationId, reason: body.reason, res },
+      'RecordSettlement',
+      { kind: body.kind, consentingPartyIds: body.consentingPartyIds, documentRef: body.documentRef },
+    );
   }
 }

@@ -47,7 +47,14 @@ export function referralConsumer(ctx: PetitionsContext): ContextConsumer {
           form: 'written',
           reason: `网格事件 ${data.caseId} 转信访`,
         },
-        { kind: 'system', actor: REFERRAL_ACTOR, source: { kind: 'grid_case', caseId: data.caseId }, petitionId, correlationId: event.correlationId, at: data.at },
+        {
+          kind: 'system',
+          actor: REFERRAL_ACTOR,
+          source: { kind: 'grid_case', caseId: data.caseId },
+          petitionId,
+          correlationId: event.correlationId,
+          at: data.at,
+        },
       );
       ctx.logger.log(`grid case ${data.caseId} referred: petition ${result.petitionId} at ${office}`);
     },

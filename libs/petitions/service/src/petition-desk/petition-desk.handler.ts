@@ -59,7 +59,20 @@ export function clockLine(c: ClockView, nowMs: number, within = NEAR_DUE_DAYS): 
 }
 
 const windowLine = (d: Deadline | undefined) =>
-  d ? { ruleId: d.ruleId, legalBasis: d.legalBasis ?? null, unit: d.unit, duration: d.duration, startAt: d.startAt, dueAt: d.dueAt, lastDay: d.lastDay ?? null, shiftedFrom: d.shiftedFrom ?? null, calendarVersion: d.calendarVersion, provisional: d.provisional === true } : null;
+  d
+    ? {
+        ruleId: d.ruleId,
+        legalBasis: d.legalBasis ?? null,
+        unit: d.unit,
+        duration: d.duration,
+        startAt: d.startAt,
+        dueAt: d.dueAt,
+        lastDay: d.lastDay ?? null,
+        shiftedFrom: d.shiftedFrom ?? null,
+        calendarVersion: d.calendarVersion,
+        provisional: d.provisional === true,
+      }
+    : null;
 
 /** The petitioner's and the receiving body's windows: objection (§23), review request (§35), re-review request (§36). */
 export function windowsOf(s: RegisteredPetition) {
@@ -140,7 +153,13 @@ export class PetitionDesk {
     const overdue: unknown[] = [];
     for (const d of docs) {
       for (const c of d.clocks) {
-        const line = { petitionId: d.petitionId, status: d.status, currentUnitId: d.currentUnitId, jurisdiction: d.jurisdiction, ...clockLine(c, nowMs, within) };
+        const line = {
+          petitionId: d.petitionId,
+          status: d.status,
+          currentUnitId: d.currentUnitId,
+          jurisdiction: d.jurisdiction,
+          ...clockLine(c, nowMs, within),
+        };
         if (line.overdue) overdue.push(line);
         else if (line.nearDue) nearDue.push(line);
       }
@@ -172,12 +191,24 @@ export class PetitionDesk {
     const scope = jurisdictionFilter(principal, 'petition.list');
     const others = { petitionId: { $ne: view.petitionId } };
     const samePetitioner = view.petitionerIds.length
-      ? await this.store.find<PetitionView>(PETITION_VIEW, { $and: [scope, others, { petitionerIds: { $in: view.petitionerIds } }] }, { limit: 100, projection: SUMMARY_PROJECTION })
+      ? await this.store.find<PetitionView>(
+          PETITION_VIEW,
+          { $and: [scope, others, { petitionerIds: { $in: view.petitionerIds } }] },
+          { limit: 100, projection: SUMMARY_PROJECTION },
+        )
       : [];
     const sameAddress = view.addressKeys.length
-      ? await this.store.find<PetitionView>(PETITION_VIEW, { $and: [scope, others, { addressKeys: { $in: view.addressKeys } }] }, { limit: 100, projection: SUMMARY_PROJECTION })
+      ? await this.store.find<PetitionView>(
+          PETITION_VIEW,
+          { $and: [scope, others, { addressKeys: { $in: view.addressKeys } }] },
+          { limit: 100, projection: SUMMARY_PROJECTION },
+        )
       : [];
-    return { petitionId: view.petitionId, samePetitioner: samePetitioner.map((d) => listItem(d, nowMs)), sameAddress: sameAddress.map((d) => listItem(d, nowMs)) };
+    return {
+      petitionId: view.petitionId,
+      samePetitioner: samePetitioner.map((d) => listItem(d, nowMs)),
+      sameAddress: sameAddress.map((d) => listItem(d, nowMs)),
+    };
   }
 
   async petitionerCount(): Promise<number> {

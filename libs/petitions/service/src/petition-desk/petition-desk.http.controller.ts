@@ -37,7 +37,10 @@ export class PetitionDeskController {
   @Get(':id')
   @RequireAction('petition.read')
   @PersonalDataFields(PETITIONER_FIELDS)
-  @ApiOperation({ summary: '信访事项详情', description: '状态、各法定期限（剩余天数、依据）、办理经过、文书和信访人（无个人信息权限的角色看到的是遮盖后的信息）。ETag 为事件流版本。' })
+  @ApiOperation({
+    summary: '信访事项详情',
+    description: '状态、各法定期限（剩余天数、依据）、办理经过、文书和信访人（无个人信息权限的角色看到的是遮盖后的信息）。ETag 为事件流版本。',
+  })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: HeaderResponse) {
     const view = await this.viewFor(principal, id);
     res.setHeader('ETag', etagOf(view.revision));

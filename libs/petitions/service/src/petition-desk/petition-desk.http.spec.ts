@@ -13,8 +13,20 @@ describe('the petition desk (GET /petitions, /petitions/clocks, /petitions/:id, 
 
   it('lists by state inside the jurisdiction, counts by state, and finds the same petitioner and the same address', async () => {
     const a = await t.ok<LooseJson>('POST', '/petitions', 'town1Officer', registration({ petitioners: [petitioner(1, { address: '枫源村3组12号' })] }), 201);
-    const sameAddress = await t.ok<LooseJson>('POST', '/petitions', 'town1Officer', registration({ petitioners: [petitioner(2, { address: '枫源村 3组 12号' })], matterType: 'environment' }), 201);
-    const samePerson = await t.ok<LooseJson>('POST', '/petitions', 'town1Officer', registration({ petitioners: [petitioner(1)], matterType: 'civil_affairs' }), 201);
+    const sameAddress = await t.ok<LooseJson>(
+      'POST',
+      '/petitions',
+      'town1Officer',
+      registration({ petitioners: [petitioner(2, { address: '枫源村 3组 12号' })], matterType: 'environment' }),
+      201,
+    );
+    const samePerson = await t.ok<LooseJson>(
+      'POST',
+      '/petitions',
+      'town1Officer',
+      registration({ petitioners: [petitioner(1)], matterType: 'civil_affairs' }),
+      201,
+    );
     await t.ok('POST', `/petitions/${a.petitionId}/transfer`, 'town1Officer', { toUnitId: 'dept-t1-cg', route: 'competent_body' });
     const elsewhere = await t.ok<LooseJson>('POST', '/petitions', 'town2Officer', registration({ petitioners: [petitioner(3)], receivingUnitId: 't-2' }), 201);
 

@@ -11,7 +11,10 @@ export class ListPetitionsQuery {
   @IsIn(LISTED_STATUSES)
   status?: string;
 
-  @ApiPropertyOptional({ enum: ['all', 'near_due', 'overdue', 'repeat', 'group_visit', 'supervised'], description: '临期（3 日内）、超期、重复信访、集体访、督办' })
+  @ApiPropertyOptional({
+    enum: ['all', 'near_due', 'overdue', 'repeat', 'group_visit', 'supervised'],
+    description: '临期（3 日内）、超期、重复信访、集体访、督办',
+  })
   @IsOptional()
   @IsIn(['all', 'near_due', 'overdue', 'repeat', 'group_visit', 'supervised'])
   view?: 'all' | 'near_due' | 'overdue' | 'repeat' | 'group_visit' | 'supervised';

@@ -18,7 +18,10 @@ export class PetitionDocumentsController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/html')
-  @ApiOperation({ summary: '打印文书', description: '受理告知书、不予受理告知书、转送（交办）函、信访处理意见书、复查和复核意见书：A4 打印页，写明所依据的条款和信访人可以采取的途径。' })
+  @ApiOperation({
+    summary: '打印文书',
+    description: '受理告知书、不予受理告知书、转送（交办）函、信访处理意见书、复查和复核意见书：A4 打印页，写明所依据的条款和信访人可以采取的途径。',
+  })
   async document(
     @Param('id') id: string,
     @Param('kind', new ParseEnumPipe(DOCUMENT_KINDS)) kind: DocumentKind,

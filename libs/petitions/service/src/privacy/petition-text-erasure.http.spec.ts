@@ -24,8 +24,13 @@ describe('erasing a petitioner reaches the free text of their petition', () => {
     expect(JSON.stringify(stored)).not.toMatch(/信访人7|13911117777/);
     expect((await t.call<LooseJson>('GET', `/petitions/${petitionId}`, { as: 'town1Officer' })).body.summary).toBe(summary);
 
-    expect((await t.call('POST', `/privacy/subjects/${petitionerIds[0]}/erasure`, { as: 'admin', body: { reason: '信访人依个人信息保护法第四十七条申请删除' } })).status).toBe(200);
-    expect((await t.call<LooseJson>('GET', `/petitions/${petitionId}`, { as: 'town1Officer' })).body.summary).toBe('信***反映征地补偿款未足额发放，信***的电话139****7777');
+    expect(
+      (await t.call('POST', `/privacy/subjects/${petitionerIds[0]}/erasure`, { as: 'admin', body: { reason: '信访人依个人信息保护法第四十七条申请删除' } }))
+        .status,
+    ).toBe(200);
+    expect((await t.call<LooseJson>('GET', `/petitions/${petitionId}`, { as: 'town1Officer' })).body.summary).toBe(
+      '信***反映征地补偿款未足额发放，信***的电话139****7777',
+    );
     expect((await verifyStore(t.runtime.infra.events)).ok).toBe(true);
   });
 });

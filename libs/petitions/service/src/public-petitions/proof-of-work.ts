@@ -47,7 +47,12 @@ export class ProofOfWork {
     const expires = this.now() + TTL_MS;
     const payload = `${expires}.${this.bits}.${randomBytes(12).toString('hex')}`;
     const sig = createHmac('sha256', this.key).update(payload).digest('base64url');
-    return { challenge: `${payload}.${sig}`, bits: this.bits, expiresAt: new Date(expires).toISOString(), algorithm: 'sha256(challenge:nonce) with `bits` leading zero bits' };
+    return {
+      challenge: `${payload}.${sig}`,
+      bits: this.bits,
+      expiresAt: new Date(expires).toISOString(),
+      algorithm: 'sha256(challenge:nonce) with `bits` leading zero bits',
+    };
   }
 
   /** Checks signature, expiry, work and single use; 400 `PETITIONS.PROOF_OF_WORK_INVALID` naming the field otherwise. */

@@ -10,16 +10,53 @@ describe('public petition routes, fuzzed', () => {
   beforeAll(async () => {
     t = await startPetitionsTestApp();
     const c = (await t.call('GET', '/public/petitions/challenge')).body;
-    code = (await t.call('POST', '/public/petitions', { body: { challenge: c.challenge, nonce: solveProofOfWork(c.challenge, c.bits), name: '网民', idNumber: '330681199001019876', phone: '13900001111', matterType: 'other', summary: '一件真实的信访事项' } })).body.queryCode;
+    code = (
+      await t.call('POST', '/public/petitions', {
+        body: {
+          challenge: c.challenge,
+          nonce: solveProofOfWork(c.challenge, c.bits),
+          name: '网民',
+          idNumber: '330681199001019876',
+          phone: '13900001111',
+          matterType: 'other',
+          summary: '一件真实的信访事项',
+        },
+      })
+    ).body.queryCode;
   }, 60_000);
   afterAll(() => t?.close());
 
-  const json = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string(), { maxKeys: 3 }));
+  const json = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 8 }), fc.string(), { maxKeys: 3 }),
+  );
   const body = fc.record(
-    { queryCode: json, rating: json, comment: json, challenge: json, nonce: json, name: json, idNumber: json, phone: json, matterType: json, summary: json, extra: json },
+    {
+      queryCode: json,
+      rating: json,
+      comment: json,
+      challenge: json,
+      nonce: json,
+      name: json,
+      idNumber: json,
+      phone: json,
+      matterType: json,
+      summary: json,
+      extra: json,
+    },
     { requiredKeys: [] },
   );
-  const route = fc.constantFrom('/public/petitions', '/public/petitions/progress', '/public/petitions/rating', '/public/petitions/documents/opinion', '/public/petitions/documents/%27%3B--');
+  const route = fc.constantFrom(
+    '/public/petitions',
+    '/public/petitions/progress',
+    '/public/petitions/rating',
+    '/public/petitions/documents/opinion',
+    '/public/petitions/documents/%27%3B--',
+  );
 
   it('answers 4xx to random bodies on every public route', async () => {
     await fc.assert(

@@ -111,7 +111,9 @@ export class PublicPetitions {
       receivedAt: v.receivedAt,
       summary: v.summary,
       currentUnit: this.ctx.units.nameOf(v.currentUnitId),
-      steps: v.timeline.filter((e) => STEP_LABELS[e.type]).map((e) => ({ step: STEP_LABELS[e.type], at: e.at, ...(e.legalBasis ? { legalBasis: e.legalBasis } : {}) })),
+      steps: v.timeline
+        .filter((e) => STEP_LABELS[e.type])
+        .map((e) => ({ step: STEP_LABELS[e.type], at: e.at, ...(e.legalBasis ? { legalBasis: e.legalBasis } : {}) })),
       clocks: v.clocks.map((c) => ({ clock: CLOCK_LABELS[c.kind] ?? c.kind, lastDay: c.lastDay, legalBasis: c.legalBasis })),
       documents: v.documents.filter((d) => PETITIONER_DOCUMENTS.includes(d.kind)).map((d) => ({ kind: d.kind, title: DOCUMENT_TITLES[d.kind], at: d.at })),
       ratings: v.ratings.map((r) => ({ stage: r.stage, rating: r.rating, at: r.at })),

@@ -19,14 +19,21 @@ export class PublicPetitionsController {
 
   @Get('challenge')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: '取得提交校验题', description: '提交网上信访前须求解：找到十进制 nonce，使 sha256(challenge + ":" + nonce) 的前 bits 位为 0（浏览器几百毫秒）。每题只能用一次，10 分钟内有效。' })
+  @ApiOperation({
+    summary: '取得提交校验题',
+    description:
+      '提交网上信访前须求解：找到十进制 nonce，使 sha256(challenge + ":" + nonce) 的前 bits 位为 0（浏览器几百毫秒）。每题只能用一次，10 分钟内有效。',
+  })
   challenge() {
     return this.petitions.pow.issue();
   }
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: '网上信访', description: '无需登录（第十七条）；返回查询码，凭码查询进度、查看答复文书并评价（第二十一条）。查询码只显示这一次，系统只保存其摘要。' })
+  @ApiOperation({
+    summary: '网上信访',
+    description: '无需登录（第十七条）；返回查询码，凭码查询进度、查看答复文书并评价（第二十一条）。查询码只显示这一次，系统只保存其摘要。',
+  })
   submit(@Body() body: OnlinePetitionRequest, @CorrelationId() correlationId: string | undefined) {
     return this.petitions.submit(body, correlationId);
   }

@@ -11,7 +11,13 @@ describe('网上信访: POST /public/petitions and the query code', () => {
   }, 60_000);
   afterAll(() => t?.close());
 
-  const form = (n: number) => ({ name: `网民${n}`, idNumber: `3306811990020${String(30000 + n).slice(-5)}`, phone: `1390000${String(1000 + n).slice(-4)}`, matterType: 'environment', summary: `小区旁工地夜间施工噪声扰民（${n}）` });
+  const form = (n: number) => ({
+    name: `网民${n}`,
+    idNumber: `3306811990020${String(30000 + n).slice(-5)}`,
+    phone: `1390000${String(1000 + n).slice(-4)}`,
+    matterType: 'environment',
+    summary: `小区旁工地夜间施工噪声扰民（${n}）`,
+  });
   const submit = async (n: number): Promise<LooseJson> => {
     const c = (await t.call('GET', '/public/petitions/challenge')).body;
     const res = await t.call('POST', '/public/petitions', { body: { ...form(n), challenge: c.challenge, nonce: solveProofOfWork(c.challenge, c.bits) } });
@@ -43,7 +49,15 @@ describe('网上信访: POST /public/petitions and the query code', () => {
     const code: string = a.queryCode;
     const last = code.slice(-1) === '0' ? '1' : '0';
     const altered = code.slice(0, -1) + last;
-    for (const queryCode of [altered, 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', 'x', code + 'A', '', "'; db.dropDatabase()", b.queryCode.replace(/-/g, '').slice(0, 23)]) {
+    for (const queryCode of [
+      altered,
+      'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA',
+      'x',
+      code + 'A',
+      '',
+      "'; db.dropDatabase()",
+      b.queryCode.replace(/-/g, '').slice(0, 23),
+    ]) {
       const res = await t.call('POST', '/public/petitions/progress', { body: { queryCode } });
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ code: 'PETITIONS.QUERY_CODE_NOT_FOUND' });
@@ -68,7 +82,10 @@ describe('网上信访: POST /public/petitions and the query code', () => {
     expect((await t.call('POST', '/public/petitions', { body: { ...form(5), challenge: c.challenge, nonce } })).body.details.reason).toBe('used');
     const old = (await t.call('GET', '/public/petitions/challenge')).body;
     t.clock.advance(11 * 60_000);
-    expect((await t.call('POST', '/public/petitions', { body: { ...form(6), challenge: old.challenge, nonce: solveProofOfWork(old.challenge, old.bits) } })).body.details.reason).toBe('expired');
+    expect(
+      (await t.call('POST', '/public/petitions', { body: { ...form(6), challenge: old.challenge, nonce: solveProofOfWork(old.challenge, old.bits) } })).body
+        .details.reason,
+    ).toBe('expired');
     const missing = await t.call('POST', '/public/petitions', { body: { challenge: 'a', nonce: '1', name: '', matterType: 'x' } });
     expect(missing.status).toBe(400);
     expect(missing.body.details.fields.map((f: LooseJson) => f.field)).toEqual(expect.arrayContaining(['name', 'idNumber', 'phone', 'matterType', 'summary']));
@@ -84,7 +101,13 @@ describe('网上信访: POST /public/petitions and the query code', () => {
     await t.ok('POST', `/petitions/${id}/acceptance`, 'town1Officer', { noticeRef: '枫溪受〔2025〕7号' });
     await t.ok('POST', `/petitions/${id}/handling`, 'town1Officer', { handlerIds: ['u-1'] });
     expect((await t.call('POST', '/public/petitions/rating', { body: { queryCode: got.queryCode, rating: 5 } })).status).toBe(409);
-    await t.ok('POST', `/petitions/${id}/opinion`, 'town1Officer', { outcome: 'support', request: '停止夜间施工', factsAndReasons: '经核实施工单位违规夜间作业', legalBasisCited: '《噪声污染防治法》第四十三条', documentRef: '枫溪意〔2025〕7号' });
+    await t.ok('POST', `/petitions/${id}/opinion`, 'town1Officer', {
+      outcome: 'support',
+      request: '停止夜间施工',
+      factsAndReasons: '经核实施工单位违规夜间作业',
+      legalBasisCited: '《噪声污染防治法》第四十三条',
+      documentRef: '枫溪意〔2025〕7号',
+    });
     t.clock.advance(3600_000);
     await t.ok('POST', `/petitions/${id}/opinion/delivery`, 'town1Officer', { receivedAt: t.clock.now().toISOString(), method: 'online' });
     const progress = (await t.call('POST', '/public/petitions/progress', { body: { queryCode: got.queryCode } })).body;

@@ -9,7 +9,8 @@ describe('rate limit on the public petition routes', () => {
   afterAll(() => t?.close());
 
   it('the 4th public call from one address within a minute is 429; the staff routes are not limited', async () => {
-    for (let i = 0; i < 2; i++) expect((await t.call('POST', '/public/petitions/progress', { body: { queryCode: `AAAA-AAAA-AAAA-AAAA-AAAA-AAA${i}` } })).status).toBe(404);
+    for (let i = 0; i < 2; i++)
+      expect((await t.call('POST', '/public/petitions/progress', { body: { queryCode: `AAAA-AAAA-AAAA-AAAA-AAAA-AAA${i}` } })).status).toBe(404);
     expect((await t.call('GET', '/public/petitions/challenge')).status).toBe(200);
     const limited = await t.call('POST', '/public/petitions/progress', { body: { queryCode: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAB' } });
     expect(limited.status).toBe(429);

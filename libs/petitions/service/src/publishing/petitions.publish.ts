@@ -81,7 +81,14 @@ export function publishPetitionEvent(stored: StoredEvent): IntegrationEvent | nu
   const petitionId = String(d['petitionId']);
   const group = d['groupVisit'] as { visitorCount: number; representativeIds: string[] } | undefined;
   const unitId =
-    s(d['toUnitId']) ?? s(d['handlingUnitId']) ?? s(d['reviewingUnitId']) ?? s(d['reReviewingUnitId']) ?? s(d['supervisingUnitId']) ?? s(d['receivingUnitId']) ?? s(d['unitId']) ?? null;
+    s(d['toUnitId']) ??
+    s(d['handlingUnitId']) ??
+    s(d['reviewingUnitId']) ??
+    s(d['reReviewingUnitId']) ??
+    s(d['supervisingUnitId']) ??
+    s(d['receivingUnitId']) ??
+    s(d['unitId']) ??
+    null;
   const outcome = s(d['outcome']) ?? s(d['grounds']);
   const data: PetitionEventData = {
     petitionId,

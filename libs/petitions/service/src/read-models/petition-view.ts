@@ -38,10 +38,7 @@ export interface ClockView {
 
 /** How the petition came in, beyond its channel (service-level record of the registration). */
 export type PetitionSource =
-  | { kind: 'office' }
-  | { kind: 'online_form' }
-  | { kind: 'grid_case'; caseId: string }
-  | { kind: 'reception'; pointId: string; dayId?: string };
+  { kind: 'office' } | { kind: 'online_form' } | { kind: 'grid_case'; caseId: string } | { kind: 'reception'; pointId: string; dayId?: string };
 
 export interface MatchFound {
   petitionId: string;
@@ -212,7 +209,11 @@ function documentOf(event: PetitionEvent, stored: StoredEvent): DocumentFacts | 
 
 /** Applies one event of the petition's own stream to its view document (pure). */
 export function evolvePetitionView(doc: PetitionView | null, stored: StoredEvent, jurisdictionOf: (s: RegisteredPetition) => string[]): PetitionView | null {
-  const event = { type: stored.type, data: stored.data, ...(stored.legalBasis !== undefined ? { legalBasis: stored.legalBasis } : {}) } as unknown as PetitionEvent;
+  const event = {
+    type: stored.type,
+    data: stored.data,
+    ...(stored.legalBasis !== undefined ? { legalBasis: stored.legalBasis } : {}),
+  } as unknown as PetitionEvent;
   const before: PetitionState = doc?.state ?? initialPetitionState();
   const state = evolvePetition(before, event);
   if (state.status === 'none') return doc;

@@ -79,7 +79,13 @@ class PetitionsViews implements ProjectedView<StoredEvent> {
   constructor(private readonly jurisdictionOf: (s: RegisteredPetition) => string[]) {}
 
   /** Loads, changes and writes one document, guarded by the event's global position. */
-  private async mutate<T extends object>(store: ReadStore, collection: string, id: string, at: number, fn: (doc: ReadDoc<T> | null) => T | null): Promise<void> {
+  private async mutate<T extends object>(
+    store: ReadStore,
+    collection: string,
+    id: string,
+    at: number,
+    fn: (doc: ReadDoc<T> | null) => T | null,
+  ): Promise<void> {
     const doc = await store.get<T>(collection, id);
     if (doc && doc._revision >= at) return;
     const next = fn(doc);

@@ -30,7 +30,19 @@ export class Reception {
     const correlationId = newId();
     await this.ctx.runtime.infra.events.append(
       streamId,
-      [{ id: newId(), type, schemaVersion: 1, occurredAt: at, actor: actorOf(principal, 'petition.reception'), correlationId, causationId: correlationId, jurisdiction, data }],
+      [
+        {
+          id: newId(),
+          type,
+          schemaVersion: 1,
+          occurredAt: at,
+          actor: actorOf(principal, 'petition.reception'),
+          correlationId,
+          causationId: correlationId,
+          jurisdiction,
+          data,
+        },
+      ],
       { expectedRevision: 'any' },
     );
     await this.ctx.caughtUp();
@@ -41,7 +53,11 @@ export class Reception {
     const jurisdiction = this.ctx.units.pathOf(body.unitId);
     assertInJurisdiction(principal, jurisdiction, 'petition.reception', { type: 'reception_point' });
     const pointId = newId();
-    await this.append(toReceptionPointStreamId(pointId), RECEPTION_POINT_DEFINED, principal, jurisdiction, { pointId, ...body, openHours: body.openHours ?? '' });
+    await this.append(toReceptionPointStreamId(pointId), RECEPTION_POINT_DEFINED, principal, jurisdiction, {
+      pointId,
+      ...body,
+      openHours: body.openHours ?? '',
+    });
     return (await this.store.get<ReceptionPoint>(RECEPTION_POINTS, pointId)) as ReceptionPoint;
   }
 
@@ -51,7 +67,12 @@ export class Reception {
     assertInJurisdiction(principal, point.jurisdiction, 'petition.reception', { type: 'reception_point', id: point.pointId });
     if (body.endTime <= body.startTime) throw new ValidationError('PETITIONS.INVALID_TIME_RANGE', '结束时间须晚于开始时间', { field: 'endTime' });
     const dayId = newId();
-    await this.append(toReceptionDayStreamId(dayId), RECEPTION_DAY_SCHEDULED, principal, point.jurisdiction, { dayId, ...body, pointName: point.name, unitId: point.unitId });
+    await this.append(toReceptionDayStreamId(dayId), RECEPTION_DAY_SCHEDULED, principal, point.jurisdiction, {
+      dayId,
+      ...body,
+      pointName: point.name,
+      unitId: point.unitId,
+    });
     return (await this.store.get<ReceptionDay>(RECEPTION_DAYS, dayId)) as ReceptionDay;
   }
 

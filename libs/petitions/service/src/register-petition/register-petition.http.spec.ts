@@ -8,7 +8,13 @@ describe('register a petition (POST /petitions)', () => {
   }, 60_000);
   afterAll(() => t?.close());
 
-  it.each([['online', 1], ['letter', 2], ['phone', 3], ['fax', 4], ['visit', 5]] as const)('a petition officer registers a %s petition; the §22 routing clock starts', async (channel, n) => {
+  it.each([
+    ['online', 1],
+    ['letter', 2],
+    ['phone', 3],
+    ['fax', 4],
+    ['visit', 5],
+  ] as const)('a petition officer registers a %s petition; the §22 routing clock starts', async (channel, n) => {
     const res = await t.call('POST', '/petitions', { as: 'town1Officer', body: registration({ channel, petitioners: [petitioner(n)] }) });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'registered', revision: 0, events: ['PetitionRegistered'], matches: [], relatedMatter: null });

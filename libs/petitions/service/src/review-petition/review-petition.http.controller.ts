@@ -3,7 +3,14 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '
 import { Action, CaseCommandResponse, CaseCommandResult, IF_MATCH_HEADER, OptionalReasonRequest, RequireAction } from '@fengqiao/platform';
 import { PetitionCall, runPetitionCommand } from '../application/petition-command';
 import { PETITIONS_CONTEXT, PetitionsContext } from '../petitions.context';
-import { decision, DeliverRequest, RequestReReviewRequest, RequestReviewRequest, ReReviewDecisionRequest, ReviewDecisionRequest } from './review-petition.request.dto';
+import {
+  decision,
+  DeliverRequest,
+  RequestReReviewRequest,
+  RequestReviewRequest,
+  ReReviewDecisionRequest,
+  ReviewDecisionRequest,
+} from './review-petition.request.dto';
 
 /** 复查 and 复核 take the same steps; a stage names its commands, its higher body's field and who may decide. */
 const STAGES = {
@@ -13,7 +20,13 @@ const STAGES = {
 type Stage = keyof typeof STAGES;
 
 function StepRoute(path: string, action: Action, summary: string, description: string) {
-  return applyDecorators(Post(path), HttpCode(200), RequireAction(action), ApiOperation({ summary, description }), ApiOkResponse({ type: CaseCommandResponse }));
+  return applyDecorators(
+    Post(path),
+    HttpCode(200),
+    RequireAction(action),
+    ApiOperation({ summary, description }),
+    ApiOkResponse({ type: CaseCommandResponse }),
+  );
 }
 
 /** 复查 (§35) and 复核 (§36): each requested within 30 days of receiving the written answer and decided within 30 days by the next-higher body. */
@@ -38,7 +51,9 @@ export class ReviewPetitionController {
 
   private decide(stage: Stage, call: PetitionCall, body: ReviewDecisionRequest, extra: { publicised?: boolean } = {}): Promise<CaseCommandResult> {
     const s = STAGES[stage];
-    return runPetitionCommand(this.ctx, { ...call, action: s.decideAction, reason: body.reason }, s.decide, { ...decision(body), ...extra } as ReturnType<typeof decision> & { publicised: boolean });
+    return runPetitionCommand(this.ctx, { ...call, action: s.decideAction, reason: body.reason }, s.decide, { ...decision(body), ...extra } as ReturnType<
+      typeof decision
+    > & { publicised: boolean });
   }
 
   @StepRoute('review', 'petition.review', '申请复查', '信访人自收到书面答复之日起 30 日内请求原办理机关、单位的上一级机关、单位复查（第三十五条）。')
@@ -71,7 +86,12 @@ export class ReviewPetitionController {
     return this.start('reReview', call, body);
   }
 
-  @StepRoute('re-review/decision', 'petition.close', '出具复核意见（终结）', '收到复核请求之日起 30 日内提出复核意见；信访人对复核意见不服，仍以同一事实和理由提出的，不再受理（第三十六条）。')
+  @StepRoute(
+    're-review/decision',
+    'petition.close',
+    '出具复核意见（终结）',
+    '收到复核请求之日起 30 日内提出复核意见；信访人对复核意见不服，仍以同一事实和理由提出的，不再受理（第三十六条）。',
+  )
   decideReReview(@Body() body: ReReviewDecisionRequest, @PetitionCall() call: PetitionCall): Promise<CaseCommandResult> {
     return this.decide('reReview', call, body, { publicised: body.publicised ?? false });
   }

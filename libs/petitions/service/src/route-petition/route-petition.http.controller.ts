@@ -1,7 +1,16 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
-import { CaseCommandResponse, CaseCommandResult, CorrelationId, CurrentPrincipal, HeaderResponse, IF_MATCH_HEADER, RequireAction, RequiredReasonRequest } from '@fengqiao/platform';
+import {
+  CaseCommandResponse,
+  CaseCommandResult,
+  CorrelationId,
+  CurrentPrincipal,
+  HeaderResponse,
+  IF_MATCH_HEADER,
+  RequireAction,
+  RequiredReasonRequest,
+} from '@fengqiao/platform';
 import { runPetitionCommand } from '../application/petition-command';
 import { PETITIONS_CONTEXT, PetitionsContext } from '../petitions.context';
 import { AssignPetitionRequest, RuleOnObjectionRequest, TransferPetitionRequest } from './route-petition.request.dto';
@@ -17,7 +26,11 @@ export class RoutePetitionController {
   @Post('transfer')
   @HttpCode(200)
   @RequireAction('petition.route')
-  @ApiOperation({ summary: '转送', description: '信访部门自收到之日起 15 日内转送有权处理的机关、单位（第二十二条）；接收单位 15 日内告知信访人，不属其职权的 5 个工作日内提出异议（第二十三条）。' })
+  @ApiOperation({
+    summary: '转送',
+    description:
+      '信访部门自收到之日起 15 日内转送有权处理的机关、单位（第二十二条）；接收单位 15 日内告知信访人，不属其职权的 5 个工作日内提出异议（第二十三条）。',
+  })
   @ApiOkResponse({ type: CaseCommandResponse })
   transfer(
     @Param('id') id: string,
@@ -28,10 +41,15 @@ export class RoutePetitionController {
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
     this.ctx.units.require(body.toUnitId, 'toUnitId');
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.route', ifMatch, correlationId, reason: body.reason, res }, 'TransferPetition', {
-      toUnitId: body.toUnitId,
-      route: body.route,
-    });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.route', ifMatch, correlationId, reason: body.reason, res },
+      'TransferPetition',
+      {
+        toUnitId: body.toUnitId,
+        route: body.route,
+      },
+    );
   }
 
   @Post('assign')
@@ -48,10 +66,15 @@ export class RoutePetitionController {
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
     this.ctx.units.require(body.toUnitId, 'toUnitId');
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.route', ifMatch, correlationId, reason: body.reason, res }, 'AssignPetition', {
-      toUnitId: body.toUnitId,
-      reportWithin: body.reportWithin,
-    });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.route', ifMatch, correlationId, reason: body.reason, res },
+      'AssignPetition',
+      {
+        toUnitId: body.toUnitId,
+        reportWithin: body.reportWithin,
+      },
+    );
   }
 
   @Post('objection')
@@ -67,7 +90,12 @@ export class RoutePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res }, 'ObjectToRouting', {});
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.accept', ifMatch, correlationId, reason: body.reason, res },
+      'ObjectToRouting',
+      {},
+    );
   }
 
   @Post('objection-ruling')
@@ -83,8 +111,13 @@ export class RoutePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.route', ifMatch, correlationId, reason: body.reason, res }, 'RuleOnObjection', {
-      agreed: body.agreed,
-    });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.route', ifMatch, correlationId, reason: body.reason, res },
+      'RuleOnObjection',
+      {
+        agreed: body.agreed,
+      },
+    );
   }
 }

@@ -9,18 +9,31 @@ describe('routing a petition (POST /petitions/:id/transfer, assign, objection, o
     t = await startPetitionsTestApp();
   }, 60_000);
   afterAll(() => t?.close());
-  const fresh = async (): Promise<string> => (await t.ok<LooseJson>('POST', '/petitions', 'town1Officer', registration({ petitioners: [petitioner(++n)] }), 201)).petitionId;
+  const fresh = async (): Promise<string> =>
+    (await t.ok<LooseJson>('POST', '/petitions', 'town1Officer', registration({ petitioners: [petitioner(++n)] }), 201)).petitionId;
 
   it('transfers with the ETag; the events carry actor, basis and the new jurisdiction; 412 on a stale If-Match writes nothing', async () => {
     const id = await fresh();
     const got = await t.call('GET', `/petitions/${id}`, { as: 'town1Officer' });
     expect(got.headers.get('etag')).toBe('"0"');
-    const stale = await t.call('POST', `/petitions/${id}/transfer`, { as: 'town1Officer', body: { toUnitId: 'dept-t1-cg', route: 'competent_body' }, headers: { 'if-match': '"7"' } });
+    const stale = await t.call('POST', `/petitions/${id}/transfer`, {
+      as: 'town1Officer',
+      body: { toUnitId: 'dept-t1-cg', route: 'competent_body' },
+      headers: { 'if-match': '"7"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.code).toBe('EVENT_STORE.WRONG_EXPECTED_REVISION');
-    const garbage = await t.call('POST', `/petitions/${id}/transfer`, { as: 'town1Officer', body: { toUnitId: 'dept-t1-cg', route: 'competent_body' }, headers: { 'if-match': 'yesterday' } });
+    const garbage = await t.call('POST', `/petitions/${id}/transfer`, {
+      as: 'town1Officer',
+      body: { toUnitId: 'dept-t1-cg', route: 'competent_body' },
+      headers: { 'if-match': 'yesterday' },
+    });
     expect(garbage.status).toBe(412);
-    const ok = await t.call('POST', `/petitions/${id}/transfer`, { as: 'town1Officer', body: { toUnitId: 'dept-t1-cg', route: 'competent_body', reason: '属执法中队职责' }, headers: { 'if-match': '"0"' } });
+    const ok = await t.call('POST', `/petitions/${id}/transfer`, {
+      as: 'town1Officer',
+      body: { toUnitId: 'dept-t1-cg', route: 'competent_body', reason: '属执法中队职责' },
+      headers: { 'if-match': '"0"' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ caseId: id, status: 'routed', revision: 1, events: ['PetitionTransferred'] });
     expect(ok.headers.get('etag')).toBe('"1"');
@@ -69,7 +82,9 @@ describe('routing a petition (POST /petitions/:id/transfer, assign, objection, o
     expect(badRoute.body.details.fields.map((f: LooseJson) => f.field)).toEqual(['route']);
     const badDays = await t.call('POST', `/petitions/${id}/assign`, { as: 'town1Officer', body: { toUnitId: 'dept-t1-cg', reportWithin: 0 } });
     expect(badDays.body.details.fields.map((f: LooseJson) => f.field)).toEqual(['reportWithin']);
-    expect((await t.call('POST', '/petitions/nope/transfer', { as: 'town1Officer', body: { toUnitId: 'dept-t1-cg', route: 'competent_body' } })).status).toBe(404);
+    expect((await t.call('POST', '/petitions/nope/transfer', { as: 'town1Officer', body: { toUnitId: 'dept-t1-cg', route: 'competent_body' } })).status).toBe(
+      404,
+    );
     const outside = await t.call('POST', `/petitions/${id}/transfer`, { as: 'town2Officer', body: { toUnitId: 'dept-t1-cg', route: 'competent_body' } });
     expect(outside.status).toBe(403);
     expect(outside.body.code).toBe('AUTH.OUT_OF_JURISDICTION');

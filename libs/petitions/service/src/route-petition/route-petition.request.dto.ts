@@ -9,7 +9,10 @@ export class TransferPetitionRequest extends OptionalReasonRequest {
   @MaxLength(64)
   toUnitId!: string;
 
-  @ApiProperty({ enum: ['competent_body', 'political_legal', 'discipline_inspection'], description: '转送有权机关；涉法涉诉转政法部门；检举控告转纪检监察机关（第二十二条）' })
+  @ApiProperty({
+    enum: ['competent_body', 'political_legal', 'discipline_inspection'],
+    description: '转送有权机关；涉法涉诉转政法部门；检举控告转纪检监察机关（第二十二条）',
+  })
   @IsIn(['competent_body', 'political_legal', 'discipline_inspection'])
   route!: 'competent_body' | 'political_legal' | 'discipline_inspection';
 }

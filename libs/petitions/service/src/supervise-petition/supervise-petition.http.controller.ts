@@ -28,12 +28,17 @@ export class SupervisePetitionController {
     @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<CaseCommandResult> {
-    return runPetitionCommand(this.ctx, { petitionId: id, principal, action: 'petition.supervise', ifMatch, correlationId, reason: body.reason, res }, 'SupervisePetition', (p) => {
-      const here = p.status === 'routed' ? p.routing.toUnitId : (p.handlingUnitId ?? p.receivingUnitId);
-      if (here === principal.unitId || !this.ctx.units.pathOf(here).includes(principal.unitId)) {
-        throw new ForbiddenError('PETITIONS.NOT_A_HIGHER_OFFICE', '只有信访事项所在单位的上级信访部门可以督办', { unitId: here });
-      }
-      return { supervisingUnitId: principal.unitId, form: body.form, grounds: body.grounds };
-    });
+    return runPetitionCommand(
+      this.ctx,
+      { petitionId: id, principal, action: 'petition.supervise', ifMatch, correlationId, reason: body.reason, res },
+      'SupervisePetition',
+      (p) => {
+        const here = p.status === 'routed' ? p.routing.toUnitId : (p.handlingUnitId ?? p.receivingUnitId);
+        if (here === principal.unitId || !this.ctx.units.pathOf(here).includes(principal.unitId)) {
+          throw new ForbiddenError('PETITIONS.NOT_A_HIGHER_OFFICE', '只有信访事项所在单位的上级信访部门可以督办', { unitId: here });
+        }
+        return { supervisingUnitId: principal.unitId, form: body.form, grounds: body.grounds };
+      },
+    );
   }
 }

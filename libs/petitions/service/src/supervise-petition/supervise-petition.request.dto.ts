@@ -3,7 +3,14 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
 import { RequiredReasonRequest } from '@fengqiao/platform';
 import { SupervisionGrounds } from '@fengqiao/petitions-domain';
 
-export const SUPERVISION_GROUNDS: readonly SupervisionGrounds[] = ['improper_acceptance', 'shirking', 'perfunctory', 'delay', 'falsification', 'refusal_to_execute'];
+export const SUPERVISION_GROUNDS: readonly SupervisionGrounds[] = [
+  'improper_acceptance',
+  'shirking',
+  'perfunctory',
+  'delay',
+  'falsification',
+  'refusal_to_execute',
+];
 
 export class SupervisePetitionRequest extends RequiredReasonRequest {
   @ApiProperty({ enum: ['supervision', 'listed'], description: '督办或挂牌督办' })

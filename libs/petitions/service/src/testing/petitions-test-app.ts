@@ -54,7 +54,9 @@ export interface PetitionsTestApp {
   close(): Promise<void>;
 }
 
-export async function startPetitionsTestApp(options: { petitions?: Partial<PetitionsModuleOptions>; rateLimitPerMinute?: number } = {}): Promise<PetitionsTestApp> {
+export async function startPetitionsTestApp(
+  options: { petitions?: Partial<PetitionsModuleOptions>; rateLimitPerMinute?: number } = {},
+): Promise<PetitionsTestApp> {
   const clock = new FixedClock(TEST_START);
   const session = await startServiceTestSession({
     dataDirPrefix: 'fq-petitions-',
@@ -101,7 +103,12 @@ export async function startPetitionsTestApp(options: { petitions?: Partial<Petit
 
 /** A petitioner with a made-up resident ID number (its check digit is not checked). */
 export function petitioner(n: number, extra: { address?: string } = {}) {
-  return { name: `信访人${n}`, idNumber: `33068119800101${String(1000 + n).slice(-4)}`, phone: `1380000${String(1000 + n).slice(-4)}`, address: extra.address ?? `浙江省诸暨市枫桥镇枫源村${n}组${n}号` };
+  return {
+    name: `信访人${n}`,
+    idNumber: `33068119800101${String(1000 + n).slice(-4)}`,
+    phone: `1380000${String(1000 + n).slice(-4)}`,
+    address: extra.address ?? `浙江省诸暨市枫桥镇枫源村${n}组${n}号`,
+  };
 }
 
 /** A registration body as a petition office sends it. */

@@ -37,7 +37,12 @@ export interface DiscoveredRoute {
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [''] : [String(v)]);
 
 function joinPath(...parts: string[]): string {
-  const joined = '/' + parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  const joined =
+    '/' +
+    parts
+      .map((p) => p.replace(/^\/+|\/+$/g, ''))
+      .filter(Boolean)
+      .join('/');
   return joined;
 }
 
@@ -317,7 +322,11 @@ export function platformRows<K extends string>(o: PlatformRowsOptions<K>): Route
   return {
     'GET /health': { access: 'public', target: 'collection', request: () => ({ path: '/health' }) },
     'GET /.well-known/jwks.json': { access: 'public', target: 'collection', request: () => ({ path: '/.well-known/jwks.json' }) },
-    'POST /auth/login': { access: 'public', target: 'collection', request: (ctx) => ({ path: '/auth/login', body: { username: o.app.username(o.userOf(ctx)), password: o.password } }) },
+    'POST /auth/login': {
+      access: 'public',
+      target: 'collection',
+      request: (ctx) => ({ path: '/auth/login', body: { username: o.app.username(o.userOf(ctx)), password: o.password } }),
+    },
     'GET /auth/me': { access: 'self.read', target: 'collection', request: () => ({ path: '/auth/me' }) },
     'GET /directory/units': { access: 'directory.read', target: 'collection', request: () => ({ path: '/directory/units' }) },
     // the platform's erasure route (issue 14): admin only, for a subject of this process
@@ -338,19 +347,31 @@ export function issuerRows<K extends string>(o: PlatformRowsOptions<K> & { other
   const refresh = async (ctx: MatrixContext) => (await o.app.issuer.login(o.app.username(o.userOf(ctx)), o.password)).refreshToken;
   const nothingOutside = (ctx: MatrixContext) => o.userOf(ctx) === o.admin && ctx.where === 'outside';
   return {
-    'POST /auth/refresh': { access: 'public', target: 'collection', request: async (ctx) => ({ path: '/auth/refresh', body: { refreshToken: await refresh(ctx) } }) },
-    'POST /auth/logout': { access: 'public', target: 'collection', request: async (ctx) => ({ path: '/auth/logout', body: { refreshToken: await refresh(ctx) } }) },
+    'POST /auth/refresh': {
+      access: 'public',
+      target: 'collection',
+      request: async (ctx) => ({ path: '/auth/refresh', body: { refreshToken: await refresh(ctx) } }),
+    },
+    'POST /auth/logout': {
+      access: 'public',
+      target: 'collection',
+      request: async (ctx) => ({ path: '/auth/logout', body: { refreshToken: await refresh(ctx) } }),
+    },
     'POST /directory/changes': {
       access: 'directory.manage',
       target: 'resource',
       request: (ctx) =>
-        nothingOutside(ctx) ? undefined : { path: '/directory/changes', body: { change: { type: 'UnitRenamed', unitId: 't-3', name: `青山镇${++matrixSerial}` } } },
+        nothingOutside(ctx)
+          ? undefined
+          : { path: '/directory/changes', body: { change: { type: 'UnitRenamed', unitId: 't-3', name: `青山镇${++matrixSerial}` } } },
     },
     'PUT /directory/users/:id/password': {
       access: 'user.manage',
       target: 'resource',
       request: (ctx) =>
-        nothingOutside(ctx) ? undefined : { path: `/directory/users/${o.app.principal(o.otherUser).userId}/password`, body: { password: `another-password-${++matrixSerial}` } },
+        nothingOutside(ctx)
+          ? undefined
+          : { path: `/directory/users/${o.app.principal(o.otherUser).userId}/password`, body: { password: `another-password-${++matrixSerial}` } },
     },
   };
 }

@@ -37,17 +37,7 @@ import {
   validateQuery,
   type NormalisedProjection,
 } from '../../query/query-validation';
-import type {
-  CountByKey,
-  DeleteOptions,
-  FindOptions,
-  IndexSpec,
-  ReadDoc,
-  ReadDocInput,
-  ReadQuery,
-  ReadStore,
-  UpsertOptions,
-} from '../../read-store.port';
+import type { CountByKey, DeleteOptions, FindOptions, IndexSpec, ReadDoc, ReadDocInput, ReadQuery, ReadStore, UpsertOptions } from '../../read-store.port';
 
 export interface EmbeddedReadStoreOptions {
   /** File path, or `':memory:'`. */
@@ -175,9 +165,7 @@ export class EmbeddedReadStore implements ReadStore {
     validateQuery(query);
     assertGroupByField(groupByField);
     const groups = new Aggregator([{ $group: { _id: `$${groupByField}`, count: { $sum: 1 } } }]).run(this.matching(collection, query));
-    return groups
-      .map((g) => ({ key: g['_id'] === undefined ? null : g['_id'], count: g['count'] as number }))
-      .sort((a, b) => compareValues(a.key, b.key));
+    return groups.map((g) => ({ key: g['_id'] === undefined ? null : g['_id'], count: g['count'] as number })).sort((a, b) => compareValues(a.key, b.key));
   }
 
   async ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
@@ -214,9 +202,9 @@ export class EmbeddedReadStore implements ReadStore {
 
   private matching(collection: string, query: ReadQuery): Doc[] {
     const pre = prefilterOf(query);
-    const rows = (
-      pre === undefined ? this.stmt.live.all(collection) : this.prefiltered(pre.sql).all(collection, ...pre.params)
-    ) as unknown as Array<{ json: string }>;
+    const rows = (pre === undefined ? this.stmt.live.all(collection) : this.prefiltered(pre.sql).all(collection, ...pre.params)) as unknown as Array<{
+      json: string;
+    }>;
     const q = new Query(query, {});
     const out: Doc[] = [];
     for (const row of rows) {

@@ -3,7 +3,15 @@ import { datesToInstants, instantsToDates, isCanonicalInstant } from './bson-dat
 describe('instants as BSON Dates', () => {
   it('recognises only the toISOString() form that reads back byte for byte', () => {
     expect(isCanonicalInstant('2025-03-01T08:00:00.000Z')).toBe(true);
-    for (const other of ['2025-03-01', '2025-03-01T08:00:00Z', '2025-03-01T16:00:00.000+08:00', '2025-02-30T08:00:00.000Z', '报告于2025-03-01T08:00:00.000Z', 42, null]) {
+    for (const other of [
+      '2025-03-01',
+      '2025-03-01T08:00:00Z',
+      '2025-03-01T16:00:00.000+08:00',
+      '2025-02-30T08:00:00.000Z',
+      '报告于2025-03-01T08:00:00.000Z',
+      42,
+      null,
+    ]) {
       expect(isCanonicalInstant(other)).toBe(false);
     }
   });

@@ -31,7 +31,10 @@ describeIntegration('MongoReadStore with an index on an array field', ['mongo'],
   const indexNames = async (collection: string) => (await client.db(dbName).collection(collection).indexes()).map((i) => i.name);
 
   it('a view whose array is long is written and found by an element', async () => {
-    await store.ensureIndexes('petitions', [{ keys: { petitionerIds: 1 }, name: 'by_petitioner', multikey: true }, { keys: { status: 1 }, name: 'by_status' }]);
+    await store.ensureIndexes('petitions', [
+      { keys: { petitionerIds: 1 }, name: 'by_petitioner', multikey: true },
+      { keys: { status: 1 }, name: 'by_status' },
+    ]);
     expect(await store.upsert('petitions', { _id: 'p-collective', status: 'accepted', petitionerIds: petitioners }, { revision: 1 })).toBe(true);
     const found = await store.find<{ _id: string }>('petitions', { petitionerIds: petitioners[250] });
     expect(found.map((d) => d._id)).toEqual(['p-collective']);
@@ -44,7 +47,12 @@ describeIntegration('MongoReadStore with an index on an array field', ['mongo'],
   it('drops on FerretDB the array index an earlier version made, so long arrays can be written', async () => {
     if (!(await ferret())) return; // MongoDB keeps its multikey index (the test above)
     await client.db(dbName).collection('older').createIndex({ petitionerIds: 1 }, { name: 'by_petitioner' });
-    await expect(client.db(dbName).collection('older').insertOne({ _id: 'x' as never, petitionerIds: petitioners })).rejects.toThrow(/index row|exceeds|size/i);
+    await expect(
+      client
+        .db(dbName)
+        .collection('older')
+        .insertOne({ _id: 'x' as never, petitionerIds: petitioners }),
+    ).rejects.toThrow(/index row|exceeds|size/i);
     await store.ensureIndexes('older', [{ keys: { petitionerIds: 1 }, name: 'by_petitioner', multikey: true }]);
     expect(await indexNames('older')).not.toContain('by_petitioner');
     expect(await store.upsert('older', { _id: 'p-1', petitionerIds: petitioners }, { revision: 1 })).toBe(true);

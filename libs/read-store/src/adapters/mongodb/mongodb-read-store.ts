@@ -160,7 +160,9 @@ export class MongoReadStore implements ReadStore {
     const rows = await this.coll(collection)
       .aggregate<{ _id: unknown; count: number }>([{ $match: live(query) }, { $group: { _id: `$${groupByField}`, count: { $sum: 1 } } }])
       .toArray();
-    return datesToInstants(rows).map((r) => ({ key: r._id === undefined ? null : r._id, count: r.count })).sort((a, b) => compareValues(a.key, b.key));
+    return datesToInstants(rows)
+      .map((r) => ({ key: r._id === undefined ? null : r._id, count: r.count }))
+      .sort((a, b) => compareValues(a.key, b.key));
   }
 
   async ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {

@@ -48,7 +48,10 @@ describeIntegration('MongoReadStore (MongoDB / FerretDB)', ['mongo'], (env) => {
         Array.from({ length: rounds }, async (_, i) => {
           const id = `doc-${i}`;
           const [low, high] = i % 2 === 0 ? [a, b] : [b, a];
-          const order = i % 4 < 2 ? [() => low.upsert(c, { _id: id, by: 'low' }, { revision: 1 }), () => high.upsert(c, { _id: id, by: 'high' }, { revision: 2 })] : [() => high.upsert(c, { _id: id, by: 'high' }, { revision: 2 }), () => low.upsert(c, { _id: id, by: 'low' }, { revision: 1 })];
+          const order =
+            i % 4 < 2
+              ? [() => low.upsert(c, { _id: id, by: 'low' }, { revision: 1 }), () => high.upsert(c, { _id: id, by: 'high' }, { revision: 2 })]
+              : [() => high.upsert(c, { _id: id, by: 'high' }, { revision: 2 }), () => low.upsert(c, { _id: id, by: 'low' }, { revision: 1 })];
           const results = await Promise.all(order.map((f) => f()));
           expect(results).toContain(true);
         }),

@@ -100,10 +100,17 @@ export class GeoReportClient {
     const res = await this.send('GET', this.url('discovery'));
     if (this.format === 'json') {
       const d = JSON.parse(res.raw) as { changeset: string; contact: string; key_service: string; endpoints: { formats: string[] }[] };
-      return { ...res, body: { fields: { changeset: d.changeset, contact: d.contact, key_service: d.key_service }, formats: d.endpoints.flatMap((e) => e.formats) } };
+      return {
+        ...res,
+        body: { fields: { changeset: d.changeset, contact: d.contact, key_service: d.key_service }, formats: d.endpoints.flatMap((e) => e.formats) },
+      };
     }
     const root = parseXml(res.raw);
-    const formats = childrenNamed(root, 'endpoints').flatMap((e) => childrenNamed(e, 'endpoint')).flatMap((e) => childrenNamed(e, 'formats')).flatMap((f) => childrenNamed(f, 'format')).map((f) => f.textContent ?? '');
+    const formats = childrenNamed(root, 'endpoints')
+      .flatMap((e) => childrenNamed(e, 'endpoint'))
+      .flatMap((e) => childrenNamed(e, 'formats'))
+      .flatMap((f) => childrenNamed(f, 'format'))
+      .map((f) => f.textContent ?? '');
     return { ...res, body: { fields: recordOf(root), formats } };
   }
 
@@ -139,6 +146,9 @@ export class GeoReportClient {
 
   /** A browser's CORS preflight for a POST from `origin`. */
   async preflight(path: string, origin: string): Promise<Response> {
-    return fetch(this.url(path), { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    return fetch(this.url(path), {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
   }
 }
