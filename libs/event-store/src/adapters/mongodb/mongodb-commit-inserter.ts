@@ -66,17 +66,17 @@ export class CommitInserter {
    * the next free positions. Settles every commit of the group; never throws.
    */
   private async insertGroup(group: PendingCommit[]): Promise<void> {
-    let todo = group;
-    while (todo.length > 0) {
+    let waiting = group;
+    while (waiting.length > 0) {
       let position: number;
       try {
         position = this.nextPosition ?? (await this.freePosition(this.takenPosition));
       } catch (error) {
-        for (const c of todo) c.reject(error);
+        for (const c of waiting) c.reject(error);
         return;
       }
       const docs: CommitDoc[] = [];
-      for (const c of todo) {
+      for (const c of waiting) {
         const doc = toCommitDoc(c.streamId, c.built, position);
         docs.push(doc);
         position = doc.lastPosition + 1;
@@ -85,7 +85,7 @@ export class CommitInserter {
         if (docs.length === 1) await this.c.commits.insertOne(docs[0], { writeConcern: this.c.writeConcern });
         else await this.c.commits.insertMany(docs, { ordered: true, writeConcern: this.c.writeConcern });
         this.nextPosition = position;
-        todo.forEach((c, i) => c.resolve({ kind: 'inserted', doc: docs[i] }));
+        waiting.forEach((c, i) => c.resolve({ kind: 'inserted', doc: docs[i] }));
         return;
       } catch (error) {
         this.nextPosition = undefined;
@@ -94,15 +94,15 @@ export class CommitInserter {
         if (refused === undefined) {
           // not a plain refusal (network, write concern, …): which documents are stored is unknown,
           // so every append of the group fails; a retry with the same event ids is idempotent.
-          for (const c of todo) c.reject(error);
+          for (const c of waiting) c.reject(error);
           return;
         }
-        for (let i = 0; i < refused.index; i++) todo[i].resolve({ kind: 'inserted', doc: docs[i] });
-        const failed = todo[refused.index];
-        const rest = todo.slice(refused.index + 1);
+        for (let i = 0; i < refused.index; i++) waiting[i].resolve({ kind: 'inserted', doc: docs[i] });
+        const failed = waiting[refused.index];
+        const rest = waiting.slice(refused.index + 1);
         if (refused.code !== DUPLICATE_KEY) {
           failed.reject(refused.error);
-          todo = rest;
+          waiting = rest;
           continue;
         }
         const doc = docs[refused.index];
@@ -111,14 +111,14 @@ export class CommitInserter {
           positionConflict = await this.isPositionConflict(refused.text, doc);
         } catch (lookupError) {
           failed.reject(lookupError);
-          todo = rest;
+          waiting = rest;
           continue;
         }
         if (positionConflict) {
-          todo = [failed, ...rest];
+          waiting = [failed, ...rest];
         } else {
           failed.resolve({ kind: 'stream_conflict' });
-          todo = rest;
+          waiting = rest;
         }
       }
     }
