@@ -79,6 +79,14 @@ export interface SubscribeOptions {
   handler: MessageHandler;
   /** Overrides parts of `DEFAULT_RETRY_POLICY`. */
   retry?: Partial<RetryPolicy>;
+  /**
+   * A group for this process's lifetime only (e.g. a follower that rebuilds its state from the
+   * start of a topic at every start): no position is ever committed, and the group is deleted when
+   * the subscription closes. A process killed before that leaves an empty group without offsets,
+   * which the broker removes at its next offsets clean-up instead of keeping it for the offsets'
+   * retention (7 days). Buses without groups ignore it.
+   */
+  ephemeral?: boolean;
 }
 
 /*

@@ -3,12 +3,13 @@
  * entry (the seed as versions 1..n) through its outbox stream and relay; a service that does not
  * host the issuer follows the topic, so its token check knows users created after it started and
  * refuses a deactivated user at once; a service started later catches up from the topic's start;
- * a restart of the host publishes nothing twice.
+ * a restart of the host publishes nothing twice; a follower that stops leaves no consumer group behind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { Kafka, logLevel } from 'kafkajs';
 import { AuthenticationError, BuiltInIssuer, USER_ROLES } from '@fengqiao/identity';
 import { FIXTURE_PASSWORD, FIXTURE_UNITS, FIXTURE_USERS, fixtureSeed } from '@fengqiao/identity/testing';
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
@@ -168,5 +169,22 @@ describeIntegration('directory changes over Kafka (distributed)', ['kafka', 'mon
     expect(await runtime2.infra.events.streamRevision(DIRECTORY_STREAM)).toBe(issuer2.directory.version - 1);
     expect(follower.directory.entries()).toEqual(issuer2.directory.entries());
     expect((await verifier.verify(accessToken)).userId).toBe('u-new-operator');
+
+    // a follower's group lives as long as its process: closed, it leaves no group on the broker
+    const directoryGroups = async () => {
+      const admin = new Kafka({ clientId: uniqueName('dir-groups'), brokers: env().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      try {
+        return (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix) && g.includes('.directory.'));
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    expect((await directoryGroups()).some((g) => g.includes('petitions.directory.'))).toBe(true);
+    await petitions.app.close();
+    apps.splice(apps.indexOf(petitions.app), 1);
+    const left = await directoryGroups();
+    expect(left.filter((g) => g.includes('petitions.directory.'))).toEqual([]);
+    expect(left.some((g) => g.includes('intake.directory.'))).toBe(true);
   });
 });

@@ -166,9 +166,15 @@ export class DirectoryFollower implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // a group of its own for each start: it reads the topic from the beginning into the empty directory
+    // a group of its own for each start: it reads the topic from the beginning into the empty directory;
+    // ephemeral, so no position is committed and the group is deleted on shutdown (not left on the broker)
     const groupId = `${this.config.serviceName}.directory.${newId()}`;
-    this.subscription = await this.bus.subscribe({ groupId, topics: [topics.identityDirectory], handler: async (message) => this.apply(message) });
+    this.subscription = await this.bus.subscribe({
+      groupId,
+      topics: [topics.identityDirectory],
+      ephemeral: true,
+      handler: async (message) => this.apply(message),
+    });
     this.logger.log(`following ${topics.identityDirectory} (group ${groupId})`);
   }
 

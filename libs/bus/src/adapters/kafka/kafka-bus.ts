@@ -216,6 +216,15 @@ export class KafkaBus implements Bus {
     this.subscriptions.delete(sub);
   }
 
+  /** @internal an ephemeral subscription's group, once its member has left (best effort: the broker drops it anyway). */
+  async deleteGroup(groupId: string): Promise<void> {
+    try {
+      await (await this.connectAdmin()).deleteGroups([groupId]);
+    } catch (e) {
+      this.logger.warn({ groupId, err: e }, 'ephemeral group not deleted (the broker removes it at its next offsets clean-up)');
+    }
+  }
+
   /** Creates the topics that do not exist yet (mode `'admin'`), once per topic per bus. */
   async ensureTopics(topics: readonly string[]): Promise<void> {
     if (this.o.topicCreation !== 'admin') return;
@@ -335,6 +344,7 @@ class KafkaSubscription implements Subscription {
       this.stopping.abort();
       await this.consumer.disconnect(); // waits for the batches in hand; they commit on their way out
       this.bus.forget(this);
+      if (this.options.ephemeral) await this.bus.deleteGroup(this.groupId);
     })();
     return this.closing;
   }
@@ -348,7 +358,7 @@ class KafkaSubscription implements Subscription {
     let uncommitted: string | undefined;
     let lastCommit = Date.now();
     const commit = async () => {
-      if (uncommitted === undefined) return;
+      if (uncommitted === undefined || this.options.ephemeral) return;
       const offset = uncommitted;
       await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
       if (uncommitted === offset) uncommitted = undefined;
