@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ModuleRef } from '@nestjs/core';
 import { isUtf8 } from 'node:buffer';
 import { jsonDepthExceeds, TEXT_LIMITS } from '@fengqiao/contracts';
 import { DomainErrorFilter, PREFIX_ERROR_FILTERS, type PrefixErrorFilter } from '../errors/domain-error.filter';
@@ -60,7 +61,9 @@ export function configureHttpEdge(app: INestApplication): void {
 
 function prefixErrorFilters(app: INestApplication): readonly PrefixErrorFilter[] {
   try {
-    return app.get<readonly PrefixErrorFilter[]>(PREFIX_ERROR_FILTERS, { strict: false });
+    // through ModuleRef, not app.get: the application's proxy logs a missing provider as an error
+    // before rethrowing, and most services have no such provider
+    return app.get(ModuleRef).get<readonly PrefixErrorFilter[]>(PREFIX_ERROR_FILTERS, { strict: false });
   } catch {
     return []; // no hosted module has a shape of its own
   }
