@@ -91,7 +91,7 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
   const failedSince = new Map<string, { at: number; failures: number }>();
   const checkStarted = new Map<string, number>();
   const reported = new Set<string>();
-  const everKnown = new Set<string>();
+  const lost = new Set<string>();
   let poolCleared = false;
   let checkOutFailing = false;
 
@@ -123,10 +123,11 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
     const to = e.newDescription.type;
     if (from === to) return;
     const fields = { ...ctx, address: e.address, from, to, error: message(e.newDescription.error) };
-    // the first discovery at start-up is no news
-    if (from === 'Unknown' && !everKnown.has(e.address)) log.info(fields, `MongoDB client "${name}": server ${from} → ${to}`);
+    // the discovery at start-up is no news; finding the server again after losing it is
+    if (from === 'Unknown' && !lost.has(e.address)) log.info(fields, `MongoDB client "${name}": server ${from} → ${to}`);
     else log.warn(fields, `MongoDB client "${name}": server ${from} → ${to}`);
-    if (to !== 'Unknown') everKnown.add(e.address);
+    if (to === 'Unknown') lost.add(e.address);
+    else lost.delete(e.address);
   });
   client.on('connectionPoolCleared', (e) => {
     poolCleared = true;
