@@ -55,6 +55,11 @@ class RestartingProxy {
     this.hold = false;
   }
 
+  /** answers held (true) or passed on again (false; what was held is lost, as in a network cut) */
+  holdAnswers(on: boolean): void {
+    this.hold = on;
+  }
+
   async close(): Promise<void> {
     for (const l of this.links.splice(0)) l.down.destroy();
     await new Promise((r) => this.server.close(r));
@@ -137,6 +142,30 @@ describeIntegration('MongoDB clients across a server restart', ['mongo'], (env) 
     // the heartbeat runs every 2 s and on-demand checks wait for 3 s since the last one
     expect(Math.max(...recoveredAfterMs)).toBeLessThan(8_000);
   }, 120_000);
+
+  it('reports a connection held by one operation for longer than a check may run', async () => {
+    const proxy = await RestartingProxy.to(target().hostname, Number(target().port || 27017));
+    const { logger, lines } = capture();
+    const client = await openMongoClient(`mongodb://127.0.0.1:${proxy.port}/`, 'held test', { logger, stuckAfterMs: 1_000, pollMs: 200, onStuck: () => undefined });
+    try {
+      await client.db('fq_mongo_clients').collection('held').findOne({});
+      proxy.holdAnswers(true);
+      const pending = client
+        .db('fq_mongo_clients')
+        .collection('held')
+        .findOne({})
+        .catch(() => undefined);
+      await sleep(1_800);
+      const held = lines.filter((l) => l.level === 'warn' && l.msg.includes('an operation has held connection'));
+      expect(held).toHaveLength(1);
+      expect(held[0].obj).toMatchObject({ mongoClient: 'held test', connection: expect.stringMatching(/^127\.0\.0\.1:\d+\/\d+$/) });
+      await proxy.restart();
+      await pending;
+    } finally {
+      await client.close(true);
+      await proxy.close();
+    }
+  }, 30_000);
 
   it('reports a server check that runs longer than it may, naming the client', async () => {
     // a server that accepts connections and never answers: the monitor's hello waits (connectTimeoutMS, 10 s)

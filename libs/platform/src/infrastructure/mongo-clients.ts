@@ -73,7 +73,9 @@ function message(error: unknown): string | undefined {
  * Logs what the driver does with the server and the pool, at warn, once per transition, naming the
  * client (`event store`, `subject keys`, …): a heartbeat failing after a success (and succeeding
  * again), a server description changing type, the pool cleared and ready again, a connection
- * check-out failing (with its reason) after one succeeded. And watches for a server check that never
+ * check-out failing (with its reason) after one succeeded, a connection held by one operation for
+ * longer than `stuckAfterMs` (the same driver bug can in principle catch a pooled connection handed
+ * out in that event-loop turn; it has not been seen). And watches for a server check that never
  * ends (the driver bug above): the client would stay without a server until the process stops, so
  * by default the watch logs it and exits the process (code 70) so that its supervisor restarts it.
  */
@@ -91,6 +93,9 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
   const failedSince = new Map<string, { at: number; failures: number }>();
   const checkStarted = new Map<string, number>();
   const reported = new Set<string>();
+  // connections handed to an operation: one held for longer than a check may run is reported (warn)
+  const checkedOut = new Map<string, number>();
+  const heldReported = new Set<string>();
   const lost = new Set<string>();
   let poolCleared = false;
   let checkOutFailing = false;
@@ -143,9 +148,12 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
     checkOutFailing = true;
     log.warn({ ...ctx, address: e.address, reason: e.reason, error: message((e as { error?: unknown }).error) }, `MongoDB client "${name}": connection check-out failed (${e.reason})`);
   });
-  client.on('connectionCheckedOut', () => {
+  client.on('connectionCheckedOut', (e) => {
     checkOutFailing = false;
+    checkedOut.set(`${e.address}/${e.connectionId}`, Date.now());
   });
+  client.on('connectionCheckedIn', (e) => checkedOut.delete(`${e.address}/${e.connectionId}`));
+  client.on('connectionClosed', (e) => checkedOut.delete(`${e.address}/${e.connectionId}`));
 
   const stuck = (): StuckCheck[] => {
     const now = Date.now();
@@ -158,6 +166,13 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
       log.error({ ...ctx, address: s.address, runningMs: s.runningMs }, `MongoDB client "${name}": a server check has run for ${Math.round(s.runningMs / 1000)} s; its monitor is stuck and the client will not find a server again`);
       onStuck(s);
     }
+    const now = Date.now();
+    for (const [connection, at] of checkedOut) {
+      if (now - at <= stuckAfterMs || heldReported.has(connection)) continue;
+      heldReported.add(connection);
+      log.warn({ ...ctx, connection, heldMs: now - at }, `MongoDB client "${name}": an operation has held connection ${connection} for ${Math.round((now - at) / 1000)} s`);
+    }
+    for (const connection of heldReported) if (!checkedOut.has(connection)) heldReported.delete(connection);
   }, options.pollMs ?? 5_000);
   timer.unref();
   const stop = () => clearInterval(timer);
