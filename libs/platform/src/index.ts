@@ -16,6 +16,7 @@ export * from './application/case-command-runner';
 export * from './application/command-http';
 export * from './timers/deadline-scheduler';
 export * from './infrastructure/context-infrastructure';
+export * from './infrastructure/mongo-clients';
 export * from './infrastructure/context-runtime';
 export * from './auth';
 export * from './metrics/metrics';

@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import {
   CheckpointSigner,
   KurrentDbEventStore,
@@ -22,6 +21,7 @@ import {
   type RawEventImport,
 } from '@fengqiao/event-store';
 import { contextDatabaseName } from '../infrastructure/context-infrastructure';
+import { openMongoClient } from '../infrastructure/mongo-clients';
 import { retiredKeysFrom } from '../audit/audit-signing-key';
 
 /** Every context that owns an event store (DESIGN §3). Identity keeps its directory journal in `identity.sqlite`, not in an event store. */
@@ -152,7 +152,7 @@ export function standaloneDeployment(dataDir: string): Deployment {
 }
 
 export async function distributedDeployment(mongoUrl: string, kurrentdbUrl: string): Promise<Deployment> {
-  const client = await new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect();
+  const client = await openMongoClient(mongoUrl, 'backup');
   const dbOf = (context: string) => client.db(contextDatabaseName(mongoUrl, context));
   const prefixOf = (context: string) => `${context.replace(/[^A-Za-z0-9]/g, '_')}.`;
   const hasEvents = async (context: string) => (await dbOf(context).listCollections({ name: 'events' }, { nameOnly: true }).toArray()).length > 0;

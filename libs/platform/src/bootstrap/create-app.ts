@@ -17,6 +17,7 @@ import { authImports, IdentitySeed } from '../auth/identity.module';
 import { corsOptionsDelegate } from '../auth/cors';
 import { loadAuthConfig } from '../auth/auth.config';
 import { createBus } from '../infrastructure/context-infrastructure';
+import { MONGO_CLIENT_OPTIONS, watchMongoClient } from '../infrastructure/mongo-clients';
 import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
 import { httpMetricsMiddleware, metricsPlacementOf, serveMetrics, startMetricsServer } from '../metrics/metrics.http';
 import { AuditRegistry } from '../audit/audit-registry';
@@ -93,7 +94,8 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   let connection: mongoose.Connection | undefined;
   if (config.mode === 'distributed') {
     probes.push(new KafkaProbe(config.kafkaBrokers, def.name));
-    connection = mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 5000 });
+    connection = mongoose.createConnection(config.mongoUrl, { ...MONGO_CLIENT_OPTIONS, serverSelectionTimeoutMS: 5000 });
+    watchMongoClient(connection.getClient(), `${def.name} health`);
     // The connection keeps retrying in the background; /health reports it down until it answers.
     connection.on('error', () => undefined);
     probes.push(new MongoProbe(connection));

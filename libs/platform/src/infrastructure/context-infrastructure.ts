@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import {
   CheckpointStore,
   EventStore,
@@ -24,6 +23,7 @@ import {
   SqliteRelayCheckpointStore,
 } from '@fengqiao/bus';
 import { ServiceConfig } from '../config/service-config';
+import { MONGO_CLIENT_OPTIONS, openMongoClient, watchMongoClient } from './mongo-clients';
 
 /**
  * What one context owns (DESIGN §3: each service owns its streams): its event store, its read
@@ -80,13 +80,15 @@ export async function openContextInfrastructure(context: string, config: Service
     };
   }
   const dbName = contextDatabaseName(config.mongoUrl, context);
-  const client = await new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect();
+  // event store, relay checkpoint, inbox and Merkle checkpoints share this client
+  const client = await openMongoClient(config.mongoUrl, `${context} event store`);
   const db = client.db(dbName);
   // KurrentDB has no databases: each context's streams carry its name as a prefix
   const events: EventStore = config.kurrentdbUrl
     ? KurrentDbEventStore.connect(config.kurrentdbUrl, { streamPrefix: `${context.replace(/[^A-Za-z0-9]/g, '_')}.` })
     : await MongoEventStore.create({ db });
-  const readStore = await MongoReadStore.connect({ url: config.mongoUrl, dbName });
+  const readStore = await MongoReadStore.connect({ url: config.mongoUrl, dbName, clientOptions: MONGO_CLIENT_OPTIONS });
+  watchMongoClient(readStore.mongoClient, `${context} read models`);
   const relayCheckpoints = MongoRelayCheckpointStore.forDb(db);
   // not `inbox`: that name holds the read-model records of the inbox before it was claim-based
   const inbox = await MongoInbox.create({ db, collection: 'inbox_claims' });

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import {
   EventShape,
   MasterKeyring,
@@ -12,6 +11,7 @@ import {
 } from '@fengqiao/event-store';
 import { ConfigError, ServiceConfig } from '../config/service-config';
 import { contextDatabaseName } from '../infrastructure/context-infrastructure';
+import { openMongoClient } from '../infrastructure/mongo-clients';
 
 export interface OpenedSubjectKeys {
   keys: SubjectKeyStore;
@@ -54,7 +54,7 @@ export async function openSubjectKeyStore(config: ServiceConfig, context: string
     const keys = new SqliteSubjectKeyStore({ masterKeys, database: join(dir, 'subject-keys.sqlite') });
     return { keys, close: async () => keys.close() };
   }
-  const client = await new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect();
+  const client = await openMongoClient(config.mongoUrl, `${context} subject keys`);
   const keys = MongoSubjectKeyStore.forDb(client.db(contextDatabaseName(config.mongoUrl, context)), { masterKeys });
   return { keys, close: () => client.close() };
 }

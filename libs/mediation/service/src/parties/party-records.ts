@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import {
   EventStore,
   isErasedPersonalData,
@@ -12,7 +11,7 @@ import {
   SubjectKeyStore,
 } from '@fengqiao/event-store';
 import { CommandMeta, newId } from '@fengqiao/kernel';
-import { ConfigError, contextDatabaseName, ServiceConfig } from '@fengqiao/platform';
+import { ConfigError, contextDatabaseName, openMongoClient, ServiceConfig } from '@fengqiao/platform';
 import { PartyRole } from '@fengqiao/mediation-domain';
 
 /** A party's identity as the committee records it (人民调解申请书 / 受理登记表). */
@@ -140,7 +139,7 @@ export async function openPartyKeyStore(config: ServiceConfig, masterKeyBase64: 
     const keys = new SqliteSubjectKeyStore({ masterKeys, database: join(dir, 'subject-keys.sqlite') });
     return { keys, close: async () => keys.close() };
   }
-  const client = await new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect();
+  const client = await openMongoClient(config.mongoUrl, 'mediation party records');
   const keys = MongoSubjectKeyStore.forDb(client.db(contextDatabaseName(config.mongoUrl, 'mediation')), { masterKeys });
   return { keys, close: () => client.close() };
 }

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import {
   EventStore,
   isErasedPersonalData,
@@ -11,7 +10,7 @@ import {
   SubjectKeyStore,
 } from '@fengqiao/event-store';
 import { Actor, newId } from '@fengqiao/kernel';
-import { contextDatabaseName, ServiceConfig } from '@fengqiao/platform';
+import { contextDatabaseName, openMongoClient, ServiceConfig } from '@fengqiao/platform';
 import { ReadStore } from '@fengqiao/read-store';
 
 /** What a petitioner gives: personal data, sealed per petitioner before it is stored. */
@@ -79,7 +78,7 @@ export class Petitioners {
       const keys = new SqliteSubjectKeyStore({ masterKeys, database: join(config.dataDir, 'petitions', 'subject-keys.sqlite') });
       return new Petitioners(idHashKey, keys, async () => keys.close());
     }
-    const client = await new MongoClient(config.mongoUrl, { serverSelectionTimeoutMS: 10_000 }).connect();
+    const client = await openMongoClient(config.mongoUrl, 'petitions petitioner keys');
     const keys = MongoSubjectKeyStore.forDb(client.db(contextDatabaseName(config.mongoUrl, 'petitions')), { masterKeys });
     return new Petitioners(idHashKey, keys, () => client.close());
   }

@@ -64,6 +64,8 @@ export interface MongoReadStoreOptions {
   serverSelectionTimeoutMS?: number;
   /** Guarded-write attempts before `ReadStoreContentionError`. Default 10. */
   maxWriteAttempts?: number;
+  /** More driver options (heartbeat, timeouts) for the connection `connect` opens. */
+  clientOptions?: mongoose.ConnectOptions;
 }
 
 interface StoredDoc {
@@ -91,9 +93,18 @@ export class MongoReadStore implements ReadStore {
   /** Opens its own connection (closed by `close()`). */
   static async connect(options: MongoReadStoreOptions): Promise<MongoReadStore> {
     const conn = await mongoose
-      .createConnection(options.url, { dbName: options.dbName, serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000 })
+      .createConnection(options.url, {
+        ...options.clientOptions,
+        dbName: options.dbName,
+        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? options.clientOptions?.serverSelectionTimeoutMS ?? 10_000,
+      })
       .asPromise();
     return new MongoReadStore(conn, true, options.maxWriteAttempts ?? 10);
+  }
+
+  /** The driver's client under the connection (to watch its monitoring events). */
+  get mongoClient(): ReturnType<mongoose.Connection['getClient']> {
+    return this.conn.getClient();
   }
 
   /** Uses an open connection owned by the caller (`close()` leaves it open). */
