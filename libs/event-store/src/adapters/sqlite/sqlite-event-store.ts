@@ -23,8 +23,8 @@
  *
  * Layout (version 2, issue 15). A row holds the indexed columns (position, id, stream, revision),
  * the hash, and `content`: the RFC 8785 JSON of the hashed content in UTF-8 (a BLOB), i.e. the exact
- * bytes the hash covers, stored once. A read builds the event from those bytes (one JSON.parse of the envelope;
- * `data` is parsed when first read) and attaches them (`integrity/stored-bytes.ts`), so chain
+ * bytes the hash covers, stored once. A read builds the event from those bytes (one JSON.parse of the
+ * whole content) and attaches them (`integrity/stored-bytes.ts`), so chain
  * verification hashes them instead of re-canonicalising; the indexed columns must agree with the
  * bytes, otherwise the event carries the column values and no bytes, and verifies the slow way
  * (and fails, since its hash no longer matches). A file in the version-1 layout (one column per
@@ -140,7 +140,9 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 `;
 
-const COLUMNS = 'global_position, id, stream_id, revision, hash, CAST(content AS TEXT) AS content, trace_parent';
+// `content` as stored (a BLOB): the bytes are decoded in JS (faster than node:sqlite's text
+// conversion) and kept for chain verification, which hashes them as they are (issue 15)
+const COLUMNS = 'global_position, id, stream_id, revision, hash, content, trace_parent';
 
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
@@ -357,7 +359,7 @@ function buildEvent(
 ): StoredEvent {
   let bytes: StoredBytes;
   try {
-    bytes = typeof content === 'string' ? parseStoredContent(content) : parseStoredContent(utf8Text(content), content);
+    bytes = typeof content === 'string' ? parseStoredContent(content) : parseStoredContent(UTF8.decode(content), content);
   } catch (error) {
     throw new Error(`event at position ${position} (${id}): stored content is not an event envelope: ${(error as Error).message}`);
   }
@@ -379,7 +381,7 @@ function buildEvent(
     causationId: p.causationId,
     jurisdiction: p.jurisdiction.slice(),
   } as StoredEvent;
-  defineLazyData(event, bytes); // `data` parsed when first read, in its place in the key order
+  defineLazyData(event, bytes); // `data` in its place in the key order; verification notes whether it was read
   event.hash = hash;
   if (p.legalBasis !== undefined) event.legalBasis = p.legalBasis;
   if (traceParent !== null && traceParent !== undefined) event.traceparent = traceParent;
@@ -387,9 +389,7 @@ function buildEvent(
   return event;
 }
 
-function utf8Text(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-}
+const UTF8 = new TextDecoder();
 
 // ---------------------------------------------------------------------------------------------
 // Layout
