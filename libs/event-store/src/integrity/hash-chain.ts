@@ -85,7 +85,7 @@ function hashStoredBytes(prevHash: string, bytes: Uint8Array): string {
   if (prevHash.length !== 64 || total > SCRATCH.length || Buffer.byteLength(prevHash, 'utf8') !== 64) {
     return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(bytes).digest('hex');
   }
-  SCRATCH.latin1Write(prevHash, 0, 64);
+  SCRATCH.write(prevHash, 0, 64, 'latin1');
   SCRATCH[64] = 0x0a;
   SCRATCH.set(bytes, PREFIX_LENGTH);
   let view = VIEWS.get(total);

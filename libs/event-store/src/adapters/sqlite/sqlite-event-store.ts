@@ -59,6 +59,7 @@ import {
 } from '../../envelope';
 import { canonicalEnvelope } from '../../integrity/hash-chain';
 import { attachStoredBytes, defineLazyData, parseStoredContent, type StoredBytes } from '../../integrity/stored-bytes';
+import { SqliteReadAhead, type AheadPage } from './sqlite-read-ahead';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `':memory:'` for tests that need no durability. */
@@ -70,6 +71,11 @@ export interface SqliteEventStoreOptions {
   maxBatch?: number;
   /** How long a write waits for another process's lock, ms. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Read the next page of `readAll` on a worker thread while the caller works on this one (file
+   * stores, pages of 256 or more; see `sqlite-read-ahead.ts`). Default true.
+   */
+  readAhead?: boolean;
 }
 
 interface Row {
@@ -143,6 +149,7 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 // `content` as stored (a BLOB): the bytes are decoded in JS (faster than node:sqlite's text
 // conversion) and kept for chain verification, which hashes them as they are (issue 15)
 const COLUMNS = 'global_position, id, stream_id, revision, hash, content, trace_parent';
+const READ_ALL_SQL = `SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?`;
 
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
@@ -151,6 +158,7 @@ export class SqliteEventStore implements EventStore {
   private readonly queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
+  private readonly readAhead: SqliteReadAhead | undefined;
   private readonly stmt: {
     head: StatementSync;
     insert: StatementSync;
@@ -180,9 +188,12 @@ export class SqliteEventStore implements EventStore {
       byId: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
       streamForward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       streamBackward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
-      all: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?`),
+      all: this.db.prepare(READ_ALL_SQL),
     };
     this.stmt.all.setReturnArrays(true);
+    if (options.path !== ':memory:' && options.readAhead !== false) {
+      this.readAhead = new SqliteReadAhead(options.path, READ_ALL_SQL, Math.trunc(options.busyTimeoutMs ?? 5000));
+    }
   }
 
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -215,8 +226,15 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const after = options.afterPosition === undefined ? 0 : toSafeInteger(options.afterPosition, 'afterPosition');
     const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
+    const ahead = this.readAhead ? await this.readAhead.take(after, maxCount) : undefined;
+    this.assertOpen();
+    if (ahead) {
+      this.readAhead?.start(ahead.positions[ahead.count - 1], maxCount);
+      return eventsOfPage(ahead);
+    }
     // rows as arrays: node:sqlite builds no object per row (a replay reads a million of them)
     const rows = this.stmt.all.all(after, maxCount) as unknown as RowArray[];
+    if (rows.length > 0 && rows.length === maxCount) this.readAhead?.start(rows[rows.length - 1][0], maxCount);
     const out = new Array<StoredEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
@@ -235,6 +253,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     if (this.queue.length > 0) this.flush();
     this.closed = true;
+    await this.readAhead?.close();
     this.db.close();
   }
 
@@ -390,6 +409,26 @@ function buildEvent(
 }
 
 const UTF8 = new TextDecoder();
+
+/** The events of a page read ahead (`sqlite-read-ahead.ts`); each keeps its slice of the page's bytes. */
+function eventsOfPage(page: AheadPage): StoredEvent[] {
+  const out = new Array<StoredEvent>(page.count);
+  let start = 0;
+  for (let i = 0; i < page.count; i++) {
+    const end = page.ends[i];
+    out[i] = buildEvent(
+      page.positions[i],
+      page.ids[i],
+      page.streamIds[i],
+      page.revisions[i],
+      page.hashes[i],
+      page.content.subarray(start, end),
+      page.traceParents[i],
+    );
+    start = end;
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Layout

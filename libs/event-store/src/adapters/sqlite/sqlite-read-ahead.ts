@@ -1,0 +1,224 @@
+/**
+ * Read-ahead for `SqliteEventStore.readAll` (issue 15: a 1,000,000-event replay).
+ *
+ * A replay reads the log page after page, and each page costs two things: SQLite stepping the rows
+ * and node:sqlite turning them into JS values (a third of the time, mostly one ArrayBuffer per
+ * row's content), then decoding, parsing and building the events (the rest). Both run on the one
+ * JS thread. While the caller works on page n, a worker thread with its own read-only connection
+ * reads page n+1 and hands it over as ONE transferred buffer (every row's content back to back)
+ * plus a few joined strings, so the main thread only decodes, parses and builds. On a machine with
+ * a free core the page's SQLite time leaves the critical path.
+ *
+ * Correctness. A page read ahead is used only when it is the very page asked for (same
+ * `afterPosition`, same `maxCount`) and it is FULL: the first `maxCount` positions after
+ * `afterPosition` are final once visible (positions become visible in increasing order, the table
+ * is append-only), so a full page read earlier is exactly what a read now returns. A short page
+ * (the end of the log when it was read) might miss events committed since, e.g. the caller's own
+ * append, so it is dropped and the page is read again on the calling thread. Any doubt (a row whose
+ * content is not a BLOB, a string column holding the separator, a worker error) also falls back to
+ * the calling thread, and an error turns read-ahead off for the store.
+ *
+ * Only a file store reads ahead (`:memory:` cannot be shared with a thread), only for pages of at
+ * least `READ_AHEAD_MIN_PAGE` events (a full pass, not a small poll), and the worker is started on
+ * the first such page and stopped by `close()`; it keeps the process alive only while a page is on
+ * its way (a caller may be awaiting it), never when idle.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** Smallest `maxCount` worth reading ahead. */
+export const READ_AHEAD_MIN_PAGE = 256;
+
+/** A page as the worker sends it. */
+export interface AheadPage {
+  count: number;
+  /** every row's content, back to back (UTF-8 canonical JSON) */
+  content: Uint8Array;
+  /** end offset of each row's content in `content` */
+  ends: Uint32Array;
+  positions: Float64Array;
+  revisions: Float64Array;
+  ids: string[];
+  streamIds: string[];
+  hashes: string[];
+  traceParents: Array<string | null>;
+}
+
+interface WirePage {
+  id: number;
+  error?: string;
+  /** false when a row could not be packed (content not a BLOB): read that page on the caller's thread */
+  packed?: boolean;
+  count?: number;
+  content?: Uint8Array;
+  ends?: Uint32Array;
+  positions?: Float64Array;
+  revisions?: Float64Array;
+  ids?: string;
+  streamIds?: string;
+  hashes?: string;
+  traceParents?: Array<string | null>;
+}
+
+/** Separator of the joined string columns; a value holding it makes the page fall back. */
+const SEP = '\n';
+
+// CommonJS evaluated in the worker (no file to resolve, compiled or not)
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.path, { readOnly: true });
+db.exec('PRAGMA busy_timeout = ' + workerData.busyTimeoutMs);
+const all = db.prepare(workerData.sql);
+all.setReturnArrays(true);
+parentPort.on('message', (m) => {
+  if (m === 'close') { db.close(); parentPort.close(); return; }
+  try {
+    const rows = all.all(m.after, m.max);
+    const n = rows.length;
+    let length = 0;
+    for (let i = 0; i < n; i++) {
+      const c = rows[i][5];
+      if (!(c instanceof Uint8Array)) { parentPort.postMessage({ id: m.id, packed: false }); return; }
+      length += c.byteLength;
+    }
+    const content = new Uint8Array(length);
+    const ends = new Uint32Array(n), positions = new Float64Array(n), revisions = new Float64Array(n);
+    const ids = new Array(n), streamIds = new Array(n), hashes = new Array(n), traceParents = new Array(n);
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      content.set(r[5], o);
+      o += r[5].byteLength;
+      ends[i] = o; positions[i] = r[0]; ids[i] = r[1]; streamIds[i] = r[2]; revisions[i] = r[3]; hashes[i] = r[4]; traceParents[i] = r[6];
+    }
+    parentPort.postMessage(
+      { id: m.id, packed: true, count: n, content, ends, positions, revisions, ids: ids.join(SEP), streamIds: streamIds.join(SEP), hashes: hashes.join(SEP), traceParents },
+      [content.buffer, ends.buffer, positions.buffer, revisions.buffer],
+    );
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
+  }
+});
+`.replace('const db', `const SEP = ${JSON.stringify(SEP)};\nconst db`);
+
+interface Pending {
+  after: number;
+  max: number;
+  page: Promise<AheadPage | undefined>;
+}
+
+export class SqliteReadAhead {
+  private worker: Worker | undefined;
+  private disabled = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (page: WirePage) => void>();
+  private pending: Pending | undefined;
+
+  constructor(
+    private readonly path: string,
+    /** the readAll SELECT, with the columns in `COLUMNS` order and parameters (after, max) */
+    private readonly sql: string,
+    private readonly busyTimeoutMs: number,
+  ) {}
+
+  /** The page read ahead for exactly (after, max), when it is full; otherwise undefined. */
+  async take(after: number, max: number): Promise<AheadPage | undefined> {
+    const p = this.pending;
+    if (p === undefined || p.after !== after || p.max !== max) return undefined;
+    this.pending = undefined;
+    const page = await p.page;
+    return page !== undefined && page.count === max ? page : undefined;
+  }
+
+  /** Starts reading the page after `after` (a full page of `max` was just handed out). */
+  start(after: number, max: number): void {
+    if (this.disabled || max < READ_AHEAD_MIN_PAGE) return;
+    const worker = this.ensureWorker();
+    if (!worker) return;
+    const id = this.nextId++;
+    const page = new Promise<WirePage>((resolve) => this.waiting.set(id, resolve)).then((w) => this.unpack(w));
+    worker.ref(); // while a page is on its way, a caller may be awaiting it: keep the process alive
+    worker.postMessage({ id, after, max });
+    this.pending = { after, max, page };
+  }
+
+  async close(): Promise<void> {
+    this.disabled = true;
+    this.pending = undefined;
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const resolve of this.waiting.values()) resolve({ id: 0, error: 'closed' });
+    this.waiting.clear();
+    if (worker) {
+      // the caller awaits the stop; a worker once unref'd does not keep the loop alive while it
+      // stops (Node 24: `ref()` again is not enough), so a timer does until it has stopped
+      const alive = setInterval(() => undefined, 1000);
+      try {
+        await worker.terminate();
+      } finally {
+        clearInterval(alive);
+      }
+    }
+  }
+
+  private ensureWorker(): Worker | undefined {
+    if (this.worker) return this.worker;
+    try {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { path: this.path, sql: this.sql, busyTimeoutMs: this.busyTimeoutMs },
+      });
+      worker.unref();
+      worker.on('message', (m: WirePage) => {
+        const resolve = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        if (this.waiting.size === 0) worker.unref();
+        resolve?.(m);
+      });
+      worker.on('error', () => this.fail());
+      worker.on('exit', () => this.fail());
+      this.worker = worker;
+      return worker;
+    } catch {
+      this.disabled = true;
+      return undefined;
+    }
+  }
+
+  /** The worker is gone: read on the calling thread from now on. */
+  private fail(): void {
+    this.disabled = true;
+    this.worker = undefined;
+    for (const resolve of this.waiting.values()) resolve({ id: 0, error: 'worker stopped' });
+    this.waiting.clear();
+  }
+
+  private unpack(w: WirePage): AheadPage | undefined {
+    if (w.error !== undefined) {
+      if (w.error !== 'closed') this.disabled = true;
+      return undefined;
+    }
+    if (!w.packed || w.count === undefined) return undefined;
+    const count = w.count;
+    const split = (joined: string | undefined): string[] | undefined => {
+      if (count === 0) return [];
+      const parts = (joined ?? '').split(SEP);
+      return parts.length === count ? parts : undefined;
+    };
+    const ids = split(w.ids);
+    const streamIds = split(w.streamIds);
+    const hashes = split(w.hashes);
+    if (!ids || !streamIds || !hashes) return undefined;
+    return {
+      count,
+      content: w.content as Uint8Array,
+      ends: w.ends as Uint32Array,
+      positions: w.positions as Float64Array,
+      revisions: w.revisions as Float64Array,
+      ids,
+      streamIds,
+      hashes,
+      traceParents: w.traceParents as Array<string | null>,
+    };
+  }
+}
