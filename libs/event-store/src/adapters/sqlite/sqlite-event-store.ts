@@ -29,6 +29,9 @@
  * bytes, otherwise the event carries the column values and no bytes, and verifies the slow way
  * (and fails, since its hash no longer matches). A file in the version-1 layout (one column per
  * envelope field, `data` separately) is migrated when it is opened: see `migrateFromV1`.
+ *
+ * Read-ahead. After `readAll` hands out a full page (256 or more events, file stores), the next page
+ * is read on a worker thread while the caller works on this one: `sqlite-read-ahead.ts`.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import canonicalize from 'canonicalize';

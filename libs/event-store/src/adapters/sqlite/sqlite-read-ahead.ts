@@ -20,13 +20,16 @@
  *
  * Only a file store reads ahead (`:memory:` cannot be shared with a thread), only for pages of at
  * least `READ_AHEAD_MIN_PAGE` events (a full pass, not a small poll), and the worker is started on
- * the first such page and stopped by `close()`; it keeps the process alive only while a page is on
- * its way (a caller may be awaiting it), never when idle.
+ * the first such page and stopped by `close()` or after `READ_AHEAD_IDLE_MS` without a request (a
+ * store that tails the log keeps no thread); it keeps the process alive only while a page is on its
+ * way (a caller may be awaiting it), never when idle.
  */
 import { Worker } from 'node:worker_threads';
 
 /** Smallest `maxCount` worth reading ahead. */
 export const READ_AHEAD_MIN_PAGE = 256;
+/** A worker not asked for a page this long is stopped. */
+export const READ_AHEAD_IDLE_MS = 5000;
 
 /** A page as the worker sends it. */
 export interface AheadPage {
@@ -113,13 +116,20 @@ export class SqliteReadAhead {
   private nextId = 1;
   private readonly waiting = new Map<number, (page: WirePage) => void>();
   private pending: Pending | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly path: string,
     /** the readAll SELECT, with the columns in `COLUMNS` order and parameters (after, max) */
     private readonly sql: string,
     private readonly busyTimeoutMs: number,
+    private readonly idleMs = READ_AHEAD_IDLE_MS,
   ) {}
+
+  /** Whether a worker thread is running (tests). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
 
   /** The page read ahead for exactly (after, max), when it is full; otherwise undefined. */
   async take(after: number, max: number): Promise<AheadPage | undefined> {
@@ -137,13 +147,32 @@ export class SqliteReadAhead {
     if (!worker) return;
     const id = this.nextId++;
     const page = new Promise<WirePage>((resolve) => this.waiting.set(id, resolve)).then((w) => this.unpack(w));
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.idle(), this.idleMs).unref();
     worker.ref(); // while a page is on its way, a caller may be awaiting it: keep the process alive
     worker.postMessage({ id, after, max });
     this.pending = { after, max, page };
   }
 
+  /**
+   * No page asked ahead for `READ_AHEAD_IDLE_MS`: stop the worker, so a store that only tails the
+   * log keeps no idle thread (nor its memory); the next full page starts one again.
+   */
+  private idle(): void {
+    const worker = this.worker;
+    if (!worker) return;
+    if (this.waiting.size > 0) {
+      this.idleTimer = setTimeout(() => this.idle(), this.idleMs).unref();
+      return;
+    }
+    this.worker = undefined;
+    this.pending = undefined;
+    void worker.terminate();
+  }
+
   async close(): Promise<void> {
     this.disabled = true;
+    clearTimeout(this.idleTimer);
     this.pending = undefined;
     const worker = this.worker;
     this.worker = undefined;
@@ -175,8 +204,9 @@ export class SqliteReadAhead {
         if (this.waiting.size === 0) worker.unref();
         resolve?.(m);
       });
-      worker.on('error', () => this.fail());
-      worker.on('exit', () => this.fail());
+      // an error or exit of the current worker (not of one stopped by `idle` or `close`)
+      worker.on('error', () => this.worker === worker && this.fail());
+      worker.on('exit', () => this.worker === worker && this.fail());
       this.worker = worker;
       return worker;
     } catch {

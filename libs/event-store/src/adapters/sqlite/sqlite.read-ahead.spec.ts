@@ -12,7 +12,7 @@ import type { NewEvent, StoredEvent } from '../../event-store.port';
 import { verifyStreamChain } from '../../integrity/hash-chain';
 import { storedBytesOf } from '../../integrity/stored-bytes';
 import { SqliteEventStore } from './sqlite-event-store';
-import { READ_AHEAD_MIN_PAGE } from './sqlite-read-ahead';
+import { READ_AHEAD_MIN_PAGE, SqliteReadAhead } from './sqlite-read-ahead';
 
 const repoRoot = resolve(__dirname, '../../../../..');
 const dir = mkdtempSync(join(tmpdir(), 'fq-es-read-ahead-'));
@@ -99,6 +99,24 @@ describe('sqlite readAll read-ahead', () => {
     const again = new SqliteEventStore({ path });
     expect(await replay(again, READ_AHEAD_MIN_PAGE)).toHaveLength(600);
     await again.close();
+  });
+
+  it('stops its thread when no page was asked ahead for a while, and starts one for the next pass', async () => {
+    const path = join(dir, 'idle.db');
+    const store = new SqliteEventStore({ path, synchronous: 'NORMAL' });
+    await fill(store, 2, 300);
+    await store.close();
+    const sql = 'SELECT global_position, id, stream_id, revision, hash, content, trace_parent FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?';
+    const ahead = new SqliteReadAhead(path, sql, 5000, 100);
+    ahead.start(0, READ_AHEAD_MIN_PAGE);
+    expect(ahead.running).toBe(true);
+    expect((await ahead.take(0, READ_AHEAD_MIN_PAGE))?.count).toBe(READ_AHEAD_MIN_PAGE);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(ahead.running).toBe(false);
+    ahead.start(READ_AHEAD_MIN_PAGE, READ_AHEAD_MIN_PAGE);
+    expect((await ahead.take(READ_AHEAD_MIN_PAGE, READ_AHEAD_MIN_PAGE))?.positions[0]).toBe(READ_AHEAD_MIN_PAGE + 1);
+    await ahead.close();
+    expect(ahead.running).toBe(false);
   });
 
   it('a process with nothing else to do replays to the end and exits', async () => {
