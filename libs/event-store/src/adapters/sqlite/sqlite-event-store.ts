@@ -76,9 +76,10 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /**
    * Read the next page of `readAll` on a worker thread while the caller works on this one (file
-   * stores, pages of 256 or more; see `sqlite-read-ahead.ts`). Default true.
+   * stores, pages of 256 or more; see `sqlite-read-ahead.ts`). `'auto'` (default): only while the
+   * load average leaves a core idle; `true`: always; `false`: never.
    */
-  readAhead?: boolean;
+  readAhead?: boolean | 'auto';
 }
 
 interface Row {
@@ -195,7 +196,7 @@ export class SqliteEventStore implements EventStore {
     };
     this.stmt.all.setReturnArrays(true);
     if (options.path !== ':memory:' && options.readAhead !== false) {
-      this.readAhead = new SqliteReadAhead(options.path, READ_ALL_SQL, Math.trunc(options.busyTimeoutMs ?? 5000));
+      this.readAhead = new SqliteReadAhead(options.path, Math.trunc(options.busyTimeoutMs ?? 5000), options.readAhead === true ? 'always' : 'auto');
     }
   }
 

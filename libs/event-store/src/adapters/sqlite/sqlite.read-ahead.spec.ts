@@ -59,7 +59,7 @@ describe('sqlite readAll read-ahead', () => {
     const writer = new SqliteEventStore({ path, synchronous: 'NORMAL' });
     await fill(writer, 7, 150); // 1,050 events: four full pages of 256 and a short one
     await writer.close();
-    const ahead = new SqliteEventStore({ path });
+    const ahead = new SqliteEventStore({ path, readAhead: true });
     const plain = new SqliteEventStore({ path, readAhead: false });
     const a = await replay(ahead, READ_AHEAD_MIN_PAGE);
     const b = await replay(plain, READ_AHEAD_MIN_PAGE);
@@ -77,7 +77,7 @@ describe('sqlite readAll read-ahead', () => {
 
   it('never hands out a page read ahead before an append as the page after it (read your writes)', async () => {
     const path = join(dir, 'fresh.db');
-    const store = new SqliteEventStore({ path });
+    const store = new SqliteEventStore({ path, readAhead: true });
     await store.append('case-a', events('case-a', READ_AHEAD_MIN_PAGE + 10, 0), { expectedRevision: 'no_stream' });
     const first = await store.readAll({ afterPosition: 0, maxCount: READ_AHEAD_MIN_PAGE }); // full: reads the next page ahead
     expect(first).toHaveLength(READ_AHEAD_MIN_PAGE);
@@ -91,7 +91,7 @@ describe('sqlite readAll read-ahead', () => {
 
   it('closes while a page is being read ahead, and reads again after a reopen', async () => {
     const path = join(dir, 'close.db');
-    const store = new SqliteEventStore({ path });
+    const store = new SqliteEventStore({ path, readAhead: true });
     await fill(store, 3, 200);
     await store.readAll({ afterPosition: 0, maxCount: READ_AHEAD_MIN_PAGE });
     await store.close(); // the page read ahead is still on its way
@@ -106,8 +106,7 @@ describe('sqlite readAll read-ahead', () => {
     const store = new SqliteEventStore({ path, synchronous: 'NORMAL' });
     await fill(store, 2, 300);
     await store.close();
-    const sql = 'SELECT global_position, id, stream_id, revision, hash, content, trace_parent FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?';
-    const ahead = new SqliteReadAhead(path, sql, 5000, 100);
+    const ahead = new SqliteReadAhead(path, 5000, 'always', 100);
     ahead.start(0, READ_AHEAD_MIN_PAGE);
     expect(ahead.running).toBe(true);
     expect((await ahead.take(0, READ_AHEAD_MIN_PAGE))?.count).toBe(READ_AHEAD_MIN_PAGE);

@@ -7,7 +7,7 @@ import { SqliteEventStore } from '../sqlite-event-store';
 
 async function main(): Promise<void> {
   const [path, pageSize] = process.argv.slice(2);
-  const store = new SqliteEventStore({ path });
+  const store = new SqliteEventStore({ path, readAhead: true });
   let after = 0;
   let count = 0;
   for (;;) {
