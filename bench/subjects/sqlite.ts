@@ -48,8 +48,7 @@ export function oursSqlite(synchronous: Synchronous): Subject {
           for (;;) {
             const page = await store.readAll({ afterPosition: after, maxCount: pageSize });
             if (page.length === 0) return total;
-            // read every event's data, as a projection does (the store parses data lazily, so a
-            // replay that never touched it would not pay for it)
+            // read every event's data, as a projection does
             let sink = 0;
             for (const e of page) sink += (e.data as unknown as BenchEventData).seq;
             total += page.length + (sink & 0);

@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import { newId } from '@fengqiao/kernel';
 import type { NewEvent, StoredEvent } from '../event-store.port';
 import { buildEvents, EMPTY_HEAD } from '../envelope';
-import { GENESIS_HASH, canonicalContent, canonicalEnvelope, hashEvent, verifyStreamChain } from './hash-chain';
+import { GENESIS_HASH, canonicalContent, canonicalEnvelope, hashCanonical, hashEvent, verifyStreamChain } from './hash-chain';
 
 function newEvent(i: number, legalBasis?: string): NewEvent {
   return {
@@ -105,5 +105,23 @@ describe('hash chain', () => {
     expect(verifyStreamChain([es[0], other[1]])).toMatchObject({ ok: false, index: 1, reason: 'wrong_stream' });
     expect(verifyStreamChain(es.slice(2), { prevHash: es[1].hash }).ok).toBe(true);
     expect(verifyStreamChain(es.slice(2), { prevHash: es[0].hash })).toMatchObject({ ok: false, index: 0, reason: 'hash_mismatch' });
+  });
+
+  it('hashes stored UTF-8 bytes exactly as the text they encode, whatever the previous hash and the length', () => {
+    const reference = (prev: string, text: string) => createHash('sha256').update(`${prev}\n${text}`, 'utf8').digest('hex');
+    const hex = 'ab'.repeat(32);
+    const odd = ['篡改'.repeat(32), 'short', 'x'.repeat(70), `${'a'.repeat(63)}改`];
+    // lengths around the reused buffer's size (64 KiB), and many lengths in a row (one view each)
+    const texts = [
+      '{"a":"当事人"}',
+      ...Array.from({ length: 50 }, (_, i) => `{"n":"${'字'.repeat(i * 7)}"}`),
+      `{"big":"${'x'.repeat(64 * 1024 - 80)}"}`,
+      `{"big":"${'x'.repeat(64 * 1024)}"}`,
+    ];
+    for (const text of texts) {
+      const bytes = Buffer.from(text, 'utf8');
+      for (const prev of [GENESIS_HASH, hex, ...odd]) expect(hashCanonical(prev, bytes)).toBe(reference(prev, text));
+      expect(hashCanonical(hex, new Uint8Array(bytes))).toBe(hashCanonical(hex, text));
+    }
   });
 });

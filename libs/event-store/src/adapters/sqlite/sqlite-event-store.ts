@@ -23,12 +23,15 @@
  *
  * Layout (version 2, issue 15). A row holds the indexed columns (position, id, stream, revision),
  * the hash, and `content`: the RFC 8785 JSON of the hashed content in UTF-8 (a BLOB), i.e. the exact
- * bytes the hash covers, stored once. A read builds the event from those bytes (one JSON.parse of the envelope;
- * `data` is parsed when first read) and attaches them (`integrity/stored-bytes.ts`), so chain
+ * bytes the hash covers, stored once. A read builds the event from those bytes (one JSON.parse of the
+ * whole content) and attaches them (`integrity/stored-bytes.ts`), so chain
  * verification hashes them instead of re-canonicalising; the indexed columns must agree with the
  * bytes, otherwise the event carries the column values and no bytes, and verifies the slow way
  * (and fails, since its hash no longer matches). A file in the version-1 layout (one column per
  * envelope field, `data` separately) is migrated when it is opened: see `migrateFromV1`.
+ *
+ * Read-ahead. After `readAll` hands out a full page (256 or more events, file stores), the next page
+ * is read on a worker thread while the caller works on this one: `sqlite-read-ahead.ts`.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import canonicalize from 'canonicalize';
@@ -59,6 +62,7 @@ import {
 } from '../../envelope';
 import { canonicalEnvelope } from '../../integrity/hash-chain';
 import { attachStoredBytes, defineLazyData, parseStoredContent, type StoredBytes } from '../../integrity/stored-bytes';
+import { SqliteReadAhead, type AheadPage } from './sqlite-read-ahead';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `':memory:'` for tests that need no durability. */
@@ -70,6 +74,12 @@ export interface SqliteEventStoreOptions {
   maxBatch?: number;
   /** How long a write waits for another process's lock, ms. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Read the next page of `readAll` on a worker thread while the caller works on this one (file
+   * stores, pages of 256 or more; see `sqlite-read-ahead.ts`). `'auto'` (default): only while the
+   * load average leaves a core idle; `true`: always; `false`: never.
+   */
+  readAhead?: boolean | 'auto';
 }
 
 interface Row {
@@ -140,7 +150,10 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 `;
 
-const COLUMNS = 'global_position, id, stream_id, revision, hash, CAST(content AS TEXT) AS content, trace_parent';
+// `content` as stored (a BLOB): the bytes are decoded in JS (faster than node:sqlite's text
+// conversion) and kept for chain verification, which hashes them as they are (issue 15)
+const COLUMNS = 'global_position, id, stream_id, revision, hash, content, trace_parent';
+const READ_ALL_SQL = `SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?`;
 
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
@@ -149,6 +162,7 @@ export class SqliteEventStore implements EventStore {
   private readonly queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
+  private readonly readAhead: SqliteReadAhead | undefined;
   private readonly stmt: {
     head: StatementSync;
     insert: StatementSync;
@@ -178,9 +192,12 @@ export class SqliteEventStore implements EventStore {
       byId: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
       streamForward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       streamBackward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
-      all: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?`),
+      all: this.db.prepare(READ_ALL_SQL),
     };
     this.stmt.all.setReturnArrays(true);
+    if (options.path !== ':memory:' && options.readAhead !== false) {
+      this.readAhead = new SqliteReadAhead(options.path, Math.trunc(options.busyTimeoutMs ?? 5000), options.readAhead === true ? 'always' : 'auto');
+    }
   }
 
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -213,8 +230,15 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const after = options.afterPosition === undefined ? 0 : toSafeInteger(options.afterPosition, 'afterPosition');
     const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
+    const ahead = this.readAhead ? await this.readAhead.take(after, maxCount) : undefined;
+    this.assertOpen();
+    if (ahead) {
+      this.readAhead?.start(ahead.positions[ahead.count - 1], maxCount);
+      return eventsOfPage(ahead);
+    }
     // rows as arrays: node:sqlite builds no object per row (a replay reads a million of them)
     const rows = this.stmt.all.all(after, maxCount) as unknown as RowArray[];
+    if (rows.length > 0 && rows.length === maxCount) this.readAhead?.start(rows[rows.length - 1][0], maxCount);
     const out = new Array<StoredEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
@@ -233,6 +257,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     if (this.queue.length > 0) this.flush();
     this.closed = true;
+    await this.readAhead?.close();
     this.db.close();
   }
 
@@ -357,7 +382,7 @@ function buildEvent(
 ): StoredEvent {
   let bytes: StoredBytes;
   try {
-    bytes = typeof content === 'string' ? parseStoredContent(content) : parseStoredContent(utf8Text(content), content);
+    bytes = typeof content === 'string' ? parseStoredContent(content) : parseStoredContent(UTF8.decode(content), content);
   } catch (error) {
     throw new Error(`event at position ${position} (${id}): stored content is not an event envelope: ${(error as Error).message}`);
   }
@@ -379,7 +404,7 @@ function buildEvent(
     causationId: p.causationId,
     jurisdiction: p.jurisdiction.slice(),
   } as StoredEvent;
-  defineLazyData(event, bytes); // `data` parsed when first read, in its place in the key order
+  defineLazyData(event, bytes); // `data` in its place in the key order; verification notes whether it was read
   event.hash = hash;
   if (p.legalBasis !== undefined) event.legalBasis = p.legalBasis;
   if (traceParent !== null && traceParent !== undefined) event.traceparent = traceParent;
@@ -387,8 +412,26 @@ function buildEvent(
   return event;
 }
 
-function utf8Text(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+const UTF8 = new TextDecoder();
+
+/** The events of a page read ahead (`sqlite-read-ahead.ts`); each keeps its slice of the page's bytes. */
+function eventsOfPage(page: AheadPage): StoredEvent[] {
+  const out = new Array<StoredEvent>(page.count);
+  let start = 0;
+  for (let i = 0; i < page.count; i++) {
+    const end = page.ends[i];
+    out[i] = buildEvent(
+      page.positions[i],
+      page.ids[i],
+      page.streamIds[i],
+      page.revisions[i],
+      page.hashes[i],
+      page.content.subarray(start, end),
+      page.traceParents[i],
+    );
+    start = end;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
