@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultUpstreams, startGateway } from './gateway';
 
-// node -r @swc-node/register services/console/gateway/main.ts — started by `npm run distributed`
+// compiled to dist/node/services/console/gateway/main.js (scripts/build-node.mjs), started by `npm run distributed`
 /** services/console, from the sources or from their compiled copy under dist/node (scripts/build-node.mjs) */
 function consoleFolder(): string {
   for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
