@@ -8,6 +8,7 @@
  * by `catchUp()`. Checkpoints are kept in a CheckpointStore beside the store.
  */
 import { KeyObject } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '@fengqiao/kernel';
 import type { EventStore, StoredEvent } from '../event-store.port';
 import { CheckpointKeySet, CheckpointSigner, ExportedCheckpoint, SignedCheckpoint, exportCheckpoint } from '../merkle/checkpoint';
@@ -99,6 +100,10 @@ export class StoreAuditor {
         this.log.append(eventHashLeaf(e.hash));
         this.last = e.globalPosition;
       }
+      // the store's reads resolve at once (node:sqlite is synchronous): without a turn of the event
+      // loop between pages, following a large store held up every request, timer and the listen
+      // of a starting process until the last page (issue 15)
+      await nextTurn();
     }
   }
 
