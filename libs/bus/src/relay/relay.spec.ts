@@ -178,7 +178,10 @@ describe('Relay: event store → bus, from a checkpoint', () => {
   });
 
   it('lets the event loop turn between full batches: a replay of a large embedded store does not hold up timers and requests', async () => {
-    await appendCase('big', Array.from({ length: 35 }, () => 'InternalNote'));
+    await appendCase(
+      'big',
+      Array.from({ length: 35 }, () => 'InternalNote'),
+    );
     const r = relay({ batchSize: 10 });
     r.start();
     // node:sqlite reads resolve at once: without a turn between batches the whole store went

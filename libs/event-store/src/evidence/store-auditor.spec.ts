@@ -7,7 +7,11 @@ describe('StoreAuditor: following the store into its Merkle log', () => {
   it('lets the event loop turn between pages: following a large store does not hold up timers and requests', async () => {
     const store = new SqliteEventStore({ path: ':memory:' });
     try {
-      await store.append('s-1', Array.from({ length: 35 }, (_, i) => contractEvent({ data: { i } })), { expectedRevision: 'no_stream' });
+      await store.append(
+        's-1',
+        Array.from({ length: 35 }, (_, i) => contractEvent({ data: { i } })),
+        { expectedRevision: 'no_stream' },
+      );
       const auditor = new StoreAuditor({
         context: 'test',
         events: store,

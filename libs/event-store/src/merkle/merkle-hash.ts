@@ -23,14 +23,23 @@ export const EMPTY_TREE_ROOT: Buffer = createHash('sha256').digest();
 
 /** SHA-256(0x00 || leaf). */
 export function hashLeaf(leaf: Uint8Array): Buffer {
-  if (leaf.length !== HASH_SIZE) return createHash('sha256').update(Buffer.from([0x00])).update(leaf).digest();
+  if (leaf.length !== HASH_SIZE)
+    return createHash('sha256')
+      .update(Buffer.from([0x00]))
+      .update(leaf)
+      .digest();
   leafInput.set(leaf, 1);
   return hash('sha256', leafInput, 'buffer');
 }
 
 /** SHA-256(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return createHash('sha256').update(Buffer.from([0x01])).update(left).update(right).digest();
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE)
+    return createHash('sha256')
+      .update(Buffer.from([0x01]))
+      .update(left)
+      .update(right)
+      .digest();
   nodeInput.set(left, 1);
   nodeInput.set(right, 1 + HASH_SIZE);
   return hash('sha256', nodeInput, 'buffer');
