@@ -12,8 +12,9 @@
  * Measured: start-up time (spawn → listening), resident memory (VmRSS of the process) right after
  * start, and after the relay has gone through the store (its lag gauge at 0), judged against the
  * aim of 300 MB; and the same process on an empty data directory first, so the part the store
- * adds is visible. (The process runs TypeScript through the SWC register hook, as `npm start`
- * does: compiling at start-up is part of both figures.) Writes a section of BENCHMARKS.md between markers (or `--out FILE`).
+ * adds is visible. (The process runs the compiled JS under dist/node with the V8 flags of
+ * scripts/build-node.mjs, as `npm start` does; spawnService brings dist/node up to date first.)
+ * Writes a section of BENCHMARKS.md between markers (or `--out FILE`).
  *
  * Usage: node -r @swc-node/register bench/standalone-memory.ts [--events 1000000] [--out FILE]
  */

@@ -9,6 +9,7 @@ import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildNode, compiledPath, SERVICE_NODE_FLAGS } from './build-node.mjs';
 import { requireNode24 } from './node-check.mjs';
 
 requireNode24('run distributed');
@@ -56,9 +57,10 @@ const services = [
 ];
 const children = [];
 
-function start([name, port, extra], main = join(root, 'services', name, 'src', 'main.ts')) {
+// each service runs its compiled JS (scripts/build-node.mjs; built below before the first start)
+function start([name, port, extra], main = compiledPath(join(root, 'services', name, 'src', 'main.ts'))) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-r', '@swc-node/register', main], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, main], {
       cwd: root,
       env: { ...common, PORT: String(port), AUTH_JWKS_URL: 'http://127.0.0.1:3105/.well-known/jwks.json', ...extra },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -85,11 +87,12 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 try {
+  await buildNode();
   for (const s of services) await start(s); // the issuer first: the others verify with its key set
   say('all five services are up: intake :3101, grid-dispatch :3102, mediation :3103, petitions :3104, analytics (+ login) :3105');
   // the web console and the five APIs from one origin (services/console/gateway)
   if (spawnSync(process.execPath, [join(root, 'services', 'console', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' }).status === 0) {
-    await start(['console/gateway', 0, { GATEWAY_PORT: env.GATEWAY_PORT ?? '3100' }], join(root, 'services', 'console', 'gateway', 'main.ts'));
+    await start(['console/gateway', 0, { GATEWAY_PORT: env.GATEWAY_PORT ?? '3100' }], compiledPath(join(root, 'services', 'console', 'gateway', 'main.ts')));
     say(`web console (and every API) on one origin: http://127.0.0.1:${env.GATEWAY_PORT ?? 3100}/`);
   }
   if (demo) say('demo users log in at http://127.0.0.1:3105/auth/login with the demo password (libs/demo/README.md)');

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildNode, serviceArgs } from './build-node.mjs';
 import { requireNode24 } from './node-check.mjs';
 
 requireNode24('start');
@@ -21,10 +22,14 @@ if (service === 'standalone') {
   const built = spawnSync(process.execPath, [join(root, 'services', 'console', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) console.error('fengqiao: the web console did not build; the APIs start without it');
 }
-const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-r', '@swc-node/register', main], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
-});
+// the server code as plain JS under dist/node, compiled again where a source is newer (scripts/build-node.mjs):
+// no TypeScript compiler or register hook in the service's memory, and no stale build can run
+try {
+  await buildNode();
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}
+const child = spawn(process.execPath, serviceArgs(service), { cwd: root, stdio: 'inherit', env: process.env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

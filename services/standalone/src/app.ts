@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { CalendarModule, requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
+import { CalendarModule, consoleDistDir, requireSecret, ServiceAppDefinition } from '@fengqiao/platform';
 import { AnalyticsModule } from '@fengqiao/analytics-service';
 import { DEMO_PASSWORD, demoEnabled, demoIdentitySeed } from '@fengqiao/demo';
 import { GridDispatchModule } from '@fengqiao/grid-dispatch-service';
@@ -24,6 +23,6 @@ export const appDefinition: ServiceAppDefinition = {
     CalendarModule.register(),
   ],
   // the web console (services/console), built by `npm start` when missing, at http://<host>:<port>/
-  console: { dir: process.env.FENGQIAO_CONSOLE_DIR ?? join(__dirname, '..', '..', 'console', 'dist') },
+  console: { dir: process.env.FENGQIAO_CONSOLE_DIR ?? consoleDistDir(__dirname) },
   identitySeed: () => (demoEnabled('standalone') ? demoIdentitySeed(requireSecret('DEMO_PASSWORD', DEMO_PASSWORD)) : undefined),
 };

@@ -177,6 +177,20 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     expect(received).toHaveLength(11);
   });
 
+  it('lets the event loop turn between full batches: a replay of a large embedded store does not hold up timers and requests', async () => {
+    await appendCase(
+      'big',
+      Array.from({ length: 35 }, () => 'InternalNote'),
+    );
+    const r = relay({ batchSize: 10 });
+    r.start();
+    // node:sqlite reads resolve at once: without a turn between batches the whole store went
+    // through in microtasks before this callback could run (issue 15: start-up blocked ~90 s)
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(r.status().eventsRead).toBeLessThan(35);
+    await eventually(() => r.status().eventsRead === 35 || undefined);
+  });
+
   it('wakes on notify() without waiting for the poll interval', async () => {
     const r = relay({ pollIntervalMs: 10 * 60_000 });
     r.start();

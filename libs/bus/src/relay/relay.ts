@@ -183,6 +183,9 @@ export class Relay {
         continue;
       }
       if (!full) await this.idle(this.pollIntervalMs, true);
+      // a full batch goes on at once, but after a turn of the event loop: an embedded store's reads
+      // resolve at once, and a replay of a large store must not hold up requests and timers (issue 15)
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

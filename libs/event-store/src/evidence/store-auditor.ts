@@ -8,6 +8,7 @@
  * by `catchUp()`. Checkpoints are kept in a CheckpointStore beside the store.
  */
 import { KeyObject } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '@fengqiao/kernel';
 import type { EventStore, StoredEvent } from '../event-store.port';
 import { CheckpointKeySet, CheckpointSigner, ExportedCheckpoint, SignedCheckpoint, exportCheckpoint } from '../merkle/checkpoint';
@@ -33,6 +34,13 @@ export interface StoreAuditorOptions {
   pageSize?: number;
   /** Sees every event as it joins the log (e.g. to index a matter's streams). */
   onEvent?: (event: StoredEvent, leafIndex: number) => void;
+  /**
+   * Told the log's size each time a catch-up passes another `progressEvery` leaves (default
+   * 100,000), and once at its end when it added that many or more: following a large store at
+   * start-up takes a while and says how far it got.
+   */
+  onProgress?: (progress: { treeSize: number; added: number; seconds: number; done: boolean }) => void;
+  progressEvery?: number;
 }
 
 /** The event as hashed: the stored event without `globalPosition` and the trace context (metadata, not evidence). */
@@ -90,15 +98,32 @@ export class StoreAuditor {
 
   private async doCatchUp(): Promise<number> {
     const pageSize = this.options.pageSize ?? 1000;
+    const every = this.options.progressEvery ?? 100_000;
+    const started = Date.now();
+    const from = this.log.size;
+    let told = from;
+    const tell = (done: boolean) =>
+      this.options.onProgress?.({ treeSize: this.log.size, added: this.log.size - from, seconds: (Date.now() - started) / 1000, done });
     for (;;) {
       const page = await this.options.events.readAll({ afterPosition: this.last, maxCount: pageSize });
-      if (page.length === 0) return this.log.size;
+      if (page.length === 0) {
+        if (this.log.size - from >= every) tell(true);
+        return this.log.size;
+      }
       for (const e of page) {
         this.options.onEvent?.(e, this.log.size);
         this.positions.push(e.globalPosition);
         this.log.append(eventHashLeaf(e.hash));
         this.last = e.globalPosition;
       }
+      if (this.log.size - told >= every) {
+        told = this.log.size;
+        tell(false);
+      }
+      // the store's reads resolve at once (node:sqlite is synchronous): without a turn of the event
+      // loop between pages, following a large store held up every request, timer and the listen
+      // of a starting process until the last page (issue 15)
+      await nextTurn();
     }
   }
 

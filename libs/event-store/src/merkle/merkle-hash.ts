@@ -7,24 +7,42 @@
  *
  * The 0x00 / 0x01 prefixes keep a leaf from ever being taken for an inner node (second preimage).
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const HASH_SIZE = 32;
 
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
+// One scratch buffer per shape, hashed with the one-shot `crypto.hash`: a Hash object per node
+// (createHash) left its native context to the garbage collector, and following a store of
+// 1,000,000 events (two hashes per leaf) piled up native memory V8 did not see (issue 15).
+const leafInput = Buffer.alloc(1 + HASH_SIZE);
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE);
+nodeInput[0] = 0x01;
 
 /** SHA-256() — the root of the empty tree. */
 export const EMPTY_TREE_ROOT: Buffer = createHash('sha256').digest();
 
 /** SHA-256(0x00 || leaf). */
 export function hashLeaf(leaf: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  if (leaf.length !== HASH_SIZE)
+    return createHash('sha256')
+      .update(Buffer.from([0x00]))
+      .update(leaf)
+      .digest();
+  leafInput.set(leaf, 1);
+  return hash('sha256', leafInput, 'buffer');
 }
 
 /** SHA-256(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE)
+    return createHash('sha256')
+      .update(Buffer.from([0x01]))
+      .update(left)
+      .update(right)
+      .digest();
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /** Largest power of two strictly smaller than n (n ≥ 2). */

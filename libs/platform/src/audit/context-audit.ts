@@ -103,6 +103,13 @@ export class ContextAudit {
       signer,
       clock: this.clock,
       onEvent: (e) => this.indexEvent(e),
+      // following a large store into its Merkle log (at start-up, in the background) says how far it got
+      onProgress: ({ treeSize, added, seconds, done }) =>
+        this.logger.log(
+          done
+            ? `Merkle log caught up with the store: ${treeSize} events (${added} added in ${seconds.toFixed(1)} s)`
+            : `following the store into its Merkle log: ${treeSize} events so far (${seconds.toFixed(1)} s)`,
+        ),
       ...(options.retiredKeys ? { retiredKeys: options.retiredKeys } : {}),
     });
   }

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import mongoose from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { Logger } from 'nestjs-pino';
 import { ServiceConfig } from '../config/service-config';
 import { configureHttpEdge } from './http-edge';
@@ -71,7 +71,9 @@ class BusLifecycle implements OnApplicationShutdown {
  */
 @Injectable()
 class MongoConnectionLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(MONGO_CONNECTION) private readonly connection: mongoose.Connection) {}
+  // a type-only name: its design:paramtypes is Object, so loading this file does not load mongoose
+  // (scripts/build-node.mjs requires it lazily; standalone never does)
+  constructor(@Inject(MONGO_CONNECTION) private readonly connection: Connection) {}
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close().catch(() => undefined);
   }

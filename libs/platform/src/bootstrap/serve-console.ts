@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 
@@ -7,6 +7,18 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 export interface ConsoleSite {
   /** folder with index.html, assets/ and pages.json */
   dir: string;
+}
+
+/**
+ * services/console/dist of the workspace `from` is in: the nearest folder above `from` holding
+ * services/console/build.mjs. The same answer from the TypeScript sources and from their compiled
+ * copy under dist/node (scripts/build-node.mjs), which sits three folders deeper.
+ */
+export function consoleDistDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'services', 'console', 'build.mjs'))) return join(dir, 'services', 'console', 'dist');
+    if (dirname(dir) === dir) return join(from, 'console', 'dist');
+  }
 }
 
 interface Req {
