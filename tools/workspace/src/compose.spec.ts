@@ -61,4 +61,12 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^USER (?!root)\w+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
   });
+
+  it('runs the server code compiled by scripts/build-node.mjs, as npm start does, not through the register hook', () => {
+    const dockerfile = readFileSync(join(root, 'deploy/docker/service.Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^RUN node scripts\/build-node\.mjs/m);
+    const cmd = dockerfile.match(/^CMD .*$/m)![0];
+    expect(cmd).toContain('dist/node/services/${SERVICE}/src/main.js');
+    expect(cmd).not.toContain('@swc-node/register');
+  });
 });
