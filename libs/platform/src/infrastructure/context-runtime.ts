@@ -127,6 +127,8 @@ export class ContextRuntime {
   private readonly consumed = new Map<string, number>();
   private started = false;
   private stopped = false;
+  /** Whether the legacy inbox held records at start (see `start`); true until then. */
+  private legacyInbox = true;
   private resolve: <T>(type: Type<T>) => T = (type) => {
     throw new Error(`${this.options.context}: cannot resolve ${type.name} outside a Nest module`);
   };
@@ -183,6 +185,9 @@ export class ContextRuntime {
   }
 
   async start(): Promise<void> {
+    // nothing writes the legacy inbox any more: when it is empty now, it stays empty, and the
+    // deliveries need not look it up (one read per message saved)
+    this.legacyInbox = (await this.infra.readStore.count(LEGACY_INBOX, {})) > 0;
     if (this.options.onReady) await this.options.onReady(this);
     this.lifecycle = (this.options.lifecycle ?? []).map((type) => this.resolve(type));
     for (const part of this.lifecycle) await part.onContextReady?.(this);
@@ -348,7 +353,7 @@ export class ContextRuntime {
       throw e;
     }
     // handled before the inbox was claim-based (a read-model record): a redelivery
-    if (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`)) return;
+    if (this.legacyInbox && (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`))) return;
     let outcome;
     try {
       outcome = await this.infra.inbox.runOnce(groupId, event.id, () => consumer.handle(event, this));

@@ -402,13 +402,20 @@ export class MongoEventStore implements EventStore {
   }
 
   /**
-   * The stream's head as stored (never the cache): the head hint, then the stream's next commits by
-   * `{ streamId, firstRevision }` until none follows (writing the id documents of commits walked
+   * The stream's head as stored: from the cached head (or else the head hint), the stream's next
+   * commits by `{ streamId, firstRevision }` until none follows (writing the id documents of commits walked
    * over, which a crashed writer may have left out). Refreshes the cache and, if it walked, the hint.
    */
   private async head(streamId: string): Promise<KnownHead> {
-    const hint = await this.c.streams.findOne({ _id: streamId });
-    let head: KnownHead = hint ? { revision: hint.revision, hash: hint.hash, firstRevision: hint.firstRevision, position: hint.position } : EMPTY_HEAD;
+    // A head this process stored or walked to is never ahead of the stored one (commits are never
+    // removed): the walk starts there without reading the hint, and usually ends at its first lookup.
+    const cached = this.heads.get(streamId);
+    const hint = cached ? null : await this.c.streams.findOne({ _id: streamId });
+    let head: KnownHead = cached
+      ? { revision: cached.revision, hash: cached.hash, firstRevision: cached.firstRevision, position: cached.position }
+      : hint
+        ? { revision: hint.revision, hash: hint.hash, firstRevision: hint.firstRevision, position: hint.position }
+        : EMPTY_HEAD;
     let walked: CommitDoc | undefined;
     for (;;) {
       const firstRevision = head.revision === 'no_stream' ? 0 : head.revision + 1;

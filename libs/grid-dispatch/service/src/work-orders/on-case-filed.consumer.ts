@@ -96,17 +96,22 @@ export class OnCaseFiledConsumer implements ContextConsumer {
       data: { caseId: d.caseId, category: d.category, urgency: d.urgency, gridId: d.gridId, level: d.level, filedAt: d.filedAt, location },
       meta: { ...meta, actor: INTAKE_REACTION_ACTOR, now: now() },
     };
+    // the status after opening: the command's answer when it opened the order now, else read
+    let status: string | undefined;
     try {
-      await this.cases.execute(d.caseId, open, { eventId: idsFor('open') });
+      const opened = await this.cases.execute(d.caseId, open, { eventId: idsFor('open') });
+      if (opened.events.length > 0) status = opened.status;
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'GRID_CASE.ALREADY_OPEN')) throw e;
     }
-
-    const loaded = await this.cases.read(d.caseId);
-    // the order was opened just now (or before): a read without it went wrong (the database restarting
-    // under the service); retried, never answered "not filed" and marked done without a dispatch
-    if (loaded.state.status === 'none') throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`);
-    if (loaded.state.status !== 'filed') return { kind: 'not_filed', status: loaded.state.status };
+    if (status === undefined) {
+      const loaded = await this.cases.read(d.caseId);
+      // the order was opened just now (or before): a read without it went wrong (the database restarting
+      // under the service); retried, never answered "not filed" and marked done without a dispatch
+      if (loaded.state.status === 'none') throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`);
+      status = loaded.state.status;
+    }
+    if (status !== 'filed') return { kind: 'not_filed', status };
     const table = await this.tables.routingRules.current();
     const match = table ? resolveRoute(table.rows, d.category, { gridId: d.gridId, path: location }) : undefined;
     if (!table || !match) {
