@@ -218,7 +218,12 @@ async function standalone(): Promise<{ aim: Stats; knee: KneeStep[] }> {
 async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
   const dir = mkdtempSync(join(tmpdir(), 'fq-bench-d-'));
   const url = new URL(mongoUrl);
-  url.pathname = `/bench_${Date.now().toString(36)}`;
+  const run = `bench_${Date.now().toString(36)}`;
+  url.pathname = `/${run}`;
+  // topics and consumer groups of this run only: with the plain names a run's grid-dispatch joined the
+  // groups of earlier runs (or of a run beside it on the same broker), took over their committed
+  // offsets and backlog, and could leave this run's cases to another run's consumer
+  const topicPrefix = run.replace(/_/g, '-');
   const common = {
     ...BENCH_ENV,
     FENGQIAO_MODE: 'distributed',
@@ -226,6 +231,7 @@ async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
     MONGO_URL: url.toString(),
     AUTH_ISSUER: 'urn:fengqiao:bench',
     GRID_DISPATCH_SEED_REFERENCE_DATA: 'true',
+    KAFKA_TOPIC_PREFIX: topicPrefix,
   };
   const procs: ServiceProcess[] = [];
   try {
@@ -240,6 +246,21 @@ async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
     rmSync(dir, { recursive: true, force: true });
+    await deleteTopics(brokers, `${topicPrefix}.`);
+  }
+}
+
+/** Deletes the topics a run created (they have unlimited retention). */
+async function deleteTopics(brokers: string, prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'bench-cleanup', brokers: brokers.split(','), logLevel: logLevel.WARN }).admin();
+  try {
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (mine.length) await admin.deleteTopics({ topics: mine });
+  } catch (error) {
+    say(`could not delete the run's topics (${prefix}*): ${(error as Error).message}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
 }
 
