@@ -88,8 +88,8 @@ export class Relay {
   private wake: (() => void) | undefined;
   private notified = false;
   private position: number | undefined;
-  /** The stored checkpoint as this relay last read or saved it (undefined: read it). */
-  private saved: number | undefined;
+  /** The stored checkpoint as this relay last read or saved it (`position` undefined: none stored; undefined: read it). */
+  private saved: { position: number | undefined } | undefined;
   /** A replay from the start of the store in progress (`rewind`): where it is, and who waits for it. */
   private replay: { after: number; caughtUp: () => void; done: Promise<void> } | undefined;
   private eventsRead = 0;
@@ -222,8 +222,8 @@ export class Relay {
       // another replica published is not published again (it would be harmless: consumers dedupe).
       const woken = this.notified && this.saved !== undefined;
       this.notified = false;
-      const checkpoint = woken ? this.saved : await this.options.checkpoints.get(this.name);
-      this.saved = checkpoint;
+      const checkpoint = woken ? this.saved?.position : await this.options.checkpoints.get(this.name);
+      this.saved = { position: checkpoint };
       const replay = this.replay;
       const after = replay ? replay.after : (checkpoint ?? 0);
       this.position = replay ? after : checkpoint;
@@ -262,7 +262,7 @@ export class Relay {
       const last = events[events.length - 1].globalPosition;
       if (last > (checkpoint ?? 0)) {
         await this.options.checkpoints.set(this.name, last);
-        this.saved = last;
+        this.saved = { position: last };
       }
       this.position = last;
       if (replay) {

@@ -134,6 +134,11 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     try {
       await this.cases.execute(d.caseId, dispatch, { eventId: idsFor('dispatch') });
     } catch (e) {
+      // the order is open (opened above, or found open): a read without it went wrong (the database
+      // restarting under the service); retried, never dead-lettered as "no such order"
+      if (e instanceof DomainError && e.code === 'GRID_CASE.NOT_FOUND') {
+        throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`, { cause: e });
+      }
       // an operator dispatched (or merged, or referred) it by hand in between: nothing left to do
       if (e instanceof DomainError && e.kind === 'illegal_state') {
         const after = await this.cases.read(d.caseId);
