@@ -57,6 +57,11 @@ export interface ContextConsumer {
   topics: readonly string[];
   handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void>;
   /**
+   * The event types `handle` acts on, when it ignores the others of its topics: the others are
+   * passed over without an inbox claim (two writes saved per message). Absent: every event is handled.
+   */
+  handles?(type: string): boolean;
+  /**
    * A consumer rebuilding its read model from the topics (a new group) returns true: on a bus that
    * keeps no history (in-process), the relays of the process then publish their stores again, and
    * `historyReplayed` runs once they have caught up.
@@ -351,6 +356,11 @@ export class ContextRuntime {
     } catch (e) {
       if (e instanceof ContractViolation) throw new NonRetriableError(e.message, { cause: e });
       throw e;
+    }
+    // an event this consumer does nothing with needs no claim (nothing happens twice)
+    if (consumer.handles && !consumer.handles(event.type)) {
+      metrics.consumed.inc({ group: groupId, outcome: 'ignored' });
+      return;
     }
     // handled before the inbox was claim-based (a read-model record): a redelivery
     if (this.legacyInbox && (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`))) return;

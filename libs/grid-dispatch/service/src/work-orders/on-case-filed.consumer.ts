@@ -71,6 +71,11 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     @Inject(GridDispatchDirectory) private readonly directory: GridDispatchDirectory,
   ) {}
 
+  /** Only CaseFiled opens a work order: intake's other events pass without an inbox claim. */
+  handles(type: string): boolean {
+    return type === IntakeCaseFiledV1.type;
+  }
+
   async handle(event: IntegrationEvent): Promise<void> {
     const outcome = await this.onCaseFiled(event);
     // every outcome is logged (unroutable as a warning below): a case that stays filed can be traced
