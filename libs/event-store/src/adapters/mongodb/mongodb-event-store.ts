@@ -50,9 +50,9 @@
  * the commits in position order from the one holding checkpoint + 1, stopping at the first gap: one
  * or two queries per 1,000 positions. Only a checkpoint inside a commit that began in an earlier page
  * probes the `_id`s just below it. A reader at the end of the log (a checkpoint this process saw a
- * commit end at: a relay or projector following the store) first looks up the next commit by `_id`
- * (up to 4 in a row) instead of fetching the whole page again. A stream read is one `{ streamId }`
- * equality query, ordered here.
+ * commit end at: a relay or projector following the store) first looks up the next commits by `_id`
+ * (up to 16 in a row: on FerretDB a page costs about as much as that many lookups) instead of
+ * fetching the whole page again. A stream read is one `{ streamId }` equality query, ordered here.
  *
  * Idempotency. The claims (above) everywhere. On MongoDB also a unique multikey index on `eventIds`
  * (probed at start), which makes "an id is in at most one commit" airtight. On FerretDB (detected by

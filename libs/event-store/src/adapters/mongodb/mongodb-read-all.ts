@@ -12,7 +12,7 @@ import { PAGE_POSITIONS, pageOf, unwrap, type CommitDoc } from './mongodb-commit
 /** `_id`s probed at once when a read starts inside a commit. */
 const PROBE_BATCH = 16;
 /** `_id` lookups a read at the end of the log makes before it goes on by pages. */
-const TAIL_PROBES = 4;
+const TAIL_PROBES = 16;
 /** Commit ends remembered per store instance. */
 const COMMIT_ENDS_SIZE = 10_000;
 
