@@ -130,6 +130,40 @@ describe('StoreProjector (the one projector of the contexts)', () => {
     }
   });
 
+  it('parallelStreams: applies the streams of a batch at the same time, each stream in store order', async () => {
+    log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } }, { type: 'CaseHandled', data: { note: '已处置' } });
+    log.append(2, { type: 'CaseReported', data: { title: '事件 2', village: '东村' } });
+    const applied: string[] = [];
+    let secondStarted!: () => void;
+    const started = new Promise<void>((r) => (secondStarted = r));
+    const p = new StoreProjector<SampleStoredEvent>({
+      name: 'test.parallel',
+      feed: log,
+      store,
+      views: [
+        {
+          name: 'recording',
+          collection: 'recording',
+          indexes: [],
+          apply: async (_store, e) => {
+            if (e.streamId === 'grid-case-2') secondStarted();
+            // the first event of case 1 waits until case 2 has started (or gives up after 2 s)
+            if (e.streamId === 'grid-case-1' && e.revision === 0) await Promise.race([started, new Promise((r) => setTimeout(r, 2_000))]);
+            applied.push(`${e.streamId}@${e.revision}`);
+          },
+        },
+      ],
+      checkpoints: 'checkpoints',
+      pollIntervalMs: 20,
+      parallelStreams: true,
+      onError: () => undefined,
+    });
+    await p.init();
+    expect(await p.catchUp()).toBe(3);
+    expect(applied).toEqual(['grid-case-2@0', 'grid-case-1@0', 'grid-case-1@1']);
+    expect(p.checkpoint).toBe(3);
+  });
+
   it('reports a failing view on health and keeps trying on the poll', async () => {
     const failing = new StoreProjector({
       name: 'test.failing',
