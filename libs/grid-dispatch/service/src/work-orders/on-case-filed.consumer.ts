@@ -87,6 +87,17 @@ export class OnCaseFiledConsumer implements ContextConsumer {
 
   async onCaseFiled(event: IntegrationEvent): Promise<CaseFiledOutcome> {
     if (event.type !== IntakeCaseFiledV1.type) return { kind: 'ignored' };
+    // the opening's views and publication are left to the dispatch that follows it (its catch-up
+    // covers both events: one pass instead of two on the way to the dispatch), or done below when
+    // no command follows; if the handling fails in between, the projector's and the relay's polls
+    // take the opening up
+    const deferred = { pending: false };
+    const outcome = await this.openAndRoute(event, deferred);
+    if (deferred.pending) await this.cases.afterAppend();
+    return outcome;
+  }
+
+  private async openAndRoute(event: IntegrationEvent, deferred: { pending: boolean }): Promise<CaseFiledOutcome> {
     const d = event.data as IntakeCaseFiledV1Data;
     const directory = this.directory.current();
     // where the case is: intake's unit path, completed with the grid's own path when the directory knows it
@@ -104,8 +115,11 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     // the status after opening: the command's answer when it opened the order now, else read
     let status: string | undefined;
     try {
-      const opened = await this.cases.execute(d.caseId, open, { eventId: idsFor('open') });
-      if (opened.events.length > 0) status = opened.status;
+      const opened = await this.cases.execute(d.caseId, open, { eventId: idsFor('open'), deferAfterAppend: true });
+      if (opened.events.length > 0) {
+        status = opened.status;
+        deferred.pending = true;
+      }
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'GRID_CASE.ALREADY_OPEN')) throw e;
     }
@@ -137,7 +151,8 @@ export class OnCaseFiledConsumer implements ContextConsumer {
       meta: { ...meta, actor: autoRoutingActor(d.level, location), now: now(), reason: autoDispatchReason(table.version, match) },
     };
     try {
-      await this.cases.execute(d.caseId, dispatch, { eventId: idsFor('dispatch') });
+      const dispatched = await this.cases.execute(d.caseId, dispatch, { eventId: idsFor('dispatch') });
+      if (dispatched.events.length > 0) deferred.pending = false; // its catch-up covered the opening too
     } catch (e) {
       // the order is open (opened above, or found open): a read without it went wrong (the database
       // restarting under the service); retried, never dead-lettered as "no such order"
