@@ -75,7 +75,8 @@
  * `_id` included, is a sequential scan of its collection there (checked with EXPLAIN). Only the
  * uniqueness checks of inserts use the indexes. So on FerretDB 1.24 a read costs in proportion to its
  * collection, whatever the query, and the warm append reads nothing: the claims' insert and the
- * commit's insert (the hints every 8 commits are written after it, in the background). On MongoDB every query here is an index lookup.
+ * commit's insert (the hints every 8 commits are written after it, in the background). On MongoDB
+ * every query here is an index lookup.
  *
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
  * is journaled (and replicated to a majority on a replica set).
@@ -349,9 +350,9 @@ export class MongoEventStore implements EventStore {
   /**
    * What follows a stored commit: the cached head, and every HINT_EVERY commits the stream head and
    * position hints, written in the background: the append does not wait for them, and while one
-   * write runs only the latest hint of each waits for the next. A hint is never needed for correctness (readers walk on from it), so one
-   * that fails is only left behind; the failure is kept in `lastHintError` and the next one is
-   * written as usual.
+   * write runs only the latest hint of each waits for the next. A hint is never needed for
+   * correctness (readers walk on from it), so one that fails is only left behind; the failure is
+   * kept in `lastHintError` and the next one is written as usual.
    */
   private afterCommit(doc: CommitDoc): void {
     this.pages.rememberEnd(doc.lastPosition);
@@ -383,7 +384,10 @@ export class MongoEventStore implements EventStore {
     this.hintWrites ??= this.writeHints().finally(() => (this.hintWrites = undefined));
   }
 
-  /** Writes the waiting hints until none waits (the latest of each: a hint written late is not queued behind older ones). Never rejects. */
+  /**
+   * Writes the waiting hints until none waits (the latest of each: a hint written late is not
+   * queued behind older ones). Never rejects.
+   */
   private async writeHints(): Promise<void> {
     while (this.pendingHeadHints.size > 0 || this.pendingPositionHint !== undefined) {
       const heads = [...this.pendingHeadHints];
@@ -403,8 +407,9 @@ export class MongoEventStore implements EventStore {
 
   /**
    * The stream's head as stored: from the cached head (or else the head hint), the stream's next
-   * commits by `{ streamId, firstRevision }` until none follows (writing the id documents of commits walked
-   * over, which a crashed writer may have left out). Refreshes the cache and, if it walked, the hint.
+   * commits by `{ streamId, firstRevision }` until none follows (writing the id documents of
+   * commits walked over, which a crashed writer may have left out). Refreshes the cache and, if it
+   * walked, the hint.
    */
   private async head(streamId: string): Promise<KnownHead> {
     // A head this process stored or walked to is never ahead of the stored one (commits are never
