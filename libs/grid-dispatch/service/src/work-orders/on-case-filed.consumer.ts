@@ -113,6 +113,9 @@ export class OnCaseFiledConsumer implements ContextConsumer {
       meta: { ...meta, actor: INTAKE_REACTION_ACTOR, now: now() },
     };
     // the status after opening: the command's answer when it opened the order now, else read
+    // the routing table is read while the order opens (neither needs the other)
+    const tableRead = this.tables.routingRules.current();
+    tableRead.catch(() => undefined); // awaited below; not an unhandled rejection if the opening fails first
     let status: string | undefined;
     try {
       const opened = await this.cases.execute(d.caseId, open, { eventId: idsFor('open'), deferAfterAppend: true });
@@ -131,7 +134,7 @@ export class OnCaseFiledConsumer implements ContextConsumer {
       status = loaded.state.status;
     }
     if (status !== 'filed') return { kind: 'not_filed', status };
-    const table = await this.tables.routingRules.current();
+    const table = await tableRead;
     const match = table ? resolveRoute(table.rows, d.category, { gridId: d.gridId, path: location }) : undefined;
     if (!table || !match) {
       this.logger.warn(
