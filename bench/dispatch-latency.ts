@@ -52,6 +52,8 @@ const AIM = { rate: 200, seconds: 60, p99Ms: 100 };
 // a partial run (--standalone-only) writes to a temp file unless --out is given
 const OUT = resolve(arg('out', process.argv.includes('--standalone-only') ? join(tmpdir(), 'fengqiao-BENCHMARKS.knee.md') : join(ROOT, 'BENCHMARKS.md')));
 const say = (s: string) => process.stderr.write(`[dispatch-latency] ${s}\n`);
+/** The machine's load when the benchmark started (the report said "at start" but read it when rendering, at the end). */
+const LOAD_AT_START = loadavg()[0];
 
 interface Stats {
   n: number;
@@ -369,7 +371,7 @@ function distributedAimLines(distributed: Stats | string | undefined, kafka: Sta
 }
 
 function render(rows: [string, Stats | string][], standaloneResult?: { aim: Stats; knee: KneeStep[] }): string {
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${loadavg()[0].toFixed(2)}`;
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average at start ${LOAD_AT_START.toFixed(2)}, at the end ${loadavg()[0].toFixed(2)}`;
   const fmt = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '—');
   const lines = [
     '## Intake → dispatched latency (issue 5)',
