@@ -24,9 +24,13 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
     return new MongoRelayCheckpointStore(db.collection<RelayCheckpointDocument>(collectionName));
   }
 
+  /** The stored position of each name as this instance last read or saved it (stored ones only move forward). */
+  private readonly seen = new Map<string, number>();
+
   async get(name: string): Promise<number | undefined> {
     assertRelayName(name);
     const doc = await this.collection.findOne({ _id: name });
+    if (doc) this.seen.set(name, doc.position);
     return doc?.position;
   }
 
@@ -60,12 +64,31 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
   }
 
   private async save(name: string, position: number): Promise<void> {
+    // The position seen last (read or saved here) is where the stored one was then, or behind it:
+    // at or past the new one, there is nothing to do; else the compare-and-set from it goes out
+    // without reading first (the relay's one write per pass). It matches nothing when another
+    // save came between: then read and compare as below.
+    const seen = this.seen.get(name);
+    if (seen !== undefined) {
+      if (seen >= position) return;
+      const moved = await this.collection.updateOne(
+        { _id: name, position: seen },
+        { $set: { position, updatedAt: new Date() } },
+        { writeConcern: this.writeConcern },
+      );
+      if (moved.matchedCount === 1) {
+        this.seen.set(name, position);
+        return;
+      }
+    }
     for (;;) {
       const stored = await this.collection.findOne({ _id: name });
+      if (stored !== null) this.seen.set(name, stored.position);
       if (stored !== null && stored.position >= position) return; // already at or past it
       try {
         if (stored === null) {
           await this.collection.insertOne({ _id: name, position, updatedAt: new Date() }, { writeConcern: this.writeConcern });
+          this.seen.set(name, position);
           return;
         }
         const moved = await this.collection.updateOne(
@@ -73,7 +96,10 @@ export class MongoRelayCheckpointStore implements RelayCheckpointStore {
           { $set: { position, updatedAt: new Date() } },
           { writeConcern: this.writeConcern },
         );
-        if (moved.matchedCount === 1) return;
+        if (moved.matchedCount === 1) {
+          this.seen.set(name, position);
+          return;
+        }
       } catch (e) {
         // another process inserted it first: compare again
         if (!(e instanceof MongoServerError) || e.code !== DUPLICATE_KEY) throw e;

@@ -200,6 +200,29 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     await eventually(() => (ids().includes(e.id) ? true : undefined), { what: 'the notified event', timeoutMs: 5_000 });
   });
 
+  it('a notified pass goes on from the checkpoint it saved, without reading it again (the poll reads it)', async () => {
+    const durable = new InMemoryRelayCheckpointStore();
+    let reads = 0;
+    const counted: RelayCheckpointStore = {
+      get: (name) => {
+        reads++;
+        return durable.get(name);
+      },
+      set: (name, position) => durable.set(name, position),
+    };
+    const r = relay({ checkpoints: counted, pollIntervalMs: 10 * 60_000 });
+    r.start();
+    await eventually(() => (r.status().lastPassAt ? true : undefined), { what: 'the first pass' });
+    expect(reads).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      const [e] = await appendCase(newId(), ['CaseReported']);
+      r.notify();
+      await eventually(() => (ids().includes(e.id) ? true : undefined), { what: 'the notified event', timeoutMs: 5_000 });
+    }
+    expect(reads).toBe(1);
+    expect(await durable.get('test.relay')).toBe(r.status().position);
+  });
+
   it('polls: an event appended without notify() is published within the interval', async () => {
     const r = relay({ pollIntervalMs: 20 });
     r.start();

@@ -10,7 +10,8 @@
  * Nothing is lost: the checkpoint never passes an event that was not published.
  *
  * The loop polls every `pollIntervalMs`; `notify()` (called by the command handler after an
- * append) wakes it at once. A failing pass (store, bus, mapper or checkpoint error) is logged and
+ * append) wakes it at once, and that pass goes on from the checkpoint the relay saved last instead
+ * of reading it again. A failing pass (store, bus, mapper or checkpoint error) is logged and
  * retried with exponential backoff up to `maxBackoffMs`: the relay stalls rather than skip an
  * event. `stop()` lets the pass in progress finish.
  *
@@ -87,6 +88,8 @@ export class Relay {
   private wake: (() => void) | undefined;
   private notified = false;
   private position: number | undefined;
+  /** The stored checkpoint as this relay last read or saved it (`position` undefined: none stored; undefined: read it). */
+  private saved: { position: number | undefined } | undefined;
   /** A replay from the start of the store in progress (`rewind`): where it is, and who waits for it. */
   private replay: { after: number; caughtUp: () => void; done: Promise<void> } | undefined;
   private eventsRead = 0;
@@ -217,8 +220,13 @@ export class Relay {
 
   private async relayBatch(): Promise<number> {
     try {
+      // A pass woken by notify() (an append of this process) goes on from the checkpoint this relay
+      // saved or read last; the other passes (the poll, retries, runOnce) read it again, so what
+      // another replica published is not published again (it would be harmless: consumers dedupe).
+      const woken = this.notified && this.saved !== undefined;
       this.notified = false;
-      const checkpoint = await this.options.checkpoints.get(this.name);
+      const checkpoint = woken ? this.saved?.position : await this.options.checkpoints.get(this.name);
+      this.saved = { position: checkpoint };
       const replay = this.replay;
       const after = replay ? replay.after : (checkpoint ?? 0);
       this.position = replay ? after : checkpoint;
@@ -255,7 +263,10 @@ export class Relay {
         for (const span of spans) span.end();
       }
       const last = events[events.length - 1].globalPosition;
-      if (last > (checkpoint ?? 0)) await this.options.checkpoints.set(this.name, last);
+      if (last > (checkpoint ?? 0)) {
+        await this.options.checkpoints.set(this.name, last);
+        this.saved = { position: last };
+      }
       this.position = last;
       if (replay) {
         replay.after = last;

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { topics } from '@fengqiao/contracts';
+import { IntakeCaseReportedV1, topics } from '@fengqiao/contracts';
 import { demoDistrict } from '@fengqiao/demo';
 import { buildContextModule, freeTextPersonalData } from '@fengqiao/platform';
 import { AcceptDispatchController } from './accept-dispatch/accept-dispatch.http.controller';
@@ -122,6 +122,7 @@ export class GridDispatchModule {
           {
             purpose: CASE_INFO_PURPOSE,
             topics: [topics.intakeCase],
+            handles: (type: string) => type === IntakeCaseReportedV1.type,
             handle: (event, runtime) => onIntakeReport(event, runtime.infra.readStore).then(() => undefined),
           },
         ],

@@ -129,6 +129,17 @@ describe('CaseCommandRunner (on the real sqlite event store)', () => {
     expect(caughtUp).toBe(1);
   });
 
+  it('execute with deferAfterAppend leaves the catch-up to the caller (one for a command that follows, or afterAppend())', async () => {
+    const meta = { actor: { userId: 'system', role: 'system' as const, unitId: 'system' }, now: '2026-12-06T09:00:00+08:00' };
+    await runner.execute('d', { type: 'Open', data: { unit: inside }, meta }, { deferAfterAppend: true });
+    expect(caughtUp).toBe(0);
+    await runner.execute('d', { type: 'Note', data: { text: 'x' }, meta });
+    expect(caughtUp).toBe(1);
+    await runner.execute('d', { type: 'Note', data: { text: 'y' }, meta }, { deferAfterAppend: true });
+    await runner.afterAppend();
+    expect(caughtUp).toBe(2);
+  });
+
   it('404 for an unknown case, 403 outside the jurisdiction, nothing appended', async () => {
     await expect(note('nope', 'x')).rejects.toMatchObject({ code: 'NOTE.CASE_NOT_FOUND', kind: 'not_found' });
     await open('far', outside);

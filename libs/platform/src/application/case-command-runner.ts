@@ -90,6 +90,16 @@ export interface CaseCommandResult {
 
 const MAX_ATTEMPTS = 5;
 
+/** Options of `execute` (a command that is not an HTTP request). */
+export interface ExecuteOptions extends Pick<HandleOptions, 'eventId'> {
+  /**
+   * Do not run `afterAppend` (views caught up, relay woken) after this command: the caller runs
+   * another command right after, whose `afterAppend` covers both, or calls `afterAppend()` itself.
+   * Until then the views and the relay pick the events up on their polls.
+   */
+  deferAfterAppend?: boolean;
+}
+
 export class CaseCommandRunner<S, C extends Command, E extends Event> {
   constructor(readonly config: CaseRunnerConfig<S, C, E>) {}
 
@@ -163,7 +173,7 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
    * the command carries its own meta; deterministic event ids make a redelivery a no-op. Re-decides
    * on a concurrent append.
    */
-  async execute(caseId: string, command: C, options: Pick<HandleOptions, 'eventId'> = {}): Promise<CaseCommandResult> {
+  async execute(caseId: string, command: C, options: ExecuteOptions = {}): Promise<CaseCommandResult> {
     return this.measured(async (seen) => {
       seen.command = command.type;
       await this.config.prepare?.();
@@ -240,9 +250,14 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
     }
   }
 
-  private async apply(loaded: LoadedCase<S>, command: C, options: Pick<HandleOptions, 'eventId'> = {}): Promise<CaseCommandResult> {
+  /** What follows an append (views caught up, relay woken), for a caller that deferred it (`ExecuteOptions.deferAfterAppend`). */
+  async afterAppend(): Promise<void> {
+    await this.config.afterAppend?.();
+  }
+
+  private async apply(loaded: LoadedCase<S>, command: C, options: ExecuteOptions = {}): Promise<CaseCommandResult> {
     const outcome = await appendDecided(this.config, loaded.streamId, loaded.state, loaded.revision < 0 ? 'no_stream' : loaded.revision, command, options);
-    if (outcome.appended.length > 0) await this.config.afterAppend?.();
+    if (outcome.appended.length > 0 && !options.deferAfterAppend) await this.config.afterAppend?.();
     if (!this.config.exists(outcome.state)) throw this.notFound(loaded.caseId);
     return {
       caseId: loaded.caseId,

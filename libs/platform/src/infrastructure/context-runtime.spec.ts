@@ -46,6 +46,35 @@ describe('ContextRuntime', () => {
     await b.stop();
   });
 
+  it('passes over an event type a consumer does not act on without an inbox claim, and claims the ones it does', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fq-runtime-'));
+    const bus = new InProcessBus({ logger: silent, publishResolves: 'appended' });
+    const config = loadServiceConfig('grid-dispatch', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
+    const infra = await openContextInfrastructure('grid-dispatch', config);
+    const handled: string[] = [];
+    const consumer = (purpose: string, type: string) => ({
+      purpose,
+      topics: [topics.intakeCase],
+      handles: (t: string) => t === type,
+      handle: async (e: IntegrationEvent) => void handled.push(`${purpose}:${e.id}`),
+    });
+    const runtime = new ContextRuntime(
+      { context: 'grid-dispatch', consumers: [consumer('other-types', 'cn.fengqiao.intake.case.reported.v1'), consumer('filed', fixture.type)] },
+      infra,
+      bus,
+    );
+    await runtime.start();
+    try {
+      await bus.publish(topics.intakeCase, [toCloudEventMessage(toCloudEvent(fixture), fixture.subject)]);
+      await eventually(() => (handled.length >= 1 ? true : undefined), { what: 'the delivery' });
+      expect(handled).toEqual([`filed:${fixture.id}`]);
+      expect(await infra.inbox.seen('grid-dispatch.filed', fixture.id)).toBe(true);
+      expect(await infra.inbox.seen('grid-dispatch.other-types', fixture.id)).toBe(false);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
   it('keeps its relay checkpoint across a restart in standalone mode: nothing is published twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fq-relay-'));
     const config = loadServiceConfig('intake', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });

@@ -57,6 +57,11 @@ export interface ContextConsumer {
   topics: readonly string[];
   handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void>;
   /**
+   * The event types `handle` acts on, when it ignores the others of its topics: the others are
+   * passed over without an inbox claim (two writes saved per message). Absent: every event is handled.
+   */
+  handles?(type: string): boolean;
+  /**
    * A consumer rebuilding its read model from the topics (a new group) returns true: on a bus that
    * keeps no history (in-process), the relays of the process then publish their stores again, and
    * `historyReplayed` runs once they have caught up.
@@ -127,6 +132,8 @@ export class ContextRuntime {
   private readonly consumed = new Map<string, number>();
   private started = false;
   private stopped = false;
+  /** Whether the legacy inbox held records at start (see `start`); true until then. */
+  private legacyInbox = true;
   private resolve: <T>(type: Type<T>) => T = (type) => {
     throw new Error(`${this.options.context}: cannot resolve ${type.name} outside a Nest module`);
   };
@@ -183,6 +190,9 @@ export class ContextRuntime {
   }
 
   async start(): Promise<void> {
+    // nothing writes the legacy inbox any more: when it is empty now, it stays empty, and the
+    // deliveries need not look it up (one read per message saved)
+    this.legacyInbox = (await this.infra.readStore.count(LEGACY_INBOX, {})) > 0;
     if (this.options.onReady) await this.options.onReady(this);
     this.lifecycle = (this.options.lifecycle ?? []).map((type) => this.resolve(type));
     for (const part of this.lifecycle) await part.onContextReady?.(this);
@@ -347,8 +357,13 @@ export class ContextRuntime {
       if (e instanceof ContractViolation) throw new NonRetriableError(e.message, { cause: e });
       throw e;
     }
+    // an event this consumer does nothing with needs no claim (nothing happens twice)
+    if (consumer.handles && !consumer.handles(event.type)) {
+      metrics.consumed.inc({ group: groupId, outcome: 'ignored' });
+      return;
+    }
     // handled before the inbox was claim-based (a read-model record): a redelivery
-    if (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`)) return;
+    if (this.legacyInbox && (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`))) return;
     let outcome;
     try {
       outcome = await this.infra.inbox.runOnce(groupId, event.id, () => consumer.handle(event, this));

@@ -52,7 +52,7 @@ export class FengqiaoMetrics {
 
   readonly consumed = new Counter({
     name: 'fengqiao_consumer_messages_total',
-    help: 'Integration events taken by consumer group and outcome (handled, duplicate, failed)',
+    help: 'Integration events taken by consumer group and outcome (handled, duplicate, failed, ignored: a type the consumer does not act on)',
     labelNames: ['group', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -13,8 +13,10 @@ class Log implements ProjectorFeed<SampleStoredEvent> {
       this.events.push({ ...e, streamId, revision, globalPosition: this.events.length + 1 } as SampleStoredEvent);
     }
   }
+  readonly afterPositions: number[] = [];
   async readAll(o: { afterPosition: number; maxCount: number }): Promise<SampleStoredEvent[]> {
     this.reads++;
+    this.afterPositions.push(o.afterPosition);
     return this.events.filter((e) => e.globalPosition > o.afterPosition).slice(0, o.maxCount);
   }
 }
@@ -63,6 +65,7 @@ describe('StoreProjector (the one projector of the contexts)', () => {
   it('serialises passes: concurrent catch-ups (commands in flight) apply each event once, and each resolves with its write visible', async () => {
     const p = projector(2);
     await p.init();
+    const readsBefore = log.reads;
     const passes: Promise<number>[] = [];
     for (let n = 1; n <= 5; n++) {
       log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '西村' } }, { type: 'CaseHandled', data: { note: '已处置' } });
@@ -74,8 +77,25 @@ describe('StoreProjector (the one projector of the contexts)', () => {
         }),
       );
     }
-    expect((await Promise.all(passes)).reduce((a, b) => a + b, 0)).toBe(10);
+    // the five catch-ups came before any pass started: they share one (10 events in batches of 2:
+    // five full reads and the empty one that ends it), instead of one pass each
+    expect(await Promise.all(passes)).toEqual([10, 10, 10, 10, 10]);
+    expect(log.reads - readsBefore).toBe(6);
     expect(await store.count('case_board', { notes: 1 })).toBe(5);
+  });
+
+  it('a catch-up that comes while a pass runs gets a pass of its own after it (its event is read)', async () => {
+    const p = projector();
+    await p.init();
+    log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } });
+    const first = p.catchUp();
+    await new Promise((r) => setImmediate(r)); // the first pass has started
+    log.append(2, { type: 'CaseReported', data: { title: '事件 2', village: '东村' } });
+    const second = p.catchUp();
+    await first;
+    await second;
+    expect(await store.get('case_board', '2')).not.toBeNull();
+    expect(p.checkpoint).toBe(2);
   });
 
   it('polls for what another replica appended, and waitFor resolves once the views have a position', async () => {
@@ -92,17 +112,56 @@ describe('StoreProjector (the one projector of the contexts)', () => {
     }
   });
 
-  it('takes over a checkpoint another replica moved on (the two share the read store)', async () => {
+  it('its poll takes over a checkpoint another replica moved on (the two share the read store)', async () => {
     log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } }, { type: 'CaseDispatched', data: { department: '城管' } });
     const a = projector();
     const b = projector();
     await a.init();
     await b.init();
     await a.catchUp();
-    const readsBefore = log.reads;
-    expect(await b.catchUp()).toBe(0);
-    expect(b.checkpoint).toBe(2);
-    expect(log.reads - readsBefore).toBe(1);
+    const readsBefore = log.afterPositions.length;
+    b.start();
+    try {
+      expect(await b.waitFor(2, 5_000)).toBe(true);
+      // b read on from the saved checkpoint, never from its own position 0
+      expect(log.afterPositions.slice(readsBefore).every((after) => after === 2)).toBe(true);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('parallelStreams: applies the streams of a batch at the same time, each stream in store order', async () => {
+    log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } }, { type: 'CaseHandled', data: { note: '已处置' } });
+    log.append(2, { type: 'CaseReported', data: { title: '事件 2', village: '东村' } });
+    const applied: string[] = [];
+    let secondStarted!: () => void;
+    const started = new Promise<void>((r) => (secondStarted = r));
+    const p = new StoreProjector<SampleStoredEvent>({
+      name: 'test.parallel',
+      feed: log,
+      store,
+      views: [
+        {
+          name: 'recording',
+          collection: 'recording',
+          indexes: [],
+          apply: async (_store, e) => {
+            if (e.streamId === 'grid-case-2') secondStarted();
+            // the first event of case 1 waits until case 2 has started (or gives up after 2 s)
+            if (e.streamId === 'grid-case-1' && e.revision === 0) await Promise.race([started, new Promise((r) => setTimeout(r, 2_000))]);
+            applied.push(`${e.streamId}@${e.revision}`);
+          },
+        },
+      ],
+      checkpoints: 'checkpoints',
+      pollIntervalMs: 20,
+      parallelStreams: true,
+      onError: () => undefined,
+    });
+    await p.init();
+    expect(await p.catchUp()).toBe(3);
+    expect(applied).toEqual(['grid-case-2@0', 'grid-case-1@0', 'grid-case-1@1']);
+    expect(p.checkpoint).toBe(3);
   });
 
   it('reports a failing view on health and keeps trying on the poll', async () => {

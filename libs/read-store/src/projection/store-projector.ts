@@ -72,6 +72,13 @@ export interface StoreProjectorOptions<E extends FeedEvent> {
   onError?: (message: string) => void;
   /** how events a view cannot apply are parked (the platform logs each: `projectionParking`) */
   parking?: ParkingOptions;
+  /**
+   * Every view writes only the document of the event's own stream (one document per case): the
+   * events of a batch are then applied stream by stream at the same time, each stream's in store
+   * order, instead of one after the other (each view write is a round trip or two; a command's
+   * catch-up waits for the whole pass). Default false.
+   */
+  parallelStreams?: boolean;
 }
 
 export interface StoreProjectorHealth {
@@ -91,6 +98,8 @@ export class StoreProjector<E extends FeedEvent> {
   private woken = false;
   private waiters: { position: number; resolve: () => void }[] = [];
   private failures = 0;
+  /** The pass queued behind the running one, not started yet (shared by the callers that come meanwhile). */
+  private queued: { shared: boolean; done: Promise<number> } | undefined;
   private readonly batchSize: number;
 
   constructor(private readonly options: StoreProjectorOptions<E>) {
@@ -114,11 +123,31 @@ export class StoreProjector<E extends FeedEvent> {
     this.initialised = true;
   }
 
-  /** Applies everything stored so far; resolves when the views have it (errors propagate). */
+  /**
+   * Applies everything stored so far; resolves when the views have it (errors propagate) with the
+   * number of events the pass applied. Callers that come while a pass runs share the one pass queued
+   * after it (it starts after their appends, so it reads them): under load the passes do not pile
+   * up one per command. Reads from the position this projector reached; the poll loop also takes
+   * over a checkpoint another replica saved further on.
+   */
   catchUp(): Promise<number> {
-    const next = this.passing.then(() => this.drain());
-    this.passing = next.catch(() => undefined);
-    return next;
+    return this.pass(false);
+  }
+
+  private pass(shared: boolean): Promise<number> {
+    const queued = this.queued;
+    if (queued) {
+      queued.shared ||= shared;
+      return queued.done;
+    }
+    const next = { shared, done: Promise.resolve(0) };
+    next.done = this.passing.then(() => {
+      if (this.queued === next) this.queued = undefined; // from here on a new caller needs a new pass
+      return this.drain(next.shared);
+    });
+    this.queued = next;
+    this.passing = next.done.catch(() => undefined);
+    return next.done;
   }
 
   /** Applies one event to every view (for rebuilds and "run twice" tests); moves no checkpoint. */
@@ -171,17 +200,22 @@ export class StoreProjector<E extends FeedEvent> {
     return { position: this.position, failures: this.failures };
   }
 
-  private async drain(): Promise<number> {
+  private async drain(shared: boolean): Promise<number> {
     if (!this.initialised) await this.init();
-    // another replica sharing this read store may have moved the checkpoint on
-    const saved = await this.options.store.get<{ position: number }>(this.options.checkpoints, this.options.name);
-    this.position = Math.max(this.position, saved?.position ?? 0);
+    else if (shared) {
+      // another replica sharing this read store may have moved the checkpoint on (read by the poll
+      // only: a command's catch-up reads on from here, re-applying at most what the other replica
+      // applied since the last poll, which the views' guards make no-ops)
+      const saved = await this.options.store.get<{ position: number }>(this.options.checkpoints, this.options.name);
+      this.position = Math.max(this.position, saved?.position ?? 0);
+      this.release();
+    }
     let total = 0;
     for (;;) {
       const batch = await this.options.feed.readAll({ afterPosition: this.position, maxCount: this.batchSize });
       const lastEvent = batch[batch.length - 1];
       if (lastEvent === undefined) break;
-      for (const event of batch) await this.apply(event);
+      await this.applyBatch(batch);
       const last = lastEvent.globalPosition;
       await this.options.store.upsert(this.options.checkpoints, { _id: this.options.name, position: last }, { revision: last });
       this.position = last;
@@ -190,6 +224,28 @@ export class StoreProjector<E extends FeedEvent> {
       if (batch.length < this.batchSize) break;
     }
     return total;
+  }
+
+  private async applyBatch(batch: readonly E[]): Promise<void> {
+    if (!this.options.parallelStreams) {
+      for (const event of batch) await this.apply(event);
+      return;
+    }
+    const byStream = new Map<string, E[]>();
+    for (const event of batch) {
+      const events = byStream.get(event.streamId);
+      if (events) events.push(event);
+      else byStream.set(event.streamId, [event]);
+    }
+    // all settle before the pass ends (a failed stream fails the pass, which is retried: the views'
+    // guards make what the other streams applied no-ops then)
+    const outcomes = await Promise.allSettled(
+      [...byStream.values()].map(async (events) => {
+        for (const event of events) await this.apply(event);
+      }),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private release(): void {
@@ -203,7 +259,7 @@ export class StoreProjector<E extends FeedEvent> {
       this.woken = false;
       let delay = this.options.pollIntervalMs;
       try {
-        await this.catchUp();
+        await this.pass(true);
         this.failures = 0;
       } catch (error) {
         this.failures += 1;

@@ -49,7 +49,10 @@
  * read-all asks for `{ page: k }` (the page of checkpoint + 1, then the following ones) and stitches
  * the commits in position order from the one holding checkpoint + 1, stopping at the first gap: one
  * or two queries per 1,000 positions. Only a checkpoint inside a commit that began in an earlier page
- * probes the `_id`s just below it. A stream read is one `{ streamId }` equality query, ordered here.
+ * probes the `_id`s just below it. A reader at the end of the log (a checkpoint this process saw a
+ * commit end at: a relay or projector following the store) first looks up the next commits by `_id`
+ * (up to 16 in a row: on FerretDB a page costs about as much as that many lookups) instead of
+ * fetching the whole page again. A stream read is one `{ streamId }` equality query, ordered here.
  *
  * Idempotency. The claims (above) everywhere. On MongoDB also a unique multikey index on `eventIds`
  * (probed at start), which makes "an id is in at most one commit" airtight. On FerretDB (detected by
@@ -71,8 +74,9 @@
  * which the btree indexes FerretDB creates on `(_jsonb -> 'field')` cannot serve: every read,
  * `_id` included, is a sequential scan of its collection there (checked with EXPLAIN). Only the
  * uniqueness checks of inserts use the indexes. So on FerretDB 1.24 a read costs in proportion to its
- * collection, whatever the query, and the warm append reads nothing: the claims' insert, the commit's
- * insert, and a hint every 8 commits. On MongoDB every query here is an index lookup.
+ * collection, whatever the query, and the warm append reads nothing: the claims' insert and the
+ * commit's insert (the hints every 8 commits are written after it, in the background). On MongoDB
+ * every query here is an index lookup.
  *
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
  * is journaled (and replicated to a majority on a replica set).
@@ -150,6 +154,12 @@ export class MongoEventStore implements EventStore {
    * the unique (streamId, firstRevision) index, the entry is dropped and the head is walked again.
    */
   private readonly heads = new Map<string, KnownHead>();
+  /** The hint writes running in the background, if any, and the hints waiting for them (see afterCommit). */
+  private hintWrites: Promise<void> | undefined;
+  private readonly pendingHeadHints = new Map<string, Omit<HeadDoc, '_id'>>();
+  private pendingPositionHint: number | undefined;
+  /** Why the last hint write failed, if one did (the hint is left behind; readers walk on). */
+  lastHintError: unknown;
   /** The last append queued per stream in this process. */
   private readonly streamQueues = new Map<string, Promise<unknown>>();
 
@@ -238,13 +248,7 @@ export class MongoEventStore implements EventStore {
         if (outcome.kind === 'inserted') {
           stored = true;
           const doc = outcome.doc;
-          try {
-            await this.afterCommit(doc);
-          } catch (error) {
-            // the commit is stored; a retry with the same ids finds it through the claims
-            this.heads.delete(streamId);
-            throw error;
-          }
+          this.afterCommit(doc);
           return { streamId, firstRevision: doc.firstRevision, nextExpectedRevision: doc.lastRevision, lastPosition: doc.lastPosition };
         }
         // Another append took the revision: a fixed expected revision is a conflict, 'any' goes
@@ -337,13 +341,20 @@ export class MongoEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.inserter.idle();
+    await this.hintWrites;
     const client = this.ownedClient;
     this.ownedClient = undefined;
     if (client) await client.close();
   }
 
-  /** Writes what follows a stored commit: its id documents, the stream head hint and the position hint. */
-  private async afterCommit(doc: CommitDoc): Promise<void> {
+  /**
+   * What follows a stored commit: the cached head, and every HINT_EVERY commits the stream head and
+   * position hints, written in the background: the append does not wait for them, and while one
+   * write runs only the latest hint of each waits for the next. A hint is never needed for
+   * correctness (readers walk on from it), so one that fails is only left behind; the failure is
+   * kept in `lastHintError` and the next one is written as usual.
+   */
+  private afterCommit(doc: CommitDoc): void {
     this.pages.rememberEnd(doc.lastPosition);
     const cached = this.heads.get(doc.streamId);
     // The hints are written every HINT_EVERY commits of this process (per stream for the head): an
@@ -363,22 +374,53 @@ export class MongoEventStore implements EventStore {
     this.sincePositionHint += 1;
     const hintPosition = this.sincePositionHint >= HINT_EVERY;
     if (hintPosition) this.sincePositionHint = 0;
-    await Promise.all([
-      hintHead
-        ? writeHint(this.c, this.c.streams, doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id })
-        : undefined,
-      hintPosition ? writeHint(this.c, this.c.meta, 'position', { position: doc.lastPosition }) : undefined,
-    ]);
+    if (hintHead) {
+      const waiting = this.pendingHeadHints.get(doc.streamId);
+      if (!waiting || waiting.revision < doc.lastRevision) {
+        this.pendingHeadHints.set(doc.streamId, { revision: doc.lastRevision, hash: head.hash, firstRevision: doc.firstRevision, position: doc._id });
+      }
+    }
+    if (hintPosition) this.pendingPositionHint = Math.max(this.pendingPositionHint ?? 0, doc.lastPosition);
+    this.hintWrites ??= this.writeHints().finally(() => (this.hintWrites = undefined));
   }
 
   /**
-   * The stream's head as stored (never the cache): the head hint, then the stream's next commits by
-   * `{ streamId, firstRevision }` until none follows (writing the id documents of commits walked
-   * over, which a crashed writer may have left out). Refreshes the cache and, if it walked, the hint.
+   * Writes the waiting hints until none waits (the latest of each: a hint written late is not
+   * queued behind older ones). Never rejects.
+   */
+  private async writeHints(): Promise<void> {
+    while (this.pendingHeadHints.size > 0 || this.pendingPositionHint !== undefined) {
+      const heads = [...this.pendingHeadHints];
+      const position = this.pendingPositionHint;
+      this.pendingHeadHints.clear();
+      this.pendingPositionHint = undefined;
+      try {
+        await Promise.all([
+          ...heads.map(([streamId, fields]) => writeHint(this.c, this.c.streams, streamId, fields)),
+          position === undefined ? undefined : writeHint(this.c, this.c.meta, 'position', { position }),
+        ]);
+      } catch (error) {
+        this.lastHintError = error;
+      }
+    }
+  }
+
+  /**
+   * The stream's head as stored: from the cached head (or else the head hint), the stream's next
+   * commits by `{ streamId, firstRevision }` until none follows (writing the id documents of
+   * commits walked over, which a crashed writer may have left out). Refreshes the cache and, if it
+   * walked, the hint.
    */
   private async head(streamId: string): Promise<KnownHead> {
-    const hint = await this.c.streams.findOne({ _id: streamId });
-    let head: KnownHead = hint ? { revision: hint.revision, hash: hint.hash, firstRevision: hint.firstRevision, position: hint.position } : EMPTY_HEAD;
+    // A head this process stored or walked to is never ahead of the stored one (commits are never
+    // removed): the walk starts there without reading the hint, and usually ends at its first lookup.
+    const cached = this.heads.get(streamId);
+    const hint = cached ? null : await this.c.streams.findOne({ _id: streamId });
+    let head: KnownHead = cached
+      ? { revision: cached.revision, hash: cached.hash, firstRevision: cached.firstRevision, position: cached.position }
+      : hint
+        ? { revision: hint.revision, hash: hint.hash, firstRevision: hint.firstRevision, position: hint.position }
+        : EMPTY_HEAD;
     let walked: CommitDoc | undefined;
     for (;;) {
       const firstRevision = head.revision === 'no_stream' ? 0 : head.revision + 1;

@@ -11,6 +11,8 @@ import { PAGE_POSITIONS, pageOf, unwrap, type CommitDoc } from './mongodb-commit
 
 /** `_id`s probed at once when a read starts inside a commit. */
 const PROBE_BATCH = 16;
+/** `_id` lookups a read at the end of the log makes before it goes on by pages. */
+const TAIL_PROBES = 16;
 /** Commit ends remembered per store instance. */
 const COMMIT_ENDS_SIZE = 10_000;
 
@@ -37,14 +39,26 @@ export class ReadAllPages {
       }
       return true;
     };
-    // Whole pages of commits by equality on `page`, stitched in position order from the commit that
-    // holds after + 1; a gap (a commit not visible to this query yet) ends the read: the next read
-    // returns it.
     let next = after + 1;
+    // A reader at the end of the log (a relay or projector following it, the common case) reads after
+    // the end of a commit it saw: the next commit, if any, starts at after + 1. It is looked up by
+    // `_id` (one document) instead of fetching its whole page, whose earlier commits this reader
+    // already has (on FerretDB every query returns the rows it matches, and a page holds up to
+    // PAGE_POSITIONS commits). A reader that keeps finding commits goes on by pages.
+    if (this.commitEnds.has(after)) {
+      for (let probe = 0; probe < TAIL_PROBES; probe++) {
+        const found = await this.commits.findOne({ _id: next });
+        if (!found || !take(found)) return out;
+        next = found.lastPosition + 1;
+      }
+    }
+    // Whole pages of commits by equality on `page`, stitched in position order from the commit that
+    // holds `next`; a gap (a commit not visible to this query yet) ends the read: the next read
+    // returns it.
     let page = pageOf(next);
     let byId = await this.pageOfCommits(page);
     let doc = byId.get(next) ?? [...byId.values()].find((d) => d._id < next && d.lastPosition >= next);
-    if (!doc && !this.commitEnds.has(after)) {
+    if (!doc && !this.commitEnds.has(next - 1)) {
       // the checkpoint may be inside a commit that started in an earlier page (unless a commit is
       // known to end at the checkpoint: then after + 1 starts the next one, not visible yet)
       doc = (await this.commitHolding(next)) ?? undefined;

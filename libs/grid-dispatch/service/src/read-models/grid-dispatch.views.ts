@@ -31,6 +31,8 @@ export class GridDispatchViews {
       onError: (m) => logger.error(m),
       // an event a view cannot apply is parked with its reason, never a stop of the projector
       parking: projectionParking(PROJECTOR_NAME),
+      // gd_case_view is one document per work-order stream: cases in parallel
+      parallelStreams: true,
     });
   }
 }

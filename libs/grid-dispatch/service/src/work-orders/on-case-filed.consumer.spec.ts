@@ -1,4 +1,4 @@
-import { IntakeCaseAcceptedV1, IntakeCaseReportedV1 } from '@fengqiao/contracts';
+import { IntakeCaseReportedV1 } from '@fengqiao/contracts';
 import { newId } from '@fengqiao/kernel';
 import { eventually } from '@fengqiao/testing';
 import { GridDispatchHarness } from '../testing/grid-dispatch.harness';
@@ -81,8 +81,9 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
     await h.deliver(event);
     await h.deliver(event);
     // a third message with the same key (so the same partition, after both copies): once the
-    // inbox holds it, both copies were handled
-    const marker = { ...event, id: newId(), type: IntakeCaseAcceptedV1.type, data: { caseId, jurisdiction: event.data.jurisdiction, at: event.time } };
+    // inbox holds it, both copies were handled (a CaseFiled under another id: the consumer claims
+    // only the types it acts on, and finds the order dispatched)
+    const marker = { ...event, id: newId() };
     await h.deliver(marker);
     const inbox = h.runtime.infra.inbox;
     await eventually(() => inbox.seen('grid-dispatch.work-orders', marker.id).then((done) => done || undefined), { what: 'the marker in the inbox' });

@@ -71,6 +71,11 @@ export class OnCaseFiledConsumer implements ContextConsumer {
     @Inject(GridDispatchDirectory) private readonly directory: GridDispatchDirectory,
   ) {}
 
+  /** Only CaseFiled opens a work order: intake's other events pass without an inbox claim. */
+  handles(type: string): boolean {
+    return type === IntakeCaseFiledV1.type;
+  }
+
   async handle(event: IntegrationEvent): Promise<void> {
     const outcome = await this.onCaseFiled(event);
     // every outcome is logged (unroutable as a warning below): a case that stays filed can be traced
@@ -82,6 +87,17 @@ export class OnCaseFiledConsumer implements ContextConsumer {
 
   async onCaseFiled(event: IntegrationEvent): Promise<CaseFiledOutcome> {
     if (event.type !== IntakeCaseFiledV1.type) return { kind: 'ignored' };
+    // the opening's views and publication are left to the dispatch that follows it (its catch-up
+    // covers both events: one pass instead of two on the way to the dispatch), or done below when
+    // no command follows; if the handling fails in between, the projector's and the relay's polls
+    // take the opening up
+    const deferred = { pending: false };
+    const outcome = await this.openAndRoute(event, deferred);
+    if (deferred.pending) await this.cases.afterAppend();
+    return outcome;
+  }
+
+  private async openAndRoute(event: IntegrationEvent, deferred: { pending: boolean }): Promise<CaseFiledOutcome> {
     const d = event.data as IntakeCaseFiledV1Data;
     const directory = this.directory.current();
     // where the case is: intake's unit path, completed with the grid's own path when the directory knows it
@@ -96,18 +112,29 @@ export class OnCaseFiledConsumer implements ContextConsumer {
       data: { caseId: d.caseId, category: d.category, urgency: d.urgency, gridId: d.gridId, level: d.level, filedAt: d.filedAt, location },
       meta: { ...meta, actor: INTAKE_REACTION_ACTOR, now: now() },
     };
+    // the status after opening: the command's answer when it opened the order now, else read
+    // the routing table is read while the order opens (neither needs the other)
+    const tableRead = this.tables.routingRules.current();
+    tableRead.catch(() => undefined); // awaited below; not an unhandled rejection if the opening fails first
+    let status: string | undefined;
     try {
-      await this.cases.execute(d.caseId, open, { eventId: idsFor('open') });
+      const opened = await this.cases.execute(d.caseId, open, { eventId: idsFor('open'), deferAfterAppend: true });
+      if (opened.events.length > 0) {
+        status = opened.status;
+        deferred.pending = true;
+      }
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'GRID_CASE.ALREADY_OPEN')) throw e;
     }
-
-    const loaded = await this.cases.read(d.caseId);
-    // the order was opened just now (or before): a read without it went wrong (the database restarting
-    // under the service); retried, never answered "not filed" and marked done without a dispatch
-    if (loaded.state.status === 'none') throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`);
-    if (loaded.state.status !== 'filed') return { kind: 'not_filed', status: loaded.state.status };
-    const table = await this.tables.routingRules.current();
+    if (status === undefined) {
+      const loaded = await this.cases.read(d.caseId);
+      // the order was opened just now (or before): a read without it went wrong (the database restarting
+      // under the service); retried, never answered "not filed" and marked done without a dispatch
+      if (loaded.state.status === 'none') throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`);
+      status = loaded.state.status;
+    }
+    if (status !== 'filed') return { kind: 'not_filed', status };
+    const table = await tableRead;
     const match = table ? resolveRoute(table.rows, d.category, { gridId: d.gridId, path: location }) : undefined;
     if (!table || !match) {
       this.logger.warn(
@@ -127,8 +154,14 @@ export class OnCaseFiledConsumer implements ContextConsumer {
       meta: { ...meta, actor: autoRoutingActor(d.level, location), now: now(), reason: autoDispatchReason(table.version, match) },
     };
     try {
-      await this.cases.execute(d.caseId, dispatch, { eventId: idsFor('dispatch') });
+      const dispatched = await this.cases.execute(d.caseId, dispatch, { eventId: idsFor('dispatch') });
+      if (dispatched.events.length > 0) deferred.pending = false; // its catch-up covered the opening too
     } catch (e) {
+      // the order is open (opened above, or found open): a read without it went wrong (the database
+      // restarting under the service); retried, never dead-lettered as "no such order"
+      if (e instanceof DomainError && e.code === 'GRID_CASE.NOT_FOUND') {
+        throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`, { cause: e });
+      }
       // an operator dispatched (or merged, or referred) it by hand in between: nothing left to do
       if (e instanceof DomainError && e.kind === 'illegal_state') {
         const after = await this.cases.read(d.caseId);

@@ -39,5 +39,7 @@ export function intakeProjector(runtime: ContextRuntime, pollIntervalMs: number)
     onError: (m) => logger.error(m),
     // an event the view cannot apply is parked with its reason, never a stop of the view
     parking: projectionParking(INTAKE_PROJECTOR),
+    // the view writes only the document of the event's own case (its stream): cases in parallel
+    parallelStreams: true,
   });
 }
