@@ -134,6 +134,8 @@ export class ContextRuntime {
   private personal?: { keys: SubjectKeyStore; store: EventStore; close?: () => Promise<void> };
   private personalReady!: (keys: SubjectKeyStore) => void;
   private readonly personalKeys = new Promise<SubjectKeyStore>((resolve) => (this.personalReady = resolve));
+  /** whether the pre-claim inbox records exist at all (asked once: nothing writes them any more) */
+  private legacyInbox: Promise<boolean> | undefined;
 
   /**
    * The context's event store as the application uses it: personal data sealed on append and
@@ -347,8 +349,16 @@ export class ContextRuntime {
       if (e instanceof ContractViolation) throw new NonRetriableError(e.message, { cause: e });
       throw e;
     }
-    // handled before the inbox was claim-based (a read-model record): a redelivery
-    if (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`)) return;
+    // handled before the inbox was claim-based (a read-model record): a redelivery. Nothing writes
+    // those records any more, so a store without any is not asked again for every delivery.
+    this.legacyInbox ??= this.infra.readStore.find(LEGACY_INBOX, {}, { limit: 1 }).then(
+      (docs) => docs.length > 0,
+      (error: unknown) => {
+        this.legacyInbox = undefined; // asked again by the next delivery
+        throw error;
+      },
+    );
+    if ((await this.legacyInbox) && (await this.infra.readStore.get(LEGACY_INBOX, `${groupId}/${event.id}`))) return;
     let outcome;
     try {
       outcome = await this.infra.inbox.runOnce(groupId, event.id, () => consumer.handle(event, this));
