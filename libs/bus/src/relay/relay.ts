@@ -256,6 +256,7 @@ export class Relay {
         if (failed) throw failed.error;
       }
       if (this.maxInFlight > 1 && !this.replay) return await this.relayPipelined();
+      this.cursor = undefined; // a pipelined pass after this one starts from the checkpoint saved here
       const checkpoint = await this.options.checkpoints.get(this.name);
       const replay = this.replay;
       const after = replay ? replay.after : (checkpoint ?? 0);
