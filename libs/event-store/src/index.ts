@@ -13,6 +13,7 @@ export {
 } from './envelope';
 export * from './integrity/hash-chain';
 export * from './adapters/sqlite/sqlite-event-store';
+export * from './adapters/sqlite/sqlite-group-commit';
 export * from './adapters/mongodb/mongodb-event-store';
 export * from './adapters/kurrentdb/kurrentdb-event-store';
 export * from './upcasting';

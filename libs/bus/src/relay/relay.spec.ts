@@ -63,6 +63,7 @@ describe('Relay: event store → bus, from a checkpoint', () => {
       map?: RelayMapper;
       name?: string;
       onUnmappable?: RelayOptions['onUnmappable'];
+      maxInFlightBatches?: number;
     } = {},
   ) {
     const r = new Relay({
@@ -75,6 +76,7 @@ describe('Relay: event store → bus, from a checkpoint', () => {
       pollIntervalMs: options.pollIntervalMs ?? 60_000,
       batchSize: options.batchSize,
       maxBackoffMs: 50,
+      maxInFlightBatches: options.maxInFlightBatches,
       logger: silent,
     });
     relays.push(r);
@@ -299,6 +301,70 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     await bus1.close();
     await bus2.close();
     checkpoints.close();
+  });
+
+  it('pipelined: publishes an event appended while the batch before is still being consumed, and saves each checkpoint only once its batch and those before were consumed', async () => {
+    const checkpoints = new InMemoryRelayCheckpointStore();
+    const slowBus = new InProcessBus({ logger: silent });
+    const held = gate();
+    const slowHandled: string[] = [];
+    const seen: string[] = [];
+    await slowBus.subscribe({
+      groupId: 'slow.reader',
+      topics: [topic],
+      handler: async (m) => {
+        if (m.key === 'p1') await held.wait;
+        slowHandled.push(m.headers.ce_id);
+      },
+    });
+    await slowBus.subscribe({ groupId: 'quick.reader', topics: [topic], handler: async (m) => void seen.push(m.headers.ce_id) });
+    const r = relay({ checkpoints, bus: slowBus, maxInFlightBatches: 4 });
+    r.start();
+    const [first] = await appendCase('p1', ['CaseReported']);
+    r.notify();
+    await eventually(() => (seen.includes(first.id) ? true : undefined), { what: 'the first batch published' });
+    const [second] = await appendCase('p2', ['CaseReported']);
+    r.notify();
+    // one batch at a time, the second event would wait until the slow group handled the first
+    await eventually(() => (seen.includes(second.id) ? true : undefined), { what: 'the second batch published while the first is held' });
+    expect(await checkpoints.get('test.relay')).toBeUndefined();
+    held.open();
+    await eventually(async () => ((await checkpoints.get('test.relay')) === second.globalPosition ? true : undefined), { what: 'the last checkpoint' });
+    expect(slowHandled).toEqual(expect.arrayContaining([first.id, second.id]));
+    await r.stop();
+    await slowBus.close();
+  });
+
+  it('pipelined: a failed batch is never passed by the checkpoint of a later one; the relay publishes again from the saved checkpoint', async () => {
+    const checkpoints = new InMemoryRelayCheckpointStore();
+    const failFirst = gate();
+    let calls = 0;
+    const saved: number[] = [];
+    const recording: RelayCheckpointStore = { get: (n) => checkpoints.get(n), set: async (n, p) => void (saved.push(p), await checkpoints.set(n, p)) };
+    const flaky: Pick<Bus, 'publish'> = {
+      publish: async (t, messages) => {
+        await bus.publish(t, messages);
+        if (++calls === 1) {
+          await failFirst.wait;
+          throw new Error('simulated: a consumer group lost its last member');
+        }
+      },
+    };
+    const r = relay({ checkpoints: recording, bus: flaky, maxInFlightBatches: 4, pollIntervalMs: 10 });
+    r.start();
+    const [a] = await appendCase('f1', ['CaseReported']);
+    r.notify();
+    await eventually(() => (calls >= 1 ? true : undefined), { what: 'the first publish' });
+    const [b] = await appendCase('f2', ['CaseReported']);
+    r.notify();
+    await eventually(() => (calls >= 2 ? true : undefined), { what: 'the second publish, while the first is in flight' });
+    expect(saved).toEqual([]); // the second batch, though consumed, waits for the first
+    failFirst.open();
+    await eventually(async () => ((await checkpoints.get('test.relay')) === b.globalPosition ? true : undefined), { what: 'the checkpoint after the retry' });
+    await r.stop();
+    // never a checkpoint at b before a's batch was published again and consumed
+    expect(saved).toEqual([b.globalPosition]);
+    expect(ids().filter((id) => id === a.id).length).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps its checkpoint in SQLite next to the events across a restart', async () => {

@@ -15,6 +15,17 @@
  * retried with exponential backoff up to `maxBackoffMs`: the relay stalls rather than skip an
  * event. `stop()` lets the pass in progress finish.
  *
+ * Pipelining (`maxInFlightBatches` > 1, standalone's in-process bus): a bus whose `publish`
+ * resolves only once every consumer handled the messages makes a pass as slow as its slowest
+ * consumer, and an event appended meanwhile waited for that pass before it was even published.
+ * With pipelining the next batch is read and published while earlier ones are still being
+ * consumed; checkpoints are saved strictly in batch order, each only after its batch and every
+ * batch before it were consumed, so the checkpoint still never passes an unconsumed event. A
+ * failed batch stops the saving (no later batch's checkpoint is saved), and once the batches in
+ * flight settled the relay reads again from the saved checkpoint (what was published after it is
+ * published again: at-least-once). Only for a bus that takes messages in the order `publish` is
+ * called (the in-process bus appends synchronously); Kafka keeps the default, one batch at a time.
+ *
  * One relay per store should run; two (e.g. two replicas) are safe — both publish, consumers
  * dedupe, and the checkpoint only moves forward — but do the work twice.
  */
@@ -60,6 +71,8 @@ export interface RelayOptions {
   pollIntervalMs?: number;
   /** Longest wait after failures. Default 30 000 ms. */
   maxBackoffMs?: number;
+  /** Batches published and not yet consumed at once (see the header). Default 1: one at a time. */
+  maxInFlightBatches?: number;
   logger?: BusLogger;
 }
 
@@ -80,6 +93,14 @@ export class Relay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
+  private readonly maxInFlight: number;
+  /** Pipelining: where the next batch is read from (undefined: from the saved checkpoint). */
+  private cursor: number | undefined;
+  /** Pipelining: the checkpoint saves of batches in flight, oldest first (each resolves, never rejects). */
+  private inFlight: Promise<void>[] = [];
+  private saving: Promise<void> = Promise.resolve();
+  /** Pipelining: the first failure of a batch in flight; no checkpoint is saved after it. */
+  private pipelineError: { error: unknown } | undefined;
   private readonly logger: BusLogger;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -104,6 +125,8 @@ export class Relay {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.maxInFlight = options.maxInFlightBatches ?? 1;
+    if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new TypeError('maxInFlightBatches must be an integer ≥ 1');
     this.logger = options.logger ?? defaultLogger(`relay.${options.name}`);
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new TypeError('batchSize must be an integer ≥ 1');
   }
@@ -144,6 +167,7 @@ export class Relay {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    await this.drain();
   }
 
   /**
@@ -155,8 +179,11 @@ export class Relay {
     for (;;) {
       const n = await this.pass();
       total += n;
-      if (n < this.batchSize) return total;
+      if (n < this.batchSize) break;
     }
+    await this.drain();
+    if (this.pipelineError) await this.pass(); // throws the failure and resets the cursor
+    return total;
   }
 
   status(): RelayStatus {
@@ -218,6 +245,12 @@ export class Relay {
     return next;
   }
 
+  /** Waits until the batches in flight were consumed and their checkpoints saved (or one failed). */
+  private async drain(): Promise<void> {
+    await this.saving;
+    this.inFlight = [];
+  }
+
   private async relayBatch(): Promise<number> {
     try {
       // A pass woken by notify() (an append of this process) goes on from the checkpoint this relay
@@ -225,6 +258,15 @@ export class Relay {
       // another replica published is not published again (it would be harmless: consumers dedupe).
       const woken = this.notified && this.saved !== undefined;
       this.notified = false;
+      if (this.pipelineError || (this.replay && this.inFlight.length > 0)) {
+        await this.drain();
+        this.cursor = undefined;
+        const failed = this.pipelineError;
+        this.pipelineError = undefined;
+        if (failed) throw failed.error;
+      }
+      if (this.maxInFlight > 1 && !this.replay) return await this.relayPipelined();
+      this.cursor = undefined; // a pipelined pass after this one starts from the checkpoint saved here
       const checkpoint = woken ? this.saved?.position : await this.options.checkpoints.get(this.name);
       this.saved = { position: checkpoint };
       const replay = this.replay;
@@ -282,6 +324,80 @@ export class Relay {
       this.lastError = error instanceof Error ? error.message : String(error);
       throw error;
     }
+  }
+
+  /**
+   * One batch, pipelined: read after the cursor, publish without waiting for the consumers, and
+   * queue the checkpoint save behind the saves of the batches before it (see the header).
+   */
+  private async relayPipelined(): Promise<number> {
+    while (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
+    if (this.pipelineError) return 0; // the next pass drains, throws and reads from the checkpoint
+    if (this.cursor === undefined) {
+      const checkpoint = await this.options.checkpoints.get(this.name);
+      this.saved = { position: checkpoint };
+      this.cursor = checkpoint ?? 0;
+      this.position = this.cursor;
+    }
+    const events = await this.options.events.readAll({ afterPosition: this.cursor, maxCount: this.batchSize });
+    if (events.length === 0) {
+      this.succeeded();
+      return 0;
+    }
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    const spans: Span[] = [];
+    try {
+      for (const event of events) {
+        let routed: { topic: string; message: OutgoingMessage; span: Span } | null;
+        try {
+          routed = await this.route(event);
+        } catch (error) {
+          const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+          if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
+          throw error;
+        }
+        if (!routed) continue;
+        spans.push(routed.span);
+        const list = byTopic.get(routed.topic) ?? [];
+        list.push(routed.message);
+        byTopic.set(routed.topic, list);
+      }
+    } catch (error) {
+      for (const span of spans) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.end();
+      }
+      throw error;
+    }
+    // published in store order now (the bus takes them synchronously); consumed later
+    const published = Promise.all([...byTopic].map(([topic, messages]) => this.options.bus.publish(topic, messages)));
+    published.catch(() => undefined); // awaited (and its failure handled) by the save below, in batch order
+    const last = events[events.length - 1].globalPosition;
+    this.cursor = last;
+    this.eventsRead += events.length;
+    for (const messages of byTopic.values()) this.messagesPublished += messages.length;
+    const save = this.saving.then(async () => {
+      try {
+        await published;
+        if (this.pipelineError) return; // an earlier batch failed: its checkpoint must not be passed
+        if (last > (this.position ?? 0)) {
+          await this.options.checkpoints.set(this.name, last);
+          this.saved = { position: last };
+        }
+        this.position = last;
+        this.logger.debug({ relay: this.name, events: events.length, position: last }, 'relayed');
+      } catch (error) {
+        for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        this.pipelineError ??= { error };
+        this.wake?.();
+      } finally {
+        for (const span of spans) span.end();
+      }
+    });
+    this.saving = save;
+    this.inFlight.push(save);
+    this.succeeded();
+    return events.length;
   }
 
   private endReplay(replay: NonNullable<Relay['replay']>): void {

@@ -1,9 +1,12 @@
 /**
  * Relay checkpoints in SQLite through `node:sqlite` (standalone mode). Give it the event store's
  * database file (a second connection, WAL mode) or its own file. `synchronous = FULL`: a saved
- * checkpoint survives a crash, so the relay does not re-publish more than the last batch.
+ * checkpoint survives a crash, so the relay does not re-publish more than the last batch. Saves
+ * go through the connection's group commit (one transaction per turn of the event loop for every
+ * relay sharing the file), each resolving after its COMMIT.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { SqliteGroupCommit } from '@fengqiao/event-store';
 import { assertPosition, assertRelayName, type RelayCheckpointStore } from './relay-checkpoint.store';
 
 export interface SqliteRelayCheckpointStoreOptions {
@@ -22,6 +25,7 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
   private readonly owned: boolean;
   private readonly getStmt: StatementSync;
   private readonly setStmt: StatementSync;
+  private readonly writes: SqliteGroupCommit;
 
   constructor(options: SqliteRelayCheckpointStoreOptions) {
     const table = options.table ?? 'relay_checkpoints';
@@ -48,6 +52,7 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
       `INSERT INTO ${table} (name, position, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position), updated_at = excluded.updated_at`,
     );
+    this.writes = new SqliteGroupCommit(this.db);
   }
 
   async get(name: string): Promise<number | undefined> {
@@ -59,10 +64,12 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
   async set(name: string, position: number): Promise<void> {
     assertRelayName(name);
     assertPosition(position);
-    this.setStmt.run(name, position, new Date().toISOString());
+    const at = new Date().toISOString();
+    await this.writes.run(() => this.setStmt.run(name, position, at));
   }
 
   close(): void {
+    if (this.db.isOpen) this.writes.flush();
     if (this.owned && this.db.isOpen) this.db.close();
   }
 }

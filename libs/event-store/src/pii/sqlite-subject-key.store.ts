@@ -2,9 +2,12 @@
  * Subject keys in a SQLite file (`node:sqlite`). Keep this file apart from the event store's
  * file and out of its backups' retention: a backup still holding a key un-erases the subject.
  * `secure_delete` overwrites the erased key's bytes in the database file, and the WAL is truncated
- * after each erasure so no copy of the page lingers there.
+ * after each erasure so no copy of the page lingers there. Writes go through the connection's group
+ * commit (the keys created in one turn of the event loop share one fsync); each resolves after its
+ * COMMIT, so a key is durable before any event sealed with it is appended.
  */
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { SqliteGroupCommit } from '../adapters/sqlite/sqlite-group-commit';
 import { SubjectKeyRecord, SubjectKeyStoreOptions, WrappedSubjectKeyStore } from './subject-key.store';
 
 type Row = Record<string, unknown>;
@@ -34,6 +37,8 @@ export class SqliteSubjectKeyStore extends WrappedSubjectKeyStore {
   private readonly db: DatabaseSync;
   private readonly ownsDb: boolean;
   private readonly table: string;
+  private readonly writes: SqliteGroupCommit;
+  private readonly stmt: Record<'insert' | 'find' | 'tombstone', StatementSync>;
 
   constructor(options: SqliteSubjectKeyStoreOptions) {
     super(options);
@@ -53,46 +58,50 @@ export class SqliteSubjectKeyStore extends WrappedSubjectKeyStore {
       erased_at TEXT,
       CHECK ((erased_at IS NULL) = (ct IS NOT NULL))
     ) STRICT`);
+    this.stmt = {
+      insert: this.db.prepare(
+        `INSERT INTO ${this.table} (subject_id, created_at, master_key_id, iv, ct, tag, erased_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subject_id) DO NOTHING`,
+      ),
+      find: this.db.prepare(`SELECT * FROM ${this.table} WHERE subject_id = ?`),
+      tombstone: this.db.prepare(
+        `INSERT INTO ${this.table} (subject_id, created_at, erased_at) VALUES (?, ?, ?)
+         ON CONFLICT (subject_id) DO UPDATE SET master_key_id = NULL, iv = NULL, ct = NULL, tag = NULL,
+           erased_at = coalesce(erased_at, excluded.erased_at)`,
+      ),
+    };
+    this.writes = new SqliteGroupCommit(this.db);
   }
 
   protected async insertIfAbsent(record: SubjectKeyRecord): Promise<SubjectKeyRecord> {
     const w = record.wrapped;
-    this.db
-      .prepare(
-        `INSERT INTO ${this.table} (subject_id, created_at, master_key_id, iv, ct, tag, erased_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subject_id) DO NOTHING`,
-      )
-      .run(
-        record.subjectId,
-        record.createdAt,
-        w?.masterKeyId ?? null,
-        w ? Buffer.from(w.iv, 'base64') : null,
-        w ? Buffer.from(w.ct, 'base64') : null,
-        w ? Buffer.from(w.tag, 'base64') : null,
-        record.erasedAt ?? null,
-      );
+    const values = [
+      record.subjectId,
+      record.createdAt,
+      w?.masterKeyId ?? null,
+      w ? Buffer.from(w.iv, 'base64') : null,
+      w ? Buffer.from(w.ct, 'base64') : null,
+      w ? Buffer.from(w.tag, 'base64') : null,
+      record.erasedAt ?? null,
+    ];
+    await this.writes.run(() => this.stmt.insert.run(...values));
     const stored = await this.find(record.subjectId);
     if (!stored) throw new Error(`subject key ${record.subjectId} was neither inserted nor found`);
     return stored;
   }
 
   protected async find(subjectId: string): Promise<SubjectKeyRecord | undefined> {
-    const row = this.db.prepare(`SELECT * FROM ${this.table} WHERE subject_id = ?`).get(subjectId) as Row | undefined;
+    const row = this.stmt.find.get(subjectId) as Row | undefined;
     return row && toRecord(row);
   }
 
   protected async tombstone(subjectId: string, erasedAt: string): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO ${this.table} (subject_id, created_at, erased_at) VALUES (?, ?, ?)
-         ON CONFLICT (subject_id) DO UPDATE SET master_key_id = NULL, iv = NULL, ct = NULL, tag = NULL,
-           erased_at = coalesce(erased_at, excluded.erased_at)`,
-      )
-      .run(subjectId, erasedAt, erasedAt);
+    await this.writes.run(() => this.stmt.tombstone.run(subjectId, erasedAt, erasedAt));
     if (this.ownsDb) this.db.exec('PRAGMA wal_checkpoint(TRUNCATE);');
   }
 
   close(): void {
+    if (this.db.isOpen) this.writes.flush();
     if (this.ownsDb && this.db.isOpen) this.db.close();
   }
 }

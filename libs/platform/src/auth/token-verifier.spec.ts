@@ -1,3 +1,4 @@
+import { FixedClock } from '@fengqiao/kernel';
 import { AuthenticationError, Directory } from '@fengqiao/identity';
 import { FIXTURE_AUDIENCE, FIXTURE_ISSUER, FIXTURE_USERS, fixtureIssuer, fixturePrincipal, type FixtureIssuer } from '@fengqiao/identity/testing';
 import { TokenVerifier } from './token-verifier';
@@ -29,6 +30,35 @@ describe('TokenVerifier: lifetime and subject', () => {
 
   it('accepts a token of an active user issued for the allowed lifetime', async () => {
     await expect(verifier.verify(await f.tokenFor('operator'))).resolves.toMatchObject({ userId: FIXTURE_USERS.operator });
+  });
+
+  it('remembers a verified token only while it is valid: once it expires it is refused, as a token seen for the first time would be', async () => {
+    const clock = new FixedClock(f.clock.now());
+    const timed = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks(), clock, maxLifetimeSeconds: 3600 });
+    const token = await f.tokenFor('operator');
+    await expect(timed.verify(token)).resolves.toMatchObject({ userId: FIXTURE_USERS.operator });
+    await expect(timed.verify(token)).resolves.toMatchObject({ userId: FIXTURE_USERS.operator }); // remembered
+    clock.advance(3600_000 + 31_000); // past exp and the 30 s tolerance
+    await expect(timed.verify(token)).rejects.toMatchObject({ code: 'AUTH.TOKEN_EXPIRED' });
+    clock.advance(-3600_000); // a clock set back: verified in full again, and accepted
+    await expect(timed.verify(token)).resolves.toMatchObject({ userId: FIXTURE_USERS.operator });
+  });
+
+  it('checks revocation on every request, also for a token it remembers', async () => {
+    let revoked = false;
+    const revocable = new TokenVerifier({ issuer: FIXTURE_ISSUER, audience: FIXTURE_AUDIENCE, keys: f.issuer.jwks(), isSessionRevoked: () => revoked });
+    const { token } = await f.issuer.issueAccessToken({ ...fixturePrincipal('operator', f.directory.current()), sessionId: 's-1' });
+    await expect(revocable.verify(token)).resolves.toBeDefined();
+    revoked = true;
+    await expect(revocable.verify(token)).rejects.toMatchObject({ code: 'AUTH.SESSION_REVOKED' });
+  });
+
+  it('does not take a forged token for a remembered one (a changed signature is verified, and refused)', async () => {
+    const token = await f.tokenFor('operator');
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature.slice(0, -4)}${signature.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect(await refusal(forged)).toMatchObject({ code: 'AUTH.TOKEN_INVALID' });
   });
 
   it('refuses a token that lives longer than the maximum, though signed with the right key', async () => {

@@ -1,5 +1,5 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { systemClock, type Clock } from '@fengqiao/kernel';
 import { ACCEPTED_ALGORITHMS, AuthenticationError, principalFromClaims, type DirectorySnapshot, type JsonWebKeySet, type Principal } from '@fengqiao/identity';
 
@@ -48,9 +48,20 @@ export interface TokenVerifierOptions {
  * Verifies bearer access tokens: signature (EdDSA or RS256, key chosen by `kid` from the key set),
  * `iss`, `aud`, `exp` (with a small tolerance), then reads the principal from the claims.
  */
+/** How many verified tokens are remembered (about one per signed-in user of a district). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey;
   private readonly clock: Clock;
+  /**
+   * Claims of tokens whose signature, issuer and audience were verified, by token: a signature
+   * check (EdDSA or RS256) costs more than the rest of a small request, and a client sends the same
+   * token with every request. Time-dependent claims (`exp`, `nbf`), the lifetime, revocation and
+   * the directory are checked again on every request; an entry whose time claims no longer hold is
+   * dropped and the token verified in full (which refuses it with the usual error).
+   */
+  private readonly verified = new Map<string, JWTPayload>();
 
   constructor(private readonly options: TokenVerifierOptions) {
     this.keys =
@@ -62,23 +73,7 @@ export class TokenVerifier {
 
   /** Throws AuthenticationError (→ 401), or 503 when the remote key set cannot be fetched. */
   async verify(token: string): Promise<Principal> {
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(token, this.keys, {
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        algorithms: [...ACCEPTED_ALGORITHMS],
-        clockTolerance: this.options.clockToleranceSeconds ?? 30,
-        currentDate: this.clock.now(),
-        requiredClaims: ['exp', 'sub'],
-      }));
-    } catch (e) {
-      if (e instanceof errors.JWTExpired) throw new AuthenticationError('AUTH.TOKEN_EXPIRED');
-      if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError)) {
-        throw new ServiceUnavailableException({ code: 'AUTH.KEYS_UNAVAILABLE', message: '暂时无法校验登录凭证，请稍后重试' });
-      }
-      throw new AuthenticationError('AUTH.TOKEN_INVALID');
-    }
+    const payload = this.remembered(token) ?? (await this.verifySignature(token));
     this.checkLifetime(payload.iat, payload.exp as number);
     const principal = principalFromClaims(payload);
     if (principal.sessionId && this.options.isSessionRevoked?.(principal.sessionId)) throw new AuthenticationError('AUTH.SESSION_REVOKED');
@@ -96,6 +91,41 @@ export class TokenVerifier {
       checkSubject(directory, principal);
     }
     return principal;
+  }
+
+  /** Signature, `iss`, `aud`, `exp`, `nbf` (jose); remembers the claims of a token that passes. */
+  private async verifySignature(token: string): Promise<JWTPayload> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: [...ACCEPTED_ALGORITHMS],
+        clockTolerance: this.options.clockToleranceSeconds ?? 30,
+        currentDate: this.clock.now(),
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (e) {
+      if (e instanceof errors.JWTExpired) throw new AuthenticationError('AUTH.TOKEN_EXPIRED');
+      if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError)) {
+        throw new ServiceUnavailableException({ code: 'AUTH.KEYS_UNAVAILABLE', message: '暂时无法校验登录凭证，请稍后重试' });
+      }
+      throw new AuthenticationError('AUTH.TOKEN_INVALID');
+    }
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, payload);
+    return payload;
+  }
+
+  /** The claims of a token verified before, while its `exp` and `nbf` still hold (jose's rule and tolerance). */
+  private remembered(token: string): JWTPayload | undefined {
+    const payload = this.verified.get(token);
+    if (!payload) return undefined;
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const tolerance = this.options.clockToleranceSeconds ?? 30;
+    if (typeof payload.exp === 'number' && payload.exp > now - tolerance && (payload.nbf === undefined || payload.nbf <= now + tolerance)) return payload;
+    this.verified.delete(token);
+    return undefined;
   }
 
   /** `exp` − `iat` (or − now, without `iat`) within the maximum; an `iat` in the future is not a token we issued. */

@@ -18,6 +18,7 @@ import {
   DeliveredMessage,
   fromCloudEventMessage,
   InboxBusyError,
+  InProcessBus,
   NonRetriableError,
   TransientError,
   Relay,
@@ -233,6 +234,9 @@ export class ContextRuntime {
         events: this.infra.events,
         bus: this.bus,
         checkpoints: this.infra.relayCheckpoints,
+        // the in-process bus takes messages in publish order and resolves once consumed: publishing
+        // the next batch meanwhile keeps a slow consumer group from delaying every other (Relay header)
+        maxInFlightBatches: this.bus instanceof InProcessBus ? 8 : 1,
         map: async (stored: StoredEvent) => {
           // personal data never leaves the context in clear: sealed fields as ***, free text redacted
           const event =

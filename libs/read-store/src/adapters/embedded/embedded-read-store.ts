@@ -22,6 +22,7 @@
  * read goes through SQLite indexes.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { SqliteGroupCommit } from '@fengqiao/event-store';
 import { Aggregator, Query } from 'mingo';
 import { sortDocuments, compareValues } from '../../query/bson-order';
 import {
@@ -76,6 +77,8 @@ type Doc = Record<string, unknown>;
 export class EmbeddedReadStore implements ReadStore {
   private readonly db: DatabaseSync;
   private closed = false;
+  /** Writes of one turn of the event loop share one transaction (one fsync); see SqliteGroupCommit. */
+  private readonly writes: SqliteGroupCommit;
   /** Prepared prefilter queries by condition shape (the values are bound parameters). */
   private readonly prefilterStatements = new Map<string, StatementSync>();
   private readonly stmt: {
@@ -105,6 +108,7 @@ export class EmbeddedReadStore implements ReadStore {
       indexes: this.db.prepare('SELECT name, keys FROM read_indexes WHERE collection = ?'),
       addIndex: this.db.prepare('INSERT INTO read_indexes (collection, name, keys) VALUES (?, ?, ?)'),
     };
+    this.writes = new SqliteGroupCommit(this.db);
   }
 
   async upsert<T extends object>(collection: string, doc: ReadDocInput<T>, options: UpsertOptions): Promise<boolean> {
@@ -113,7 +117,7 @@ export class EmbeddedReadStore implements ReadStore {
     assertRevision(options?.revision);
     const { id, doc: fields } = normaliseDocument(doc);
     const json = JSON.stringify({ ...fields, _revision: options.revision });
-    return Number(this.stmt.write.run(collection, id, options.revision, 0, json).changes) > 0;
+    return this.writes.run(() => Number(this.stmt.write.run(collection, id, options.revision, 0, json).changes) > 0);
   }
 
   async get<T extends object = Doc>(collection: string, id: string): Promise<ReadDoc<T> | null> {
@@ -146,17 +150,20 @@ export class EmbeddedReadStore implements ReadStore {
     assertCollectionName(collection);
     assertId(id);
     if (options?.revision !== undefined) {
-      assertRevision(options.revision);
-      return Number(this.stmt.write.run(collection, id, options.revision, 1, null).changes) > 0;
+      const revision = options.revision;
+      assertRevision(revision);
+      return this.writes.run(() => Number(this.stmt.write.run(collection, id, revision, 1, null).changes) > 0);
     }
-    const row = this.stmt.deleteOne.get(collection, id) as { tombstone: number } | undefined;
-    return row !== undefined && row.tombstone === 0;
+    return this.writes.run(() => {
+      const row = this.stmt.deleteOne.get(collection, id) as { tombstone: number } | undefined;
+      return row !== undefined && row.tombstone === 0;
+    });
   }
 
   async deleteAll(collection: string): Promise<void> {
     this.assertOpen();
     assertCollectionName(collection);
-    this.stmt.deleteAll.run(collection);
+    await this.writes.run(() => this.stmt.deleteAll.run(collection));
   }
 
   async aggregateCounts(collection: string, query: ReadQuery, groupByField: string): Promise<CountByKey[]> {
@@ -196,6 +203,7 @@ export class EmbeddedReadStore implements ReadStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.writes.flush();
     this.closed = true;
     this.db.close();
   }
