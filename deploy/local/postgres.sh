@@ -133,9 +133,23 @@ postgres_args() {
   )
 }
 
-# Create FerretDB's database once (FerretDB creates one schema per MongoDB database in it).
+# Create FerretDB's database once (FerretDB creates one schema per MongoDB database in it),
+# then install the GIN twins of FerretDB's indexes (postgres-twin-indexes.sql; idempotent).
 postgres_create_db_if_needed() {
-  [[ -f "$POSTGRES_STATE/db.created" ]] && return 0
+  [[ -f "$POSTGRES_STATE/db.created" ]] || postgres_create_db
+  postgres_twin_indexes
+}
+
+postgres_twin_indexes() {
+  local out
+  if ! out="$("$POSTGRES_BIN_DIR/psql" -h "$FQ_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_SUPERUSER" -d "$POSTGRES_DB" -XAtq -v ON_ERROR_STOP=1 \
+    -f "$(dirname "${BASH_SOURCE[0]}")/postgres-twin-indexes.sql" 2>&1)"; then
+    fq_die "postgres: could not install the GIN twins of FerretDB's indexes: $out"
+  fi
+  fq_log "postgres: GIN twins of FerretDB's indexes installed (trigger on, $out existing index(es) checked)"
+}
+
+postgres_create_db() {
   local out
   if ! out="$("$POSTGRES_BIN_DIR/psql" -h "$FQ_HOST" -p "$POSTGRES_PORT" -U "$POSTGRES_SUPERUSER" -d postgres -XAtq \
     -c "SELECT 1 FROM pg_database WHERE datname = '$POSTGRES_DB'" 2>&1)"; then

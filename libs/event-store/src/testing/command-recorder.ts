@@ -9,7 +9,7 @@
  *   const commands = await recorder.during(() => store.append(...));
  *   expect(commands.flatMap(filterProblems)).toEqual([]);
  */
-import type { CommandStartedEvent, Document, MongoClient } from 'mongodb';
+import type { CommandStartedEvent, Db, Document, MongoClient } from 'mongodb';
 
 export interface RecordedCommand {
   name: string;
@@ -83,4 +83,44 @@ export function filterProblems(c: RecordedCommand): string[] {
   if (c.name === 'update') for (const u of cmd.updates as Document[]) out.push(...equalityProblems(u.q as Document).map((p) => `${where}: ${p}`));
   if (c.name === 'delete') for (const d of cmd.deletes as Document[]) out.push(...equalityProblems(d.q as Document).map((p) => `${where}: ${p}`));
   return out;
+}
+
+/** What `scanProblems` found: the collections it judged (large enough) and each lookup the server answers by a scan. */
+export interface ScanReport {
+  judged: string[];
+  problems: string[];
+}
+
+/**
+ * Asks the server itself (`explain`) how it answers each distinct `find` filter of `commands` on a
+ * collection of at least `minDocuments` documents (on smaller ones a planner may rightly prefer a
+ * scan): a collection scan (MongoDB `COLLSCAN`, FerretDB on PostgreSQL `Seq Scan`) is a problem.
+ */
+export async function scanProblems(db: Db, commands: readonly RecordedCommand[], minDocuments: number): Promise<ScanReport> {
+  const sizes = new Map<string, number>();
+  const judged = new Set<string>();
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const c of commands) {
+    if (c.name !== 'find' || !c.collection) continue;
+    const filter = (c.command.filter ?? {}) as Document;
+    const key = `${c.collection} ${JSON.stringify(Object.keys(filter))}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!sizes.has(c.collection)) sizes.set(c.collection, await db.collection(c.collection).countDocuments({}));
+    if ((sizes.get(c.collection) ?? 0) < minDocuments) continue;
+    judged.add(c.collection);
+    const plan = await db.command({ explain: { find: c.collection, filter }, verbosity: 'queryPlanner' });
+    const scans = planNodes(plan).filter((n) => n.stage === 'COLLSCAN' || n['Node Type'] === 'Seq Scan');
+    if (scans.length > 0)
+      problems.push(`find ${c.collection} ${JSON.stringify(filter)}: answered by a scan (${scans.map((n) => n.stage ?? n['Node Type']).join(', ')})`);
+  }
+  return { judged: [...judged], problems };
+}
+
+function planNodes(value: unknown): Document[] {
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap(planNodes);
+  const doc = value as Document;
+  return [doc, ...Object.values(doc).flatMap(planNodes)];
 }

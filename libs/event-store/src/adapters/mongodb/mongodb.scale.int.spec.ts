@@ -4,13 +4,14 @@
  * stream-revision lookup send, on a small store and again after many more commits, and checks that
  * every filter is an equality on `_id` or on top-level scalar fields (what MongoDB answers from an
  * index and FerretDB 1.24 pushes down: no `$in`, `$gt`, `$or`, dotted path or sort) and that the
- * number of commands per operation does not grow with the store.
+ * number of commands per operation does not grow with the store; then asks the server (`explain`)
+ * whether it answers those lookups on the large collections from an index (no collection scan).
  */
 import { describeIntegration, uniqueName } from '@fengqiao/testing';
 import { MongoClient } from 'mongodb';
 import { newId } from '@fengqiao/kernel';
 import { contractEvent } from '../../testing/event-store.contract';
-import { filterProblems, recordCommands, type CommandRecorder, type RecordedCommand } from '../../testing/command-recorder';
+import { filterProblems, recordCommands, scanProblems, type CommandRecorder, type RecordedCommand } from '../../testing/command-recorder';
 import { MongoEventStore } from './mongodb-event-store';
 
 const FILL_COMMITS = Number(process.env.FQ_SCALE_COMMITS ?? 1500);
@@ -38,6 +39,7 @@ describeIntegration('MongoEventStore at scale: only _id / top-level equality que
   const dbName = uniqueName('fq_es_scale').replace(/-/g, '_');
   const collection = 'scale_events';
   const problems: string[] = [];
+  const recorded: RecordedCommand[] = [];
 
   beforeAll(async () => {
     client = await MongoClient.connect(env().mongoUrl, { monitorCommands: true });
@@ -52,6 +54,7 @@ describeIntegration('MongoEventStore at scale: only _id / top-level equality que
   const record = async (action: () => Promise<unknown>): Promise<RecordedCommand[]> => {
     const commands = await recorder.during(action);
     problems.push(...commands.flatMap(filterProblems));
+    recorded.push(...commands);
     return commands;
   };
 
@@ -102,6 +105,11 @@ describeIntegration('MongoEventStore at scale: only _id / top-level equality que
     expect(count).toBeGreaterThanOrEqual(FILL_COMMITS + 20);
 
     expect(problems).toEqual([]);
+    // and the server answers each of those lookups on a large collection from an index, not a scan
+    // (FerretDB on PostgreSQL needs deploy/local's GIN twins of its indexes for that)
+    const scans = await scanProblems(client.db(dbName), recorded, 1000);
+    expect(scans.judged).toContain(collection);
+    expect(scans.problems).toEqual([]);
     // The hints are written every 8 commits of a process, so whether one append writes one differs
     // (writes: at most the claim, the commit and two hints); the reads must not change with the store.
     // A process with nothing cached walks from the stream head hint over the commits after it, and
