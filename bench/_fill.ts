@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@fengqiao/event-store';
 import { makeEvents } from './lib/events';
 async function main(): Promise<void> {
-  const dir = process.argv[2]!; const EVENTS = Number(process.argv[3] ?? 1_000_000);
+  const dir = process.argv[2]!;
+  const EVENTS = Number(process.argv[3] ?? 1_000_000);
   mkdirSync(join(dir, 'intake'), { recursive: true });
   const store = new SqliteEventStore({ path: join(dir, 'intake', 'events.sqlite'), synchronous: 'NORMAL' });
   let written = 0;

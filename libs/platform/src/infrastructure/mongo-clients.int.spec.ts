@@ -86,7 +86,10 @@ function keepBusy(client: MongoClient, collection: string): { lastOk: () => numb
   const loops = Array.from({ length: 4 }, async () => {
     while (!stopped) {
       try {
-        await client.db('fq_mongo_clients').collection(collection).findOne({ _id: 'none' as never });
+        await client
+          .db('fq_mongo_clients')
+          .collection(collection)
+          .findOne({ _id: 'none' as never });
         lastOk = Date.now();
       } catch {
         // failing while the server is away is expected; the test looks at recovery
@@ -114,7 +117,11 @@ describeIntegration('MongoDB clients across a server restart', ['mongo'], (env) 
     for (let round = 0; round < 4; round++) {
       const proxy = await RestartingProxy.to(target().hostname, Number(target().port || 27017));
       const { logger, lines } = capture();
-      const client = await openMongoClient(`mongodb://127.0.0.1:${proxy.port}/`, 'restart test', { logger, onStuck: (s) => stuck.push(s), stuckAfterMs: 30_000 });
+      const client = await openMongoClient(`mongodb://127.0.0.1:${proxy.port}/`, 'restart test', {
+        logger,
+        onStuck: (s) => stuck.push(s),
+        stuckAfterMs: 30_000,
+      });
       const busy = keepBusy(client, `round${round}`);
       try {
         await sleep(300 + Math.random() * 300);
@@ -146,7 +153,12 @@ describeIntegration('MongoDB clients across a server restart', ['mongo'], (env) 
   it('reports a connection held by one operation for longer than a check may run', async () => {
     const proxy = await RestartingProxy.to(target().hostname, Number(target().port || 27017));
     const { logger, lines } = capture();
-    const client = await openMongoClient(`mongodb://127.0.0.1:${proxy.port}/`, 'held test', { logger, stuckAfterMs: 1_000, pollMs: 200, onStuck: () => undefined });
+    const client = await openMongoClient(`mongodb://127.0.0.1:${proxy.port}/`, 'held test', {
+      logger,
+      stuckAfterMs: 1_000,
+      pollMs: 200,
+      onStuck: () => undefined,
+    });
     try {
       await client.db('fq_mongo_clients').collection('held').findOne({});
       proxy.holdAnswers(true);
@@ -174,7 +186,10 @@ describeIntegration('MongoDB clients across a server restart', ['mongo'], (env) 
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { logger, lines } = capture();
     const stuck: StuckCheck[] = [];
-    const client = new MongoClient(`mongodb://127.0.0.1:${(silent.address() as net.AddressInfo).port}/`, { ...MONGO_CLIENT_OPTIONS, serverSelectionTimeoutMS: 3_000 });
+    const client = new MongoClient(`mongodb://127.0.0.1:${(silent.address() as net.AddressInfo).port}/`, {
+      ...MONGO_CLIENT_OPTIONS,
+      serverSelectionTimeoutMS: 3_000,
+    });
     const watch = watchMongoClient(client, 'silent test', { logger, stuckAfterMs: 1_000, pollMs: 200, onStuck: (s) => stuck.push(s) });
     try {
       // connect() waits for a server (3 s); the monitor's first check runs all that time

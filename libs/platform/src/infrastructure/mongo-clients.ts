@@ -105,7 +105,11 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
     checkStarted.delete(e.connectionId);
     reported.delete(e.connectionId);
     const down = failedSince.get(e.connectionId);
-    if (down) log.warn({ ...ctx, address: e.connectionId, failures: down.failures, downMs: Date.now() - down.at }, `MongoDB client "${name}": heartbeat succeeds again`);
+    if (down)
+      log.warn(
+        { ...ctx, address: e.connectionId, failures: down.failures, downMs: Date.now() - down.at },
+        `MongoDB client "${name}": heartbeat succeeds again`,
+      );
     failedSince.delete(e.connectionId);
     heartbeatOk.set(e.connectionId, true);
   });
@@ -136,7 +140,10 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
   });
   client.on('connectionPoolCleared', (e) => {
     poolCleared = true;
-    log.warn({ ...ctx, address: e.address, interruptInUseConnections: e.interruptInUseConnections ?? false }, `MongoDB client "${name}": connection pool cleared`);
+    log.warn(
+      { ...ctx, address: e.address, interruptInUseConnections: e.interruptInUseConnections ?? false },
+      `MongoDB client "${name}": connection pool cleared`,
+    );
   });
   client.on('connectionPoolReady', (e) => {
     if (!poolCleared) return;
@@ -146,7 +153,10 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
   client.on('connectionCheckOutFailed', (e) => {
     if (checkOutFailing) return;
     checkOutFailing = true;
-    log.warn({ ...ctx, address: e.address, reason: e.reason, error: message((e as { error?: unknown }).error) }, `MongoDB client "${name}": connection check-out failed (${e.reason})`);
+    log.warn(
+      { ...ctx, address: e.address, reason: e.reason, error: message((e as { error?: unknown }).error) },
+      `MongoDB client "${name}": connection check-out failed (${e.reason})`,
+    );
   });
   client.on('connectionCheckedOut', (e) => {
     checkOutFailing = false;
@@ -163,14 +173,20 @@ export function watchMongoClient(client: MongoClient, name: string, options: Mon
     for (const s of stuck()) {
       if (reported.has(s.address)) continue;
       reported.add(s.address);
-      log.error({ ...ctx, address: s.address, runningMs: s.runningMs }, `MongoDB client "${name}": a server check has run for ${Math.round(s.runningMs / 1000)} s; its monitor is stuck and the client will not find a server again`);
+      log.error(
+        { ...ctx, address: s.address, runningMs: s.runningMs },
+        `MongoDB client "${name}": a server check has run for ${Math.round(s.runningMs / 1000)} s; its monitor is stuck and the client will not find a server again`,
+      );
       onStuck(s);
     }
     const now = Date.now();
     for (const [connection, at] of checkedOut) {
       if (now - at <= stuckAfterMs || heldReported.has(connection)) continue;
       heldReported.add(connection);
-      log.warn({ ...ctx, connection, heldMs: now - at }, `MongoDB client "${name}": an operation has held connection ${connection} for ${Math.round((now - at) / 1000)} s`);
+      log.warn(
+        { ...ctx, connection, heldMs: now - at },
+        `MongoDB client "${name}": an operation has held connection ${connection} for ${Math.round((now - at) / 1000)} s`,
+      );
     }
     for (const connection of heldReported) if (!checkedOut.has(connection)) heldReported.delete(connection);
   }, options.pollMs ?? 5_000);
