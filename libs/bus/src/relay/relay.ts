@@ -278,24 +278,10 @@ export class Relay {
         this.succeeded();
         return 0;
       }
-      const byTopic = new Map<string, OutgoingMessage[]>();
       const spans: Span[] = [];
+      let byTopic: Map<string, OutgoingMessage[]>;
       try {
-        for (const event of events) {
-          let routed: { topic: string; message: OutgoingMessage; span: Span } | null;
-          try {
-            routed = await this.route(event);
-          } catch (error) {
-            const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-            if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
-            throw error;
-          }
-          if (!routed) continue;
-          spans.push(routed.span);
-          const list = byTopic.get(routed.topic) ?? [];
-          list.push(routed.message);
-          byTopic.set(routed.topic, list);
-        }
+        byTopic = await this.routeAll(events, spans);
         // each topic's messages in store order; topics are independent of one another
         await Promise.all([...byTopic].map(([topic, messages]) => this.options.bus.publish(topic, messages)));
       } catch (error) {
@@ -327,6 +313,30 @@ export class Relay {
   }
 
   /**
+   * The batch's messages by topic, in store order (an event the mapper cannot map is parked when
+   * `onUnmappable` takes it, else the batch fails); each routed event's span is pushed to `spans`.
+   */
+  private async routeAll(events: readonly StoredEvent[], spans: Span[]): Promise<Map<string, OutgoingMessage[]>> {
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const event of events) {
+      let routed: { topic: string; message: OutgoingMessage; span: Span } | null;
+      try {
+        routed = await this.route(event);
+      } catch (error) {
+        const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+        if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
+        throw error;
+      }
+      if (!routed) continue;
+      spans.push(routed.span);
+      const list = byTopic.get(routed.topic) ?? [];
+      list.push(routed.message);
+      byTopic.set(routed.topic, list);
+    }
+    return byTopic;
+  }
+
+  /**
    * One batch, pipelined: read after the cursor, publish without waiting for the consumers, and
    * queue the checkpoint save behind the saves of the batches before it (see the header).
    */
@@ -344,24 +354,10 @@ export class Relay {
       this.succeeded();
       return 0;
     }
-    const byTopic = new Map<string, OutgoingMessage[]>();
     const spans: Span[] = [];
+    let byTopic: Map<string, OutgoingMessage[]>;
     try {
-      for (const event of events) {
-        let routed: { topic: string; message: OutgoingMessage; span: Span } | null;
-        try {
-          routed = await this.route(event);
-        } catch (error) {
-          const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-          if (this.options.onUnmappable && (await this.options.onUnmappable(event, cause))) continue;
-          throw error;
-        }
-        if (!routed) continue;
-        spans.push(routed.span);
-        const list = byTopic.get(routed.topic) ?? [];
-        list.push(routed.message);
-        byTopic.set(routed.topic, list);
-      }
+      byTopic = await this.routeAll(events, spans);
     } catch (error) {
       for (const span of spans) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
