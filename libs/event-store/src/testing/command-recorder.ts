@@ -95,6 +95,8 @@ export interface ScanReport {
  * Asks the server itself (`explain`) how it answers each distinct `find` filter of `commands` on a
  * collection of at least `minDocuments` documents (on smaller ones a planner may rightly prefer a
  * scan): a collection scan (MongoDB `COLLSCAN`, FerretDB on PostgreSQL `Seq Scan`) is a problem.
+ * A filter that matches more than a tenth of the collection is not judged either: reading most of a
+ * table, a scan is the right plan (e.g. read-all's first page of a store not much larger than it).
  */
 export async function scanProblems(db: Db, commands: readonly RecordedCommand[], minDocuments: number): Promise<ScanReport> {
   const sizes = new Map<string, number>();
@@ -108,7 +110,9 @@ export async function scanProblems(db: Db, commands: readonly RecordedCommand[],
     if (seen.has(key)) continue;
     seen.add(key);
     if (!sizes.has(c.collection)) sizes.set(c.collection, await db.collection(c.collection).countDocuments({}));
-    if ((sizes.get(c.collection) ?? 0) < minDocuments) continue;
+    const size = sizes.get(c.collection) ?? 0;
+    if (size < minDocuments) continue;
+    if ((await db.collection(c.collection).countDocuments(filter)) * 10 > size) continue;
     judged.add(c.collection);
     const plan = await db.command({ explain: { find: c.collection, filter }, verbosity: 'queryPlanner' });
     const scans = planNodes(plan).filter((n) => n.stage === 'COLLSCAN' || n['Node Type'] === 'Seq Scan');

@@ -17,8 +17,11 @@
  *   the append: all-or-nothing without transactions, a crash never leaves half of it.
  *   Each event holds `data` as a BSON document (for BI tools and queries; keys a server refuses —
  *   with `.`, a leading `$` or NUL — are stored with look-alike characters, see `bsonCopy`),
- *   `json`: the RFC 8785 canonical JSON of `data`, the very bytes the hash covers and what is read
- *   back (so numbers, key order and big integers read back exactly, whatever BSON makes of them),
+ *   and, only where that copy would not read back as the same JSON value (a key or string changed
+ *   to be storable, an array inside an array, a lone surrogate; see `storedData`), `json`: the RFC
+ *   8785 canonical JSON of `data`, the very bytes the hash covers, which is then what is read back
+ *   (otherwise the BSON copy is: BSON keeps each JSON number as the same double, and key order is
+ *   the canonical one it was written in),
  *   `occurredAt` / `recordedAt` as BSON dates (plus `occurredAtText` when the writer's text is not
  *   the date's `toISOString()`, e.g. `+08:00` or more than millisecond digits).
  * - `events_streams` — a **stream head** per stream, `_id` = stream id: `{ revision, hash,
@@ -225,13 +228,22 @@ export class MongoEventStore implements EventStore {
   private async appendNow(streamId: string, events: readonly NewEvent[], expected: ComparedRevision | 'any'): Promise<AppendResult> {
     const ids = events.map((e) => e.id);
     // Insert-first idempotency: the claims' insert is the check (see mongodb-id-claims.ts); an
-    // append whose ids are new reads nothing before its commit.
-    let claimedAt = await this.claimOrReplay(streamId, events, expected);
+    // append whose ids are new reads nothing before its commit. While the claims' insert is on its
+    // way, the events are encoded on the cached head (or the head is looked up), so the commit
+    // insert can go out as soon as the claims are in.
+    const claiming = settle(this.claimOrReplay(streamId, events, expected));
+    const ahead = await this.headAhead(streamId, events, expected);
+    const claimed = await claiming;
+    if ('error' in claimed) throw claimed.error;
+    let claimedAt = claimed.value;
     if (typeof claimedAt !== 'number') return claimedAt;
     let stored = false;
+    let prebuilt = ahead.built;
     try {
       for (;;) {
-        const head = await this.headFor(streamId, expected);
+        const head =
+          ahead.head !== undefined && prebuilt !== undefined && this.heads.get(streamId) === ahead.head ? ahead.head : await this.headFor(streamId, expected);
+        if (head !== ahead.head) prebuilt = undefined;
         if (expected !== 'any' && expected !== head.revision) checkExpectedRevision(streamId, expected, head.revision);
         if (Date.now() - claimedAt > this.claims.leaseMs / 2) {
           // too slow to commit on these claims safely (another append may take them over soon)
@@ -243,7 +255,8 @@ export class MongoEventStore implements EventStore {
           }
           claimedAt = again;
         }
-        const built = encodeEvents(streamId, events, head, this.clock.now().toISOString());
+        const built = prebuilt ?? encodeEvents(streamId, events, head, this.clock.now().toISOString());
+        prebuilt = undefined;
         const outcome = await this.inserter.insert(streamId, built);
         if (outcome.kind === 'inserted') {
           stored = true;
@@ -287,6 +300,32 @@ export class MongoEventStore implements EventStore {
   }
 
   /**
+   * The work of an append that does not depend on its claims, done while their insert is on its
+   * way: with a cached head that `expected` accepts, the encoded events (after one turn of the event
+   * loop, so that the claims' command is written to the socket first); otherwise the stored head is
+   * looked up (its reads run beside the claims' insert). A failed lookup is left to the append's own.
+   */
+  private async headAhead(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ComparedRevision | 'any',
+  ): Promise<{ head?: KnownHead; built?: ReturnType<typeof encodeEvents> }> {
+    const cached = this.heads.get(streamId);
+    if (cached && (expected === 'any' || expected === cached.revision)) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.heads.get(streamId) !== cached) return {};
+      return { head: cached, built: encodeEvents(streamId, events, cached, this.clock.now().toISOString()) };
+    }
+    if (expected === 'no_stream') return {};
+    try {
+      await this.head(streamId);
+    } catch {
+      // the append looks the head up again and reports what fails then
+    }
+    return {};
+  }
+
+  /**
    * Claims the append's ids; when one is claimed already, applies the idempotency rule to what is
    * stored (a replay returns the stored result, a mismatch throws), or waits for a claim in flight
    * and takes over a stale one. Returns the claim time, or the replayed result.
@@ -325,9 +364,10 @@ export class MongoEventStore implements EventStore {
     // One equality query returns every commit of the stream (the (streamId, firstRevision) index
     // serves it on MongoDB); ordered here, not by the server. A missing commit (deleted by someone
     // with database access) leaves a revision gap that the chain verification reports.
-    const docs = await this.c.commits.find({ streamId }, { batchSize: 10_000 }).toArray();
+    const docs = (await this.c.commits.find({ streamId }, { batchSize: 10_000 }).toArray()).filter((d) => d._id > 0);
     docs.sort((a, b) => a.firstRevision - b.firstRevision);
-    return sliceStream(docs.filter((d) => d._id > 0).flatMap(unwrap), o);
+    this.rememberStoredHead(streamId, docs[docs.length - 1]);
+    return sliceStream(docs.flatMap(unwrap), o);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
@@ -452,6 +492,24 @@ export class MongoEventStore implements EventStore {
     return this.head(streamId);
   }
 
+  /**
+   * A stream's last commit as just read: cached as its head (a decider's read followed by its append
+   * then reads nothing more) unless the cache knows a later one. Commits are never removed, so this
+   * is never ahead of the stored head; when it is behind, the append collides and walks as usual.
+   */
+  private rememberStoredHead(streamId: string, last: CommitDoc | undefined): void {
+    if (!last) return;
+    const cached = this.heads.get(streamId);
+    if (cached && cached.revision !== 'no_stream' && cached.revision >= last.lastRevision) return;
+    this.rememberHead(streamId, {
+      revision: last.lastRevision,
+      hash: lastHashOf(last),
+      firstRevision: last.firstRevision,
+      position: last._id,
+      sinceHint: cached?.sinceHint,
+    });
+  }
+
   private rememberHead(streamId: string, head: KnownHead): void {
     this.heads.delete(streamId); // re-insert: the Map's order is the eviction order (least recently written first)
     this.heads.set(streamId, head);
@@ -460,6 +518,14 @@ export class MongoEventStore implements EventStore {
       if (!oldest.done) this.heads.delete(oldest.value);
     }
   }
+}
+
+/** The outcome of a promise as a value, so that it can be awaited later without an unhandled rejection in between. */
+function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 function sleep(ms: number): Promise<void> {

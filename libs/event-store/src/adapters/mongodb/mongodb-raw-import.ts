@@ -12,7 +12,7 @@ import type { Db } from 'mongodb';
 import type { StoredEvent } from '../../event-store.port';
 import { encodeData } from '../../envelope';
 import type { RawEventImport } from '../../backup/raw-import';
-import { bsonCopy, pageOf } from './mongodb-commit-doc';
+import { storedData, pageOf } from './mongodb-commit-doc';
 import { MongoEventStore } from './mongodb-event-store';
 
 export async function openMongoRawImport(db: Db, collection = 'events'): Promise<RawEventImport> {
@@ -49,8 +49,7 @@ export async function openMongoRawImport(db: Db, collection = 'events'): Promise
             causationId: e.causationId,
             jurisdiction: [...e.jurisdiction],
             ...(e.legalBasis !== undefined ? { legalBasis: e.legalBasis } : {}),
-            data: bsonCopy(JSON.parse(encodeData(e.data))),
-            json: encodeData(e.data),
+            ...storedData(encodeData(e.data)),
             hash: e.hash,
             ...(e.traceparent !== undefined ? { traceparent: e.traceparent } : {}),
           },

@@ -165,6 +165,49 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       await reopened.close();
     });
 
+    it('stores the canonical JSON beside the BSON copy only for data the copy would not read back exactly', async () => {
+      const store = await MongoEventStore.create({ db: client.db(dbName), collection: 'json_when_needed' });
+      const s = `json-${newId()}`;
+      // each shape its own event: whether `json` is stored, and what reads back
+      const shapes: Array<[string, Record<string, unknown>, boolean]> = [
+        ['plain', { title: '占道经营', count: 3, ok: true, none: null, tags: ['a', 'b'], at: { lng: 120.21551000000001 } }, false],
+        ['numbers', { negativeZero: -0, beyondInt32: 2147483648, big: 9007199254740991, tiny: 5e-324, huge: 1.7976931348623157e308, fraction: 0.1 }, false],
+        ['integer-like keys', { order: { z: 1, a: 2, 10: 3, 9: 4 } }, false],
+        ['a key with a dot', { 'a.b': 1 }, true],
+        ['a key with a leading $', { $set: 1 }, true],
+        ['a nested array', { list: [[1], []] }, true],
+        ['a lone surrogate', { text: 'x\ud800y' }, true],
+        ['a __proto__ key', JSON.parse('{"__proto__": {"polluted": true}, "k": 1}') as Record<string, unknown>, true],
+        ['a NUL in a string', { text: 'a\u0000b' }, true],
+      ];
+      await store.append(
+        s,
+        shapes.map(([, data]) => contractEvent({ data })),
+        { expectedRevision: 'no_stream' },
+      );
+      const raw = await client.db(dbName).collection('json_when_needed').findOne({ streamId: s, firstRevision: 0 });
+      const stored = raw?.events as Array<Record<string, unknown>>;
+      expect(stored.map((e, i) => [shapes[i][0], typeof e.json === 'string'])).toEqual(shapes.map(([name, , json]) => [name, json]));
+      const reopened = await MongoEventStore.create({ db: client.db(dbName), collection: 'json_when_needed' }); // no cache
+      for (const read of [
+        await store.readStream(s),
+        await reopened.readStream(s),
+        (await reopened.readAll({ maxCount: 1000 })).filter((e) => e.streamId === s),
+      ]) {
+        read.forEach((e, i) => {
+          const expected = JSON.parse(canonicalize(shapes[i][1]) ?? '') as Record<string, unknown>;
+          expect([shapes[i][0], e.data]).toEqual([shapes[i][0], expected]);
+          expect(Object.keys(e.data)).toEqual(Object.keys(expected));
+          expect(Object.getPrototypeOf(e.data)).toBe(Object.prototype);
+        });
+        expect(Object.is(read[1].data.negativeZero, 0)).toBe(true);
+        expect(verifyStreamChain(read).ok).toBe(true);
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      await store.close();
+      await reopened.close();
+    });
+
     it('migrates commits of the older layout on start (data as a JSON string, instants as strings, no page)', async () => {
       const name = 'old_layout';
       const db = client.db(dbName);
@@ -181,7 +224,8 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       for (const c of await commits.find({ _id: { $gt: 0 } }).toArray()) {
         const events = c.events.map(({ json, occurredAtText, ...e }) => ({
           ...e,
-          data: json as string,
+          // layout 1 held the canonical JSON in `data` (layout 2 stores `json` only when the BSON copy is not exact)
+          data: json ?? canonicalize(e.data),
           occurredAt: occurredAtText ?? (e.occurredAt as Date).toISOString(),
           recordedAt: (e.recordedAt as Date).toISOString(),
         }));
