@@ -25,7 +25,7 @@
  *   `occurredAt` / `recordedAt` as BSON dates (plus `occurredAtText` when the writer's text is not
  *   the date's `toISOString()`, e.g. `+08:00` or more than millisecond digits).
  * - `events_streams` — a **stream head** per stream, `_id` = stream id: `{ revision, hash,
- *   firstRevision, position }` of the last commit a writer saw. A hint, written every 8 commits of a
+ *   firstRevision, position }` of the last commit a writer saw. A hint, written every 32 commits of a
  *   process to the stream (an update is a scan on FerretDB) and by a reader that walked:
  *   a reader of it walks forward with `{ streamId, firstRevision: revision + 1 }` (equality) until
  *   no commit follows, so a lost or late update only costs lookups, never correctness.
@@ -78,7 +78,7 @@
  * `_id` included, is a sequential scan of its collection there (checked with EXPLAIN). Only the
  * uniqueness checks of inserts use the indexes. So on FerretDB 1.24 a read costs in proportion to its
  * collection, whatever the query, and the warm append reads nothing: the claims' insert and the
- * commit's insert (the hints every 8 commits are written after it, in the background). On MongoDB
+ * commit's insert (the hints every 32 commits are written after it, in the background). On MongoDB
  * every query here is an index lookup.
  *
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
@@ -136,8 +136,13 @@ interface KnownHead extends StreamHead {
   sinceHint?: number;
 }
 
-/** The stream head and position hints are written every this many commits (see afterCommit). */
-const HINT_EVERY = 8;
+/**
+ * The stream head and position hints are written every this many commits (see afterCommit). An
+ * update costs FerretDB a read and a write (about as much server time as a commit insert), so a hint
+ * per 8 commits cost about a tenth of an append; a process with nothing cached walks at most this
+ * many equality lookups past a hint (a decider's stream read leaves the head cached: no walk).
+ */
+export const HINT_EVERY = 32;
 /** Streams whose head is cached per store instance. */
 const HEAD_CACHE_SIZE = 10_000;
 

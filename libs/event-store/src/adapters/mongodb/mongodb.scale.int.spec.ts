@@ -12,7 +12,7 @@ import { MongoClient } from 'mongodb';
 import { newId } from '@fengqiao/kernel';
 import { contractEvent } from '../../testing/event-store.contract';
 import { filterProblems, recordCommands, scanProblems, type CommandRecorder, type RecordedCommand } from '../../testing/command-recorder';
-import { MongoEventStore } from './mongodb-event-store';
+import { HINT_EVERY, MongoEventStore } from './mongodb-event-store';
 
 const FILL_COMMITS = Number(process.env.FQ_SCALE_COMMITS ?? 1500);
 
@@ -110,14 +110,14 @@ describeIntegration('MongoEventStore at scale: only _id / top-level equality que
     const scans = await scanProblems(client.db(dbName), recorded, 1000);
     expect(scans.judged).toContain(collection);
     expect(scans.problems).toEqual([]);
-    // The hints are written every 8 commits of a process, so whether one append writes one differs
+    // The hints are written every HINT_EVERY commits of a process, so whether one append writes one differs
     // (writes: at most the claim, the commit and two hints); the reads must not change with the store.
     // A process with nothing cached walks from the stream head hint over the commits after it, and
-    // from the position hint to the first free position: each walk is at most 8 commits per writing
+    // from the position hint to the first free position: each walk is at most HINT_EVERY commits per writing
     // process (the hint interval), whatever the size of the store.
     const reads = (x: Sample) => ({ ...Object.fromEntries(Object.entries(x).map(([k, v]: [string, Count]) => [k, v.reads])), appendByFreshProcess: 0 });
     expect(reads(large)).toEqual(reads(small));
-    const hintInterval = 8;
+    const hintInterval = HINT_EVERY;
     for (const x of [small, large]) expect(x.appendByFreshProcess.reads).toBeLessThanOrEqual(2 * (hintInterval + 2));
     for (const x of [small, large]) {
       // an append to a new stream, or to a stream this process knows, reads nothing: the claim of
