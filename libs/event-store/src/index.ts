@@ -14,6 +14,7 @@ export {
 export * from './integrity/hash-chain';
 export * from './adapters/sqlite/sqlite-event-store';
 export * from './adapters/sqlite/sqlite-group-commit';
+export * from './adapters/sqlite/wal-sync';
 export * from './adapters/mongodb/mongodb-event-store';
 export * from './adapters/kurrentdb/kurrentdb-event-store';
 export * from './upcasting';

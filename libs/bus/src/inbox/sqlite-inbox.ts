@@ -8,7 +8,7 @@
  * its COMMIT, so a claim or a `done` is durable before the delivery goes on.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { SqliteGroupCommit } from '@fengqiao/event-store';
+import { SqliteGroupCommit, durableWrites, type WalSync } from '@fengqiao/event-store';
 import { ClaimingInbox, type InboxOptions, type InboxRecord, type InboxRecords } from './claiming-inbox';
 
 export interface SqliteInboxOptions extends InboxOptions {
@@ -35,8 +35,9 @@ class SqliteInboxRecords implements InboxRecords {
   constructor(
     private readonly db: DatabaseSync,
     table: string,
+    walSync?: WalSync,
   ) {
-    this.writes = new SqliteGroupCommit(db);
+    this.writes = new SqliteGroupCommit(db, undefined, walSync);
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
       consumer_group TEXT    NOT NULL,
       message_id     TEXT    NOT NULL,
@@ -95,21 +96,24 @@ export class SqliteInbox extends ClaimingInbox {
   private readonly db: DatabaseSync;
   private readonly owned: boolean;
   private readonly sqliteRecords: SqliteInboxRecords;
+  private readonly walSync: WalSync | undefined;
 
   constructor(options: SqliteInboxOptions) {
     const table = options.table ?? 'inbox';
     if (!IDENTIFIER.test(table)) throw new TypeError(`invalid table name ${JSON.stringify(table)}`);
     let db: DatabaseSync;
+    let walSync: WalSync | undefined;
     if (options.db) db = options.db;
     else if (options.path) {
       db = new DatabaseSync(options.path);
       db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-      db.exec('PRAGMA synchronous = FULL');
+      walSync = durableWrites(db, options.path);
     } else throw new TypeError('SqliteInbox needs a path or a db');
-    const records = new SqliteInboxRecords(db, table);
+    const records = new SqliteInboxRecords(db, table, walSync);
     super(records, options);
     this.sqliteRecords = records;
+    this.walSync = walSync;
     this.db = db;
     this.owned = !options.db;
   }
@@ -117,5 +121,7 @@ export class SqliteInbox extends ClaimingInbox {
   close(): void {
     if (this.db.isOpen) this.sqliteRecords.writes.flush();
     if (this.owned && this.db.isOpen) this.db.close();
+    // the writes flushed above settle after their fsync; the file is closed after them
+    void this.walSync?.close();
   }
 }

@@ -6,7 +6,7 @@
  * relay sharing the file), each resolving after its COMMIT.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { SqliteGroupCommit } from '@fengqiao/event-store';
+import { SqliteGroupCommit, durableWrites, type WalSync } from '@fengqiao/event-store';
 import { assertPosition, assertRelayName, type RelayCheckpointStore } from './relay-checkpoint.store';
 
 export interface SqliteRelayCheckpointStoreOptions {
@@ -26,6 +26,8 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
   private readonly getStmt: StatementSync;
   private readonly setStmt: StatementSync;
   private readonly writes: SqliteGroupCommit;
+  /** Makes committed writes durable off the event loop (own connection to a WAL file); see wal-sync.ts. */
+  private readonly walSync: WalSync | undefined;
 
   constructor(options: SqliteRelayCheckpointStoreOptions) {
     const table = options.table ?? 'relay_checkpoints';
@@ -38,7 +40,7 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
       this.owned = true;
       this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       if (options.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
-      this.db.exec('PRAGMA synchronous = FULL');
+      this.walSync = durableWrites(this.db, options.path);
     } else {
       throw new TypeError('SqliteRelayCheckpointStore needs a path or a db');
     }
@@ -52,7 +54,7 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
       `INSERT INTO ${table} (name, position, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position), updated_at = excluded.updated_at`,
     );
-    this.writes = new SqliteGroupCommit(this.db);
+    this.writes = new SqliteGroupCommit(this.db, undefined, this.walSync);
   }
 
   async get(name: string): Promise<number | undefined> {
@@ -71,5 +73,7 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
   close(): void {
     if (this.db.isOpen) this.writes.flush();
     if (this.owned && this.db.isOpen) this.db.close();
+    // the writes flushed above settle after their fsync; the file is closed after them
+    void this.walSync?.close();
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteGroupCommit } from './sqlite-group-commit';
+import { WalSync } from './wal-sync';
 
 describe('SqliteGroupCommit (one transaction per turn of the event loop, each write settled after COMMIT)', () => {
   let dir: string;
@@ -94,5 +95,66 @@ describe('SqliteGroupCommit (one transaction per turn of the event loop, each wr
     const commits = new SqliteGroupCommit(db, 4);
     await Promise.all(Array.from({ length: 10 }, (_, i) => commits.run(insert(`q${i}`))));
     expect(commits.stats).toEqual({ batches: 3, writes: 10 });
+  });
+
+  describe('with a durability step (synchronous = NORMAL, the WAL fsynced off the event loop)', () => {
+    /** A durability whose syncs the test settles by hand, recording what was committed when each began. */
+    function manualDurability() {
+      const calls: Array<{ committedAtCall: string[]; resolve: () => void; reject: (e: unknown) => void }> = [];
+      return {
+        calls,
+        sync: () =>
+          new Promise<void>((resolve, reject) => {
+            calls.push({ committedAtCall: committed(), resolve, reject });
+          }),
+      };
+    }
+
+    it('settles the writes of a batch only after a sync that began after their COMMIT', async () => {
+      db.exec('PRAGMA synchronous = NORMAL');
+      const durability = manualDurability();
+      const commits = new SqliteGroupCommit(db, undefined, durability);
+      let settled = 0;
+      const writes = ['a', 'b'].map((k) => commits.run(insert(k)).then(() => settled++));
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(durability.calls).toHaveLength(1);
+      expect(durability.calls[0].committedAtCall).toEqual(['a', 'b']); // the sync began after the COMMIT
+      expect(settled).toBe(0); // committed (visible) but not yet durable: nobody is told
+      durability.calls[0].resolve();
+      await Promise.all(writes);
+      expect(settled).toBe(2);
+    });
+
+    it('rejects every write of a batch whose sync failed (they may not survive a power loss), and settles the next batch', async () => {
+      const durability = manualDurability();
+      const commits = new SqliteGroupCommit(db, undefined, durability);
+      const failed = Promise.allSettled([commits.run(insert('x')), commits.run(insert('y'))]);
+      await new Promise((r) => setImmediate(r));
+      durability.calls[0].reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+      expect((await failed).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      const next = commits.run(insert('z'));
+      await new Promise((r) => setImmediate(r));
+      durability.calls[1].resolve();
+      await expect(next).resolves.toEqual(expect.any(Number));
+    });
+
+    it('with a real WalSync: every write resolves, the WAL fsyncs are shared by the batches committed meanwhile', async () => {
+      db.exec('PRAGMA synchronous = NORMAL');
+      const wal = new WalSync(path);
+      const commits = new SqliteGroupCommit(db, undefined, wal);
+      // 50 batches (one per turn), each awaited by nobody until the end
+      const writes: Promise<number>[] = [];
+      for (let i = 0; i < 50; i++) {
+        writes.push(commits.run(insert(`w${i}`)));
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(writes);
+      expect(commits.stats.batches).toBe(50);
+      expect(wal.stats.fsyncs).toBeGreaterThanOrEqual(1);
+      expect(wal.stats.fsyncs).toBeLessThan(50);
+      expect(committed()).toHaveLength(50);
+      await wal.close();
+    });
   });
 });

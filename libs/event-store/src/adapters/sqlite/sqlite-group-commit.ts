@@ -21,12 +21,22 @@
  * What is lost to batching is only the statement's synchronous return: the write now resolves in
  * the next turn (setImmediate), so a flow that wrote and read without awaiting would see the old
  * value. The stores using this await every write.
+ *
+ * With a `durability` (a `WalSync`, on a connection with `synchronous = NORMAL`), the COMMIT does not
+ * wait for the disk: the batch's promises settle after the WAL's fsync in the thread pool, which
+ * batches committed meanwhile share (see wal-sync.ts). A failed fsync rejects the writes it was to
+ * make durable: they may or may not survive a power loss, and the callers retry (idempotently).
  */
 
 /** What the group commit needs of a connection (`DatabaseSync` has it). */
 export interface GroupCommitDatabase {
   exec(sql: string): void;
   readonly isTransaction: boolean;
+}
+
+/** Makes what was committed so far durable (`WalSync`). */
+export interface CommitDurability {
+  sync(): Promise<void>;
 }
 
 interface QueuedWrite {
@@ -44,6 +54,7 @@ export class SqliteGroupCommit {
   constructor(
     private readonly db: GroupCommitDatabase,
     private readonly maxBatch = 1024,
+    private readonly durability?: CommitDurability,
   ) {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new TypeError('maxBatch must be an integer ≥ 1');
   }
@@ -98,10 +109,17 @@ export class SqliteGroupCommit {
     }
     this.stats.batches++;
     this.stats.writes += batch.length;
-    for (let i = 0; i < batch.length; i++) {
-      const o = outcomes[i];
-      if (o.ok) batch[i].resolve(o.value);
-      else batch[i].reject(o.value);
-    }
+    const settle = () => {
+      for (let i = 0; i < batch.length; i++) {
+        const o = outcomes[i];
+        if (o.ok) batch[i].resolve(o.value);
+        else batch[i].reject(o.value);
+      }
+    };
+    if (!this.durability) settle();
+    else
+      this.durability.sync().then(settle, (error: unknown) => {
+        for (const w of batch) w.reject(error);
+      });
   }
 }

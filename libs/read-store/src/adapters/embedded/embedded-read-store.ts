@@ -22,7 +22,7 @@
  * read goes through SQLite indexes.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { SqliteGroupCommit } from '@fengqiao/event-store';
+import { SqliteGroupCommit, durableWrites, type WalSync } from '@fengqiao/event-store';
 import { Aggregator, Query } from 'mingo';
 import { sortDocuments, compareValues } from '../../query/bson-order';
 import {
@@ -79,6 +79,8 @@ export class EmbeddedReadStore implements ReadStore {
   private closed = false;
   /** Writes of one turn of the event loop share one transaction (one fsync); see SqliteGroupCommit. */
   private readonly writes: SqliteGroupCommit;
+  /** Makes committed writes durable off the event loop (synchronous FULL on a WAL file); see wal-sync.ts. */
+  private readonly walSync: WalSync | undefined;
   /** Prepared prefilter queries by condition shape (the values are bound parameters). */
   private readonly prefilterStatements = new Map<string, StatementSync>();
   private readonly stmt: {
@@ -97,7 +99,7 @@ export class EmbeddedReadStore implements ReadStore {
     this.db = new DatabaseSync(options.path);
     this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     if (options.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
-    this.db.exec(`PRAGMA synchronous = ${synchronous}`);
+    this.walSync = durableWrites(this.db, options.path, synchronous);
     this.db.exec(SCHEMA);
     this.stmt = {
       write: this.db.prepare(GUARDED_WRITE),
@@ -108,7 +110,7 @@ export class EmbeddedReadStore implements ReadStore {
       indexes: this.db.prepare('SELECT name, keys FROM read_indexes WHERE collection = ?'),
       addIndex: this.db.prepare('INSERT INTO read_indexes (collection, name, keys) VALUES (?, ?, ?)'),
     };
-    this.writes = new SqliteGroupCommit(this.db);
+    this.writes = new SqliteGroupCommit(this.db, undefined, this.walSync);
   }
 
   async upsert<T extends object>(collection: string, doc: ReadDocInput<T>, options: UpsertOptions): Promise<boolean> {
@@ -206,6 +208,7 @@ export class EmbeddedReadStore implements ReadStore {
     this.writes.flush();
     this.closed = true;
     this.db.close();
+    await this.walSync?.close();
   }
 
   private matching(collection: string, query: ReadQuery): Doc[] {
