@@ -3,8 +3,9 @@
  * beside the signed checkpoints; issue 15). Memory stays O(log n) whatever the store's size: the
  * Merkle nodes are tiles in `merkle_tiles` (SqliteMerkleNodes), the leaves' positions are runs of
  * consecutive positions in `audit_leaf_runs` (one row for the dense positions of the SQLite and
- * MongoDB stores), the key index is `audit_stream_keys`, the progress one row of
- * `audit_follower`. A page of the follower is one transaction.
+ * MongoDB stores), the key index is `audit_stream_keys` (with each stream's first leaf in
+ * `audit_streams`, for the order), the progress one row of `audit_follower`. A page of the
+ * follower is one transaction.
  *
  * Its own connection, `synchronous = NORMAL` (WAL): everything here can be rebuilt from the event
  * store, so a power cut may cost the last pages (the follower reads them again) but never leaves
