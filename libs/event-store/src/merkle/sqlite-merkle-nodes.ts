@@ -2,13 +2,15 @@
  * The completed nodes of a Merkle log in a SQLite table instead of the JS heap (issue 15: a
  * service's audit follower held ~75 MB of node hashes for a store of 1,000,000 events).
  *
- * Nodes are kept in tiles: row (level, tile) holds the hashes of nodes tile·64 … tile·64+63 of
- * that level, concatenated (2 KB, one database page). A row per node would cost ~2 inserts and
- * ~50 bytes of disk per leaf; a tile is written once when it fills, so following a store costs
- * one insert per 64 leaves or so. The tile a level is filling (its last, partial one) stays in
+ * Nodes are kept in tiles: row (level, tile) holds the hashes of nodes tile·60 … tile·60+59 of
+ * that level, concatenated (1,920 bytes: two rows fill a 4 KB page; 64 hashes did not fit twice,
+ * and half of every page stayed empty). A row per node would cost ~2 inserts and ~50 bytes of
+ * disk per leaf; a tile is written once when it fills, so following a store costs one insert per
+ * 60 leaves or so, and ~70 bytes of disk per leaf in all. Proofs read whole tiles; the last few
+ * read are cached (completed tiles never change). The tile a level is filling (its last, partial one) stays in
  * memory and is written with the others by `writePending()`, which the owner calls inside its
  * transaction: what is on disk is always a whole log of some size, never a torn one. Memory: one
- * open tile per level (≤ 2 KB × log2 n) and the completed tiles not yet written.
+ * open tile per level (≤ 2 KB × log2 n), the completed tiles not yet written and the cache (≤ 128 KB).
  *
  * The caller owns the connection and the transaction (SqliteAuditFollowerState shares them with
  * the follower's position and progress rows).
@@ -18,7 +20,9 @@ import { HASH_SIZE } from './merkle-hash';
 import type { MerkleNodeStore } from './merkle-log';
 
 /** Nodes per tile. */
-export const MERKLE_TILE_NODES = 64;
+export const MERKLE_TILE_NODES = 60;
+/** Completed tiles kept after a read (a proof reads ~log2 n nodes, its neighbours share most of them). */
+const CACHED_TILES = 64;
 const TILE_BYTES = MERKLE_TILE_NODES * HASH_SIZE;
 
 interface OpenTile {
@@ -32,6 +36,8 @@ export class SqliteMerkleNodes implements MerkleNodeStore {
   private readonly open: OpenTile[] = [];
   /** Full tiles put since the last `writePending()`, by `${level}/${tile}`. */
   private readonly full = new Map<string, Buffer>();
+  /** Completed tiles read lately, by `${level}/${tile}`, oldest first. */
+  private readonly cache = new Map<string, Buffer>();
   private readonly select: StatementSync;
   private readonly upsert: StatementSync;
 
@@ -57,6 +63,7 @@ export class SqliteMerkleNodes implements MerkleNodeStore {
   load(size: number): void {
     this.open.length = 0;
     this.full.clear();
+    this.cache.clear();
     for (let level = 0, width = 1; width <= size; level += 1, width *= 2) {
       const count = Math.floor(size / width);
       const tile = Math.floor(count / MERKLE_TILE_NODES);
@@ -76,8 +83,18 @@ export class SqliteMerkleNodes implements MerkleNodeStore {
     const at = (index % MERKLE_TILE_NODES) * HASH_SIZE;
     const open = this.open[level];
     if (open && open.tile === tile && index % MERKLE_TILE_NODES < open.count) return open.bytes.subarray(at, at + HASH_SIZE);
-    const bytes = this.full.get(`${level}/${tile}`) ?? this.read(level, tile);
-    if (!bytes || bytes.length < at + HASH_SIZE) throw new RangeError(`no Merkle node ${index} at level ${level}`);
+    const key = `${level}/${tile}`;
+    let bytes = this.full.get(key) ?? this.cache.get(key);
+    if (!bytes) {
+      bytes = this.read(level, tile);
+      if (!bytes || bytes.length < at + HASH_SIZE) throw new RangeError(`no Merkle node ${index} at level ${level}`);
+      // a completed tile never changes (the open one is in memory)
+      if (bytes.length === TILE_BYTES) {
+        this.cache.set(key, bytes);
+        if (this.cache.size > CACHED_TILES) this.cache.delete(this.cache.keys().next().value!);
+      }
+    }
+    if (bytes.length < at + HASH_SIZE) throw new RangeError(`no Merkle node ${index} at level ${level}`);
     return bytes.subarray(at, at + HASH_SIZE);
   }
 
@@ -116,6 +133,7 @@ export class SqliteMerkleNodes implements MerkleNodeStore {
   clear(): void {
     this.open.length = 0;
     this.full.clear();
+    this.cache.clear();
     this.db.exec(`DELETE FROM ${this.table}`);
   }
 
