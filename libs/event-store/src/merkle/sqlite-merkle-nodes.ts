@@ -91,7 +91,10 @@ export class SqliteMerkleNodes implements MerkleNodeStore {
       // a completed tile never changes (the open one is in memory)
       if (bytes.length === TILE_BYTES) {
         this.cache.set(key, bytes);
-        if (this.cache.size > CACHED_TILES) this.cache.delete(this.cache.keys().next().value!);
+        if (this.cache.size > CACHED_TILES) {
+          const oldest = this.cache.keys().next().value;
+          if (oldest !== undefined) this.cache.delete(oldest);
+        }
       }
     }
     if (bytes.length < at + HASH_SIZE) throw new RangeError(`no Merkle node ${index} at level ${level}`);
