@@ -2,10 +2,15 @@
  * The audit side of one event store (DESIGN §4): it follows the store into a Merkle log of event
  * hashes, signs checkpoints of it (on a schedule the caller drives), and answers what an auditor
  * asks of this store: inclusion proofs for a matter's events, a consistency proof from a
- * checkpoint the auditor holds, the evidence of a set of streams for a bundle.
+ * checkpoint the auditor holds, the evidence of a set of streams for a bundle, the streams that
+ * hold an event under a key (a case id, a correlation id …).
  *
- * The leaves live only in the store: the log is rebuilt from `readAll` at start and kept current
- * by `catchUp()`. Checkpoints are kept in a CheckpointStore beside the store.
+ * The leaves are the events' hashes, read from the store with `readAll` and kept current by
+ * `catchUp()`. What the follower builds from them (the log's nodes, each leaf's position, the key
+ * index, how far it got) is an AuditFollowerState: in memory by default, rebuilt from the whole
+ * store at every start; in SQLite in standalone mode (issue 15), where a restart goes on from the
+ * last page it committed once it has checked that the store still holds the log's last leaf.
+ * Checkpoints are kept in a CheckpointStore beside the store.
  */
 import { KeyObject } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -18,6 +23,7 @@ import { MerkleCheckpointer } from '../merkle/merkle-checkpointer';
 import { eventHashLeaf, hashLeaf } from '../merkle/merkle-hash';
 import { MerkleLog } from '../merkle/merkle-log';
 import type { ConsistencyProof, InclusionProof } from '../merkle/merkle-proof';
+import { AuditFollowerProgress, AuditFollowerState, MemoryAuditFollowerState } from './audit-follower-state';
 import { BundledEvent, BundledLog } from './evidence-bundle';
 
 export interface StoreAuditorOptions {
@@ -32,8 +38,17 @@ export interface StoreAuditorOptions {
   origin?: string;
   clock?: Clock;
   pageSize?: number;
-  /** Sees every event as it joins the log (e.g. to index a matter's streams). */
-  onEvent?: (event: StoredEvent, leafIndex: number) => void;
+  /** Where the log's nodes, the leaves' positions and the key index are kept; default in memory. */
+  state?: AuditFollowerState;
+  /** The keys under which an event's stream is found by `streamsWithKeys` (e.g. its case id); none by default. */
+  streamKeys?: (event: StoredEvent) => Iterable<string>;
+  /** Names the `streamKeys` function: a persisted index built by another one is rebuilt. */
+  streamKeysVersion?: string;
+  /**
+   * Told how the follower started on a persisted state: where it resumed, or why it read the
+   * store again from the start (the store no longer holds the log's last leaf, the keys changed).
+   */
+  onResume?: (resume: { treeSize: number; resumed: boolean; reason?: string }) => void;
   /**
    * Told the log's size each time a catch-up passes another `progressEvery` leaves (default
    * 100,000), and once at its end when it added that many or more: following a large store at
@@ -52,27 +67,33 @@ export function bundledEvent(e: StoredEvent): BundledEvent {
 export class StoreAuditor {
   readonly context: string;
   readonly origin: string;
-  readonly log = new MerkleLog();
-  /**
-   * Global position of each leaf, in leaf order (read-all order, so increasing): an event's leaf is
-   * found by binary search on its position. 8 bytes a leaf; a map from event id to leaf held every
-   * id string (~100 MB with 1,000,000 events, issue 15).
-   */
-  private readonly positions = new PositionArray();
+  private readonly state: AuditFollowerState;
+  private current: MerkleLog;
   private last = 0;
-  private readonly checkpointer: MerkleCheckpointer;
+  /** Whether the persisted state was checked against the store (once, at the first catch-up). */
+  private opened = false;
+  private failedCommit: string | undefined;
   private catchingUp: Promise<number> | undefined;
 
   constructor(private readonly options: StoreAuditorOptions) {
     this.context = options.context;
     this.origin = options.origin ?? `fengqiao/${options.context}/event-store`;
-    this.checkpointer = new MerkleCheckpointer({
-      log: this.log,
-      signer: options.signer,
-      store: options.checkpoints,
-      origin: this.origin,
-      ...(options.clock ? { clock: options.clock } : {}),
-    });
+    this.state = options.state ?? new MemoryAuditFollowerState();
+    const progress = this.state.progress();
+    try {
+      this.current = new MerkleLog(this.state.nodes, progress.treeSize);
+      this.last = progress.lastPosition;
+    } catch {
+      // the state lacks nodes of the size it recorded: read the store again
+      this.state.clear();
+      this.current = new MerkleLog(this.state.nodes, 0);
+      this.last = 0;
+    }
+  }
+
+  /** The Merkle log as followed so far. */
+  get log(): MerkleLog {
+    return this.current;
   }
 
   get publicKey(): KeyObject {
@@ -97,27 +118,40 @@ export class StoreAuditor {
   }
 
   private async doCatchUp(): Promise<number> {
+    if (!this.opened) await this.open();
     const pageSize = this.options.pageSize ?? 1000;
     const every = this.options.progressEvery ?? 100_000;
+    const keysOf = this.options.streamKeys;
+    const keysVersion = this.options.streamKeysVersion ?? '';
     const started = Date.now();
-    const from = this.log.size;
+    const log = this.current;
+    const from = log.size;
     let told = from;
     const tell = (done: boolean) =>
-      this.options.onProgress?.({ treeSize: this.log.size, added: this.log.size - from, seconds: (Date.now() - started) / 1000, done });
+      this.options.onProgress?.({ treeSize: log.size, added: log.size - from, seconds: (Date.now() - started) / 1000, done });
     for (;;) {
       const page = await this.options.events.readAll({ afterPosition: this.last, maxCount: pageSize });
       if (page.length === 0) {
-        if (this.log.size - from >= every) tell(true);
-        return this.log.size;
+        if (log.size - from >= every) tell(true);
+        return log.size;
       }
-      for (const e of page) {
-        this.options.onEvent?.(e, this.log.size);
-        this.positions.push(e.globalPosition);
-        this.log.append(eventHashLeaf(e.hash));
-        this.last = e.globalPosition;
+      try {
+        for (const e of page) {
+          const leaf = log.size;
+          if (keysOf) for (const key of keysOf(e)) this.state.addStreamKey(key, e.streamId, leaf);
+          this.state.addLeaf(leaf, e.globalPosition);
+          log.append(eventHashLeaf(e.hash));
+        }
+        this.state.commit({ treeSize: log.size, lastPosition: page[page.length - 1].globalPosition, keysVersion });
+      } catch (error) {
+        // what is in memory may now be ahead of the state: the next catch-up starts over
+        this.failedCommit = (error as Error).message;
+        this.opened = false;
+        throw error;
       }
-      if (this.log.size - told >= every) {
-        told = this.log.size;
+      this.last = page[page.length - 1].globalPosition;
+      if (log.size - told >= every) {
+        told = log.size;
         tell(false);
       }
       // the store's reads resolve at once (node:sqlite is synchronous): without a turn of the event
@@ -127,10 +161,57 @@ export class StoreAuditor {
     }
   }
 
+  /**
+   * Takes up the committed state: keeps it when the store still holds the log's last leaf at its
+   * position (one event read, not the store) and the key index was built by the same keys,
+   * otherwise starts over from an empty log.
+   */
+  private async open(): Promise<void> {
+    const progress = this.state.progress();
+    const reason = this.failedCommit ? `a page could not be committed (${this.failedCommit})` : await this.whyNotResume(progress);
+    this.failedCommit = undefined;
+    if (reason === undefined) {
+      this.current = new MerkleLog(this.state.nodes, progress.treeSize);
+      this.last = progress.lastPosition;
+      this.opened = true;
+      if (progress.treeSize > 0) this.options.onResume?.({ treeSize: progress.treeSize, resumed: true });
+      return;
+    }
+    this.state.clear();
+    this.current = new MerkleLog(this.state.nodes, 0);
+    this.last = 0;
+    this.opened = true;
+    this.options.onResume?.({ treeSize: 0, resumed: false, reason });
+  }
+
+  /** Undefined when the committed state can be taken up as it is; else why not. */
+  private async whyNotResume(progress: AuditFollowerProgress): Promise<string | undefined> {
+    if (progress.treeSize === 0) return undefined;
+    if (progress.keysVersion !== (this.options.streamKeysVersion ?? '')) return 'the stream keys changed';
+    let lastLeaf: Buffer;
+    try {
+      lastLeaf = new MerkleLog(this.state.nodes, progress.treeSize).leafHash(progress.treeSize - 1);
+    } catch (error) {
+      return `the state could not be read: ${(error as Error).message}`;
+    }
+    // a read of the store failing here is not a reason to start over: it propagates
+    const before = progress.treeSize > 1 ? (this.state.positionOf(progress.treeSize - 2) ?? 0) : 0;
+    const [event] = await this.options.events.readAll({ afterPosition: before, maxCount: 1 });
+    if (event && event.globalPosition === progress.lastPosition && lastLeaf.equals(hashLeaf(eventHashLeaf(event.hash)))) return undefined;
+    return `the store no longer holds the log's last leaf (leaf ${progress.treeSize - 1} at position ${progress.lastPosition})`;
+  }
+
   /** Catches up, then signs and stores the head (a no-op when the log did not grow). */
   async checkpoint(): Promise<SignedCheckpoint> {
     await this.catchUp();
-    return this.checkpointer.checkpoint();
+    const checkpointer = new MerkleCheckpointer({
+      log: this.current,
+      signer: this.options.signer,
+      store: this.options.checkpoints,
+      origin: this.origin,
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
+    });
+    return checkpointer.checkpoint();
   }
 
   async latestCheckpoint(): Promise<SignedCheckpoint | undefined> {
@@ -147,7 +228,13 @@ export class StoreAuditor {
 
   /** Leaf index of a stored event in the log (after `catchUp`), found by its global position. */
   leafIndexOf(event: Pick<StoredEvent, 'globalPosition'>): number | undefined {
-    return this.positions.indexOf(event.globalPosition);
+    return this.state.leafIndexOf(event.globalPosition);
+  }
+
+  /** After catching up: the streams holding an event under any of `keys` (see `streamKeys`), in the order they joined the log. */
+  async streamsWithKeys(keys: readonly string[]): Promise<string[]> {
+    await this.catchUp();
+    return this.state.streamsWithKeys(keys);
   }
 
   /**
@@ -157,16 +244,17 @@ export class StoreAuditor {
   inclusionProof(event: Pick<StoredEvent, 'globalPosition' | 'hash'>, treeSize: number): InclusionProof | undefined {
     const leaf = this.leafIndexOf(event);
     if (leaf === undefined || leaf >= treeSize) return undefined;
-    if (!this.log.leafHash(leaf).equals(hashLeaf(eventHashLeaf(event.hash)))) return undefined;
-    return this.log.inclusionProof(leaf, treeSize);
+    if (!this.current.leafHash(leaf).equals(hashLeaf(eventHashLeaf(event.hash)))) return undefined;
+    return this.current.inclusionProof(leaf, treeSize);
   }
 
   /** Does the log (as rebuilt) extend a checkpoint the auditor holds? Signature checked against this log's keys. */
   async checkAgainst(held: SignedCheckpoint): Promise<LogCheckpointResult & { proof?: ConsistencyProof }> {
     await this.catchUp();
-    const result = checkLogAgainstCheckpoint(this.log, held, this.trust(), this.origin);
+    const log = this.current;
+    const result = checkLogAgainstCheckpoint(log, held, this.trust(), this.origin);
     if (!result.ok) return result;
-    return { ...result, proof: this.log.consistencyProof(held.checkpoint.treeSize, this.log.size) };
+    return { ...result, proof: log.consistencyProof(held.checkpoint.treeSize, log.size) };
   }
 
   /**
@@ -186,34 +274,5 @@ export class StoreAuditor {
       streams.push({ streamId, events });
     }
     return { context: this.context, checkpoint: this.exported(signed), streams };
-  }
-}
-
-/** A growable array of increasing global positions (Float64Array: exact up to 2^53). */
-class PositionArray {
-  private values = new Float64Array(1024);
-  private count = 0;
-
-  push(position: number): void {
-    if (this.count === this.values.length) {
-      const bigger = new Float64Array(this.values.length * 2);
-      bigger.set(this.values);
-      this.values = bigger;
-    }
-    this.values[this.count++] = position;
-  }
-
-  /** Index of `position`, or undefined. */
-  indexOf(position: number): number | undefined {
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.values[mid];
-      if (v === position) return mid;
-      if (v < position) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
   }
 }

@@ -4,6 +4,7 @@ export * from './merkle-log';
 export * from './checkpoint';
 export * from './checkpoint.store';
 export * from './sqlite-checkpoint.store';
+export * from './sqlite-merkle-nodes';
 export * from './mongo-checkpoint.store';
 export * from './merkle-checkpointer';
 export * from './log-audit';

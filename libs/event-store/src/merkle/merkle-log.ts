@@ -3,15 +3,27 @@
  *
  * It stores every *complete* subtree: level 0 holds the leaf hashes, level l holds the hash of
  * each aligned, full block of 2^l leaves. Completed nodes never change, so appending a leaf only
- * adds the nodes it completes (O(log n) worst case, O(1) amortised), and the last node of each
- * level whose count is odd is the log's frontier (compact range [0, n)). Any MTH(D[a:b]) the
- * proofs need is one stored node plus a walk down the right edge: O(log n) hashes.
+ * adds the nodes it completes (O(log n) worst case, O(1) amortised). The last node of each level
+ * is kept in memory as the log's frontier: with it an append needs no stored node, and the root
+ * of the current tree is the hash of the frontier nodes of the levels whose bit is set in its
+ * size (the compact range [0, n)). Any MTH(D[a:b]) the proofs need is one stored node plus a walk
+ * down the right edge: O(log n) node reads.
  *
- * Memory: ~64 bytes per leaf, in contiguous buffers (no object per hash). The leaves themselves
- * (the events' hashes) live in the event store, so a log is rebuilt at start-up from read-all.
+ * Where the completed nodes live is a `MerkleNodeStore`: in memory by default (~64 bytes per leaf
+ * in contiguous buffers, no object per hash), or on disk (`SqliteMerkleNodes`: the audit follower
+ * of a service, issue 15). A log over a store that already holds nodes is reopened with its size.
  */
 import { EMPTY_TREE_ROOT, HASH_SIZE, hashChildren, hashLeaf, isPowerOfTwo, largestPowerOfTwoBelow, toHex } from './merkle-hash';
 import { ConsistencyProof, InclusionProof, auditPath, consistencyPath, encodePath } from './merkle-proof';
+
+/**
+ * The completed nodes of a Merkle log, by level and index. Nodes are put in order (per level,
+ * index 0, 1, 2 …) and never change; `get` is only asked for nodes that were put.
+ */
+export interface MerkleNodeStore {
+  get(level: number, index: number): Uint8Array;
+  put(level: number, index: number, hash: Uint8Array): void;
+}
 
 /** A growable array of 32-byte hashes in one buffer. */
 class HashArray {
@@ -38,15 +50,55 @@ class HashArray {
   }
 }
 
+/** Every node in memory, one contiguous buffer per level. */
+export class MemoryMerkleNodes implements MerkleNodeStore {
+  private readonly levels: HashArray[] = [];
+
+  get(level: number, index: number): Uint8Array {
+    const l = this.levels[level];
+    if (!l || index >= l.length) throw new RangeError(`no Merkle node ${index} at level ${level}`);
+    return l.at(index);
+  }
+
+  put(level: number, index: number, hash: Uint8Array): void {
+    while (this.levels.length <= level) this.levels.push(new HashArray());
+    if (index !== this.levels[level].length) throw new RangeError(`Merkle node ${index} at level ${level} put out of order`);
+    this.levels[level].push(hash);
+  }
+}
+
 export interface TreeHead {
   treeSize: number;
   /** MTH of the first `treeSize` leaves, hex. */
   rootHash: string;
 }
 
+/** Level of a power of two n (log2 n). */
+function levelOf(n: number): number {
+  let level = 0;
+  for (let w = n; w > 1; w /= 2) level += 1;
+  return level;
+}
+
 export class MerkleLog {
-  /** levels[l].at(i) = MTH(D[i·2^l : (i+1)·2^l]). */
-  private readonly levels: HashArray[] = [new HashArray()];
+  private count = 0;
+  /** frontier[l] = the last node of level l (a copy), for every level holding a node. */
+  private readonly frontier: Buffer[] = [];
+
+  /**
+   * A log over `nodes` (in memory by default). With `size` > 0 the store already holds the nodes
+   * of a log of that many leaves (reopened from disk): only its frontier is read.
+   */
+  constructor(
+    private readonly nodes: MerkleNodeStore = new MemoryMerkleNodes(),
+    size = 0,
+  ) {
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`a Merkle log's size is a non-negative integer, got ${size}`);
+    this.count = size;
+    for (let level = 0, width = 1; width <= size; level += 1, width *= 2) {
+      this.frontier.push(Buffer.from(nodes.get(level, Math.floor(size / width) - 1)));
+    }
+  }
 
   /** A log holding the given leaf entries in order (e.g. every event hash from read-all). */
   static fromLeaves(entries: Iterable<Uint8Array>): MerkleLog {
@@ -56,7 +108,7 @@ export class MerkleLog {
   }
 
   get size(): number {
-    return this.levels[0].length;
+    return this.count;
   }
 
   /** Appends a leaf entry (for events: the 32 bytes of the event hash); returns its leaf index. */
@@ -67,23 +119,27 @@ export class MerkleLog {
   /** Appends an already computed Merkle leaf hash SHA-256(0x00 || entry). */
   appendLeafHash(leafHash: Uint8Array): number {
     if (leafHash.length !== HASH_SIZE) throw new TypeError(`a leaf hash has ${HASH_SIZE} bytes, got ${leafHash.length}`);
-    const index = this.size;
-    this.levels[0].push(leafHash);
-    // Complete every subtree this leaf closes: while a level has an even count, its last two
-    // nodes are siblings whose parent is now complete.
-    for (let l = 0; this.levels[l].length % 2 === 0; l += 1) {
-      const level = this.levels[l];
-      const parent = hashChildren(level.at(level.length - 2), level.at(level.length - 1));
-      if (this.levels.length === l + 1) this.levels.push(new HashArray());
-      this.levels[l + 1].push(parent);
+    const leaf = this.count;
+    // Put the leaf, then complete every subtree it closes: while the node just put has an odd
+    // index, it is a right child and its left sibling is the level's previous last node.
+    let node: Buffer = Buffer.from(leafHash);
+    let index = leaf;
+    for (let level = 0; ; level += 1) {
+      this.nodes.put(level, index, node);
+      const left = this.frontier[level];
+      this.frontier[level] = node;
+      if (index % 2 === 0) break;
+      node = hashChildren(left, node);
+      index = (index - 1) / 2;
     }
-    return index;
+    this.count = leaf + 1;
+    return leaf;
   }
 
   /** Merkle leaf hash of leaf `index`. */
   leafHash(index: number): Buffer {
     this.assertIndex(index, this.size);
-    return Buffer.from(this.levels[0].at(index));
+    return Buffer.from(this.node(0, index));
   }
 
   /** MTH(D[0:treeSize]) for the current or any earlier size. */
@@ -112,6 +168,12 @@ export class MerkleLog {
     return { fromSize, toSize, path: encodePath(consistencyPath(this.subtreeHash, fromSize, toSize)) };
   }
 
+  /** Node `index` of `level`: from the frontier when it is the level's last, else from the store. */
+  private node(level: number, index: number): Uint8Array {
+    const last = Math.floor(this.count / 2 ** level) - 1;
+    return index === last ? this.frontier[level] : this.nodes.get(level, index);
+  }
+
   /**
    * MTH(D[from:to]) for 0 ≤ from < to ≤ size, where the range is one the RFC recursion produces
    * (`from` a multiple of a power of two ≥ to − from); other ranges fall back to splitting.
@@ -119,11 +181,7 @@ export class MerkleLog {
   private readonly subtreeHash = (from: number, to: number): Uint8Array => {
     const n = to - from;
     if (n <= 0 || to > this.size) throw new RangeError(`no subtree D[${from}:${to}] in a log of size ${this.size}`);
-    if (isPowerOfTwo(n) && from % n === 0) {
-      let level = 0;
-      for (let w = n; w > 1; w /= 2) level += 1;
-      return this.levels[level].at(from / n);
-    }
+    if (isPowerOfTwo(n) && from % n === 0) return this.node(levelOf(n), from / n);
     const k = largestPowerOfTwoBelow(n);
     return hashChildren(this.subtreeHash(from, from + k), this.subtreeHash(from + k, to));
   };

@@ -74,15 +74,23 @@ export interface MatterVerification {
   streams: StreamVerification[];
 }
 
-interface StreamIndex {
-  correlationIds: Set<string>;
-  linkIds: Set<string>;
+/**
+ * The keys under which the audit follower indexes an event's stream (StoreAuditor.streamKeys):
+ * `n:` its stream id and every part of it after a `-` (a matter named by id finds `grid-case-<id>`),
+ * `l:` the ids its linking fields name, `c:` its correlation id.
+ */
+export function matterKeysOf(e: StoredEvent): string[] {
+  const keys = [`n:${e.streamId}`, `c:${e.correlationId}`];
+  for (let i = e.streamId.indexOf('-'); i >= 0; i = e.streamId.indexOf('-', i + 1)) keys.push(`n:${e.streamId.slice(i + 1)}`);
+  const data = e.data as Record<string, unknown>;
+  for (const f of LINK_FIELDS) if (typeof data[f] === 'string') keys.push(`l:${data[f] as string}`);
+  return keys;
 }
+const MATTER_KEYS_VERSION = `matter-keys/1 ${LINK_FIELDS.join(',')}`;
 
 export class ContextAudit {
   readonly context: string;
   readonly auditor: StoreAuditor;
-  private readonly index = new Map<string, StreamIndex>();
   private timer: NodeJS.Timeout | undefined;
   private first: Promise<void> | undefined;
   private readonly logger: Logger;
@@ -102,7 +110,14 @@ export class ContextAudit {
       checkpoints: runtime.infra.checkpoints,
       signer,
       clock: this.clock,
-      onEvent: (e) => this.indexEvent(e),
+      // standalone: the log's nodes and the matter index in SQLite beside the checkpoints, resumed on a restart
+      ...(runtime.infra.auditState ? { state: runtime.infra.auditState } : {}),
+      streamKeys: matterKeysOf,
+      streamKeysVersion: MATTER_KEYS_VERSION,
+      onResume: ({ treeSize, resumed, reason }) =>
+        resumed
+          ? this.logger.log(`Merkle log resumed from its state: ${treeSize} events`)
+          : this.logger.warn(`Merkle log rebuilt from the store: ${reason ?? ''}`),
       // following a large store into its Merkle log (at start-up, in the background) says how far it got
       onProgress: ({ treeSize, added, seconds, done }) =>
         this.logger.log(
@@ -147,17 +162,6 @@ export class ContextAudit {
     }
   }
 
-  private indexEvent(e: StoredEvent): void {
-    let entry = this.index.get(e.streamId);
-    if (!entry) {
-      entry = { correlationIds: new Set(), linkIds: new Set() };
-      this.index.set(e.streamId, entry);
-    }
-    entry.correlationIds.add(e.correlationId);
-    const data = e.data as Record<string, unknown>;
-    for (const f of LINK_FIELDS) if (typeof data[f] === 'string') entry.linkIds.add(data[f] as string);
-  }
-
   kindOf(streamId: string): AuditedStreamKind<unknown> | undefined {
     return (this.options.streams ?? [])
       .filter((k) => streamId.startsWith(k.prefix) && !k.exclude?.some((x) => streamId.startsWith(x)))
@@ -166,18 +170,9 @@ export class ContextAudit {
 
   /** Streams of this store that belong to the matter: named by id, linked by a field, or sharing a correlation id. */
   async findStreams(query: MatterQuery): Promise<string[]> {
-    await this.auditor.catchUp();
-    const ids = new Set(query.ids);
-    const corr = new Set(query.correlationIds);
-    const out: string[] = [];
-    for (const [streamId, entry] of this.index) {
-      if (streamId === ACCESS_LOG_STREAM) continue;
-      const named = [...ids].some((id) => streamId === id || streamId.endsWith(`-${id}`));
-      const linked = [...entry.linkIds].some((id) => ids.has(id));
-      const correlated = [...entry.correlationIds].some((c) => corr.has(c));
-      if (named || linked || correlated) out.push(streamId);
-    }
-    return out;
+    const keys = [...query.ids.flatMap((id) => [`n:${id}`, `l:${id}`]), ...query.correlationIds.map((c) => `c:${c}`)];
+    const streams = await this.auditor.streamsWithKeys(keys);
+    return streams.filter((s) => s !== ACCESS_LOG_STREAM);
   }
 
   private async readStream(streamId: string): Promise<StoredEvent[]> {

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  AuditFollowerState,
   CheckpointStore,
   EventStore,
   KurrentDbEventStore,
   MongoCheckpointStore,
   MongoEventStore,
+  SqliteAuditFollowerState,
   SqliteCheckpointStore,
   SqliteEventStore,
 } from '@fengqiao/event-store';
@@ -46,6 +48,12 @@ export interface ContextInfrastructure {
   inbox: Inbox;
   /** Signed checkpoints of the event store's Merkle log (DESIGN §4), beside the store. */
   checkpoints: CheckpointStore;
+  /**
+   * Where the audit follower keeps the store's Merkle log and matter index: standalone, in
+   * SQLite beside the checkpoints (memory does not grow with the store, a restart resumes);
+   * distributed, absent (in memory, rebuilt from the store at start).
+   */
+  auditState?: AuditFollowerState;
   close(): Promise<void>;
 }
 
@@ -63,6 +71,7 @@ export async function openContextInfrastructure(context: string, config: Service
     const relayCheckpoints = new SqliteRelayCheckpointStore({ path: join(dir, 'relay.sqlite') });
     const inbox = new SqliteInbox({ path: join(dir, 'inbox.sqlite') });
     const checkpoints = new SqliteCheckpointStore({ database: join(dir, 'checkpoints.sqlite') });
+    const auditState = new SqliteAuditFollowerState({ database: join(dir, 'checkpoints.sqlite') });
     return {
       context,
       events,
@@ -70,12 +79,14 @@ export async function openContextInfrastructure(context: string, config: Service
       relayCheckpoints,
       inbox,
       checkpoints,
+      auditState,
       async close() {
         await events.close();
         await readStore.close();
         relayCheckpoints.close();
         inbox.close();
         checkpoints.close();
+        auditState.close();
       },
     };
   }
