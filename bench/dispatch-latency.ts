@@ -22,7 +22,7 @@
  * so the per-user limit of the intake routes (RATE_LIMIT_INTAKE_PER_MINUTE, 60 by default; per IP without login) is raised
  * for this benchmark by configuration, like the login limit.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -64,6 +64,8 @@ interface Stats {
   /** cases whose report or filing request failed (counted, not measured) */
   failed?: number;
   firstError?: string;
+  /** CPU time (user + system) per case of each process while the run went on (distributed mode, Linux) */
+  cpuMsPerCase?: Record<string, number>;
 }
 
 function stats(samples: number[], expected: number): Stats {
@@ -244,12 +246,59 @@ async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
     procs.push(intake);
     const grid = await spawnService('grid-dispatch', env, { timeoutMs: 180_000 });
     procs.push(grid);
-    return await drive({ auth: analytics.url, intake: intake.url, grid: grid.url }, RATE, SECONDS);
+    const watched: [string, number][] = [...procs.map((p): [string, number] => [p.name, p.pid]), ...databaseServerPids()];
+    const before = watched.map(([, pid]) => cpuMsOf(pid));
+    const result = await drive({ auth: analytics.url, intake: intake.url, grid: grid.url }, RATE, SECONDS);
+    const cases = result.n + result.lost;
+    const cpuMsPerCase: Record<string, number> = {};
+    watched.forEach(([name, pid], i) => {
+      const used = cpuMsOf(pid) - before[i];
+      if (Number.isFinite(used) && cases > 0) cpuMsPerCase[name] = (cpuMsPerCase[name] ?? 0) + used / cases;
+    });
+    return { ...result, cpuMsPerCase };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
     rmSync(dir, { recursive: true, force: true });
     await deleteTopics(brokers, `${topicPrefix}.`);
   }
+}
+
+/** CPU time (user + system) a process used so far, ms, from /proc (NaN where there is none). */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux we run on (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;
+
+/**
+ * The MongoDB-wire server's processes on this machine (FerretDB and the PostgreSQL backends behind
+ * it), by command name: their CPU is shared with whatever else uses the same servers meanwhile.
+ */
+function databaseServerPids(): [string, number][] {
+  const out: [string, number][] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    try {
+      const comm = readFileSync(`/proc/${e}/comm`, 'utf8').trim();
+      if (comm.startsWith('ferretdb')) out.push(['FerretDB (shared)', Number(e)]);
+      else if (comm === 'postgres') out.push(['PostgreSQL (shared)', Number(e)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
 
 /** Deletes the topics a run created (they have unlimited retention). */
@@ -366,6 +415,15 @@ function distributedAimLines(distributed: Stats | string | undefined, kafka: Sta
       `p99 ${fmt(distributed.p99)} (${times(distributed.p99, kafka.p99)} raw p99): ` +
       (judged ? (met ? '**met**' : '**missed**') : `not the aim's rate or duration (${RATE} cases/s for ${SECONDS} s), **not judged**`) +
       '.',
+    ...(distributed.cpuMsPerCase && Object.keys(distributed.cpuMsPerCase).length
+      ? [
+          `- CPU per case (user + system, from the start of the load until the last case was collected): ` +
+            Object.entries(distributed.cpuMsPerCase)
+              .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
+              .join(', ') +
+            '.',
+        ]
+      : []),
     '',
   ];
 }
