@@ -22,7 +22,7 @@
  * so the per-user limit of the intake routes (RATE_LIMIT_INTAKE_PER_MINUTE, 60 by default; per IP without login) is raised
  * for this benchmark by configuration, like the login limit.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -64,6 +64,8 @@ interface Stats {
   /** cases whose report or filing request failed (counted, not measured) */
   failed?: number;
   firstError?: string;
+  /** CPU time (user + system) per case of each process while the run went on (distributed mode, Linux) */
+  cpuMsPerCase?: Record<string, number>;
 }
 
 function stats(samples: number[], expected: number): Stats {
@@ -102,7 +104,7 @@ async function post(url: string, token: string, body: unknown): Promise<Record<s
 }
 
 /** Drives `rate` cases/s for `seconds` and returns per-case latency (ms) from filed to dispatched. */
-async function drive(urls: { auth: string; intake: string; grid: string }, rate: number, seconds: number): Promise<Stats> {
+async function drive(urls: { auth: string; intake: string; grid: string }, rate: number, seconds: number, news?: Set<string>): Promise<Stats> {
   // spread the load over every grid's worker and village operator, as a district would (each user
   // stays far below the per-user rate limit of the intake routes)
   const grids = demoDistrict.geography.grids;
@@ -151,12 +153,19 @@ async function drive(urls: { auth: string; intake: string; grid: string }, rate:
     if (sent % Math.max(1, Math.round(rate * 10)) === 0) say(`  ${sent} cases sent`);
   }
   await Promise.all(inflight);
-  // collect: the dispatch time recorded by grid-dispatch for each case
+  // collect: the dispatch time recorded by grid-dispatch for each case. With `news` (distributed
+  // mode: the case ids grid-dispatch published about, read from its topic) a case is asked for once
+  // there is news of it, and every pending case only every 5 s: polling every pending case every
+  // 200 ms loaded the services under test more the further they fell behind.
   const latencies: number[] = [];
   const deadline = Date.now() + 60_000;
   const pending = new Set(filed.keys());
+  let everyoneAt = news ? Date.now() + 5_000 : 0;
   while (pending.size && Date.now() < deadline) {
-    for (const caseId of [...pending]) {
+    const everyone = Date.now() >= everyoneAt;
+    if (everyone && news) everyoneAt = Date.now() + 5_000;
+    const asked = everyone ? [...pending] : [...pending].filter((caseId) => news?.delete(caseId));
+    for (const caseId of asked) {
       const r = await fetch(`${urls.grid}/grid-dispatch/cases/${caseId}`, { headers: { authorization: `Bearer ${readers.get(caseId) ?? op}` } }).catch(
         () => undefined,
       );
@@ -244,12 +253,88 @@ async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
     procs.push(intake);
     const grid = await spawnService('grid-dispatch', env, { timeoutMs: 180_000 });
     procs.push(grid);
-    return await drive({ auth: analytics.url, intake: intake.url, grid: grid.url }, RATE, SECONDS);
+    const watched: [string, number][] = [...procs.map((p): [string, number] => [p.name, p.pid]), ...databaseServerPids()];
+    const news = await followCases(brokers, `${topicPrefix}.grid-dispatch.case.events.v1`);
+    const before = watched.map(([, pid]) => cpuMsOf(pid));
+    const result = await drive({ auth: analytics.url, intake: intake.url, grid: grid.url }, RATE, SECONDS, news.cases).finally(() => news.stop());
+    const cases = result.n + result.lost;
+    const cpuMsPerCase: Record<string, number> = {};
+    watched.forEach(([name, pid], i) => {
+      const used = cpuMsOf(pid) - before[i];
+      if (Number.isFinite(used) && cases > 0) cpuMsPerCase[name] = (cpuMsPerCase[name] ?? 0) + used / cases;
+    });
+    return { ...result, cpuMsPerCase };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
     rmSync(dir, { recursive: true, force: true });
     await deleteTopics(brokers, `${topicPrefix}.`);
   }
+}
+
+/**
+ * The case ids (message keys) published on `topic` from its start, as they come: the benchmark asks
+ * grid-dispatch about a case once there is news of it. A group of its own, deleted at the end.
+ */
+async function followCases(brokers: string, topic: string): Promise<{ cases: Set<string>; stop: () => Promise<void> }> {
+  const kafka = new Kafka({ clientId: 'bench-follow', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const groupId = `${topic}.bench-follow`;
+  const admin = kafka.admin();
+  await admin.connect();
+  // as the bus creates its topics (the service may have created it first: then a no-op)
+  await admin
+    .createTopics({ topics: [{ topic, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '-1' }] }], waitForLeaders: true })
+    .catch(() => false);
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  const cases = new Set<string>();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void (message.key && cases.add(message.key.toString())) });
+  return {
+    cases,
+    stop: async () => {
+      await consumer.disconnect();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
+/** CPU time (user + system) a process used so far, ms, from /proc (NaN where there is none). */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux we run on (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;
+
+/**
+ * The MongoDB-wire server's processes on this machine (FerretDB and the PostgreSQL backends behind
+ * it), by command name: their CPU is shared with whatever else uses the same servers meanwhile.
+ */
+function databaseServerPids(): [string, number][] {
+  const out: [string, number][] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    try {
+      const comm = readFileSync(`/proc/${e}/comm`, 'utf8').trim();
+      if (comm.startsWith('ferretdb')) out.push(['FerretDB (shared)', Number(e)]);
+      else if (comm === 'postgres') out.push(['PostgreSQL (shared)', Number(e)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
 
 /** Deletes the topics a run created (they have unlimited retention). */
@@ -366,6 +451,15 @@ function distributedAimLines(distributed: Stats | string | undefined, kafka: Sta
       `p99 ${fmt(distributed.p99)} (${times(distributed.p99, kafka.p99)} raw p99): ` +
       (judged ? (met ? '**met**' : '**missed**') : `not the aim's rate or duration (${RATE} cases/s for ${SECONDS} s), **not judged**`) +
       '.',
+    ...(distributed.cpuMsPerCase && Object.keys(distributed.cpuMsPerCase).length
+      ? [
+          `- CPU per case (user + system, from the start of the load until the last case was collected): ` +
+            Object.entries(distributed.cpuMsPerCase)
+              .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
+              .join(', ') +
+            '.',
+        ]
+      : []),
     '',
   ];
 }

@@ -1,5 +1,5 @@
 import { fixtureJurisdictions, fixturePrincipal } from '@fengqiao/identity/testing';
-import { Command, Decider, DomainError, Event, IllegalStateError } from '@fengqiao/kernel';
+import { Command, Decider, deterministicEventId, DomainError, Event, IllegalStateError } from '@fengqiao/kernel';
 import { SqliteEventStore, WrongExpectedRevisionError } from '@fengqiao/event-store';
 import { metrics } from '../metrics/metrics';
 import { CaseCommandRunner } from './case-command-runner';
@@ -54,14 +54,17 @@ describe('CaseCommandRunner (on the real sqlite event store)', () => {
   let runner: CaseCommandRunner<NoteState, NoteCommand, NoteEvent>;
   let caughtUp: number;
   let reads: number;
+  let appends: number;
 
   beforeEach(() => {
     store = new SqliteEventStore({ path: ':memory:' });
     caughtUp = 0;
     reads = 0;
+    appends = 0;
     const counting = new Proxy(store, {
       get(target, prop, receiver) {
         if (prop === 'readStream') reads++;
+        if (prop === 'append') appends++;
         const value: unknown = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
@@ -129,15 +132,87 @@ describe('CaseCommandRunner (on the real sqlite event store)', () => {
     expect(caughtUp).toBe(1);
   });
 
-  it('execute with deferAfterAppend leaves the catch-up to the caller (one for a command that follows, or afterAppend())', async () => {
-    const meta = { actor: { userId: 'system', role: 'system' as const, unitId: 'system' }, now: '2026-12-06T09:00:00+08:00' };
-    await runner.execute('d', { type: 'Open', data: { unit: inside }, meta }, { deferAfterAppend: true });
-    expect(caughtUp).toBe(0);
-    await runner.execute('d', { type: 'Note', data: { text: 'x' }, meta });
+  const system = { actor: { userId: 'system', role: 'system' as const, unitId: 'system' }, now: '2026-12-06T09:00:00+08:00' };
+
+  it('execute with `next`: the follow-up is decided on the state after the command and stored in the same commit, with one catch-up', async () => {
+    const seen: string[] = [];
+    const ids = {
+      open: deterministicEventId('delivery-1/open/0', Date.parse(system.now)),
+      note: deterministicEventId('delivery-1/note/0', Date.parse(system.now)),
+    };
+    const result = await runner.execute(
+      'n',
+      { type: 'Open', data: { unit: inside }, meta: system },
+      {
+        eventId: () => ids.open,
+        next: async (state) => {
+          seen.push(state.status);
+          return {
+            command: { type: 'Note', data: { text: 'routed' }, meta: { ...system, actor: { ...system.actor, userId: 'routing' } } },
+            eventId: () => ids.note,
+          };
+        },
+      },
+    );
+    expect(seen).toEqual(['open']);
+    expect(result).toEqual({ caseId: 'n', status: 'open', revision: 1, events: ['Opened', 'Noted'] });
     expect(caughtUp).toBe(1);
-    await runner.execute('d', { type: 'Note', data: { text: 'y' }, meta }, { deferAfterAppend: true });
-    await runner.afterAppend();
-    expect(caughtUp).toBe(2);
+    const stored = await store.readStream('note-n');
+    expect(stored.map((e) => [e.id, e.type, e.actor.userId])).toEqual([
+      [ids.open, 'Opened', 'system'],
+      [ids.note, 'Noted', 'routing'],
+    ]);
+    expect(appends).toBe(1); // one commit
+    expect(reads).toBe(1);
+  });
+
+  it('execute with `next`: a refused follow-up leaves the command stored alone and is thrown after; a `next` that throws stores nothing', async () => {
+    const refusal = runner.execute(
+      'r',
+      { type: 'Open', data: { unit: inside }, meta: system },
+      { next: () => ({ command: { type: 'Open', data: { unit: inside }, meta: system } }) },
+    );
+    await expect(refusal).rejects.toMatchObject({ code: 'NOTE.ALREADY_OPEN' });
+    expect((await store.readStream('note-r')).map((e) => e.type)).toEqual(['Opened']);
+    expect(caughtUp).toBe(1);
+    const failing = runner.execute('f', { type: 'Open', data: { unit: inside }, meta: system }, { next: () => Promise.reject(new Error('table unreadable')) });
+    await expect(failing).rejects.toThrow('table unreadable');
+    expect(await store.readStream('note-f')).toEqual([]);
+  });
+
+  it('execute in the background wakes the views without waiting for them', async () => {
+    let release!: () => void;
+    const views = new Promise<void>((resolve) => (release = resolve));
+    runner.config.afterAppend = async () => {
+      await views;
+      caughtUp++;
+    };
+    const result = await runner.execute('b', { type: 'Open', data: { unit: inside }, meta: system }, { background: true });
+    expect(result.events).toEqual(['Opened']);
+    expect(caughtUp).toBe(0); // answered while the catch-up still waits
+    release();
+    await views;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(caughtUp).toBe(1);
+  });
+
+  it('execute reads the case while `prepare` runs, and folds it with what `prepare` set up', async () => {
+    await open('p', inside);
+    const order: string[] = [];
+    let finishPrepare!: () => void;
+    runner.config.prepare = () => {
+      order.push('prepare started');
+      return new Promise<void>((resolve) => (finishPrepare = resolve));
+    };
+    reads = 0;
+    const running = runner.execute('p', { type: 'Note', data: { text: 'x' }, meta: system });
+    await new Promise((resolve) => setImmediate(resolve));
+    // the stream read has started before prepare ended
+    expect(order).toEqual(['prepare started']);
+    expect(reads).toBe(1);
+    finishPrepare();
+    expect((await running).revision).toBe(1);
+    expect(reads).toBe(1);
   });
 
   it('404 for an unknown case, 403 outside the jurisdiction, nothing appended', async () => {

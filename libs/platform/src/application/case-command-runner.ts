@@ -6,7 +6,7 @@ import { assertInJurisdiction } from '../auth/jurisdiction';
 import { metrics } from '../metrics/metrics';
 import { context as otelContext } from '@opentelemetry/api';
 import { inSpan } from '@fengqiao/bus';
-import { appendDecided, CommandHandlerDeps, foldStream, HandleOptions } from './command-handler';
+import { appendDecided, CommandHandlerDeps, NextCommand, foldStream, HandleOptions } from './command-handler';
 
 /**
  * The one command path of every case-like context (STYLE "Adapters"; issue "one shape for every
@@ -91,13 +91,21 @@ export interface CaseCommandResult {
 const MAX_ATTEMPTS = 5;
 
 /** Options of `execute` (a command that is not an HTTP request). */
-export interface ExecuteOptions extends Pick<HandleOptions, 'eventId'> {
+export interface ExecuteOptions<S = unknown, C = unknown> extends Pick<HandleOptions, 'eventId'> {
   /**
-   * Do not run `afterAppend` (views caught up, relay woken) after this command: the caller runs
-   * another command right after, whose `afterAppend` covers both, or calls `afterAppend()` itself.
-   * Until then the views and the relay pick the events up on their polls.
+   * A command that follows on the state after this one (e.g. routing's dispatch right after the
+   * opening), or null for none: its events are appended in the same commit as the first command's
+   * (one append, one expected revision, one catch-up). When the follow-up is refused (its decide
+   * throws), the first command's events are appended alone and the refusal is thrown after; when
+   * `next` itself throws, nothing is appended.
    */
-  deferAfterAppend?: boolean;
+  next?(state: S): NextCommand<C> | null | Promise<NextCommand<C> | null>;
+  /**
+   * No caller reads right after this command (a reaction to a message): the views and the relay
+   * are woken, not awaited (`afterAppend` runs in the background; the projector's and the relay's
+   * polls take the events up if it fails).
+   */
+  background?: boolean;
 }
 
 export class CaseCommandRunner<S, C extends Command, E extends Event> {
@@ -106,7 +114,10 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
   /** The case as its stream holds it (revision -1 and initial state when there is none). */
   async read(caseId: string): Promise<LoadedCase<S>> {
     const streamId = this.config.streamIdOf(caseId);
-    const events = await this.config.store.readStream(streamId);
+    return this.loadedFrom(caseId, streamId, await this.config.store.readStream(streamId));
+  }
+
+  private loadedFrom(caseId: string, streamId: string, events: StoredEvent[]): LoadedCase<S> {
     const state = foldStream(this.config, events);
     const last = events[events.length - 1];
     return {
@@ -173,12 +184,12 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
    * the command carries its own meta; deterministic event ids make a redelivery a no-op. Re-decides
    * on a concurrent append.
    */
-  async execute(caseId: string, command: C, options: ExecuteOptions = {}): Promise<CaseCommandResult> {
+  async execute(caseId: string, command: C, options: ExecuteOptions<S, C> = {}): Promise<CaseCommandResult> {
     return this.measured(async (seen) => {
       seen.command = command.type;
-      await this.config.prepare?.();
       for (let attempt = 1; ; attempt++) {
-        const loaded = await this.read(caseId);
+        // the first read goes along with `prepare` (they do not depend on each other): one round trip less on the way
+        const loaded = attempt === 1 ? await this.readPrepared(caseId) : await this.read(caseId);
         try {
           return await this.apply(loaded, command, options);
         } catch (e) {
@@ -186,6 +197,13 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
         }
       }
     });
+  }
+
+  /** `prepare` and the read of the case at the same time; the stream is folded once both are done (prepare may change the decider). */
+  private async readPrepared(caseId: string): Promise<LoadedCase<S>> {
+    const streamId = this.config.streamIdOf(caseId);
+    const [events] = await Promise.all([this.config.store.readStream(streamId), this.config.prepare?.()]);
+    return this.loadedFrom(caseId, streamId, events);
   }
 
   /** Counts the command by type and outcome (appended, unchanged or the error kind) and times it. */
@@ -250,14 +268,20 @@ export class CaseCommandRunner<S, C extends Command, E extends Event> {
     }
   }
 
-  /** What follows an append (views caught up, relay woken), for a caller that deferred it (`ExecuteOptions.deferAfterAppend`). */
+  /** What follows an append (views caught up, relay woken), e.g. after events appended without the runner. */
   async afterAppend(): Promise<void> {
     await this.config.afterAppend?.();
   }
 
-  private async apply(loaded: LoadedCase<S>, command: C, options: ExecuteOptions = {}): Promise<CaseCommandResult> {
-    const outcome = await appendDecided(this.config, loaded.streamId, loaded.state, loaded.revision < 0 ? 'no_stream' : loaded.revision, command, options);
-    if (outcome.appended.length > 0 && !options.deferAfterAppend) await this.config.afterAppend?.();
+  private async apply(loaded: LoadedCase<S>, command: C, options: ExecuteOptions<S, C> = {}): Promise<CaseCommandResult> {
+    const expected = loaded.revision < 0 ? 'no_stream' : loaded.revision;
+    const outcome = await appendDecided(this.config, loaded.streamId, loaded.state, expected, command, options);
+    if (outcome.appended.length > 0) {
+      // a failure here leaves the append stored: the projector and the relay log it and take the events up on their polls
+      if (options.background) void this.config.afterAppend?.().catch(() => undefined);
+      else await this.config.afterAppend?.();
+    }
+    if (outcome.refused !== undefined) throw outcome.refused;
     if (!this.config.exists(outcome.state)) throw this.notFound(loaded.caseId);
     return {
       caseId: loaded.caseId,

@@ -63,10 +63,23 @@ export async function loadState<S, C extends Command, E extends Event>(
   return { state, revision, events };
 }
 
+/** A command decided right after another one, on the state the first one leads to. */
+export interface NextCommand<C> {
+  command: C;
+  /** ids for its events (deterministic ones for reactions to messages) */
+  eventId?: HandleOptions['eventId'];
+}
+
 /**
  * Decides on a state already loaded at `revision` and appends what was decided with that expected
  * revision (a concurrent append throws WrongExpectedRevisionError). The envelope (actor, time,
  * correlation, jurisdiction, legal basis) is filled from the command's meta.
+ *
+ * `next` (optional) names a command that follows on the state after this one: its events go into
+ * the same append (one commit, one expected revision), each with its own command's envelope. When
+ * its decide throws, the first command's events are appended alone and the refusal is returned as
+ * `refused` (not thrown: the first command's events are stored); when `next` itself throws,
+ * nothing is appended.
  */
 export async function appendDecided<S, C extends Command, E extends Event>(
   deps: CommandHandlerDeps<S, C, E>,
@@ -74,17 +87,44 @@ export async function appendDecided<S, C extends Command, E extends Event>(
   state: S,
   revision: StreamRevision,
   command: C,
-  options: Pick<HandleOptions, 'eventId'> = {},
-): Promise<HandleResult<S>> {
+  options: Pick<HandleOptions, 'eventId'> & { next?: (state: S) => NextCommand<C> | null | Promise<NextCommand<C> | null> } = {},
+): Promise<HandleResult<S> & { refused?: unknown }> {
+  const first = decideStep(deps, state, command, options.eventId);
+  const steps = [first];
+  let refused: unknown;
+  const next = await options.next?.(first.after);
+  if (next) {
+    try {
+      steps.push(decideStep(deps, first.after, next.command, next.eventId));
+    } catch (e) {
+      refused = e;
+    }
+  }
+  const after = steps[steps.length - 1].after;
+  const newEvents = steps.flatMap((s) => s.events);
+  const appended = steps.flatMap((s) => s.decided);
+  const refusal = refused === undefined ? {} : { refused };
+  if (newEvents.length === 0) return { state: after, appended, revision, ...refusal };
+  const result = await deps.store.append(streamId, newEvents, { expectedRevision: revision });
+  return { state: after, appended, revision: result.nextExpectedRevision, lastPosition: result.lastPosition, ...refusal };
+}
+
+/** One command decided on `state`: its events, as the decider's and as the store's (envelope from its meta), and the state after them. */
+function decideStep<S, C extends Command, E extends Event>(
+  deps: CommandHandlerDeps<S, C, E>,
+  state: S,
+  command: C,
+  eventId: HandleOptions['eventId'] | undefined,
+): { decided: E[]; events: NewEvent[]; after: S } {
   const decided = deps.decider.decide(command, state);
-  if (decided.length === 0) return { state, appended: [], revision };
+  if (decided.length === 0) return { decided, events: [], after: state };
   const after = decided.reduce<S>((s, e) => deps.decider.evolve(s, e), state);
   const jurisdiction = deps.jurisdictionOf(after, command);
   const meta = command.meta;
   // the span deciding (the command's, inside the request's or the consumer's): the relay continues it
   const traceparent = activeTraceparent();
-  const newEvents: NewEvent[] = decided.map((e, i) => ({
-    id: options.eventId ? options.eventId(i, e) : newId(),
+  const events: NewEvent[] = decided.map((e, i) => ({
+    id: eventId ? eventId(i, e) : newId(),
     type: e.type,
     schemaVersion: deps.schemaVersionOf?.(e.type) ?? 1,
     occurredAt: meta.now,
@@ -101,8 +141,7 @@ export async function appendDecided<S, C extends Command, E extends Event>(
     data: e.data as Record<string, unknown>,
     ...(traceparent !== undefined ? { traceparent } : {}),
   }));
-  const result = await deps.store.append(streamId, newEvents, { expectedRevision: revision });
-  return { state: after, appended: decided, revision: result.nextExpectedRevision, lastPosition: result.lastPosition };
+  return { decided, events, after };
 }
 
 export async function handleCommand<S, C extends Command, E extends Event>(

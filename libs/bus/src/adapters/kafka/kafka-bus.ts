@@ -15,13 +15,18 @@
  * `auto.create.topics.enable` instead, `'none'` expects the topics to exist (made by deployment).
  *
  * Consumer: one kafkajs consumer per subscription, `eachBatch` with auto-resolve and auto-commit
- * off. The messages of a batch (one partition) go to the handler one after the other (see
- * `delivery.ts` for retries and the dead-letter topic); the offset is resolved after each one and
- * committed at least every `commitIntervalMs` and whenever the batch ends or stops, so a failure,
- * a rebalance or a crash never commits a message that was not handled. Partitions are processed
- * concurrently (`partitionsConsumedConcurrently`), each in order. While a handler runs (or waits
- * for its backoff) a timer keeps the member's heartbeat going; a failed heartbeat (rebalance)
- * stops the batch after the message in hand, commits, and lets kafkajs rejoin the group. kafkajs
+ * off. The messages of a batch (one partition) go to the handler key by key: each key's messages
+ * one after the other in offset order, up to `keysConsumedConcurrently` keys at once (per-key
+ * order is what the bus promises; one slow case no longer holds up every case behind it in its
+ * partition, and kafkajs fetches a partition again only once the whole batch is done). See
+ * `delivery.ts` for retries and the dead-letter topic. The offset resolved is the end of the
+ * handled prefix of the batch (a message handled while an earlier one of another key is still in
+ * hand waits for it), committed at least every `commitIntervalMs` and whenever the batch ends or
+ * stops, so a failure, a rebalance or a crash never commits a message that was not handled (what
+ * was handled past it comes again: at-least-once). Partitions are processed concurrently
+ * (`partitionsConsumedConcurrently`). While a handler runs (or waits for its backoff) a timer
+ * keeps the member's heartbeat going; a failed heartbeat (rebalance) stops the batch after the
+ * messages in hand, commits, and lets kafkajs rejoin the group. kafkajs
  * rejoins only after every batch in hand has ended, so a partition is never handled by two
  * members at once — provided a handler ends within `rebalanceTimeoutMs` (60 s by default); one
  * that runs longer is dropped from the group while it still works.
@@ -75,6 +80,11 @@ export interface KafkaBusOptions {
   retentionMs?: number;
   /** Partitions a subscription processes at the same time (each in order). Default 3. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Keys of one partition's batch handled at the same time (each key's messages in order). Default 8;
+   * 1: the batch's messages one after the other.
+   */
+  keysConsumedConcurrently?: number;
   /** Longest time handled messages stay uncommitted while a batch goes on, ms. Default 1000. */
   commitIntervalMs?: number;
   /** kafkajs consumer timing, ms. Defaults: session 30 000, heartbeat 3 000, rebalance 60 000, max fetch wait 1 000. */
@@ -143,6 +153,7 @@ export class KafkaBus implements Bus {
       replicationFactor: options.replicationFactor ?? 1,
       retentionMs: options.retentionMs ?? -1,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+      keysConsumedConcurrently: options.keysConsumedConcurrently ?? 8,
       commitIntervalMs: options.commitIntervalMs ?? 1_000,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3_000,
@@ -150,6 +161,8 @@ export class KafkaBus implements Bus {
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
       joinTimeoutMs: options.joinTimeoutMs ?? 60_000,
     };
+    if (!Number.isInteger(this.o.keysConsumedConcurrently) || this.o.keysConsumedConcurrently < 1)
+      throw new TypeError('keysConsumedConcurrently must be an integer ≥ 1');
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -287,7 +300,7 @@ export class KafkaBus implements Bus {
   }
 }
 
-type Timing = Required<Pick<KafkaBusOptions, 'partitionsConsumedConcurrently' | 'commitIntervalMs' | 'heartbeatIntervalMs'>>;
+type Timing = Required<Pick<KafkaBusOptions, 'partitionsConsumedConcurrently' | 'keysConsumedConcurrently' | 'commitIntervalMs' | 'heartbeatIntervalMs'>>;
 
 class KafkaSubscription implements Subscription {
   readonly groupId: string;
@@ -367,38 +380,74 @@ class KafkaSubscription implements Subscription {
     const keepAlive = setInterval(
       () => {
         heartbeat().catch((error: unknown) => {
-          this.bus.logger.warn({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat failed: stopping the batch after the message in hand');
+          this.bus.logger.warn({ topic, partition, groupId: this.groupId, err: error }, 'heartbeat failed: stopping the batch after the messages in hand');
           stop.abort();
         });
       },
       Math.max(100, Math.floor(this.timing.heartbeatIntervalMs / 2)),
     );
-    try {
-      for (const message of batch.messages) {
-        if (!isRunning() || isStale() || stop.signal.aborted) break;
-        const outcome = await deliver({
-          message: {
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString('utf8') ?? '',
-            value: message.value?.toString('utf8') ?? '',
-            headers: headerText(message.headers),
-            timestamp: message.timestamp,
-            groupId: this.groupId,
-          },
-          handler: this.options.handler,
-          policy: this.policy,
-          signal: stop.signal,
-          deadLetter: (dlq, m) => this.bus.send(dlq, m),
-          logger: this.bus.logger,
-        });
-        if (outcome.kind === 'abandoned') break;
-        resolveOffset(message.offset);
-        uncommitted = nextOffset(message.offset);
-        if (Date.now() - lastCommit >= this.timing.commitIntervalMs) await commit();
-        await heartbeat();
+    const { messages } = batch;
+    // the offset resolved and committed is the end of the handled prefix of the batch: a message
+    // handled while an earlier one (of another key) is still in hand waits for it
+    const handled = new Array<boolean>(messages.length).fill(false);
+    let prefix = 0;
+    let halted = false;
+    const handle = async (index: number): Promise<boolean> => {
+      if (halted || !isRunning() || isStale() || stop.signal.aborted) return false;
+      const message = messages[index];
+      const outcome = await deliver({
+        message: {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? '',
+          value: message.value?.toString('utf8') ?? '',
+          headers: headerText(message.headers),
+          timestamp: message.timestamp,
+          groupId: this.groupId,
+        },
+        handler: this.options.handler,
+        policy: this.policy,
+        signal: stop.signal,
+        deadLetter: (dlq, m) => this.bus.send(dlq, m),
+        logger: this.bus.logger,
+      });
+      if (outcome.kind === 'abandoned') return false;
+      handled[index] = true;
+      while (prefix < messages.length && handled[prefix]) {
+        resolveOffset(messages[prefix].offset);
+        uncommitted = nextOffset(messages[prefix].offset);
+        prefix++;
       }
+      if (Date.now() - lastCommit >= this.timing.commitIntervalMs) await commit();
+      await heartbeat();
+      return true;
+    };
+    try {
+      // the messages of one key one after the other, in offset order; up to `keysConsumedConcurrently` keys at once
+      const lanes = new Map<string, number[]>();
+      messages.forEach((message, index) => {
+        const key = message.key?.toString('utf8') ?? '';
+        const lane = lanes.get(key);
+        if (lane) lane.push(index);
+        else lanes.set(key, [index]);
+      });
+      const queue = [...lanes.values()];
+      const worker = async () => {
+        for (let lane = queue.shift(); lane !== undefined && !halted; lane = queue.shift()) {
+          for (const index of lane) {
+            if (!(await handle(index))) {
+              // stopping (close, rebalance): no key starts another message; those in hand finish
+              halted = true;
+              break;
+            }
+          }
+        }
+      };
+      const workers = Array.from({ length: Math.min(this.timing.keysConsumedConcurrently, queue.length) }, worker);
+      const settled = await Promise.allSettled(workers);
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
     } finally {
       clearInterval(keepAlive);
       this.stopping.signal.removeEventListener('abort', onStopping);

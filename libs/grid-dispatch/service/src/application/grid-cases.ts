@@ -64,9 +64,10 @@ export class GridCases extends CaseCommandRunner<GridCaseState, GridCaseCommand,
           current.calendar = calendar;
         }
       },
+      // the relay first: publishing does not wait for the views (nor they for it)
       afterAppend: async () => {
-        await views.projector.catchUp();
         runtime.published();
+        await views.projector.catchUp();
       },
     });
   }

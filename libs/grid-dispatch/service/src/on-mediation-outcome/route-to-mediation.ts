@@ -2,7 +2,6 @@ import { ReferCase } from '@fengqiao/grid-dispatch-domain';
 import { CommandMeta, deterministicEventId } from '@fengqiao/kernel';
 import { UnitDirectory } from '../directory/unit-directory';
 import { autoDispatchReason, RouteMatch } from '../reference-data/routing-rules';
-import type { GridCases } from '../application/grid-cases';
 
 /**
  * Whether a routing rule's responsible unit is a people's mediation committee: such a unit cannot
@@ -16,23 +15,25 @@ export function routesToMediation(directory: UnitDirectory | undefined, unitId: 
 }
 
 /**
- * Refers the filed case to mediation by the routing rule (as the dispatch would have been made):
- * the work order becomes `referred` and its published `referred` event opens the mediation case at
- * the committee of the place (mediation's consumer `mediation.grid-referrals`).
+ * The referral of a filed case to mediation by the routing rule (as the dispatch would have been
+ * made): the work order becomes `referred` and its published `referred` event opens the mediation
+ * case at the committee of the place (mediation's consumer `mediation.grid-referrals`). Its event
+ * ids are deterministic from `idSeed`.
  */
-export async function referByRoutingRule(
-  workOrders: Pick<GridCases, 'execute'>,
+export function referByRoutingRule(
   caseId: string,
   match: RouteMatch,
   rulesVersion: number,
   meta: Omit<CommandMeta, 'reason'>,
   idSeed: string,
   eventTimeMs: number,
-): Promise<void> {
-  const refer: ReferCase = {
-    type: 'ReferCase',
-    data: { caseId, target: 'mediation' },
-    meta: { ...meta, reason: `${autoDispatchReason(rulesVersion, match)}：承办单位为人民调解委员会 ${match.rule.unitId}，转人民调解` },
+): { command: ReferCase; eventId: (i: number) => string } {
+  return {
+    command: {
+      type: 'ReferCase',
+      data: { caseId, target: 'mediation' },
+      meta: { ...meta, reason: `${autoDispatchReason(rulesVersion, match)}：承办单位为人民调解委员会 ${match.rule.unitId}，转人民调解` },
+    },
+    eventId: (i: number) => deterministicEventId(`${idSeed}/refer/${i}`, eventTimeMs),
   };
-  await workOrders.execute(caseId, refer, { eventId: (i: number) => deterministicEventId(`${idSeed}/refer/${i}`, eventTimeMs) });
 }

@@ -100,16 +100,37 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
     expect(await h.events(caseId)).toEqual(first);
   });
 
-  it('retries, never marks done, when the order it just opened reads as absent (a database restarting under it): the redelivery dispatches', async () => {
+  it('opens and dispatches in one append: the dispatch is decided on the order the opening leads to, without reading it back', async () => {
+    const caseId = `c-${newId()}`;
+    const appends = jest.spyOn(h.runtime.infra.events, 'append');
+    try {
+      const [opened, dispatched] = await h.fileCase({ caseId });
+      expect(appends.mock.calls.filter(([streamId]) => streamId.endsWith(caseId))).toHaveLength(1);
+      expect(dispatched.revision).toBe(opened.revision + 1);
+      expect(dispatched.globalPosition).toBe(opened.globalPosition + 1);
+    } finally {
+      appends.mockRestore();
+    }
+  });
+
+  it('retries, never marks done, when a redelivery reads the order it found open as absent (a database restarting under it): the next one dispatches', async () => {
     const caseId = `c-${newId()}`;
     const event = h.filedEvent({ caseId });
-    // the first read that finds the opened order comes back empty once, as a restarting database's may
+    // an order opened and not yet routed (a crash between the two, before they were one append)
+    const d = event.data;
+    await h.cases.execute(caseId, {
+      type: 'OpenWorkOrder',
+      data: { caseId, category: d.category, urgency: d.urgency, gridId: d.gridId, level: d.level, filedAt: d.filedAt, location: d.jurisdiction },
+      meta: { actor: { userId: 'grid-dispatch.work-orders', role: 'system', unitId: 'system' }, now: event.time },
+    });
+    // the read after "already open" comes back empty once, as a restarting database's may
     const events = h.runtime.events;
     const readStream = events.readStream;
+    let found = 0;
     let blanked = 0;
     const spy = jest.spyOn(events, 'readStream').mockImplementation(async (streamId, opts) => {
       const read = await readStream(streamId, opts);
-      if (streamId.endsWith(caseId) && read.length > 0 && blanked === 0) {
+      if (streamId.endsWith(caseId) && read.length > 0 && ++found === 2 && blanked === 0) {
         blanked++;
         return [];
       }
@@ -118,7 +139,6 @@ describe('work-orders consumer: intake CaseFiled → work order → routing', ()
     try {
       await expect(h.workOrders.onCaseFiled(event)).rejects.toThrow(/reads as absent/);
       expect(await h.types(caseId)).toEqual(['WorkOrderOpened']);
-      blanked = 0;
       // through the bus and the inbox: the failed attempt releases its claim, the retry dispatches
       await h.deliver(event);
       expect((await h.waitForEvents(caseId, 2)).map((e) => e.type)).toEqual(['WorkOrderOpened', 'CaseDispatched']);

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IntakeCaseFiledV1, IntakeCaseFiledV1Data, IntegrationEvent, topics } from '@fengqiao/contracts';
 import { Actor, deterministicEventId, DomainError } from '@fengqiao/kernel';
-import { OpenWorkOrder, DispatchCase } from '@fengqiao/grid-dispatch-domain';
-import { ContextConsumer } from '@fengqiao/platform';
+import { OpenWorkOrder, DispatchCase, GridCaseCommand } from '@fengqiao/grid-dispatch-domain';
+import { ContextConsumer, NextCommand } from '@fengqiao/platform';
 import { GridCases } from '../application/grid-cases';
 import { GridDispatchDirectory } from '../directory/grid-dispatch-directory';
 import { unionPaths } from '../directory/unit-directory';
 import { ReferenceTables } from '../reference-data/reference-tables';
-import { autoDispatchReason, resolveRoute } from '../reference-data/routing-rules';
+import { autoDispatchReason, resolveRoute, RouteMatch } from '../reference-data/routing-rules';
 import { referByRoutingRule, routesToMediation } from '../on-mediation-outcome/route-to-mediation';
 
 export const WORK_ORDERS_PURPOSE = 'work-orders';
@@ -87,88 +87,121 @@ export class OnCaseFiledConsumer implements ContextConsumer {
 
   async onCaseFiled(event: IntegrationEvent): Promise<CaseFiledOutcome> {
     if (event.type !== IntakeCaseFiledV1.type) return { kind: 'ignored' };
-    // the opening's views and publication are left to the dispatch that follows it (its catch-up
-    // covers both events: one pass instead of two on the way to the dispatch), or done below when
-    // no command follows; if the handling fails in between, the projector's and the relay's polls
-    // take the opening up
-    const deferred = { pending: false };
-    const outcome = await this.openAndRoute(event, deferred);
-    if (deferred.pending) await this.cases.afterAppend();
-    return outcome;
-  }
-
-  private async openAndRoute(event: IntegrationEvent, deferred: { pending: boolean }): Promise<CaseFiledOutcome> {
     const d = event.data as IntakeCaseFiledV1Data;
     const directory = this.directory.current();
     // where the case is: intake's unit path, completed with the grid's own path when the directory knows it
     const location = unionPaths(d.jurisdiction, (d.gridId && directory?.unit(d.gridId)?.path) || []);
     const eventTimeMs = Date.parse(event.time);
-    const idsFor = (step: string) => (i: number) => deterministicEventId(`${event.id}/${WORK_ORDERS_PURPOSE}/${step}/${i}`, eventTimeMs);
+    const idSeed = `${event.id}/${WORK_ORDERS_PURPOSE}`;
+    const idsFor = (step: string) => (i: number) => deterministicEventId(`${idSeed}/${step}/${i}`, eventTimeMs);
     const meta = { correlationId: event.correlationId, causationId: event.id };
     const now = () => this.cases.clock.now().toISOString();
+    // the routing table is read while the case is read (neither needs the other)
+    const tableRead = this.tables.routingRules.current();
+    tableRead.catch(() => undefined); // awaited below; not an unhandled rejection if the reading of the case fails first
+    let routed: Routed | undefined;
+    /** The command routing gives a filed order (dispatch or referral), or null (unroutable). */
+    const routeCommand = async (): Promise<NextCommand<GridCaseCommand> | null> => {
+      const table = await tableRead;
+      const match = table ? resolveRoute(table.rows, d.category, { gridId: d.gridId, path: location }) : undefined;
+      routed =
+        table && match
+          ? { match, version: table.version, toMediation: routesToMediation(directory, match.rule.unitId) }
+          : { unroutable: table?.version ?? null };
+      if (!('match' in routed)) return null;
+      const actorMeta = { ...meta, actor: autoRoutingActor(d.level, location), now: now() };
+      // a people's mediation committee takes no work order: the case is referred to mediation instead
+      if (routed.toMediation) return referByRoutingRule(d.caseId, routed.match, routed.version, actorMeta, idSeed, eventTimeMs);
+      const dispatch: DispatchCase = {
+        type: 'DispatchCase',
+        data: { caseId: d.caseId, unitId: routed.match.rule.unitId },
+        meta: { ...actorMeta, reason: autoDispatchReason(routed.version, routed.match) },
+      };
+      return { command: dispatch, eventId: idsFor('dispatch') };
+    };
 
     const open: OpenWorkOrder = {
       type: 'OpenWorkOrder',
       data: { caseId: d.caseId, category: d.category, urgency: d.urgency, gridId: d.gridId, level: d.level, filedAt: d.filedAt, location },
       meta: { ...meta, actor: INTAKE_REACTION_ACTOR, now: now() },
     };
-    // the status after opening: the command's answer when it opened the order now, else read
-    // the routing table is read while the order opens (neither needs the other)
-    const tableRead = this.tables.routingRules.current();
-    tableRead.catch(() => undefined); // awaited below; not an unhandled rejection if the opening fails first
-    let status: string | undefined;
+    // the opening and what routing decides on the order it opens go into one append; the views and
+    // the relay are woken, not awaited (nobody reads right after a reaction)
+    let status: string;
     try {
-      const opened = await this.cases.execute(d.caseId, open, { eventId: idsFor('open'), deferAfterAppend: true });
-      if (opened.events.length > 0) {
-        status = opened.status;
-        deferred.pending = true;
-      }
+      const result = await this.cases.execute(d.caseId, open, {
+        eventId: idsFor('open'),
+        next: (state) => (state.status === 'filed' ? routeCommand() : null),
+        background: true,
+      });
+      status = result.status;
     } catch (e) {
-      if (!(e instanceof DomainError && e.code === 'GRID_CASE.ALREADY_OPEN')) throw e;
+      if (e instanceof DomainError && e.code === 'GRID_CASE.ALREADY_OPEN') return this.routeOpenOrder(d, location, routeCommand, () => routed);
+      throw this.routingFailure(d.caseId, e) ?? e;
     }
-    if (status === undefined) {
-      const loaded = await this.cases.read(d.caseId);
-      // the order was opened just now (or before): a read without it went wrong (the database restarting
-      // under the service); retried, never answered "not filed" and marked done without a dispatch
-      if (loaded.state.status === 'none') throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`);
-      status = loaded.state.status;
+    return this.outcome(d, location, status, routed);
+  }
+
+  /**
+   * The order was open already (a redelivery after a crash between the append and the inbox
+   * write, or a concurrent one): routed now only if it is still `filed`.
+   */
+  private async routeOpenOrder(
+    d: IntakeCaseFiledV1Data,
+    location: readonly string[],
+    routeCommand: () => Promise<NextCommand<GridCaseCommand> | null>,
+    routed: () => Routed | undefined,
+  ): Promise<CaseFiledOutcome> {
+    const caseId = d.caseId;
+    const loaded = await this.cases.read(caseId);
+    // the order was opened before: a read without it went wrong (the database restarting under the
+    // service); retried, never answered "not filed" and marked done without a dispatch
+    if (loaded.state.status === 'none') throw new Error(`case ${caseId}: the work order just opened reads as absent (a stale read: retry)`);
+    if (loaded.state.status !== 'filed') return { kind: 'not_filed', status: loaded.state.status };
+    const next = await routeCommand();
+    let status = loaded.state.status as string;
+    if (next) {
+      try {
+        status = (await this.cases.execute(caseId, next.command, { ...(next.eventId ? { eventId: next.eventId } : {}), background: true })).status;
+      } catch (e) {
+        const failure = this.routingFailure(caseId, e);
+        if (failure) throw failure;
+        // an operator dispatched (or merged, or referred) it by hand in between: nothing left to do
+        if (e instanceof DomainError && e.kind === 'illegal_state') {
+          const after = await this.cases.read(caseId);
+          if (after.state.status !== 'filed') return { kind: 'not_filed', status: after.state.status };
+        }
+        throw e;
+      }
     }
-    if (status !== 'filed') return { kind: 'not_filed', status };
-    const table = await tableRead;
-    const match = table ? resolveRoute(table.rows, d.category, { gridId: d.gridId, path: location }) : undefined;
-    if (!table || !match) {
+    return this.outcome(d, location, status, routed());
+  }
+
+  /** The order just opened reads as absent (the database restarting under the service): retried, never dead-lettered as "no such order". */
+  private routingFailure(caseId: string, e: unknown): Error | undefined {
+    if (e instanceof DomainError && e.code === 'GRID_CASE.NOT_FOUND') {
+      return new Error(`case ${caseId}: the work order just opened reads as absent (a stale read: retry)`, { cause: e });
+    }
+    return undefined;
+  }
+
+  private outcome(
+    d: Pick<IntakeCaseFiledV1Data, 'caseId' | 'category' | 'gridId'>,
+    location: readonly string[],
+    status: string,
+    routed: Routed | undefined,
+  ): CaseFiledOutcome {
+    if (routed === undefined) return { kind: 'not_filed', status };
+    if (!('match' in routed)) {
       this.logger.warn(
-        `case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${table?.version ?? 0}): left in the unroutable queue`,
+        `case ${d.caseId}: no routing rule for category "${d.category}" at ${d.gridId ?? location.join('/')} (rules v${routed.unroutable ?? 0}): left in the unroutable queue`,
       );
-      return { kind: 'unroutable', rulesVersion: table?.version ?? null };
+      return { kind: 'unroutable', rulesVersion: routed.unroutable };
     }
-    // a people's mediation committee takes no work order: the case is referred to mediation instead
-    if (routesToMediation(directory, match.rule.unitId)) {
-      const referMeta = { ...meta, actor: autoRoutingActor(d.level, location), now: now() };
-      await referByRoutingRule(this.cases, d.caseId, match, table.version, referMeta, `${event.id}/${WORK_ORDERS_PURPOSE}`, eventTimeMs);
-      return { kind: 'referred_to_mediation', committeeId: match.rule.unitId, rulesVersion: table.version };
-    }
-    const dispatch: DispatchCase = {
-      type: 'DispatchCase',
-      data: { caseId: d.caseId, unitId: match.rule.unitId },
-      meta: { ...meta, actor: autoRoutingActor(d.level, location), now: now(), reason: autoDispatchReason(table.version, match) },
-    };
-    try {
-      const dispatched = await this.cases.execute(d.caseId, dispatch, { eventId: idsFor('dispatch') });
-      if (dispatched.events.length > 0) deferred.pending = false; // its catch-up covered the opening too
-    } catch (e) {
-      // the order is open (opened above, or found open): a read without it went wrong (the database
-      // restarting under the service); retried, never dead-lettered as "no such order"
-      if (e instanceof DomainError && e.code === 'GRID_CASE.NOT_FOUND') {
-        throw new Error(`case ${d.caseId}: the work order just opened reads as absent (a stale read: retry)`, { cause: e });
-      }
-      // an operator dispatched (or merged, or referred) it by hand in between: nothing left to do
-      if (e instanceof DomainError && e.kind === 'illegal_state') {
-        const after = await this.cases.read(d.caseId);
-        if (after.state.status !== 'filed') return { kind: 'not_filed', status: after.state.status };
-      }
-      throw e;
-    }
-    return { kind: 'dispatched', unitId: match.rule.unitId, rulesVersion: table.version };
+    if (routed.toMediation) return { kind: 'referred_to_mediation', committeeId: routed.match.rule.unitId, rulesVersion: routed.version };
+    return { kind: 'dispatched', unitId: routed.match.rule.unitId, rulesVersion: routed.version };
   }
 }
+
+/** What routing found for a filed order: a rule (to a unit, or to a mediation committee), or none in the table of that version. */
+type Routed = { match: RouteMatch; version: number; toMediation: boolean } | { unroutable: number | null };

@@ -42,9 +42,10 @@ export class IntakeCases
       statusOf: (state) => state.status,
       now: () => ctx.clock.now().toISOString(),
       jurisdictionOf: (state) => jurisdictionOfState(ctx, state),
+      // the relay first: publishing does not wait for the views (nor they for it)
       afterAppend: async () => {
-        await projector.catchUp();
         runtime.published();
+        await projector.catchUp();
       },
     });
     this.projector = projector;

@@ -1,0 +1,91 @@
+/**
+ * One partition, several keys: the keys of a batch are handled at the same time (each key's
+ * messages in order), so a slow case does not hold up the cases behind it in its partition; and the
+ * committed offset never passes a message that was not handled, whatever other keys finished.
+ * Against a real broker, on topics of one partition (every key shares it).
+ */
+import pino from 'pino';
+import { describeIntegration, eventually, uniqueName } from '@fengqiao/testing';
+import type { DeliveredMessage } from '../../bus.port';
+import { KafkaBus } from './kafka-bus';
+
+describeIntegration('KafkaBus: keys of one partition at the same time', ['kafka'], (env) => {
+  const name = (p: string) =>
+    uniqueName(p)
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]/g, '-');
+  let bus: KafkaBus;
+
+  beforeEach(() => {
+    bus = new KafkaBus({ brokers: env().kafkaBrokers, clientId: name('keys'), logger: pino({ level: 'silent' }), maxWaitTimeInMs: 200, partitions: 1 });
+  });
+  afterEach(async () => {
+    await bus.close();
+  });
+
+  it('handles another key while one key waits, and keeps each key in order', async () => {
+    const topic = name('keys.lanes.events.v1');
+    let releaseSlow!: () => void;
+    const slowGate = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const handled: string[] = [];
+    const value = (key: string, seq: number) => JSON.stringify({ key, seq });
+    await bus.ensureTopics([topic]);
+    // published first, so that one batch holds them all
+    await bus.publish(topic, [
+      { key: 'slow', value: value('slow', 0) },
+      { key: 'fast', value: value('fast', 0) },
+      { key: 'slow', value: value('slow', 1) },
+      { key: 'fast', value: value('fast', 1) },
+    ]);
+    await bus.subscribe({
+      groupId: name('keys.lanes'),
+      topics: [topic],
+      handler: async (m: DeliveredMessage) => {
+        const { key, seq } = JSON.parse(m.value) as { key: string; seq: number };
+        // the slow key's first message waits until the fast key's messages were handled: one
+        // message after the other, it would wait forever
+        if (key === 'slow' && seq === 0) await slowGate;
+        handled.push(`${key}#${seq}`);
+        if (handled.includes('fast#1')) releaseSlow();
+      },
+    });
+    await eventually(() => (handled.length === 4 ? true : undefined), { what: 'every message', timeoutMs: 30_000 });
+    expect(handled.filter((h) => h.startsWith('fast'))).toEqual(['fast#0', 'fast#1']);
+    expect(handled.filter((h) => h.startsWith('slow'))).toEqual(['slow#0', 'slow#1']);
+    expect(handled.indexOf('fast#1')).toBeLessThan(handled.indexOf('slow#0'));
+  }, 60_000);
+
+  it('commits no further than the first message not handled: a member after it gets that message again', async () => {
+    const topic = name('keys.prefix.events.v1');
+    const groupId = name('keys.prefix');
+    await bus.ensureTopics([topic]);
+    await bus.publish(topic, [
+      { key: 'stuck', value: 'stuck#0' },
+      { key: 'other', value: 'other#0' },
+    ]);
+    const first: string[] = [];
+    let failures = 0;
+    const sub = await bus.subscribe({
+      groupId,
+      topics: [topic],
+      retry: { maxAttempts: 5, initialDelayMs: 60_000 },
+      handler: async (m) => {
+        if (m.value === 'stuck#0') {
+          failures++;
+          throw new Error('down');
+        }
+        first.push(m.value);
+      },
+    });
+    await eventually(() => (failures === 1 && first.includes('other#0') ? true : undefined), {
+      what: 'the other key handled, the stuck one failed',
+      timeoutMs: 30_000,
+    });
+    await sub.close(); // abandons the stuck message's backoff: its offset, the batch's first, is not committed
+    const next: string[] = [];
+    await bus.subscribe({ groupId, topics: [topic], handler: async (m) => void next.push(m.value) });
+    await eventually(() => (next.length >= 2 ? true : undefined), { what: 'both messages again', timeoutMs: 30_000 });
+    // at-least-once: the other key's message, handled after the stuck one's offset, comes again too
+    expect(next).toEqual(['stuck#0', 'other#0']);
+  }, 60_000);
+});
