@@ -151,10 +151,12 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
       const commits = client.db(contextDatabaseName(`mongodb://x/${sut.mongoDb}`, 'grid-dispatch')).collection<LooseJson>('events');
       const commit = await commits.findOne({ streamId: `grid-case-${caseId}`, firstRevision: { $gte: 2 } });
       target = commit!.events[0];
-      // the store reads `json` (the canonical JSON the hash covers); `data` is its BSON copy for readers
-      const data = JSON.parse(target.json as string);
+      // the store reads `json` (the canonical JSON the hash covers) where it keeps one, else `data`,
+      // the BSON copy, which then reads back exactly: the edit changes what the store reads
+      const data = typeof target.json === 'string' ? JSON.parse(target.json) : { ...(target.data as LooseJson) };
       data.reason = `${data.reason ?? ''}改`;
-      await commits.updateOne({ _id: commit!._id }, { $set: { events: [{ ...target, json: canonicalize(data), data }, ...commit!.events.slice(1)] } });
+      const edited = typeof target.json === 'string' ? { ...target, json: canonicalize(data), data } : { ...target, data };
+      await commits.updateOne({ _id: commit!._id }, { $set: { events: [edited, ...commit!.events.slice(1)] } });
     } finally {
       await client.close();
     }
@@ -177,16 +179,21 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
         await commits.deleteMany({ streamId });
         await commits.insertMany(saved);
       };
+      // which commits hold one event and which several depends on how the consumers grouped their
+      // appends (opening and routing go in one): the expectations follow the stored commits
+      const byRevision = [...saved].sort((x, y) => x.firstRevision - y.firstRevision);
+      expect(byRevision.length).toBeGreaterThanOrEqual(3);
       const single = saved.filter((c) => c.events.length === 1);
-      expect(single.length).toBeGreaterThanOrEqual(3);
+      expect(single.length).toBeGreaterThanOrEqual(2);
 
-      await commits.deleteOne({ _id: single[1]._id });
+      // a commit deleted from the middle: the event after the gap is named
+      await commits.deleteOne({ _id: byRevision[1]._id });
       let v = await verify();
       expect(v.ok).toBe(false);
-      expect(v.failures.map((f: LooseJson) => f.event?.id ?? f.suspectLeaves?.firstEvent?.id)).toEqual(expect.arrayContaining([single[2].events[0].id]));
+      expect(v.failures.map((f: LooseJson) => f.event?.id ?? f.suspectLeaves?.firstEvent?.id)).toEqual(expect.arrayContaining([byRevision[2].events[0].id]));
       await restore();
 
-      const [a, b] = [single[1], single[2]];
+      const [a, b] = [single[0], single[1]];
       await commits.updateOne({ _id: a._id }, { $set: { firstRevision: -1, lastRevision: -1 } });
       await commits.updateOne({ _id: b._id }, { $set: { firstRevision: a.firstRevision, lastRevision: a.lastRevision } });
       await commits.updateOne({ _id: a._id }, { $set: { firstRevision: b.firstRevision, lastRevision: b.lastRevision } });
@@ -195,7 +202,11 @@ describeIntegration('audit and analytics in distributed mode (real Kafka + Ferre
       expect([a.events[0].id, b.events[0].id]).toContain(v.firstFailure.event.id);
       await restore();
 
+      // a truncated tail shows only against a signed checkpoint that covers it: sign one now (an
+      // evidence bundle signs the log as followed to the end of the store)
       const last = saved[saved.length - 1];
+      const bundle = await auditor.call('POST', `${sut.gridUrl}/audit/stores/grid-dispatch/matter/evidence`, { streamIds: [streamId] });
+      expect(bundle.body.checkpoint.checkpoint.treeSize).toBeGreaterThanOrEqual(last.lastPosition); // positions are dense here
       await commits.deleteOne({ _id: last._id });
       v = await verify();
       expect(v.ok).toBe(false);
