@@ -30,8 +30,11 @@
  * (and fails, since its hash no longer matches). A file in the version-1 layout (one column per
  * envelope field, `data` separately) is migrated when it is opened: see `migrateFromV1`.
  *
- * Read-ahead. After `readAll` hands out a full page (256 or more events, file stores), the next page
- * is read on a worker thread while the caller works on this one: `sqlite-read-ahead.ts`.
+ * Reads. A `readAll` page is one statement row (SQLite joins the page's columns; every event is
+ * parsed from its own slice and keeps a copy of its own bytes): `sqlite-page.ts`. Stream reads and
+ * pages in doubt go row by row. After `readAll` hands out a full page (256 or more events, file
+ * stores), the next page may be read on a worker thread while the caller works on this one:
+ * `sqlite-read-ahead.ts`.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import canonicalize from 'canonicalize';

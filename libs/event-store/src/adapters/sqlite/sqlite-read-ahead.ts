@@ -35,14 +35,20 @@ export const READ_AHEAD_MIN_PAGE = 256;
 export const READ_AHEAD_IDLE_MS = 5000;
 
 /**
- * Whether a core is likely free for the worker: the 1-minute load average leaves at least one core
- * of the machine idle. Reading ahead costs more CPU in all (a second thread, the page handed over);
- * it pays only when that CPU would otherwise sit idle. Measured on the 2-core dev machine at load
- * 9–12: with read-ahead a replay ran at 31k events/s against 48k without (its main thread did 24%
- * less work, the process 30% more).
+ * Whether a core is likely free for the worker: the 1-minute load average counts the replay's own
+ * thread (about 1 while it replays), so `load ≤ cores` means the rest of the machine leaves at least
+ * one core to us, beside which the worker (under half a core: it only steps SQLite) fits.
+ * Reading ahead costs a little more CPU in all (a second thread, the page handed over); it pays only
+ * when that CPU would otherwise sit idle. Measured on the 2-core dev machine (issue 15): with the
+ * calling thread reading pages as one row too, read-ahead costs the process about 8% more CPU per
+ * event (6.4–7.2 against 5.9–6.4 s per 1,000,000) and replayed at 147k–198k events/s against
+ * 88k–160k without, at load 3–5. Before that (each page read row by row on the calling thread, the
+ * worker's page unpacked there) it cost 30% more and was slower at load 9–12 (31k against 48k).
+ * The rule before this one (`load ≤ cores − 1`) read an idle 2-core machine replaying (load about
+ * 1, the replay itself) as "no core to spare", so read-ahead never ran in the benchmark.
  */
 function spareCore(): boolean {
-  return loadavg()[0] <= availableParallelism() - 1;
+  return loadavg()[0] <= availableParallelism();
 }
 
 /** A page read ahead: the page as the calling thread would unpack it (`sqlite-page.ts`). */
