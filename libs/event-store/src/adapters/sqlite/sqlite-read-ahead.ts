@@ -40,9 +40,10 @@ export const READ_AHEAD_IDLE_MS = 5000;
  * one core to us, beside which the worker (under half a core: it only steps SQLite) fits.
  * Reading ahead costs a little more CPU in all (a second thread, the page handed over); it pays only
  * when that CPU would otherwise sit idle. Measured on the 2-core dev machine (issue 15): with the
- * calling thread reading pages as one row too, read-ahead costs the process about 8% more CPU per
- * event (6.4–7.2 against 5.9–6.4 s per 1,000,000) and replayed at 147k–198k events/s against
- * 88k–160k without, at load 3–5. Before that (each page read row by row on the calling thread, the
+ * calling thread reading pages as one row too, eight replays of 1,000,000 events each way, in
+ * fresh processes taking turns at load 2–5: with read-ahead 124k–198k events/s (median ~150k) for
+ * 6.4–8.1 CPU s, without 61k–171k (median ~122k) for 5.9–6.8 CPU s (one outlier 10.6): about 20%
+ * more events/s for 10–15% more CPU. Before that (each page read row by row on the calling thread, the
  * worker's page unpacked there) it cost 30% more and was slower at load 9–12 (31k against 48k).
  * The rule before this one (`load ≤ cores − 1`) read an idle 2-core machine replaying (load about
  * 1, the replay itself) as "no core to spare", so read-ahead never ran in the benchmark.
