@@ -19,7 +19,7 @@
 import { createHash, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { HashedContent, StoredEvent } from '../event-store.port';
-import { matchesStoredBytes, storedBytesOf } from './stored-bytes';
+import { matchesStoredBytes, storedBytesOf, type StoredBytes } from './stored-bytes';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -80,14 +80,18 @@ export function hashCanonical(prevHash: string, canonicalJson: string | Uint8Arr
  * A previous hash that is not 64 ASCII characters, or content too long for the buffer, takes the
  * Hash object; the bytes hashed are the same.
  */
-function hashStoredBytes(prevHash: string, bytes: Uint8Array): string {
-  const total = PREFIX_LENGTH + bytes.byteLength;
+function hashStoredBytes(prevHash: string, bytes: Uint8Array | string): string {
+  // (a string here is the bytes as a "binary" string: one Latin-1 character per byte)
+  const binary = typeof bytes === 'string';
+  const total = PREFIX_LENGTH + (binary ? bytes.length : bytes.byteLength);
   if (prevHash.length !== 64 || total > SCRATCH.length || Buffer.byteLength(prevHash, 'utf8') !== 64) {
-    return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(bytes).digest('hex');
+    const h = createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8');
+    return (binary ? h.update(bytes, 'latin1') : h.update(bytes)).digest('hex');
   }
   SCRATCH.write(prevHash, 0, 64, 'latin1');
   SCRATCH[64] = 0x0a;
-  SCRATCH.set(bytes, PREFIX_LENGTH);
+  if (binary) SCRATCH.write(bytes, PREFIX_LENGTH, 'latin1');
+  else SCRATCH.set(bytes, PREFIX_LENGTH);
   let view = VIEWS.get(total);
   if (view === undefined) {
     if (VIEWS.size >= 4096) VIEWS.clear();
@@ -95,6 +99,11 @@ function hashStoredBytes(prevHash: string, bytes: Uint8Array): string {
     VIEWS.set(total, view);
   }
   return hash('sha256', view, 'hex');
+}
+
+/** The chain hash over stored bytes, in whichever form the adapter kept them (`StoredForm`). */
+function hashStored(prevHash: string, bytes: StoredBytes): string {
+  return bytes.form === 'text' ? hashCanonical(prevHash, bytes.content) : hashStoredBytes(prevHash, bytes.stored);
 }
 
 const PREFIX_LENGTH = 65; // 64 hex characters and "\n"
@@ -171,8 +180,7 @@ export function verifyStreamChain(events: readonly StoredEvent[], options: Verif
       return { ok: false, index, event, reason: 'revision_gap', detail: `revision ${event.revision}, expected ${expectedRevision}` };
     }
     const bytes = storedBytesOf(event);
-    const recomputed =
-      bytes !== undefined && matchesStoredBytes(event, bytes) ? hashCanonical(prevHash, bytes.utf8 ?? bytes.content) : hashEvent(prevHash, event);
+    const recomputed = bytes !== undefined && matchesStoredBytes(event, bytes) ? hashStored(prevHash, bytes) : hashEvent(prevHash, event);
     if (recomputed !== event.hash) {
       return { ok: false, index, event, reason: 'hash_mismatch', detail: `stored ${event.hash}, recomputed ${recomputed}` };
     }

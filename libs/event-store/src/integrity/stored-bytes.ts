@@ -32,6 +32,13 @@ import type { HashedContent, StoredEvent } from '../event-store.port';
 /** The hashed envelope fields except `data`, as parsed from the stored bytes. */
 export type EnvelopeSnapshot = Omit<HashedContent, 'data'>;
 
+/**
+ * How the stored bytes are kept: the UTF-8 bytes themselves, the same bytes as a "binary" string
+ * (one character per byte, Latin-1: a compact heap string that pins no shared buffer, what the
+ * page reads keep, `sqlite-page.ts`), or the decoded text (content that was stored as text).
+ */
+export type StoredForm = 'utf8' | 'binary' | 'text';
+
 export class StoredBytes {
   /** True once `event.data` was read or assigned: the object may differ from the bytes. */
   dataExposed = false;
@@ -39,20 +46,28 @@ export class StoredBytes {
   attached = false;
   /** `[start, end)` of the data JSON inside `content`, found when first needed. */
   private span: [number, number] | undefined = undefined;
+  private text: string | undefined;
 
   constructor(
-    /** RFC 8785 JSON of the hashed content (decoded): the text the stored hash covers. */
-    readonly content: string,
-    /** The envelope as parsed from `content`; never handed out (the event has its own copies). */
+    /** The envelope as parsed from the content; never handed out (the event has its own copies). */
     readonly envelope: EnvelopeSnapshot,
     /** `event.data`: parsed together with the envelope, or assigned since. */
     public data: Record<string, unknown>,
-    /**
-     * The same content as UTF-8 bytes, when the store handed them out (hashing them saves encoding
-     * the string again, which costs about as much as the SHA-256 itself).
-     */
-    readonly utf8?: Uint8Array,
-  ) {}
+    /** The stored content (RFC 8785 JSON of the hashed content), in the form `form` says. */
+    readonly stored: Uint8Array | string,
+    readonly form: StoredForm,
+  ) {
+    if (form === 'text') this.text = stored as string;
+  }
+
+  /** RFC 8785 JSON of the hashed content (decoded): the text the stored hash covers. */
+  get content(): string {
+    if (this.text === undefined) {
+      const s = this.stored;
+      this.text = typeof s === 'string' ? Buffer.from(s, 'latin1').toString('utf8') : Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('utf8');
+    }
+    return this.text;
+  }
 
   /** The canonical JSON of `data` inside `content` (only the slow path of verification asks). */
   dataJson(): string {
@@ -118,17 +133,20 @@ export function dataSpan(content: string): [number, number] | undefined {
  * Parses canonical content into the envelope snapshot and its `data`; throws when the bytes are not
  * an envelope. One `JSON.parse` of the whole content: cheaper than parsing the envelope without
  * `data` and `data` apart (the slicing and the second parse cost more than the parse they save, and a
- * projection reads `data` anyway).
+ * projection reads `data` anyway). `text` is the decoded content; `stored` and `form` what is kept
+ * of it for verification (by default the text itself). The text is not kept otherwise: a page of
+ * events holding their decoded text (twice the bytes, as UTF-16) made garbage collection most of a
+ * replay's time with a small young generation (issue 15).
  */
-export function parseStoredContent(content: string, utf8?: Uint8Array): StoredBytes {
-  const parsed = JSON.parse(content) as HashedContent | null;
+export function parseStoredContent(text: string, stored: Uint8Array | string = text, form: StoredForm = 'text'): StoredBytes {
+  const parsed = JSON.parse(text) as HashedContent | null;
   if (parsed === null || typeof parsed !== 'object') throw new Error('stored event content is not an object');
   const data = parsed.data;
   if (data === null || typeof data !== 'object') throw new Error('stored event content has no data member');
   if (typeof parsed.actor !== 'object' || parsed.actor === null || !Array.isArray(parsed.jurisdiction)) {
     throw new Error('stored event content lacks actor or jurisdiction');
   }
-  return new StoredBytes(content, parsed, data, utf8);
+  return new StoredBytes(parsed, data, stored, form);
 }
 
 /** True when every hashed field of `event` equals what its stored bytes hold (see the header). */

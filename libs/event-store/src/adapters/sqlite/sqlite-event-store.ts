@@ -37,8 +37,11 @@
  * (and fails, since its hash no longer matches). A file in the version-1 layout (one column per
  * envelope field, `data` separately) is migrated when it is opened: see `migrateFromV1`.
  *
- * Read-ahead. After `readAll` hands out a full page (256 or more events, file stores), the next page
- * is read on a worker thread while the caller works on this one: `sqlite-read-ahead.ts`.
+ * Reads. A `readAll` page is one statement row (SQLite joins the page's columns; every event is
+ * parsed from its own slice and keeps a copy of its own bytes): `sqlite-page.ts`. Stream reads and
+ * pages in doubt go row by row. After `readAll` hands out a full page (256 or more events, file
+ * stores), the next page may be read on a worker thread while the caller works on this one:
+ * `sqlite-read-ahead.ts`.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import canonicalize from 'canonicalize';
@@ -68,8 +71,8 @@ import {
   type StreamHead,
 } from '../../envelope';
 import { canonicalEnvelope } from '../../integrity/hash-chain';
-import { attachStoredBytes, defineLazyData, parseStoredContent, type StoredBytes } from '../../integrity/stored-bytes';
-import { SqliteReadAhead, type AheadPage } from './sqlite-read-ahead';
+import { PAGE_SQL, eventOfRow, eventsOfPage, unpackPage, type PageRow } from './sqlite-page';
+import { SqliteReadAhead } from './sqlite-read-ahead';
 import { durableWrites, type WalSync } from './wal-sync';
 
 export interface SqliteEventStoreOptions {
@@ -182,6 +185,7 @@ export class SqliteEventStore implements EventStore {
     streamForward: StatementSync;
     streamBackward: StatementSync;
     all: StatementSync;
+    page: StatementSync;
   };
 
   constructor(options: SqliteEventStoreOptions) {
@@ -205,8 +209,10 @@ export class SqliteEventStore implements EventStore {
       streamForward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
       streamBackward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
       all: this.db.prepare(READ_ALL_SQL),
+      page: this.db.prepare(PAGE_SQL),
     };
     this.stmt.all.setReturnArrays(true);
+    this.stmt.page.setReturnArrays(true);
     if (options.path !== ':memory:' && options.readAhead !== false) {
       this.readAhead = new SqliteReadAhead(options.path, Math.trunc(options.busyTimeoutMs ?? 5000), options.readAhead === true ? 'always' : 'auto');
     }
@@ -267,15 +273,15 @@ export class SqliteEventStore implements EventStore {
       this.readAhead?.start(ahead.positions[ahead.count - 1], maxCount);
       return eventsOfPage(ahead);
     }
-    // rows as arrays: node:sqlite builds no object per row (a replay reads a million of them)
-    const rows = this.stmt.all.all(after, maxCount) as unknown as RowArray[];
-    if (rows.length > 0 && rows.length === maxCount) this.readAhead?.start(rows[rows.length - 1][0], maxCount);
-    const out = new Array<StoredEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      out[i] = buildEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+    // the page as one row (`sqlite-page.ts`); row by row only when that page is in doubt
+    const row = this.stmt.page.get(after, maxCount) as PageRow | undefined;
+    if (row === undefined || !row[0]) return [];
+    const page = unpackPage(row);
+    if (page) {
+      if (page.count === maxCount) this.readAhead?.start(page.positions[page.count - 1], maxCount);
+      return eventsOfPage(page);
     }
-    return out;
+    return this.readAllByRow(after, maxCount);
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision> {
@@ -294,6 +300,18 @@ export class SqliteEventStore implements EventStore {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** A page row by row (rows as arrays: node:sqlite builds no object per row). */
+  private readAllByRow(after: number, maxCount: number): StoredEvent[] {
+    const rows = this.stmt.all.all(after, maxCount) as unknown as RowArray[];
+    if (rows.length > 0 && rows.length === maxCount) this.readAhead?.start(rows[rows.length - 1][0], maxCount);
+    const out = new Array<StoredEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      out[i] = eventOfRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
+    }
+    return out;
+  }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('SqliteEventStore is closed');
@@ -420,75 +438,9 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-/**
- * The event of a row, built from its stored bytes; `data` is parsed when first read. The bytes are
- * attached for chain verification only when the indexed columns agree with them (see the header).
- */
+/** The event of a row (`sqlite-page.ts`). */
 function toEvent(r: Row): StoredEvent {
-  return buildEvent(r.global_position, r.id, r.stream_id, r.revision, r.hash, r.content, r.trace_parent);
-}
-
-function buildEvent(
-  position: number,
-  id: string,
-  streamId: string,
-  revision: number,
-  hash: string,
-  content: Uint8Array | string,
-  traceParent: string | null | undefined,
-): StoredEvent {
-  let bytes: StoredBytes;
-  try {
-    bytes = typeof content === 'string' ? parseStoredContent(content) : parseStoredContent(UTF8.decode(content), content);
-  } catch (error) {
-    throw new Error(`event at position ${position} (${id}): stored content is not an event envelope: ${(error as Error).message}`);
-  }
-  const p = bytes.envelope;
-  const pa = p.actor;
-  const actor: Actor = { userId: pa.userId, role: pa.role, unitId: pa.unitId };
-  if (pa.directoryVersion !== undefined) actor.directoryVersion = pa.directoryVersion;
-  const event = {
-    id,
-    type: p.type,
-    schemaVersion: p.schemaVersion,
-    streamId,
-    revision,
-    globalPosition: position,
-    occurredAt: p.occurredAt,
-    recordedAt: p.recordedAt,
-    actor,
-    correlationId: p.correlationId,
-    causationId: p.causationId,
-    jurisdiction: p.jurisdiction.slice(),
-  } as StoredEvent;
-  defineLazyData(event, bytes); // `data` in its place in the key order; verification notes whether it was read
-  event.hash = hash;
-  if (p.legalBasis !== undefined) event.legalBasis = p.legalBasis;
-  if (traceParent !== null && traceParent !== undefined) event.traceparent = traceParent;
-  if (id === p.id && streamId === p.streamId && revision === p.revision) attachStoredBytes(event, bytes);
-  return event;
-}
-
-const UTF8 = new TextDecoder();
-
-/** The events of a page read ahead (`sqlite-read-ahead.ts`); each keeps its slice of the page's bytes. */
-function eventsOfPage(page: AheadPage): StoredEvent[] {
-  const out = new Array<StoredEvent>(page.count);
-  let start = 0;
-  for (let i = 0; i < page.count; i++) {
-    const end = page.ends[i];
-    out[i] = buildEvent(
-      page.positions[i],
-      page.ids[i],
-      page.streamIds[i],
-      page.revisions[i],
-      page.hashes[i],
-      page.content.subarray(start, end),
-      page.traceParents[i],
-    );
-    start = end;
-  }
-  return out;
+  return eventOfRow(r.global_position, r.id, r.stream_id, r.revision, r.hash, r.content, r.trace_parent);
 }
 
 // ---------------------------------------------------------------------------------------------

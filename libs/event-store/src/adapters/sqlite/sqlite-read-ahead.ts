@@ -27,6 +27,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { PAGE_SQL, unpackPage, type Page, type PageRow } from './sqlite-page';
 
 /** Smallest `maxCount` worth reading ahead. */
 export const READ_AHEAD_MIN_PAGE = 256;
@@ -34,56 +35,31 @@ export const READ_AHEAD_MIN_PAGE = 256;
 export const READ_AHEAD_IDLE_MS = 5000;
 
 /**
- * Whether a core is likely free for the worker: the 1-minute load average leaves at least one core
- * of the machine idle. Reading ahead costs more CPU in all (a second thread, the page handed over);
- * it pays only when that CPU would otherwise sit idle. Measured on the 2-core dev machine at load
- * 9–12: with read-ahead a replay ran at 31k events/s against 48k without (its main thread did 24%
- * less work, the process 30% more).
+ * Whether a core is likely free for the worker: the 1-minute load average counts the replay's own
+ * thread (about 1 while it replays), so `load ≤ cores` means the rest of the machine leaves at least
+ * one core to us, beside which the worker (under half a core: it only steps SQLite) fits.
+ * Reading ahead costs a little more CPU in all (a second thread, the page handed over); it pays only
+ * when that CPU would otherwise sit idle. Measured on the 2-core dev machine (issue 15): with the
+ * calling thread reading pages as one row too, eight replays of 1,000,000 events each way, in
+ * fresh processes taking turns at load 2–5: with read-ahead 124k–198k events/s (median ~150k) for
+ * 6.4–8.1 CPU s, without 61k–171k (median ~122k) for 5.9–6.8 CPU s (one outlier 10.6): about 20%
+ * more events/s for 10–15% more CPU. Before that (each page read row by row on the calling thread, the
+ * worker's page unpacked there) it cost 30% more and was slower at load 9–12 (31k against 48k).
+ * The rule before this one (`load ≤ cores − 1`) read an idle 2-core machine replaying (load about
+ * 1, the replay itself) as "no core to spare", so read-ahead never ran in the benchmark.
  */
 function spareCore(): boolean {
-  return loadavg()[0] <= availableParallelism() - 1;
+  return loadavg()[0] <= availableParallelism();
 }
 
-/** A page read ahead, unpacked. */
-export interface AheadPage {
-  count: number;
-  /** every row's content, back to back (UTF-8 canonical JSON) */
-  content: Uint8Array;
-  /** end offset of each row's content in `content` */
-  ends: number[];
-  positions: number[];
-  revisions: number[];
-  ids: string[];
-  streamIds: string[];
-  hashes: string[];
-  traceParents: Array<string | null>;
-}
-
-/**
- * One page as ONE row: SQLite concatenates the columns of the page's rows itself (no JS value per
- * row, one buffer for all the contents), the main thread splits them. Every aggregate sees the rows
- * in the same pass, so the lists line up; their order is checked (positions strictly increasing).
- * String columns are joined with a newline; a value holding one makes its list too long, and the
- * page is read again on the calling thread (as for a content that is not a BLOB).
- */
-const PAGE_SQL = `SELECT count(*), group_concat(global_position, ','), group_concat(revision, ','),
-  group_concat(length(content), ','), CAST(group_concat(content, '') AS BLOB),
-  group_concat(id, char(10)), group_concat(stream_id, char(10)), group_concat(hash, char(10)),
-  group_concat(CASE WHEN trace_parent IS NULL THEN '' ELSE 't' || trace_parent END, char(10)),
-  sum(typeof(content) <> 'blob')
-FROM (SELECT global_position, id, stream_id, revision, hash, content, trace_parent FROM events
-      WHERE global_position > ? ORDER BY global_position ASC LIMIT ?)`;
-
-type PageRow = [number, string, string, string, Uint8Array, string, string, string, string, number];
+/** A page read ahead: the page as the calling thread would unpack it (`sqlite-page.ts`). */
+export type AheadPage = Page;
 
 interface WirePage {
   id: number;
   error?: string;
   row?: PageRow;
 }
-
-/** Separator of the joined string columns (char(10) in `PAGE_SQL`). */
-const SEP = '\n';
 
 // CommonJS evaluated in the worker (no file to resolve, compiled or not)
 const WORKER_SOURCE = `
@@ -229,36 +205,6 @@ export class SqliteReadAhead {
       if (w.error !== 'closed') this.disabled = true;
       return undefined;
     }
-    const row = w.row;
-    if (!row) return undefined;
-    const [count, positionList, revisionList, lengthList, content, idList, streamList, hashList, traceList, notBlob] = row;
-    if (!count || notBlob || !(content instanceof Uint8Array)) return undefined;
-    const ids = idList.split(SEP);
-    const streamIds = streamList.split(SEP);
-    const hashes = hashList.split(SEP);
-    const traces = traceList.split(SEP);
-    const positionTexts = positionList.split(',');
-    const revisionTexts = revisionList.split(',');
-    const lengthTexts = lengthList.split(',');
-    for (const list of [ids, streamIds, hashes, traces, positionTexts, revisionTexts, lengthTexts]) if (list.length !== count) return undefined;
-    const positions = new Array<number>(count);
-    const revisions = new Array<number>(count);
-    const ends = new Array<number>(count);
-    const traceParents = new Array<string | null>(count);
-    let end = 0;
-    let previous = -Infinity;
-    for (let i = 0; i < count; i++) {
-      const position = Number(positionTexts[i]);
-      if (!(position > previous)) return undefined;
-      previous = position;
-      positions[i] = position;
-      revisions[i] = Number(revisionTexts[i]);
-      end += Number(lengthTexts[i]);
-      ends[i] = end;
-      const t = traces[i];
-      traceParents[i] = t === '' ? null : t.slice(1);
-    }
-    if (end !== content.byteLength) return undefined;
-    return { count, content, ends, positions, revisions, ids, streamIds, hashes, traceParents };
+    return unpackPage(w.row);
   }
 }
