@@ -66,7 +66,9 @@ export class SqliteAuditFollowerState implements AuditFollowerState {
       ) STRICT, WITHOUT ROWID;`);
     this.nodes = new SqliteMerkleNodes(this.db);
     this.statements = {
-      runAtLeaf: this.db.prepare('SELECT first_leaf AS firstLeaf, first_position AS firstPosition FROM audit_leaf_runs WHERE first_leaf <= ? ORDER BY first_leaf DESC LIMIT 1'),
+      runAtLeaf: this.db.prepare(
+        'SELECT first_leaf AS firstLeaf, first_position AS firstPosition FROM audit_leaf_runs WHERE first_leaf <= ? ORDER BY first_leaf DESC LIMIT 1',
+      ),
       runAtPosition: this.db.prepare(
         'SELECT first_leaf AS firstLeaf, first_position AS firstPosition FROM audit_leaf_runs WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1',
       ),
@@ -175,9 +177,9 @@ export class SqliteAuditFollowerState implements AuditFollowerState {
   }
 
   private readProgress(): AuditFollowerProgress {
-    const row = this.db.prepare('SELECT tree_size AS treeSize, last_position AS lastPosition, keys_version AS keysVersion FROM audit_follower WHERE id = 1').get() as
-      | AuditFollowerProgress
-      | undefined;
+    const row = this.db
+      .prepare('SELECT tree_size AS treeSize, last_position AS lastPosition, keys_version AS keysVersion FROM audit_follower WHERE id = 1')
+      .get() as AuditFollowerProgress | undefined;
     return row ? { treeSize: row.treeSize, lastPosition: row.lastPosition, keysVersion: row.keysVersion } : { treeSize: 0, lastPosition: 0, keysVersion: '' };
   }
 

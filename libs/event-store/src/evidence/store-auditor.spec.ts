@@ -162,7 +162,7 @@ describe('StoreAuditor on a SQLite follower state: resumed on a restart, not reb
     again.close();
   });
 
-  it('reads the store again from the start when it no longer holds the log\'s last leaf (another store under the same state)', async () => {
+  it("reads the store again from the start when it no longer holds the log's last leaf (another store under the same state)", async () => {
     await append('case-a', 15);
     const first = open([]);
     await first.auditor.checkpoint();

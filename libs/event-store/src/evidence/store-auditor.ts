@@ -127,8 +127,7 @@ export class StoreAuditor {
     const log = this.current;
     const from = log.size;
     let told = from;
-    const tell = (done: boolean) =>
-      this.options.onProgress?.({ treeSize: log.size, added: log.size - from, seconds: (Date.now() - started) / 1000, done });
+    const tell = (done: boolean) => this.options.onProgress?.({ treeSize: log.size, added: log.size - from, seconds: (Date.now() - started) / 1000, done });
     for (;;) {
       const page = await this.options.events.readAll({ afterPosition: this.last, maxCount: pageSize });
       if (page.length === 0) {

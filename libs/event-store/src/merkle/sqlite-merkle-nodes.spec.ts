@@ -35,7 +35,7 @@ describe('SqliteMerkleNodes: a Merkle log kept on disk', () => {
     const file = join(dir, 'nodes.sqlite');
     const reference = new MerkleLog();
     const entries: Buffer[] = [];
-    for (let size = 0; size < total; ) {
+    for (let size = 0; size < total;) {
       // grow by uneven pages, close the file, reopen it and check the reopened log at this size
       const step = 1 + (size % 37);
       const db = new DatabaseSync(file);

@@ -113,7 +113,11 @@ describe('sqlite readAll: pages while appends go on', () => {
   it('never skips an event appended between two pages', async () => {
     const store = new SqliteEventStore({ path: newFile(), synchronous: 'NORMAL', readAhead: false });
     try {
-      await store.append('case-x', Array.from({ length: 10 }, (_, i) => mixedEvent(i)), { expectedRevision: 'no_stream' });
+      await store.append(
+        'case-x',
+        Array.from({ length: 10 }, (_, i) => mixedEvent(i)),
+        { expectedRevision: 'no_stream' },
+      );
       const seen: number[] = [];
       let after = 0;
       let appended = 0;
@@ -149,7 +153,11 @@ describe('sqlite readAll: a page in doubt is read row by row', () => {
   async function filled(): Promise<{ path: string; before: StoredEvent[] }> {
     const path = newFile();
     const store = new SqliteEventStore({ path, synchronous: 'NORMAL', readAhead: false });
-    await store.append('case-d', Array.from({ length: 6 }, (_, i) => mixedEvent(i)), { expectedRevision: 'no_stream' });
+    await store.append(
+      'case-d',
+      Array.from({ length: 6 }, (_, i) => mixedEvent(i)),
+      { expectedRevision: 'no_stream' },
+    );
     const before = await store.readStream('case-d');
     await store.close();
     return { path, before };
