@@ -1,24 +1,17 @@
 /**
  * EventStore on SQLite through `node:sqlite` (embedded / standalone mode, DESIGN §3).
  *
- * Durability. The database runs in WAL mode and, with `synchronous: 'FULL'` (default), an append
- * resolves only after the WAL holding it has been fsync'ed, so a resolved append survives kill -9 of
- * the process *and* a power loss or OS crash. The fsync does not run at COMMIT on the JS thread
- * (SQLite's `synchronous = FULL`) but in the thread pool after it (the connection runs `NORMAL`; a
- * `WalSync`, see wal-sync.ts): the next batch is built and committed while the disk works, and the
- * appends committed meanwhile share the next fsync. A COMMIT is visible before its fsync, so
- * `readAll` (the way to the relay and the other contexts) returns a page only once it is durable;
- * `readStream` may show an append whose promise has not yet resolved (a decider building on it
- * appends after it, into the same WAL). `synchronous: 'NORMAL'` (option) skips the fsync: it still
- * survives kill -9 — the committed frames are in the WAL file in the OS page cache, which outlives
- * the process — but the last transactions may roll back on power loss; it is offered for benchmarks
- * and throw-away data, not as the default for an audit store. `:memory:` and a file system without
- * WAL support use SQLite's own FULL.
+ * Durability. The database runs in WAL mode with `synchronous = FULL` (default): COMMIT returns only
+ * after the WAL has been fsync'ed, so a resolved append survives kill -9 of the process *and* a
+ * power loss or OS crash. `synchronous = NORMAL` (option) also survives kill -9 — the committed
+ * frames are in the WAL file in the OS page cache, which outlives the process — but the last
+ * transactions may roll back on power loss; it is offered for benchmarks and throw-away data, not
+ * as the default for an audit store.
  *
  * Group commit. `append` only queues the request; the queue is flushed once per turn of the event
  * loop (setImmediate) in ONE write transaction (one fsync) in which every append runs in its own
  * SAVEPOINT, so one append's conflict does not undo its neighbours'. Each promise resolves after
- * the COMMIT and its fsync, so no caller sees success before its events are durable. With 16 concurrent writers
+ * the COMMIT, so no caller sees success before its events are durable. With 16 concurrent writers
  * the fsync cost is shared by up to 16 appends. A batch of a single append skips the SAVEPOINT (the
  * transaction is its own rollback unit).
  *
@@ -73,7 +66,6 @@ import {
 import { canonicalEnvelope } from '../../integrity/hash-chain';
 import { PAGE_SQL, eventOfRow, eventsOfPage, unpackPage, type PageRow } from './sqlite-page';
 import { SqliteReadAhead } from './sqlite-read-ahead';
-import { durableWrites, type WalSync } from './wal-sync';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `':memory:'` for tests that need no durability. */
@@ -174,10 +166,6 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly readAhead: SqliteReadAhead | undefined;
-  /** Makes committed appends durable off the event loop (synchronous FULL on a WAL file); see wal-sync.ts. */
-  private readonly walSync: WalSync | undefined;
-  /** Every position up to this one is known to be durable (fsynced); readAll returns no others. */
-  private durableThrough = 0;
   private readonly stmt: {
     head: StatementSync;
     insert: StatementSync;
@@ -196,7 +184,7 @@ export class SqliteEventStore implements EventStore {
     if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new Error(`synchronous must be FULL or NORMAL`);
     this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     if (options.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
-    this.walSync = durableWrites(this.db, options.path, synchronous);
+    this.db.exec(`PRAGMA synchronous = ${synchronous}`);
     this.db.exec('PRAGMA temp_store = MEMORY');
     openLayout(this.db);
     // stores made before traces: the trace context column (metadata, outside the hash) is added once
@@ -245,25 +233,6 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    return this.durable(await this.readAllCommitted(options));
-  }
-
-  /**
-   * A read-all page only once it is durable: a COMMIT is visible before the WAL's fsync (see
-   * wal-sync.ts), and what read-all returns goes on to the relay and to other contexts, whose own
-   * stores would keep it after a power loss took it from this one. Rows seen before a sync began
-   * are covered by it (also those another process committed to the file).
-   */
-  private async durable(page: StoredEvent[]): Promise<StoredEvent[]> {
-    if (!this.walSync || page.length === 0) return page;
-    const last = page[page.length - 1].globalPosition;
-    if (last <= this.durableThrough) return page;
-    await this.walSync.sync();
-    if (last > this.durableThrough) this.durableThrough = last;
-    return page;
-  }
-
-  private async readAllCommitted(options: ReadAllOptions): Promise<StoredEvent[]> {
     this.assertOpen();
     const after = options.afterPosition === undefined ? 0 : toSafeInteger(options.afterPosition, 'afterPosition');
     const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
@@ -296,7 +265,6 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     await this.readAhead?.close();
     this.db.close();
-    await this.walSync?.close(); // after the syncs of the appends flushed above
   }
 
   // -------------------------------------------------------------------------------------------
@@ -364,37 +332,12 @@ export class SqliteEventStore implements EventStore {
         for (const p of batch) p.reject(error);
         continue;
       }
-      const lastPosition = Math.max(0, ...outcomes.map((o) => (o.ok ? o.result.lastPosition : 0)));
-      this.afterCommit(batch, lastPosition, () =>
-        batch.forEach((p, i) => {
-          const o = outcomes[i];
-          if (o.ok) p.resolve(o.result);
-          else p.reject(o.error);
-        }),
-      );
+      batch.forEach((p, i) => {
+        const o = outcomes[i];
+        if (o.ok) p.resolve(o.result);
+        else p.reject(o.error);
+      });
     }
-  }
-
-  /**
-   * Settles a committed batch: at once with SQLite's own fsync (FULL without WAL) or none (NORMAL);
-   * with a WalSync after an fsync that began after the COMMIT (the next batch is flushed meanwhile).
-   * A failed fsync rejects the batch: its appends may not survive a power loss (a retry is
-   * idempotent).
-   */
-  private afterCommit(batch: readonly PendingAppend[], lastPosition: number, settle: () => void): void {
-    if (!this.walSync) {
-      settle();
-      return;
-    }
-    this.walSync.sync().then(
-      () => {
-        if (lastPosition > this.durableThrough) this.durableThrough = lastPosition;
-        settle();
-      },
-      (error: unknown) => {
-        for (const p of batch) p.reject(error);
-      },
-    );
   }
 
   /** The transaction is open; runs one append in it and commits, or rolls it back and rejects. */
@@ -408,7 +351,7 @@ export class SqliteEventStore implements EventStore {
       p.reject(error);
       return;
     }
-    this.afterCommit([p], result.lastPosition, () => p.resolve(result));
+    p.resolve(result);
   }
 
   /** Runs inside the write transaction: SQLite's write lock makes head → insert atomic. */

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { verifyStreamChain } from '../../integrity/hash-chain';
-import { contractEvent } from '../../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
 
 const repoRoot = resolve(__dirname, '../../../../..');
@@ -81,46 +80,4 @@ describe('SqliteEventStore durability across kill -9', () => {
     },
     60_000,
   );
-});
-
-describe('SqliteEventStore FULL durability off the event loop (the WAL fsynced in the thread pool)', () => {
-  type Syncing = { walSync: { sync(): Promise<void>; stats: { fsyncs: number } } };
-  const event = (n: number) => contractEvent({ data: { n } });
-
-  it('resolves an append only after an fsync that began after its COMMIT (the connection itself runs synchronous=NORMAL)', async () => {
-    const path = join(dir, 'async-fsync.db');
-    const store = new SqliteEventStore({ path });
-    const peek = new SqliteEventStore({ path, synchronous: 'NORMAL' });
-    const wal = (store as unknown as Syncing).walSync;
-    expect(wal).toBeDefined();
-    const order: string[] = [];
-    const sync = wal.sync.bind(wal);
-    wal.sync = async () => {
-      // what another connection sees when the sync begins: the COMMIT is done
-      order.push(`sync begins, visible: ${(await peek.readStream('s')).length}`);
-      await sync();
-      order.push('sync done');
-    };
-    const appended = store.append('s', [event(1)], { expectedRevision: 'no_stream' }).then(() => order.push('append resolved'));
-    await appended;
-    expect(order).toEqual(['sync begins, visible: 1', 'sync done', 'append resolved']);
-    await store.close();
-    await peek.close();
-  });
-
-  it('readAll returns what another writer committed only once it has synced it itself', async () => {
-    const path = join(dir, 'read-all-durable.db');
-    const reader = new SqliteEventStore({ path });
-    const writer = new SqliteEventStore({ path, synchronous: 'NORMAL' }); // commits without any fsync
-    await writer.append('w', [event(1), event(2)], { expectedRevision: 'no_stream' });
-    const stats = (reader as unknown as Syncing).walSync.stats;
-    const before = stats.fsyncs;
-    const page = await reader.readAll({ maxCount: 10 });
-    expect(page.map((e) => e.revision)).toEqual([0, 1]);
-    expect(stats.fsyncs).toBe(before + 1); // synced before the page was returned
-    await reader.readAll({ maxCount: 10 });
-    expect(stats.fsyncs).toBe(before + 1); // known durable now: no second sync
-    await reader.close();
-    await writer.close();
-  });
 });
