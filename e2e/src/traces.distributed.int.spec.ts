@@ -142,7 +142,8 @@ describeIntegration('traces across the store and Kafka (distributed wiring)', ['
     expect(parentOf(producer!)).toBe(command!.spanContext().spanId);
 
     const opening = spans().find((s) => parentOf(s) === consumer.spanContext().spanId && s.name === 'GRID_DISPATCH OpenWorkOrder');
-    expect(opening?.attributes['fengqiao.events']).toBe('WorkOrderOpened');
+    // the opening and what routing decides on it (a dispatch here, or a referral) are one append
+    expect(String(opening?.attributes['fengqiao.events']).split(',')[0]).toBe('WorkOrderOpened');
     expect(opened.traceparent).toBe(`00-${callerTrace}-${opening!.spanContext().spanId}-01`);
   }, 180_000);
 });
