@@ -110,6 +110,8 @@ describe('sqlite readAll read-ahead', () => {
     ahead.start(0, READ_AHEAD_MIN_PAGE);
     expect(ahead.running).toBe(true);
     expect((await ahead.take(0, READ_AHEAD_MIN_PAGE))?.count).toBe(READ_AHEAD_MIN_PAGE);
+    // the page's content came over as the worker's buffer, moved rather than copied
+    expect(ahead.handedOver).toEqual({ pages: 1, moved: 1 });
     await new Promise((r) => setTimeout(r, 400));
     expect(ahead.running).toBe(false);
     ahead.start(READ_AHEAD_MIN_PAGE, READ_AHEAD_MIN_PAGE);
