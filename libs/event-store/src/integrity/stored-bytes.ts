@@ -5,7 +5,7 @@
  * An adapter that stores the canonical JSON of the hashed content (`canonicalContent`, RFC 8785)
  * builds each read event FROM those bytes with `defineLazyData` and attaches them with
  * `attachStoredBytes`. The event object stays a plain, mutable `StoredEvent`; the bytes sit in a
- * non-enumerable symbol-keyed property (nothing a spread, `JSON.stringify` or `toEqual` sees), and
+ * private class field added to it (nothing a spread, `JSON.stringify` or `toEqual` sees), and
  * `data` is an enumerable accessor whose getter and setter are shared by every event (one hidden
  * class for all events, no closures per event: a WeakMap entry and two closures per event made
  * garbage collection a third of a replay's time). `verifyStreamChain` takes the fast
@@ -77,20 +77,46 @@ export class StoredBytes {
   }
 }
 
-const BYTES = Symbol('fengqiao.storedBytes');
-
-interface WithBytes {
-  [BYTES]?: StoredBytes;
+/**
+ * Gives an object a private field holding its StoredBytes. A class whose base constructor returns
+ * the object it is given adds its private field to that object (the "return override"): the field
+ * is invisible to spreads, `JSON.stringify`, `Object.keys`, symbol listings and deep equality, like
+ * the non-enumerable property it replaces, and it is a plain field store for V8 where
+ * `Object.defineProperty` was a runtime call per event (a replay builds a million events).
+ */
+class Carrier {
+  constructor(target: object) {
+    return target;
+  }
 }
 
-function getData(this: WithBytes): Record<string, unknown> {
-  const b = this[BYTES] as StoredBytes;
+class BytesCarrier extends (Carrier as new (target: object) => object) {
+  #bytes: StoredBytes;
+
+  private constructor(target: object, bytes: StoredBytes) {
+    super(target);
+    this.#bytes = bytes;
+  }
+
+  /** Puts `bytes` on `target` (adds the field, or replaces what it held). */
+  static put(target: object, bytes: StoredBytes): void {
+    if (#bytes in target) (target as BytesCarrier).#bytes = bytes;
+    else new BytesCarrier(target, bytes);
+  }
+
+  static get(target: object): StoredBytes | undefined {
+    return #bytes in target ? (target as BytesCarrier).#bytes : undefined;
+  }
+}
+
+function getData(this: object): Record<string, unknown> {
+  const b = BytesCarrier.get(this) as StoredBytes;
   b.dataExposed = true;
   return b.data;
 }
 
-function setData(this: WithBytes, value: Record<string, unknown>): void {
-  const b = this[BYTES] as StoredBytes;
+function setData(this: object, value: Record<string, unknown>): void {
+  const b = BytesCarrier.get(this) as StoredBytes;
   b.dataExposed = true;
   b.data = value;
 }
@@ -103,17 +129,17 @@ const DATA_DESCRIPTOR: PropertyDescriptor = { get: getData, set: setData, enumer
  * `attachStoredBytes`.
  */
 export function defineLazyData(event: object, bytes: StoredBytes): void {
-  Object.defineProperty(event, BYTES, { value: bytes, enumerable: false, writable: false, configurable: true });
+  BytesCarrier.put(event, bytes);
   Object.defineProperty(event, 'data', DATA_DESCRIPTOR);
 }
 
 export function attachStoredBytes(event: StoredEvent, bytes: StoredBytes): void {
-  if ((event as WithBytes)[BYTES] !== bytes) Object.defineProperty(event, BYTES, { value: bytes, enumerable: false, writable: false, configurable: true });
+  if (BytesCarrier.get(event) !== bytes) BytesCarrier.put(event, bytes);
   bytes.attached = true;
 }
 
 export function storedBytesOf(event: object): StoredBytes | undefined {
-  const b = (event as WithBytes)[BYTES];
+  const b = BytesCarrier.get(event);
   return b !== undefined && b.attached ? b : undefined;
 }
 
