@@ -265,7 +265,7 @@ describe('recheckResumedLog: the store and the log compared leaf by leaf', () =>
       log.append(eventHashLeaf(e.hash));
     });
     state.commit({ treeSize: events.length, lastPosition: events[events.length - 1].globalPosition, keysVersion: '' });
-    return { log, positionOf: (leaf: number) => state.positionOf(leaf), treeSize: events.length };
+    return { log, positionsOf: (leaf: number, count: number) => state.positionsOf(leaf, count), treeSize: events.length };
   };
   const recheck = (persisted: ReturnType<typeof logOf>) =>
     recheckResumedLog({ events: store, ...persisted, pageSize: 4, progressEvery: 100, stopped: () => false });

@@ -276,7 +276,7 @@ export class StoreAuditor {
       const result = await recheckResumedLog({
         events: this.options.events,
         log: new MerkleLog(this.state.nodes, treeSize),
-        positionOf: (leaf) => this.state.positionOf(leaf),
+        positionsOf: (leaf, count) => this.state.positionsOf(leaf, count),
         treeSize,
         pageSize: this.options.pageSize ?? 1000,
         progressEvery: every,
