@@ -144,7 +144,8 @@ async function main(): Promise<void> {
     await p.stop();
 
     // a restart on the same directory: the projections and the relay start from their checkpoints,
-    // and the audit follower from its state in checkpoints.sqlite (one read of its last leaf)
+    // and the audit follower from its state in checkpoints.sqlite (one read of its last leaf; the
+    // re-check of every leaf against the store then runs in the background, resume-recheck.ts)
     const t2 = Date.now();
     const again = await spawnService(
       'standalone',

@@ -34,6 +34,8 @@ export interface AuditFollowerState {
   leafIndexOf(position: number): number | undefined;
   /** Global position of a committed leaf. */
   positionOf(leaf: number): number | undefined;
+  /** Global positions of the committed leaves `leaf`, `leaf + 1` … (at most `count`; fewer at the end). */
+  positionsOf(leaf: number, count: number): number[];
   /** Streams holding an event under any of `keys`, in the order their first event joined the log. */
   streamsWithKeys(keys: readonly string[]): string[];
   /** Forgets everything (the log starts over from the store). */
@@ -108,6 +110,12 @@ export class MemoryAuditFollowerState implements AuditFollowerState {
 
   positionOf(leaf: number): number | undefined {
     return leaf < this.committed.treeSize ? this.positions.at(leaf) : undefined;
+  }
+
+  positionsOf(leaf: number, count: number): number[] {
+    const out: number[] = [];
+    for (let i = Math.max(leaf, 0); i < Math.min(leaf + count, this.committed.treeSize); i++) out.push(this.positions.at(i) ?? NaN);
+    return out;
   }
 
   streamsWithKeys(keys: readonly string[]): string[] {

@@ -17,6 +17,11 @@ describe.each([
     expect(positions.map((p) => state.leafIndexOf(p))).toEqual([0, 1, 2, 3, 4, 5]);
     expect([4, 7, 13, 19, 21].map((p) => state.leafIndexOf(p))).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect([0, 2, 5, 6].map((l) => state.positionOf(l))).toEqual([5, 10, 20, undefined]);
+    // a page of them at once (the re-check of a resumed log), across runs, cut at the committed size
+    expect(state.positionsOf(0, 6)).toEqual(positions);
+    expect(state.positionsOf(1, 4)).toEqual([6, 10, 11, 12]);
+    expect(state.positionsOf(4, 10)).toEqual([12, 20]);
+    expect(state.positionsOf(6, 2)).toEqual([]);
     expect(state.progress()).toEqual({ treeSize: 6, lastPosition: 20, keysVersion: 'v' });
   });
 

@@ -37,7 +37,10 @@ export class SqliteAuditFollowerState implements AuditFollowerState {
   private newKeys = new Map<string, Map<string, number>>();
   /** stream → its first leaf, for the streams first seen since the last commit (or seen again: the insert keeps the first). */
   private newStreams = new Map<string, number>();
-  private readonly statements: Record<'runAtLeaf' | 'runAtPosition' | 'nextRun' | 'insertRun' | 'insertKey' | 'insertStream' | 'saveProgress', StatementSync>;
+  private readonly statements: Record<
+    'runAtLeaf' | 'runAtPosition' | 'nextRun' | 'runsBetween' | 'insertRun' | 'insertKey' | 'insertStream' | 'saveProgress',
+    StatementSync
+  >;
 
   constructor(options: SqliteAuditFollowerStateOptions) {
     this.ownsDb = typeof options.database === 'string';
@@ -73,6 +76,9 @@ export class SqliteAuditFollowerState implements AuditFollowerState {
         'SELECT first_leaf AS firstLeaf, first_position AS firstPosition FROM audit_leaf_runs WHERE first_position <= ? ORDER BY first_position DESC LIMIT 1',
       ),
       nextRun: this.db.prepare('SELECT first_leaf AS firstLeaf FROM audit_leaf_runs WHERE first_leaf > ? ORDER BY first_leaf LIMIT 1'),
+      runsBetween: this.db.prepare(
+        'SELECT first_leaf AS firstLeaf, first_position AS firstPosition FROM audit_leaf_runs WHERE first_leaf > ? AND first_leaf < ? ORDER BY first_leaf',
+      ),
       insertRun: this.db.prepare('INSERT INTO audit_leaf_runs (first_leaf, first_position) VALUES (?, ?)'),
       insertKey: this.db.prepare('INSERT INTO audit_stream_keys (key, stream_id, first_leaf) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       insertStream: this.db.prepare('INSERT INTO audit_streams (stream_id, first_leaf) VALUES (?, ?) ON CONFLICT DO NOTHING'),
@@ -140,6 +146,22 @@ export class SqliteAuditFollowerState implements AuditFollowerState {
     if (!Number.isSafeInteger(leaf) || leaf < 0 || leaf >= this.committed.treeSize) return undefined;
     const run = this.runAtLeaf(leaf);
     return run && run.firstPosition + (leaf - run.firstLeaf);
+  }
+
+  /** Two queries for the whole range (the run holding `leaf`, the runs starting inside it): one per leaf cost half a re-check. */
+  positionsOf(leaf: number, count: number): number[] {
+    const from = Math.max(leaf, 0);
+    const to = Math.min(leaf + count, this.committed.treeSize);
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from >= to) return [];
+    let run = this.runAtLeaf(from);
+    if (!run) return [];
+    const next = this.statements.runsBetween.all(from, to) as unknown as Run[];
+    const out: number[] = [];
+    for (let i = from, n = 0; i < to; i++) {
+      if (n < next.length && next[n].firstLeaf === i) run = next[n++];
+      out.push(run.firstPosition + (i - run.firstLeaf));
+    }
+    return out;
   }
 
   streamsWithKeys(keys: readonly string[]): string[] {

@@ -10,6 +10,12 @@
  * index, how far it got) is an AuditFollowerState: in memory by default, rebuilt from the whole
  * store at every start; in SQLite in standalone mode (issue 15), where a restart goes on from the
  * last page it committed once it has checked that the store still holds the log's last leaf.
+ * That one read does not see an event edited in the store's file while the process was down, so a
+ * resumed log is then re-checked against the store in the background (resume-recheck.ts: every
+ * event up to the resumed size, page by page, without holding up the start): on the first
+ * difference the follower tells `onStoreChanged` and starts its log over from the store, and the
+ * next checkpoint is refused because the rebuilt log no longer extends the last signed one (what
+ * every start did when the log was always rebuilt).
  * Checkpoints are kept in a CheckpointStore beside the store.
  */
 import { KeyObject } from 'node:crypto';
@@ -23,8 +29,10 @@ import { MerkleCheckpointer } from '../merkle/merkle-checkpointer';
 import { eventHashLeaf, hashLeaf } from '../merkle/merkle-hash';
 import { MerkleLog } from '../merkle/merkle-log';
 import type { ConsistencyProof, InclusionProof } from '../merkle/merkle-proof';
+import { MerkleLogForkError } from '../merkle/merkle.errors';
 import { AuditFollowerProgress, AuditFollowerState, MemoryAuditFollowerState } from './audit-follower-state';
 import { BundledEvent, BundledLog } from './evidence-bundle';
+import { RecheckProgress, RecheckResult, StoreChange, recheckResumedLog } from './resume-recheck';
 
 export interface StoreAuditorOptions {
   /** e.g. `grid-dispatch` */
@@ -56,6 +64,17 @@ export interface StoreAuditorOptions {
    */
   onProgress?: (progress: { treeSize: number; added: number; seconds: number; done: boolean }) => void;
   progressEvery?: number;
+  /**
+   * Told how the re-check of a resumed log against the store goes (resume-recheck.ts): every
+   * `progressEvery` leaves, and once at its end (with the difference it found, or why it could not finish).
+   */
+  onRecheck?: (progress: RecheckResult & { error?: string }) => void;
+  /**
+   * Told when the re-check finds that the store no longer holds what the resumed log recorded (an
+   * event edited, removed or added while the process was down): the log then starts over from the
+   * store, and its next checkpoint is refused against the last signed one.
+   */
+  onStoreChanged?: (change: StoreChange) => void;
 }
 
 /** The event as hashed: the stored event without `globalPosition` and the trace context (metadata, not evidence). */
@@ -74,6 +93,15 @@ export class StoreAuditor {
   private opened = false;
   private failedCommit: string | undefined;
   private catchingUp: Promise<number> | undefined;
+  /** Whether the next `open()` is this auditor's first: only a state persisted before it is re-checked. */
+  private firstOpen = true;
+  /** Counts the times the state was cleared: a re-check of an older log stops. */
+  private generation = 0;
+  private recheck: Promise<RecheckResult | undefined> | undefined;
+  private stopping = false;
+  /** Set by the re-check: the next `open()` starts the log over from the store. */
+  private startOver: string | undefined;
+  private change: StoreChange | undefined;
 
   constructor(private readonly options: StoreAuditorOptions) {
     this.context = options.context;
@@ -111,6 +139,22 @@ export class StoreAuditor {
     return { keySet: this.keySet() };
   }
 
+  /** What the re-check of a resumed log found changed in the store, if it did (kept for the life of the auditor). */
+  get storeChange(): StoreChange | undefined {
+    return this.change;
+  }
+
+  /** The re-check of the resumed log against the store: resolves when it ends (undefined when none started). */
+  async rechecked(): Promise<RecheckResult | undefined> {
+    return this.recheck;
+  }
+
+  /** Ends a re-check in progress (between two pages) and waits for it, so the stores can close. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.recheck;
+  }
+
   /** Appends every event stored since the last call to the log; returns the tree size. One at a time. */
   catchUp(): Promise<number> {
     this.catchingUp ??= this.doCatchUp().finally(() => (this.catchingUp = undefined));
@@ -118,7 +162,15 @@ export class StoreAuditor {
   }
 
   private async doCatchUp(): Promise<number> {
-    if (!this.opened) await this.open();
+    for (;;) {
+      if (!this.opened) await this.open();
+      const size = await this.follow();
+      // undefined: the re-check found the store changed under the log while following it, start over now
+      if (size !== undefined) return size;
+    }
+  }
+
+  private async follow(): Promise<number | undefined> {
     const pageSize = this.options.pageSize ?? 1000;
     const every = this.options.progressEvery ?? 100_000;
     const keysOf = this.options.streamKeys;
@@ -130,6 +182,7 @@ export class StoreAuditor {
     const tell = (done: boolean) => this.options.onProgress?.({ treeSize: log.size, added: log.size - from, seconds: (Date.now() - started) / 1000, done });
     for (;;) {
       const page = await this.options.events.readAll({ afterPosition: this.last, maxCount: pageSize });
+      if (!this.opened) return undefined;
       if (page.length === 0) {
         if (log.size - from >= every) tell(true);
         return log.size;
@@ -163,20 +216,28 @@ export class StoreAuditor {
   /**
    * Takes up the committed state: keeps it when the store still holds the log's last leaf at its
    * position (one event read, not the store) and the key index was built by the same keys,
-   * otherwise starts over from an empty log.
+   * otherwise starts over from an empty log. A state persisted before this auditor is then
+   * re-checked against the store in the background (see `recheckInBackground`).
    */
   private async open(): Promise<void> {
     const progress = this.state.progress();
-    const reason = this.failedCommit ? `a page could not be committed (${this.failedCommit})` : await this.whyNotResume(progress);
+    let reason = this.failedCommit ? `a page could not be committed (${this.failedCommit})` : await this.whyNotResume(progress);
     this.failedCommit = undefined;
+    // read after the await: the re-check may have found a change meanwhile
+    if (this.startOver !== undefined) reason = this.startOver;
+    this.startOver = undefined;
+    const first = this.firstOpen;
+    this.firstOpen = false;
     if (reason === undefined) {
       this.current = new MerkleLog(this.state.nodes, progress.treeSize);
       this.last = progress.lastPosition;
       this.opened = true;
       if (progress.treeSize > 0) this.options.onResume?.({ treeSize: progress.treeSize, resumed: true });
+      if (first && progress.treeSize > 0) this.recheckInBackground(progress.treeSize);
       return;
     }
     this.state.clear();
+    this.generation += 1;
     this.current = new MerkleLog(this.state.nodes, 0);
     this.last = 0;
     this.opened = true;
@@ -200,6 +261,44 @@ export class StoreAuditor {
     return `the store no longer holds the log's last leaf (leaf ${progress.treeSize - 1} at position ${progress.lastPosition})`;
   }
 
+  /**
+   * Compares the resumed log's first `treeSize` leaves with the store, without holding up the
+   * caller (resume-recheck.ts). On a difference: tells `onStoreChanged` and makes the log start
+   * over from the store at once (a catch-up in progress starts over after its page).
+   */
+  private recheckInBackground(treeSize: number): void {
+    const generation = this.generation;
+    const stopped = () => this.stopping || this.generation !== generation;
+    const every = this.options.progressEvery ?? 100_000;
+    const run = async (): Promise<RecheckResult | undefined> => {
+      // after the turn that resumed: the catch-up's first page goes first
+      await nextTurn();
+      const result = await recheckResumedLog({
+        events: this.options.events,
+        log: new MerkleLog(this.state.nodes, treeSize),
+        positionsOf: (leaf, count) => this.state.positionsOf(leaf, count),
+        treeSize,
+        pageSize: this.options.pageSize ?? 1000,
+        progressEvery: every,
+        onProgress: (p: RecheckProgress) => this.options.onRecheck?.(p),
+        stopped,
+      });
+      if (result.change && !stopped()) {
+        this.change = result.change;
+        this.startOver = `the re-check found the store changed under the log: ${result.change.detail}`;
+        this.opened = false;
+        this.options.onStoreChanged?.(result.change);
+      }
+      this.options.onRecheck?.(result);
+      return result;
+    };
+    this.recheck = run().catch((error: unknown) => {
+      // a read of the store failing is not a change of the store: said, and left to the next start
+      this.options.onRecheck?.({ treeSize, checked: 0, seconds: 0, done: true, error: (error as Error).message });
+      return undefined;
+    });
+  }
+
   /** Catches up, then signs and stores the head (a no-op when the log did not grow). */
   async checkpoint(): Promise<SignedCheckpoint> {
     await this.catchUp();
@@ -210,7 +309,15 @@ export class StoreAuditor {
       origin: this.origin,
       ...(this.options.clock ? { clock: this.options.clock } : {}),
     });
-    return checkpointer.checkpoint();
+    try {
+      return await checkpointer.checkpoint();
+    } catch (error) {
+      // the refusal people see (the audit routes) says where the re-check found the store changed
+      const change = this.change;
+      if (!change || !(error instanceof MerkleLogForkError)) throw error;
+      const detail = error.details as { checkpointSize: number; logSize: number; reason: string };
+      throw new MerkleLogForkError({ ...detail, reason: `${detail.reason}；${change.message}` });
+    }
   }
 
   async latestCheckpoint(): Promise<SignedCheckpoint | undefined> {

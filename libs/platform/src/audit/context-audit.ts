@@ -11,6 +11,11 @@
  * model, complete envelopes), and builds their part of an evidence bundle. Parties' personal
  * data is masked unless the auditor's scope covers it; when it is shown, the read is recorded as
  * a `PersonalDataRead` event in this store (stream `audit-personal-data-reads`).
+ *
+ * Standalone resumes the Merkle log from its state on a restart and re-checks it against the store
+ * in the background: a store edited while the process was down is logged as an error naming the
+ * event, the log is rebuilt from the store and the checkpoint tried at once is refused against the
+ * last signed one (`MERKLE.LOG_FORKED`, in Chinese on the audit routes, naming the change).
  */
 import { Logger } from '@nestjs/common';
 import { newId, systemClock, type Clock } from '@fengqiao/kernel';
@@ -93,6 +98,8 @@ export class ContextAudit {
   readonly auditor: StoreAuditor;
   private timer: NodeJS.Timeout | undefined;
   private first: Promise<void> | undefined;
+  /** The checkpoint that follows a store change found by the re-check (it rebuilds the log first). */
+  private afterChange: Promise<void> | undefined;
   private readonly logger: Logger;
   private readonly clock: Clock;
 
@@ -125,6 +132,18 @@ export class ContextAudit {
             ? `Merkle log caught up with the store: ${treeSize} events (${added} added in ${seconds.toFixed(1)} s)`
             : `following the store into its Merkle log: ${treeSize} events so far (${seconds.toFixed(1)} s)`,
         ),
+      // a resumed log is re-checked against the store in the background: long ones say how far they got
+      onRecheck: ({ treeSize, checked, seconds, done, change, stopped, error }) => {
+        if (error) this.logger.warn(`the Merkle log could not be re-checked against the store: ${error}`);
+        else if (!done) this.logger.log(`re-checking the resumed Merkle log against the store: ${checked} of ${treeSize} events (${seconds.toFixed(1)} s)`);
+        else if (!change && !stopped) this.logger.log(`Merkle log re-checked against the store: ${checked} events as recorded (${seconds.toFixed(1)} s)`);
+      },
+      // the store was edited while the process was down: said loudly, and the log is rebuilt from the
+      // store so that the checkpoint signed next is refused against the last one (MERKLE.LOG_FORKED)
+      onStoreChanged: (change) => {
+        this.logger.error(`${change.detail}; rebuilding the Merkle log from the store, its next checkpoint is checked against the last signed one`);
+        this.afterChange = this.checkpointQuietly();
+      },
       ...(options.retiredKeys ? { retiredKeys: options.retiredKeys } : {}),
     });
   }
@@ -147,11 +166,23 @@ export class ContextAudit {
     return this.first ?? Promise.resolve();
   }
 
+  /**
+   * Resolves once a resumed log was re-checked against the store and, when the store changed
+   * under it, the log rebuilt and its checkpoint tried (and refused, and logged).
+   */
+  async rechecked(): Promise<void> {
+    await this.started();
+    await this.auditor.rechecked();
+    await this.afterChange;
+  }
+
   /** Stops the schedule and waits for a checkpoint in progress, so the stores can close. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.auditor.stop();
     await this.first;
+    await this.afterChange;
   }
 
   private async checkpointQuietly(): Promise<void> {
