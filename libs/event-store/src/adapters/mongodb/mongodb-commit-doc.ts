@@ -1,6 +1,6 @@
 /**
  * The commit document of the MongoDB event store (layout 2, see mongodb-event-store.ts) and its
- * mapping: encoded events → commit document (`toCommitDoc`, with the BSON copy of the data for
+ * mapping: encoded events → commit document (`commitBody` then `placeCommit`, with the BSON copy of the data for
  * readers of the database) and commit document → stored events (`unwrap`, reading the canonical JSON
  * back, or a layout-1 commit unchanged). Also the stream head and meta hint documents.
  */
@@ -144,13 +144,17 @@ function copyForBson(value: unknown, inArray: boolean, state: { exact: boolean }
   return value;
 }
 
-export function toCommitDoc(streamId: string, built: EncodedEvent[], position: number): CommitDoc {
+/** A commit without its positions: everything an append can build before it knows where it goes. */
+export type CommitBody = Omit<CommitDoc, '_id' | 'lastPosition' | 'page'>;
+
+/**
+ * The commit of `built` without its positions (the BSON copies of the data, the instants as dates):
+ * built while the append's claims are on their way, placed by `placeCommit` at insert time.
+ */
+export function commitBody(streamId: string, built: EncodedEvent[]): CommitBody {
   const first = built[0].event;
   const last = built[built.length - 1].event;
   return {
-    _id: position,
-    lastPosition: position + built.length - 1,
-    page: pageOf(position),
     streamId,
     firstRevision: first.revision,
     lastRevision: last.revision,
@@ -183,6 +187,11 @@ export function toCommitDoc(streamId: string, built: EncodedEvent[], position: n
       return sub;
     }),
   };
+}
+
+/** The commit document of `body` at `position` (its first event's global position). */
+export function placeCommit(body: CommitBody, position: number): CommitDoc {
+  return { _id: position, lastPosition: position + body.events.length - 1, page: pageOf(position), ...body };
 }
 
 function instant(value: Date | string): string {

@@ -5,8 +5,7 @@
  * walk on and try again). See "Global positions without holes" in mongodb-event-store.ts.
  */
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
-import type { EncodedEvent } from '../../envelope';
-import { DUPLICATE_KEY, toCommitDoc, type CommitDoc } from './mongodb-commit-doc';
+import { DUPLICATE_KEY, placeCommit, type CommitBody, type CommitDoc } from './mongodb-commit-doc';
 import { INDEX, type MongoCollections } from './mongodb-layout';
 
 /** Most commits inserted by one `insertMany`. */
@@ -15,8 +14,7 @@ const MAX_GROUP = 64;
 export type InsertOutcome = { kind: 'inserted'; doc: CommitDoc } | { kind: 'stream_conflict' };
 
 interface PendingCommit {
-  streamId: string;
-  built: EncodedEvent[];
+  body: CommitBody;
   resolve: (outcome: InsertOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -39,9 +37,9 @@ export class CommitInserter {
   }
 
   /** Queues a commit for the next grouped insert; resolves when it is stored or refused. */
-  insert(streamId: string, built: EncodedEvent[]): Promise<InsertOutcome> {
+  insert(body: CommitBody): Promise<InsertOutcome> {
     return new Promise<InsertOutcome>((resolve, reject) => {
-      this.pendingCommits.push({ streamId, built, resolve, reject });
+      this.pendingCommits.push({ body, resolve, reject });
       if (this.draining === undefined) this.draining = this.drain();
     });
   }
@@ -77,7 +75,7 @@ export class CommitInserter {
       }
       const docs: CommitDoc[] = [];
       for (const c of waiting) {
-        const doc = toCommitDoc(c.streamId, c.built, position);
+        const doc = placeCommit(c.body, position);
         docs.push(doc);
         position = doc.lastPosition + 1;
       }

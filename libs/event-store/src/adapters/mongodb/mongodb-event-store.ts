@@ -26,7 +26,7 @@
  *   the date's `toISOString()`, e.g. `+08:00` or more than millisecond digits).
  * - `events_streams` — a **stream head** per stream, `_id` = stream id: `{ revision, hash,
  *   firstRevision, position }` of the last commit a writer saw. A hint, written every 32 commits of a
- *   process to the stream (an update is a scan on FerretDB) and by a reader that walked:
+ *   process to the stream (an update costs FerretDB a read and a write) and by a reader that walked:
  *   a reader of it walks forward with `{ streamId, firstRevision: revision + 1 }` (equality) until
  *   no commit follows, so a lost or late update only costs lookups, never correctness.
  * - `events_ids` — a **claim** per event id, `_id` = event id, `{ streamId, owner, at }`, inserted
@@ -107,7 +107,7 @@ import {
 } from '../../envelope';
 import { WrongExpectedRevisionError, type ComparedRevision } from '../../errors';
 import { CommitInserter } from './mongodb-commit-inserter';
-import { lastHashOf, unwrap, type CommitDoc, type HeadDoc, type MetaDoc } from './mongodb-commit-doc';
+import { commitBody, lastHashOf, unwrap, type CommitBody, type CommitDoc, type HeadDoc, type MetaDoc } from './mongodb-commit-doc';
 import { DEFAULT_CLAIM_LEASE_MS, IdClaims, type IdDoc } from './mongodb-id-claims';
 import { ensureIndexes, migrate, writeHint, writeIdDocs, type MongoCollections } from './mongodb-layout';
 import { ReadAllPages } from './mongodb-read-all';
@@ -234,21 +234,18 @@ export class MongoEventStore implements EventStore {
     const ids = events.map((e) => e.id);
     // Insert-first idempotency: the claims' insert is the check (see mongodb-id-claims.ts); an
     // append whose ids are new reads nothing before its commit. While the claims' insert is on its
-    // way, the events are encoded on the cached head (or the head is looked up), so the commit
-    // insert can go out as soon as the claims are in.
+    // way, the commit is built on the cached head (or the head is looked up first), so its insert
+    // can go out as soon as the claims are in.
     const claiming = settle(this.claimOrReplay(streamId, events, expected));
-    const ahead = await this.headAhead(streamId, events, expected);
+    let prepared = await this.prepareAhead(streamId, events, expected);
     const claimed = await claiming;
     if ('error' in claimed) throw claimed.error;
     let claimedAt = claimed.value;
     if (typeof claimedAt !== 'number') return claimedAt;
     let stored = false;
-    let prebuilt = ahead.built;
     try {
       for (;;) {
-        const head =
-          ahead.head !== undefined && prebuilt !== undefined && this.heads.get(streamId) === ahead.head ? ahead.head : await this.headFor(streamId, expected);
-        if (head !== ahead.head) prebuilt = undefined;
+        const head = await this.headFor(streamId, expected);
         if (expected !== 'any' && expected !== head.revision) checkExpectedRevision(streamId, expected, head.revision);
         if (Date.now() - claimedAt > this.claims.leaseMs / 2) {
           // too slow to commit on these claims safely (another append may take them over soon)
@@ -260,9 +257,13 @@ export class MongoEventStore implements EventStore {
           }
           claimedAt = again;
         }
-        const built = prebuilt ?? encodeEvents(streamId, events, head, this.clock.now().toISOString());
-        prebuilt = undefined;
-        const outcome = await this.inserter.insert(streamId, built);
+        // what was prepared on this very head is the commit; on any other head it is built again
+        const body =
+          prepared !== undefined && prepared.head === head
+            ? prepared.body
+            : commitBody(streamId, encodeEvents(streamId, events, head, this.clock.now().toISOString()));
+        prepared = undefined;
+        const outcome = await this.inserter.insert(body);
         if (outcome.kind === 'inserted') {
           stored = true;
           const doc = outcome.doc;
@@ -306,28 +307,37 @@ export class MongoEventStore implements EventStore {
 
   /**
    * The work of an append that does not depend on its claims, done while their insert is on its
-   * way: with a cached head that `expected` accepts, the encoded events (after one turn of the event
-   * loop, so that the claims' command is written to the socket first); otherwise the stored head is
-   * looked up (its reads run beside the claims' insert). A failed lookup is left to the append's own.
+   * way: the head the append will build on (the cached one that `expected` accepts, none for a new
+   * stream, else the stored head looked up: its reads run beside the claims' insert) and the commit
+   * built on it, events encoded and hashed, data copied for BSON (after one turn of the event loop,
+   * so that the claims' command is written to the socket first). The append uses it only if the head
+   * it then finds is this very one. Undefined when there is nothing to prepare (`expected` is
+   * already refused) or the preparation failed (the append does it again and reports the failure).
    */
-  private async headAhead(
+  private async prepareAhead(
     streamId: string,
     events: readonly NewEvent[],
     expected: ComparedRevision | 'any',
-  ): Promise<{ head?: KnownHead; built?: ReturnType<typeof encodeEvents> }> {
-    const cached = this.heads.get(streamId);
-    if (cached && (expected === 'any' || expected === cached.revision)) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.heads.get(streamId) !== cached) return {};
-      return { head: cached, built: encodeEvents(streamId, events, cached, this.clock.now().toISOString()) };
-    }
-    if (expected === 'no_stream') return {};
+  ): Promise<{ head: StreamHead; body: CommitBody } | undefined> {
     try {
-      await this.head(streamId);
+      const cached = this.heads.get(streamId);
+      let head: StreamHead;
+      if (cached && (expected === 'any' || expected === cached.revision)) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.heads.get(streamId) !== cached) return undefined;
+        head = cached;
+      } else if (expected === 'no_stream') {
+        if (cached) return undefined;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        head = EMPTY_HEAD; // what `headFor` answers for a new stream: no read
+      } else {
+        head = await this.head(streamId);
+        if (expected !== 'any' && expected !== head.revision) return undefined;
+      }
+      return { head, body: commitBody(streamId, encodeEvents(streamId, events, head, this.clock.now().toISOString())) };
     } catch {
-      // the append looks the head up again and reports what fails then
+      return undefined;
     }
-    return {};
   }
 
   /**
