@@ -436,31 +436,6 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     expect(await checkpoints.get('test.relay')).toBe(events[2].globalPosition);
   });
 
-  it('caughtUpOnce(): resolves when the running relay first reads less than a full batch, not while its passes are full', async () => {
-    for (let i = 0; i < 7; i++) await appendCase(`u${i}`, ['CaseReported']);
-    // a bus that holds the third batch: the relay is mid-store, every pass so far full
-    const held = gate();
-    let batches = 0;
-    const slowBus: Pick<Bus, 'publish'> = {
-      publish: async (t: string, messages: OutgoingMessage[]) => {
-        batches += 1;
-        if (batches === 3) await held.wait;
-        await bus.publish(t, messages);
-      },
-    };
-    const r = relay({ batchSize: 2, bus: slowBus });
-    let caughtUp = false;
-    void r.caughtUpOnce().then(() => (caughtUp = true));
-    r.start();
-    await eventually(() => (batches === 3 ? true : undefined), { what: 'the third batch' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(caughtUp).toBe(false);
-    held.open();
-    await r.caughtUpOnce(); // the fourth pass reads one event: less than a full batch
-    expect(ids()).toHaveLength(7);
-    expect(caughtUp).toBe(true);
-  });
-
   it('stop() waits for the batch in progress, which saves its checkpoint', async () => {
     const checkpoints = new InMemoryRelayCheckpointStore();
     const publishing = gate();

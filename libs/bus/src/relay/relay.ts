@@ -113,9 +113,6 @@ export class Relay {
   private saved: { position: number | undefined } | undefined;
   /** A replay from the start of the store in progress (`rewind`): where it is, and who waits for it. */
   private replay: { after: number; caughtUp: () => void; done: Promise<void> } | undefined;
-  /** Resolved the first time a pass of the loop reads less than a full batch: the relay had caught up with its store once. */
-  private readonly firstCaughtUp: Promise<void>;
-  private markCaughtUp!: () => void;
   private eventsRead = 0;
   private messagesPublished = 0;
   private consecutiveFailures = 0;
@@ -131,7 +128,6 @@ export class Relay {
     this.maxInFlight = options.maxInFlightBatches ?? 1;
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new TypeError('maxInFlightBatches must be an integer ≥ 1');
     this.logger = options.logger ?? defaultLogger(`relay.${options.name}`);
-    this.firstCaughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new TypeError('batchSize must be an integer ≥ 1');
   }
 
@@ -190,14 +186,6 @@ export class Relay {
     return total;
   }
 
-  /**
-   * Resolves once the running relay first reached the end of its store (a pass read less than a
-   * full batch): after a start on a large store without a checkpoint, when its first pass is over.
-   */
-  caughtUpOnce(): Promise<void> {
-    return this.firstCaughtUp;
-  }
-
   status(): RelayStatus {
     return {
       running: this.running,
@@ -224,10 +212,7 @@ export class Relay {
         await this.idle(delay, false);
         continue;
       }
-      if (!full) {
-        this.markCaughtUp();
-        await this.idle(this.pollIntervalMs, true);
-      }
+      if (!full) await this.idle(this.pollIntervalMs, true);
       // a full batch goes on at once, but after a turn of the event loop: an embedded store's reads
       // resolve at once, and a replay of a large store must not hold up requests and timers (issue 15)
       else await new Promise<void>((resolve) => setImmediate(resolve));

@@ -18,8 +18,6 @@ const SERVICE_CONFIG = Symbol.for('fengqiao.service-config');
 @Injectable()
 export class AuditRegistry implements BeforeApplicationShutdown {
   private readonly audits = new Map<string, ContextAudit>();
-  /** While set, attached audits wait to start (see `deferStarts`). */
-  private deferred: ContextAudit[] | undefined;
 
   constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig) {}
 
@@ -34,27 +32,8 @@ export class AuditRegistry implements BeforeApplicationShutdown {
       intervalMs: Number.isFinite(interval) ? interval : 60_000,
     });
     this.audits.set(runtime.context, audit);
-    if (this.deferred) this.deferred.push(audit);
-    else audit.start();
+    audit.start();
     return audit;
-  }
-
-  /**
-   * Audits attached from now on start only at `releaseStarts`. Following a large store into the
-   * Merkle log is a long run of CPU-bound pages with a turn of the event loop between them; started
-   * while the other contexts were still starting (their seeding awaits one write per turn), it held
-   * the process's listen up by the whole follow (~30 s with 1,000,000 events, issue 15). The
-   * service's start defers them until it listens.
-   */
-  deferStarts(): void {
-    this.deferred ??= [];
-  }
-
-  /** Starts the audits attached since `deferStarts` (their first checkpoint, then the schedule). */
-  releaseStarts(): void {
-    const waiting = this.deferred ?? [];
-    this.deferred = undefined;
-    for (const audit of waiting) audit.start();
   }
 
   get(context: string): ContextAudit | undefined {

@@ -17,7 +17,6 @@ import { authImports, IdentitySeed } from '../auth/identity.module';
 import { corsOptionsDelegate } from '../auth/cors';
 import { loadAuthConfig } from '../auth/auth.config';
 import { createBus } from '../infrastructure/context-infrastructure';
-import { relayGateOf } from '../infrastructure/relay-gate';
 import { MONGO_CLIENT_OPTIONS, watchMongoClient } from '../infrastructure/mongo-clients';
 import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
 import { httpMetricsMiddleware, metricsPlacementOf, serveMetrics, startMetricsServer } from '../metrics/metrics.http';
@@ -148,27 +147,10 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
   return app;
 }
 
-/** The audits' first checkpoint waits for the relays' first pass at most this long (see startService). */
-const AUDIT_START_AT_MOST_MS = 120_000;
-
 /** Creates the app, starts its Kafka consumer (distributed mode) and listens. */
 export async function startService(def: ServiceAppDefinition, config: ServiceConfig): Promise<RunningService> {
   const app = await createServiceApp(def, config);
-  // The relays' and the audits' first pass over their stores wait until the process listens: in
-  // the background they still held up the start-up steps of the other contexts (see RelayGate.hold).
-  // The audits then wait for the relays' first pass too: two passes over a large store at once
-  // (each a page of events in memory, each with its garbage) raised the peak resident memory by
-  // ~70 MB with 1,000,000 events (issue 15).
-  const gate = relayGateOf(app.get<Bus>(BUS));
-  const audits = def.audit ? app.get(AuditRegistry) : undefined;
-  gate.hold('listening');
-  audits?.deferStarts();
-  try {
-    await app.listen(config.port, config.host);
-  } finally {
-    gate.release('listening');
-    if (audits) void gate.caughtUpOnce(AUDIT_START_AT_MOST_MS).then(() => audits.releaseStarts());
-  }
+  await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   app.get(Logger).log(`${def.name} listening on ${url} (${config.mode} mode)`);
   const placement = metricsPlacementOf();

@@ -23,21 +23,6 @@ export class RelayGate {
     this.expected.add(context);
   }
 
-  /**
-   * Keeps the relays back until `release` too (a service holds them until it listens): a relay
-   * following a large store from its start is a long run of CPU-bound pages, and started while the
-   * other contexts were still starting it held their start-up steps, and so the listen, up by most
-   * of its pass (~14 s with 1,000,000 events, issue 15). Relays were never awaited by the start:
-   * they catch up in the background either way.
-   */
-  hold(reason: string): void {
-    this.register(`(${reason})`);
-  }
-
-  release(reason: string): void {
-    this.arrive(`(${reason})`, () => undefined);
-  }
-
   /** A stopped context must arrive again (after a restart on the same bus) before relays start. */
   leave(context: string): void {
     this.arrived.delete(context);
@@ -55,23 +40,6 @@ export class RelayGate {
       this.waiting = [];
       for (const fn of run) fn();
       this.open();
-    }
-  }
-
-  /**
-   * Resolves once every relay on this bus has caught up with its store once (see
-   * `Relay.caughtUpOnce`), or after `atMostMs`, whichever comes first.
-   */
-  async caughtUpOnce(atMostMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const cap = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, atMostMs);
-      timer.unref();
-    });
-    try {
-      await Promise.race([this.opened.then(() => Promise.all([...this.relays.values()].map((r) => r.caughtUpOnce()))), cap]);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
