@@ -22,6 +22,14 @@ describe('service config', () => {
       ).kurrentdbUrl,
     ).toBe('kurrentdb://k:2113?tls=false');
   });
+  it('takes a pino level in LOG_LEVEL and refuses another word with the levels it takes (Nest says "log")', () => {
+    expect(loadServiceConfig('x', { port: 1, mode: 'standalone' }, {}).logLevel).toBe('info');
+    expect(loadServiceConfig('x', { port: 1, mode: 'standalone' }, { LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(() => loadServiceConfig('x', { port: 1, mode: 'standalone' }, { LOG_LEVEL: 'log' })).toThrow(
+      new ConfigError('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "log"'),
+    );
+  });
+
   it('names the deployment on a shared broker with KAFKA_TOPIC_PREFIX, and refuses an unsafe one', () => {
     expect(loadServiceConfig('x', { port: 1, mode: 'standalone' }, {}).kafkaTopicPrefix).toBe('');
     expect(loadServiceConfig('x', { port: 1, mode: 'standalone' }, { KAFKA_TOPIC_PREFIX: 'town-7' }).kafkaTopicPrefix).toBe('town-7');

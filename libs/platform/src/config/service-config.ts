@@ -27,6 +27,9 @@ export interface ServiceConfig {
   production: boolean;
 }
 
+/** pino's levels, which LOG_LEVEL names (default `info`). */
+export const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -63,6 +66,11 @@ export function loadServiceConfig(serviceName: string, defaults: { port: number;
   if (kafkaTopicPrefix !== '' && !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(kafkaTopicPrefix)) {
     throw new ConfigError(`KAFKA_TOPIC_PREFIX must be 1–40 lower-case letters, digits, "-" or "_", got "${kafkaTopicPrefix}"`);
   }
+  const logLevel = env('LOG_LEVEL', source) ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    // every logger of the process reads it (pino): an unknown level (e.g. Nest's "log" or "verbose") made the first one throw deep in the start-up
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
   if (mode === 'distributed') {
     if (kafkaBrokers.length === 0) throw new ConfigError('KAFKA_BROKERS is required in distributed mode (e.g. 127.0.0.1:9092)');
     if (!mongoUrl) throw new ConfigError('MONGO_URL is required in distributed mode (e.g. mongodb://127.0.0.1:27017/fengqiao)');
@@ -77,7 +85,7 @@ export function loadServiceConfig(serviceName: string, defaults: { port: number;
     mongoUrl,
     kurrentdbUrl: env('KURRENTDB_URL', source) ?? '',
     dataDir: env('FENGQIAO_DATA_DIR', source) ?? './data',
-    logLevel: env('LOG_LEVEL', source) ?? 'info',
+    logLevel,
     production: source.NODE_ENV === 'production',
   };
 }
