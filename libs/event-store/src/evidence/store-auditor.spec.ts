@@ -6,7 +6,7 @@ import type { EventStore, ReadAllOptions } from '../event-store.port';
 import { contractEvent } from '../testing';
 import { CheckpointSigner, InMemoryCheckpointStore, SqliteCheckpointStore, verifyConsistencyProof, verifyEventInclusion } from '../merkle';
 import { SqliteAuditFollowerState } from './sqlite-audit-follower-state';
-import { StoreAuditor, StoreAuditorOptions } from './store-auditor';
+import { AuditorStoppedError, StoreAuditor, StoreAuditorOptions } from './store-auditor';
 
 describe('StoreAuditor: following the store into its Merkle log', () => {
   it('lets the event loop turn between pages: following a large store does not hold up timers and requests', async () => {
@@ -33,6 +33,46 @@ describe('StoreAuditor: following the store into its Merkle log', () => {
       expect(auditor.log.size).toBe(35);
     } finally {
       await store.close();
+    }
+  });
+
+  it('stop() ends a catch-up between two pages: it rejects with what it followed, and a later follower goes on from there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fq-auditor-stop-'));
+    const store = new SqliteEventStore({ path: join(dir, 'events.db') });
+    try {
+      await store.append(
+        's-1',
+        Array.from({ length: 50 }, (_, i) => contractEvent({ data: { i } })),
+        { expectedRevision: 'no_stream' },
+      );
+      const options = (state: SqliteAuditFollowerState): StoreAuditorOptions => ({
+        context: 'test',
+        events: store,
+        checkpoints: new InMemoryCheckpointStore(),
+        signer: CheckpointSigner.generate(),
+        pageSize: 10,
+        state,
+      });
+      const state = new SqliteAuditFollowerState({ database: join(dir, 'audit.sqlite') });
+      const auditor = new StoreAuditor(options(state));
+      const following = auditor.catchUp();
+      await new Promise<void>((resolve) => setImmediate(resolve)); // one page in
+      await auditor.stop();
+      const stopped = await following.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(stopped).toBeInstanceOf(AuditorStoppedError);
+      const at = (stopped as AuditorStoppedError).treeSize;
+      expect(at).toBeGreaterThan(0);
+      expect(at).toBeLessThan(50);
+      state.close();
+      // the pages it committed are kept: the next follower resumes there and reads the rest
+      const again = new StoreAuditor(options(new SqliteAuditFollowerState({ database: join(dir, 'audit.sqlite') })));
+      expect(await again.catchUp()).toBe(50);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

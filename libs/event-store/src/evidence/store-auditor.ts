@@ -34,6 +34,14 @@ import { AuditFollowerProgress, AuditFollowerState, MemoryAuditFollowerState } f
 import { BundledEvent, BundledLog } from './evidence-bundle';
 import { RecheckProgress, RecheckResult, StoreChange, recheckResumedLog } from './resume-recheck';
 
+/** A catch-up ended by `StoreAuditor.stop()` (the process is stopping); what it followed so far is kept. */
+export class AuditorStoppedError extends Error {
+  constructor(readonly treeSize: number) {
+    super(`the audit follower was stopped at ${treeSize} events`);
+    this.name = 'AuditorStoppedError';
+  }
+}
+
 export interface StoreAuditorOptions {
   /** e.g. `grid-dispatch` */
   context: string;
@@ -149,7 +157,11 @@ export class StoreAuditor {
     return this.recheck;
   }
 
-  /** Ends a re-check in progress (between two pages) and waits for it, so the stores can close. */
+  /**
+   * Ends a re-check and a catch-up in progress (between two pages; a catch-up then rejects with
+   * AuditorStoppedError, the pages it committed stay) and waits for the re-check, so the stores can
+   * close. Without it, a process told to stop while following a large store went on to its end.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.recheck;
@@ -210,6 +222,7 @@ export class StoreAuditor {
       // loop between pages, following a large store held up every request, timer and the listen
       // of a starting process until the last page (issue 15)
       await nextTurn();
+      if (this.stopping) throw new AuditorStoppedError(log.size);
     }
   }
 

@@ -20,6 +20,7 @@
 import { Logger } from '@nestjs/common';
 import { newId, systemClock, type Clock } from '@fengqiao/kernel';
 import {
+  AuditorStoppedError,
   BundledLog,
   ExportedCheckpoint,
   GENESIS_HASH,
@@ -189,7 +190,9 @@ export class ContextAudit {
     try {
       await this.auditor.checkpoint();
     } catch (e) {
-      this.logger.error(`checkpoint failed: ${(e as Error).message}`);
+      // stopping while following the store: what it followed is kept, the next start goes on from there
+      if (e instanceof AuditorStoppedError) this.logger.log(`${e.message}; the next start goes on from there`);
+      else this.logger.error(`checkpoint failed: ${(e as Error).message}`);
     }
   }
 
