@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DynamicModule, INestApplication, Inject, Injectable, Module, ModuleMetadata, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, INestApplication, Inject, Injectable, Module, ModuleMetadata, OnApplicationShutdown } from '@nestjs/common';
 import { Bus } from '@fengqiao/bus';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -17,6 +17,7 @@ import { authImports, IdentitySeed } from '../auth/identity.module';
 import { corsOptionsDelegate } from '../auth/cors';
 import { loadAuthConfig } from '../auth/auth.config';
 import { createBus } from '../infrastructure/context-infrastructure';
+import { relayGateOf } from '../infrastructure/relay-gate';
 import { MONGO_CLIENT_OPTIONS, watchMongoClient } from '../infrastructure/mongo-clients';
 import { BUS, SERVICE_CONFIG } from '../infrastructure/context-runtime';
 import { httpMetricsMiddleware, metricsPlacementOf, serveMetrics, startMetricsServer } from '../metrics/metrics.http';
@@ -55,10 +56,16 @@ export interface RunningService {
 @Module({})
 class ServiceRootModule {}
 
-/** Closes the process-wide bus (draining its consumers) when the app stops. */
+/**
+ * Stops the relays of every context first (before any context closes its consumers: see
+ * RelayGate.stopAll), and closes the process-wide bus (draining its consumers) when the app stops.
+ */
 @Injectable()
-class BusLifecycle implements OnApplicationShutdown {
+class BusLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
+  async beforeApplicationShutdown(): Promise<void> {
+    await relayGateOf(this.bus).stopAll();
+  }
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
   }

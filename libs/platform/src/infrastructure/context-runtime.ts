@@ -445,13 +445,29 @@ export function projectionParking(projection: string): ParkingOptions {
   };
 }
 
-function busLogger(logger: Logger) {
-  const fmt = (obj: unknown, msg?: string) => (msg ? `${msg} ${JSON.stringify(obj)}` : JSON.stringify(obj));
+/**
+ * The bus and relay's structured logs through the context's Nest logger, as one line of text with
+ * the fields as JSON. An Error is written as its name, message, code and cause (`JSON.stringify`
+ * alone wrote `{}`: "relay pass failed: retrying … err: {}" said nothing of why).
+ */
+export function busLogger(logger: Pick<Logger, 'error' | 'warn' | 'log' | 'debug'>) {
+  const json = (obj: unknown) => JSON.stringify(obj, (_key, value: unknown) => (value instanceof Error ? errorFields(value) : value));
+  const fmt = (obj: unknown, msg?: string) => (msg ? `${msg} ${json(obj)}` : json(obj));
   return {
     error: (obj: unknown, msg?: string) => logger.error(fmt(obj, msg)),
     warn: (obj: unknown, msg?: string) => logger.warn(fmt(obj, msg)),
     info: (obj: unknown, msg?: string) => logger.log(fmt(obj, msg)),
     debug: (obj: unknown, msg?: string) => logger.debug(fmt(obj, msg)),
+  };
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(code !== undefined ? { code } : {}),
+    ...(error.cause !== undefined ? { cause: error.cause instanceof Error ? errorFields(error.cause) : error.cause } : {}),
   };
 }
 

@@ -43,6 +43,15 @@ export class RelayGate {
     }
   }
 
+  /**
+   * Stops every relay on this bus (the process is stopping): before any context closes its
+   * consumers, so that no relay publishes to a consumer group that already left (the in-process bus
+   * refuses such a publish, and the relay logged it as a failed pass at every stop during a replay).
+   */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.relays.values()].map((r) => r.stop()));
+  }
+
   /** Once the relays run: every relay on this bus publishes its store again from the start; resolves when all caught up. */
   async rewind(): Promise<void> {
     await this.opened;
