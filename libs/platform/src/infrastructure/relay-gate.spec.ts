@@ -1,7 +1,7 @@
 /**
- * The relay gate: relays start once every context of the bus arrived, and a stopping process stops
- * every relay at once (before any context closes its consumers). Pure logic: the relays are
- * stand-ins with the methods the gate calls.
+ * The relay gate's stop: a stopping process stops every relay at once, before any context closes
+ * its consumers (holding relays back until every context subscribed: context-runtime.spec.ts).
+ * Pure logic: the relays are stand-ins with the methods the gate calls.
  */
 import type { Relay } from '@fengqiao/bus';
 import { RelayGate } from './relay-gate';
@@ -11,17 +11,6 @@ function standInRelay(stops: string[], name: string): Relay {
 }
 
 describe('RelayGate', () => {
-  it('starts the relays when the last context arrives', () => {
-    const gate = new RelayGate();
-    gate.register('intake');
-    gate.register('mediation');
-    const started: string[] = [];
-    gate.arrive('intake', () => started.push('intake'));
-    expect(started).toEqual([]);
-    gate.arrive('mediation', () => started.push('mediation'));
-    expect(started).toEqual(['intake', 'mediation']);
-  });
-
   it('stopAll stops the relay of every context on the bus', async () => {
     const gate = new RelayGate();
     gate.register('intake');
