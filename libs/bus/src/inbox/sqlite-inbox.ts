@@ -8,7 +8,7 @@
  * its COMMIT, so a claim or a `done` is durable before the delivery goes on.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { SqliteGroupCommit, durableWrites, type WalSync } from '@fengqiao/event-store';
+import { SqliteGroupCommit, durableWrites, type CommitDurability } from '@fengqiao/event-store';
 import { ClaimingInbox, type InboxOptions, type InboxRecord, type InboxRecords } from './claiming-inbox';
 
 export interface SqliteInboxOptions extends InboxOptions {
@@ -35,9 +35,9 @@ class SqliteInboxRecords implements InboxRecords {
   constructor(
     private readonly db: DatabaseSync,
     table: string,
-    walSync?: WalSync,
+    durability?: CommitDurability,
   ) {
-    this.writes = new SqliteGroupCommit(db, undefined, walSync);
+    this.writes = new SqliteGroupCommit(db, undefined, durability);
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
       consumer_group TEXT    NOT NULL,
       message_id     TEXT    NOT NULL,
@@ -96,32 +96,30 @@ export class SqliteInbox extends ClaimingInbox {
   private readonly db: DatabaseSync;
   private readonly owned: boolean;
   private readonly sqliteRecords: SqliteInboxRecords;
-  private readonly walSync: WalSync | undefined;
 
   constructor(options: SqliteInboxOptions) {
     const table = options.table ?? 'inbox';
     if (!IDENTIFIER.test(table)) throw new TypeError(`invalid table name ${JSON.stringify(table)}`);
     let db: DatabaseSync;
-    let walSync: WalSync | undefined;
+    let durability: CommitDurability | undefined;
     if (options.db) db = options.db;
     else if (options.path) {
       db = new DatabaseSync(options.path);
       db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       if (options.path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-      walSync = durableWrites(db, options.path);
+      durability = durableWrites(db, options.path);
     } else throw new TypeError('SqliteInbox needs a path or a db');
-    const records = new SqliteInboxRecords(db, table, walSync);
+    const records = new SqliteInboxRecords(db, table, durability);
     super(records, options);
     this.sqliteRecords = records;
-    this.walSync = walSync;
     this.db = db;
     this.owned = !options.db;
   }
 
   close(): void {
-    if (this.db.isOpen) this.sqliteRecords.writes.flush();
+    // commits what is queued (the writes settle after their fsync, which then closes its file)
+    const closing = this.db.isOpen ? this.sqliteRecords.writes.close() : undefined;
     if (this.owned && this.db.isOpen) this.db.close();
-    // the writes flushed above settle after their fsync; the file is closed after them
-    void this.walSync?.close();
+    void closing;
   }
 }

@@ -6,7 +6,7 @@
  * relay sharing the file), each resolving after its COMMIT.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { SqliteGroupCommit, durableWrites, type WalSync } from '@fengqiao/event-store';
+import { SqliteGroupCommit, durableWrites, type CommitDurability } from '@fengqiao/event-store';
 import { assertPosition, assertRelayName, type RelayCheckpointStore } from './relay-checkpoint.store';
 
 export interface SqliteRelayCheckpointStoreOptions {
@@ -26,12 +26,12 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
   private readonly getStmt: StatementSync;
   private readonly setStmt: StatementSync;
   private readonly writes: SqliteGroupCommit;
-  /** Makes committed writes durable off the event loop (own connection to a WAL file); see wal-sync.ts. */
-  private readonly walSync: WalSync | undefined;
 
   constructor(options: SqliteRelayCheckpointStoreOptions) {
     const table = options.table ?? 'relay_checkpoints';
     if (!IDENTIFIER.test(table)) throw new TypeError(`invalid table name ${JSON.stringify(table)}`);
+    // committed writes made durable off the event loop (an fsync of the WAL file): see wal-sync.ts
+    let durability: CommitDurability | undefined;
     if (options.db) {
       this.db = options.db;
       this.owned = false;
@@ -40,7 +40,7 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
       this.owned = true;
       this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       if (options.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
-      this.walSync = durableWrites(this.db, options.path);
+      durability = durableWrites(this.db, options.path);
     } else {
       throw new TypeError('SqliteRelayCheckpointStore needs a path or a db');
     }
@@ -54,7 +54,7 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
       `INSERT INTO ${table} (name, position, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position), updated_at = excluded.updated_at`,
     );
-    this.writes = new SqliteGroupCommit(this.db, undefined, this.walSync);
+    this.writes = new SqliteGroupCommit(this.db, undefined, durability);
   }
 
   async get(name: string): Promise<number | undefined> {
@@ -71,9 +71,9 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
   }
 
   close(): void {
-    if (this.db.isOpen) this.writes.flush();
+    // commits what is queued (the writes settle after their fsync, which then closes its file)
+    const closing = this.db.isOpen ? this.writes.close() : undefined;
     if (this.owned && this.db.isOpen) this.db.close();
-    // the writes flushed above settle after their fsync; the file is closed after them
-    void this.walSync?.close();
+    void closing;
   }
 }

@@ -154,7 +154,19 @@ describe('SqliteGroupCommit (one transaction per turn of the event loop, each wr
       expect(wal.stats.fsyncs).toBeGreaterThanOrEqual(1);
       expect(wal.stats.fsyncs).toBeLessThan(50);
       expect(committed()).toHaveLength(50);
-      await wal.close();
+      await commits.close();
+    });
+
+    it('close() commits what is queued, and closes the durability once the sync of that batch has begun', async () => {
+      const durability = { ...manualDurability(), closedAfterCalls: -1, close: async () => void (durability.closedAfterCalls = durability.calls.length) };
+      const commits = new SqliteGroupCommit(db, undefined, durability);
+      const write = commits.run(insert('last'));
+      const closing = commits.close();
+      expect(committed()).toEqual(['last']); // committed at once, not at the next turn
+      await closing;
+      expect(durability.closedAfterCalls).toBe(1); // its sync was asked for before the close
+      durability.calls[0].resolve();
+      await expect(write).resolves.toEqual(expect.any(Number));
     });
   });
 });

@@ -37,6 +37,8 @@ export interface GroupCommitDatabase {
 /** Makes what was committed so far durable (`WalSync`). */
 export interface CommitDurability {
   sync(): Promise<void>;
+  /** Called by the group commit's `close()` once its last batch is queued for durability (e.g. closes a file). */
+  close?(): Promise<void>;
 }
 
 interface QueuedWrite {
@@ -71,6 +73,15 @@ export class SqliteGroupCommit {
         });
       }
     });
+  }
+
+  /**
+   * Commits what is queued now (synchronously), then closes the durability once the writes it is
+   * making durable have settled: a store calls it before it closes its connection.
+   */
+  close(): Promise<void> {
+    this.flush();
+    return this.durability?.close?.() ?? Promise.resolve();
   }
 
   /** Commits what is queued now (synchronously); `close()` of a store calls it before closing. */

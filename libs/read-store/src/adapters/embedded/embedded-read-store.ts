@@ -22,7 +22,7 @@
  * read goes through SQLite indexes.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { SqliteGroupCommit, durableWrites, type WalSync } from '@fengqiao/event-store';
+import { SqliteGroupCommit, durableWrites } from '@fengqiao/event-store';
 import { Aggregator, Query } from 'mingo';
 import { sortDocuments, compareValues } from '../../query/bson-order';
 import {
@@ -79,8 +79,6 @@ export class EmbeddedReadStore implements ReadStore {
   private closed = false;
   /** Writes of one turn of the event loop share one transaction (one fsync); see SqliteGroupCommit. */
   private readonly writes: SqliteGroupCommit;
-  /** Makes committed writes durable off the event loop (synchronous FULL on a WAL file); see wal-sync.ts. */
-  private readonly walSync: WalSync | undefined;
   /** Prepared prefilter queries by condition shape (the values are bound parameters). */
   private readonly prefilterStatements = new Map<string, StatementSync>();
   private readonly stmt: {
@@ -99,7 +97,8 @@ export class EmbeddedReadStore implements ReadStore {
     this.db = new DatabaseSync(options.path);
     this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     if (options.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
-    this.walSync = durableWrites(this.db, options.path, synchronous);
+    // committed writes made durable off the event loop (an fsync of the WAL file): see wal-sync.ts
+    const durability = durableWrites(this.db, options.path, synchronous);
     this.db.exec(SCHEMA);
     this.stmt = {
       write: this.db.prepare(GUARDED_WRITE),
@@ -110,7 +109,7 @@ export class EmbeddedReadStore implements ReadStore {
       indexes: this.db.prepare('SELECT name, keys FROM read_indexes WHERE collection = ?'),
       addIndex: this.db.prepare('INSERT INTO read_indexes (collection, name, keys) VALUES (?, ?, ?)'),
     };
-    this.writes = new SqliteGroupCommit(this.db, undefined, this.walSync);
+    this.writes = new SqliteGroupCommit(this.db, undefined, durability);
   }
 
   async upsert<T extends object>(collection: string, doc: ReadDocInput<T>, options: UpsertOptions): Promise<boolean> {
@@ -205,10 +204,10 @@ export class EmbeddedReadStore implements ReadStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.writes.flush();
+    const closing = this.writes.close(); // commits what is queued now
     this.closed = true;
     this.db.close();
-    await this.walSync?.close();
+    await closing;
   }
 
   private matching(collection: string, query: ReadQuery): Doc[] {
