@@ -14,7 +14,7 @@ import type { EventStore, ReadAllOptions, StoredEvent } from '../event-store.por
 import { hashEvent } from '../integrity/hash-chain';
 import { dataSpan } from '../integrity/stored-bytes';
 import { CheckpointSigner, MerkleLog, MerkleLogForkError, SqliteCheckpointStore, eventHashLeaf } from '../merkle';
-import { contractEvent } from '../testing';
+import { contractEvent, recordReadAll } from '../testing';
 import { verifyStore } from '../tamper/verify-store';
 import { MemoryAuditFollowerState } from './audit-follower-state';
 import { RecheckResult, StoreChange, recheckResumedLog } from './resume-recheck';
@@ -33,18 +33,7 @@ describe('StoreAuditor: a resumed log is re-checked against the store in the bac
     positions: number[];
   }
   const recorded = (reads: Read[]): EventStore =>
-    new Proxy(store, {
-      get(target, key, receiver) {
-        if (key === 'readAll')
-          return async (o: ReadAllOptions) => {
-            const page = await target.readAll(o);
-            reads.push({ options: o, positions: page.map((e) => e.globalPosition) });
-            return page;
-          };
-        const value: unknown = Reflect.get(target, key, receiver);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    recordReadAll(store, (options, page) => reads.push({ options, positions: page.map((e) => e.globalPosition) }));
 
   /** An auditor as a standalone service opens it (state and checkpoints in checkpoints.sqlite), and what it was told. */
   const open = (reads: Read[] = []) => {

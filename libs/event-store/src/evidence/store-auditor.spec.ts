@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../adapters/sqlite/sqlite-event-store';
 import type { EventStore, ReadAllOptions } from '../event-store.port';
-import { contractEvent } from '../testing';
+import { contractEvent, recordReadAll } from '../testing';
 import { CheckpointSigner, InMemoryCheckpointStore, SqliteCheckpointStore, verifyConsistencyProof, verifyEventInclusion } from '../merkle';
 import { SqliteAuditFollowerState } from './sqlite-audit-follower-state';
 import { AuditorStoppedError, StoreAuditor, StoreAuditorOptions } from './store-auditor';
@@ -115,18 +115,7 @@ describe('StoreAuditor on a SQLite follower state: resumed on a restart, not reb
   let store: SqliteEventStore;
   const signer = CheckpointSigner.generate();
   /** The store as the auditor sees it, with every readAll it asks for recorded. */
-  const recorded = (reads: ReadAllOptions[]): EventStore =>
-    new Proxy(store, {
-      get(target, key, receiver) {
-        if (key === 'readAll')
-          return (o: ReadAllOptions) => {
-            reads.push(o);
-            return target.readAll(o);
-          };
-        const value: unknown = Reflect.get(target, key, receiver);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+  const recorded = (reads: ReadAllOptions[]): EventStore => recordReadAll(store, (options) => reads.push(options));
   const keys = (e: { streamId: string; correlationId: string }) => [`n:${e.streamId}`, `c:${e.correlationId}`];
   /** An auditor as a service opens it: state and checkpoints in the context's checkpoints.sqlite. */
   const open = (reads: ReadAllOptions[], extra: Partial<StoreAuditorOptions> = {}) => {
