@@ -236,11 +236,10 @@ export class MongoEventStore implements EventStore {
     // append whose ids are new reads nothing before its commit. While the claims' insert is on its
     // way, the commit is built on the cached head (or the head is looked up first), so its insert
     // can go out as soon as the claims are in.
-    const claiming = settle(this.claimOrReplay(streamId, events, expected));
+    const claiming = this.claimOrReplay(streamId, events, expected);
+    claiming.catch(() => undefined); // awaited below, after the preparation: a failure is not unhandled meanwhile
     let prepared = await this.prepareAhead(streamId, events, expected);
-    const claimed = await claiming;
-    if ('error' in claimed) throw claimed.error;
-    let claimedAt = claimed.value;
+    let claimedAt = await claiming;
     if (typeof claimedAt !== 'number') return claimedAt;
     let stored = false;
     try {
@@ -533,14 +532,6 @@ export class MongoEventStore implements EventStore {
       if (!oldest.done) this.heads.delete(oldest.value);
     }
   }
-}
-
-/** The outcome of a promise as a value, so that it can be awaited later without an unhandled rejection in between. */
-function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-  return promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
 }
 
 function sleep(ms: number): Promise<void> {
