@@ -13,7 +13,7 @@
  * start, and after the relay has gone through the store (its lag gauge at 0), judged against the
  * aim of 300 MB; and the same process on an empty data directory first, so the part the store
  * adds is visible. (The process runs the compiled JS under dist/node with the V8 flags of
- * scripts/build-node.mjs, as `npm start` does; spawnService brings dist/node up to date first.)
+ * scripts/build-node.mjs and its SERVICE_ENV, as `npm start` does; spawnService brings dist/node up to date first.)
  * Writes a section of BENCHMARKS.md between markers (or `--out FILE`).
  *
  * Usage: node -r @swc-node/register bench/standalone-memory.ts [--events 1000000] [--out FILE]

@@ -9,7 +9,7 @@ import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildNode, compiledPath, SERVICE_NODE_FLAGS } from './build-node.mjs';
+import { buildNode, compiledPath, SERVICE_NODE_FLAGS, serviceEnv } from './build-node.mjs';
 import { requireNode24 } from './node-check.mjs';
 
 requireNode24('run distributed');
@@ -31,7 +31,7 @@ const dataDir = join(root, 'data', 'distributed');
 mkdirSync(dataDir, { recursive: true });
 
 const common = {
-  ...env,
+  ...serviceEnv(env),
   FENGQIAO_MODE: 'distributed',
   MONGO_URL: mongo.toString(),
   AUTH_ISSUER: env.AUTH_ISSUER ?? 'urn:fengqiao:local',

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildNode, serviceArgs } from './build-node.mjs';
+import { buildNode, serviceArgs, serviceEnv } from './build-node.mjs';
 import { requireNode24 } from './node-check.mjs';
 
 requireNode24('start');
@@ -30,6 +30,6 @@ try {
   console.error(e instanceof Error ? e.message : String(e));
   process.exit(1);
 }
-const child = spawn(process.execPath, serviceArgs(service), { cwd: root, stdio: 'inherit', env: process.env });
+const child = spawn(process.execPath, serviceArgs(service), { cwd: root, stdio: 'inherit', env: serviceEnv() });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

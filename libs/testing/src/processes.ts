@@ -18,26 +18,34 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-const argsByService = new Map<string, string[]>();
+/** How a deployable is run: node's arguments and the environment under the caller's (scripts/build-node.mjs). */
+interface ServiceLaunch {
+  args: string[];
+  /** SERVICE_ENV of scripts/build-node.mjs (e.g. glibc's malloc tuning); the caller's environment wins */
+  env: Record<string, string>;
+}
+
+const launchByService = new Map<string, ServiceLaunch>();
 
 /**
- * node's arguments for a deployable, as `npm start` runs it: the V8 flags and its compiled JS under
- * dist/node. The first call in a test process brings dist/node up to date (scripts/build-node.mjs,
- * incremental: ~0.5 s when nothing changed), so a test never runs a stale build.
+ * node's arguments for a deployable and the environment beneath the caller's, as `npm start` runs
+ * it: the V8 flags and its compiled JS under dist/node, and SERVICE_ENV. The first call in a test
+ * process brings dist/node up to date (scripts/build-node.mjs, incremental: ~0.5 s when nothing
+ * changed), so a test never runs a stale build.
  */
-export function serviceNodeArgs(name: string): string[] {
-  let args = argsByService.get(name);
-  if (!args) {
+export function serviceLaunch(name: string): ServiceLaunch {
+  let launch = launchByService.get(name);
+  if (!launch) {
     const r = spawnSync(process.execPath, [join(workspaceRoot, 'scripts', 'build-node.mjs'), '--args', name], { cwd: workspaceRoot, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`scripts/build-node.mjs failed (${String(r.status)}):\n${r.stderr}`);
-    args = JSON.parse(r.stdout) as string[];
-    argsByService.set(name, args);
+    launch = JSON.parse(r.stdout) as ServiceLaunch;
+    launchByService.set(name, launch);
   }
-  return args;
+  return launch;
 }
 
 /**
- * Starts a deployable (services/<name>/src/main.ts, compiled: serviceNodeArgs) as a real OS
+ * Starts a deployable (services/<name>/src/main.ts, compiled: serviceLaunch) as a real OS
  * process with Node 24, on a free port, and resolves once it logs that it listens.
  */
 export async function spawnService(
@@ -52,9 +60,10 @@ export async function spawnService(
     logFile?: string;
   } = {},
 ): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, serviceNodeArgs(name), {
+  const launch = serviceLaunch(name);
+  const child: ChildProcess = spawn(process.execPath, launch.args, {
     cwd: workspaceRoot,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...launch.env, ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_PASSWORD } from '@fengqiao/demo';
@@ -29,6 +29,12 @@ describe('standalone process', () => {
     }
     expect(body.info.kafka).toBeUndefined();
     expect(existsSync(dataDir)).toBe(true);
+  });
+
+  // /proc is Linux's; glibc's malloc reads the variable when the process starts (scripts/build-node.mjs SERVICE_ENV)
+  (process.platform === 'linux' ? it : it.skip)('runs with the service environment: glibc maps large blocks on their own (Linux only)', () => {
+    const environ = readFileSync(`/proc/${proc.pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
   });
 
   it('serves the OpenAPI document', async () => {

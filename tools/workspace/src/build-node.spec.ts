@@ -4,7 +4,7 @@
  * server code in standalone mode must not load the clients of distributed mode's servers.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -42,12 +42,20 @@ describe('scripts/build-node.mjs', () => {
     expect(existsSync(orphan)).toBe(false);
   });
 
-  it('prints node arguments running the compiled main with the service V8 flags', () => {
+  it('prints node arguments running the compiled main with the service V8 flags, and the service environment', () => {
     const r = build('--args', 'standalone');
     expect(r.status).toBe(0);
-    const args = JSON.parse(r.out) as string[];
+    const { args, env } = JSON.parse(r.out) as { args: string[]; env: Record<string, string> };
     expect(args[args.length - 1]).toBe(join(DIST, 'services', 'standalone', 'src', 'main.js'));
     expect(args).toContain('--max-semi-space-size=8');
+    expect(env).toEqual({ MALLOC_MMAP_THRESHOLD_: '131072' });
+  });
+
+  it('every way of starting a service passes the service environment: npm start, npm run distributed, the image', () => {
+    const image = readFileSync(join(ROOT, 'deploy', 'docker', 'service.Dockerfile'), 'utf8');
+    expect(image).toMatch(/^ENV MALLOC_MMAP_THRESHOLD_=131072$/m);
+    expect(readFileSync(join(ROOT, 'scripts', 'start.mjs'), 'utf8')).toMatch(/env: serviceEnv\(\)/);
+    expect(readFileSync(join(ROOT, 'scripts', 'distributed.mjs'), 'utf8')).toMatch(/\.\.\.serviceEnv\(env\)/);
   });
 
   it('the standalone app definition loads without mongodb, mongoose, kafkajs, the KurrentDB client or exceljs', () => {
