@@ -26,6 +26,7 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   affectedUnitPaths,
@@ -239,13 +240,41 @@ export interface IdentitySeed {
   passwords: readonly { userId: string; password: string }[];
 }
 
+/**
+ * Sets the seed's passwords, up to `concurrency` at a time (by default one per core, at most 4, the
+ * size of libuv's thread pool where node:crypto's scrypt runs). Each hash is scrypt with its own salt,
+ * ~90 ms of one core: the demo district's 94 users took ~8.5 s one after another, most of a fresh
+ * demo start-up (issue 15), with the event loop idle. Resolves when all are set; the first failure
+ * rejects once the hashes already started have ended (none is left running behind the caller).
+ */
+export async function seedPasswords(
+  issuer: { setPassword(userId: string, password: string): Promise<void> },
+  passwords: readonly { userId: string; password: string }[],
+  concurrency = Math.min(4, availableParallelism()),
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (failure === undefined && next < passwords.length) {
+      const { userId, password } = passwords[next++];
+      try {
+        await issuer.setPassword(userId, password);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, passwords.length)) }, lane));
+  if (failure) throw failure.error;
+}
+
 /** A built-in issuer on SQLite under the data directory, from the loaded configuration. */
 export async function createSeededIdentityHost(config: AuthConfig, seed?: () => IdentitySeed | undefined): Promise<IdentityHost> {
   const host = createIdentityHost(config);
   const data = seed?.();
   if (data && host.directory.version === 0) {
     const entries = seedDirectory(host.directory, data.directory, { by: 'system:seed', at: new Date() });
-    for (const { userId, password } of data.passwords) await host.issuer.setPassword(userId, password);
+    await seedPasswords(host.issuer, data.passwords);
     new Logger('Identity').log(`seeded the directory: ${entries.length} changes, ${data.passwords.length} passwords`);
   }
   return host;
