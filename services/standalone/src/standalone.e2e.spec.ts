@@ -28,6 +28,11 @@ describe('standalone process', () => {
       expect(body.info[key]?.status).toBe('up');
     }
     expect(body.info.kafka).toBeUndefined();
+    // each store's Merkle log against its signed checkpoints (a forked log would say so here, still "up")
+    expect(body.info.audit).toMatchObject({ status: 'up' });
+    for (const context of ['intake', 'grid-dispatch', 'mediation', 'petitions', 'analytics']) {
+      expect(body.info.audit[context]).toEqual({ logForked: false, storeChangesFound: 0 });
+    }
     expect(existsSync(dataDir)).toBe(true);
   });
 

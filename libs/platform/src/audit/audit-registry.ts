@@ -4,12 +4,14 @@
  * audit routes and the audit API (analytics) find them here. Present only in apps that serve the
  * audit (`ServiceAppDefinition.audit`).
  */
-import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
 import type { CheckpointKeySet } from '@fengqiao/event-store';
 import type { ServiceConfig } from '../config/service-config';
+import { HealthRegistry } from '../health/health.module';
+import { metrics } from '../metrics/metrics';
 import type { ContextRuntime } from '../infrastructure/context-runtime';
 import { checkpointSignerFrom, retiredKeysFrom } from './audit-signing-key';
-import { ContextAudit } from './context-audit';
+import { ContextAudit, type AuditIntegrity } from './context-audit';
 import type { ContextAuditOptions } from './context-audit.options';
 
 /** = SERVICE_CONFIG of context-runtime.ts (not imported: that module imports this one) */
@@ -19,7 +21,19 @@ const SERVICE_CONFIG = Symbol.for('fengqiao.service-config');
 export class AuditRegistry implements BeforeApplicationShutdown {
   private readonly audits = new Map<string, ContextAudit>();
 
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig) {}
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Optional() @Inject(HealthRegistry) health?: HealthRegistry,
+  ) {
+    // each store's Merkle log against its signed checkpoints; a forked log stays "up" (the process
+    // serves, and a restart would not mend the store) and says so here and in the gauges below
+    health?.add({ key: 'audit', check: async () => this.integrity() });
+  }
+
+  /** How each store's Merkle log stands against its signed checkpoints, by context. */
+  integrity(): Record<string, AuditIntegrity> {
+    return Object.fromEntries([...this.audits].map(([context, audit]) => [context, audit.integrity()]));
+  }
 
   /** Called by a context's runtime once its stores are open: signs a first checkpoint, then on a schedule. */
   async attach(runtime: ContextRuntime, options: ContextAuditOptions = {}): Promise<ContextAudit> {
@@ -32,6 +46,21 @@ export class AuditRegistry implements BeforeApplicationShutdown {
       intervalMs: Number.isFinite(interval) ? interval : 60_000,
     });
     this.audits.set(runtime.context, audit);
+    const context = runtime.context;
+    metrics.gaugeFrom(
+      'fengqiao_audit_log_forked',
+      "1 while a context's Merkle log does not extend its last signed checkpoint (the last checkpoint was refused as MERKLE.LOG_FORKED: its store changed)",
+      ['context'],
+      context,
+      async () => [{ labels: { context }, value: audit.integrity().logForked ? 1 : 0 }],
+    );
+    metrics.gaugeFrom(
+      'fengqiao_audit_store_changes_found',
+      "Changes of a context's store under its resumed Merkle log found by the re-check since the process started",
+      ['context'],
+      context,
+      async () => [{ labels: { context }, value: audit.integrity().storeChangesFound }],
+    );
     audit.start();
     return audit;
   }
@@ -52,6 +81,10 @@ export class AuditRegistry implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    for (const context of this.audits.keys()) {
+      metrics.dropSource('fengqiao_audit_log_forked', context);
+      metrics.dropSource('fengqiao_audit_store_changes_found', context);
+    }
     await Promise.all([...this.audits.values()].map((a) => a.stop()));
   }
 }

@@ -12,12 +12,14 @@ import { DatabaseSync } from 'node:sqlite';
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
 import pino from 'pino';
 import { InProcessBus } from '@fengqiao/bus';
-import { CheckpointSigner, MerkleLogForkError } from '@fengqiao/event-store';
+import { MerkleLogForkError } from '@fengqiao/event-store';
 import { contractEvent } from '@fengqiao/event-store/testing';
 import { loadServiceConfig } from '../config/service-config';
 import { openContextInfrastructure } from '../infrastructure/context-infrastructure';
 import { ContextRuntime } from '../infrastructure/context-runtime';
-import { ContextAudit } from './context-audit';
+import { HealthRegistry } from '../health/health.module';
+import { metrics } from '../metrics/metrics';
+import { AuditRegistry } from './audit-registry';
 
 /** What the process logged, by level (Nest's logger, as the services run it). */
 class RecordingLogger implements LoggerService {
@@ -34,25 +36,41 @@ class RecordingLogger implements LoggerService {
 
 describe('ContextAudit: a store edited while the process was down is reported at start-up (resumed Merkle log re-checked)', () => {
   let dataDir: string;
-  const signer = CheckpointSigner.generate();
   const silent = pino({ level: 'silent' });
+  const interval = process.env.AUDIT_CHECKPOINT_INTERVAL_MS;
+  beforeAll(() => {
+    process.env.AUDIT_CHECKPOINT_INTERVAL_MS = '0'; // the first checkpoint only: the tests ask for the others
+  });
+  afterAll(() => {
+    if (interval === undefined) delete process.env.AUDIT_CHECKPOINT_INTERVAL_MS;
+    else process.env.AUDIT_CHECKPOINT_INTERVAL_MS = interval;
+  });
 
-  /** The grid-dispatch context's audit on its standalone files, started as the AuditRegistry starts it. */
+  /** The grid-dispatch context's audit on its standalone files, attached by the AuditRegistry as a starting process does. */
   const startAudit = async () => {
     const config = loadServiceConfig('grid-dispatch', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
     const infra = await openContextInfrastructure('grid-dispatch', config);
     const runtime = new ContextRuntime({ context: 'grid-dispatch' }, infra, new InProcessBus({ logger: silent }));
-    const audit = new ContextAudit(runtime, signer, { intervalMs: 0 });
-    audit.start();
+    const health = new HealthRegistry();
+    const registry = new AuditRegistry(config, health);
+    const audit = await registry.attach(runtime);
     return {
       infra,
       audit,
+      /** what /health says of the audits */
+      healthOfAudit: () =>
+        health
+          .all()
+          .find((p) => p.key === 'audit')!
+          .check(),
       stop: async () => {
-        await audit.stop();
+        await registry.beforeApplicationShutdown();
         await infra.close();
       },
     };
   };
+  /** The samples of the audit gauges in what /metrics serves. */
+  const auditGauges = async () => (await metrics.text()).split('\n').filter((l) => l.startsWith('fengqiao_audit_'));
   let logger: RecordingLogger;
 
   beforeEach(async () => {
@@ -87,7 +105,13 @@ describe('ContextAudit: a store edited while the process was down is reported at
     );
     expect(logger.of('error')).toEqual([]);
     expect(logger.of('warn')).toEqual([]);
+    expect(await again.healthOfAudit()).toEqual({ 'grid-dispatch': { logForked: false, storeChangesFound: 0 } });
+    expect(await auditGauges()).toEqual([
+      'fengqiao_audit_log_forked{context="grid-dispatch"} 0',
+      'fengqiao_audit_store_changes_found{context="grid-dispatch"} 0',
+    ]);
     await again.stop();
+    expect(await auditGauges()).toEqual([]);
   });
 
   it("an event's stored hash edited: logged as an error naming it, the log rebuilt and the checkpoint refused with the change named in Chinese", async () => {
@@ -110,6 +134,21 @@ describe('ContextAudit: a store edited while the process was down is reported at
     expect(logger.of('warn')).toEqual([expect.stringMatching(/^Merkle log rebuilt from the store: the re-check found the store changed/)]);
     // what the audit routes (verify, evidence) meet from now on: the refusal, named
     await expect(again.audit.auditor.checkpoint()).rejects.toThrow(MerkleLogForkError);
+    // and what /health and /metrics say, for whoever watches the process rather than its log
+    expect(await again.healthOfAudit()).toEqual({
+      'grid-dispatch': {
+        logForked: true,
+        forkedSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        forkDetail: expect.stringContaining(
+          `当前日志与已签名的检查点不一致：一致性证明不成立；事件库在审计日志之下被改动：全局位置 12 的事件流 grid-case-b 第 3 版的事件 ${target.id}`,
+        ),
+        storeChangesFound: 1,
+      },
+    });
+    expect(await auditGauges()).toEqual([
+      'fengqiao_audit_log_forked{context="grid-dispatch"} 1',
+      'fengqiao_audit_store_changes_found{context="grid-dispatch"} 1',
+    ]);
     await again.stop();
   });
 });

@@ -25,6 +25,7 @@ import {
   ExportedCheckpoint,
   GENESIS_HASH,
   KurrentDbEventStore,
+  MerkleLogForkError,
   Replayer,
   SignedCheckpoint,
   StatePoint,
@@ -81,6 +82,21 @@ export interface MatterVerification {
 }
 
 /**
+ * How a context's Merkle log stands against its signed checkpoints, for /health and /metrics: a
+ * store changed under the log (found by the re-check at start-up) makes every checkpoint after it
+ * refused (MERKLE.LOG_FORKED) until someone looks; only the error log said so before.
+ */
+export interface AuditIntegrity {
+  /** The last checkpoint tried was refused: the log does not extend the last signed checkpoint. */
+  logForked: boolean;
+  /** Since when checkpoints are refused (the first refusal of this run), and the refusal's message. */
+  forkedSince?: string;
+  forkDetail?: string;
+  /** Changes of the store under the resumed log that the re-check found since this process started. */
+  storeChangesFound: number;
+}
+
+/**
  * The keys under which the audit follower indexes an event's stream (StoreAuditor.streamKeys):
  * `n:` its stream id and every part of it after a `-` (a matter named by id finds `grid-case-<id>`),
  * `l:` the ids its linking fields name, `c:` its correlation id.
@@ -103,6 +119,9 @@ export class ContextAudit {
   private afterChange: Promise<void> | undefined;
   private readonly logger: Logger;
   private readonly clock: Clock;
+  /** The first refusal of a checkpoint as forked since the last one signed (see `integrity`). */
+  private forked: { at: string; message: string } | undefined;
+  private storeChangesFound = 0;
 
   constructor(
     private readonly runtime: ContextRuntime,
@@ -142,6 +161,7 @@ export class ContextAudit {
       // the store was edited while the process was down: said loudly, and the log is rebuilt from the
       // store so that the checkpoint signed next is refused against the last one (MERKLE.LOG_FORKED)
       onStoreChanged: (change) => {
+        this.storeChangesFound += 1;
         this.logger.error(`${change.detail}; rebuilding the Merkle log from the store, its next checkpoint is checked against the last signed one`);
         this.afterChange = this.checkpointQuietly();
       },
@@ -186,9 +206,27 @@ export class ContextAudit {
     await this.afterChange;
   }
 
+  /** How the Merkle log stands against the signed checkpoints (see `AuditIntegrity`). */
+  integrity(): AuditIntegrity {
+    const f = this.forked;
+    return { logForked: f !== undefined, ...(f ? { forkedSince: f.at, forkDetail: f.message } : {}), storeChangesFound: this.storeChangesFound };
+  }
+
+  /** Signs a checkpoint of the log (or refuses it), noting a refusal as forked for `integrity`. */
+  private async sign(): Promise<SignedCheckpoint> {
+    try {
+      const signed = await this.auditor.checkpoint();
+      this.forked = undefined;
+      return signed;
+    } catch (e) {
+      if (e instanceof MerkleLogForkError) this.forked ??= { at: this.clock.now().toISOString(), message: e.message };
+      throw e;
+    }
+  }
+
   private async checkpointQuietly(): Promise<void> {
     try {
-      await this.auditor.checkpoint();
+      await this.sign();
     } catch (e) {
       // stopping while following the store: what it followed is kept, the next start goes on from there
       if (e instanceof AuditorStoppedError) this.logger.log(`${e.message}; the next start goes on from there`);
@@ -272,7 +310,7 @@ export class ContextAudit {
 
   /** Verifies the streams of a matter in this store; `held` is a checkpoint the auditor kept. */
   async verifyMatter(principal: Principal, streamIds: readonly string[], held?: SignedCheckpoint): Promise<MatterVerification> {
-    const signed = await this.auditor.checkpoint();
+    const signed = await this.sign();
     const treeSize = signed.checkpoint.treeSize;
     const streams: StreamVerification[] = [];
     for (const streamId of streamIds) {
