@@ -18,7 +18,7 @@
  * Standalone (issue 15): each run on a fresh process, whose load starts once it is idle (its demo
  * seeding done). `--standalone-rate` cases/s (default 200, the aim) for `--seconds`, judged
  * against the aim (all dispatched, p99 ≤ 100 ms); then the knee: shorter steps (`--knee-seconds`)
- * at rates above the aim while it holds (or below it while it does not), on the same process,
+ * at rates above the aim while it holds (or below it while it does not), each on a fresh process,
  * until the step where p99 crosses 100 ms. One load generator on one address sends every request,
  * so the per-user limit of the intake routes (RATE_LIMIT_INTAKE_PER_MINUTE, 60 by default; per IP without login) is raised
  * for this benchmark by configuration, like the login limit.
@@ -330,7 +330,8 @@ async function followCases(brokers: string, topic: string): Promise<{ cases: Set
 /**
  * Waits until a freshly started process is idle: under 10 % of a core in each of two half-second
  * windows, at most 120 s. A fresh demo process seeds the demo's mediation cases through commands
- * after it listens (~10 s of CPU); load started beside that measured the seeding too (issue 15).
+ * after it listens (~5 s of a core on the 2-core dev machine); load started beside that measured the
+ * seeding too (issue 15).
  */
 async function untilIdle(pid: number): Promise<void> {
   const started = Date.now();
