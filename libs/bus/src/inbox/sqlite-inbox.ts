@@ -117,9 +117,8 @@ export class SqliteInbox extends ClaimingInbox {
   }
 
   close(): void {
-    // commits what is queued (the writes settle after their fsync, which then closes its file)
-    const closing = this.db.isOpen ? this.sqliteRecords.writes.close() : undefined;
+    // commits what is queued now (the writes settle after their fsync, which then closes its file)
+    if (this.db.isOpen) void this.sqliteRecords.writes.close();
     if (this.owned && this.db.isOpen) this.db.close();
-    void closing;
   }
 }

@@ -71,9 +71,8 @@ export class SqliteRelayCheckpointStore implements RelayCheckpointStore {
   }
 
   close(): void {
-    // commits what is queued (the writes settle after their fsync, which then closes its file)
-    const closing = this.db.isOpen ? this.writes.close() : undefined;
+    // commits what is queued now (the writes settle after their fsync, which then closes its file)
+    if (this.db.isOpen) void this.writes.close();
     if (this.owned && this.db.isOpen) this.db.close();
-    void closing;
   }
 }

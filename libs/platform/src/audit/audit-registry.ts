@@ -14,6 +14,20 @@ import { checkpointSignerFrom, retiredKeysFrom } from './audit-signing-key';
 import { ContextAudit, type AuditIntegrity } from './context-audit';
 import type { ContextAuditOptions } from './context-audit.options';
 
+/** The gauges each attached audit feeds at scrape time: name, help, value from its integrity. */
+const AUDIT_GAUGES: ReadonlyArray<readonly [string, string, (i: AuditIntegrity) => number]> = [
+  [
+    'fengqiao_audit_log_forked',
+    "1 while a context's Merkle log does not extend its last signed checkpoint (the last checkpoint was refused as MERKLE.LOG_FORKED: its store changed)",
+    (i) => (i.logForked ? 1 : 0),
+  ],
+  [
+    'fengqiao_audit_store_changes_found',
+    "Changes of a context's store under its resumed Merkle log found by the re-check since the process started",
+    (i) => i.storeChangesFound,
+  ],
+];
+
 /** = SERVICE_CONFIG of context-runtime.ts (not imported: that module imports this one) */
 const SERVICE_CONFIG = Symbol.for('fengqiao.service-config');
 
@@ -47,20 +61,9 @@ export class AuditRegistry implements BeforeApplicationShutdown {
     });
     this.audits.set(runtime.context, audit);
     const context = runtime.context;
-    metrics.gaugeFrom(
-      'fengqiao_audit_log_forked',
-      "1 while a context's Merkle log does not extend its last signed checkpoint (the last checkpoint was refused as MERKLE.LOG_FORKED: its store changed)",
-      ['context'],
-      context,
-      async () => [{ labels: { context }, value: audit.integrity().logForked ? 1 : 0 }],
-    );
-    metrics.gaugeFrom(
-      'fengqiao_audit_store_changes_found',
-      "Changes of a context's store under its resumed Merkle log found by the re-check since the process started",
-      ['context'],
-      context,
-      async () => [{ labels: { context }, value: audit.integrity().storeChangesFound }],
-    );
+    for (const [name, help, value] of AUDIT_GAUGES) {
+      metrics.gaugeFrom(name, help, ['context'], context, async () => [{ labels: { context }, value: value(audit.integrity()) }]);
+    }
     audit.start();
     return audit;
   }
@@ -81,10 +84,7 @@ export class AuditRegistry implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    for (const context of this.audits.keys()) {
-      metrics.dropSource('fengqiao_audit_log_forked', context);
-      metrics.dropSource('fengqiao_audit_store_changes_found', context);
-    }
+    for (const context of this.audits.keys()) for (const [name] of AUDIT_GAUGES) metrics.dropSource(name, context);
     await Promise.all([...this.audits.values()].map((a) => a.stop()));
   }
 }

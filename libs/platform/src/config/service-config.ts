@@ -3,6 +3,7 @@
  * Secrets never have defaults in production: see `requireSecret`.
  */
 import { readFileSync } from 'node:fs';
+import pino from 'pino';
 
 export type RunMode = 'standalone' | 'distributed';
 
@@ -27,8 +28,13 @@ export interface ServiceConfig {
   production: boolean;
 }
 
-/** pino's levels, which LOG_LEVEL names (default `info`). */
-export const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** pino's levels, most severe first, which LOG_LEVEL names (default `info`); `silent` logs nothing. */
+export const LOG_LEVELS: readonly string[] = [
+  ...Object.entries(pino.levels.values)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name]) => name),
+  'silent',
+];
 
 export class ConfigError extends Error {
   constructor(message: string) {
