@@ -266,7 +266,7 @@ function machineSection(report: BenchReport): string[] {
     `| CPU | ${m.cpuModel}, ${m.cores} cores |`,
     `| Memory | ${m.memoryGiB} GiB (${m.freeMemoryGiB} GiB free at start) |`,
     `| OS | ${m.os} |`,
-    `| Node.js | ${m.node} |`,
+    `| Node.js | ${m.node}${m.nodeFlags?.length ? ` (the in-process stores run under ${m.nodeFlags.map((f) => `\`${f}\``).join(' ')})` : ''} |`,
     `| SQLite | ${m.sqlite} (node:sqlite) |`,
     `| MongoDB protocol server | ${mongo ? mongo.server : 'not used'} |`,
     `| Load average (1/5/15 min) | start ${m.loadAverageStart.join(' / ')}; end ${m.loadAverageEnd?.join(' / ') ?? '?'} |`,

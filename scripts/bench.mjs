@@ -76,7 +76,16 @@ function run(script, args) {
   return new Promise((resolveRun) => {
     const child = spawn(
       process.execPath,
-      ['--disable-warning=ExperimentalWarning', '--max-old-space-size=4096', '-r', '@swc-node/register', join(root, 'bench', script), ...args],
+      // no pretenuring by allocation site, as the services run (scripts/build-node.mjs SERVICE_NODE_FLAGS)
+      [
+        '--disable-warning=ExperimentalWarning',
+        '--max-old-space-size=4096',
+        '--no-allocation-site-pretenuring',
+        '-r',
+        '@swc-node/register',
+        join(root, 'bench', script),
+        ...args,
+      ],
       { cwd: root, stdio: 'inherit', env },
     );
     const forward = (signal) => child.kill(signal);

@@ -37,8 +37,24 @@ export const compiledPath = (source) => join(NODE_DIST, relative(root, source).r
  *   (V8's default goes up to 4× on a fast machine). Reading a 1,000,000-event store makes garbage
  *   fast, the heap grew to ~300 MB around ~55 MB live, and the freed pages stayed resident: RSS
  *   ~490 MB. With 1.3× it stays under 100 MB of heap and ~300 MB of RSS, for more frequent (short) full GCs.
+ * - `--no-allocation-site-pretenuring`: V8 watches where objects are allocated and, when most objects
+ *   of one allocation site survive a scavenge, allocates that site's objects straight in the old
+ *   generation from then on. A replay builds a page of 1,000 events at a time, all alive until the
+ *   caller has read them: a scavenge early in the replay (the young generation still small) sees them
+ *   survive, and V8 may then pretenure the parse's and the page's objects for the rest of the process
+ *   (whether it does depends on when the scavenges fall: with these flags in every run we made, in
+ *   the benchmark's larger young generation in about half). Every event is then old-generation
+ *   garbage, collected only by full GCs:
+ *   measured replaying 1,000,000 events with these flags, runs taking turns, 110k–115k events/s for
+ *   13.4–14.2 CPU s without it, 175k–178k for 7.6–7.7 CPU s with it (and in the benchmark's process
+ *   122k–147k against 179k–213k, RSS ~690 against ~367 MB; issue 15).
  */
-export const SERVICE_NODE_FLAGS = ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=8', '--heap-growing-percent=30'];
+export const SERVICE_NODE_FLAGS = [
+  '--disable-warning=ExperimentalWarning',
+  '--max-semi-space-size=8',
+  '--heap-growing-percent=30',
+  '--no-allocation-site-pretenuring',
+];
 
 /**
  * Environment every service process runs with, beside SERVICE_NODE_FLAGS (npm start, npm run

@@ -12,6 +12,8 @@ export interface MachineInfo {
   freeMemoryGiB: number;
   os: string;
   node: string;
+  /** V8 and node flags of the benchmark's process (the in-process stores are measured under them). */
+  nodeFlags?: string[];
   sqlite: string;
   loadAverageStart: [number, number, number];
   loadAverageEnd?: [number, number, number];
@@ -111,6 +113,7 @@ export function machineInfo(root: string): MachineInfo {
     freeMemoryGiB: round1(freemem() / 2 ** 30),
     os: osName(),
     node: process.version,
+    nodeFlags: process.execArgv.filter((a) => a.startsWith('--')),
     sqlite: sqliteVersion(),
     loadAverageStart: load(),
     busiestProcesses: busiest(),

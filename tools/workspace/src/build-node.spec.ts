@@ -16,6 +16,12 @@ function build(...args: string[]): { status: number | null; out: string; err: st
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** The node flags every service runs with (SERVICE_NODE_FLAGS), as `--args` prints them. */
+function nodeFlags(): string[] {
+  const { args } = JSON.parse(build('--args', 'standalone').out) as { args: string[] };
+  return args.slice(0, -1);
+}
+
 describe('scripts/build-node.mjs', () => {
   beforeAll(() => {
     expect(build('--quiet').status).toBe(0);
@@ -48,12 +54,15 @@ describe('scripts/build-node.mjs', () => {
     const { args, env } = JSON.parse(r.out) as { args: string[]; env: Record<string, string> };
     expect(args[args.length - 1]).toBe(join(DIST, 'services', 'standalone', 'src', 'main.js'));
     expect(args).toContain('--max-semi-space-size=8');
+    expect(args).toContain('--no-allocation-site-pretenuring');
     expect(env).toEqual({ MALLOC_MMAP_THRESHOLD_: '131072' });
   });
 
   it('every way of starting a service passes the service environment: npm start, npm run distributed, the image', () => {
     const image = readFileSync(join(ROOT, 'deploy', 'docker', 'service.Dockerfile'), 'utf8');
     expect(image).toMatch(/^ENV MALLOC_MMAP_THRESHOLD_=131072$/m);
+    const imageFlags = /^CMD \[.*exec node (.*) dist\/node\/services\//m.exec(image)?.[1].split(' ');
+    expect(imageFlags).toEqual(nodeFlags());
     expect(readFileSync(join(ROOT, 'scripts', 'start.mjs'), 'utf8')).toMatch(/env: serviceEnv\(\)/);
     expect(readFileSync(join(ROOT, 'scripts', 'distributed.mjs'), 'utf8')).toMatch(/\.\.\.serviceEnv\(env\)/);
   });
