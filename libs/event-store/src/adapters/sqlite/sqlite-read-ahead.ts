@@ -18,14 +18,14 @@
  * content is not a BLOB, a string column holding the separator, a worker error) also falls back to
  * the calling thread, and an error turns read-ahead off for the store.
  *
- * Only when the machine has a core to spare (`spareCore`: the load average), only a file store
- * (`:memory:` cannot be shared with a thread), and only for pages of at
+ * Only when the machine has a core to spare (`SpareCoreProbe`: the CPU time of the rest of the
+ * machine), only a file store (`:memory:` cannot be shared with a thread), and only for pages of at
  * least `READ_AHEAD_MIN_PAGE` events (a full pass, not a small poll), and the worker is started on
  * the first such page and stopped by `close()` or after `READ_AHEAD_IDLE_MS` without a request (a
  * store that tails the log keeps no thread); it keeps the process alive only while a page is on its
  * way (a caller may be awaiting it), never when idle.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PAGE_SQL, unpackPage, type Page, type PageRow } from './sqlite-page';
 
@@ -34,23 +34,73 @@ export const READ_AHEAD_MIN_PAGE = 256;
 /** A worker not asked for a page this long is stopped. */
 export const READ_AHEAD_IDLE_MS = 5000;
 
-/**
- * Whether a core is likely free for the worker: the 1-minute load average counts the replay's own
- * thread (about 1 while it replays), so `load ≤ cores` means the rest of the machine leaves at least
- * one core to us, beside which the worker (under half a core: it only steps SQLite) fits.
- * Reading ahead costs a little more CPU in all (a second thread, the page handed over); it pays only
- * when that CPU would otherwise sit idle. Measured on the 2-core dev machine (issue 15): with the
- * calling thread reading pages as one row too, eight replays of 1,000,000 events each way, in
- * fresh processes taking turns at load 2–5: with read-ahead 124k–198k events/s (median ~150k) for
- * 6.4–8.1 CPU s, without 61k–171k (median ~122k) for 5.9–6.8 CPU s (one outlier 10.6): about 20%
- * more events/s for 10–15% more CPU. Before that (each page read row by row on the calling thread, the
- * worker's page unpacked there) it cost 30% more and was slower at load 9–12 (31k against 48k).
- * The rule before this one (`load ≤ cores − 1`) read an idle 2-core machine replaying (load about
- * 1, the replay itself) as "no core to spare", so read-ahead never ran in the benchmark.
- */
-function spareCore(): boolean {
-  return loadavg()[0] <= availableParallelism();
+/** CPU times as the probe samples them: wall clock, every core's busy time (all processes), this process's own (all its threads); in ms. */
+export interface CpuSample {
+  wallMs: number;
+  machineBusyMs: number;
+  ownMs: number;
 }
+
+function sampleCpu(): CpuSample {
+  let busy = 0;
+  for (const { times } of cpus()) busy += times.user + times.nice + times.sys + times.irq;
+  const own = process.cpuUsage();
+  return { wallMs: performance.now(), machineBusyMs: busy, ownMs: (own.user + own.system) / 1000 };
+}
+
+/** How often the probe samples (`os.cpus()` costs ~70 µs); a window longer than `SPARE_CORE_STALE_MS` is not used. */
+export const SPARE_CORE_SAMPLE_MS = 250;
+export const SPARE_CORE_STALE_MS = 5000;
+
+/**
+ * Whether a core is likely free for the worker: the rest of the machine, i.e. every core's busy time
+ * in the last window (`os.cpus()`: all processes) minus this process's own (`process.cpuUsage()`: all
+ * its threads, the worker and the collector's included), leaves a core beside the replay's own
+ * thread, in which the worker (under half a core: it only steps SQLite) fits. One probe per process,
+ * shared by every store; it samples at most every `SPARE_CORE_SAMPLE_MS`. With no recent window (the
+ * first page of a pass) it falls back to the 1-minute load average, which counts the replay's own
+ * thread (about 1 while it replays): `load ≤ cores`.
+ *
+ * Why not the load average alone (the rule until 2026-12-06): it is the last minute's, and it counts
+ * this process. Right after a busy minute (in the benchmark, the bulk load before the replay; in a
+ * service, its own start-up) it kept read-ahead off for most of a replay that had a core to spare:
+ * the replay's first run read 152k events/s where the later runs read 161k–198k.
+ *
+ * Measured on the 2-core dev machine (issue 15): with the calling thread reading pages as one row too,
+ * eight replays of 1,000,000 events each way, in fresh processes taking turns at load 2–5: with
+ * read-ahead 124k–198k events/s (median ~150k) for 6.4–8.1 CPU s, without 61k–171k (median ~122k) for
+ * 5.9–6.8 CPU s (one outlier 10.6): about 20% more events/s for 10–15% more CPU. Before that (each
+ * page read row by row on the calling thread, the worker's page unpacked there) it cost 30% more and
+ * was slower at load 9–12 (31k against 48k). In the standalone service, the relay's pass over
+ * 1,000,000 events took 24 s with read-ahead and 35 s without.
+ */
+export class SpareCoreProbe {
+  private last: CpuSample | undefined;
+  private answer = true;
+
+  constructor(
+    private readonly sample: () => CpuSample = sampleCpu,
+    private readonly cores: number = cpus().length || availableParallelism(),
+    private readonly loadAverage: () => number = () => loadavg()[0],
+  ) {}
+
+  spare(): boolean {
+    const now = this.sample();
+    const last = this.last;
+    if (last !== undefined && now.wallMs - last.wallMs < SPARE_CORE_SAMPLE_MS) return this.answer;
+    this.last = now;
+    const window = last === undefined ? 0 : now.wallMs - last.wallMs;
+    if (last !== undefined && window > 0 && window <= SPARE_CORE_STALE_MS) {
+      const others = (now.machineBusyMs - last.machineBusyMs - (now.ownMs - last.ownMs)) / window;
+      this.answer = others <= this.cores - 1;
+    } else {
+      this.answer = this.loadAverage() <= this.cores;
+    }
+    return this.answer;
+  }
+}
+
+const spareCoreProbe = new SpareCoreProbe();
 
 /** A page read ahead: the page as the calling thread would unpack it (`sqlite-page.ts`). */
 export type AheadPage = Page;
@@ -100,7 +150,7 @@ export class SqliteReadAhead {
   constructor(
     private readonly path: string,
     private readonly busyTimeoutMs: number,
-    /** `'auto'`: only while the machine has a core to spare (see `spareCore`); `'always'`: tests */
+    /** `'auto'`: only while the machine has a core to spare (see `SpareCoreProbe`); `'always'`: tests */
     private readonly mode: 'auto' | 'always' = 'auto',
     private readonly idleMs = READ_AHEAD_IDLE_MS,
   ) {}
@@ -124,7 +174,7 @@ export class SqliteReadAhead {
 
   /** Starts reading the page after `after` (a full page of `max` was just handed out). */
   start(after: number, max: number): void {
-    if (this.disabled || max < READ_AHEAD_MIN_PAGE || (this.mode === 'auto' && !spareCore())) return;
+    if (this.disabled || max < READ_AHEAD_MIN_PAGE || (this.mode === 'auto' && !spareCoreProbe.spare())) return;
     const worker = this.ensureWorker();
     if (!worker) return;
     const id = this.nextId++;
