@@ -63,16 +63,17 @@ export const SPARE_CORE_STALE_MS = 5000;
  *
  * Why not the load average alone (the rule until 2026-12-06): it is the last minute's, and it counts
  * this process. Right after a busy minute (in the benchmark, the bulk load before the replay; in a
- * service, its own start-up) it kept read-ahead off for most of a replay that had a core to spare:
- * the replay's first run read 152k events/s where the later runs read 161k–198k.
+ * service, its own start-up) it kept read-ahead off for much of a replay that had a core to spare:
+ * replays of 1,000,000 events right after their bulk load read 152k–168k events/s with it (a full
+ * `npm run bench`) and 201k–207k with this probe (`--only replay`), with nothing else running.
  *
  * Measured on the 2-core dev machine (issue 15): with the calling thread reading pages as one row too,
  * eight replays of 1,000,000 events each way, in fresh processes taking turns at load 2–5: with
  * read-ahead 124k–198k events/s (median ~150k) for 6.4–8.1 CPU s, without 61k–171k (median ~122k) for
  * 5.9–6.8 CPU s (one outlier 10.6): about 20% more events/s for 10–15% more CPU. Before that (each
  * page read row by row on the calling thread, the worker's page unpacked there) it cost 30% more and
- * was slower at load 9–12 (31k against 48k). In the standalone service, the relay's pass over
- * 1,000,000 events took 24 s with read-ahead and 35 s without.
+ * was slower at load 9–12 (31k against 48k). In the standalone service (one run each), the relay's
+ * pass over 1,000,000 events took 24 s with read-ahead and 35 s without.
  */
 export class SpareCoreProbe {
   private last: CpuSample | undefined;
