@@ -42,12 +42,12 @@ export const compiledPath = (source) => join(NODE_DIST, relative(root, source).r
  *   generation from then on. A replay builds a page of 1,000 events at a time, all alive until the
  *   caller has read them: a scavenge early in the replay (the young generation still small) sees them
  *   survive, and V8 may then pretenure the parse's and the page's objects for the rest of the process
- *   (whether it does depends on when the scavenges fall: with these flags in every run we made, in
- *   the benchmark's larger young generation in about half). Every event is then old-generation
- *   garbage, collected only by full GCs:
- *   measured replaying 1,000,000 events with these flags, runs taking turns, 110k–115k events/s for
- *   13.4–14.2 CPU s without it, 175k–178k for 7.6–7.7 CPU s with it (and in the benchmark's process
- *   122k–147k against 179k–213k, RSS ~690 against ~367 MB; issue 15).
+ *   (whether it does depends on when the scavenges fall: under these flags it did in every run we
+ *   made, under the benchmark's larger young generation in about half). Every event is then
+ *   old-generation garbage, collected only by full GCs. Measured replaying 1,000,000 events under
+ *   these flags, runs taking turns: 110k–115k events/s for 13.4–14.2 CPU s without it, 175k–178k for
+ *   7.6–7.7 CPU s with it (in the benchmark's process 122k–147k against 179k–213k, RSS ~690 against
+ *   ~367 MB; issue 15).
  */
 export const SERVICE_NODE_FLAGS = [
   '--disable-warning=ExperimentalWarning',

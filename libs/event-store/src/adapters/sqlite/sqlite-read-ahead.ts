@@ -34,9 +34,8 @@ export const READ_AHEAD_MIN_PAGE = 256;
 /** A worker not asked for a page this long is stopped. */
 export const READ_AHEAD_IDLE_MS = 5000;
 
-/** CPU times as the probe samples them: wall clock, every core's busy time (all processes), this process's own (all its threads); in ms. */
+/** CPU times as the probe samples them, in ms: every core's busy time (all processes), this process's own (all its threads). */
 export interface CpuSample {
-  wallMs: number;
   machineBusyMs: number;
   ownMs: number;
 }
@@ -45,7 +44,7 @@ function sampleCpu(): CpuSample {
   let busy = 0;
   for (const { times } of cpus()) busy += times.user + times.nice + times.sys + times.irq;
   const own = process.cpuUsage();
-  return { wallMs: performance.now(), machineBusyMs: busy, ownMs: (own.user + own.system) / 1000 };
+  return { machineBusyMs: busy, ownMs: (own.user + own.system) / 1000 };
 }
 
 /** How often the probe samples (`os.cpus()` costs ~70 µs); a window longer than `SPARE_CORE_STALE_MS` is not used. */
@@ -76,21 +75,23 @@ export const SPARE_CORE_STALE_MS = 5000;
  * pass over 1,000,000 events took 24 s with read-ahead and 35 s without.
  */
 export class SpareCoreProbe {
-  private last: CpuSample | undefined;
+  private last: (CpuSample & { wallMs: number }) | undefined;
   private answer = true;
 
   constructor(
     private readonly sample: () => CpuSample = sampleCpu,
     private readonly cores: number = cpus().length || availableParallelism(),
     private readonly loadAverage: () => number = () => loadavg()[0],
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   spare(): boolean {
-    const now = this.sample();
+    const wallMs = this.clock();
     const last = this.last;
-    if (last !== undefined && now.wallMs - last.wallMs < SPARE_CORE_SAMPLE_MS) return this.answer;
+    if (last !== undefined && wallMs - last.wallMs < SPARE_CORE_SAMPLE_MS) return this.answer;
+    const now = { ...this.sample(), wallMs };
     this.last = now;
-    const window = last === undefined ? 0 : now.wallMs - last.wallMs;
+    const window = last === undefined ? 0 : wallMs - last.wallMs;
     if (last !== undefined && window > 0 && window <= SPARE_CORE_STALE_MS) {
       const others = (now.machineBusyMs - last.machineBusyMs - (now.ownMs - last.ownMs)) / window;
       this.answer = others <= this.cores - 1;

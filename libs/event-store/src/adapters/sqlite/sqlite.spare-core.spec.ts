@@ -7,15 +7,16 @@ import { SPARE_CORE_SAMPLE_MS, SPARE_CORE_STALE_MS, SpareCoreProbe, type CpuSamp
 
 /** A fake machine: the test moves the clock and the busy times; the probe samples it. */
 function machine(cores: number, loadAverage: number) {
-  const now: CpuSample = { wallMs: 0, machineBusyMs: 0, ownMs: 0 };
+  const now: CpuSample & { wallMs: number } = { wallMs: 0, machineBusyMs: 0, ownMs: 0 };
   const state = { loadAverage, samples: 0 };
   const probe = new SpareCoreProbe(
     () => {
       state.samples++;
-      return { ...now };
+      return { machineBusyMs: now.machineBusyMs, ownMs: now.ownMs };
     },
     cores,
     () => state.loadAverage,
+    () => now.wallMs,
   );
   /** `ms` of wall time pass, in which this process used `own` cores and the other processes `others`. */
   const pass = (ms: number, own: number, others: number) => {
@@ -59,11 +60,12 @@ describe('SpareCoreProbe', () => {
     expect(four.probe.spare()).toBe(true);
   });
 
-  it('keeps its answer within a sample period, and does not judge by a stale window', () => {
+  it('samples at most once per period (asked at every page) and keeps its answer meanwhile; a stale window is not used', () => {
     const m = machine(2, 0.5);
     m.probe.spare();
     m.pass(SPARE_CORE_SAMPLE_MS / 2, 1.0, 1.9);
     expect(m.probe.spare()).toBe(true); // too soon: the answer of the last sample
+    expect(m.state.samples).toBe(1);
     m.pass(SPARE_CORE_SAMPLE_MS, 1.0, 1.9);
     expect(m.probe.spare()).toBe(false);
     // a long quiet spell with no page asked: the window is too old to say anything about now
