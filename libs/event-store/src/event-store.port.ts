@@ -133,6 +133,13 @@ export interface EventStore {
    */
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
 
+  /**
+   * Optional: how many events have a `globalPosition` greater than `afterPosition`, counted up to
+   * `limit`, without reading them (the relay's lag gauge, scraped every few seconds). A store
+   * without it is counted with `readAll`, which reads and builds every event it counts.
+   */
+  countAfter?(afterPosition: number, limit: number): Promise<number>;
+
   streamRevision(streamId: string): Promise<StreamRevision>;
 
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import { newId } from '@fengqiao/kernel';
 import { IntegrationEvent, topics } from '@fengqiao/contracts';
 import { eventually } from '@fengqiao/testing';
 import { loadServiceConfig } from '../config/service-config';
+import { metrics } from '../metrics/metrics';
 import { openContextInfrastructure } from './context-infrastructure';
 import { ContextRuntime, relayGateOf, toCloudEvent } from './context-runtime';
 
@@ -158,5 +159,52 @@ describe('ContextRuntime', () => {
     expect(started).toHaveLength(2);
     gate.arrive('intake', () => started.push('intake again'));
     expect(started).toEqual(['intake', 'mediation', 'mediation again', 'intake again']);
+  });
+
+  it('counts the relay lag on /metrics without reading the events it counts (SQLite: countAfter)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fq-relay-lag-'));
+    const config = loadServiceConfig('intake', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
+    const bus = new InProcessBus({ logger: silent });
+    relayGateOf(bus).register('mediation'); // a context that never arrives: the relay is held back
+    const infra = await openContextInfrastructure('intake', config);
+    const reads: number[] = [];
+    const readAll = infra.events.readAll.bind(infra.events);
+    infra.events.readAll = (options) => {
+      reads.push(options?.maxCount ?? -1);
+      return readAll(options);
+    };
+    const runtime = new ContextRuntime(
+      { context: 'intake', publish: (stored) => ({ ...fixture, id: stored.id, subject: String(stored.data.caseId) }) },
+      infra,
+      bus,
+    );
+    await runtime.start();
+    try {
+      for (const caseId of ['a', 'b', 'c']) {
+        await infra.events.append(
+          `case-${caseId}`,
+          [
+            {
+              id: newId(),
+              type: 'CaseFiled',
+              schemaVersion: 1,
+              occurredAt: fixture.time,
+              actor: { userId: 'u', role: 'operator', unitId: 'v-1' },
+              correlationId: 'c',
+              causationId: 'c',
+              jurisdiction: ['d-1'],
+              data: { caseId },
+            },
+          ],
+          { expectedRevision: 'no_stream' },
+        );
+      }
+      const lag = await metrics.registry.getSingleMetric('fengqiao_relay_lag_events')?.get();
+      expect(lag?.values.find((v) => v.labels.context === 'intake')?.value).toBe(3);
+      expect(reads).toEqual([]); // neither the held relay nor the gauge read an event
+    } finally {
+      await runtime.stop();
+      await bus.close();
+    }
   });
 });

@@ -174,6 +174,7 @@ export class SqliteEventStore implements EventStore {
     streamBackward: StatementSync;
     all: StatementSync;
     page: StatementSync;
+    countAfter: StatementSync;
   };
 
   constructor(options: SqliteEventStoreOptions) {
@@ -198,6 +199,7 @@ export class SqliteEventStore implements EventStore {
       streamBackward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
       all: this.db.prepare(READ_ALL_SQL),
       page: this.db.prepare(PAGE_SQL),
+      countAfter: this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE global_position > ? LIMIT ?)'),
     };
     this.stmt.all.setReturnArrays(true);
     this.stmt.page.setReturnArrays(true);
@@ -251,6 +253,14 @@ export class SqliteEventStore implements EventStore {
       return eventsOfPage(page);
     }
     return this.readAllByRow(after, maxCount);
+  }
+
+  /** Counted on the primary key alone: no content read, no event built, no page read ahead. */
+  async countAfter(afterPosition: number, limit: number): Promise<number> {
+    this.assertOpen();
+    const after = toSafeInteger(afterPosition, 'afterPosition');
+    const max = maxCountOf(limit, 'limit') ?? 0;
+    return (this.stmt.countAfter.get(after, max) as { n: number }).n;
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision> {
