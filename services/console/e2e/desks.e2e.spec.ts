@@ -80,7 +80,12 @@ suite(`console desks in the browser${browserMissing ? ` (skipped: no Chromium at
   };
 
   it('a mediator takes a case from mediating to a signed agreement; an empty agreement shows the API message at the field', async () => {
+    // The demo seeds each committee's cases one after the other, and the cases it takes on to an
+    // agreement or a termination pass through "mediating" on the way: pick the mediating case once
+    // the committee's last demo case (archived) is listed, when only the one meant to stay is left.
+    await until<{ items: unknown[] }>('med.v-1-1', '/mediation/cases?scope=committee&status=archived', (b) => b.items.length > 0);
     const seeded = await until<{ items: { caseId: string }[] }>('med.v-1-1', '/mediation/cases?scope=committee&status=mediating', (b) => b.items.length > 0);
+    expect(seeded.items).toHaveLength(1);
     mediationCaseId = seeded.items[0].caseId;
     const { page, context } = await ui.newPage();
     await login(page, app.url, 'med.v-1-1');
