@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { CloudEvent, Kafka as CEKafka, type KafkaMessage } from 'cloudevents';
 import { SqliteEventStore, type StoredEvent } from '@fengqiao/event-store';
@@ -333,6 +335,55 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     expect(slowHandled).toEqual(expect.arrayContaining([first.id, second.id]));
     await r.stop();
     await slowBus.close();
+  });
+
+  it('pipelined: a batch waiting for its checkpoint save keeps none of its events alive (a replay held thousands, and they outlived the young generation)', async () => {
+    // the events the relay read, watched without keeping them
+    const read: WeakRef<StoredEvent>[] = [];
+    const watched = {
+      readAll: async (o: Parameters<SqliteEventStore['readAll']>[0]) => {
+        const page = await store.readAll(o);
+        for (const e of page) read.push(new WeakRef(e));
+        return page;
+      },
+    } as unknown as SqliteEventStore;
+    const held = gate();
+    const saving: number[] = [];
+    const checkpoints = new InMemoryRelayCheckpointStore();
+    const slowSaves: RelayCheckpointStore = {
+      get: (n) => checkpoints.get(n),
+      set: async (n, p) => {
+        saving.push(p);
+        await held.wait;
+        await checkpoints.set(n, p);
+      },
+    };
+    const r = new Relay({
+      name: 'test.relay',
+      events: watched,
+      bus,
+      checkpoints: slowSaves,
+      map: mapperFor(topic),
+      pollIntervalMs: 60_000,
+      batchSize: 2,
+      maxInFlightBatches: 8,
+      logger: silent,
+    });
+    relays.push(r);
+    r.start();
+    for (const caseId of ['w1', 'w2', 'w3']) {
+      await appendCase(caseId, ['CaseReported', 'CaseFiled']);
+      r.notify();
+    }
+    // three batches published; the first save is held, the two behind it wait their turn
+    await eventually(() => (received.length === 6 && saving.length === 1 ? true : undefined), { what: 'three batches published, one save begun' });
+    expect(read).toHaveLength(6);
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    expect(read.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    held.open();
+    await eventually(async () => ((await checkpoints.get('test.relay')) === 6 ? true : undefined), { what: 'the last checkpoint' });
   });
 
   it('pipelined: a failed batch is never passed by the checkpoint of a later one; the relay publishes again from the saved checkpoint', async () => {

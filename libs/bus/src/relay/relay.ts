@@ -368,9 +368,13 @@ export class Relay {
     // published in store order now (the bus takes them synchronously); consumed later
     const published = Promise.all([...byTopic].map(([topic, messages]) => this.options.bus.publish(topic, messages)));
     published.catch(() => undefined); // awaited (and its failure handled) by the save below, in batch order
-    const last = events[events.length - 1].globalPosition;
+    // the save below keeps only the count and the last position: the batch's events, held until
+    // its checkpoint is saved behind the batches before it, outlived the young generation and were
+    // promoted, and a replay then ran a full collection every ~200 ms (issue 15)
+    const count = events.length;
+    const last = events[count - 1].globalPosition;
     this.cursor = last;
-    this.eventsRead += events.length;
+    this.eventsRead += count;
     for (const messages of byTopic.values()) this.messagesPublished += messages.length;
     const save = this.saving.then(async () => {
       try {
@@ -381,7 +385,7 @@ export class Relay {
           this.saved = { position: last };
         }
         this.position = last;
-        this.logger.debug({ relay: this.name, events: events.length, position: last }, 'relayed');
+        this.logger.debug({ relay: this.name, events: count, position: last }, 'relayed');
       } catch (error) {
         for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
         this.pipelineError ??= { error };
