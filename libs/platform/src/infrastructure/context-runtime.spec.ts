@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Bus, DeliveredMessage, InProcessBus, toCloudEventMessage } from '@fengqiao/bus';
+import type { NewEvent } from '@fengqiao/event-store';
 import { newId } from '@fengqiao/kernel';
 import { IntegrationEvent, topics } from '@fengqiao/contracts';
 import { eventually } from '@fengqiao/testing';
@@ -13,6 +14,19 @@ import { ContextRuntime, relayGateOf, toCloudEvent } from './context-runtime';
 
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../../contracts/src/__fixtures__/intake.case.filed.v1.json'), 'utf8')) as IntegrationEvent;
 const silent = pino({ level: 'silent' });
+
+/** The intake event these tests append: a case filed, published as the fixture's CloudEvent. */
+const caseFiled = (caseId: string): NewEvent => ({
+  id: newId(),
+  type: 'CaseFiled',
+  schemaVersion: 1,
+  occurredAt: fixture.time,
+  actor: { userId: 'u', role: 'operator', unitId: 'v-1' },
+  correlationId: 'c',
+  causationId: 'c',
+  jurisdiction: ['d-1'],
+  data: { caseId },
+});
 
 /** The runtime of one context in standalone mode, on its own files under `dataDir`. */
 async function runtimeOn(dataDir: string, bus: Bus, handle: (e: IntegrationEvent) => Promise<void>): Promise<ContextRuntime> {
@@ -93,24 +107,7 @@ describe('ContextRuntime', () => {
       return { runtime, infra, bus };
     };
     const first = await run();
-    const append = (caseId: string) =>
-      first.infra.events.append(
-        `case-${caseId}`,
-        [
-          {
-            id: newId(),
-            type: 'CaseFiled',
-            schemaVersion: 1,
-            occurredAt: fixture.time,
-            actor: { userId: 'u', role: 'operator', unitId: 'v-1' },
-            correlationId: 'c',
-            causationId: 'c',
-            jurisdiction: ['d-1'],
-            data: { caseId },
-          },
-        ],
-        { expectedRevision: 'no_stream' },
-      );
+    const append = (caseId: string) => first.infra.events.append(`case-${caseId}`, [caseFiled(caseId)], { expectedRevision: 'no_stream' });
     await append('a');
     await append('b');
     first.runtime.published();
@@ -119,23 +116,7 @@ describe('ContextRuntime', () => {
     await first.bus.close();
 
     const second = await run();
-    await second.infra.events.append(
-      `case-c`,
-      [
-        {
-          id: newId(),
-          type: 'CaseFiled',
-          schemaVersion: 1,
-          occurredAt: fixture.time,
-          actor: { userId: 'u', role: 'operator', unitId: 'v-1' },
-          correlationId: 'c',
-          causationId: 'c',
-          jurisdiction: ['d-1'],
-          data: { caseId: 'c' },
-        },
-      ],
-      { expectedRevision: 'no_stream' },
-    );
+    await second.infra.events.append(`case-c`, [caseFiled('c')], { expectedRevision: 'no_stream' });
     second.runtime.published();
     await eventually(() => (seen.length >= 3 ? true : undefined), { what: 'the new event' });
     expect(seen.map((m) => m.key)).toEqual(['a', 'b', 'c']);
@@ -181,23 +162,7 @@ describe('ContextRuntime', () => {
     await runtime.start();
     try {
       for (const caseId of ['a', 'b', 'c']) {
-        await infra.events.append(
-          `case-${caseId}`,
-          [
-            {
-              id: newId(),
-              type: 'CaseFiled',
-              schemaVersion: 1,
-              occurredAt: fixture.time,
-              actor: { userId: 'u', role: 'operator', unitId: 'v-1' },
-              correlationId: 'c',
-              causationId: 'c',
-              jurisdiction: ['d-1'],
-              data: { caseId },
-            },
-          ],
-          { expectedRevision: 'no_stream' },
-        );
+        await infra.events.append(`case-${caseId}`, [caseFiled(caseId)], { expectedRevision: 'no_stream' });
       }
       const lag = await metrics.registry.getSingleMetric('fengqiao_relay_lag_events')?.get();
       expect(lag?.values.find((v) => v.labels.context === 'intake')?.value).toBe(3);

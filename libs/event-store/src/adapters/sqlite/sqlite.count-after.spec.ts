@@ -5,30 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newId } from '@fengqiao/kernel';
 import type { NewEvent } from '../../event-store.port';
 import { InvalidEventError } from '../../errors';
+import { contractEvent } from '../../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'fq-es-count-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function events(n: number): NewEvent[] {
-  return Array.from({ length: n }, (_, i) => {
-    const id = newId();
-    return {
-      id,
-      type: 'GridCaseNoted',
-      schemaVersion: 1,
-      occurredAt: '2026-12-06T09:00:00+08:00',
-      actor: { userId: 'grid-worker-1', role: 'grid_worker', unitId: 'village-1' },
-      correlationId: 'c',
-      causationId: id,
-      jurisdiction: ['district-1'],
-      data: { seq: i },
-    };
-  });
-}
+const events = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => contractEvent({ data: { seq: i } }));
 
 describe('SqliteEventStore.countAfter', () => {
   it('counts what readAll returns after a position, up to the limit, without reading ahead', async () => {
