@@ -23,7 +23,7 @@
  * so the per-user limit of the intake routes (RATE_LIMIT_INTAKE_PER_MINUTE, 60 by default; per IP without login) is raised
  * for this benchmark by configuration, like the login limit.
  */
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -34,6 +34,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describeServer, serverInfo } from './subjects/mongodb';
 import { localFerretDbVersion } from './lib/machine';
+import { cpuMsOf, databaseServerRoots, processTable, treeCpuMs, type ProcCpu } from './lib/proc-cpu';
 
 const ROOT = resolve(__dirname, '..');
 const arg = (name: string, fallback: string) => {
@@ -279,16 +280,19 @@ async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
     procs.push(intake);
     const grid = await spawnService('grid-dispatch', env, { timeoutMs: 180_000 });
     procs.push(grid);
-    const watched: [string, number][] = [...procs.map((p): [string, number] => [p.name, p.pid]), ...databaseServerPids()];
+    // the services' own processes, and the database servers' whole process trees
+    const watched: [string, number][] = [...procs.map((p): [string, number] => [p.name, p.pid]), ...databaseServerRoots()];
+    const cpuOf = (table: ProcCpu[]): number[] => watched.map(([, pid]) => treeCpuMs(pid, table));
     const news = await followCases(brokers, `${topicPrefix}.grid-dispatch.case.events.v1`);
     let before: number[] = [];
     const result = await drive({ auth: analytics.url, intake: intake.url, grid: grid.url }, RATE, SECONDS, news.cases, () => {
-      before = watched.map(([, pid]) => cpuMsOf(pid));
+      before = cpuOf(processTable());
     }).finally(() => news.stop());
+    const after = cpuOf(processTable());
     const cases = result.n + result.lost;
     const cpuMsPerCase: Record<string, number> = {};
-    watched.forEach(([name, pid], i) => {
-      const used = cpuMsOf(pid) - before[i];
+    watched.forEach(([name], i) => {
+      const used = after[i] - before[i];
       if (Number.isFinite(used) && cases > 0) cpuMsPerCase[name] = (cpuMsPerCase[name] ?? 0) + used / cases;
     });
     return { ...result, cpuMsPerCase };
@@ -352,44 +356,6 @@ async function untilIdle(pid: number): Promise<void> {
 function cpuText(s: Stats): string {
   const entries = Object.entries(s.cpuMsPerCase ?? {});
   return entries.length ? entries.map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join(', ') : '—';
-}
-
-/** CPU time (user + system) a process used so far, ms, from /proc (NaN where there is none). */
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-/** USER_HZ: 100 on every Linux we run on (`getconf CLK_TCK`). */
-const CLOCK_TICKS = 100;
-
-/**
- * The MongoDB-wire server's processes on this machine (FerretDB and the PostgreSQL backends behind
- * it), by command name: their CPU is shared with whatever else uses the same servers meanwhile.
- */
-function databaseServerPids(): [string, number][] {
-  const out: [string, number][] = [];
-  let entries: string[] = [];
-  try {
-    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    try {
-      const comm = readFileSync(`/proc/${e}/comm`, 'utf8').trim();
-      if (comm.startsWith('ferretdb')) out.push(['FerretDB (shared)', Number(e)]);
-      else if (comm === 'postgres') out.push(['PostgreSQL (shared)', Number(e)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
 }
 
 /** Deletes the topics a run created (they have unlimited retention). */
