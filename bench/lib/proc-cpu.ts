@@ -80,7 +80,11 @@ export function treeCpuMs(rootPid: number, table: ProcCpu[] = processTable()): n
   const root = table.find((p) => p.pid === rootPid);
   if (!root) return Number.NaN;
   const children = new Map<number, ProcCpu[]>();
-  for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  for (const p of table) {
+    const siblings = children.get(p.ppid);
+    if (siblings) siblings.push(p);
+    else children.set(p.ppid, [p]);
+  }
   let total = root.selfMs + root.reapedChildrenMs;
   const stack = [...(children.get(rootPid) ?? [])];
   for (let p = stack.pop(); p; p = stack.pop()) {
