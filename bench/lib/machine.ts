@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { procOf } from './proc-cpu';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -59,13 +60,9 @@ function ownProcesses(): Set<number> {
   let pid = process.ppid;
   for (let i = 0; i < 10 && pid > 1; i++) {
     own.add(pid);
-    try {
-      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces, so split after ')'
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      break;
-    }
+    const parent = procOf(pid)?.ppid;
+    if (parent === undefined) break;
+    pid = parent;
   }
   return own;
 }

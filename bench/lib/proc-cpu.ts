@@ -7,18 +7,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** USER_HZ: 100 on every Linux we run on (`getconf CLK_TCK`). */
 const CLOCK_TICKS = 100;
 
-/** CPU time (user + system, every thread) one process used so far, ms (NaN where there is no such process or no /proc). */
-export function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 /** One process as /proc/<pid>/stat tells it: CPU in ms (its own threads; its waited-for children's). */
 export interface ProcCpu {
   pid: number;
@@ -28,29 +16,36 @@ export interface ProcCpu {
   reapedChildrenMs: number;
 }
 
+/** The process `pid` (undefined where there is none, or no /proc). */
+export function procOf(pid: number): ProcCpu | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // gone, or no /proc
+  }
+  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so the fields start after the last ')';
+  // from there utime is the 12th, then stime, cutime and cstime
+  const close = stat.lastIndexOf(')');
+  const f = stat.slice(close + 2).split(' ');
+  const ms = (i: number): number => (Number(f[i]) * 1000) / CLOCK_TICKS;
+  return { pid, ppid: Number(f[1]), comm: stat.slice(stat.indexOf('(') + 1, close), selfMs: ms(11) + ms(12), reapedChildrenMs: ms(13) + ms(14) };
+}
+
+/** CPU time (user + system, every thread) one process used so far, ms (NaN where there is no such process or no /proc). */
+export function cpuMsOf(pid: number): number {
+  return procOf(pid)?.selfMs ?? Number.NaN;
+}
+
 /** Every process of this machine (empty where there is no /proc). */
 export function processTable(): ProcCpu[] {
-  const out: ProcCpu[] = [];
   let entries: string[] = [];
   try {
     entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
   } catch {
-    return out;
+    return [];
   }
-  for (const e of entries) {
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const open = stat.indexOf('(');
-      const close = stat.lastIndexOf(')');
-      // after the command name: state, ppid, …, utime (12th), stime, cutime, cstime (15th)
-      const f = stat.slice(close + 2).split(' ');
-      const ms = (i: number): number => (Number(f[i]) * 1000) / CLOCK_TICKS;
-      out.push({ pid: Number(e), ppid: Number(f[1]), comm: stat.slice(open + 1, close), selfMs: ms(11) + ms(12), reapedChildrenMs: ms(13) + ms(14) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+  return entries.map((e) => procOf(Number(e))).filter((p): p is ProcCpu => p !== undefined);
 }
 
 /**
