@@ -15,6 +15,8 @@
  *   document first between our filter and our insert, possibly with a LOWER revision. So on 11000
  *   the adapter reads the stored revision: ≥ r → no-op (false); lower or gone → try again (the
  *   filter now matches). Bounded attempts, then `ReadStoreContentionError` (transient).
+ * Revision 1 (a view's first write) is tried as a plain insert first: one write instead of the
+ * replace (which FerretDB answers with a read and a write); a duplicate key sends it down the path above.
  * On MongoDB the filtered replace is atomic per document, so this is safe across processes.
  * FerretDB 1.x evaluates the filter and then updates by `_id` in a separate step (its SQLite
  * handler: query, then `UPDATE … WHERE _id = ?`), so two writers updating the SAME EXISTING
@@ -223,6 +225,17 @@ export class MongoReadStore implements ReadStore {
   private guardedWrite(collection: string, id: string, revision: number, doc: StoredDoc): Promise<boolean> {
     return this.lock.run(lockKey(collection, id), async () => {
       const c = this.coll(collection);
+      // Revision 1 is a view's first write: a plain insert (one write; FerretDB's filtered replace
+      // reads before it writes). Refused with a duplicate key when the document exists (a tombstone
+      // too), and then decided by the guarded replace below like any other revision.
+      if (revision === 1) {
+        try {
+          await c.insertOne(doc);
+          return true;
+        } catch (e) {
+          if (codeOf(e) !== 11000) throw e;
+        }
+      }
       const filter: Filter = { _id: id, $or: [{ _revision: { $lt: revision } }, { _revision: { $exists: false } }] };
       for (let attempt = 1; attempt <= this.maxWriteAttempts; attempt++) {
         try {
