@@ -35,6 +35,7 @@ import { tmpdir } from 'node:os';
 import { describeServer, serverInfo } from './subjects/mongodb';
 import { localFerretDbVersion } from './lib/machine';
 import { cpuMsOf, databaseServerRoots, processTable, treeCpuMs, type ProcCpu } from './lib/proc-cpu';
+import { dropRunDatabases } from './lib/run-databases';
 
 const ROOT = resolve(__dirname, '..');
 const arg = (name: string, fallback: string) => {
@@ -300,6 +301,9 @@ async function distributed(brokers: string, mongoUrl: string): Promise<Stats> {
     await Promise.all(procs.map((p) => p.stop()));
     rmSync(dir, { recursive: true, force: true });
     await deleteTopics(brokers, `${topicPrefix}.`);
+    await dropRunDatabases(mongoUrl, run).catch((e: unknown) =>
+      say(`could not drop the run's databases (${run}_*): ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 }
 
