@@ -22,16 +22,18 @@ function psql(sql: string): string {
   return r.stdout;
 }
 
+const TITLE = 'the local PostgreSQL under FerretDB';
+const NOT_RUNNING = "deploy/local's PostgreSQL is not running (bash deploy/local/servers.sh start)";
+// skipped outside CI without the server, and saying so; with CI=true it must run (beforeAll fails)
+if (!running && !ci) process.stderr.write(`[fengqiao] skipping "${TITLE}": ${NOT_RUNNING}\n`);
 const suite = running || ci ? describe : describe.skip;
-if (!running && !ci)
-  process.stderr.write('[fengqiao] skipping the local PostgreSQL plan test: deploy/local/postgres.sh is not running (bash deploy/local/servers.sh start)\n');
 
-suite('the local PostgreSQL under FerretDB', () => {
+suite(running || ci ? TITLE : `${TITLE} — skipped: ${NOT_RUNNING}`, () => {
   const schema = `fq_plan_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const table = `"${schema}".views_0a1b2c3d`;
 
   beforeAll(() => {
-    if (!running) throw new Error('CI=true and the local PostgreSQL is not running: .ci/run starts it (bash deploy/local/servers.sh start)');
+    if (!running) throw new Error(`CI=true and ${NOT_RUNNING}: .ci/run starts it`);
     // 40 documents of about 8 kB of distinct text, as a case view with FerretDB's schema is: TOASTed
     psql(`
       CREATE SCHEMA "${schema}";

@@ -108,6 +108,7 @@ class MongoInboxRecords implements InboxRecords {
     return r.matchedCount > 0 ? r : this.c.updateOne({ group, messageId: id, ...condition }, { $set: set }, options);
   }
 }
+
 export class MongoInbox extends ClaimingInbox {
   private constructor(records: MongoInboxRecords, options: MongoInboxOptions) {
     super(records, options);
