@@ -54,11 +54,14 @@ const current: Layout = {
   name: 'current',
   open: (db, collection) => MongoEventStore.create({ db, collection }),
   async fill(db, collection, template, from, to) {
+    // the id documents go where the store keeps its claims (beside the commits, or apart; see mongodb-id-claims.ts)
+    const layout = await db.collection(`${collection}_meta`).findOne({ _id: 'layout' } as never);
+    const claims = layout?.claimsBeside === true ? collection : `${collection}_ids`;
     for (let start = from; start <= to; start += 1000) {
       const commits = [];
       for (let p = start; p <= Math.min(to, start + 999); p++) commits.push(commitCopy(template, p, true));
       await db.collection(collection).insertMany(commits as never[]);
-      await db.collection(`${collection}_ids`).insertMany(commits.map((c) => ({ _id: c.eventIds[0], streamId: c.streamId, position: c._id })) as never[]);
+      await db.collection(claims).insertMany(commits.map((c) => ({ _id: c.eventIds[0], claimStream: c.streamId, position: c._id })) as never[]);
       await db
         .collection(`${collection}_streams`)
         .insertMany(commits.map((c) => ({ _id: c.streamId, revision: 0, hash: c.lastHash, firstRevision: 0, position: c._id })) as never[]);
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
         process.stdout.write(`  ${name}: ${ds.length} × median ${ds[Math.floor(ds.length / 2)].toFixed(1)} ms\n`);
       }
       // keep positions dense for the next fill
-      filled = (await db.collection(collection).countDocuments({})) as number;
+      filled = (await db.collection(collection).countDocuments({ lastPosition: { $exists: true } })) as number; // commits, not claims
     }
   } finally {
     await db.dropDatabase();

@@ -63,11 +63,19 @@ export interface MetaDoc {
   _id: string;
   position?: number;
   version?: number;
+  /** Layout 3: whether the claims live beside the commits (see mongodb-id-claims.ts). */
+  claimsBeside?: boolean;
 }
 
 export const PAGE_POSITIONS = 1000;
 /** The server's code for an insert refused by a unique index. */
 export const DUPLICATE_KEY = 11000;
+/**
+ * Most documents in one `insertMany`: FerretDB splits a larger insert into batches of 100 and, in
+ * 1.24, goes on with the next batch after a refused document even when the insert is ordered. Up to
+ * this many, "ordered" holds there too (asked of the server on start, see mongodb-layout.ts).
+ */
+export const MAX_INSERT_DOCS = 100;
 
 export function pageOf(position: number): number {
   return Math.floor(position / PAGE_POSITIONS);

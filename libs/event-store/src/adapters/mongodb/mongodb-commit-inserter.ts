@@ -3,18 +3,27 @@
  * flight go out together in one ordered `insertMany` at consecutive positions, each at the position
  * after the last commit visible (the unique `_id` refuses a position another process took first:
  * walk on and try again). See "Global positions without holes" in mongodb-event-store.ts.
+ * Where the claims live beside the commits, a commit may bring its append's claims: they go into
+ * the same ordered insert just before it, so the commit is stored only if all of them were.
  */
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
-import { DUPLICATE_KEY, placeCommit, type CommitBody, type CommitDoc } from './mongodb-commit-doc';
+import { DUPLICATE_KEY, MAX_INSERT_DOCS, placeCommit, type CommitBody, type CommitDoc } from './mongodb-commit-doc';
+import type { IdDoc } from './mongodb-id-claims';
 import { INDEX, type MongoCollections } from './mongodb-layout';
 
 /** Most commits inserted by one `insertMany`. */
 const MAX_GROUP = 64;
 
-export type InsertOutcome = { kind: 'inserted'; doc: CommitDoc } | { kind: 'stream_conflict' };
+/**
+ * `claim_refused`: one of the claims brought along was refused (its id is claimed already); the
+ * ones before it (`stored`: their ids) are stored, the commit is not.
+ */
+export type InsertOutcome = { kind: 'inserted'; doc: CommitDoc } | { kind: 'stream_conflict' } | { kind: 'claim_refused'; stored: string[] };
 
 interface PendingCommit {
   body: CommitBody;
+  /** Claims to insert just before the commit (claims beside the commits only); cleared once stored. */
+  claims: IdDoc[] | undefined;
   resolve: (outcome: InsertOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -36,10 +45,13 @@ export class CommitInserter {
     await this.draining;
   }
 
-  /** Queues a commit for the next grouped insert; resolves when it is stored or refused. */
-  insert(body: CommitBody): Promise<InsertOutcome> {
+  /**
+   * Queues a commit (with its append's claims, where they live beside the commits) for the next
+   * grouped insert; resolves when it is stored or refused.
+   */
+  insert(body: CommitBody, claims?: IdDoc[]): Promise<InsertOutcome> {
     return new Promise<InsertOutcome>((resolve, reject) => {
-      this.pendingCommits.push({ body, resolve, reject });
+      this.pendingCommits.push({ body, claims: claims !== undefined && claims.length > 0 ? claims : undefined, resolve, reject });
       if (this.draining === undefined) this.draining = this.drain();
     });
   }
@@ -48,7 +60,15 @@ export class CommitInserter {
   private async drain(): Promise<void> {
     try {
       while (this.pendingCommits.length > 0) {
-        await this.insertGroup(this.pendingCommits.splice(0, MAX_GROUP));
+        // as many as fit in one insert (at least one: an append brings claims only if they fit)
+        let count = 0;
+        let docs = 0;
+        for (const c of this.pendingCommits) {
+          docs += 1 + (c.claims?.length ?? 0);
+          if (count === MAX_GROUP || (count > 0 && docs > MAX_INSERT_DOCS)) break;
+          count += 1;
+        }
+        await this.insertGroup(this.pendingCommits.splice(0, count));
       }
     } finally {
       this.draining = undefined;
@@ -57,11 +77,12 @@ export class CommitInserter {
 
   /**
    * Inserts a group of commits at consecutive positions with one ordered `insertMany` (one round
-   * trip, one journal write). An ordered insert stops at the first refused document: the ones before
-   * it are stored (at dense positions), the refused one is either a position conflict (another
-   * process took the position: walk on and try again) or its own stream/event-id conflict (reported
-   * to its append), and the ones after it were not attempted and are tried again, in their order, at
-   * the next free positions. Settles every commit of the group; never throws.
+   * trip, one journal write), each commit after the claims it brings. An ordered insert stops at the
+   * first refused document: the ones before it are stored (commits at dense positions), the refused
+   * one is a claim (reported to its append), a position conflict (another process took the position:
+   * walk on and try again) or its commit's own stream/event-id conflict (reported to its append), and
+   * the ones after it were not attempted and are tried again, in their order, at the next free
+   * positions. Settles every commit of the group; never throws.
    */
   private async insertGroup(group: PendingCommit[]): Promise<void> {
     let waiting = group;
@@ -73,21 +94,30 @@ export class CommitInserter {
         for (const c of waiting) c.reject(error);
         return;
       }
-      const docs: CommitDoc[] = [];
-      for (const c of waiting) {
+      const commits: CommitDoc[] = [];
+      // the documents in insert order, and for each the commit it belongs to (index into `waiting`)
+      const docs: (CommitDoc | IdDoc)[] = [];
+      const owners: { commit: number; claim: boolean }[] = [];
+      waiting.forEach((c, i) => {
+        for (const claim of c.claims ?? []) {
+          docs.push(claim);
+          owners.push({ commit: i, claim: true });
+        }
         const doc = placeCommit(c.body, position);
+        commits.push(doc);
         docs.push(doc);
+        owners.push({ commit: i, claim: false });
         position = doc.lastPosition + 1;
-      }
+      });
       try {
-        if (docs.length === 1) await this.c.commits.insertOne(docs[0], { writeConcern: this.c.writeConcern });
-        else await this.c.commits.insertMany(docs, { ordered: true, writeConcern: this.c.writeConcern });
+        if (docs.length === 1) await this.c.commits.insertOne(commits[0], { writeConcern: this.c.writeConcern });
+        else await this.c.commits.insertMany(docs as CommitDoc[], { ordered: true, writeConcern: this.c.writeConcern });
         this.nextPosition = position;
-        waiting.forEach((c, i) => c.resolve({ kind: 'inserted', doc: docs[i] }));
+        waiting.forEach((c, i) => c.resolve({ kind: 'inserted', doc: commits[i] }));
         return;
       } catch (error) {
         this.nextPosition = undefined;
-        this.takenPosition = Math.max(this.takenPosition, docs[0]._id);
+        this.takenPosition = Math.max(this.takenPosition, commits[0]._id);
         const refused = refusedDocument(error, docs.length);
         if (refused === undefined) {
           // not a plain refusal (network, write concern, …): which documents are stored is unknown,
@@ -95,15 +125,26 @@ export class CommitInserter {
           for (const c of waiting) c.reject(error);
           return;
         }
-        for (let i = 0; i < refused.index; i++) waiting[i].resolve({ kind: 'inserted', doc: docs[i] });
-        const failed = waiting[refused.index];
-        const rest = waiting.slice(refused.index + 1);
+        const { commit: at, claim } = owners[refused.index];
+        for (let i = 0; i < at; i++) waiting[i].resolve({ kind: 'inserted', doc: commits[i] });
+        const failed = waiting[at];
+        const rest = waiting.slice(at + 1);
         if (refused.code !== DUPLICATE_KEY) {
           failed.reject(refused.error);
           waiting = rest;
           continue;
         }
-        const doc = docs[refused.index];
+        if (claim) {
+          // its id is claimed already: the append looks at the claim (nothing of this commit's positions was used)
+          this.nextPosition = commits[at]._id;
+          const stored = docs.slice(0, refused.index).filter((_, i) => owners[i].commit === at);
+          failed.resolve({ kind: 'claim_refused', stored: stored.map((d) => d._id as string) });
+          waiting = rest;
+          continue;
+        }
+        failed.claims = undefined; // stored: they preceded the refused commit
+        this.takenPosition = Math.max(this.takenPosition, commits[at]._id);
+        const doc = commits[at];
         let positionConflict: boolean;
         try {
           positionConflict = await this.isPositionConflict(refused.text, doc);

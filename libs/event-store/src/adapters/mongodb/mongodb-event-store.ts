@@ -29,12 +29,16 @@
  *   process to the stream (an update costs FerretDB a read and a write) and by a reader that walked:
  *   a reader of it walks forward with `{ streamId, firstRevision: revision + 1 }` (equality) until
  *   no commit follows, so a lost or late update only costs lookups, never correctness.
- * - `events_ids` — a **claim** per event id, `_id` = event id, `{ streamId, owner, at }`, inserted
- *   before the commit: the insert is the idempotency check (insert-first, with a lease for a writer
- *   that died between its claims and its commit; see mongodb-id-claims.ts). Older documents are
- *   `{ streamId, position }`, written after their commit.
+ * - a **claim** per event id, `_id` = event id, `{ claimStream, owner, at }`, inserted before the
+ *   commit: the insert is the idempotency check (insert-first, with a lease for a writer that died
+ *   between its claims and its commit; see mongodb-id-claims.ts). Where the server allows it
+ *   (FerretDB) the claims live in `events` itself, beside the commits (string `_id`s, no commit
+ *   field: the unique indexes skip them, readers never ask for them), and go out with their commit in
+ *   one ordered insert; elsewhere (MongoDB) in `events_ids`, inserted first. Older documents are
+ *   `{ claimStream | streamId, position }`, written after their commit. A BI tool reading `events`
+ *   asks for `{ lastPosition: { $exists: true } }` to see commits only.
  * - `events_meta` — `{ _id: 'position', position }`: the last position a writer stored (a hint,
- *   never ahead of the truth), and `{ _id: 'layout', version }`.
+ *   never ahead of the truth), and `{ _id: 'layout', version, claimsBeside }`.
  *
  * Global positions without holes, and no reservations. A commit takes its positions only by being
  * inserted with `_id` = the position after the last commit visible (found from the hint, then by
@@ -67,18 +71,19 @@
  *
  * Upgrading from the layout before (no `page`, no stream heads or id documents; `data` as a JSON
  * string, instants as strings): `create()` migrates on start — it adds `page` to every old commit and
- * writes their stream heads and id documents, then records layout version 2. Old commits keep
- * `data` as a string and their instants as strings and read back unchanged. Stop every process of
- * the old version before starting the new one (an old writer during the migration would write
- * commits without id documents).
+ * writes their stream heads and id documents. From layout 2 (claims in `events_ids` on every
+ * server) it copies the claims beside the commits where they now live there. Then it records layout
+ * version 3 (mongodb-layout.ts). Old commits keep `data` as a string and their instants as strings
+ * and read back unchanged. Stop every process of the old version before starting the new one (an
+ * old writer during the migration would write commits without id documents, or claims apart).
  *
  * Measured on FerretDB 1.24 (issue 15): "pushed down" is not "indexed". Both backends push these
  * equalities down, but as `(_jsonb -> 'field') @> value` (PostgreSQL) or a JSON expression (SQLite),
  * which the btree indexes FerretDB creates on `(_jsonb -> 'field')` cannot serve: every read,
  * `_id` included, is a sequential scan of its collection there (checked with EXPLAIN). Only the
  * uniqueness checks of inserts use the indexes. So on FerretDB 1.24 a read costs in proportion to its
- * collection, whatever the query, and the warm append reads nothing: the claims' insert and the
- * commit's insert (the hints every 32 commits are written after it, in the background). On MongoDB
+ * collection, whatever the query, and the warm append reads nothing: one insert of the claims and
+ * the commit (the hints every 32 commits are written after it, in the background). On MongoDB
  * every query here is an index lookup.
  *
  * Durability: writes use write concern `{ w: 'majority', j: true }` by default, so a resolved append
@@ -107,8 +112,8 @@ import {
 } from '../../envelope';
 import { WrongExpectedRevisionError, type ComparedRevision } from '../../errors';
 import { CommitInserter } from './mongodb-commit-inserter';
-import { commitBody, lastHashOf, unwrap, type CommitBody, type CommitDoc, type HeadDoc, type MetaDoc } from './mongodb-commit-doc';
-import { DEFAULT_CLAIM_LEASE_MS, IdClaims, type IdDoc } from './mongodb-id-claims';
+import { MAX_INSERT_DOCS, commitBody, lastHashOf, unwrap, type CommitBody, type CommitDoc, type HeadDoc, type MetaDoc } from './mongodb-commit-doc';
+import { DEFAULT_CLAIM_LEASE_MS, IdClaims, claimStreamOf, type IdDoc } from './mongodb-id-claims';
 import { ensureIndexes, migrate, writeHint, writeIdDocs, type MongoCollections } from './mongodb-layout';
 import { ReadAllPages } from './mongodb-read-all';
 
@@ -118,7 +123,7 @@ export { LAYOUT_VERSION } from './mongodb-layout';
 export interface MongoEventStoreOptions {
   /** An open database handle; the store does not close its client. */
   db: Db;
-  /** Default `'events'`; the other collections are named after it (`<name>_streams`, `<name>_ids`, `<name>_meta`). */
+  /** Default `'events'`; the other collections are named after it (`<name>_streams`, `<name>_meta`, and `<name>_ids` where the claims live apart). */
   collection?: string;
   clock?: Clock;
   /** Default `{ w: 'majority', journal: true }`. */
@@ -149,13 +154,14 @@ const HEAD_CACHE_SIZE = 10_000;
 export class MongoEventStore implements EventStore {
   private readonly c: MongoCollections;
   private readonly clock: Clock;
-  private readonly claims: IdClaims;
+  private claims: IdClaims;
   private readonly inserter: CommitInserter;
   private readonly pages: ReadAllPages;
   /** Commits this process stored since it last wrote the position hint. */
   private sincePositionHint = 0;
   private ownedClient: MongoClient | undefined;
   private uniqueEventIds = false;
+  private readonly claimLeaseMs: number;
   /**
    * Stream heads this process wrote or walked to: saves the head lookups on the next append. May
    * be stale when another process appended since; then the insert at the stale revision collides on
@@ -179,12 +185,14 @@ export class MongoEventStore implements EventStore {
       db,
       commits: db.collection<CommitDoc>(name),
       streams: db.collection<HeadDoc>(`${name}_streams`),
-      ids: db.collection<IdDoc>(`${name}_ids`),
+      ids: db.collection<IdDoc>(`${name}_ids`), // until `migrate` has read the layout
+      idsApart: db.collection<IdDoc>(`${name}_ids`),
       meta: db.collection<MetaDoc>(`${name}_meta`),
       writeConcern,
     };
     this.clock = options.clock ?? systemClock;
-    this.claims = new IdClaims(this.c.ids, writeConcern, options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS);
+    this.claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+    this.claims = new IdClaims(this.c.ids, writeConcern, this.claimLeaseMs);
     this.inserter = new CommitInserter(this.c);
     this.pages = new ReadAllPages(this.c.commits);
   }
@@ -194,6 +202,7 @@ export class MongoEventStore implements EventStore {
     const store = new MongoEventStore(options);
     store.uniqueEventIds = await ensureIndexes(store.c);
     await migrate(store.c);
+    store.claims = new IdClaims(store.c.ids, store.c.writeConcern, store.claimLeaseMs);
     return store;
   }
 
@@ -208,6 +217,16 @@ export class MongoEventStore implements EventStore {
       await client.close();
       throw e;
     }
+  }
+
+  /** Whether the claims live in the commits collection and go out with their commit (see mongodb-id-claims.ts). */
+  get claimsBesideCommits(): boolean {
+    return this.c.ids !== this.c.idsApart;
+  }
+
+  /** The collection that holds the claims and id documents. */
+  get claimsCollectionName(): string {
+    return this.c.ids.collectionName;
   }
 
   /** Whether event ids are enforced unique by an index (see the header comment). */
@@ -233,22 +252,42 @@ export class MongoEventStore implements EventStore {
   private async appendNow(streamId: string, events: readonly NewEvent[], expected: ComparedRevision | 'any'): Promise<AppendResult> {
     const ids = events.map((e) => e.id);
     // Insert-first idempotency: the claims' insert is the check (see mongodb-id-claims.ts); an
-    // append whose ids are new reads nothing before its commit. While the claims' insert is on its
-    // way, the commit is built on the cached head (or the head is looked up first), so its insert
-    // can go out as soon as the claims are in.
-    const claiming = this.claimOrReplay(streamId, events, expected);
-    claiming.catch(() => undefined); // awaited below, after the preparation: a failure is not unhandled meanwhile
-    let prepared = await this.prepareAhead(streamId, events, expected);
-    let claimedAt = await claiming;
-    if (typeof claimedAt !== 'number') return claimedAt;
+    // append whose ids are new reads nothing before its commit.
+    // - Claims beside the commits: they go out with the commit, in one ordered insert.
+    // - Claims apart: while the claims' insert is on its way, the commit is built on the cached
+    //   head (or the head is looked up first), so its insert can go out as soon as the claims are in.
+    /** When this append's claims were inserted (undefined: not yet, they go out with the commit). */
+    let claimedAt: number | undefined;
+    let prepared: { head: StreamHead; body: CommitBody } | undefined;
+    if (!this.claimsBesideCommits || ids.length + 1 > MAX_INSERT_DOCS) {
+      const claiming = this.claimOrReplay(streamId, events, expected);
+      claiming.catch(() => undefined); // awaited below, after the preparation: a failure is not unhandled meanwhile
+      prepared = await this.prepareAhead(streamId, events, expected);
+      const claimed = await claiming;
+      if (typeof claimed !== 'number') return claimed;
+      claimedAt = claimed;
+    }
     let stored = false;
     try {
       for (;;) {
         const head = await this.headFor(streamId, expected);
-        if (expected !== 'any' && expected !== head.revision) checkExpectedRevision(streamId, expected, head.revision);
-        if (Date.now() - claimedAt > this.claims.leaseMs / 2) {
+        if (expected !== 'any' && expected !== head.revision) {
+          if (claimedAt === undefined) {
+            // maybe a retry of an append that is stored: the claims tell (the idempotency rule comes first)
+            const claimed = await this.claimOrReplay(streamId, events, expected);
+            if (typeof claimed !== 'number') {
+              stored = true;
+              return claimed;
+            }
+            claimedAt = claimed;
+            continue;
+          }
+          checkExpectedRevision(streamId, expected, head.revision);
+        }
+        if (claimedAt !== undefined && Date.now() - claimedAt > this.claims.leaseMs / 2) {
           // too slow to commit on these claims safely (another append may take them over soon)
           await this.claims.release(ids);
+          claimedAt = undefined;
           const again = await this.claimOrReplay(streamId, events, expected);
           if (typeof again !== 'number') {
             stored = true;
@@ -262,7 +301,26 @@ export class MongoEventStore implements EventStore {
             ? prepared.body
             : commitBody(streamId, encodeEvents(streamId, events, head, this.clock.now().toISOString()));
         prepared = undefined;
-        const outcome = await this.inserter.insert(body);
+        let claims: IdDoc[] | undefined;
+        if (claimedAt === undefined) {
+          claimedAt = Date.now();
+          claims = this.claims.hold(streamId, ids, claimedAt);
+        }
+        const outcome = await this.inserter.insert(body, claims);
+        if (outcome.kind === 'claim_refused') {
+          // an id is claimed already: give back the claims that went in (not the others: the refused
+          // one may be this instance's own, of an earlier append), and look at the claim
+          this.claims.done(ids);
+          await this.claims.release(outcome.stored);
+          claimedAt = undefined;
+          const claimed = await this.claimOrReplay(streamId, events, expected);
+          if (typeof claimed !== 'number') {
+            stored = true;
+            return claimed;
+          }
+          claimedAt = claimed;
+          continue;
+        }
         if (outcome.kind === 'inserted') {
           stored = true;
           const doc = outcome.doc;
@@ -283,7 +341,7 @@ export class MongoEventStore implements EventStore {
             expected,
             await this.storedEvents(
               ids,
-              holders.map((h) => ({ _id: '', streamId: h.streamId })),
+              holders.map((h) => ({ _id: '', claimStream: h.streamId })),
             ),
           );
           if (replay) {
@@ -297,7 +355,7 @@ export class MongoEventStore implements EventStore {
       // nothing stored for sure (a conflict or a refusal): give the ids back. When the outcome of
       // the commit insert is unknown (network), the claims stay: a retry finds the commit through
       // them, or takes them over (they are this instance's and no append holds them any more).
-      if (!stored && !isUnknownOutcome(error)) await this.claims.release(ids).catch(() => undefined);
+      if (!stored && claimedAt !== undefined && !isUnknownOutcome(error)) await this.claims.release(ids).catch(() => undefined);
       throw error;
     } finally {
       this.claims.done(ids);
@@ -363,7 +421,7 @@ export class MongoEventStore implements EventStore {
   /** Stored events with any of `ids`, found through the streams their claims (or id documents) name. */
   private async storedEvents(ids: string[], docs: IdDoc[]): Promise<StoredEvent[]> {
     const wanted = new Set(ids);
-    const streams = [...new Set(docs.map((d) => d.streamId))];
+    const streams = [...new Set(docs.map(claimStreamOf))];
     const commits = (await Promise.all(streams.map((s) => this.c.commits.find({ streamId: s }, { batchSize: 10_000 }).toArray()))).flat();
     return commits
       .filter((c) => c._id > 0 && c.eventIds.some((id) => wanted.has(id)))

@@ -1,9 +1,19 @@
 /**
  * Insert-first idempotency for the MongoDB event store (issue 15). Before its commit, an append
- * inserts one **claim** per event id into `<name>_ids` (`_id` = event id): `{ streamId, owner, at }`.
- * The insert is the check: the unique `_id` index refuses an id that is already claimed, and that
- * check is served by the index on every server (FerretDB 1.24 included, whose reads never use an
- * index). So an append whose ids are new sends no read at all before its commit.
+ * inserts one **claim** per event id (`_id` = event id): `{ claimStream, owner, at }`. The insert is
+ * the check: the unique `_id` index refuses an id that is already claimed, and that check is served
+ * by the index on every server. So an append whose ids are new sends no read at all before its commit.
+ *
+ * Where the claims live (decided once per store, kept in `<name>_meta`, see mongodb-layout.ts):
+ * - **beside the commits**, in the commits collection itself, where the server's unique indexes let
+ *   any number of documents lack the indexed fields (FerretDB: a missing field is a NULL, and NULLs
+ *   never collide). Then the claims and the commit go out as one ordered `insertMany`: one round trip
+ *   and, on FerretDB, one PostgreSQL transaction. The order is the guarantee: an ordered insert stops
+ *   at the first refused document, so the commit after the claims is stored only if every claim was.
+ * - in **`<name>_ids`** where a unique index counts a missing field as a value (MongoDB): claims
+ *   would collide there on `lastPosition: null`. They are inserted first, then the commit.
+ * Claims of layout 2 carry `streamId` instead of `claimStream` (a claim beside the commits must not:
+ * a stream read asks for `{ streamId }`).
  *
  * A refused id is the slow path: the claim names its stream, the stream's commits are read, and the
  * port's idempotency rule decides (replay of the stored append, or `DuplicateEventIdError`). A claim
@@ -29,7 +39,10 @@ import { newId } from '@fengqiao/kernel';
 
 export interface IdDoc {
   _id: string;
-  streamId: string;
+  /** The stream of the append that claimed the id. */
+  claimStream?: string;
+  /** Layout 2 (`<name>_ids` only): the same. */
+  streamId?: string;
   /** Layout-2 documents written after their commit: the commit's position. */
   position?: number;
   /** Claims: the store instance that claimed the id, and when. */
@@ -39,6 +52,11 @@ export interface IdDoc {
 
 const DUPLICATE_KEY = 11000;
 export const DEFAULT_CLAIM_LEASE_MS = 30_000;
+
+/** The stream named by a claim or id document, of either layout. */
+export function claimStreamOf(doc: IdDoc): string {
+  return doc.claimStream ?? doc.streamId ?? '';
+}
 
 export type ClaimOutcome = { kind: 'claimed'; at: number } | { kind: 'refused'; refused: IdDoc[]; missing: string[] };
 
@@ -61,12 +79,8 @@ export class IdClaims {
    */
   async claim(streamId: string, ids: readonly string[]): Promise<ClaimOutcome> {
     const at = Date.now();
-    const docs: IdDoc[] = ids.map((id) => ({ _id: id, streamId, owner: this.owner, at: new Date(at) }));
-    const refusedIds = await this.insert(docs);
-    if (refusedIds.length === 0) {
-      for (const id of ids) this.inFlight.add(id);
-      return { kind: 'claimed', at };
-    }
+    const refusedIds = await this.insert(this.hold(streamId, ids, at));
+    if (refusedIds.length === 0) return { kind: 'claimed', at };
     const refusedSet = new Set(refusedIds);
     await this.releaseIds(ids.filter((id) => !refusedSet.has(id)));
     const found = await Promise.all(refusedIds.map((id) => this.ids.findOne({ _id: id })));
@@ -75,6 +89,15 @@ export class IdClaims {
       refused: found.filter((d): d is IdDoc => d !== null),
       missing: refusedIds.filter((_, i) => found[i] === null),
     };
+  }
+
+  /**
+   * The claim documents of a running append, held by it from now on (its own claims are not taken
+   * over by this instance while it runs): for `claim`, or to go out with the commit in one insert.
+   */
+  hold(streamId: string, ids: readonly string[], at: number): IdDoc[] {
+    for (const id of ids) this.inFlight.add(id);
+    return ids.map((id) => ({ _id: id, claimStream: streamId, owner: this.owner, at: new Date(at) }));
   }
 
   /** Releases the claims of an append that stored nothing (its conflict, or its own failure). */
@@ -102,7 +125,7 @@ export class IdClaims {
     const at = doc.at instanceof Date ? doc.at.getTime() : 0;
     const generation = Math.floor(Math.max(0, now - at) / this.leaseMs);
     const marker = `takeover:${doc._id}:${at}:${generation}`;
-    if ((await this.insert([{ _id: marker, streamId: doc.streamId, owner: this.owner, at: new Date(now) }])).length > 0) return false;
+    if ((await this.insert([{ _id: marker, claimStream: claimStreamOf(doc), owner: this.owner, at: new Date(now) }])).length > 0) return false;
     const filter = doc.at instanceof Date ? { _id: doc._id, owner: doc.owner, at: doc.at } : { _id: doc._id };
     await this.ids.deleteOne(filter, { writeConcern: this.writeConcern });
     return true;

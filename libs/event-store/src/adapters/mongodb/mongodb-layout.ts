@@ -6,15 +6,18 @@
  */
 import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type Filter, type UpdateFilter, type WriteConcernSettings } from 'mongodb';
 import { newId } from '@fengqiao/kernel';
-import { DUPLICATE_KEY, lastHashOf, pageOf, type CommitDoc, type HeadDoc, type MetaDoc } from './mongodb-commit-doc';
-import type { IdDoc } from './mongodb-id-claims';
+import { DUPLICATE_KEY, MAX_INSERT_DOCS, lastHashOf, pageOf, type CommitDoc, type HeadDoc, type MetaDoc } from './mongodb-commit-doc';
+import { claimStreamOf, type IdDoc } from './mongodb-id-claims';
 
 /** The store's collections (base name `events`: `events`, `events_streams`, `events_ids`, `events_meta`). */
 export interface MongoCollections {
   db: Db;
   commits: Collection<CommitDoc>;
   streams: Collection<HeadDoc>;
+  /** Where the claims and id documents are: the commits collection itself or `<name>_ids` (set by `migrate`). */
   ids: Collection<IdDoc>;
+  /** `<name>_ids`: the claims' collection of layout 2, and where they stay on MongoDB. */
+  idsApart: Collection<IdDoc>;
   meta: Collection<MetaDoc>;
   writeConcern: WriteConcernSettings;
 }
@@ -26,7 +29,8 @@ export const INDEX = {
   page: 'page',
 } as const;
 
-export const LAYOUT_VERSION = 2;
+/** 3: the claims beside the commits where the server allows it (`claimsBeside` in the layout document). */
+export const LAYOUT_VERSION = 3;
 const INDEX_NOT_FOUND = 27;
 
 /** Creates the indexes (idempotent); returns whether event ids are enforced unique by an index. */
@@ -110,16 +114,78 @@ async function probeUniqueMultikey(c: MongoCollections): Promise<boolean> {
 }
 
 /**
- * Layout 1 → 2, once, on start (a scan, off the hot path): `page` on every commit, the stream heads,
- * the id documents and the position hint. Idempotent: two processes starting at once both write the
- * same documents (inserts of existing ids are refused and ignored).
+ * Brings the store to layout 3 on start, once, and points `c.ids` at the claims' collection.
+ * - Layout 1 → 2 (a scan, off the hot path): `page` on every commit, the stream heads, the id
+ *   documents and the position hint.
+ * - Layout 2 → 3: whether the claims go beside the commits is decided once, by asking the server
+ *   (`claimsFitBeside`), and recorded; if they do, the id documents and claims of `<name>_ids` are
+ *   copied beside the commits (`streamId` becomes `claimStream`). `<name>_ids` is left as it was.
+ * Idempotent: two processes starting at once both write the same documents (inserts of existing ids
+ * are refused and ignored). Stop the processes of an older version first.
  */
 export async function migrate(c: MongoCollections): Promise<void> {
-  if ((await c.meta.findOne({ _id: 'layout' }))?.version === LAYOUT_VERSION) return;
+  const layout = await c.meta.findOne({ _id: 'layout' });
+  if (layout?.version === LAYOUT_VERSION) {
+    c.ids = layout.claimsBeside === true ? (c.commits as unknown as Collection<IdDoc>) : c.idsApart;
+    return;
+  }
+  const claimsBeside = await claimsFitBeside(c);
+  c.ids = claimsBeside ? (c.commits as unknown as Collection<IdDoc>) : c.idsApart;
+  if (layout?.version !== 2) await migrateLayout1(c);
+  if (claimsBeside) await moveIdDocsBeside(c);
+  await writeHint(c, c.meta, 'layout', { version: LAYOUT_VERSION, claimsBeside });
+}
+
+/**
+ * Whether claims can live beside the commits and go out with them in one ordered insert. Two things
+ * must hold, and both are asked of the server with probe documents (string `_id`s, never read:
+ * commits have numeric ones), removed again:
+ * - the commits' unique indexes let any number of documents lack their fields (FerretDB: a missing
+ *   field is a NULL, and NULLs never collide; MongoDB counts it as `null`, so its second probe is
+ *   refused);
+ * - an ordered insert of MAX_INSERT_DOCS documents whose first is refused stores none of the others
+ *   (FerretDB 1.24 inserts in batches and goes on with the next batch after a refusal: a server
+ *   started with a smaller batch size than MAX_INSERT_DOCS fails this).
+ */
+async function claimsFitBeside(c: MongoCollections): Promise<boolean> {
+  const commits = c.commits as unknown as Collection<{ _id: string }>;
+  const probes = Array.from({ length: MAX_INSERT_DOCS }, () => `probe-${newId()}`);
+  try {
+    await commits.insertOne({ _id: probes[0] }, { writeConcern: c.writeConcern });
+    await commits.insertOne({ _id: probes[1] }, { writeConcern: c.writeConcern });
+  } catch (e) {
+    await removeProbes(c, probes.slice(0, 2));
+    if (e instanceof MongoServerError && e.code === DUPLICATE_KEY) return false;
+    throw e;
+  }
+  let stored = probes.slice(0, 2);
+  try {
+    const rest = probes.slice(2).map((_id) => ({ _id }));
+    await commits.insertMany([{ _id: probes[0] }, ...rest], { ordered: true, writeConcern: c.writeConcern });
+    stored = probes;
+    return false; // the first one is there: a server that accepts it twice keeps no unique _id
+  } catch (e) {
+    if (!(e instanceof MongoBulkWriteError)) throw e;
+    // an ordered insert that went on after the refusal stored some of the rest
+    const sample = [probes[2], probes[probes.length >> 1], probes[probes.length - 1]];
+    const wentOn = (await Promise.all(sample.map((_id) => commits.findOne({ _id })))).some((d) => d !== null);
+    if (wentOn) stored = probes;
+    return !wentOn;
+  } finally {
+    await removeProbes(c, stored);
+  }
+}
+
+async function removeProbes(c: MongoCollections, probes: string[]): Promise<void> {
+  const commits = c.commits as unknown as Collection<{ _id: string }>;
+  for (const _id of probes) await commits.deleteMany({ _id }, { writeConcern: c.writeConcern });
+}
+
+async function migrateLayout1(c: MongoCollections): Promise<void> {
   const heads = new Map<string, HeadDoc>();
   let maxPosition = 0;
   for await (const doc of c.commits.find({})) {
-    if (doc._id < 1) continue;
+    if (typeof doc._id !== 'number' || doc._id < 1) continue; // claims beside the commits, probes
     if (doc.page === undefined) {
       await c.commits.updateOne({ _id: doc._id }, { $set: { page: pageOf(doc._id) } }, { writeConcern: c.writeConcern });
     }
@@ -132,7 +198,21 @@ export async function migrate(c: MongoCollections): Promise<void> {
   }
   for (const { _id, ...head } of heads.values()) await writeHint(c, c.streams, _id, head);
   if (maxPosition > 0) await writeHint(c, c.meta, 'position', { position: maxPosition });
-  await writeHint(c, c.meta, 'layout', { version: LAYOUT_VERSION });
+}
+
+/** Copies the documents of `<name>_ids` beside the commits, 1,000 at a time (ones already there are ignored). */
+async function moveIdDocsBeside(c: MongoCollections): Promise<void> {
+  let batch: IdDoc[] = [];
+  const flush = async () => {
+    if (batch.length > 0) await insertIgnoringDuplicates(c, batch);
+    batch = [];
+  };
+  for await (const doc of c.idsApart.find({})) {
+    const { streamId: _old, ...rest } = doc;
+    batch.push({ ...rest, claimStream: claimStreamOf(doc) });
+    if (batch.length >= 1000) await flush();
+  }
+  await flush();
 }
 
 /**
@@ -152,7 +232,13 @@ export async function writeHint<T extends { _id: string }>(c: MongoCollections, 
 
 /** Id documents of a stored commit (ids already written are refused by `_id` and ignored). */
 export async function writeIdDocs(c: MongoCollections, doc: CommitDoc): Promise<void> {
-  const docs: IdDoc[] = doc.eventIds.map((id) => ({ _id: id, streamId: doc.streamId, position: doc._id }));
+  await insertIgnoringDuplicates(
+    c,
+    doc.eventIds.map((id) => ({ _id: id, claimStream: doc.streamId, position: doc._id })),
+  );
+}
+
+async function insertIgnoringDuplicates(c: MongoCollections, docs: IdDoc[]): Promise<void> {
   try {
     await c.ids.insertMany(docs, { ordered: false, writeConcern: c.writeConcern });
   } catch (e) {

@@ -19,7 +19,7 @@ export async function openMongoRawImport(db: Db, collection = 'events'): Promise
   await (await MongoEventStore.create({ db, collection })).close(); // the indexes
   const commits = db.collection(collection);
   return {
-    count: () => commits.countDocuments({}),
+    count: () => commits.countDocuments({ lastPosition: { $exists: true } }), // commits, not claims beside them
     async insert(events: readonly StoredEvent[]) {
       if (events.length === 0) return;
       const docs = events.map((e) => ({

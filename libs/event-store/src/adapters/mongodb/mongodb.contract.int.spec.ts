@@ -233,6 +233,7 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
         await commits.updateOne({ _id: c._id }, { $unset: { page: '' } });
       }
       for (const suffix of ['_streams', '_ids', '_meta']) await db.collection(name + suffix).drop();
+      await db.collection(name).deleteMany({ _id: { $type: 'string' } } as never); // claims beside the commits (layout 3)
       const before = await commits.find({ _id: { $gt: 0 } }).toArray();
       expect(typeof before[0].events[0].data).toBe('string');
 
@@ -276,9 +277,11 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       const s = `dead-${newId()}`;
       const batch = [contractEvent(), contractEvent()];
       // a writer (another process) claimed the ids just now and died before inserting its commit
-      const claimedAt = new Date();
-      await db.collection(`${name}_ids`).insertMany(batch.map((e) => ({ _id: e.id, streamId: s, owner: 'dead-writer', at: claimedAt })) as never[]);
       const stores = await Promise.all([1, 2, 3].map(() => MongoEventStore.create({ db, collection: name, claimLeaseMs: leaseMs })));
+      const claimedAt = new Date();
+      await db
+        .collection(stores[0].claimsCollectionName)
+        .insertMany(batch.map((e) => ({ _id: e.id, claimStream: s, owner: 'dead-writer', at: claimedAt })) as never[]);
       const t0 = Date.now();
       // three processes retry the same append at once: one stores it, the others get its result
       const results = await Promise.all(stores.map((st) => st.append(s, batch, { expectedRevision: 'any' })));
@@ -348,10 +351,101 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       expect(
         await client
           .db(dbName)
-          .collection('released_claims_ids')
+          .collection(store.claimsCollectionName)
           .countDocuments({ _id: batch[0].id } as never),
       ).toBe(1);
       await store.close();
+    });
+
+    it('keeps the claims beside the commits where the server allows it (FerretDB), apart where not (MongoDB), and remembers', async () => {
+      const name = 'claims_place';
+      const db = client.db(dbName);
+      const ferretdb = typeof (await db.command({ buildInfo: 1 })).ferretdbVersion === 'string';
+      const store = await MongoEventStore.create({ db, collection: name });
+      expect(store.claimsBesideCommits).toBe(ferretdb);
+      expect(store.claimsCollectionName).toBe(ferretdb ? name : `${name}_ids`);
+      expect(await db.collection(`${name}_meta`).findOne({ _id: 'layout' } as never)).toMatchObject({ version: 3, claimsBeside: ferretdb });
+      const s = `place-${newId()}`;
+      const batch = [contractEvent(), contractEvent()];
+      await store.append(s, batch, { expectedRevision: 'no_stream' });
+      const claims = await db
+        .collection(store.claimsCollectionName)
+        .find({ _id: { $in: batch.map((e) => e.id) } } as never)
+        .toArray();
+      expect(claims.map((c) => c.claimStream)).toEqual([s, s]);
+      expect(claims.every((c) => c.streamId === undefined)).toBe(true); // a stream read asks for { streamId }
+      // no probe left behind, and readers see commits only
+      expect(await db.collection(name).countDocuments({ _id: /^probe-/ } as never)).toBe(0);
+      expect((await store.readStream(s)).map((e) => e.id)).toEqual(batch.map((e) => e.id));
+      expect((await store.readAll({ maxCount: 10 })).map((e) => e.id)).toEqual(batch.map((e) => e.id));
+      // the choice is read back, not asked again
+      const again = await MongoEventStore.create({ db, collection: name });
+      expect(again.claimsBesideCommits).toBe(ferretdb);
+      await store.close();
+      await again.close();
+    });
+
+    it('settles every append of a grouped insert when a claim in the middle is refused', async () => {
+      const store = await MongoEventStore.create({ db: client.db(dbName), collection: 'grouped_claims' });
+      const stored = [contractEvent(), contractEvent()];
+      const s = `stored-${newId()}`;
+      const first = await store.append(s, stored, { expectedRevision: 'no_stream' });
+      const fresh = contractEvent();
+      // queued behind one insert in flight, these go out together (claims beside: each commit after its claims)
+      const inFlight = store.append(`lead-${newId()}`, [contractEvent()], { expectedRevision: 'no_stream' });
+      const a = `a-${newId()}`;
+      const c = `c-${newId()}`;
+      const results = await Promise.allSettled([
+        store.append(a, [contractEvent()], { expectedRevision: 'no_stream' }),
+        store.append(s, stored, { expectedRevision: 'any' }), // a retry: its claims are refused, the stored result comes back
+        store.append(`b-${newId()}`, [fresh, stored[1]], { expectedRevision: 'no_stream' }), // one new id, one taken
+        store.append(c, [contractEvent()], { expectedRevision: 'no_stream' }),
+      ]);
+      await inFlight;
+      expect(results[0]).toMatchObject({ status: 'fulfilled', value: { firstRevision: 0 } });
+      expect(results[1]).toEqual({ status: 'fulfilled', value: first });
+      expect(results[2]).toMatchObject({ status: 'rejected', reason: { name: 'DuplicateEventIdError' } });
+      expect(results[3]).toMatchObject({ status: 'fulfilled', value: { firstRevision: 0 } });
+      const all = await store.readAll({ maxCount: 100 });
+      expect(all.map((e) => e.globalPosition)).toEqual(Array.from({ length: all.length }, (_, i) => i + 1)); // dense
+      expect(all).toHaveLength(5);
+      expect(await store.readStream(s)).toHaveLength(2);
+      // the refused append gave back the claim of its new id, and only that one
+      expect(await store.append(`d-${newId()}`, [fresh], { expectedRevision: 'no_stream' })).toMatchObject({ lastPosition: 6 });
+      await expect(store.append(`e-${newId()}`, [stored[1]], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'DuplicateEventIdError' });
+      await store.close();
+    });
+
+    it('moves the claims of layout 2 beside the commits on start, where they belong there', async () => {
+      const name = 'layout_two';
+      const db = client.db(dbName);
+      const writer = await MongoEventStore.create({ db, collection: name });
+      if (!writer.claimsBesideCommits) {
+        await writer.close();
+        return; // MongoDB: layout 2's place for the claims is still theirs (covered by every other test)
+      }
+      const s = `two-${newId()}`;
+      const batch = [contractEvent(), contractEvent()];
+      const r = await writer.append(s, batch, { expectedRevision: 'no_stream' });
+      await writer.close();
+      // what layout 2 left: id documents in <name>_ids, none beside the commits
+      const beside = await db
+        .collection(name)
+        .find({ _id: { $type: 'string' } } as never)
+        .toArray();
+      expect(beside).toHaveLength(2);
+      await db
+        .collection(`${name}_ids`)
+        .insertMany(beside.map(({ _id, claimStream }) => ({ _id, streamId: claimStream, position: r.lastPosition - 1 })) as never[]);
+      await db.collection(name).deleteMany({ _id: { $type: 'string' } } as never);
+      await db.collection(`${name}_meta`).updateOne({ _id: 'layout' } as never, { $set: { version: 2 }, $unset: { claimsBeside: '' } });
+
+      const upgraded = await MongoEventStore.create({ db, collection: name });
+      expect(upgraded.claimsBesideCommits).toBe(true);
+      await expect(upgraded.append(`x-${newId()}`, [batch[1]], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'DuplicateEventIdError' });
+      expect(await upgraded.append(s, batch, { expectedRevision: 'any' })).toEqual(r);
+      expect(await upgraded.readStream(s)).toHaveLength(2);
+      await upgraded.close();
     });
   });
 });

@@ -16,9 +16,10 @@ import { HINT_EVERY, MongoEventStore } from './mongodb-event-store';
 
 const FILL_COMMITS = Number(process.env.FQ_SCALE_COMMITS ?? 1500);
 
-/** Commands of one operation: reads (`find`) and all. */
+/** Commands of one operation: reads (`find`), inserts and all. */
 interface Count {
   reads: number;
+  inserts: number;
   all: number;
 }
 
@@ -31,7 +32,11 @@ interface Sample {
   streamRevision: Count;
 }
 
-const count = (commands: RecordedCommand[]): Count => ({ reads: commands.filter((c) => c.name === 'find').length, all: commands.length });
+const count = (commands: RecordedCommand[]): Count => ({
+  reads: commands.filter((c) => c.name === 'find').length,
+  inserts: commands.filter((c) => c.name === 'insert').length,
+  all: commands.length,
+});
 
 describeIntegration('MongoEventStore at scale: only _id / top-level equality queries, constant per operation', ['mongo'], (env) => {
   let client: MongoClient;
@@ -119,13 +124,15 @@ describeIntegration('MongoEventStore at scale: only _id / top-level equality que
     expect(reads(large)).toEqual(reads(small));
     const hintInterval = HINT_EVERY;
     for (const x of [small, large]) expect(x.appendByFreshProcess.reads).toBeLessThanOrEqual(2 * (hintInterval + 2));
+    // where the claims live beside the commits (FerretDB), the claim and the commit are one insert
+    const inserts = store.claimsBesideCommits ? 1 : 2;
     for (const x of [small, large]) {
       // an append to a new stream, or to a stream this process knows, reads nothing: the claim of
       // its event id, the commit, and sometimes a hint
-      expect(x.appendToNewStream).toMatchObject({ reads: 0, all: expect.any(Number) });
-      expect(x.appendToNewStream.all).toBeLessThanOrEqual(4);
-      expect(x.appendToKnownStream.reads).toBe(0);
-      expect(x.appendToKnownStream.all).toBeLessThanOrEqual(4);
+      expect(x.appendToNewStream).toMatchObject({ reads: 0, inserts, all: expect.any(Number) });
+      expect(x.appendToNewStream.all).toBeLessThanOrEqual(inserts + 2);
+      expect(x.appendToKnownStream).toMatchObject({ reads: 0, inserts });
+      expect(x.appendToKnownStream.all).toBeLessThanOrEqual(inserts + 2);
       expect(x.readAllPage.all).toBeLessThanOrEqual(4);
     }
     await store.close();
