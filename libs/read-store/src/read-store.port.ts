@@ -82,6 +82,13 @@ export interface FindOptions {
 export interface UpsertOptions {
   /** A safe integer ≥ 0. The write happens only if the stored revision is lower or absent. */
   revision: number;
+  /**
+   * The caller expects no document yet (it just read none, or writes a document only once): an
+   * adapter may then try a plain insert first (on FerretDB one write instead of a read and a
+   * write), going on with the guarded write when the document exists after all. Only a hint: the
+   * outcome is the same either way, but a wrong `true` costs a refused insert.
+   */
+  expectNew?: boolean;
 }
 
 export interface DeleteOptions {

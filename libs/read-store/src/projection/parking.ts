@@ -128,7 +128,7 @@ export async function parkEvent(
     parkedAt: (options.now ?? (() => new Date()))().toISOString(),
   };
   // revision 1 for every record: a second parking of the same event is a no-op
-  await store.upsert(PARKED_EVENTS, parked, { revision: 1 });
+  await store.upsert(PARKED_EVENTS, parked, { revision: 1, expectNew: true });
   (options.onParked ?? defaultOnParked)(parked);
   return parked;
 }

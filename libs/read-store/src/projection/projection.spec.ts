@@ -180,6 +180,23 @@ describe('project with the stream-revision guard (case board: one stream per doc
     expect(await project(store, caseBoard, FIXED[7])).toEqual({ kind: 'ignored', id: 'c3' });
   });
 
+  it('tells the store which write is a document’s first (expectNew), so an adapter may insert it plainly', async () => {
+    const store = freshStore();
+    const hints: [string, number, boolean | undefined][] = [];
+    const upsert = store.upsert.bind(store);
+    store.upsert = (collection, doc, options) => {
+      hints.push([doc._id, options.revision, options.expectNew]);
+      return upsert(collection, doc, options);
+    };
+    for (const e of [FIXED[0], FIXED[2], FIXED[1]]) await project(store, caseBoard, e);
+    // c1's report (revision 0) is its first write, the dispatch (revision 1) is not; c2's report is
+    expect(hints).toEqual([
+      ['c1', 0, true],
+      ['c1', 1, false],
+      ['c2', 0, true],
+    ]);
+  });
+
   it('property: any interleaving with any redeliveries gives the board and tally of a single delivery', async () => {
     const script = fc.record({
       steps: fc.array(fc.constantFrom<Step>('dispatch', 'handle', 'note', 'close'), { maxLength: 5 }),

@@ -191,7 +191,7 @@ export async function project<Doc extends object, E extends ProjectionEvent>(
     }
     const { _revision: _ignored, [STREAM_FIELD]: _stream, ...fields } = next as Doc & { _revision?: number; [STREAM_FIELD]?: string };
     const doc = byStream ? { ...fields, _id: id, [STREAM_FIELD]: event.streamId } : { ...fields, _id: id };
-    const wrote = await store.upsert(projection.collection, doc, { revision });
+    const wrote = await store.upsert(projection.collection, doc, { revision, expectNew: current === null });
     return wrote ? { kind: 'written', id, revision } : { kind: 'stale', id, revision };
   });
 }

@@ -108,7 +108,7 @@ async function foldInto<T extends { applied: string[] }>(
   const next = evolve(current);
   if (next.applied.length === (current?.applied.length ?? 0)) return undefined;
   const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as T & { _id: string; _revision: number };
-  if (!(await store.upsert<T>(collection, { ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1 }))) {
+  if (!(await store.upsert<T>(collection, { ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1, expectNew: current === null }))) {
     throw new Error(`${collection} ${id} changed meanwhile; retrying`);
   }
   return next;

@@ -66,7 +66,7 @@ export async function onMediationEvent(event: IntegrationEvent, deps: MediationO
   if (step === 'DisputeRegistered') {
     if (!d.gridCaseId) return 'ignored';
     gridCaseId = d.gridCaseId;
-    await deps.readStore.upsert(MEDIATION_LINKS, { _id: d.caseId, gridCaseId }, { revision: 1 });
+    await deps.readStore.upsert(MEDIATION_LINKS, { _id: d.caseId, gridCaseId }, { revision: 1, expectNew: true });
   } else {
     gridCaseId = (await deps.readStore.get<{ gridCaseId: string }>(MEDIATION_LINKS, d.caseId))?.gridCaseId;
     if (!gridCaseId) return 'ignored';

@@ -22,5 +22,5 @@ export async function onIntakeReport(event: IntegrationEvent, store: ReadStore):
   if (event.type !== IntakeCaseReportedV1.type) return false;
   const d = event.data as IntakeCaseReportedV1Data;
   const doc: IntakeReportView & { _id: string } = { _id: d.caseId, caseId: d.caseId, channel: d.channel, description: d.description, reportedAt: d.reportedAt };
-  return store.upsert(INTAKE_REPORTS, doc, { revision: 1 });
+  return store.upsert(INTAKE_REPORTS, doc, { revision: 1, expectNew: true });
 }

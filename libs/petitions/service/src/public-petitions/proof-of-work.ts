@@ -71,6 +71,6 @@ export class ProofOfWork {
     if (leadingZeroBits(createHash('sha256').update(`${challenge}:${nonce}`).digest()) < Number(bits)) return invalid('work');
     const id = createHash('sha256').update(challenge).digest('hex');
     if (await store.get(USED, id)) return invalid('used');
-    await store.upsert(USED, { _id: id, expires: Number(expires) }, { revision: 1 });
+    await store.upsert(USED, { _id: id, expires: Number(expires) }, { revision: 1, expectNew: true });
   }
 }

@@ -15,8 +15,12 @@
  *   document first between our filter and our insert, possibly with a LOWER revision. So on 11000
  *   the adapter reads the stored revision: ≥ r → no-op (false); lower or gone → try again (the
  *   filter now matches). Bounded attempts, then `ReadStoreContentionError` (transient).
- * Revision 1 (a view's first write) is tried as a plain insert first: one write instead of the
- * replace (which FerretDB answers with a read and a write); a duplicate key sends it down the path above.
+ * A write the caller expects to be the document's first (`expectNew`: it just read none, or the
+ * document is written once) is tried as a plain insert first: one write instead of the replace
+ * (which FerretDB answers with a read and a write); a duplicate key sends it down the path above.
+ * Only on that hint: a refused insert costs FerretDB two failed transactions (it retries a failed
+ * batch one document at a time), so guessing from the revision (a stream-guarded view's second
+ * write has revision 1) costs more than it saves.
  * On MongoDB the filtered replace is atomic per document, so this is safe across processes.
  * FerretDB 1.x evaluates the filter and then updates by `_id` in a separate step (its SQLite
  * handler: query, then `UPDATE … WHERE _id = ?`), so two writers updating the SAME EXISTING
@@ -118,7 +122,13 @@ export class MongoReadStore implements ReadStore {
     assertCollectionName(collection);
     assertRevision(options?.revision);
     const { id, doc: fields } = normaliseDocument(doc);
-    return this.guardedWrite(collection, id, options.revision, { ...instantsToDates(fields), _id: id, _revision: options.revision } as StoredDoc);
+    return this.guardedWrite(
+      collection,
+      id,
+      options.revision,
+      { ...instantsToDates(fields), _id: id, _revision: options.revision } as StoredDoc,
+      options.expectNew === true,
+    );
   }
 
   async get<T extends object = Record<string, unknown>>(collection: string, id: string): Promise<ReadDoc<T> | null> {
@@ -153,7 +163,7 @@ export class MongoReadStore implements ReadStore {
     assertId(id);
     if (options?.revision !== undefined) {
       assertRevision(options.revision);
-      return this.guardedWrite(collection, id, options.revision, { _id: id, _revision: options.revision, [TOMBSTONE_FIELD]: true });
+      return this.guardedWrite(collection, id, options.revision, { _id: id, _revision: options.revision, [TOMBSTONE_FIELD]: true }, false);
     }
     return this.lock.run(lockKey(collection, id), async () => {
       const removed = await this.coll(collection).findOneAndDelete({ _id: id });
@@ -222,13 +232,13 @@ export class MongoReadStore implements ReadStore {
     if (this.ownsConnection) await this.conn.close();
   }
 
-  private guardedWrite(collection: string, id: string, revision: number, doc: StoredDoc): Promise<boolean> {
+  private guardedWrite(collection: string, id: string, revision: number, doc: StoredDoc, expectNew: boolean): Promise<boolean> {
     return this.lock.run(lockKey(collection, id), async () => {
       const c = this.coll(collection);
-      // Revision 1 is a view's first write: a plain insert (one write; FerretDB's filtered replace
-      // reads before it writes). Refused with a duplicate key when the document exists (a tombstone
-      // too), and then decided by the guarded replace below like any other revision.
-      if (revision === 1) {
+      // Expected to be the document's first write: a plain insert (one write; FerretDB's filtered
+      // replace reads before it writes). Refused with a duplicate key when the document exists (a
+      // tombstone too), and then decided by the guarded replace below like any other write.
+      if (expectNew) {
         try {
           await c.insertOne(doc);
           return true;
