@@ -15,10 +15,15 @@ import { INDEX, type MongoCollections } from './mongodb-layout';
 const MAX_GROUP = 64;
 
 /**
- * `claim_refused`: one of the claims brought along was refused (its id is claimed already); the
- * ones before it (`stored`: their ids) are stored, the commit is not.
+ * `claim_refused`: one of the claims brought along was refused (its id is claimed already);
+ * `claim_failed`: the server refused one for another reason (`error`). Either way the ones before
+ * it (`stored`: their ids) are stored, the commit is not.
  */
-export type InsertOutcome = { kind: 'inserted'; doc: CommitDoc } | { kind: 'stream_conflict' } | { kind: 'claim_refused'; stored: string[] };
+export type InsertOutcome =
+  | { kind: 'inserted'; doc: CommitDoc }
+  | { kind: 'stream_conflict' }
+  | { kind: 'claim_refused'; stored: string[] }
+  | { kind: 'claim_failed'; stored: string[]; error: unknown };
 
 interface PendingCommit {
   body: CommitBody;
@@ -129,16 +134,20 @@ export class CommitInserter {
         for (let i = 0; i < at; i++) waiting[i].resolve({ kind: 'inserted', doc: commits[i] });
         const failed = waiting[at];
         const rest = waiting.slice(at + 1);
-        if (refused.code !== DUPLICATE_KEY) {
-          failed.reject(refused.error);
+        if (claim) {
+          // a claim of this commit's append: its id is claimed already (the append looks at the
+          // claim), or refused otherwise; nothing of this commit's positions was used
+          this.nextPosition = commits[at]._id;
+          const stored = docs
+            .slice(0, refused.index)
+            .filter((_, i) => owners[i].commit === at)
+            .map((d) => d._id as string);
+          failed.resolve(refused.code === DUPLICATE_KEY ? { kind: 'claim_refused', stored } : { kind: 'claim_failed', stored, error: refused.error });
           waiting = rest;
           continue;
         }
-        if (claim) {
-          // its id is claimed already: the append looks at the claim (nothing of this commit's positions was used)
-          this.nextPosition = commits[at]._id;
-          const stored = docs.slice(0, refused.index).filter((_, i) => owners[i].commit === at);
-          failed.resolve({ kind: 'claim_refused', stored: stored.map((d) => d._id as string) });
+        if (refused.code !== DUPLICATE_KEY) {
+          failed.reject(refused.error);
           waiting = rest;
           continue;
         }

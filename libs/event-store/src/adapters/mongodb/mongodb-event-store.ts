@@ -307,6 +307,13 @@ export class MongoEventStore implements EventStore {
           claims = this.claims.hold(streamId, ids, claimedAt);
         }
         const outcome = await this.inserter.insert(body, claims);
+        if (outcome.kind === 'claim_failed') {
+          // only the claims that went in are this append's to give back (a later id may be held by
+          // an earlier append of this instance)
+          claimedAt = undefined;
+          await this.claims.release(outcome.stored).catch(() => undefined);
+          throw outcome.error;
+        }
         if (outcome.kind === 'claim_refused') {
           // an id is claimed already: give back the claims that went in (not the others: the refused
           // one may be this instance's own, of an earlier append), and look at the claim
