@@ -15,6 +15,7 @@ export * from './application/command-handler';
 export * from './application/case-command-runner';
 export * from './application/command-http';
 export * from './timers/deadline-scheduler';
+export * from './timers/due-timers';
 export * from './infrastructure/context-infrastructure';
 export * from './infrastructure/mongo-clients';
 export * from './infrastructure/context-runtime';

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Clock, DomainError } from '@fengqiao/kernel';
 import { metrics } from '../metrics/metrics';
+import { MAX_TIMER_BUCKETS, RECENT_TIMER_MARGIN_MS, TIMER_BUCKET_MS, type DueScope } from './due-timers';
 
 /** One timer action that is due: warn before the deadline, or breach it. */
 export interface DueTimer {
@@ -28,8 +29,11 @@ export interface SchedulerTick {
  * × due instant, so a second replica or a repeated tick appends nothing twice).
  */
 export interface DeadlineTimerSource {
-  /** timers whose action is due at `nowMs`, oldest first, one page */
-  due(nowMs: number, page: { limit: number; skip: number }): Promise<DueTimer[]>;
+  /**
+   * timers whose action is due at `nowMs`, oldest first, one page: of the whole read model on a
+   * sweep, else of the recent timer buckets (due-timers.ts `findDueViews`)
+   */
+  due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]>;
   /** issues the warning or the breach; resolves to the number of events appended (0: nothing to do) */
   fire(timer: DueTimer, now: Date): Promise<number>;
 }
@@ -40,14 +44,21 @@ export interface DeadlineSchedulerOptions {
   clock: Clock;
   intervalMs: number;
   batchSize?: number;
+  /** how often a tick sweeps the whole read model instead of the recent timer buckets (default 10 min; the first tick always does) */
+  sweepEveryMs?: number;
 }
+
+const DEFAULT_SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
  * The restart-proof deadline scheduler every deadline-owning context shares (DESIGN §3 "Timers"):
  * every `intervalMs` (the first tick right after start) it asks the context for the timers that
  * are due and fires them. A restart misses nothing because due timers are recomputed from a
  * persistent read model at every tick; firing is idempotent because the decider ignores a timer
- * that no longer runs and the event ids are deterministic.
+ * that no longer runs and the event ids are deterministic. A tick asks for the timers of the minutes
+ * since shortly before the previous tick (equality queries on the timer bucket); the first tick
+ * after start, one long after the one before, and one every `sweepEveryMs` sweep the whole read
+ * model (due-timers.ts).
  */
 export class DeadlineScheduler {
   private readonly logger: Logger;
@@ -56,6 +67,10 @@ export class DeadlineScheduler {
   private stopped = true;
   private completedTicks = 0;
   private last?: SchedulerTick;
+  /** when the last sweep started (undefined: none yet, the next tick sweeps) */
+  private lastSweepMs?: number;
+  /** the instant the last completed tick looked at */
+  private lastTickMs?: number;
 
   constructor(
     private readonly source: DeadlineTimerSource,
@@ -97,10 +112,18 @@ export class DeadlineScheduler {
     const now = nowDate.toISOString();
     const result: SchedulerTick = { now, warned: [], breached: [], unchanged: [], failed: [] };
     const limit = this.options.batchSize ?? 200;
+    const nowMs = nowDate.getTime();
+    const sinceMs = (this.lastTickMs ?? nowMs) - RECENT_TIMER_MARGIN_MS;
+    const sweep =
+      this.lastSweepMs === undefined ||
+      this.lastTickMs === undefined ||
+      nowMs < this.lastTickMs || // the clock went back
+      nowMs - sinceMs > MAX_TIMER_BUCKETS * TIMER_BUCKET_MS ||
+      nowMs - this.lastSweepMs >= (this.options.sweepEveryMs ?? DEFAULT_SWEEP_EVERY_MS);
     let skip = 0;
     let dueCount = 0;
     for (;;) {
-      const due = await this.source.due(nowDate.getTime(), { limit, skip });
+      const due = await this.source.due(nowMs, { limit, skip }, sweep ? { sweep } : { sweep, sinceMs });
       dueCount += due.length;
       for (const timer of due) await this.fire(timer, nowDate, result);
       if (due.length < limit || this.stopped) break;
@@ -108,6 +131,8 @@ export class DeadlineScheduler {
       // (a case the view dropped meanwhile shifts the pages: what is skipped is due at the next tick)
       skip += due.length;
     }
+    if (sweep) this.lastSweepMs = nowMs;
+    this.lastTickMs = nowMs;
     this.completedTicks += 1;
     this.last = result;
     metrics.timersDue.set({ scheduler: this.options.name }, dueCount);

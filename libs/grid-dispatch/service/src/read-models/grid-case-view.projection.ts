@@ -11,6 +11,7 @@ import {
   StepTimer,
 } from '@fengqiao/grid-dispatch-domain';
 import { assertNever, Deadline } from '@fengqiao/kernel';
+import { timerBucketOf } from '@fengqiao/platform';
 import { defineProjection, ViewDoc } from '@fengqiao/read-store';
 import { upcastGridCaseEvent } from '../application/grid-case.upcast';
 
@@ -154,6 +155,8 @@ export interface GridCaseView {
   timer: TimerView | null;
   /** when the scheduler must next act on this case (warning, then breach); null when nothing is pending */
   nextTimerAtMs: number | null;
+  /** the minute of `nextTimerAtMs` (`timerBucketOf`): what the scheduler's ticks ask for by equality */
+  nextTimerBucket: number | null;
   /** due time for sorting (cases without a running deadline last) */
   dueSortMs: number;
   queueKind: QueueKind | null;
@@ -403,6 +406,7 @@ export function evolveGridCaseView(doc: ViewDoc<GridCaseView> | GridCaseView | n
     updatedAtMs: ms(stored.occurredAt),
     timer,
     nextTimerAtMs: nextTimerAt(timer),
+    nextTimerBucket: timerBucketOf(nextTimerAt(timer)),
     dueSortMs: timer ? timer.dueAtMs : NO_DUE,
     queueKind,
     awaiting: queueKind ? QUEUE_KINDS[queueKind].who : null,
@@ -443,6 +447,7 @@ export const gridCaseViewProjection = defineProjection<GridCaseView, StoredEvent
   indexes: [
     { keys: { jurisdiction: 1, status: 1 }, multikey: true },
     { keys: { nextTimerAtMs: 1 } },
+    { keys: { nextTimerBucket: 1 } },
     { keys: { unitId: 1, status: 1 } },
     { keys: { status: 1, updatedAtMs: -1 } },
   ],

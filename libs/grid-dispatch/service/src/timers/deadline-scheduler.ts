@@ -1,6 +1,6 @@
 import { BreachDeadline, WarnDeadline } from '@fengqiao/grid-dispatch-domain';
 import { Actor, Clock, deterministicEventId } from '@fengqiao/kernel';
-import { DeadlineScheduler, DeadlineTimerSource, DueTimer } from '@fengqiao/platform';
+import { DeadlineScheduler, DeadlineTimerSource, DueScope, DueTimer, findDueViews } from '@fengqiao/platform';
 import { ReadStore } from '@fengqiao/read-store';
 import { GridCases } from '../application/grid-cases';
 import { GRID_CASE_VIEW, GridCaseView } from '../read-models/grid-case-view.projection';
@@ -10,7 +10,7 @@ export const SCHEDULER_ACTOR: Actor = { userId: 'grid-dispatch.scheduler', role:
 
 /**
  * Grid-dispatch's timers for the shared scheduler (libs/platform): the work orders whose next timer
- * action is due (`nextTimerAtMs <= now`: the warning, then the breach) from the case view, fired
+ * action is due (`nextTimerAtMs <= now`: the warning, then the breach; `findDueViews`) from the case view, fired
  * as WarnDeadline / BreachDeadline by the `system` actor through the case runner; the decider
  * appends DeadlineWarned, or DeadlineBreached + Escalated (village → town → district).
  */
@@ -20,12 +20,15 @@ export class WorkOrderTimers implements DeadlineTimerSource {
     private readonly cases: Pick<GridCases, 'execute'>,
   ) {}
 
-  async due(nowMs: number, page: { limit: number; skip: number }): Promise<DueTimer[]> {
-    const docs = await this.readStore.find<GridCaseView>(
-      GRID_CASE_VIEW,
-      { nextTimerAtMs: { $lte: nowMs } },
-      { sort: { nextTimerAtMs: 1 }, limit: page.limit, skip: page.skip, projection: { caseId: 1, timer: 1 } },
-    );
+  async due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
+    const docs = await findDueViews<GridCaseView>({
+      store: this.readStore,
+      collection: GRID_CASE_VIEW,
+      nowMs,
+      page,
+      scope,
+      projection: { caseId: 1, timer: 1 },
+    });
     const due: DueTimer[] = [];
     for (const doc of docs) {
       const t = doc.timer;

@@ -1,5 +1,6 @@
 import { StoredEvent } from '@fengqiao/event-store';
 import { parseInstant } from '@fengqiao/kernel';
+import { timerBucketOf } from '@fengqiao/platform';
 import {
   evolveMediationCase,
   initialMediationCaseState,
@@ -72,6 +73,8 @@ export interface MediationCaseView {
   confirmationDueAtMs: number | null;
   /** the mediation-duration timer's next action (warn, then breach) for the shared scheduler */
   nextTimerAtMs: number | null;
+  /** the minute of `nextTimerAtMs` (`timerBucketOf`): what the scheduler's ticks ask for by equality */
+  nextTimerBucket: number | null;
   sessions: SessionEntry[];
   agreementSignatures: { signedByPartyIds: string[]; effectiveAt: string } | null;
   riskReports: { riskKind: string; policeUnitId: string; measures: string; at: string }[];
@@ -190,6 +193,7 @@ export function evolveMediationCaseView(doc: ReadDoc<MediationCaseView> | Mediat
         ? parseInstant(agreement.judicialConfirmationWindow.dueAt)
         : null,
     nextTimerAtMs,
+    nextTimerBucket: timerBucketOf(nextTimerAtMs),
     sessions,
     agreementSignatures,
     riskReports,
@@ -203,6 +207,7 @@ export const MEDIATION_CASE_VIEW_INDEXES = [
   { keys: { jurisdiction: 1, status: 1 }, multikey: true },
   { keys: { mediatorIds: 1 }, multikey: true },
   { keys: { nextTimerAtMs: 1 } },
+  { keys: { nextTimerBucket: 1 } },
   { keys: { confirmationDueAtMs: 1 } },
   { keys: { gridCaseId: 1 } },
 ] as const;

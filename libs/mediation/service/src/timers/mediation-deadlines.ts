@@ -1,6 +1,6 @@
 import { Actor, Clock, deterministicEventId } from '@fengqiao/kernel';
 import { BreachMediationDeadline, MediationCaseState, MediationCommand, MediationEvent, WarnMediationDeadline } from '@fengqiao/mediation-domain';
-import { CaseCommandRunner, DeadlineScheduler, DeadlineTimerSource, DueTimer } from '@fengqiao/platform';
+import { CaseCommandRunner, DeadlineScheduler, DeadlineTimerSource, DueScope, DueTimer, findDueViews } from '@fengqiao/platform';
 import { ReadStore } from '@fengqiao/read-store';
 import { MEDIATION_CASE_VIEW, MediationCaseView } from '../case-view/mediation-case.view';
 
@@ -20,12 +20,15 @@ export class MediationDeadlineTimers implements DeadlineTimerSource {
     private readonly runner: CaseCommandRunner<MediationCaseState, MediationCommand, MediationEvent>,
   ) {}
 
-  async due(nowMs: number, page: { limit: number; skip: number }): Promise<DueTimer[]> {
-    const docs = await this.readStore.find<MediationCaseView>(
-      MEDIATION_CASE_VIEW,
-      { nextTimerAtMs: { $lte: nowMs } },
-      { sort: { nextTimerAtMs: 1 }, limit: page.limit, skip: page.skip, projection: { caseId: 1, state: 1 } },
-    );
+  async due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
+    const docs = await findDueViews<MediationCaseView>({
+      store: this.readStore,
+      collection: MEDIATION_CASE_VIEW,
+      nowMs,
+      page,
+      scope,
+      projection: { caseId: 1, state: 1 },
+    });
     const due: DueTimer[] = [];
     for (const doc of docs) {
       const tracked = doc.state.status === 'none' ? undefined : doc.state.mediationDeadline;

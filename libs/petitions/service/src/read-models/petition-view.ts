@@ -1,5 +1,6 @@
 import { StoredEvent } from '@fengqiao/event-store';
 import { Deadline } from '@fengqiao/kernel';
+import { timerBucketOf } from '@fengqiao/platform';
 import {
   evolvePetition,
   initialPetitionState,
@@ -99,6 +100,8 @@ export interface PetitionView {
   nextDueAtMs: number | null;
   /** next instant the scheduler must act (warn or breach), null when nothing runs */
   nextTimerAtMs: number | null;
+  /** the minute of `nextTimerAtMs` (`timerBucketOf`): what the scheduler's ticks ask for by equality */
+  nextTimerBucket: number | null;
   documents: DocumentFacts[];
   timeline: TimelineEntry[];
   ratings: { stage: string; rating: number; at: string }[];
@@ -255,6 +258,7 @@ export function evolvePetitionView(doc: PetitionView | null, stored: StoredEvent
     clocks,
     nextDueAtMs: clocks.length ? Math.min(...clocks.map((c) => c.dueAtMs)) : null,
     nextTimerAtMs: nextTimerOf(clocks),
+    nextTimerBucket: timerBucketOf(nextTimerOf(clocks)),
     documents: document ? [...base.documents.filter((d) => d.kind !== document.kind), document] : base.documents,
     timeline: [
       ...base.timeline,

@@ -29,6 +29,7 @@ export const VIEW_INDEXES = {
   [PETITION_VIEW]: [
     { keys: { jurisdiction: 1, status: 1 }, multikey: true },
     { keys: { nextTimerAtMs: 1 } },
+    { keys: { nextTimerBucket: 1 } },
     { keys: { nextDueAtMs: 1 } },
     { keys: { petitionerIds: 1 }, multikey: true },
     { keys: { addressKeys: 1 }, multikey: true },

@@ -1,5 +1,5 @@
 import { Actor, deterministicEventId } from '@fengqiao/kernel';
-import { DeadlineTimerSource, DueTimer } from '@fengqiao/platform';
+import { DeadlineTimerSource, DueScope, DueTimer, findDueViews } from '@fengqiao/platform';
 import { BreachPetitionDeadline, PetitionDeadlineKind, WarnPetitionDeadline } from '@fengqiao/petitions-domain';
 import { ReadStore } from '@fengqiao/read-store';
 import type { PetitionRunner } from '../petitions.context';
@@ -21,12 +21,15 @@ export class PetitionTimers implements DeadlineTimerSource {
     private readonly runner: PetitionRunner,
   ) {}
 
-  async due(nowMs: number, page: { limit: number; skip: number }): Promise<DueTimer[]> {
-    const docs = await this.readStore.find<PetitionView>(
-      PETITION_VIEW,
-      { nextTimerAtMs: { $lte: nowMs } },
-      { sort: { nextTimerAtMs: 1 }, limit: page.limit, skip: page.skip, projection: { petitionId: 1, clocks: 1 } },
-    );
+  async due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
+    const docs = await findDueViews<PetitionView>({
+      store: this.readStore,
+      collection: PETITION_VIEW,
+      nowMs,
+      page,
+      scope,
+      projection: { petitionId: 1, clocks: 1 },
+    });
     const due: DueTimer[] = [];
     for (const doc of docs) {
       for (const c of doc.clocks) {
