@@ -268,18 +268,25 @@ export class MongoEventStore implements EventStore {
       claimedAt = claimed;
     }
     let stored = false;
+    /** Claims the ids on their own (the slow path); the stored result when the append is a replay. */
+    const claimApart = async (): Promise<AppendResult | undefined> => {
+      claimedAt = undefined;
+      const claimed = await this.claimOrReplay(streamId, events, expected);
+      if (typeof claimed !== 'number') {
+        stored = true;
+        return claimed;
+      }
+      claimedAt = claimed;
+      return undefined;
+    };
     try {
       for (;;) {
         const head = await this.headFor(streamId, expected);
         if (expected !== 'any' && expected !== head.revision) {
           if (claimedAt === undefined) {
             // maybe a retry of an append that is stored: the claims tell (the idempotency rule comes first)
-            const claimed = await this.claimOrReplay(streamId, events, expected);
-            if (typeof claimed !== 'number') {
-              stored = true;
-              return claimed;
-            }
-            claimedAt = claimed;
+            const replay = await claimApart();
+            if (replay) return replay;
             continue;
           }
           checkExpectedRevision(streamId, expected, head.revision);
@@ -287,13 +294,8 @@ export class MongoEventStore implements EventStore {
         if (claimedAt !== undefined && Date.now() - claimedAt > this.claims.leaseMs / 2) {
           // too slow to commit on these claims safely (another append may take them over soon)
           await this.claims.release(ids);
-          claimedAt = undefined;
-          const again = await this.claimOrReplay(streamId, events, expected);
-          if (typeof again !== 'number') {
-            stored = true;
-            return again;
-          }
-          claimedAt = again;
+          const replay = await claimApart();
+          if (replay) return replay;
         }
         // what was prepared on this very head is the commit; on any other head it is built again
         const body =
@@ -319,13 +321,8 @@ export class MongoEventStore implements EventStore {
           // one may be this instance's own, of an earlier append), and look at the claim
           this.claims.done(ids);
           await this.claims.release(outcome.stored);
-          claimedAt = undefined;
-          const claimed = await this.claimOrReplay(streamId, events, expected);
-          if (typeof claimed !== 'number') {
-            stored = true;
-            return claimed;
-          }
-          claimedAt = claimed;
+          const replay = await claimApart();
+          if (replay) return replay;
           continue;
         }
         if (outcome.kind === 'inserted') {
