@@ -55,8 +55,9 @@ const current: Layout = {
   open: (db, collection) => MongoEventStore.create({ db, collection }),
   async fill(db, collection, template, from, to) {
     // the id documents go where the store keeps its claims (beside the commits, or apart; see mongodb-id-claims.ts)
-    const layout = await db.collection(`${collection}_meta`).findOne({ _id: 'layout' } as never);
-    const claims = layout?.claimsBeside === true ? collection : `${collection}_ids`;
+    const store = await MongoEventStore.create({ db, collection });
+    const claims = store.claimsCollectionName;
+    await store.close();
     for (let start = from; start <= to; start += 1000) {
       const commits = [];
       for (let p = start; p <= Math.min(to, start + 999); p++) commits.push(commitCopy(template, p, true));

@@ -58,7 +58,7 @@ describeIntegration('findDueViews on a MongoDB-wire server: a tick asks by equal
         nowMs: NOW,
         page: { limit: 100, skip: 0 },
         scope: { sweep },
-        projection: { caseId: 1 },
+        fields: ['caseId'],
       });
       result = found.map((d) => d.caseId);
     });

@@ -1,7 +1,7 @@
 import { EmbeddedReadStore } from '@fengqiao/read-store';
 import { FixedClock } from '@fengqiao/kernel';
 import { DeadlineScheduler, type DeadlineTimerSource, type DueTimer } from './deadline-scheduler';
-import { findDueViews, MAX_TIMER_BUCKETS, RECENT_TIMER_MARGIN_MS, TIMER_BUCKET_MS, timerBucketOf, type DueScope } from './due-timers';
+import { dueActionOf, dueTimersOf, findDueViews, MAX_TIMER_BUCKETS, RECENT_TIMER_MARGIN_MS, TIMER_BUCKET_MS, timerBucketOf, type DueScope } from './due-timers';
 
 const NOW = Date.parse('2027-01-04T09:00:30Z');
 const MINUTE = 60_000;
@@ -32,7 +32,7 @@ const due = async (store: EmbeddedReadStore, scope: DueScope | boolean, page = {
       nowMs: NOW,
       page,
       scope: typeof scope === 'boolean' ? { sweep: scope } : scope,
-      projection: { caseId: 1 },
+      fields: ['caseId'],
     })
   ).map((d) => d.caseId);
 
@@ -78,6 +78,33 @@ describe('findDueViews: the due timers of a read model, by minute buckets betwee
     const second = await due(store, false, { limit: 3, skip: 3 });
     const third = await due(store, false, { limit: 3, skip: 6 });
     expect([...first, ...second, ...third]).toEqual(['c6', 'c5', 'c4', 'c3', 'c2', 'c1', 'c0']);
+  });
+});
+
+describe('dueActionOf / dueTimersOf: what a running timer is due for', () => {
+  const t = { caseId: 'c', timerId: 'accept-1', dueAtMs: NOW + MINUTE, warnAtMs: NOW - MINUTE, warned: false };
+
+  it('warns once its time came, breaches once the deadline passed, and does nothing before', () => {
+    expect(dueActionOf(t, NOW - 2 * MINUTE)).toBeUndefined();
+    expect(dueActionOf(t, NOW)).toEqual({ caseId: 'c', timerId: 'accept-1', action: 'warn', atMs: NOW - MINUTE });
+    expect(dueActionOf({ ...t, warned: true }, NOW)).toBeUndefined();
+    expect(dueActionOf({ ...t, warnAtMs: null }, NOW)).toBeUndefined();
+    expect(dueActionOf({ ...t, warned: true }, NOW + MINUTE)).toEqual({ caseId: 'c', timerId: 'accept-1', action: 'breach', atMs: NOW + MINUTE });
+  });
+
+  it('maps the due views to the actions of their running timers, several per view', async () => {
+    const store = await storeWith([view('p1', NOW - MINUTE), view('p2', NOW + MINUTE)]);
+    const timers = await dueTimersOf<View>(
+      { store, collection: 'views', nowMs: NOW, page: { limit: 10, skip: 0 }, scope: { sweep: true }, fields: ['caseId'] },
+      (v) => [
+        { caseId: v.caseId, timerId: 'a', dueAtMs: v.nextTimerAtMs as number, warned: false },
+        { caseId: v.caseId, timerId: 'b', dueAtMs: NOW + 60 * MINUTE, warnAtMs: v.nextTimerAtMs, warned: false },
+      ],
+    );
+    expect(timers).toEqual([
+      { caseId: 'p1', timerId: 'a', action: 'breach', atMs: NOW - MINUTE },
+      { caseId: 'p1', timerId: 'b', action: 'warn', atMs: NOW - MINUTE },
+    ]);
   });
 });
 

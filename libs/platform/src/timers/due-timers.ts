@@ -1,4 +1,5 @@
 import type { ReadDoc, ReadProjection, ReadStore } from '@fengqiao/read-store';
+import type { DueTimer } from './deadline-scheduler';
 
 /**
  * Where a deadline scheduler finds the due timers in a context's read model, without a query that
@@ -41,12 +42,12 @@ export interface DueViewQuery {
   page: { limit: number; skip: number };
   scope: DueScope;
   /** fields the caller needs (`nextTimerAtMs` and `_id` are added) */
-  projection: Record<string, 1>;
+  fields: readonly string[];
 }
 
 /** The views whose `nextTimerAtMs` is due at `nowMs`, oldest first, one page (see the header). */
 export async function findDueViews<T extends { nextTimerAtMs?: number | null }>(q: DueViewQuery): Promise<ReadDoc<T>[]> {
-  const projection: ReadProjection = { ...q.projection, nextTimerAtMs: 1 };
+  const projection: ReadProjection = Object.fromEntries([...q.fields, 'nextTimerAtMs'].map((f) => [f, 1]));
   const last = timerBucketOf(q.nowMs) as number;
   const first = timerBucketOf(Math.min(q.scope.sinceMs ?? q.nowMs - RECENT_TIMER_MARGIN_MS, q.nowMs)) as number;
   if (q.scope.sweep || last - first + 1 > MAX_TIMER_BUCKETS) {
@@ -61,4 +62,30 @@ export async function findDueViews<T extends { nextTimerAtMs?: number | null }>(
   const due = found.filter((d) => typeof d.nextTimerAtMs === 'number' && d.nextTimerAtMs <= q.nowMs);
   due.sort((a, b) => (a.nextTimerAtMs as number) - (b.nextTimerAtMs as number) || String(a._id).localeCompare(String(b._id)));
   return due.slice(q.page.skip, q.page.skip + q.page.limit);
+}
+
+/** A timer that still runs, as a view holds it. */
+export interface RunningTimer {
+  caseId: string;
+  timerId: string;
+  dueAtMs: number;
+  /** when to warn before the deadline (none: no warning) */
+  warnAtMs?: number | null;
+  warned: boolean;
+}
+
+/** What a running timer is due for at `nowMs`: the breach once its deadline passed, else the warning once its time came (and it was not given); nothing before. */
+export function dueActionOf(t: RunningTimer, nowMs: number): DueTimer | undefined {
+  if (t.dueAtMs <= nowMs) return { caseId: t.caseId, timerId: t.timerId, action: 'breach', atMs: t.dueAtMs };
+  if (!t.warned && typeof t.warnAtMs === 'number' && t.warnAtMs <= nowMs) return { caseId: t.caseId, timerId: t.timerId, action: 'warn', atMs: t.warnAtMs };
+  return undefined;
+}
+
+/** A context's due timers, one page: the due views (`findDueViews`), their running timers (`timersOf`), the action each is due for. */
+export async function dueTimersOf<T extends { nextTimerAtMs?: number | null }>(
+  q: DueViewQuery,
+  timersOf: (view: ReadDoc<T>) => RunningTimer[],
+): Promise<DueTimer[]> {
+  const views = await findDueViews<T>(q);
+  return views.flatMap((view) => timersOf(view).flatMap((t) => dueActionOf(t, q.nowMs) ?? []));
 }

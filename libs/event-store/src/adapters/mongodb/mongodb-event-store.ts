@@ -154,14 +154,13 @@ const HEAD_CACHE_SIZE = 10_000;
 export class MongoEventStore implements EventStore {
   private readonly c: MongoCollections;
   private readonly clock: Clock;
-  private claims: IdClaims;
+  private readonly claims: IdClaims;
   private readonly inserter: CommitInserter;
   private readonly pages: ReadAllPages;
   /** Commits this process stored since it last wrote the position hint. */
   private sincePositionHint = 0;
   private ownedClient: MongoClient | undefined;
   private uniqueEventIds = false;
-  private readonly claimLeaseMs: number;
   /**
    * Stream heads this process wrote or walked to: saves the head lookups on the next append. May
    * be stale when another process appended since; then the insert at the stale revision collides on
@@ -191,8 +190,7 @@ export class MongoEventStore implements EventStore {
       writeConcern,
     };
     this.clock = options.clock ?? systemClock;
-    this.claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
-    this.claims = new IdClaims(this.c.ids, writeConcern, this.claimLeaseMs);
+    this.claims = new IdClaims(this.c, writeConcern, options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS);
     this.inserter = new CommitInserter(this.c);
     this.pages = new ReadAllPages(this.c.commits);
   }
@@ -202,7 +200,6 @@ export class MongoEventStore implements EventStore {
     const store = new MongoEventStore(options);
     store.uniqueEventIds = await ensureIndexes(store.c);
     await migrate(store.c);
-    store.claims = new IdClaims(store.c.ids, store.c.writeConcern, store.claimLeaseMs);
     return store;
   }
 

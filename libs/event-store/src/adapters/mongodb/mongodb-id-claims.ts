@@ -66,8 +66,9 @@ export class IdClaims {
   /** Ids claimed by appends of this instance that are still running. */
   private readonly inFlight = new Set<string>();
 
+  /** `where.ids`: the claims' collection, read at each use (the store's migration settles it after construction). */
   constructor(
-    private readonly ids: Collection<IdDoc>,
+    private readonly where: { readonly ids: Collection<IdDoc> },
     private readonly writeConcern: WriteConcernSettings,
     readonly leaseMs: number,
   ) {}
@@ -83,7 +84,7 @@ export class IdClaims {
     if (refusedIds.length === 0) return { kind: 'claimed', at };
     const refusedSet = new Set(refusedIds);
     await this.releaseIds(ids.filter((id) => !refusedSet.has(id)));
-    const found = await Promise.all(refusedIds.map((id) => this.ids.findOne({ _id: id })));
+    const found = await Promise.all(refusedIds.map((id) => this.where.ids.findOne({ _id: id })));
     return {
       kind: 'refused',
       refused: found.filter((d): d is IdDoc => d !== null),
@@ -127,20 +128,20 @@ export class IdClaims {
     const marker = `takeover:${doc._id}:${at}:${generation}`;
     if ((await this.insert([{ _id: marker, claimStream: claimStreamOf(doc), owner: this.owner, at: new Date(now) }])).length > 0) return false;
     const filter = doc.at instanceof Date ? { _id: doc._id, owner: doc.owner, at: doc.at } : { _id: doc._id };
-    await this.ids.deleteOne(filter, { writeConcern: this.writeConcern });
+    await this.where.ids.deleteOne(filter, { writeConcern: this.writeConcern });
     return true;
   }
 
   private async releaseIds(ids: readonly string[]): Promise<void> {
     for (const id of ids) this.inFlight.delete(id);
-    await Promise.all(ids.map((id) => this.ids.deleteOne({ _id: id, owner: this.owner }, { writeConcern: this.writeConcern })));
+    await Promise.all(ids.map((id) => this.where.ids.deleteOne({ _id: id, owner: this.owner }, { writeConcern: this.writeConcern })));
   }
 
   /** Inserts, unordered; returns the ids refused as duplicates (any other failure throws). */
   private async insert(docs: IdDoc[]): Promise<string[]> {
     try {
-      if (docs.length === 1) await this.ids.insertOne(docs[0], { writeConcern: this.writeConcern });
-      else await this.ids.insertMany(docs, { ordered: false, writeConcern: this.writeConcern });
+      if (docs.length === 1) await this.where.ids.insertOne(docs[0], { writeConcern: this.writeConcern });
+      else await this.where.ids.insertMany(docs, { ordered: false, writeConcern: this.writeConcern });
       return [];
     } catch (e) {
       if (docs.length === 1 && e instanceof MongoServerError && e.code === DUPLICATE_KEY) return [docs[0]._id];

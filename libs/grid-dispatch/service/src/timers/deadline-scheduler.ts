@@ -1,6 +1,6 @@
 import { BreachDeadline, WarnDeadline } from '@fengqiao/grid-dispatch-domain';
 import { Actor, Clock, deterministicEventId } from '@fengqiao/kernel';
-import { DeadlineScheduler, DeadlineTimerSource, DueScope, DueTimer, findDueViews } from '@fengqiao/platform';
+import { DeadlineScheduler, DeadlineTimerSource, DueScope, DueTimer, dueTimersOf } from '@fengqiao/platform';
 import { ReadStore } from '@fengqiao/read-store';
 import { GridCases } from '../application/grid-cases';
 import { GRID_CASE_VIEW, GridCaseView } from '../read-models/grid-case-view.projection';
@@ -10,7 +10,7 @@ export const SCHEDULER_ACTOR: Actor = { userId: 'grid-dispatch.scheduler', role:
 
 /**
  * Grid-dispatch's timers for the shared scheduler (libs/platform): the work orders whose next timer
- * action is due (`nextTimerAtMs <= now`: the warning, then the breach; `findDueViews`) from the case view, fired
+ * action is due (`nextTimerAtMs <= now`: the warning, then the breach; `dueTimersOf`) from the case view, fired
  * as WarnDeadline / BreachDeadline by the `system` actor through the case runner; the decider
  * appends DeadlineWarned, or DeadlineBreached + Escalated (village → town → district).
  */
@@ -20,24 +20,11 @@ export class WorkOrderTimers implements DeadlineTimerSource {
     private readonly cases: Pick<GridCases, 'execute'>,
   ) {}
 
-  async due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
-    const docs = await findDueViews<GridCaseView>({
-      store: this.readStore,
-      collection: GRID_CASE_VIEW,
-      nowMs,
-      page,
-      scope,
-      projection: { caseId: 1, timer: 1 },
-    });
-    const due: DueTimer[] = [];
-    for (const doc of docs) {
-      const t = doc.timer;
-      if (!t || t.breached) continue;
-      if (t.dueAtMs <= nowMs) due.push({ caseId: doc.caseId, timerId: t.timerId, action: 'breach', atMs: t.dueAtMs });
-      else if (!t.warned && t.warnAtMs !== undefined && t.warnAtMs <= nowMs)
-        due.push({ caseId: doc.caseId, timerId: t.timerId, action: 'warn', atMs: t.warnAtMs });
-    }
-    return due;
+  due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
+    const query = { store: this.readStore, collection: GRID_CASE_VIEW, nowMs, page, scope, fields: ['caseId', 'timer'] };
+    return dueTimersOf<GridCaseView>(query, ({ caseId, timer: t }) =>
+      t && !t.breached ? [{ caseId, timerId: t.timerId, dueAtMs: t.dueAtMs, warnAtMs: t.warnAtMs, warned: t.warned }] : [],
+    );
   }
 
   async fire(timer: DueTimer, now: Date): Promise<number> {

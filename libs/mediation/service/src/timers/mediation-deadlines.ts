@@ -1,6 +1,6 @@
 import { Actor, Clock, deterministicEventId } from '@fengqiao/kernel';
 import { BreachMediationDeadline, MediationCaseState, MediationCommand, MediationEvent, WarnMediationDeadline } from '@fengqiao/mediation-domain';
-import { CaseCommandRunner, DeadlineScheduler, DeadlineTimerSource, DueScope, DueTimer, findDueViews } from '@fengqiao/platform';
+import { CaseCommandRunner, DeadlineScheduler, DeadlineTimerSource, DueScope, DueTimer, dueTimersOf } from '@fengqiao/platform';
 import { ReadStore } from '@fengqiao/read-store';
 import { MEDIATION_CASE_VIEW, MediationCaseView } from '../case-view/mediation-case.view';
 
@@ -20,27 +20,22 @@ export class MediationDeadlineTimers implements DeadlineTimerSource {
     private readonly runner: CaseCommandRunner<MediationCaseState, MediationCommand, MediationEvent>,
   ) {}
 
-  async due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
-    const docs = await findDueViews<MediationCaseView>({
-      store: this.readStore,
-      collection: MEDIATION_CASE_VIEW,
-      nowMs,
-      page,
-      scope,
-      projection: { caseId: 1, state: 1 },
+  due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
+    const query = { store: this.readStore, collection: MEDIATION_CASE_VIEW, nowMs, page, scope, fields: ['caseId', 'state'] };
+    return dueTimersOf<MediationCaseView>(query, ({ caseId, state }) => {
+      const tracked = state.status === 'none' ? undefined : state.mediationDeadline;
+      if (!tracked || tracked.breached) return [];
+      const { dueAt, warnAt } = tracked.deadline;
+      return [
+        {
+          caseId,
+          timerId: `mediation_duration@${dueAt}`,
+          dueAtMs: Date.parse(dueAt),
+          warnAtMs: warnAt === undefined ? null : Date.parse(warnAt),
+          warned: tracked.warned,
+        },
+      ];
     });
-    const due: DueTimer[] = [];
-    for (const doc of docs) {
-      const tracked = doc.state.status === 'none' ? undefined : doc.state.mediationDeadline;
-      if (!tracked || tracked.breached) continue;
-      const dueAtMs = Date.parse(tracked.deadline.dueAt);
-      const timerId = `mediation_duration@${tracked.deadline.dueAt}`;
-      if (dueAtMs <= nowMs) due.push({ caseId: doc.caseId, timerId, action: 'breach', atMs: dueAtMs });
-      else if (!tracked.warned && tracked.deadline.warnAt !== undefined && Date.parse(tracked.deadline.warnAt) <= nowMs) {
-        due.push({ caseId: doc.caseId, timerId, action: 'warn', atMs: Date.parse(tracked.deadline.warnAt) });
-      }
-    }
-    return due;
   }
 
   async fire(timer: DueTimer, now: Date): Promise<number> {

@@ -1,5 +1,5 @@
 import { Actor, deterministicEventId } from '@fengqiao/kernel';
-import { DeadlineTimerSource, DueScope, DueTimer, findDueViews } from '@fengqiao/platform';
+import { DeadlineTimerSource, DueScope, DueTimer, dueTimersOf } from '@fengqiao/platform';
 import { BreachPetitionDeadline, PetitionDeadlineKind, WarnPetitionDeadline } from '@fengqiao/petitions-domain';
 import { ReadStore } from '@fengqiao/read-store';
 import type { PetitionRunner } from '../petitions.context';
@@ -21,25 +21,13 @@ export class PetitionTimers implements DeadlineTimerSource {
     private readonly runner: PetitionRunner,
   ) {}
 
-  async due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
-    const docs = await findDueViews<PetitionView>({
-      store: this.readStore,
-      collection: PETITION_VIEW,
-      nowMs,
-      page,
-      scope,
-      projection: { petitionId: 1, clocks: 1 },
-    });
-    const due: DueTimer[] = [];
-    for (const doc of docs) {
-      for (const c of doc.clocks) {
-        if (c.breached || c.paused) continue;
-        const timerId = `${c.kind}@${c.dueAt}`;
-        if (c.dueAtMs <= nowMs) due.push({ caseId: doc.petitionId, timerId, action: 'breach', atMs: c.dueAtMs });
-        else if (!c.warned && c.warnAtMs !== null && c.warnAtMs <= nowMs) due.push({ caseId: doc.petitionId, timerId, action: 'warn', atMs: c.warnAtMs });
-      }
-    }
-    return due;
+  due(nowMs: number, page: { limit: number; skip: number }, scope: DueScope): Promise<DueTimer[]> {
+    const query = { store: this.readStore, collection: PETITION_VIEW, nowMs, page, scope, fields: ['petitionId', 'clocks'] };
+    return dueTimersOf<PetitionView>(query, ({ petitionId, clocks }) =>
+      clocks
+        .filter((c) => !c.breached && !c.paused)
+        .map((c) => ({ caseId: petitionId, timerId: `${c.kind}@${c.dueAt}`, dueAtMs: c.dueAtMs, warnAtMs: c.warnAtMs, warned: c.warned })),
+    );
   }
 
   async fire(timer: DueTimer, now: Date): Promise<number> {
