@@ -227,6 +227,31 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     expect(await durable.get('test.relay')).toBe(r.status().position);
   });
 
+  it('an idle poll reads the store only; a poll that finds events reads the checkpoint first and takes over where another replica got to', async () => {
+    const durable = new InMemoryRelayCheckpointStore();
+    let reads = 0;
+    const counted: RelayCheckpointStore = {
+      get: (name) => {
+        reads++;
+        return durable.get(name);
+      },
+      set: (name, position) => durable.set(name, position),
+    };
+    const r = relay({ checkpoints: counted });
+    // runOnce() is a pass like the poll's (not woken by notify())
+    for (let i = 0; i < 5; i++) expect(await r.runOnce()).toBe(0);
+    expect(reads).toBe(1);
+
+    // another replica published the first two events and saved its checkpoint
+    const published = await appendCase(newId(), ['CaseReported', 'CaseDispatched']);
+    await durable.set('test.relay', published[1].globalPosition);
+    const [third] = await appendCase(newId(), ['CaseReported']);
+    expect(await r.runOnce()).toBe(1);
+    expect(reads).toBe(2);
+    expect(ids()).toEqual([third.id]);
+    expect(await durable.get('test.relay')).toBe(third.globalPosition);
+  });
+
   it('polls: an event appended without notify() is published within the interval', async () => {
     const r = relay({ pollIntervalMs: 20 });
     r.start();

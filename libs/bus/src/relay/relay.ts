@@ -10,8 +10,9 @@
  * Nothing is lost: the checkpoint never passes an event that was not published.
  *
  * The loop polls every `pollIntervalMs`; `notify()` (called by the command handler after an
- * append) wakes it at once, and that pass goes on from the checkpoint the relay saved last instead
- * of reading it again. A failing pass (store, bus, mapper or checkpoint error) is logged and
+ * append) wakes it at once. A pass goes on from the checkpoint the relay saved or read last; a pass
+ * not woken by `notify()` that finds events reads the stored checkpoint before it publishes them
+ * (another replica may have got further), so an idle poll costs one read of the store. A failing pass (store, bus, mapper or checkpoint error) is logged and
  * retried with exponential backoff up to `maxBackoffMs`: the relay stalls rather than skip an
  * event. `stop()` lets the pass in progress finish.
  *
@@ -253,9 +254,11 @@ export class Relay {
 
   private async relayBatch(): Promise<number> {
     try {
-      // A pass woken by notify() (an append of this process) goes on from the checkpoint this relay
-      // saved or read last; the other passes (the poll, retries, runOnce) read it again, so what
-      // another replica published is not published again (it would be harmless: consumers dedupe).
+      // A pass goes on from the checkpoint this relay saved or read last (the first pass reads it).
+      // When a pass this process did not ask for (the poll, retries, runOnce: not woken by notify()
+      // after an append here) finds events, it reads the stored checkpoint before publishing them:
+      // another replica may have published them already (harmless, consumers dedupe, but twice the
+      // work). An idle poll is then one read of the store, not two.
       const woken = this.notified && this.saved !== undefined;
       this.notified = false;
       if (this.pipelineError || (this.replay && this.inFlight.length > 0)) {
@@ -267,12 +270,22 @@ export class Relay {
       }
       if (this.maxInFlight > 1 && !this.replay) return await this.relayPipelined();
       this.cursor = undefined; // a pipelined pass after this one starts from the checkpoint saved here
-      const checkpoint = woken ? this.saved?.position : await this.options.checkpoints.get(this.name);
+      const known = this.saved;
+      let checkpoint = known ? known.position : await this.options.checkpoints.get(this.name);
       this.saved = { position: checkpoint };
       const replay = this.replay;
       const after = replay ? replay.after : (checkpoint ?? 0);
       this.position = replay ? after : checkpoint;
-      const events = await this.options.events.readAll({ afterPosition: after, maxCount: this.batchSize });
+      let events = await this.options.events.readAll({ afterPosition: after, maxCount: this.batchSize });
+      if (events.length > 0 && known && !woken && !replay) {
+        const stored = await this.options.checkpoints.get(this.name);
+        if (stored !== checkpoint) {
+          checkpoint = stored;
+          this.saved = { position: stored };
+          this.position = stored;
+          events = await this.options.events.readAll({ afterPosition: stored ?? 0, maxCount: this.batchSize });
+        }
+      }
       if (events.length === 0) {
         if (replay) this.endReplay(replay);
         this.succeeded();

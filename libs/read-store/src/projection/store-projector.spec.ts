@@ -112,22 +112,88 @@ describe('StoreProjector (the one projector of the contexts)', () => {
     }
   });
 
-  it('its poll takes over a checkpoint another replica moved on (the two share the read store)', async () => {
+  it('its poll takes over a checkpoint another replica moved on (the two share the read store), and applies none of what that one applied', async () => {
     log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } }, { type: 'CaseDispatched', data: { department: '城管' } });
     const a = projector();
-    const b = projector();
+    const appliedByB: number[] = [];
+    const b = new StoreProjector<SampleStoredEvent>({
+      name: 'test.views',
+      feed: log,
+      store,
+      views: [
+        {
+          name: 'recording',
+          collection: 'recording',
+          indexes: [],
+          apply: async (_store, e) => void appliedByB.push(e.globalPosition),
+        },
+      ],
+      checkpoints: 'checkpoints',
+      pollIntervalMs: 20,
+      batchSize: 3,
+      onError: () => undefined,
+    });
     await a.init();
     await b.init();
     await a.catchUp();
-    const readsBefore = log.afterPositions.length;
     b.start();
     try {
       expect(await b.waitFor(2, 5_000)).toBe(true);
-      // b read on from the saved checkpoint, never from its own position 0
-      expect(log.afterPositions.slice(readsBefore).every((after) => after === 2)).toBe(true);
+      log.append(2, { type: 'CaseReported', data: { title: '事件 2', village: '东村' } });
+      expect(await b.waitFor(3, 5_000)).toBe(true);
+      // b found the saved checkpoint once the feed showed it events, and applied only what came after it
+      expect(appliedByB).toEqual([3]);
+      expect(await store.get('checkpoints', 'test.views')).toMatchObject({ position: 3 });
     } finally {
       await b.stop();
     }
+  });
+
+  it('an idle poll reads the feed only, not the saved checkpoint', async () => {
+    log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } });
+    const p = projector();
+    await p.init();
+    await p.catchUp();
+    const checkpointReads: string[] = [];
+    const get = store.get.bind(store);
+    store.get = (async (collection: string, id: string) => {
+      if (collection === 'checkpoints') checkpointReads.push(id);
+      return get(collection, id);
+    }) as typeof store.get;
+    const readsBefore = log.reads;
+    p.start();
+    try {
+      const deadline = Date.now() + 5_000;
+      while (log.reads - readsBefore < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(log.reads - readsBefore).toBeGreaterThanOrEqual(5);
+      expect(checkpointReads).toEqual([]);
+      // news: the poll reads the checkpoint once before it applies them
+      log.append(2, { type: 'CaseReported', data: { title: '事件 2', village: '东村' } });
+      expect(await p.waitFor(2, 5_000)).toBe(true);
+      expect(checkpointReads).toEqual(['test.views']);
+    } finally {
+      await p.stop();
+    }
+  });
+
+  it('stop() ends a long catch-up after the page it is on, its checkpoint saved; a restart reads on from there', async () => {
+    for (let n = 1; n <= 10; n++) log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '东村' } });
+    const p = projector(2);
+    await p.init();
+    const pass = p.catchUp();
+    // let it apply a page or two, then stop it
+    while (p.checkpoint < 2) await new Promise((r) => setImmediate(r));
+    await p.stop();
+    const applied = await pass;
+    expect(applied).toBeLessThan(10);
+    expect(applied).toBe(p.checkpoint);
+    expect(await store.get('checkpoints', 'test.views')).toMatchObject({ position: p.checkpoint });
+    expect(await p.catchUp()).toBe(0);
+
+    const again = projector(2);
+    await again.init();
+    expect(await again.catchUp()).toBe(10 - applied);
+    expect(await store.count('case_board', {})).toBe(10);
   });
 
   it('parallelStreams: applies the streams of a batch at the same time, each stream in store order', async () => {
@@ -148,7 +214,7 @@ describe('StoreProjector (the one projector of the contexts)', () => {
           apply: async (_store, e) => {
             if (e.streamId === 'grid-case-2') secondStarted();
             // the first event of case 1 waits until case 2 has started (or gives up after 2 s)
-            if (e.streamId === 'grid-case-1' && e.revision === 0) await Promise.race([started, new Promise((r) => setTimeout(r, 2_000))]);
+            if (e.streamId === 'grid-case-1' && e.revision === 0) await Promise.race([started, new Promise((r) => setTimeout(r, 2_000).unref())]);
             applied.push(`${e.streamId}@${e.revision}`);
           },
         },

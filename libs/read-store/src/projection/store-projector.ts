@@ -94,6 +94,8 @@ export class StoreProjector<E extends FeedEvent> {
   private passing: Promise<unknown> = Promise.resolve();
   private running?: Promise<void>;
   private stopped = true;
+  /** Set by `stop()` (cleared by `start()`): a pass running ends after the page it is on, its checkpoint saved. */
+  private halted = false;
   private wakeUp?: () => void;
   private woken = false;
   private waiters: { position: number; resolve: () => void }[] = [];
@@ -160,6 +162,7 @@ export class StoreProjector<E extends FeedEvent> {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.halted = false;
     this.running = this.loop();
   }
 
@@ -189,8 +192,14 @@ export class StoreProjector<E extends FeedEvent> {
     });
   }
 
+  /**
+   * Stops the poll loop and whatever pass runs (a long catch-up, e.g. a rebuild from position 0)
+   * after the page it is on, with that page's checkpoint saved: a restart reads on from there.
+   * A `catchUp()` after `stop()` applies nothing.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     this.wake();
     await this.running;
     await this.passing;
@@ -202,26 +211,33 @@ export class StoreProjector<E extends FeedEvent> {
 
   private async drain(shared: boolean): Promise<number> {
     if (!this.initialised) await this.init();
-    else if (shared) {
-      // another replica sharing this read store may have moved the checkpoint on (read by the poll
-      // only: a command's catch-up reads on from here, re-applying at most what the other replica
-      // applied since the last poll, which the views' guards make no-ops)
-      const saved = await this.options.store.get<{ position: number }>(this.options.checkpoints, this.options.name);
-      this.position = Math.max(this.position, saved?.position ?? 0);
-      this.release();
-    }
+    // The poll's pass (shared) also takes over a checkpoint another replica sharing this read store
+    // moved on; it reads that checkpoint only once the feed shows something new, so an idle poll is
+    // one read of the feed. A command's catch-up reads on from here, re-applying at most what the
+    // other replica applied since the last poll, which the views' guards make no-ops.
+    let takeOver = shared;
     let total = 0;
-    for (;;) {
-      const batch = await this.options.feed.readAll({ afterPosition: this.position, maxCount: this.batchSize });
-      const lastEvent = batch[batch.length - 1];
-      if (lastEvent === undefined) break;
+    while (!this.halted) {
+      const read = await this.options.feed.readAll({ afterPosition: this.position, maxCount: this.batchSize });
+      if (read.length === 0) break;
+      let batch = read;
+      if (takeOver) {
+        takeOver = false;
+        const saved = await this.options.store.get<{ position: number }>(this.options.checkpoints, this.options.name);
+        if (saved && saved.position > this.position) {
+          this.position = saved.position;
+          this.release();
+          batch = read.filter((e) => e.globalPosition > saved.position);
+          if (batch.length === 0) continue; // all of it applied already: read on from there
+        }
+      }
       await this.applyBatch(batch);
-      const last = lastEvent.globalPosition;
+      const last = batch[batch.length - 1].globalPosition;
       await this.options.store.upsert(this.options.checkpoints, { _id: this.options.name, position: last }, { revision: last });
       this.position = last;
       total += batch.length;
       this.release();
-      if (batch.length < this.batchSize) break;
+      if (read.length < this.batchSize) break;
     }
     return total;
   }
