@@ -168,7 +168,7 @@ export async function distributedDeployment(mongoUrl: string, kurrentdbUrl: stri
       const db = dbOf(context);
       const events: EventStore = kurrentdbUrl
         ? KurrentDbEventStore.connect(kurrentdbUrl, { streamPrefix: prefixOf(context) })
-        : await MongoEventStore.create({ db });
+        : await MongoEventStore.create({ db, onMigrationProgress: (message) => process.stderr.write(`${message}\n`) });
       return { context, events, checkpoints: MongoCheckpointStore.forDb(db), densePositions: !kurrentdbUrl, close: () => events.close() };
     },
     async clear(context) {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import pino, { type Logger } from 'pino';
 import { join } from 'node:path';
 import {
   AuditFollowerState,
@@ -57,6 +58,13 @@ export interface ContextInfrastructure {
   close(): Promise<void>;
 }
 
+let sharedMigrationLogger: Logger | undefined;
+/** Where a layout migration of an event store opened at start-up says how far it got. */
+function migrationLogger(): Logger {
+  sharedMigrationLogger ??= pino({ name: 'event-store', level: process.env.LOG_LEVEL ?? 'info' });
+  return sharedMigrationLogger;
+}
+
 export function contextDatabaseName(mongoUrl: string, context: string): string {
   const base = new URL(mongoUrl.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.replace(/^\//, '') || 'fengqiao';
   return `${base}_${context.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -97,7 +105,7 @@ export async function openContextInfrastructure(context: string, config: Service
   // KurrentDB has no databases: each context's streams carry its name as a prefix
   const events: EventStore = config.kurrentdbUrl
     ? KurrentDbEventStore.connect(config.kurrentdbUrl, { streamPrefix: `${context.replace(/[^A-Za-z0-9]/g, '_')}.` })
-    : await MongoEventStore.create({ db });
+    : await MongoEventStore.create({ db, onMigrationProgress: (message) => migrationLogger().info({ context }, message) });
   const readStore = await MongoReadStore.connect({ url: config.mongoUrl, dbName, clientOptions: MONGO_CLIENT_OPTIONS });
   watchMongoClient(readStore.mongoClient, `${context} read models`);
   const relayCheckpoints = MongoRelayCheckpointStore.forDb(db);

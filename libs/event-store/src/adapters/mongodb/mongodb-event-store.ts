@@ -130,6 +130,10 @@ export interface MongoEventStoreOptions {
   writeConcern?: WriteConcernSettings;
   /** How long an event-id claim of a running append is honoured (default 30 s; see mongodb-id-claims.ts). */
   claimLeaseMs?: number;
+  /** Told what a layout migration at `create` does and how far it got (a large store takes minutes); default silent. */
+  onMigrationProgress?: (message: string) => void;
+  /** Documents between two progress reports of a migration (default 10,000). */
+  migrationReportEvery?: number;
 }
 
 /** A stream's head as known to this process, with the commit that holds it. */
@@ -199,7 +203,7 @@ export class MongoEventStore implements EventStore {
   static async create(options: MongoEventStoreOptions): Promise<MongoEventStore> {
     const store = new MongoEventStore(options);
     store.uniqueEventIds = await ensureIndexes(store.c);
-    await migrate(store.c);
+    await migrate(store.c, options.onMigrationProgress, options.migrationReportEvery);
     return store;
   }
 

@@ -123,18 +123,39 @@ async function probeUniqueMultikey(c: MongoCollections): Promise<boolean> {
  * Idempotent: two processes starting at once both write the same documents (inserts of existing ids
  * are refused and ignored). Stop the processes of an older version first.
  */
-export async function migrate(c: MongoCollections): Promise<void> {
+export async function migrate(c: MongoCollections, report: MigrationReport = () => undefined, every = MIGRATION_REPORT_EVERY): Promise<void> {
   const layout = await c.meta.findOne({ _id: 'layout' });
   if (layout?.version === LAYOUT_VERSION) {
     c.ids = layout.claimsBeside === true ? (c.commits as unknown as Collection<IdDoc>) : c.idsApart;
     return;
   }
+  const startedAt = Date.now();
+  const name = c.commits.collectionName;
   const claimsBeside = await claimsFitBeside(c);
   c.ids = claimsBeside ? (c.commits as unknown as Collection<IdDoc>) : c.idsApart;
-  if (layout?.version !== 2) await migrateLayout1(c);
-  if (claimsBeside) await moveIdDocsBeside(c);
+  const from = layout?.version ?? 1;
+  const commits = await c.commits.estimatedDocumentCount();
+  // an empty store (a new one, or a layout-2 store on MongoDB) has nothing to move: no report
+  const moves = commits > 0 && (from !== 2 || claimsBeside);
+  if (moves)
+    report(
+      `event store "${name}": layout ${from} → ${LAYOUT_VERSION}, ${commits.toLocaleString('en')} commit${commits === 1 ? '' : 's'} (claims ${claimsBeside ? 'beside the commits' : `in ${c.idsApart.collectionName}`}); stop older versions of the service first`,
+    );
+  if (from !== 2)
+    await migrateLayout1(c, every, (done) =>
+      report(`event store "${name}": layout 1 → 2: ${done.toLocaleString('en')} of ~${commits.toLocaleString('en')} commits`),
+    );
+  if (claimsBeside)
+    await moveIdDocsBeside(c, every, (done, total) =>
+      report(`event store "${name}": claims beside the commits: ${done.toLocaleString('en')} of ~${total.toLocaleString('en')} copied`),
+    );
   await writeHint(c, c.meta, 'layout', { version: LAYOUT_VERSION, claimsBeside });
+  if (moves) report(`event store "${name}": layout ${LAYOUT_VERSION} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 }
+
+/** Where a migration says what it does and how far it got (every `MIGRATION_REPORT_EVERY` documents by default). */
+export type MigrationReport = (message: string) => void;
+export const MIGRATION_REPORT_EVERY = 10_000;
 
 /**
  * Whether claims can live beside the commits and go out with them in one ordered insert. Two things
@@ -181,11 +202,13 @@ async function removeProbes(c: MongoCollections, probes: string[]): Promise<void
   for (const _id of probes) await commits.deleteMany({ _id }, { writeConcern: c.writeConcern });
 }
 
-async function migrateLayout1(c: MongoCollections): Promise<void> {
+async function migrateLayout1(c: MongoCollections, every: number, progress: (done: number) => void): Promise<void> {
   const heads = new Map<string, HeadDoc>();
   let maxPosition = 0;
+  let done = 0;
   for await (const doc of c.commits.find({})) {
     if (typeof doc._id !== 'number' || doc._id < 1) continue; // claims beside the commits, probes
+    if (++done % every === 0) progress(done);
     if (doc.page === undefined) {
       await c.commits.updateOne({ _id: doc._id }, { $set: { page: pageOf(doc._id) } }, { writeConcern: c.writeConcern });
     }
@@ -201,16 +224,24 @@ async function migrateLayout1(c: MongoCollections): Promise<void> {
 }
 
 /** Copies the documents of `<name>_ids` beside the commits, 1,000 at a time (ones already there are ignored). */
-async function moveIdDocsBeside(c: MongoCollections): Promise<void> {
+async function moveIdDocsBeside(c: MongoCollections, every: number, progress: (done: number, total: number) => void): Promise<void> {
+  const total = await c.idsApart.estimatedDocumentCount();
   let batch: IdDoc[] = [];
+  let done = 0;
+  let reportAt = every;
   const flush = async () => {
     if (batch.length > 0) await insertIgnoringDuplicates(c, batch);
+    done += batch.length;
     batch = [];
+    if (done >= reportAt) {
+      progress(done, total);
+      reportAt = (Math.floor(done / every) + 1) * every;
+    }
   };
   for await (const doc of c.idsApart.find({})) {
     const { streamId: _old, ...rest } = doc;
     batch.push({ ...rest, claimStream: claimStreamOf(doc) });
-    if (batch.length >= 1000) await flush();
+    if (batch.length >= Math.min(1000, every)) await flush();
   }
   await flush();
 }

@@ -237,7 +237,12 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       const before = await commits.find({ _id: { $gt: 0 } }).toArray();
       expect(typeof before[0].events[0].data).toBe('string');
 
-      const upgraded = await MongoEventStore.create({ db, collection: name });
+      const reports: string[] = [];
+      const upgraded = await MongoEventStore.create({ db, collection: name, onMigrationProgress: (m) => reports.push(m), migrationReportEvery: 2 });
+      // it says what it does, how far it got, and when it is done
+      expect(reports[0]).toMatch(new RegExp(`^event store "${name}": layout 1 → 3, 3 commits`));
+      expect(reports).toContain(`event store "${name}": layout 1 → 2: 2 of ~3 commits`);
+      expect(reports[reports.length - 1]).toMatch(new RegExp(`^event store "${name}": layout 3 in \\d+\\.\\d s$`));
       expect(await commits.find({ page: { $exists: false }, _id: { $gt: 0 } }).toArray()).toHaveLength(0);
       const read = await upgraded.readStream(s);
       expect(read.map((e) => e.revision)).toEqual([0, 1, 2]);
@@ -440,8 +445,19 @@ describeIntegration('MongoEventStore (MongoDB / FerretDB)', ['mongo'], (env) => 
       await db.collection(name).deleteMany({ _id: { $type: 'string' } } as never);
       await db.collection(`${name}_meta`).updateOne({ _id: 'layout' } as never, { $set: { version: 2 }, $unset: { claimsBeside: '' } });
 
-      const upgraded = await MongoEventStore.create({ db, collection: name });
+      const reports: string[] = [];
+      const upgraded = await MongoEventStore.create({ db, collection: name, onMigrationProgress: (m) => reports.push(m), migrationReportEvery: 1 });
       expect(upgraded.claimsBesideCommits).toBe(true);
+      expect(reports).toEqual([
+        `event store "${name}": layout 2 → 3, 1 commit (claims beside the commits); stop older versions of the service first`,
+        `event store "${name}": claims beside the commits: 1 of ~2 copied`,
+        `event store "${name}": claims beside the commits: 2 of ~2 copied`,
+        expect.stringMatching(/ layout 3 in \d+\.\d s$/),
+      ]);
+      // a store already at layout 3 says nothing
+      const again = await MongoEventStore.create({ db, collection: name, onMigrationProgress: (m) => reports.push(m) });
+      expect(reports).toHaveLength(4);
+      await again.close();
       await expect(upgraded.append(`x-${newId()}`, [batch[1]], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'DuplicateEventIdError' });
       expect(await upgraded.append(s, batch, { expectedRevision: 'any' })).toEqual(r);
       expect(await upgraded.readStream(s)).toHaveLength(2);
