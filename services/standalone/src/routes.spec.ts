@@ -11,7 +11,7 @@ import { appDefinition } from './app';
  * from the app, not from a list) is called without a token and with a forged one.
  */
 const PUBLIC = [
-  /^GET \/health$/,
+  /^GET \/health(\/ready|\/live)?$/,
   /^POST \/auth\/(login|refresh|logout)$/,
   /^GET \/\.well-known\/jwks\.json$/,
   // signed Merkle checkpoints and their public keys, published so outsiders can keep copies (DESIGN §4)

@@ -25,6 +25,7 @@ interface Container {
   image: string;
   readinessProbe?: { httpGet?: { path: string } };
   livenessProbe?: { httpGet?: { path: string } };
+  startupProbe?: { httpGet?: { path: string } };
   resources?: { requests?: Record<string, string> };
 }
 interface DeploymentSpec {
@@ -81,15 +82,16 @@ describeGo(`deploy/k8s (Kustomize)${goFound ? '' : ' — skipped: Go is not inst
     expect(verdicts).toEqual([expect.objectContaining({ kind: 'Deployment', ok: false, error: expect.stringMatching(/replicas/) })]);
   });
 
-  it('runs every service with probes on /health, resource requests and a disruption budget', () => {
+  it('runs every service with readiness on /health/ready, start-up and liveness on /health/live, resource requests and a disruption budget', () => {
     for (const name of services) {
       const d = base.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
       expect(d).toBeDefined();
       const spec = d!.spec as unknown as DeploymentSpec;
       const [c] = spec.template.spec.containers;
       expect(c.image).toBe(`fengqiao/${name}:0.1.0`);
-      expect(c.readinessProbe?.httpGet?.path).toBe('/health');
-      expect(c.livenessProbe?.httpGet?.path).toBe('/health');
+      expect(c.readinessProbe?.httpGet?.path).toBe('/health/ready');
+      expect(c.startupProbe?.httpGet?.path).toBe('/health/live');
+      expect(c.livenessProbe?.httpGet?.path).toBe('/health/live');
       expect(c.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
       expect(base.some((o) => o.kind === 'Service' && o.metadata.name === name)).toBe(true);
       if (spec.replicas > 1) {

@@ -231,6 +231,8 @@ describe('route matrix: every route × every role × inside/outside the jurisdic
 
   const table: RouteTable = {
     'GET /health': { access: 'public', target: 'collection', request: () => ({ path: '/health' }) },
+    'GET /health/ready': { access: 'public', target: 'collection', request: () => ({ path: '/health/ready' }) },
+    'GET /health/live': { access: 'public', target: 'collection', request: () => ({ path: '/health/live' }) },
     'GET /.well-known/jwks.json': {
       access: 'public',
       target: 'collection',

@@ -9,6 +9,7 @@ import { loadServiceConfig } from '../config/service-config';
 import { Public } from '../auth/decorators';
 import { RunningService, startService } from './create-app';
 import { buildContextModule } from './context-module';
+import { HealthRegistry } from '../health/health.module';
 
 // Response bodies in assertions: arbitrary JSON, checked by expect.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -88,6 +89,36 @@ describe('service app (platform bootstrap, standalone mode, real HTTP)', () => {
     expect(body.status).toBe('ok');
     expect(body.info.storage.status).toBe('up');
     expect(body.info['probe-context'].status).toBe('up');
+  });
+
+  it('/health/ready fails with a dependency down, /health/live does not (a restart would not mend it)', async () => {
+    expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+    let down = false;
+    service.app.get(HealthRegistry).add({
+      key: 'flaky-dependency',
+      check: async () => {
+        if (down) throw new Error('unreachable');
+        return {};
+      },
+    });
+    expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+    down = true;
+    const ready = await fetch(`${service.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    // which dependency is down, and why: what the operator reading it needs
+    expect(await jsonOf(ready)).toMatchObject({
+      status: 'error',
+      code: 'HEALTH.DEPENDENCY_DOWN',
+      message: expect.stringContaining('flaky-dependency'),
+      error: { 'flaky-dependency': { status: 'down', message: 'unreachable' } },
+      info: { storage: { status: 'up' } },
+    });
+    expect((await fetch(`${service.url}/health`)).status).toBe(503);
+    const live = await fetch(`${service.url}/health/live`);
+    expect(live.status).toBe(200);
+    expect(await jsonOf(live)).toEqual({ status: 'ok', uptimeSeconds: expect.any(Number) });
+    down = false;
+    expect((await fetch(`${service.url}/health`)).status).toBe(200);
   });
 
   it('publishes an OpenAPI document at /api/docs', async () => {

@@ -35,7 +35,7 @@ export function loggingModule(serviceName: string, level: string): DynamicModule
       genReqId: correlationIdOf,
       customProps: (req) => ({ correlationId: (req as IncomingMessage & { id?: string }).id }),
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url?.startsWith('/health/') === true },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

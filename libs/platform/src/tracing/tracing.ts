@@ -116,7 +116,7 @@ interface RoutedRequest extends IncomingMessage {
  * body parser's callbacks stay in it). Named by the route template once routed.
  */
 export function httpTracingMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  if (req.url === '/health' || req.url === '/metrics') return next();
+  if (req.url === '/health' || req.url?.startsWith('/health/') || req.url === '/metrics') return next();
   const header = req.headers.traceparent;
   const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined, context.active());
   const method = req.method ?? 'GET';

@@ -321,6 +321,8 @@ let matrixSerial = 0;
 export function platformRows<K extends string>(o: PlatformRowsOptions<K>): RouteTable {
   return {
     'GET /health': { access: 'public', target: 'collection', request: () => ({ path: '/health' }) },
+    'GET /health/ready': { access: 'public', target: 'collection', request: () => ({ path: '/health/ready' }) },
+    'GET /health/live': { access: 'public', target: 'collection', request: () => ({ path: '/health/live' }) },
     'GET /.well-known/jwks.json': { access: 'public', target: 'collection', request: () => ({ path: '/.well-known/jwks.json' }) },
     'POST /auth/login': {
       access: 'public',
