@@ -12,7 +12,8 @@ import { startDistributed, SystemUnderTest } from './support/system';
  * Issue 14, the interop checks: clients the project never uses itself, in another language
  * (tools/interop, a virtualenv made by .ci/run), against distributed mode on real Kafka and
  * FerretDB. Python's CloudEvents SDK reads every topic of the deployment, and sends one structured
- * and one binary event that grid-dispatch takes into effect; pymongo finds cases by a date range.
+ * and one binary event that grid-dispatch takes into effect; pymongo finds cases by a date range;
+ * openapi-spec-validator accepts every service's OpenAPI document.
  */
 const ROOT = join(__dirname, '..', '..');
 const [lon, lat] = demoDistrict.pointInGrid('g-1-1-1');
@@ -140,6 +141,17 @@ describeIntegration('interop: another language’s CloudEvents SDK, Kafka client
       expect(c.caseId ?? spec.key).toBe(spec.key);
     }
   }, 200_000);
+
+  it('every service’s OpenAPI document passes openapi-spec-validator (what a client generator checks first)', async () => {
+    const services = { analytics: sut.authUrl, intake: sut.intakeUrl, 'grid-dispatch': sut.gridUrl };
+    for (const [name, url] of Object.entries(services)) {
+      const res = await fetch(`${url}/api/docs-json`);
+      expect(res.status).toBe(200);
+      const checked = python(env().python, 'openapi_check.py', [], await res.text());
+      expect({ service: name, errors: checked.errors }).toEqual({ service: name, errors: [] });
+      expect(checked.operations).toBeGreaterThan(5);
+    }
+  });
 
   it('pymongo finds the case in the intake read model by a date range (BSON dates, as a BI tool queries)', () => {
     const db = contextDatabaseName(`mongodb://x/${sut.mongoDb}`, 'intake');

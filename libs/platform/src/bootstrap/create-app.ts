@@ -5,6 +5,8 @@ import { Bus } from '@fengqiao/bus';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { discoverRoutes } from '../auth/route-discovery';
+import { completeOpenApiDocument } from './openapi';
 import helmet from 'helmet';
 import mongoose, { type Connection } from 'mongoose';
 import { Logger } from 'nestjs-pino';
@@ -150,6 +152,7 @@ export async function createServiceApp(def: ServiceAppDefinition, config: Servic
     app,
     new DocumentBuilder().setTitle(def.title).setDescription(`枫桥 Fengqiao — ${def.name} (${config.mode} mode)`).setVersion('0.1.0').addBearerAuth().build(),
   );
+  completeOpenApiDocument(document, discoverRoutes(app));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   return app;

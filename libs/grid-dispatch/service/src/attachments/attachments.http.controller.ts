@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, HttpException, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
 import { NotFoundError, ValidationError } from '@fengqiao/kernel';
 import { assertInJurisdiction, BinaryBody, CurrentPrincipal, RequireAction } from '@fengqiao/platform';
@@ -114,6 +114,7 @@ export class AttachmentsController {
 
   @Get(':attachmentId')
   @RequireAction('case.read')
+  @ApiProduces('image/jpeg', 'image/png', 'image/webp')
   @ApiOperation({ summary: '查看工单照片', description: '按上传时核对过的类型返回图片。' })
   async file(
     @Param('caseId') caseId: string,

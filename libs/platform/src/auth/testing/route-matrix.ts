@@ -14,80 +14,12 @@
  * Limits: routes under a global prefix need `globalPrefix`; RouterModule paths and versioning are
  * not read.
  */
-import type { INestApplication, Type } from '@nestjs/common';
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import type { Principal } from '@fengqiao/identity';
 import { can, type Action } from '../actions';
-import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../auth.options';
-import { routeAccessOf, type RouteAccess } from '../decorators';
+import { discoverRoutes, type DiscoveredRoute } from '../route-discovery';
 
-export interface DiscoveredRoute {
-  method: string;
-  /** Express-style pattern, e.g. `/cases/:id` */
-  path: string;
-  /** `GET /cases/:id`: the key in the route table */
-  key: string;
-  controller: string;
-  handler: string;
-  access: RouteAccess;
-}
-
-const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [''] : [String(v)]);
-
-function joinPath(...parts: string[]): string {
-  const joined =
-    '/' +
-    parts
-      .map((p) => p.replace(/^\/+|\/+$/g, ''))
-      .filter(Boolean)
-      .join('/');
-  return joined;
-}
-
-/** Every HTTP route of the app, from its controllers' metadata. */
-export function discoverRoutes(app: INestApplication, options: { globalPrefix?: string } = {}): DiscoveredRoute[] {
-  let resolved: ResolvedAuthOptions;
-  try {
-    resolved = app.get<ResolvedAuthOptions>(AUTH_OPTIONS, { strict: false });
-  } catch {
-    throw new Error('routeMatrix: the app has no AuthModule; every service must import it');
-  }
-  const reflector = new Reflector();
-  const scanner = new MetadataScanner();
-  const discovery = new DiscoveryService(app.get(ModulesContainer));
-  const seen = new Set<string>();
-  const routes: DiscoveredRoute[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const controller = wrapper.metatype as Type<unknown> | undefined;
-    if (!controller || typeof controller !== 'function') continue;
-    const prototype = controller.prototype as Record<string, unknown>;
-    for (const name of scanner.getAllMethodNames(prototype)) {
-      const handler = prototype[name];
-      if (typeof handler !== 'function') continue;
-      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-      if (method === undefined) continue; // Kafka handlers and plain methods
-      for (const base of asList(Reflect.getMetadata(PATH_METADATA, controller))) {
-        for (const sub of asList(Reflect.getMetadata(PATH_METADATA, handler))) {
-          const path = joinPath(options.globalPrefix ?? '', base, sub);
-          const key = `${RequestMethod[method]} ${path}`;
-          if (seen.has(`${key} ${controller.name}`)) continue;
-          seen.add(`${key} ${controller.name}`);
-          routes.push({
-            method: RequestMethod[method],
-            path,
-            key,
-            controller: controller.name,
-            handler: name,
-            access: routeAccessOf(reflector, handler, controller, resolved.publicControllers),
-          });
-        }
-      }
-    }
-  }
-  return routes.sort((a, b) => a.key.localeCompare(b.key));
-}
+export { discoverRoutes, type DiscoveredRoute } from '../route-discovery';
 
 export interface MatrixUser {
   /** label in failure messages, e.g. `operator@v-fy` */
