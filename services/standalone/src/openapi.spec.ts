@@ -26,6 +26,8 @@ describe('the OpenAPI document of the standalone app', () => {
   let dataDir: string;
   let doc: Json;
   const operations: Array<{ path: string; method: string; op: Json; pathItem: Json }> = [];
+  /** JSON bodies the routes sent (the GET test collects them), checked against their schemas in Python */
+  const bodies: Json[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fq-openapi-'));
@@ -103,6 +105,7 @@ describe('the OpenAPI document of the standalone app', () => {
 
   it('declares the media type each GET route really sends (called as the demo users until one may)', async () => {
     const tokens: Array<string | undefined> = [undefined];
+    let loginBody: Json = {};
     for (const username of ['op.d', 'admin', 'audit.d', 'xf.t-1', 'med.v-1-1']) {
       const res = await fetch(`${service.url}/auth/login`, {
         method: 'POST',
@@ -110,22 +113,25 @@ describe('the OpenAPI document of the standalone app', () => {
         body: JSON.stringify({ username, password: PASSWORD }),
       });
       expect(res.status).toBe(200);
-      tokens.push(((await res.json()) as Json).accessToken);
+      loginBody = (await res.json()) as Json;
+      tokens.push(loginBody.accessToken);
     }
     const checked: string[] = [];
     const wrong: string[] = [];
+    bodies.push({ method: 'post', path: '/auth/login', status: 200, mediaType: 'application/json', body: loginBody });
     for (const { path, op } of operations.filter((o) => o.method === 'get' && !o.path.includes('{'))) {
       const declared = Object.entries(op.responses as Json)
         .filter(([status]) => /^2\d\d$/.test(status))
         .flatMap(([, r]) => Object.keys(r.content ?? {}));
       for (const token of tokens) {
         const res = await fetch(`${service.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
-        await res.arrayBuffer();
+        const raw = Buffer.from(await res.arrayBuffer());
         if (res.status === 401 || res.status === 403) continue;
         if (res.status >= 300) break; // needs a query (e.g. /calendars/as-of): not a success to compare
         const sent = (res.headers.get('content-type') ?? '').split(';')[0].trim();
         checked.push(path);
         if (!declared.includes(sent)) wrong.push(`GET ${path}: sends ${sent}, declares ${declared.join(', ')}`);
+        if (sent === 'application/json') bodies.push({ method: 'get', path, status: res.status, mediaType: sent, body: JSON.parse(raw.toString('utf8')) });
         break;
       }
     }
@@ -135,4 +141,17 @@ describe('the OpenAPI document of the standalone app', () => {
     );
     expect(checked.length).toBeGreaterThan(30);
   }, 60_000);
+  itWithPython('sends bodies that match the schemas it declares (openapi-schema-validator, Python)', () => {
+    expect(bodies.length).toBeGreaterThan(20);
+    const run = spawnSync(python, [join(__dirname, '..', '..', '..', 'tools', 'interop', 'openapi_responses.py')], {
+      input: JSON.stringify({ document: doc, responses: bodies }),
+      encoding: 'utf8',
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as Json;
+    expect(result.errors).toEqual([]);
+    expect(result.checked).toBe(bodies.length);
+  });
 });

@@ -23,7 +23,7 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -88,6 +88,32 @@ interface HeaderResponse {
   setHeader(name: string, value: string): void;
 }
 
+/** The tokens of a login or a refresh (what `TokenPair` holds), as the OpenAPI document describes them. */
+class TokenPairResponse implements TokenPair {
+  @ApiProperty({ description: '访问令牌（JWT, EdDSA），放在 Authorization: Bearer 中 (access token)' })
+  accessToken!: string;
+  @ApiProperty({ enum: ['Bearer'] })
+  tokenType!: 'Bearer';
+  @ApiProperty({ description: '访问令牌的有效秒数 (seconds)', type: 'integer' })
+  expiresIn!: number;
+  @ApiProperty({ description: '刷新凭证：POST /auth/refresh 换新令牌，POST /auth/logout 结束会话 (refresh token)' })
+  refreshToken!: string;
+  @ApiProperty({ description: '刷新凭证的有效秒数 (seconds)', type: 'integer' })
+  refreshExpiresIn!: number;
+}
+
+class MeResponseDto {
+  @ApiProperty() userId!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty({ description: '姓名 (display name)' }) displayName!: string;
+  @ApiProperty({ type: [String] }) roles!: string[];
+  @ApiProperty() unitId!: string;
+  @ApiProperty({ description: '所属单位名称 (unit name)' }) unitName!: string;
+  @ApiProperty({ type: [String], description: '从区到本单位的单位编号 (district → … → unit)' }) unitPath!: string[];
+  @ApiProperty({ type: 'integer' }) directoryVersion!: number;
+  @ApiProperty({ type: [String], description: '可以执行的操作 (the actions the roles allow)' }) actions!: string[];
+}
+
 /** AuthenticationError → 401 (429 with Retry-After while locked); the denial is logged without the username. */
 function refuse(e: unknown, res: HeaderResponse, route: string): never {
   if (!(e instanceof AuthenticationError)) throw e;
@@ -120,6 +146,7 @@ export class IdentityController {
   @Public()
   @RateLimit('login')
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairResponse, description: '登录成功 (signed in)' })
   async login(@Body() body: LoginRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<TokenPair> {
     try {
       return await this.issuer.login(body.username, body.password);
@@ -132,6 +159,7 @@ export class IdentityController {
   @Public()
   @RateLimit('login')
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairResponse, description: '换发新令牌 (new tokens; the refresh token is rotated)' })
   async refresh(@Body() body: RefreshRequest, @Res({ passthrough: true }) res: HeaderResponse): Promise<TokenPair> {
     try {
       return await this.issuer.refresh(body.refreshToken);
@@ -158,6 +186,7 @@ export class IdentityController {
   @Get('auth/me')
   @ApiBearerAuth()
   @RequireAction('self.read')
+  @ApiOkResponse({ type: MeResponseDto, description: '当前用户 (the signed-in user)' })
   me(@CurrentPrincipal() principal: Principal): MeResponse {
     const snapshot = this.issuer.directory.current();
     const user = snapshot.user(principal.userId);
