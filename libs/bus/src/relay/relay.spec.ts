@@ -33,6 +33,20 @@ function gate(): { wait: Promise<void>; open: () => void } {
   return { wait, open };
 }
 
+/** A checkpoint store that counts its reads. */
+function countingCheckpoints(): { durable: InMemoryRelayCheckpointStore; counted: RelayCheckpointStore; reads: () => number } {
+  const durable = new InMemoryRelayCheckpointStore();
+  let reads = 0;
+  const counted: RelayCheckpointStore = {
+    get: (name) => {
+      reads++;
+      return durable.get(name);
+    },
+    set: (name, position) => durable.set(name, position),
+  };
+  return { durable, counted, reads: () => reads };
+}
+
 describe('Relay: event store → bus, from a checkpoint', () => {
   let dir: string;
   let store: SqliteEventStore;
@@ -205,49 +219,33 @@ describe('Relay: event store → bus, from a checkpoint', () => {
   });
 
   it('a notified pass goes on from the checkpoint it saved, without reading it again (the poll reads it)', async () => {
-    const durable = new InMemoryRelayCheckpointStore();
-    let reads = 0;
-    const counted: RelayCheckpointStore = {
-      get: (name) => {
-        reads++;
-        return durable.get(name);
-      },
-      set: (name, position) => durable.set(name, position),
-    };
+    const { durable, counted, reads } = countingCheckpoints();
     const r = relay({ checkpoints: counted, pollIntervalMs: 10 * 60_000 });
     r.start();
     await eventually(() => (r.status().lastPassAt ? true : undefined), { what: 'the first pass' });
-    expect(reads).toBe(1);
+    expect(reads()).toBe(1);
     for (let i = 0; i < 3; i++) {
       const [e] = await appendCase(newId(), ['CaseReported']);
       r.notify();
       await eventually(() => (ids().includes(e.id) ? true : undefined), { what: 'the notified event', timeoutMs: 5_000 });
     }
-    expect(reads).toBe(1);
+    expect(reads()).toBe(1);
     expect(await durable.get('test.relay')).toBe(r.status().position);
   });
 
   it('an idle poll reads the store only; a poll that finds events reads the checkpoint first and takes over where another replica got to', async () => {
-    const durable = new InMemoryRelayCheckpointStore();
-    let reads = 0;
-    const counted: RelayCheckpointStore = {
-      get: (name) => {
-        reads++;
-        return durable.get(name);
-      },
-      set: (name, position) => durable.set(name, position),
-    };
+    const { durable, counted, reads } = countingCheckpoints();
     const r = relay({ checkpoints: counted });
     // runOnce() is a pass like the poll's (not woken by notify())
     for (let i = 0; i < 5; i++) expect(await r.runOnce()).toBe(0);
-    expect(reads).toBe(1);
+    expect(reads()).toBe(1);
 
     // another replica published the first two events and saved its checkpoint
     const published = await appendCase(newId(), ['CaseReported', 'CaseDispatched']);
     await durable.set('test.relay', published[1].globalPosition);
     const [third] = await appendCase(newId(), ['CaseReported']);
     expect(await r.runOnce()).toBe(1);
-    expect(reads).toBe(2);
+    expect(reads()).toBe(2);
     expect(ids()).toEqual([third.id]);
     expect(await durable.get('test.relay')).toBe(third.globalPosition);
   });

@@ -1,6 +1,6 @@
 import { EmbeddedReadStore } from '../adapters/embedded/embedded-read-store';
 import { caseBoard, CaseBoardEntry, type SampleCaseEvent, type SampleStoredEvent } from './case-board.sample';
-import { ProjectorFeed, StoreProjector, viewOf } from './store-projector';
+import { ProjectedView, ProjectorFeed, StoreProjector, viewOf } from './store-projector';
 
 /** An append-only log in the store's global order, as `EventStore.readAll` serves it. */
 class Log implements ProjectorFeed<SampleStoredEvent> {
@@ -20,6 +20,14 @@ class Log implements ProjectorFeed<SampleStoredEvent> {
     return this.events.filter((e) => e.globalPosition > o.afterPosition).slice(0, o.maxCount);
   }
 }
+
+/** A view that only hands each event to `apply` (writes nothing). */
+const recording = (apply: (e: SampleStoredEvent) => Promise<void>): ProjectedView<SampleStoredEvent> => ({
+  name: 'recording',
+  collection: 'recording',
+  indexes: [],
+  apply: (_store, e) => apply(e),
+});
 
 describe('StoreProjector (the one projector of the contexts)', () => {
   let store: EmbeddedReadStore;
@@ -120,14 +128,7 @@ describe('StoreProjector (the one projector of the contexts)', () => {
       name: 'test.views',
       feed: log,
       store,
-      views: [
-        {
-          name: 'recording',
-          collection: 'recording',
-          indexes: [],
-          apply: async (_store, e) => void appliedByB.push(e.globalPosition),
-        },
-      ],
+      views: [recording(async (e) => void appliedByB.push(e.globalPosition))],
       checkpoints: 'checkpoints',
       pollIntervalMs: 20,
       batchSize: 3,
@@ -207,17 +208,12 @@ describe('StoreProjector (the one projector of the contexts)', () => {
       feed: log,
       store,
       views: [
-        {
-          name: 'recording',
-          collection: 'recording',
-          indexes: [],
-          apply: async (_store, e) => {
-            if (e.streamId === 'grid-case-2') secondStarted();
-            // the first event of case 1 waits until case 2 has started (or gives up after 2 s)
-            if (e.streamId === 'grid-case-1' && e.revision === 0) await Promise.race([started, new Promise((r) => setTimeout(r, 2_000).unref())]);
-            applied.push(`${e.streamId}@${e.revision}`);
-          },
-        },
+        recording(async (e) => {
+          if (e.streamId === 'grid-case-2') secondStarted();
+          // the first event of case 1 waits until case 2 has started (or gives up after 2 s)
+          if (e.streamId === 'grid-case-1' && e.revision === 0) await Promise.race([started, new Promise((r) => setTimeout(r, 2_000).unref())]);
+          applied.push(`${e.streamId}@${e.revision}`);
+        }),
       ],
       checkpoints: 'checkpoints',
       pollIntervalMs: 20,
