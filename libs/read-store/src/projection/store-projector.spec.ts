@@ -32,7 +32,7 @@ const recording = (apply: (e: SampleStoredEvent) => Promise<void>): ProjectedVie
 describe('StoreProjector (the one projector of the contexts)', () => {
   let store: EmbeddedReadStore;
   let log: Log;
-  const projector = (batchSize = 3) =>
+  const projector = (batchSize = 3, checkpointEveryMs = 0) =>
     new StoreProjector({
       name: 'test.views',
       feed: log,
@@ -41,6 +41,7 @@ describe('StoreProjector (the one projector of the contexts)', () => {
       checkpoints: 'checkpoints',
       pollIntervalMs: 20,
       batchSize,
+      checkpointEveryMs,
       onError: () => undefined,
     });
 
@@ -132,6 +133,7 @@ describe('StoreProjector (the one projector of the contexts)', () => {
       checkpoints: 'checkpoints',
       pollIntervalMs: 20,
       batchSize: 3,
+      checkpointEveryMs: 0,
       onError: () => undefined,
     });
     await a.init();
@@ -144,10 +146,10 @@ describe('StoreProjector (the one projector of the contexts)', () => {
       expect(await b.waitFor(3, 5_000)).toBe(true);
       // b found the saved checkpoint once the feed showed it events, and applied only what came after it
       expect(appliedByB).toEqual([3]);
-      expect(await store.get('checkpoints', 'test.views')).toMatchObject({ position: 3 });
     } finally {
       await b.stop();
     }
+    expect(await store.get('checkpoints', 'test.views')).toMatchObject({ position: 3 });
   });
 
   it('an idle poll reads the feed only, not the saved checkpoint', async () => {
@@ -195,6 +197,31 @@ describe('StoreProjector (the one projector of the contexts)', () => {
     await again.init();
     expect(await again.catchUp()).toBe(10 - applied);
     expect(await store.count('case_board', {})).toBe(10);
+  });
+
+  it('saves the checkpoint at most once per checkpointEveryMs while passes apply a few events, after every full batch, and on stop()', async () => {
+    const p = projector(3, 60_000);
+    await p.init();
+    const saves: number[] = [];
+    const upsert = store.upsert.bind(store);
+    store.upsert = (async (collection: string, doc: { _id: string; position?: number }, options?: Parameters<typeof store.upsert>[2]) => {
+      if (collection === 'checkpoints') saves.push(doc.position!);
+      return upsert(collection, doc, options);
+    }) as typeof store.upsert;
+    // commands' catch-ups, one event each: the first saves (nothing saved yet), the next ones wait
+    for (let n = 1; n <= 4; n++) {
+      log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '东村' } });
+      expect(await p.catchUp()).toBe(1);
+    }
+    expect(saves).toEqual([1]);
+    expect(p.checkpoint).toBe(4);
+    // a catch-up over many: every full batch is saved
+    for (let n = 5; n <= 11; n++) log.append(n, { type: 'CaseReported', data: { title: `事件 ${n}`, village: '东村' } });
+    expect(await p.catchUp()).toBe(7);
+    expect(saves).toEqual([1, 7, 10]);
+    await p.stop();
+    expect(saves).toEqual([1, 7, 10, 11]);
+    expect(await store.get('checkpoints', 'test.views')).toMatchObject({ position: 11 });
   });
 
   it('parallelStreams: applies the streams of a batch at the same time, each stream in store order', async () => {

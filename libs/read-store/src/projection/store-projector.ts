@@ -6,7 +6,8 @@ import { project, Projection, ProjectionEvent } from './projection';
  * The one projector mechanism of the contexts (intake, grid-dispatch, and the next ones): it
  * follows the context's OWN event store (`readAll` after a checkpoint, in the store's global order,
  * which never skips an event) and applies each event to the context's views; the checkpoint is a
- * read-store document guarded by the position, saved after each batch.
+ * read-store document guarded by the position, saved after each full batch and otherwise at most
+ * once a second (`checkpointEveryMs`), and on `stop()`.
  *
  * Read-your-writes: a command handler awaits `catchUp()` after its append (the case-command
  * runner's `afterAppend`), so the caller's next read sees its write; events another replica
@@ -66,6 +67,13 @@ export interface StoreProjectorOptions<E extends FeedEvent> {
   checkpoints: string;
   /** how often the loop looks for events appended by another replica */
   pollIntervalMs: number;
+  /**
+   * The checkpoint is saved at most this often while passes apply a few events each (a command's
+   * catch-up, the poll), and after every full batch (a catch-up over many); the last position is
+   * saved by the next pass once this long has gone by, and by `stop()`. A crash re-applies at most
+   * this much, which the views' guards make no-ops. Default 1000 ms; 0 saves after every pass.
+   */
+  checkpointEveryMs?: number;
   /** events per batch; default 500 */
   batchSize?: number;
   /** where failed passes of the loop are reported; default console.error */
@@ -90,6 +98,10 @@ export interface StoreProjectorHealth {
 
 export class StoreProjector<E extends FeedEvent> {
   private position = 0;
+  /** The position saved last (or read at `init`), and when it was saved. */
+  private savedPosition = 0;
+  private savedAt = 0;
+  private readonly checkpointEveryMs: number;
   private initialised = false;
   private passing: Promise<unknown> = Promise.resolve();
   private running?: Promise<void>;
@@ -106,6 +118,7 @@ export class StoreProjector<E extends FeedEvent> {
 
   constructor(private readonly options: StoreProjectorOptions<E>) {
     this.batchSize = options.batchSize ?? 500;
+    this.checkpointEveryMs = options.checkpointEveryMs ?? 1000;
   }
 
   get name(): string {
@@ -122,6 +135,7 @@ export class StoreProjector<E extends FeedEvent> {
     for (const v of this.options.views) await this.options.store.ensureIndexes(v.collection, v.indexes);
     const saved = await this.options.store.get<{ position: number }>(this.options.checkpoints, this.options.name);
     this.position = Math.max(this.position, saved?.position ?? 0);
+    this.savedPosition = Math.max(this.savedPosition, saved?.position ?? 0);
     this.initialised = true;
   }
 
@@ -203,6 +217,7 @@ export class StoreProjector<E extends FeedEvent> {
     this.wake();
     await this.running;
     await this.passing;
+    if (this.initialised) await this.saveCheckpoint();
   }
 
   health(): StoreProjectorHealth {
@@ -232,14 +247,23 @@ export class StoreProjector<E extends FeedEvent> {
         }
       }
       await this.applyBatch(batch);
-      const last = batch[batch.length - 1].globalPosition;
-      await this.options.store.upsert(this.options.checkpoints, { _id: this.options.name, position: last }, { revision: last });
-      this.position = last;
+      this.position = batch[batch.length - 1].globalPosition;
       total += batch.length;
       this.release();
       if (read.length < this.batchSize) break;
+      await this.saveCheckpoint(); // a long catch-up saves after every full batch
     }
+    if (Date.now() - this.savedAt >= this.checkpointEveryMs) await this.saveCheckpoint();
     return total;
+  }
+
+  /** Saves the position reached, if it moved since the last save (guarded: it never moves back). */
+  private async saveCheckpoint(): Promise<void> {
+    const position = this.position;
+    if (position <= this.savedPosition) return;
+    await this.options.store.upsert(this.options.checkpoints, { _id: this.options.name, position }, { revision: position });
+    this.savedPosition = position;
+    this.savedAt = Date.now();
   }
 
   private async applyBatch(batch: readonly E[]): Promise<void> {
