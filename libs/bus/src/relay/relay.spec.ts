@@ -80,6 +80,8 @@ describe('Relay: event store → bus, from a checkpoint', () => {
       name?: string;
       onUnmappable?: RelayOptions['onUnmappable'];
       maxInFlightBatches?: number;
+      /** default here 0: every batch saved (the throttle has its own test) */
+      checkpointEveryMs?: number;
     } = {},
   ) {
     const r = new Relay({
@@ -93,6 +95,7 @@ describe('Relay: event store → bus, from a checkpoint', () => {
       batchSize: options.batchSize,
       maxBackoffMs: 50,
       maxInFlightBatches: options.maxInFlightBatches,
+      checkpointEveryMs: options.checkpointEveryMs ?? 0,
       logger: silent,
     });
     relays.push(r);
@@ -250,6 +253,43 @@ describe('Relay: event store → bus, from a checkpoint', () => {
     expect(await durable.get('test.relay')).toBe(third.globalPosition);
   });
 
+  it('saves the checkpoint after every full batch, otherwise at most once per checkpointEveryMs, and on stop()', async () => {
+    const durable = new InMemoryRelayCheckpointStore();
+    const saves: number[] = [];
+    const recorded: RelayCheckpointStore = {
+      get: (name) => durable.get(name),
+      set: async (name, position) => {
+        saves.push(position);
+        await durable.set(name, position);
+      },
+    };
+    const r = relay({ checkpoints: recorded, batchSize: 3, checkpointEveryMs: 60_000, pollIntervalMs: 10 * 60_000 });
+    r.start();
+    await eventually(() => (r.status().lastPassAt ? true : undefined), { what: 'the first pass' });
+    // one event per notified pass, as after each command: the first saves, the next wait
+    const one: StoredEvent[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [e] = await appendCase(newId(), ['CaseReported']);
+      one.push(e);
+      r.notify();
+      await eventually(() => (ids().includes(e.id) ? true : undefined), { what: 'the notified event', timeoutMs: 5_000 });
+    }
+    expect(saves).toEqual([one[0].globalPosition]);
+    // a backlog: every full batch saved at once
+    const many = await appendCase(newId(), ['CaseReported', 'CaseFiled', 'CaseDispatched', 'CaseHandled']);
+    r.notify();
+    await eventually(() => (ids().includes(many[3].id) ? true : undefined), { what: 'the backlog', timeoutMs: 5_000 });
+    expect(saves).toEqual([one[0].globalPosition, many[2].globalPosition]);
+    // each event went out once; stop() saves the rest
+    expect(ids()).toHaveLength(7);
+    await r.stop();
+    expect(saves).toEqual([one[0].globalPosition, many[2].globalPosition, many[3].globalPosition]);
+    // a restarted relay publishes nothing again
+    received.length = 0;
+    expect(await relay({ checkpoints: durable }).runOnce()).toBe(0);
+    expect(received).toHaveLength(0);
+  });
+
   it('polls: an event appended without notify() is published within the interval', async () => {
     const r = relay({ pollIntervalMs: 20 });
     r.start();
@@ -271,12 +311,13 @@ describe('Relay: event store → bus, from a checkpoint', () => {
       },
     };
     const events = [...(await appendCase('x', ['CaseReported', 'CaseFiled'])), ...(await appendCase('y', ['CaseReported']))];
-    const r = relay({ checkpoints: crashingOnce, pollIntervalMs: 10 });
-    r.start();
-    await eventually(async () => ((await durable.get('test.relay')) === events[2].globalPosition ? true : undefined), {
-      what: 'the checkpoint after the retry',
-    });
-    await r.stop();
+    // the process dies once its save failed: the relay is never used again
+    await expect(relay({ checkpoints: crashingOnce }).runOnce()).rejects.toThrow('simulated crash');
+    expect(await durable.get('test.relay')).toBeUndefined();
+    // the restarted process reads the checkpoint, which never passed what was published
+    const r = relay({ checkpoints: crashingOnce });
+    expect(await r.runOnce()).toBe(3);
+    expect(await durable.get('test.relay')).toBe(events[2].globalPosition);
 
     // published twice (before and after the "crash"), nothing missing, order per case kept
     for (const e of events) expect(ids().filter((id) => id === e.id)).toHaveLength(2);

@@ -5,7 +5,8 @@
  * One pass: read `readAll({ afterPosition: checkpoint, maxCount: batchSize })`, map each event
  * (`null`: a private event, not published), publish the messages (per topic, in store order, so
  * the events of one case keep their order), and only then save the checkpoint = the last event's
- * `globalPosition`. At-least-once: a crash (or a failed save) after the publish and before the
+ * `globalPosition` (after every full batch, otherwise at most once per `checkpointEveryMs`, and at
+ * `stop()`: the next pass goes on from what it published). At-least-once: a crash (or a failed save) after the publish and before the
  * checkpoint re-publishes the batch on the next pass; consumers dedupe by `ce_id` (the inbox).
  * Nothing is lost: the checkpoint never passes an event that was not published.
  *
@@ -74,6 +75,13 @@ export interface RelayOptions {
   maxBackoffMs?: number;
   /** Batches published and not yet consumed at once (see the header). Default 1: one at a time. */
   maxInFlightBatches?: number;
+  /**
+   * One batch at a time (the default, Kafka): the checkpoint is saved after every full batch and
+   * otherwise at most this often; what was published since is saved by a later pass once this long
+   * has gone by, by `runOnce()` and by `stop()`. A crash publishes at most this much again, which
+   * consumers dedupe. Default 1000 ms; 0 saves after every batch. (Pipelined relays save every batch.)
+   */
+  checkpointEveryMs?: number;
   logger?: BusLogger;
 }
 
@@ -95,6 +103,10 @@ export class Relay {
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
   private readonly maxInFlight: number;
+  private readonly checkpointEveryMs: number;
+  /** Published beyond the saved checkpoint, its save not due yet (one batch at a time only). */
+  private unsaved: number | undefined;
+  private savedAt = 0;
   /** Pipelining: where the next batch is read from (undefined: from the saved checkpoint). */
   private cursor: number | undefined;
   /** Pipelining: the checkpoint saves of batches in flight, oldest first (each resolves, never rejects). */
@@ -127,6 +139,7 @@ export class Relay {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.maxInFlight = options.maxInFlightBatches ?? 1;
+    this.checkpointEveryMs = options.checkpointEveryMs ?? 1000;
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new TypeError('maxInFlightBatches must be an integer ≥ 1');
     this.logger = options.logger ?? defaultLogger(`relay.${options.name}`);
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new TypeError('batchSize must be an integer ≥ 1');
@@ -169,6 +182,13 @@ export class Relay {
     await this.loop;
     this.loop = undefined;
     await this.drain();
+    await this.passing;
+    await this.saveUnsaved().catch((error: unknown) =>
+      this.logger.warn(
+        { relay: this.name, position: this.unsaved, err: error },
+        'relay checkpoint not saved at stop: what was published since the last one is published again',
+      ),
+    );
   }
 
   /**
@@ -184,6 +204,7 @@ export class Relay {
     }
     await this.drain();
     if (this.pipelineError) await this.pass(); // throws the failure and resets the cursor
+    await this.saveUnsaved();
     return total;
   }
 
@@ -274,20 +295,24 @@ export class Relay {
       let checkpoint = known ? known.position : await this.options.checkpoints.get(this.name);
       this.saved = { position: checkpoint };
       const replay = this.replay;
-      const after = replay ? replay.after : (checkpoint ?? 0);
-      this.position = replay ? after : checkpoint;
+      // published since the last save (saved later): go on from there
+      const from = Math.max(checkpoint ?? 0, this.unsaved ?? 0);
+      const after = replay ? replay.after : from;
+      this.position = replay ? after : this.unsaved !== undefined ? from : checkpoint;
       let events = await this.options.events.readAll({ afterPosition: after, maxCount: this.batchSize });
       if (events.length > 0 && known && !woken && !replay) {
         const stored = await this.options.checkpoints.get(this.name);
         if (stored !== checkpoint) {
           checkpoint = stored;
           this.saved = { position: stored };
+          this.unsaved = undefined;
           this.position = stored;
           events = await this.options.events.readAll({ afterPosition: stored ?? 0, maxCount: this.batchSize });
         }
       }
       if (events.length === 0) {
         if (replay) this.endReplay(replay);
+        if (Date.now() - this.savedAt >= this.checkpointEveryMs) await this.saveUnsaved();
         this.succeeded();
         return 0;
       }
@@ -305,8 +330,8 @@ export class Relay {
       }
       const last = events[events.length - 1].globalPosition;
       if (last > (checkpoint ?? 0)) {
-        await this.options.checkpoints.set(this.name, last);
-        this.saved = { position: last };
+        this.unsaved = last;
+        if (events.length >= this.batchSize || Date.now() - this.savedAt >= this.checkpointEveryMs) await this.saveUnsaved();
       }
       this.position = last;
       if (replay) {
@@ -323,6 +348,16 @@ export class Relay {
       this.lastError = error instanceof Error ? error.message : String(error);
       throw error;
     }
+  }
+
+  /** Saves what was published since the last save (one batch at a time). */
+  private async saveUnsaved(): Promise<void> {
+    const position = this.unsaved;
+    if (position === undefined) return;
+    await this.options.checkpoints.set(this.name, position);
+    if (this.unsaved === position) this.unsaved = undefined;
+    this.saved = { position };
+    this.savedAt = Date.now();
   }
 
   /**
