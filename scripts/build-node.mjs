@@ -48,9 +48,14 @@ export const compiledPath = (source) => join(NODE_DIST, relative(root, source).r
  *   these flags, runs taking turns: 110k–115k events/s for 13.4–14.2 CPU s without it, 175k–178k for
  *   7.6–7.7 CPU s with it (in the benchmark's process 122k–147k against 179k–213k, RSS ~690 against
  *   ~367 MB; issue 15).
+ * - `--disable-warning=TimeoutNegativeWarning`: kafkajs 2.2 schedules its request queue's pending-request
+ *   check at `throttledUntil - Date.now()` with `throttledUntil` -1 when nothing is throttled, a
+ *   negative delay; Node (since 23) clamps it to 1 ms, as it always did, but prints a warning with a
+ *   stack hint on every Kafka connection, which reads like a fault to whoever starts the services.
  */
 export const SERVICE_NODE_FLAGS = [
   '--disable-warning=ExperimentalWarning',
+  '--disable-warning=TimeoutNegativeWarning',
   '--max-semi-space-size=8',
   '--heap-growing-percent=30',
   '--no-allocation-site-pretenuring',
