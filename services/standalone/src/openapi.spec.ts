@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadServiceConfig, RunningService, startService } from '@fengqiao/platform';
 import { discoverRoutes } from '@fengqiao/platform/testing';
 import { endpoints, isCi, missingReason } from '@fengqiao/testing';
+import { demoDistrict } from '@fengqiao/demo';
 import { appDefinition } from './app';
 
 /**
@@ -41,6 +42,24 @@ describe('the OpenAPI document of the standalone app', () => {
       for (const method of METHODS) if (pathItem[method]) operations.push({ path, method, op: pathItem[method], pathItem });
     }
   }, 120_000);
+
+  const login = async (username: string): Promise<string> => {
+    const res = await call('POST', '/auth/login', undefined, { username, password: PASSWORD });
+    expect(res.status).toBe(200);
+    return (res.body as Json).accessToken as string;
+  };
+
+  /** One call; the body parsed when it is JSON. */
+  const call = async (method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; mediaType: string; body: Json | undefined }> => {
+    const res = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+    const text = await res.text();
+    return { status: res.status, mediaType, body: mediaType === 'application/json' && text ? (JSON.parse(text) as Json) : undefined };
+  };
 
   afterAll(async () => {
     delete process.env.FENGQIAO_DEMO;
@@ -119,6 +138,32 @@ describe('the OpenAPI document of the standalone app', () => {
     const checked: string[] = [];
     const wrong: string[] = [];
     bodies.push({ method: 'post', path: '/auth/login', status: 200, mediaType: 'application/json', body: loginBody });
+    // a case on the board and in a department's queue, so their items are checked too
+    const [gridWorker, operator, department] = await Promise.all(['gw.g-1-1-1', 'op.v-1-1', 'dept.d-cg'].map(login));
+    const [lng, lat] = demoDistrict.pointInGrid('g-1-1-1');
+    const reported = await call('POST', '/intake/cases', gridWorker, {
+      channel: 'grid_worker',
+      category: 'illegal_parking',
+      description: 'OpenAPI 检查：楼道口占道',
+      location: { point: { lat, lng } },
+    });
+    expect(reported.status).toBe(201);
+    const caseId = (reported.body as Json).caseId as string;
+    expect((await call('POST', `/intake/cases/${caseId}/file`, operator, { level: 'village' })).status).toBeLessThan(300);
+    const deadline = Date.now() + 30_000;
+    while ((await call('GET', `/grid-dispatch/cases/${caseId}`, operator)).body?.status !== 'dispatched' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const [path, template, token] of [
+      [`/intake/cases/${caseId}`, '/intake/cases/{id}', operator],
+      [`/grid-dispatch/cases/${caseId}`, '/grid-dispatch/cases/{caseId}', operator],
+      ['/grid-dispatch/queue', '/grid-dispatch/queue', department],
+    ] as const) {
+      const res = await call('GET', path, token);
+      expect(res.status).toBe(200);
+      bodies.push({ method: 'get', path: template, status: 200, mediaType: res.mediaType, body: res.body });
+    }
+    expect((bodies[bodies.length - 1].body as Json).items).toHaveLength(1);
     for (const { path, op } of operations.filter((o) => o.method === 'get' && !o.path.includes('{'))) {
       const declared = Object.entries(op.responses as Json)
         .filter(([status]) => /^2\d\d$/.test(status))
@@ -140,7 +185,9 @@ describe('the OpenAPI document of the standalone app', () => {
       expect.arrayContaining(['/analytics/reports/monthly.csv', '/analytics/reports/monthly.xlsx', '/open311/v2/requests.xml', '/grid-dispatch/board']),
     );
     expect(checked.length).toBeGreaterThan(30);
-  }, 60_000);
+    const board = bodies.find((b) => b.path === '/grid-dispatch/board')!.body as Json;
+    expect(board.items).toEqual([expect.objectContaining({ caseId })]);
+  }, 90_000);
   itWithPython('sends bodies that match the schemas it declares (openapi-schema-validator, Python)', () => {
     expect(bodies.length).toBeGreaterThan(20);
     const run = spawnSync(python, [join(__dirname, '..', '..', '..', 'tools', 'interop', 'openapi_responses.py')], {

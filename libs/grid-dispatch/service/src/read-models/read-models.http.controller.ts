@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GRID_CASE_STATUS_LABEL, GridCaseStatus } from '@fengqiao/grid-dispatch-domain';
 import type { Principal } from '@fengqiao/identity';
 import { NotFoundError, ValidationError } from '@fengqiao/kernel';
@@ -11,6 +11,7 @@ import { resolveRoute } from '../reference-data/routing-rules';
 import { GRID_CASE_VIEW, GridCaseView, QUEUE_KINDS, QueueKind } from './grid-case-view.projection';
 import { INTAKE_REPORTS, IntakeReportView } from './intake-report.projection';
 import { BoardQuery, QueueQuery } from './read-models.request.dto';
+import { BOARD_RESPONSE_SCHEMA, QUEUE_RESPONSE_SCHEMA } from './read-models.schemas';
 
 type StoredView = ReadDoc<GridCaseView> & { _stream?: string };
 
@@ -90,6 +91,7 @@ export class ReadModelsController {
 
   @Get('board')
   @RequireAction('case.list')
+  @ApiOkResponse({ schema: BOARD_RESPONSE_SCHEMA, description: '一页事件，及各状态的数量 (a page of cases, and the count per status)' })
   @ApiOperation({ summary: '事件看板：按状态、类别、网格、承办单位、是否超期筛选，分页，并按状态计数' })
   async board(@Query() q: BoardQuery, @CurrentPrincipal() p: Principal): Promise<BoardResponse> {
     const store = this.cases.runtime.infra.readStore;
@@ -131,6 +133,7 @@ export class ReadModelsController {
   }
 
   @Get('queue')
+  @ApiOkResponse({ schema: QUEUE_RESPONSE_SCHEMA, description: '等调用者处理的事件 (the cases waiting for the caller)' })
   @RequireAction('case.list')
   @ApiOperation({
     summary:

@@ -1,0 +1,151 @@
+/**
+ * The OpenAPI schemas of the board and the work queues (what a client generated in another language
+ * reads). They describe the fields a client relies on; a case carries a few more (scheduling and
+ * scoping fields), which the schemas allow without listing. The standalone app's OpenAPI test checks
+ * real responses against them (services/standalone/src/openapi.spec.ts).
+ */
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { GRID_CASE_STATUS_LABEL, GRID_CASE_STEPS } from '@fengqiao/grid-dispatch-domain';
+import { QUEUE_KINDS } from './grid-case-view.projection';
+
+const instant: SchemaObject = { type: 'string', format: 'date-time' };
+const nullableString: SchemaObject = { type: 'string', nullable: true };
+
+const timer: SchemaObject = {
+  type: 'object',
+  nullable: true,
+  description: '当前步骤的时限 (the running deadline of the current step)',
+  required: [
+    'timerId',
+    'step',
+    'stepLabel',
+    'ruleId',
+    'duration',
+    'unit',
+    'startAt',
+    'dueAt',
+    'calendarId',
+    'calendarVersion',
+    'calendarNote',
+    'warned',
+    'breached',
+  ],
+  properties: {
+    timerId: { type: 'string' },
+    step: { type: 'string', enum: [...GRID_CASE_STEPS] },
+    stepLabel: { type: 'string' },
+    ruleId: { type: 'string' },
+    legalBasis: { type: 'string', description: '依据 (legal basis)' },
+    duration: { type: 'number' },
+    unit: { type: 'string', description: 'working_days, working_hours, natural_days …' },
+    startAt: instant,
+    dueAt: instant,
+    warnAt: instant,
+    calendarId: { type: 'string' },
+    calendarVersion: { type: 'string' },
+    provisional: { type: 'boolean', description: '按暂定日历计算，可能还会变 (computed on a provisional calendar)' },
+    calendarNote: { type: 'string' },
+    warned: { type: 'boolean' },
+    breached: { type: 'boolean' },
+  },
+};
+
+const supervision: SchemaObject = {
+  type: 'object',
+  required: ['supervisionId', 'level', 'issuedAt', 'issuedBy'],
+  properties: {
+    supervisionId: { type: 'string' },
+    level: { type: 'string' },
+    opinion: { type: 'string' },
+    issuedAt: instant,
+    issuedBy: { type: 'string' },
+    answer: { type: 'string' },
+    answeredAt: instant,
+  },
+};
+
+const caseListItem: SchemaObject = {
+  type: 'object',
+  required: [
+    'caseId',
+    'status',
+    'statusLabel',
+    'category',
+    'urgency',
+    'gridId',
+    'level',
+    'unitId',
+    'filedAt',
+    'updatedAt',
+    'timer',
+    'queueKind',
+    'awaiting',
+    'revision',
+    'overdue',
+  ],
+  properties: {
+    caseId: { type: 'string' },
+    status: { type: 'string', enum: Object.keys(GRID_CASE_STATUS_LABEL) },
+    statusLabel: { type: 'string', description: '状态（中文） (status label)' },
+    category: { type: 'string' },
+    urgency: { type: 'string' },
+    gridId: nullableString,
+    level: { type: 'string', description: 'village, town or district' },
+    unitId: { ...nullableString, description: '承办单位 (the unit handling it)' },
+    jurisdiction: { type: 'array', items: { type: 'string' } },
+    filedAt: instant,
+    openedAt: instant,
+    updatedAt: instant,
+    timer,
+    queueKind: { type: 'string', nullable: true, enum: [...Object.keys(QUEUE_KINDS), null] },
+    awaiting: { type: 'string', nullable: true, enum: ['centre', 'unit', null], description: '等谁处理 (whose move it is)' },
+    inRework: { type: 'boolean' },
+    supervisions: { type: 'array', items: supervision },
+    openSupervisions: { type: 'integer' },
+    reworkCount: { type: 'integer' },
+    extensionCount: { type: 'integer' },
+    breachCount: { type: 'integer' },
+    reopenCount: { type: 'integer' },
+    revision: { type: 'integer', description: '读到的版本，即 ETag (the revision: send it as If-Match)' },
+    overdue: { type: 'boolean', description: '按 now 判定是否超期 (overdue at `now`)' },
+  },
+};
+
+const page = (items: SchemaObject, countKey: 'status' | 'kind'): SchemaObject => ({
+  type: 'object',
+  required: ['now', 'items', 'total', 'page', 'pageSize', 'counts'],
+  properties: {
+    now: { ...instant, description: '判定超期的时刻 (the instant "overdue" was judged at)' },
+    items: { type: 'array', items },
+    total: { type: 'integer' },
+    page: { type: 'integer' },
+    pageSize: { type: 'integer' },
+    counts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [countKey, 'label', 'count'],
+        properties: { [countKey]: { type: 'string' }, label: { type: 'string' }, count: { type: 'integer' } },
+      },
+    },
+  },
+});
+
+export const BOARD_RESPONSE_SCHEMA: SchemaObject = page(caseListItem, 'status');
+
+export const QUEUE_RESPONSE_SCHEMA: SchemaObject = page(
+  {
+    allOf: [
+      caseListItem,
+      {
+        type: 'object',
+        required: ['waitingFor'],
+        properties: {
+          waitingFor: { type: 'array', items: { type: 'string', enum: [...Object.keys(QUEUE_KINDS), 'supervision'] } },
+          suggestedUnitId: { type: 'string', description: '按现行分派规则建议的承办单位 (the unit today’s routing table would choose)' },
+        },
+      },
+    ],
+  },
+  'kind',
+);
