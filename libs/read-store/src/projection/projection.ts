@@ -154,6 +154,16 @@ function lockOf(store: ReadStore): KeyedLock {
   return lock;
 }
 
+/**
+ * Runs `work` (a read, then a write guarded by what it read) alone among this process's writers of
+ * the same document of `store`, the projections' included: two handlers of one process (e.g.
+ * consumers of two topics about one case) then never both read the same revision, and neither loses
+ * its guarded write to the other. Writers in other processes are still decided by the guard.
+ */
+export function withDocumentLock<T>(store: ReadStore, collection: string, id: string, work: () => Promise<T>): Promise<T> {
+  return lockOf(store).run(`${collection}\u0000${id}`, work);
+}
+
 /** The number the write is guarded by (see the module comment). */
 export function guardRevisionOf(projection: Pick<Projection<object, ProjectionEvent>, 'name' | 'guard'>, event: ProjectionEvent): number {
   const value = projection.guard === 'streamRevision' ? event.revision : event.globalPosition;
@@ -177,7 +187,7 @@ export async function project<Doc extends object, E extends ProjectionEvent>(
   if (byStream && (typeof event.streamId !== 'string' || event.streamId.length === 0)) {
     throw new ProjectionEventError(projection.name, 'streamId 须为非空字符串');
   }
-  return lockOf(store).run(`${projection.collection}\u0000${id}`, async (): Promise<ProjectOutcome> => {
+  return withDocumentLock(store, projection.collection, id, async (): Promise<ProjectOutcome> => {
     const current = await store.get<Doc & { [STREAM_FIELD]?: string }>(projection.collection, id);
     if (current !== null && byStream && current[STREAM_FIELD] !== event.streamId) {
       throw new ProjectionStreamMismatchError(projection.name, id, current[STREAM_FIELD], event.streamId);

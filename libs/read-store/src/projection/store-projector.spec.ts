@@ -204,7 +204,7 @@ describe('StoreProjector (the one projector of the contexts)', () => {
     await p.init();
     const saves: number[] = [];
     const upsert = store.upsert.bind(store);
-    store.upsert = (async (collection: string, doc: { _id: string; position?: number }, options?: Parameters<typeof store.upsert>[2]) => {
+    store.upsert = (async (collection: string, doc: { _id: string; position?: number }, options: Parameters<typeof store.upsert>[2]) => {
       if (collection === 'checkpoints') saves.push(doc.position!);
       return upsert(collection, doc, options);
     }) as typeof store.upsert;

@@ -7,6 +7,7 @@
 import { gridDispatchContracts, IntakeCaseReportedV1, IntegrationEvent, PetitionEventData, topics } from '@fengqiao/contracts';
 import { newId } from '@fengqiao/kernel';
 import type { ContextConsumer, ContextRuntime } from '@fengqiao/platform';
+import { withDocumentLock } from '@fengqiao/read-store';
 import { CASE_FACTS, CaseFacts, evolveCaseFacts } from './case-facts.projection';
 import { evolveMediationFacts, evolvePetitionFacts, MEDIATION_FACTS, MediationFacts, PETITION_FACTS, PetitionFacts } from './dispute-facts.projection';
 import {
@@ -96,22 +97,31 @@ async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): 
   if (next) await evaluateWarnings(runtime, next, event);
 }
 
-/** Folds one event into a per-case facts document with a revision-guarded upsert (a lost race throws: the bus retries). */
-async function foldInto<T extends { applied: string[] }>(
-  runtime: ContextRuntime,
+/**
+ * Folds one event into a per-case facts document with a revision-guarded upsert. The events of one
+ * case come on several topics, consumed at the same time: within this process they take turns on
+ * the document (`withDocumentLock`); a race with another replica is lost by one of them, which throws
+ * and is retried by the bus.
+ */
+export function foldInto<T extends { applied: string[] }>(
+  runtime: Pick<ContextRuntime, 'infra'>,
   collection: string,
   id: string,
   evolve: (doc: T | null) => T,
 ): Promise<T | undefined> {
   const store = runtime.infra.readStore;
-  const current = await store.get<T>(collection, id);
-  const next = evolve(current);
-  if (next.applied.length === (current?.applied.length ?? 0)) return undefined;
-  const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as T & { _id: string; _revision: number };
-  if (!(await store.upsert<T>(collection, { ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1, expectNew: current === null }))) {
-    throw new Error(`${collection} ${id} changed meanwhile; retrying`);
-  }
-  return next;
+  return withDocumentLock(store, collection, id, async () => {
+    const current = await store.get<T>(collection, id);
+    const next = evolve(current);
+    if (next.applied.length === (current?.applied.length ?? 0)) return undefined;
+    const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as T & { _id: string; _revision: number };
+    if (
+      !(await store.upsert<T>(collection, { ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1, expectNew: current === null }))
+    ) {
+      throw new Error(`${collection} ${id} changed meanwhile; retrying`);
+    }
+    return next;
+  });
 }
 
 async function handleMediation(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
