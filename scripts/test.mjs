@@ -49,7 +49,8 @@ if (process.env.KAFKA_BROKERS && process.env.MONGO_URL) {
 // the interop tests' clients in another language (tools/interop): a virtualenv, made once
 step('interop clients (Python)');
 const venvPython = join(root, '.venv-interop', 'bin', 'python');
-const hasInterop = (py) => spawnSync(py, ['-c', 'import cloudevents.core.bindings.kafka, kafka, pymongo, dateutil, openapi_spec_validator'], { stdio: 'ignore' }).status === 0;
+const hasInterop = (py) =>
+  spawnSync(py, ['-c', 'import cloudevents.core.bindings.kafka, kafka, pymongo, dateutil, openapi_spec_validator'], { stdio: 'ignore' }).status === 0;
 if (process.env.INTEROP_PYTHON) {
   console.log(`using INTEROP_PYTHON=${process.env.INTEROP_PYTHON}`);
 } else if (existsSync(venvPython) && hasInterop(venvPython)) {

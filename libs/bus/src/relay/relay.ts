@@ -6,16 +6,18 @@
  * (`null`: a private event, not published), publish the messages (per topic, in store order, so
  * the events of one case keep their order), and only then save the checkpoint = the last event's
  * `globalPosition` (after every full batch, otherwise at most once per `checkpointEveryMs`, and at
- * `stop()`: the next pass goes on from what it published). At-least-once: a crash (or a failed save) after the publish and before the
- * checkpoint re-publishes the batch on the next pass; consumers dedupe by `ce_id` (the inbox).
- * Nothing is lost: the checkpoint never passes an event that was not published.
+ * `stop()`; the next pass goes on from what this relay published). At-least-once: a crash after a
+ * publish and before the checkpoint that covers it was saved publishes those events again after the
+ * restart; consumers dedupe by `ce_id` (the inbox). Nothing is lost: the checkpoint never passes an
+ * event that was not published.
  *
  * The loop polls every `pollIntervalMs`; `notify()` (called by the command handler after an
  * append) wakes it at once. A pass goes on from the checkpoint the relay saved or read last; a pass
  * not woken by `notify()` that finds events reads the stored checkpoint before it publishes them
- * (another replica may have got further), so an idle poll costs one read of the store. A failing pass (store, bus, mapper or checkpoint error) is logged and
- * retried with exponential backoff up to `maxBackoffMs`: the relay stalls rather than skip an
- * event. `stop()` lets the pass in progress finish.
+ * (another replica may have got further), so an idle poll costs one read of the store. A failing
+ * pass (store, bus, mapper or checkpoint error) is logged and retried with exponential backoff up
+ * to `maxBackoffMs`: the relay stalls rather than skip an event. `stop()` lets the pass in progress
+ * finish.
  *
  * Pipelining (`maxInFlightBatches` > 1, standalone's in-process bus): a bus whose `publish`
  * resolves only once every consumer handled the messages makes a pass as slow as its slowest
