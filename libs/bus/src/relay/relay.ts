@@ -297,10 +297,10 @@ export class Relay {
       let checkpoint = known ? known.position : await this.options.checkpoints.get(this.name);
       this.saved = { position: checkpoint };
       const replay = this.replay;
-      // published since the last save (saved later): go on from there
-      const from = Math.max(checkpoint ?? 0, this.unsaved ?? 0);
-      const after = replay ? replay.after : from;
-      this.position = replay ? after : this.unsaved !== undefined ? from : checkpoint;
+      // published since the last save (saved later: always beyond it): go on from there
+      const reached = this.unsaved ?? checkpoint;
+      const after = replay ? replay.after : (reached ?? 0);
+      this.position = replay ? after : reached;
       let events = await this.options.events.readAll({ afterPosition: after, maxCount: this.batchSize });
       if (events.length > 0 && known && !woken && !replay) {
         const stored = await this.options.checkpoints.get(this.name);
