@@ -125,32 +125,28 @@ async function probeUniqueMultikey(c: MongoCollections): Promise<boolean> {
  */
 export async function migrate(c: MongoCollections, report: MigrationReport = () => undefined, every = MIGRATION_REPORT_EVERY): Promise<void> {
   const layout = await c.meta.findOne({ _id: 'layout' });
+  const placeClaims = (beside: boolean) => (c.ids = beside ? (c.commits as unknown as Collection<IdDoc>) : c.idsApart);
   if (layout?.version === LAYOUT_VERSION) {
-    c.ids = layout.claimsBeside === true ? (c.commits as unknown as Collection<IdDoc>) : c.idsApart;
+    placeClaims(layout.claimsBeside === true);
     return;
   }
   const startedAt = Date.now();
-  const name = c.commits.collectionName;
+  const say = (message: string) => report(`event store "${c.commits.collectionName}": ${message}`);
   const claimsBeside = await claimsFitBeside(c);
-  c.ids = claimsBeside ? (c.commits as unknown as Collection<IdDoc>) : c.idsApart;
+  placeClaims(claimsBeside);
   const from = layout?.version ?? 1;
   const commits = await c.commits.estimatedDocumentCount();
   // an empty store (a new one, or a layout-2 store on MongoDB) has nothing to move: no report
   const moves = commits > 0 && (from !== 2 || claimsBeside);
   if (moves)
-    report(
-      `event store "${name}": layout ${from} → ${LAYOUT_VERSION}, ${commits.toLocaleString('en')} commit${commits === 1 ? '' : 's'} (claims ${claimsBeside ? 'beside the commits' : `in ${c.idsApart.collectionName}`}); stop older versions of the service first`,
+    say(
+      `layout ${from} → ${LAYOUT_VERSION}, ${commits.toLocaleString('en')} commit${commits === 1 ? '' : 's'} (claims ${claimsBeside ? 'beside the commits' : `in ${c.idsApart.collectionName}`}); stop older versions of the service first`,
     );
-  if (from !== 2)
-    await migrateLayout1(c, every, (done) =>
-      report(`event store "${name}": layout 1 → 2: ${done.toLocaleString('en')} of ~${commits.toLocaleString('en')} commits`),
-    );
+  if (from !== 2) await migrateLayout1(c, every, (done) => say(`layout 1 → 2: ${done.toLocaleString('en')} of ~${commits.toLocaleString('en')} commits`));
   if (claimsBeside)
-    await moveIdDocsBeside(c, every, (done, total) =>
-      report(`event store "${name}": claims beside the commits: ${done.toLocaleString('en')} of ~${total.toLocaleString('en')} copied`),
-    );
+    await moveIdDocsBeside(c, every, (done, total) => say(`claims beside the commits: ${done.toLocaleString('en')} of ~${total.toLocaleString('en')} copied`));
   await writeHint(c, c.meta, 'layout', { version: LAYOUT_VERSION, claimsBeside });
-  if (moves) report(`event store "${name}": layout ${LAYOUT_VERSION} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  if (moves) say(`layout ${LAYOUT_VERSION} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 }
 
 /** Where a migration says what it does and how far it got (every `MIGRATION_REPORT_EVERY` documents by default). */
