@@ -90,6 +90,34 @@ describe('ContextRuntime', () => {
     }
   });
 
+  it('takes no inbox claim for a consumer idempotent by itself: a redelivery reaches it again, while a claimed consumer sees the message once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fq-runtime-'));
+    const bus = new InProcessBus({ logger: silent, publishResolves: 'appended' });
+    const config = loadServiceConfig('grid-dispatch', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
+    const infra = await openContextInfrastructure('grid-dispatch', config);
+    const handled: string[] = [];
+    const consumer = (purpose: string, idempotent: boolean) => ({
+      purpose,
+      topics: [topics.intakeCase],
+      idempotent,
+      handle: async (e: IntegrationEvent) => void handled.push(`${purpose}:${e.id}`),
+    });
+    const runtime = new ContextRuntime({ context: 'grid-dispatch', consumers: [consumer('guarded', true), consumer('claimed', false)] }, infra, bus);
+    await runtime.start();
+    try {
+      const message = toCloudEventMessage(toCloudEvent(fixture), fixture.subject);
+      await bus.publish(topics.intakeCase, [message]);
+      await bus.publish(topics.intakeCase, [message]); // the same message again, as a redelivery
+      await eventually(() => (handled.filter((h) => h.startsWith('guarded:')).length === 2 ? true : undefined), { what: 'both deliveries' });
+      await eventually(async () => ((await infra.inbox.seen('grid-dispatch.claimed', fixture.id)) ? true : undefined), { what: 'the claim' });
+      await new Promise((r) => setTimeout(r, 200)); // give the claimed consumer's second delivery its chance to (wrongly) run
+      expect(handled.filter((h) => h.startsWith('claimed:'))).toEqual([`claimed:${fixture.id}`]);
+      expect(await infra.inbox.seen('grid-dispatch.guarded', fixture.id)).toBe(false);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
   it('keeps its relay checkpoint across a restart in standalone mode: nothing is published twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fq-relay-'));
     const config = loadServiceConfig('intake', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });

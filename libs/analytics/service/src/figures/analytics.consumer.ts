@@ -3,6 +3,13 @@
  * `analytics_cases` (grid cases), `analytics_mediation_cases`, `analytics_petitions`
  * (revision-guarded upserts; a lost race is retried by the bus), then the early-warning rules
  * (warnings/early-warning.rules.ts), raised as events in analytics' own store.
+ *
+ * Idempotent by itself, so its deliveries take no inbox claim (`ContextConsumer.idempotent`): a
+ * facts document lists the events folded into it, and the steps after the fold (the recent-reports
+ * documents, the warnings) run whenever the document holds the event, folded now or by an earlier
+ * delivery, and are idempotent themselves (a report replaces its own entry; a warning's event id is
+ * derived from its cause, which the store refuses twice). A delivery that failed after its fold (a
+ * lost race on a recent-reports document) therefore completes on its retry.
  */
 import { gridDispatchContracts, IntakeCaseReportedV1, IntegrationEvent, PetitionEventData, topics } from '@fengqiao/contracts';
 import { newId } from '@fengqiao/kernel';
@@ -49,6 +56,7 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
       if (event.type.startsWith('cn.fengqiao.petitions.')) return handlePetition(event, runtime);
       return handleFigures(event, runtime);
     },
+    idempotent: true,
     needsHistory: () => replayPending,
     historyReplayed: async (runtime) => {
       const store = runtime.infra.readStore;
@@ -93,27 +101,30 @@ interface FiguresMeta {
 }
 
 async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
-  const next = await foldInto<CaseFacts>(runtime, CASE_FACTS, event.subject, (doc) => evolveCaseFacts(doc, event));
-  if (next) await evaluateWarnings(runtime, next, event);
+  const facts = await foldInto<CaseFacts>(runtime, CASE_FACTS, event.subject, event.id, (doc) => evolveCaseFacts(doc, event));
+  if (facts) await evaluateWarnings(runtime, facts, event);
 }
 
 /**
- * Folds one event into a per-case facts document with a revision-guarded upsert. The events of one
- * case come on several topics, consumed at the same time: within this process they take turns on
- * the document (`withDocumentLock`); a race with another replica is lost by one of them, which throws
- * and is retried by the bus.
+ * Folds one event into a per-case facts document with a revision-guarded upsert, and returns the
+ * facts when they hold the event (folded now or by an earlier delivery: the caller's next steps run
+ * again on a retry), undefined when the event does not apply to them. The events of one case come on
+ * several topics, consumed at the same time: within this process they take turns on the document
+ * (`withDocumentLock`); a race with another replica is lost by one of them, which throws and is
+ * retried by the bus.
  */
 export function foldInto<T extends { applied: string[] }>(
   runtime: Pick<ContextRuntime, 'infra'>,
   collection: string,
   id: string,
+  eventId: string,
   evolve: (doc: T | null) => T,
 ): Promise<T | undefined> {
   const store = runtime.infra.readStore;
   return withDocumentLock(store, collection, id, async () => {
     const current = await store.get<T>(collection, id);
     const next = evolve(current);
-    if (next.applied.length === (current?.applied.length ?? 0)) return undefined;
+    if (next.applied.length === (current?.applied.length ?? 0)) return current?.applied.includes(eventId) ? next : undefined;
     const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as T & { _id: string; _revision: number };
     if (
       !(await store.upsert<T>(collection, { ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1, expectNew: current === null }))
@@ -125,14 +136,14 @@ export function foldInto<T extends { applied: string[] }>(
 }
 
 async function handleMediation(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
-  await foldInto<MediationFacts>(runtime, MEDIATION_FACTS, event.subject, (doc) => evolveMediationFacts(doc, event));
+  await foldInto<MediationFacts>(runtime, MEDIATION_FACTS, event.subject, event.id, (doc) => evolveMediationFacts(doc, event));
 }
 
 /** Escalation steps per petition matter (the original petition): one small document per matter. */
 export const PETITION_MATTERS = 'analytics_petition_matters';
 
 async function handlePetition(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
-  const facts = await foldInto<PetitionFacts>(runtime, PETITION_FACTS, event.subject, (doc) => evolvePetitionFacts(doc, event));
+  const facts = await foldInto<PetitionFacts>(runtime, PETITION_FACTS, event.subject, event.id, (doc) => evolvePetitionFacts(doc, event));
   if (!facts) return;
   const d = event.data as Partial<PetitionEventData>;
   const signals: PetitionSignal[] = [];
@@ -173,7 +184,9 @@ async function recordRecent(runtime: ContextRuntime, key: string, facts: CaseFac
   const reports = [...(doc?.reports ?? []).filter((r) => r.caseId !== facts.caseId), { caseId: facts.caseId, reportedAt: facts.reportedAt as string }]
     .filter((r) => Date.parse(r.reportedAt) > at - spanMs)
     .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt));
-  if (!(await store.upsert<RecentReports>(RECENT_REPORTS, { _id: key, reports }, { revision: (doc?._revision ?? 0) + 1 }))) {
+  // a redelivery (the report already listed, nothing aged out) writes nothing
+  const unchanged = doc !== null && JSON.stringify(doc.reports) === JSON.stringify(reports);
+  if (!unchanged && !(await store.upsert<RecentReports>(RECENT_REPORTS, { _id: key, reports }, { revision: (doc?._revision ?? 0) + 1 }))) {
     throw new Error(`${RECENT_REPORTS} ${key} changed meanwhile; retrying`);
   }
   return reports.map((r) => ({ ...facts, caseId: r.caseId, reportedAt: r.reportedAt }));

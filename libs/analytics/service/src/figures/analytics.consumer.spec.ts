@@ -1,0 +1,105 @@
+import { IntakeCaseReportedV1, IntegrationEvent } from '@fengqiao/contracts';
+import { SqliteEventStore } from '@fengqiao/event-store';
+import type { ContextRuntime } from '@fengqiao/platform';
+import { EmbeddedReadStore, type ReadStore } from '@fengqiao/read-store';
+import { WARNING_STREAM_PREFIX } from '../warnings/early-warnings';
+import { createFiguresConsumer, RECENT_REPORTS } from './analytics.consumer';
+
+const J = ['d-fq', 't-1', 'v-1-1', 'g-1-1-1'];
+const reported = (caseId: string, hour: number): IntegrationEvent => ({
+  id: `reported-${caseId}`,
+  type: IntakeCaseReportedV1.type,
+  source: '/intake',
+  subject: caseId,
+  time: `2026-03-02T${String(hour).padStart(2, '0')}:00:00+08:00`,
+  correlationId: caseId,
+  causationId: caseId,
+  data: {
+    caseId,
+    channel: 'hotline',
+    category: 'illegal_parking',
+    description: '占道停车',
+    urgency: 'normal',
+    gridId: 'g-1-1-1',
+    location: { address: '枫源村3组' },
+    jurisdiction: J,
+    reportedAt: `2026-03-02T${String(hour).padStart(2, '0')}:00:00+08:00`,
+  },
+});
+
+/**
+ * The figures consumer takes no inbox claim (`idempotent`): a redelivery must change nothing, and a
+ * delivery that failed after its fold must complete on its retry, on the real embedded stores.
+ */
+describe('analytics figures consumer without an inbox', () => {
+  let readStore: EmbeddedReadStore;
+  let events: SqliteEventStore;
+  let runtime: ContextRuntime;
+  const figures = createFiguresConsumer();
+  const warnings = async () => (await events.readAll()).filter((e) => e.streamId.startsWith(WARNING_STREAM_PREFIX));
+  const rules = async () => (await warnings()).map((e) => `${e.type} ${String(e.data.rule)}`).sort();
+  /** three reports at one place in one grid and category, within hours: both rules fire */
+  const RAISED = ['EarlyWarningRaised EW.CATEGORY_SURGE', 'EarlyWarningRaised EW.REPEATED_PLACE'];
+
+  beforeEach(async () => {
+    readStore = new EmbeddedReadStore({ path: ':memory:' });
+    events = new SqliteEventStore({ path: ':memory:' });
+    runtime = { infra: { readStore, events } } as unknown as ContextRuntime;
+    await figures.prepare(runtime);
+  });
+  afterEach(async () => {
+    await readStore.close();
+    await events.close();
+  });
+
+  it('says it is idempotent by itself', () => {
+    expect(figures.consumer.idempotent).toBe(true);
+  });
+
+  it('a redelivered report changes nothing: the facts, the recent reports and the one warning stay as they were', async () => {
+    for (const [caseId, hour] of [
+      ['case-1', 9],
+      ['case-2', 10],
+      ['case-3', 11],
+    ] as const)
+      await figures.consumer.handle(reported(caseId, hour), runtime);
+    const before = { facts: await readStore.get('analytics_cases', 'case-3'), recent: await readStore.find(RECENT_REPORTS, {}), warnings: await warnings() };
+    expect(await rules()).toEqual(RAISED);
+    await figures.consumer.handle(reported('case-3', 11), runtime);
+    await figures.consumer.handle(reported('case-1', 9), runtime);
+    expect(await readStore.get('analytics_cases', 'case-3')).toEqual(before.facts);
+    expect(await readStore.find(RECENT_REPORTS, {})).toEqual(before.recent);
+    expect((await warnings()).map((e) => e.id)).toEqual(before.warnings.map((e) => e.id));
+  });
+
+  it('a report whose recent-reports write lost a race completes on its retry: the place counts it and the warning is raised', async () => {
+    await figures.consumer.handle(reported('case-1', 9), runtime);
+    await figures.consumer.handle(reported('case-2', 10), runtime);
+    // another replica writes the place's recent reports between this delivery's read and its write
+    let raced = false;
+    const racing = new Proxy(readStore, {
+      get(target, key, receiver) {
+        if (key !== 'get') return Reflect.get(target, key, receiver);
+        return async (collection: string, id: string) => {
+          const doc = await target.get(collection, id);
+          if (collection === RECENT_REPORTS && id.startsWith('place:') && doc && !raced) {
+            raced = true;
+            const { _revision, ...rest } = doc;
+            await target.upsert(RECENT_REPORTS, rest, { revision: _revision + 1 });
+          }
+          return doc;
+        };
+      },
+    }) as ReadStore;
+    const racingRuntime = { infra: { readStore: racing, events } } as unknown as ContextRuntime;
+    await expect(figures.consumer.handle(reported('case-3', 11), racingRuntime)).rejects.toThrow(/changed meanwhile/);
+    expect(await readStore.get('analytics_cases', 'case-3')).toMatchObject({ applied: ['reported-case-3'] }); // folded before it failed
+    expect(await warnings()).toEqual([]);
+
+    await figures.consumer.handle(reported('case-3', 11), runtime); // the bus retries the delivery
+    const place = await readStore.find<{ reports: Array<{ caseId: string }> }>(RECENT_REPORTS, { _id: 'place:addr:枫源村3组' });
+    expect(place[0]?.reports.map((r) => r.caseId)).toEqual(['case-1', 'case-2', 'case-3']);
+    expect(await rules()).toEqual(RAISED);
+    for (const raised of await warnings()) expect(raised.data).toMatchObject({ caseIds: ['case-1', 'case-2', 'case-3'] });
+  });
+});
