@@ -14,5 +14,6 @@ export { compareValues } from './query/bson-order';
 export * from './adapters/embedded/embedded-read-store';
 export * from './adapters/mongodb/mongodb-read-store';
 export * from './projection/projection';
+export * from './projection/last-written';
 export * from './projection/parking';
 export * from './projection/store-projector';

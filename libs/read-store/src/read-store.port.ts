@@ -89,6 +89,14 @@ export interface UpsertOptions {
    * outcome is the same either way, but a wrong `true` costs a refused insert.
    */
   expectNew?: boolean;
+  /**
+   * Compare-and-set: write only when the stored document is live at exactly this revision (not
+   * absent, not deleted, not written since), instead of whenever the stored revision is lower. For
+   * a writer that derived the document from the version it wrote last without reading it again
+   * (`withLastWritten`): false says someone else wrote in between, so read and derive again. A safe
+   * integer lower than `revision`; `expectNew` is ignored with it.
+   */
+  expectRevision?: number;
 }
 
 export interface DeleteOptions {

@@ -27,15 +27,18 @@
  *
  * Delivery contract: call `project` for one document's events in order (the bus's per-key order).
  * Calls for the same document within one process are queued (a keyed lock), so concurrent calls
- * cannot interleave load → evolve → write. `evolve` returning `null` removes the document with a
+ * cannot interleave load → evolve → write. The load is skipped when this process wrote the
+ * document last: the write is then a compare-and-set on that version, and anything else is decided
+ * again on the stored document (`last-written.ts`). `evolve` returning `null` removes the document with a
  * guarded delete (a tombstone), so an older event redelivered after the removal does not bring it
  * back.
  */
 import { DomainError, ValidationError } from '@fengqiao/kernel';
 import { KeyedLock } from '../internal/keyed-lock';
+import { READ_AGAIN, withLastWritten } from './last-written';
 import { applyOrPark, type ParkingOptions, type ParkOutcome } from './parking';
 import { assertCollectionName, validateIndexSpecs } from '../query/query-validation';
-import type { IndexSpec, ReadDoc, ReadStore } from '../read-store.port';
+import type { IndexSpec, ReadDoc, ReadDocInput, ReadStore } from '../read-store.port';
 
 /** What `project` needs of an event: the stored envelope (`StoredEvent` of the event store) fits. */
 export interface ProjectionEvent {
@@ -187,23 +190,28 @@ export async function project<Doc extends object, E extends ProjectionEvent>(
   if (byStream && (typeof event.streamId !== 'string' || event.streamId.length === 0)) {
     throw new ProjectionEventError(projection.name, 'streamId 须为非空字符串');
   }
-  return withDocumentLock(store, projection.collection, id, async (): Promise<ProjectOutcome> => {
-    const current = await store.get<Doc & { [STREAM_FIELD]?: string }>(projection.collection, id);
-    if (current !== null && byStream && current[STREAM_FIELD] !== event.streamId) {
-      throw new ProjectionStreamMismatchError(projection.name, id, current[STREAM_FIELD], event.streamId);
-    }
-    if (current !== null && current._revision >= revision) return { kind: 'stale', id, revision };
-    const next = guarded(projection.name, () => projection.evolve(current, event));
-    if (next === null) {
-      if (current === null) return { kind: 'ignored', id };
-      const removed = await store.delete(projection.collection, id, { revision });
-      return removed ? { kind: 'deleted', id, revision } : { kind: 'stale', id, revision };
-    }
-    const { _revision: _ignored, [STREAM_FIELD]: _stream, ...fields } = next as Doc & { _revision?: number; [STREAM_FIELD]?: string };
-    const doc = byStream ? { ...fields, _id: id, [STREAM_FIELD]: event.streamId } : { ...fields, _id: id };
-    const wrote = await store.upsert(projection.collection, doc, { revision, expectNew: current === null });
-    return wrote ? { kind: 'written', id, revision } : { kind: 'stale', id, revision };
-  });
+  // the document as this process last wrote it when it has it (no read; the write then checks it
+  // is still that version), else as stored: last-written.ts
+  return withDocumentLock(store, projection.collection, id, () =>
+    withLastWritten<ViewDoc<Doc>, ProjectOutcome>(store, projection.collection, id, async ({ current, remembered, write }) => {
+      if (current !== null && byStream && current[STREAM_FIELD] !== event.streamId) {
+        if (remembered) return READ_AGAIN;
+        throw new ProjectionStreamMismatchError(projection.name, id, current[STREAM_FIELD], event.streamId);
+      }
+      if (current !== null && current._revision >= revision) return remembered ? READ_AGAIN : { kind: 'stale', id, revision };
+      const next = guarded(projection.name, () => projection.evolve(current, event));
+      if (next === null) {
+        if (remembered) return READ_AGAIN;
+        if (current === null) return { kind: 'ignored', id };
+        const removed = await store.delete(projection.collection, id, { revision });
+        return removed ? { kind: 'deleted', id, revision } : { kind: 'stale', id, revision };
+      }
+      const { _revision: _ignored, [STREAM_FIELD]: _stream, ...fields } = next as Doc & { _revision?: number; [STREAM_FIELD]?: string };
+      const doc = (byStream ? { ...fields, _id: id, [STREAM_FIELD]: event.streamId } : { ...fields, _id: id }) as ReadDocInput<ViewDoc<Doc>>;
+      if (await write(doc, { revision, expectNew: current === null })) return { kind: 'written', id, revision };
+      return remembered ? READ_AGAIN : { kind: 'stale', id, revision };
+    }),
+  );
 }
 
 /**

@@ -60,6 +60,13 @@ export function assertRevision(revision: unknown): asserts revision is number {
   }
 }
 
+/** `expectRevision` of an upsert (see `UpsertOptions`): absent, or a revision lower than the one written. */
+export function assertExpectedRevision(expected: unknown, revision: number): asserts expected is number | undefined {
+  if (expected === undefined) return;
+  assertRevision(expected);
+  if (expected >= revision) throw new ReadStoreArgumentError(`预期版本号须小于写入的版本号：${expected} ≥ ${revision}`, { expectRevision: expected, revision });
+}
+
 // ---------------------------------------------------------------------------------------------
 // paths
 

@@ -394,6 +394,56 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       );
     });
 
+    describe('compare-and-set (expectRevision)', () => {
+      it(
+        'writes only over the live document at exactly that revision: not an older or newer one, not an absent or deleted one',
+        async () => {
+          const c = contractCollection();
+          await store.upsert(c, { _id: 'd', status: 'reported' }, { revision: 2 });
+          expect(await store.upsert(c, { _id: 'd', status: 'FROM 1' }, { revision: 3, expectRevision: 1 })).toBe(false);
+          expect(await store.upsert(c, { _id: 'd', status: 'dispatched' }, { revision: 3, expectRevision: 2 })).toBe(true);
+          expect(await store.get(c, 'd')).toEqual({ _id: 'd', status: 'dispatched', _revision: 3 });
+          // another writer got there first: the revision is no longer the one expected
+          expect(await store.upsert(c, { _id: 'd', status: 'STALE' }, { revision: 4, expectRevision: 2 })).toBe(false);
+          expect(await store.get(c, 'd')).toEqual({ _id: 'd', status: 'dispatched', _revision: 3 });
+
+          expect(await store.upsert(c, { _id: 'absent', status: 'NEW' }, { revision: 1, expectRevision: 0, expectNew: true })).toBe(false);
+          expect(await store.get(c, 'absent')).toBeNull();
+
+          expect(await store.delete(c, 'd', { revision: 5 })).toBe(true);
+          expect(await store.upsert(c, { _id: 'd', status: 'AFTER DELETE' }, { revision: 6, expectRevision: 5 })).toBe(false);
+          expect(await store.get(c, 'd')).toBeNull();
+          expect(await store.count(c, {})).toBe(0);
+        },
+        timeout,
+      );
+
+      it(
+        'of several writers expecting the same revision at once, exactly one wins',
+        async () => {
+          const c = contractCollection();
+          await store.upsert(c, { _id: 'hot', by: 'seed' }, { revision: 3 });
+          const results = await Promise.all(
+            Array.from({ length: racers }, (_, i) => store.upsert(c, { _id: 'hot', by: `writer ${i}` }, { revision: 4, expectRevision: 3 })),
+          );
+          expect(results.filter(Boolean)).toHaveLength(1);
+          expect(await store.get(c, 'hot')).toEqual({ _id: 'hot', by: `writer ${results.indexOf(true)}`, _revision: 4 });
+        },
+        timeout,
+      );
+
+      it(
+        'refuses an expected revision that is not lower than the one written',
+        async () => {
+          const c = contractCollection();
+          for (const bad of [4, 5, -1, 1.5]) {
+            expect(await codeOf(store.upsert(c, { _id: 'a' }, { revision: 4, expectRevision: bad }))).toBe(ReadStoreArgumentError.code);
+          }
+        },
+        timeout,
+      );
+    });
+
     describe('delete', () => {
       it(
         'unguarded delete removes the document and says whether one was there',

@@ -14,7 +14,7 @@
 import { gridDispatchContracts, IntakeCaseReportedV1, IntegrationEvent, PetitionEventData, topics } from '@fengqiao/contracts';
 import { newId } from '@fengqiao/kernel';
 import type { ContextConsumer, ContextRuntime } from '@fengqiao/platform';
-import { withDocumentLock } from '@fengqiao/read-store';
+import { READ_AGAIN, withDocumentLock, withLastWritten } from '@fengqiao/read-store';
 import { CASE_FACTS, CaseFacts, evolveCaseFacts } from './case-facts.projection';
 import { evolveMediationFacts, evolvePetitionFacts, MEDIATION_FACTS, MediationFacts, PETITION_FACTS, PetitionFacts } from './dispute-facts.projection';
 import {
@@ -121,18 +121,20 @@ export function foldInto<T extends { applied: string[] }>(
   evolve: (doc: T | null) => T,
 ): Promise<T | undefined> {
   const store = runtime.infra.readStore;
-  return withDocumentLock(store, collection, id, async () => {
-    const current = await store.get<T>(collection, id);
-    const next = evolve(current);
-    if (next.applied.length === (current?.applied.length ?? 0)) return current?.applied.includes(eventId) ? next : undefined;
-    const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as T & { _id: string; _revision: number };
-    if (
-      !(await store.upsert<T>(collection, { ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1, expectNew: current === null }))
-    ) {
+  // the document as this process last wrote it (no read; the write checks it is still that version), else as stored
+  return withDocumentLock(store, collection, id, () =>
+    withLastWritten<T, T | undefined>(store, collection, id, async ({ current, remembered, write }) => {
+      const next = evolve(current);
+      if (next.applied.length === (current?.applied.length ?? 0)) {
+        if (remembered) return READ_AGAIN; // a redelivery, or an event that does not apply: decided on the stored document
+        return current?.applied.includes(eventId) ? next : undefined;
+      }
+      const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as T & { _id: string; _revision: number };
+      if (await write({ ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1, expectNew: current === null })) return next;
+      if (remembered) return READ_AGAIN;
       throw new Error(`${collection} ${id} changed meanwhile; retrying`);
-    }
-    return next;
-  });
+    }),
+  );
 }
 
 async function handleMediation(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
@@ -179,16 +181,20 @@ interface RecentReports {
 
 async function recordRecent(runtime: ContextRuntime, key: string, facts: CaseFacts, spanMs: number): Promise<CaseFacts[]> {
   const store = runtime.infra.readStore;
-  const doc = await store.get<RecentReports>(RECENT_REPORTS, key);
   const at = Date.parse(facts.reportedAt as string);
-  const reports = [...(doc?.reports ?? []).filter((r) => r.caseId !== facts.caseId), { caseId: facts.caseId, reportedAt: facts.reportedAt as string }]
-    .filter((r) => Date.parse(r.reportedAt) > at - spanMs)
-    .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt));
-  // a redelivery (the report already listed, nothing aged out) writes nothing
-  const unchanged = doc !== null && JSON.stringify(doc.reports) === JSON.stringify(reports);
-  if (!unchanged && !(await store.upsert<RecentReports>(RECENT_REPORTS, { _id: key, reports }, { revision: (doc?._revision ?? 0) + 1 }))) {
-    throw new Error(`${RECENT_REPORTS} ${key} changed meanwhile; retrying`);
-  }
+  // the cases of one place report at once: within this process they take turns on its document
+  const reports = await withDocumentLock(store, RECENT_REPORTS, key, () =>
+    withLastWritten<RecentReports, RecentReports['reports']>(store, RECENT_REPORTS, key, async ({ current: doc, remembered, write }) => {
+      const reports = [...(doc?.reports ?? []).filter((r) => r.caseId !== facts.caseId), { caseId: facts.caseId, reportedAt: facts.reportedAt as string }]
+        .filter((r) => Date.parse(r.reportedAt) > at - spanMs)
+        .sort((a, b) => a.reportedAt.localeCompare(b.reportedAt));
+      // a redelivery (the report already listed, nothing aged out) writes nothing
+      if (doc !== null && JSON.stringify(doc.reports) === JSON.stringify(reports)) return remembered ? READ_AGAIN : reports;
+      if (await write({ _id: key, reports }, { revision: (doc?._revision ?? 0) + 1, expectNew: doc === null })) return reports;
+      if (remembered) return READ_AGAIN;
+      throw new Error(`${RECENT_REPORTS} ${key} changed meanwhile; retrying`);
+    }),
+  );
   return reports.map((r) => ({ ...facts, caseId: r.caseId, reportedAt: r.reportedAt }));
 }
 

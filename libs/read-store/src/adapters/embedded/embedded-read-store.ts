@@ -27,6 +27,7 @@ import { Aggregator, Query } from 'mingo';
 import { sortDocuments, compareValues } from '../../query/bson-order';
 import {
   assertCollectionName,
+  assertExpectedRevision,
   assertGroupByField,
   assertId,
   assertRevision,
@@ -72,6 +73,9 @@ ON CONFLICT (collection, id) DO UPDATE
   SET revision = excluded.revision, tombstone = excluded.tombstone, json = excluded.json
   WHERE excluded.revision > read_documents.revision`;
 
+/** `expectRevision`: replace only the live document at exactly that revision. */
+const SWAP_WRITE = `UPDATE read_documents SET revision = ?, json = ? WHERE collection = ? AND id = ? AND tombstone = 0 AND revision = ?`;
+
 type Doc = Record<string, unknown>;
 
 export class EmbeddedReadStore implements ReadStore {
@@ -83,6 +87,7 @@ export class EmbeddedReadStore implements ReadStore {
   private readonly prefilterStatements = new Map<string, StatementSync>();
   private readonly stmt: {
     write: StatementSync;
+    swap: StatementSync;
     get: StatementSync;
     live: StatementSync;
     deleteOne: StatementSync;
@@ -102,6 +107,7 @@ export class EmbeddedReadStore implements ReadStore {
     this.db.exec(SCHEMA);
     this.stmt = {
       write: this.db.prepare(GUARDED_WRITE),
+      swap: this.db.prepare(SWAP_WRITE),
       get: this.db.prepare('SELECT json FROM read_documents WHERE collection = ? AND id = ? AND tombstone = 0'),
       live: this.db.prepare('SELECT json FROM read_documents WHERE collection = ? AND tombstone = 0'),
       deleteOne: this.db.prepare('DELETE FROM read_documents WHERE collection = ? AND id = ? RETURNING tombstone'),
@@ -116,8 +122,11 @@ export class EmbeddedReadStore implements ReadStore {
     this.assertOpen();
     assertCollectionName(collection);
     assertRevision(options?.revision);
+    const expected = options.expectRevision;
+    assertExpectedRevision(expected, options.revision);
     const { id, doc: fields } = normaliseDocument(doc);
     const json = JSON.stringify({ ...fields, _revision: options.revision });
+    if (expected !== undefined) return this.writes.run(() => Number(this.stmt.swap.run(options.revision, json, collection, id, expected).changes) > 0);
     return this.writes.run(() => Number(this.stmt.write.run(collection, id, options.revision, 0, json).changes) > 0);
   }
 

@@ -37,6 +37,7 @@ import {
   assertCollectionName,
   assertGroupByField,
   assertId,
+  assertExpectedRevision,
   assertRevision,
   indexConflict,
   indexNameOf,
@@ -121,14 +122,20 @@ export class MongoReadStore implements ReadStore {
   async upsert<T extends object>(collection: string, doc: ReadDocInput<T>, options: UpsertOptions): Promise<boolean> {
     assertCollectionName(collection);
     assertRevision(options?.revision);
+    const expected = options.expectRevision;
+    assertExpectedRevision(expected, options.revision);
     const { id, doc: fields } = normaliseDocument(doc);
-    return this.guardedWrite(
-      collection,
-      id,
-      options.revision,
-      { ...instantsToDates(fields), _id: id, _revision: options.revision } as StoredDoc,
-      options.expectNew === true,
-    );
+    const stored = { ...instantsToDates(fields), _id: id, _revision: options.revision } as StoredDoc;
+    if (expected !== undefined) return this.swap(collection, id, expected, stored);
+    return this.guardedWrite(collection, id, options.revision, stored, options.expectNew === true);
+  }
+
+  /** `expectRevision`: replaces the live document at exactly that revision (`_id` and `_revision` equalities, both pushed down by FerretDB). */
+  private swap(collection: string, id: string, expected: number, doc: StoredDoc): Promise<boolean> {
+    return this.lock.run(lockKey(collection, id), async () => {
+      const result = await this.coll(collection).replaceOne({ _id: id, _revision: expected, ...LIVE } as Filter, doc);
+      return result.matchedCount === 1;
+    });
   }
 
   async get<T extends object = Record<string, unknown>>(collection: string, id: string): Promise<ReadDoc<T> | null> {
