@@ -123,6 +123,7 @@ export class GridDispatchModule {
             purpose: CASE_INFO_PURPOSE,
             topics: [topics.intakeCase],
             handles: (type: string) => type === IntakeCaseReportedV1.type,
+            idempotent: true,
             handle: (event, runtime) => onIntakeReport(event, runtime.infra.readStore).then(() => undefined),
           },
         ],

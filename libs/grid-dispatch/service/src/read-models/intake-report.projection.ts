@@ -15,8 +15,8 @@ export interface IntakeReportView {
 /**
  * Keeps the reported description of each case (intake's `case.reported.v1`) so the case detail can
  * show what was reported; the work order itself never holds it. One document per case, written
- * once: the revision guard (always 1) and the consumer's inbox make a redelivery a no-op. The
- * consumer claims only this type (`handles` in the module): intake's other events pass unclaimed.
+ * once: the revision guard (always 1) makes a redelivery a no-op, so the consumer is `idempotent`
+ * and takes no inbox claim; it acts only on this type (`handles` in the module).
  */
 export async function onIntakeReport(event: IntegrationEvent, store: ReadStore): Promise<boolean> {
   if (event.type !== IntakeCaseReportedV1.type) return false;

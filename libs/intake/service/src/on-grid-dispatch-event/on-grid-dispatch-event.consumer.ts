@@ -8,13 +8,15 @@ import { mutateCaseView } from '../case-view/case-view.store';
  * after filing: status, responsible unit and due time (consumer group `intake.case-status`).
  * Intake does not own grid-dispatch's stream; it only records what grid-dispatch published.
  *
- * Twice the same event changes nothing: the runtime's inbox skips a redelivered event id, and the
- * view's own guard (`evolveDispatch`: ids of the last events applied, business time) makes a
- * replay or an older event a no-op even without the inbox.
+ * Twice the same event changes nothing: the view's own guard (`evolveDispatch`: ids of the last
+ * events applied, business time) makes a redelivery, a replay or an older event a no-op, and two
+ * deliveries at once take turns on the document or lose its write counter's guard and retry. So the
+ * consumer is `idempotent` and takes no inbox claim (four statements per message on FerretDB).
  */
 export const caseStatusConsumer: ContextConsumer = {
   purpose: 'case-status',
   topics: [topics.gridDispatchCase],
+  idempotent: true,
   async handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
     await applyGridDispatchEvent(runtime, event);
   },
