@@ -137,4 +137,35 @@ describeIntegration('MongoEventStore at scale: only _id / top-level equality que
     }
     await store.close();
   }, 600_000);
+
+  it('readers of one store following the log share their tail lookups: one find per new commit however many read, each gets its own copy', async () => {
+    const tailCollection = 'tail_events';
+    const store = await MongoEventStore.create({ db: client.db(dbName), collection: tailCollection });
+    const first = await store.append(`tail-${newId()}`, [contractEvent()], { expectedRevision: 'no_stream' });
+    const after = first.lastPosition;
+    await store.append(`tail-${newId()}`, [contractEvent()], { expectedRevision: 'no_stream' });
+    const lookups = (commands: RecordedCommand[]) =>
+      commands.filter((c) => c.name === 'find' && c.collection === tailCollection).map((c) => JSON.stringify(c.command.filter));
+
+    // relay, projector and audit follower woken by the same append: three reads at once
+    let reads: Awaited<ReturnType<MongoEventStore['readAll']>>[] = [];
+    const together = await record(async () => {
+      reads = await Promise.all([1, 2, 3].map(() => store.readAll({ afterPosition: after })));
+    });
+    expect(lookups(together)).toEqual([JSON.stringify({ _id: after + 1 }), JSON.stringify({ _id: after + 2 })]);
+    expect(reads.map((r) => r.map((e) => e.globalPosition))).toEqual([[after + 1], [after + 1], [after + 1]]);
+    // each has its own events: an edit by one reader is not seen by the others
+    (reads[0][0].data as Record<string, unknown>)['edited'] = true;
+    expect(reads[1][0].data).not.toHaveProperty('edited');
+
+    // a reader coming later finds the commit kept, and looks only for what follows it
+    let later: Awaited<ReturnType<MongoEventStore['readAll']>> = [];
+    const alone = await record(async () => {
+      later = await store.readAll({ afterPosition: after });
+    });
+    expect(lookups(alone)).toEqual([JSON.stringify({ _id: after + 2 })]);
+    expect(later).toEqual(reads[1]);
+    expect(later[0].data).not.toHaveProperty('edited');
+    await store.close();
+  }, 60_000);
 });
