@@ -17,6 +17,7 @@
  * this process at a time; an entry is taken out while its writer works and put back (as a fresh
  * copy of what was written, in the form the store reads it back) only after the write succeeded.
  */
+import { perStore } from '../internal/per-store';
 import { normaliseDocument } from '../query/query-validation';
 import type { ReadDoc, ReadDocInput, ReadStore, UpsertOptions } from '../read-store.port';
 
@@ -46,22 +47,13 @@ class LastWritten {
   }
 }
 
-const byStore = new WeakMap<ReadStore, LastWritten>();
-
-function lastWrittenOf(store: ReadStore): LastWritten {
-  let docs = byStore.get(store);
-  if (!docs) {
-    docs = new LastWritten();
-    byStore.set(store, docs);
-  }
-  return docs;
-}
+const lastWrittenOf = perStore(() => new LastWritten());
 
 const keyOf = (collection: string, id: string) => `${collection}\u0000${id}`;
 
 /** How many documents `store` remembers (tests, diagnostics). */
 export function lastWrittenCount(store: ReadStore): number {
-  return byStore.get(store)?.size ?? 0;
+  return lastWrittenOf(store).size;
 }
 
 /**

@@ -35,6 +35,7 @@
  */
 import { DomainError, ValidationError } from '@fengqiao/kernel';
 import { KeyedLock } from '../internal/keyed-lock';
+import { perStore } from '../internal/per-store';
 import { READ_AGAIN, withLastWritten } from './last-written';
 import { applyOrPark, type ParkingOptions, type ParkOutcome } from './parking';
 import { assertCollectionName, validateIndexSpecs } from '../query/query-validation';
@@ -146,16 +147,7 @@ export function defineProjection<Doc extends object, E extends ProjectionEvent>(
   });
 }
 
-const locks = new WeakMap<ReadStore, KeyedLock>();
-
-function lockOf(store: ReadStore): KeyedLock {
-  let lock = locks.get(store);
-  if (!lock) {
-    lock = new KeyedLock();
-    locks.set(store, lock);
-  }
-  return lock;
-}
+const lockOf = perStore(() => new KeyedLock());
 
 /**
  * Runs `work` (a read, then a write guarded by what it read) alone among this process's writers of
