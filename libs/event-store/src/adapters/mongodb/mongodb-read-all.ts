@@ -15,8 +15,6 @@ const PROBE_BATCH = 16;
 const TAIL_PROBES = 16;
 /** Commit ends remembered per store instance. */
 const COMMIT_ENDS_SIZE = 10_000;
-/** Events in the commits kept from tail lookups (see `lookup`), per store instance. */
-export const TAIL_CACHE_EVENTS = 2048;
 
 export class ReadAllPages {
   /**
@@ -24,11 +22,8 @@ export class ReadAllPages {
    * knows a commit (if any) starts there, so it need not probe below for a commit holding it.
    */
   private readonly commitEnds = new Set<number>();
-  /** Commits found by a tail lookup, by `_id`, oldest first (see `lookup`). */
-  private readonly tail = new Map<number, CommitDoc>();
-  private tailEvents = 0;
-  /** Tail lookups on their way, by `_id`: a second reader asking for the same one waits for it. */
-  private readonly inFlight = new Map<number, Promise<CommitDoc | null>>();
+  /** Tail lookups on their way, by `_id`: a reader asking for the same one while it runs shares it. */
+  private readonly inFlight = new Map<number, SharedLookup>();
 
   constructor(private readonly commits: Collection<CommitDoc>) {}
 
@@ -109,44 +104,32 @@ export class ReadAllPages {
   /**
    * The commit at `_id` = `position`, by a tail lookup. The readers of one store in a process (its
    * relay, its projector, the audit follower) follow the log together, each woken by the same
-   * append: the first one's lookup serves the others. A commit, once visible, never changes (the
-   * store is append-only), so one that was found is kept (the last `TAIL_CACHE_EVENTS` events' worth)
-   * and handed out as a copy (no reader sees another's edits); a miss is never kept (a commit may
-   * appear there at any moment), only shared while its query is on the way, which is as fresh as
-   * a query of one's own. Measured on FerretDB (issue 15): a third of the found lookups of a
-   * distributed case, the heaviest reads it makes (a whole commit converted from JSONB).
+   * append: a lookup asked for while the same one is on its way shares it (its answer is as fresh as
+   * a query of one's own would be). Nothing is kept after the answer: a reader must see the store as
+   * it is now, an altered or truncated one included (the audit's verification reads through here).
+   * Each reader that joined gets its own copy of the commit's `data` (the first keeps the original),
+   * made before any of them runs on: no reader sees another's edits.
    */
   private lookup(position: number): Promise<CommitDoc | null> {
-    const kept = this.tail.get(position);
-    if (kept) return Promise.resolve(structuredClone(kept));
-    let pending = this.inFlight.get(position);
-    if (!pending) {
-      pending = this.commits.findOne({ _id: position }).then(
-        (doc) => {
-          this.inFlight.delete(position);
-          if (doc) this.keep(doc);
-          return doc;
-        },
-        (error: unknown) => {
-          this.inFlight.delete(position);
-          throw error;
-        },
-      );
-      this.inFlight.set(position, pending);
-      return pending;
+    const shared = this.inFlight.get(position);
+    if (shared) {
+      const turn = shared.joined++;
+      return shared.answer.then(() => shared.copies[turn] ?? null);
     }
-    return pending.then((doc) => doc && structuredClone(doc));
-  }
-
-  private keep(doc: CommitDoc): void {
-    if (this.tail.has(doc._id) || doc.events.length > TAIL_CACHE_EVENTS) return;
-    this.tail.set(doc._id, structuredClone(doc));
-    this.tailEvents += doc.events.length;
-    for (const [id, old] of this.tail) {
-      if (this.tailEvents <= TAIL_CACHE_EVENTS) break;
-      this.tail.delete(id);
-      this.tailEvents -= old.events.length;
-    }
+    const entry: SharedLookup = { joined: 0, copies: [], answer: Promise.resolve(null) };
+    entry.answer = this.commits.findOne({ _id: position }).then(
+      (doc) => {
+        this.inFlight.delete(position);
+        if (doc) for (let i = 0; i < entry.joined; i++) entry.copies.push(withOwnData(doc));
+        return doc;
+      },
+      (error: unknown) => {
+        this.inFlight.delete(position);
+        throw error;
+      },
+    );
+    this.inFlight.set(position, entry);
+    return entry.answer;
   }
 
   /** A commit ending at `lastPosition` was seen (stored by this process, or read). */
@@ -154,4 +137,27 @@ export class ReadAllPages {
     if (this.commitEnds.size >= COMMIT_ENDS_SIZE) this.commitEnds.clear();
     this.commitEnds.add(lastPosition);
   }
+}
+
+/** A tail lookup on its way and the readers that joined it (see `ReadAllPages.lookup`). */
+interface SharedLookup {
+  answer: Promise<CommitDoc | null>;
+  joined: number;
+  /** one copy of the commit per reader that joined, in the order they joined */
+  copies: CommitDoc[];
+}
+
+/** The commit with its own copy of every event's `data` (JSON values); the rest `unwrap` copies anyway. */
+function withOwnData(doc: CommitDoc): CommitDoc {
+  return { ...doc, events: doc.events.map((e) => ({ ...e, data: copyJson(e.data) })) };
+}
+
+function copyJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = copyJson(v);
+    return out as T;
+  }
+  return value;
 }
