@@ -7,25 +7,13 @@ import type { ReadStore } from '../read-store.port';
 import { caseBoard, districtTally, type SampleCaseEvent, type SampleStoredEvent } from './case-board.sample';
 import { lastWrittenCount, LAST_WRITTEN_MAX, READ_AGAIN, withLastWritten } from './last-written';
 import { project } from './projection';
+import { countingGets } from '../testing/counting-gets';
 
 const ev = (streamId: string, revision: number, globalPosition: number, e: SampleCaseEvent): SampleStoredEvent =>
   ({ ...e, streamId, revision, globalPosition }) as SampleStoredEvent;
 
 const reported = (c: string, rev = 0, pos = 1) => ev(`grid-case-${c}`, rev, pos, { type: 'CaseReported', data: { title: `事件 ${c}`, village: '东村' } });
 const note = (c: string, rev: number, pos: number) => ev(`grid-case-${c}`, rev, pos, { type: 'CaseNoteAdded', data: { note: `备注 ${rev}` } });
-
-/** The store with its reads counted: the point of remembering is a read saved per event. */
-function counted(store: ReadStore): { store: ReadStore; gets: () => number } {
-  let gets = 0;
-  const proxy = new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (key === 'get') return (...args: Parameters<ReadStore['get']>) => (gets++, target.get(...args));
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { store: proxy, gets: () => gets };
-}
 
 const dirs: string[] = [];
 const stores: ReadStore[] = [];
@@ -44,7 +32,7 @@ afterEach(async () => {
 describe('project remembers the documents it wrote (last-written.ts)', () => {
   it('reads a document once, then projects its next events without reading it again', async () => {
     const [raw] = fileStores(1);
-    const { store, gets } = counted(raw);
+    const { store, gets } = countingGets(raw);
     await project(store, caseBoard, reported('c1'));
     for (let r = 1; r <= 5; r++) expect(await project(store, caseBoard, note('c1', r, r + 1))).toEqual({ kind: 'written', id: 'c1', revision: r });
     expect(gets()).toBe(1);
@@ -77,7 +65,7 @@ describe('project remembers the documents it wrote (last-written.ts)', () => {
 
   it('still answers stale for a redelivery, from the stored document', async () => {
     const [raw] = fileStores(1);
-    const { store, gets } = counted(raw);
+    const { store, gets } = countingGets(raw);
     await project(store, caseBoard, reported('c1'));
     await project(store, caseBoard, note('c1', 1, 2));
     expect(await project(store, caseBoard, note('c1', 1, 2))).toEqual({ kind: 'stale', id: 'c1', revision: 1 });

@@ -152,9 +152,10 @@ function withOwnData(doc: CommitDoc): CommitDoc {
   return { ...doc, events: doc.events.map((e) => ({ ...e, data: copyJson(e.data) })) };
 }
 
+/** A copy of the arrays and plain objects in `value` (anything else, a string or a number, is shared as it is). */
 function copyJson<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copyJson) as T;
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(Object.getPrototypeOf(value) ?? Object.prototype) === null) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = copyJson(v);
     return out as T;

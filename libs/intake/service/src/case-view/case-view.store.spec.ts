@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedReadStore, type ReadStore } from '@fengqiao/read-store';
+import { countingGets } from '@fengqiao/read-store/testing';
 import { CASE_VIEW, type CaseView } from './case-view';
 import { mutateCaseView } from './case-view.store';
 
@@ -36,19 +37,12 @@ describe('mutateCaseView (two feeds write one case view document)', () => {
 
   it('reads the document once while this process is its only writer, and reads again after another replica wrote it', async () => {
     const here = open();
-    let gets = 0;
-    const counted = new Proxy(here, {
-      get(target, key, receiver) {
-        if (key === 'get') return (...args: Parameters<ReadStore['get']>) => (gets++, target.get(...args));
-        const value = Reflect.get(target, key, receiver) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    }) as ReadStore;
+    const { store: counted, gets } = countingGets(here);
     for (const e of ['a', 'b', 'c']) expect(await mutateCaseView(counted, 'c1', noting(e))).toBe(true);
-    expect(gets).toBe(1);
+    expect(gets()).toBe(1);
     await mutateCaseView(open(), 'c1', noting('from the replica'));
     expect(await mutateCaseView(counted, 'c1', noting('d'))).toBe(true);
-    expect(gets).toBe(2);
+    expect(gets()).toBe(2);
     expect(await seenOf(here)).toEqual(['a', 'b', 'c', 'd', 'from the replica']);
   });
 });
