@@ -5,6 +5,7 @@ import {
   defineProjection,
   ensureProjectionIndexes,
   project,
+  projectRun,
   ProjectionEventError,
   ProjectionStreamMismatchError,
   rebuildProjection,
@@ -258,6 +259,118 @@ describe('project with the stream-revision guard (case board: one stream per doc
       await expect(project(store, caseBoard, { ...FIXED[0], revision })).rejects.toMatchObject({ code: ProjectionEventError.code });
     }
     expect(await store.count(caseBoard.collection, {})).toBe(0);
+  });
+});
+
+/** `store` with its upserts recorded (collection, id, revision). */
+function recordingUpserts(store: ReadStore): [string, string, number][] {
+  const writes: [string, string, number][] = [];
+  const upsert = store.upsert.bind(store);
+  store.upsert = (collection, doc, options) => {
+    writes.push([collection, doc._id, options.revision]);
+    return upsert(collection, doc, options);
+  };
+  return writes;
+}
+
+/** Splits `events` into consecutive runs at the given cut points. */
+function runsOf<T>(events: readonly T[], cuts: readonly number[]): T[][] {
+  const at = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((a, b) => a - b);
+  const out: T[][] = [];
+  let start = 0;
+  for (const c of [...at, events.length]) {
+    if (c > start) out.push(events.slice(start, c));
+    start = Math.max(start, c);
+  }
+  return out;
+}
+
+describe('projectRun (a stream’s events together, one write)', () => {
+  const c1 = FIXED.filter((e) => e.streamId === 'grid-case-c1');
+
+  it('writes a case’s six events once, leaving the document one-by-one projection leaves', async () => {
+    const store = freshStore();
+    const writes = recordingUpserts(store);
+    expect(await projectRun(store, caseBoard, c1)).toEqual({ kind: 'written', id: 'c1', revision: 5, applied: 6 });
+    expect(writes).toEqual([[caseBoard.collection, 'c1', 5]]);
+    expect(await store.get(caseBoard.collection, 'c1')).toEqual(EXPECTED_BOARD[0]);
+  });
+
+  it('skips the events the document already reflects, and writes nothing when it reflects them all', async () => {
+    const store = freshStore();
+    for (const e of c1.slice(0, 3)) await project(store, caseBoard, e);
+    const writes = recordingUpserts(store);
+    expect(await projectRun(store, caseBoard, c1.slice(1))).toEqual({ kind: 'written', id: 'c1', revision: 5, applied: 3 });
+    expect(await projectRun(store, caseBoard, c1)).toEqual({ kind: 'stale', id: 'c1', revision: 5, applied: 0 });
+    expect(writes).toEqual([[caseBoard.collection, 'c1', 5]]);
+    expect(await store.get(caseBoard.collection, 'c1')).toEqual(EXPECTED_BOARD[0]);
+  });
+
+  it('leaves to project, writing nothing, what one write cannot express', async () => {
+    const store = freshStore();
+    const writes = recordingUpserts(store);
+    const c2 = FIXED.filter((e) => e.streamId === 'grid-case-c2');
+    // a removal (the withdrawal), two streams, revisions out of order, a view's global-position guard
+    expect(await projectRun(store, caseBoard, c2)).toBeUndefined();
+    expect(await projectRun(store, caseBoard, [FIXED[0], FIXED[1]])).toBeUndefined();
+    expect(await projectRun(store, caseBoard, [c1[1], c1[0]])).toBeUndefined();
+    expect(await projectRun(store, districtTally, c1)).toBeUndefined();
+    expect(writes).toEqual([]);
+  });
+
+  it('throws what project throws: an event without a usable revision, a document of another stream', async () => {
+    const store = freshStore();
+    await expect(projectRun(store, caseBoard, [c1[0], { ...c1[1], revision: 1.5 }])).rejects.toMatchObject({ code: ProjectionEventError.code });
+    const merged = defineProjection<{ n: number }, SampleStoredEvent>({
+      name: 'wrongly-merged',
+      collection: 'merged',
+      idOf: () => 'one-doc',
+      evolve: (doc) => ({ n: (doc?.n ?? 0) + 1 }),
+    });
+    await project(store, merged, FIXED[0]);
+    const c2 = FIXED.filter((e) => e.streamId === 'grid-case-c2');
+    await expect(projectRun(store, merged, c2)).rejects.toMatchObject({ code: ProjectionStreamMismatchError.code });
+  });
+
+  it('property: any split of each stream into runs, with redeliveries, gives the board of one-by-one projection', async () => {
+    const script = fc.record({
+      steps: fc.array(fc.constantFrom<Step>('dispatch', 'handle', 'note', 'close'), { maxLength: 5 }),
+      withdraw: fc.boolean(),
+      reportAgain: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(script, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat({ max: 50 }), { maxLength: 40 }),
+        fc.array(fc.nat({ max: 60 }), { maxLength: 12 }),
+        fc.array(fc.tuple(fc.nat({ max: 200 }), fc.nat({ max: 200 })), { maxLength: 10 }),
+        async (scripts, picks, cuts, redeliveries) => {
+          const history = historyOf(
+            scripts.map((s, i) => [`grid-case-c${i}`, caseEvents(i, s)] as const),
+            picks,
+          );
+          const once = new EmbeddedReadStore({ path: ':memory:' });
+          const runs = new EmbeddedReadStore({ path: ':memory:' });
+          try {
+            for (const e of history) await project(once, caseBoard, e);
+            // the delivery in runs: consecutive events of one stream (in stream order) go together
+            const delivered = withRedeliveries(history, redeliveries);
+            for (const run of runsOf(delivered, cuts)) {
+              const byStream = new Map<string, SampleStoredEvent[]>();
+              for (const e of run) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+              for (const events of byStream.values()) {
+                if ((await projectRun(runs, caseBoard, events)) === undefined) for (const e of events) await project(runs, caseBoard, e);
+              }
+            }
+            expect(await board(runs)).toEqual(await board(once));
+          } finally {
+            await once.close();
+            await runs.close();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 

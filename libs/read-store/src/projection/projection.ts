@@ -206,6 +206,69 @@ export async function project<Doc extends object, E extends ProjectionEvent>(
   );
 }
 
+/** `projectRun`'s step found an event one write cannot express (a removal). */
+const NOT_ONE_WRITE: unique symbol = Symbol('not one write');
+
+/** What `projectRun` did: how many of the run's events went into the one write, and the outcome. */
+export type ProjectRunOutcome = ProjectOutcome & { applied: number };
+
+/**
+ * Applies a run of events of ONE stream (in stream order, e.g. the events of one commit) to their
+ * view document with one load and ONE write (issue 15: on FerretDB every write is a command of its
+ * own, and a case's commit often holds two or three events for the same view document). The
+ * result is the document `project` would leave after the same events one by one: each event is
+ * evolved on the document the events before it made, stale ones are skipped by the same revision
+ * guard, and the write is guarded by the last event's revision (a lost write means the stored
+ * document already reflects the whole run).
+ *
+ * Anything a single write cannot express is left to `project`, event by event: a run whose events
+ * belong to different documents or streams (or that a view does not use), an `evolve` that removes
+ * the document (`null`), and any error (an event this view cannot apply is then parked alone, by the
+ * caller's per-event path, and the other events still apply).
+ */
+export async function projectRun<Doc extends object, E extends ProjectionEvent>(
+  store: ReadStore,
+  projection: Projection<Doc, E>,
+  events: readonly E[],
+): Promise<ProjectRunOutcome | undefined> {
+  if (events.length === 0) return undefined;
+  const byStream = projection.guard === 'streamRevision';
+  const first = events[0];
+  const id = guarded(projection.name, () => projection.idOf(first));
+  const revisions = events.map((e) => guardRevisionOf(projection, e));
+  if (id === null || !byStream || typeof first.streamId !== 'string' || first.streamId.length === 0) return undefined;
+  for (let i = 1; i < events.length; i++) {
+    if (events[i].streamId !== first.streamId || !(revisions[i] > revisions[i - 1])) return undefined;
+    if (guarded(projection.name, () => projection.idOf(events[i])) !== id) return undefined;
+  }
+  const outcome = await withDocumentLock(store, projection.collection, id, () =>
+    withLastWritten<ViewDoc<Doc>, ProjectRunOutcome | typeof NOT_ONE_WRITE>(store, projection.collection, id, async ({ current, remembered, write }) => {
+      if (current !== null && current[STREAM_FIELD] !== first.streamId) {
+        if (remembered) return READ_AGAIN;
+        throw new ProjectionStreamMismatchError(projection.name, id, current[STREAM_FIELD], first.streamId);
+      }
+      let doc: ViewDoc<Doc> | null = current;
+      let applied = 0;
+      let last = -1;
+      for (let i = 0; i < events.length; i++) {
+        if (doc !== null && doc._revision >= revisions[i]) continue;
+        const next = guarded(projection.name, () => projection.evolve(doc, events[i]));
+        if (next === null) return remembered ? READ_AGAIN : NOT_ONE_WRITE;
+        const { _revision: _ignored, [STREAM_FIELD]: _stream, ...fields } = next as Doc & { _revision?: number; [STREAM_FIELD]?: string };
+        doc = { ...fields, _id: id, [STREAM_FIELD]: first.streamId, _revision: revisions[i] } as unknown as ViewDoc<Doc>;
+        applied += 1;
+        last = revisions[i];
+      }
+      if (doc === null || last < 0) return remembered ? READ_AGAIN : { kind: 'stale', id, revision: revisions[revisions.length - 1], applied: 0 };
+      const { _revision: _r, ...input } = doc;
+      if (await write(input as unknown as ReadDocInput<ViewDoc<Doc>>, { revision: last, expectNew: current === null }))
+        return { kind: 'written', id, revision: last, applied };
+      return remembered ? READ_AGAIN : { kind: 'stale', id, revision: last, applied: 0 };
+    }),
+  );
+  return outcome === NOT_ONE_WRITE ? undefined : outcome;
+}
+
 /**
  * `project`, except that an event the view cannot apply is parked (recorded with the reason in
  * `parked_events`, see parking.ts) instead of thrown; transient failures still throw, for the

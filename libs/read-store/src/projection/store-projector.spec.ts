@@ -1,5 +1,7 @@
 import { EmbeddedReadStore } from '../adapters/embedded/embedded-read-store';
 import { caseBoard, CaseBoardEntry, type SampleCaseEvent, type SampleStoredEvent } from './case-board.sample';
+import { listParkedEvents } from './parking';
+import { defineProjection } from './projection';
 import { ProjectedView, ProjectorFeed, StoreProjector, viewOf } from './store-projector';
 
 /** An append-only log in the store's global order, as `EventStore.readAll` serves it. */
@@ -251,6 +253,82 @@ describe('StoreProjector (the one projector of the contexts)', () => {
     expect(await p.catchUp()).toBe(3);
     expect(applied).toEqual(['grid-case-2@0', 'grid-case-1@0', 'grid-case-1@1']);
     expect(p.checkpoint).toBe(3);
+  });
+
+  describe('parallelStreams with a view that applies a stream’s events together (viewOf)', () => {
+    const parallel = (views: ProjectedView<SampleStoredEvent>[]) =>
+      new StoreProjector<SampleStoredEvent>({
+        name: 'test.runs',
+        feed: log,
+        store,
+        views,
+        checkpoints: 'checkpoints',
+        pollIntervalMs: 20,
+        parallelStreams: true,
+        parking: { onParked: () => undefined },
+        onError: () => undefined,
+      });
+    const upserts = (): string[] => {
+      const ids: string[] = [];
+      const upsert = store.upsert.bind(store);
+      store.upsert = (collection, doc, options) => {
+        if (collection === 'case_board') ids.push(`${doc._id}@${options.revision}`);
+        return upsert(collection, doc, options);
+      };
+      return ids;
+    };
+
+    it('writes each case of a batch once, leaving the board one-by-one projection leaves', async () => {
+      log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } }, { type: 'CaseDispatched', data: { department: '城管' } });
+      log.append(2, { type: 'CaseReported', data: { title: '事件 2', village: '西村' } });
+      log.append(1, { type: 'CaseHandled', data: { note: '已处置' } }, { type: 'CaseClosed', data: {} });
+      const writes = upserts();
+      const p = parallel([viewOf(caseBoard)]);
+      await p.init();
+      expect(await p.catchUp()).toBe(5);
+      expect(writes.sort()).toEqual(['1@3', '2@0']);
+
+      const oneByOne = new EmbeddedReadStore({ path: ':memory:' });
+      try {
+        const q = new StoreProjector<SampleStoredEvent>({
+          name: 'test.one',
+          feed: log,
+          store: oneByOne,
+          views: [viewOf(caseBoard)],
+          checkpoints: 'checkpoints',
+          pollIntervalMs: 20,
+        });
+        await q.init();
+        await q.catchUp();
+        expect(await store.find('case_board', {}, { sort: { _id: 1 } })).toEqual(await oneByOne.find('case_board', {}, { sort: { _id: 1 } }));
+      } finally {
+        await oneByOne.close();
+      }
+    });
+
+    it('parks alone an event the view cannot apply; the other events of its case still apply', async () => {
+      const fussy = defineProjection<CaseBoardEntry, SampleStoredEvent>({
+        ...caseBoard,
+        name: 'fussy-board',
+        evolve: (doc, e) => {
+          if (e.type === 'CaseHandled' && e.data.note === '坏数据') throw new TypeError('bad note');
+          return caseBoard.evolve(doc, e);
+        },
+      });
+      log.append(
+        1,
+        { type: 'CaseReported', data: { title: '事件 1', village: '东村' } },
+        { type: 'CaseHandled', data: { note: '坏数据' } },
+        { type: 'CaseDispatched', data: { department: '城管' } },
+      );
+      const p = parallel([viewOf(fussy)]);
+      await p.init();
+      expect(await p.catchUp()).toBe(3);
+      expect(await store.get<CaseBoardEntry>('case_board', '1')).toMatchObject({ _revision: 2, status: 'dispatched', department: '城管', notes: 0 });
+      expect(await listParkedEvents(store)).toEqual([
+        expect.objectContaining({ projection: 'fussy-board', streamId: 'grid-case-1', revision: 1, code: 'PROJECTION.EVOLVE_FAILED' }),
+      ]);
+    });
   });
 
   it('reports a failing view on health and keeps trying on the poll', async () => {

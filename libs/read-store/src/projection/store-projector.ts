@@ -1,6 +1,6 @@
 import type { IndexSpec, ReadStore } from '../read-store.port';
 import { applyOrPark, type ParkingOptions } from './parking';
-import { project, Projection, ProjectionEvent } from './projection';
+import { project, projectRun, Projection, ProjectionEvent } from './projection';
 
 /**
  * The one projector mechanism of the contexts (intake, grid-dispatch, and the next ones): it
@@ -45,6 +45,13 @@ export interface ProjectedView<E> {
   collection: string;
   indexes: readonly IndexSpec[];
   apply(store: ReadStore, event: E): Promise<unknown>;
+  /**
+   * Optional: applies several events of ONE stream (in stream order) together, with fewer writes
+   * than one per event; resolves false when it did not (the projector then applies them one by
+   * one), and may throw (the projector then applies them one by one too, parking what this view
+   * cannot apply). Only used with `parallelStreams`.
+   */
+  applyRun?(store: ReadStore, events: readonly E[]): Promise<boolean>;
 }
 
 /** A `defineProjection` view (pure `evolve` + guarded upsert) as the projector runs it. */
@@ -54,6 +61,7 @@ export function viewOf<Doc extends object, E extends ProjectionEvent>(projection
     collection: projection.collection,
     indexes: projection.indexes,
     apply: (store, event) => project(store, projection, event),
+    applyRun: async (store, events) => (await projectRun(store, projection, events)) !== undefined,
   };
 }
 
@@ -84,7 +92,8 @@ export interface StoreProjectorOptions<E extends FeedEvent> {
    * Every view writes only the document of the event's own stream (one document per case): the
    * events of a batch are then applied stream by stream at the same time, each stream's in store
    * order, instead of one after the other (each view write is a round trip or two; a command's
-   * catch-up waits for the whole pass). Default false.
+   * catch-up waits for the whole pass), and a view with `applyRun` gets each stream's events of the
+   * batch together (one write for a commit's events). Default false.
    */
   parallelStreams?: boolean;
 }
@@ -281,11 +290,28 @@ export class StoreProjector<E extends FeedEvent> {
     // guards make what the other streams applied no-ops then)
     const outcomes = await Promise.allSettled(
       [...byStream.values()].map(async (events) => {
-        for (const event of events) await this.apply(event);
+        if (events.length === 1) return this.apply(events[0]);
+        for (const v of this.options.views) await this.applyRun(v, events);
       }),
     );
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * One stream's events of a batch, to one view: together when the view can (`applyRun`: e.g. the
+   * two or three events of one commit in one view write), else, or when that fails, one by one.
+   */
+  private async applyRun(view: ProjectedView<E>, events: readonly E[]): Promise<void> {
+    const store = this.options.store;
+    if (view.applyRun) {
+      try {
+        if (await view.applyRun(store, events)) return;
+      } catch {
+        // one by one below: an event this view cannot apply is parked alone, a transient failure throws again
+      }
+    }
+    for (const event of events) await applyOrPark(store, view.name, event, () => view.apply(store, event), this.options.parking);
   }
 
   private release(): void {

@@ -25,6 +25,19 @@ export const caseView: ProjectedView<StoredEvent> = {
     const caseId = caseIdOfStored(stored);
     if (caseId !== null) await mutateCaseView(store, caseId, (doc) => evolveReport(doc, stored));
   },
+  // a case's events of one pass (e.g. accepted and filed, one commit) in one write of its document
+  async applyRun(store, events) {
+    const reports = events.filter((e) => caseIdOfStored(e) !== null);
+    if (reports.length === 0) return true;
+    const caseId = caseIdOfStored(reports[0]) as string;
+    if (reports.some((e) => caseIdOfStored(e) !== caseId)) return false;
+    await mutateCaseView(store, caseId, (doc) => {
+      let next = doc;
+      for (const e of reports) next = evolveReport(next, e) ?? next;
+      return next === doc ? null : next;
+    });
+    return true;
+  },
 };
 
 export function intakeProjector(runtime: ContextRuntime, pollIntervalMs: number): StoreProjector<StoredEvent> {

@@ -1,7 +1,9 @@
 import { StoredEvent } from '@fengqiao/event-store';
 import { GridCaseReportEvent } from '@fengqiao/intake-domain';
 import { gridDispatchEvent } from '../testing/intake-test-app';
-import { CaseView, evolveDispatch, evolveReport } from './case-view';
+import { EmbeddedReadStore } from '@fengqiao/read-store';
+import { CASE_VIEW, CaseView, evolveDispatch, evolveReport } from './case-view';
+import { caseView } from './case-view.projector';
 
 const caseId = 'case-1';
 const operator = { userId: 'u-op', role: 'operator' as const, unitId: 'v-1-1' };
@@ -149,5 +151,42 @@ describe('case view: grid-dispatch feed', () => {
     expect(early).toMatchObject({ status: null, open311Status: null });
     const view = fold(history, early)!;
     expect(view).toMatchObject({ status: 'filed', open311Status: 'open', dispatch: { status: 'dispatched' }, jurisdiction: [...path, 'dept-d-cg'] });
+  });
+});
+
+describe('case view projector: a case’s events of one pass in one write (applyRun)', () => {
+  let store: EmbeddedReadStore;
+  let writes: number;
+  beforeEach(() => {
+    store = new EmbeddedReadStore({ path: ':memory:' });
+    writes = 0;
+    const upsert = store.upsert.bind(store);
+    store.upsert = (collection, doc, options) => {
+      writes += 1;
+      return upsert(collection, doc, options);
+    };
+  });
+  afterEach(() => store.close());
+
+  it('writes the report, acceptance and filing once, as the document of three single applications', async () => {
+    expect(await caseView.applyRun!(store, history)).toBe(true);
+    expect(writes).toBe(1);
+    const single = new EmbeddedReadStore({ path: ':memory:' });
+    try {
+      for (const e of history) await caseView.apply(single, e);
+      expect(await store.get(CASE_VIEW, caseId)).toEqual({ ...(await single.get(CASE_VIEW, caseId)), _revision: 1 });
+    } finally {
+      await single.close();
+    }
+    // run twice: nothing left to write
+    expect(await caseView.applyRun!(store, history)).toBe(true);
+    expect(writes).toBe(1);
+  });
+
+  it('leaves events of two cases to one-by-one application, and passes over events it does not use', async () => {
+    const other = { ...history[1], data: { ...history[1].data, caseId: 'case-2' } };
+    expect(await caseView.applyRun!(store, [history[0], other])).toBe(false);
+    expect(await caseView.applyRun!(store, [{ ...history[0], type: 'SomethingElse' }])).toBe(true);
+    expect(writes).toBe(0);
   });
 });
