@@ -54,6 +54,9 @@ export interface DeliveredMessage {
 
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
 
+/** See `SubscribeOptions.runHandler`: true when every message was handled. */
+export type RunHandler = (messages: readonly DeliveredMessage[]) => Promise<boolean>;
+
 export interface RetryPolicy {
   /** Deliveries before the message is dead-lettered, the first one included. Default 5. */
   maxAttempts: number;
@@ -77,6 +80,15 @@ export interface SubscribeOptions {
   groupId: string;
   topics: readonly string[];
   handler: MessageHandler;
+  /**
+   * Optional: handles several consecutive messages of ONE key at once (in offset order, first
+   * deliveries), e.g. to write a case's document once for the two or three events of one commit.
+   * Resolves true when it handled every one of them (the group's position then moves past them
+   * all); false or a rejection, and the bus delivers them one by one through `handler` as usual
+   * (retries, dead-letter topic). So whatever it did before failing must be safe to do again: for
+   * idempotent handlers only. Adapters that fetch in batches use it (Kafka); others may ignore it.
+   */
+  runHandler?: RunHandler;
   /** Overrides parts of `DEFAULT_RETRY_POLICY`. */
   retry?: Partial<RetryPolicy>;
   /**
@@ -196,6 +208,7 @@ export function assertSubscribeOptions(options: SubscribeOptions): void {
   options.topics.forEach(assertTopicName);
   if (new Set(options.topics).size !== options.topics.length) throw new TypeError('topics must not repeat');
   if (typeof options.handler !== 'function') throw new TypeError('handler must be a function');
+  if (options.runHandler !== undefined && typeof options.runHandler !== 'function') throw new TypeError('runHandler must be a function');
 }
 
 /** The effective retry policy, checked. */

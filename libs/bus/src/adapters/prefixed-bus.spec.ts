@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { eventually, uniqueName } from '@fengqiao/testing';
-import type { DeliveredMessage } from '../bus.port';
+import type { DeliveredMessage, SubscribeOptions } from '../bus.port';
 import { busContract } from '../testing/bus.contract';
 import { InProcessBus } from './in-process/in-process-bus';
 import { isValidTopicPrefix, PrefixedBus } from './prefixed-bus';
@@ -26,6 +26,38 @@ describe('PrefixedBus: deployments sharing one broker', () => {
     expect(got.green).toEqual([]);
     expect(got.blue[0]).toMatchObject({ topic, groupId: 'grid-dispatch.work-orders', key: 'c-1' });
     expect(got.raw[0]).toMatchObject({ topic: `blue.${topic}` });
+    await broker.close();
+  });
+
+  it('hands a run handler the messages with the contract names, as the single handler gets them', async () => {
+    const broker = new InProcessBus({ logger: silent });
+    let seen: SubscribeOptions | undefined;
+    const subscribe = broker.subscribe.bind(broker);
+    broker.subscribe = (options) => {
+      seen = options;
+      return subscribe(options);
+    };
+    const topic = uniqueName('intake.case.events.v1');
+    const runs: DeliveredMessage[][] = [];
+    await new PrefixedBus(broker, 'blue').subscribe({
+      groupId: 'analytics.figures',
+      topics: [topic],
+      handler: async () => undefined,
+      runHandler: async (messages) => (runs.push([...messages]), true),
+    });
+    const onBroker = {
+      topic: `blue.${topic}`,
+      partition: 0,
+      offset: '1',
+      key: 'c-1',
+      value: '{}',
+      headers: {},
+      timestamp: '0',
+      groupId: 'blue.analytics.figures',
+      attempt: 1,
+    };
+    expect(await seen?.runHandler?.([onBroker, { ...onBroker, offset: '2' }])).toBe(true);
+    expect(runs).toEqual([[expect.objectContaining({ topic, groupId: 'analytics.figures', offset: '1' }), expect.objectContaining({ topic, offset: '2' })]]);
     await broker.close();
   });
 

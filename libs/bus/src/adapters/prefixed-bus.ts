@@ -54,12 +54,19 @@ export class PrefixedBus implements Bus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const asSubscribed = (message: DeliveredMessage): DeliveredMessage => ({
+      ...message,
+      topic: this.strip(message.topic),
+      groupId: options.groupId,
+      headers: this.contractHeaders(message.headers),
+    });
+    const { runHandler } = options;
     const inner = await this.inner.subscribe({
       ...options,
       groupId: this.onBroker(options.groupId),
       topics: options.topics.map((t) => this.onBroker(t)),
-      handler: (message: DeliveredMessage) =>
-        options.handler({ ...message, topic: this.strip(message.topic), groupId: options.groupId, headers: this.contractHeaders(message.headers) }),
+      handler: (message: DeliveredMessage) => options.handler(asSubscribed(message)),
+      runHandler: runHandler && ((messages: readonly DeliveredMessage[]) => runHandler(messages.map(asSubscribed))),
     });
     return {
       groupId: options.groupId,

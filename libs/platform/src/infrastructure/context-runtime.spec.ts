@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Bus, DeliveredMessage, InProcessBus, toCloudEventMessage } from '@fengqiao/bus';
+import { Bus, DeliveredMessage, InProcessBus, RunHandler, toCloudEventMessage } from '@fengqiao/bus';
 import type { NewEvent } from '@fengqiao/event-store';
 import { newId } from '@fengqiao/kernel';
 import { IntegrationEvent, topics } from '@fengqiao/contracts';
@@ -113,6 +113,76 @@ describe('ContextRuntime', () => {
       await new Promise((r) => setTimeout(r, 200)); // give the claimed consumer's second delivery its chance to (wrongly) run
       expect(handled.filter((h) => h.startsWith('claimed:'))).toEqual([`claimed:${fixture.id}`]);
       expect(await infra.inbox.seen('grid-dispatch.guarded', fixture.id)).toBe(false);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('hands an idempotent consumer with handleRun a key’s messages together, as one run; anything doubtful goes back one by one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fq-runtime-'));
+    const bus = new InProcessBus({ logger: silent, publishResolves: 'appended' });
+    const runHandlers = new Map<string, RunHandler | undefined>();
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = (options) => {
+      runHandlers.set(options.groupId, options.runHandler);
+      return subscribe(options);
+    };
+    const config = loadServiceConfig('grid-dispatch', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
+    const infra = await openContextInfrastructure('grid-dispatch', config);
+    const runs: string[][] = [];
+    let failRun = false;
+    const consumer = (purpose: string, idempotent: boolean) => ({
+      purpose,
+      topics: [topics.intakeCase],
+      idempotent,
+      handles: (type: string) => type === fixture.type,
+      handle: async () => undefined,
+      handleRun: async (events: readonly IntegrationEvent[]) => {
+        if (failRun) throw new Error('lost a race');
+        runs.push(events.map((e) => e.id));
+      },
+    });
+    const runtime = new ContextRuntime({ context: 'grid-dispatch', consumers: [consumer('runs', true), consumer('claimed', false)] }, infra, bus);
+    await runtime.start();
+    try {
+      // a consumer that claims each message in the inbox is never handed a run
+      expect(runHandlers.get('grid-dispatch.claimed')).toBeUndefined();
+      const run = runHandlers.get('grid-dispatch.runs')!;
+      const delivered = (event: IntegrationEvent, offset: number, value?: string): DeliveredMessage => {
+        const m = toCloudEventMessage(toCloudEvent(event), event.subject);
+        return {
+          topic: topics.intakeCase,
+          partition: 0,
+          offset: String(offset),
+          key: m.key,
+          value: value ?? m.value,
+          headers: m.headers ?? {},
+          timestamp: '0',
+          groupId: 'grid-dispatch.runs',
+          attempt: 1,
+        };
+      };
+      const [a, b] = [
+        { ...fixture, id: newId() },
+        { ...fixture, id: newId() },
+      ];
+      const reported = JSON.parse(
+        readFileSync(join(__dirname, '../../../contracts/src/__fixtures__/intake.case.reported.v1.json'), 'utf8'),
+      ) as IntegrationEvent;
+      const other = { ...reported, id: newId(), subject: fixture.subject };
+      const counted = async (outcome: string) =>
+        (await metrics.consumed.get()).values.find((v) => v.labels.group === 'grid-dispatch.runs' && v.labels.outcome === outcome)?.value ?? 0;
+      expect(await run([delivered(a, 1), delivered(other, 2), delivered(b, 3)])).toBe(true);
+      expect(runs).toEqual([[a.id, b.id]]); // in order, without the type it does not handle
+      expect(await infra.inbox.seen('grid-dispatch.runs', a.id)).toBe(false);
+      expect([await counted('handled'), await counted('ignored')]).toEqual([2, 1]);
+
+      // a message that does not decode: nothing runs, the bus delivers them one by one (that one is dead-lettered there)
+      expect(await run([delivered(a, 4), delivered(b, 5, '{not json')])).toBe(false);
+      // the run fails: the bus delivers them one by one
+      failRun = true;
+      await expect(run([delivered(a, 6), delivered(b, 7)])).rejects.toThrow('lost a race');
+      expect(runs).toEqual([[a.id, b.id]]);
     } finally {
       await runtime.stop();
     }

@@ -71,6 +71,14 @@ export interface ContextConsumer {
    */
   idempotent?: boolean;
   /**
+   * Optional, for `idempotent` consumers: the events of ONE key (one case) that came together, in
+   * order (the events of one commit, typically), handled at once, e.g. with one write of the case's
+   * document where `handle` writes once per event. It must leave what `handle` would leave for each
+   * in turn; when it throws, the events are delivered to `handle` one by one (retries, dead-letter
+   * topic), so what it did before failing must be safe to do again. Only `handles` events reach it.
+   */
+  handleRun?(events: readonly IntegrationEvent[], runtime: ContextRuntime): Promise<void>;
+  /**
    * A consumer rebuilding its read model from the topics (a new group) returns true: on a bus that
    * keeps no history (in-process), the relays of the process then publish their stores again, and
    * `historyReplayed` runs once they have caught up.
@@ -214,6 +222,7 @@ export class ContextRuntime {
           groupId,
           topics: consumer.topics,
           handler: (message) => this.deliver(groupId, consumer, message),
+          ...(consumer.idempotent && consumer.handleRun ? { runHandler: (messages) => this.deliverRun(groupId, consumer, messages) } : {}),
         }),
       );
     }
@@ -357,6 +366,54 @@ export class ContextRuntime {
     await inSpan(`${message.topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(decoded?.extensions.traceparent), () =>
       this.handleDelivery(groupId, consumer, message, decoded, undecodable),
     );
+  }
+
+  /**
+   * Several messages of one key at once (`ContextConsumer.handleRun`), as ONE consumer span
+   * continuing the first message's trace. False, before anything ran, when a message does not
+   * decode or validate: the bus then delivers them one by one, and that message gets its own
+   * verdict (the dead-letter topic). A failure of `handleRun` rejects, with the same effect.
+   */
+  private async deliverRun(groupId: string, consumer: ContextConsumer, messages: readonly DeliveredMessage[]): Promise<boolean> {
+    const events: IntegrationEvent[] = [];
+    let ignored = 0;
+    let traceparent: string | undefined;
+    for (const message of messages) {
+      let event: IntegrationEvent;
+      try {
+        const decoded = fromCloudEventMessage(message);
+        traceparent ??= decoded.extensions.traceparent;
+        event = validateIntegrationEvent(fromCloudEvent(decoded));
+      } catch {
+        return false;
+      }
+      if (consumer.handles && !consumer.handles(event.type)) ignored += 1;
+      else events.push(event);
+    }
+    const topic = messages[0].topic;
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': topic,
+      'messaging.consumer.group.name': groupId,
+      'messaging.batch.message_count': messages.length,
+    };
+    if (events.length > 0) {
+      await inSpan(`${topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(traceparent), async () => {
+        try {
+          await consumer.handleRun?.(events, this);
+        } catch (e) {
+          metrics.consumed.inc({ group: groupId, outcome: 'failed' });
+          throw e;
+        }
+      });
+    }
+    if (ignored > 0) metrics.consumed.inc({ group: groupId, outcome: 'ignored' }, ignored);
+    if (events.length > 0) {
+      metrics.consumed.inc({ group: groupId, outcome: 'handled' }, events.length);
+      this.consumed.set(topic, (this.consumed.get(topic) ?? 0) + events.length);
+    }
+    return true;
   }
 
   private async handleDelivery(

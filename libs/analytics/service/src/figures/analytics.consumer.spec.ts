@@ -1,4 +1,4 @@
-import { IntakeCaseReportedV1, IntegrationEvent } from '@fengqiao/contracts';
+import { IntakeCaseAcceptedV1, IntakeCaseFiledV1, IntakeCaseReportedV1, IntegrationEvent } from '@fengqiao/contracts';
 import { SqliteEventStore } from '@fengqiao/event-store';
 import type { ContextRuntime } from '@fengqiao/platform';
 import { EmbeddedReadStore, type ReadStore } from '@fengqiao/read-store';
@@ -101,5 +101,77 @@ describe('analytics figures consumer without an inbox', () => {
     expect(place[0]?.reports.map((r) => r.caseId)).toEqual(['case-1', 'case-2', 'case-3']);
     expect(await rules()).toEqual(RAISED);
     for (const raised of await warnings()) expect(raised.data).toMatchObject({ caseIds: ['case-1', 'case-2', 'case-3'] });
+  });
+
+  describe('a case’s events that came together (handleRun)', () => {
+    const later = (caseId: string, type: string, data: Record<string, unknown>): IntegrationEvent => ({
+      ...reported(caseId, 11),
+      id: `${type}-${caseId}`,
+      type,
+      data: { caseId, jurisdiction: J, ...data },
+    });
+    /** case-3's report, acceptance and filing (re-categorised on filing) */
+    const run = [
+      reported('case-3', 11),
+      later('case-3', IntakeCaseAcceptedV1.type, { at: '2026-03-02T11:05:00+08:00' }),
+      later('case-3', IntakeCaseFiledV1.type, {
+        at: '2026-03-02T11:10:00+08:00',
+        filedAt: '2026-03-02T11:10:00+08:00',
+        category: 'road_damage',
+        gridId: 'g-1-1-1',
+        channel: 'hotline',
+      }),
+    ];
+    const state = async (store: ReadStore, eventStore: SqliteEventStore) => {
+      const { _revision: _r, ...facts } = (await store.get<object>('analytics_cases', 'case-3')) ?? { _revision: 0 };
+      const raised = (await eventStore.readAll()).filter((e) => e.streamId.startsWith(WARNING_STREAM_PREFIX));
+      return { facts, recent: await store.find(RECENT_REPORTS, {}, { sort: { _id: 1 } }), warnings: raised.map((e) => [e.id, e.type, e.data]) };
+    };
+
+    it('folds them with one write of the case’s facts and leaves what one-by-one delivery leaves, warnings included', async () => {
+      const oneByOne = { readStore: new EmbeddedReadStore({ path: ':memory:' }), events: new SqliteEventStore({ path: ':memory:' }) };
+      const other = { infra: oneByOne } as unknown as ContextRuntime;
+      const alone = createFiguresConsumer();
+      try {
+        await alone.prepare(other);
+        for (const [caseId, hour] of [
+          ['case-1', 9],
+          ['case-2', 10],
+        ] as const) {
+          await figures.consumer.handle(reported(caseId, hour), runtime);
+          await alone.consumer.handle(reported(caseId, hour), other);
+        }
+        for (const event of run) await alone.consumer.handle(event, other);
+
+        const writes: string[] = [];
+        const upsert = readStore.upsert.bind(readStore);
+        readStore.upsert = (collection, doc, options) => {
+          writes.push(`${collection}/${doc._id}`);
+          return upsert(collection, doc, options);
+        };
+        await figures.consumer.handleRun!(run, runtime);
+        expect(writes.filter((w) => w === 'analytics_cases/case-3')).toHaveLength(1);
+        expect(await rules()).toEqual(RAISED);
+        expect(await state(readStore, events)).toEqual(await state(oneByOne.readStore, oneByOne.events));
+
+        // the same run again (as a run, or one by one after a failure): the facts are not written
+        // again and no warning is raised twice
+        const before = await state(readStore, events);
+        writes.length = 0;
+        await figures.consumer.handleRun!(run, runtime);
+        for (const event of run) await figures.consumer.handle(event, runtime);
+        expect(writes.filter((w) => w.startsWith('analytics_cases/'))).toEqual([]);
+        const after = await state(readStore, events);
+        expect([after.facts, after.warnings]).toEqual([before.facts, before.warnings]);
+      } finally {
+        await oneByOne.readStore.close();
+        await oneByOne.events.close();
+      }
+    });
+
+    it('hands events of several cases to handle one by one', async () => {
+      await figures.consumer.handleRun!([reported('case-1', 9), reported('case-2', 10)], runtime);
+      expect((await readStore.find('analytics_cases', {}, { sort: { _id: 1 } })).map((d) => d._id)).toEqual(['case-1', 'case-2']);
+    });
   });
 });

@@ -57,6 +57,7 @@ export function createFiguresConsumer(): { consumer: ContextConsumer; prepare(ru
       return handleFigures(event, runtime);
     },
     idempotent: true,
+    handleRun: (events, runtime) => handleRun(events, runtime, consumer.handle),
     needsHistory: () => replayPending,
     historyReplayed: async (runtime) => {
       const store = runtime.infra.readStore;
@@ -105,6 +106,18 @@ async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): 
   if (facts) await evaluateWarnings(runtime, facts, event);
 }
 
+const isCaseFigure = (event: IntegrationEvent) => !event.type.startsWith('cn.fengqiao.mediation.') && !event.type.startsWith('cn.fengqiao.petitions.');
+
+/** A case's events that came together: folded with one write of its facts, then the warnings of each in turn. */
+async function handleRun(events: readonly IntegrationEvent[], runtime: ContextRuntime, handle: ContextConsumer['handle']): Promise<void> {
+  if (!events.every(isCaseFigure) || events.some((e) => e.subject !== events[0].subject)) {
+    for (const event of events) await handle(event, runtime);
+    return;
+  }
+  const steps = await foldRunInto<CaseFacts, IntegrationEvent>(runtime, CASE_FACTS, events[0].subject, events, evolveCaseFacts);
+  for (const [facts, event] of steps) await evaluateWarnings(runtime, facts, event);
+}
+
 /**
  * Folds one event into a per-case facts document with a revision-guarded upsert, and returns the
  * facts when they hold the event (folded now or by an earlier delivery: the caller's next steps run
@@ -113,24 +126,50 @@ async function handleFigures(event: IntegrationEvent, runtime: ContextRuntime): 
  * (`withDocumentLock`); a race with another replica is lost by one of them, which throws and is
  * retried by the bus.
  */
-export function foldInto<T extends { applied: string[] }>(
+export async function foldInto<T extends { applied: string[] }>(
   runtime: Pick<ContextRuntime, 'infra'>,
   collection: string,
   id: string,
   eventId: string,
   evolve: (doc: T | null) => T,
 ): Promise<T | undefined> {
+  const steps = await foldRunInto<T, { id: string }>(runtime, collection, id, [{ id: eventId }], (doc) => evolve(doc));
+  return steps[0]?.[0];
+}
+
+/**
+ * `foldInto` for several events of one document, in order, with ONE write (the events of a case
+ * that came together: `ContextConsumer.handleRun`). Returns, for each event the facts hold (folded
+ * now or before), the facts as they stood right after it, so the steps after the fold run for
+ * each event exactly as they would have one by one.
+ */
+export function foldRunInto<T extends { applied: string[] }, E extends { id: string }>(
+  runtime: Pick<ContextRuntime, 'infra'>,
+  collection: string,
+  id: string,
+  events: readonly E[],
+  evolve: (doc: T | null, event: E) => T,
+): Promise<Array<[T, E]>> {
   const store = runtime.infra.readStore;
   // the document as this process last wrote it (no read; the write checks it is still that version), else as stored
   return withDocumentLock(store, collection, id, () =>
-    withLastWritten<T, T | undefined>(store, collection, id, async ({ current, remembered, write }) => {
-      const next = evolve(current);
-      if (next.applied.length === (current?.applied.length ?? 0)) {
-        if (remembered) return READ_AGAIN; // a redelivery, or an event that does not apply: decided on the stored document
-        return current?.applied.includes(eventId) ? next : undefined;
+    withLastWritten<T, Array<[T, E]>>(store, collection, id, async ({ current, remembered, write }) => {
+      let doc: T | null = current;
+      const steps: Array<[T, E]> = [];
+      for (const event of events) {
+        const next = evolve(doc, event);
+        if (next.applied.length !== (doc?.applied.length ?? 0)) {
+          doc = next;
+          steps.push([next, event]);
+        } else if (remembered) {
+          return READ_AGAIN; // a redelivery, or an event that does not apply: decided on the stored document
+        } else if (doc?.applied.includes(event.id)) {
+          steps.push([next, event]);
+        }
       }
-      const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...next } as T & { _id: string; _revision: number };
-      if (await write({ ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1, expectNew: current === null })) return next;
+      if (doc === current || doc === null) return steps;
+      const { _id: _i, _revision: _r, ...plain } = { _id: '', _revision: 0, ...doc } as T & { _id: string; _revision: number };
+      if (await write({ ...(plain as unknown as T), _id: id }, { revision: (current?._revision ?? 0) + 1, expectNew: current === null })) return steps;
       if (remembered) return READ_AGAIN;
       throw new Error(`${collection} ${id} changed meanwhile; retrying`);
     }),

@@ -18,7 +18,9 @@
  * off. The messages of a batch (one partition) go to the handler key by key: each key's messages
  * one after the other in offset order, up to `keysConsumedConcurrently` keys at once (per-key
  * order is what the bus promises; one slow case no longer holds up every case behind it in its
- * partition, and kafkajs fetches a partition again only once the whole batch is done). See
+ * partition, and kafkajs fetches a partition again only once the whole batch is done). A key's
+ * messages of a batch go to the subscription's `runHandler` together first, when it has one; if it
+ * does not handle them all, they go one by one as above. See
  * `delivery.ts` for retries and the dead-letter topic. The offset resolved is the end of the
  * handled prefix of the batch (a message handled while an earlier one of another key is still in
  * hand waits for it), committed at least every `commitIntervalMs` and whenever the batch ends or
@@ -392,28 +394,22 @@ class KafkaSubscription implements Subscription {
     const handled = new Array<boolean>(messages.length).fill(false);
     let prefix = 0;
     let halted = false;
-    const handle = async (index: number): Promise<boolean> => {
-      if (halted || !isRunning() || isStale() || stop.signal.aborted) return false;
+    const stopping = () => halted || !isRunning() || isStale() || stop.signal.aborted;
+    const messageAt = (index: number) => {
       const message = messages[index];
-      const outcome = await deliver({
-        message: {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString('utf8') ?? '',
-          value: message.value?.toString('utf8') ?? '',
-          headers: headerText(message.headers),
-          timestamp: message.timestamp,
-          groupId: this.groupId,
-        },
-        handler: this.options.handler,
-        policy: this.policy,
-        signal: stop.signal,
-        deadLetter: (dlq, m) => this.bus.send(dlq, m),
-        logger: this.bus.logger,
-      });
-      if (outcome.kind === 'abandoned') return false;
-      handled[index] = true;
+      return {
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? '',
+        value: message.value?.toString('utf8') ?? '',
+        headers: headerText(message.headers),
+        timestamp: message.timestamp,
+        groupId: this.groupId,
+      };
+    };
+    const markHandled = async (indexes: readonly number[]): Promise<void> => {
+      for (const index of indexes) handled[index] = true;
       while (prefix < messages.length && handled[prefix]) {
         resolveOffset(messages[prefix].offset);
         uncommitted = nextOffset(messages[prefix].offset);
@@ -421,7 +417,33 @@ class KafkaSubscription implements Subscription {
       }
       if (Date.now() - lastCommit >= this.timing.commitIntervalMs) await commit();
       await heartbeat();
+    };
+    const handle = async (index: number): Promise<boolean> => {
+      if (stopping()) return false;
+      const outcome = await deliver({
+        message: messageAt(index),
+        handler: this.options.handler,
+        policy: this.policy,
+        signal: stop.signal,
+        deadLetter: (dlq, m) => this.bus.send(dlq, m),
+        logger: this.bus.logger,
+      });
+      if (outcome.kind === 'abandoned') return false;
+      await markHandled([index]);
       return true;
+    };
+    // a key's messages together (`runHandler`), once; true when all of them were handled
+    const runHandler = this.options.runHandler;
+    const handleRun = async (lane: readonly number[]): Promise<boolean> => {
+      if (runHandler === undefined || lane.length < 2 || stopping()) return false;
+      let done = false;
+      try {
+        done = (await runHandler(lane.map((index) => ({ ...messageAt(index), attempt: 1 })))) === true;
+      } catch (error) {
+        this.bus.logger.debug({ topic, partition, groupId: this.groupId, err: error }, 'run of messages failed: delivering them one by one');
+      }
+      if (done) await markHandled(lane);
+      return done;
     };
     try {
       // the messages of one key one after the other, in offset order; up to `keysConsumedConcurrently` keys at once
@@ -435,6 +457,7 @@ class KafkaSubscription implements Subscription {
       const queue = [...lanes.values()];
       const worker = async () => {
         for (let lane = queue.shift(); lane !== undefined && !halted; lane = queue.shift()) {
+          if (await handleRun(lane)) continue;
           for (const index of lane) {
             if (!(await handle(index))) {
               // stopping (close, rebalance): no key starts another message; those in hand finish

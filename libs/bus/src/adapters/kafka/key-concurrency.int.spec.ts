@@ -88,4 +88,44 @@ describeIntegration('KafkaBus: keys of one partition at the same time', ['kafka'
     // at-least-once: the other key's message, handled after the stuck one's offset, comes again too
     expect(next).toEqual(['stuck#0', 'other#0']);
   }, 60_000);
+
+  it('hands a key’s messages of a batch to runHandler together; a run it does not take goes one by one; the offset moves past what a run handled', async () => {
+    const topic = name('keys.runs.events.v1');
+    const groupId = name('keys.runs');
+    await bus.ensureTopics([topic]);
+    // published first, so that one batch holds them all
+    await bus.publish(topic, [
+      { key: 'a', value: 'a#0' },
+      { key: 'b', value: 'b#0' },
+      { key: 'a', value: 'a#1' },
+      { key: 'b', value: 'b#1' },
+      { key: 'c', value: 'c#0' },
+    ]);
+    const runs: string[][] = [];
+    const single: string[] = [];
+    const sub = await bus.subscribe({
+      groupId,
+      topics: [topic],
+      handler: async (m) => void single.push(m.value),
+      runHandler: async (messages) => {
+        const values = messages.map((m) => m.value);
+        runs.push(values);
+        if (values[0].startsWith('b')) throw new Error('lost a race'); // b's go one by one instead
+        return true;
+      },
+    });
+    await eventually(() => (single.length === 3 ? true : undefined), { what: 'the messages not taken as a run', timeoutMs: 30_000 });
+    expect(runs.sort()).toEqual([
+      ['a#0', 'a#1'],
+      ['b#0', 'b#1'],
+    ]);
+    expect(single.sort()).toEqual(['b#0', 'b#1', 'c#0']); // c alone is no run
+    await sub.close();
+    // committed past everything: a member after it gets nothing again
+    const again: string[] = [];
+    await bus.subscribe({ groupId, topics: [topic], handler: async (m) => void again.push(m.value) });
+    await bus.publish(topic, [{ key: 'z', value: 'z#0' }]);
+    await eventually(() => (again.length >= 1 ? true : undefined), { what: 'the next message', timeoutMs: 30_000 });
+    expect(again).toEqual(['z#0']);
+  }, 60_000);
 });

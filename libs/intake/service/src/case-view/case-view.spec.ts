@@ -4,6 +4,9 @@ import { gridDispatchEvent } from '../testing/intake-test-app';
 import { EmbeddedReadStore } from '@fengqiao/read-store';
 import { CASE_VIEW, CaseView, evolveDispatch, evolveReport } from './case-view';
 import { caseView } from './case-view.projector';
+import { mutateCaseView } from './case-view.store';
+import type { ContextRuntime } from '@fengqiao/platform';
+import { applyGridDispatchEvent, applyGridDispatchEvents } from '../on-grid-dispatch-event/on-grid-dispatch-event.consumer';
 
 const caseId = 'case-1';
 const operator = { userId: 'u-op', role: 'operator' as const, unitId: 'v-1-1' };
@@ -188,5 +191,51 @@ describe('case view projector: a case’s events of one pass in one write (apply
     expect(await caseView.applyRun!(store, [history[0], other])).toBe(false);
     expect(await caseView.applyRun!(store, [{ ...history[0], type: 'SomethingElse' }])).toBe(true);
     expect(writes).toBe(0);
+  });
+});
+
+describe('case-status consumer: a case’s grid-dispatch events that came together (handleRun)', () => {
+  const event = (name: 'CaseDispatched' | 'CaseClosed', at: string, id: string) =>
+    gridDispatchEvent(
+      name,
+      { caseId, status: name === 'CaseClosed' ? 'closed' : 'dispatched', at, jurisdiction: [...path, 'dept-d-cg'], unitId: 'dept-d-cg' },
+      id,
+    );
+  const run = [event('CaseDispatched', '2025-03-03T02:00:00.000Z', 'gd-1'), event('CaseClosed', '2025-03-05T02:00:00.000Z', 'gd-2')];
+  const stores: EmbeddedReadStore[] = [];
+  const filedStore = async () => {
+    const store = new EmbeddedReadStore({ path: ':memory:' });
+    stores.push(store);
+    await mutateCaseView(store, caseId, () => fold(history));
+    return { store, runtime: { infra: { readStore: store } } as unknown as Pick<ContextRuntime, 'infra'> };
+  };
+  afterEach(() => Promise.all(stores.splice(0).map((s) => s.close())));
+
+  it('writes the case view once, as the events one by one would leave it', async () => {
+    const [together, alone] = [await filedStore(), await filedStore()];
+    let writes = 0;
+    const upsert = together.store.upsert.bind(together.store);
+    together.store.upsert = (collection, doc, options) => {
+      writes += 1;
+      return upsert(collection, doc, options);
+    };
+    expect(await applyGridDispatchEvents(together.runtime, run)).toBe(true);
+    for (const e of run) await applyGridDispatchEvent(alone.runtime, e);
+    expect(writes).toBe(1);
+    const { _revision: _a, ...a } = (await together.store.get<CaseView>(CASE_VIEW, caseId))!;
+    const { _revision: _b, ...b } = (await alone.store.get<CaseView>(CASE_VIEW, caseId))!;
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ dispatch: { status: 'closed', eventIds: ['gd-1', 'gd-2'] } });
+    // run twice: nothing to write
+    expect(await applyGridDispatchEvents(together.runtime, run)).toBe(false);
+    expect(writes).toBe(1);
+  });
+
+  it('applies events of several cases one by one', async () => {
+    const { store, runtime } = await filedStore();
+    const other = gridDispatchEvent('CaseDispatched', { caseId: 'case-2', status: 'dispatched', at: '2025-03-03T02:00:00.000Z', jurisdiction: path }, 'gd-3');
+    expect(await applyGridDispatchEvents(runtime, [run[0], other])).toBe(true);
+    expect((await store.get<CaseView>(CASE_VIEW, caseId))?.dispatch?.status).toBe('dispatched');
+    expect(await store.get(CASE_VIEW, 'case-2')).not.toBeNull();
   });
 });

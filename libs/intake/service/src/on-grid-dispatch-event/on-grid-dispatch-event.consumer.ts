@@ -20,7 +20,31 @@ export const caseStatusConsumer: ContextConsumer = {
   async handle(event: IntegrationEvent, runtime: ContextRuntime): Promise<void> {
     await applyGridDispatchEvent(runtime, event);
   },
+  // a case's events that came together (one commit of grid-dispatch's): one write of its view
+  async handleRun(events: readonly IntegrationEvent[], runtime: ContextRuntime): Promise<void> {
+    await applyGridDispatchEvents(runtime, events);
+  },
 };
+
+/**
+ * Applies grid-dispatch integration events (in order) to the case view: one write per case when
+ * they are all of one case, else one per event; whether anything was written.
+ */
+export async function applyGridDispatchEvents(runtime: Pick<ContextRuntime, 'infra'>, events: readonly IntegrationEvent[]): Promise<boolean> {
+  const orders = events.filter(isWorkOrderEvent);
+  if (orders.length === 0) return false;
+  const caseId = orders[0].data.caseId;
+  if (orders.some((e) => e.data.caseId !== caseId)) {
+    let wrote = false;
+    for (const e of orders) wrote = (await applyGridDispatchEvent(runtime, e)) || wrote;
+    return wrote;
+  }
+  return mutateCaseView(runtime.infra.readStore, caseId, (doc) => {
+    let next = doc;
+    for (const e of orders) next = evolveDispatch(next, e) ?? next;
+    return next === doc ? null : next;
+  });
+}
 
 /** Applies one grid-dispatch integration event to the case view; whether it wrote. */
 export async function applyGridDispatchEvent(runtime: Pick<ContextRuntime, 'infra'>, event: IntegrationEvent): Promise<boolean> {
