@@ -399,14 +399,8 @@ export class ContextRuntime {
       'messaging.batch.message_count': messages.length,
     };
     if (events.length > 0) {
-      await inSpan(`${topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(traceparent), async () => {
-        try {
-          await consumer.handleRun?.(events, this);
-        } catch (e) {
-          metrics.consumed.inc({ group: groupId, outcome: 'failed' });
-          throw e;
-        }
-      });
+      // a failure is not counted here: the messages go one by one next, and are counted there
+      await inSpan(`${topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(traceparent), () => consumer.handleRun!(events, this));
     }
     if (ignored > 0) metrics.consumed.inc({ group: groupId, outcome: 'ignored' }, ignored);
     if (events.length > 0) {
