@@ -171,6 +171,22 @@ describe('publishing grid-dispatch events', () => {
     }
   });
 
+  it('reads nothing for a stream’s first event (it starts from the initial state), nor for an event whose predecessor it published', async () => {
+    const events = h.runtime.infra.events;
+    const stored = (await events.readAll({ maxCount: 100_000 })).filter((s) => s.streamId.startsWith('grid-case-'));
+    const caseStream = stored.filter((s) => s.streamId === stored[0].streamId);
+    expect(caseStream.length).toBeGreaterThan(1);
+    const reads: string[] = [];
+    const counted = { readStream: (id: string, o?: { maxCount?: number }) => (reads.push(id), events.readStream(id, o)) } as unknown as typeof events;
+    const publisher = new WorkOrderPublisher();
+    const byId = new Map(received.map((r) => [r.id, r]));
+    for (const e of caseStream) expect(await publisher.publish(e, { events: counted })).toEqual(byId.get(e.id));
+    expect(reads).toEqual([]);
+    // a later event without its predecessor published (a restart) still reads the stream
+    expect(await new WorkOrderPublisher().publish(caseStream[1], { events: counted })).toEqual(byId.get(caseStream[1].id));
+    expect(reads).toEqual([caseStream[1].streamId]);
+  });
+
   it('publishes events stored before the clean-up (with the old data.after snapshot) from the stream, not from the snapshot', async () => {
     const events = h.runtime.infra.events;
     const stream = (await events.readAll({ maxCount: 100_000 })).filter((s) => s.streamId.startsWith('grid-case-'));

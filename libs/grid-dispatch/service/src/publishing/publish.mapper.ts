@@ -78,8 +78,8 @@ const CACHED_STREAMS = 1000;
  * The snapshot (status, unit, level, step and due time after the event) is a view: it is computed
  * here by folding the case's stream up to the event with the decider's `evolve`, not stored on the
  * event. The relay reads in store order, so the state of the stream's previous event is usually
- * cached and one `evolve` suffices; otherwise (a restart, a re-publication) the stream is read up
- * to the event. Events stored with the old `data.after` snapshot are published the same way (the
+ * cached and one `evolve` suffices (and a stream's first event needs none: it starts from the
+ * initial state); otherwise (a restart, a re-publication) the stream is read up to the event. Events stored with the old `data.after` snapshot are published the same way (the
  * snapshot on them is ignored; see `upcastGridCaseEvent`).
  */
 export class WorkOrderPublisher {
@@ -93,9 +93,11 @@ export class WorkOrderPublisher {
 
   private async stateAfter(stored: StoredEvent, context: PublishContext): Promise<GridCaseState> {
     const cached = this.states.get(stored.streamId);
+    // the state before the event: the initial one before a stream's first event (nothing to read)
+    const before = stored.revision === 0 ? initialGridCaseState() : cached?.revision === stored.revision - 1 ? cached.state : undefined;
     let state: GridCaseState;
-    if (cached && cached.revision === stored.revision - 1) {
-      state = evolveGridCase(cached.state, upcastGridCaseEvent(stored));
+    if (before !== undefined) {
+      state = evolveGridCase(before, upcastGridCaseEvent(stored));
     } else {
       const history = await context.events.readStream(stored.streamId, { maxCount: stored.revision + 1 });
       state = history.filter((e) => e.revision <= stored.revision).reduce((s, e) => evolveGridCase(s, upcastGridCaseEvent(e)), initialGridCaseState());
