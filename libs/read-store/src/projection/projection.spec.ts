@@ -63,6 +63,28 @@ function withRedeliveries(history: readonly SampleStoredEvent[], redeliveries: R
   return history.flatMap((e, i) => [e, ...(extra.get(i) ?? [])]);
 }
 
+/** Any case's script: its steps, and whether it is withdrawn (and reported again). */
+const SCRIPT = fc.record({
+  steps: fc.array(fc.constantFrom<Step>('dispatch', 'handle', 'note', 'close'), { maxLength: 5 }),
+  withdraw: fc.boolean(),
+  reportAgain: fc.boolean(),
+});
+
+/** The store order of the scripted cases' streams, merged by `picks`. */
+const scriptedHistory = (scripts: readonly CaseScript[], picks: readonly number[]): SampleStoredEvent[] =>
+  historyOf(
+    scripts.map((s, i) => [`grid-case-c${i}`, caseEvents(i, s)] as const),
+    picks,
+  );
+
+/** A view that (wrongly) puts every stream into one document: its guard must refuse the second stream. */
+const wronglyMerged = defineProjection<{ n: number }, SampleStoredEvent>({
+  name: 'wrongly-merged',
+  collection: 'merged',
+  idOf: () => 'one-doc',
+  evolve: (doc) => ({ n: (doc?.n ?? 0) + 1 }),
+});
+
 const ev = (streamId: string, revision: number, globalPosition: number, e: SampleCaseEvent): SampleStoredEvent =>
   ({ ...e, streamId, revision, globalPosition }) as SampleStoredEvent;
 
@@ -199,21 +221,13 @@ describe('project with the stream-revision guard (case board: one stream per doc
   });
 
   it('property: any interleaving with any redeliveries gives the board and tally of a single delivery', async () => {
-    const script = fc.record({
-      steps: fc.array(fc.constantFrom<Step>('dispatch', 'handle', 'note', 'close'), { maxLength: 5 }),
-      withdraw: fc.boolean(),
-      reportAgain: fc.boolean(),
-    });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(script, { minLength: 1, maxLength: 4 }),
+        fc.array(SCRIPT, { minLength: 1, maxLength: 4 }),
         fc.array(fc.nat({ max: 50 }), { maxLength: 40 }),
         fc.array(fc.tuple(fc.nat({ max: 200 }), fc.nat({ max: 200 })), { minLength: 1, maxLength: 20 }),
         async (scripts, picks, redeliveries) => {
-          const history = historyOf(
-            scripts.map((s, i) => [`grid-case-c${i}`, caseEvents(i, s)] as const),
-            picks,
-          );
+          const history = scriptedHistory(scripts, picks);
           const once = new EmbeddedReadStore({ path: ':memory:' });
           const dup = new EmbeddedReadStore({ path: ':memory:' });
           try {
@@ -242,15 +256,9 @@ describe('project with the stream-revision guard (case board: one stream per doc
 
   it('refuses an event of another stream for the same document', async () => {
     const store = freshStore();
-    const merged = defineProjection<{ n: number }, SampleStoredEvent>({
-      name: 'wrongly-merged',
-      collection: 'merged',
-      idOf: () => 'one-doc',
-      evolve: (doc) => ({ n: (doc?.n ?? 0) + 1 }),
-    });
-    await project(store, merged, FIXED[0]);
-    await expect(project(store, merged, FIXED[1])).rejects.toMatchObject({ code: ProjectionStreamMismatchError.code });
-    expect(await store.get(merged.collection, 'one-doc')).toMatchObject({ n: 1, _stream: 'grid-case-c1' });
+    await project(store, wronglyMerged, FIXED[0]);
+    await expect(project(store, wronglyMerged, FIXED[1])).rejects.toMatchObject({ code: ProjectionStreamMismatchError.code });
+    expect(await store.get(wronglyMerged.collection, 'one-doc')).toMatchObject({ n: 1, _stream: 'grid-case-c1' });
   });
 
   it('refuses an event without a usable revision', async () => {
@@ -321,34 +329,20 @@ describe('projectRun (a stream’s events together, one write)', () => {
   it('throws what project throws: an event without a usable revision, a document of another stream', async () => {
     const store = freshStore();
     await expect(projectRun(store, caseBoard, [c1[0], { ...c1[1], revision: 1.5 }])).rejects.toMatchObject({ code: ProjectionEventError.code });
-    const merged = defineProjection<{ n: number }, SampleStoredEvent>({
-      name: 'wrongly-merged',
-      collection: 'merged',
-      idOf: () => 'one-doc',
-      evolve: (doc) => ({ n: (doc?.n ?? 0) + 1 }),
-    });
-    await project(store, merged, FIXED[0]);
+    await project(store, wronglyMerged, FIXED[0]);
     const c2 = FIXED.filter((e) => e.streamId === 'grid-case-c2');
-    await expect(projectRun(store, merged, c2)).rejects.toMatchObject({ code: ProjectionStreamMismatchError.code });
+    await expect(projectRun(store, wronglyMerged, c2)).rejects.toMatchObject({ code: ProjectionStreamMismatchError.code });
   });
 
   it('property: any split of each stream into runs, with redeliveries, gives the board of one-by-one projection', async () => {
-    const script = fc.record({
-      steps: fc.array(fc.constantFrom<Step>('dispatch', 'handle', 'note', 'close'), { maxLength: 5 }),
-      withdraw: fc.boolean(),
-      reportAgain: fc.boolean(),
-    });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(script, { minLength: 1, maxLength: 4 }),
+        fc.array(SCRIPT, { minLength: 1, maxLength: 4 }),
         fc.array(fc.nat({ max: 50 }), { maxLength: 40 }),
         fc.array(fc.nat({ max: 60 }), { maxLength: 12 }),
         fc.array(fc.tuple(fc.nat({ max: 200 }), fc.nat({ max: 200 })), { maxLength: 10 }),
         async (scripts, picks, cuts, redeliveries) => {
-          const history = historyOf(
-            scripts.map((s, i) => [`grid-case-c${i}`, caseEvents(i, s)] as const),
-            picks,
-          );
+          const history = scriptedHistory(scripts, picks);
           const once = new EmbeddedReadStore({ path: ':memory:' });
           const runs = new EmbeddedReadStore({ path: ':memory:' });
           try {
