@@ -239,10 +239,14 @@ async function recordRecent(runtime: ContextRuntime, key: string, facts: CaseFac
 
 async function evaluateWarnings(runtime: ContextRuntime, facts: CaseFacts, cause: IntegrationEvent): Promise<void> {
   const drafts = [];
-  if (cause.type === IntakeCaseReportedV1.type && facts.reportedAt) {
-    if (facts.placeKey) drafts.push(repeatedPlace(facts, await recordRecent(runtime, `place:${facts.placeKey}`, facts, PLACE_WINDOW_MS)));
-    if (facts.gridId && facts.category)
-      drafts.push(categorySurge(facts, await recordRecent(runtime, `surge:${facts.gridId}/${facts.category}`, facts, SURGE_SPAN_MS)));
+  if (cause.type === IntakeCaseReportedV1.type) {
+    // the rules count a report where and as what it was reported: from the report alone, so that a
+    // redelivery after the filing re-categorised the case counts it exactly as the first delivery did
+    const reported = evolveCaseFacts(null, cause);
+    if (reported.reportedAt && reported.placeKey)
+      drafts.push(repeatedPlace(reported, await recordRecent(runtime, `place:${reported.placeKey}`, reported, PLACE_WINDOW_MS)));
+    if (reported.reportedAt && reported.gridId && reported.category)
+      drafts.push(categorySurge(reported, await recordRecent(runtime, `surge:${reported.gridId}/${reported.category}`, reported, SURGE_SPAN_MS)));
   } else if (cause.type === gridDispatchContracts.DeadlineBreached.type && facts.jurisdiction[2]) {
     drafts.push(overdueRising(facts, await runtime.infra.readStore.find<CaseFacts>(CASE_FACTS, { jurisdiction: facts.jurisdiction[2] })));
   }
