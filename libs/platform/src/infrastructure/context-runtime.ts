@@ -375,6 +375,8 @@ export class ContextRuntime {
    * verdict (the dead-letter topic). A failure of `handleRun` rejects, with the same effect.
    */
   private async deliverRun(groupId: string, consumer: ContextConsumer, messages: readonly DeliveredMessage[]): Promise<boolean> {
+    const handleRun = consumer.handleRun?.bind(consumer);
+    if (!handleRun || messages.length === 0) return false;
     const events: IntegrationEvent[] = [];
     let ignored = 0;
     let traceparent: string | undefined;
@@ -400,7 +402,7 @@ export class ContextRuntime {
     };
     if (events.length > 0) {
       // a failure is not counted here: the messages go one by one next, and are counted there
-      await inSpan(`${topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(traceparent), () => consumer.handleRun!(events, this));
+      await inSpan(`${topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(traceparent), () => handleRun(events, this));
     }
     if (ignored > 0) metrics.consumed.inc({ group: groupId, outcome: 'ignored' }, ignored);
     if (events.length > 0) {
