@@ -43,6 +43,17 @@ import { relayGateOf } from './relay-gate';
 export { dataschemaOf, fromCloudEvent, toCloudEvent } from './cloud-event-mapping';
 export { RelayGate, relayGateOf } from './relay-gate';
 
+/** The attributes of a consumer's span (OpenTelemetry messaging conventions), with those of the delivery. */
+function consumerSpanAttributes(topic: string, groupId: string, delivery: Record<string, string | number>): Record<string, string | number> {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': topic,
+    'messaging.consumer.group.name': groupId,
+    ...delivery,
+  };
+}
+
 /** Relay lag is counted up to this many events per scrape (a bounded read). */
 const LAG_SCAN_LIMIT = 10_000;
 
@@ -356,13 +367,11 @@ export class ContextRuntime {
     } catch (e) {
       undecodable = e;
     }
-    const attributes = {
-      'messaging.system': 'kafka',
-      'messaging.operation.type': 'process',
-      'messaging.destination.name': message.topic,
-      'messaging.consumer.group.name': groupId,
-      ...(decoded ? { 'messaging.message.id': decoded.id, 'fengqiao.event.type': decoded.type } : {}),
-    };
+    const attributes = consumerSpanAttributes(
+      message.topic,
+      groupId,
+      decoded ? { 'messaging.message.id': decoded.id, 'fengqiao.event.type': decoded.type } : {},
+    );
     await inSpan(`${message.topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(decoded?.extensions.traceparent), () =>
       this.handleDelivery(groupId, consumer, message, decoded, undecodable),
     );
@@ -393,13 +402,7 @@ export class ContextRuntime {
       else events.push(event);
     }
     const topic = messages[0].topic;
-    const attributes = {
-      'messaging.system': 'kafka',
-      'messaging.operation.type': 'process',
-      'messaging.destination.name': topic,
-      'messaging.consumer.group.name': groupId,
-      'messaging.batch.message_count': messages.length,
-    };
+    const attributes = consumerSpanAttributes(topic, groupId, { 'messaging.batch.message_count': messages.length });
     if (events.length > 0) {
       // a failure is not counted here: the messages go one by one next, and are counted there
       await inSpan(`${topic} process`, { kind: SpanKind.CONSUMER, attributes }, contextFromTraceparent(traceparent), () => handleRun(events, this));

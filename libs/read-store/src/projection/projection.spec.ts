@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { EmbeddedReadStore } from '../adapters/embedded/embedded-read-store';
+import { recordUpserts, type RecordedUpsert } from '../testing/counting-gets';
 import type { ReadStore } from '../read-store.port';
 import {
   defineProjection,
@@ -205,15 +206,10 @@ describe('project with the stream-revision guard (case board: one stream per doc
 
   it('tells the store which write is a document’s first (expectNew), so an adapter may insert it plainly', async () => {
     const store = freshStore();
-    const hints: [string, number, boolean | undefined][] = [];
-    const upsert = store.upsert.bind(store);
-    store.upsert = (collection, doc, options) => {
-      hints.push([doc._id, options.revision, options.expectNew]);
-      return upsert(collection, doc, options);
-    };
+    const writes = recordUpserts(store);
     for (const e of [FIXED[0], FIXED[2], FIXED[1]]) await project(store, caseBoard, e);
     // c1's report (revision 0) is its first write, the dispatch (revision 1) is not; c2's report is
-    expect(hints).toEqual([
+    expect(writes.map((w) => [w.id, w.revision, w.expectNew])).toEqual([
       ['c1', 0, true],
       ['c1', 1, false],
       ['c2', 0, true],
@@ -270,16 +266,8 @@ describe('project with the stream-revision guard (case board: one stream per doc
   });
 });
 
-/** `store` with its upserts recorded (collection, id, revision). */
-function recordingUpserts(store: ReadStore): [string, string, number][] {
-  const writes: [string, string, number][] = [];
-  const upsert = store.upsert.bind(store);
-  store.upsert = (collection, doc, options) => {
-    writes.push([collection, doc._id, options.revision]);
-    return upsert(collection, doc, options);
-  };
-  return writes;
-}
+/** What was written: (collection, id, revision) of each upsert. */
+const written = (writes: readonly RecordedUpsert[]) => writes.map((w) => [w.collection, w.id, w.revision]);
 
 /** Splits `events` into consecutive runs at the given cut points. */
 function runsOf<T>(events: readonly T[], cuts: readonly number[]): T[][] {
@@ -298,32 +286,32 @@ describe('projectRun (a stream’s events together, one write)', () => {
 
   it('writes a case’s six events once, leaving the document one-by-one projection leaves', async () => {
     const store = freshStore();
-    const writes = recordingUpserts(store);
+    const writes = recordUpserts(store);
     expect(await projectRun(store, caseBoard, c1)).toEqual({ kind: 'written', id: 'c1', revision: 5, applied: 6 });
-    expect(writes).toEqual([[caseBoard.collection, 'c1', 5]]);
+    expect(written(writes)).toEqual([[caseBoard.collection, 'c1', 5]]);
     expect(await store.get(caseBoard.collection, 'c1')).toEqual(EXPECTED_BOARD[0]);
   });
 
   it('skips the events the document already reflects, and writes nothing when it reflects them all', async () => {
     const store = freshStore();
     for (const e of c1.slice(0, 3)) await project(store, caseBoard, e);
-    const writes = recordingUpserts(store);
+    const writes = recordUpserts(store);
     expect(await projectRun(store, caseBoard, c1.slice(1))).toEqual({ kind: 'written', id: 'c1', revision: 5, applied: 3 });
     expect(await projectRun(store, caseBoard, c1)).toEqual({ kind: 'stale', id: 'c1', revision: 5, applied: 0 });
-    expect(writes).toEqual([[caseBoard.collection, 'c1', 5]]);
+    expect(written(writes)).toEqual([[caseBoard.collection, 'c1', 5]]);
     expect(await store.get(caseBoard.collection, 'c1')).toEqual(EXPECTED_BOARD[0]);
   });
 
   it('leaves to project, writing nothing, what one write cannot express', async () => {
     const store = freshStore();
-    const writes = recordingUpserts(store);
+    const writes = recordUpserts(store);
     const c2 = FIXED.filter((e) => e.streamId === 'grid-case-c2');
     // a removal (the withdrawal), two streams, revisions out of order, a view's global-position guard
     expect(await projectRun(store, caseBoard, c2)).toBeUndefined();
     expect(await projectRun(store, caseBoard, [FIXED[0], FIXED[1]])).toBeUndefined();
     expect(await projectRun(store, caseBoard, [c1[1], c1[0]])).toBeUndefined();
     expect(await projectRun(store, districtTally, c1)).toBeUndefined();
-    expect(writes).toEqual([]);
+    expect(written(writes)).toEqual([]);
   });
 
   it('throws what project throws: an event without a usable revision, a document of another stream', async () => {

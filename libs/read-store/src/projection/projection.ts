@@ -169,6 +169,12 @@ export function guardRevisionOf(projection: Pick<Projection<object, ProjectionEv
   return value;
 }
 
+/** The document to store for `evolve`'s result: its fields, the id and (stream-revision views) the stream; the store keeps the revision. */
+function viewDocument<Doc extends object>(next: Doc, id: string, streamId: string | undefined): ReadDocInput<ViewDoc<Doc>> {
+  const { _revision: _ignored, [STREAM_FIELD]: _stream, ...fields } = next as Doc & { _revision?: number; [STREAM_FIELD]?: string };
+  return (streamId === undefined ? { ...fields, _id: id } : { ...fields, _id: id, [STREAM_FIELD]: streamId }) as ReadDocInput<ViewDoc<Doc>>;
+}
+
 /** Applies one event to its view document: load, evolve, write guarded by the revision. */
 export async function project<Doc extends object, E extends ProjectionEvent>(
   store: ReadStore,
@@ -198,9 +204,8 @@ export async function project<Doc extends object, E extends ProjectionEvent>(
         const removed = await store.delete(projection.collection, id, { revision });
         return removed ? { kind: 'deleted', id, revision } : { kind: 'stale', id, revision };
       }
-      const { _revision: _ignored, [STREAM_FIELD]: _stream, ...fields } = next as Doc & { _revision?: number; [STREAM_FIELD]?: string };
-      const doc = (byStream ? { ...fields, _id: id, [STREAM_FIELD]: event.streamId } : { ...fields, _id: id }) as ReadDocInput<ViewDoc<Doc>>;
-      if (await write(doc, { revision, expectNew: current === null })) return { kind: 'written', id, revision };
+      if (await write(viewDocument(next, id, byStream ? event.streamId : undefined), { revision, expectNew: current === null }))
+        return { kind: 'written', id, revision };
       return remembered ? READ_AGAIN : { kind: 'stale', id, revision };
     }),
   );
@@ -254,14 +259,13 @@ export async function projectRun<Doc extends object, E extends ProjectionEvent>(
         if (doc !== null && doc._revision >= revisions[i]) continue;
         const next = guarded(projection.name, () => projection.evolve(doc, events[i]));
         if (next === null) return remembered ? READ_AGAIN : NOT_ONE_WRITE;
-        const { _revision: _ignored, [STREAM_FIELD]: _stream, ...fields } = next as Doc & { _revision?: number; [STREAM_FIELD]?: string };
-        doc = { ...fields, _id: id, [STREAM_FIELD]: first.streamId, _revision: revisions[i] } as unknown as ViewDoc<Doc>;
+        // what the next event sees: the document as project() would have stored it
+        doc = { ...viewDocument(next, id, first.streamId), _revision: revisions[i] } as ViewDoc<Doc>;
         applied += 1;
         last = revisions[i];
       }
       if (doc === null || last < 0) return remembered ? READ_AGAIN : { kind: 'stale', id, revision: revisions[revisions.length - 1], applied: 0 };
-      const { _revision: _r, ...input } = doc;
-      if (await write(input as unknown as ReadDocInput<ViewDoc<Doc>>, { revision: last, expectNew: current === null }))
+      if (await write(viewDocument(doc, id, first.streamId), { revision: last, expectNew: current === null }))
         return { kind: 'written', id, revision: last, applied };
       return remembered ? READ_AGAIN : { kind: 'stale', id, revision: last, applied: 0 };
     }),

@@ -1,5 +1,6 @@
 import { EmbeddedReadStore } from '../adapters/embedded/embedded-read-store';
 import { caseBoard, CaseBoardEntry, type SampleCaseEvent, type SampleStoredEvent } from './case-board.sample';
+import { recordUpserts } from '../testing/counting-gets';
 import { listParkedEvents } from './parking';
 import { defineProjection } from './projection';
 import { ProjectedView, ProjectorFeed, StoreProjector, viewOf } from './store-projector';
@@ -268,25 +269,21 @@ describe('StoreProjector (the one projector of the contexts)', () => {
         parking: { onParked: () => undefined },
         onError: () => undefined,
       });
-    const upserts = (): string[] => {
-      const ids: string[] = [];
-      const upsert = store.upsert.bind(store);
-      store.upsert = (collection, doc, options) => {
-        if (collection === 'case_board') ids.push(`${doc._id}@${options.revision}`);
-        return upsert(collection, doc, options);
-      };
-      return ids;
-    };
 
     it('writes each case of a batch once, leaving the board one-by-one projection leaves', async () => {
       log.append(1, { type: 'CaseReported', data: { title: '事件 1', village: '东村' } }, { type: 'CaseDispatched', data: { department: '城管' } });
       log.append(2, { type: 'CaseReported', data: { title: '事件 2', village: '西村' } });
       log.append(1, { type: 'CaseHandled', data: { note: '已处置' } }, { type: 'CaseClosed', data: {} });
-      const writes = upserts();
+      const writes = recordUpserts(store);
       const p = parallel([viewOf(caseBoard)]);
       await p.init();
       expect(await p.catchUp()).toBe(5);
-      expect(writes.sort()).toEqual(['1@3', '2@0']);
+      expect(
+        writes
+          .filter((w) => w.collection === 'case_board')
+          .map((w) => `${w.id}@${w.revision}`)
+          .sort(),
+      ).toEqual(['1@3', '2@0']);
 
       const oneByOne = new EmbeddedReadStore({ path: ':memory:' });
       try {

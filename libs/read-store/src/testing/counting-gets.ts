@@ -12,3 +12,22 @@ export function countingGets(store: ReadStore): { store: ReadStore; gets: () => 
   });
   return { store: proxy, gets: () => gets };
 }
+
+/** One upsert `recordUpserts` saw. */
+export interface RecordedUpsert {
+  collection: string;
+  id: string;
+  revision: number;
+  expectNew: boolean | undefined;
+}
+
+/** Records every upsert made through `store` (in place; the writes still happen): for specs of writers that should write less. */
+export function recordUpserts(store: ReadStore): RecordedUpsert[] {
+  const writes: RecordedUpsert[] = [];
+  const upsert = store.upsert.bind(store);
+  store.upsert = (collection, doc, options) => {
+    writes.push({ collection, id: doc._id, revision: options.revision, expectNew: options.expectNew });
+    return upsert(collection, doc, options);
+  };
+  return writes;
+}

@@ -2,6 +2,7 @@ import { IntakeCaseAcceptedV1, IntakeCaseFiledV1, IntakeCaseReportedV1, Integrat
 import { SqliteEventStore } from '@fengqiao/event-store';
 import type { ContextRuntime } from '@fengqiao/platform';
 import { EmbeddedReadStore, type ReadStore } from '@fengqiao/read-store';
+import { recordUpserts } from '@fengqiao/read-store/testing';
 import { WARNING_STREAM_PREFIX } from '../warnings/early-warnings';
 import { createFiguresConsumer, RECENT_REPORTS } from './analytics.consumer';
 
@@ -143,14 +144,9 @@ describe('analytics figures consumer without an inbox', () => {
         }
         for (const event of run) await alone.consumer.handle(event, other);
 
-        const writes: string[] = [];
-        const upsert = readStore.upsert.bind(readStore);
-        readStore.upsert = (collection, doc, options) => {
-          writes.push(`${collection}/${doc._id}`);
-          return upsert(collection, doc, options);
-        };
+        const writes = recordUpserts(readStore);
         await figures.consumer.handleRun!(run, runtime);
-        expect(writes.filter((w) => w === 'analytics_cases/case-3')).toHaveLength(1);
+        expect(writes.filter((w) => w.collection === 'analytics_cases' && w.id === 'case-3')).toHaveLength(1);
         expect(await rules()).toEqual(RAISED);
         expect(await state(readStore, events)).toEqual(await state(oneByOne.readStore, oneByOne.events));
 

@@ -3,7 +3,7 @@ import { ProjectedView, StoreProjector } from '@fengqiao/read-store';
 import { ContextRuntime, projectionParking } from '@fengqiao/platform';
 import { Logger } from '@nestjs/common';
 import { CASE_VIEW, caseIdOfStored, evolveReport } from './case-view';
-import { CASE_VIEW_INDEXES, mutateCaseView } from './case-view.store';
+import { CASE_VIEW_INDEXES, inTurn, mutateCaseView } from './case-view.store';
 
 /** Checkpoint collection and name of intake's projector (unchanged, so no rebuild is needed). */
 export const INTAKE_CHECKPOINTS = 'intake_checkpoints';
@@ -31,11 +31,7 @@ export const caseView: ProjectedView<StoredEvent> = {
     if (reports.length === 0) return true;
     const caseId = caseIdOfStored(reports[0]) as string;
     if (reports.some((e) => caseIdOfStored(e) !== caseId)) return false;
-    await mutateCaseView(store, caseId, (doc) => {
-      let next = doc;
-      for (const e of reports) next = evolveReport(next, e) ?? next;
-      return next === doc ? null : next;
-    });
+    await mutateCaseView(store, caseId, inTurn(reports, evolveReport));
     return true;
   },
 };

@@ -2,6 +2,7 @@ import { StoredEvent } from '@fengqiao/event-store';
 import { GridCaseReportEvent } from '@fengqiao/intake-domain';
 import { gridDispatchEvent } from '../testing/intake-test-app';
 import { EmbeddedReadStore } from '@fengqiao/read-store';
+import { recordUpserts, type RecordedUpsert } from '@fengqiao/read-store/testing';
 import { CASE_VIEW, CaseView, evolveDispatch, evolveReport } from './case-view';
 import { caseView } from './case-view.projector';
 import { mutateCaseView } from './case-view.store';
@@ -159,21 +160,16 @@ describe('case view: grid-dispatch feed', () => {
 
 describe('case view projector: a case’s events of one pass in one write (applyRun)', () => {
   let store: EmbeddedReadStore;
-  let writes: number;
+  let writes: RecordedUpsert[];
   beforeEach(() => {
     store = new EmbeddedReadStore({ path: ':memory:' });
-    writes = 0;
-    const upsert = store.upsert.bind(store);
-    store.upsert = (collection, doc, options) => {
-      writes += 1;
-      return upsert(collection, doc, options);
-    };
+    writes = recordUpserts(store);
   });
   afterEach(() => store.close());
 
   it('writes the report, acceptance and filing once, as the document of three single applications', async () => {
     expect(await caseView.applyRun!(store, history)).toBe(true);
-    expect(writes).toBe(1);
+    expect(writes).toHaveLength(1);
     const single = new EmbeddedReadStore({ path: ':memory:' });
     try {
       for (const e of history) await caseView.apply(single, e);
@@ -183,14 +179,14 @@ describe('case view projector: a case’s events of one pass in one write (apply
     }
     // run twice: nothing left to write
     expect(await caseView.applyRun!(store, history)).toBe(true);
-    expect(writes).toBe(1);
+    expect(writes).toHaveLength(1);
   });
 
   it('leaves events of two cases to one-by-one application, and passes over events it does not use', async () => {
     const other = { ...history[1], data: { ...history[1].data, caseId: 'case-2' } };
     expect(await caseView.applyRun!(store, [history[0], other])).toBe(false);
     expect(await caseView.applyRun!(store, [{ ...history[0], type: 'SomethingElse' }])).toBe(true);
-    expect(writes).toBe(0);
+    expect(writes).toHaveLength(0);
   });
 });
 
@@ -213,22 +209,17 @@ describe('case-status consumer: a case’s grid-dispatch events that came togeth
 
   it('writes the case view once, as the events one by one would leave it', async () => {
     const [together, alone] = [await filedStore(), await filedStore()];
-    let writes = 0;
-    const upsert = together.store.upsert.bind(together.store);
-    together.store.upsert = (collection, doc, options) => {
-      writes += 1;
-      return upsert(collection, doc, options);
-    };
+    const writes = recordUpserts(together.store);
     expect(await applyGridDispatchEvents(together.runtime, run)).toBe(true);
     for (const e of run) await applyGridDispatchEvent(alone.runtime, e);
-    expect(writes).toBe(1);
+    expect(writes).toHaveLength(1);
     const { _revision: _a, ...a } = (await together.store.get<CaseView>(CASE_VIEW, caseId))!;
     const { _revision: _b, ...b } = (await alone.store.get<CaseView>(CASE_VIEW, caseId))!;
     expect(a).toEqual(b);
     expect(a).toMatchObject({ dispatch: { status: 'closed', eventIds: ['gd-1', 'gd-2'] } });
     // run twice: nothing to write
     expect(await applyGridDispatchEvents(together.runtime, run)).toBe(false);
-    expect(writes).toBe(1);
+    expect(writes).toHaveLength(1);
   });
 
   it('applies events of several cases one by one', async () => {

@@ -38,6 +38,15 @@ export function mutateCaseView(store: ReadStore, caseId: string, step: (doc: Cas
   });
 }
 
+/** `mutateCaseView`'s step for several events in turn (one write): `evolve` per event, null when none changed the document. */
+export function inTurn<E>(events: readonly E[], evolve: (doc: CaseView | null, event: E) => CaseView | null): (doc: CaseView | null) => CaseView | null {
+  return (doc) => {
+    let next = doc;
+    for (const event of events) next = evolve(next, event) ?? next;
+    return next === doc ? null : next;
+  };
+}
+
 export function withoutMeta(doc: ReadDoc<CaseView>): CaseView {
   const { _id: _ignored, _revision: _rev, ...view } = doc;
   return view;

@@ -1,7 +1,7 @@
 import { IntegrationEvent, topics } from '@fengqiao/contracts';
 import { ContextConsumer, ContextRuntime } from '@fengqiao/platform';
 import { evolveDispatch, isWorkOrderEvent } from '../case-view/case-view';
-import { mutateCaseView } from '../case-view/case-view.store';
+import { inTurn, mutateCaseView } from '../case-view/case-view.store';
 
 /**
  * Keeps the intake view (and so the Open311 status) up to date with what grid-dispatch reports
@@ -39,11 +39,7 @@ export async function applyGridDispatchEvents(runtime: Pick<ContextRuntime, 'inf
     for (const e of orders) wrote = (await applyGridDispatchEvent(runtime, e)) || wrote;
     return wrote;
   }
-  return mutateCaseView(runtime.infra.readStore, caseId, (doc) => {
-    let next = doc;
-    for (const e of orders) next = evolveDispatch(next, e) ?? next;
-    return next === doc ? null : next;
-  });
+  return mutateCaseView(runtime.infra.readStore, caseId, inTurn(orders, evolveDispatch));
 }
 
 /** Applies one grid-dispatch integration event to the case view; whether it wrote. */
