@@ -314,6 +314,20 @@ describe('projectRun (a stream’s events together, one write)', () => {
     expect(written(writes)).toEqual([]);
   });
 
+  it('on a removed document (a tombstone it cannot see) writes in one go only a run that starts the stream', async () => {
+    const store = freshStore();
+    const c2 = FIXED.filter((e) => e.streamId === 'grid-case-c2'); // reported (0), withdrawn (1): removed
+    for (const e of c2) await project(store, caseBoard, e);
+    const again = ev('grid-case-c2', 2, 12, { type: 'CaseReported', data: { title: '噪音扰民（再次上报）', village: '西村' } });
+    const writes = recordUpserts(store);
+    // the redelivered report (0) and the new one (2): the report below the tombstone must not shape the document
+    expect(await projectRun(store, caseBoard, [c2[0], again])).toBeUndefined();
+    expect(writes).toEqual([]);
+    // one by one, as the caller then does: the old report is stale, the new one makes the document
+    for (const e of [c2[0], again]) await project(store, caseBoard, e);
+    expect(await store.get(caseBoard.collection, 'c2')).toMatchObject({ _revision: 2, title: '噪音扰民（再次上报）' });
+  });
+
   it('throws what project throws: an event without a usable revision, a document of another stream', async () => {
     const store = freshStore();
     await expect(projectRun(store, caseBoard, [c1[0], { ...c1[1], revision: 1.5 }])).rejects.toMatchObject({ code: ProjectionEventError.code });

@@ -228,7 +228,8 @@ export type ProjectRunOutcome = ProjectOutcome & { applied: number };
  *
  * Anything a single write cannot express is left to `project`, event by event: a run whose events
  * belong to different documents or streams (or that a view does not use), an `evolve` that removes
- * the document (`null`), and any error (an event this view cannot apply is then parked alone, by the
+ * the document (`null`), a run on a missing (maybe removed) document that does not start its stream,
+ * and any error (an event this view cannot apply is then parked alone, by the
  * caller's per-event path, and the other events still apply).
  */
 export async function projectRun<Doc extends object, E extends ProjectionEvent>(
@@ -252,6 +253,11 @@ export async function projectRun<Doc extends object, E extends ProjectionEvent>(
         if (remembered) return READ_AGAIN;
         throw new ProjectionStreamMismatchError(projection.name, id, current[STREAM_FIELD], first.streamId);
       }
+      // No live document: it may be removed, and its tombstone's revision is not known here, so an
+      // event below it could not be told stale. One write only for a run that starts the stream
+      // (revisions 0, 1, 2, …): a removal inside it is one of its own events, which evolve removes
+      // again (one by one then); a tombstone above it refuses the write, as it would each event.
+      if (current === null && revisions.some((r, i) => r !== i)) return NOT_ONE_WRITE;
       let doc: ViewDoc<Doc> | null = current;
       let applied = 0;
       let last = -1;
