@@ -34,8 +34,9 @@ export type EnvelopeSnapshot = Omit<HashedContent, 'data'>;
 
 /**
  * How the stored bytes are kept: the UTF-8 bytes themselves, the same bytes as a "binary" string
- * (one character per byte, Latin-1: a compact heap string that pins no shared buffer, what the
- * page reads keep, `sqlite-page.ts`), or the decoded text (content that was stored as text).
+ * (one character per byte, Latin-1: a heap string that pins no shared buffer), or the decoded text
+ * when its UTF-8 is exactly the stored bytes (content stored as text; page reads of valid UTF-8,
+ * `sqlite-page.ts`).
  */
 export type StoredForm = 'utf8' | 'binary' | 'text';
 
@@ -160,9 +161,10 @@ export function dataSpan(content: string): [number, number] | undefined {
  * an envelope. One `JSON.parse` of the whole content: cheaper than parsing the envelope without
  * `data` and `data` apart (the slicing and the second parse cost more than the parse they save, and a
  * projection reads `data` anyway). `text` is the decoded content; `stored` and `form` what is kept
- * of it for verification (by default the text itself). The text is not kept otherwise: a page of
- * events holding their decoded text (twice the bytes, as UTF-16) made garbage collection most of a
- * replay's time with a small young generation (issue 15).
+ * of it for verification (by default the text itself, which must then be the exact decoding of the
+ * stored bytes). Given bytes, the text is not kept beside them: events holding their bytes and their
+ * decoded text (with one ArrayBuffer per row as well) made garbage collection most of a replay's
+ * time with a small young generation (issue 15).
  */
 export function parseStoredContent(text: string, stored: Uint8Array | string = text, form: StoredForm = 'text'): StoredBytes {
   const parsed = JSON.parse(text) as HashedContent | null;

@@ -7,10 +7,13 @@
  * a replay's time. Here SQLite joins the page's columns itself (`PAGE_SQL`): every row's content back
  * to back in one BLOB, the other columns as joined text. Each event's content is decoded from its
  * slice of that buffer and parsed on its own (one `JSON.parse` per event, exactly as a row read
- * would: no content can spill into its neighbour's), and the event keeps its bytes as a compact
- * "binary" string (one Latin-1 character per byte; see `StoredForm`), not a view of the page's
- * buffer: an event kept long (a consumer filtering a few events out of a whole replay) pins only its
- * own bytes, never a page.
+ * would: no content can spill into its neighbour's). The event keeps, for chain verification, the
+ * text it was parsed from and nothing else: valid UTF-8 decodes to text whose UTF-8 is exactly the
+ * stored bytes, so the text stands for them (`StoredForm` 'text'), and no second copy of the bytes
+ * is made per event (a Latin-1 "binary" copy until 2026-12-07: about 3 % of a replay). Text holding
+ * U+FFFD may be the decoding of bytes that are not UTF-8, so that event also keeps its bytes (as a
+ * "binary" string) and verification hashes those. Either way an event kept long (a consumer
+ * filtering a few events out of a whole replay) pins only its own content, never a page's buffer.
  *
  * The calling thread (`SqliteEventStore.readAll`) and the read-ahead worker (`sqlite-read-ahead.ts`)
  * run the same statement; the worker transfers the row's buffer. Any doubt about a page (a content
@@ -103,7 +106,9 @@ export function eventsOfPage(page: Page): StoredEvent[] {
     const id = page.ids[i];
     let bytes: StoredBytes;
     try {
-      bytes = parseStoredContent(buf.toString('utf8', start, end), buf.toString('latin1', start, end), 'binary');
+      const text = buf.toString('utf8', start, end);
+      // (see the header: U+FFFD may stand for bytes that were not UTF-8)
+      bytes = text.includes('\uFFFD') ? parseStoredContent(text, buf.toString('latin1', start, end), 'binary') : parseStoredContent(text);
     } catch (error) {
       throw contentError(position, id, error);
     }

@@ -96,13 +96,16 @@ describe('sqlite readAll: a page read as one row', () => {
     expect(await store.readAll({ afterPosition: 1000, maxCount: 10 })).toEqual([]);
   });
 
-  it('keeps each event its own bytes, so an event kept alone verifies and an edit in memory is seen', async () => {
+  it('keeps each event its own decoded content, so an event kept alone verifies and an edit in memory is seen', async () => {
     const [first] = await store.readAll({ afterPosition: 0, maxCount: 1000 });
     const bytes = storedBytesOf(first);
-    expect(bytes?.form).toBe('binary');
+    expect(bytes?.form).toBe('text');
     expect(typeof bytes?.stored).toBe('string');
-    expect(Buffer.from(bytes?.stored as string, 'latin1').toString('utf8')).toBe(bytes?.content);
-    expect((bytes?.stored as string).length).toBe(Buffer.byteLength(bytes?.content ?? '', 'utf8')); // its own row only
+    expect(bytes?.stored).toBe(bytes?.content);
+    const row = new DatabaseSync(path, { readOnly: true });
+    const stored = (row.prepare('SELECT content FROM events WHERE global_position = 1').get() as { content: Uint8Array }).content;
+    row.close();
+    expect(Buffer.from(bytes?.content ?? '', 'utf8').equals(Buffer.from(stored))).toBe(true); // its own row only, byte for byte
     expect(verifyStreamChain([first])).toMatchObject({ ok: true });
     (first.data as { text: string }).text = 'edited';
     expect(verifyStreamChain([first])).toMatchObject({ ok: false, reason: 'hash_mismatch' });
@@ -179,6 +182,42 @@ describe('sqlite readAll: a page in doubt is read row by row', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('content holding U+FFFD keeps its bytes: valid bytes verify, bytes that are not UTF-8 but decode alike do not', async () => {
+    const path = newFile();
+    const store = new SqliteEventStore({ path, synchronous: 'NORMAL', readAhead: false });
+    await store.append('case-r', [contractEvent({ data: { text: 'a\uFFFDb' } }), contractEvent({ data: { text: 'plain' } })], {
+      expectedRevision: 'no_stream',
+    });
+    await store.close();
+    const read = async () => {
+      const s = new SqliteEventStore({ path, readAhead: false });
+      try {
+        return await s.readAll({ afterPosition: 0, maxCount: 100 });
+      } finally {
+        await s.close();
+      }
+    };
+    const page = await read();
+    expect(storedBytesOf(page[0])?.form).toBe('binary');
+    expect(storedBytesOf(page[1])?.form).toBe('text');
+    expect(verifyStreamChain(page)).toMatchObject({ ok: true, eventCount: 2 });
+
+    // the three bytes of U+FFFD replaced by one byte that is not UTF-8: the text decodes the same,
+    // the hash column is untouched, and the bytes hashed must be the stored ones
+    const db = new DatabaseSync(path);
+    const { content } = db.prepare('SELECT content FROM events WHERE global_position = 1').get() as { content: Uint8Array };
+    const bytes = Buffer.from(content);
+    const at = bytes.indexOf(Buffer.from('\uFFFD', 'utf8'));
+    const edited = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff]), bytes.subarray(at + 3)]);
+    expect(edited.toString('utf8')).toBe(bytes.toString('utf8'));
+    db.exec('DROP TRIGGER IF EXISTS events_no_update');
+    db.prepare('UPDATE events SET content = ? WHERE global_position = 1').run(edited);
+    db.close();
+    const tampered = await read();
+    expect(tampered.map(plain)).toEqual(page.map(plain));
+    expect(verifyStreamChain(tampered)).toMatchObject({ ok: false, index: 0, reason: 'hash_mismatch' });
   });
 
   it('a column holding a separator reads row by row, and the edited event fails verification as before', async () => {
