@@ -80,37 +80,14 @@ export function hashCanonical(prevHash: string, canonicalJson: string | Uint8Arr
  * A previous hash that is not 64 ASCII characters, or content too long for the buffer, takes the
  * Hash object; the bytes hashed are the same.
  */
-function hashStoredBytes(prevHash: string, bytes: Uint8Array | string): string {
-  // (a string here is the bytes as a "binary" string: one Latin-1 character per byte)
-  const binary = typeof bytes === 'string';
-  const total = PREFIX_LENGTH + (binary ? bytes.length : bytes.byteLength);
-  if (!scratchTakes(prevHash, total)) {
-    const h = createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8');
-    return (binary ? h.update(bytes, 'latin1') : h.update(bytes)).digest('hex');
+function hashStoredBytes(prevHash: string, bytes: Uint8Array): string {
+  const total = PREFIX_LENGTH + bytes.byteLength;
+  if (prevHash.length !== 64 || total > SCRATCH.length || Buffer.byteLength(prevHash, 'utf8') !== 64) {
+    return createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(bytes).digest('hex');
   }
-  if (binary) SCRATCH.write(bytes, PREFIX_LENGTH, 'latin1');
-  else SCRATCH.set(bytes, PREFIX_LENGTH);
-  return hashScratch(prevHash, total);
-}
-
-/**
- * The same over decoded text, encoded as UTF-8 straight into the reused buffer (what `readAll`
- * pages keep, `sqlite-page.ts`); bytes identical to `hashCanonical(prevHash, text)`.
- */
-function hashStoredText(prevHash: string, text: string): string {
-  // at most 3 UTF-8 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units)
-  if (!scratchTakes(prevHash, PREFIX_LENGTH + 3 * text.length)) return hashCanonical(prevHash, text);
-  return hashScratch(prevHash, PREFIX_LENGTH + SCRATCH.write(text, PREFIX_LENGTH, 'utf8'));
-}
-
-function scratchTakes(prevHash: string, total: number): boolean {
-  return prevHash.length === 64 && total <= SCRATCH.length && Buffer.byteLength(prevHash, 'utf8') === 64;
-}
-
-/** SHA-256 hex of the scratch buffer's first `total` bytes, after `prevHash` and "\n" are put in front. */
-function hashScratch(prevHash: string, total: number): string {
   SCRATCH.write(prevHash, 0, 64, 'latin1');
   SCRATCH[64] = 0x0a;
+  SCRATCH.set(bytes, PREFIX_LENGTH);
   let view = VIEWS.get(total);
   if (view === undefined) {
     if (VIEWS.size >= 4096) VIEWS.clear();
@@ -122,7 +99,7 @@ function hashScratch(prevHash: string, total: number): string {
 
 /** The chain hash over stored bytes, in whichever form the adapter kept them (`StoredForm`). */
 function hashStored(prevHash: string, bytes: StoredBytes): string {
-  return bytes.form === 'text' ? hashStoredText(prevHash, bytes.content) : hashStoredBytes(prevHash, bytes.stored);
+  return bytes.form === 'text' ? hashCanonical(prevHash, bytes.content) : hashStoredBytes(prevHash, bytes.stored as Uint8Array);
 }
 
 const PREFIX_LENGTH = 65; // 64 hex characters and "\n"

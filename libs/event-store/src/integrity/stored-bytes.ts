@@ -33,12 +33,10 @@ import type { HashedContent, StoredEvent } from '../event-store.port';
 export type EnvelopeSnapshot = Omit<HashedContent, 'data'>;
 
 /**
- * How the stored bytes are kept: the UTF-8 bytes themselves, the same bytes as a "binary" string
- * (one character per byte, Latin-1: a heap string that pins no shared buffer), or the decoded text
- * when its UTF-8 is exactly the stored bytes (content stored as text; page reads of valid UTF-8,
- * `sqlite-page.ts`).
+ * How the stored bytes are kept: the UTF-8 bytes themselves, or the decoded text (content that was
+ * stored as text).
  */
-export type StoredForm = 'utf8' | 'binary' | 'text';
+export type StoredForm = 'utf8' | 'text';
 
 export class StoredBytes {
   /** True once `event.data` was read or assigned: the object may differ from the bytes. */
@@ -64,8 +62,8 @@ export class StoredBytes {
   /** RFC 8785 JSON of the hashed content (decoded): the text the stored hash covers. */
   get content(): string {
     if (this.text === undefined) {
-      const s = this.stored;
-      this.text = typeof s === 'string' ? Buffer.from(s, 'latin1').toString('utf8') : Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('utf8');
+      const s = this.stored as Uint8Array; // (form 'utf8': text is set for 'text')
+      this.text = Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('utf8');
     }
     return this.text;
   }
@@ -161,12 +159,17 @@ export function dataSpan(content: string): [number, number] | undefined {
  * an envelope. One `JSON.parse` of the whole content: cheaper than parsing the envelope without
  * `data` and `data` apart (the slicing and the second parse cost more than the parse they save, and a
  * projection reads `data` anyway). `text` is the decoded content; `stored` and `form` what is kept
- * of it for verification (by default the text itself, which must then be the exact decoding of the
- * stored bytes). Given bytes, the text is not kept beside them: events holding their bytes and their
- * decoded text (with one ArrayBuffer per row as well) made garbage collection most of a replay's
- * time with a small young generation (issue 15).
+ * of it for verification (by default the text itself). Given bytes, the text is not kept beside
+ * them: events holding their bytes and their decoded text (with one ArrayBuffer per row as well) made
+ * garbage collection most of a replay's time with a small young generation (issue 15).
  */
 export function parseStoredContent(text: string, stored: Uint8Array | string = text, form: StoredForm = 'text'): StoredBytes {
+  const parsed = parseEnvelope(text);
+  return new StoredBytes(parsed, parsed.data, stored, form);
+}
+
+/** Stored content parsed (one `JSON.parse`); throws when it is not an event envelope. */
+export function parseEnvelope(text: string): HashedContent {
   const parsed = JSON.parse(text) as HashedContent | null;
   if (parsed === null || typeof parsed !== 'object') throw new Error('stored event content is not an object');
   const data = parsed.data;
@@ -174,7 +177,7 @@ export function parseStoredContent(text: string, stored: Uint8Array | string = t
   if (typeof parsed.actor !== 'object' || parsed.actor === null || !Array.isArray(parsed.jurisdiction)) {
     throw new Error('stored event content lacks actor or jurisdiction');
   }
-  return new StoredBytes(parsed, data, stored, form);
+  return parsed;
 }
 
 /** True when every hashed field of `event` equals what its stored bytes hold (see the header). */

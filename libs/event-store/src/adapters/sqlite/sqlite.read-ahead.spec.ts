@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import { newId } from '@fengqiao/kernel';
 import type { NewEvent, StoredEvent } from '../../event-store.port';
 import { verifyStreamChain } from '../../integrity/hash-chain';
-import { storedBytesOf } from '../../integrity/stored-bytes';
 import { SqliteEventStore } from './sqlite-event-store';
 import { READ_AHEAD_MIN_PAGE, SqliteReadAhead } from './sqlite-read-ahead';
 
@@ -54,7 +53,7 @@ async function replay(store: SqliteEventStore, pageSize: number): Promise<Stored
 }
 
 describe('sqlite readAll read-ahead', () => {
-  it('hands out the same events as reads on the calling thread, bytes attached and verifiable', async () => {
+  it('hands out the same events as reads on the calling thread, verifiable', async () => {
     const path = join(dir, 'same.db');
     const writer = new SqliteEventStore({ path, synchronous: 'NORMAL' });
     await fill(writer, 7, 150); // 1,050 events: four full pages of 256 and a short one
@@ -66,7 +65,7 @@ describe('sqlite readAll read-ahead', () => {
     expect(a).toHaveLength(1050);
     expect(a.map((e) => e.globalPosition)).toEqual(b.map((e) => e.globalPosition));
     expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(b)));
-    expect(a.every((e) => storedBytesOf(e) !== undefined)).toBe(true);
+    expect(a.map((e) => Object.keys(e))).toEqual(b.map((e) => Object.keys(e)));
     for (let s = 0; s < 7; s++) {
       const stream = a.filter((e) => e.streamId === `case-${s}`);
       expect(verifyStreamChain(stream)).toMatchObject({ ok: true, eventCount: 150 });
