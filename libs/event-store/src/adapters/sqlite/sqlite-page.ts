@@ -113,26 +113,9 @@ export function eventsOfPage(page: Page): StoredEvent[] {
     } catch (error) {
       throw contentError(position, id, error);
     }
-    const pa = p.actor;
-    const actor: Actor = { userId: pa.userId, role: pa.role, unitId: pa.unitId };
-    if (pa.directoryVersion !== undefined) actor.directoryVersion = pa.directoryVersion;
-    // the key order of `eventOf`'s events
-    const event: StoredEvent = {
-      id,
-      type: p.type,
-      schemaVersion: p.schemaVersion,
-      streamId: page.streamIds[i],
-      revision: page.revisions[i],
-      globalPosition: position,
-      occurredAt: p.occurredAt,
-      recordedAt: p.recordedAt,
-      actor,
-      correlationId: p.correlationId,
-      causationId: p.causationId,
-      jurisdiction: p.jurisdiction,
-      data: p.data,
-      hash: page.hashes[i],
-    };
+    const event = envelopeOf(p, position, id, page.streamIds[i], page.revisions[i], p.jurisdiction);
+    event.data = p.data;
+    event.hash = page.hashes[i];
     if (p.legalBasis !== undefined) event.legalBasis = p.legalBasis;
     const traceParent = page.traceParents[i];
     if (traceParent !== null) event.traceparent = traceParent;
@@ -166,6 +149,30 @@ export function eventOfRow(
   return eventOf(position, id, streamId, revision, hash, bytes, traceParent);
 }
 
+/**
+ * An event's fields up to `jurisdiction`, in the key order of every event read (`data`, `hash` and
+ * the optional fields follow); `id`, `streamId` and `revision` from the indexed columns.
+ */
+function envelopeOf(p: Omit<HashedContent, 'data'>, position: number, id: string, streamId: string, revision: number, jurisdiction: string[]): StoredEvent {
+  const pa = p.actor;
+  const actor: Actor = { userId: pa.userId, role: pa.role, unitId: pa.unitId };
+  if (pa.directoryVersion !== undefined) actor.directoryVersion = pa.directoryVersion;
+  return {
+    id,
+    type: p.type,
+    schemaVersion: p.schemaVersion,
+    streamId,
+    revision,
+    globalPosition: position,
+    occurredAt: p.occurredAt,
+    recordedAt: p.recordedAt,
+    actor,
+    correlationId: p.correlationId,
+    causationId: p.causationId,
+    jurisdiction,
+  } as StoredEvent;
+}
+
 function contentError(position: number, id: string, error: unknown): Error {
   return new Error(`event at position ${position} (${id}): stored content is not an event envelope: ${(error as Error).message}`);
 }
@@ -184,23 +191,7 @@ function eventOf(
   traceParent: string | null | undefined,
 ): StoredEvent {
   const p = bytes.envelope;
-  const pa = p.actor;
-  const actor: Actor = { userId: pa.userId, role: pa.role, unitId: pa.unitId };
-  if (pa.directoryVersion !== undefined) actor.directoryVersion = pa.directoryVersion;
-  const event = {
-    id,
-    type: p.type,
-    schemaVersion: p.schemaVersion,
-    streamId,
-    revision,
-    globalPosition: position,
-    occurredAt: p.occurredAt,
-    recordedAt: p.recordedAt,
-    actor,
-    correlationId: p.correlationId,
-    causationId: p.causationId,
-    jurisdiction: p.jurisdiction.slice(),
-  } as StoredEvent;
+  const event = envelopeOf(p, position, id, streamId, revision, p.jurisdiction.slice());
   defineLazyData(event, bytes); // `data` in its place in the key order; verification notes whether it was read
   event.hash = hash;
   if (p.legalBasis !== undefined) event.legalBasis = p.legalBasis;
