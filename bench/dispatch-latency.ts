@@ -26,6 +26,9 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+// loads the services' kafkajs fix (kafkajs-request-queue.ts) for the benchmark's own clients too: without it each
+// of their connections spins a 1 ms timer on the cores the services use
+import '@fengqiao/bus';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { demoDistrict, DEMO_PASSWORD } from '@fengqiao/demo';
