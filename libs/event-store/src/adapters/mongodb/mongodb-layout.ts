@@ -50,7 +50,7 @@ export async function ensureIndexes(c: MongoCollections): Promise<boolean> {
  */
 async function ensureEventIdsIndex(c: MongoCollections): Promise<boolean> {
   const existing = (await c.commits.listIndexes().toArray()).find((i) => i.name === INDEX.eventIds);
-  if (await isFerretDb(c)) {
+  if (await isFerretDb(c.db)) {
     if (existing) await dropEventIdsIndex(c);
     return false;
   }
@@ -65,8 +65,9 @@ async function ensureEventIdsIndex(c: MongoCollections): Promise<boolean> {
   return probeUniqueMultikey(c);
 }
 
-async function isFerretDb(c: MongoCollections): Promise<boolean> {
-  const info = await c.db.command({ buildInfo: 1 });
+/** Whether the server is FerretDB (its `buildInfo` names its version). */
+export async function isFerretDb(db: Db): Promise<boolean> {
+  const info = await db.command({ buildInfo: 1 });
   return typeof info.ferretdbVersion === 'string';
 }
 

@@ -11,8 +11,17 @@ import { PAGE_POSITIONS, pageOf, unwrap, type CommitDoc } from './mongodb-commit
 
 /** `_id`s probed at once when a read starts inside a commit. */
 const PROBE_BATCH = 16;
-/** `_id` lookups a read at the end of the log makes before it goes on by pages. */
+/** `_id` lookups a read at the end of the log makes at least before it goes on by pages. */
 const TAIL_PROBES = 16;
+/**
+ * On FerretDB 1.24, what one `_id` lookup costs, in commits of a page read: a page read costs in
+ * proportion to the commits it returns, those before the reader's position included, and one lookup
+ * costs about as much as five of them. Measured on one of our 2-core machines (FerretDB 1.24 on
+ * PostgreSQL 15, a page of 900 one-event commits of a case report): a lookup about 2 ms of CPU
+ * (FerretDB 0.9–1.4, PostgreSQL 0.3, Node 0.5–0.7), the page 370 ms (FerretDB 325, PostgreSQL
+ * 22, Node 19–24), 0.41 ms per commit.
+ */
+export const FERRETDB_LOOKUP_IN_PAGE_COMMITS = 5;
 /** Commit ends remembered per store instance. */
 const COMMIT_ENDS_SIZE = 10_000;
 
@@ -25,7 +34,16 @@ export class ReadAllPages {
   /** Tail lookups on their way, by `_id`: a reader asking for the same one while it runs shares it. */
   private readonly inFlight = new Map<number, SharedLookup>();
 
-  constructor(private readonly commits: Collection<CommitDoc>) {}
+  /**
+   * @param lookupInPageCommits what one `_id` lookup costs in commits of a page read, where that is
+   *   known (FerretDB: `FERRETDB_LOOKUP_IN_PAGE_COMMITS`): a reader at the end of the log then follows
+   *   it by lookups while they cost less than the page read they save (see `read`). Undefined
+   *   (MongoDB, whose page reads are index scans that cost little per commit): TAIL_PROBES lookups.
+   */
+  constructor(
+    private readonly commits: Collection<CommitDoc>,
+    private readonly lookupInPageCommits?: number,
+  ) {}
 
   async read(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const after = options.afterPosition === undefined ? 0 : toSafeInteger(options.afterPosition, 'afterPosition');
@@ -46,9 +64,15 @@ export class ReadAllPages {
     // the end of a commit it saw: the next commit, if any, starts at after + 1. It is looked up by
     // `_id` (one document) instead of fetching its whole page, whose earlier commits this reader
     // already has (on FerretDB every query returns the rows it matches, and a page holds up to
-    // PAGE_POSITIONS commits). A reader that keeps finding commits goes on by pages.
+    // PAGE_POSITIONS commits). A reader that keeps finding commits goes on by pages once its lookups
+    // have cost what the page read would waste: on FerretDB the commits of the page before `next`
+    // (its positions there, at most one commit each), priced in lookups. Late in a page that is
+    // many lookups (a relay behind by a burst of appends: on FerretDB a page read of 900 commits
+    // cost as much CPU as some 180 lookups, and readers that fell 16 commits behind kept paying
+    // it, which put them further behind); early in a page, few. Both ways the reader pays at most
+    // about twice what the cheaper of the two would have cost.
     if (this.commitEnds.has(after)) {
-      for (let probe = 0; probe < TAIL_PROBES; probe++) {
+      for (let probe = 0; probe < this.tailLookups(next); probe++) {
         const found = await this.lookup(next);
         if (!found || !take(found)) return out;
         next = found.lastPosition + 1;
@@ -75,6 +99,13 @@ export class ReadAllPages {
       doc = byId.get(next);
     }
     return out;
+  }
+
+  /** How many `_id` lookups a reader at the end of the log makes before it reads the page of `next`. */
+  private tailLookups(next: number): number {
+    if (this.lookupInPageCommits === undefined) return TAIL_PROBES;
+    const beforeInPage = next - pageOf(next) * PAGE_POSITIONS;
+    return Math.max(TAIL_PROBES, Math.floor(beforeInPage / this.lookupInPageCommits));
   }
 
   private async pageOfCommits(page: number): Promise<Map<number, CommitDoc>> {

@@ -13,6 +13,8 @@ import { newId } from '@fengqiao/kernel';
 import { contractEvent } from '../../testing/event-store.contract';
 import { filterProblems, recordCommands, scanProblems, type CommandRecorder, type RecordedCommand } from '../../testing/command-recorder';
 import { HINT_EVERY, MongoEventStore } from './mongodb-event-store';
+import { isFerretDb } from './mongodb-layout';
+import { FERRETDB_LOOKUP_IN_PAGE_COMMITS } from './mongodb-read-all';
 
 const FILL_COMMITS = Number(process.env.FQ_SCALE_COMMITS ?? 1500);
 
@@ -137,6 +139,44 @@ describeIntegration('MongoEventStore at scale: only _id / top-level equality que
     }
     await store.close();
   }, 600_000);
+
+  it('a reader at the end of the log that fell behind follows it by lookups while they cost less than its page read', async () => {
+    const behindCollection = 'behind_events';
+    const db = client.db(dbName);
+    const store = await MongoEventStore.create({ db, collection: behindCollection });
+    let last = 0;
+    for (let i = 0; i < 600; i++) last = (await store.append(`behind-${newId()}`, [contractEvent()], { expectedRevision: 'no_stream' })).lastPosition;
+    expect(last).toBe(600); // one page (positions 0–999), one event per commit
+    const finds = (commands: RecordedCommand[]) =>
+      commands.filter((c) => c.name === 'find' && c.collection === behindCollection).map((c) => Object.keys(c.command.filter as object).join());
+    const readFrom = async (after: number) => {
+      let positions: number[] = [];
+      const commands = await record(async () => {
+        positions = (await store.readAll({ afterPosition: after, maxCount: 1000 })).map((e) => e.globalPosition);
+      });
+      expect(positions).toEqual(Array.from({ length: last - after }, (_, i) => after + 1 + i));
+      return finds(commands);
+    };
+    const ferret = await isFerretDb(db);
+    // 40 commits behind, late in the page: the page read would return some 600 commits (on FerretDB,
+    // about 120 lookups' worth), so the reader looks the 40 up, and the 41st finds the end
+    const late = await readFrom(last - 40);
+    if (ferret) expect(late).toEqual(Array(41).fill('_id'));
+    else expect(late).toEqual([...Array(16).fill('_id'), 'page']); // MongoDB: 16 lookups, then the page (an index scan)
+    // 580 behind from early in the page: a few lookups, then the page
+    const early = await readFrom(20);
+    expect(early.filter((f) => f === 'page')).toEqual(['page']);
+    expect(early.filter((f) => f === '_id').length).toBe(16);
+    // far behind late in the page: lookups up to what the page before the reader would cost, then the page
+    const far = await readFrom(450);
+    if (ferret) {
+      const lookups = far.filter((f) => f === '_id').length;
+      expect(lookups).toBeGreaterThanOrEqual(Math.floor(451 / FERRETDB_LOOKUP_IN_PAGE_COMMITS));
+      expect(lookups).toBeLessThanOrEqual(Math.ceil(451 / (FERRETDB_LOOKUP_IN_PAGE_COMMITS - 1)));
+    }
+    expect(far[far.length - 1]).toBe('page');
+    await store.close();
+  }, 120_000);
 
   it('readers of one store following the log share their tail lookups while they are on the way, each with its own copy; nothing is kept after', async () => {
     const tailCollection = 'tail_events';
