@@ -10,6 +10,7 @@ export * from './health/health.module';
 export * from './bootstrap/context-module';
 export * from './bootstrap/create-app';
 export { openApiPath } from './bootstrap/openapi';
+export * from './bootstrap/openapi-schema';
 export * from './bootstrap/run-main';
 export * from './bootstrap/serve-console';
 export * from './application/command-handler';

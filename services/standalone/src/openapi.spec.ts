@@ -122,6 +122,28 @@ describe('the OpenAPI document of the standalone app', () => {
     expect(bare).toEqual([]);
   });
 
+  it('describes every JSON success response: a schema with properties, items or a reference, never an empty object', () => {
+    const schemas = (doc.components?.schemas ?? {}) as Json;
+    /** The schema says nothing a generated client could type: `{}`, or an object without shape (`$ref`s resolved, arrays by their items). */
+    const untyped = (schema: Json | undefined, seen: readonly string[] = []): boolean => {
+      if (!schema) return true;
+      const ref = schema.$ref as string | undefined;
+      if (ref) {
+        const name = ref.replace('#/components/schemas/', '');
+        return seen.includes(name) ? false : untyped(schemas[name] as Json | undefined, [...seen, name]);
+      }
+      if (schema.type === 'array') return untyped(schema.items as Json | undefined, seen);
+      if (schema.type !== undefined && schema.type !== 'object') return false;
+      return !['properties', 'additionalProperties', 'allOf', 'oneOf', 'anyOf'].some((key) => schema[key] !== undefined);
+    };
+    const offenders = operations.flatMap(({ path, method, op }) =>
+      Object.entries(op.responses as Json)
+        .filter(([status, r]) => /^2\d\d$/.test(status) && r.content?.['application/json'] && untyped(r.content['application/json'].schema as Json))
+        .map(([status]) => `${method} ${path} ${status}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('declares the media type each GET route really sends (called as the demo users until one may)', async () => {
     const tokens: Array<string | undefined> = [undefined];
     let loginBody: Json = {};
@@ -160,6 +182,62 @@ describe('the OpenAPI document of the standalone app', () => {
       bodies.push({ method: 'get', path: template, status: 200, mediaType: res.mediaType, body: res.body });
     }
     expect((bodies[bodies.length - 1].body as Json).items).toHaveLength(1);
+    // the routes of one mediation case, petition or warning, called with real ids
+    const got = async (template: string, path: string, token: string) => {
+      const res = await call('GET', path, token);
+      expect(`${path} ${res.status}`).toBe(`${path} 200`);
+      bodies.push({ method: 'get', path: template, status: 200, mediaType: res.mediaType, body: res.body });
+      return res.body as Json;
+    };
+    /** GET until the route answers 200 (analytics' facts arrive through the bus). */
+    const eventually = async (template: string, path: string, token: string) => {
+      const until = Date.now() + 30_000;
+      while ((await call('GET', path, token)).status === 404 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      return got(template, path, token);
+    };
+    // signed in above (the login rate limit allows one more, for a mediator of a case below)
+    const [districtOperator, auditor, petitionOfficer] = [tokens[1], tokens[3], tokens[4]] as string[];
+    const listed = (await got('/mediation/cases', '/mediation/cases?limit=100', auditor)).items as Json[];
+    expect(listed.length).toBeGreaterThan(5);
+    for (const id of listed.map((c) => c.caseId as string)) {
+      await got('/mediation/cases/{id}', `/mediation/cases/${id}`, auditor);
+      await got('/mediation/cases/{id}/dossier', `/mediation/cases/${id}/dossier`, auditor);
+    }
+    const mine = listed[0];
+    const mediator = await login(`med.${(mine.committeeId as string).replace(/^mc-/, '')}`);
+    const party = ((await got('/mediation/cases/{id}', `/mediation/cases/${mine.caseId}`, mediator)).parties as Json[])[0];
+    const recorded = await call('PUT', `/mediation/cases/${mine.caseId}/parties/${party.partyId}`, mediator, { name: '王五', phone: '13800001111' });
+    expect(recorded.status).toBe(200);
+    bodies.push({ method: 'put', path: '/mediation/cases/{id}/parties/{partyId}', status: 200, mediaType: recorded.mediaType, body: recorded.body });
+    await eventually('/analytics/cases/{caseId}', `/analytics/cases/${caseId}`, districtOperator);
+    await eventually('/analytics/mediation/cases/{caseId}', `/analytics/mediation/cases/${mine.caseId}`, districtOperator);
+    const petitionId = ((await got('/petitions', '/petitions', petitionOfficer)).items as Json[])[0].petitionId as string;
+    await got('/petitions/{id}', `/petitions/${petitionId}`, petitionOfficer);
+    await eventually('/analytics/petitions/{petitionId}', `/analytics/petitions/${petitionId}`, districtOperator);
+    // two more reports at the same place raise a repeated-place warning; an operator acknowledges and resolves it
+    for (const n of [2, 3]) {
+      const again = await call('POST', '/intake/cases', gridWorker, {
+        channel: 'grid_worker',
+        category: 'illegal_parking',
+        description: `OpenAPI 检查：楼道口占道（第 ${n} 次）`,
+        location: { point: { lat, lng } },
+      });
+      expect(again.status).toBe(201);
+    }
+    const warningsUntil = Date.now() + 30_000;
+    let warning: Json | undefined;
+    while (!warning && Date.now() < warningsUntil) {
+      const raised = await call('GET', '/analytics/warnings?status=raised', districtOperator);
+      warning = ((raised.body?.warnings ?? []) as Json[]).find((w) => w.rule === 'EW.REPEATED_PLACE' && (w.caseIds as string[]).includes(caseId));
+      if (!warning) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(warning).toBeDefined();
+    for (const step of ['acknowledge', 'resolve']) {
+      const res = await call('POST', `/analytics/warnings/${warning!.warningId}/${step}`, districtOperator, { note: `OpenAPI 检查：${step}` });
+      expect(res.status).toBe(200);
+      bodies.push({ method: 'post', path: `/analytics/warnings/{warningId}/${step}`, status: 200, mediaType: res.mediaType, body: res.body });
+    }
+    await got('/analytics/warnings', '/analytics/warnings', districtOperator);
     for (const { path, op } of operations.filter((o) => o.method === 'get' && !o.path.includes('{'))) {
       const declared = Object.entries(op.responses as Json)
         .filter(([status]) => /^2\d\d$/.test(status))

@@ -4,7 +4,7 @@
  * which are public so that outsiders can keep copies (DESIGN §4).
  */
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { type SignedCheckpoint, type StatePoint } from '@fengqiao/event-store';
@@ -13,6 +13,16 @@ import { ValidationError } from '@fengqiao/kernel';
 import { CurrentPrincipal, Public, RequireAction } from '../auth/decorators';
 import { KeepSealed } from '../auth/personal-data';
 import { AuditRegistry } from './audit-registry';
+import {
+  CheckpointKeySetResponse,
+  CheckpointListResponse,
+  ExportedCheckpointResponse,
+  BundledLogResponse,
+  MatterStreamsResponse,
+  MatterVerificationResponse,
+  StoreVerificationResponse,
+  StreamStateResponse,
+} from './audit.response';
 import type { ContextAudit } from './context-audit';
 
 export class StreamsRequestDto {
@@ -66,6 +76,7 @@ export class ContextAuditController {
   /** Public: every signing key this process publishes (current and retired), as a JWK Set. */
   @Public()
   @Get('checkpoint-keys')
+  @ApiOkResponse({ type: CheckpointKeySetResponse })
   keys() {
     return this.registry.keySet();
   }
@@ -73,6 +84,7 @@ export class ContextAuditController {
   /** Public: the signed checkpoints of a store, oldest first. */
   @Public()
   @Get('stores/:context/checkpoints')
+  @ApiOkResponse({ type: CheckpointListResponse })
   async checkpoints(@Param('context') context: string, @Query('afterSize') afterSize?: string, @Query('limit') limit?: string) {
     const audit = this.audit(context);
     const list = await audit.auditor.listCheckpoints({
@@ -85,6 +97,7 @@ export class ContextAuditController {
   /** Public: the latest signed checkpoint of a store. */
   @Public()
   @Get('stores/:context/checkpoints/latest')
+  @ApiOkResponse({ type: ExportedCheckpointResponse })
   async latest(@Param('context') context: string) {
     const audit = this.audit(context);
     const latest = await audit.auditor.latestCheckpoint();
@@ -95,6 +108,7 @@ export class ContextAuditController {
   /** The streams of a matter in this store (by case ids and correlation ids), personal data masked or logged. */
   @RequireAction('audit.timeline')
   @Get('stores/:context/matter')
+  @ApiOkResponse({ type: MatterStreamsResponse })
   async matter(
     @CurrentPrincipal() principal: Principal,
     @Param('context') context: string,
@@ -107,6 +121,7 @@ export class ContextAuditController {
   /** The state of a stream at a revision (`?revision=`) or an instant (`?at=&by=recordedAt|occurredAt`), replayed. */
   @RequireAction('audit.timeline')
   @Get('stores/:context/streams/:streamId/state')
+  @ApiOkResponse({ type: StreamStateResponse })
   async state(
     @CurrentPrincipal() principal: Principal,
     @Param('context') context: string,
@@ -123,6 +138,7 @@ export class ContextAuditController {
   @RequireAction('audit.verify')
   @Post('stores/:context/matter/verify')
   @HttpCode(200)
+  @ApiOkResponse({ type: MatterVerificationResponse })
   async verifyMatter(@CurrentPrincipal() principal: Principal, @Param('context') context: string, @Body() body: StreamsRequestDto) {
     return this.audit(context).verifyMatter(principal, body.streamIds, body.checkpoint);
   }
@@ -131,6 +147,7 @@ export class ContextAuditController {
   @KeepSealed()
   @Post('stores/:context/matter/evidence')
   @HttpCode(200)
+  @ApiOkResponse({ type: BundledLogResponse })
   async evidence(@CurrentPrincipal() principal: Principal, @Param('context') context: string, @Body() body: StreamsRequestDto) {
     return this.audit(context).evidence(principal, body.streamIds);
   }
@@ -138,6 +155,7 @@ export class ContextAuditController {
   /** The whole store: chains, log order, every stored checkpoint; failures outside the auditor's scope are shown without their event. */
   @RequireAction('audit.verify')
   @Get('stores/:context/verify')
+  @ApiOkResponse({ type: StoreVerificationResponse })
   async verifyStore(@CurrentPrincipal() principal: Principal, @Param('context') context: string) {
     return this.audit(context).verifyWholeStore(principal);
   }

@@ -4,3 +4,4 @@ export * from './context-audit';
 export * from './context-audit.options';
 export * from './context-audit.http.controller';
 export * from './scope-redaction';
+export * from './audit.response';

@@ -23,7 +23,7 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -44,7 +44,9 @@ import {
   type Principal,
   type TokenPair,
   type Unit,
+  UNIT_KINDS,
 } from '@fengqiao/identity';
+import { DIRECTORY_CHANGE_TYPES } from '@fengqiao/contracts';
 import { NotFoundError } from '@fengqiao/kernel';
 import { actionsOf, type Action } from './actions';
 import { directoryEventsRole, loadAuthConfig, type AuthConfig } from './auth.config';
@@ -114,6 +116,58 @@ class MeResponseDto {
   @ApiProperty({ type: [String], description: '可以执行的操作 (the actions the roles allow)' }) actions!: string[];
 }
 
+/** A public key of the token issuer (JWK, RFC 7517): the built-in issuer signs with Ed25519 (OKP). */
+class PublicJwkResponse {
+  @ApiProperty({ description: '密钥类型 (key type), e.g. OKP' }) kty!: string;
+  @ApiProperty({ description: 'RFC 7638 指纹 (thumbprint)' }) kid!: string;
+  @ApiProperty({ description: '签名算法 (algorithm), e.g. EdDSA' }) alg!: string;
+  @ApiPropertyOptional({ enum: ['sig'] }) use?: string;
+  @ApiPropertyOptional({ description: '曲线 (curve, OKP / EC), e.g. Ed25519' }) crv?: string;
+  @ApiPropertyOptional({ description: '公钥 (public key, base64url; OKP / EC)' }) x?: string;
+  @ApiPropertyOptional({ description: 'EC 公钥的 y 坐标 (base64url)' }) y?: string;
+  @ApiPropertyOptional({ description: 'RSA 模数 (base64url)' }) n?: string;
+  @ApiPropertyOptional({ description: 'RSA 指数 (base64url)' }) e?: string;
+}
+
+class JwksResponse {
+  @ApiProperty({ type: [PublicJwkResponse] }) keys!: PublicJwkResponse[];
+}
+
+class UnitResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: UNIT_KINDS }) kind!: string;
+  @ApiProperty({ description: '名称 (Chinese name)' }) name!: string;
+  @ApiProperty({ type: String, nullable: true, description: '上级单位（区为 null）' }) parentId!: string | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    description: '网格边界：GeoJSON Polygon 或 MultiPolygon (grid boundary)',
+    required: ['type', 'coordinates'],
+    properties: { type: { type: 'string', enum: ['Polygon', 'MultiPolygon'] }, coordinates: { type: 'array', items: { type: 'array', items: {} } } },
+  })
+  boundary?: Record<string, unknown>;
+  @ApiProperty({ description: '已撤销的单位保留在历史中，不再接受新用户或下级' }) retired!: boolean;
+  @ApiProperty({ type: [String], description: '从区到本单位的单位编号 (district → … → unit)' }) path!: string[];
+}
+
+class DirectoryUnitsResponse {
+  @ApiProperty({ type: 'integer', description: '组织目录版本 (directory version)' }) version!: number;
+  @ApiProperty({ type: [UnitResponse] }) units!: UnitResponse[];
+}
+
+class DirectoryEntryResponse {
+  @ApiProperty({ type: 'integer', description: '本次变更后的目录版本 (1, 2, 3 … without a gap)' }) version!: number;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ description: '变更人 (user id)' }) by!: string;
+  @ApiProperty({
+    type: 'object',
+    description: '所记录的变更（各类变更的其余字段见请求体）',
+    required: ['type'],
+    properties: { type: { type: 'string', enum: [...DIRECTORY_CHANGE_TYPES] } },
+    additionalProperties: true,
+  })
+  change!: DirectoryEntry['change'];
+}
+
 /** AuthenticationError → 401 (429 with Retry-After while locked); the denial is logged without the username. */
 function refuse(e: unknown, res: HeaderResponse, route: string): never {
   if (!(e instanceof AuthenticationError)) throw e;
@@ -179,6 +233,7 @@ export class IdentityController {
 
   @Get('.well-known/jwks.json')
   @Public()
+  @ApiOkResponse({ type: JwksResponse, description: '令牌签名公钥 (JWK Set)' })
   jwks(): JsonWebKeySet {
     return this.issuer.jwks();
   }
@@ -213,6 +268,7 @@ export class DirectoryController {
   /** Units and grid boundaries in force (no personal data). */
   @Get('units')
   @RequireAction('directory.read')
+  @ApiOkResponse({ type: DirectoryUnitsResponse })
   units(): { version: number; units: Unit[] } {
     const snapshot = this.issuer.directory.current();
     return { version: snapshot.version, units: snapshot.units() };
@@ -221,6 +277,7 @@ export class DirectoryController {
   /** Records one change; an admin may only change what lies in their own unit's subtree. */
   @Post('changes')
   @RequireAction('directory.manage')
+  @ApiCreatedResponse({ type: DirectoryEntryResponse, description: '已记录的变更 (the change as recorded)' })
   change(@Body() body: DirectoryChangeRequest, @CurrentPrincipal() principal: Principal): DirectoryEntry {
     const change = parseDirectoryChange(body.change);
     const snapshot = this.issuer.directory.current();

@@ -1,5 +1,15 @@
 import { Body, Controller, Get, Headers, Inject, Param, ParseIntPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
 import {
   CalendarNoticeData,
@@ -12,9 +22,10 @@ import {
   ValidationError,
 } from '@fengqiao/kernel';
 import { actorOf, assertInJurisdiction, CurrentPrincipal, RequireAction } from '../auth';
-import { CalendarImportRequest, CalendarNoticeRequest } from './calendar-notice.request.dto';
+import { CalendarImportRequest, CalendarNoticeRequest, HolidayPeriodRequest } from './calendar-notice.request.dto';
 import { CalendarNoticesService } from './calendar-notices.service';
 import { TableVersion, TableVersionSummary } from './versioned-table';
+import { TableVersionFieldsResponse, TableVersionSummaryResponse } from './versioned-table.response';
 
 export const CALENDAR_NOTICES = Symbol.for('fengqiao.calendar.notices');
 
@@ -25,6 +36,25 @@ interface HeaderResponse {
 export interface CalendarVersionView extends TableVersion<CalendarNoticeData> {
   /** version label of the calendars built from this table version, e.g. '2027-2' */
   calendarVersion: string;
+}
+
+/** `CalendarVersionView` as the OpenAPI document describes it: its rows are notices, in the shape `PUT /calendars/notices` takes. */
+class CalendarVersionResponse extends TableVersionFieldsResponse {
+  @ApiProperty({ type: [CalendarNoticeRequest], description: '本版的全部放假安排通知' }) rows!: CalendarNoticeRequest[];
+  @ApiProperty({ description: "由本版生成的日历版本号，如 '2027-2'" }) calendarVersion!: string;
+}
+
+class CalendarsResponse {
+  @ApiPropertyOptional({ type: CalendarVersionResponse, nullable: true, description: '现行版本（尚无通知时为 null）' })
+  current!: CalendarVersionResponse | null;
+  @ApiProperty({ type: [TableVersionSummaryResponse], description: '全部版本，由旧到新' }) versions!: TableVersionSummaryResponse[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: '地区编码 → 名称（CN：全国）' }) regions!: Record<string, string>;
+}
+
+class StatutoryHolidaysResponse {
+  @ApiProperty({ type: 'integer' }) year!: number;
+  @ApiProperty({ description: '推算依据' }) basis!: string;
+  @ApiProperty({ type: [HolidayPeriodRequest] }) holidays!: HolidayPeriodRequest[];
 }
 
 const view = (v: TableVersion<CalendarNoticeData>): CalendarVersionView => ({ ...v, calendarVersion: calendarVersionOf(v.rows, v.version) });
@@ -71,6 +101,7 @@ export class CalendarsController {
   @Get()
   @RequireAction('directory.read')
   @ApiOperation({ summary: '节假日安排：现行版本（全部通知）与历史版本' })
+  @ApiOkResponse({ type: CalendarsResponse })
   async list(
     @Res({ passthrough: true }) res: HeaderResponse,
   ): Promise<{ current: CalendarVersionView | null; versions: TableVersionSummary[]; regions: Record<string, string> }> {
@@ -82,6 +113,7 @@ export class CalendarsController {
   @Get('versions/:version')
   @RequireAction('directory.read')
   @ApiOperation({ summary: '节假日安排的某一历史版本' })
+  @ApiOkResponse({ type: CalendarVersionResponse })
   async version(@Param('version', versionParam) version: number): Promise<CalendarVersionView> {
     return view(await this.notices.notices.version(version));
   }
@@ -90,6 +122,7 @@ export class CalendarsController {
   @RequireAction('directory.read')
   @ApiQuery({ name: 'at', description: 'ISO 时刻（含时区）' })
   @ApiOperation({ summary: '某一时刻施行的节假日安排版本' })
+  @ApiOkResponse({ type: CalendarVersionResponse })
   async asOf(@Query('at') at: string | undefined): Promise<CalendarVersionView> {
     if (!at) throw new ValidationError('CALENDAR.AT_REQUIRED', '请给出时刻 at（ISO 格式，含时区）', { field: 'at' });
     parseInstant(at);
@@ -99,6 +132,7 @@ export class CalendarsController {
   @Get('statutory/:year')
   @RequireAction('directory.read')
   @ApiOperation({ summary: '按《全国年节及纪念日放假办法》推算的某年法定节假日（尚无通知时的暂定日历）' })
+  @ApiOkResponse({ type: StatutoryHolidaysResponse })
   statutory(@Param('year', yearParam) year: number): { year: number; basis: string; holidays: ReturnType<typeof statutoryHolidays> } {
     if (!statutoryRulesCover(year)) {
       throw new ValidationError('CALENDAR.YEAR_NOT_COVERED', `${year}年不适用《全国年节及纪念日放假办法》（2024年修订）的推算`, { year });
@@ -110,6 +144,7 @@ export class CalendarsController {
   @RequireAction('config.manage')
   @ApiHeader({ name: 'If-Match', required: false, description: '所编辑的版本号' })
   @ApiOperation({ summary: '载入一份放假安排（某地区某年；已有则替换），生成节假日安排新版本' })
+  @ApiOkResponse({ type: CalendarVersionResponse, description: 'ETag 头为新版本号' })
   async load(
     @Body() body: CalendarNoticeRequest,
     @CurrentPrincipal() p: Principal,
@@ -135,6 +170,7 @@ export class CalendarsController {
   @RequireAction('config.manage')
   @ApiHeader({ name: 'If-Match', required: false, description: '所编辑的版本号' })
   @ApiOperation({ summary: '导入放假安排文件（JSON：{ notices: [...] }），一次生成一个新版本' })
+  @ApiCreatedResponse({ type: CalendarVersionResponse, description: 'ETag 头为新版本号' })
   async import(
     @Body() body: CalendarImportRequest,
     @CurrentPrincipal() p: Principal,

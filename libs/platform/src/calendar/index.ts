@@ -5,3 +5,5 @@ export * from './calendar-notices.service';
 export * from './calendars.http.controller';
 export * from './calendar.module';
 export * from './calendar-following-runner';
+export * from './versioned-table.response';
+export * from './deadline.response';

@@ -1,5 +1,5 @@
 import { Controller, DynamicModule, Get, Inject, Module, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, TerminusModule } from '@nestjs/terminus';
 import { HealthProbe } from './indicators';
 import { Public } from '../auth/decorators';
@@ -12,6 +12,11 @@ interface StatusResponse {
 }
 
 /** Registry that context modules add their probes to; /health runs them all. */
+class LivenessResponse {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ type: 'integer', description: '进程已运行的秒数 (seconds since the process started)' }) uptimeSeconds!: number;
+}
+
 export class HealthRegistry {
   private readonly probes = new Map<string, HealthProbe>();
   add(probe: HealthProbe): void {
@@ -81,7 +86,7 @@ export class HealthController {
   }
 
   @Get('live')
-  @ApiOkResponse({ description: '进程存活 (the process answers; dependencies are not checked)' })
+  @ApiOkResponse({ type: LivenessResponse, description: '进程存活 (the process answers; dependencies are not checked)' })
   live() {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }

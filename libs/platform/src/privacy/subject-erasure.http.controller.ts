@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { Bus } from '@fengqiao/bus';
 import type { Principal } from '@fengqiao/identity';
@@ -18,6 +18,19 @@ export class SubjectErasureRequestDto {
   reason!: string;
 }
 
+class ErasedContextResponse {
+  @ApiProperty({ description: '业务域 (context)' }) context!: string;
+  @ApiProperty({ description: '该业务域是否保存过此数据主体的密钥 (whether the context held a key of the subject)' }) held!: boolean;
+}
+
+export class SubjectErasureResponse {
+  @ApiProperty() subjectId!: string;
+  @ApiProperty({ description: '删除请求编号（其他服务据此同步删除）' }) requestId!: string;
+  @ApiProperty({ format: 'date-time' }) erasedAt!: string;
+  @ApiProperty({ type: [ErasedContextResponse], description: '本进程中各业务域的删除结果' }) contexts!: ErasedContextResponse[];
+  @ApiProperty() message!: string;
+}
+
 const SUBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 
 /**
@@ -32,6 +45,7 @@ export class SubjectErasureController {
   @Post('subjects/:subjectId/erasure')
   @HttpCode(200)
   @RequireAction('personal_data.erase')
+  @ApiOkResponse({ type: SubjectErasureResponse })
   @ApiOperation({
     summary: '删除数据主体的个人信息',
     description: '销毁该数据主体（反映人、当事人、信访人）的密钥：其个人信息在所有服务中显示为“已删除”，事件哈希链仍可校验；删除本身记入审计。',

@@ -8,15 +8,16 @@
  *   GET  /audit/matters/:id/evidence                      the evidence bundle (npm run verify -- it)
  */
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsObject, IsOptional } from 'class-validator';
 import { EVIDENCE_BUNDLE_FORMAT, type EvidenceBundle, type SignedCheckpoint } from '@fengqiao/event-store';
 import type { Principal } from '@fengqiao/identity';
 import { ValidationError, systemClock } from '@fengqiao/kernel';
-import { CurrentPrincipal, KeepSealed, parseStatePoint, RequireAction } from '@fengqiao/platform';
+import { CurrentPrincipal, EvidenceBundleResponse, KeepSealed, parseStatePoint, RequireAction } from '@fengqiao/platform';
 import type { Caller } from './audit-sources';
 import { AUDIT_SOURCES, AuditSources } from './audit.sources.provider';
 import { collectMatter, matterTimeline } from './matter-timeline';
+import { ContextStreamStateResponse, MatterStatesResponse, MatterTimelineResponse, MatterVerifyResponse } from './matter-audit.response';
 
 export class VerifyMatterRequestDto {
   /** per context, a signed checkpoint the auditor kept (from /audit/stores/<context>/checkpoints) */
@@ -39,6 +40,7 @@ export class AuditController {
 
   @RequireAction('audit.timeline')
   @Get(':id/timeline')
+  @ApiOkResponse({ type: MatterTimelineResponse })
   async timeline(@CurrentPrincipal() principal: Principal, @Req() req: Req, @Param('id') id: string) {
     const timeline = await matterTimeline(this.sources.all(), callerOf(principal, req), id);
     if (timeline.streams.length === 0) throw new NotFoundException({ code: 'AUDIT.MATTER_NOT_FOUND', message: '没有该事项，或不在您的审计范围内' });
@@ -47,6 +49,11 @@ export class AuditController {
 
   @RequireAction('audit.timeline')
   @Get(':id/state')
+  @ApiExtraModels(MatterStatesResponse, ContextStreamStateResponse)
+  @ApiOkResponse({
+    description: '给出 context 与 streamId 时为该事件流的状态，否则为事项每个事件流的状态',
+    schema: { oneOf: [{ $ref: getSchemaPath(MatterStatesResponse) }, { $ref: getSchemaPath(ContextStreamStateResponse) }] },
+  })
   async state(
     @CurrentPrincipal() principal: Principal,
     @Req() req: Req,
@@ -76,6 +83,7 @@ export class AuditController {
   @RequireAction('audit.verify')
   @Post(':id/verify')
   @HttpCode(200)
+  @ApiOkResponse({ type: MatterVerifyResponse })
   async verify(@CurrentPrincipal() principal: Principal, @Req() req: Req, @Param('id') id: string, @Body() body: VerifyMatterRequestDto) {
     const caller = callerOf(principal, req);
     const streams = await collectMatter(this.sources.all(), caller, id);
@@ -95,6 +103,7 @@ export class AuditController {
   @RequireAction('audit.export')
   @KeepSealed()
   @Get(':id/evidence')
+  @ApiOkResponse({ type: EvidenceBundleResponse })
   async evidence(@CurrentPrincipal() principal: Principal, @Req() req: Req, @Param('id') id: string): Promise<EvidenceBundle> {
     const caller = callerOf(principal, req);
     const streams = await collectMatter(this.sources.all(), caller, id);

@@ -12,7 +12,7 @@
  */
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
 import { NotFoundError, ValidationError } from '@fengqiao/kernel';
 import {
@@ -25,6 +25,7 @@ import {
   type ContextRuntime,
 } from '@fengqiao/platform';
 import { handleWarning, listWarnings } from '../warnings/early-warnings';
+import { WarningListResponse, WarningResponse } from '../warnings/early-warnings.response';
 import { CASE_FACTS, type CaseFacts } from './case-facts.projection';
 import { MEDIATION_FACTS, PETITION_FACTS, type MediationFacts, type PetitionFacts } from './dispute-facts.projection';
 import {
@@ -41,10 +42,17 @@ import {
   type MediationGroupBy,
   type PetitionGroupBy,
 } from './dispute-figures';
-import { figures, REPORT_HEADER, REPORT_RATE_COLUMNS, reportCells, reportCsv, type GroupBy } from './figures';
+import { CASE_GROUPS, figures, REPORT_HEADER, REPORT_RATE_COLUMNS, reportCells, reportCsv, type GroupBy } from './figures';
+import {
+  CaseFactsResponse,
+  CaseFiguresResponse,
+  MediationFactsResponse,
+  MediationFiguresResponse,
+  PetitionFactsResponse,
+  PetitionFiguresResponse,
+} from './figures.response';
 import { monthlyReportXlsx } from './monthly-report.xlsx';
 
-const GROUPS: readonly GroupBy[] = ['unit', 'category', 'channel', 'month', 'grid'];
 const GROUP_LABEL: Record<string, string> = {
   unit: '单位',
   category: '类别',
@@ -56,7 +64,7 @@ const GROUP_LABEL: Record<string, string> = {
 };
 const KINDS = ['cases', 'mediation', 'petitions'] as const;
 
-function groupOf<G extends string = GroupBy>(by: string | undefined, groups: readonly G[] = GROUPS as unknown as readonly G[]): G {
+function groupOf<G extends string = GroupBy>(by: string | undefined, groups: readonly G[] = CASE_GROUPS as unknown as readonly G[]): G {
   const g = (by ?? 'unit') as G;
   if (!groups.includes(g)) throw new ValidationError('ANALYTICS.BAD_GROUP', `分组只能是 ${groups.join('、')}`, { field: 'by' });
   return g;
@@ -94,7 +102,12 @@ export class FiguresController {
   /** People's mediation: registered, taken, settled, success rate … per unit, category, month, source or committee level. */
   @RequireAction('analytics.board')
   @Get('mediation/figures')
-  async mediationFigures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string) {
+  @ApiOkResponse({ type: MediationFiguresResponse })
+  async mediationFigures(
+    @CurrentPrincipal() principal: Principal,
+    @Query('by') by?: string,
+    @Query('month') month?: string,
+  ): Promise<MediationFiguresResponse> {
     const group = groupOf<MediationGroupBy>(by, MEDIATION_GROUPS);
     return { by: group, ...(month ? { month } : {}), rows: mediationFigures(await this.inScope<MediationFacts>(MEDIATION_FACTS, principal, month), group) };
   }
@@ -102,7 +115,8 @@ export class FiguresController {
   /** What analytics knows of one mediation case (the facts behind the figures). */
   @RequireAction('analytics.board')
   @Get('mediation/cases/:caseId')
-  async mediationFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
+  @ApiOkResponse({ type: MediationFactsResponse })
+  async mediationFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string): Promise<MediationFactsResponse> {
     return this.factsOf<MediationFacts>(principal, MEDIATION_FACTS, caseId, 'mediation_case', '统计中没有该调解案件');
   }
 
@@ -117,14 +131,16 @@ export class FiguresController {
   /** Petitions: registered, accepted, answered on time, reviews, group visits, repeats … per unit, channel, month or source. */
   @RequireAction('analytics.board')
   @Get('petitions/figures')
-  async petitionFigures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string) {
+  @ApiOkResponse({ type: PetitionFiguresResponse })
+  async petitionFigures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string): Promise<PetitionFiguresResponse> {
     const group = groupOf<PetitionGroupBy>(by, PETITION_GROUPS);
     return { by: group, ...(month ? { month } : {}), rows: petitionFigures(await this.inScope<PetitionFacts>(PETITION_FACTS, principal, month), group) };
   }
 
   @RequireAction('analytics.board')
   @Get('figures')
-  async figures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string) {
+  @ApiOkResponse({ type: CaseFiguresResponse })
+  async figures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string): Promise<CaseFiguresResponse> {
     const group = groupOf(by);
     return { by: group, ...(month ? { month } : {}), rows: figures(await this.facts(principal, month), group) };
   }
@@ -132,7 +148,8 @@ export class FiguresController {
   /** What analytics knows of one case (the facts behind the figures). */
   @RequireAction('analytics.board')
   @Get('cases/:caseId')
-  async caseFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string) {
+  @ApiOkResponse({ type: CaseFactsResponse })
+  async caseFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string): Promise<CaseFactsResponse> {
     return this.factsOf<CaseFacts>(principal, CASE_FACTS, caseId, 'case', '统计中没有该事件');
   }
 
@@ -140,7 +157,8 @@ export class FiguresController {
   /** What analytics knows of one petition (the facts behind the figures). */
   @RequireAction('analytics.board')
   @Get('petitions/:petitionId')
-  async petitionFacts(@CurrentPrincipal() principal: Principal, @Param('petitionId') petitionId: string) {
+  @ApiOkResponse({ type: PetitionFactsResponse })
+  async petitionFacts(@CurrentPrincipal() principal: Principal, @Param('petitionId') petitionId: string): Promise<PetitionFactsResponse> {
     return this.factsOf<PetitionFacts>(principal, PETITION_FACTS, petitionId, 'petition', '统计中没有该信访事项');
   }
 
@@ -205,7 +223,8 @@ export class FiguresController {
 
   @RequireAction('analytics.board')
   @Get('warnings')
-  async warnings(@CurrentPrincipal() principal: Principal, @Query('status') status?: string) {
+  @ApiOkResponse({ type: WarningListResponse })
+  async warnings(@CurrentPrincipal() principal: Principal, @Query('status') status?: string): Promise<WarningListResponse> {
     const all = await listWarnings(this.runtime);
     return { warnings: all.filter((w) => inJurisdiction(principal, w.jurisdiction, 'analytics.board') && (status === undefined || w.status === status)) };
   }
@@ -213,14 +232,16 @@ export class FiguresController {
   @RequireAction('analytics.warning')
   @Post('warnings/:warningId/acknowledge')
   @HttpCode(200)
-  async acknowledge(@CurrentPrincipal() principal: Principal, @Param('warningId') warningId: string, @Body() body: WarningNoteDto) {
+  @ApiOkResponse({ type: WarningResponse })
+  async acknowledge(@CurrentPrincipal() principal: Principal, @Param('warningId') warningId: string, @Body() body: WarningNoteDto): Promise<WarningResponse> {
     return handleWarning(this.runtime, principal, warningId, 'acknowledge', body.note);
   }
 
   @RequireAction('analytics.warning')
   @Post('warnings/:warningId/resolve')
   @HttpCode(200)
-  async resolve(@CurrentPrincipal() principal: Principal, @Param('warningId') warningId: string, @Body() body: WarningNoteDto) {
+  @ApiOkResponse({ type: WarningResponse })
+  async resolve(@CurrentPrincipal() principal: Principal, @Param('warningId') warningId: string, @Body() body: WarningNoteDto): Promise<WarningResponse> {
     return handleWarning(this.runtime, principal, warningId, 'resolve', body.note);
   }
 }

@@ -6,6 +6,7 @@
 import type { CaseFacts } from './case-facts.projection';
 
 export type GroupBy = 'unit' | 'category' | 'channel' | 'month' | 'grid';
+export const CASE_GROUPS: readonly GroupBy[] = ['unit', 'category', 'channel', 'month', 'grid'];
 
 export interface FigureRow {
   key: string;

@@ -90,7 +90,10 @@ export async function handleWarning(
   return viewOf(await runtime.infra.events.readStream(warningId)) as WarningView;
 }
 
-export interface WarningView {
+/** What every `EarlyWarningRaised` holds besides the rule (its draft without the key), whatever the rule. */
+type RaisedFields = Pick<WarningDraft, 'ruleText' | 'gridId' | 'caseIds' | 'count' | 'explanation'>;
+
+export interface WarningView extends RaisedFields {
   warningId: string;
   status: WarningStatus;
   rule: string;
@@ -108,7 +111,7 @@ export function viewOf(events: readonly StoredEvent[]): WarningView | undefined 
   const tail = events.slice(raisedAt);
   const last = tail[tail.length - 1];
   return {
-    ...(raised.data as Record<string, unknown>),
+    ...(raised.data as RaisedFields & Record<string, unknown>),
     warningId: raised.streamId,
     status: STATUS_OF[last.type] ?? 'raised',
     rule: String((raised.data as { rule?: unknown }).rule),

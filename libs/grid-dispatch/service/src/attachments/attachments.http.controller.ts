@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, HttpException, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
 import { NotFoundError, ValidationError } from '@fengqiao/kernel';
 import { assertInJurisdiction, BinaryBody, CurrentPrincipal, RequireAction } from '@fengqiao/platform';
@@ -24,6 +24,15 @@ export interface AttachmentAnswer {
   name?: string;
   size: number;
   sha256: string;
+}
+
+class AttachmentAnswerResponse implements AttachmentAnswer {
+  @ApiProperty({ description: '填入办结反馈或进展的 attachments[].ref', example: '/grid-dispatch/cases/{caseId}/attachments/{attachmentId}' }) ref!: string;
+  @ApiProperty() attachmentId!: string;
+  @ApiProperty({ enum: [...ATTACHMENT_MEDIA_TYPES] }) mediaType!: string;
+  @ApiPropertyOptional({ description: '文件名（X-File-Name 请求头）' }) name?: string;
+  @ApiProperty({ type: 'integer', description: '字节数' }) size!: number;
+  @ApiProperty({ description: 'SHA-256 (hex)' }) sha256!: string;
 }
 
 const header = (req: RawRequest, name: string) => {
@@ -60,6 +69,7 @@ export class AttachmentsController {
     summary: '上传工单照片',
     description: '请求体为图片本身（JPEG、PNG 或 WebP，不超过 5 MB，按文件头核对类型）；返回的 ref 填入办结反馈或进展的 attachments。',
   })
+  @ApiCreatedResponse({ type: AttachmentAnswerResponse })
   async upload(@Param('caseId') caseId: string, @CurrentPrincipal() principal: Principal, @Req() req: RawRequest): Promise<AttachmentAnswer> {
     const mediaType = declaredType(header(req, 'content-type'));
     if (!mediaType) throw new ValidationError('ATTACHMENT.TYPE_NOT_ALLOWED', '只能上传 JPEG、PNG 或 WebP 图片', { field: 'file' });

@@ -11,7 +11,7 @@ import { resolveRoute } from '../reference-data/routing-rules';
 import { GRID_CASE_VIEW, GridCaseView, QUEUE_KINDS, QueueKind } from './grid-case-view.projection';
 import { INTAKE_REPORTS, IntakeReportView } from './intake-report.projection';
 import { BoardQuery, QueueQuery } from './read-models.request.dto';
-import { BOARD_RESPONSE_SCHEMA, QUEUE_RESPONSE_SCHEMA } from './read-models.schemas';
+import { BOARD_RESPONSE_SCHEMA, CASE_DETAIL_SCHEMA, QUEUE_RESPONSE_SCHEMA } from './read-models.schemas';
 
 type StoredView = ReadDoc<GridCaseView> & { _stream?: string };
 
@@ -186,6 +186,7 @@ export class ReadModelsController {
   @Get('cases/:caseId')
   @RequireAction('case.read')
   @ApiOperation({ summary: '工单详情及全过程时间线（每一步的操作人、时间、期限、预警和超期）' })
+  @ApiOkResponse({ schema: CASE_DETAIL_SCHEMA, description: 'ETag 头为工单的版本 (the ETag is the case’s revision)' })
   async detail(@Param('caseId') caseId: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: HeaderResponse): Promise<CaseDetail> {
     const doc = await this.cases.runtime.infra.readStore.get<GridCaseView & { _stream?: string }>(GRID_CASE_VIEW, caseId);
     if (!doc) throw new NotFoundError('GRID_CASE.NOT_FOUND', `工单 ${caseId} 不存在`, { caseId });

@@ -131,6 +131,65 @@ const page = (items: SchemaObject, countKey: 'status' | 'kind'): SchemaObject =>
   },
 });
 
+const timelineEntry: SchemaObject = {
+  type: 'object',
+  required: ['revision', 'eventId', 'type', 'label', 'at', 'recordedAt', 'actor', 'statusAfter', 'statusLabel'],
+  properties: {
+    revision: { type: 'integer' },
+    eventId: { type: 'string' },
+    type: { type: 'string', description: '事件类型 (event type)' },
+    label: { type: 'string', description: '步骤（中文） (step label)' },
+    at: { type: 'string', description: '业务时间 (business time)' },
+    recordedAt: instant,
+    actor: {
+      type: 'object',
+      required: ['userId', 'role', 'unitId'],
+      properties: { userId: { type: 'string' }, role: { type: 'string' }, unitId: { type: 'string' } },
+    },
+    reason: { type: 'string' },
+    text: { type: 'string', description: '本步的文字：进展、结果、核查意见、答复等 (the step’s own text)' },
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['ref'],
+        properties: { ref: { type: 'string' }, mediaType: { type: 'string' }, name: { type: 'string' } },
+      },
+    },
+    unitId: { type: 'string' },
+    legalBasis: { type: 'string' },
+    statusAfter: { type: 'string', enum: Object.keys(GRID_CASE_STATUS_LABEL) },
+    statusLabel: { type: 'string' },
+    deadline: {
+      type: 'object',
+      required: ['kind', 'timerId'],
+      properties: {
+        kind: { type: 'string', enum: ['started', 'warned', 'breached', 'paused', 'revised'] },
+        timerId: { type: 'string' },
+        step: { type: 'string', enum: [...GRID_CASE_STEPS] },
+        stepLabel: { type: 'string' },
+        dueAt: instant,
+        warnAt: instant,
+        ruleId: { type: 'string' },
+        legalBasis: { type: 'string' },
+        calendar: { type: 'string' },
+        provisional: { type: 'boolean' },
+        answeredAt: instant,
+      },
+    },
+    escalation: {
+      type: 'object',
+      required: ['from', 'to', 'cause'],
+      properties: { from: { type: 'string' }, to: { type: 'string' }, cause: { type: 'string' } },
+    },
+    supervisionId: { type: 'string' },
+    rating: { type: 'number' },
+    satisfied: { type: 'boolean' },
+    duplicateOf: { type: 'string' },
+    referredTo: { type: 'string' },
+  },
+};
+
 export const BOARD_RESPONSE_SCHEMA: SchemaObject = page(caseListItem, 'status');
 
 export const QUEUE_RESPONSE_SCHEMA: SchemaObject = page(
@@ -149,3 +208,23 @@ export const QUEUE_RESPONSE_SCHEMA: SchemaObject = page(
   },
   'kind',
 );
+
+/** A case with its whole timeline, and what intake published about the report once it arrived. */
+export const CASE_DETAIL_SCHEMA: SchemaObject = {
+  allOf: [
+    caseListItem,
+    {
+      type: 'object',
+      required: ['timeline'],
+      properties: {
+        timeline: { type: 'array', items: timelineEntry, description: '全过程，由早到晚 (every step, oldest first)' },
+        report: {
+          type: 'object',
+          description: '上报内容（受理端的事件到达后才有） (the report, once intake’s event arrived)',
+          required: ['channel', 'description', 'reportedAt'],
+          properties: { channel: { type: 'string' }, description: { type: 'string' }, reportedAt: { type: 'string' } },
+        },
+      },
+    },
+  ],
+};

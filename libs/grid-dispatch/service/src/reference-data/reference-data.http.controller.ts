@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseIntPipe, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeadlineRuleEntry } from '@fengqiao/grid-dispatch-domain';
 import { ValidationError } from '@fengqiao/kernel';
 import {
@@ -17,6 +17,7 @@ import { GRID_DISPATCH_OPTIONS } from '../application/grid-dispatch.tokens';
 import { ResolvedGridDispatchOptions } from '../config/grid-dispatch.options';
 import { GridDispatchDirectory } from '../directory/grid-dispatch-directory';
 import { PublishDeadlineRulesRequest, PublishRoutingRulesRequest } from './reference-data.request.dto';
+import { DeadlineRulesResponse, DeadlineRulesVersionResponse, RoutingRulesResponse, RoutingRulesVersionResponse } from './reference-data.response';
 import { ReferenceTables } from './reference-tables';
 import { assertNoRoutingGaps, RoutingRule, routingGaps } from './routing-rules';
 
@@ -90,6 +91,7 @@ export class RoutingRulesController {
   @Get()
   @RequireAction('directory.read')
   @ApiOperation({ summary: '派单规则（类别 × 网格 → 承办单位）：现行版本和历史版本' })
+  @ApiOkResponse({ type: RoutingRulesResponse, description: 'ETag 头为现行版本号' })
   list(@Res({ passthrough: true }) res: HeaderResponse): Promise<TableResponse<RoutingRule>> {
     return list(this.tables.routingRules, res);
   }
@@ -101,6 +103,7 @@ export class RoutingRulesController {
     summary: '发布派单规则新版本（整表替换，校验后生效）',
     description: '新版本若使某些“类别 × 网格”无法自动派单（现行版本能派的），须带 "allowUnroutable": true，否则 400 GRID_DISPATCH.ROUTING_GAPS 并列出缺口。',
   })
+  @ApiOkResponse({ type: RoutingRulesVersionResponse, description: 'ETag 头为新版本号' })
   put(
     @Body() body: PublishRoutingRulesRequest,
     @CommandRequest() request: CommandRequest,
@@ -118,6 +121,7 @@ export class RoutingRulesController {
   @Get('versions/:version')
   @RequireAction('directory.read')
   @ApiOperation({ summary: '派单规则的某一历史版本' })
+  @ApiOkResponse({ type: RoutingRulesVersionResponse })
   async version(@Param('version', versionParam) version: number): Promise<RulesVersion<RoutingRule>> {
     return asRules(await this.tables.routingRules.version(version));
   }
@@ -135,6 +139,7 @@ export class DeadlineRulesController {
   @Get()
   @RequireAction('directory.read')
   @ApiOperation({ summary: '期限配置（类别 × 紧急程度 × 环节 → 期限规则）：现行版本和历史版本' })
+  @ApiOkResponse({ type: DeadlineRulesResponse, description: 'ETag 头为现行版本号' })
   list(@Res({ passthrough: true }) res: HeaderResponse): Promise<TableResponse<DeadlineRuleEntry>> {
     return list(this.tables.deadlineRules, res);
   }
@@ -143,6 +148,7 @@ export class DeadlineRulesController {
   @RequireAction('config.manage')
   @ApiHeader(IF_MATCH_VERSION)
   @ApiOperation({ summary: '发布期限配置新版本（整表替换，校验后对此后开始的环节生效）' })
+  @ApiOkResponse({ type: DeadlineRulesVersionResponse, description: 'ETag 头为新版本号' })
   put(
     @Body() body: PublishDeadlineRulesRequest,
     @CommandRequest() request: CommandRequest,
@@ -155,6 +161,7 @@ export class DeadlineRulesController {
   @Get('versions/:version')
   @RequireAction('directory.read')
   @ApiOperation({ summary: '期限配置的某一历史版本' })
+  @ApiOkResponse({ type: DeadlineRulesVersionResponse })
   async version(@Param('version', versionParam) version: number): Promise<RulesVersion<DeadlineRuleEntry>> {
     return asRules(await this.tables.deadlineRules.version(version));
   }

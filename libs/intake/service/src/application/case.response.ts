@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CaseView, INTAKE_STATUSES, IntakeStatus } from '../case-view/case-view';
+import { nullableObject } from '@fengqiao/platform';
+import { CaseView, DispatchProgress, INTAKE_STATUSES, IntakeStatus } from '../case-view/case-view';
 import { ReferenceData } from '../reference/intake-reference';
 
 /** Keys holding parties' personal data in case responses (masked by the platform's interceptor). */
@@ -17,24 +18,12 @@ export function intakeStatusLabel(status: IntakeStatus): string {
   return STATUS_LABEL[status];
 }
 
-export class DispatchProgressResponse {
-  @ApiProperty({ description: '派单环节状态（grid-dispatch），如 dispatched、in_progress、closed' })
-  status!: string;
-  @ApiProperty({ description: '最近一次派单环节事件的业务时间' })
-  at!: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: '承办单位' })
-  unitId!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: '承办单位名称' })
-  unitName!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: '当前计时环节' })
-  step!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: '当前环节的办理期限' })
-  dueAt!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: '转调解或信访' })
-  referredTo!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true })
-  closedAt!: string | null;
-}
+/** What a case shows of grid-dispatch's progress (null until grid-dispatch's first event arrives). */
+export type DispatchProgressAnswer = Pick<DispatchProgress, 'status' | 'at' | 'unitId' | 'step' | 'dueAt' | 'referredTo' | 'closedAt'> & {
+  unitName: string | null;
+};
+
+const nullableString = (description?: string) => ({ type: 'string', nullable: true, ...(description ? { description } : {}) }) as const;
 
 export class CaseResponse {
   @ApiProperty() caseId!: string;
@@ -64,7 +53,22 @@ export class CaseResponse {
   @ApiPropertyOptional({ type: String, nullable: true }) duplicateOf!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: '最近一次受理决定的说明' }) decisionReason!: string | null;
   @ApiProperty({ type: [String], description: '管辖路径（及派单后的承办单位）' }) jurisdiction!: string[];
-  @ApiPropertyOptional({ type: DispatchProgressResponse, nullable: true, description: '立案后派单环节的进展' }) dispatch!: DispatchProgressResponse | null;
+  @ApiProperty(
+    nullableObject<DispatchProgressAnswer>(
+      {
+        status: { type: 'string', description: '派单环节状态（grid-dispatch），如 dispatched、in_progress、closed' },
+        at: { type: 'string', description: '最近一次派单环节事件的业务时间' },
+        unitId: nullableString('承办单位'),
+        unitName: nullableString('承办单位名称'),
+        step: nullableString('当前计时环节'),
+        dueAt: nullableString('当前环节的办理期限'),
+        referredTo: nullableString('转调解或信访'),
+        closedAt: nullableString(),
+      },
+      '立案后派单环节的进展；派单环节的事件到达前为 null',
+    ),
+  )
+  dispatch!: DispatchProgressAnswer | null;
   @ApiProperty({ enum: ['open', 'closed'], description: 'Open311 状态' }) open311Status!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) updatedAt!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) closedAt!: string | null;

@@ -1,10 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, Public, RateLimit } from '@fengqiao/platform';
 
 import { Open311Discovery, Open311Handler, Open311PostResponse } from './open311.handler';
 import { Open311Service, Open311ServiceDefinition, Open311ServiceRequest } from './open311.mapper';
 import { Open311ExceptionFilter } from './open311.exception-filter';
+import {
+  Open311DiscoveryResponse,
+  Open311PostAnswer,
+  Open311ServiceDefinitionResponse,
+  Open311ServiceRequestResponse,
+  Open311ServiceResponse,
+} from './open311.response';
 import { Open311ItemQuery, Open311ListQuery, Open311PostRequest } from './open311.request.dto';
 import { discoveryXml, postResponseXml, serviceDefinitionXml, serviceRequestsXml, servicesXml, XML_CONTENT_TYPE } from './open311.xml';
 
@@ -51,6 +58,7 @@ export class Open311Controller {
 
   @Get(['discovery.json', 'discovery'])
   @ApiOperation({ summary: 'Open311 服务发现（discovery）' })
+  @ApiOkResponse({ type: Open311DiscoveryResponse })
   discovery(@Req() req: HostRequest): Open311Discovery {
     return this.handler.discovery(`${req.protocol}://${req.get('host') ?? 'localhost'}/${OPEN311_ROOT}`);
   }
@@ -64,6 +72,7 @@ export class Open311Controller {
 
   @Get(['services.json', 'services'])
   @ApiOperation({ summary: 'Open311 服务列表：可经 Open311 反映的事件类别' })
+  @ApiOkResponse({ type: [Open311ServiceResponse] })
   services(@Query() query: Open311ItemQuery): Open311Service[] {
     this.handler.checkJurisdiction(query.jurisdiction_id);
     return this.handler.services();
@@ -81,6 +90,7 @@ export class Open311Controller {
     summary: 'Open311 服务定义',
     description: '所有服务 metadata 均为 false（没有附加属性）：已知服务返回 { service_code, attributes: [] }，未知服务返回 404。',
   })
+  @ApiOkResponse({ type: Open311ServiceDefinitionResponse })
   serviceDefinition(
     @Param('code') code: string,
     @Query() query: Open311ItemQuery,
@@ -97,10 +107,7 @@ export class Open311Controller {
     description:
       '默认最近 90 天、最多 1000 条，最新在前；service_request_id（逗号分隔）优先于其他条件；start_date 与 end_date 相差不超过 90 天；status 为 open 或 closed；扩展 page、page_size。不含反映人信息，描述和地址中的电话、身份证号已脱敏。',
   })
-  @ApiOkResponse({
-    description:
-      '[{ service_request_id, status, status_notes, service_name, service_code, description, agency_responsible, requested_datetime, updated_datetime, expected_datetime, address, lat, long, media_url }]',
-  })
+  @ApiOkResponse({ type: [Open311ServiceRequestResponse] })
   requests(@Query() query: Open311ListQuery): Promise<Open311ServiceRequest[]> {
     return this.handler.requests(query);
   }
@@ -122,6 +129,7 @@ export class Open311Controller {
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: Open311PostRequest })
+  @ApiCreatedResponse({ type: [Open311PostAnswer], description: '服务请求编号（即事件编号）' })
   post(@Body() body: Open311PostRequest, @CorrelationId() correlationId: string | undefined): Promise<Open311PostResponse[]> {
     return this.handler.post(body, correlationId);
   }
@@ -143,6 +151,7 @@ export class Open311Controller {
 
   @Get('requests/:id')
   @ApiOperation({ summary: 'Open311 查看一个服务请求' })
+  @ApiOkResponse({ type: [Open311ServiceRequestResponse], description: '一个服务请求（Open311 以列表返回）' })
   async request(
     @Param('id') id: string,
     @Query() query: Open311ItemQuery,

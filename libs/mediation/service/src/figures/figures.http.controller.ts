@@ -1,10 +1,21 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
 import { CurrentPrincipal, jurisdictionFilter, NoPersonalData, RequireAction } from '@fengqiao/platform';
 import { MediationCases } from '../application/mediation-cases';
 import { ReadQuery, ReadStore } from '@fengqiao/read-store';
 import { MEDIATION_CASE_VIEW } from '../case-view/mediation-case.view';
+
+export class MediationFigures {
+  @ApiProperty({ type: 'integer', description: '登记数' }) registered!: number;
+  @ApiProperty({ type: 'integer', description: '受理数' }) taken!: number;
+  @ApiProperty({ type: 'integer', description: '调解成功数（协议生效）' }) settled!: number;
+  @ApiProperty({ type: 'integer', description: '不予调解数' }) declined!: number;
+  @ApiProperty({ type: 'integer', description: '终止数' }) terminated!: number;
+  /** settled ÷ taken, in percent with two decimals; null before anything was taken */
+  @ApiProperty({ type: Number, nullable: true, description: '调解成功率（%，两位小数）；尚无受理时为 null' }) successRate!: number | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: '各状态的案件数' }) byStatus!: Record<string, number>;
+}
 
 /**
  * The figures a district reports upwards (DESIGN §2 journey 5: "7,735 disputes taken, 7,666
@@ -21,21 +32,11 @@ export class FiguresController {
   @Get('figures')
   @RequireAction('mediation.list')
   @NoPersonalData()
+  @ApiOkResponse({ type: MediationFigures })
   @ApiOperation({ summary: '调解统计', description: '受理数、调解成功数、调解成功率（成功数 ÷ 受理数），以及登记、不予调解、终止和在办数。' })
   async figures(@CurrentPrincipal() principal: Principal) {
     return mediationFigures(this.cases.runtime.infra.readStore, jurisdictionFilter(principal, 'mediation.list'));
   }
-}
-
-export interface MediationFigures {
-  registered: number;
-  taken: number;
-  settled: number;
-  declined: number;
-  terminated: number;
-  /** settled ÷ taken, in percent with two decimals; null before anything was taken */
-  successRate: number | null;
-  byStatus: Record<string, number>;
 }
 
 /** The figures inside `scope` (a jurisdiction filter), with queries MongoDB, FerretDB and mingo share. */

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
 import { CurrentPrincipal, etagOf, HeaderResponse, PersonalDataFields, RequireAction } from '@fengqiao/platform';
 import { MediationCases } from '../application/mediation-cases';
-import { DOCUMENT_KINDS, documentUrl } from '../documents/document-links';
+import { DOCUMENT_KINDS, DocumentKind, documentUrl } from '../documents/document-links';
+import { MediationCaseResponse } from './get-case.response';
 
 /** Parties' personal data in mediation responses, masked for roles without personal_data.read. */
 export const PARTY_MASKS = { name: 'name', idNumber: 'id_number', phone: 'phone', address: 'address' } as const;
@@ -20,8 +21,13 @@ export class GetCaseController {
     summary: '调解案件详情',
     description: '案件状态、当事人（个人信息按权限脱敏）、调解记录、协议、期限和全过程记录；ETag 为下一次命令的 If-Match。',
   })
+  @ApiOkResponse({ type: MediationCaseResponse })
   @PersonalDataFields(PARTY_MASKS)
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: HeaderResponse) {
+  async get(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: HeaderResponse,
+  ): Promise<MediationCaseResponse> {
     const view = await this.cases.viewFor(principal, id);
     const s = view.state;
     const parties = s.status === 'none' ? [] : await (await this.cases.parties()).read(id, s.parties);
@@ -36,7 +42,7 @@ export class GetCaseController {
       agreement: s.status === 'none' ? null : (s.agreement ?? null),
       judicialConfirmation: s.status === 'none' ? null : (s.judicialConfirmation ?? null),
       performance: s.status === 'none' ? null : s.performance,
-      documents: Object.fromEntries(DOCUMENT_KINDS.map((k) => [k, documentUrl(id, k)])),
+      documents: Object.fromEntries(DOCUMENT_KINDS.map((k) => [k, documentUrl(id, k)])) as Record<DocumentKind, string>,
     };
   }
 }

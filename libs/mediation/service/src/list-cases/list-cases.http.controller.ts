@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
 import { CurrentPrincipal, jurisdictionFilter, RequireAction } from '@fengqiao/platform';
 import { ReadQuery } from '@fengqiao/read-store';
@@ -7,6 +7,7 @@ import { MediationCases } from '../application/mediation-cases';
 import { MEDIATION_CASE_VIEW, MediationCaseView } from '../case-view/mediation-case.view';
 import { queueFilter } from './desk-queries';
 import { ListCasesRequest } from './list-cases.request.dto';
+import { MediationCaseListResponse } from './list-cases.response';
 
 @ApiTags('mediation')
 @ApiBearerAuth()
@@ -17,7 +18,8 @@ export class ListCasesController {
   @Get()
   @RequireAction('mediation.list')
   @ApiOperation({ summary: '调解工作台', description: '我的案件或本委员会的案件，按状态或工作队列（待同意、本周调解、待履行、司法确认临期、超期）。' })
-  async list(@Query() q: ListCasesRequest, @CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: MediationCaseListResponse })
+  async list(@Query() q: ListCasesRequest, @CurrentPrincipal() principal: Principal): Promise<MediationCaseListResponse> {
     const filters: ReadQuery[] = [jurisdictionFilter(principal, 'mediation.list')];
     if (q.scope === 'mine') filters.push({ mediatorIds: principal.userId });
     if (q.status) filters.push({ status: q.status });

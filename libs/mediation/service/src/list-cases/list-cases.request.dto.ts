@@ -5,7 +5,8 @@ import { MEDIATION_STATUS_LABELS } from '@fengqiao/mediation-domain';
 
 export const DESK_QUEUES = ['waiting_consent', 'session_this_week', 'agreement_without_performance', 'confirmation_due_soon', 'overdue'] as const;
 export type DeskQueue = (typeof DESK_QUEUES)[number];
-const STATUSES = Object.keys(MEDIATION_STATUS_LABELS).filter((s) => s !== 'none');
+/** Every status a registered case can have. */
+export const CASE_STATUSES = Object.keys(MEDIATION_STATUS_LABELS).filter((s) => s !== 'none');
 
 /** The committee's desk: my cases or my committee's, by state or by queue. */
 export class ListCasesRequest {
@@ -14,9 +15,9 @@ export class ListCasesRequest {
   @IsIn(['mine', 'committee'])
   scope?: 'mine' | 'committee';
 
-  @ApiPropertyOptional({ enum: STATUSES, description: '案件状态' })
+  @ApiPropertyOptional({ enum: CASE_STATUSES, description: '案件状态' })
   @IsOptional()
-  @IsIn(STATUSES)
+  @IsIn(CASE_STATUSES)
   status?: string;
 
   @ApiPropertyOptional({

@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@fengqiao/identity';
 import { NotFoundError } from '@fengqiao/kernel';
 import { CorrelationId, CurrentPrincipal, PersonalDataFields, RequireAction } from '@fengqiao/platform';
 import { MediationCases } from '../application/mediation-cases';
 import { PARTY_MASKS } from '../get-case/get-case.http.controller';
 import { PartyDetailsRequest } from '../register-dispute/register-dispute.request.dto';
+import { RecordPartyDetailsResponse } from './record-party-details.response';
 
 @ApiTags('mediation')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ export class RecordPartyDetailsController {
   @HttpCode(200)
   @RequireAction('mediation.register')
   @ApiOperation({ summary: '登记当事人身份信息', description: '登记或更正当事人的姓名、证件号码、电话和住址（按人加密保存）。' })
+  @ApiOkResponse({ type: RecordPartyDetailsResponse })
   @PersonalDataFields(PARTY_MASKS)
   async record(
     @Param('id') id: string,
@@ -28,7 +30,7 @@ export class RecordPartyDetailsController {
     @Body() body: PartyDetailsRequest,
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId: string | undefined,
-  ) {
+  ): Promise<RecordPartyDetailsResponse> {
     const loaded = await this.cases.runner.loadFor(principal, id, 'mediation.register');
     if (loaded.state.status === 'none') throw new NotFoundError('MEDIATION.CASE_NOT_FOUND', `调解案件 ${id} 不存在`, { caseId: id });
     const ref = loaded.state.parties.find((p) => p.partyId === partyId);

@@ -74,6 +74,9 @@ const windowLine = (d: Deadline | undefined) =>
       }
     : null;
 
+/** One window as the desk shows it (null where it is not open). */
+export type WindowLine = NonNullable<ReturnType<typeof windowLine>>;
+
 /** The petitioner's and the receiving body's windows: objection (§23), review request (§35), re-review request (§36). */
 export function windowsOf(s: RegisteredPetition) {
   return {

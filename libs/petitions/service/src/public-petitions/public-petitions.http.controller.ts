@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseEnumPipe, Post } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, Public, RateLimit } from '@fengqiao/platform';
 import { PETITIONS_CONTEXT, PetitionsContext } from '../petitions.context';
 import { DOCUMENT_KINDS, DocumentKind } from '../read-models/petition-view';
 import { PublicPetitions } from './public-petitions.handler';
 import { OnlinePetitionRequest, QueryCodeRequest, RatingRequest } from './public-petitions.request.dto';
+import { ChallengeResponse, OnlinePetitionReceipt, PetitionProgressResponse, PetitionRatingAnswer } from './public-petitions.response';
 
 /** 网上信访 without login: every route under the per-IP `petition_public` rate limit. */
 @ApiTags('petitions-public')
@@ -24,6 +25,7 @@ export class PublicPetitionsController {
     description:
       '提交网上信访前须求解：找到十进制 nonce，使 sha256(challenge + ":" + nonce) 的前 bits 位为 0（浏览器几百毫秒）。每题只能用一次，10 分钟内有效。',
   })
+  @ApiOkResponse({ type: ChallengeResponse })
   challenge() {
     return this.petitions.pow.issue();
   }
@@ -34,6 +36,7 @@ export class PublicPetitionsController {
     summary: '网上信访',
     description: '无需登录（第十七条）；返回查询码，凭码查询进度、查看答复文书并评价（第二十一条）。查询码只显示这一次，系统只保存其摘要。',
   })
+  @ApiCreatedResponse({ type: OnlinePetitionReceipt })
   submit(@Body() body: OnlinePetitionRequest, @CorrelationId() correlationId: string | undefined) {
     return this.petitions.submit(body, correlationId);
   }
@@ -41,6 +44,7 @@ export class PublicPetitionsController {
   @Post('progress')
   @HttpCode(200)
   @ApiOperation({ summary: '凭查询码查询办理进度' })
+  @ApiOkResponse({ type: PetitionProgressResponse })
   progress(@Body() body: QueryCodeRequest) {
     return this.petitions.progress(body.queryCode);
   }
@@ -48,6 +52,7 @@ export class PublicPetitionsController {
   @Post('rating')
   @HttpCode(200)
   @ApiOperation({ summary: '凭查询码评价', description: '对每次答复（处理意见、复查意见、复核意见、不予受理告知）可评价一次。' })
+  @ApiOkResponse({ type: PetitionRatingAnswer })
   rate(@Body() body: RatingRequest, @CorrelationId() correlationId: string | undefined) {
     return this.petitions.rate(body.queryCode, body.rating, body.comment, correlationId);
   }

@@ -5,6 +5,7 @@ import { CorrelationId, CurrentPrincipal, etagOf, HeaderResponse, RequireAction 
 import { PetitionRegistration, RegistrationResult } from '../application/registration';
 import { PETITIONS_CONTEXT, PetitionsContext } from '../petitions.context';
 import { RegisterPetitionRequest } from './register-petition.request.dto';
+import { RegistrationResponse } from './register-petition.response';
 
 @ApiTags('petitions')
 @ApiBearerAuth()
@@ -25,7 +26,7 @@ export class RegisterPetitionController {
       '系统按身份证件号码的密钥散列查找同一信访人同一事项：正在下级办理又向上级提出的不予受理（第十九条），复核终结的不再受理（第三十六条）；' +
       '工作人员可说明理由不采纳提示。',
   })
-  @ApiCreatedResponse({ description: 'ETag 头为事件流版本' })
+  @ApiCreatedResponse({ type: RegistrationResponse, description: 'ETag 头为事件流版本' })
   async register(
     @Body() body: RegisterPetitionRequest,
     @CurrentPrincipal() principal: Principal,
