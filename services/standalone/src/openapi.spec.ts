@@ -172,6 +172,19 @@ describe('the OpenAPI document of the standalone app', () => {
     while ((await call('GET', `/grid-dispatch/cases/${caseId}`, operator)).body?.status !== 'dispatched' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Open311 picks the format by the suffix of the last segment: the document declares both
+    for (const [path, template] of [
+      [`/open311/v2/requests/${caseId}.xml`, '/open311/v2/requests/{id}'],
+      ['/open311/v2/services/illegal_parking.xml', '/open311/v2/services/{code}'],
+      [`/open311/v2/requests/${caseId}.json`, '/open311/v2/requests/{id}'],
+      ['/open311/v2/services/illegal_parking', '/open311/v2/services/{code}'],
+    ] as const) {
+      const res = await call('GET', path);
+      expect(`${path} ${res.status}`).toBe(`${path} 200`);
+      const declared = Object.keys((doc.paths[template].get.responses as Json)['200'].content as Json);
+      expect(declared).toContain(res.mediaType);
+      if (res.body !== undefined) bodies.push({ method: 'get', path: template, status: 200, mediaType: res.mediaType, body: res.body });
+    }
     for (const [path, template, token] of [
       [`/intake/cases/${caseId}`, '/intake/cases/{id}', operator],
       [`/grid-dispatch/cases/${caseId}`, '/grid-dispatch/cases/{caseId}', operator],

@@ -1,5 +1,16 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { CorrelationId, Public, RateLimit } from '@fengqiao/platform';
 
 import { Open311Discovery, Open311Handler, Open311PostResponse } from './open311.handler';
@@ -36,6 +47,16 @@ interface TypedResponse {
 }
 
 /** The value as JSON (Nest serialises it), or its XML document with the XML content type. */
+/**
+ * A 200 whose format the last path segment's suffix picks (Open311: `….xml` XML, `….json` or none
+ * JSON), so both media types are declared: the JSON schema, and the GeoReport v2 XML as a string.
+ */
+const jsonOrXml = (json: Record<string, unknown>, description?: string) =>
+  ApiOkResponse({
+    ...(description ? { description } : {}),
+    content: { 'application/json': { schema: json }, 'text/xml': { schema: { type: 'string', description: 'Open311 GeoReport v2 XML' } } },
+  });
+
 function answer<T>(res: TypedResponse, format: Open311Format, value: T, xml: (value: T) => string): T | string {
   if (format === 'json') return value;
   res.setHeader('Content-Type', XML_CONTENT_TYPE);
@@ -50,6 +71,7 @@ function answer<T>(res: TypedResponse, format: Open311Format, value: T, xml: (va
  * (Open311ExceptionFilter), one per failing field.
  */
 @ApiTags('open311')
+@ApiExtraModels(Open311ServiceDefinitionResponse, Open311ServiceRequestResponse)
 @Controller(OPEN311_ROOT)
 @Public()
 @UseFilters(Open311ExceptionFilter)
@@ -90,7 +112,8 @@ export class Open311Controller {
     summary: 'Open311 服务定义',
     description: '所有服务 metadata 均为 false（没有附加属性）：已知服务返回 { service_code, attributes: [] }，未知服务返回 404。',
   })
-  @ApiOkResponse({ type: Open311ServiceDefinitionResponse })
+  @ApiParam({ name: 'code', description: '服务编码；以 .xml 结尾时返回 XML，以 .json 结尾或无后缀时返回 JSON' })
+  @jsonOrXml({ $ref: getSchemaPath(Open311ServiceDefinitionResponse) })
   serviceDefinition(
     @Param('code') code: string,
     @Query() query: Open311ItemQuery,
@@ -151,7 +174,8 @@ export class Open311Controller {
 
   @Get('requests/:id')
   @ApiOperation({ summary: 'Open311 查看一个服务请求' })
-  @ApiOkResponse({ type: [Open311ServiceRequestResponse], description: '一个服务请求（Open311 以列表返回）' })
+  @ApiParam({ name: 'id', description: '服务请求编号；以 .xml 结尾时返回 XML，以 .json 结尾或无后缀时返回 JSON' })
+  @jsonOrXml({ type: 'array', items: { $ref: getSchemaPath(Open311ServiceRequestResponse) } }, '一个服务请求（Open311 以列表返回）')
   async request(
     @Param('id') id: string,
     @Query() query: Open311ItemQuery,
