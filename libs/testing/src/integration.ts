@@ -109,6 +109,13 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
 
+/** `uniqueName` as Kafka accepts it for a topic, group or client id (lower case; other characters as `-`). */
+export function uniqueKafkaName(prefix: string): string {
+  return uniqueName(prefix)
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]/g, '-');
+}
+
 /**
  * The parsed body of an HTTP response in test assertions, which read arbitrary JSON and let
  * `expect` do the checking.

@@ -6,27 +6,22 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { describeIntegration, eventually, uniqueName } from '@fengqiao/testing';
+import { describeIntegration, eventually, uniqueKafkaName } from '@fengqiao/testing';
 import { KafkaBus } from './kafka-bus';
 
 describeIntegration('KafkaBus ephemeral groups', ['kafka'], (env) => {
-  const name = (p: string) =>
-    uniqueName(p)
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]/g, '-');
-
   it('commits nothing for an ephemeral group and deletes it on close; a durable group keeps its position', async () => {
-    const topic = name('ephemeral-topic');
-    const ephemeralGroup = name('follower.directory');
-    const durableGroup = name('projection.durable');
+    const topic = uniqueKafkaName('ephemeral-topic');
+    const ephemeralGroup = uniqueKafkaName('follower.directory');
+    const durableGroup = uniqueKafkaName('projection.durable');
     const bus = new KafkaBus({
       brokers: env().kafkaBrokers,
-      clientId: name('ephemeral'),
+      clientId: uniqueKafkaName('ephemeral'),
       logger: pino({ level: 'silent' }),
       maxWaitTimeInMs: 200,
       commitIntervalMs: 0,
     });
-    const admin = new Kafka({ clientId: name('ephemeral-check'), brokers: env().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ clientId: uniqueKafkaName('ephemeral-check'), brokers: env().kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     const seen = { ephemeral: 0, durable: 0 };
     try {

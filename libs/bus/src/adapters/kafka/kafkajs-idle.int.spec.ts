@@ -6,24 +6,19 @@
  * heartbeats need and far below the loop.
  */
 import pino from 'pino';
-import { describeIntegration, eventually, uniqueName } from '@fengqiao/testing';
+import { describeIntegration, eventually, uniqueKafkaName } from '@fengqiao/testing';
 import { KafkaBus } from './kafka-bus';
 import { KafkajsRequestQueueClass } from './kafkajs-request-queue';
 
 describeIntegration('KafkaBus at rest', ['kafka'], (env) => {
-  const name = (p: string) =>
-    uniqueName(p)
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]/g, '-');
-
   it('checks its request queues only when requests come and go, not in a timer loop', async () => {
-    const topic = name('idle-topic');
-    const bus = new KafkaBus({ brokers: env().kafkaBrokers, clientId: name('idle'), logger: pino({ level: 'silent' }), maxWaitTimeInMs: 500 });
+    const topic = uniqueKafkaName('idle-topic');
+    const bus = new KafkaBus({ brokers: env().kafkaBrokers, clientId: uniqueKafkaName('idle'), logger: pino({ level: 'silent' }), maxWaitTimeInMs: 500 });
     const seen: string[] = [];
     const checks = jest.spyOn(KafkajsRequestQueueClass.prototype, 'checkPendingRequests');
     try {
       await bus.ensureTopics([topic]);
-      const sub = await bus.subscribe({ groupId: name('idle-group'), topics: [topic], handler: async (m) => void seen.push(m.value) });
+      const sub = await bus.subscribe({ groupId: uniqueKafkaName('idle-group'), topics: [topic], handler: async (m) => void seen.push(m.value) });
       await bus.publish(topic, [{ key: 'k', value: '{"n":1}' }]);
       await eventually(() => (seen.length === 1 ? true : undefined), { what: 'the message consumed', timeoutMs: 60_000 });
       checks.mockClear();

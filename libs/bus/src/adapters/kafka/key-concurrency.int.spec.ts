@@ -5,26 +5,28 @@
  * Against a real broker, on topics of one partition (every key shares it).
  */
 import pino from 'pino';
-import { describeIntegration, eventually, uniqueName } from '@fengqiao/testing';
+import { describeIntegration, eventually, uniqueKafkaName } from '@fengqiao/testing';
 import type { DeliveredMessage } from '../../bus.port';
 import { KafkaBus } from './kafka-bus';
 
 describeIntegration('KafkaBus: keys of one partition at the same time', ['kafka'], (env) => {
-  const name = (p: string) =>
-    uniqueName(p)
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]/g, '-');
   let bus: KafkaBus;
 
   beforeEach(() => {
-    bus = new KafkaBus({ brokers: env().kafkaBrokers, clientId: name('keys'), logger: pino({ level: 'silent' }), maxWaitTimeInMs: 200, partitions: 1 });
+    bus = new KafkaBus({
+      brokers: env().kafkaBrokers,
+      clientId: uniqueKafkaName('keys'),
+      logger: pino({ level: 'silent' }),
+      maxWaitTimeInMs: 200,
+      partitions: 1,
+    });
   });
   afterEach(async () => {
     await bus.close();
   });
 
   it('handles another key while one key waits, and keeps each key in order', async () => {
-    const topic = name('keys.lanes.events.v1');
+    const topic = uniqueKafkaName('keys.lanes.events.v1');
     let releaseSlow!: () => void;
     const slowGate = new Promise<void>((resolve) => (releaseSlow = resolve));
     const handled: string[] = [];
@@ -38,7 +40,7 @@ describeIntegration('KafkaBus: keys of one partition at the same time', ['kafka'
       { key: 'fast', value: value('fast', 1) },
     ]);
     await bus.subscribe({
-      groupId: name('keys.lanes'),
+      groupId: uniqueKafkaName('keys.lanes'),
       topics: [topic],
       handler: async (m: DeliveredMessage) => {
         const { key, seq } = JSON.parse(m.value) as { key: string; seq: number };
@@ -56,8 +58,8 @@ describeIntegration('KafkaBus: keys of one partition at the same time', ['kafka'
   }, 60_000);
 
   it('commits no further than the first message not handled: a member after it gets that message again', async () => {
-    const topic = name('keys.prefix.events.v1');
-    const groupId = name('keys.prefix');
+    const topic = uniqueKafkaName('keys.prefix.events.v1');
+    const groupId = uniqueKafkaName('keys.prefix');
     await bus.ensureTopics([topic]);
     await bus.publish(topic, [
       { key: 'stuck', value: 'stuck#0' },
@@ -90,8 +92,8 @@ describeIntegration('KafkaBus: keys of one partition at the same time', ['kafka'
   }, 60_000);
 
   it('hands a key’s messages of a batch to runHandler together; a run it does not take goes one by one; the offset moves past what a run handled', async () => {
-    const topic = name('keys.runs.events.v1');
-    const groupId = name('keys.runs');
+    const topic = uniqueKafkaName('keys.runs.events.v1');
+    const groupId = uniqueKafkaName('keys.runs');
     await bus.ensureTopics([topic]);
     // published first, so that one batch holds them all
     await bus.publish(topic, [

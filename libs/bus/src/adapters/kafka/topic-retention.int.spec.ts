@@ -5,7 +5,7 @@
  */
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { describeIntegration, uniqueName } from '@fengqiao/testing';
+import { describeIntegration, uniqueKafkaName, uniqueName } from '@fengqiao/testing';
 import { KafkaBus } from './kafka-bus';
 
 describeIntegration('KafkaBus topic retention', ['kafka'], (env) => {
@@ -24,12 +24,8 @@ describeIntegration('KafkaBus topic retention', ['kafka'], (env) => {
   }
 
   it('creates topics with unlimited retention by default, and with the given retention when told', async () => {
-    const unlimited = uniqueName('retention-default')
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]/g, '-');
-    const weekly = uniqueName('retention-weekly')
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]/g, '-');
+    const unlimited = uniqueKafkaName('retention-default');
+    const weekly = uniqueKafkaName('retention-weekly');
     const a = new KafkaBus({ brokers: env().kafkaBrokers, clientId: uniqueName('retention'), logger: pino({ level: 'silent' }) });
     const b = new KafkaBus({ brokers: env().kafkaBrokers, clientId: uniqueName('retention'), logger: pino({ level: 'silent' }), retentionMs: 604_800_000 });
     try {

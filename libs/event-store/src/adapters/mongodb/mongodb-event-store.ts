@@ -203,8 +203,9 @@ export class MongoEventStore implements EventStore {
 
   /** Creates the indexes (idempotent), migrates an older layout, and returns a ready store. */
   static async create(options: MongoEventStoreOptions): Promise<MongoEventStore> {
-    const store = new MongoEventStore(options, await isFerretDb(options.db));
-    store.uniqueEventIds = await ensureIndexes(store.c);
+    const ferretDb = await isFerretDb(options.db);
+    const store = new MongoEventStore(options, ferretDb);
+    store.uniqueEventIds = await ensureIndexes(store.c, ferretDb);
     await migrate(store.c, options.onMigrationProgress, options.migrationReportEvery);
     return store;
   }

@@ -33,12 +33,12 @@ export const INDEX = {
 export const LAYOUT_VERSION = 3;
 const INDEX_NOT_FOUND = 27;
 
-/** Creates the indexes (idempotent); returns whether event ids are enforced unique by an index. */
-export async function ensureIndexes(c: MongoCollections): Promise<boolean> {
+/** Creates the indexes (idempotent); returns whether event ids are enforced unique by an index. `ferretDb`: `isFerretDb(c.db)`. */
+export async function ensureIndexes(c: MongoCollections, ferretDb: boolean): Promise<boolean> {
   await c.commits.createIndex({ streamId: 1, firstRevision: 1 }, { name: INDEX.streamRevision, unique: true });
   await c.commits.createIndex({ lastPosition: 1 }, { name: INDEX.lastPosition, unique: true });
   await c.commits.createIndex({ page: 1 }, { name: INDEX.page });
-  return ensureEventIdsIndex(c);
+  return ensureEventIdsIndex(c, ferretDb);
 }
 
 /**
@@ -48,9 +48,9 @@ export async function ensureIndexes(c: MongoCollections): Promise<boolean> {
  * btree row and is refused. So on FerretDB there is no such index (one left by an earlier version
  * is dropped) and per-id uniqueness rests on the claims alone. Returns whether the index holds.
  */
-async function ensureEventIdsIndex(c: MongoCollections): Promise<boolean> {
+async function ensureEventIdsIndex(c: MongoCollections, ferretDb: boolean): Promise<boolean> {
   const existing = (await c.commits.listIndexes().toArray()).find((i) => i.name === INDEX.eventIds);
-  if (await isFerretDb(c.db)) {
+  if (ferretDb) {
     if (existing) await dropEventIdsIndex(c);
     return false;
   }
