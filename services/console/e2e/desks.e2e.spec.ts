@@ -3,7 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ServiceProcess, spawnService } from '@fengqiao/testing';
-import { act, browserMissing, CHROMIUM, ConsoleBrowser, DEMO_PASSWORD, ensureConsoleBuilt, loggedRefusal, login, logout, openBrowser } from './support/browser';
+import {
+  act,
+  browserMissing,
+  choose,
+  CHROMIUM,
+  ConsoleBrowser,
+  DEMO_PASSWORD,
+  ensureConsoleBuilt,
+  loggedRefusal,
+  login,
+  logout,
+  openBrowser,
+  openForm,
+  submitRefused,
+} from './support/browser';
 
 /**
  * Issue 13's desks in Debian's Chromium, against the standalone app on a fresh data folder with the
@@ -98,14 +112,8 @@ suite(`console desks in the browser${browserMissing ? ` (skipped: no Chromium at
     await ui.shot(page, 'desk-10-mediation-case');
 
     // the API refuses an agreement without terms: its message appears at the field
-    await page.getByRole('button', { name: '达成协议', exact: true }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByRole('button', { name: '确认达成协议' }).click();
-    await dialog
-      .locator('.ant-form-item', { has: page.getByLabel('协议内容') })
-      .locator('.ant-form-item-explain-error')
-      .filter({ hasText: 'terms' })
-      .waitFor();
+    const dialog = await openForm(page, '达成协议');
+    await submitRefused(dialog, '确认达成协议', '协议内容', 'terms');
     const refused = await loggedRefusal(ui, 400, (e) => e.includes('/agreement'));
     ui.errors.splice(0, ui.errors.length, ...ui.errors.filter((e) => !refused.includes(e)));
     await page.getByLabel('协议内容').fill('被申请人于十日内清理公共通道杂物，双方今后共同维护通道畅通');
@@ -133,8 +141,7 @@ suite(`console desks in the browser${browserMissing ? ` (skipped: no Chromium at
     await page.getByTestId('case-status').filter({ hasText: '办理中' }).waitFor();
     await act(page, '出具处理意见', async () => {
       const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('处理意见', { exact: true }).click();
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '支持' }).first().click();
+      await choose(page, '处理意见', '支持', { within: dialog });
       await dialog.getByLabel('信访人的请求').fill('请求对村道硬化工程占用的承包地给予补偿');
       await dialog.getByLabel('查明的事实和理由').fill('经核实，工程占用承包地0.3亩，未办理补偿手续');
       await dialog.getByLabel('依据').fill('《中华人民共和国土地管理法》第四十八条');

@@ -15,6 +15,8 @@ import {
   login,
   logout,
   openBrowser,
+  openForm,
+  submitRefused,
 } from './support/browser';
 
 /**
@@ -156,9 +158,8 @@ suite(`web console in the browser${browserMissing ? ` (skipped: no Chromium at $
     });
     await expectStatus(page, '已核查');
     // the API judges the form: submitting it empty shows its message under the field
-    await page.getByRole('button', { name: '结案', exact: true }).click();
-    await page.getByRole('dialog').getByRole('button', { name: '确认结案' }).click();
-    await page.getByRole('dialog').locator('.ant-form-item-explain-error', { hasText: '请填写结案意见' }).waitFor();
+    const closing = await openForm(page, '结案');
+    await submitRefused(closing, '确认结案', '结案意见', '请填写结案意见');
     await ui.shot(page, '09-close-validation');
     const deliberate = await loggedRefusal(ui, 400, (e) => e.includes('/close') && e.includes('"field":"summary"'));
     ui.errors.splice(0, ui.errors.length, ...ui.errors.filter((e) => !deliberate.includes(e)));

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { workspaceRoot } from '@fengqiao/testing';
 
 /** Debian's Chromium (installed by .ci/run with apt); never a downloaded browser. */
@@ -107,31 +107,51 @@ export async function logout(page: Page): Promise<void> {
 }
 
 /** Picks an option of an Ant Design select by its label (typing first when the select searches). */
-export async function choose(page: Page, label: string, option: string, { search = false } = {}): Promise<void> {
-  const field = page.getByLabel(label, { exact: true });
-  const item = page.locator('.ant-form-item', { has: field });
-  // a click on an option still sliding in can miss it: check the select shows the choice, and pick again if not
+export async function choose(
+  page: Page,
+  label: string,
+  option: string,
+  { search = false, within }: { search?: boolean; within?: Locator } = {},
+): Promise<void> {
+  const field = (within ?? page).getByLabel(label, { exact: true });
+  // (an inner locator of `has` is taken relative to the outer element: it starts from the page)
+  const item = (within ?? page).locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) });
+  const choice = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first();
+  // On a busy machine a click on an option still sliding in can miss it, or land on the field below and close the
+  // list: each try opens the list if it is shut, clicks the option with a short timeout, then checks the select shows it.
   for (let attempt = 1; ; attempt++) {
-    await field.click();
-    if (search) await field.fill(option);
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
-    const deadline = Date.now() + 2_000;
-    while (Date.now() < deadline) {
-      if ((await item.innerText()).includes(option)) return;
-      await page.waitForTimeout(50);
+    let failure = '';
+    try {
+      if (!(await choice.isVisible())) {
+        await field.click();
+        if (search) await field.fill(option);
+      }
+      await choice.click({ timeout: 5_000 });
+      const deadline = Date.now() + 2_000;
+      while (Date.now() < deadline) {
+        if ((await item.innerText()).includes(option)) return;
+        await page.waitForTimeout(50);
+      }
+    } catch (e) {
+      failure = `: ${(e as Error).message.split('\n')[0]}`;
     }
-    if (attempt === 3) throw new Error(`${label}: the select does not show "${option}" after ${attempt} tries`);
+    if (attempt === 4) throw new Error(`${label}: the select does not show "${option}" after ${attempt} tries${failure}`);
   }
+}
+
+/** Opens an action's form by its button, once the dialog has finished zooming in: a click on it before then can miss. */
+export async function openForm(page: Page, title: string): Promise<Locator> {
+  await page.getByRole('button', { name: title, exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  const deadline = Date.now() + 10_000;
+  while (/\bant-zoom/.test((await dialog.getAttribute('class')) ?? '') && Date.now() < deadline) await page.waitForTimeout(50);
+  return dialog;
 }
 
 /** Runs a case action: its button, its form (filled by `fill`), then the modal's confirm button. */
 export async function act(page: Page, title: string, fill?: () => Promise<void>): Promise<void> {
-  await page.getByRole('button', { name: title, exact: true }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor();
-  // fill the form once the dialog has finished opening (its content settles after the zoom-in)
-  const deadline = Date.now() + 10_000;
-  while (/\bant-zoom/.test((await dialog.getAttribute('class')) ?? '') && Date.now() < deadline) await page.waitForTimeout(50);
+  const dialog = await openForm(page, title);
   if (fill) await fill();
   await dialog.getByRole('button', { name: `确认${title}` }).click();
   await dialog.waitFor({ state: 'hidden', timeout: 30_000 }).catch(async (e: Error) => {
@@ -140,6 +160,26 @@ export async function act(page: Page, title: string, fill?: () => Promise<void>)
       `${title}: the form stayed open showing: ${(await dialog.innerText().catch(() => '?')).replace(/\s+/g, ' ')} (${e.message.split('\n')[0]})`,
     );
   });
+}
+
+/**
+ * Submits an open form the API is to refuse, until its message shows at the field. A click that changed
+ * nothing (no message, no request: on a busy machine one can miss) is made again; a refusal repeated is harmless.
+ */
+export async function submitRefused(dialog: Locator, confirm: string, field: string, message: string): Promise<void> {
+  const shown = dialog
+    .locator('.ant-form-item', { has: dialog.page().getByLabel(field, { exact: true }) })
+    .locator('.ant-form-item-explain-error')
+    .filter({ hasText: message });
+  for (let attempt = 1; ; attempt++) {
+    await dialog.getByRole('button', { name: confirm }).click();
+    try {
+      await shown.waitFor({ timeout: 7_500 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`${confirm}: "${message}" not shown at ${field} after ${attempt} submits`, { cause: e });
+    }
+  }
 }
 
 /** Waits until the case page shows this state (the read models are fed asynchronously). */
