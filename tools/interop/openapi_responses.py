@@ -3,6 +3,10 @@ openapi-schema-validator (what a generated client's deserializer relies on).
 
 Reads {"document": {...}, "responses": [{"method", "path", "status", "mediaType", "body"}]} on stdin,
 `path` as in the document (`/cases/{id}`). Prints {"checked": n, "errors": ["GET /x 200: ...", ...]}.
+
+Besides what the schema allows, a property the schema does not name is an error where the object lists its
+properties and says nothing of others: a generated client drops it at best, and one that refuses unknown
+properties (Jackson's default in Java SDKs) fails on the whole body.
 """
 import json
 import sys
@@ -23,6 +27,35 @@ def resolve(node, components, seen=()):
     if isinstance(node, list):
         return [resolve(v, components, seen) for v in node]
     return node
+
+
+def undeclared(schema, body, path=""):
+    """Properties of `body` its (resolved) schema does not name, as JSON paths; only objects that list properties."""
+    if not isinstance(schema, dict):
+        return []
+    parts = schema.get("allOf")
+    if isinstance(parts, list):
+        merged = {"type": "object", "properties": {}}
+        for part in parts:
+            merged["properties"].update(part.get("properties", {}))
+            if "additionalProperties" in part:
+                merged["additionalProperties"] = part["additionalProperties"]
+        return undeclared(merged, body, path) if merged["properties"] else []
+    if isinstance(body, list) and isinstance(schema.get("items"), dict):
+        return [p for i, v in enumerate(body) for p in undeclared(schema["items"], v, f"{path}/{i}")]
+    if not isinstance(body, dict):
+        return []
+    props = schema.get("properties")
+    extra = schema.get("additionalProperties")
+    found = []
+    for key, value in body.items():
+        if isinstance(props, dict) and key in props:
+            found += undeclared(props[key], value, f"{path}/{key}")
+        elif isinstance(extra, dict):
+            found += undeclared(extra, value, f"{path}/{key}")
+        elif isinstance(props, dict) and extra is None:
+            found.append(f"{path}/{key}")
+    return found
 
 
 def main() -> int:
@@ -47,6 +80,8 @@ def main() -> int:
         for e in OAS30Validator(schema).iter_errors(r["body"]):
             path = "/".join(str(p) for p in e.absolute_path)
             errors.append(f"{where}: at /{path}: {e.message[:200]}")
+        for path in undeclared(schema, r["body"]):
+            errors.append(f"{where}: at {path}: a property the schema does not declare")
     json.dump({"checked": checked, "errors": errors}, sys.stdout, ensure_ascii=False)
     return 0
 

@@ -37,3 +37,12 @@ export function nullableObject<T extends object>(fields: NullableObjectFields<T>
   }
   return { type: 'object', nullable: true, properties, required, ...(description ? { description } : {}) } as ApiPropertyOptions;
 }
+
+/**
+ * The `properties` of an object schema, one for every key of `T` (the compiler refuses a missing or a
+ * stray one): a field added to a view's type fails the build until its response schema names it, since
+ * a client generated with strict models refuses a body with a field its model lacks.
+ */
+export function propertiesOf<T extends object>(properties: { [K in keyof T]-?: PropertySchema }): Record<string, PropertySchema> {
+  return properties;
+}

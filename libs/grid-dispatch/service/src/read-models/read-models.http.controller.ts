@@ -8,18 +8,21 @@ import { ReadDoc, ReadQuery, ReadSort } from '@fengqiao/read-store';
 import { GridCases } from '../application/grid-cases';
 
 import { resolveRoute } from '../reference-data/routing-rules';
-import { GRID_CASE_VIEW, GridCaseView, QUEUE_KINDS, QueueKind } from './grid-case-view.projection';
+import { GRID_CASE_VIEW, GridCaseView, QUEUE_KINDS, QueueKind, TimerView } from './grid-case-view.projection';
 import { INTAKE_REPORTS, IntakeReportView } from './intake-report.projection';
 import { BoardQuery, QueueQuery } from './read-models.request.dto';
 import { BOARD_RESPONSE_SCHEMA, CASE_DETAIL_SCHEMA, QUEUE_RESPONSE_SCHEMA } from './read-models.schemas';
 
 type StoredView = ReadDoc<GridCaseView> & { _stream?: string };
 
-/** A case as listed: the view without its timeline and internal state, with its revision and "overdue now". */
-export type CaseListItem = Omit<GridCaseView, 'timeline' | 'state'> & { revision: number; overdue: boolean };
-export type CaseDetail = Omit<GridCaseView, 'state'> & {
-  revision: number;
-  overdue: boolean;
+/** Fields the server keeps for its own queries (sorting, the scheduler's ticks): epoch-millisecond copies of instants the API gives as ISO strings. */
+type ServerOnly = 'filedAtMs' | 'updatedAtMs' | 'nextTimerAtMs' | 'nextTimerBucket' | 'dueSortMs';
+/** The running deadline as the API gives it: without its epoch-millisecond copies. */
+export type CaseTimer = Omit<TimerView, 'dueAtMs' | 'warnAtMs'>;
+/** A case as listed: the view without its timeline, internal state and server-only fields, with its revision and "overdue now". */
+export type CaseListItem = Omit<GridCaseView, 'timeline' | 'state' | 'timer' | ServerOnly> & { timer: CaseTimer | null; revision: number; overdue: boolean };
+export type CaseDetail = CaseListItem & {
+  timeline: GridCaseView['timeline'];
   /** what intake published about the report (absent until its event arrives) */
   report?: Omit<IntakeReportView, 'caseId'>;
 };
@@ -31,10 +34,31 @@ const STATUSES = Object.keys(GRID_CASE_STATUS_LABEL).filter((s) => s !== 'none')
 function item<T extends Partial<StoredView>>(
   doc: T,
   nowMs: number,
-): Omit<T, '_id' | '_revision' | '_stream' | 'state'> & { revision: number; overdue: boolean } {
-  const { _id: _i, _revision, _stream: _s, state: _state, ...rest } = doc;
-  const timer = doc.timer ?? null;
-  return { ...rest, revision: _revision ?? -1, overdue: timer !== null && timer.dueAtMs < nowMs };
+): Omit<T, '_id' | '_revision' | '_stream' | 'state' | 'timer' | ServerOnly> & { timer?: CaseTimer | null; revision: number; overdue: boolean } {
+  const {
+    _id: _i,
+    _revision,
+    _stream: _s,
+    state: _state,
+    filedAtMs: _f,
+    updatedAtMs: _u,
+    nextTimerAtMs: _n,
+    nextTimerBucket: _b,
+    dueSortMs: _d,
+    timer: storedTimer,
+    ...rest
+  } = doc;
+  return {
+    ...rest,
+    ...(storedTimer !== undefined ? { timer: storedTimer && shownTimer(storedTimer) } : {}),
+    revision: _revision ?? -1,
+    overdue: !!storedTimer && storedTimer.dueAtMs < nowMs,
+  };
+}
+
+function shownTimer(timer: TimerView): CaseTimer {
+  const { dueAtMs: _due, warnAtMs: _warn, ...shown } = timer;
+  return shown;
 }
 
 const and = (...parts: (ReadQuery | undefined)[]): ReadQuery => {

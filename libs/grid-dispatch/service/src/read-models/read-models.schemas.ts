@@ -1,12 +1,16 @@
 /**
  * The OpenAPI schemas of the board and the work queues (what a client generated in another language
- * reads). They describe the fields a client relies on; a case carries a few more (scheduling and
- * scoping fields), which the schemas allow without listing. The standalone app's OpenAPI test checks
- * real responses against them (services/standalone/src/openapi.spec.ts).
+ * reads). They name every field a response carries: a client generated with strict models (Java's
+ * okhttp-gson, Jackson by default) refuses a body with a field its model lacks. The fields the server
+ * keeps for its own queries (epoch-millisecond copies, the scheduler's buckets) are left out of the
+ * responses instead (`item` in read-models.http.controller.ts). The standalone app's OpenAPI test
+ * checks real responses against them, undeclared fields included (services/standalone/src/openapi.spec.ts).
  */
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { GRID_CASE_STATUS_LABEL, GRID_CASE_STEPS } from '@fengqiao/grid-dispatch-domain';
-import { QUEUE_KINDS } from './grid-case-view.projection';
+import { propertiesOf } from '@fengqiao/platform';
+import { QUEUE_KINDS, type DeadlineMarker, type SupervisionView, type TimelineEntry } from './grid-case-view.projection';
+import type { CaseListItem, CaseTimer } from './read-models.http.controller';
 
 const instant: SchemaObject = { type: 'string', format: 'date-time' };
 const nullableString: SchemaObject = { type: 'string', nullable: true };
@@ -30,7 +34,7 @@ const timer: SchemaObject = {
     'warned',
     'breached',
   ],
-  properties: {
+  properties: propertiesOf<CaseTimer>({
     timerId: { type: 'string' },
     step: { type: 'string', enum: [...GRID_CASE_STEPS] },
     stepLabel: { type: 'string' },
@@ -47,13 +51,13 @@ const timer: SchemaObject = {
     calendarNote: { type: 'string' },
     warned: { type: 'boolean' },
     breached: { type: 'boolean' },
-  },
+  }),
 };
 
 const supervision: SchemaObject = {
   type: 'object',
   required: ['supervisionId', 'level', 'issuedAt', 'issuedBy'],
-  properties: {
+  properties: propertiesOf<SupervisionView>({
     supervisionId: { type: 'string' },
     level: { type: 'string' },
     opinion: { type: 'string' },
@@ -61,7 +65,7 @@ const supervision: SchemaObject = {
     issuedBy: { type: 'string' },
     answer: { type: 'string' },
     answeredAt: instant,
-  },
+  }),
 };
 
 const caseListItem: SchemaObject = {
@@ -83,7 +87,7 @@ const caseListItem: SchemaObject = {
     'revision',
     'overdue',
   ],
-  properties: {
+  properties: propertiesOf<CaseListItem>({
     caseId: { type: 'string' },
     status: { type: 'string', enum: Object.keys(GRID_CASE_STATUS_LABEL) },
     statusLabel: { type: 'string', description: '状态（中文） (status label)' },
@@ -108,7 +112,7 @@ const caseListItem: SchemaObject = {
     reopenCount: { type: 'integer' },
     revision: { type: 'integer', description: '读到的版本，即 ETag (the revision: send it as If-Match)' },
     overdue: { type: 'boolean', description: '按 now 判定是否超期 (overdue at `now`)' },
-  },
+  }),
 };
 
 const page = (items: SchemaObject, countKey: 'status' | 'kind'): SchemaObject => ({
@@ -134,7 +138,7 @@ const page = (items: SchemaObject, countKey: 'status' | 'kind'): SchemaObject =>
 const timelineEntry: SchemaObject = {
   type: 'object',
   required: ['revision', 'eventId', 'type', 'label', 'at', 'recordedAt', 'actor', 'statusAfter', 'statusLabel'],
-  properties: {
+  properties: propertiesOf<TimelineEntry>({
     revision: { type: 'integer' },
     eventId: { type: 'string' },
     type: { type: 'string', description: '事件类型 (event type)' },
@@ -163,7 +167,7 @@ const timelineEntry: SchemaObject = {
     deadline: {
       type: 'object',
       required: ['kind', 'timerId'],
-      properties: {
+      properties: propertiesOf<DeadlineMarker>({
         kind: { type: 'string', enum: ['started', 'warned', 'breached', 'paused', 'revised'] },
         timerId: { type: 'string' },
         step: { type: 'string', enum: [...GRID_CASE_STEPS] },
@@ -174,8 +178,10 @@ const timelineEntry: SchemaObject = {
         legalBasis: { type: 'string' },
         calendar: { type: 'string' },
         provisional: { type: 'boolean' },
-        answeredAt: instant,
-      },
+        calendarNote: { type: 'string', description: '日历说明，如暂定待公布的放假安排 (the calendar the due date was counted on)' },
+        previousDueAt: { ...instant, description: '修订前的到期时间（kind 为 revised） (the due date before a revision)' },
+        previousCalendar: { type: 'string', description: '修订前的日历 (the calendar before a revision)' },
+      }),
     },
     escalation: {
       type: 'object',
@@ -187,7 +193,7 @@ const timelineEntry: SchemaObject = {
     satisfied: { type: 'boolean' },
     duplicateOf: { type: 'string' },
     referredTo: { type: 'string' },
-  },
+  }),
 };
 
 export const BOARD_RESPONSE_SCHEMA: SchemaObject = page(caseListItem, 'status');

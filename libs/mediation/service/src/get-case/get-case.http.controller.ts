@@ -32,10 +32,10 @@ export class GetCaseController {
     const s = view.state;
     const parties = s.status === 'none' ? [] : await (await this.cases.parties()).read(id, s.parties);
     res.setHeader('ETag', etagOf(view._revision));
-    const { state: _state, _id, ...rest } = view;
+    const { state: _state, _id, _revision, ...rest } = view;
     return {
       ...rest,
-      revision: view._revision,
+      revision: _revision,
       parties,
       consents: s.status === 'none' ? [] : s.consents,
       mediationDeadline: s.status === 'none' ? null : (s.mediationDeadline ?? null),

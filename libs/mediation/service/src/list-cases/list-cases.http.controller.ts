@@ -36,6 +36,6 @@ export class ListCasesController {
         projection: { state: 0, timeline: 0, sessions: 0 },
       }),
     ]);
-    return { total, items: docs.map(({ _id, ...rest }) => ({ ...rest, revision: rest._revision })) };
+    return { total, items: docs.map(({ _id, _revision, ...rest }) => ({ ...rest, revision: _revision })) };
   }
 }

@@ -176,9 +176,18 @@ export class PetitionDesk {
       ...p,
       jurisdiction: view.jurisdiction,
     }));
-    const { state: _state, addressKeys: _keys, ...rest } = view as PetitionView & { _id?: string; _revision?: number; _stream?: string };
+    // the fields kept for the server's own queries (the near-due view, the scheduler's ticks) are not the API's
+    const {
+      state: _state,
+      addressKeys: _keys,
+      nextDueAtMs: _due,
+      nextTimerAtMs: _next,
+      nextTimerBucket: _bucket,
+      ...rest
+    } = view as PetitionView & { _id?: string; _revision?: number; _stream?: string };
     delete (rest as Record<string, unknown>)['_id'];
     delete (rest as Record<string, unknown>)['_revision'];
+    delete (rest as Record<string, unknown>)['_stream'];
     return {
       ...rest,
       clocks: view.clocks.map((c) => clockLine(c, nowMs)),
