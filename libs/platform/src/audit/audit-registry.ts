@@ -54,10 +54,12 @@ export class AuditRegistry implements BeforeApplicationShutdown {
     const env = process.env;
     const retiredKeys = retiredKeysFrom(env);
     const interval = Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 60_000);
+    const follow = Number(env.AUDIT_FOLLOW_INTERVAL_MS ?? 5_000);
     const audit = new ContextAudit(runtime, checkpointSignerFrom(env, this.config.dataDir), {
       ...options,
       ...(retiredKeys ? { retiredKeys } : {}),
       intervalMs: Number.isFinite(interval) ? interval : 60_000,
+      followEveryMs: Number.isFinite(follow) ? follow : 5_000,
     });
     this.audits.set(runtime.context, audit);
     const context = runtime.context;

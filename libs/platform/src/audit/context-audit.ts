@@ -114,6 +114,9 @@ export class ContextAudit {
   readonly context: string;
   readonly auditor: StoreAuditor;
   private timer: NodeJS.Timeout | undefined;
+  private followTimer: NodeJS.Timeout | undefined;
+  /** A catch-up between checkpoints in progress (awaited by `stop`). */
+  private following: Promise<unknown> | undefined;
   private first: Promise<void> | undefined;
   /** The checkpoint that follows a store change found by the re-check (it rebuilds the log first). */
   private afterChange: Promise<void> | undefined;
@@ -126,7 +129,7 @@ export class ContextAudit {
   constructor(
     private readonly runtime: ContextRuntime,
     signer: CheckpointSigner,
-    private readonly options: ContextAuditOptions & { retiredKeys?: CheckpointKeySet; intervalMs?: number; clock?: Clock } = {},
+    private readonly options: ContextAuditOptions & { retiredKeys?: CheckpointKeySet; intervalMs?: number; followEveryMs?: number; clock?: Clock } = {},
   ) {
     this.context = runtime.context;
     this.clock = options.clock ?? systemClock;
@@ -171,7 +174,11 @@ export class ContextAudit {
 
   /**
    * Signs a first checkpoint (in the background: following a large store into its Merkle log takes
-   * a while and must not hold up the start) and then one per interval when the log grew.
+   * a while and must not hold up the start) and then one per interval when the log grew. Between
+   * checkpoints the log follows the store every `followEveryMs` (5 s): a checkpoint that first read a
+   * minute of events in one go (on FerretDB, seconds of the server's CPU in whole read-all pages) held
+   * up every request of the process and of the others on that server for as long (issue 15: the
+   * distributed benchmark's p99 came from those minutes). The matter index is fresher for it too.
    */
   start(): void {
     this.first = this.checkpointQuietly();
@@ -179,6 +186,17 @@ export class ContextAudit {
     if (every > 0) {
       this.timer = setInterval(() => void this.checkpointQuietly(), every);
       this.timer.unref();
+    }
+    const follow = this.options.followEveryMs ?? 5_000;
+    if (follow > 0) {
+      this.followTimer = setInterval(() => {
+        // one at a time (catchUp is shared with a checkpoint's); a failure shows at the next checkpoint, which logs it
+        this.following ??= this.auditor
+          .catchUp()
+          .catch(() => undefined)
+          .finally(() => (this.following = undefined));
+      }, follow);
+      this.followTimer.unref();
     }
   }
 
@@ -200,8 +218,10 @@ export class ContextAudit {
   /** Stops the schedule and waits for a checkpoint in progress, so the stores can close. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    if (this.followTimer) clearInterval(this.followTimer);
+    this.timer = this.followTimer = undefined;
     await this.auditor.stop();
+    await this.following;
     await this.first;
     await this.afterChange;
   }
