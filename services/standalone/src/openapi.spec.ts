@@ -87,6 +87,10 @@ describe('the OpenAPI document of the standalone app', () => {
     expect(ids).toEqual(expect.arrayContaining(['mediation_ListCasesController_list', 'intake_ListCasesController_list']));
   });
 
+  it('says in a summary what every operation does (what Swagger UI lists and SDK generators put in their doc comments)', () => {
+    expect(operations.filter(({ op }) => !(typeof op.summary === 'string' && op.summary.trim())).map(({ method, path }) => `${method} ${path}`)).toEqual([]);
+  });
+
   it('declares every path parameter', () => {
     const undeclared: string[] = [];
     for (const { path, method, op, pathItem } of operations) {

@@ -4,7 +4,7 @@
  * which are public so that outsiders can keep copies (DESIGN §4).
  */
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { type SignedCheckpoint, type StatePoint } from '@fengqiao/event-store';
@@ -76,6 +76,7 @@ export class ContextAuditController {
   /** Public: every signing key this process publishes (current and retired), as a JWK Set. */
   @Public()
   @Get('checkpoint-keys')
+  @ApiOperation({ summary: '公开：检查点签名公钥（现用的和已停用的）' })
   @ApiOkResponse({ type: CheckpointKeySetResponse })
   keys() {
     return this.registry.keySet();
@@ -84,6 +85,7 @@ export class ContextAuditController {
   /** Public: the signed checkpoints of a store, oldest first. */
   @Public()
   @Get('stores/:context/checkpoints')
+  @ApiOperation({ summary: '公开：一个事件库已签名的检查点，由早到晚' })
   @ApiOkResponse({ type: CheckpointListResponse })
   async checkpoints(@Param('context') context: string, @Query('afterSize') afterSize?: string, @Query('limit') limit?: string) {
     const audit = this.audit(context);
@@ -97,6 +99,7 @@ export class ContextAuditController {
   /** Public: the latest signed checkpoint of a store. */
   @Public()
   @Get('stores/:context/checkpoints/latest')
+  @ApiOperation({ summary: '公开：一个事件库最新的已签名检查点' })
   @ApiOkResponse({ type: ExportedCheckpointResponse })
   async latest(@Param('context') context: string) {
     const audit = this.audit(context);
@@ -108,6 +111,7 @@ export class ContextAuditController {
   /** The streams of a matter in this store (by case ids and correlation ids), personal data masked or logged. */
   @RequireAction('audit.timeline')
   @Get('stores/:context/matter')
+  @ApiOperation({ summary: '本库中一个事项的各事件流（按事件编号和关联编号查找）' })
   @ApiOkResponse({ type: MatterStreamsResponse })
   async matter(
     @CurrentPrincipal() principal: Principal,
@@ -121,6 +125,7 @@ export class ContextAuditController {
   /** The state of a stream at a revision (`?revision=`) or an instant (`?at=&by=recordedAt|occurredAt`), replayed. */
   @RequireAction('audit.timeline')
   @Get('stores/:context/streams/:streamId/state')
+  @ApiOperation({ summary: '回放：事件流在某一版本或某一时刻的状态' })
   @ApiOkResponse({ type: StreamStateResponse })
   async state(
     @CurrentPrincipal() principal: Principal,
@@ -137,6 +142,7 @@ export class ContextAuditController {
 
   @RequireAction('audit.verify')
   @Post('stores/:context/matter/verify')
+  @ApiOperation({ summary: '核验事项的事件流：哈希链、日志顺序和检查点' })
   @HttpCode(200)
   @ApiOkResponse({ type: MatterVerificationResponse })
   async verifyMatter(@CurrentPrincipal() principal: Principal, @Param('context') context: string, @Body() body: StreamsRequestDto) {
@@ -146,6 +152,7 @@ export class ContextAuditController {
   @RequireAction('audit.export')
   @KeepSealed()
   @Post('stores/:context/matter/evidence')
+  @ApiOperation({ summary: '导出事项的证据包（事件、包含证明、签名检查点）' })
   @HttpCode(200)
   @ApiOkResponse({ type: BundledLogResponse })
   async evidence(@CurrentPrincipal() principal: Principal, @Param('context') context: string, @Body() body: StreamsRequestDto) {
@@ -155,6 +162,7 @@ export class ContextAuditController {
   /** The whole store: chains, log order, every stored checkpoint; failures outside the auditor's scope are shown without their event. */
   @RequireAction('audit.verify')
   @Get('stores/:context/verify')
+  @ApiOperation({ summary: '核验整个事件库：各链、日志顺序和所有检查点' })
   @ApiOkResponse({ type: StoreVerificationResponse })
   async verifyStore(@CurrentPrincipal() principal: Principal, @Param('context') context: string) {
     return this.audit(context).verifyWholeStore(principal);

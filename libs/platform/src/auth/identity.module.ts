@@ -23,7 +23,7 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsString, MaxLength } from 'class-validator';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -197,6 +197,7 @@ export class IdentityController {
   constructor(@Inject(BuiltInIssuer) private readonly issuer: BuiltInIssuer) {}
 
   @Post('auth/login')
+  @ApiOperation({ summary: '登录：用户名和密码换取访问令牌和刷新令牌' })
   @Public()
   @RateLimit('login')
   @HttpCode(200)
@@ -210,6 +211,7 @@ export class IdentityController {
   }
 
   @Post('auth/refresh')
+  @ApiOperation({ summary: '用刷新令牌换取新的令牌（刷新令牌随之轮换）' })
   @Public()
   @RateLimit('login')
   @HttpCode(200)
@@ -224,6 +226,7 @@ export class IdentityController {
 
   /** Ends the session of the refresh token; answers 204 whether or not the token was known. */
   @Post('auth/logout')
+  @ApiOperation({ summary: '退出：注销刷新令牌所属的会话' })
   @Public()
   @RateLimit('login')
   @HttpCode(204)
@@ -232,6 +235,7 @@ export class IdentityController {
   }
 
   @Get('.well-known/jwks.json')
+  @ApiOperation({ summary: '令牌签发方的公钥（JWK Set），供各服务验证访问令牌' })
   @Public()
   @ApiOkResponse({ type: JwksResponse, description: '令牌签名公钥 (JWK Set)' })
   jwks(): JsonWebKeySet {
@@ -239,6 +243,7 @@ export class IdentityController {
   }
 
   @Get('auth/me')
+  @ApiOperation({ summary: '当前用户：身份、角色、所属单位和可做的操作' })
   @ApiBearerAuth()
   @RequireAction('self.read')
   @ApiOkResponse({ type: MeResponseDto, description: '当前用户 (the signed-in user)' })
@@ -267,6 +272,7 @@ export class DirectoryController {
 
   /** Units and grid boundaries in force (no personal data). */
   @Get('units')
+  @ApiOperation({ summary: '现行的单位和网格边界（不含个人信息）' })
   @RequireAction('directory.read')
   @ApiOkResponse({ type: DirectoryUnitsResponse })
   units(): { version: number; units: Unit[] } {
@@ -276,6 +282,7 @@ export class DirectoryController {
 
   /** Records one change; an admin may only change what lies in their own unit's subtree. */
   @Post('changes')
+  @ApiOperation({ summary: '记录一项组织目录变更（只能改本单位及下级）' })
   @RequireAction('directory.manage')
   @ApiCreatedResponse({ type: DirectoryEntryResponse, description: '已记录的变更 (the change as recorded)' })
   change(@Body() body: DirectoryChangeRequest, @CurrentPrincipal() principal: Principal): DirectoryEntry {
@@ -290,6 +297,7 @@ export class DirectoryController {
   }
 
   @Put('users/:id/password')
+  @ApiOperation({ summary: '重设用户密码' })
   @RequireAction('user.manage')
   @HttpCode(204)
   async setPassword(@Param('id') id: string, @Body() body: SetPasswordRequest, @CurrentPrincipal() principal: Principal): Promise<void> {

@@ -1,5 +1,5 @@
 import { Controller, DynamicModule, Get, Inject, Module, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, TerminusModule } from '@nestjs/terminus';
 import { HealthProbe } from './indicators';
 import { Public } from '../auth/decorators';
@@ -45,6 +45,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: '健康检查：各组件的状态' })
   @HealthCheck()
   @ApiOkResponse({ description: '所有依赖正常 (all dependencies up)' })
   @ApiServiceUnavailableResponse({ description: '至少一个依赖不可用，`error` 列出是哪些 (a dependency is down; `error` names which)' })
@@ -53,6 +54,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @ApiOperation({ summary: '就绪检查：可以接收请求时为 200' })
   @HealthCheck()
   @ApiOkResponse({ description: '可以接收请求：所有依赖正常 (ready: all dependencies up; the same checks as /health)' })
   @ApiServiceUnavailableResponse({ description: '暂不接收请求：至少一个依赖不可用 (not ready: a dependency is down)' })
@@ -86,6 +88,7 @@ export class HealthController {
   }
 
   @Get('live')
+  @ApiOperation({ summary: '存活检查：进程在运行即为 200' })
   @ApiOkResponse({ type: LivenessResponse, description: '进程存活 (the process answers; dependencies are not checked)' })
   live() {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };

@@ -8,7 +8,7 @@
  *   GET  /audit/matters/:id/evidence                      the evidence bundle (npm run verify -- it)
  */
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsObject, IsOptional } from 'class-validator';
 import { EVIDENCE_BUNDLE_FORMAT, type EvidenceBundle, type SignedCheckpoint } from '@fengqiao/event-store';
 import type { Principal } from '@fengqiao/identity';
@@ -40,6 +40,7 @@ export class AuditController {
 
   @RequireAction('audit.timeline')
   @Get(':id/timeline')
+  @ApiOperation({ summary: '跨事件库的事项时间线（网格、调解、信访各环节）' })
   @ApiOkResponse({ type: MatterTimelineResponse })
   async timeline(@CurrentPrincipal() principal: Principal, @Req() req: Req, @Param('id') id: string) {
     const timeline = await matterTimeline(this.sources.all(), callerOf(principal, req), id);
@@ -49,6 +50,7 @@ export class AuditController {
 
   @RequireAction('audit.timeline')
   @Get(':id/state')
+  @ApiOperation({ summary: '事项在某一时刻的状态（各事件流回放）' })
   @ApiExtraModels(MatterStatesResponse, ContextStreamStateResponse)
   @ApiOkResponse({
     description: '给出 context 与 streamId 时为该事件流的状态，否则为事项每个事件流的状态',
@@ -82,6 +84,7 @@ export class AuditController {
 
   @RequireAction('audit.verify')
   @Post(':id/verify')
+  @ApiOperation({ summary: '核验事项在各事件库中的记录，可对照所持的检查点' })
   @HttpCode(200)
   @ApiOkResponse({ type: MatterVerifyResponse })
   async verify(@CurrentPrincipal() principal: Principal, @Req() req: Req, @Param('id') id: string, @Body() body: VerifyMatterRequestDto) {
@@ -103,6 +106,7 @@ export class AuditController {
   @RequireAction('audit.export')
   @KeepSealed()
   @Get(':id/evidence')
+  @ApiOperation({ summary: '导出事项的证据包（各事件库）' })
   @ApiOkResponse({ type: EvidenceBundleResponse })
   async evidence(@CurrentPrincipal() principal: Principal, @Req() req: Req, @Param('id') id: string): Promise<EvidenceBundle> {
     const caller = callerOf(principal, req);

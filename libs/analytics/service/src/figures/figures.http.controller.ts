@@ -12,7 +12,7 @@
  */
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@fengqiao/identity';
 import { NotFoundError, ValidationError } from '@fengqiao/kernel';
 import {
@@ -102,6 +102,7 @@ export class FiguresController {
   /** People's mediation: registered, taken, settled, success rate … per unit, category, month, source or committee level. */
   @RequireAction('analytics.board')
   @Get('mediation/figures')
+  @ApiOperation({ summary: '人民调解统计：登记、受理、调解成功率等' })
   @ApiOkResponse({ type: MediationFiguresResponse })
   async mediationFigures(
     @CurrentPrincipal() principal: Principal,
@@ -115,6 +116,7 @@ export class FiguresController {
   /** What analytics knows of one mediation case (the facts behind the figures). */
   @RequireAction('analytics.board')
   @Get('mediation/cases/:caseId')
+  @ApiOperation({ summary: '一件调解案件的统计事实' })
   @ApiOkResponse({ type: MediationFactsResponse })
   async mediationFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string): Promise<MediationFactsResponse> {
     return this.factsOf<MediationFacts>(principal, MEDIATION_FACTS, caseId, 'mediation_case', '统计中没有该调解案件');
@@ -131,6 +133,7 @@ export class FiguresController {
   /** Petitions: registered, accepted, answered on time, reviews, group visits, repeats … per unit, channel, month or source. */
   @RequireAction('analytics.board')
   @Get('petitions/figures')
+  @ApiOperation({ summary: '信访统计：登记、受理、按期答复、复查复核等' })
   @ApiOkResponse({ type: PetitionFiguresResponse })
   async petitionFigures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string): Promise<PetitionFiguresResponse> {
     const group = groupOf<PetitionGroupBy>(by, PETITION_GROUPS);
@@ -139,6 +142,7 @@ export class FiguresController {
 
   @RequireAction('analytics.board')
   @Get('figures')
+  @ApiOperation({ summary: '网格事件统计：上报、立案、按期办结、超期等' })
   @ApiOkResponse({ type: CaseFiguresResponse })
   async figures(@CurrentPrincipal() principal: Principal, @Query('by') by?: string, @Query('month') month?: string): Promise<CaseFiguresResponse> {
     const group = groupOf(by);
@@ -148,6 +152,7 @@ export class FiguresController {
   /** What analytics knows of one case (the facts behind the figures). */
   @RequireAction('analytics.board')
   @Get('cases/:caseId')
+  @ApiOperation({ summary: '一件网格事件的统计事实' })
   @ApiOkResponse({ type: CaseFactsResponse })
   async caseFacts(@CurrentPrincipal() principal: Principal, @Param('caseId') caseId: string): Promise<CaseFactsResponse> {
     return this.factsOf<CaseFacts>(principal, CASE_FACTS, caseId, 'case', '统计中没有该事件');
@@ -157,6 +162,7 @@ export class FiguresController {
   /** What analytics knows of one petition (the facts behind the figures). */
   @RequireAction('analytics.board')
   @Get('petitions/:petitionId')
+  @ApiOperation({ summary: '一件信访事项的统计事实' })
   @ApiOkResponse({ type: PetitionFactsResponse })
   async petitionFacts(@CurrentPrincipal() principal: Principal, @Param('petitionId') petitionId: string): Promise<PetitionFactsResponse> {
     return this.factsOf<PetitionFacts>(principal, PETITION_FACTS, petitionId, 'petition', '统计中没有该信访事项');
@@ -164,6 +170,7 @@ export class FiguresController {
 
   @RequireAction('analytics.board')
   @Get('reports/monthly.csv')
+  @ApiOperation({ summary: '月度报表（CSV）' })
   @Header('content-type', 'text/csv; charset=utf-8')
   async monthlyCsv(@CurrentPrincipal() principal: Principal, @Query('month') month?: string, @Query('by') by?: string, @Query('kind') kind?: string) {
     const k = kind ?? 'cases';
@@ -189,6 +196,7 @@ export class FiguresController {
 
   @RequireAction('analytics.board')
   @Get('reports/monthly.xlsx')
+  @ApiOperation({ summary: '月度报表（Excel，含各分表）' })
   @Header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async monthlyXlsx(@CurrentPrincipal() principal: Principal, @Query('month') month?: string, @Query('by') by?: string) {
     const group = groupOf(by);
@@ -223,6 +231,7 @@ export class FiguresController {
 
   @RequireAction('analytics.board')
   @Get('warnings')
+  @ApiOperation({ summary: '预警列表' })
   @ApiOkResponse({ type: WarningListResponse })
   async warnings(@CurrentPrincipal() principal: Principal, @Query('status') status?: string): Promise<WarningListResponse> {
     const all = await listWarnings(this.runtime);
@@ -231,6 +240,7 @@ export class FiguresController {
 
   @RequireAction('analytics.warning')
   @Post('warnings/:warningId/acknowledge')
+  @ApiOperation({ summary: '签收预警' })
   @HttpCode(200)
   @ApiOkResponse({ type: WarningResponse })
   async acknowledge(@CurrentPrincipal() principal: Principal, @Param('warningId') warningId: string, @Body() body: WarningNoteDto): Promise<WarningResponse> {
@@ -239,6 +249,7 @@ export class FiguresController {
 
   @RequireAction('analytics.warning')
   @Post('warnings/:warningId/resolve')
+  @ApiOperation({ summary: '处置完毕预警' })
   @HttpCode(200)
   @ApiOkResponse({ type: WarningResponse })
   async resolve(@CurrentPrincipal() principal: Principal, @Param('warningId') warningId: string, @Body() body: WarningNoteDto): Promise<WarningResponse> {
