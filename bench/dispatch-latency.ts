@@ -192,8 +192,8 @@ async function drive(
   // mode: the case ids grid-dispatch published about, read from its topic) a case is asked for once
   // there is news of it, and every pending case only every 5 s: polling every pending case every
   // 200 ms loaded the services under test more the further they fell behind.
-  const latencies: number[] = [];
-  const timeline: [number, number][] = [];
+  /** each collected case: when its file request was sent, and its latency (ms) */
+  const collected: [number, number][] = [];
   const deadline = Date.now() + 60_000;
   const pending = new Set(filed.keys());
   let everyoneAt = news ? Date.now() + 5_000 : 0;
@@ -209,8 +209,8 @@ async function drive(
       const d = (await r.json()) as { timeline: { type: string; recordedAt: string }[] };
       const dispatched = d.timeline.find((e) => e.type === 'CaseDispatched');
       if (dispatched) {
-        latencies.push(Date.parse(dispatched.recordedAt) - (filed.get(caseId) ?? Number.NaN));
-        timeline.push([filed.get(caseId) ?? Number.NaN, latencies[latencies.length - 1]]);
+        const at = filed.get(caseId) ?? Number.NaN;
+        collected.push([at, Date.parse(dispatched.recordedAt) - at]);
         pending.delete(caseId);
       }
     }
@@ -222,21 +222,22 @@ async function drive(
   if (process.env.BENCH_LATENCY_DUMP)
     appendFileSync(
       process.env.BENCH_LATENCY_DUMP,
-      timeline
+      collected
         .sort((a, b) => a[0] - b[0])
         .map(([at, ms]) => `${at} ${ms}\n`)
         .join(''),
     );
-  if (warmupSeconds <= 0) return { ...stats(latencies, filed.size), failed: errors.length, firstError: errors[0] };
-  // the filing time tells a warm-up case from a measured one (`filed` holds when its file request was sent)
-  const warmIds = new Set([...filed].filter(([, at]) => at < measuredFrom).map(([caseId]) => caseId));
-  const measured = timeline.filter(([at]) => at >= measuredFrom).map(([, ms]) => ms);
-  const warmLatencies = timeline.filter(([at]) => at < measuredFrom).map(([, ms]) => ms);
+  // the filing time tells a warm-up case from a measured one (none are warm-up without a warm-up)
+  const isWarm = (at: number) => at < measuredFrom;
+  const latenciesOf = (w: boolean) => collected.filter(([at]) => isWarm(at) === w).map(([, ms]) => ms);
+  const warmFiled = [...filed.values()].filter(isWarm).length;
   return {
-    ...stats(measured, filed.size - warmIds.size),
+    ...stats(latenciesOf(false), filed.size - warmFiled),
     failed: errors.length,
     firstError: errors[0],
-    warmup: { ...stats(warmLatencies, warmIds.size), failed: warmErrors.length, firstError: warmErrors[0], seconds: warmupSeconds },
+    ...(warmupSeconds > 0
+      ? { warmup: { ...stats(latenciesOf(true), warmFiled), failed: warmErrors.length, firstError: warmErrors[0], seconds: warmupSeconds } }
+      : {}),
   };
 }
 
