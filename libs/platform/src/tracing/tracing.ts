@@ -1,10 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, type Context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  type Context,
+  propagation,
+  type Span as ApiSpan,
+  SpanKind,
+  type SpanOptions,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Tracer,
+  type TracerProvider as ApiTracerProvider,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type ReadableSpan, type Span, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, RandomIdGenerator, type ReadableSpan, type Span, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { contextFromTraceparent, fengqiaoTracer } from '@fengqiao/bus';
 
 /**
@@ -40,6 +52,44 @@ class FanOutProcessor implements SpanProcessor {
   }
   async shutdown(): Promise<void> {
     await Promise.all(this.processors.map((p) => p.shutdown()));
+  }
+}
+
+/**
+ * The tracer provider registered for the process: the SDK's while a span processor receives spans
+ * (an OTLP exporter, a test's in-memory one), else spans that only carry their trace context: a
+ * child span id under the parent's trace (or a new trace), sampled or not as the SDK's default
+ * sampler decides (as the parent was; a new trace is), and nothing recorded. The SDK built, timed and attribute-checked every span and handed it to no
+ * one: 3 % of the standalone process's time at 150 cases/s (issue 15). Checked at each span, so a
+ * processor added later (`addSpanProcessor`) is served from then on.
+ */
+class ReceivedSpansTracerProvider implements ApiTracerProvider {
+  private readonly ids = new RandomIdGenerator();
+  constructor(
+    private readonly sdk: TracerProvider,
+    private readonly fanOut: FanOutProcessor,
+  ) {}
+
+  getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
+    const sdkTracer = this.sdk.getTracer(name, version, options);
+    const startSpan = (spanName: string, spanOptions?: SpanOptions, parent: Context = context.active()): ApiSpan => {
+      if (this.fanOut.processors.length > 0) return sdkTracer.startSpan(spanName, spanOptions, parent);
+      const parentContext = spanOptions?.root ? undefined : trace.getSpanContext(parent);
+      if (!parentContext || !trace.isSpanContextValid(parentContext))
+        return trace.wrapSpanContext({ traceId: this.ids.generateTraceId(), spanId: this.ids.generateSpanId(), traceFlags: TraceFlags.SAMPLED });
+      // the SDK's default sampler follows the parent's decision
+      const traceFlags = parentContext.traceFlags & TraceFlags.SAMPLED;
+      return trace.wrapSpanContext({ traceId: parentContext.traceId, spanId: this.ids.generateSpanId(), traceFlags, traceState: parentContext.traceState });
+    };
+    // startActiveSpan(name, fn) | (name, options, fn) | (name, options, context, fn), as the API declares it
+    const startActiveSpan = (spanName: string, ...rest: unknown[]): unknown => {
+      const fn = rest[rest.length - 1] as (span: ApiSpan) => unknown;
+      const spanOptions = rest.length >= 2 ? (rest[0] as SpanOptions | undefined) : undefined;
+      const parent = rest.length >= 3 ? ((rest[1] as Context | undefined) ?? context.active()) : context.active();
+      const span = startSpan(spanName, spanOptions, parent);
+      return context.with(trace.setSpan(parent, span), fn, undefined, span);
+    };
+    return { startSpan, startActiveSpan } as Tracer;
   }
 }
 
@@ -81,7 +131,7 @@ export function startTracing(options: TracingOptions): { exporting: boolean } {
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
+  trace.setGlobalTracerProvider(new ReceivedSpansTracerProvider(provider, fanOut));
   state = { provider, fanOut, exporting };
   return { exporting };
 }
