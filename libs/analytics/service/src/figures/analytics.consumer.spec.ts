@@ -3,7 +3,8 @@ import { SqliteEventStore } from '@fengqiao/event-store';
 import type { ContextRuntime } from '@fengqiao/platform';
 import { EmbeddedReadStore, type ReadStore } from '@fengqiao/read-store';
 import { recordUpserts } from '@fengqiao/read-store/testing';
-import { WARNING_STREAM_PREFIX } from '../warnings/early-warnings';
+import type { Principal } from '@fengqiao/identity';
+import { handleWarning, WARNING_STREAM_PREFIX } from '../warnings/early-warnings';
 import { createFiguresConsumer, RECENT_REPORTS } from './analytics.consumer';
 
 const J = ['d-fq', 't-1', 'v-1-1', 'g-1-1-1'];
@@ -102,6 +103,25 @@ describe('analytics figures consumer without an inbox', () => {
     expect(place[0]?.reports.map((r) => r.caseId)).toEqual(['case-1', 'case-2', 'case-3']);
     expect(await rules()).toEqual(RAISED);
     for (const raised of await warnings()) expect(raised.data).toMatchObject({ caseIds: ['case-1', 'case-2', 'case-3'] });
+  });
+
+  it('raises a warning again only once the last one was resolved: acknowledged, it stays one warning', async () => {
+    const operator: Principal = { userId: 'op-1', username: 'op', roles: ['operator'], unitId: 'd-fq', unitPath: ['d-fq'], directoryVersion: 1 };
+    for (const [caseId, hour] of [
+      ['case-1', 9],
+      ['case-2', 10],
+      ['case-3', 11],
+    ] as const)
+      await figures.consumer.handle(reported(caseId, hour), runtime);
+    const place = (await warnings()).find((e) => e.data.rule === 'EW.REPEATED_PLACE')?.streamId as string;
+    await handleWarning(runtime, operator, place, 'acknowledge', '已签收');
+    await figures.consumer.handle(reported('case-4', 12), runtime);
+    expect((await events.readStream(place)).map((e) => e.type)).toEqual(['EarlyWarningRaised', 'EarlyWarningAcknowledged']);
+    await handleWarning(runtime, operator, place, 'resolve', '已处置');
+    await figures.consumer.handle(reported('case-5', 13), runtime);
+    const history = await events.readStream(place);
+    expect(history.map((e) => e.type)).toEqual(['EarlyWarningRaised', 'EarlyWarningAcknowledged', 'EarlyWarningResolved', 'EarlyWarningRaised']);
+    expect(history[3].data).toMatchObject({ caseIds: ['case-1', 'case-2', 'case-3', 'case-4', 'case-5'] });
   });
 
   describe('a case’s events that came together (handleRun)', () => {

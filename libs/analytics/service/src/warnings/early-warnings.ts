@@ -23,8 +23,8 @@ const STATUS_OF: Record<string, WarningStatus> = {
 /** Appends `EarlyWarningRaised` unless the key has a warning still open; the event id comes from the cause (redeliveries add nothing). */
 export async function raiseWarning(runtime: ContextRuntime, draft: WarningDraft, cause: IntegrationEvent): Promise<boolean> {
   const streamId = `${WARNING_STREAM_PREFIX}${draft.key}`;
-  const history = await runtime.infra.events.readStream(streamId);
-  const last = history[history.length - 1];
+  // only the warning's last event decides (the rules ask on every report of a place that keeps reporting)
+  const [last] = await runtime.infra.events.readStream(streamId, { direction: 'backward', maxCount: 1 });
   if (last && last.type !== 'EarlyWarningResolved') return false;
   const { key: _key, ...data } = draft;
   try {
