@@ -1,6 +1,7 @@
 import { MediationCases } from '../application/mediation-cases';
 import { gridCaseReferred, MediationTestApp, startMediationTestApp } from '../testing/mediation-test-app';
-import { mediationCaseIdForReferral, onGridCaseReferred } from './on-grid-case-referred.consumer';
+import { gridDispatchContracts } from '@fengqiao/contracts';
+import { gridReferralConsumer, mediationCaseIdForReferral, onGridCaseReferred } from './on-grid-case-referred.consumer';
 
 /** grid-dispatch's referral reaches mediation over the bus and opens exactly one linked case. */
 describe('a grid case referred to mediation (consumer mediation.grid-referrals)', () => {
@@ -65,5 +66,11 @@ describe('a grid case referred to mediation (consumer mediation.grid-referrals)'
     const cases = t.service.app.get(MediationCases);
     expect(await onGridCaseReferred(gridCaseReferred('grid-case-4', '2025-03-03T08:30:00+08:00', 'petitions'), cases)).toEqual({ kind: 'ignored' });
     expect(await casesOfGrid('grid-case-4')).toHaveLength(0);
+  });
+
+  it('takes no inbox claim for grid-dispatch events other than referrals (the runtime passes them over)', () => {
+    const consumer = gridReferralConsumer(() => t.service.app.get(MediationCases));
+    expect(consumer.handles?.(gridDispatchContracts.CaseReferred.type)).toBe(true);
+    for (const other of [gridDispatchContracts.CaseDispatched.type, gridDispatchContracts.CaseClosed.type]) expect(consumer.handles?.(other)).toBe(false);
   });
 });

@@ -66,5 +66,11 @@ export async function onGridCaseReferred(event: IntegrationEvent, cases: Mediati
 
 /** The consumer as the runtime runs it; `cases` is resolved once the module is up. */
 export function gridReferralConsumer(cases: () => MediationCases): ContextConsumer {
-  return { purpose: REFERRALS_PURPOSE, topics: [topics.gridDispatchCase], handle: async (event) => void (await onGridCaseReferred(event, cases())) };
+  return {
+    purpose: REFERRALS_PURPOSE,
+    topics: [topics.gridDispatchCase],
+    // the case's other events are passed over without an inbox claim (four writes per grid case saved)
+    handles: (type) => type === gridDispatchContracts.CaseReferred.type,
+    handle: async (event) => void (await onGridCaseReferred(event, cases())),
+  };
 }

@@ -1,9 +1,10 @@
 import { fromCloudEventMessage } from '@fengqiao/bus';
-import { topics, validateIntegrationEvent } from '@fengqiao/contracts';
+import { gridDispatchContracts, topics, validateIntegrationEvent } from '@fengqiao/contracts';
 import { fromCloudEvent } from '@fengqiao/platform';
 import { eventually, LooseJson } from '@fengqiao/testing';
 import { caseReferred, PetitionsTestApp, startPetitionsTestApp } from '../testing/petitions-test-app';
-import { petitionIdOfReferral } from './on-case-referred.consumer';
+import type { PetitionsContext } from '../petitions.context';
+import { petitionIdOfReferral, referralConsumer } from './on-case-referred.consumer';
 
 /**
  * A grid case referred to petitions arrives over the bus and opens a linked petition at the town's
@@ -58,6 +59,12 @@ describe('a grid case referred to petitions (consumer petitions.referrals) and w
       (i: LooseJson) => i.source.kind === 'grid_case',
     );
     expect(registered).toHaveLength(1);
+  });
+
+  it('takes no inbox claim for grid-dispatch events other than referrals (the runtime passes them over)', () => {
+    const consumer = referralConsumer({} as PetitionsContext);
+    expect(consumer.handles?.(gridDispatchContracts.CaseReferred.type)).toBe(true);
+    for (const other of [gridDispatchContracts.CaseDispatched.type, gridDispatchContracts.CaseClosed.type]) expect(consumer.handles?.(other)).toBe(false);
   });
 
   it('the relay publishes the registration and its source, without personal data', async () => {

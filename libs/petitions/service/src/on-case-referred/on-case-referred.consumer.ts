@@ -25,6 +25,8 @@ export function referralConsumer(ctx: PetitionsContext): ContextConsumer {
   return {
     purpose: REFERRALS_PURPOSE,
     topics: [topics.gridDispatchCase],
+    // the case's other events are passed over without an inbox claim (four writes per grid case saved)
+    handles: (type: string) => type === gridDispatchContracts.CaseReferred.type,
     async handle(event: IntegrationEvent) {
       if (event.type !== gridDispatchContracts.CaseReferred.type) return;
       const data = event.data as WorkOrderEventData;
