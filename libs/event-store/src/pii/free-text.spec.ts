@@ -22,6 +22,12 @@ describe('personal data in free text', () => {
     expect(findPersonalDataInText('请拨 138-1234-5678 或 +86 139 0000 1111').map((f) => f.value)).toEqual(['138-1234-5678', '+86 139 0000 1111']);
   });
 
+  it('finds the shortest landline (ten digits) and numbers among the digits of other text', () => {
+    expect(findPersonalDataInText('座机010 2345678').map((f) => f.value)).toEqual(['010 2345678']);
+    expect(findPersonalDataInText('3号楼2单元，电话(0575)87654321，门牌12号').map((f) => f.value)).toEqual(['(0575)87654321']);
+    expect(findPersonalDataInText('座机010 234567')).toEqual([]); // nine digits
+  });
+
   it('leaves ordinary numbers, dates, ids and amounts alone', () => {
     for (const text of [
       '3号楼北侧消防通道被堵，已持续2天',

@@ -63,15 +63,31 @@ export function findPersonalDataInText(text: string, names: readonly string[] = 
       found.push({ kind, start, end, value: m[0] });
     }
   };
-  take(ID_18, 'id_number', idNumberChecksumValid);
-  take(ID_15, 'id_number');
-  take(MOBILE, 'phone');
-  take(LANDLINE, 'phone');
+  if (mayHoldNumbers(text)) {
+    take(ID_18, 'id_number', idNumberChecksumValid);
+    take(ID_15, 'id_number');
+    take(MOBILE, 'phone');
+    take(LANDLINE, 'phone');
+  }
   // the names of the case's own data subjects (given by the caller: a name alone is not recognisable), longest first
   for (const name of [...new Set(names.map((n) => n.trim()).filter((n) => [...n].length >= 2))].sort((a, b) => b.length - a.length)) {
     take(new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'), 'name');
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Whether `text` has the 10 ASCII digits the shortest number above needs (a landline, 0xx-xxxxxxx);
+ * most texts have not, and their four pattern scans (lookbehinds at every position) are skipped:
+ * they were 2 % of the standalone process's time at 130 cases/s (issue 15).
+ */
+function mayHoldNumbers(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits >= 10) return true;
+  }
+  return false;
 }
 
 export function containsPersonalDataInText(text: string, names: readonly string[] = []): boolean {
