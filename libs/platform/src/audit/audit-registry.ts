@@ -11,7 +11,7 @@ import { HealthRegistry } from '../health/health.module';
 import { metrics } from '../metrics/metrics';
 import type { ContextRuntime } from '../infrastructure/context-runtime';
 import { checkpointSignerFrom, retiredKeysFrom } from './audit-signing-key';
-import { ContextAudit, type AuditIntegrity } from './context-audit';
+import { ContextAudit, FOLLOW_EVERY_MS, type AuditIntegrity } from './context-audit';
 import type { ContextAuditOptions } from './context-audit.options';
 
 /** The gauges each attached audit feeds at scrape time: name, help, value from its integrity. */
@@ -54,12 +54,12 @@ export class AuditRegistry implements BeforeApplicationShutdown {
     const env = process.env;
     const retiredKeys = retiredKeysFrom(env);
     const interval = Number(env.AUDIT_CHECKPOINT_INTERVAL_MS ?? 60_000);
-    const follow = Number(env.AUDIT_FOLLOW_INTERVAL_MS ?? 5_000);
+    const follow = Number(env.AUDIT_FOLLOW_INTERVAL_MS ?? FOLLOW_EVERY_MS);
     const audit = new ContextAudit(runtime, checkpointSignerFrom(env, this.config.dataDir), {
       ...options,
       ...(retiredKeys ? { retiredKeys } : {}),
       intervalMs: Number.isFinite(interval) ? interval : 60_000,
-      followEveryMs: Number.isFinite(follow) ? follow : 5_000,
+      followEveryMs: Number.isFinite(follow) ? follow : FOLLOW_EVERY_MS,
     });
     this.audits.set(runtime.context, audit);
     const context = runtime.context;

@@ -16,6 +16,7 @@ import { openContextInfrastructure } from '../infrastructure/context-infrastruct
 import { ContextRuntime } from '../infrastructure/context-runtime';
 import { HealthRegistry } from '../health/health.module';
 import { AuditRegistry } from './audit-registry';
+import { FOLLOW_EVERY_MS, FOLLOW_PAGE_SIZE } from './context-audit';
 
 describe('ContextAudit: the Merkle log follows the store between checkpoints', () => {
   const saved = { checkpoint: process.env.AUDIT_CHECKPOINT_INTERVAL_MS, follow: process.env.AUDIT_FOLLOW_INTERVAL_MS };
@@ -39,8 +40,9 @@ describe('ContextAudit: the Merkle log follows the store between checkpoints', (
     }
   });
 
-  const startAudit = async (followMs: string) => {
-    process.env.AUDIT_FOLLOW_INTERVAL_MS = followMs;
+  const startAudit = async (followMs: string | undefined) => {
+    if (followMs === undefined) delete process.env.AUDIT_FOLLOW_INTERVAL_MS;
+    else process.env.AUDIT_FOLLOW_INTERVAL_MS = followMs;
     const config = loadServiceConfig('grid-dispatch', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
     const infra = await openContextInfrastructure('grid-dispatch', config);
     const runtime = new ContextRuntime({ context: 'grid-dispatch' }, infra, new InProcessBus({ logger: pino({ level: 'silent' }) }));
@@ -66,6 +68,26 @@ describe('ContextAudit: the Merkle log follows the store between checkpoints', (
     expect(await audit.findStreams({ ids: ['followed'], correlationIds: [] })).toEqual(['grid-case-followed']);
     // the checkpoints are still only the first one (of the empty log): following signs nothing
     expect((await audit.auditor.listCheckpoints()).map((c) => c.checkpoint.treeSize)).toEqual([0]);
+  });
+
+  it('follows every second by default, in pages of 250 events', async () => {
+    const { infra, audit } = await startAudit(undefined);
+    expect((audit as unknown as { options: { followEveryMs?: number } }).options.followEveryMs).toBe(FOLLOW_EVERY_MS);
+    expect(FOLLOW_EVERY_MS).toBe(1_000);
+    const pages: number[] = [];
+    const readAll = infra.events.readAll.bind(infra.events);
+    infra.events.readAll = async (options) => {
+      const page = await readAll(options);
+      pages.push(page.length);
+      return page;
+    };
+    await infra.events.append(
+      'grid-case-paged',
+      Array.from({ length: 600 }, (_, n) => contractEvent({ data: { n } })),
+      { expectedRevision: 'no_stream' },
+    );
+    await eventually(() => audit.auditor.log.size === 600 || undefined, { timeoutMs: 10_000, what: 'the log to take up the 600 events' });
+    expect(pages.filter((n) => n > 0)).toEqual([FOLLOW_PAGE_SIZE, FOLLOW_PAGE_SIZE, 100]);
   });
 
   it('with AUDIT_FOLLOW_INTERVAL_MS=0 the log moves only at a checkpoint, as before', async () => {

@@ -110,6 +110,16 @@ export function matterKeysOf(e: StoredEvent): string[] {
 }
 const MATTER_KEYS_VERSION = `matter-keys/1 ${LINK_FIELDS.join(',')}`;
 
+/**
+ * How often a context's Merkle log follows its store between checkpoints (ms;
+ * `AUDIT_FOLLOW_INTERVAL_MS`, 0: only at a checkpoint). Each follow reads what was stored since the
+ * last in pages on the event loop: at 100 cases/s a follow every 5 s held the standalone process's
+ * requests for 100-300 ms each time (its p99), every second for a fifth of that (issue 15).
+ */
+export const FOLLOW_EVERY_MS = 1_000;
+/** Events per page the log follows the store by (one event-loop task each). */
+export const FOLLOW_PAGE_SIZE = 250;
+
 export class ContextAudit {
   readonly context: string;
   readonly auditor: StoreAuditor;
@@ -142,6 +152,9 @@ export class ContextAudit {
       clock: this.clock,
       // standalone: the log's nodes and the matter index in SQLite beside the checkpoints, resumed on a restart
       ...(runtime.infra.auditState ? { state: runtime.infra.auditState } : {}),
+      // the follower's pages run on the event loop one at a time (a turn between them): a page of
+      // 1,000 events held up the process's requests for 50-70 ms (issue 15)
+      pageSize: FOLLOW_PAGE_SIZE,
       streamKeys: matterKeysOf,
       streamKeysVersion: MATTER_KEYS_VERSION,
       onResume: ({ treeSize, resumed, reason }) =>
@@ -175,10 +188,11 @@ export class ContextAudit {
   /**
    * Signs a first checkpoint (in the background: following a large store into its Merkle log takes
    * a while and must not hold up the start) and then one per interval when the log grew. Between
-   * checkpoints the log follows the store every `followEveryMs` (5 s): a checkpoint that first read a
-   * minute of events in one go (on FerretDB, seconds of the server's CPU in whole read-all pages) held
-   * up every request of the process and of the others on that server for as long (issue 15: the
-   * distributed benchmark's p99 came from those minutes). The matter index is fresher for it too.
+   * checkpoints the log follows the store every `followEveryMs` (`FOLLOW_EVERY_MS`): a checkpoint that
+   * first read a minute of events in one go (on FerretDB, seconds of the server's CPU in whole
+   * read-all pages) held up every request of the process and of the others on that server for as
+   * long (issue 15: the distributed benchmark's p99 came from those minutes). The matter index is
+   * fresher for it too.
    */
   start(): void {
     this.first = this.checkpointQuietly();
@@ -187,7 +201,7 @@ export class ContextAudit {
       this.timer = setInterval(() => void this.checkpointQuietly(), every);
       this.timer.unref();
     }
-    const follow = this.options.followEveryMs ?? 5_000;
+    const follow = this.options.followEveryMs ?? FOLLOW_EVERY_MS;
     if (follow > 0) {
       this.followTimer = setInterval(() => {
         // one at a time (catchUp is shared with a checkpoint's); a failure shows at the next checkpoint, which logs it
