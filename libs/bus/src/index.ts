@@ -5,6 +5,7 @@ export { deliver, deadLetterMessage, type DeliveryOutcome, type DeliveryRun } fr
 export * from './cloudevents';
 export * from './adapters/in-process/in-process-bus';
 export * from './adapters/kafka/kafka-bus';
+export { mendKafkajsRequestQueue } from './adapters/kafka/kafkajs-request-queue';
 export * from './adapters/prefixed-bus';
 export * from './trace-context';
 export * from './relay/relay';

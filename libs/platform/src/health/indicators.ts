@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { mendKafkajsRequestQueue } from '@fengqiao/bus';
 import mongoose from 'mongoose';
 import { DatabaseSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
@@ -29,6 +30,7 @@ export class KafkaProbe implements HealthProbe {
     clientId: string,
     private readonly timeoutMs = 3000,
   ) {
+    mendKafkajsRequestQueue(); // kafkajs 2.2.4's 1 ms idle timer loop (libs/bus)
     this.kafka = new Kafka({ clientId: `${clientId}-health`, brokers, logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, retry: { retries: 0 } });
   }
   async check(): Promise<Record<string, unknown>> {

@@ -2,7 +2,7 @@
  * The Bus on Apache Kafka through kafkajs (distributed mode, DESIGN §3). This file is the only
  * place that imports kafkajs, so the client can be swapped (NestJS's Kafka transport is built on
  * kafkajs as well; we use it directly to control commits, retries and the dead-letter topic).
- * It mends one kafkajs method first: see `kafkajs-request-queue.ts`.
+ * It mends one kafkajs method before its client is made: see `kafkajs-request-queue.ts`.
  *
  * Producer: idempotent, `acks: -1` (all in-sync replicas), one request in flight (so a retried
  * request cannot reorder a partition), the Java client's murmur2 partitioner (a key lands on the
@@ -37,7 +37,7 @@
  * A consumer that kafkajs gives up on (a crash it does not restart) is logged at error level and
  * stays down; `close()` still works.
  */
-import './kafkajs-request-queue'; // kafkajs 2.2.4's 1 ms idle timer loop, mended before any client connects
+import { mendKafkajsRequestQueue } from './kafkajs-request-queue';
 import {
   Kafka,
   Partitioners,
@@ -150,6 +150,7 @@ export class KafkaBus implements Bus {
       logLevel: options.clientLogLevel ?? logLevel.WARN,
       logCreator: logCreatorFor(this.logger),
     };
+    mendKafkajsRequestQueue(); // kafkajs 2.2.4's 1 ms idle timer loop, mended before any client connects
     this.kafka = options.kafka ?? new Kafka(config);
     this.o = {
       topicCreation: options.topicCreation ?? 'admin',

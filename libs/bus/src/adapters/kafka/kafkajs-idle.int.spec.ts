@@ -8,14 +8,14 @@
 import pino from 'pino';
 import { describeIntegration, eventually, uniqueKafkaName } from '@fengqiao/testing';
 import { KafkaBus } from './kafka-bus';
-import { KafkajsRequestQueueClass } from './kafkajs-request-queue';
+import { kafkajsRequestQueueClass } from './kafkajs-request-queue';
 
 describeIntegration('KafkaBus at rest', ['kafka'], (env) => {
   it('checks its request queues only when requests come and go, not in a timer loop', async () => {
     const topic = uniqueKafkaName('idle-topic');
     const bus = new KafkaBus({ brokers: env().kafkaBrokers, clientId: uniqueKafkaName('idle'), logger: pino({ level: 'silent' }), maxWaitTimeInMs: 500 });
     const seen: string[] = [];
-    const checks = jest.spyOn(KafkajsRequestQueueClass.prototype, 'checkPendingRequests');
+    const checks = jest.spyOn(kafkajsRequestQueueClass().prototype, 'checkPendingRequests');
     try {
       await bus.ensureTopics([topic]);
       const sub = await bus.subscribe({ groupId: uniqueKafkaName('idle-group'), topics: [topic], handler: async (m) => void seen.push(m.value) });

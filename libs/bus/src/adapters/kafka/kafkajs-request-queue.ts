@@ -17,10 +17,11 @@
  * later is sent at once or queued, and queueing it schedules the check. That is everything the
  * loop did besides spinning.
  *
- * Applied once, when this module loads (kafka-bus.ts imports it, so every process that can reach
- * Kafka through the bus or the health probe has it), and only to the kafkajs version it was
- * written against: another version is left as it is, and `kafkajs-request-queue.spec.ts` then
- * fails if that version still spins, so whoever upgrades kafkajs looks again.
+ * Applied once, by `mendKafkajsRequestQueue()` before a kafkajs client is made (the KafkaBus, the
+ * health probe, the benchmark's own clients), and only to the kafkajs version it was written
+ * against: another version is left as it is, and `kafkajs-request-queue.spec.ts` then fails if that
+ * version still spins, so whoever upgrades kafkajs looks again. Nothing of kafkajs loads before:
+ * a standalone process never touches it (kafkajs is required where first used, scripts/build-node.mjs).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,14 +47,16 @@ export interface KafkajsRequestQueueClass {
   prototype: KafkajsRequestQueue;
 }
 
-const kafkajsMain = require.resolve('kafkajs');
-const kafkajsRoot = dirname(kafkajsMain);
-
 /** The installed kafkajs version. */
-export const kafkajsVersion = (JSON.parse(readFileSync(join(kafkajsRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export function kafkajsVersion(): string {
+  const root = dirname(require.resolve('kafkajs'));
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /** kafkajs's RequestQueue class (not part of its public API: loaded by path, from the kafkajs that `kafkajs` resolves to). */
-export const KafkajsRequestQueueClass = createRequire(kafkajsMain)('./src/network/requestQueue') as KafkajsRequestQueueClass;
+export function kafkajsRequestQueueClass(): KafkajsRequestQueueClass {
+  return createRequire(require.resolve('kafkajs'))('./src/network/requestQueue') as KafkajsRequestQueueClass;
+}
 
 function scheduleCheckPendingRequests(this: KafkajsRequestQueue): void {
   if (this.throttleCheckTimeoutId || this.pending.length === 0) return;
@@ -67,7 +70,14 @@ function scheduleCheckPendingRequests(this: KafkajsRequestQueue): void {
   );
 }
 
-/** Whether this process's kafkajs request queue has the replacement (true after this module loaded, on the version it is for). */
-export const kafkajsRequestQueueFixed = (): boolean => KafkajsRequestQueueClass.prototype.scheduleCheckPendingRequests === scheduleCheckPendingRequests;
+/** Whether this process's kafkajs request queue has the replacement (true once mended, on the version it is for). */
+export const kafkajsRequestQueueFixed = (): boolean => kafkajsRequestQueueClass().prototype.scheduleCheckPendingRequests === scheduleCheckPendingRequests;
 
-if (kafkajsVersion === KAFKAJS_PATCHED_VERSION) KafkajsRequestQueueClass.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
+let mended = false;
+
+/** Gives kafkajs's request queue the replacement (once; only on the version it is for). Call before making a kafkajs client. */
+export function mendKafkajsRequestQueue(): void {
+  if (mended) return;
+  mended = true;
+  if (kafkajsVersion() === KAFKAJS_PATCHED_VERSION) kafkajsRequestQueueClass().prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
+}
