@@ -31,4 +31,4 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
 # back when freed) and its SERVICE_NODE_FLAGS (small young generation, heap grown by 30 %, no pretenuring by
 # allocation site)
 ENV MALLOC_MMAP_THRESHOLD_=131072
-CMD ["sh", "-c", "exec node --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning --max-semi-space-size=8 --heap-growing-percent=30 --no-allocation-site-pretenuring dist/node/services/${SERVICE}/src/main.js"]
+CMD ["sh", "-c", "exec node --disable-warning=ExperimentalWarning --disable-warning=TimeoutNegativeWarning --max-semi-space-size=16 --heap-growing-percent=30 --no-allocation-site-pretenuring dist/node/services/${SERVICE}/src/main.js"]

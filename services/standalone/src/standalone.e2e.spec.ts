@@ -45,7 +45,7 @@ describe('standalone process', () => {
   // V8 reads its flags from the command line; a replay pretenured by allocation site is ~1.6x slower (scripts/build-node.mjs)
   (process.platform === 'linux' ? it : it.skip)('runs with the service V8 flags, allocation-site pretenuring off (Linux only)', () => {
     const cmdline = readFileSync(`/proc/${proc.pid}/cmdline`, 'utf8').split('\0');
-    expect(cmdline).toEqual(expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=30', '--no-allocation-site-pretenuring']));
+    expect(cmdline).toEqual(expect.arrayContaining(['--max-semi-space-size=16', '--heap-growing-percent=30', '--no-allocation-site-pretenuring']));
   });
 
   it('serves the OpenAPI document', async () => {

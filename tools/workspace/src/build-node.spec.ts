@@ -53,7 +53,7 @@ describe('scripts/build-node.mjs', () => {
     expect(r.status).toBe(0);
     const { args, env } = JSON.parse(r.out) as { args: string[]; env: Record<string, string> };
     expect(args[args.length - 1]).toBe(join(DIST, 'services', 'standalone', 'src', 'main.js'));
-    expect(args).toContain('--max-semi-space-size=8');
+    expect(args).toContain('--max-semi-space-size=16');
     expect(args).toContain('--no-allocation-site-pretenuring');
     expect(env).toEqual({ MALLOC_MMAP_THRESHOLD_: '131072' });
   });

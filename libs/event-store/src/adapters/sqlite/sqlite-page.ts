@@ -3,7 +3,7 @@
  *
  * Read row by row, node:sqlite hands out one JS array per row and one ArrayBuffer per row's
  * content, and the store kept each event's decoded content (UTF-16, twice the bytes) beside it: with
- * a small young generation (the services run with 8 MB semi-spaces) garbage collection was most of
+ * a small young generation (the services ran with 8 MB semi-spaces then; 16 MB since) garbage collection was most of
  * a replay's time. Here SQLite joins the page's columns itself (`PAGE_SQL`): every row's content back
  * to back in one BLOB, the other columns as joined text. Each event's content is decoded from its
  * slice of that buffer and parsed on its own (one `JSON.parse` per event, exactly as a row read
