@@ -3,11 +3,9 @@
  *
  * Durability. `synchronous: 'FULL'` (default): an append resolves only after the WAL holding it
  * has been fsync'ed, so a resolved append survives kill -9 of the process *and* a power loss or OS
- * crash. The connection runs at SQLite's `synchronous = NORMAL` and the store fsyncs the WAL itself
- * (`WalSync`): on the event loop after COMMIT while no other fsync of the process is running (a
- * lone writer pays what SQLite's FULL costs), else in libuv's thread pool, so that a busy service's
- * requests do not all wait for the disk on each commit (issue 15: 8 % of the standalone process's
- * main thread at 130 cases/s); batches committed while one runs share the next.
+ * crash. The fsync runs in libuv's thread pool (`WalSync`, the connection at SQLite's
+ * `synchronous = NORMAL`), not inside COMMIT on the event loop, where each one held every request
+ * of the process for its duration (issue 15); batches committed while one runs share the next.
  * Until its fsync is done a batch's rows are not handed out by `readAll` (`durableThrough`), so no
  * relay publishes an event a power loss could still undo. Without a WAL (`:memory:`, a file system
  * without WAL support) SQLite fsyncs at COMMIT. `synchronous: 'NORMAL'` (option) skips the fsync:
@@ -73,7 +71,7 @@ import {
 import { canonicalEnvelope } from '../../integrity/hash-chain';
 import { PAGE_SQL, eventOfRow, eventsOfPage, unpackPage, type PageRow } from './sqlite-page';
 import { SqliteReadAhead } from './sqlite-read-ahead';
-import { durableWrites, fsyncsRunning, syncWalNow, type WalSync } from './wal-sync';
+import { durableWrites, syncWalNow, type WalSync } from './wal-sync';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `':memory:'` for tests that need no durability. */
@@ -389,26 +387,14 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * Settles a committed batch: at once where COMMIT itself was durable (SQLite's fsync, or none
-   * asked for) or after an fsync of the WAL here (no other fsync of the process running), else after
-   * one in the thread pool that began after the COMMIT (the event loop goes on meanwhile), and until
-   * then `readAll` stops before the batch's rows. A failed fsync rejects the batch's appends: their
-   * events may or may not survive a power loss, and an append retried with the same event ids finds
-   * them and settles after the next fsync.
+   * asked for), else after an fsync of the WAL that began after the COMMIT (in the thread pool, so
+   * the event loop goes on meanwhile); until then `readAll` stops before the batch's rows. A failed
+   * fsync rejects the batch's appends: their events may or may not survive a power loss, and an
+   * append retried with the same event ids finds them and settles after the next fsync.
    */
   private settleDurable(batch: readonly PendingAppend[], settle: () => void): void {
     const first = this.batchFirst;
     if (!this.walSync) return settle();
-    if (fsyncsRunning() === 0) {
-      // nothing else in the process waits for the disk (a lone writer): sync here, as SQLite's FULL
-      // would, without the thread pool's hop (~0.05 ms more per sequential append)
-      try {
-        this.walSync.syncNow();
-      } catch (error) {
-        for (const p of batch) p.reject(error);
-        return;
-      }
-      return settle();
-    }
     if (first !== undefined) this.awaitingSync.push(first);
     // syncs complete in the order they were asked for, so the oldest batch waiting is this one
     const done = () => {

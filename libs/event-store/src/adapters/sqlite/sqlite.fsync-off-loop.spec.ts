@@ -1,8 +1,7 @@
 /**
- * The store's fsync (issue 15): while other fsyncs of the process run (a busy service), an append
- * settles only once an fsync of the WAL in the thread pool, begun after its COMMIT, is done, and
- * until then `readAll` (what relays publish from) does not hand its events out, while stream reads
- * already see them. A lone writer syncs on its own thread and settles at once.
+ * The store's fsync runs off the event loop (issue 15): an append settles only once an fsync of the
+ * WAL that began after its COMMIT is done, and until then `readAll` (what relays publish from) does
+ * not hand its events out, while stream reads already see them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -10,49 +9,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contractEvent } from '../../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
-import { fsyncsRunning, WalSync } from './wal-sync';
 
 const dir = mkdtempSync(join(tmpdir(), 'fq-es-fsync-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * Holds every FileHandle fdatasync of this process until `release()` (`started` counts those asked
- * for), with one running from the start (another database's WalSync): the process is busy syncing.
- */
-async function holdFsyncs(): Promise<{ release: () => Promise<void>; started: () => number; restore: () => void }> {
+/** Holds every FileHandle fsync of this process until `release()`; `started` counts those asked for. */
+async function holdFsyncs(): Promise<{ release: () => void; started: () => number; restore: () => void }> {
   const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+  const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
   await probe.close();
-  const real = proto.datasync;
+  const real = proto.sync;
   let gate!: () => void;
   const opened = new Promise<void>((r) => (gate = r));
   let started = 0;
-  proto.datasync = async function (this: unknown) {
+  proto.sync = async function (this: unknown) {
     started++;
     await opened;
     return real.call(this);
   };
-  const other = new WalSync(join(dir, 'probe'));
-  const busy = other.sync();
-  await turns(2);
-  expect(fsyncsRunning()).toBeGreaterThan(0);
-  return {
-    release: async () => {
-      gate();
-      await busy;
-      await other.close();
-    },
-    started: () => started,
-    restore: () => (proto.datasync = real),
-  };
-}
-
-/** Waits (polling, at most 5 s) until `ok()`. */
-async function until(ok: () => boolean, what: string): Promise<void> {
-  for (const end = Date.now() + 5_000; !ok();) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  return { release: gate, started: () => started, restore: () => (proto.sync = real) };
 }
 
 const turns = async (n: number) => {
@@ -66,17 +41,18 @@ describe('SqliteEventStore: durable appends with the fsync in the thread pool', 
     try {
       const first = contractEvent({ data: { n: 1 } });
       const appendedFirst = store.append('case-1', [first], { expectedRevision: 'no_stream' });
+      await turns(3);
       let settled = false;
       void appendedFirst.then(() => (settled = true));
-      // the other database's fsync, and this append's (once its WAL is open in the thread pool)
-      await until(() => hold.started() > 1, 'the append’s fsync to start');
+      await turns(3);
       // committed, its fsync asked for and not done: not settled, not in readAll, already in its stream
+      expect(hold.started()).toBeGreaterThan(0);
       expect(settled).toBe(false);
       expect(await store.readAll()).toEqual([]);
       expect(await store.countAfter(0, 10)).toBe(0);
       expect((await store.readStream('case-1')).map((e) => e.id)).toEqual([first.id]);
 
-      await hold.release();
+      hold.release();
       await appendedFirst;
       expect((await store.readAll()).map((e) => e.id)).toEqual([first.id]);
       expect(await store.countAfter(0, 10)).toBe(1);
@@ -98,31 +74,11 @@ describe('SqliteEventStore: durable appends with the fsync in the thread pool', 
       await turns(2);
       expect((await store.readAll()).map((e) => e.id)).toEqual([durable.id]);
       expect(await store.readAll({ afterPosition: 1 })).toEqual([]);
-      await hold.release();
+      hold.release();
       await Promise.all([a, b]);
       expect((await store.readAll()).map((e) => e.streamId)).toEqual(['case-0', 'case-a', 'case-b']);
     } finally {
       hold.restore();
-      await store.close();
-    }
-  });
-
-  it('a lone writer (no other fsync running) syncs on its own thread: the append settles and readAll shows it at once', async () => {
-    const store = new SqliteEventStore({ path: join(dir, 'lone.sqlite'), readAhead: false });
-    try {
-      const walSync = (store as unknown as { walSync: WalSync }).walSync;
-      const before = walSync.stats.fsyncs;
-      expect(fsyncsRunning()).toBe(0);
-      const appended = store.append('case-lone', [contractEvent()], { expectedRevision: 'no_stream' });
-      await turns(2);
-      let settled = false;
-      void appended.then(() => (settled = true));
-      await turns(1);
-      expect(settled).toBe(true);
-      expect(fsyncsRunning()).toBe(0); // nothing went to the thread pool
-      expect(walSync.stats.fsyncs).toBe(before + 1);
-      expect((await store.readAll()).map((e) => e.streamId)).toEqual(['case-lone']);
-    } finally {
       await store.close();
     }
   });
