@@ -1,22 +1,17 @@
 /**
  * EventStore on SQLite through `node:sqlite` (embedded / standalone mode, DESIGN §3).
  *
- * Durability. `synchronous: 'FULL'` (default): an append resolves only after the WAL holding it
- * has been fsync'ed, so a resolved append survives kill -9 of the process *and* a power loss or OS
- * crash. The fsync runs in libuv's thread pool (`WalSync`, the connection at SQLite's
- * `synchronous = NORMAL`), not inside COMMIT on the event loop, where each one held every request
- * of the process for its duration (issue 15); batches committed while one runs share the next.
- * Until its fsync is done a batch's rows are not handed out by `readAll` (`durableThrough`), so no
- * relay publishes an event a power loss could still undo. Without a WAL (`:memory:`, a file system
- * without WAL support) SQLite fsyncs at COMMIT. `synchronous: 'NORMAL'` (option) skips the fsync:
- * it also survives kill -9 — the committed frames are in the WAL file in the OS page cache, which
- * outlives the process — but the last transactions may roll back on power loss; it is offered for
- * benchmarks and throw-away data, not as the default for an audit store.
+ * Durability. The database runs in WAL mode with `synchronous = FULL` (default): COMMIT returns only
+ * after the WAL has been fsync'ed, so a resolved append survives kill -9 of the process *and* a
+ * power loss or OS crash. `synchronous = NORMAL` (option) also survives kill -9 — the committed
+ * frames are in the WAL file in the OS page cache, which outlives the process — but the last
+ * transactions may roll back on power loss; it is offered for benchmarks and throw-away data, not
+ * as the default for an audit store.
  *
  * Group commit. `append` only queues the request; the queue is flushed once per turn of the event
  * loop (setImmediate) in ONE write transaction (one fsync) in which every append runs in its own
  * SAVEPOINT, so one append's conflict does not undo its neighbours'. Each promise resolves after
- * the COMMIT and its fsync, so no caller sees success before its events are durable. With 16 concurrent writers
+ * the COMMIT, so no caller sees success before its events are durable. With 16 concurrent writers
  * the fsync cost is shared by up to 16 appends. A batch of a single append skips the SAVEPOINT (the
  * transaction is its own rollback unit).
  *
@@ -71,7 +66,6 @@ import {
 import { canonicalEnvelope } from '../../integrity/hash-chain';
 import { PAGE_SQL, eventOfRow, eventsOfPage, unpackPage, type PageRow } from './sqlite-page';
 import { SqliteReadAhead } from './sqlite-read-ahead';
-import { durableWrites, syncWalNow, type WalSync } from './wal-sync';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `':memory:'` for tests that need no durability. */
@@ -162,9 +156,7 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 // `content` as stored (a BLOB): the bytes are decoded in JS (faster than node:sqlite's text
 // conversion) and kept for chain verification, which hashes them as they are (issue 15)
 const COLUMNS = 'global_position, id, stream_id, revision, hash, content, trace_parent';
-const READ_ALL_SQL = `SELECT ${COLUMNS} FROM events WHERE global_position > ? AND global_position <= ? ORDER BY global_position ASC LIMIT ?`;
-/** No position of this process is waiting for its fsync: `readAll` reads to the end. */
-const NO_CAP = Number.MAX_SAFE_INTEGER;
+const READ_ALL_SQL = `SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?`;
 
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
@@ -174,12 +166,6 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly readAhead: SqliteReadAhead | undefined;
-  /** fsyncs the WAL off the event loop (durable appends on a WAL file); undefined: SQLite's own fsync at COMMIT, or none (NORMAL) */
-  private readonly walSync: WalSync | undefined;
-  /** the first position of each batch committed here whose fsync has not completed, oldest first */
-  private readonly awaitingSync: number[] = [];
-  /** the first position inserted by the batch being written */
-  private batchFirst: number | undefined;
   private readonly stmt: {
     head: StatementSync;
     insert: StatementSync;
@@ -199,10 +185,7 @@ export class SqliteEventStore implements EventStore {
     if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new Error(`synchronous must be FULL or NORMAL`);
     this.db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     if (options.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
-    this.walSync = durableWrites(this.db, options.path, synchronous);
-    // what a process before this one committed and had not yet made durable (it died first) is
-    // made durable before anything here reads it (so nothing is published that a power loss undoes)
-    if (this.walSync) syncWalNow(options.path);
+    this.db.exec(`PRAGMA synchronous = ${synchronous}`);
     this.db.exec('PRAGMA temp_store = MEMORY');
     openLayout(this.db);
     // stores made before traces: the trace context column (metadata, outside the hash) is added once
@@ -216,7 +199,7 @@ export class SqliteEventStore implements EventStore {
       streamBackward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
       all: this.db.prepare(READ_ALL_SQL),
       page: this.db.prepare(PAGE_SQL),
-      countAfter: this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE global_position > ? AND global_position <= ? LIMIT ?)'),
+      countAfter: this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE global_position > ? LIMIT ?)'),
     };
     this.stmt.all.setReturnArrays(true);
     this.stmt.page.setReturnArrays(true);
@@ -257,21 +240,19 @@ export class SqliteEventStore implements EventStore {
     const maxCount = maxCountOf(options.maxCount) ?? DEFAULT_READ_ALL_MAX_COUNT;
     const ahead = this.readAhead ? await this.readAhead.take(after, maxCount) : undefined;
     this.assertOpen();
-    const through = this.durableThrough();
-    if (ahead && ahead.positions[ahead.count - 1] <= through) {
+    if (ahead) {
       this.readAhead?.start(ahead.positions[ahead.count - 1], maxCount);
       return eventsOfPage(ahead);
     }
-    if (after >= through) return [];
     // the page as one row (`sqlite-page.ts`); row by row only when that page is in doubt
-    const row = this.stmt.page.get(after, through, maxCount) as PageRow | undefined;
+    const row = this.stmt.page.get(after, maxCount) as PageRow | undefined;
     if (row === undefined || !row[0]) return [];
     const page = unpackPage(row);
     if (page) {
       if (page.count === maxCount) this.readAhead?.start(page.positions[page.count - 1], maxCount);
       return eventsOfPage(page);
     }
-    return this.readAllByRow(after, through, maxCount);
+    return this.readAllByRow(after, maxCount);
   }
 
   /** Counted on the primary key alone: no content read, no event built, no page read ahead. */
@@ -279,7 +260,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const after = toSafeInteger(afterPosition, 'afterPosition');
     const max = maxCountOf(limit, 'limit') ?? 0;
-    return (this.stmt.countAfter.get(after, this.durableThrough(), max) as { n: number }).n;
+    return (this.stmt.countAfter.get(after, max) as { n: number }).n;
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision> {
@@ -293,27 +274,14 @@ export class SqliteEventStore implements EventStore {
     if (this.queue.length > 0) this.flush();
     this.closed = true;
     await this.readAhead?.close();
-    await this.walSync?.close(); // the appends committed last settle once their fsync is done
     this.db.close();
-  }
-
-  /**
-   * The last position `readAll` may hand out: with appends of this process committed and their fsync
-   * still running, the one before the first of them. Committed rows are visible to every reader of
-   * the file at once, but a relay that published one before its fsync would have told the world of
-   * an event a power loss can still undo (with a reused position). Stream reads are not held back:
-   * a command deciding on such an event appends after it, and its own append waits for an fsync
-   * that covers both.
-   */
-  private durableThrough(): number {
-    return this.awaitingSync.length > 0 ? this.awaitingSync[0] - 1 : NO_CAP;
   }
 
   // -------------------------------------------------------------------------------------------
 
   /** A page row by row (rows as arrays: node:sqlite builds no object per row). */
-  private readAllByRow(after: number, through: number, maxCount: number): StoredEvent[] {
-    const rows = this.stmt.all.all(after, through, maxCount) as unknown as RowArray[];
+  private readAllByRow(after: number, maxCount: number): StoredEvent[] {
+    const rows = this.stmt.all.all(after, maxCount) as unknown as RowArray[];
     if (rows.length > 0 && rows.length === maxCount) this.readAhead?.start(rows[rows.length - 1][0], maxCount);
     const out = new Array<StoredEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
@@ -349,7 +317,6 @@ export class SqliteEventStore implements EventStore {
         for (const p of batch) p.reject(error);
         continue;
       }
-      this.batchFirst = undefined;
       if (batch.length === 1) {
         this.flushOne(batch[0]);
         continue;
@@ -375,41 +342,12 @@ export class SqliteEventStore implements EventStore {
         for (const p of batch) p.reject(error);
         continue;
       }
-      this.settleDurable(batch, () =>
-        batch.forEach((p, i) => {
-          const o = outcomes[i];
-          if (o.ok) p.resolve(o.result);
-          else p.reject(o.error);
-        }),
-      );
+      batch.forEach((p, i) => {
+        const o = outcomes[i];
+        if (o.ok) p.resolve(o.result);
+        else p.reject(o.error);
+      });
     }
-  }
-
-  /**
-   * Settles a committed batch: at once where COMMIT itself was durable (SQLite's fsync, or none
-   * asked for), else after an fsync of the WAL that began after the COMMIT (in the thread pool, so
-   * the event loop goes on meanwhile); until then `readAll` stops before the batch's rows. A failed
-   * fsync rejects the batch's appends: their events may or may not survive a power loss, and an
-   * append retried with the same event ids finds them and settles after the next fsync.
-   */
-  private settleDurable(batch: readonly PendingAppend[], settle: () => void): void {
-    const first = this.batchFirst;
-    if (!this.walSync) return settle();
-    if (first !== undefined) this.awaitingSync.push(first);
-    // syncs complete in the order they were asked for, so the oldest batch waiting is this one
-    const done = () => {
-      if (first !== undefined) this.awaitingSync.shift();
-    };
-    this.walSync.sync().then(
-      () => {
-        done();
-        settle();
-      },
-      (error: unknown) => {
-        done();
-        for (const p of batch) p.reject(error);
-      },
-    );
   }
 
   /** The transaction is open; runs one append in it and commits, or rolls it back and rejects. */
@@ -423,7 +361,7 @@ export class SqliteEventStore implements EventStore {
       p.reject(error);
       return;
     }
-    this.settleDurable([p], () => p.resolve(result));
+    p.resolve(result);
   }
 
   /** Runs inside the write transaction: SQLite's write lock makes head → insert atomic. */
@@ -438,7 +376,6 @@ export class SqliteEventStore implements EventStore {
     for (const { event: e, canonical } of built) {
       const r = this.stmt.insert.run(e.id, e.streamId, e.revision, e.hash, Buffer.from(canonical, 'utf8'), e.traceparent ?? null);
       lastPosition = Number(r.lastInsertRowid);
-      this.batchFirst ??= lastPosition;
     }
     return {
       streamId: p.streamId,

@@ -42,7 +42,7 @@ export const PAGE_SQL = `SELECT count(*), group_concat(global_position || ',' ||
     CASE WHEN trace_parent IS NULL THEN '' ELSE 't' || trace_parent END, char(10)),
   sum(typeof(content) <> 'blob')
 FROM (SELECT global_position, id, stream_id, revision, hash, content, trace_parent FROM events
-      WHERE global_position > ? AND global_position <= ? ORDER BY global_position ASC LIMIT ?)`;
+      WHERE global_position > ? ORDER BY global_position ASC LIMIT ?)`;
 
 /** The row of `PAGE_SQL` (statement returning arrays); the lists are null when the page is empty. */
 export type PageRow = [number, string | null, Uint8Array | null, string | null, number | null];

@@ -125,7 +125,7 @@ const page = db.prepare(workerData.sql);
 page.setReturnArrays(true);
 parentPort.on('message', (m) => {
   try {
-    const row = page.get(m.after, Number.MAX_SAFE_INTEGER, m.max);
+    const row = page.get(m.after, m.max);
     const content = row[2];
     const transfer = content instanceof Uint8Array && content.byteOffset === 0 && content.byteLength === content.buffer.byteLength ? [content.buffer] : [];
     parentPort.postMessage({ id: m.id, row, moved: transfer.length > 0 }, transfer);
