@@ -54,17 +54,22 @@ describe('analytics figures consumer without an inbox', () => {
     await events.close();
   });
 
-  it('says it is idempotent by itself', () => {
-    expect(figures.consumer.idempotent).toBe(true);
-  });
-
-  it('a redelivered report changes nothing: the facts, the recent reports and the one warning stay as they were', async () => {
+  /** Three reports at one place, an hour apart: enough to raise the place's warnings. */
+  const reportThreeCases = async () => {
     for (const [caseId, hour] of [
       ['case-1', 9],
       ['case-2', 10],
       ['case-3', 11],
     ] as const)
       await figures.consumer.handle(reported(caseId, hour), runtime);
+  };
+
+  it('says it is idempotent by itself', () => {
+    expect(figures.consumer.idempotent).toBe(true);
+  });
+
+  it('a redelivered report changes nothing: the facts, the recent reports and the one warning stay as they were', async () => {
+    await reportThreeCases();
     const before = { facts: await readStore.get('analytics_cases', 'case-3'), recent: await readStore.find(RECENT_REPORTS, {}), warnings: await warnings() };
     expect(await rules()).toEqual(RAISED);
     await figures.consumer.handle(reported('case-3', 11), runtime);
@@ -107,12 +112,7 @@ describe('analytics figures consumer without an inbox', () => {
 
   it('raises a warning again only once the last one was resolved: acknowledged, it stays one warning', async () => {
     const operator: Principal = { userId: 'op-1', username: 'op', roles: ['operator'], unitId: 'd-fq', unitPath: ['d-fq'], directoryVersion: 1 };
-    for (const [caseId, hour] of [
-      ['case-1', 9],
-      ['case-2', 10],
-      ['case-3', 11],
-    ] as const)
-      await figures.consumer.handle(reported(caseId, hour), runtime);
+    await reportThreeCases();
     const place = (await warnings()).find((e) => e.data.rule === 'EW.REPEATED_PLACE')?.streamId as string;
     await handleWarning(runtime, operator, place, 'acknowledge', '已签收');
     await figures.consumer.handle(reported('case-4', 12), runtime);
