@@ -94,6 +94,20 @@ describe('tamper detection: sqlite, each column of the stored row', () => {
   let ids: string[];
   const streamId = 'grid-case-columns';
 
+  /** The stream's event at revision `i`. */
+  const noted = (id: string, i: number) => ({
+    id,
+    type: 'CaseNoted',
+    schemaVersion: 1,
+    occurredAt: '2025-03-01T08:00:00.000+08:00',
+    actor: { userId: 'grid-worker-1', role: 'grid_worker' as const, unitId: 'village-12' },
+    correlationId: id,
+    causationId: id,
+    jurisdiction: ['district-1', 'town-3', 'village-12'],
+    legalBasis: '信访工作条例§34',
+    data: { step: i, note: `第 ${i} 步`, nested: { id: 'x', data: [1, 2] } },
+  });
+
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fq-tamper-cols-'));
     file = join(dir, 'events.db');
@@ -102,24 +116,7 @@ describe('tamper detection: sqlite, each column of the stored row', () => {
     for (let i = 0; i < 4; i++) {
       const id = newId();
       ids.push(id);
-      await store.append(
-        streamId,
-        [
-          {
-            id,
-            type: 'CaseNoted',
-            schemaVersion: 1,
-            occurredAt: '2025-03-01T08:00:00.000+08:00',
-            actor: { userId: 'grid-worker-1', role: 'grid_worker', unitId: 'village-12' },
-            correlationId: id,
-            causationId: id,
-            jurisdiction: ['district-1', 'town-3', 'village-12'],
-            legalBasis: '信访工作条例§34',
-            data: { step: i, note: `第 ${i} 步`, nested: { id: 'x', data: [1, 2] } },
-          },
-        ],
-        { expectedRevision: i === 0 ? 'no_stream' : i - 1 },
-      );
+      await store.append(streamId, [noted(id, i)], { expectedRevision: i === 0 ? 'no_stream' : i - 1 });
     }
     await store.close();
   });
@@ -145,6 +142,31 @@ describe('tamper detection: sqlite, each column of the stored row', () => {
 
   it('untouched: verifies', async () => {
     expect(await verify()).toMatchObject({ ok: true, eventCount: 4 });
+  });
+
+  it('a live store: an event appended to a stream after the log was read is read from the log too, not reported as missing from it', async () => {
+    const store = new SqliteEventStore({ path: file });
+    try {
+      let appended = false;
+      const live = new Proxy(store, {
+        get(target, key, receiver) {
+          if (key !== 'readAll') return Reflect.get(target, key, receiver) as unknown;
+          return async (options: { afterPosition?: number; maxCount?: number }) => {
+            const page = await target.readAll(options);
+            if (page.length === 0 && !appended) {
+              // the log's last page was read: another request appends to the stream now
+              appended = true;
+              await target.append(streamId, [noted(newId(), 4)], { expectedRevision: 3 });
+            }
+            return page;
+          };
+        },
+      });
+      expect(await verifyStore(live, { densePositions: true })).toMatchObject({ ok: true, failures: [], eventCount: 5 });
+      expect(appended).toBe(true);
+    } finally {
+      await store.close();
+    }
   });
 
   it.each([
