@@ -26,6 +26,7 @@ describe('normaliseDocument: a refusal names where the value sits', () => {
     expect(refusedAt({ a: { 'x.y': 1 } })).toBe('doc.a');
     expect(refusedAt({ a: [{ $set: 1 }] })).toBe('doc.a[0]');
     expect(refusedAt({ $bad: 1 })).toBe('doc');
+    expect(refusedAt({ a: JSON.parse('{"__proto__": {"isAdmin": true}}') as unknown })).toBe('doc.a');
   });
 
   it('copies what it accepts, -0 as 0 and without undefined fields', () => {

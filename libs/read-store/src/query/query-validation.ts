@@ -338,6 +338,9 @@ function assertKey(key: string, at: Path): void {
   if (key.charCodeAt(0) === 36 /* $ */) throw new InvalidReadDocumentError(`字段名不能以 $ 开头：${key}`, pathText(at));
   if (key.includes('.')) throw new InvalidReadDocumentError(`字段名不能含 "."：${key}`, pathText(at));
   if (key.includes('\0')) throw new InvalidReadDocumentError('字段名不能含 NUL 字符', pathText(at));
+  // a plain object cannot hold it as its own field: the copy would take it as its prototype (the
+  // field lost on write, its members showing through on every read of the copy)
+  if (key === '__proto__') throw new InvalidReadDocumentError('字段名不能为 __proto__', pathText(at));
 }
 
 /**

@@ -287,6 +287,8 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
         ['NUL in a string', { s: 'a\0b' }],
         ['a function', { f: () => 1 }],
         ['the reserved _tombstone field', { _tombstone: true }],
+        ['a key __proto__ (as JSON.parse makes one)', JSON.parse('{"__proto__": {"isAdmin": true}}') as Record<string, unknown>],
+        ['a nested key __proto__', { x: JSON.parse('{"a": 1, "__proto__": {"isAdmin": true}}') as unknown }],
       ])(
         'rejects a document with %s (INVALID_DOCUMENT) and writes nothing',
         async (_what, fields) => {
