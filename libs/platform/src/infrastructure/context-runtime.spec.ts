@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Bus, DeliveredMessage, InProcessBus, RunHandler, toCloudEventMessage } from '@fengqiao/bus';
+import { Bus, DeliveredMessage, InProcessBus, MessageHandler, RunHandler, toCloudEventMessage } from '@fengqiao/bus';
 import type { NewEvent } from '@fengqiao/event-store';
 import { newId } from '@fengqiao/kernel';
 import { IntegrationEvent, topics } from '@fengqiao/contracts';
@@ -122,9 +122,11 @@ describe('ContextRuntime', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fq-runtime-'));
     const bus = new InProcessBus({ logger: silent, publishResolves: 'appended' });
     const runHandlers = new Map<string, RunHandler | undefined>();
+    const handlers = new Map<string, MessageHandler>();
     const subscribe = bus.subscribe.bind(bus);
     bus.subscribe = (options) => {
       runHandlers.set(options.groupId, options.runHandler);
+      handlers.set(options.groupId, options.handler);
       return subscribe(options);
     };
     const config = loadServiceConfig('grid-dispatch', { port: 0, mode: 'standalone' }, { FENGQIAO_DATA_DIR: dataDir });
@@ -176,6 +178,16 @@ describe('ContextRuntime', () => {
       expect(runs).toEqual([[a.id, b.id]]); // in order, without the type it does not handle
       expect(await infra.inbox.seen('grid-dispatch.runs', a.id)).toBe(false);
       expect([await counted('handled'), await counted('ignored')]).toEqual([2, 1]);
+
+      // a type it does not handle is ignored unread (its ce_type header says so): broken data too,
+      // in a run and one by one; the same broken data of a type it handles is not ignored
+      expect(await run([delivered(a, 8), delivered(other, 9, '{not json')])).toBe(true);
+      expect(runs).toEqual([[a.id, b.id], [a.id]]);
+      expect(await counted('ignored')).toBe(2);
+      const claimed = handlers.get('grid-dispatch.claimed')!;
+      await claimed({ ...delivered(other, 10, '{not json'), groupId: 'grid-dispatch.claimed' });
+      await expect(claimed({ ...delivered(b, 11, '{not json'), groupId: 'grid-dispatch.claimed' })).rejects.toThrow(/not valid JSON/);
+      runs.length = 1;
 
       // a message that does not decode: nothing runs, the bus delivers them one by one (that one is dead-lettered there)
       expect(await run([delivered(a, 4), delivered(b, 5, '{not json')])).toBe(false);

@@ -14,6 +14,8 @@ import {
 import { DomainError } from '@fengqiao/kernel';
 import {
   Bus,
+  CE_DATA_CONTENT_TYPE,
+  CE_HEADERS,
   DecodedCloudEvent,
   DeliveredMessage,
   fromCloudEventMessage,
@@ -360,6 +362,10 @@ export class ContextRuntime {
    * they append carry it on.
    */
   private async deliver(groupId: string, consumer: ContextConsumer, message: DeliveredMessage): Promise<void> {
+    if (ignoredUnread(consumer, message)) {
+      metrics.consumed.inc({ group: groupId, outcome: 'ignored' });
+      return;
+    }
     let decoded: DecodedCloudEvent | undefined;
     let undecodable: unknown;
     try {
@@ -390,6 +396,10 @@ export class ContextRuntime {
     let ignored = 0;
     let traceparent: string | undefined;
     for (const message of messages) {
+      if (ignoredUnread(consumer, message)) {
+        ignored += 1;
+        continue;
+      }
       let event: IntegrationEvent;
       try {
         const decoded = fromCloudEventMessage(message);
@@ -466,6 +476,20 @@ export class ContextRuntime {
     }
     await this.infra.close();
   }
+}
+
+/**
+ * Whether the consumer does nothing with the message, as its binary-mode headers tell (our
+ * producers' mode: the type in `ce_type`, the data as plain JSON): then it is ignored unread, with
+ * no JSON parse and no contract check (issue 15: mediation and petitions parsed and checked every
+ * grid-dispatch event only to ignore all but referrals). Anything else (structured mode, header names
+ * in other cases, no `handles`) is decoded first, as before. A message whose data is broken is thus
+ * dead-lettered by the groups that handle its type, and ignored by those that do not.
+ */
+function ignoredUnread(consumer: ContextConsumer, message: DeliveredMessage): boolean {
+  if (!consumer.handles || message.headers[CE_HEADERS.contentType] !== CE_DATA_CONTENT_TYPE) return false;
+  const type = message.headers[CE_HEADERS.type];
+  return typeof type === 'string' && type !== '' && !consumer.handles(type);
 }
 
 /**
