@@ -67,6 +67,17 @@ function fold(events: IntegrationEvent[]): CaseFacts[] {
   return [...docs.values()];
 }
 
+describe('evolveCaseFacts', () => {
+  it('leaves the facts it is given as they were (a remembered or stored document), lists included', () => {
+    const before = fold([reported('p'), filed('p')])[0];
+    const snapshot = JSON.parse(JSON.stringify(before)) as CaseFacts;
+    const after = [wo('ReworkOrdered', 'p'), wo('CaseClosed', 'p'), reported('p')].reduce<CaseFacts>((facts, e) => evolveCaseFacts(facts, e), before);
+    expect(before).toEqual(snapshot);
+    expect(after.applied).toHaveLength(5);
+    expect(after).toMatchObject({ reworks: 1, closed: true, jurisdiction: J });
+  });
+});
+
 describe('analytics figures from integration events', () => {
   const events = [
     reported('a'),
