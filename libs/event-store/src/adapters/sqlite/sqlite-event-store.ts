@@ -31,8 +31,9 @@
  * envelope field, `data` separately) is migrated when it is opened: see `migrateFromV1`.
  *
  * Reads. A `readAll` page is one statement row (SQLite joins the page's columns; every event is
- * parsed from its own slice and keeps a copy of its own bytes): `sqlite-page.ts`. Stream reads and
- * pages in doubt go row by row. After `readAll` hands out a full page (256 or more events, file
+ * parsed from its own slice and keeps a copy of its own bytes): `sqlite-page.ts`. Stream reads,
+ * pages in doubt and reads at the end of the log (a relay or projection tailing it, where the page
+ * statement's fixed cost is two to three times a row read's) go row by row. After `readAll` hands out a full page (256 or more events, file
  * stores), the next page may be read on a worker thread while the caller works on this one:
  * `sqlite-read-ahead.ts`.
  */
@@ -157,6 +158,8 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 // conversion) and kept for chain verification, which hashes them as they are (issue 15)
 const COLUMNS = 'global_position, id, stream_id, revision, hash, content, trace_parent';
 const READ_ALL_SQL = `SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position ASC LIMIT ?`;
+/** A `readAll` starting this close to the end the store knows of reads row by row (see `readAll`). */
+const TAIL_ROWS = 8;
 
 export class SqliteEventStore implements EventStore {
   private readonly db: DatabaseSync;
@@ -165,6 +168,13 @@ export class SqliteEventStore implements EventStore {
   private readonly queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
+  /**
+   * The highest position this store has written or read (or found at open): another process may
+   * have appended beyond it, so it only chooses how a `readAll` reads, never what it returns.
+   */
+  private knownEnd: number;
+  /** `readAll` pages read as one row (`sqlite-page.ts`) and row by row (tests, diagnostics). */
+  readonly stats = { pageReads: 0, rowReads: 0 };
   private readonly readAhead: SqliteReadAhead | undefined;
   private readonly stmt: {
     head: StatementSync;
@@ -203,6 +213,7 @@ export class SqliteEventStore implements EventStore {
     };
     this.stmt.all.setReturnArrays(true);
     this.stmt.page.setReturnArrays(true);
+    this.knownEnd = (this.db.prepare('SELECT max(global_position) AS p FROM events').get() as { p: number | null }).p ?? 0;
     if (options.path !== ':memory:' && options.readAhead !== false) {
       this.readAhead = new SqliteReadAhead(options.path, Math.trunc(options.busyTimeoutMs ?? 5000), options.readAhead === true ? 'always' : 'auto');
     }
@@ -242,17 +253,21 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     if (ahead) {
       this.readAhead?.start(ahead.positions[ahead.count - 1], maxCount);
-      return eventsOfPage(ahead);
+      return this.seen(eventsOfPage(ahead));
     }
+    // at (or a few rows before) the end this store knows of, as a relay or projection tailing the
+    // log reads: row by row, which costs a third of the page statement for no row and half for one
+    if (after + TAIL_ROWS >= this.knownEnd) return this.seen(this.readAllByRow(after, maxCount));
     // the page as one row (`sqlite-page.ts`); row by row only when that page is in doubt
     const row = this.stmt.page.get(after, maxCount) as PageRow | undefined;
     if (row === undefined || !row[0]) return [];
     const page = unpackPage(row);
     if (page) {
       if (page.count === maxCount) this.readAhead?.start(page.positions[page.count - 1], maxCount);
-      return eventsOfPage(page);
+      this.stats.pageReads++;
+      return this.seen(eventsOfPage(page));
     }
-    return this.readAllByRow(after, maxCount);
+    return this.seen(this.readAllByRow(after, maxCount));
   }
 
   /** Counted on the primary key alone: no content read, no event built, no page read ahead. */
@@ -281,6 +296,7 @@ export class SqliteEventStore implements EventStore {
 
   /** A page row by row (rows as arrays: node:sqlite builds no object per row). */
   private readAllByRow(after: number, maxCount: number): StoredEvent[] {
+    this.stats.rowReads++;
     const rows = this.stmt.all.all(after, maxCount) as unknown as RowArray[];
     if (rows.length > 0 && rows.length === maxCount) this.readAhead?.start(rows[rows.length - 1][0], maxCount);
     const out = new Array<StoredEvent>(rows.length);
@@ -289,6 +305,13 @@ export class SqliteEventStore implements EventStore {
       out[i] = eventOfRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6]);
     }
     return out;
+  }
+
+  /** `events`, after noting the last position among them as known. */
+  private seen(events: StoredEvent[]): StoredEvent[] {
+    const last = events.length > 0 ? events[events.length - 1].globalPosition : 0;
+    if (last > this.knownEnd) this.knownEnd = last;
+    return events;
   }
 
   private assertOpen(): void {
@@ -376,6 +399,7 @@ export class SqliteEventStore implements EventStore {
     for (const { event: e, canonical } of built) {
       const r = this.stmt.insert.run(e.id, e.streamId, e.revision, e.hash, Buffer.from(canonical, 'utf8'), e.traceparent ?? null);
       lastPosition = Number(r.lastInsertRowid);
+      if (lastPosition > this.knownEnd) this.knownEnd = lastPosition;
     }
     return {
       streamId: p.streamId,

@@ -106,6 +106,38 @@ describe('sqlite readAll: a page read as one row', () => {
   });
 });
 
+describe('sqlite readAll: at the end of the log, row by row', () => {
+  it('reads a tail row by row and a page far from the end as one row; what another connection appended is read all the same', async () => {
+    const path = newFile();
+    const store = new SqliteEventStore({ path, synchronous: 'NORMAL', readAhead: false });
+    const other = new SqliteEventStore({ path, synchronous: 'NORMAL', readAhead: false });
+    try {
+      await fillInterleaved(store, ['case-a', 'case-b'], 20); // 40 events
+      const reads = () => ({ ...store.stats });
+      let before = reads();
+      expect((await store.readAll({ afterPosition: 0, maxCount: 1000 })).length).toBe(40);
+      expect(reads()).toEqual({ pageReads: before.pageReads + 1, rowReads: before.rowReads });
+      before = reads();
+      expect((await store.readAll({ afterPosition: 36, maxCount: 1000 })).map((e) => e.globalPosition)).toEqual([37, 38, 39, 40]);
+      expect(await store.readAll({ afterPosition: 40, maxCount: 1000 })).toEqual([]);
+      expect(reads()).toEqual({ pageReads: before.pageReads, rowReads: before.rowReads + 2 });
+
+      // 30 more from another connection: this store still thinks the log ends at 40, reads them
+      // all row by row once, and then knows the new end
+      await fillInterleaved(other, ['case-x'], 30);
+      before = reads();
+      const tail = await store.readAll({ afterPosition: 40, maxCount: 1000 });
+      expect(tail.map((e) => e.globalPosition)).toEqual(Array.from({ length: 30 }, (_, i) => 41 + i));
+      expect(tail.map(plain)).toEqual((await other.readStream('case-x')).map(plain));
+      expect((await store.readAll({ afterPosition: 45, maxCount: 1000 })).length).toBe(25);
+      expect(reads()).toEqual({ pageReads: before.pageReads + 1, rowReads: before.rowReads + 1 });
+    } finally {
+      await other.close();
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite readAll: pages while appends go on', () => {
   it('never skips an event appended between two pages', async () => {
     const store = new SqliteEventStore({ path: newFile(), synchronous: 'NORMAL', readAhead: false });
