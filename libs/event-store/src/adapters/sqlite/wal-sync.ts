@@ -25,10 +25,25 @@
  * reader that saw a write a power loss then undoes sees at most a state the system re-derives
  * (a handled mark redelivered, a view rebuilt from its checkpoint), never a lost acknowledgement.
  */
+import { closeSync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+
+/** fsyncs of every WalSync of this process running in the thread pool now. */
+let running = 0;
+
+/**
+ * How many fsyncs of this process's WalSyncs are in the thread pool now: none means nothing else
+ * waits for the disk, and a lone writer may sync on its own thread (`WalSync.syncNow`) without the
+ * thread hop (the event store does: a sequential append then costs what SQLite's FULL costs).
+ */
+export function fsyncsRunning(): number {
+  return running;
+}
 
 export class WalSync {
   private handle: FileHandle | undefined;
+  /** the WAL opened for `syncNow` */
+  private inlineFd: number | undefined;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
   private closed = false;
@@ -65,10 +80,46 @@ export class WalSync {
     this.closed = true;
     const handle = this.handle;
     this.handle = undefined;
+    if (this.inlineFd !== undefined) closeSync(this.inlineFd);
+    this.inlineFd = undefined;
     await handle?.close();
   }
 
+  /**
+   * fdatasync of the WAL now, on this thread (the database file while there is no WAL): covers every
+   * frame committed before it, as an asynchronous `sync()` would, without waiting for the thread pool.
+   */
+  syncNow(): void {
+    if (this.closed) throw new Error(`WalSync of ${this.database} is closed`);
+    if (this.inlineFd === undefined) {
+      try {
+        this.inlineFd = openSync(`${this.database}-wal`, 'r'); // kept, like the handle: SQLite keeps the file
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        const fd = openSync(this.database, 'r'); // no WAL yet: what was committed is in the database file
+        try {
+          fdatasyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        this.stats.fsyncs++;
+        return;
+      }
+    }
+    fdatasyncSync(this.inlineFd);
+    this.stats.fsyncs++;
+  }
+
   private async fsyncOnce(): Promise<void> {
+    running++;
+    try {
+      await this.fsyncFile();
+    } finally {
+      running--;
+    }
+  }
+
+  private async fsyncFile(): Promise<void> {
     const handle = await this.walHandle();
     if (handle) await handle.datasync();
     else {
@@ -122,4 +173,24 @@ export function durableWrites(db: PragmaDatabase, path: string, synchronous: 'FU
   }
   db.exec('PRAGMA synchronous = NORMAL');
   return synchronous === 'FULL' ? new WalSync(path) : undefined;
+}
+
+/**
+ * fsyncs the WAL of the database at `path` now, on this thread (when it has one): at open, what a
+ * process before this one committed and had not yet made durable (it died first) becomes durable
+ * before this process reads and publishes it.
+ */
+export function syncWalNow(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(`${path}-wal`, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
