@@ -73,7 +73,6 @@ function placeKeyOf(location: Location | undefined): string | null {
   return null;
 }
 
-/** Pure: the facts after one integration event (unchanged for an event already applied or not about grid cases). */
 /**
  * A copy `evolveCaseFacts` may change without touching `doc`: every field but the two lists is a
  * scalar (issue 15: a structuredClone per event was 1 % of the standalone process's main thread).
@@ -82,6 +81,7 @@ function copyFacts(doc: CaseFacts): CaseFacts {
   return { ...doc, jurisdiction: [...doc.jurisdiction], applied: [...doc.applied] };
 }
 
+/** Pure: the facts after one integration event (unchanged for an event already applied or not about grid cases). */
 export function evolveCaseFacts(doc: CaseFacts | null, event: IntegrationEvent): CaseFacts {
   const facts = doc ? copyFacts(doc) : emptyFacts(event.subject);
   if (facts.applied.includes(event.id)) return facts;

@@ -16,16 +16,16 @@
  * and `readStream` always agree (the auditor compares them). That also covers rows of another
  * process on the same file that it had not synced yet, and what a process that died before its
  * fsync left in the WAL. Without a WAL (`:memory:`, a file system without WAL support) SQLite
- * fsyncs at COMMIT. `synchronous: 'NORMAL'` (option) skips the fsync:
- * it also survives kill -9 — the committed frames are in the WAL file in the OS page cache, which
- * outlives the process — but the last transactions may roll back on power loss; it is offered for
- * benchmarks and throw-away data, not as the default for an audit store.
+ * fsyncs at COMMIT. `synchronous: 'NORMAL'` (option) skips the fsync: it also survives kill -9 —
+ * the committed frames are in the WAL file in the OS page cache, which outlives the process — but
+ * the last transactions may roll back on power loss; it is offered for benchmarks and throw-away
+ * data, not as the default for an audit store.
  *
  * Group commit. `append` only queues the request; the queue is flushed once per turn of the event
  * loop (setImmediate) in ONE write transaction (one fsync) in which every append runs in its own
  * SAVEPOINT, so one append's conflict does not undo its neighbours'. Each promise resolves after
- * the COMMIT and its fsync, so no caller sees success before its events are durable. With 16 concurrent writers
- * the fsync cost is shared by up to 16 appends. A batch of a single append skips the SAVEPOINT (the
+ * the COMMIT and its fsync, so no caller sees success before its events are durable. With 16
+ * concurrent writers the fsync cost is shared by up to 16 appends. A batch of a single append skips the SAVEPOINT (the
  * transaction is its own rollback unit).
  *
  * Order. `globalPosition` is the INTEGER PRIMARY KEY AUTOINCREMENT (rowid). Every write transaction
@@ -46,8 +46,8 @@
  * Reads. A `readAll` page is one statement row (SQLite joins the page's columns; every event is
  * parsed from its own slice and keeps a copy of its own bytes): `sqlite-page.ts`. Stream reads,
  * pages in doubt and reads at the end of the log (a relay or projection tailing it, where the page
- * statement's fixed cost is two to three times a row read's) go row by row. After `readAll` hands out a full page (256 or more events, file
- * stores), the next page may be read on a worker thread while the caller works on this one:
+ * statement's fixed cost is two to three times a row read's) go row by row. After `readAll` hands
+ * out a full page (256 or more events, file stores), the next page may be read on a worker thread while the caller works on this one:
  * `sqlite-read-ahead.ts`.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -80,7 +80,7 @@ import {
 import { canonicalEnvelope } from '../../integrity/hash-chain';
 import { PAGE_SQL, eventOfRow, eventsOfPage, unpackPage, type PageRow } from './sqlite-page';
 import { SqliteReadAhead } from './sqlite-read-ahead';
-import { durableWrites, fsyncsRunning, syncWalNow, type WalSync } from './wal-sync';
+import { durableWrites, fsyncsRunning, type WalSync } from './wal-sync';
 
 export interface SqliteEventStoreOptions {
   /** File path, or `':memory:'` for tests that need no durability. */
@@ -196,7 +196,6 @@ export class SqliteEventStore implements EventStore {
   private durablePosition = Number.MAX_SAFE_INTEGER;
   private readonly stmt: {
     head: StatementSync;
-    headPosition: StatementSync;
     insert: StatementSync;
     byId: StatementSync;
     streamForward: StatementSync;
@@ -221,8 +220,7 @@ export class SqliteEventStore implements EventStore {
     const columns = this.db.prepare('PRAGMA table_info(events)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'trace_parent')) this.db.exec('ALTER TABLE events ADD COLUMN trace_parent TEXT');
     this.stmt = {
-      head: this.db.prepare('SELECT revision, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
-      headPosition: this.db.prepare('SELECT revision, global_position AS position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
+      head: this.db.prepare('SELECT revision, hash, global_position AS position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
       insert: this.db.prepare('INSERT INTO events (id, stream_id, revision, hash, content, trace_parent) VALUES (?, ?, ?, ?, ?, ?)'),
       byId: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`),
       streamForward: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
@@ -237,7 +235,7 @@ export class SqliteEventStore implements EventStore {
     if (this.walSync) {
       // what is visible now (a process before this one may have died before its fsync) is made
       // durable before anything here reads it; later rows are synced when a read finds them
-      syncWalNow(options.path);
+      this.walSync.syncNow();
       this.durablePosition = this.knownEnd;
     }
     if (options.path !== ':memory:' && options.readAhead !== false) {
@@ -314,10 +312,9 @@ export class SqliteEventStore implements EventStore {
   async streamRevision(streamId: string): Promise<StreamRevision> {
     this.assertOpen();
     assertStreamId(streamId);
-    const row = this.stmt.headPosition.get(streamId) as { revision: number; position: number } | undefined;
-    if (!row) return EMPTY_HEAD.revision;
-    await this.durableUpTo(row.position);
-    return row.revision;
+    const head = this.head(streamId);
+    await this.durableUpTo(head.position);
+    return head.revision;
   }
 
   async close(): Promise<void> {
@@ -498,9 +495,10 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
-  private head(streamId: string): StreamHead {
-    const row = this.stmt.head.get(streamId) as { revision: number; hash: string } | undefined;
-    return row ? { revision: row.revision, hash: row.hash } : EMPTY_HEAD;
+  /** The stream's last revision and hash (`EMPTY_HEAD` without a stream), and that event's position (0 without). */
+  private head(streamId: string): StreamHead & { position: number } {
+    const row = this.stmt.head.get(streamId) as { revision: number; hash: string; position: number } | undefined;
+    return row ? { revision: row.revision, hash: row.hash, position: row.position } : { ...EMPTY_HEAD, position: 0 };
   }
 }
 

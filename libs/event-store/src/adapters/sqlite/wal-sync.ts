@@ -25,7 +25,7 @@
  * reader that saw a write a power loss then undoes sees at most a state the system re-derives
  * (a handled mark redelivered, a view rebuilt from its checkpoint), never a lost acknowledgement.
  */
-import { closeSync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** fsyncs of every WalSync of this process running in the thread pool now. */
@@ -173,24 +173,4 @@ export function durableWrites(db: PragmaDatabase, path: string, synchronous: 'FU
   }
   db.exec('PRAGMA synchronous = NORMAL');
   return synchronous === 'FULL' ? new WalSync(path) : undefined;
-}
-
-/**
- * fsyncs the WAL of the database at `path` now, on this thread (when it has one): at open, what a
- * process before this one committed and had not yet made durable (it died first) becomes durable
- * before this process reads and publishes it.
- */
-export function syncWalNow(path: string): void {
-  let fd: number;
-  try {
-    fd = openSync(`${path}-wal`, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
